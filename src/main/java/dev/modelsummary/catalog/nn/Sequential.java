@@ -1,0 +1,26 @@
+package dev.modelsummary.catalog.nn;
+
+/**
+ * {@code nn.Sequential}: children named {@code 0}, {@code 1}, ... by position. Parameter-free layers (ReLU,
+ * Dropout) take a position too, which is why torchvision names read {@code mlp.0} and {@code mlp.3}. The
+ * {@code OrderedDict} form, with explicit names, is {@link #add(String, Module)}.
+ */
+public class Sequential extends Module {
+
+    public Sequential(Module... layers) {
+        for (Module layer : layers) {
+            append(layer);
+        }
+    }
+
+    /** Appends under the next index, as {@code nn.Sequential(*layers)} names it. */
+    public final Sequential append(Module layer) {
+        add(Integer.toString(size()), layer);
+        return this;
+    }
+
+    /** The number of children, named or indexed. */
+    public final int size() {
+        return children().size();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.modelsummary.format;
+
+import dev.modelsummary.model.Model;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The registry of readers: picks one by magic bytes first and by file-name ending second, then reads.
+ */
+public final class WeightReaders {
+    /** How many leading bytes sniffing sees. */
+    public static final int HEAD_BYTES = 512;
+
+    private final List<WeightReader> readers;
+    private final ChannelOpener opener;
+
+    public WeightReaders(List<WeightReader> readers, ChannelOpener opener) {
+        this.readers = List.copyOf(readers);
+        this.opener = opener;
+    }
+
+    /** Every reader this build knows, reading through plain file channels. */
+    public static WeightReaders standard() {
+        return standard(ChannelOpener.FILES);
+    }
+
+    public static WeightReaders standard(ChannelOpener opener) {
+        return new WeightReaders(List.of(
+                // Readers are added here, most specific magic first.
+        ), opener);
+    }
+
+    public List<WeightReader> readers() {
+        return readers;
+    }
+
+    /**
+     * Reads the model at {@code path}: a file, or a directory that some reader reads as one model.
+     *
+     * @throws NoSuchFileException when nothing is at {@code path}
+     * @throws FormatException     when no reader recognises it, or the chosen reader finds it invalid
+     */
+    public Model read(Path path) throws IOException {
+        return choose(path).read(path, opener);
+    }
+
+    /** The reader that would read {@code path}. */
+    public WeightReader choose(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            return readers.stream().filter(r -> r.readsDirectory(path)).findFirst()
+                    .orElseThrow(() -> new FormatException("is a directory with no model files that a reader "
+                            + "recognises (expected *.safetensors shards or a model.safetensors.index.json)."));
+        }
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(path.toString());
+        }
+        byte[] head = readHead(path);
+        long size = Files.size(path);
+        for (WeightReader reader : readers) {
+            if (reader.sniff(head, size)) {
+                return reader;
+            }
+        }
+        Optional<WeightReader> byName = byExtension(path);
+        if (byName.isPresent()) {
+            return byName.get();
+        }
+        if (size == 0) {
+            throw new FormatException("is empty.");
+        }
+        throw new FormatException("is not a weight file of any supported format (" + formatNames() + ").");
+    }
+
+    private Optional<WeightReader> byExtension(Path path) {
+        String fileName = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        return readers.stream().filter(r -> r.extensions().stream().anyMatch(fileName::endsWith)).findFirst();
+    }
+
+    private String formatNames() {
+        List<String> names = new ArrayList<>();
+        readers.forEach(r -> names.add(r.format()));
+        return String.join(", ", names);
+    }
+
+    private byte[] readHead(Path path) throws IOException {
+        try (SeekableByteChannel channel = opener.open(path)) {
+            ByteBuffer buffer = ByteBuffer.allocate(HEAD_BYTES);
+            while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+                // keep reading: a channel may return fewer bytes than asked
+            }
+            return Arrays.copyOf(buffer.array(), buffer.position());
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.modelsummary.model;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a source says a model holds: its tensors in the source's own order, no data.
+ *
+ * @param name     the name shown in reports (a built-in's name, or a file's stem)
+ * @param format   the reader that produced it: {@code builtin}, {@code safetensors}, {@code pytorch}, ...
+ * @param source   what the user named: a built-in name or a path
+ * @param tensors  every tensor, parameters and buffers, in source order
+ * @param warnings things a reader noticed but could read past (unknown pickle globals, ...), one line each
+ */
+public record Model(String name, String format, String source, List<TensorEntry> tensors, List<String> warnings) {
+
+    public Model {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(source, "source");
+        tensors = List.copyOf(tensors);
+        warnings = List.copyOf(warnings);
+    }
+
+    public Model withName(String newName) {
+        return new Model(newName, format, source, tensors, warnings);
+    }
+}

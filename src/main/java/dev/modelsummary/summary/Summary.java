@@ -1,0 +1,71 @@
+package dev.modelsummary.summary;
+
+import dev.modelsummary.model.DType;
+import dev.modelsummary.model.Form;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.model.Role;
+import dev.modelsummary.model.TensorEntry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything the reports show, computed once from a {@link Model}. Pure: no I/O.
+ *
+ * <p>"Layers" are parameter tensors, as {@code named_parameters()} yields them: buffers are apart, and a tied
+ * weight (an entry that aliases an earlier one) is counted once, because PyTorch de-duplicates shared
+ * parameters there too.
+ *
+ * @param model      the model summarized
+ * @param layers     parameter tensors in source order, tied duplicates left out
+ * @param parameters totals over {@code layers}
+ * @param buffers    totals over buffers (tied duplicates left out)
+ * @param forms      parameter tensors by form: always Vector and Matrix, then each other rank present, in the
+ *                   original report's order
+ * @param dtypes     parameters and buffers by dtype, in order of first appearance
+ */
+public record Summary(Model model, List<TensorEntry> layers, Totals parameters, Totals buffers,
+                      List<FormStat> forms, List<DTypeStat> dtypes) {
+
+    public static Summary of(Model model) {
+        List<TensorEntry> layers = new ArrayList<>();
+        Totals parameters = Totals.ZERO;
+        Totals buffers = Totals.ZERO;
+        Map<Form, long[]> forms = new TreeMap<>(Form.REPORT_ORDER);
+        forms.put(Form.VECTOR, new long[2]);
+        forms.put(Form.MATRIX, new long[2]);
+        Map<DType, long[]> dtypes = new LinkedHashMap<>();
+        for (TensorEntry t : model.tensors()) {
+            if (t.aliasOf() != null) {
+                continue;
+            }
+            long numel = t.numel();
+            long bytes = t.bytes();
+            long[] d = dtypes.computeIfAbsent(t.dtype(), k -> new long[3]);
+            d[0]++;
+            d[1] = Math.addExact(d[1], numel);
+            d[2] = Math.addExact(d[2], bytes);
+            if (t.role() == Role.BUFFER) {
+                buffers = buffers.plus(numel, false, bytes);
+                continue;
+            }
+            layers.add(t);
+            parameters = parameters.plus(numel, t.trainable(), bytes);
+            long[] f = forms.computeIfAbsent(t.form(), k -> new long[2]);
+            f[0]++;
+            f[1] = Math.addExact(f[1], numel);
+        }
+        List<FormStat> formStats = new ArrayList<>();
+        forms.forEach((form, v) -> formStats.add(new FormStat(form, (int) v[0], v[1])));
+        List<DTypeStat> dtypeStats = new ArrayList<>();
+        dtypes.forEach((dtype, v) -> dtypeStats.add(new DTypeStat(dtype, (int) v[0], v[1], v[2])));
+        return new Summary(model, List.copyOf(layers), parameters, buffers, List.copyOf(formStats),
+                List.copyOf(dtypeStats));
+    }
+
+    public String name() {
+        return model.name();
+    }
+}
