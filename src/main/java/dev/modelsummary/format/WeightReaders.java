@@ -57,7 +57,7 @@ public final class WeightReaders {
     public WeightReader choose(Path path) throws IOException {
         if (Files.isDirectory(path)) {
             return readers.stream().filter(r -> r.readsDirectory(path)).findFirst()
-                    .orElseThrow(() -> new FormatException("is a directory with no model files that a reader "
+                    .orElseThrow(() -> new FormatException("a directory with no model files that a reader "
                             + "recognises (expected *.safetensors shards or a model.safetensors.index.json)."));
         }
         if (!Files.exists(path)) {
@@ -75,9 +75,9 @@ public final class WeightReaders {
             return byName.get();
         }
         if (size == 0) {
-            throw new FormatException("is empty.");
+            throw new FormatException("empty file.");
         }
-        throw new FormatException("is not a weight file of any supported format (" + formatNames() + ").");
+        throw new FormatException("not a weight file of any supported format (" + formatNames() + ").");
     }
 
     private Optional<WeightReader> byExtension(Path path) {

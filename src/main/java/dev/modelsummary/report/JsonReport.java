@@ -1,0 +1,132 @@
+package dev.modelsummary.report;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.model.Shape;
+import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.summary.DTypeStat;
+import dev.modelsummary.summary.FormStat;
+import dev.modelsummary.summary.PythonNumbers;
+import dev.modelsummary.summary.Summary;
+import dev.modelsummary.summary.Totals;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+
+/**
+ * The summary as JSON (schema in the README, "JSON output"). Streamed with Jackson's generator so a model
+ * with millions of tensors is never held twice. Percentages are the same two-decimal values the Markdown
+ * page prints, written as JSON numbers.
+ */
+public final class JsonReport {
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private JsonReport() {
+    }
+
+    public static String render(Summary summary) {
+        StringWriter out = new StringWriter();
+        write(summary, out);
+        return out.toString();
+    }
+
+    public static void write(Summary summary, Writer writer) {
+        try (JsonGenerator json = FACTORY.createGenerator(writer)) {
+            json.setPrettyPrinter(new DefaultPrettyPrinter()
+                    .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                    .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+            Model model = summary.model();
+            json.writeStartObject();
+            json.writeStringField("name", model.name());
+            json.writeStringField("format", model.format());
+            json.writeStringField("source", model.source());
+            writeTotals(json, "parameters", summary.parameters(), true);
+            writeTotals(json, "buffers", summary.buffers(), false);
+            writeForms(json, summary);
+            writeDtypes(json, summary);
+            writeTensors(json, model);
+            json.writeArrayFieldStart("warnings");
+            for (String warning : model.warnings()) {
+                json.writeString(warning);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+            json.writeRaw('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeTotals(JsonGenerator json, String field, Totals totals, boolean withTrainable)
+            throws IOException {
+        json.writeObjectFieldStart(field);
+        json.writeNumberField("tensors", totals.tensors());
+        json.writeNumberField("count", totals.count());
+        if (withTrainable) {
+            json.writeNumberField("trainable", totals.trainable());
+        }
+        json.writeNumberField("bytes", totals.bytes());
+        json.writeEndObject();
+    }
+
+    private static void writeForms(JsonGenerator json, Summary summary) throws IOException {
+        json.writeArrayFieldStart("forms");
+        for (FormStat form : summary.forms()) {
+            json.writeStartObject();
+            json.writeStringField("form", form.form().label());
+            json.writeNumberField("rank", form.form().rank());
+            json.writeNumberField("tensors", form.tensors());
+            json.writeFieldName("tensorsPercent");
+            json.writeNumber(new BigDecimal(PythonNumbers.percent(form.tensors(), summary.parameters().tensors())));
+            json.writeNumberField("count", form.count());
+            json.writeFieldName("countPercent");
+            json.writeNumber(new BigDecimal(PythonNumbers.percent(form.count(), summary.parameters().count())));
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+
+    private static void writeDtypes(JsonGenerator json, Summary summary) throws IOException {
+        json.writeArrayFieldStart("dtypes");
+        for (DTypeStat dtype : summary.dtypes()) {
+            json.writeStartObject();
+            json.writeStringField("dtype", dtype.dtype().torchName());
+            json.writeNumberField("tensors", dtype.tensors());
+            json.writeNumberField("count", dtype.count());
+            json.writeNumberField("bytes", dtype.bytes());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+
+    private static void writeTensors(JsonGenerator json, Model model) throws IOException {
+        json.writeArrayFieldStart("tensors");
+        for (TensorEntry t : model.tensors()) {
+            json.writeStartObject();
+            json.writeStringField("name", t.name());
+            writeShape(json, "shape", t.shape());
+            writeShape(json, "squeezedShape", t.shape().squeezed());
+            json.writeNumberField("count", t.numel());
+            json.writeStringField("form", t.form().label());
+            json.writeStringField("dtype", t.dtype().torchName());
+            json.writeStringField("role", t.role().jsonName());
+            json.writeBooleanField("trainable", t.trainable());
+            if (t.aliasOf() != null) {
+                json.writeStringField("aliasOf", t.aliasOf());
+            }
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+
+    private static void writeShape(JsonGenerator json, String field, Shape shape) throws IOException {
+        json.writeFieldName(field);
+        long[] dims = shape.dims();
+        json.writeArray(dims, 0, dims.length);
+    }
+}
