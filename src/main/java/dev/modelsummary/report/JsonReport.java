@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
@@ -25,6 +26,12 @@ import java.math.BigDecimal;
  */
 public final class JsonReport {
     private static final JsonFactory FACTORY = new JsonFactory();
+    /** Two-space indents, {@code "key": value}; shapes stay on one line (see {@link #writeShape}). */
+    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
+            .withSeparators(Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n"));
 
     private JsonReport() {
     }
@@ -37,9 +44,7 @@ public final class JsonReport {
 
     public static void write(Summary summary, Writer writer) {
         try (JsonGenerator json = FACTORY.createGenerator(writer)) {
-            json.setPrettyPrinter(new DefaultPrettyPrinter()
-                    .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-                    .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+            json.setPrettyPrinter(PRETTY);
             Model model = summary.model();
             json.writeStartObject();
             json.writeStringField("name", model.name());
@@ -124,9 +129,13 @@ public final class JsonReport {
         json.writeEndArray();
     }
 
+    /** A shape as one line, {@code [1, 1, 1024]}: a tensor list is read by people too, and stays short. */
     private static void writeShape(JsonGenerator json, String field, Shape shape) throws IOException {
         json.writeFieldName(field);
-        long[] dims = shape.dims();
-        json.writeArray(dims, 0, dims.length);
+        StringBuilder dims = new StringBuilder("[");
+        for (int i = 0; i < shape.rank(); i++) {
+            dims.append(i == 0 ? "" : ", ").append(shape.dim(i));
+        }
+        json.writeRawValue(dims.append(']').toString());
     }
 }

@@ -1,0 +1,16 @@
+package dev.modelsummary.cli;
+
+/** The exit-code table (README, "Exit codes"). */
+public final class ExitCode {
+    /** Success. */
+    public static final int OK = 0;
+    /** An internal error: a bug in model-summary. */
+    public static final int INTERNAL = 1;
+    /** A usage error: a bad option, a missing argument, an unknown model name. */
+    public static final int USAGE = 2;
+    /** Input that cannot be read (missing, truncated, corrupt, unsupported, over a limit) or output that cannot be written. */
+    public static final int INPUT = 3;
+
+    private ExitCode() {
+    }
+}

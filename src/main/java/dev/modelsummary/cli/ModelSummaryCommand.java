@@ -1,0 +1,237 @@
+package dev.modelsummary.cli;
+
+import dev.modelsummary.catalog.ArchOptions;
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.model.Role;
+import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.report.JsonReport;
+import dev.modelsummary.report.MarkdownReport;
+import dev.modelsummary.report.PieChart;
+import dev.modelsummary.report.TextReport;
+import dev.modelsummary.source.ModelLoader;
+import dev.modelsummary.summary.Summary;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code model-summary MODEL}: the one command. */
+@Command(name = "model-summary",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        header = {
+            "What is inside this model? Lists every parameter tensor of a built-in",
+            "architecture or a weight file and reports counts, forms (rank of the",
+            "squeezed shape) and bytes by dtype.",
+            ""},
+        descriptionHeading = "%n",
+        description = {
+            "Weight files are read header-only: no tensor data is loaded and nothing",
+            "in a file is executed. Formats: safetensors (a file, a folder of shards,",
+            "or *.safetensors.index.json) and PyTorch torch.save archives",
+            "(.pth .pt .bin .ckpt).",
+            ""},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  model-summary vit_l_16                   # the published Markdown page, on stdout",
+            "  model-summary vit_l_16 --out docs        # docs/image_model_info/vit_l_16.md",
+            "                                           #   + docs/figs/vit_l_16_pie_chart.png",
+            "  model-summary model.safetensors -f text  # an aligned table for the terminal",
+            "  model-summary ckpt.pth --format json     # the same facts as JSON",
+            "",
+            "Exit codes:",
+            "  0  success",
+            "  1  internal error (a bug: please report it with the --verbose output)",
+            "  2  usage error: bad option, missing argument, unknown model name",
+            "  3  input that cannot be read (missing, truncated, corrupt, unsupported,",
+            "     over a limit), or output that cannot be written"})
+public final class ModelSummaryCommand implements Callable<Integer> {
+    private static final Pattern SAFE_FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]*");
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "MODEL",
+            description = "A built-in architecture (see --list), or a weight file or folder.")
+    private String model;
+
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", converter = FormatConverter.class,
+            defaultValue = "md", description = "Output format: md (the published page), json, text. Default: ${DEFAULT-VALUE}.")
+    private OutputFormat format;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR",
+            description = "Write files under DIR instead of printing: md writes DIR/image_model_info/NAME.md and "
+                    + "DIR/figs/NAME_pie_chart.png; json writes DIR/json/NAME.json; text writes DIR/text/NAME.txt.")
+    private Path out;
+
+    @Option(names = {"-n", "--name"}, paramLabel = "NAME",
+            description = "The model's name in the report (default: the built-in name or the file's stem).")
+    private String name;
+
+    @Option(names = "--include-buffers",
+            description = "Count buffers (running statistics, index tables) as layers in md and text reports. "
+                    + "JSON always lists them, with \"role\": \"buffer\".")
+    private boolean includeBuffers;
+
+    @Option(names = "--num-classes", paramLabel = "N", description = "Built-in architectures: num_classes (default 1000).")
+    private Long numClasses;
+
+    @Option(names = "--image-size", paramLabel = "N",
+            description = "Built-in architectures whose shapes depend on it (ViT): image_size (default 224).")
+    private Long imageSize;
+
+    @Option(names = {"-l", "--list"}, description = "List the built-in architectures, one name a line, and exit.")
+    private boolean list;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print stack traces with errors.")
+    boolean verbose;
+
+    private final ModelLoader loader;
+
+    public ModelSummaryCommand(ModelLoader loader) {
+        this.loader = loader;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        if (list) {
+            loader.catalog().names().forEach(stdout::println);
+            stdout.flush();
+            return ExitCode.OK;
+        }
+        if (model == null) {
+            throw new CliException(ExitCode.USAGE,
+                    "missing MODEL: name a built-in architecture (see --list) or a weight file (see --help).");
+        }
+        Model loaded = withOverrides(load());
+        Summary summary = Summary.of(loaded);
+        if (out == null) {
+            stdout.print(render(summary));
+            stdout.flush();
+        } else {
+            writeFiles(summary, stdout);
+        }
+        return ExitCode.OK;
+    }
+
+    private Model load() throws IOException {
+        boolean builtin = loader.isBuiltin(model);
+        if (!builtin && (numClasses != null || imageSize != null)) {
+            throw new CliException(ExitCode.USAGE, "--num-classes and --image-size apply to built-in "
+                    + "architectures only; '" + model + "' is read from a file.");
+        }
+        ArchOptions options;
+        try {
+            options = new ArchOptions(numClasses, imageSize);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage() + ".", e);
+        }
+        try {
+            return loader.load(model, options);
+        } catch (FormatException e) {
+            throw new CliException(ExitCode.INPUT, model + ": " + e.getMessage(), e);
+        } catch (NoSuchFileException e) {
+            throw new CliException(ExitCode.INPUT, model + ": no such file or directory.", e);
+        } catch (AccessDeniedException e) {
+            throw new CliException(ExitCode.INPUT, model + ": permission denied.", e);
+        } catch (FileSystemException e) {
+            throw new CliException(ExitCode.INPUT, model + ": " + reason(e) + ".", e);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.INPUT, model + ": cannot read: " + e.getMessage() + ".", e);
+        } catch (IllegalArgumentException e) {
+            if (builtin) {
+                throw new CliException(ExitCode.USAGE, model + ": " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    private Model withOverrides(Model loaded) {
+        Model result = name == null ? loaded : loaded.withName(name);
+        if (includeBuffers) {
+            List<TensorEntry> tensors = result.tensors().stream()
+                    .map(t -> t.role() == Role.BUFFER ? t.withRole(Role.PARAMETER, false) : t)
+                    .collect(Collectors.toList());
+            result = new Model(result.name(), result.format(), result.source(), tensors, result.warnings());
+        }
+        return result;
+    }
+
+    private String render(Summary summary) {
+        return switch (format) {
+            case MD -> MarkdownReport.render(summary);
+            case JSON -> JsonReport.render(summary);
+            case TEXT -> TextReport.render(summary);
+        };
+    }
+
+    private void writeFiles(Summary summary, PrintWriter stdout) throws IOException {
+        String fileName = summary.name();
+        if (!SAFE_FILE_NAME.matcher(fileName).matches()) {
+            throw new CliException(ExitCode.USAGE, "'" + fileName + "' cannot name an output file; "
+                    + "pass --name with letters, digits, '_', '-', '.' or '+'.");
+        }
+        AtomicOutput output = new AtomicOutput();
+        switch (format) {
+            case MD -> {
+                output.add(out.resolve("image_model_info").resolve(fileName + ".md"), utf8(render(summary)));
+                output.add(out.resolve("figs").resolve(fileName + "_pie_chart.png"), PieChart.png(summary));
+            }
+            case JSON -> output.add(out.resolve("json").resolve(fileName + ".json"), utf8(render(summary)));
+            case TEXT -> output.add(out.resolve("text").resolve(fileName + ".txt"), utf8(render(summary)));
+        }
+        List<Path> written;
+        try {
+            written = output.commit();
+        } catch (FileSystemException e) {
+            throw new CliException(ExitCode.INPUT, "cannot write under " + out + ": " + reason(e) + ".", e);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.INPUT, "cannot write under " + out + ": " + e.getMessage() + ".", e);
+        }
+        written.forEach(stdout::println);
+        stdout.flush();
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A FileSystemException's reason without the path it repeats ("Permission denied", "Not a directory"). */
+    private static String reason(FileSystemException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        String reason = e.getReason();
+        return reason != null ? reason.substring(0, 1).toLowerCase() + reason.substring(1)
+                : e.getClass().getSimpleName().replace("Exception", "").toLowerCase();
+    }
+
+    /** picocli converter for {@code --format}. */
+    static final class FormatConverter implements picocli.CommandLine.ITypeConverter<OutputFormat> {
+        @Override
+        public OutputFormat convert(String value) {
+            try {
+                return OutputFormat.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(
+                        "'" + value + "' is not a format (expected md, json or text)");
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.modelsummary.source;
+
+import dev.modelsummary.catalog.ArchOptions;
+import dev.modelsummary.catalog.Catalog;
+import dev.modelsummary.format.WeightReaders;
+import dev.modelsummary.model.Model;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * Turns what the user typed into a {@link Model}: a built-in architecture's name, or the path of a weight
+ * file or folder. A name that is both a built-in and a file in the working directory means the built-in; a
+ * path with a separator or an extension always means the file.
+ */
+public final class ModelLoader {
+    /** Arguments that can only be paths: they hold a separator or end in a dotted extension. */
+    private static final Pattern PATH_LIKE = Pattern.compile(".*[/\\\\].*|.*\\.[A-Za-z0-9]+$");
+
+    private final Catalog catalog;
+    private final WeightReaders readers;
+
+    public ModelLoader(Catalog catalog, WeightReaders readers) {
+        this.catalog = catalog;
+        this.readers = readers;
+    }
+
+    public static ModelLoader standard() {
+        return new ModelLoader(Catalog.standard(), WeightReaders.standard());
+    }
+
+    /** Whether {@code argument} names a built-in architecture (and so is not read as a file). */
+    public boolean isBuiltin(String argument) {
+        return !PATH_LIKE.matcher(argument).matches() && catalog.contains(argument);
+    }
+
+    /**
+     * @throws UnknownModelException                   for a name that is neither built in nor a file
+     * @throws NoSuchFileException                     for a path-like argument with nothing behind it
+     * @throws dev.modelsummary.format.FormatException for a file no reader can read
+     * @throws IllegalArgumentException                for builder options the architecture refuses
+     */
+    public Model load(String argument, ArchOptions options) throws IOException {
+        if (isBuiltin(argument)) {
+            return catalog.build(argument, options).orElseThrow();
+        }
+        Path path = Path.of(argument);
+        if (Files.exists(path)) {
+            return readers.read(path);
+        }
+        if (PATH_LIKE.matcher(argument).matches()) {
+            throw new NoSuchFileException(argument);
+        }
+        throw new UnknownModelException(argument, catalog.suggestions(argument, 3));
+    }
+
+    /** The catalog behind built-in names. */
+    public Catalog catalog() {
+        return catalog;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.modelsummary.source;
+
+import java.util.List;
+
+/** A MODEL argument that is neither a built-in architecture nor an existing path. */
+public final class UnknownModelException extends RuntimeException {
+    private final String name;
+    private final List<String> suggestions;
+
+    public UnknownModelException(String name, List<String> suggestions) {
+        super(message(name, suggestions));
+        this.name = name;
+        this.suggestions = List.copyOf(suggestions);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public List<String> suggestions() {
+        return suggestions;
+    }
+
+    private static String message(String name, List<String> suggestions) {
+        String base = "unknown model '" + name + "': not a built-in architecture nor an existing file.";
+        return suggestions.isEmpty()
+                ? base + " Run with --list to see the built-in names."
+                : base + " Did you mean: " + String.join(", ", suggestions) + "?";
+    }
+}

@@ -1,0 +1,247 @@
+package dev.modelsummary.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelsummary.catalog.Catalog;
+import dev.modelsummary.testutil.GroundTruth;
+import dev.modelsummary.testutil.Resources;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void printsTheSeedPageForTheDefaultModel() {
+        CliRun run = CliRun.of("vit_l_16");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).isEqualTo(Resources.text("golden/vit_l_16.md"));
+    }
+
+    @Test
+    void outWritesThePageAndTheChartItLinks() throws IOException {
+        CliRun run = CliRun.of("vit_l_16", "--out", tmp.toString());
+
+        Path page = tmp.resolve("image_model_info/vit_l_16.md");
+        Path chart = tmp.resolve("figs/vit_l_16_pie_chart.png");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).isEqualTo(page + System.lineSeparator() + chart + System.lineSeparator());
+        assertThat(Files.readString(page)).isEqualTo(Resources.text("golden/vit_l_16.md"));
+        // The page's link, resolved against the page's folder, is the chart.
+        assertThat(page.getParent().resolve("../figs/vit_l_16_pie_chart.png").normalize()).isEqualTo(chart);
+        BufferedImage image = ImageIO.read(chart.toFile());
+        assertThat(image).isNotNull();
+        assertThat(image.getWidth()).isGreaterThan(100);
+        try (Stream<Path> files = Files.walk(tmp)) {
+            assertThat(files.filter(Files::isRegularFile)).containsExactlyInAnyOrder(page, chart);
+        }
+    }
+
+    @Test
+    void jsonCarriesTheSameFactsAsThePage() throws IOException {
+        CliRun run = CliRun.of("vit_l_16", "--format", "json");
+        GroundTruth truth = GroundTruth.torchvision("vit_l_16");
+        long count = truth.parameters().stream()
+                .mapToLong(p -> p.shape().stream().reduce(1L, Math::multiplyExact)).sum();
+
+        assertThat(run.exitCode()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("name").asText()).isEqualTo("vit_l_16");
+        assertThat(json.get("format").asText()).isEqualTo("builtin");
+        assertThat(json.get("source").asText()).isEqualTo("vit_l_16");
+        assertThat(json.at("/parameters/tensors").asInt()).isEqualTo(truth.parameters().size());
+        assertThat(json.at("/parameters/count").asLong()).isEqualTo(count);
+        assertThat(json.at("/parameters/trainable").asLong()).isEqualTo(count);
+        assertThat(json.at("/parameters/bytes").asLong()).isEqualTo(4 * count);
+        assertThat(json.at("/buffers/tensors").asInt()).isZero();
+        assertThat(json.at("/forms/0/form").asText()).isEqualTo("Vector");
+        assertThat(json.at("/forms/0/rank").asInt()).isEqualTo(1);
+        // The same two-decimal values the seed page prints.
+        assertThat(json.at("/forms/0/tensorsPercent").decimalValue()).isEqualByComparingTo("66.55");
+        assertThat(json.at("/forms/0/countPercent").decimalValue()).isEqualByComparingTo("0.11");
+        assertThat(json.at("/forms/2/form").asText()).isEqualTo("Tensor rank 4");
+        JsonNode first = json.at("/tensors/0");
+        assertThat(first.get("name").asText()).isEqualTo("class_token");
+        assertThat(first.get("shape").toString()).isEqualTo("[1,1,1024]");
+        assertThat(run.out()).contains("\"shape\": [1, 1, 1024],\n").contains("\"warnings\": [ ]\n");
+        assertThat(first.get("squeezedShape").toString()).isEqualTo("[1024]");
+        assertThat(first.get("count").asLong()).isEqualTo(1024);
+        assertThat(first.get("form").asText()).isEqualTo("Vector");
+        assertThat(first.get("dtype").asText()).isEqualTo("float32");
+        assertThat(first.get("role").asText()).isEqualTo("parameter");
+        assertThat(first.get("trainable").asBoolean()).isTrue();
+        assertThat(json.get("tensors")).hasSize(truth.stateDictKeys().size());
+    }
+
+    @Test
+    void textIsAnAlignedTableWithTotals() {
+        CliRun run = CliRun.of("vit_b_16", "-f", "text");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("vit_b_16  (builtin: vit_b_16)\n");
+        assertThat(run.out()).contains("Parameters: 86,567,656 (86.57M) in 152 tensors, 86,567,656 trainable");
+        String[] lines = run.out().split("\n");
+        // Header and rule of the first table have the same width per column.
+        assertThat(lines[2]).startsWith("  #  Name");
+        assertThat(lines[3]).matches("-+(  -+)+");
+    }
+
+    @Test
+    void imageSizeChangesThePositionEmbedding() {
+        // torchvision's vit_b_16 IMAGENET1K_SWAG_E2E_V1 weights (384 px) declare 86,859,496 parameters.
+        CliRun run = CliRun.of("vit_b_16", "--image-size", "384", "-f", "text");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("Parameters: 86,859,496 ");
+        assertThat(run.out()).containsPattern("encoder\\.pos_embedding +\\(1, 577, 768\\) +\\(577, 768\\) +443,136 +Matrix");
+    }
+
+    @Test
+    void nameRenamesThePage() {
+        CliRun run = CliRun.of("vit_b_32", "--name", "my_vit");
+
+        assertThat(run.out()).startsWith("# my_vit parameter information\n");
+        assertThat(run.out()).contains("<img src=\"../figs/my_vit_pie_chart.png\"");
+    }
+
+    @Test
+    void listPrintsEveryBuiltinOnePerLine() {
+        CliRun run = CliRun.of("--list");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out().split("\n")).containsExactlyElementsOf(Catalog.standard().names());
+        assertThat(run.out()).contains("vit_l_16\n");
+    }
+
+    @Test
+    void unknownNameSuggestsNearNames() {
+        CliRun run = CliRun.of("vit_l_61");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("model-summary: unknown model 'vit_l_61': not a built-in architecture "
+                + "nor an existing file. Did you mean: vit_l_16, vit_l_32?\n");
+    }
+
+    @Test
+    void unknownNameWithNothingNearPointsToList() {
+        CliRun run = CliRun.of("qwertyuiopasdf");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).isEqualTo("model-summary: unknown model 'qwertyuiopasdf': not a built-in "
+                + "architecture nor an existing file. Run with --list to see the built-in names.\n");
+    }
+
+    @Test
+    void missingFileIsUnreadableInput() {
+        String missing = tmp.resolve("nope/model.pth").toString();
+        CliRun run = CliRun.of(missing, "--out", tmp.resolve("site").toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(run.err()).isEqualTo("model-summary: " + missing + ": no such file or directory.\n");
+        assertThat(tmp.resolve("site")).doesNotExist();
+    }
+
+    @Test
+    void fileOfNoKnownFormatIsUnreadableInput() throws IOException {
+        Path junk = Files.write(tmp.resolve("notes.xyz"), "hello, not weights\n".getBytes());
+        CliRun run = CliRun.of(junk.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(run.err()).startsWith("model-summary: " + junk + ": not a weight file of any supported format (");
+        assertThat(run.err()).endsWith(").\n").doesNotContain("\tat ");
+    }
+
+    @Test
+    void emptyFileSaysSo() throws IOException {
+        Path empty = Files.createFile(tmp.resolve("empty.bin2"));
+        CliRun run = CliRun.of(empty.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(run.err()).isEqualTo("model-summary: " + empty + ": empty file.\n");
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() throws IOException {
+        Path junk = Files.write(tmp.resolve("junk.xyz"), new byte[] {1, 2, 3});
+
+        assertThat(CliRun.of(junk.toString()).err()).doesNotContain("\tat ");
+        assertThat(CliRun.of(junk.toString(), "--verbose").err()).contains("\tat ");
+    }
+
+    @Test
+    void unknownOptionIsAUsageErrorOnOneLine() {
+        CliRun run = CliRun.of("vit_l_16", "--colour");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).isEqualTo("model-summary: Unknown option: '--colour'. See 'model-summary --help'.\n");
+    }
+
+    @Test
+    void badFormatIsAUsageError() {
+        CliRun run = CliRun.of("vit_l_16", "--format", "pdf");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).startsWith("model-summary: ").contains("'pdf' is not a format (expected md, json or text)");
+        assertThat(run.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void missingModelIsAUsageError() {
+        CliRun run = CliRun.of();
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).isEqualTo("model-summary: missing MODEL: name a built-in architecture (see --list) "
+                + "or a weight file (see --help).\n");
+    }
+
+    @Test
+    void builderOptionsOnAFileAreAUsageError() throws IOException {
+        Path junk = Files.write(tmp.resolve("w.safetensors"), new byte[] {1});
+        CliRun run = CliRun.of(junk.toString(), "--num-classes", "10");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).isEqualTo("model-summary: --num-classes and --image-size apply to built-in "
+                + "architectures only; '" + junk + "' is read from a file.\n");
+    }
+
+    @Test
+    void imageSizeThePatchDoesNotDivideIsAUsageError() {
+        CliRun run = CliRun.of("vit_b_16", "--image-size", "225");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).isEqualTo("model-summary: vit_b_16: Input shape indivisible by patch size!\n");
+    }
+
+    @Test
+    void unwritableOutLeavesNothingAndExitsThree() throws IOException {
+        Path blocker = Files.write(tmp.resolve("site"), new byte[0]);
+        CliRun run = CliRun.of("vit_l_16", "--out", blocker.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(run.err()).startsWith("model-summary: cannot write under " + blocker + ": ");
+        assertThat(run.err().lines()).hasSize(1);
+        assertThat(Files.size(blocker)).isZero();
+    }
+
+    @Test
+    void helpExplainsFormatsAndExitCodes() {
+        CliRun run = CliRun.of("--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("Usage: model-summary", "--format", "--out", "--include-buffers",
+                "Exit codes:", "  3  input that cannot be read");
+    }
+}
