@@ -1,8 +1,10 @@
 package dev.modelsummary.format.safetensors;
 
 /**
- * Puts a value from a file into a one-line error message: in single quotes, control characters escaped and
- * long values cut, so a hostile name can neither break the line nor flood the terminal.
+ * Puts a value from a file into a one-line error message: in single quotes, with control characters,
+ * invisible format characters (byte-order marks, bidirectional overrides) and unpaired surrogates escaped as
+ * {@code \\uXXXX}, and long values cut, so a hostile name can neither break the line, hide itself, nor flood the
+ * terminal.
  */
 final class Quote {
     /** Long enough for any real tensor or shard name. */
@@ -20,7 +22,8 @@ final class Quote {
         }
         for (int i = 0; i < limit; i++) {
             char c = text.charAt(i);
-            if (c < 0x20 || c == 0x7f || Character.isSurrogate(c) && !isPaired(text, i)) {
+            if (c < 0x20 || c == 0x7f || Character.getType(c) == Character.FORMAT
+                    || Character.isSurrogate(c) && !isPaired(text, i)) {
                 out.append(String.format("\\u%04x", (int) c));
             } else {
                 out.append(c);

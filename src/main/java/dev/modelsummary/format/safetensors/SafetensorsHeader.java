@@ -81,7 +81,7 @@ final class SafetensorsHeader {
 
     /** Step 5: the JSON structure, read as a stream so the key order is kept and nothing is held twice. */
     static List<HeaderTensor> parse(byte[] header) throws IOException {
-        try (JsonParser p = StrictJson.parser(header, "Header")) {
+        try (JsonParser p = StrictJson.parser(header, "Header", LENGTH_BYTES)) {
             p.nextToken(); // START_OBJECT: StrictJson.parser checked the first byte
             List<HeaderTensor> tensors = new ArrayList<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -211,9 +211,8 @@ final class SafetensorsHeader {
         for (HeaderTensor t : byOffset) {
             String subject = "Tensor " + Quote.of(t.name());
             if (t.begin() != expected) {
-                throw new FormatException(subject + " starts at data offset '" + t.begin() + "' but the tensor "
-                        + "before it ends at '" + expected + "'; tensors must fill the data buffer with no gap "
-                        + "or overlap.");
+                throw new FormatException(subject + " starts at data offset '" + t.begin() + "' where '" + expected
+                        + "' was expected; tensors must fill the data buffer from 0 with no gap or overlap.");
             }
             if (t.end() < t.begin()) {
                 throw new FormatException(subject + " ends at data offset '" + t.end() + "', before it starts at '"
@@ -223,7 +222,7 @@ final class SafetensorsHeader {
             long bytes = byteSize(t, subject);
             if (t.end() - t.begin() != bytes) {
                 throw new FormatException(subject + " spans '" + (t.end() - t.begin()) + "' bytes but its shape "
-                        + t.shape().toPythonTuple() + " of " + t.dtype() + " needs '" + bytes + "'.");
+                        + t.shape().toPythonTuple() + " of '" + t.dtype() + "' needs '" + bytes + "'.");
             }
         }
         return expected;
@@ -239,8 +238,8 @@ final class SafetensorsHeader {
                     + ", whose size in bytes overflows.");
         }
         if (bits % 8 != 0) {
-            throw new FormatException(subject + " has '" + t.shape().numel() + "' elements of " + t.dtype()
-                    + ", which do not fill whole bytes.");
+            throw new FormatException(subject + " has '" + t.shape().numel() + "' elements of '" + t.dtype()
+                    + "', which do not fill whole bytes.");
         }
         return bits / 8;
     }

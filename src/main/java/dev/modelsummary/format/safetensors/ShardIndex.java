@@ -30,7 +30,7 @@ record ShardIndex(Map<String, String> weightMap) {
 
     static ShardIndex parse(byte[] json) throws IOException {
         StrictJson.requireUtf8(json, "Index", 0);
-        try (JsonParser p = StrictJson.parser(json, "Index")) {
+        try (JsonParser p = StrictJson.parser(json, "Index", 0)) {
             p.nextToken(); // START_OBJECT: StrictJson.parser checked the first byte
             Map<String, String> weightMap = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {

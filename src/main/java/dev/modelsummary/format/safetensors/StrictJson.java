@@ -44,9 +44,10 @@ final class StrictJson {
      * (after JSON whitespace) with {@code {} and hold no NUL byte. Without that, Jackson's encoding detection
      * would read {@code "{\0..."} as UTF-16 and a UTF-8 byte-order mark would be skipped; serde accepts neither.
      *
-     * @param what the document named in messages: {@code Header} or {@code Index}
+     * @param what       the document named in messages: {@code Header} or {@code Index}
+     * @param fileOffset where {@code json} starts in the file, so messages point at the file's bytes
      */
-    static JsonParser parser(byte[] json, String what) throws IOException {
+    static JsonParser parser(byte[] json, String what, long fileOffset) throws IOException {
         int first = 0;
         while (first < json.length && isWhitespace(json[first])) {
             first++;
@@ -61,7 +62,8 @@ final class StrictJson {
         }
         for (int i = first; i < json.length; i++) {
             if (json[i] == 0) {
-                throw new FormatException(what + " is not valid JSON: it holds a NUL byte at offset '" + i + "'.");
+                throw new FormatException(what + " is not valid JSON: byte '" + (fileOffset + i)
+                        + "' of the file is a NUL.");
             }
         }
         return FACTORY.createParser(json);
@@ -95,12 +97,18 @@ final class StrictJson {
         return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 
-    /** Jackson's syntax error as one sentence: its own words and where, without the stack or source excerpt. */
+    /** Where Jackson's messages turn from the problem to a source excerpt or advice for the programmer. */
+    private static final String[] JACKSON_ASIDES = {
+            " (start marker at", ": enable `", " (not recognized as one since Feature"};
+
+    /** Jackson's syntax error as one sentence: its own words and where, without asides meant for programmers. */
     static FormatException syntaxError(String what, JsonProcessingException e) {
         String detail = e.getOriginalMessage();
-        int marker = detail.indexOf(" (start marker at");
-        if (marker >= 0) {
-            detail = detail.substring(0, marker);
+        for (String aside : JACKSON_ASIDES) {
+            int at = detail.indexOf(aside);
+            if (at >= 0) {
+                detail = detail.substring(0, at);
+            }
         }
         detail = detail.replaceAll("\\s+", " ").trim();
         if (detail.length() > 200) {
