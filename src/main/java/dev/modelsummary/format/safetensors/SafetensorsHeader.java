@@ -127,9 +127,8 @@ final class SafetensorsHeader {
      * does; each known one must appear (duplicates are refused by the parser).
      */
     private static HeaderTensor readTensor(String name, JsonParser p) throws IOException {
-        String subject = "Tensor " + Quote.of(name);
         if (p.currentToken() != JsonToken.START_OBJECT) {
-            throw new FormatException(subject + " is not described by a JSON object.");
+            throw new FormatException(subject(name) + " is not described by a JSON object.");
         }
         SafetensorsDType dtype = null;
         Shape shape = null;
@@ -138,62 +137,62 @@ final class SafetensorsHeader {
             String field = p.currentName();
             p.nextToken();
             switch (field) {
-                case "dtype" -> dtype = readDType(p, subject);
-                case "shape" -> shape = Shape.of(readShape(p, subject));
-                case "data_offsets" -> offsets = readOffsets(p, subject);
+                case "dtype" -> dtype = readDType(p, name);
+                case "shape" -> shape = Shape.of(readShape(p, name));
+                case "data_offsets" -> offsets = readOffsets(p, name);
                 default -> p.skipChildren();
             }
         }
         if (dtype == null || shape == null || offsets == null) {
             String missing = dtype == null ? "dtype" : shape == null ? "shape" : "data_offsets";
-            throw new FormatException(subject + " has no '" + missing + "'.");
+            throw new FormatException(subject(name) + " has no '" + missing + "'.");
         }
         return new HeaderTensor(name, dtype, shape, offsets[0], offsets[1]);
     }
 
-    private static SafetensorsDType readDType(JsonParser p, String subject) throws IOException {
+    private static SafetensorsDType readDType(JsonParser p, String name) throws IOException {
         if (p.currentToken() != JsonToken.VALUE_STRING) {
-            throw new FormatException(subject + " has the dtype " + Quote.of(p.getText())
+            throw new FormatException(subject(name) + " has the dtype " + Quote.of(p.getText())
                     + ", which is not a string.");
         }
         String text = p.getText();
         return SafetensorsDType.byName(text).orElseThrow(
-                () -> new FormatException(subject + " has the unknown dtype " + Quote.of(text) + "."));
+                () -> new FormatException(subject(name) + " has the unknown dtype " + Quote.of(text) + "."));
     }
 
-    private static long[] readShape(JsonParser p, String subject) throws IOException {
+    private static long[] readShape(JsonParser p, String name) throws IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
-            throw new FormatException(subject + " has a shape that is not a list of integers.");
+            throw new FormatException(subject(name) + " has a shape that is not a list of integers.");
         }
         long[] dims = new long[4];
         int rank = 0;
         while (p.nextToken() != JsonToken.END_ARRAY) {
             if (rank == Limits.MAX_RANK) {
-                throw new FormatException(subject + " has more than '" + Limits.MAX_RANK
+                throw new FormatException(subject(name) + " has more than '" + Limits.MAX_RANK
                         + "' dimensions, the limit.");
             }
             if (rank == dims.length) {
                 dims = Arrays.copyOf(dims, rank * 2);
             }
-            dims[rank++] = StrictJson.nonNegativeLong(p, subject + " has the shape entry");
+            dims[rank++] = StrictJson.nonNegativeLong(p, () -> subject(name) + " has the shape entry");
         }
         return Arrays.copyOf(dims, rank);
     }
 
-    private static long[] readOffsets(JsonParser p, String subject) throws IOException {
+    private static long[] readOffsets(JsonParser p, String name) throws IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
-            throw new FormatException(subject + " has data_offsets that are not a list of two integers.");
+            throw new FormatException(subject(name) + " has data_offsets that are not a list of two integers.");
         }
         long[] offsets = new long[2];
         int count = 0;
         while (p.nextToken() != JsonToken.END_ARRAY) {
             if (count == 2) {
-                throw new FormatException(subject + " has more than two data_offsets.");
+                throw new FormatException(subject(name) + " has more than two data_offsets.");
             }
-            offsets[count++] = StrictJson.nonNegativeLong(p, subject + " has the data offset");
+            offsets[count++] = StrictJson.nonNegativeLong(p, () -> subject(name) + " has the data offset");
         }
         if (count != 2) {
-            throw new FormatException(subject + " has '" + count + "' data_offsets instead of two.");
+            throw new FormatException(subject(name) + " has '" + count + "' data_offsets instead of two.");
         }
         return offsets;
     }
@@ -209,19 +208,18 @@ final class SafetensorsHeader {
         byOffset.sort(Comparator.comparingLong(HeaderTensor::begin).thenComparingLong(HeaderTensor::end));
         long expected = 0;
         for (HeaderTensor t : byOffset) {
-            String subject = "Tensor " + Quote.of(t.name());
             if (t.begin() != expected) {
-                throw new FormatException(subject + " starts at data offset '" + t.begin() + "' where '" + expected
+                throw new FormatException(subject(t.name()) + " starts at data offset '" + t.begin() + "' where '" + expected
                         + "' was expected; tensors must fill the data buffer from 0 with no gap or overlap.");
             }
             if (t.end() < t.begin()) {
-                throw new FormatException(subject + " ends at data offset '" + t.end() + "', before it starts at '"
+                throw new FormatException(subject(t.name()) + " ends at data offset '" + t.end() + "', before it starts at '"
                         + t.begin() + "'.");
             }
             expected = t.end();
-            long bytes = byteSize(t, subject);
+            long bytes = byteSize(t);
             if (t.end() - t.begin() != bytes) {
-                throw new FormatException(subject + " spans '" + (t.end() - t.begin()) + "' bytes but its shape "
+                throw new FormatException(subject(t.name()) + " spans '" + (t.end() - t.begin()) + "' bytes but its shape "
                         + t.shape().toPythonTuple() + " of '" + t.dtype() + "' needs '" + bytes + "'.");
             }
         }
@@ -229,18 +227,23 @@ final class SafetensorsHeader {
     }
 
     /** {@code numel * bits / 8}, overflow-checked, whole bytes only. */
-    private static long byteSize(HeaderTensor t, String subject) {
+    private static long byteSize(HeaderTensor t) {
         long bits;
         try {
             bits = Math.multiplyExact(t.shape().numel(), t.dtype().bits());
         } catch (ArithmeticException e) {
-            throw new FormatException(subject + " has the shape " + t.shape().toPythonTuple()
+            throw new FormatException(subject(t.name()) + " has the shape " + t.shape().toPythonTuple()
                     + ", whose size in bytes overflows.");
         }
         if (bits % 8 != 0) {
-            throw new FormatException(subject + " has '" + t.shape().numel() + "' elements of '" + t.dtype()
+            throw new FormatException(subject(t.name()) + " has '" + t.shape().numel() + "' elements of '" + t.dtype()
                     + "', which do not fill whole bytes.");
         }
         return bits / 8;
+    }
+
+    /** How messages name a tensor; built only when there is something to report. */
+    private static String subject(String name) {
+        return "Tensor " + Quote.of(name);
     }
 }

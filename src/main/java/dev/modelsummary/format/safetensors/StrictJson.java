@@ -16,6 +16,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /**
  * JSON as strictly as the reference reads it (serde_json): one object, no duplicate keys, no comments, no
@@ -29,7 +30,14 @@ final class StrictJson {
      */
     private static final int MAX_TEXT = (int) Math.max(Limits.SAFETENSORS_MAX_HEADER_BYTES, Limits.MAX_INDEX_JSON_BYTES);
 
+    /**
+     * Field names are tensor names, nearly all distinct: interning or canonicalising them (Jackson's defaults,
+     * meant for the same few keys over and over) only costs time and memory. Measured on a 750,000-tensor,
+     * 85 MB header: a plain token loop takes about 1.6 s with the defaults and 0.3 s without.
+     */
     private static final JsonFactory FACTORY = JsonFactory.builder()
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .streamReadConstraints(StreamReadConstraints.builder()
@@ -128,23 +136,23 @@ final class StrictJson {
     }
 
     /**
-     * The current token as an exact non-negative integer, the way serde reads a {@code usize}: no sign, no
-     * fraction, no exponent, and (Java's bound) at most {@link Long#MAX_VALUE}.
+     * The current token as an exact non-negative integer, the way serde reads a {@code usize}: no sign (not even
+     * {@code -0}), no fraction, no exponent, and (Java's bound) at most {@link Long#MAX_VALUE}.
      *
-     * @param subject how the message names the value, e.g. {@code Tensor 'x' has the shape entry}
+     * @param subject how the message names the value, e.g. {@code Tensor 'x' has the shape entry}; built only
+     *                for a message, since a header holds millions of numbers
      */
-    static long nonNegativeLong(JsonParser p, String subject) throws IOException {
+    static long nonNegativeLong(JsonParser p, Supplier<String> subject) throws IOException {
         JsonToken token = p.currentToken();
-        String text = p.getText();
         if (token != JsonToken.VALUE_NUMBER_INT) {
-            throw new FormatException(subject + " " + Quote.of(text) + ", which is not an integer.");
+            throw new FormatException(subject.get() + " " + Quote.of(p.getText()) + ", which is not an integer.");
         }
-        if (text.startsWith("-")) {
-            throw new FormatException(subject + " " + Quote.of(text) + ", which is negative.");
+        if (p.getTextCharacters()[p.getTextOffset()] == '-') {
+            throw new FormatException(subject.get() + " " + Quote.of(p.getText()) + ", which is negative.");
         }
         if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            throw new FormatException(subject + " " + Quote.of(text) + ", which is over the largest supported "
-                    + "value '" + Long.MAX_VALUE + "'.");
+            throw new FormatException(subject.get() + " " + Quote.of(p.getText()) + ", which is over the largest "
+                    + "supported value '" + Long.MAX_VALUE + "'.");
         }
         return p.getLongValue();
     }
