@@ -209,18 +209,20 @@ final class SafetensorsHeader {
         long expected = 0;
         for (HeaderTensor t : byOffset) {
             if (t.begin() != expected) {
-                throw new FormatException(subject(t.name()) + " starts at data offset '" + t.begin() + "' where '" + expected
-                        + "' was expected; tensors must fill the data buffer from 0 with no gap or overlap.");
+                throw new FormatException(subject(t.name()) + " starts at data offset '" + t.begin() + "' where '"
+                        + expected + "' was expected; tensors must fill the data buffer from 0 with no gap or "
+                        + "overlap.");
             }
             if (t.end() < t.begin()) {
-                throw new FormatException(subject(t.name()) + " ends at data offset '" + t.end() + "', before it starts at '"
-                        + t.begin() + "'.");
+                throw new FormatException(subject(t.name()) + " ends at data offset '" + t.end()
+                        + "', before it starts at '" + t.begin() + "'.");
             }
             expected = t.end();
             long bytes = byteSize(t);
             if (t.end() - t.begin() != bytes) {
-                throw new FormatException(subject(t.name()) + " spans '" + (t.end() - t.begin()) + "' bytes but its shape "
-                        + t.shape().toPythonTuple() + " of '" + t.dtype() + "' needs '" + bytes + "'.");
+                throw new FormatException(subject(t.name()) + " spans '" + (t.end() - t.begin())
+                        + "' bytes but its shape " + t.shape().toPythonTuple() + " of '" + t.dtype() + "' needs '"
+                        + bytes + "'.");
             }
         }
         return expected;

@@ -153,7 +153,8 @@ public final class SafetensorsReader implements WeightReader {
             return file;
         }));
         Map<Path, List<String>> listed = new HashMap<>();
-        weightMap.forEach((tensor, shard) -> listed.computeIfAbsent(pathOf.get(shard), p -> new ArrayList<>()).add(tensor));
+        weightMap.forEach((tensor, shard) ->
+                listed.computeIfAbsent(pathOf.get(shard), p -> new ArrayList<>()).add(tensor));
 
         Map<String, HeaderTensor> found = new HashMap<>();
         for (Map.Entry<Path, String> shard : nameOf.entrySet()) {

@@ -28,7 +28,8 @@ final class StrictJson {
      * reference; the header itself is bounded by {@link Limits#SAFETENSORS_MAX_HEADER_BYTES}, so let names and
      * strings be as long as that.
      */
-    private static final int MAX_TEXT = (int) Math.max(Limits.SAFETENSORS_MAX_HEADER_BYTES, Limits.MAX_INDEX_JSON_BYTES);
+    private static final int MAX_TEXT =
+            (int) Math.max(Limits.SAFETENSORS_MAX_HEADER_BYTES, Limits.MAX_INDEX_JSON_BYTES);
 
     /**
      * Field names are tensor names, nearly all distinct: interning or canonicalising them (Jackson's defaults,
@@ -164,7 +165,9 @@ final class StrictJson {
     static String wellFormed(String value, String subject) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
+            if (pair) {
                 i++;
             } else if (Character.isSurrogate(c)) {
                 throw new FormatException(subject + " " + Quote.of(value)

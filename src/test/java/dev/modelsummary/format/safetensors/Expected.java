@@ -23,9 +23,11 @@ record Expected(String name, Shape shape, DType dtype, Role role) {
             JsonNode root = new ObjectMapper().readTree(Resources.bytes(resource));
             List<Expected> out = new ArrayList<>();
             for (JsonNode t : root.get("tensors")) {
-                long[] dims = StreamSupport.stream(t.get("shape").spliterator(), false).mapToLong(JsonNode::asLong).toArray();
+                long[] dims = StreamSupport.stream(t.get("shape").spliterator(), false)
+                        .mapToLong(JsonNode::asLong).toArray();
                 DType dtype = DType.byTorchName(t.get("dtype").asText()).orElseThrow();
-                Role role = t.has("role") ? Role.valueOf(t.get("role").asText().toUpperCase(java.util.Locale.ROOT)) : null;
+                Role role = t.has("role")
+                        ? Role.valueOf(t.get("role").asText().toUpperCase(java.util.Locale.ROOT)) : null;
                 out.add(new Expected(t.get("name").asText(), Shape.of(dims), dtype, role));
             }
             return out;

@@ -44,7 +44,8 @@ class SafetensorsShardTest {
 
     private Path index(String weightMap) {
         return StFiles.write(dir.resolve("model.safetensors.index.json"),
-                ("{\"metadata\": {\"total_size\": 0}, \"weight_map\": {" + weightMap + "}}").getBytes(StandardCharsets.UTF_8));
+                ("{\"metadata\": {\"total_size\": 0}, \"weight_map\": {" + weightMap + "}}")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     private static List<String> names(Model model) {
@@ -61,8 +62,10 @@ class SafetensorsShardTest {
         Path folder = Resources.path(SHARDED);
         Model model = reader.read(folder, ChannelOpener.FILES);
         List<Expected> expected = Expected.load("fixtures/safetensors/sharded.expected.json");
-        assertThat(model.tensors()).extracting(TensorEntry::name, TensorEntry::shape, TensorEntry::dtype, TensorEntry::role)
-                .containsExactlyElementsOf(expected.stream().map(e -> tuple(e.name(), e.shape(), e.dtype(), e.role())).toList());
+        assertThat(model.tensors())
+                .extracting(TensorEntry::name, TensorEntry::shape, TensorEntry::dtype, TensorEntry::role)
+                .containsExactlyElementsOf(expected.stream()
+                        .map(e -> tuple(e.name(), e.shape(), e.dtype(), e.role())).toList());
         assertThat(model.name()).isEqualTo("sharded");
         assertThat(model.source()).isEqualTo(folder.toString());
         assertThat(model.format()).isEqualTo("safetensors");
@@ -125,7 +128,8 @@ class SafetensorsShardTest {
     void anInvalidShardIsNamedBeforeItsOwnMessage() {
         StFiles.write(dir.resolve("s1.safetensors"), file(header(tensor("a", "F32", "[1]", 0, 4)), 5));
         assertFails(index("\"a\": \"s1.safetensors\""),
-                "Shard 's1.safetensors': Tensors fill '4' bytes of data but the file holds '5' bytes after the header.");
+                "Shard 's1.safetensors': Tensors fill '4' bytes of data"
+                        + " but the file holds '5' bytes after the header.");
     }
 
     /** Each value goes into the index as JSON string text, so a JSON-escaped backslash is one backslash in the path. */
@@ -137,7 +141,8 @@ class SafetensorsShardTest {
         StFiles.write(dir.resolve("outside.safetensors"), file(header(tensor("a", "F32", "[1]", 0, 4)), 4));
         StFiles.write(inner.resolve("ok.safetensors"), file(header(tensor("b", "F32", "[1]", 0, 4)), 4));
         Path index = StFiles.write(inner.resolve("model.safetensors.index.json"),
-                ("{\"weight_map\": {\"b\": \"ok.safetensors\", \"a\": \"" + shardPath + "\"}}").getBytes(StandardCharsets.UTF_8));
+                ("{\"weight_map\": {\"b\": \"ok.safetensors\", \"a\": \"" + shardPath + "\"}}")
+                        .getBytes(StandardCharsets.UTF_8));
         CountingOpener opener = new CountingOpener();
 
         String shown = shardPath.replace("\\\\", "\\");
@@ -151,7 +156,8 @@ class SafetensorsShardTest {
     void shardsInASubfolderOfTheIndexAreFine() throws IOException {
         Files.createDirectory(dir.resolve("sub"));
         shard("sub/s1.safetensors", "a");
-        assertThat(names(reader.read(index("\"a\": \"sub/s1.safetensors\""), ChannelOpener.FILES))).containsExactly("a");
+        assertThat(names(reader.read(index("\"a\": \"sub/s1.safetensors\""), ChannelOpener.FILES)))
+                .containsExactly("a");
     }
 
     @Test
@@ -176,7 +182,8 @@ class SafetensorsShardTest {
         StFiles.write(index, "{\"weight_map\": {\"a\": \"s\", \"a\": \"s\"}}".getBytes(StandardCharsets.UTF_8));
         assertFails(index, "Index is not valid JSON: Duplicate field 'a' (line 1, column 30).");
         StFiles.write(index, "{\"weight_map\": {}".getBytes(StandardCharsets.UTF_8));
-        assertFails(index, "Index is not valid JSON: Unexpected end-of-input: expected close marker for Object (line 1, column 18).");
+        assertFails(index, "Index is not valid JSON: Unexpected end-of-input:"
+                + " expected close marker for Object (line 1, column 18).");
         StFiles.write(index, new byte[] {'{', (byte) 0xc3, '}'});
         assertFails(index, "Index is not valid UTF-8: byte '1' of the file starts a malformed sequence.");
     }
@@ -238,7 +245,8 @@ class SafetensorsShardTest {
     void severalIndexesWithoutTheStandardOneAreAmbiguous() {
         StFiles.write(dir.resolve("b.safetensors.index.json"), "{}".getBytes(StandardCharsets.UTF_8));
         StFiles.write(dir.resolve("a.safetensors.index.json"), "{}".getBytes(StandardCharsets.UTF_8));
-        assertFails(dir, "Directory holds several shard indexes ('a.safetensors.index.json', 'b.safetensors.index.json') "
+        assertFails(dir, "Directory holds several shard indexes ("
+                + "'a.safetensors.index.json', 'b.safetensors.index.json') "
                 + "and none is named 'model.safetensors.index.json'; name the one to read.");
     }
 

@@ -48,7 +48,8 @@ class SafetensorsValidationTest {
         @ParameterizedTest
         @ValueSource(ints = {0, 1, 7})
         void aFileShorterThanTheLengthFieldIsTooSmall(int size) {
-            assertFails(new byte[size], "File is too small to hold the 8-byte header length: it has '" + size + "' bytes.");
+            assertFails(new byte[size],
+                    "File is too small to hold the 8-byte header length: it has '" + size + "' bytes.");
         }
 
         @Test
@@ -101,7 +102,8 @@ class SafetensorsValidationTest {
             System.arraycopy(ascii("{\"ab\":"), 0, json, 0, 6);
             System.arraycopy(bad, 0, json, 6, bad.length);
             // The key's bytes run from file offset 8; the bad sequence starts at 8 + 6.
-            assertFails(StFiles.raw(json, 0), "Header is not valid UTF-8: byte '14' of the file starts a malformed sequence.");
+            assertFails(StFiles.raw(json, 0),
+                    "Header is not valid UTF-8: byte '14' of the file starts a malformed sequence.");
         }
 
         @Test
@@ -122,7 +124,8 @@ class SafetensorsValidationTest {
         @Test
         void syntaxErrorsKeepJacksonsWordsAndPosition() {
             assertFails(file("{\"a\":", 0),
-                    "Header is not valid JSON: Unexpected end-of-input within/between Object entries (line 1, column 6).");
+                    "Header is not valid JSON: Unexpected end-of-input within/between Object entries"
+                            + " (line 1, column 6).");
             assertFails(file("{a:1}", 0), "Header is not valid JSON: Unexpected character ('a' (code 97)): was "
                     + "expecting double-quote to start field name (line 1, column 2).");
         }
@@ -158,7 +161,8 @@ class SafetensorsValidationTest {
 
         @Test
         void aNulByteIsRefusedBeforeJacksonCouldTakeTheTextForUtf16() {
-            assertFails(StFiles.raw(new byte[] {'{', 0, '}', ' '}, 0), "Header is not valid JSON: byte '9' of the file is a NUL.");
+            assertFails(StFiles.raw(new byte[] {'{', 0, '}', ' '}, 0),
+                    "Header is not valid JSON: byte '9' of the file is a NUL.");
         }
 
         @Test
@@ -194,7 +198,8 @@ class SafetensorsValidationTest {
 
         @Test
         void unknownFieldsInATensorAreSkipped() throws IOException {
-            Model model = read(file("{\"a\":{\"note\":{\"x\":[1,{}]},\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],"
+            Model model = read(file("{\"a\":{\"note\":{\"x\":[1,{}]},"
+                    + "\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],"
                     + "\"more\":null}}", 4));
             assertThat(model.tensors()).extracting(TensorEntry::name).containsExactly("a");
         }
@@ -202,7 +207,8 @@ class SafetensorsValidationTest {
         @ParameterizedTest
         @ValueSource(strings = {"F128", "f32", "FLOAT32", "float32", ""})
         void unknownDtypesAreRefusedCaseSensitively(String dtype) {
-            assertFails(file(header(tensor("a", dtype, "[1]", 0, 4)), 4), "Tensor 'a' has the unknown dtype '" + dtype + "'.");
+            assertFails(file(header(tensor("a", dtype, "[1]", 0, 4)), 4),
+                    "Tensor 'a' has the unknown dtype '" + dtype + "'.");
         }
 
         @Test
@@ -220,21 +226,25 @@ class SafetensorsValidationTest {
                 "[\"2\"]|'2', which is not an integer",
                 "[null]|'null', which is not an integer",
                 "[[1]]|'[', which is not an integer",
-                "[9223372036854775808]|'9223372036854775808', which is over the largest supported value '9223372036854775807'",
+                "[9223372036854775808]|'9223372036854775808', which is over the largest supported value"
+                        + " '9223372036854775807'",
         })
         void shapeEntriesMustBeExactNonNegativeIntegers(String shape, String problem) {
-            assertFails(file(header(tensor("a", "F32", shape, 0, 4)), 4), "Tensor 'a' has the shape entry " + problem + ".");
+            assertFails(file(header(tensor("a", "F32", shape, 0, 4)), 4),
+                    "Tensor 'a' has the shape entry " + problem + ".");
         }
 
         @Test
         void aShapeMustBeAList() {
-            assertFails(file(header(tensor("a", "F32", "4", 0, 4)), 4), "Tensor 'a' has a shape that is not a list of integers.");
+            assertFails(file(header(tensor("a", "F32", "4", 0, 4)), 4),
+                    "Tensor 'a' has a shape that is not a list of integers.");
         }
 
         @Test
         void aShapeHasAtMost64Dimensions() throws IOException {
             String ones = "[" + "1,".repeat(64) + "1]";
-            assertFails(file(header(tensor("a", "F32", ones, 0, 4)), 4), "Tensor 'a' has more than '64' dimensions, the limit.");
+            assertFails(file(header(tensor("a", "F32", ones, 0, 4)), 4),
+                    "Tensor 'a' has more than '64' dimensions, the limit.");
             String sixtyFour = "[" + "1,".repeat(63) + "1]";
             assertThat(read(file(header(tensor("a", "F32", sixtyFour, 0, 4)), 4)).tensors().get(0).shape().rank())
                     .isEqualTo(64);
@@ -254,14 +264,17 @@ class SafetensorsValidationTest {
 
         @Test
         void metadataIsAnObjectOfStringsOrNull() throws IOException {
-            assertFails(file("{\"__metadata__\":{\"format\":1}}", 0), "Header's '__metadata__' value for 'format' is not a string.");
-            assertFails(file("{\"__metadata__\":[\"pt\"]}", 0), "Header has a '__metadata__' that is not an object of strings.");
+            assertFails(file("{\"__metadata__\":{\"format\":1}}", 0),
+                    "Header's '__metadata__' value for 'format' is not a string.");
+            assertFails(file("{\"__metadata__\":[\"pt\"]}", 0),
+                    "Header has a '__metadata__' that is not an object of strings.");
             assertThat(read(file("{\"__metadata__\":null}", 0)).tensors()).isEmpty();
         }
 
         @Test
         void metadataIsNotATensor() throws IOException {
-            Model model = read(file(header("\"__metadata__\":{\"format\":\"pt\"}", tensor("a", "F32", "[1]", 0, 4)), 4));
+            Model model = read(file(header("\"__metadata__\":{\"format\":\"pt\"}",
+                    tensor("a", "F32", "[1]", 0, 4)), 4));
             assertThat(model.tensors()).extracting(TensorEntry::name).containsExactly("a");
         }
 
@@ -376,7 +389,8 @@ class SafetensorsValidationTest {
         @Test
         void subByteTypesAreSizedInBits() throws IOException {
             Model model = read(file(header(tensor("a", "F4", "[2,3]", 0, 3), tensor("b", "F6_E3M2", "[4]", 3, 6)), 6));
-            assertThat(model.tensors()).extracting(TensorEntry::dtype).containsExactly(DType.FLOAT4_E2M1, DType.FLOAT6_E3M2);
+            assertThat(model.tensors()).extracting(TensorEntry::dtype)
+                    .containsExactly(DType.FLOAT4_E2M1, DType.FLOAT6_E3M2);
             assertThat(model.tensors()).extracting(TensorEntry::bytes).containsExactly(3L, 3L);
         }
     }

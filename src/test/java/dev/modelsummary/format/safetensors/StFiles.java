@@ -24,7 +24,8 @@ final class StFiles {
 
     /** Any declared length, whatever the header really holds. */
     static byte[] withLength(long declared, byte[] header, long dataBytes) {
-        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(8 + header.length + dataBytes)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(8 + header.length + dataBytes))
+                .order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(declared).put(header);
         return b.array();
     }
