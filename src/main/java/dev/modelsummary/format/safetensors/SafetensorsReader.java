@@ -202,10 +202,13 @@ public final class SafetensorsReader implements WeightReader {
         }
     }
 
-    /** One shard's header; its problems are reported with the shard's name, which the user cannot see otherwise. */
+    /**
+     * One shard's header; its problems are reported with the shard's name, which the user cannot see otherwise.
+     * Only regular files are opened: opening a FIFO an index points at would wait forever.
+     */
     private static List<HeaderTensor> readShard(Path file, String shard, ChannelOpener opener) throws IOException {
-        if (Files.isDirectory(file)) {
-            throw new FormatException("Shard " + Quote.of(shard) + " is a directory, not a file.");
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new FormatException("Shard " + Quote.of(shard) + " is not a regular file.");
         }
         try {
             return readFile(file, opener);

@@ -121,7 +121,7 @@ class SafetensorsShardTest {
     @Test
     void aShardThatIsADirectoryIsRefused() throws IOException {
         Files.createDirectory(dir.resolve("s1.safetensors"));
-        assertFails(index("\"a\": \"s1.safetensors\""), "Shard 's1.safetensors' is a directory, not a file.");
+        assertFails(index("\"a\": \"s1.safetensors\""), "Shard 's1.safetensors' is not a regular file.");
     }
 
     @Test
