@@ -1,0 +1,286 @@
+package dev.modelsummary.format.safetensors;
+
+import dev.modelsummary.format.ChannelOpener;
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.StateDictRoles;
+import dev.modelsummary.format.WeightReader;
+import dev.modelsummary.model.DType;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.model.Role;
+import dev.modelsummary.model.TensorEntry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Reads safetensors headers: one {@code .safetensors} file, a {@code *.safetensors.index.json} with its shards,
+ * or a directory holding either. Only each file's {@code 8 + N} header bytes (and the index) are read.
+ *
+ * <p>Tensors come in the source's own order: a file's header key order, an index's {@code weight_map} key
+ * order, or, for a directory without an index, file after file in sorted file-name order. There is no
+ * aliasing: safetensors cannot store shared tensors (writers drop the duplicates), so every entry owns its
+ * bytes.
+ */
+public final class SafetensorsReader implements WeightReader {
+    public static final String FORMAT = "safetensors";
+    private static final String EXTENSION = ".safetensors";
+    private static final String INDEX_EXTENSION = ".safetensors.index.json";
+    /** The name huggingface_hub and transformers give the index; preferred when a folder holds several. */
+    private static final String DEFAULT_INDEX = "model.safetensors.index.json";
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public List<String> extensions() {
+        return List.of(EXTENSION, INDEX_EXTENSION);
+    }
+
+    /**
+     * Bytes 0-7 are a u64 LE header length N with {@code 2 <= N <= 100,000,000} and {@code N + 8 <= size}
+     * (2 is the shortest header, {@code {}}); the header starts with {@code {} after optional JSON whitespace.
+     */
+    @Override
+    public boolean sniff(byte[] head, long fileSize) {
+        if (head.length <= 8) {
+            return false;
+        }
+        long n = ByteBuffer.wrap(head, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (n < 2 || n > Limits.SAFETENSORS_MAX_HEADER_BYTES || n > fileSize - 8) {
+            return false;
+        }
+        long end = Math.min(head.length, 8 + n);
+        for (int i = 8; i < end; i++) {
+            if (!StrictJson.isWhitespace(head[i])) {
+                return head[i] == '{';
+            }
+        }
+        return false; // only whitespace in view: leave it to the extension
+    }
+
+    @Override
+    public boolean readsDirectory(Path directory) {
+        try {
+            return !indexFiles(directory).isEmpty() || !shardFiles(directory).isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public Model read(Path path, ChannelOpener opener) throws IOException {
+        if (Files.isDirectory(path)) {
+            return readDirectory(path, opener);
+        }
+        if (isIndex(path)) {
+            Path directory = path.toAbsolutePath().getParent();
+            return model(directoryName(directory), path, readIndexed(path, directory, opener));
+        }
+        List<TensorEntry> tensors = new ArrayList<>();
+        readFile(path, opener).forEach(t -> tensors.add(entry(t)));
+        return model(stem(path), path, tensors);
+    }
+
+    private Model readDirectory(Path directory, ChannelOpener opener) throws IOException {
+        String name = directoryName(directory.toAbsolutePath());
+        List<Path> indexes = indexFiles(directory);
+        Path preferred = directory.resolve(DEFAULT_INDEX);
+        if (indexes.contains(preferred)) {
+            return model(name, directory, readIndexed(preferred, directory.toAbsolutePath(), opener));
+        }
+        if (indexes.size() == 1) {
+            return model(name, directory, readIndexed(indexes.get(0), directory.toAbsolutePath(), opener));
+        }
+        if (indexes.size() > 1) {
+            throw new FormatException("Directory holds several shard indexes (" + indexes.stream()
+                    .map(p -> Quote.of(p.getFileName())).collect(Collectors.joining(", "))
+                    + ") and none is named '" + DEFAULT_INDEX + "'; name the one to read.");
+        }
+        List<Path> files = shardFiles(directory);
+        if (files.isEmpty()) {
+            throw new FormatException("Directory holds no *.safetensors files and no shard index.");
+        }
+        return model(name, directory, readUnindexed(files, opener));
+    }
+
+    /** Without an index: every file in sorted file-name order, each in its header order; names must not repeat. */
+    private List<TensorEntry> readUnindexed(List<Path> files, ChannelOpener opener) throws IOException {
+        Map<String, String> fileOf = new HashMap<>();
+        List<TensorEntry> tensors = new ArrayList<>();
+        for (Path file : files) {
+            String shard = file.getFileName().toString();
+            for (HeaderTensor t : readShard(file, shard, opener)) {
+                String earlier = fileOf.putIfAbsent(t.name(), shard);
+                if (earlier != null) {
+                    throw new FormatException("Tensor " + Quote.of(t.name()) + " is in both " + Quote.of(earlier)
+                            + " and " + Quote.of(shard) + ".");
+                }
+                if (tensors.size() == Limits.MAX_TENSORS) {
+                    throw new FormatException("Shards list more than '" + Limits.MAX_TENSORS + "' tensors, the limit.");
+                }
+                tensors.add(entry(t));
+            }
+        }
+        return tensors;
+    }
+
+    /**
+     * With an index: tensors in {@code weight_map} order. Every shard path is checked before any shard is
+     * opened; each shard's header is then read once and must hold exactly the tensors the index gives it.
+     */
+    private List<TensorEntry> readIndexed(Path indexFile, Path directory, ChannelOpener opener) throws IOException {
+        Map<String, String> weightMap = ShardIndex.parse(readIndexBytes(indexFile, opener)).weightMap();
+        Map<String, Path> pathOf = new HashMap<>();
+        Map<Path, String> nameOf = new LinkedHashMap<>(); // shards in first-mention order, by resolved path
+        weightMap.forEach((tensor, shard) -> pathOf.computeIfAbsent(shard, s -> {
+            Path file = ShardIndex.resolveShard(directory, s, tensor);
+            nameOf.putIfAbsent(file, s);
+            return file;
+        }));
+        Map<Path, List<String>> listed = new HashMap<>();
+        weightMap.forEach((tensor, shard) ->
+                listed.computeIfAbsent(pathOf.get(shard), p -> new ArrayList<>()).add(tensor));
+
+        Map<String, HeaderTensor> found = new HashMap<>();
+        for (Map.Entry<Path, String> shard : nameOf.entrySet()) {
+            Map<String, HeaderTensor> byName = new HashMap<>();
+            for (HeaderTensor t : readShard(shard.getKey(), shard.getValue(), opener)) {
+                String listedShard = weightMap.get(t.name());
+                if (listedShard == null) {
+                    throw new FormatException("Shard " + Quote.of(shard.getValue()) + " holds tensor "
+                            + Quote.of(t.name()) + ", which the index does not list.");
+                }
+                if (!pathOf.get(listedShard).equals(shard.getKey())) {
+                    throw new FormatException("Shard " + Quote.of(shard.getValue()) + " holds tensor "
+                            + Quote.of(t.name()) + ", which the index lists in shard " + Quote.of(listedShard) + ".");
+                }
+                byName.put(t.name(), t);
+            }
+            for (String tensor : listed.get(shard.getKey())) {
+                if (!byName.containsKey(tensor)) {
+                    throw new FormatException("Index lists tensor " + Quote.of(tensor) + " in shard "
+                            + Quote.of(shard.getValue()) + ", which does not hold it.");
+                }
+            }
+            found.putAll(byName);
+        }
+        List<TensorEntry> tensors = new ArrayList<>(weightMap.size());
+        weightMap.keySet().forEach(name -> tensors.add(entry(found.get(name))));
+        return tensors;
+    }
+
+    /** The whole index (it is metadata, not tensor data), refused over {@link Limits#MAX_INDEX_JSON_BYTES}. */
+    private static byte[] readIndexBytes(Path indexFile, ChannelOpener opener) throws IOException {
+        try (SeekableByteChannel channel = opener.open(indexFile)) {
+            long size = channel.size();
+            if (size > Limits.MAX_INDEX_JSON_BYTES) {
+                throw new FormatException("Index is '" + size + "' bytes, over the limit of '"
+                        + Limits.MAX_INDEX_JSON_BYTES + "' bytes.");
+            }
+            ByteBuffer buffer = ByteBuffer.allocate((int) size);
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer) < 0) {
+                    throw new FormatException("Index ended early; it changed while being read.");
+                }
+            }
+            return buffer.array();
+        }
+    }
+
+    /**
+     * One shard's header; its problems are reported with the shard's name, which the user cannot see otherwise.
+     * Only regular files are opened: opening a FIFO an index points at would wait forever.
+     */
+    private static List<HeaderTensor> readShard(Path file, String shard, ChannelOpener opener) throws IOException {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new FormatException("Shard " + Quote.of(shard) + " is not a regular file.");
+        }
+        try {
+            return readFile(file, opener);
+        } catch (NoSuchFileException e) {
+            throw new FormatException("Shard " + Quote.of(shard) + " does not exist.", e);
+        } catch (FormatException e) {
+            throw new FormatException("Shard " + Quote.of(shard) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<HeaderTensor> readFile(Path file, ChannelOpener opener) throws IOException {
+        try (SeekableByteChannel channel = opener.open(file)) {
+            return SafetensorsHeader.read(channel);
+        }
+    }
+
+    /** A state dict says nothing of roles: names and dtypes decide; every parameter of a saved model trains. */
+    private static TensorEntry entry(HeaderTensor t) {
+        DType dtype = t.dtype().dtype();
+        return StateDictRoles.classify(t.name(), dtype) == Role.PARAMETER
+                ? TensorEntry.parameter(t.name(), t.shape(), dtype, true)
+                : TensorEntry.buffer(t.name(), t.shape(), dtype);
+    }
+
+    private static Model model(String name, Path source, List<TensorEntry> tensors) {
+        return new Model(name, FORMAT, source.toString(), tensors, List.of());
+    }
+
+    private static boolean isIndex(Path path) {
+        return lowerName(path).endsWith(INDEX_EXTENSION);
+    }
+
+    private static List<Path> indexFiles(Path directory) throws IOException {
+        return list(directory, INDEX_EXTENSION);
+    }
+
+    private static List<Path> shardFiles(Path directory) throws IOException {
+        return list(directory, EXTENSION);
+    }
+
+    /** Regular files whose lower-cased name ends with {@code ending}, in sorted file-name order. */
+    private static List<Path> list(Path directory, String ending) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
+            for (Path p : stream) {
+                if (lowerName(p).endsWith(ending) && Files.isRegularFile(p)) {
+                    files.add(p);
+                }
+            }
+        }
+        files.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+        return files;
+    }
+
+    private static String lowerName(Path path) {
+        Path name = path.getFileName();
+        return name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code model.safetensors} -> {@code model}; a file with another ending loses its last extension. */
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        if (name.toLowerCase(Locale.ROOT).endsWith(EXTENSION) && name.length() > EXTENSION.length()) {
+            return name.substring(0, name.length() - EXTENSION.length());
+        }
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    private static String directoryName(Path absoluteDirectory) {
+        Path normalized = absoluteDirectory.normalize();
+        Path name = normalized.getFileName();
+        return name == null ? normalized.toString() : name.toString();
+    }
+}

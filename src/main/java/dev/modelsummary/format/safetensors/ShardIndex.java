@@ -1,0 +1,99 @@
+package dev.modelsummary.format.safetensors;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limits;
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A sharded checkpoint's index, {@code model.safetensors.index.json} as huggingface_hub and transformers write it:
+ *
+ * <pre>
+ * {"metadata": {"total_size": 123, ...}, "weight_map": {"tensor name": "model-00001-of-00003.safetensors", ...}}
+ * </pre>
+ *
+ * Only {@code weight_map} matters here; {@code metadata} and any other key are skipped. Shard names are paths
+ * relative to the index's directory, and since the index is input like any other, a name that would leave that
+ * directory is refused.
+ *
+ * @param weightMap tensor name to shard name, in the index's own key order
+ */
+record ShardIndex(Map<String, String> weightMap) {
+    private static final Pattern SEPARATORS = Pattern.compile("[/\\\\]");
+
+    static ShardIndex parse(byte[] json) throws IOException {
+        StrictJson.requireUtf8(json, "Index", 0);
+        try (JsonParser p = StrictJson.parser(json, "Index", 0)) {
+            p.nextToken(); // START_OBJECT: StrictJson.parser checked the first byte
+            Map<String, String> weightMap = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String key = p.currentName();
+                p.nextToken();
+                if (key.equals("weight_map")) {
+                    weightMap = readWeightMap(p);
+                } else {
+                    p.skipChildren();
+                }
+            }
+            StrictJson.requireEnd(p, "Index");
+            if (weightMap == null) {
+                throw new FormatException("Index has no 'weight_map'.");
+            }
+            return new ShardIndex(weightMap);
+        } catch (JsonProcessingException e) {
+            throw StrictJson.syntaxError("Index", e);
+        }
+    }
+
+    private static Map<String, String> readWeightMap(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw new FormatException("Index has a 'weight_map' that is not an object.");
+        }
+        Map<String, String> weightMap = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String tensor = StrictJson.wellFormed(p.currentName(), "Index has the tensor name");
+            if (weightMap.size() == Limits.MAX_TENSORS) {
+                throw new FormatException("Index lists more than '" + Limits.MAX_TENSORS + "' tensors, the limit.");
+            }
+            if (p.nextToken() != JsonToken.VALUE_STRING) {
+                throw new FormatException("Index maps tensor " + Quote.of(tensor) + " to " + Quote.of(p.getText())
+                        + ", which is not a shard file name.");
+            }
+            weightMap.put(tensor, StrictJson.wellFormed(p.getText(), "Index has the shard name"));
+        }
+        return weightMap;
+    }
+
+    /**
+     * Where shard {@code name} lives, refusing any name that could reach outside {@code directory}: absolute
+     * paths (either separator, or a drive letter), {@code ..} components, empty names and names the file
+     * system cannot hold. Symbolic links inside the directory are followed like any file.
+     *
+     * @param tensor a tensor the index assigns to this shard, for the message
+     */
+    static Path resolveShard(Path directory, String name, String tensor) {
+        boolean escapes = name.isEmpty()
+                || name.startsWith("/") || name.startsWith("\\")
+                || name.length() >= 2 && name.charAt(1) == ':'
+                || SEPARATORS.splitAsStream(name).anyMatch(".."::equals);
+        if (!escapes) {
+            try {
+                Path shard = directory.resolve(name).normalize();
+                if (shard.startsWith(directory.normalize()) && !shard.equals(directory.normalize())) {
+                    return shard;
+                }
+            } catch (InvalidPathException e) {
+                // falls through to the refusal below
+            }
+        }
+        throw new FormatException("Index maps tensor " + Quote.of(tensor) + " to the shard path " + Quote.of(name)
+                + ", which is not a file inside the index's directory.");
+    }
+}
