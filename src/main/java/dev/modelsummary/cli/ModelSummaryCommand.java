@@ -147,13 +147,13 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         } catch (FormatException e) {
             throw new CliException(ExitCode.INPUT, model + ": " + e.getMessage(), e);
         } catch (NoSuchFileException e) {
-            throw new CliException(ExitCode.INPUT, model + ": no such file or directory.", e);
+            throw new CliException(ExitCode.INPUT, model + ": No such file or directory.", e);
         } catch (AccessDeniedException e) {
-            throw new CliException(ExitCode.INPUT, model + ": permission denied.", e);
+            throw new CliException(ExitCode.INPUT, model + ": Permission denied.", e);
         } catch (FileSystemException e) {
             throw new CliException(ExitCode.INPUT, model + ": " + reason(e) + ".", e);
         } catch (IOException e) {
-            throw new CliException(ExitCode.INPUT, model + ": cannot read: " + e.getMessage() + ".", e);
+            throw new CliException(ExitCode.INPUT, model + ": Cannot read: " + e.getMessage() + ".", e);
         } catch (IllegalArgumentException e) {
             if (builtin) {
                 throw new CliException(ExitCode.USAGE, model + ": " + e.getMessage(), e);
@@ -215,10 +215,10 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     /** A FileSystemException's reason without the path it repeats ("Permission denied", "Not a directory"). */
     private static String reason(FileSystemException e) {
         if (e instanceof AccessDeniedException) {
-            return "permission denied";
+            return "Permission denied";
         }
         String reason = e.getReason();
-        return reason != null ? reason.substring(0, 1).toLowerCase() + reason.substring(1)
+        return reason != null ? reason
                 : e.getClass().getSimpleName().replace("Exception", "").toLowerCase();
     }
 

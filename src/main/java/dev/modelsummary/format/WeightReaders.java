@@ -59,11 +59,15 @@ public final class WeightReaders {
     public WeightReader choose(Path path) throws IOException {
         if (Files.isDirectory(path)) {
             return readers.stream().filter(r -> r.readsDirectory(path)).findFirst()
-                    .orElseThrow(() -> new FormatException("a directory with no model files that a reader "
+                    .orElseThrow(() -> new FormatException("Directory holds no model files that a reader "
                             + "recognises (expected *.safetensors shards or a model.safetensors.index.json)."));
         }
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString());
+        }
+        if (!Files.isRegularFile(path)) {
+            // A FIFO or a device would block or never end: refuse before opening it.
+            throw new FormatException("Not a regular file.");
         }
         byte[] head = readHead(path);
         long size = Files.size(path);
@@ -77,9 +81,9 @@ public final class WeightReaders {
             return byName.get();
         }
         if (size == 0) {
-            throw new FormatException("empty file.");
+            throw new FormatException("File is empty.");
         }
-        throw new FormatException("not a weight file of any supported format (" + formatNames() + ").");
+        throw new FormatException("Not a weight file of any supported format (" + formatNames() + ").");
     }
 
     private Optional<WeightReader> byExtension(Path path) {

@@ -51,8 +51,9 @@ public final class TextReport {
         dtypes.render(out);
 
         out.append('\n');
-        out.append(String.format(Locale.ROOT, "Parameters: %s (%s) in %s tensors, %s trainable, %s%n",
-                grouped(summary.parameters().count()), PythonNumbers.humanCount(summary.parameters().count()),
+        long count = summary.parameters().count();
+        out.append(String.format(Locale.ROOT, "Parameters: %s%s in %s tensors, %s trainable, %s%n",
+                grouped(count), count < 1000 ? "" : " (" + PythonNumbers.humanCount(count) + ")",
                 grouped(summary.parameters().tensors()), grouped(summary.parameters().trainable()),
                 humanBytes(summary.parameters().bytes())));
         out.append(String.format(Locale.ROOT, "Buffers:    %s in %s tensors, %s%n",

@@ -150,7 +150,7 @@ class CliTest {
         CliRun run = CliRun.of(missing, "--out", tmp.resolve("site").toString());
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.INPUT);
-        assertThat(run.err()).isEqualTo("model-summary: " + missing + ": no such file or directory.\n");
+        assertThat(run.err()).isEqualTo("model-summary: " + missing + ": No such file or directory.\n");
         assertThat(tmp.resolve("site")).doesNotExist();
     }
 
@@ -160,7 +160,7 @@ class CliTest {
         CliRun run = CliRun.of(junk.toString());
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.INPUT);
-        assertThat(run.err()).startsWith("model-summary: " + junk + ": not a weight file of any supported format (");
+        assertThat(run.err()).startsWith("model-summary: " + junk + ": Not a weight file of any supported format (");
         assertThat(run.err()).endsWith(").\n").doesNotContain("\tat ");
     }
 
@@ -170,7 +170,28 @@ class CliTest {
         CliRun run = CliRun.of(empty.toString());
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.INPUT);
-        assertThat(run.err()).isEqualTo("model-summary: " + empty + ": empty file.\n");
+        assertThat(run.err()).isEqualTo("model-summary: " + empty + ": File is empty.\n");
+    }
+
+    @Test
+    void readsASafetensorsFile() {
+        CliRun run = CliRun.of(Resources.path("fixtures/safetensors/tiny_model.safetensors").toString(), "-f", "text");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("tiny_model  (safetensors: ");
+        assertThat(run.out()).contains("Parameters: 130 in 6 tensors, 130 trainable, 520 B\n",
+                "Buffers:    9 in 3 tensors, 40 B\n");
+    }
+
+    @Test
+    void corruptSafetensorsIsOneLineNamingTheFile() throws IOException {
+        Path truncated = Files.write(tmp.resolve("x.safetensors"), new byte[] {1, 2, 3, 4, 5});
+        CliRun run = CliRun.of(truncated.toString(), "--out", tmp.resolve("site").toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(run.err()).isEqualTo("model-summary: " + truncated
+                + ": File is too small to hold the 8-byte header length: it has '5' bytes.\n");
+        assertThat(tmp.resolve("site")).doesNotExist();
     }
 
     @Test
