@@ -14,6 +14,12 @@ public final class Limits {
     /** An index JSON ({@code *.safetensors.index.json}) is metadata only; real ones are well under 10 MB. */
     public static final long MAX_INDEX_JSON_BYTES = 100_000_000L;
 
+    /** ZIP records one archive may list; a torch.save file has one per storage (thousands for big models). */
+    public static final int ZIP_MAX_ENTRIES = 2_000_000;
+    /** The ZIP central directory is read whole-entry by whole-entry, never past this many bytes. */
+    public static final long ZIP_MAX_CENTRAL_DIRECTORY_BYTES = 512L * 1024 * 1024;
+
+
     private Limits() {
     }
 }
