@@ -19,6 +19,22 @@ public final class Limits {
     /** The ZIP central directory is read whole-entry by whole-entry, never past this many bytes. */
     public static final long ZIP_MAX_CENTRAL_DIRECTORY_BYTES = 512L * 1024 * 1024;
 
+    /** A torch.save {@code data.pkl}; real ones are kilobytes to a few megabytes (about 150 bytes per tensor). */
+    public static final long PICKLE_MAX_BYTES = 1L << 30;
+    /**
+     * Values one pickle may push (new objects, memo references, marks). This bounds the reader's memory
+     * whatever the file says: a state dict with 10,000 tensors pushes about 300,000.
+     */
+    public static final long PICKLE_MAX_VALUES = 10_000_000L;
+    /** Nesting of tuples (at parse time) and of containers (when a reader walks the result). */
+    public static final int PICKLE_MAX_DEPTH = 1000;
+    /** Bytes of one pickled integer (LONG4); real files never need more than 8. */
+    public static final int PICKLE_MAX_INT_BYTES = 1024;
+    /**
+     * Longer strings and byte strings are skipped, not kept: a header reader never needs their text, and a
+     * checkpoint may pickle whole numpy arrays as bytes.
+     */
+    public static final int PICKLE_MAX_KEPT_TEXT_BYTES = 1 << 20;
 
     private Limits() {
     }
