@@ -19,11 +19,11 @@ public final class Limits {
     /** The ZIP central directory is read whole-entry by whole-entry, never past this many bytes. */
     public static final long ZIP_MAX_CENTRAL_DIRECTORY_BYTES = 512L * 1024 * 1024;
 
-    /** A torch.save {@code data.pkl}; real ones are kilobytes to a few megabytes (about 150 bytes per tensor). */
+    /** A torch.save {@code data.pkl}; real ones are kilobytes to a few megabytes (about 190 bytes per tensor). */
     public static final long PICKLE_MAX_BYTES = 1L << 30;
     /**
      * Values one pickle may push (new objects, memo references, marks). This bounds the reader's memory
-     * whatever the file says: a state dict with 10,000 tensors pushes about 300,000.
+     * whatever the file says: a state dict pushes about 40 per tensor, 400,000 for 10,000 tensors.
      */
     public static final long PICKLE_MAX_VALUES = 10_000_000L;
     /** Nesting of tuples (at parse time) and of containers (when a reader walks the result). */
