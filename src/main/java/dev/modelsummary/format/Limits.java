@@ -35,6 +35,8 @@ public final class Limits {
      * checkpoint may pickle whole numpy arrays as bytes.
      */
     public static final int PICKLE_MAX_KEPT_TEXT_BYTES = 1 << 20;
+    /** Unknown pickle globals named one by one in a model's warnings; the rest are counted in one line. */
+    public static final int PICKLE_MAX_GLOBAL_WARNINGS = 100;
 
     private Limits() {
     }

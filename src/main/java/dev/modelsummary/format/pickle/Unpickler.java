@@ -96,7 +96,7 @@ public final class Unpickler implements Budget {
     private final Deque<Integer> marks = new ArrayDeque<>();
     private final Map<Long, Object> memo = new HashMap<>();
     private final Map<String, PyGlobal> globals = new HashMap<>();
-    private final Set<String> warnings = new LinkedHashSet<>();
+    private final Set<String> unknownGlobals = new LinkedHashSet<>();
     private long spent;
     private long opcodeAt;
 
@@ -133,9 +133,21 @@ public final class Unpickler implements Budget {
         }
     }
 
-    /** One line per unknown global, in order of first appearance. */
+    /**
+     * One line per unknown global, in order of first appearance; past
+     * {@link Limits#PICKLE_MAX_GLOBAL_WARNINGS} the rest are counted in a last line.
+     */
     public List<String> warnings() {
-        return List.copyOf(warnings);
+        List<String> lines = new ArrayList<>();
+        for (String name : unknownGlobals) {
+            if (lines.size() == Limits.PICKLE_MAX_GLOBAL_WARNINGS) {
+                lines.add((unknownGlobals.size() - lines.size()) + " more unknown pickle globals read as inert "
+                        + "placeholders.");
+                break;
+            }
+            lines.add("unknown pickle global '" + name + "' read as an inert placeholder.");
+        }
+        return List.copyOf(lines);
     }
 
     @Override
@@ -352,7 +364,7 @@ public final class Unpickler implements Budget {
         String mapped = PYTHON2_MODULES.getOrDefault(module, module);
         String qualified = mapped + "." + name;
         if (!allowlist.knows(qualified)) {
-            warnings.add("unknown pickle global '" + qualified + "' read as an inert placeholder.");
+            unknownGlobals.add(qualified);
         }
         return globals.computeIfAbsent(qualified, q -> new PyGlobal(mapped, name));
     }

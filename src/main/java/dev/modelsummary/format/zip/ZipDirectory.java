@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipException;
 
 /**
  * The central directory of a ZIP archive (PKWARE APPNOTE), read from the end of the file without reading any
@@ -143,6 +144,15 @@ public final class ZipDirectory {
         if (entry.method() == DEFLATED) {
             Inflater inflater = new Inflater(true);
             return new InflaterInputStream(raw, inflater, 1 << 16) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    try {
+                        return super.read(b, off, len);
+                    } catch (ZipException | EOFException e) {
+                        throw new FormatException("ZIP record '" + entry.name() + "' holds corrupt deflated data.");
+                    }
+                }
+
                 @Override
                 public void close() throws IOException {
                     super.close();

@@ -256,6 +256,21 @@ class UnpicklerTest {
         }
 
         @Test
+        void manyUnknownGlobalsAreCountedPastTheLimit() throws IOException {
+            PickleBuilder b = PickleBuilder.protocol(2).mark();
+            for (int i = 0; i < Limits.PICKLE_MAX_GLOBAL_WARNINGS + 5; i++) {
+                b.global("evil", "f" + i);
+            }
+            Unpickler unpickler = unpickler(b.tuple().stop().build());
+            unpickler.load();
+
+            assertThat(unpickler.warnings()).hasSize(Limits.PICKLE_MAX_GLOBAL_WARNINGS + 1);
+            assertThat(unpickler.warnings().get(0)).isEqualTo("unknown pickle global 'evil.f0' read as an inert placeholder.");
+            assertThat(unpickler.warnings().get(Limits.PICKLE_MAX_GLOBAL_WARNINGS))
+                    .isEqualTo("5 more unknown pickle globals read as inert placeholders.");
+        }
+
+        @Test
         void inertObjectsKeepTheirStateAndItems() throws IOException {
             byte[] pickle = PickleBuilder.protocol(2).global("argparse", "Namespace").emptyTuple().op(0x81)
                     .op('}').str("lr").op('G').bytes(hex("3f847ae147ae147b")).op('s').op('b')

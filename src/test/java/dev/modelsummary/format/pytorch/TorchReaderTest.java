@@ -22,6 +22,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,6 +94,21 @@ class TorchReaderTest {
     void theLegacyStreamFormatAndProtocol4ReadLikeTheDefault() throws IOException {
         assertThat(describe(fixture("legacy.pth"))).containsExactlyElementsOf(SMALL_NET);
         assertThat(describe(fixture("protocol4.pth"))).containsExactlyElementsOf(SMALL_NET);
+    }
+
+    @Test
+    void anArchiveRezippedWithDeflateReadsTheSame() throws IOException {
+        Path rezipped = dir.resolve("rezipped.pth");
+        try (ZipFile original = new ZipFile(Resources.path("fixtures/pytorch/checkpoint.pth").toFile());
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(rezipped))) {
+            for (ZipEntry entry : java.util.Collections.list(original.entries())) {
+                out.putNextEntry(new ZipEntry(entry.getName())); // DEFLATED, with data descriptors
+                out.write(original.getInputStream(entry).readAllBytes());
+                out.closeEntry();
+            }
+        }
+
+        assertThat(describe(reader.read(rezipped, ChannelOpener.FILES))).containsExactlyElementsOf(SMALL_NET);
     }
 
     @Test

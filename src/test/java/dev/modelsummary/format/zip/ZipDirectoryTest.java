@@ -108,6 +108,25 @@ class ZipDirectoryTest {
     }
 
     @Test
+    void corruptDeflatedDataIsAFormatError() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream out = new ZipOutputStream(bytes)) {
+            out.putNextEntry(new ZipEntry("d/text"));
+            out.write("abc".repeat(1000).getBytes(StandardCharsets.US_ASCII));
+            out.closeEntry();
+        }
+        byte[] zip = bytes.toByteArray();
+        zip[30 + "d/text".length()] = (byte) 0xff; // first deflate block header: reserved block type 3
+
+        try (SeekableByteChannel channel = channel(zip)) {
+            ZipDirectory directory = ZipDirectory.read(channel);
+            assertThatThrownBy(() -> readAll(directory, channel, "d/text"))
+                    .isInstanceOf(FormatException.class)
+                    .hasMessage("ZIP record 'd/text' holds corrupt deflated data.");
+        }
+    }
+
+    @Test
     void aTruncatedArchiveHasNoEndRecord() throws IOException {
         byte[] zip = new ZipBuilder().add("a/data.pkl", HELLO).build();
 
