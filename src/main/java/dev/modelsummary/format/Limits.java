@@ -22,8 +22,9 @@ public final class Limits {
     /** A torch.save {@code data.pkl}; real ones are kilobytes to a few megabytes (about 190 bytes per tensor). */
     public static final long PICKLE_MAX_BYTES = 1L << 30;
     /**
-     * Values one pickle may push (new objects, memo references, marks). This bounds the reader's memory
-     * whatever the file says: a state dict pushes about 40 per tensor, 400,000 for 10,000 tensors.
+     * Budget units one pickle may spend, each roughly 16 bytes of reader memory (a push costs 1, a new dict 6,
+     * a dict entry 3, ...). This bounds memory whatever the file says, to a few hundred MB at worst; a real
+     * state dict spends about 100 per tensor, 1,000,000 for 10,000 tensors.
      */
     public static final long PICKLE_MAX_VALUES = 10_000_000L;
     /** Nesting of tuples (at parse time) and of containers (when a reader walks the result). */

@@ -40,12 +40,12 @@ final class PythonGlobals {
         }
         Object source = args.get(0);
         if (source instanceof Map<?, ?> map) {
-            budget.spend(map.size());
+            budget.spend(3L * map.size()); // a LinkedHashMap entry per item
             dict.putAll(map);
             return dict;
         }
         for (Object pair : iterable(callee, source)) {
-            budget.spend(1);
+            budget.spend(3);
             List<Object> kv = pair instanceof PyTuple t ? t.items() : pair instanceof List<?> l ? List.copyOf(l) : null;
             if (kv == null || kv.size() != 2) {
                 throw new FormatException("pickle calls '" + callee + "' with an item that is not a key-value pair.");
@@ -63,7 +63,7 @@ final class PythonGlobals {
         List<Object> members = new ArrayList<>();
         if (args.size() > 0) {
             for (Object member : iterable(callee, args.get(0))) {
-                budget.spend(1);
+                budget.spend(3);
                 members.add(requireHashable(callee, member));
             }
         }

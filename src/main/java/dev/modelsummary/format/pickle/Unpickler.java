@@ -28,8 +28,9 @@ import java.util.Set;
  * not know is reported once in {@link #warnings()}.
  *
  * <p>Bounds: every declared length is checked against the bytes that remain before anything is allocated;
- * pushes, memo entries and marks are counted against a value budget (a kept string of n bytes counts
- * 1 + n/16); tuples deeper than the depth limit are refused; integers are capped in length.
+ * pushes, containers, dict entries, memo entries and marks are charged to a budget in units of roughly 16 bytes
+ * of memory (a kept string of n bytes costs 1 + n/16); tuples deeper than the depth limit are refused; integers
+ * are capped in length.
  */
 public final class Unpickler implements Budget {
     // Opcode bytes, as CPython's pickletools lists them.
@@ -81,8 +82,16 @@ public final class Unpickler implements Budget {
 
     private static final int HIGHEST_PROTOCOL = 5;
     private static final int MAX_GLOBAL_NAME_BYTES = 4096;
-    /** Bytes of kept text that count as one value against the budget. */
+    /**
+     * Budget units are roughly 16 bytes of this reader's memory: a pushed reference or small value costs 1; what
+     * allocates more costs more, so the worst pickle per byte stays within a few hundred MB.
+     */
     private static final int TEXT_BYTES_PER_VALUE = 16;
+    private static final int LIST_COST = 2;
+    private static final int DICT_COST = 5;
+    private static final int TUPLE_COST = 3;
+    private static final int ENTRY_COST = 3;
+    private static final int OBJECT_COST = 3;
     /** Python 2 module names that pickle itself maps (its IMPORT_MAPPING), as torch's unpickler does. */
     private static final Map<String, String> PYTHON2_MODULES = Map.of("__builtin__", "builtins", "copy_reg", "copyreg");
 
@@ -181,19 +190,19 @@ public final class Unpickler implements Budget {
             case SHORT_BINBYTES -> push(bytes(in.u8()));
             case BINBYTES8 -> push(bytes(in.littleEndian(8)));
             case EMPTY_TUPLE -> push(PyTuple.EMPTY);
-            case TUPLE -> push(PyTuple.of(popMark()));
-            case TUPLE1 -> push(PyTuple.of(popN(1)));
-            case TUPLE2 -> push(PyTuple.of(popN(2)));
-            case TUPLE3 -> push(PyTuple.of(popN(3)));
-            case EMPTY_LIST -> push(new ArrayList<>());
+            case TUPLE -> push(tuple(popMark()));
+            case TUPLE1 -> push(tuple(popN(1)));
+            case TUPLE2 -> push(tuple(popN(2)));
+            case TUPLE3 -> push(tuple(popN(3)));
+            case EMPTY_LIST -> push(container(new ArrayList<>(), LIST_COST));
             case APPEND -> append(popN(1));
             case APPENDS -> append(popMark());
-            case EMPTY_DICT -> push(new LinkedHashMap<>());
+            case EMPTY_DICT -> push(container(new LinkedHashMap<>(), DICT_COST));
             case SETITEM -> setItems(popN(2));
             case SETITEMS -> setItems(popMark());
-            case EMPTY_SET -> push(new LinkedHashSet<>());
+            case EMPTY_SET -> push(container(new LinkedHashSet<>(), DICT_COST));
             case ADDITEMS -> addItems(popMark());
-            case FROZENSET -> push(new PyFrozenSet(hashables(popMark(), "frozenset")));
+            case FROZENSET -> push(frozenSet(popMark()));
             case BINPUT -> memoize(in.u8());
             case LONG_BINPUT -> memoize(in.littleEndian(4));
             case MEMOIZE -> memoize(memo.size());
@@ -217,6 +226,22 @@ public final class Unpickler implements Budget {
     private void mark() {
         spend(1);
         marks.push(stack.size());
+    }
+
+    /** A new empty container: its own cost on top of the push. */
+    private Object container(Object empty, int cost) {
+        spend(cost);
+        return empty;
+    }
+
+    private PyTuple tuple(List<Object> items) {
+        spend(TUPLE_COST + items.size() / 2);
+        return PyTuple.of(items);
+    }
+
+    private PyFrozenSet frozenSet(List<Object> items) {
+        spend(DICT_COST + (long) ENTRY_COST * items.size());
+        return new PyFrozenSet(hashables(items, "frozenset"));
     }
 
     private void push(Object value) {
@@ -287,6 +312,7 @@ public final class Unpickler implements Budget {
             throw fail("pickle sets an odd number of dict items at byte " + opcodeAt + ".");
         }
         Object target = peek();
+        spend((long) ENTRY_COST * items.size() / 2);
         for (int i = 0; i < items.size(); i += 2) {
             Object key = items.get(i);
             Object value = items.get(i + 1);
@@ -309,6 +335,7 @@ public final class Unpickler implements Budget {
         }
         @SuppressWarnings("unchecked")
         Set<Object> set = (Set<Object>) target;
+        spend((long) ENTRY_COST * items.size());
         set.addAll(hashables(items, "set member"));
     }
 
@@ -330,7 +357,7 @@ public final class Unpickler implements Budget {
             throw underflow();
         }
         if (memo.put(index, peek()) == null) {
-            spend(1);
+            spend(ENTRY_COST);
         }
     }
 
@@ -379,13 +406,18 @@ public final class Unpickler implements Budget {
         }
         if (callee instanceof PyGlobal global) {
             Optional<StandIn> standIn = allowlist.standIn(global.qualifiedName());
-            push(standIn.isPresent() ? standIn.get().call(global, tuple, this) : new PyObject(global, tuple));
+            push(standIn.isPresent() ? standIn.get().call(global, tuple, this) : inert(global, tuple));
         } else if (callee instanceof PyObject) {
-            push(new PyObject(callee, tuple));
+            push(inert(callee, tuple));
         } else {
             throw fail("pickle calls a '" + PyTypes.of(callee) + "' at byte " + opcodeAt
                     + ", which is not callable.");
         }
+    }
+
+    private PyObject inert(Object type, PyTuple args) {
+        spend(OBJECT_COST);
+        return new PyObject(type, args);
     }
 
     /**

@@ -378,7 +378,19 @@ class UnpicklerTest {
             }
             Unpickler unpickler = new Unpickler(PickleInput.of(b.stop().build()), PYTHON, null, 50, 1000);
 
-            assertThatThrownBy(unpickler::load).hasMessage("pickle builds more than 50 values (at byte 101), over the limit.");
+            // EMPTY_LIST 1 + 2, memo entry 3, then 1 per push: the 45th BINGET (at byte 5 + 2 * 44) is one too many
+            assertThatThrownBy(unpickler::load).hasMessage("pickle builds more than 50 values (at byte 93), over the limit.");
+        }
+
+        @Test
+        void containersCostMoreThanReferences() {
+            byte[] dicts = new byte[30];
+            Arrays.fill(dicts, (byte) '}');
+            Unpickler unpickler = new Unpickler(PickleInput.of(PickleBuilder.protocol(2).bytes(dicts).stop().build()),
+                    PYTHON, null, 60, 1000);
+
+            // each EMPTY_DICT costs 6: the 11th (at byte 12) is over 60
+            assertThatThrownBy(unpickler::load).hasMessage("pickle builds more than 60 values (at byte 12), over the limit.");
         }
 
         @Test
