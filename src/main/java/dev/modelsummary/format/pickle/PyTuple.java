@@ -1,5 +1,7 @@
 package dev.modelsummary.format.pickle;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -35,8 +37,7 @@ public final class PyTuple {
             hash = 31 * hash + (hashable ? Hashing.hash(item) : 0);
             depth = Math.max(depth, 1 + Hashing.depth(item));
         }
-        return new PyTuple(java.util.Collections.unmodifiableList(new java.util.ArrayList<>(items)), hashable, hash,
-                depth);
+        return new PyTuple(Collections.unmodifiableList(new ArrayList<>(items)), hashable, hash, depth);
     }
 
     public List<Object> items() {

@@ -1,5 +1,6 @@
 package dev.modelsummary.format.pickle;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +18,7 @@ public final class PyTypes {
         if (value instanceof String || value instanceof OmittedString) {
             return "str";
         }
-        if (value instanceof Long || value instanceof java.math.BigInteger) {
+        if (value instanceof Long || value instanceof BigInteger) {
             return "int";
         }
         if (value instanceof Boolean) {

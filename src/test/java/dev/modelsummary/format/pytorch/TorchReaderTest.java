@@ -2,6 +2,7 @@ package dev.modelsummary.format.pytorch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,10 +17,13 @@ import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.report.MarkdownReport;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.testutil.Resources;
+import dev.modelsummary.testutil.ZipBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import java.util.zip.ZipEntry;
@@ -101,7 +105,7 @@ class TorchReaderTest {
         Path rezipped = dir.resolve("rezipped.pth");
         try (ZipFile original = new ZipFile(Resources.path("fixtures/pytorch/checkpoint.pth").toFile());
              ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(rezipped))) {
-            for (ZipEntry entry : java.util.Collections.list(original.entries())) {
+            for (ZipEntry entry : Collections.list(original.entries())) {
                 out.putNextEntry(new ZipEntry(entry.getName())); // DEFLATED, with data descriptors
                 out.write(original.getInputStream(entry).readAllBytes());
                 out.closeEntry();
@@ -116,10 +120,10 @@ class TorchReaderTest {
         Model model = fixture("tied.pth");
 
         assertThat(model.tensors()).extracting(TensorEntry::name, TensorEntry::aliasOf).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("embed.weight", null),
-                org.assertj.core.groups.Tuple.tuple("body.weight", null),
-                org.assertj.core.groups.Tuple.tuple("body.bias", null),
-                org.assertj.core.groups.Tuple.tuple("decoder.weight", "embed.weight"));
+                tuple("embed.weight", null),
+                tuple("body.weight", null),
+                tuple("body.bias", null),
+                tuple("decoder.weight", "embed.weight"));
         Summary summary = Summary.of(model);
         assertThat(summary.parameters().tensors()).isEqualTo(3);
         assertThat(summary.parameters().count()).isEqualTo(40 + 16 + 4);
@@ -135,10 +139,10 @@ class TorchReaderTest {
                 DType.FLOAT32, DType.FLOAT32, DType.FLOAT32, DType.FLOAT32);
         assertThat(model.tensors().subList(12, 16)).extracting(TensorEntry::name, TensorEntry::shape,
                 TensorEntry::aliasOf).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("w", Shape.of(2, 3), null),
-                org.assertj.core.groups.Tuple.tuple("w_t", Shape.of(3, 2), null),
-                org.assertj.core.groups.Tuple.tuple("w_row1", Shape.of(3), null),
-                org.assertj.core.groups.Tuple.tuple("w_again", Shape.of(2, 3), "w"));
+                tuple("w", Shape.of(2, 3), null),
+                tuple("w_t", Shape.of(3, 2), null),
+                tuple("w_row1", Shape.of(3), null),
+                tuple("w_again", Shape.of(2, 3), "w"));
         assertThat(model.tensors().subList(6, 12)).allMatch(t -> t.role() == Role.BUFFER);
     }
 
@@ -165,9 +169,9 @@ class TorchReaderTest {
 
         assertThat(model.tensors()).extracting(TensorEntry::name, TensorEntry::role, TensorEntry::trainable,
                 TensorEntry::dtype).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("params.0", Role.PARAMETER, true, DType.FLOAT32),
-                org.assertj.core.groups.Tuple.tuple("params.1", Role.PARAMETER, false, DType.FLOAT32),
-                org.assertj.core.groups.Tuple.tuple("extra.scale", Role.PARAMETER, true, DType.FLOAT16));
+                tuple("params.0", Role.PARAMETER, true, DType.FLOAT32),
+                tuple("params.1", Role.PARAMETER, false, DType.FLOAT32),
+                tuple("extra.scale", Role.PARAMETER, true, DType.FLOAT16));
         assertThat(model.warnings()).containsExactly(TensorWalk.NO_STATE_DICT_WARNING);
     }
 
@@ -189,9 +193,9 @@ class TorchReaderTest {
         assertThat(reader.sniff(head("vit_l_16.pth"), 0)).isTrue();
         assertThat(reader.sniff(head("legacy.pth"), 0)).isTrue();
         assertThat(reader.sniff(head("torchscript.pt"), 0)).isTrue();
-        byte[] npz = new dev.modelsummary.testutil.ZipBuilder().add("weights.npy", new byte[10]).build();
+        byte[] npz = new ZipBuilder().add("weights.npy", new byte[10]).build();
         assertThat(reader.sniff(npz, npz.length)).isFalse();
-        byte[] keras = new dev.modelsummary.testutil.ZipBuilder().add("config.json", new byte[10]).build();
+        byte[] keras = new ZipBuilder().add("config.json", new byte[10]).build();
         assertThat(reader.sniff(keras, keras.length)).isFalse();
     }
 
@@ -215,7 +219,7 @@ class TorchReaderTest {
 
     private static byte[] head(String fixture) {
         byte[] all = Resources.bytes("fixtures/pytorch/" + fixture);
-        return java.util.Arrays.copyOf(all, Math.min(all.length, WeightReaders.HEAD_BYTES));
+        return Arrays.copyOf(all, Math.min(all.length, WeightReaders.HEAD_BYTES));
     }
 
     static List<String> describe(Model model) {
