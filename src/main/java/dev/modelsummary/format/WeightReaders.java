@@ -1,5 +1,6 @@
 package dev.modelsummary.format;
 
+import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
 import dev.modelsummary.model.Model;
 import java.io.IOException;
@@ -37,7 +38,8 @@ public final class WeightReaders {
     public static WeightReaders standard(ChannelOpener opener) {
         return new WeightReaders(List.of(
                 // Readers are added here, most specific magic first.
-                new SafetensorsReader()
+                new SafetensorsReader(),
+                new TorchReader()
         ), opener);
     }
 

@@ -1,0 +1,66 @@
+package dev.modelsummary.format.pickle;
+
+import java.util.Arrays;
+
+/**
+ * A Python {@code bytes} (or {@code bytearray}) value. Long ones are not kept: only their length is
+ * ({@code Limits.PICKLE_MAX_KEPT_TEXT_BYTES}), and they compare by identity.
+ */
+public final class PyBytes {
+    private final byte[] content;
+    private final long length;
+
+    private PyBytes(byte[] content, long length) {
+        this.content = content;
+        this.length = length;
+    }
+
+    public static PyBytes of(byte[] content) {
+        return new PyBytes(content.clone(), content.length);
+    }
+
+    static PyBytes wrap(byte[] content) {
+        return new PyBytes(content, content.length);
+    }
+
+    /** A value whose {@code length} bytes were skipped. */
+    public static PyBytes omitted(long length) {
+        return new PyBytes(null, length);
+    }
+
+    public long length() {
+        return length;
+    }
+
+    /** Whether the bytes were kept. */
+    public boolean kept() {
+        return content != null;
+    }
+
+    /** A copy of the bytes. @throws IllegalStateException when they were not kept */
+    public byte[] content() {
+        if (content == null) {
+            throw new IllegalStateException("bytes of length " + length + " were skipped");
+        }
+        return content.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        return o instanceof PyBytes other && content != null && other.content != null
+                && Arrays.equals(content, other.content);
+    }
+
+    @Override
+    public int hashCode() {
+        return content == null ? System.identityHashCode(this) : Arrays.hashCode(content);
+    }
+
+    @Override
+    public String toString() {
+        return "bytes" + length;
+    }
+}

@@ -1,0 +1,482 @@
+package dev.modelsummary.format.pickle;
+
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limits;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A restricted pickle reader: torch's weights-only opcode set plus the pure-data opcodes of protocols 3 to 5,
+ * executing nothing. One instance reads one pickle ({@link #load()}).
+ *
+ * <p>Values are plain Java: None is {@code null}, bool {@link Boolean}, int {@link Long} (or
+ * {@link BigInteger} when it does not fit), float {@link Double}, str {@link String}, bytes {@link PyBytes},
+ * tuple {@link PyTuple}, list {@link ArrayList}, dict {@link LinkedHashMap} (insertion order kept, any hashable
+ * key), set {@link LinkedHashSet}, frozenset {@link PyFrozenSet}. GLOBAL gives a {@link PyGlobal} symbol; calling
+ * it runs its {@link Allowlist} stand-in or yields an inert {@link PyObject}, and each global the allowlist does
+ * not know is reported once in {@link #warnings()}.
+ *
+ * <p>Bounds: every declared length is checked against the bytes that remain before anything is allocated;
+ * pushes, containers, dict entries, memo entries and marks are charged to a budget in units of roughly 16 bytes
+ * of memory (a kept string of n bytes costs 1 + n/16); tuples deeper than the depth limit are refused; integers
+ * are capped in length.
+ */
+public final class Unpickler implements Budget {
+    // Opcode bytes, as CPython's pickletools lists them.
+    private static final int MARK = '(';
+    private static final int STOP = '.';
+    private static final int BINFLOAT = 'G';
+    private static final int BININT = 'J';
+    private static final int BININT1 = 'K';
+    private static final int BININT2 = 'M';
+    private static final int NONE = 'N';
+    private static final int BINPERSID = 'Q';
+    private static final int REDUCE = 'R';
+    private static final int SHORT_BINSTRING = 'U';
+    private static final int BINUNICODE = 'X';
+    private static final int BINBYTES = 'B';
+    private static final int SHORT_BINBYTES = 'C';
+    private static final int APPEND = 'a';
+    private static final int BUILD = 'b';
+    private static final int GLOBAL = 'c';
+    private static final int APPENDS = 'e';
+    private static final int BINGET = 'h';
+    private static final int LONG_BINGET = 'j';
+    private static final int EMPTY_LIST = ']';
+    private static final int BINPUT = 'q';
+    private static final int LONG_BINPUT = 'r';
+    private static final int SETITEM = 's';
+    private static final int TUPLE = 't';
+    private static final int SETITEMS = 'u';
+    private static final int EMPTY_DICT = '}';
+    private static final int EMPTY_TUPLE = ')';
+    private static final int PROTO = 0x80;
+    private static final int NEWOBJ = 0x81;
+    private static final int TUPLE1 = 0x85;
+    private static final int TUPLE2 = 0x86;
+    private static final int TUPLE3 = 0x87;
+    private static final int NEWTRUE = 0x88;
+    private static final int NEWFALSE = 0x89;
+    private static final int LONG1 = 0x8a;
+    private static final int LONG4 = 0x8b;
+    private static final int SHORT_BINUNICODE = 0x8c;
+    private static final int BINUNICODE8 = 0x8d;
+    private static final int BINBYTES8 = 0x8e;
+    private static final int EMPTY_SET = 0x8f;
+    private static final int ADDITEMS = 0x90;
+    private static final int FROZENSET = 0x91;
+    private static final int STACK_GLOBAL = 0x93;
+    private static final int MEMOIZE = 0x94;
+    private static final int FRAME = 0x95;
+
+    private static final int HIGHEST_PROTOCOL = 5;
+    private static final int MAX_GLOBAL_NAME_BYTES = 4096;
+    /**
+     * Budget units are roughly 16 bytes of this reader's memory: a pushed reference or small value costs 1; what
+     * allocates more costs more, so the worst pickle per byte stays within a few hundred MB.
+     */
+    private static final int TEXT_BYTES_PER_VALUE = 16;
+    private static final int LIST_COST = 2;
+    private static final int DICT_COST = 5;
+    private static final int TUPLE_COST = 3;
+    private static final int ENTRY_COST = 3;
+    private static final int OBJECT_COST = 3;
+    /** Python 2 module names that pickle itself maps (its IMPORT_MAPPING), as torch's unpickler does. */
+    private static final Map<String, String> PYTHON2_MODULES = Map.of("__builtin__", "builtins", "copy_reg", "copyreg");
+
+    private final PickleInput in;
+    private final Allowlist allowlist;
+    private final PersistentLoader persistentLoader;
+    private final long maxValues;
+    private final int maxDepth;
+
+    private final List<Object> stack = new ArrayList<>();
+    private final Deque<Integer> marks = new ArrayDeque<>();
+    private final Map<Long, Object> memo = new HashMap<>();
+    private final Map<String, PyGlobal> globals = new HashMap<>();
+    private final Set<String> unknownGlobals = new LinkedHashSet<>();
+    private long spent;
+    private long opcodeAt;
+
+    /** @param persistentLoader resolves BINPERSID ids, or null when the format has none */
+    public Unpickler(PickleInput in, Allowlist allowlist, PersistentLoader persistentLoader) {
+        this(in, allowlist, persistentLoader, Limits.PICKLE_MAX_VALUES, Limits.PICKLE_MAX_DEPTH);
+    }
+
+    public Unpickler(PickleInput in, Allowlist allowlist, PersistentLoader persistentLoader, long maxValues,
+                     int maxDepth) {
+        this.in = in;
+        this.allowlist = allowlist;
+        this.persistentLoader = persistentLoader;
+        this.maxValues = maxValues;
+        this.maxDepth = maxDepth;
+    }
+
+    /**
+     * Reads opcodes up to and including STOP and returns the pickled object.
+     *
+     * @throws FormatException for truncated or corrupt input, an unsupported opcode, or a limit exceeded
+     */
+    public Object load() throws IOException {
+        while (true) {
+            opcodeAt = in.position();
+            int op = in.u8();
+            if (op == STOP) {
+                if (stack.isEmpty()) {
+                    throw fail("pickle stops at byte " + opcodeAt + " with nothing on its stack.");
+                }
+                return stack.remove(stack.size() - 1);
+            }
+            execute(op);
+        }
+    }
+
+    /**
+     * One line per unknown global, in order of first appearance; past
+     * {@link Limits#PICKLE_MAX_GLOBAL_WARNINGS} the rest are counted in a last line.
+     */
+    public List<String> warnings() {
+        List<String> lines = new ArrayList<>();
+        for (String name : unknownGlobals) {
+            if (lines.size() == Limits.PICKLE_MAX_GLOBAL_WARNINGS) {
+                lines.add((unknownGlobals.size() - lines.size()) + " more unknown pickle globals read as inert "
+                        + "placeholders.");
+                break;
+            }
+            lines.add("unknown pickle global '" + name + "' read as an inert placeholder.");
+        }
+        return List.copyOf(lines);
+    }
+
+    @Override
+    public void spend(long values) {
+        spent += values;
+        if (spent > maxValues) {
+            throw fail("pickle builds more than " + maxValues + " values (at byte " + opcodeAt
+                    + "), over the limit.");
+        }
+    }
+
+    private void execute(int op) throws IOException {
+        switch (op) {
+            case PROTO -> protocol(in.u8());
+            case FRAME -> in.requireDeclared(in.littleEndian(8)); // a buffering hint; the frame's opcodes follow
+            case MARK -> mark();
+            case NONE -> push(null);
+            case NEWTRUE -> push(Boolean.TRUE);
+            case NEWFALSE -> push(Boolean.FALSE);
+            case BININT -> push((long) (int) in.littleEndian(4));
+            case BININT1 -> push((long) in.u8());
+            case BININT2 -> push(in.littleEndian(2));
+            case LONG1 -> push(integer(in.u8()));
+            case LONG4 -> push(integer((int) in.littleEndian(4)));
+            case BINFLOAT -> push(Double.longBitsToDouble(Long.reverseBytes(in.littleEndian(8)))); // big-endian
+            case BINUNICODE -> push(text(in.littleEndian(4)));
+            case SHORT_BINUNICODE -> push(text(in.u8()));
+            case BINUNICODE8 -> push(text(in.littleEndian(8)));
+            case SHORT_BINSTRING -> push(text(in.u8())); // a Python 2 str; torch.load decodes it as UTF-8
+            case BINBYTES -> push(bytes(in.littleEndian(4)));
+            case SHORT_BINBYTES -> push(bytes(in.u8()));
+            case BINBYTES8 -> push(bytes(in.littleEndian(8)));
+            case EMPTY_TUPLE -> push(PyTuple.EMPTY);
+            case TUPLE -> push(tuple(popMark()));
+            case TUPLE1 -> push(tuple(popN(1)));
+            case TUPLE2 -> push(tuple(popN(2)));
+            case TUPLE3 -> push(tuple(popN(3)));
+            case EMPTY_LIST -> push(container(new ArrayList<>(), LIST_COST));
+            case APPEND -> append(popN(1));
+            case APPENDS -> append(popMark());
+            case EMPTY_DICT -> push(container(new LinkedHashMap<>(), DICT_COST));
+            case SETITEM -> setItems(popN(2));
+            case SETITEMS -> setItems(popMark());
+            case EMPTY_SET -> push(container(new LinkedHashSet<>(), DICT_COST));
+            case ADDITEMS -> addItems(popMark());
+            case FROZENSET -> push(frozenSet(popMark()));
+            case BINPUT -> memoize(in.u8());
+            case LONG_BINPUT -> memoize(in.littleEndian(4));
+            case MEMOIZE -> memoize(memo.size());
+            case BINGET -> push(recall(in.u8()));
+            case LONG_BINGET -> push(recall(in.littleEndian(4)));
+            case BINPERSID -> push(persistentLoad(pop()));
+            case GLOBAL -> push(global(in.line(MAX_GLOBAL_NAME_BYTES), in.line(MAX_GLOBAL_NAME_BYTES)));
+            case STACK_GLOBAL -> stackGlobal();
+            case REDUCE, NEWOBJ -> call();
+            case BUILD -> build();
+            default -> throw fail(String.format("pickle has unsupported opcode 0x%02x at byte %d.", op, opcodeAt));
+        }
+    }
+
+    private void protocol(int version) {
+        if (version > HIGHEST_PROTOCOL) {
+            throw fail("pickle protocol '" + version + "' is not supported (the highest is " + HIGHEST_PROTOCOL + ").");
+        }
+    }
+
+    private void mark() {
+        spend(1);
+        marks.push(stack.size());
+    }
+
+    /** A new empty container: its own cost on top of the push. */
+    private Object container(Object empty, int cost) {
+        spend(cost);
+        return empty;
+    }
+
+    private PyTuple tuple(List<Object> items) {
+        spend(TUPLE_COST + items.size() / 2);
+        return PyTuple.of(items);
+    }
+
+    private PyFrozenSet frozenSet(List<Object> items) {
+        spend(DICT_COST + (long) ENTRY_COST * items.size());
+        return new PyFrozenSet(hashables(items, "frozenset"));
+    }
+
+    private void push(Object value) {
+        int depth = Hashing.depth(value);
+        if (depth > maxDepth) {
+            throw fail("pickle nests tuples deeper than " + maxDepth + " levels at byte " + opcodeAt + ".");
+        }
+        spend(1);
+        stack.add(value);
+    }
+
+    /** LONG1/LONG4: n bytes of little-endian two's complement. */
+    private Object integer(int n) throws IOException {
+        if (n < 0 || n > Limits.PICKLE_MAX_INT_BYTES) {
+            throw fail("pickle integer of " + (n & 0xFFFF_FFFFL) + " bytes at byte " + opcodeAt
+                    + " is over the limit of " + Limits.PICKLE_MAX_INT_BYTES + " bytes.");
+        }
+        in.requireDeclared(n);
+        if (n == 0) {
+            return 0L;
+        }
+        byte[] bigEndian = in.bytes(n);
+        for (int i = 0, j = n - 1; i < j; i++, j--) {
+            byte t = bigEndian[i];
+            bigEndian[i] = bigEndian[j];
+            bigEndian[j] = t;
+        }
+        BigInteger value = new BigInteger(bigEndian);
+        return value.bitLength() < Long.SIZE ? (Object) value.longValue() : value;
+    }
+
+    private Object text(long n) throws IOException {
+        in.requireDeclared(n);
+        if (n > Limits.PICKLE_MAX_KEPT_TEXT_BYTES) {
+            in.skip(n);
+            return new OmittedString(n);
+        }
+        spend(n / TEXT_BYTES_PER_VALUE);
+        // Lenient decoding: a malformed name is shown with U+FFFD rather than failing the whole file.
+        return new String(in.bytes((int) n), StandardCharsets.UTF_8);
+    }
+
+    private Object bytes(long n) throws IOException {
+        in.requireDeclared(n);
+        if (n > Limits.PICKLE_MAX_KEPT_TEXT_BYTES) {
+            in.skip(n);
+            return PyBytes.omitted(n);
+        }
+        spend(n / TEXT_BYTES_PER_VALUE);
+        return PyBytes.wrap(in.bytes((int) n));
+    }
+
+    private void append(List<Object> items) {
+        Object target = peek();
+        if (target instanceof List<?>) {
+            @SuppressWarnings("unchecked")
+            List<Object> list = (List<Object>) target;
+            list.addAll(items);
+        } else if (target instanceof PyObject object) {
+            items.forEach(object::append);
+        } else {
+            throw fail("pickle appends to a '" + PyTypes.of(target) + "' at byte " + opcodeAt + ".");
+        }
+    }
+
+    private void setItems(List<Object> items) {
+        if (items.size() % 2 != 0) {
+            throw fail("pickle sets an odd number of dict items at byte " + opcodeAt + ".");
+        }
+        Object target = peek();
+        spend((long) ENTRY_COST * items.size() / 2);
+        for (int i = 0; i < items.size(); i += 2) {
+            Object key = items.get(i);
+            Object value = items.get(i + 1);
+            if (target instanceof Map<?, ?>) {
+                @SuppressWarnings("unchecked")
+                Map<Object, Object> dict = (Map<Object, Object>) target;
+                dict.put(hashable(key, "dict key"), value);
+            } else if (target instanceof PyObject object) {
+                object.setItem(key, value);
+            } else {
+                throw fail("pickle sets dict items on a '" + PyTypes.of(target) + "' at byte " + opcodeAt + ".");
+            }
+        }
+    }
+
+    private void addItems(List<Object> items) {
+        Object target = peek();
+        if (!(target instanceof Set<?>) || target instanceof PyFrozenSet) {
+            throw fail("pickle adds set items to a '" + PyTypes.of(target) + "' at byte " + opcodeAt + ".");
+        }
+        @SuppressWarnings("unchecked")
+        Set<Object> set = (Set<Object>) target;
+        spend((long) ENTRY_COST * items.size());
+        set.addAll(hashables(items, "set member"));
+    }
+
+    private List<Object> hashables(List<Object> items, String role) {
+        items.forEach(item -> hashable(item, role));
+        return items;
+    }
+
+    private Object hashable(Object value, String role) {
+        if (!Hashing.isHashable(value)) {
+            throw fail("pickle uses an unhashable '" + PyTypes.of(value) + "' as a " + role + " at byte "
+                    + opcodeAt + ".");
+        }
+        return value;
+    }
+
+    private void memoize(long index) {
+        if (stack.isEmpty()) {
+            throw underflow();
+        }
+        if (memo.put(index, peek()) == null) {
+            spend(ENTRY_COST);
+        }
+    }
+
+    private Object recall(long index) {
+        Object value = memo.get(index);
+        if (value == null && !memo.containsKey(index)) {
+            throw fail("pickle reads memo slot " + index + " at byte " + opcodeAt + ", which was never written.");
+        }
+        return value;
+    }
+
+    private Object persistentLoad(Object pid) {
+        if (persistentLoader == null) {
+            throw fail("pickle has a persistent id at byte " + opcodeAt + ", which this format does not use.");
+        }
+        return persistentLoader.load(pid);
+    }
+
+    private void stackGlobal() {
+        Object name = pop();
+        Object module = pop();
+        if (!(module instanceof String m) || !(name instanceof String n)) {
+            throw fail("pickle's STACK_GLOBAL at byte " + opcodeAt + " names a global with a '"
+                    + PyTypes.of(module instanceof String ? name : module) + "' instead of a string.");
+        }
+        push(global(m, n));
+    }
+
+    /** GLOBAL resolves to a symbol only; an unknown one is reported once and stays an inert placeholder. */
+    private PyGlobal global(String module, String name) {
+        String mapped = PYTHON2_MODULES.getOrDefault(module, module);
+        String qualified = mapped + "." + name;
+        if (!allowlist.knows(qualified)) {
+            unknownGlobals.add(qualified);
+        }
+        return globals.computeIfAbsent(qualified, q -> new PyGlobal(mapped, name));
+    }
+
+    /** REDUCE (callable, args) and NEWOBJ (class, args): a stand-in's result, or an inert object. */
+    private void call() {
+        Object args = pop();
+        Object callee = pop();
+        if (!(args instanceof PyTuple tuple)) {
+            throw fail("pickle calls '" + PyTypes.of(callee) + "' at byte " + opcodeAt + " with a '"
+                    + PyTypes.of(args) + "' instead of an argument tuple.");
+        }
+        if (callee instanceof PyGlobal global) {
+            Optional<StandIn> standIn = allowlist.standIn(global.qualifiedName());
+            push(standIn.isPresent() ? standIn.get().call(global, tuple, this) : inert(global, tuple));
+        } else if (callee instanceof PyObject) {
+            push(inert(callee, tuple));
+        } else {
+            throw fail("pickle calls a '" + PyTypes.of(callee) + "' at byte " + opcodeAt
+                    + ", which is not callable.");
+        }
+    }
+
+    private PyObject inert(Object type, PyTuple args) {
+        spend(OBJECT_COST);
+        return new PyObject(type, args);
+    }
+
+    /**
+     * BUILD keeps the state of inert objects (so a walk can find tensors in it). On anything else it is
+     * dropped: torch restores tensor attributes and OrderedDict's {@code _metadata} this way, neither of which
+     * a header reader needs (and the state must never become dict items).
+     */
+    private void build() {
+        Object state = pop();
+        if (peek() instanceof PyObject object) {
+            object.build(state);
+        }
+    }
+
+    private Object peek() {
+        if (stack.size() <= floor()) {
+            throw underflow();
+        }
+        return stack.get(stack.size() - 1);
+    }
+
+    private Object pop() {
+        if (stack.size() <= floor()) {
+            throw underflow();
+        }
+        return stack.remove(stack.size() - 1);
+    }
+
+    private List<Object> popN(int n) {
+        if (stack.size() - n < floor()) {
+            throw underflow();
+        }
+        List<Object> top = stack.subList(stack.size() - n, stack.size());
+        List<Object> items = new ArrayList<>(top);
+        top.clear();
+        return items;
+    }
+
+    private List<Object> popMark() {
+        if (marks.isEmpty()) {
+            throw fail("pickle has no MARK for the opcode at byte " + opcodeAt + ".");
+        }
+        int mark = marks.pop();
+        List<Object> top = stack.subList(mark, stack.size());
+        List<Object> items = new ArrayList<>(top);
+        top.clear();
+        return items;
+    }
+
+    /** Items below the innermost MARK belong to an enclosing opcode; Python's unpickler cannot pop them either. */
+    private int floor() {
+        return marks.isEmpty() ? 0 : marks.peek();
+    }
+
+    private FormatException underflow() {
+        return fail("pickle pops an empty stack at byte " + opcodeAt + ".");
+    }
+
+    private static FormatException fail(String message) {
+        return new FormatException(message);
+    }
+}

@@ -1,0 +1,270 @@
+package dev.modelsummary.format.pytorch;
+
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.pickle.Allowlist;
+import dev.modelsummary.format.pickle.Budget;
+import dev.modelsummary.format.pickle.PyGlobal;
+import dev.modelsummary.format.pickle.PyObject;
+import dev.modelsummary.format.pickle.PyTuple;
+import dev.modelsummary.format.pickle.StandIn;
+import dev.modelsummary.model.DType;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * torch's weights-only allowlist ({@code torch/_weights_only_unpickler.py}, formats.md 2.4) as Java stand-ins:
+ * the tensor rebuild functions become {@link TorchTensor} records, {@code nn.Parameter} marks a tensor as a
+ * parameter, and dtypes, storage classes, tensor classes and qschemes are known symbols. Everything else a pickle
+ * names is an inert placeholder (with a warning).
+ */
+final class TorchGlobals {
+    private static final String UTILS = "torch._utils.";
+
+    /** {@code torch.storage._dtype_to_storage_type_map}: legacy typed storage class -> dtype (formats.md 2.3). */
+    private static final Map<String, DType> STORAGE_DTYPES = Map.ofEntries(
+            Map.entry("DoubleStorage", DType.FLOAT64),
+            Map.entry("FloatStorage", DType.FLOAT32),
+            Map.entry("HalfStorage", DType.FLOAT16),
+            Map.entry("BFloat16Storage", DType.BFLOAT16),
+            Map.entry("LongStorage", DType.INT64),
+            Map.entry("IntStorage", DType.INT32),
+            Map.entry("ShortStorage", DType.INT16),
+            Map.entry("CharStorage", DType.INT8),
+            Map.entry("ByteStorage", DType.UINT8),
+            Map.entry("BoolStorage", DType.BOOL),
+            Map.entry("ComplexDoubleStorage", DType.COMPLEX128),
+            Map.entry("ComplexFloatStorage", DType.COMPLEX64),
+            Map.entry("QInt8Storage", DType.QINT8),
+            Map.entry("QUInt8Storage", DType.QUINT8),
+            Map.entry("QInt32Storage", DType.QINT32),
+            Map.entry("QUInt4x2Storage", DType.QUINT4X2),
+            Map.entry("QUInt2x4Storage", DType.QUINT2X4));
+
+    /** Byte storages: their numel counts bytes and the dtype comes from {@code _rebuild_tensor_v3}. */
+    private static final Set<String> UNTYPED_STORAGES = Set.of(
+            "torch.storage.UntypedStorage", "torch.UntypedStorage", "torch.cuda.UntypedStorage",
+            "torch.storage.TypedStorage", "torch.TypedStorage");
+
+    /** Every dtype symbol {@code torch.<name>}: DType's names plus the sub-byte ints torch ≥ 2.3 allowlists. */
+    private static final Set<String> DTYPES = Stream.concat(
+            Stream.of(DType.values()).map(DType::torchName),
+            Stream.of("uint1", "uint2", "uint3", "uint4", "uint5", "uint6", "uint7",
+                    "int1", "int2", "int3", "int4", "int5", "int6", "int7"))
+            .map(name -> "torch." + name).collect(Collectors.toUnmodifiableSet());
+
+    private static final Set<String> SYMBOLS = Set.of(
+            "torch.Tensor", "torch.device", "torch.serialization._get_layout",
+            "torch.per_tensor_affine", "torch.per_tensor_symmetric", "torch.per_channel_affine",
+            "torch.per_channel_symmetric", "torch.per_channel_affine_float_qparams");
+
+    static final Allowlist ALLOWLIST = Allowlist.python()
+            .names(DTYPES::contains)
+            .names(SYMBOLS::contains)
+            .names(UNTYPED_STORAGES::contains)
+            .names(name -> storageDType(name).isPresent())
+            .names(TorchGlobals::isTensorClass)
+            .call("torch.Size", TorchGlobals::size)
+            .call("torch.nn.parameter.Parameter", TorchGlobals::parameter)
+            .call(UTILS + "_rebuild_tensor", TorchGlobals::rebuildTensor)
+            .call(UTILS + "_rebuild_tensor_v2", TorchGlobals::rebuildTensorV2)
+            .call(UTILS + "_rebuild_tensor_v3", TorchGlobals::rebuildTensorV3)
+            .call(UTILS + "_rebuild_parameter", TorchGlobals::rebuildParameter)
+            .call(UTILS + "_rebuild_parameter_with_state", TorchGlobals::rebuildParameter)
+            .call(UTILS + "_rebuild_qtensor", TorchGlobals::rebuildQTensor)
+            .call(UTILS + "_rebuild_meta_tensor_no_storage", TorchGlobals::rebuildMetaTensor)
+            .call(UTILS + "_rebuild_wrapper_subclass", TorchGlobals::rebuildWrapperSubclass)
+            .call(UTILS + "_rebuild_device_tensor_from_cpu_tensor", TorchGlobals::rebuildFromCpuTensor)
+            .call(UTILS + "_rebuild_device_tensor_from_numpy", TorchGlobals::rebuildFromNumpy)
+            .call(UTILS + "_rebuild_sparse_tensor", TorchGlobals::rebuildSparseTensor)
+            .call("torch._tensor._rebuild_from_type_v2", TorchGlobals::rebuildFromType)
+            .build();
+
+    private TorchGlobals() {
+    }
+
+    /**
+     * The dtype of a storage class a persistent id names: empty for untyped (byte) storages.
+     *
+     * @throws FormatException when the global is not a torch storage class
+     */
+    static Optional<DType> storageDTypeOf(Object storageType) {
+        if (storageType instanceof PyGlobal g) {
+            Optional<DType> dtype = storageDType(g.qualifiedName());
+            if (dtype.isPresent() || UNTYPED_STORAGES.contains(g.qualifiedName())) {
+                return dtype;
+            }
+        }
+        throw new FormatException("persistent id names storage type '" + storageType
+                + "', which is not a torch storage class.");
+    }
+
+    /** {@code torch.FloatStorage} and {@code torch.cuda.FloatStorage} alike. */
+    private static Optional<DType> storageDType(String qualifiedName) {
+        int dot = qualifiedName.lastIndexOf('.');
+        String module = qualifiedName.substring(0, Math.max(dot, 0));
+        if (!module.equals("torch") && !module.equals("torch.cuda")) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(STORAGE_DTYPES.get(qualifiedName.substring(dot + 1)));
+    }
+
+    /** {@code torch._tensor_classes}: torch.FloatTensor, torch.cuda.HalfTensor, ... */
+    private static boolean isTensorClass(String qualifiedName) {
+        return (qualifiedName.startsWith("torch.") && qualifiedName.indexOf('.', 6) < 0
+                || qualifiedName.startsWith("torch.cuda.") && qualifiedName.indexOf('.', 11) < 0)
+                && qualifiedName.endsWith("Tensor");
+    }
+
+    /** {@code torch.Size(tuple)} is the tuple. */
+    private static Object size(PyGlobal callee, PyTuple args, Budget budget) {
+        return args.size() == 1 && args.get(0) instanceof PyTuple dims ? dims : new PyObject(callee, args);
+    }
+
+    /** {@code Parameter(data, requires_grad=True)}, as NEWOBJ builds it. */
+    private static Object parameter(PyGlobal callee, PyTuple args, Budget budget) {
+        if (args.size() == 0 || !(args.get(0) instanceof TorchTensor)) {
+            return new PyObject(callee, args);
+        }
+        CallArgs a = new CallArgs(callee, args, 1);
+        return a.tensor(0).asParameter(a.size() < 2 || a.flag(1));
+    }
+
+    /** {@code _rebuild_tensor(storage, storage_offset, size, stride)}. */
+    private static Object rebuildTensor(PyGlobal callee, PyTuple args, Budget budget) {
+        CallArgs a = new CallArgs(callee, args, 4);
+        TorchStorage storage = a.storage(0);
+        return strided(a, storage, storage.dtype(), false);
+    }
+
+    /** {@code _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])}. */
+    private static Object rebuildTensorV2(PyGlobal callee, PyTuple args, Budget budget) {
+        CallArgs a = new CallArgs(callee, args, 6);
+        TorchStorage storage = a.storage(0);
+        return strided(a, storage, storage.dtype(), a.flag(4));
+    }
+
+    /**
+     * {@code _rebuild_tensor_v3(storage, storage_offset, size, stride, requires_grad, backward_hooks, dtype[,
+     * metadata])}: an untyped storage, the dtype given; the offset counts elements of that dtype.
+     */
+    private static Object rebuildTensorV3(PyGlobal callee, PyTuple args, Budget budget) {
+        CallArgs a = new CallArgs(callee, args, 7);
+        return strided(a, a.storage(0), a.dtype(6), a.flag(4));
+    }
+
+    /** {@code _rebuild_qtensor(storage, storage_offset, size, stride, quantizer_params, requires_grad, hooks)}. */
+    private static Object rebuildQTensor(PyGlobal callee, PyTuple args, Budget budget) {
+        CallArgs a = new CallArgs(callee, args, 6);
+        TorchStorage storage = a.storage(0);
+        return strided(a, storage, storage.dtype(), a.flag(5));
+    }
+
+    /** Arguments 2 to 4 of every strided rebuild: storage_offset, size, stride. */
+    private static TorchTensor strided(CallArgs a, TorchStorage storage, DType dtype, boolean requiresGrad) {
+        long offset = a.index(1);
+        long[] size = a.dims(2);
+        long[] stride = a.dims(3);
+        a.requireSameRank(size, stride);
+        // An untyped storage under a v2 call holds bytes: read it as uint8, as torch would.
+        return new TorchTensor(storage, dtype == null ? DType.UINT8 : dtype, offset, size, stride, requiresGrad,
+                false);
+    }
+
+    /** {@code _rebuild_parameter(tensor, requires_grad, backward_hooks)} and {@code ..._with_state(..., state)}. */
+    private static Object rebuildParameter(PyGlobal callee, PyTuple args, Budget budget) {
+        CallArgs a = new CallArgs(callee, args, 2);
+        // A tensor some unknown rebuild function made is an inert object: so is the Parameter around it.
+        return a.get(0) instanceof TorchTensor tensor ? tensor.asParameter(a.flag(1)) : new PyObject(callee, args);
+    }
+
+    /** {@code _rebuild_meta_tensor_no_storage(dtype, size, stride, requires_grad)}: a shape, no data. */
+    private static Object rebuildMetaTensor(PyGlobal callee, PyTuple args, Budget budget) {
+        CallArgs a = new CallArgs(callee, args, 3);
+        long[] size = a.dims(1);
+        long[] stride = a.dims(2);
+        a.requireSameRank(size, stride);
+        return new TorchTensor(null, a.dtype(0), 0, size, stride, a.size() > 3 && a.flag(3), false);
+    }
+
+    /** {@code _rebuild_wrapper_subclass(cls, dtype, size, stride, storage_offset, layout, device, requires_grad)}. */
+    private static Object rebuildWrapperSubclass(PyGlobal callee, PyTuple args, Budget budget) {
+        CallArgs a = new CallArgs(callee, args, 8);
+        long[] size = a.dims(2);
+        long[] stride = a.dims(3);
+        a.requireSameRank(size, stride);
+        return new TorchTensor(null, a.dtype(1), a.index(4), size, stride, a.flag(7), false);
+    }
+
+    /** {@code _rebuild_device_tensor_from_cpu_tensor(cpu_tensor, dtype, device, requires_grad)}: the CPU tensor. */
+    private static Object rebuildFromCpuTensor(PyGlobal callee, PyTuple args, Budget budget) {
+        CallArgs a = new CallArgs(callee, args, 1);
+        if (!(a.get(0) instanceof TorchTensor tensor)) {
+            return new PyObject(callee, args);
+        }
+        return a.size() > 3 ? tensor.withRequiresGrad(a.flag(3)) : tensor;
+    }
+
+    /**
+     * {@code _rebuild_device_tensor_from_numpy(ndarray, dtype, device, requires_grad)}. The ndarray is an inert
+     * numpy object whose BUILD state is {@code (version, shape, dtype, is_fortran, data)}: its shape is kept.
+     */
+    private static Object rebuildFromNumpy(PyGlobal callee, PyTuple args, Budget budget) {
+        CallArgs a = new CallArgs(callee, args, 2);
+        if (a.get(0) instanceof PyObject array && array.state() instanceof PyTuple state && state.size() > 1
+                && state.get(1) instanceof PyTuple) {
+            long[] size = new CallArgs(callee, state, 2).dims(1);
+            return new TorchTensor(null, a.dtype(1), 0, size, contiguousStrides(size),
+                    a.size() > 3 && a.flag(3), false);
+        }
+        return new PyObject(callee, args);
+    }
+
+    /**
+     * {@code _rebuild_sparse_tensor(layout, data)}: COO data is {@code (indices, values, size, ...)}, the
+     * compressed layouts {@code (compressed_indices, plain_indices, values, size)}. Reported with its dense size
+     * and the values' dtype; it has no single storage.
+     */
+    private static Object rebuildSparseTensor(PyGlobal callee, PyTuple args, Budget budget) {
+        CallArgs a = new CallArgs(callee, args, 2);
+        if (!(a.get(1) instanceof PyTuple data)) {
+            return new PyObject(callee, args);
+        }
+        boolean coo = a.get(0) instanceof PyObject layout && layout.args().size() > 0
+                && String.valueOf(layout.args().get(0)).contains("coo");
+        int valuesAt = coo ? 1 : 2;
+        if (data.size() <= valuesAt + 1 || !(data.get(valuesAt) instanceof TorchTensor values)) {
+            return new PyObject(callee, args);
+        }
+        long[] size = new CallArgs(callee, data, valuesAt + 2).dims(valuesAt + 1);
+        return new TorchTensor(null, values.dtype(), 0, size, contiguousStrides(size), false, false);
+    }
+
+    /** {@code _rebuild_from_type_v2(func, type, args, state)}: {@code func(*args)}; type and state are ignored. */
+    private static Object rebuildFromType(PyGlobal callee, PyTuple args, Budget budget) {
+        CallArgs a = new CallArgs(callee, args, 3);
+        if (a.get(0) instanceof PyGlobal func && a.get(2) instanceof PyTuple funcArgs) {
+            Optional<StandIn> standIn = ALLOWLIST.standIn(func.qualifiedName());
+            if (standIn.isPresent()) {
+                return standIn.get().call(func, funcArgs, budget);
+            }
+        }
+        return new PyObject(callee, args);
+    }
+
+    private static long[] contiguousStrides(long[] size) {
+        long[] stride = new long[size.length];
+        long step = 1;
+        try {
+            for (int i = size.length - 1; i >= 0; i--) {
+                stride[i] = step;
+                step = size[i] == 0 ? step : Math.multiplyExact(step, size[i]);
+            }
+        } catch (ArithmeticException e) {
+            throw new FormatException("pickle declares a tensor size whose element count overflows 64 bits.");
+        }
+        return stride;
+    }
+}

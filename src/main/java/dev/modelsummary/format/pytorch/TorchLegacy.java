@@ -1,0 +1,144 @@
+package dev.modelsummary.format.pytorch;
+
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.io.RegionInputStream;
+import dev.modelsummary.format.pickle.Allowlist;
+import dev.modelsummary.format.pickle.PickleInput;
+import dev.modelsummary.format.pickle.PyTuple;
+import dev.modelsummary.format.pickle.Unpickler;
+import dev.modelsummary.model.DType;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SeekableByteChannel;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The legacy stream form of torch.save ({@code _use_new_zipfile_serialization=False}, formats.md 2.6):
+ * <pre>
+ *   pickle: magic number 0x1950a86a20f9469cfc6c
+ *   pickle: protocol version 1001
+ *   pickle: sys_info dict (byte order, type sizes)
+ *   pickle: the object; persistent ids ('storage', type, key, location, numel, view_metadata)
+ *   pickle: list of storage keys, in the order their bytes follow
+ *   per key: i64 LE element count, then count * element size bytes
+ * </pre>
+ * The storages' bytes are never read: only each 8-byte count, to check it and to step to the next storage.
+ * Reading the pickles is buffered, so up to one buffer past the last pickle may be read ahead.
+ */
+final class TorchLegacy {
+    static final byte[] MAGIC_PICKLE = {
+            (byte) 0x80, 0x02, (byte) 0x8a, 0x0a, 0x6c, (byte) 0xfc, (byte) 0x9c, 0x46, (byte) 0xf9, 0x20, 0x6a,
+            (byte) 0xa8, 0x50, 0x19, 0x2e};
+    private static final BigInteger MAGIC_NUMBER = new BigInteger("1950a86a20f9469cfc6c", 16);
+    private static final long PROTOCOL_VERSION = 1001;
+    private static final int PICKLE_BUFFER_BYTES = 1 << 12;
+    private static final Allowlist PLAIN = Allowlist.python().build();
+
+    private final Map<String, TorchStorage> storages = new LinkedHashMap<>();
+
+    private TorchLegacy() {
+    }
+
+    static Unpickled read(SeekableByteChannel channel) throws IOException {
+        long size = channel.size();
+        PickleInput in = new PickleInput(new RegionInputStream(channel, 0, size), size, PICKLE_BUFFER_BYTES);
+        if (!MAGIC_NUMBER.equals(plain(in))) {
+            throw new FormatException("legacy torch.save stream has a bad magic number.");
+        }
+        Object version = plain(in);
+        if (!Long.valueOf(PROTOCOL_VERSION).equals(version)) {
+            throw new FormatException("legacy torch.save stream has protocol version '" + version + "'; only "
+                    + PROTOCOL_VERSION + " is supported.");
+        }
+        plain(in); // sys_info: byte order and C type sizes, which do not change names, shapes or dtypes
+        TorchLegacy legacy = new TorchLegacy();
+        Unpickler unpickler = new Unpickler(in, TorchGlobals.ALLOWLIST, legacy::storage);
+        Object root = unpickler.load();
+        legacy.checkStorages(channel, plain(in), in.position(), size);
+        return new Unpickled(root, unpickler.warnings());
+    }
+
+    private static Object plain(PickleInput in) throws IOException {
+        return new Unpickler(in, PLAIN, null).load();
+    }
+
+    /**
+     * BINPERSID: {@code ('storage', <storage class>, key, location, numel, view_metadata)}, or
+     * {@code ('module', <class>, source file, source)} for a pickled module's class (its source is ignored).
+     */
+    private Object storage(Object pid) {
+        if (pid instanceof PyTuple id && id.size() == 4 && "module".equals(id.get(0))) {
+            return id.get(1);
+        }
+        if (!(pid instanceof PyTuple id) || id.size() != 6 || !"storage".equals(id.get(0))
+                || !(id.get(2) instanceof String key) || !(id.get(4) instanceof Long numel) || numel < 0) {
+            throw new FormatException("pickle has a persistent id that is not a ('storage', type, key, location, "
+                    + "numel, view) tuple.");
+        }
+        if (id.get(5) != null) {
+            throw new FormatException("legacy storage views (PyTorch 0.x files) are not supported.");
+        }
+        return storages.computeIfAbsent(key, k -> {
+            DType dtype = TorchGlobals.storageDTypeOf(id.get(1)).orElse(null);
+            return new TorchStorage(k, dtype, numel, String.valueOf(id.get(3)));
+        });
+    }
+
+    /**
+     * Walks the storage section: for each listed key, an i64 element count that must match the pickle's numel,
+     * then the bytes, which must end inside the file. Every storage the pickle references must be listed.
+     */
+    private void checkStorages(SeekableByteChannel channel, Object keys, long start, long size) throws IOException {
+        if (!(keys instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
+            throw new FormatException("legacy torch.save stream has no list of storage keys after its pickle.");
+        }
+        Set<String> unlisted = new LinkedHashSet<>(storages.keySet());
+        long at = start;
+        for (Object item : list) {
+            String key = (String) item;
+            TorchStorage storage = storages.get(key);
+            if (storage == null) {
+                throw new FormatException("legacy torch.save stream lists storage '" + key
+                        + "', which its pickle never references.");
+            }
+            unlisted.remove(key);
+            long count = countAt(channel, at, size, key);
+            if (count != storage.numel()) {
+                throw new FormatException("legacy storage '" + key + "' holds " + count
+                        + " elements but the pickle says " + storage.numel() + ".");
+            }
+            long nbytes = TorchReader.exact(storage::nbytes, "storage '" + key + "' has a size that overflows 64 bits.");
+            if (nbytes > size - at - Long.BYTES) {
+                throw new FormatException("legacy storage '" + key + "' (" + nbytes + " bytes from byte "
+                        + (at + Long.BYTES) + ") runs past the end of the file.");
+            }
+            at += Long.BYTES + nbytes;
+        }
+        if (!unlisted.isEmpty()) {
+            throw new FormatException("legacy torch.save stream never stores storage '" + unlisted.iterator().next()
+                    + "', which its pickle references.");
+        }
+    }
+
+    private static long countAt(SeekableByteChannel channel, long at, long size, String key) throws IOException {
+        if (at > size - Long.BYTES) {
+            throw new FormatException("legacy storage '" + key + "' starts at byte " + at
+                    + ", past the end of the file.");
+        }
+        ByteBuffer count = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        channel.position(at);
+        while (count.hasRemaining()) {
+            if (channel.read(count) < 0) {
+                throw new FormatException("legacy storage '" + key + "' starts at byte " + at
+                        + ", past the end of the file.");
+            }
+        }
+        return count.getLong(0);
+    }
+}

@@ -1,0 +1,192 @@
+package dev.modelsummary.format.pytorch;
+
+import dev.modelsummary.format.ChannelOpener;
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.StateDictRoles;
+import dev.modelsummary.format.WeightReader;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.model.Role;
+import dev.modelsummary.model.TensorEntry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code torch.save} files header-only: the ZIP form (torch ≥ 1.6) and the legacy stream form. Only the
+ * pickle and the container's directory are read, never a storage's bytes, and the pickle is read by a
+ * restricted unpickler that executes nothing (formats.md section 2).
+ */
+public final class TorchReader implements WeightReader {
+    private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
+    /**
+     * The first local header's name: {@code <archive>/data.pkl} for torch.save; TorchScript archives start with
+     * {@code <archive>/data/<n>} (claimed so that they get a clear "not supported" error).
+     */
+    private static final Pattern TORCH_FIRST_RECORD = Pattern.compile("[^/]+/(data\\.pkl|data/\\d+)");
+    private static final int TAR_MAGIC_OFFSET = 257;
+    private static final String MODULE_PREFIX = "module.";
+
+    @Override
+    public String format() {
+        return "pytorch";
+    }
+
+    @Override
+    public List<String> extensions() {
+        return List.of(".pt", ".pth", ".bin", ".ckpt");
+    }
+
+    @Override
+    public boolean sniff(byte[] head, long fileSize) {
+        return startsWith(head, TorchLegacy.MAGIC_PICKLE) || firstZipRecordIsTorch(head);
+    }
+
+    @Override
+    public Model read(Path path, ChannelOpener opener) throws IOException {
+        Unpickled unpickled;
+        try (SeekableByteChannel channel = opener.open(path)) {
+            // Only as many leading bytes as telling the forms apart needs: the first record may be tiny.
+            byte[] head = head(channel, TorchLegacy.MAGIC_PICKLE.length);
+            if (startsWith(head, ZIP_MAGIC)) {
+                unpickled = TorchZip.read(channel);
+            } else if (startsWith(head, TorchLegacy.MAGIC_PICKLE)) {
+                unpickled = TorchLegacy.read(channel);
+            } else {
+                throw notTorch(head(channel, TAR_MAGIC_OFFSET + 5), channel.size());
+            }
+        }
+        return toModel(path, unpickled);
+    }
+
+    /** {@code x.pth} -> {@code x}. */
+    static String stem(Path path) {
+        String file = path.getFileName().toString();
+        int dot = file.lastIndexOf('.');
+        return dot > 0 ? file.substring(0, dot) : file;
+    }
+
+    /** A size computed from file data, or a FormatException saying it overflows. */
+    static long exact(LongSupplier computation, String overflowMessage) {
+        try {
+            return computation.getAsLong();
+        } catch (ArithmeticException e) {
+            throw new FormatException(overflowMessage);
+        }
+    }
+
+    private static Model toModel(Path path, Unpickled unpickled) {
+        TensorWalk.Result result = TensorWalk.find(unpickled.root());
+        List<TensorWalk.Found> found = result.tensors();
+        boolean stripModule = !found.isEmpty()
+                && found.stream().allMatch(f -> f.name().startsWith(MODULE_PREFIX));
+        List<TensorEntry> entries = new ArrayList<>(found.size());
+        Map<View, String> firstNameOfView = new HashMap<>();
+        long totalBytes = 0;
+        for (TensorWalk.Found f : found) {
+            String name = stripModule ? f.name().substring(MODULE_PREFIX.length()) : f.name();
+            TorchTensor t = f.tensor();
+            checkExtent(name, t);
+            long bytes = exact(() -> t.dtype().bytesFor(t.shape().numel()),
+                    "tensor '" + name + "' has a size whose byte count overflows 64 bits.");
+            long total = totalBytes;
+            totalBytes = exact(() -> Math.addExact(total, bytes), "tensors' sizes add up past 2^63 bytes.");
+            TensorEntry entry = entry(name, f);
+            if (t.storage() != null) {
+                String first = firstNameOfView.putIfAbsent(View.of(t), name);
+                entry = first == null ? entry : entry.withAliasOf(first);
+            }
+            entries.add(entry);
+        }
+        List<String> warnings = new ArrayList<>(unpickled.warnings());
+        warnings.addAll(result.warnings());
+        return new Model(stem(path), "pytorch", path.toString(), entries, warnings);
+    }
+
+    /**
+     * A Parameter keeps its pickled requires_grad. Anything else is named like a state dict entry: buffers by
+     * name and dtype, and parameters trainable (state_dict() saves them as plain tensors with requires_grad
+     * False, but they are nn.Parameters in the module).
+     */
+    private static TensorEntry entry(String name, TensorWalk.Found f) {
+        TorchTensor t = f.tensor();
+        if (t.parameter()) {
+            return TensorEntry.parameter(name, t.shape(), t.dtype(), t.requiresGrad());
+        }
+        if (f.buffer() || StateDictRoles.classify(name, t.dtype()) == Role.BUFFER) {
+            return TensorEntry.buffer(name, t.shape(), t.dtype());
+        }
+        return TensorEntry.parameter(name, t.shape(), t.dtype(), true);
+    }
+
+    /** The bytes the tensor reaches must lie inside its storage (formats.md 2.3). */
+    private static void checkExtent(String name, TorchTensor t) {
+        if (t.storage() == null) {
+            return;
+        }
+        long spanned = exact(t::storageBytesSpanned, "tensor '" + name + "' has a size or stride that overflows 64 bits.");
+        long capacity = exact(t.storage()::nbytes, "storage '" + t.storage().key() + "' has a size that overflows 64 bits.");
+        if (spanned > capacity) {
+            throw new FormatException("tensor '" + name + "' reaches byte " + spanned + " of storage '"
+                    + t.storage().key() + "', which holds " + capacity + " bytes.");
+        }
+    }
+
+    /** Two tensors are the same weight (tied) when they view the same storage the same way. */
+    private record View(String storageKey, String dtype, long offset, List<Long> size, List<Long> stride) {
+        static View of(TorchTensor t) {
+            return new View(t.storage().key(), t.dtype().torchName(), t.storageOffset(), boxed(t.size()),
+                    boxed(t.stride()));
+        }
+
+        private static List<Long> boxed(long[] values) {
+            return Arrays.stream(values).boxed().toList();
+        }
+    }
+
+    private static FormatException notTorch(byte[] head, long size) {
+        if (size == 0) {
+            return new FormatException("is empty.");
+        }
+        if (head.length >= TAR_MAGIC_OFFSET + 5 && new String(head, TAR_MAGIC_OFFSET, 5, StandardCharsets.US_ASCII)
+                .equals("ustar")) {
+            return new FormatException("is a tar archive: the legacy tar form of torch.save (PyTorch 0.1) is not "
+                    + "supported.");
+        }
+        return new FormatException("is neither a torch.save ZIP archive nor a legacy torch.save stream.");
+    }
+
+    /** The local header's name: u16 name length at +26, u16 extra length at +28, the name from +30. */
+    private static boolean firstZipRecordIsTorch(byte[] head) {
+        if (!startsWith(head, ZIP_MAGIC) || head.length < 30) {
+            return false;
+        }
+        int nameLength = (head[26] & 0xff) | (head[27] & 0xff) << 8;
+        if (head.length < 30 + nameLength) {
+            return false;
+        }
+        String name = new String(head, 30, nameLength, StandardCharsets.UTF_8);
+        return TORCH_FIRST_RECORD.matcher(name).matches();
+    }
+
+    private static byte[] head(SeekableByteChannel channel, int bytes) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(bytes);
+        channel.position(0);
+        while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+            // a channel may return fewer bytes than asked
+        }
+        return Arrays.copyOf(buffer.array(), buffer.position());
+    }
+
+    private static boolean startsWith(byte[] bytes, byte[] prefix) {
+        return bytes.length >= prefix.length && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.modelsummary.format.pytorch;
+
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.pickle.PickleInput;
+import dev.modelsummary.format.pickle.PyTuple;
+import dev.modelsummary.format.pickle.Unpickler;
+import dev.modelsummary.format.zip.ZipDirectory;
+import dev.modelsummary.model.DType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The ZIP form of torch.save (torch ≥ 1.6, formats.md 2.2): every record under one folder
+ * ({@code <archive>/data.pkl}, {@code <archive>/data/<key>}, {@code <archive>/version}, ...). Only the central
+ * directory and {@code data.pkl} are read; a storage's record is only looked up in the directory.
+ */
+final class TorchZip {
+    private final ZipDirectory directory;
+    private final String prefix;
+    private final Map<String, TorchStorage> storages = new HashMap<>();
+
+    private TorchZip(ZipDirectory directory, String prefix) {
+        this.directory = directory;
+        this.prefix = prefix;
+    }
+
+    static Unpickled read(SeekableByteChannel channel) throws IOException {
+        ZipDirectory directory = ZipDirectory.read(channel);
+        if (directory.entries().isEmpty()) {
+            throw new FormatException("ZIP archive is empty, so it is not a torch.save file.");
+        }
+        // The reader takes the archive folder from the FIRST central-directory record, as torch's does.
+        String first = directory.entries().get(0).name();
+        int slash = first.indexOf('/');
+        if (slash <= 0) {
+            throw new FormatException("ZIP archive's first record '" + first
+                    + "' is not inside a folder, so it is not a torch.save file.");
+        }
+        String prefix = first.substring(0, slash + 1);
+        if (directory.find(prefix + "constants.pkl").isPresent()) {
+            throw new FormatException("TorchScript archives (torch.jit.save) are not supported yet; save the "
+                    + "model's state_dict() with torch.save instead.");
+        }
+        ZipDirectory.Entry pickle = directory.find(prefix + "data.pkl").orElseThrow(() -> new FormatException(
+                "ZIP archive has no record '" + prefix + "data.pkl', so it is not a torch.save file."));
+        if (pickle.size() > Limits.PICKLE_MAX_BYTES) {
+            throw new FormatException("data.pkl is " + pickle.size() + " bytes, over the limit of "
+                    + Limits.PICKLE_MAX_BYTES + ".");
+        }
+        TorchZip zip = new TorchZip(directory, prefix);
+        try (InputStream in = directory.open(channel, pickle)) {
+            Unpickler unpickler = new Unpickler(new PickleInput(in, pickle.size()), TorchGlobals.ALLOWLIST,
+                    zip::storage);
+            Object root = unpickler.load();
+            return new Unpickled(root, unpickler.warnings());
+        }
+    }
+
+    /**
+     * BINPERSID: {@code ('storage', <storage class>, key, location, numel)}. The storage's bytes must be the
+     * record {@code data/<key>}, at least {@code numel * element size} long. The first id for a key defines it,
+     * as in torch's {@code loaded_storages}.
+     */
+    private TorchStorage storage(Object pid) {
+        if (!(pid instanceof PyTuple id) || id.size() != 5 || !"storage".equals(id.get(0))
+                || !(id.get(2) instanceof String key) || !(id.get(4) instanceof Long numel) || numel < 0) {
+            throw new FormatException("pickle has a persistent id that is not a ('storage', type, key, location, "
+                    + "numel) tuple.");
+        }
+        TorchStorage known = storages.get(key);
+        if (known != null) {
+            return known;
+        }
+        DType dtype = TorchGlobals.storageDTypeOf(id.get(1)).orElse(null);
+        String location = id.get(3) instanceof String s ? s : String.valueOf(id.get(3));
+        TorchStorage storage = new TorchStorage(key, dtype, numel, location);
+        String recordName = prefix + "data/" + key;
+        ZipDirectory.Entry record = directory.find(recordName).orElseThrow(() -> new FormatException(
+                "storage '" + key + "' has no record '" + recordName + "' in the archive."));
+        long nbytes = TorchReader.exact(storage::nbytes, "storage '" + key + "' has a size that overflows 64 bits.");
+        if (nbytes > record.size()) {
+            throw new FormatException("storage '" + key + "' needs " + nbytes + " bytes (" + numel + " x "
+                    + storage.elementBytes() + ") but its record holds " + record.size() + ".");
+        }
+        storages.put(key, storage);
+        return storage;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.modelsummary.format.pytorch;
+
+import java.util.List;
+
+/**
+ * A torch.save file's object, unpickled, with every storage a tensor can reference already checked against
+ * the bytes the file holds for it.
+ *
+ * @param root     the pickled object
+ * @param warnings the unpickler's warnings (unknown globals)
+ */
+record Unpickled(Object root, List<String> warnings) {
+}

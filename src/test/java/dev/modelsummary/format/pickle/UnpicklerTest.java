@@ -1,0 +1,461 @@
+package dev.modelsummary.format.pickle;
+
+import static dev.modelsummary.testutil.PickleBuilder.hex;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limits;
+import dev.modelsummary.testutil.PickleBuilder;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class UnpicklerTest {
+    private static final Allowlist PYTHON = Allowlist.python().build();
+
+    /**
+     * {@code pickle.dumps(v, protocol=P)} by CPython 3.11 for
+     * {@code v = {'a': [1, 2.5, None, True, False], 3: (b'xy', 'é'), 'big': 2**70, 'neg': -300, 'set': {7},
+     * 'fs': frozenset([8]), 'od': collections.OrderedDict([('z', 1), ('y', 2)])}}.
+     */
+    private static final String PYTHON_PROTOCOL_2 = "80027d71002858010000006171015d7102284b014740040000000000004e8889654b03635f636f646563730a656e636f64650a710358020000007879710458060000006c6174696e3171058671065271075802000000c3a971088671095803000000626967710a8a0900000000000000004058030000006e6567710b4ad4feffff5803000000736574710c635f5f6275696c74696e5f5f0a7365740a710d5d710e4b076185710f527110580200000066737111635f5f6275696c74696e5f5f0a66726f7a656e7365740a71125d71134b086185711452711558020000006f64711663636f6c6c656374696f6e730a4f726465726564446963740a7117295271182858010000007a71194b01580100000079711a4b0275752e";
+    private static final String PYTHON_PROTOCOL_4 = "8004958f000000000000007d94288c0161945d94284b014740040000000000004e8889654b0343027879948c02c3a99486948c03626967948a090000000000000000408c036e6567944ad4feffff8c03736574948f94284b07908c02667394284b0891948c026f64948c0b636f6c6c656374696f6e73948c0b4f72646572656444696374949394295294288c017a944b018c0179944b0275752e";
+    private static final String PYTHON_PROTOCOL_5 = "8005958f000000000000007d94288c0161945d94284b014740040000000000004e8889654b0343027879948c02c3a99486948c03626967948a090000000000000000408c036e6567944ad4feffff8c03736574948f94284b07908c02667394284b0891948c026f64948c0b636f6c6c656374696f6e73948c0b4f72646572656444696374949394295294288c017a944b018c0179944b0275752e";
+
+    @Nested
+    class PythonsOwnPickles {
+        @Test
+        void protocol2() throws IOException {
+            assertPythonValue(load(hex(PYTHON_PROTOCOL_2)));
+        }
+
+        @Test
+        void protocol4WithFramesMemoizeAndStackGlobal() throws IOException {
+            assertPythonValue(load(hex(PYTHON_PROTOCOL_4)));
+        }
+
+        @Test
+        void protocol5() throws IOException {
+            assertPythonValue(load(hex(PYTHON_PROTOCOL_5)));
+        }
+
+        private void assertPythonValue(Object value) {
+            assertThat(value).isInstanceOf(Map.class);
+            Map<?, ?> dict = (Map<?, ?>) value;
+            assertThat(items(dict.keySet())).containsExactly("a", 3L, "big", "neg", "set", "fs", "od");
+            assertThat(items(dict.get("a"))).containsExactly(1L, 2.5, null, true, false);
+            PyTuple pair = (PyTuple) dict.get(3L);
+            assertThat(pair.get(0)).isEqualTo(PyBytes.of("xy".getBytes(StandardCharsets.US_ASCII)));
+            assertThat(pair.get(1)).isEqualTo("é");
+            assertThat(dict.get("big")).isEqualTo(BigInteger.TWO.pow(70));
+            assertThat(dict.get("neg")).isEqualTo(-300L);
+            assertThat(items(dict.get("set"))).containsExactly(7L);
+            assertThat(dict.get("fs")).isInstanceOf(PyFrozenSet.class);
+            assertThat(items(dict.get("fs"))).containsExactly(8L);
+            assertThat(items(((Map<?, ?>) dict.get("od")).keySet())).containsExactly("z", "y");
+        }
+    }
+
+    @Nested
+    class Opcodes {
+        @Test
+        void integers() throws IOException {
+            assertThat(load(PickleBuilder.protocol(2).int4(-7).stop().build())).isEqualTo(-7L);
+            assertThat(load(PickleBuilder.protocol(2).int1(255).stop().build())).isEqualTo(255L);
+            assertThat(load(PickleBuilder.protocol(2).op('M').le(65535, 2).stop().build())).isEqualTo(65535L);
+            assertThat(load(PickleBuilder.protocol(2).op(0x8a).u8(0).stop().build())).isEqualTo(0L);
+            assertThat(load(PickleBuilder.protocol(2).op(0x8a).u8(2).le(0xff00, 2).stop().build())).isEqualTo(-256L);
+            assertThat(load(PickleBuilder.protocol(2).op(0x8a).u8(8).le(Long.MIN_VALUE, 8).stop().build()))
+                    .isEqualTo(Long.MIN_VALUE);
+            assertThat(load(PickleBuilder.protocol(2).op(0x8b).le(9, 4).le(0, 8).u8(1).stop().build()))
+                    .isEqualTo(BigInteger.ONE.shiftLeft(64));
+        }
+
+        @Test
+        void floatsAreBigEndian() throws IOException {
+            byte[] pickle = PickleBuilder.protocol(2).op('G').bytes(hex("400c000000000000")).stop().build();
+
+            assertThat(load(pickle)).isEqualTo(3.5);
+        }
+
+        @Test
+        void stringsAndBytesOfEveryWidth() throws IOException {
+            byte[] pickle = PickleBuilder.protocol(4).mark()
+                    .op(0x8c).u8(2).bytes(bytes("ab"))
+                    .op(0x8d).le(2, 8).bytes(bytes("cd"))
+                    .op('U').u8(2).bytes(bytes("ef"))
+                    .op('B').le(1, 4).u8(1)
+                    .op('C').u8(1).u8(2)
+                    .op(0x8e).le(1, 8).u8(3)
+                    .op('l').stop().build();
+            byte[] asTuple = Arrays.copyOf(pickle, pickle.length);
+            asTuple[asTuple.length - 2] = 't';
+
+            PyTuple tuple = (PyTuple) load(asTuple);
+
+            assertThat(tuple.items()).containsExactly("ab", "cd", "ef", PyBytes.of(new byte[] {1}),
+                    PyBytes.of(new byte[] {2}), PyBytes.of(new byte[] {3}));
+        }
+
+        @Test
+        void tuplesOfEverySize() throws IOException {
+            byte[] pickle = PickleBuilder.protocol(2).mark()
+                    .emptyTuple()
+                    .int1(1).op(0x85)
+                    .int1(1).int1(2).op(0x86)
+                    .int1(1).int1(2).int1(3).op(0x87)
+                    .tuple().stop().build();
+
+            PyTuple tuple = (PyTuple) load(pickle);
+
+            assertThat(tuple.items()).extracting(t -> ((PyTuple) t).size()).containsExactly(0, 1, 2, 3);
+        }
+
+        @Test
+        void dictsKeepInsertionOrderAndTakeIntKeys() throws IOException {
+            byte[] pickle = PickleBuilder.protocol(2).op('}').put(0)
+                    .str("z").int1(1).op('s')
+                    .mark().int1(9).str("nine").str("a").none().op('u')
+                    .stop().build();
+
+            Map<?, ?> dict = (Map<?, ?>) load(pickle);
+
+            assertThat(items(dict.keySet())).containsExactly("z", 9L, "a");
+            assertThat(dict.get("a")).isNull();
+        }
+
+        @Test
+        void memoSharesObjects() throws IOException {
+            byte[] pickle = PickleBuilder.protocol(2).op(']').put(0)
+                    .op(']').op('r').le(70000, 4)
+                    .get(0).op('j').le(70000, 4).op(0x86)
+                    .op(0x86).stop().build();
+
+            // stack: L0, L1, (L0, L1) -> TUPLE2 -> (L1, (L0, L1))
+            PyTuple outer = (PyTuple) load(pickle);
+            PyTuple inner = (PyTuple) outer.get(1);
+
+            assertThat(inner.get(1)).isSameAs(outer.get(0));
+            assertThat(inner.get(0)).isNotSameAs(outer.get(0));
+        }
+
+        @Test
+        void aListMayContainItself() throws IOException {
+            byte[] pickle = PickleBuilder.protocol(2).op(']').put(0).get(0).op('a').stop().build();
+
+            List<?> list = (List<?>) load(pickle);
+
+            assertThat(list.get(0)).isSameAs(list);
+        }
+
+        @Test
+        void setsAndFrozenSets() throws IOException {
+            byte[] pickle = PickleBuilder.protocol(4).op(0x8f).mark().int1(1).int1(2).int1(1).op(0x90)
+                    .mark().str("x").op(0x91).op(0x86).stop().build();
+
+            PyTuple tuple = (PyTuple) load(pickle);
+
+            assertThat(items(tuple.get(0))).containsExactly(1L, 2L);
+            assertThat(items(tuple.get(1))).containsExactly("x");
+        }
+
+        @Test
+        void tuplesAreHashableDictKeys() throws IOException {
+            byte[] pickle = PickleBuilder.protocol(2).op('}').mark()
+                    .mark().int1(1).str("a").tuple().int1(5)
+                    .mark().int1(1).str("a").tuple().int1(6)
+                    .op('u').stop().build();
+
+            Map<?, ?> dict = (Map<?, ?>) load(pickle);
+
+            assertThat(dict).hasSize(1);
+            assertThat(items(dict.values())).containsExactly(6L);
+        }
+
+        @Test
+        void longTextIsSkippedNotKept() throws IOException {
+            int n = Limits.PICKLE_MAX_KEPT_TEXT_BYTES + 1;
+            byte[] pickle = PickleBuilder.protocol(2).op('X').le(n, 4).bytes(new byte[n])
+                    .op('B').le(n, 4).bytes(new byte[n]).op(0x86).stop().build();
+
+            PyTuple tuple = (PyTuple) load(pickle);
+
+            assertThat(tuple.get(0)).isInstanceOf(OmittedString.class);
+            assertThat(((OmittedString) tuple.get(0)).utf8Length()).isEqualTo(n);
+            assertThat(((PyBytes) tuple.get(1)).kept()).isFalse();
+            assertThat(((PyBytes) tuple.get(1)).length()).isEqualTo(n);
+        }
+
+        @Test
+        void malformedUtf8IsReplacedNotFatal() throws IOException {
+            byte[] pickle = PickleBuilder.protocol(2).op('X').le(2, 4).u8(0xc3).u8('(').stop().build();
+
+            assertThat(load(pickle)).isEqualTo("\uFFFD(");
+        }
+    }
+
+    @Nested
+    class Globals {
+        @Test
+        void orderedDictKeepsOrderAndBuildStateDoesNotBecomeItems() throws IOException {
+            byte[] pickle = PickleBuilder.protocol(2).global("collections", "OrderedDict").put(0).emptyTuple().reduce()
+                    .mark().str("b").int1(1).str("a").int1(2).op('u')
+                    .op('}').str("_metadata").get(0).emptyTuple().reduce().op('s')
+                    .op('b').stop().build();
+            Unpickler unpickler = unpickler(pickle);
+
+            Map<?, ?> dict = (Map<?, ?>) unpickler.load();
+
+            assertThat(items(dict.keySet())).containsExactly("b", "a");
+            assertThat(unpickler.warnings()).isEmpty();
+        }
+
+        @Test
+        void python2BuiltinsAreMapped() throws IOException {
+            byte[] pickle = PickleBuilder.protocol(2).global("__builtin__", "set").op(']').int1(4).op('a')
+                    .op(0x85).reduce().stop().build();
+            Unpickler unpickler = unpickler(pickle);
+
+            assertThat(items(unpickler.load())).containsExactly(4L);
+            assertThat(unpickler.warnings()).isEmpty();
+        }
+
+        @Test
+        void codecsEncodeMakesLatin1Bytes() throws IOException {
+            byte[] pickle = PickleBuilder.protocol(2).global("_codecs", "encode").str("\u00ff\u0001").str("latin1")
+                    .op(0x86).reduce().stop().build();
+
+            assertThat(load(pickle)).isEqualTo(PyBytes.of(new byte[] {(byte) 0xff, 1}));
+        }
+
+        @Test
+        void unknownGlobalsAreInertPlaceholdersReportedOnce() throws IOException {
+            byte[] pickle = PickleBuilder.protocol(2).mark()
+                    .global("os", "system").str("rm -rf /").op(0x85).reduce()
+                    .global("os", "system").str("again").op(0x85).reduce()
+                    .global("builtins", "eval").str("1+1").op(0x85).reduce()
+                    .tuple().stop().build();
+            Unpickler unpickler = unpickler(pickle);
+
+            PyTuple calls = (PyTuple) unpickler.load();
+
+            PyObject first = (PyObject) calls.get(0);
+            assertThat(first.type()).isEqualTo(new PyGlobal("os", "system"));
+            assertThat(first.args().items()).containsExactly("rm -rf /");
+            assertThat(unpickler.warnings()).containsExactly(
+                    "unknown pickle global 'os.system' read as an inert placeholder.",
+                    "unknown pickle global 'builtins.eval' read as an inert placeholder.");
+        }
+
+        @Test
+        void manyUnknownGlobalsAreCountedPastTheLimit() throws IOException {
+            PickleBuilder b = PickleBuilder.protocol(2).mark();
+            for (int i = 0; i < Limits.PICKLE_MAX_GLOBAL_WARNINGS + 5; i++) {
+                b.global("evil", "f" + i);
+            }
+            Unpickler unpickler = unpickler(b.tuple().stop().build());
+            unpickler.load();
+
+            assertThat(unpickler.warnings()).hasSize(Limits.PICKLE_MAX_GLOBAL_WARNINGS + 1);
+            assertThat(unpickler.warnings().get(0)).isEqualTo("unknown pickle global 'evil.f0' read as an inert placeholder.");
+            assertThat(unpickler.warnings().get(Limits.PICKLE_MAX_GLOBAL_WARNINGS))
+                    .isEqualTo("5 more unknown pickle globals read as inert placeholders.");
+        }
+
+        @Test
+        void inertObjectsKeepTheirStateAndItems() throws IOException {
+            byte[] pickle = PickleBuilder.protocol(2).global("argparse", "Namespace").emptyTuple().op(0x81)
+                    .op('}').str("lr").op('G').bytes(hex("3f847ae147ae147b")).op('s').op('b')
+                    .str("k").str("v").op('s')
+                    .stop().build();
+
+            PyObject namespace = (PyObject) load(pickle);
+
+            assertThat(asMap(namespace.state())).containsEntry("lr", 0.01);
+            assertThat(asMap(namespace.items())).containsEntry("k", "v");
+        }
+
+        @Test
+        void stackGlobalResolvesThroughTheSameAllowlist() throws IOException {
+            byte[] pickle = PickleBuilder.protocol(4).op(0x8c).u8(2).bytes(bytes("os"))
+                    .op(0x8c).u8(5).bytes(bytes("popen")).op(0x93).stop().build();
+            Unpickler unpickler = unpickler(pickle);
+
+            assertThat(unpickler.load()).isEqualTo(new PyGlobal("os", "popen"));
+            assertThat(unpickler.warnings()).containsExactly("unknown pickle global 'os.popen' read as an inert placeholder.");
+        }
+
+        @Test
+        void persistentIdsGoToTheLoader() throws IOException {
+            byte[] pickle = PickleBuilder.protocol(2).str("id-7").op('Q').stop().build();
+            Unpickler unpickler = new Unpickler(PickleInput.of(pickle), PYTHON, pid -> "loaded " + pid);
+
+            assertThat(unpickler.load()).isEqualTo("loaded id-7");
+        }
+    }
+
+    @Nested
+    class MaliciousInput {
+        @Test
+        void unsupportedOpcode() {
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op(0xff).build()))
+                    .isInstanceOf(FormatException.class)
+                    .hasMessage("pickle has unsupported opcode 0xff at byte 2.");
+        }
+
+        @Test
+        void codeRunningOpcodesOutsideTheWeightsOnlySetAreRefused() {
+            byte[] inst = PickleBuilder.protocol(2).mark().op('i').bytes(bytes("os\nsystem\n")).stop().build();
+
+            assertThatThrownBy(() -> load(inst)).hasMessage("pickle has unsupported opcode 0x69 at byte 3.");
+        }
+
+        @Test
+        void truncatedInput() {
+            byte[] pickle = PickleBuilder.protocol(2).op(']').int1(1).build();
+
+            assertThatThrownBy(() -> load(pickle)).hasMessage("pickle is truncated at byte 5.");
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op('J').u8(1).build()))
+                    .hasMessage("pickle is truncated at byte 4.");
+        }
+
+        @Test
+        void hugeDeclaredLengthsAreCheckedBeforeAllocating() {
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op('X').le(0xFFFFFFFFL, 4).stop().build()))
+                    .hasMessage("pickle declares 4294967295 bytes at byte 7, but only 1 remain.");
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(4).op(0x8e).le(-1, 8).stop().build()))
+                    .hasMessage("pickle declares 18446744073709551615 bytes at byte 11, but only 1 remain.");
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(4).op(0x95).le(1L << 40, 8).stop().build()))
+                    .hasMessage("pickle declares 1099511627776 bytes at byte 11, but only 1 remain.");
+        }
+
+        @Test
+        void hugeIntegers() {
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op(0x8b).le(Integer.MAX_VALUE, 4).stop().build()))
+                    .hasMessage("pickle integer of 2147483647 bytes at byte 2 is over the limit of 1024 bytes.");
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op(0x8b).le(-1, 4).stop().build()))
+                    .hasMessage("pickle integer of 4294967295 bytes at byte 2 is over the limit of 1024 bytes.");
+        }
+
+        @Test
+        void deeplyNestedTuples() {
+            PickleBuilder b = PickleBuilder.protocol(2).none();
+            for (int i = 0; i < Limits.PICKLE_MAX_DEPTH + 1; i++) {
+                b.op(0x85);
+            }
+
+            assertThatThrownBy(() -> load(b.stop().build()))
+                    .hasMessage("pickle nests tuples deeper than 1000 levels at byte 1003.");
+        }
+
+        @Test
+        void deeplyNestedListsParseWithoutRecursion() throws IOException {
+            PickleBuilder b = PickleBuilder.protocol(2);
+            int depth = 100_000;
+            for (int i = 0; i < depth; i++) {
+                b.op(']');
+            }
+            for (int i = 1; i < depth; i++) {
+                b.op('a');
+            }
+
+            assertThat(load(b.stop().build())).isInstanceOf(List.class);
+        }
+
+        @Test
+        void theValueBudgetBoundsMemory() {
+            PickleBuilder b = PickleBuilder.protocol(2).op(']').put(0);
+            for (int i = 0; i < 100; i++) {
+                b.get(0);
+            }
+            Unpickler unpickler = new Unpickler(PickleInput.of(b.stop().build()), PYTHON, null, 50, 1000);
+
+            // EMPTY_LIST 1 + 2, memo entry 3, then 1 per push: the 45th BINGET (at byte 5 + 2 * 44) is one too many
+            assertThatThrownBy(unpickler::load).hasMessage("pickle builds more than 50 values (at byte 93), over the limit.");
+        }
+
+        @Test
+        void containersCostMoreThanReferences() {
+            byte[] dicts = new byte[30];
+            Arrays.fill(dicts, (byte) '}');
+            Unpickler unpickler = new Unpickler(PickleInput.of(PickleBuilder.protocol(2).bytes(dicts).stop().build()),
+                    PYTHON, null, 60, 1000);
+
+            // each EMPTY_DICT costs 6: the 11th (at byte 12) is over 60
+            assertThatThrownBy(unpickler::load).hasMessage("pickle builds more than 60 values (at byte 12), over the limit.");
+        }
+
+        @Test
+        void corruptStructure() {
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op('a').stop().build()))
+                    .hasMessage("pickle pops an empty stack at byte 2.");
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(2).stop().build()))
+                    .hasMessage("pickle stops at byte 2 with nothing on its stack.");
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(2).get(3).stop().build()))
+                    .hasMessage("pickle reads memo slot 3 at byte 2, which was never written.");
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op('}').int1(1).op('u').stop().build()))
+                    .hasMessage("pickle has no MARK for the opcode at byte 5.");
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op('}').mark().int1(1).op('u').stop().build()))
+                    .hasMessage("pickle sets an odd number of dict items at byte 6.");
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op('}').int1(1).op('a').stop().build()))
+                    .hasMessage("pickle appends to a 'dict' at byte 5.");
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op(']').int1(1).int1(2).op('s').stop().build()))
+                    .hasMessage("pickle sets dict items on a 'list' at byte 7.");
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(6).none().stop().build()))
+                    .hasMessage("pickle protocol '6' is not supported (the highest is 5).");
+        }
+
+        @Test
+        void unhashableKeys() {
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op('}').op(']').int1(1).op('s').stop().build()))
+                    .hasMessage("pickle uses an unhashable 'list' as a dict key at byte 6.");
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op('}').op(']').op(0x85).int1(1).op('s')
+                    .stop().build()))
+                    .hasMessage("pickle uses an unhashable 'tuple' as a dict key at byte 7.");
+        }
+
+        @Test
+        void callingSomethingThatIsNotCallable() {
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(2).str("f").emptyTuple().reduce().stop().build()))
+                    .hasMessage("pickle calls a 'str' at byte 9, which is not callable.");
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(2).global("os", "system").op(']').reduce().stop()
+                    .build()))
+                    .hasMessage("pickle calls 'os.system' at byte 14 with a 'list' instead of an argument tuple.");
+        }
+
+        @Test
+        void persistentIdsNeedALoader() {
+            assertThatThrownBy(() -> load(PickleBuilder.protocol(2).str("x").op('Q').stop().build()))
+                    .hasMessage("pickle has a persistent id at byte 8, which this format does not use.");
+        }
+    }
+
+    private static Object load(byte[] pickle) throws IOException {
+        return unpickler(pickle).load();
+    }
+
+    private static Unpickler unpickler(byte[] pickle) {
+        return new Unpickler(PickleInput.of(pickle), PYTHON, null);
+    }
+
+    private static List<Object> items(Object collection) {
+        return new ArrayList<>((Collection<?>) collection);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<Object, Object> asMap(Object map) {
+        return (Map<Object, Object>) map;
+    }
+
+    private static byte[] bytes(String ascii) {
+        return ascii.getBytes(StandardCharsets.US_ASCII);
+    }
+}

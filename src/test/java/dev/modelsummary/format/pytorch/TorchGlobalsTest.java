@@ -1,0 +1,161 @@
+package dev.modelsummary.format.pytorch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelsummary.format.pickle.PickleInput;
+import dev.modelsummary.format.pickle.PyObject;
+import dev.modelsummary.format.pickle.PyTuple;
+import dev.modelsummary.format.pickle.Unpickler;
+import dev.modelsummary.model.DType;
+import dev.modelsummary.testutil.PickleBuilder;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+/** The torch rebuild functions torch 1.13 does not write, pickled by hand as newer torch writes them. */
+class TorchGlobalsTest {
+
+    @Test
+    void v3TakesTheDtypeArgumentOverAnUntypedStorage() throws IOException {
+        PickleBuilder b = PickleBuilder.protocol(2).global("torch._utils", "_rebuild_tensor_v3").mark();
+        storage(b, "torch.storage", "UntypedStorage", 12);
+        b.int1(1).ints(5).ints(1).op(0x89).none().global("torch", "uint16").tuple().reduce().stop();
+
+        TorchTensor t = (TorchTensor) load(b.build());
+
+        assertThat(t.dtype()).isEqualTo(DType.UINT16);
+        assertThat(t.storage().dtype()).isNull();
+        assertThat(t.storage().nbytes()).isEqualTo(12);
+        assertThat(t.storageBytesSpanned()).isEqualTo((1 + 4 + 1) * 2);
+    }
+
+    @Test
+    void float8TensorsOfNewerTorch() throws IOException {
+        PickleBuilder b = PickleBuilder.protocol(2).global("torch._utils", "_rebuild_tensor_v3").mark();
+        storage(b, "torch", "UntypedStorage", 6);
+        b.int1(0).ints(2, 3).ints(3, 1).op(0x88).none().global("torch", "float8_e4m3fn").tuple().reduce().stop();
+
+        TorchTensor t = (TorchTensor) load(b.build());
+
+        assertThat(t.dtype()).isEqualTo(DType.FLOAT8_E4M3FN);
+        assertThat(t.requiresGrad()).isTrue();
+        assertThat(t.storageBytesSpanned()).isEqualTo(6);
+    }
+
+    @Test
+    void parametersWithStateAndParametersBuiltByNewobj() throws IOException {
+        PickleBuilder b = PickleBuilder.protocol(2).mark();
+        b.global("torch._utils", "_rebuild_parameter_with_state").mark();
+        tensor(b, "0");
+        b.op(0x89).none().op('}').tuple().reduce();
+        b.global("torch.nn.parameter", "Parameter").mark();
+        tensor(b, "1");
+        b.op(0x88).tuple().op(0x81);
+        b.tuple().stop();
+
+        PyTuple both = (PyTuple) load(b.build());
+
+        TorchTensor withState = (TorchTensor) both.get(0);
+        TorchTensor newobj = (TorchTensor) both.get(1);
+        assertThat(withState.parameter()).isTrue();
+        assertThat(withState.requiresGrad()).isFalse();
+        assertThat(newobj.parameter()).isTrue();
+        assertThat(newobj.requiresGrad()).isTrue();
+    }
+
+    @Test
+    void tensorSubclassesRebuildThroughTheirInnerFunction() throws IOException {
+        PickleBuilder b = PickleBuilder.protocol(2).global("torch._tensor", "_rebuild_from_type_v2").mark()
+                .global("torch._utils", "_rebuild_tensor_v2").global("mylib", "TaggedTensor").mark();
+        storage(b, "torch", "HalfStorage", 4);
+        b.int1(0).ints(4).ints(1).op(0x89).none().tuple().op('}').tuple().reduce().stop();
+        Unpickler unpickler = unpickler(b.build());
+
+        TorchTensor t = (TorchTensor) unpickler.load();
+
+        assertThat(t.dtype()).isEqualTo(DType.FLOAT16);
+        assertThat(t.shape().numel()).isEqualTo(4);
+        assertThat(unpickler.warnings()).containsExactly(
+                "unknown pickle global 'mylib.TaggedTensor' read as an inert placeholder.");
+    }
+
+    @Test
+    void metaTensorsHaveAShapeAndNoStorage() throws IOException {
+        byte[] pickle = PickleBuilder.protocol(2).global("torch._utils", "_rebuild_meta_tensor_no_storage").mark()
+                .global("torch", "bfloat16").ints(7, 2).ints(2, 1).op(0x89).tuple().reduce().stop().build();
+
+        TorchTensor t = (TorchTensor) load(pickle);
+
+        assertThat(t.storage()).isNull();
+        assertThat(t.dtype()).isEqualTo(DType.BFLOAT16);
+        assertThat(t.size()).containsExactly(7, 2);
+    }
+
+    @Test
+    void quantizedTensorsUseTheirQuantizedStorageClass() throws IOException {
+        PickleBuilder b = PickleBuilder.protocol(2).global("torch._utils", "_rebuild_qtensor").mark();
+        storage(b, "torch", "QInt8Storage", 4);
+        b.int1(0).ints(4).ints(1)
+                .mark().global("torch", "per_tensor_affine").op('G').bytes(PickleBuilder.hex("3fb999999999999a"))
+                .int1(0).tuple()
+                .op(0x89).none().tuple().reduce().stop();
+        Unpickler unpickler = unpickler(b.build());
+
+        TorchTensor t = (TorchTensor) unpickler.load();
+
+        assertThat(t.dtype()).isEqualTo(DType.QINT8);
+        assertThat(unpickler.warnings()).isEmpty();
+    }
+
+    @Test
+    void aParameterAroundAnUnknownTensorStaysInert() throws IOException {
+        byte[] pickle = PickleBuilder.protocol(2).global("torch._utils", "_rebuild_parameter").mark()
+                .global("torch._utils", "_rebuild_nested_tensor").emptyTuple().reduce()
+                .op(0x88).none().tuple().reduce().stop().build();
+        Unpickler unpickler = unpickler(pickle);
+
+        assertThat(unpickler.load()).isInstanceOf(PyObject.class);
+        assertThat(unpickler.warnings()).containsExactly(
+                "unknown pickle global 'torch._utils._rebuild_nested_tensor' read as an inert placeholder.");
+    }
+
+    @Test
+    void badCallsFailWithOneSentence() {
+        byte[] fewArgs = PickleBuilder.protocol(2).global("torch._utils", "_rebuild_tensor_v2").emptyTuple()
+                .reduce().stop().build();
+        assertThatThrownBy(() -> load(fewArgs))
+                .hasMessage("pickle calls 'torch._utils._rebuild_tensor_v2' with 0 arguments; it needs 6.");
+
+        PickleBuilder rank = PickleBuilder.protocol(2).global("torch._utils", "_rebuild_tensor").mark();
+        storage(rank, "torch", "FloatStorage", 4);
+        rank.int1(0).ints(2, 2).ints(1).tuple().reduce().stop();
+        assertThatThrownBy(() -> load(rank.build()))
+                .hasMessage("pickle calls 'torch._utils._rebuild_tensor' with a size of rank 2 but a stride of rank 1.");
+
+        PickleBuilder dtype = PickleBuilder.protocol(2).global("torch._utils", "_rebuild_meta_tensor_no_storage")
+                .mark().global("torch", "float128").ints(1).ints(1).tuple().reduce().stop();
+        assertThatThrownBy(() -> load(dtype.build()))
+                .hasMessage("pickle names dtype 'torch.float128', which is not supported.");
+    }
+
+    private static void storage(PickleBuilder b, String module, String storageClass, int numel) {
+        b.mark().str("storage").global(module, storageClass).str("0").str("cpu").int4(numel).tuple().op('Q');
+    }
+
+    private static void tensor(PickleBuilder b, String key) {
+        b.tensorV2("FloatStorage", key, 3, 0, new long[] {3}, new long[] {1});
+    }
+
+    private static Object load(byte[] pickle) throws IOException {
+        return unpickler(pickle).load();
+    }
+
+    /** Storages straight from their persistent ids, without a ZIP around them. */
+    private static Unpickler unpickler(byte[] pickle) {
+        return new Unpickler(PickleInput.of(pickle), TorchGlobals.ALLOWLIST, pid -> {
+            PyTuple id = (PyTuple) pid;
+            return new TorchStorage((String) id.get(2), TorchGlobals.storageDTypeOf(id.get(1)).orElse(null),
+                    (Long) id.get(4), (String) id.get(3));
+        });
+    }
+}
