@@ -112,7 +112,7 @@ public final class PickleInput {
                 return text.toString();
             }
             if (text.length() >= max) {
-                throw new FormatException("pickle has a GLOBAL name longer than " + max + " bytes at byte " + start
+                throw new FormatException("Pickle has a GLOBAL name longer than " + max + " bytes at byte " + start
                         + ".");
             }
             text.append((char) b);
@@ -122,7 +122,7 @@ public final class PickleInput {
     /** A declared length {@code n} read at the current position must fit in what remains. */
     void requireDeclared(long n) {
         if (n < 0 || n > remaining()) {
-            throw new FormatException("pickle declares " + (n < 0 ? Long.toUnsignedString(n) : n)
+            throw new FormatException("Pickle declares " + (n < 0 ? Long.toUnsignedString(n) : n)
                     + " bytes at byte " + position + ", but only " + remaining() + " remain.");
         }
     }
@@ -149,6 +149,6 @@ public final class PickleInput {
     }
 
     private static FormatException truncated(long at) {
-        return new FormatException("pickle is truncated at byte " + at + ".");
+        return new FormatException("Pickle is truncated at byte " + at + ".");
     }
 }

@@ -48,7 +48,7 @@ final class PythonGlobals {
             budget.spend(3);
             List<Object> kv = pair instanceof PyTuple t ? t.items() : pair instanceof List<?> l ? List.copyOf(l) : null;
             if (kv == null || kv.size() != 2) {
-                throw new FormatException("pickle calls '" + callee + "' with an item that is not a key-value pair.");
+                throw new FormatException("Pickle calls '" + callee + "' with an item that is not a key-value pair.");
             }
             dict.put(requireHashable(callee, kv.get(0)), kv.get(1));
         }
@@ -72,7 +72,7 @@ final class PythonGlobals {
 
     private static Object encode(PyGlobal callee, PyTuple args, Budget budget) {
         if (args.size() == 0) {
-            throw new FormatException("pickle calls '" + callee + "' without a string.");
+            throw new FormatException("Pickle calls '" + callee + "' without a string.");
         }
         String encoding = args.size() > 1 && args.get(1) instanceof String s ? s.toLowerCase(Locale.ROOT) : "utf-8";
         boolean latin1 = Set.of("latin1", "latin-1", "latin_1", "iso-8859-1", "iso8859-1", "l1").contains(encoding);
@@ -83,7 +83,7 @@ final class PythonGlobals {
         if (text instanceof OmittedString omitted) {
             return PyBytes.omitted(omitted.utf8Length());
         }
-        throw new FormatException("pickle calls '" + callee + "' with a '" + PyTypes.of(text)
+        throw new FormatException("Pickle calls '" + callee + "' with a '" + PyTypes.of(text)
                 + "' where a string belongs.");
     }
 
@@ -101,7 +101,7 @@ final class PythonGlobals {
         if (source instanceof Collection<?> values) {
             return PyBytes.omitted(values.size());
         }
-        throw new FormatException("pickle calls '" + callee + "' with a '" + PyTypes.of(source) + "'.");
+        throw new FormatException("Pickle calls '" + callee + "' with a '" + PyTypes.of(source) + "'.");
     }
 
     private static Iterable<?> iterable(PyGlobal callee, Object source) {
@@ -114,13 +114,13 @@ final class PythonGlobals {
         if (source instanceof Map<?, ?> m) {
             return m.keySet();
         }
-        throw new FormatException("pickle calls '" + callee + "' with a '" + PyTypes.of(source)
+        throw new FormatException("Pickle calls '" + callee + "' with a '" + PyTypes.of(source)
                 + "' where an iterable belongs.");
     }
 
     private static Object requireHashable(PyGlobal callee, Object key) {
         if (!Hashing.isHashable(key)) {
-            throw new FormatException("pickle calls '" + callee + "' with an unhashable '"
+            throw new FormatException("Pickle calls '" + callee + "' with an unhashable '"
                     + PyTypes.of(key) + "' as a key.");
         }
         return key;

@@ -134,7 +134,7 @@ public final class Unpickler implements Budget {
             int op = in.u8();
             if (op == STOP) {
                 if (stack.isEmpty()) {
-                    throw fail("pickle stops at byte " + opcodeAt + " with nothing on its stack.");
+                    throw fail("Pickle stops at byte " + opcodeAt + " with nothing on its stack.");
                 }
                 return stack.remove(stack.size() - 1);
             }
@@ -163,7 +163,7 @@ public final class Unpickler implements Budget {
     public void spend(long values) {
         spent += values;
         if (spent > maxValues) {
-            throw fail("pickle builds more than " + maxValues + " values (at byte " + opcodeAt
+            throw fail("Pickle builds more than " + maxValues + " values (at byte " + opcodeAt
                     + "), over the limit.");
         }
     }
@@ -213,13 +213,13 @@ public final class Unpickler implements Budget {
             case STACK_GLOBAL -> stackGlobal();
             case REDUCE, NEWOBJ -> call();
             case BUILD -> build();
-            default -> throw fail(String.format("pickle has unsupported opcode 0x%02x at byte %d.", op, opcodeAt));
+            default -> throw fail(String.format("Pickle has unsupported opcode 0x%02x at byte %d.", op, opcodeAt));
         }
     }
 
     private void protocol(int version) {
         if (version > HIGHEST_PROTOCOL) {
-            throw fail("pickle protocol '" + version + "' is not supported (the highest is " + HIGHEST_PROTOCOL + ").");
+            throw fail("Pickle protocol '" + version + "' is not supported (the highest is " + HIGHEST_PROTOCOL + ").");
         }
     }
 
@@ -247,7 +247,7 @@ public final class Unpickler implements Budget {
     private void push(Object value) {
         int depth = Hashing.depth(value);
         if (depth > maxDepth) {
-            throw fail("pickle nests tuples deeper than " + maxDepth + " levels at byte " + opcodeAt + ".");
+            throw fail("Pickle nests tuples deeper than " + maxDepth + " levels at byte " + opcodeAt + ".");
         }
         spend(1);
         stack.add(value);
@@ -256,7 +256,7 @@ public final class Unpickler implements Budget {
     /** LONG1/LONG4: n bytes of little-endian two's complement. */
     private Object integer(int n) throws IOException {
         if (n < 0 || n > Limits.PICKLE_MAX_INT_BYTES) {
-            throw fail("pickle integer of " + (n & 0xFFFF_FFFFL) + " bytes at byte " + opcodeAt
+            throw fail("Pickle integer of " + (n & 0xFFFF_FFFFL) + " bytes at byte " + opcodeAt
                     + " is over the limit of " + Limits.PICKLE_MAX_INT_BYTES + " bytes.");
         }
         in.requireDeclared(n);
@@ -303,13 +303,13 @@ public final class Unpickler implements Budget {
         } else if (target instanceof PyObject object) {
             items.forEach(object::append);
         } else {
-            throw fail("pickle appends to a '" + PyTypes.of(target) + "' at byte " + opcodeAt + ".");
+            throw fail("Pickle appends to a '" + PyTypes.of(target) + "' at byte " + opcodeAt + ".");
         }
     }
 
     private void setItems(List<Object> items) {
         if (items.size() % 2 != 0) {
-            throw fail("pickle sets an odd number of dict items at byte " + opcodeAt + ".");
+            throw fail("Pickle sets an odd number of dict items at byte " + opcodeAt + ".");
         }
         Object target = peek();
         spend((long) ENTRY_COST * items.size() / 2);
@@ -323,7 +323,7 @@ public final class Unpickler implements Budget {
             } else if (target instanceof PyObject object) {
                 object.setItem(key, value);
             } else {
-                throw fail("pickle sets dict items on a '" + PyTypes.of(target) + "' at byte " + opcodeAt + ".");
+                throw fail("Pickle sets dict items on a '" + PyTypes.of(target) + "' at byte " + opcodeAt + ".");
             }
         }
     }
@@ -331,7 +331,7 @@ public final class Unpickler implements Budget {
     private void addItems(List<Object> items) {
         Object target = peek();
         if (!(target instanceof Set<?>) || target instanceof PyFrozenSet) {
-            throw fail("pickle adds set items to a '" + PyTypes.of(target) + "' at byte " + opcodeAt + ".");
+            throw fail("Pickle adds set items to a '" + PyTypes.of(target) + "' at byte " + opcodeAt + ".");
         }
         @SuppressWarnings("unchecked")
         Set<Object> set = (Set<Object>) target;
@@ -346,7 +346,7 @@ public final class Unpickler implements Budget {
 
     private Object hashable(Object value, String role) {
         if (!Hashing.isHashable(value)) {
-            throw fail("pickle uses an unhashable '" + PyTypes.of(value) + "' as a " + role + " at byte "
+            throw fail("Pickle uses an unhashable '" + PyTypes.of(value) + "' as a " + role + " at byte "
                     + opcodeAt + ".");
         }
         return value;
@@ -364,14 +364,14 @@ public final class Unpickler implements Budget {
     private Object recall(long index) {
         Object value = memo.get(index);
         if (value == null && !memo.containsKey(index)) {
-            throw fail("pickle reads memo slot " + index + " at byte " + opcodeAt + ", which was never written.");
+            throw fail("Pickle reads memo slot " + index + " at byte " + opcodeAt + ", which was never written.");
         }
         return value;
     }
 
     private Object persistentLoad(Object pid) {
         if (persistentLoader == null) {
-            throw fail("pickle has a persistent id at byte " + opcodeAt + ", which this format does not use.");
+            throw fail("Pickle has a persistent id at byte " + opcodeAt + ", which this format does not use.");
         }
         return persistentLoader.load(pid);
     }
@@ -380,7 +380,7 @@ public final class Unpickler implements Budget {
         Object name = pop();
         Object module = pop();
         if (!(module instanceof String m) || !(name instanceof String n)) {
-            throw fail("pickle's STACK_GLOBAL at byte " + opcodeAt + " names a global with a '"
+            throw fail("Pickle's STACK_GLOBAL at byte " + opcodeAt + " names a global with a '"
                     + PyTypes.of(module instanceof String ? name : module) + "' instead of a string.");
         }
         push(global(m, n));
@@ -401,7 +401,7 @@ public final class Unpickler implements Budget {
         Object args = pop();
         Object callee = pop();
         if (!(args instanceof PyTuple tuple)) {
-            throw fail("pickle calls '" + PyTypes.of(callee) + "' at byte " + opcodeAt + " with a '"
+            throw fail("Pickle calls '" + PyTypes.of(callee) + "' at byte " + opcodeAt + " with a '"
                     + PyTypes.of(args) + "' instead of an argument tuple.");
         }
         if (callee instanceof PyGlobal global) {
@@ -410,7 +410,7 @@ public final class Unpickler implements Budget {
         } else if (callee instanceof PyObject) {
             push(inert(callee, tuple));
         } else {
-            throw fail("pickle calls a '" + PyTypes.of(callee) + "' at byte " + opcodeAt
+            throw fail("Pickle calls a '" + PyTypes.of(callee) + "' at byte " + opcodeAt
                     + ", which is not callable.");
         }
     }
@@ -458,7 +458,7 @@ public final class Unpickler implements Budget {
 
     private List<Object> popMark() {
         if (marks.isEmpty()) {
-            throw fail("pickle has no MARK for the opcode at byte " + opcodeAt + ".");
+            throw fail("Pickle has no MARK for the opcode at byte " + opcodeAt + ".");
         }
         int mark = marks.pop();
         List<Object> top = stack.subList(mark, stack.size());
@@ -473,7 +473,7 @@ public final class Unpickler implements Budget {
     }
 
     private FormatException underflow() {
-        return fail("pickle pops an empty stack at byte " + opcodeAt + ".");
+        return fail("Pickle pops an empty stack at byte " + opcodeAt + ".");
     }
 
     private static FormatException fail(String message) {

@@ -21,7 +21,7 @@ final class CallArgs {
         this.callee = callee;
         this.args = args;
         if (args.size() < required) {
-            throw new FormatException("pickle calls '" + callee + "' with " + args.size() + " arguments; it needs "
+            throw new FormatException("Pickle calls '" + callee + "' with " + args.size() + " arguments; it needs "
                     + required + ".");
         }
     }
@@ -89,7 +89,7 @@ final class CallArgs {
     DType dtype(int i) {
         if (args.get(i) instanceof PyGlobal g && g.module().equals("torch")) {
             return DType.byTorchName(g.name()).orElseThrow(
-                    () -> new FormatException("pickle names dtype '" + g + "', which is not supported."));
+                    () -> new FormatException("Pickle names dtype '" + g + "', which is not supported."));
         }
         throw wrongType(i, "a torch dtype");
     }
@@ -97,13 +97,13 @@ final class CallArgs {
     /** Size and stride must have one entry per dimension. */
     void requireSameRank(long[] size, long[] stride) {
         if (size.length != stride.length) {
-            throw new FormatException("pickle calls '" + callee + "' with a size of rank " + size.length
+            throw new FormatException("Pickle calls '" + callee + "' with a size of rank " + size.length
                     + " but a stride of rank " + stride.length + ".");
         }
     }
 
     private FormatException wrongType(int i, String expected) {
-        return new FormatException("pickle calls '" + callee + "' with argument " + (i + 1) + " of type '"
+        return new FormatException("Pickle calls '" + callee + "' with argument " + (i + 1) + " of type '"
                 + typeName(args.get(i)) + "' where " + expected + " belongs.");
     }
 

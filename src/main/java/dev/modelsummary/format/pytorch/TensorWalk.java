@@ -88,7 +88,7 @@ final class TensorWalk {
             return; // scalars hold no tensors; a container reached twice is listed once, as named_parameters() does
         }
         if (depth > maxDepth) {
-            throw new FormatException("checkpoint nests containers deeper than " + maxDepth + " levels.");
+            throw new FormatException("Checkpoint nests containers deeper than " + maxDepth + " levels.");
         }
         if (value instanceof Map<?, ?> dict) {
             dict.forEach((k, v) -> visit(v, join(path, keyText(k)), buffer, depth + 1));

@@ -97,7 +97,7 @@ final class TorchGlobals {
                 return dtype;
             }
         }
-        throw new FormatException("persistent id names storage type '" + storageType
+        throw new FormatException("Persistent id names storage type '" + storageType
                 + "', which is not a torch storage class.");
     }
 
@@ -263,7 +263,7 @@ final class TorchGlobals {
                 step = size[i] == 0 ? step : Math.multiplyExact(step, size[i]);
             }
         } catch (ArithmeticException e) {
-            throw new FormatException("pickle declares a tensor size whose element count overflows 64 bits.");
+            throw new FormatException("Pickle declares a tensor size whose element count overflows 64 bits.");
         }
         return stride;
     }

@@ -49,11 +49,11 @@ final class TorchLegacy {
         long size = channel.size();
         PickleInput in = new PickleInput(new RegionInputStream(channel, 0, size), size, PICKLE_BUFFER_BYTES);
         if (!MAGIC_NUMBER.equals(plain(in))) {
-            throw new FormatException("legacy torch.save stream has a bad magic number.");
+            throw new FormatException("Legacy torch.save stream has a bad magic number.");
         }
         Object version = plain(in);
         if (!Long.valueOf(PROTOCOL_VERSION).equals(version)) {
-            throw new FormatException("legacy torch.save stream has protocol version '" + version + "'; only "
+            throw new FormatException("Legacy torch.save stream has protocol version '" + version + "'; only "
                     + PROTOCOL_VERSION + " is supported.");
         }
         plain(in); // sys_info: byte order and C type sizes, which do not change names, shapes or dtypes
@@ -78,11 +78,11 @@ final class TorchLegacy {
         }
         if (!(pid instanceof PyTuple id) || id.size() != 6 || !"storage".equals(id.get(0))
                 || !(id.get(2) instanceof String key) || !(id.get(4) instanceof Long numel) || numel < 0) {
-            throw new FormatException("pickle has a persistent id that is not a ('storage', type, key, location, "
+            throw new FormatException("Pickle has a persistent id that is not a ('storage', type, key, location, "
                     + "numel, view) tuple.");
         }
         if (id.get(5) != null) {
-            throw new FormatException("legacy storage views (PyTorch 0.x files) are not supported.");
+            throw new FormatException("Legacy storage views (PyTorch 0.x files) are not supported.");
         }
         return storages.computeIfAbsent(key, k -> {
             DType dtype = TorchGlobals.storageDTypeOf(id.get(1)).orElse(null);
@@ -96,7 +96,7 @@ final class TorchLegacy {
      */
     private void checkStorages(SeekableByteChannel channel, Object keys, long start, long size) throws IOException {
         if (!(keys instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
-            throw new FormatException("legacy torch.save stream has no list of storage keys after its pickle.");
+            throw new FormatException("Legacy torch.save stream has no list of storage keys after its pickle.");
         }
         Set<String> unlisted = new LinkedHashSet<>(storages.keySet());
         long at = start;
@@ -104,38 +104,38 @@ final class TorchLegacy {
             String key = (String) item;
             TorchStorage storage = storages.get(key);
             if (storage == null) {
-                throw new FormatException("legacy torch.save stream lists storage '" + key
+                throw new FormatException("Legacy torch.save stream lists storage '" + key
                         + "', which its pickle never references.");
             }
             unlisted.remove(key);
             long count = countAt(channel, at, size, key);
             if (count != storage.numel()) {
-                throw new FormatException("legacy storage '" + key + "' holds " + count
+                throw new FormatException("Legacy storage '" + key + "' holds " + count
                         + " elements but the pickle says " + storage.numel() + ".");
             }
-            long nbytes = TorchReader.exact(storage::nbytes, "storage '" + key + "' has a size that overflows 64 bits.");
+            long nbytes = TorchReader.exact(storage::nbytes, "Storage '" + key + "' has a size that overflows 64 bits.");
             if (nbytes > size - at - Long.BYTES) {
-                throw new FormatException("legacy storage '" + key + "' (" + nbytes + " bytes from byte "
+                throw new FormatException("Legacy storage '" + key + "' (" + nbytes + " bytes from byte "
                         + (at + Long.BYTES) + ") runs past the end of the file.");
             }
             at += Long.BYTES + nbytes;
         }
         if (!unlisted.isEmpty()) {
-            throw new FormatException("legacy torch.save stream never stores storage '" + unlisted.iterator().next()
+            throw new FormatException("Legacy torch.save stream never stores storage '" + unlisted.iterator().next()
                     + "', which its pickle references.");
         }
     }
 
     private static long countAt(SeekableByteChannel channel, long at, long size, String key) throws IOException {
         if (at > size - Long.BYTES) {
-            throw new FormatException("legacy storage '" + key + "' starts at byte " + at
+            throw new FormatException("Legacy storage '" + key + "' starts at byte " + at
                     + ", past the end of the file.");
         }
         ByteBuffer count = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         channel.position(at);
         while (count.hasRemaining()) {
             if (channel.read(count) < 0) {
-                throw new FormatException("legacy storage '" + key + "' starts at byte " + at
+                throw new FormatException("Legacy storage '" + key + "' starts at byte " + at
                         + ", past the end of the file.");
             }
         }

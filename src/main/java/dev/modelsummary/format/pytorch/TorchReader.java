@@ -96,7 +96,7 @@ public final class TorchReader implements WeightReader {
             TorchTensor t = f.tensor();
             checkExtent(name, t);
             long bytes = exact(() -> t.dtype().bytesFor(t.shape().numel()),
-                    "tensor '" + name + "' has a size whose byte count overflows 64 bits.");
+                    "Tensor '" + name + "' has a size whose byte count overflows 64 bits.");
             long total = totalBytes;
             totalBytes = exact(() -> Math.addExact(total, bytes), "tensors' sizes add up past 2^63 bytes.");
             TensorEntry entry = entry(name, f);
@@ -132,10 +132,10 @@ public final class TorchReader implements WeightReader {
         if (t.storage() == null) {
             return;
         }
-        long spanned = exact(t::storageBytesSpanned, "tensor '" + name + "' has a size or stride that overflows 64 bits.");
-        long capacity = exact(t.storage()::nbytes, "storage '" + t.storage().key() + "' has a size that overflows 64 bits.");
+        long spanned = exact(t::storageBytesSpanned, "Tensor '" + name + "' has a size or stride that overflows 64 bits.");
+        long capacity = exact(t.storage()::nbytes, "Storage '" + t.storage().key() + "' has a size that overflows 64 bits.");
         if (spanned > capacity) {
-            throw new FormatException("tensor '" + name + "' reaches byte " + spanned + " of storage '"
+            throw new FormatException("Tensor '" + name + "' reaches byte " + spanned + " of storage '"
                     + t.storage().key() + "', which holds " + capacity + " bytes.");
         }
     }
@@ -154,14 +154,14 @@ public final class TorchReader implements WeightReader {
 
     private static FormatException notTorch(byte[] head, long size) {
         if (size == 0) {
-            return new FormatException("is empty.");
+            return new FormatException("File is empty.");
         }
         if (head.length >= TAR_MAGIC_OFFSET + 5 && new String(head, TAR_MAGIC_OFFSET, 5, StandardCharsets.US_ASCII)
                 .equals("ustar")) {
-            return new FormatException("is a tar archive: the legacy tar form of torch.save (PyTorch 0.1) is not "
+            return new FormatException("File is a tar archive: the legacy tar form of torch.save (PyTorch 0.1) is not "
                     + "supported.");
         }
-        return new FormatException("is neither a torch.save ZIP archive nor a legacy torch.save stream.");
+        return new FormatException("File is neither a torch.save ZIP archive nor a legacy torch.save stream.");
     }
 
     /** The local header's name: u16 name length at +26, u16 extra length at +28, the name from +30. */

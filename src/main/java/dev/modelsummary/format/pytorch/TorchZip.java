@@ -48,7 +48,7 @@ final class TorchZip {
         ZipDirectory.Entry pickle = directory.find(prefix + "data.pkl").orElseThrow(() -> new FormatException(
                 "ZIP archive has no record '" + prefix + "data.pkl', so it is not a torch.save file."));
         if (pickle.size() > Limits.PICKLE_MAX_BYTES) {
-            throw new FormatException("data.pkl is " + pickle.size() + " bytes, over the limit of "
+            throw new FormatException("Data.pkl is " + pickle.size() + " bytes, over the limit of "
                     + Limits.PICKLE_MAX_BYTES + ".");
         }
         TorchZip zip = new TorchZip(directory, prefix);
@@ -68,7 +68,7 @@ final class TorchZip {
     private TorchStorage storage(Object pid) {
         if (!(pid instanceof PyTuple id) || id.size() != 5 || !"storage".equals(id.get(0))
                 || !(id.get(2) instanceof String key) || !(id.get(4) instanceof Long numel) || numel < 0) {
-            throw new FormatException("pickle has a persistent id that is not a ('storage', type, key, location, "
+            throw new FormatException("Pickle has a persistent id that is not a ('storage', type, key, location, "
                     + "numel) tuple.");
         }
         TorchStorage known = storages.get(key);
@@ -80,10 +80,10 @@ final class TorchZip {
         TorchStorage storage = new TorchStorage(key, dtype, numel, location);
         String recordName = prefix + "data/" + key;
         ZipDirectory.Entry record = directory.find(recordName).orElseThrow(() -> new FormatException(
-                "storage '" + key + "' has no record '" + recordName + "' in the archive."));
-        long nbytes = TorchReader.exact(storage::nbytes, "storage '" + key + "' has a size that overflows 64 bits.");
+                "Storage '" + key + "' has no record '" + recordName + "' in the archive."));
+        long nbytes = TorchReader.exact(storage::nbytes, "Storage '" + key + "' has a size that overflows 64 bits.");
         if (nbytes > record.size()) {
-            throw new FormatException("storage '" + key + "' needs " + nbytes + " bytes (" + numel + " x "
+            throw new FormatException("Storage '" + key + "' needs " + nbytes + " bytes (" + numel + " x "
                     + storage.elementBytes() + ") but its record holds " + record.size() + ".");
         }
         storages.put(key, storage);

@@ -308,41 +308,41 @@ class UnpicklerTest {
         void unsupportedOpcode() {
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op(0xff).build()))
                     .isInstanceOf(FormatException.class)
-                    .hasMessage("pickle has unsupported opcode 0xff at byte 2.");
+                    .hasMessage("Pickle has unsupported opcode 0xff at byte 2.");
         }
 
         @Test
         void codeRunningOpcodesOutsideTheWeightsOnlySetAreRefused() {
             byte[] inst = PickleBuilder.protocol(2).mark().op('i').bytes(bytes("os\nsystem\n")).stop().build();
 
-            assertThatThrownBy(() -> load(inst)).hasMessage("pickle has unsupported opcode 0x69 at byte 3.");
+            assertThatThrownBy(() -> load(inst)).hasMessage("Pickle has unsupported opcode 0x69 at byte 3.");
         }
 
         @Test
         void truncatedInput() {
             byte[] pickle = PickleBuilder.protocol(2).op(']').int1(1).build();
 
-            assertThatThrownBy(() -> load(pickle)).hasMessage("pickle is truncated at byte 5.");
+            assertThatThrownBy(() -> load(pickle)).hasMessage("Pickle is truncated at byte 5.");
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op('J').u8(1).build()))
-                    .hasMessage("pickle is truncated at byte 4.");
+                    .hasMessage("Pickle is truncated at byte 4.");
         }
 
         @Test
         void hugeDeclaredLengthsAreCheckedBeforeAllocating() {
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op('X').le(0xFFFFFFFFL, 4).stop().build()))
-                    .hasMessage("pickle declares 4294967295 bytes at byte 7, but only 1 remain.");
+                    .hasMessage("Pickle declares 4294967295 bytes at byte 7, but only 1 remain.");
             assertThatThrownBy(() -> load(PickleBuilder.protocol(4).op(0x8e).le(-1, 8).stop().build()))
-                    .hasMessage("pickle declares 18446744073709551615 bytes at byte 11, but only 1 remain.");
+                    .hasMessage("Pickle declares 18446744073709551615 bytes at byte 11, but only 1 remain.");
             assertThatThrownBy(() -> load(PickleBuilder.protocol(4).op(0x95).le(1L << 40, 8).stop().build()))
-                    .hasMessage("pickle declares 1099511627776 bytes at byte 11, but only 1 remain.");
+                    .hasMessage("Pickle declares 1099511627776 bytes at byte 11, but only 1 remain.");
         }
 
         @Test
         void hugeIntegers() {
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op(0x8b).le(Integer.MAX_VALUE, 4).stop().build()))
-                    .hasMessage("pickle integer of 2147483647 bytes at byte 2 is over the limit of 1024 bytes.");
+                    .hasMessage("Pickle integer of 2147483647 bytes at byte 2 is over the limit of 1024 bytes.");
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op(0x8b).le(-1, 4).stop().build()))
-                    .hasMessage("pickle integer of 4294967295 bytes at byte 2 is over the limit of 1024 bytes.");
+                    .hasMessage("Pickle integer of 4294967295 bytes at byte 2 is over the limit of 1024 bytes.");
         }
 
         @Test
@@ -353,7 +353,7 @@ class UnpicklerTest {
             }
 
             assertThatThrownBy(() -> load(b.stop().build()))
-                    .hasMessage("pickle nests tuples deeper than 1000 levels at byte 1003.");
+                    .hasMessage("Pickle nests tuples deeper than 1000 levels at byte 1003.");
         }
 
         @Test
@@ -379,7 +379,7 @@ class UnpicklerTest {
             Unpickler unpickler = new Unpickler(PickleInput.of(b.stop().build()), PYTHON, null, 50, 1000);
 
             // EMPTY_LIST 1 + 2, memo entry 3, then 1 per push: the 45th BINGET (at byte 5 + 2 * 44) is one too many
-            assertThatThrownBy(unpickler::load).hasMessage("pickle builds more than 50 values (at byte 93), over the limit.");
+            assertThatThrownBy(unpickler::load).hasMessage("Pickle builds more than 50 values (at byte 93), over the limit.");
         }
 
         @Test
@@ -390,51 +390,51 @@ class UnpicklerTest {
                     PYTHON, null, 60, 1000);
 
             // each EMPTY_DICT costs 6: the 11th (at byte 12) is over 60
-            assertThatThrownBy(unpickler::load).hasMessage("pickle builds more than 60 values (at byte 12), over the limit.");
+            assertThatThrownBy(unpickler::load).hasMessage("Pickle builds more than 60 values (at byte 12), over the limit.");
         }
 
         @Test
         void corruptStructure() {
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op('a').stop().build()))
-                    .hasMessage("pickle pops an empty stack at byte 2.");
+                    .hasMessage("Pickle pops an empty stack at byte 2.");
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).stop().build()))
-                    .hasMessage("pickle stops at byte 2 with nothing on its stack.");
+                    .hasMessage("Pickle stops at byte 2 with nothing on its stack.");
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).get(3).stop().build()))
-                    .hasMessage("pickle reads memo slot 3 at byte 2, which was never written.");
+                    .hasMessage("Pickle reads memo slot 3 at byte 2, which was never written.");
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op('}').int1(1).op('u').stop().build()))
-                    .hasMessage("pickle has no MARK for the opcode at byte 5.");
+                    .hasMessage("Pickle has no MARK for the opcode at byte 5.");
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op('}').mark().int1(1).op('u').stop().build()))
-                    .hasMessage("pickle sets an odd number of dict items at byte 6.");
+                    .hasMessage("Pickle sets an odd number of dict items at byte 6.");
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op('}').int1(1).op('a').stop().build()))
-                    .hasMessage("pickle appends to a 'dict' at byte 5.");
+                    .hasMessage("Pickle appends to a 'dict' at byte 5.");
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op(']').int1(1).int1(2).op('s').stop().build()))
-                    .hasMessage("pickle sets dict items on a 'list' at byte 7.");
+                    .hasMessage("Pickle sets dict items on a 'list' at byte 7.");
             assertThatThrownBy(() -> load(PickleBuilder.protocol(6).none().stop().build()))
-                    .hasMessage("pickle protocol '6' is not supported (the highest is 5).");
+                    .hasMessage("Pickle protocol '6' is not supported (the highest is 5).");
         }
 
         @Test
         void unhashableKeys() {
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op('}').op(']').int1(1).op('s').stop().build()))
-                    .hasMessage("pickle uses an unhashable 'list' as a dict key at byte 6.");
+                    .hasMessage("Pickle uses an unhashable 'list' as a dict key at byte 6.");
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op('}').op(']').op(0x85).int1(1).op('s')
                     .stop().build()))
-                    .hasMessage("pickle uses an unhashable 'tuple' as a dict key at byte 7.");
+                    .hasMessage("Pickle uses an unhashable 'tuple' as a dict key at byte 7.");
         }
 
         @Test
         void callingSomethingThatIsNotCallable() {
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).str("f").emptyTuple().reduce().stop().build()))
-                    .hasMessage("pickle calls a 'str' at byte 9, which is not callable.");
+                    .hasMessage("Pickle calls a 'str' at byte 9, which is not callable.");
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).global("os", "system").op(']').reduce().stop()
                     .build()))
-                    .hasMessage("pickle calls 'os.system' at byte 14 with a 'list' instead of an argument tuple.");
+                    .hasMessage("Pickle calls 'os.system' at byte 14 with a 'list' instead of an argument tuple.");
         }
 
         @Test
         void persistentIdsNeedALoader() {
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).str("x").op('Q').stop().build()))
-                    .hasMessage("pickle has a persistent id at byte 8, which this format does not use.");
+                    .hasMessage("Pickle has a persistent id at byte 8, which this format does not use.");
         }
     }
 

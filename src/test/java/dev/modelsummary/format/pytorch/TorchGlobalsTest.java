@@ -124,18 +124,18 @@ class TorchGlobalsTest {
         byte[] fewArgs = PickleBuilder.protocol(2).global("torch._utils", "_rebuild_tensor_v2").emptyTuple()
                 .reduce().stop().build();
         assertThatThrownBy(() -> load(fewArgs))
-                .hasMessage("pickle calls 'torch._utils._rebuild_tensor_v2' with 0 arguments; it needs 6.");
+                .hasMessage("Pickle calls 'torch._utils._rebuild_tensor_v2' with 0 arguments; it needs 6.");
 
         PickleBuilder rank = PickleBuilder.protocol(2).global("torch._utils", "_rebuild_tensor").mark();
         storage(rank, "torch", "FloatStorage", 4);
         rank.int1(0).ints(2, 2).ints(1).tuple().reduce().stop();
         assertThatThrownBy(() -> load(rank.build()))
-                .hasMessage("pickle calls 'torch._utils._rebuild_tensor' with a size of rank 2 but a stride of rank 1.");
+                .hasMessage("Pickle calls 'torch._utils._rebuild_tensor' with a size of rank 2 but a stride of rank 1.");
 
         PickleBuilder dtype = PickleBuilder.protocol(2).global("torch._utils", "_rebuild_meta_tensor_no_storage")
                 .mark().global("torch", "float128").ints(1).ints(1).tuple().reduce().stop();
         assertThatThrownBy(() -> load(dtype.build()))
-                .hasMessage("pickle names dtype 'torch.float128', which is not supported.");
+                .hasMessage("Pickle names dtype 'torch.float128', which is not supported.");
     }
 
     private static void storage(PickleBuilder b, String module, String storageClass, int numel) {

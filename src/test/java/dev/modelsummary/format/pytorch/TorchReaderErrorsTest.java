@@ -47,7 +47,7 @@ class TorchReaderErrorsTest {
         byte[] bytes = Files.readAllBytes(file);
         bytes[(int) pickleAt + 2] = (byte) 0xff; // the first opcode after PROTO 2
 
-        assertThat(errorFor(bytes)).isEqualTo("pickle has unsupported opcode 0xff at byte 2.");
+        assertThat(errorFor(bytes)).isEqualTo("Pickle has unsupported opcode 0xff at byte 2.");
     }
 
     @Test
@@ -61,7 +61,7 @@ class TorchReaderErrorsTest {
     void missingStorageRecord() throws IOException {
         byte[] zip = new ZipBuilder().add("archive/data.pkl", stateDict(6)).add("archive/version", VERSION).build();
 
-        assertThat(errorFor(zip)).isEqualTo("storage '0' has no record 'archive/data/0' in the archive.");
+        assertThat(errorFor(zip)).isEqualTo("Storage '0' has no record 'archive/data/0' in the archive.");
     }
 
     @Test
@@ -69,14 +69,14 @@ class TorchReaderErrorsTest {
         // a 2x3 tensor with stride (3, 1) reaches (0 + 1*3 + 2*1 + 1) * 4 = 24 bytes; the storage has 4 floats
         byte[] zip = torchZip(stateDict(4), 16);
 
-        assertThat(errorFor(zip)).isEqualTo("tensor 'w' reaches byte 24 of storage '0', which holds 16 bytes.");
+        assertThat(errorFor(zip)).isEqualTo("Tensor 'w' reaches byte 24 of storage '0', which holds 16 bytes.");
     }
 
     @Test
     void storageLargerThanItsRecord() throws IOException {
         byte[] zip = torchZip(stateDict(10), 16);
 
-        assertThat(errorFor(zip)).isEqualTo("storage '0' needs 40 bytes (10 x 4) but its record holds 16.");
+        assertThat(errorFor(zip)).isEqualTo("Storage '0' needs 40 bytes (10 x 4) but its record holds 16.");
     }
 
     @Test
@@ -94,18 +94,18 @@ class TorchReaderErrorsTest {
                 .isEqualTo("ZIP archive has no record 'model/data.pkl', so it is not a torch.save file.");
         // An empty ZIP is only its end record (PK\5\6): torch.load, too, only calls a file a ZIP by PK\3\4.
         assertThat(errorFor(new ZipBuilder().build()))
-                .isEqualTo("is neither a torch.save ZIP archive nor a legacy torch.save stream.");
+                .isEqualTo("File is neither a torch.save ZIP archive nor a legacy torch.save stream.");
     }
 
     @Test
     void filesThatAreNeitherForm() throws IOException {
-        assertThat(errorFor(new byte[0])).isEqualTo("is empty.");
+        assertThat(errorFor(new byte[0])).isEqualTo("File is empty.");
         assertThat(errorFor("hello world".getBytes(StandardCharsets.US_ASCII)))
-                .isEqualTo("is neither a torch.save ZIP archive nor a legacy torch.save stream.");
+                .isEqualTo("File is neither a torch.save ZIP archive nor a legacy torch.save stream.");
         byte[] tar = new byte[1024];
         System.arraycopy("ustar".getBytes(StandardCharsets.US_ASCII), 0, tar, 257, 5);
         assertThat(errorFor(tar))
-                .isEqualTo("is a tar archive: the legacy tar form of torch.save (PyTorch 0.1) is not supported.");
+                .isEqualTo("File is a tar archive: the legacy tar form of torch.save (PyTorch 0.1) is not supported.");
     }
 
     @Test
@@ -113,7 +113,7 @@ class TorchReaderErrorsTest {
         byte[] pickle = PickleBuilder.protocol(2).op('}').str("w").str("not a tuple").op('Q').op('s').stop().build();
 
         assertThat(errorFor(torchZip(pickle, 16)))
-                .isEqualTo("pickle has a persistent id that is not a ('storage', type, key, location, numel) tuple.");
+                .isEqualTo("Pickle has a persistent id that is not a ('storage', type, key, location, numel) tuple.");
     }
 
     @Test
@@ -123,7 +123,7 @@ class TorchReaderErrorsTest {
                 .op('s').stop().build();
 
         assertThat(errorFor(torchZip(pickle, 16)))
-                .isEqualTo("persistent id names storage type 'os.system', which is not a torch storage class.");
+                .isEqualTo("Persistent id names storage type 'os.system', which is not a torch storage class.");
     }
 
     @Test
@@ -134,7 +134,7 @@ class TorchReaderErrorsTest {
                 .op('s').stop().build();
 
         assertThat(errorFor(torchZip(pickle, 16))).isEqualTo(
-                "pickle calls 'torch._utils._rebuild_tensor_v2' with argument 1 of type 'str' where a storage belongs.");
+                "Pickle calls 'torch._utils._rebuild_tensor_v2' with argument 1 of type 'str' where a storage belongs.");
     }
 
     @Test
@@ -151,7 +151,7 @@ class TorchReaderErrorsTest {
                 .op('s').stop().build();
 
         assertThat(errorFor(torchZip(huge, 16)))
-                .isEqualTo("tensor 'w' has a size whose byte count overflows 64 bits.");
+                .isEqualTo("Tensor 'w' has a size whose byte count overflows 64 bits.");
     }
 
     @Test
@@ -165,7 +165,7 @@ class TorchReaderErrorsTest {
         }
 
         assertThat(errorFor(torchZip(b.stop().build(), 16)))
-                .isEqualTo("checkpoint nests containers deeper than 1000 levels.");
+                .isEqualTo("Checkpoint nests containers deeper than 1000 levels.");
     }
 
     @Test
@@ -173,7 +173,7 @@ class TorchReaderErrorsTest {
         byte[] whole = Resources.bytes("fixtures/pytorch/legacy.pth");
 
         assertThat(errorFor(Arrays.copyOf(whole, whole.length - 1)))
-                .matches("legacy storage '\\d+' \\(\\d+ bytes from byte \\d+\\) runs past the end of the file\\.");
+                .matches("Legacy storage '\\d+' \\(\\d+ bytes from byte \\d+\\) runs past the end of the file\\.");
     }
 
     @Test
@@ -181,7 +181,7 @@ class TorchReaderErrorsTest {
         byte[] file = PickleBuilder.raw().bytes(TorchLegacy.MAGIC_PICKLE)
                 .op(0x80).u8(2).op('M').le(1000, 2).stop().build();
 
-        assertThat(errorFor(file)).isEqualTo("legacy torch.save stream has protocol version '1000'; only 1001 is supported.");
+        assertThat(errorFor(file)).isEqualTo("Legacy torch.save stream has protocol version '1000'; only 1001 is supported.");
     }
 
     /** {'w': 2x3 float tensor, stride (3, 1), on storage '0' of {@code numel} floats}. */

@@ -210,7 +210,7 @@ class TorchReaderTest {
         assertThat(WeightReaders.standard().read(renamed).tensors()).hasSize(4);
         assertThat(WeightReaders.standard().choose(bin)).isInstanceOf(TorchReader.class);
         assertThatThrownBy(() -> WeightReaders.standard().read(bin))
-                .hasMessage("is neither a torch.save ZIP archive nor a legacy torch.save stream.");
+                .hasMessage("File is neither a torch.save ZIP archive nor a legacy torch.save stream.");
     }
 
     private Model fixture(String name) throws IOException {

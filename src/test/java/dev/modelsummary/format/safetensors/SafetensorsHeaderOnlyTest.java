@@ -1,5 +1,6 @@
 package dev.modelsummary.format.safetensors;
 
+import dev.modelsummary.testutil.CountingOpener;
 import static dev.modelsummary.format.safetensors.StFiles.file;
 import static dev.modelsummary.format.safetensors.StFiles.header;
 import static dev.modelsummary.format.safetensors.StFiles.tensor;
@@ -38,7 +39,7 @@ class SafetensorsHeaderOnlyTest {
         Path file = Resources.path("fixtures/safetensors/tiny_model.safetensors");
         CountingOpener opener = new CountingOpener();
         reader.read(file, opener);
-        assertThat(opener.totalBytesRead()).isEqualTo(headerBytes(file)).isLessThan(Files.size(file));
+        assertThat(opener.totalBytes()).isEqualTo(headerBytes(file)).isLessThan(Files.size(file));
         assertThat(opener.opened()).hasSize(1);
     }
 
@@ -56,7 +57,7 @@ class SafetensorsHeaderOnlyTest {
                 expected += headerBytes(shard);
             }
         }
-        assertThat(opener.totalBytesRead()).isEqualTo(expected);
+        assertThat(opener.totalBytes()).isEqualTo(expected);
         assertThat(opener.opened()).hasSize(4).doesNotHaveDuplicates();
     }
 
@@ -72,7 +73,7 @@ class SafetensorsHeaderOnlyTest {
         CountingOpener opener = new CountingOpener();
         Model model = reader.read(file, opener);
 
-        assertThat(opener.totalBytesRead()).isEqualTo(head.length);
+        assertThat(opener.totalBytes()).isEqualTo(head.length);
         assertThat(Summary.of(model).parameters().bytes()).isEqualTo(4 * elements);
     }
 
@@ -82,6 +83,6 @@ class SafetensorsHeaderOnlyTest {
         CountingOpener opener = new CountingOpener();
         WeightReaders.standard(opener).read(file);
         long head = Math.min(WeightReaders.HEAD_BYTES, Files.size(file));
-        assertThat(opener.totalBytesRead()).isEqualTo(head + headerBytes(file));
+        assertThat(opener.totalBytes()).isEqualTo(head + headerBytes(file));
     }
 }

@@ -1,5 +1,6 @@
 package dev.modelsummary.format.safetensors;
 
+import dev.modelsummary.testutil.CountingOpener;
 import static dev.modelsummary.format.safetensors.StFiles.file;
 import static dev.modelsummary.format.safetensors.StFiles.header;
 import static dev.modelsummary.format.safetensors.StFiles.tensor;
@@ -202,7 +203,7 @@ class SafetensorsShardTest {
         CountingOpener opener = new CountingOpener();
         assertThatThrownBy(() -> reader.read(index, opener)).isInstanceOf(FormatException.class)
                 .hasMessage("Index is '100000001' bytes, over the limit of '100000000' bytes.");
-        assertThat(opener.totalBytesRead()).isZero();
+        assertThat(opener.totalBytes()).isZero();
     }
 
     @Test
