@@ -120,6 +120,10 @@ public final class ModelSummaryCommand implements Callable<Integer> {
                     "missing MODEL: name a built-in architecture (see --list) or a weight file (see --help).");
         }
         Model loaded = withOverrides(load());
+        // Warnings cannot go into the published page; stderr is where every format shows them.
+        PrintWriter stderr = spec.commandLine().getErr();
+        loaded.warnings().forEach(w -> stderr.println("model-summary: warning: " + model + ": " + w));
+        stderr.flush();
         Summary summary = Summary.of(loaded);
         if (out == null) {
             stdout.print(render(summary));

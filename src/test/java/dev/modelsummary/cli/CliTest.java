@@ -174,6 +174,49 @@ class CliTest {
     }
 
     @Test
+    void aTorchSaveOfVitL16GivesTheSeedPageUnderItsFileStem() {
+        CliRun run = CliRun.of(Resources.path("fixtures/pytorch/vit_l_16.pth").toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).isEqualTo(Resources.text("golden/vit_l_16.md"));
+    }
+
+    @Test
+    void buffersOfAStateDictAreLeftOutUnlessAsked() {
+        String resnet18 = Resources.path("fixtures/pytorch/resnet18.pth").toString();
+        GroundTruth truth = GroundTruth.torchvision("resnet18");
+
+        assertThat(CliRun.of(resnet18).out())
+                .contains("**Number of layers: [ " + truth.parameters().size() + " ]**")
+                .doesNotContain("running_mean");
+        assertThat(CliRun.of(resnet18, "--include-buffers").out())
+                .contains("**Number of layers: [ " + truth.stateDictKeys().size() + " ]**")
+                .contains("| bn1.num_batches_tracked | () | () | 1 | Tensor rank 0 |\n");
+    }
+
+    @Test
+    void torchScriptIsRefusedWithAHint() {
+        String file = Resources.path("fixtures/pytorch/torchscript.pt").toString();
+        CliRun run = CliRun.of(file);
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(run.err()).isEqualTo("model-summary: " + file + ": TorchScript archives (torch.jit.save) are "
+                + "not supported yet; save the model's state_dict() with torch.save instead.\n");
+    }
+
+    @Test
+    void warningsGoToStderrAndIntoTheReports() {
+        String file = Resources.path("fixtures/pytorch/unknown_global.pth").toString();
+        CliRun text = CliRun.of(file, "-f", "text");
+
+        assertThat(text.exitCode()).isZero();
+        assertThat(text.out()).contains("Warning: unknown pickle global 'argparse.Namespace' read as an inert placeholder.");
+        assertThat(text.err()).isEqualTo("model-summary: warning: " + file
+                + ": unknown pickle global 'argparse.Namespace' read as an inert placeholder.\n");
+    }
+
+    @Test
     void readsASafetensorsFile() {
         CliRun run = CliRun.of(Resources.path("fixtures/safetensors/tiny_model.safetensors").toString(), "-f", "text");
 

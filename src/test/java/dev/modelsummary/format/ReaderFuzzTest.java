@@ -1,6 +1,7 @@
 package dev.modelsummary.format;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.testutil.MemoryOpener;
@@ -12,7 +13,7 @@ import java.nio.file.Path;
  *
  * <p>In a normal test run each {@code @FuzzTest} replays its committed corpus
  * ({@code src/test/resources/dev/modelsummary/format/ReaderFuzzTestInputs/<method>/}). To fuzz:
- * {@code JAZZER_FUZZ=1 mvn test -Dtest=ReaderFuzzTest#safetensors}; a crashing input is written next to the
+ * {@code JAZZER_FUZZ=1 mvn test -Dtest=ReaderFuzzTest#pytorch}; a crashing input is written next to the
  * corpus and then replayed by every later run.
  */
 class ReaderFuzzTest {
@@ -20,6 +21,11 @@ class ReaderFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void safetensors(byte[] data) throws IOException {
         readExpectingOnlyFormatErrors(new SafetensorsReader(), "fuzz.safetensors", data);
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void pytorch(byte[] data) throws IOException {
+        readExpectingOnlyFormatErrors(new TorchReader(), "fuzz.pth", data);
     }
 
     static void readExpectingOnlyFormatErrors(WeightReader reader, String fileName, byte[] data) throws IOException {
