@@ -5,10 +5,12 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Writes a set of output files all or nothing: every file is fully rendered before this runs, each is
@@ -30,9 +32,10 @@ final class AtomicOutput {
                 Path target = file.getKey();
                 Path parent = target.toAbsolutePath().getParent();
                 Files.createDirectories(parent);
-                Path temporary = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
+                // Not Files.createTempFile: its 0600 permissions would make a published page unreadable.
+                Path temporary = parent.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
                 temporaries.add(temporary);
-                Files.write(temporary, file.getValue());
+                Files.write(temporary, file.getValue(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             }
             int i = 0;
             for (Path target : files.keySet()) {

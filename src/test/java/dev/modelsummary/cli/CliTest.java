@@ -11,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,11 @@ class CliTest {
         assertThat(image.getWidth()).isGreaterThan(100);
         try (Stream<Path> files = Files.walk(tmp)) {
             assertThat(files.filter(Files::isRegularFile)).containsExactlyInAnyOrder(page, chart);
+        }
+        // Published pages must be readable by others (a temp file's 0600 would not be).
+        if (Files.getFileStore(page).supportsFileAttributeView("posix")) {
+            assertThat(Files.getPosixFilePermissions(page)).contains(PosixFilePermission.OTHERS_READ);
+            assertThat(Files.getPosixFilePermissions(chart)).contains(PosixFilePermission.OTHERS_READ);
         }
     }
 

@@ -98,7 +98,7 @@ public final class TorchReader implements WeightReader {
             long bytes = exact(() -> t.dtype().bytesFor(t.shape().numel()),
                     "Tensor '" + name + "' has a size whose byte count overflows 64 bits.");
             long total = totalBytes;
-            totalBytes = exact(() -> Math.addExact(total, bytes), "tensors' sizes add up past 2^63 bytes.");
+            totalBytes = exact(() -> Math.addExact(total, bytes), "Tensors' sizes add up past 2^63 bytes.");
             TensorEntry entry = entry(name, f);
             if (t.storage() != null) {
                 String first = firstNameOfView.putIfAbsent(View.of(t), name);
