@@ -13,7 +13,7 @@ import java.nio.file.Path;
  *
  * <p>In a normal test run each {@code @FuzzTest} replays its committed corpus
  * ({@code src/test/resources/dev/modelsummary/format/ReaderFuzzTestInputs/<method>/}). To fuzz:
- * {@code JAZZER_FUZZ=1 mvn test -Dtest=ReaderFuzzTest#pytorch}; a crashing input is written next to the
+ * {@code JAZZER_FUZZ=1 mvn test-compile surefire:test@fuzz-corpus -Dtest=ReaderFuzzTest#pytorch}; a crashing input is written next to the
  * corpus and then replayed by every later run.
  */
 class ReaderFuzzTest {
