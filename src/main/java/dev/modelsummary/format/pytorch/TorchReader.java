@@ -1,6 +1,7 @@
 package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.ChannelOpener;
+import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.StateDictRoles;
 import dev.modelsummary.format.WeightReader;
@@ -67,13 +68,6 @@ public final class TorchReader implements WeightReader {
         return toModel(path, unpickled);
     }
 
-    /** {@code x.pth} -> {@code x}. */
-    static String stem(Path path) {
-        String file = path.getFileName().toString();
-        int dot = file.lastIndexOf('.');
-        return dot > 0 ? file.substring(0, dot) : file;
-    }
-
     /** A size computed from file data, or a FormatException saying it overflows. */
     static long exact(LongSupplier computation, String overflowMessage) {
         try {
@@ -108,7 +102,7 @@ public final class TorchReader implements WeightReader {
         }
         List<String> warnings = new ArrayList<>(unpickled.warnings());
         warnings.addAll(result.warnings());
-        return new Model(stem(path), "pytorch", path.toString(), entries, warnings);
+        return new Model(FileNames.stem(path), "pytorch", path.toString(), entries, warnings);
     }
 
     /**

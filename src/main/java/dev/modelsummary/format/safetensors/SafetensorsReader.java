@@ -1,6 +1,7 @@
 package dev.modelsummary.format.safetensors;
 
 import dev.modelsummary.format.ChannelOpener;
+import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.StateDictRoles;
@@ -93,7 +94,7 @@ public final class SafetensorsReader implements WeightReader {
         }
         List<TensorEntry> tensors = new ArrayList<>();
         readFile(path, opener).forEach(t -> tensors.add(entry(t)));
-        return model(stem(path), path, tensors);
+        return model(FileNames.stem(path), path, tensors);
     }
 
     private Model readDirectory(Path directory, ChannelOpener opener) throws IOException {
@@ -266,16 +267,6 @@ public final class SafetensorsReader implements WeightReader {
     private static String lowerName(Path path) {
         Path name = path.getFileName();
         return name == null ? "" : name.toString().toLowerCase(Locale.ROOT);
-    }
-
-    /** {@code model.safetensors} -> {@code model}; a file with another ending loses its last extension. */
-    private static String stem(Path file) {
-        String name = file.getFileName().toString();
-        if (name.toLowerCase(Locale.ROOT).endsWith(EXTENSION) && name.length() > EXTENSION.length()) {
-            return name.substring(0, name.length() - EXTENSION.length());
-        }
-        int dot = name.lastIndexOf('.');
-        return dot > 0 ? name.substring(0, dot) : name;
     }
 
     private static String directoryName(Path absoluteDirectory) {
