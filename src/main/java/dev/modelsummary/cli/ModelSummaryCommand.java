@@ -15,8 +15,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -221,11 +223,17 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         if (e instanceof AccessDeniedException) {
             return "Permission denied";
         }
-        String reason = e.getReason();
-        return reason != null ? reason
-                : e.getClass().getSimpleName().replace("Exception", "").toLowerCase();
+        if (e instanceof NoSuchFileException) {
+            return "No such file or directory";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "A file is in the way of '" + e.getFile() + "'";
+        }
+        if (e instanceof NotDirectoryException) {
+            return "Not a directory: '" + e.getFile() + "'";
+        }
+        return e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
     }
-
     /** picocli converter for {@code --format}. */
     static final class FormatConverter implements picocli.CommandLine.ITypeConverter<OutputFormat> {
         @Override
