@@ -170,7 +170,8 @@ public final class ModelSummaryCommand implements Callable<Integer> {
 
     private Model withOverrides(Model loaded) {
         Model result = name == null ? loaded : loaded.withName(name);
-        if (includeBuffers) {
+        // JSON keeps every tensor's true role; --include-buffers only changes what md and text count as layers.
+        if (includeBuffers && format != OutputFormat.JSON) {
             List<TensorEntry> tensors = result.tensors().stream()
                     .map(t -> t.role() == Role.BUFFER ? t.withRole(Role.PARAMETER, false) : t)
                     .collect(Collectors.toList());

@@ -199,6 +199,10 @@ class CliTest {
         assertThat(CliRun.of(resnet18, "--include-buffers").out())
                 .contains("**Number of layers: [ " + truth.stateDictKeys().size() + " ]**")
                 .contains("| bn1.num_batches_tracked | () | () | 1 | Tensor rank 0 |\n");
+        assertThat(CliRun.of(resnet18, "--include-buffers", "-f", "json").out())
+                .contains("\"name\": \"bn1.running_mean\",")
+                .contains("\"role\": \"buffer\"")
+                .contains("\"buffers\": {\n    \"tensors\": " + truth.buffers().size() + ",");
     }
 
     @Test
