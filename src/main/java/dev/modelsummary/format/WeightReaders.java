@@ -1,16 +1,15 @@
 package dev.modelsummary.format;
 
+import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
 import dev.modelsummary.model.Model;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -101,11 +100,7 @@ public final class WeightReaders {
 
     private byte[] readHead(Path path) throws IOException {
         try (SeekableByteChannel channel = opener.open(path)) {
-            ByteBuffer buffer = ByteBuffer.allocate(HEAD_BYTES);
-            while (buffer.hasRemaining() && channel.read(buffer) > 0) {
-                // keep reading: a channel may return fewer bytes than asked
-            }
-            return Arrays.copyOf(buffer.array(), buffer.position());
+            return Channels.readUpTo(channel, 0, HEAD_BYTES);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.format.io.RegionInputStream;
 import dev.modelsummary.format.pickle.Allowlist;
 import dev.modelsummary.format.pickle.PickleInput;
@@ -9,7 +10,6 @@ import dev.modelsummary.format.pickle.Unpickler;
 import dev.modelsummary.model.DType;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.util.LinkedHashMap;
@@ -131,14 +131,9 @@ final class TorchLegacy {
             throw new FormatException("Legacy storage '" + key + "' starts at byte " + at
                     + ", past the end of the file.");
         }
-        ByteBuffer count = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         channel.position(at);
-        while (count.hasRemaining()) {
-            if (channel.read(count) < 0) {
-                throw new FormatException("Legacy storage '" + key + "' starts at byte " + at
-                        + ", past the end of the file.");
-            }
-        }
-        return count.getLong(0);
+        return Channels.readExactly(channel, Long.BYTES,
+                read -> "Legacy storage '" + key + "' starts at byte " + at + ", past the end of the file.")
+                .order(ByteOrder.LITTLE_ENDIAN).getLong(0);
     }
 }

@@ -5,11 +5,11 @@ import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.StateDictRoles;
 import dev.modelsummary.format.WeightReader;
+import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.TensorEntry;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -56,13 +56,13 @@ public final class TorchReader implements WeightReader {
         Unpickled unpickled;
         try (SeekableByteChannel channel = opener.open(path)) {
             // Only as many leading bytes as telling the forms apart needs: the first record may be tiny.
-            byte[] head = head(channel, TorchLegacy.MAGIC_PICKLE.length);
+            byte[] head = Channels.readUpTo(channel, 0, TorchLegacy.MAGIC_PICKLE.length);
             if (startsWith(head, ZIP_MAGIC)) {
                 unpickled = TorchZip.read(channel);
             } else if (startsWith(head, TorchLegacy.MAGIC_PICKLE)) {
                 unpickled = TorchLegacy.read(channel);
             } else {
-                throw notTorch(head(channel, TAR_MAGIC_OFFSET + 5), channel.size());
+                throw notTorch(Channels.readUpTo(channel, 0, TAR_MAGIC_OFFSET + 5), channel.size());
             }
         }
         return toModel(path, unpickled);
@@ -169,15 +169,6 @@ public final class TorchReader implements WeightReader {
         }
         String name = new String(head, 30, nameLength, StandardCharsets.UTF_8);
         return TORCH_FIRST_RECORD.matcher(name).matches();
-    }
-
-    private static byte[] head(SeekableByteChannel channel, int bytes) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(bytes);
-        channel.position(0);
-        while (buffer.hasRemaining() && channel.read(buffer) > 0) {
-            // a channel may return fewer bytes than asked
-        }
-        return Arrays.copyOf(buffer.array(), buffer.position());
     }
 
     private static boolean startsWith(byte[] bytes, byte[] prefix) {

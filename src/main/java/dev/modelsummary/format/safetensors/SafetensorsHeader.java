@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.model.Shape;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -70,13 +71,8 @@ final class SafetensorsHeader {
     }
 
     private static ByteBuffer readFully(SeekableByteChannel channel, int length) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(length);
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer) < 0) {
-                throw new FormatException("File ended while its header was read; it changed while being read.");
-            }
-        }
-        return buffer.flip();
+        return Channels.readExactly(channel, length,
+                read -> "File ended while its header was read; it changed while being read.");
     }
 
     /** Step 5: the JSON structure, read as a stream so the key order is kept and nothing is held twice. */

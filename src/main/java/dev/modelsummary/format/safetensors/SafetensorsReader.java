@@ -6,6 +6,7 @@ import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.StateDictRoles;
 import dev.modelsummary.format.WeightReader;
+import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Role;
@@ -193,13 +194,8 @@ public final class SafetensorsReader implements WeightReader {
                 throw new FormatException("Index is '" + size + "' bytes, over the limit of '"
                         + Limits.MAX_INDEX_JSON_BYTES + "' bytes.");
             }
-            ByteBuffer buffer = ByteBuffer.allocate((int) size);
-            while (buffer.hasRemaining()) {
-                if (channel.read(buffer) < 0) {
-                    throw new FormatException("Index ended early; it changed while being read.");
-                }
-            }
-            return buffer.array();
+            return Channels.readExactly(channel, (int) size,
+                    read -> "Index ended early; it changed while being read.").array();
         }
     }
 

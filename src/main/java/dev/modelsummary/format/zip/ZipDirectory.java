@@ -2,6 +2,7 @@ package dev.modelsummary.format.zip;
 
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.format.io.RegionInputStream;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -328,15 +329,10 @@ public final class ZipDirectory {
     }
 
     private static ByteBuffer readAt(SeekableByteChannel channel, long position, int n) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
         channel.position(position);
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer) < 0) {
-                throw new FormatException("ZIP archive ends at byte " + (position + buffer.position())
-                        + ", inside a record it declares.");
-            }
-        }
-        return buffer.flip();
+        return Channels.readExactly(channel, n,
+                read -> "ZIP archive ends at byte " + (position + read) + ", inside a record it declares.")
+                .order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private static int u16(ByteBuffer b, int at) {
