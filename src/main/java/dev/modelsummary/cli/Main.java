@@ -54,9 +54,6 @@ public final class Main {
         if (e instanceof CliException cli) {
             code = cli.exitCode();
             message = cli.getMessage();
-        } else if (e instanceof dev.modelsummary.source.UnknownModelException unknown) {
-            code = ExitCode.USAGE;
-            message = unknown.getMessage();
         } else {
             code = ExitCode.INTERNAL;
             message = "internal error: " + e + (verbose ? "" : " (run with --verbose for the stack trace)");

@@ -10,6 +10,7 @@ import dev.modelsummary.report.MarkdownReport;
 import dev.modelsummary.report.PieChart;
 import dev.modelsummary.report.TextReport;
 import dev.modelsummary.source.ModelLoader;
+import dev.modelsummary.source.UnknownModelException;
 import dev.modelsummary.summary.Summary;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -150,6 +151,8 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         }
         try {
             return loader.load(model, options);
+        } catch (UnknownModelException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         } catch (FormatException e) {
             throw new CliException(ExitCode.INPUT, model + ": " + e.getMessage(), e);
         } catch (NoSuchFileException e) {

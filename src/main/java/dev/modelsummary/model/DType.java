@@ -99,11 +99,6 @@ public enum DType {
         return Math.multiplyExact(blocks, blockBytes);
     }
 
-    /** True when {@code elements} fills whole blocks, as every format requires of a stored tensor. */
-    public boolean fillsWholeBlocks(long elements) {
-        return elements % blockSize == 0;
-    }
-
     public static Optional<DType> byTorchName(String name) {
         return Optional.ofNullable(BY_NAME.get(name.toLowerCase(Locale.ROOT)));
     }

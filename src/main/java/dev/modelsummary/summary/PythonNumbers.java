@@ -54,11 +54,6 @@ public final class PythonNumbers {
         return fixed2(trueDivide(Math.multiplyExact(100L, part), whole));
     }
 
-    /** Percentage as a double, for JSON: the value whose two-decimal rendering {@link #percent} prints. */
-    public static double percentValue(long part, long whole) {
-        return Double.parseDouble(percent(part, whole));
-    }
-
     /**
      * The original's parameter total: the bare integer below 1000, else two decimals with K, M, G or T in
      * base 1000 ({@code 304.33M}).
