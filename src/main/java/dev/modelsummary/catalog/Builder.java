@@ -1,9 +1,46 @@
 package dev.modelsummary.catalog;
 
 import dev.modelsummary.catalog.nn.Module;
+import java.util.List;
+import java.util.Objects;
 
-/** One public model builder ({@code torchvision.models.vit_l_16}): builds the module tree for the options. */
-@FunctionalInterface
-public interface Builder {
-    Module build(ArchOptions options);
+/**
+ * One public model builder ({@code torchvision.models.resnet50}): its name, its task, the keyword arguments
+ * it takes, and the code that builds the module tree from them.
+ *
+ * @param name    the builder's name, lower case
+ * @param task    what the model does
+ * @param args    the keyword arguments it takes, in torchvision's order
+ * @param factory builds the modules for the given arguments
+ */
+public record Builder(String name, Task task, List<Arg> args, Factory factory) {
+
+    /** The body of a builder. */
+    @FunctionalInterface
+    public interface Factory {
+        /**
+         * @throws ArgumentException for values the real builder refuses
+         */
+        Module build(Kwargs kwargs);
+    }
+
+    public Builder {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(factory, "factory");
+        args = List.copyOf(args);
+        long distinct = args.stream().map(Arg::name).distinct().count();
+        if (distinct != args.size()) {
+            throw new IllegalArgumentException(name + " declares an argument twice");
+        }
+    }
+
+    public static Builder of(String name, Task task, List<Arg> args, Factory factory) {
+        return new Builder(name, task, args, factory);
+    }
+
+    /** Whether this builder takes the keyword argument {@code argName}. */
+    public boolean takes(String argName) {
+        return args.stream().anyMatch(a -> a.name().equals(argName));
+    }
 }

@@ -1,8 +1,9 @@
 package dev.modelsummary.catalog;
 
-import dev.modelsummary.catalog.torchvision.VisionTransformer;
+import dev.modelsummary.catalog.torchvision.Torchvision;
 import dev.modelsummary.model.Model;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +13,8 @@ import java.util.TreeMap;
 
 /**
  * The built-in architectures by name, as torchvision's {@code list_models()} / {@code get_model_builder()}
- * know them: names are lower case and unique; lookup ignores case.
+ * know them: names are lower case and unique; lookup ignores case. Families offer their builders; only
+ * {@link #standard()} gathers them, so a family depends on the module DSL and nothing above it.
  */
 public final class Catalog {
     private final Map<String, Builder> builders = new TreeMap<>();
@@ -20,12 +22,12 @@ public final class Catalog {
     /** Every built-in architecture. */
     public static Catalog standard() {
         Catalog catalog = new Catalog();
-        VisionTransformer.register(catalog);
+        Torchvision.builders().forEach(catalog::register);
         return catalog;
     }
 
-    public void register(String name, Builder builder) {
-        String key = name.toLowerCase(Locale.ROOT);
+    public void register(Builder builder) {
+        String key = builder.name().toLowerCase(Locale.ROOT);
         if (builders.putIfAbsent(key, builder) != null) {
             throw new IllegalStateException("An entry is already registered under the name '" + key + "'.");
         }
@@ -36,22 +38,44 @@ public final class Catalog {
         return List.copyOf(builders.keySet());
     }
 
+    /** Every builder, sorted by name. */
+    public Collection<Builder> builders() {
+        return builders.values();
+    }
+
     public boolean contains(String name) {
         return builders.containsKey(name.toLowerCase(Locale.ROOT));
     }
 
-    /** The model a builder gives with these options, in state_dict order, or empty for an unknown name. */
-    public Optional<Model> build(String name, ArchOptions options) {
-        String key = name.toLowerCase(Locale.ROOT);
-        Builder builder = builders.get(key);
-        if (builder == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new Model(key, "builtin", key, builder.build(options).tensors(), List.of()));
+    public Optional<Builder> builder(String name) {
+        return Optional.ofNullable(builders.get(name.toLowerCase(Locale.ROOT)));
+    }
+
+    /**
+     * The model a builder gives with these keyword arguments ({@code KEY=VALUE} strings), in state_dict order.
+     *
+     * @throws ArgumentException for arguments the builder does not take, of the wrong type, or refused
+     */
+    public Optional<Model> build(String name, Map<String, String> arguments) {
+        return builder(name).map(b -> build(b, Kwargs.parse(b.name(), b.args(), arguments)));
+    }
+
+    /** The model with every argument at its default. */
+    public Optional<Model> build(String name) {
+        return build(name, Map.of());
+    }
+
+    /** Runs a builder. */
+    public static Model build(Builder builder, Kwargs kwargs) {
+        var module = builder.factory().build(kwargs);
+        return new Model(builder.name(), "builtin", builder.name(), module.tensors(), kwargs.warnings());
     }
 
     /** Up to {@code max} known names closest to {@code name} by edit distance, nearest first; only plausible ones. */
     public List<String> suggestions(String name, int max) {
+        if (name.length() > 100) {
+            return List.of(); // no builder name is that long; and edit distance is quadratic
+        }
         String key = name.toLowerCase(Locale.ROOT);
         List<String> candidates = new ArrayList<>();
         for (String known : builders.keySet()) {

@@ -1,6 +1,5 @@
 package dev.modelsummary.cli;
 
-import dev.modelsummary.catalog.ArchOptions;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Role;
@@ -21,7 +20,9 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -143,11 +144,12 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "--num-classes and --image-size apply to built-in "
                     + "architectures only; '" + model + "' is read from a file.");
         }
-        ArchOptions options;
-        try {
-            options = new ArchOptions(numClasses, imageSize);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage() + ".", e);
+        Map<String, String> options = new LinkedHashMap<>();
+        if (numClasses != null) {
+            options.put("num_classes", numClasses.toString());
+        }
+        if (imageSize != null) {
+            options.put("image_size", imageSize.toString());
         }
         try {
             return loader.load(model, options);

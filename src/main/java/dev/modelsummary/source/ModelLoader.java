@@ -1,6 +1,5 @@
 package dev.modelsummary.source;
 
-import dev.modelsummary.catalog.ArchOptions;
 import dev.modelsummary.catalog.Catalog;
 import dev.modelsummary.format.WeightReaders;
 import dev.modelsummary.model.Model;
@@ -8,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -40,11 +40,11 @@ public final class ModelLoader {
      * @throws UnknownModelException                   for a name that is neither built in nor a file
      * @throws NoSuchFileException                     for a path-like argument with nothing behind it
      * @throws dev.modelsummary.format.FormatException for a file no reader can read
-     * @throws IllegalArgumentException                for builder options the architecture refuses
+     * @throws dev.modelsummary.catalog.ArgumentException for builder arguments the architecture refuses
      */
-    public Model load(String argument, ArchOptions options) throws IOException {
+    public Model load(String argument, Map<String, String> builderArguments) throws IOException {
         if (isBuiltin(argument)) {
-            return catalog.build(argument, options).orElseThrow();
+            return catalog.build(argument, builderArguments).orElseThrow();
         }
         Path path = Path.of(argument);
         if (Files.exists(path)) {

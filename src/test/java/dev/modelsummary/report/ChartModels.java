@@ -1,6 +1,5 @@
 package dev.modelsummary.report;
 
-import dev.modelsummary.catalog.ArchOptions;
 import dev.modelsummary.catalog.Catalog;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Model;
@@ -16,7 +15,7 @@ final class ChartModels {
     }
 
     static Summary vitL16() {
-        return Summary.of(Catalog.standard().build("vit_l_16", ArchOptions.DEFAULTS).orElseThrow());
+        return Summary.of(Catalog.standard().build("vit_l_16").orElseThrow());
     }
 
     /** One float32 parameter per shape, named {@code p0}, {@code p1}, ... */

@@ -2,7 +2,6 @@ package dev.modelsummary.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelsummary.catalog.ArchOptions;
 import dev.modelsummary.catalog.Catalog;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.testutil.Resources;
@@ -12,7 +11,7 @@ class MarkdownReportTest {
 
     @Test
     void vitL16PageEqualsThePublishedSeedByteForByte() {
-        Summary summary = Summary.of(Catalog.standard().build("vit_l_16", ArchOptions.DEFAULTS).orElseThrow());
+        Summary summary = Summary.of(Catalog.standard().build("vit_l_16").orElseThrow());
 
         assertThat(MarkdownReport.render(summary)).isEqualTo(Resources.text("golden/vit_l_16.md"));
     }

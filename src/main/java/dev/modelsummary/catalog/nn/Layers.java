@@ -31,13 +31,60 @@ public final class Layers {
      * {@code nn.Conv2d(in, out, kernel, groups=groups, bias=bias)}: {@code weight (out, in / groups, kh, kw)}.
      */
     public static Module conv2d(long in, long out, long kernelH, long kernelW, long groups, boolean bias) {
-        if (in % groups != 0 || out % groups != 0) {
-            throw new IllegalArgumentException("in_channels " + in + " and out_channels " + out
-                    + " must be divisible by groups " + groups);
+        return conv(in, out, groups, bias, false, kernelH, kernelW);
+    }
+
+    /** {@code nn.Conv2d(in, out, kernel)}: square kernel, no groups, with bias. */
+    public static Module conv2d(long in, long out, long kernel) {
+        return conv2d(in, out, kernel, kernel, 1, true);
+    }
+
+    /** {@code nn.Conv2d(in, out, kernel, groups=groups, bias=bias)} with a square kernel. */
+    public static Module conv2d(long in, long out, long kernel, long groups, boolean bias) {
+        return conv2d(in, out, kernel, kernel, groups, bias);
+    }
+
+    /** {@code nn.Conv1d(in, out, kernel, groups=groups, bias=bias)}: {@code weight (out, in / groups, k)}. */
+    public static Module conv1d(long in, long out, long kernel, long groups, boolean bias) {
+        return conv(in, out, groups, bias, false, kernel);
+    }
+
+    /**
+     * {@code nn.Conv3d(in, out, (kt, kh, kw), groups=groups, bias=bias)}:
+     * {@code weight (out, in / groups, kt, kh, kw)}.
+     */
+    public static Module conv3d(long in, long out, long kernelT, long kernelH, long kernelW, long groups,
+                                boolean bias) {
+        return conv(in, out, groups, bias, false, kernelT, kernelH, kernelW);
+    }
+
+    /**
+     * {@code nn.ConvTranspose2d(in, out, kernel, groups=groups, bias=bias)}: the weight is stored
+     * {@code (in, out / groups, kh, kw)}, input channels first.
+     */
+    public static Module convTranspose2d(long in, long out, long kernelH, long kernelW, long groups,
+                                         boolean bias) {
+        return conv(in, out, groups, bias, true, kernelH, kernelW);
+    }
+
+    /** {@code _ConvNd}: checks the groups as PyTorch does, then {@code weight} and the optional {@code bias}. */
+    private static Module conv(long in, long out, long groups, boolean bias, boolean transposed, long... kernel) {
+        if (groups <= 0) {
+            throw new IllegalArgumentException("groups must be a positive integer");
         }
+        if (in % groups != 0) {
+            throw new IllegalArgumentException("in_channels must be divisible by groups");
+        }
+        if (out % groups != 0) {
+            throw new IllegalArgumentException("out_channels must be divisible by groups");
+        }
+        long[] shape = new long[kernel.length + 2];
+        shape[0] = transposed ? in : out;
+        shape[1] = transposed ? out / groups : in / groups;
+        System.arraycopy(kernel, 0, shape, 2, kernel.length);
         return new Module() {
             {
-                parameter("weight", out, in / groups, kernelH, kernelW);
+                parameter("weight", shape);
                 if (bias) {
                     parameter("bias", out);
                 }
@@ -45,22 +92,34 @@ public final class Layers {
         };
     }
 
-    public static Module conv2d(long in, long out, long kernel) {
-        return conv2d(in, out, kernel, kernel, 1, true);
-    }
-
-    /** {@code nn.LayerNorm(dim)} with elementwise affine: {@code weight}, {@code bias}. */
-    public static Module layerNorm(long dim) {
+    /**
+     * {@code nn.LayerNorm(normalized_shape)} with elementwise affine: {@code weight} and {@code bias}, each of the
+     * normalized shape.
+     */
+    public static Module layerNorm(long... normalizedShape) {
         return new Module() {
             {
-                parameter("weight", dim);
-                parameter("bias", dim);
+                parameter("weight", normalizedShape);
+                parameter("bias", normalizedShape);
+            }
+        };
+    }
+
+    /** {@code nn.GroupNorm(groups, channels)} with affine: {@code weight (channels,)}, {@code bias (channels,)}. */
+    public static Module groupNorm(long groups, long channels) {
+        if (groups <= 0 || channels % groups != 0) {
+            throw new IllegalArgumentException("num_channels must be divisible by num_groups");
+        }
+        return new Module() {
+            {
+                parameter("weight", channels);
+                parameter("bias", channels);
             }
         };
     }
 
     /**
-     * {@code nn.BatchNorm2d(n)} (affine, tracking running stats): parameters {@code weight}, {@code bias};
+     * {@code nn.BatchNorm1d/2d/3d(n)} (affine, tracking running stats; the three register the same tensors): parameters {@code weight}, {@code bias};
      * buffers {@code running_mean}, {@code running_var} and the 0-d int64 {@code num_batches_tracked}.
      */
     public static Module batchNorm(long n) {
@@ -71,6 +130,23 @@ public final class Layers {
                 buffer("running_mean", DType.FLOAT32, n);
                 buffer("running_var", DType.FLOAT32, n);
                 buffer("num_batches_tracked", DType.INT64);
+            }
+        };
+    }
+
+    /**
+     * torchvision's {@code FrozenBatchNorm2d(n)}: batch norm with fixed statistics and affine, all four of them
+     * buffers ({@code weight}, {@code bias}, {@code running_mean}, {@code running_var}), no
+     * {@code num_batches_tracked}. Detection and segmentation backbones use it when built for pretrained
+     * weights.
+     */
+    public static Module frozenBatchNorm2d(long n) {
+        return new Module() {
+            {
+                buffer("weight", DType.FLOAT32, n);
+                buffer("bias", DType.FLOAT32, n);
+                buffer("running_mean", DType.FLOAT32, n);
+                buffer("running_var", DType.FLOAT32, n);
             }
         };
     }

@@ -1,6 +1,7 @@
 package dev.modelsummary.catalog.nn;
 
 import dev.modelsummary.model.DType;
+import dev.modelsummary.model.Role;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The Java mirror of {@code torch.nn.Module}: what a module registers, in registration order, and nothing
@@ -16,6 +18,10 @@ import java.util.Map;
  * <p>PyTorch's orders are reproduced exactly. {@code state_dict()} visits a module's own parameters, then its
  * own buffers, then each child in registration order (recursively); {@code named_parameters()} is that order
  * restricted to parameters. {@link #tensors()} therefore gives the state_dict order with roles attached.
+ *
+ * <p>Two ways to set a child, as in Python: {@link #add} registers a new attribute (and refuses a name already
+ * taken, which catches porting slips), {@link #replace} is {@code self.name = module} on an existing
+ * attribute: the child keeps its place in the order, and {@code null} ({@code None}) leaves the place empty.
  */
 public class Module {
     private final Map<String, TensorEntry> parameters = new LinkedHashMap<>();
@@ -32,20 +38,70 @@ public class Module {
         register(buffers, name, TensorEntry.buffer(name, Shape.of(shape), dtype));
     }
 
-    /** Registers a child module under an attribute name ({@code self.name = child}); returns the child. */
+    /** Registers a child module under a new attribute name ({@code self.name = child}); returns the child. */
     public final <M extends Module> M add(String name, M child) {
-        if (children.containsKey(name) || parameters.containsKey(name) || buffers.containsKey(name)) {
-            throw new IllegalStateException("attribute '" + name + "' is already registered");
+        checkFree(name);
+        children.put(name, child);
+        return child;
+    }
+
+    /**
+     * {@code self.name = child} for an attribute that is already a child: the new child (or {@code None} when
+     * null) takes the old one's place in the order, as {@code Module.__setattr__} does.
+     */
+    public final <M extends Module> M replace(String name, M child) {
+        if (!children.containsKey(name)) {
+            throw new IllegalStateException("no child module '" + name + "' to replace");
         }
         children.put(name, child);
         return child;
     }
 
+    /** The child registered under {@code name} ({@code getattr(self, name)}). */
+    public final Module child(String name) {
+        Module child = children.get(name);
+        if (child == null) {
+            throw new IllegalStateException("no child module '" + name + "'");
+        }
+        return child;
+    }
+
+    /** Children in registration order, empty places ({@code None}) included as null values. */
+    public final Map<String, Module> namedChildren() {
+        return Collections.unmodifiableMap(children);
+    }
+
+    /**
+     * {@code p.requires_grad_(requiresGrad)} for every parameter under this module whose dotted name (relative
+     * to this module, as {@code named_parameters()} gives it) matches {@code names}.
+     */
+    public final void requiresGrad(Predicate<String> names, boolean requiresGrad) {
+        setRequiresGrad("", names, requiresGrad);
+    }
+
+    /** {@code requires_grad_(requiresGrad)} for every parameter under this module. */
+    public final void requiresGrad(boolean requiresGrad) {
+        requiresGrad(name -> true, requiresGrad);
+    }
+
+    private void setRequiresGrad(String prefix, Predicate<String> names, boolean requiresGrad) {
+        parameters.replaceAll((name, t) -> names.test(prefix + name) ? t.withRole(Role.PARAMETER, requiresGrad) : t);
+        children.forEach((name, child) -> {
+            if (child != null) {
+                child.setRequiresGrad(prefix + name + ".", names, requiresGrad);
+            }
+        });
+    }
+
     private void register(Map<String, TensorEntry> into, String name, TensorEntry entry) {
+        checkFree(name);
+        into.put(name, entry);
+    }
+
+    private void checkFree(String name) {
         if (children.containsKey(name) || parameters.containsKey(name) || buffers.containsKey(name)) {
             throw new IllegalStateException("attribute '" + name + "' is already registered");
         }
-        into.put(name, entry);
     }
 
     protected final Map<String, Module> children() {
@@ -59,9 +115,18 @@ public class Module {
         return out;
     }
 
+    /** {@code sum(p.numel() for p in self.parameters())}. */
+    public final long parameterCount() {
+        return tensors().stream().filter(TensorEntry::isParameter).mapToLong(TensorEntry::numel).sum();
+    }
+
     private void collect(String prefix, List<TensorEntry> out) {
         parameters.values().forEach(t -> out.add(t.withName(prefix + t.name())));
         buffers.values().forEach(t -> out.add(t.withName(prefix + t.name())));
-        children.forEach((name, child) -> child.collect(prefix + name + ".", out));
+        children.forEach((name, child) -> {
+            if (child != null) {
+                child.collect(prefix + name + ".", out);
+            }
+        });
     }
 }

@@ -1,9 +1,12 @@
 package dev.modelsummary.catalog.nn;
 
+import java.util.List;
+
 /**
- * {@code nn.Sequential}: children named {@code 0}, {@code 1}, ... by position. Parameter-free layers (ReLU,
- * Dropout) take a position too, which is why torchvision names read {@code mlp.0} and {@code mlp.3}. The
- * {@code OrderedDict} form, with explicit names, is {@link #add(String, Module)}.
+ * {@code nn.Sequential} and {@code nn.ModuleList}: children named {@code 0}, {@code 1}, ... by position.
+ * Parameter-free layers (ReLU, Dropout) take a position too, which is why torchvision names read
+ * {@code mlp.0} and {@code mlp.3}. The {@code OrderedDict} form, with explicit names, is
+ * {@link #add(String, Module)}.
  */
 public class Sequential extends Module {
 
@@ -13,7 +16,11 @@ public class Sequential extends Module {
         }
     }
 
-    /** Appends under the next index, as {@code nn.Sequential(*layers)} names it. */
+    public Sequential(List<? extends Module> layers) {
+        layers.forEach(this::append);
+    }
+
+    /** Appends under the next index, as {@code nn.Sequential(*layers)} and {@code ModuleList.append} name it. */
     public final Sequential append(Module layer) {
         add(Integer.toString(size()), layer);
         return this;

@@ -6,26 +6,72 @@ import static dev.modelsummary.catalog.nn.Layers.linear;
 import static dev.modelsummary.catalog.nn.Layers.multiheadAttention;
 import static dev.modelsummary.catalog.nn.Layers.stateless;
 
-import dev.modelsummary.catalog.ArchOptions;
-import dev.modelsummary.catalog.Catalog;
+import dev.modelsummary.catalog.Arg;
+import dev.modelsummary.catalog.Builder;
+import dev.modelsummary.catalog.Kwargs;
+import dev.modelsummary.catalog.Task;
+import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.Weights.Member;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
+import dev.modelsummary.catalog.torchvision.ops.Misc;
+import java.util.List;
 
 /** torchvision {@code models/vision_transformer.py} (0.14.1): the five ViT builders. */
 public final class VisionTransformer extends Module {
+    private static final long IMAGENET = Args.IMAGENET;
 
-    /** The public builders of {@code vision_transformer.py}: patch size, layers, heads, hidden and MLP width. */
-    public static void register(Catalog catalog) {
-        catalog.register("vit_b_16", options -> vit(16, 12, 12, 768, 3072, options));
-        catalog.register("vit_b_32", options -> vit(32, 12, 12, 768, 3072, options));
-        catalog.register("vit_l_16", options -> vit(16, 24, 16, 1024, 4096, options));
-        catalog.register("vit_l_32", options -> vit(32, 24, 16, 1024, 4096, options));
-        catalog.register("vit_h_14", options -> vit(14, 32, 16, 1280, 5120, options));
+    /** The public builders: patch size, layers, heads, hidden and MLP width, and each one's weights enum. */
+    public static List<Builder> builders() {
+        return List.of(
+                builder("vit_b_16", 16, 12, 12, 768, 3072, new Weights("ViT_B_16_Weights", List.of(
+                        new Member("IMAGENET1K_V1", IMAGENET, 224),
+                        new Member("IMAGENET1K_SWAG_E2E_V1", IMAGENET, 384),
+                        new Member("IMAGENET1K_SWAG_LINEAR_V1", IMAGENET, 224)), "IMAGENET1K_V1")),
+                builder("vit_b_32", 32, 12, 12, 768, 3072,
+                        Weights.of("ViT_B_32_Weights", IMAGENET, 224, "IMAGENET1K_V1", "IMAGENET1K_V1")),
+                builder("vit_l_16", 16, 24, 16, 1024, 4096, new Weights("ViT_L_16_Weights", List.of(
+                        new Member("IMAGENET1K_V1", IMAGENET, 224),
+                        new Member("IMAGENET1K_SWAG_E2E_V1", IMAGENET, 512),
+                        new Member("IMAGENET1K_SWAG_LINEAR_V1", IMAGENET, 224)), "IMAGENET1K_V1")),
+                builder("vit_l_32", 32, 24, 16, 1024, 4096,
+                        Weights.of("ViT_L_32_Weights", IMAGENET, 224, "IMAGENET1K_V1", "IMAGENET1K_V1")),
+                builder("vit_h_14", 14, 32, 16, 1280, 5120, new Weights("ViT_H_14_Weights", List.of(
+                        new Member("IMAGENET1K_SWAG_E2E_V1", IMAGENET, 518),
+                        new Member("IMAGENET1K_SWAG_LINEAR_V1", IMAGENET, 224)), "IMAGENET1K_SWAG_E2E_V1")));
+    }
+
+    private static Builder builder(String name, long patchSize, int numLayers, int numHeads, long hiddenDim,
+                                   long mlpDim, Weights weights) {
+        List<Arg> args = List.of(
+                Args.weights(weights),
+                Args.progress(),
+                Arg.integer("image_size", 224, "input image size; sets the length of encoder.pos_embedding"),
+                Args.numClasses(1000),
+                Arg.optionalInteger("representation_size", "width of an extra pre-logits layer in the head"),
+                Arg.real("dropout", 0.0, "dropout rate (no effect on the tensors)"),
+                Arg.real("attention_dropout", 0.0, "attention dropout rate (no effect on the tensors)"));
+        return Builder.of(name, Task.IMAGE_CLASSIFICATION, args,
+                kwargs -> vit(patchSize, numLayers, numHeads, hiddenDim, mlpDim, kwargs));
+    }
+
+    /** {@code _vision_transformer}: weights fix num_classes and image_size; then the model. */
+    private static Module vit(long patchSize, int numLayers, int numHeads, long hiddenDim, long mlpDim,
+                              Kwargs kwargs) {
+        kwargs.weights("weights").ifPresent(w -> {
+            kwargs.overwrite("num_classes", w.categories());
+            kwargs.overwrite("image_size", w.minSize());
+        });
+        if (hiddenDim % numHeads != 0) {
+            throw kwargs.refuse("embed_dim must be divisible by num_heads");
+        }
+        return new VisionTransformer(kwargs.integer("image_size"), patchSize, numLayers, hiddenDim, mlpDim,
+                kwargs.integer("num_classes"), kwargs.optionalInteger("representation_size"));
     }
 
     /**
      * {@code VisionTransformer(image_size, patch_size, num_layers, num_heads, hidden_dim, mlp_dim,
-     * num_classes, representation_size=None)} without a conv stem. Heads and dropout rates leave no trace in
+     * num_classes, representation_size)} without a conv stem. Heads and dropout rates leave no trace in
      * the parameters; they are not arguments here.
      */
     public VisionTransformer(long imageSize, long patchSize, int numLayers, long hiddenDim, long mlpDim,
@@ -46,15 +92,6 @@ public final class VisionTransformer extends Module {
             heads.add("act", stateless());
             heads.add("head", linear(representationSize, numClasses));
         }
-    }
-
-    private static Module vit(long patchSize, int numLayers, int numHeads, long hiddenDim, long mlpDim,
-                              ArchOptions options) {
-        if (hiddenDim % numHeads != 0) {
-            throw new IllegalArgumentException("hidden_dim must be divisible by num_heads");
-        }
-        return new VisionTransformer(options.imageSize(224), patchSize, numLayers, hiddenDim, mlpDim,
-                options.numClasses(1000), null);
     }
 
     /** {@code Encoder}: {@code pos_embedding}, then {@code layers} of {@code encoder_layer_i}, then {@code ln}. */
@@ -81,6 +118,6 @@ public final class VisionTransformer extends Module {
 
     /** {@code MLPBlock} = {@code MLP(in, [mlp_dim, in], GELU)}: Linear, GELU, Dropout, Linear, Dropout. */
     static Sequential mlpBlock(long inDim, long mlpDim) {
-        return new Sequential(linear(inDim, mlpDim), stateless(), stateless(), linear(mlpDim, inDim), stateless());
+        return Misc.mlp(inDim, new long[] {mlpDim, inDim}, null, true);
     }
 }

@@ -1,5 +1,6 @@
 package dev.modelsummary.format.safetensors;
 
+import dev.modelsummary.text.Quote;
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;

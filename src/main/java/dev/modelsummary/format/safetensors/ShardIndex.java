@@ -1,5 +1,6 @@
 package dev.modelsummary.format.safetensors;
 
+import dev.modelsummary.text.Quote;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;

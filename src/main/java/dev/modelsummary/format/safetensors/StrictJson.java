@@ -1,5 +1,6 @@
 package dev.modelsummary.format.safetensors;
 
+import dev.modelsummary.text.Quote;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,4 +1,4 @@
-package dev.modelsummary.format.safetensors;
+package dev.modelsummary.text;
 
 /**
  * Puts a value from a file into a one-line error message: in single quotes, with control characters,
@@ -6,14 +6,14 @@ package dev.modelsummary.format.safetensors;
  * {@code \\uXXXX}, and long values cut, so a hostile name can neither break the line, hide itself, nor flood the
  * terminal.
  */
-final class Quote {
+public final class Quote {
     /** Long enough for any real tensor or shard name. */
     private static final int MAX_CHARS = 200;
 
     private Quote() {
     }
 
-    static String of(Object value) {
+    public static String of(Object value) {
         String text = String.valueOf(value);
         StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_CHARS) + 8).append('\'');
         int limit = Math.min(text.length(), MAX_CHARS);

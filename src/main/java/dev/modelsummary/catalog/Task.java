@@ -1,0 +1,38 @@
+package dev.modelsummary.catalog;
+
+/**
+ * What a built-in model does, as the original project grouped its pages: a modality and a task, which name
+ * the catalog's folders ({@code image/classification}).
+ */
+public enum Task {
+    IMAGE_CLASSIFICATION("image", "classification", "Image classification"),
+    QUANTIZABLE_IMAGE_CLASSIFICATION("image", "classification",
+            "Image classification, quantizable (quantize=False: the float model)"),
+    OBJECT_DETECTION("image", "detection", "Object detection, instance segmentation and keypoints"),
+    SEMANTIC_SEGMENTATION("image", "segmentation", "Semantic segmentation"),
+    VIDEO_CLASSIFICATION("video", "classification", "Video classification"),
+    OPTICAL_FLOW("image", "optical_flow", "Optical flow");
+
+    private final String modality;
+    private final String task;
+    private final String title;
+
+    Task(String modality, String task, String title) {
+        this.modality = modality;
+        this.task = task;
+        this.title = title;
+    }
+
+    public String modality() {
+        return modality;
+    }
+
+    public String task() {
+        return task;
+    }
+
+    /** The heading {@code --list} prints above the group. */
+    public String title() {
+        return title;
+    }
+}

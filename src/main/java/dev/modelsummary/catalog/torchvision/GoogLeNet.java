@@ -1,0 +1,14 @@
+package dev.modelsummary.catalog.torchvision;
+
+import dev.modelsummary.catalog.Builder;
+import java.util.List;
+
+/** torchvision {@code models/googlenet.py} (0.14.1). Not ported yet: offers no builders. */
+public final class GoogLeNet {
+    private GoogLeNet() {
+    }
+
+    public static List<Builder> builders() {
+        return List.of();
+    }
+}

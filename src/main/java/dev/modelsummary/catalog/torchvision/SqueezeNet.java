@@ -1,0 +1,14 @@
+package dev.modelsummary.catalog.torchvision;
+
+import dev.modelsummary.catalog.Builder;
+import java.util.List;
+
+/** torchvision {@code models/squeezenet.py} (0.14.1). Not ported yet: offers no builders. */
+public final class SqueezeNet {
+    private SqueezeNet() {
+    }
+
+    public static List<Builder> builders() {
+        return List.of();
+    }
+}

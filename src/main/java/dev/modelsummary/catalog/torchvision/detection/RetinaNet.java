@@ -1,0 +1,14 @@
+package dev.modelsummary.catalog.torchvision.detection;
+
+import dev.modelsummary.catalog.Builder;
+import java.util.List;
+
+/** torchvision {@code models/detection/retinanet.py} (0.14.1). Not ported yet: offers no builders. */
+public final class RetinaNet {
+    private RetinaNet() {
+    }
+
+    public static List<Builder> builders() {
+        return List.of();
+    }
+}

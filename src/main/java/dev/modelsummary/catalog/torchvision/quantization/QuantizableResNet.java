@@ -1,0 +1,14 @@
+package dev.modelsummary.catalog.torchvision.quantization;
+
+import dev.modelsummary.catalog.Builder;
+import java.util.List;
+
+/** torchvision {@code models/quantization/resnet.py} (0.14.1). Not ported yet: offers no builders. */
+public final class QuantizableResNet {
+    private QuantizableResNet() {
+    }
+
+    public static List<Builder> builders() {
+        return List.of();
+    }
+}

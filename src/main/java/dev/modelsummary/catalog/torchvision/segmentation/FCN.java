@@ -1,0 +1,14 @@
+package dev.modelsummary.catalog.torchvision.segmentation;
+
+import dev.modelsummary.catalog.Builder;
+import java.util.List;
+
+/** torchvision {@code models/segmentation/fcn.py} (0.14.1). Not ported yet: offers no builders. */
+public final class FCN {
+    private FCN() {
+    }
+
+    public static List<Builder> builders() {
+        return List.of();
+    }
+}
