@@ -1,14 +1,177 @@
 package dev.modelsummary.catalog.torchvision;
 
-import dev.modelsummary.catalog.Builder;
-import java.util.List;
+import static dev.modelsummary.catalog.nn.Layers.linear;
+import static dev.modelsummary.catalog.nn.Layers.stateless;
+import static dev.modelsummary.catalog.torchvision.ops.Misc.conv2dNormActivation;
 
-/** torchvision {@code models/mobilenetv3.py} (0.14.1). Not ported yet: offers no builders. */
-public final class MobileNetV3 {
-    private MobileNetV3() {
+import dev.modelsummary.catalog.Arg;
+import dev.modelsummary.catalog.Builder;
+import dev.modelsummary.catalog.Kwargs;
+import dev.modelsummary.catalog.Task;
+import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.catalog.nn.Sequential;
+import dev.modelsummary.catalog.torchvision.ops.Misc;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongFunction;
+
+/**
+ * torchvision {@code models/mobilenetv3.py} (0.14.1): mobilenet_v3_large and mobilenet_v3_small. Detection,
+ * segmentation and quantization build theirs from {@link #conf} and {@link #MobileNetV3}.
+ */
+public final class MobileNetV3 extends Module {
+
+    /** {@code InvertedResidualConfig} after {@code adjust_channels}; stride and dilation leave no trace. */
+    public record BlockConfig(long inputChannels, long kernel, long expandedChannels, long outChannels,
+                              boolean useSe, long stride) {
     }
 
+    /** {@code _mobilenet_v3_conf}'s result: the block settings and {@code last_channel}. */
+    public record Conf(List<BlockConfig> blocks, long lastChannel) {
+    }
+
+    /** The two public builders. */
     public static List<Builder> builders() {
-        return List.of();
+        return List.of(
+                builder("mobilenet_v3_large", new Weights("MobileNet_V3_Large_Weights", List.of(
+                        new Weights.Member("IMAGENET1K_V1", Args.IMAGENET, 1),
+                        new Weights.Member("IMAGENET1K_V2", Args.IMAGENET, 1)), "IMAGENET1K_V2")),
+                builder("mobilenet_v3_small",
+                        Weights.of("MobileNet_V3_Small_Weights", Args.IMAGENET, 1, "IMAGENET1K_V1", "IMAGENET1K_V1")));
+    }
+
+    /** The keyword arguments of {@code _mobilenet_v3_conf} and {@code MobileNetV3.__init__}. */
+    public static List<Arg> confArgs() {
+        return List.of(
+                Arg.real("width_mult", 1.0, "channel multiplier, rounded to multiples of 8"),
+                Arg.bool("reduced_tail", false, "halve the channels of the last blocks"),
+                Arg.bool("dilated", false, "dilate the last blocks (no effect on the tensors)"));
+    }
+
+    private static Builder builder(String arch, Weights weights) {
+        List<Arg> args = new ArrayList<>(List.of(Args.weights(weights), Args.progress(), Args.numClasses(1000)));
+        args.addAll(confArgs());
+        args.add(Arg.real("dropout", 0.2, "classifier dropout (no effect on the tensors)"));
+        return Builder.of(arch, Task.IMAGE_CLASSIFICATION, args, kwargs -> mobilenetV3(arch, kwargs));
+    }
+
+    /** {@code mobilenet_v3_large/small}: the configuration, then {@code _mobilenet_v3}. */
+    private static Module mobilenetV3(String arch, Kwargs kwargs) {
+        Conf conf = conf(arch, kwargs);
+        kwargs.weights("weights").ifPresent(w -> kwargs.overwrite("num_classes", w.categories()));
+        return new MobileNetV3(conf, kwargs.integer("num_classes"), MobileNetV3::batchNorm);
+    }
+
+    /** {@code _mobilenet_v3_conf(arch, width_mult, reduced_tail, dilated)}. */
+    public static Conf conf(String arch, Kwargs kwargs) {
+        double widthMult = kwargs.real("width_mult");
+        long reduceDivider = kwargs.bool("reduced_tail") ? 2 : 1;
+        List<BlockConfig> blocks = new ArrayList<>();
+        long lastChannel;
+        if (arch.equals("mobilenet_v3_large")) {
+            bneck(blocks, widthMult, 16, 3, 16, 16, false, 1);
+            bneck(blocks, widthMult, 16, 3, 64, 24, false, 2); // C1
+            bneck(blocks, widthMult, 24, 3, 72, 24, false, 1);
+            bneck(blocks, widthMult, 24, 5, 72, 40, true, 2); // C2
+            bneck(blocks, widthMult, 40, 5, 120, 40, true, 1);
+            bneck(blocks, widthMult, 40, 5, 120, 40, true, 1);
+            bneck(blocks, widthMult, 40, 3, 240, 80, false, 2); // C3
+            bneck(blocks, widthMult, 80, 3, 200, 80, false, 1);
+            bneck(blocks, widthMult, 80, 3, 184, 80, false, 1);
+            bneck(blocks, widthMult, 80, 3, 184, 80, false, 1);
+            bneck(blocks, widthMult, 80, 3, 480, 112, true, 1);
+            bneck(blocks, widthMult, 112, 3, 672, 112, true, 1);
+            bneck(blocks, widthMult, 112, 5, 672, 160 / reduceDivider, true, 2); // C4
+            bneck(blocks, widthMult, 160 / reduceDivider, 5, 960 / reduceDivider, 160 / reduceDivider, true, 1);
+            bneck(blocks, widthMult, 160 / reduceDivider, 5, 960 / reduceDivider, 160 / reduceDivider, true, 1);
+            lastChannel = adjustChannels(1280 / reduceDivider, widthMult); // C5
+        } else if (arch.equals("mobilenet_v3_small")) {
+            bneck(blocks, widthMult, 16, 3, 16, 16, true, 2); // C1
+            bneck(blocks, widthMult, 16, 3, 72, 24, false, 2); // C2
+            bneck(blocks, widthMult, 24, 3, 88, 24, false, 1);
+            bneck(blocks, widthMult, 24, 5, 96, 40, true, 2); // C3
+            bneck(blocks, widthMult, 40, 5, 240, 40, true, 1);
+            bneck(blocks, widthMult, 40, 5, 240, 40, true, 1);
+            bneck(blocks, widthMult, 40, 5, 120, 48, true, 1);
+            bneck(blocks, widthMult, 48, 5, 144, 48, true, 1);
+            bneck(blocks, widthMult, 48, 5, 288, 96 / reduceDivider, true, 2); // C4
+            bneck(blocks, widthMult, 96 / reduceDivider, 5, 576 / reduceDivider, 96 / reduceDivider, true, 1);
+            bneck(blocks, widthMult, 96 / reduceDivider, 5, 576 / reduceDivider, 96 / reduceDivider, true, 1);
+            lastChannel = adjustChannels(1024 / reduceDivider, widthMult); // C5
+        } else {
+            throw kwargs.refuse("Unsupported model type " + arch);
+        }
+        return new Conf(blocks, lastChannel);
+    }
+
+    /** {@code bneck_conf = partial(InvertedResidualConfig, width_mult=width_mult)}. */
+    private static void bneck(List<BlockConfig> blocks, double widthMult, long input, long kernel, long expanded,
+                              long out, boolean useSe, long stride) {
+        blocks.add(new BlockConfig(adjustChannels(input, widthMult), kernel, adjustChannels(expanded, widthMult),
+                adjustChannels(out, widthMult), useSe, stride));
+    }
+
+    /** {@code InvertedResidualConfig.adjust_channels}: {@code _make_divisible(channels * width_mult, 8)}. */
+    public static long adjustChannels(long channels, double widthMult) {
+        return ModelUtils.makeDivisible(channels * widthMult, 8);
+    }
+
+    /** The default norm layer, {@code partial(nn.BatchNorm2d, eps=0.001, momentum=0.01)}. */
+    public static Module batchNorm(long channels) {
+        return Misc.BATCH_NORM.apply(channels);
+    }
+
+    /**
+     * {@code MobileNetV3(inverted_residual_setting, last_channel, num_classes, norm_layer=norm)}: {@code features}
+     * (a first conv, one InvertedResidual per setting, a last 1x1 conv to six times the width), pooling, and the
+     * {@code classifier}.
+     */
+    public MobileNetV3(Conf conf, long numClasses, LongFunction<Module> norm) {
+        add("features", features(conf, norm));
+        add("avgpool", stateless());
+        long lastConvOutput = 6 * conf.blocks().get(conf.blocks().size() - 1).outChannels();
+        add("classifier", new Sequential(linear(lastConvOutput, conf.lastChannel()), stateless(), stateless(),
+                linear(conf.lastChannel(), numClasses)));
+    }
+
+    /** {@code MobileNetV3.features}, which the detection and segmentation backbones take alone. */
+    public static Sequential features(Conf conf, LongFunction<Module> norm) {
+        List<BlockConfig> blocks = conf.blocks();
+        if (blocks.isEmpty()) {
+            throw new IllegalArgumentException("The inverted_residual_setting should not be empty");
+        }
+        Sequential features = new Sequential(conv2dNormActivation(3, blocks.get(0).inputChannels(), 3, 1, norm, true));
+        for (BlockConfig block : blocks) {
+            features.append(invertedResidual(block, norm));
+        }
+        long lastConvInput = blocks.get(blocks.size() - 1).outChannels();
+        features.append(conv2dNormActivation(lastConvInput, 6 * lastConvInput, 1, 1, norm, true));
+        return features;
+    }
+
+    /**
+     * {@code InvertedResidual}: {@code block} holds the 1x1 expansion (only when it widens), the depthwise conv,
+     * the squeeze-excitation (squeeze width {@code _make_divisible(expanded // 4, 8)}) and the 1x1 projection
+     * without activation.
+     */
+    private static Module invertedResidual(BlockConfig cnf, LongFunction<Module> norm) {
+        if (cnf.stride() < 1 || cnf.stride() > 2) {
+            throw new IllegalArgumentException("illegal stride value");
+        }
+        Sequential layers = new Sequential();
+        if (cnf.expandedChannels() != cnf.inputChannels()) {
+            layers.append(conv2dNormActivation(cnf.inputChannels(), cnf.expandedChannels(), 1, 1, norm, true));
+        }
+        layers.append(conv2dNormActivation(cnf.expandedChannels(), cnf.expandedChannels(), cnf.kernel(),
+                cnf.expandedChannels(), norm, true));
+        if (cnf.useSe()) {
+            long squeeze = ModelUtils.makeDivisible(Math.floorDiv(cnf.expandedChannels(), 4), 8);
+            layers.append(Misc.squeezeExcitation(cnf.expandedChannels(), squeeze));
+        }
+        layers.append(conv2dNormActivation(cnf.expandedChannels(), cnf.outChannels(), 1, 1, norm, false));
+        Module block = new Module();
+        block.add("block", layers);
+        return block;
     }
 }
