@@ -2,6 +2,7 @@ package dev.modelsummary.catalog;
 
 import dev.modelsummary.catalog.torchvision.Torchvision;
 import dev.modelsummary.model.Model;
+import dev.modelsummary.model.TensorEntry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -65,10 +66,29 @@ public final class Catalog {
         return build(name, Map.of());
     }
 
-    /** Runs a builder. */
+    /**
+     * Runs a builder.
+     *
+     * @throws ArgumentException for arguments the architecture refuses, including sizes whose element counts
+     *                           do not fit 63 bits
+     */
     public static Model build(Builder builder, Kwargs kwargs) {
-        var module = builder.factory().build(kwargs);
-        return new Model(builder.name(), "builtin", builder.name(), module.tensors(), kwargs.warnings());
+        List<TensorEntry> tensors;
+        try {
+            tensors = builder.factory().build(kwargs).tensors();
+            long total = 0;
+            for (TensorEntry tensor : tensors) {
+                total = Math.addExact(total, tensor.numel());
+            }
+        } catch (ArgumentException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            // A check of a layer or model constructor (torch's ValueError): the builder refuses these arguments.
+            throw kwargs.refuse(e.getMessage());
+        } catch (ArithmeticException e) {
+            throw kwargs.refuse("these arguments make a model of more than 2^63 - 1 elements");
+        }
+        return new Model(builder.name(), "builtin", builder.name(), tensors, kwargs.warnings());
     }
 
     /** Up to {@code max} known names closest to {@code name} by edit distance, nearest first; only plausible ones. */

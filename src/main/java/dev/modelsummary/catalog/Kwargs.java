@@ -41,7 +41,7 @@ public final class Kwargs {
         given.forEach((key, text) -> {
             Arg arg = kwargs.declared.get(key);
             if (arg == null) {
-                throw new ArgumentException(builder + " takes no argument '" + key + "'; it takes "
+                throw new ArgumentException(builder + " takes no argument " + Quote.of(key) + "; it takes "
                         + kwargs.declaredNames() + ".");
             }
             kwargs.values.put(key, convert(builder, arg, text));
@@ -169,7 +169,7 @@ public final class Kwargs {
 
     /** Records a warning the real builder would give ({@code warnings.warn}). */
     public void warn(String message) {
-        warnings.add(builder + ": " + message);
+        warnings.add(message);
     }
 
     public List<String> warnings() {

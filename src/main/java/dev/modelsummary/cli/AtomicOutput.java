@@ -24,6 +24,10 @@ final class AtomicOutput {
         files.put(path, content);
     }
 
+    void addAll(AtomicOutput other) {
+        files.putAll(other.files);
+    }
+
     /** Writes every file; returns the paths written, in order. */
     List<Path> commit() throws IOException {
         List<Path> temporaries = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.modelsummary.cli;
 
+import dev.modelsummary.catalog.ArgumentException;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Role;
@@ -11,6 +12,7 @@ import dev.modelsummary.report.TextReport;
 import dev.modelsummary.source.ModelLoader;
 import dev.modelsummary.source.UnknownModelException;
 import dev.modelsummary.summary.Summary;
+import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -92,15 +94,25 @@ public final class ModelSummaryCommand implements Callable<Integer> {
                     + "JSON always lists them, with \"role\": \"buffer\".")
     private boolean includeBuffers;
 
-    @Option(names = "--num-classes", paramLabel = "N", description = "Built-in architectures: num_classes (default 1000).")
+    @Option(names = {"-a", "--arg"}, paramLabel = "KEY=VALUE", mapFallbackValue = "",
+            description = "A keyword argument of a built-in builder, with torchvision's name: an integer, true/false, "
+                    + "a number, or a weights member (IMAGENET1K_V1, DEFAULT). Repeatable. --list --verbose shows "
+                    + "what each builder takes.")
+    private Map<String, String> builderArgs = new LinkedHashMap<>();
+
+    @Option(names = "--num-classes", paramLabel = "N", description = "Shorthand for --arg num_classes=N.")
     private Long numClasses;
 
-    @Option(names = "--image-size", paramLabel = "N",
-            description = "Built-in architectures whose shapes depend on it (ViT): image_size (default 224).")
+    @Option(names = "--image-size", paramLabel = "N", description = "Shorthand for --arg image_size=N (ViT).")
     private Long imageSize;
 
-    @Option(names = {"-l", "--list"}, description = "List the built-in architectures, one name a line, and exit.")
+    @Option(names = {"-l", "--list"},
+            description = "List the built-in architectures by task and exit; with --verbose, each one's arguments.")
     private boolean list;
+
+    @Option(names = "--all", description = "Every built-in architecture with default arguments, written under "
+            + "--out DIR (in parallel, all files or none).")
+    private boolean all;
 
     @Option(names = {"-v", "--verbose"}, description = "Print stack traces with errors.")
     boolean verbose;
@@ -115,9 +127,12 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         if (list) {
-            loader.catalog().names().forEach(stdout::println);
+            CatalogListing.print(loader.catalog(), verbose, stdout);
             stdout.flush();
             return ExitCode.OK;
+        }
+        if (all) {
+            return writeAll(stdout);
         }
         if (model == null) {
             throw new CliException(ExitCode.USAGE,
@@ -140,19 +155,15 @@ public final class ModelSummaryCommand implements Callable<Integer> {
 
     private Model load() throws IOException {
         boolean builtin = loader.isBuiltin(model);
-        if (!builtin && (numClasses != null || imageSize != null)) {
-            throw new CliException(ExitCode.USAGE, "--num-classes and --image-size apply to built-in "
-                    + "architectures only; '" + model + "' is read from a file.");
-        }
-        Map<String, String> options = new LinkedHashMap<>();
-        if (numClasses != null) {
-            options.put("num_classes", numClasses.toString());
-        }
-        if (imageSize != null) {
-            options.put("image_size", imageSize.toString());
+        Map<String, String> options = builderArguments();
+        if (!builtin && !options.isEmpty()) {
+            throw new CliException(ExitCode.USAGE, "--arg, --num-classes and --image-size apply to built-in "
+                    + "architectures only; " + Quote.of(model) + " is read from a file.");
         }
         try {
             return loader.load(model, options);
+        } catch (ArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         } catch (UnknownModelException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         } catch (FormatException e) {
@@ -171,6 +182,50 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             }
             throw e;
         }
+    }
+
+    /** {@code --arg} pairs, with the shorthand options folded in; a key given twice is a usage error. */
+    private Map<String, String> builderArguments() {
+        Map<String, String> options = new LinkedHashMap<>(builderArgs);
+        putShorthand(options, "num_classes", "--num-classes", numClasses);
+        putShorthand(options, "image_size", "--image-size", imageSize);
+        return options;
+    }
+
+    private static void putShorthand(Map<String, String> options, String key, String option, Long value) {
+        if (value == null) {
+            return;
+        }
+        if (options.containsKey(key)) {
+            throw new CliException(ExitCode.USAGE, option + " and --arg " + key + " both set " + key + "; give one.");
+        }
+        options.put(key, value.toString());
+    }
+
+    /**
+     * {@code --all --out DIR}: every built-in with default arguments, built and rendered in parallel, then
+     * written all or nothing.
+     */
+    private int writeAll(PrintWriter stdout) throws IOException {
+        if (out == null) {
+            throw new CliException(ExitCode.USAGE, "--all writes files: give --out DIR.");
+        }
+        if (model != null || name != null || !builderArguments().isEmpty()) {
+            throw new CliException(ExitCode.USAGE, "--all takes no MODEL, --name or builder arguments: "
+                    + "it writes every built-in with its defaults.");
+        }
+        List<Model> models = loader.catalog().names().parallelStream()
+                .map(n -> withOverrides(loader.catalog().build(n).orElseThrow()))
+                .collect(Collectors.toList());
+        PrintWriter stderr = spec.commandLine().getErr();
+        models.forEach(m -> m.warnings().forEach(w -> stderr.println("model-summary: warning: " + m.name() + ": " + w)));
+        stderr.flush();
+        List<AtomicOutput> outputs = models.parallelStream().map(m -> stage(Summary.of(m)))
+                .collect(Collectors.toList());
+        AtomicOutput output = new AtomicOutput();
+        outputs.forEach(output::addAll);
+        commit(output, stdout);
+        return ExitCode.OK;
     }
 
     private Model withOverrides(Model loaded) {
@@ -199,6 +254,12 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "'" + fileName + "' cannot name an output file; "
                     + "pass --name with letters, digits, '_', '-', '.' or '+'.");
         }
+        commit(stage(summary), stdout);
+    }
+
+    /** The files one model's report is made of, rendered in memory. */
+    private AtomicOutput stage(Summary summary) {
+        String fileName = summary.name();
         AtomicOutput output = new AtomicOutput();
         switch (format) {
             case MD -> {
@@ -208,6 +269,10 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             case JSON -> output.add(out.resolve("json").resolve(fileName + ".json"), utf8(render(summary)));
             case TEXT -> output.add(out.resolve("text").resolve(fileName + ".txt"), utf8(render(summary)));
         }
+        return output;
+    }
+
+    private void commit(AtomicOutput output, PrintWriter stdout) {
         List<Path> written;
         try {
             written = output.commit();

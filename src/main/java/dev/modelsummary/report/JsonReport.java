@@ -26,7 +26,10 @@ import java.math.BigDecimal;
  */
 public final class JsonReport {
     private static final JsonFactory FACTORY = new JsonFactory();
-    /** Two-space indents, {@code "key": value}; shapes stay on one line (see {@link #writeShape}). */
+    /**
+     * Two-space indents, {@code "key": value}; shapes stay on one line (see {@link #writeShape}). A template
+     * only: a pretty printer counts nesting as it writes, so each generator gets its own copy.
+     */
     private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
             .withSeparators(Separators.createDefaultInstance()
                     .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
@@ -44,7 +47,7 @@ public final class JsonReport {
 
     public static void write(Summary summary, Writer writer) {
         try (JsonGenerator json = FACTORY.createGenerator(writer)) {
-            json.setPrettyPrinter(PRETTY);
+            json.setPrettyPrinter(PRETTY.createInstance());
             Model model = summary.model();
             json.writeStartObject();
             json.writeStringField("name", model.name());

@@ -12,6 +12,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -123,12 +127,138 @@ class CliTest {
     }
 
     @Test
-    void listPrintsEveryBuiltinOnePerLine() {
+    void listGroupsEveryBuiltinByTaskWithCounts() {
         CliRun run = CliRun.of("--list");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out().split("\n")).containsExactlyElementsOf(Catalog.standard().names());
-        assertThat(run.out()).contains("vit_l_16\n");
+        List<String> names = run.out().lines().filter(l -> l.startsWith("  ")).map(String::strip)
+                .collect(Collectors.toList());
+        assertThat(names).containsExactlyInAnyOrderElementsOf(Catalog.standard().names());
+        // Each heading's count is the number of names under it.
+        List<String> lines = run.out().lines().collect(Collectors.toList());
+        int headings = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher heading = Pattern.compile("^(\\S.*) \\((\\d+)\\)$").matcher(lines.get(i));
+            if (heading.matches()) {
+                headings++;
+                int count = 0;
+                while (i + 1 + count < lines.size() && lines.get(i + 1 + count).startsWith("  ")) {
+                    count++;
+                }
+                assertThat(count).as(heading.group(1)).isEqualTo(Integer.parseInt(heading.group(2)));
+            }
+        }
+        assertThat(headings).isGreaterThanOrEqualTo(1);
+        assertThat(run.out()).contains("Image classification (").endsWith(names.size() + " built-in models. "
+                + "Arguments: --arg KEY=VALUE (see --list --verbose).\n");
+    }
+
+    @Test
+    void listVerboseShowsEachBuildersArgumentsAndDefaults() {
+        CliRun run = CliRun.of("--list", "--verbose");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).containsPattern("\n  vit_b_16\n(      .*\n)*      image_size=224 +int +input image size")
+                .containsPattern("      weights=None +weights +pretrained weights \\(ViT_B_16_Weights\\)"
+                        + ".*IMAGENET1K_SWAG_E2E_V1.*DEFAULT \\(= IMAGENET1K_V1\\)")
+                .containsPattern("\n  resnet50\n(      .*\n)*      num_classes=1000 +int +number of output classes");
+    }
+
+    @Test
+    void argChangesWhatTheBuilderMakes() {
+        CliRun run = CliRun.of("resnet18", "--arg", "num_classes=10", "-f", "json");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEmpty();
+        // resnet18 holds 11,689,512 parameters with its 1000-class fc (512 x 1000 + 1000); 10 classes: 513 x 10.
+        assertThat(run.out()).contains("\"count\": " + (11_689_512L - 513_000 + 5_130) + ",");
+    }
+
+    @Test
+    void weightsFixNumClassesAndRefuseAnother() {
+        CliRun ok = CliRun.of("vit_b_16", "--arg", "weights=IMAGENET1K_SWAG_E2E_V1", "-f", "text");
+        CliRun conflict = CliRun.of("resnet50", "--arg", "weights=DEFAULT", "--num-classes", "10");
+
+        assertThat(ok.exitCode()).isZero();
+        assertThat(ok.out()).contains("Parameters: 86,859,496 ");
+        assertThat(conflict.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(conflict.err()).isEqualTo("model-summary: resnet50: The parameter 'num_classes' expected value "
+                + "1000 but got 10 instead.\n");
+    }
+
+    @Test
+    void unknownArgumentNamesTheOnesTheBuilderTakes() {
+        CliRun run = CliRun.of("resnet18", "--arg", "image_size=384");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).isEqualTo("model-summary: resnet18 takes no argument 'image_size'; it takes weights, "
+                + "progress, num_classes, zero_init_residual, groups, width_per_group.\n");
+    }
+
+    @Test
+    void wrongTypesAndUnknownWeightsAreUsageErrors() {
+        CliRun notInt = CliRun.of("resnet18", "--arg", "num_classes=ten");
+        CliRun notBool = CliRun.of("resnet18", "--arg", "zero_init_residual=maybe");
+        CliRun noMember = CliRun.of("resnet18", "--arg", "weights=IMAGENET1K_V9");
+        CliRun refused = CliRun.of("resnet18", "--arg", "groups=2");
+
+        assertThat(notInt.err()).isEqualTo("model-summary: resnet18: num_classes='ten' is not an integer "
+                + "(num_classes is int).\n");
+        assertThat(notBool.err()).isEqualTo("model-summary: resnet18: zero_init_residual='maybe' is not true or "
+                + "false (zero_init_residual is bool).\n");
+        assertThat(noMember.err()).isEqualTo("model-summary: resnet18: weights='IMAGENET1K_V9': no such member of "
+                + "ResNet18_Weights; it has IMAGENET1K_V1, DEFAULT.\n");
+        assertThat(refused.err()).isEqualTo("model-summary: resnet18: BasicBlock only supports groups=1 and "
+                + "base_width=64\n");
+        assertThat(List.of(notInt, notBool, noMember, refused)).allSatisfy(r -> {
+            assertThat(r.exitCode()).isEqualTo(ExitCode.USAGE);
+            assertThat(r.out()).isEmpty();
+        });
+    }
+
+    @Test
+    void aShorthandAndTheSameArgIsAUsageError() {
+        CliRun run = CliRun.of("vit_b_16", "--image-size", "384", "--arg", "image_size=224");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).isEqualTo("model-summary: --image-size and --arg image_size both set image_size; "
+                + "give one.\n");
+    }
+
+    @Test
+    void sizesPast63BitsAreRefusedNotOverflowed() {
+        CliRun run = CliRun.of("resnet18", "--arg", "num_classes=" + Long.MAX_VALUE / 2);
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).isEqualTo("model-summary: resnet18: these arguments make a model of more than "
+                + "2^63 - 1 elements\n");
+    }
+
+    @Test
+    void allWritesEveryBuiltinAsJson() throws IOException {
+        CliRun run = CliRun.of("--all", "--out", tmp.toString(), "--format", "json");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEmpty();
+        List<String> names = Catalog.standard().names();
+        try (Stream<Path> files = Files.list(tmp.resolve("json"))) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .containsExactlyInAnyOrderElementsOf(names.stream().map(n -> n + ".json").collect(Collectors.toList()));
+        }
+        assertThat(run.out().lines()).hasSize(names.size());
+        JsonNode resnet = new ObjectMapper().readTree(tmp.resolve("json/resnet18.json").toFile());
+        assertThat(resnet.at("/parameters/count").asLong()).isEqualTo(11_689_512L);
+    }
+
+    @Test
+    void allNeedsOutAndNoModel() {
+        CliRun noOut = CliRun.of("--all");
+        CliRun withModel = CliRun.of("--all", "resnet18", "--out", tmp.toString());
+
+        assertThat(noOut.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(noOut.err()).isEqualTo("model-summary: --all writes files: give --out DIR.\n");
+        assertThat(withModel.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(tmp.toFile().list()).isEmpty();
     }
 
     @Test
@@ -287,7 +417,7 @@ class CliTest {
         CliRun run = CliRun.of(junk.toString(), "--num-classes", "10");
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(run.err()).isEqualTo("model-summary: --num-classes and --image-size apply to built-in "
+        assertThat(run.err()).isEqualTo("model-summary: --arg, --num-classes and --image-size apply to built-in "
                 + "architectures only; '" + junk + "' is read from a file.\n");
     }
 

@@ -80,7 +80,7 @@ public final class VisionTransformer extends Module {
             throw new IllegalArgumentException("Input shape indivisible by patch size!");
         }
         add("conv_proj", conv2d(3, hiddenDim, patchSize));
-        long seqLength = (imageSize / patchSize) * (imageSize / patchSize);
+        long seqLength = Math.multiplyExact(imageSize / patchSize, imageSize / patchSize);
         parameter("class_token", 1, 1, hiddenDim);
         seqLength += 1;
         add("encoder", new Encoder(seqLength, numLayers, hiddenDim, mlpDim));
