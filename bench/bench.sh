@@ -18,10 +18,8 @@ JAR="${JAR:-target/model-summary.jar}"
 PY=/usr/bin/python3   # Debian's python with torch; the python3 first on PATH may not have it
 TIME=/usr/bin/time
 
-if [ ! -x "$TIME" ]; then
-    echo "installing GNU time (apt-get install time)" >&2
-    if [ "$(id -u)" -eq 0 ]; then apt-get install -y -q time >&2; else sudo apt-get install -y -q time >&2; fi
-fi
+source bench/lib.sh
+ensure_time
 if [ ! -f "$JAR" ]; then
     echo "missing $JAR: build it first with 'mvn -q -B -o package -DskipTests'" >&2
     exit 1
@@ -68,36 +66,6 @@ with open(sys.argv[1], "wb") as f:
     f.truncate(8 + len(text) + offset)
 PY
 SIZE_BYTES=$(stat -c %s "$FILE")
-
-median() {
-    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-maximum() {
-    printf '%s\n' "$@" | sort -g | tail -n 1
-}
-
-# run LABEL CMD...: N timed runs; prints a table row with the median wall time and the peak RSS
-run() {
-    local label="$1"
-    shift
-    local times=() rss=()
-    for i in $(seq "$N"); do
-        echo "  $label: run $i/$N" >&2
-        if ! "$TIME" -f '%e %M' -o "$WORK/time" "$@" > /dev/null 2> "$WORK/err"; then
-            echo "failed: $*" >&2
-            cat "$WORK/err" "$WORK/time" >&2
-            exit 1
-        fi
-        read -r seconds kib < <(tail -n 1 "$WORK/time")
-        times+=("$seconds")
-        rss+=("$kib")
-    done
-    local t m
-    t=$(median "${times[@]}")
-    m=$(maximum "${rss[@]}")
-    printf '| %s | %s | %.0f |\n' "$label" "$t" "$(echo "$m / 1024" | bc -l)"
-}
 
 JAVA_VERSION=$(java -version 2>&1 | head -n 1)
 TORCH_VERSION=$("$PY" -c 'import torch; print(torch.__version__)')

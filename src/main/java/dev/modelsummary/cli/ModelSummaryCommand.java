@@ -110,6 +110,10 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             description = "List the built-in architectures by task and exit; with --verbose, each one's arguments.")
     private boolean list;
 
+    @Option(names = "--no-chart", description = "With --out and the md format: write the pages without their "
+            + "PNG charts (the page still links where the chart would be).")
+    private boolean noChart;
+
     @Option(names = "--all", description = "Every built-in architecture with default arguments, written under "
             + "--out DIR (in parallel, all files or none).")
     private boolean all;
@@ -130,6 +134,9 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             CatalogListing.print(loader.catalog(), verbose, stdout);
             stdout.flush();
             return ExitCode.OK;
+        }
+        if (noChart && (out == null || format != OutputFormat.MD)) {
+            throw new CliException(ExitCode.USAGE, "--no-chart applies to Markdown pages written with --out.");
         }
         if (all) {
             return writeAll(stdout);
@@ -264,7 +271,9 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         switch (format) {
             case MD -> {
                 output.add(out.resolve("image_model_info").resolve(fileName + ".md"), utf8(render(summary)));
-                output.add(out.resolve("figs").resolve(fileName + "_pie_chart.png"), PieChart.png(summary));
+                if (!noChart) {
+                    output.add(out.resolve("figs").resolve(fileName + "_pie_chart.png"), PieChart.png(summary));
+                }
             }
             case JSON -> output.add(out.resolve("json").resolve(fileName + ".json"), utf8(render(summary)));
             case TEXT -> output.add(out.resolve("text").resolve(fileName + ".txt"), utf8(render(summary)));

@@ -251,6 +251,28 @@ class CliTest {
     }
 
     @Test
+    void quantizedBuildersRefuseQuantizeTrue() {
+        CliRun run = CliRun.of("quantized_resnet18", "--arg", "quantize=true");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).isEqualTo("model-summary: quantized_resnet18: quantize=True converts the model to int8 "
+                + "packed parameters, which is not built in; the float, quantizable form (quantize=False) is.\n");
+    }
+
+    @Test
+    void noChartWritesThePageAlone() throws IOException {
+        CliRun run = CliRun.of("resnet18", "--out", tmp.toString(), "--no-chart");
+        CliRun misplaced = CliRun.of("resnet18", "--no-chart");
+
+        assertThat(run.exitCode()).isZero();
+        try (Stream<Path> files = Files.walk(tmp)) {
+            assertThat(files.filter(Files::isRegularFile)).containsExactly(tmp.resolve("image_model_info/resnet18.md"));
+        }
+        assertThat(misplaced.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(misplaced.err()).isEqualTo("model-summary: --no-chart applies to Markdown pages written with --out.\n");
+    }
+
+    @Test
     void allNeedsOutAndNoModel() {
         CliRun noOut = CliRun.of("--all");
         CliRun withModel = CliRun.of("--all", "resnet18", "--out", tmp.toString());
