@@ -24,4 +24,12 @@ class MobileArgsTest {
                 .isInstanceOf(ArgumentException.class)
                 .hasMessage("mobilenet_v2: round_nearest=0: integer division or modulo by zero");
     }
+
+    @Test
+    void shufflenetWeightsFixNumClasses() {
+        assertThatThrownBy(() -> CATALOG.build("shufflenet_v2_x1_0",
+                Map.of("weights", "ShuffleNet_V2_X1_0_Weights.IMAGENET1K_V1", "num_classes", "5")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessage("shufflenet_v2_x1_0: The parameter 'num_classes' expected value 1000 but got 5 instead.");
+    }
 }
