@@ -32,4 +32,26 @@ class MobileArgsTest {
                 .isInstanceOf(ArgumentException.class)
                 .hasMessage("shufflenet_v2_x1_0: The parameter 'num_classes' expected value 1000 but got 5 instead.");
     }
+
+    @Test
+    void mnasnetWeightsFixNumClasses() {
+        assertThatThrownBy(() -> CATALOG.build("mnasnet0_5", Map.of("num_classes", "10", "weights", "IMAGENET1K_V1")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessage("mnasnet0_5: The parameter 'num_classes' expected value 1000 but got 10 instead.");
+    }
+
+    @Test
+    void efficientnetV2WeightsFixNumClasses() {
+        assertThatThrownBy(() -> CATALOG.build("efficientnet_v2_s", Map.of("weights", "DEFAULT", "num_classes", "2")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessage("efficientnet_v2_s: The parameter 'num_classes' expected value 1000 but got 2 instead.");
+    }
+
+    /** The builders pass dropout to _efficientnet themselves: Python's TypeError, "got multiple values". */
+    @Test
+    void efficientnetRefusesDropout() {
+        assertThatThrownBy(() -> CATALOG.build("efficientnet_b0", Map.of("dropout", "0.1")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessageStartingWith("efficientnet_b0 takes no argument 'dropout'");
+    }
 }
