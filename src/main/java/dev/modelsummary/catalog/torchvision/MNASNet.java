@@ -53,6 +53,8 @@ public final class MNASNet extends Module {
     /** {@code _mnasnet(alpha, weights, progress, **kwargs)}: weights fix num_classes; then the model. */
     private static Module mnasnet(double alpha, Kwargs kwargs) {
         kwargs.weights("weights").ifPresent(w -> kwargs.overwrite("num_classes", w.categories()));
+        // The classifier's nn.Dropout refuses a rate outside [0, 1].
+        MobileNetV2.checkDropout(kwargs, kwargs.real("dropout"));
         return new MNASNet(alpha, kwargs.integer("num_classes"));
     }
 

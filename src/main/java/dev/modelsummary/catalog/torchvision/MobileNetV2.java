@@ -14,8 +14,10 @@ import dev.modelsummary.catalog.Weights;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.ops.Misc;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.LongFunction;
 
 /**
@@ -67,20 +69,61 @@ public class MobileNetV2 extends Module {
     /** {@code mobilenet_v2(weights, progress, **kwargs)}: weights fix num_classes; then the model. */
     private static Module mobilenetV2(Kwargs kwargs) {
         kwargs.weights("weights").ifPresent(w -> kwargs.overwrite("num_classes", w.categories()));
-        return new MobileNetV2(kwargs.integer("num_classes"), kwargs.real("width_mult"),
-                roundNearest(kwargs), InvertedResidual::new, Misc.BATCH_NORM);
+        return new MobileNetV2(Options.of(kwargs), InvertedResidual::new, Misc.BATCH_NORM);
     }
 
     /**
-     * {@code round_nearest}, refused when it is 0: {@code _make_divisible} divides by it, and Python raises
-     * {@code ZeroDivisionError}.
+     * The {@link #classArgs()} that shape the model, read and checked as {@code MobileNetV2.__init__} checks
+     * them.
+     *
+     * @param numClasses   {@code num_classes}
+     * @param widthMult    {@code width_mult}
+     * @param roundNearest {@code round_nearest}
      */
-    public static long roundNearest(Kwargs kwargs) {
-        long roundNearest = kwargs.integer("round_nearest");
-        if (roundNearest == 0) {
-            throw kwargs.refuse("round_nearest=0: integer division or modulo by zero");
+    public record Options(long numClasses, double widthMult, long roundNearest) {
+        /**
+         * Reads the arguments, refusing what Python refuses, in its order: {@code round_nearest=0}
+         * ({@code _make_divisible} divides by it: ZeroDivisionError), then a {@code dropout} outside [0, 1]
+         * ({@code nn.Dropout}'s ValueError).
+         */
+        public static Options of(Kwargs kwargs) {
+            long roundNearest = kwargs.integer("round_nearest");
+            if (roundNearest == 0) {
+                throw kwargs.refuse("round_nearest=0: integer division or modulo by zero");
+            }
+            checkDropout(kwargs, kwargs.real("dropout"));
+            return new Options(kwargs.integer("num_classes"), kwargs.real("width_mult"), roundNearest);
         }
-        return roundNearest;
+    }
+
+    /**
+     * {@code nn.Dropout(p)}'s one trace in a build: {@code _DropoutNd.__init__} refuses a probability outside
+     * [0, 1] with a ValueError. (A candidate for the shared DSL; MNASNet uses it too.)
+     */
+    static void checkDropout(Kwargs kwargs, double p) {
+        if (p < 0 || p > 1) {
+            throw kwargs.refuse("dropout probability has to be between 0 and 1, but got " + pythonRepr(p));
+        }
+    }
+
+    /**
+     * A finite float as Python's {@code repr} spells it: the shortest digits, positional for decimal exponents
+     * from -4 to 15 ({@code 1.5}, {@code 2.0}), else scientific ({@code 1e-05}, {@code 2.5e+16}).
+     */
+    static String pythonRepr(double value) {
+        if (value == 0) {
+            return (1 / value < 0 ? "-" : "") + "0.0";
+        }
+        BigDecimal decimal = new BigDecimal(Double.toString(value)).stripTrailingZeros();
+        int exponent = decimal.precision() - decimal.scale() - 1;
+        if (exponent >= -4 && exponent < 16) {
+            String plain = decimal.toPlainString();
+            return plain.contains(".") ? plain : plain + ".0";
+        }
+        String digits = decimal.unscaledValue().abs().toString();
+        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        return (value < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+")
+                + String.format(Locale.ROOT, "%02d", Math.abs(exponent));
     }
 
     /**
@@ -88,8 +131,9 @@ public class MobileNetV2 extends Module {
      * norm_layer=norm)} with the default {@code inverted_residual_setting}: {@code features} (stem, the
      * inverted residual blocks, the 1x1 head conv) and {@code classifier} (Dropout, Linear).
      */
-    public MobileNetV2(long numClasses, double widthMult, long roundNearest, Block block,
-                       LongFunction<Module> norm) {
+    public MobileNetV2(Options options, Block block, LongFunction<Module> norm) {
+        double widthMult = options.widthMult();
+        long roundNearest = options.roundNearest();
         long inputChannel = makeDivisible(INPUT_CHANNEL * widthMult, roundNearest);
         // The last conv never shrinks below 1280 channels (before rounding), however small width_mult is.
         long lastChannel = makeDivisible(LAST_CHANNEL * Math.max(1.0, widthMult), roundNearest);
@@ -107,7 +151,7 @@ public class MobileNetV2 extends Module {
         }
         features.append(conv2dNormActivation(inputChannel, lastChannel, 1, 1, norm, true));
         add("features", features);
-        add("classifier", new Sequential(stateless(), linear(lastChannel, numClasses)));
+        add("classifier", new Sequential(stateless(), linear(lastChannel, options.numClasses())));
     }
 
     /**

@@ -54,4 +54,14 @@ class MobileArgsTest {
                 .isInstanceOf(ArgumentException.class)
                 .hasMessageStartingWith("efficientnet_b0 takes no argument 'dropout'");
     }
+
+    @Test
+    void dropoutOutsideZeroToOneIsRefusedAsNnDropoutRefusesIt() {
+        assertThatThrownBy(() -> CATALOG.build("mobilenet_v2", Map.of("dropout", "1.5")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessage("mobilenet_v2: dropout probability has to be between 0 and 1, but got 1.5");
+        assertThatThrownBy(() -> CATALOG.build("mnasnet1_0", Map.of("dropout", "-1e-5")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessage("mnasnet1_0: dropout probability has to be between 0 and 1, but got -1e-05");
+    }
 }
