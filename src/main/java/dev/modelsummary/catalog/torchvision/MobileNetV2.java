@@ -162,6 +162,7 @@ public class MobileNetV2 extends Module {
     public static class InvertedResidual extends Module {
         public InvertedResidual(long inp, long oup, long stride, long expandRatio, LongFunction<Module> norm) {
             if (stride != 1 && stride != 2) {
+                // torchvision's words, spelling included.
                 throw new IllegalArgumentException("stride should be 1 or 2 insted of " + stride);
             }
             // int(round(inp * expand_ratio)): the ratio is an int, so the product is already whole.
