@@ -30,4 +30,13 @@ class VideoArgsTest {
         assertThat(tensor(build("mc3_18", Map.of("weights", "KINETICS400_V1", "num_classes", "400")), "fc.weight")
                 .shape().dims()).containsExactly(400, 512);
     }
+
+    @Test
+    void s3dTakesDropoutAndWeightsFixNumClasses() {
+        assertThat(tensor(build("s3d", Map.of("dropout", "0.5", "num_classes", "3")), "classifier.1.weight")
+                .shape().dims()).containsExactly(3, 1024, 1, 1, 1);
+        assertThatThrownBy(() -> build("s3d", Map.of("weights", "DEFAULT", "num_classes", "3")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessage("s3d: The parameter 'num_classes' expected value 400 but got 3 instead.");
+    }
 }
