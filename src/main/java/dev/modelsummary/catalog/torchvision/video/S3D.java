@@ -24,13 +24,17 @@ public final class S3D extends Module {
                 Args.weights(weights),
                 Args.progress(),
                 Args.numClasses(400),
-                Arg.real("dropout", 0.2, "dropout rate before the classifier (no effect on the tensors)"));
+                Arg.real("dropout", 0.2, "dropout rate before the classifier, in [0, 1] (no effect on the tensors)"));
         return List.of(Builder.of("s3d", Task.VIDEO_CLASSIFICATION, args, S3D::s3d));
     }
 
-    /** {@code s3d}: weights fix num_classes; then the model. */
+    /**
+     * {@code s3d}: weights fix num_classes; then the model, whose classifier's {@code nn.Dropout(p=dropout)}
+     * refuses a rate outside [0, 1].
+     */
     private static Module s3d(Kwargs kwargs) {
         kwargs.weights("weights").ifPresent(w -> kwargs.overwrite("num_classes", w.categories()));
+        Dropout.check(kwargs, kwargs.real("dropout"));
         return new S3D(kwargs.integer("num_classes"));
     }
 
