@@ -1,14 +1,23 @@
 package dev.modelsummary.catalog.torchvision.quantization;
 
 import dev.modelsummary.catalog.Builder;
+import dev.modelsummary.catalog.torchvision.ShuffleNetV2;
 import java.util.List;
 
-/** torchvision {@code models/quantization/shufflenetv2.py} (0.14.1). Not ported yet: offers no builders. */
+/**
+ * torchvision {@code models/quantization/shufflenetv2.py} (0.14.1): the four quantized ShuffleNet V2s as {@code quantize=False} builds them, with
+ * the tensors of the float {@link ShuffleNetV2} (see {@link Quantize}).
+ */
 public final class QuantizableShuffleNetV2 {
     private QuantizableShuffleNetV2() {
     }
 
     public static List<Builder> builders() {
-        return List.of();
+        List<Builder> family = ShuffleNetV2.builders();
+        return List.of(
+                Quantize.wrap("quantized_shufflenet_v2_x0_5", Quantize.floatBuilder(family, "shufflenet_v2_x0_5")),
+                Quantize.wrap("quantized_shufflenet_v2_x1_0", Quantize.floatBuilder(family, "shufflenet_v2_x1_0")),
+                Quantize.wrap("quantized_shufflenet_v2_x1_5", Quantize.floatBuilder(family, "shufflenet_v2_x1_5")),
+                Quantize.wrap("quantized_shufflenet_v2_x2_0", Quantize.floatBuilder(family, "shufflenet_v2_x2_0")));
     }
 }

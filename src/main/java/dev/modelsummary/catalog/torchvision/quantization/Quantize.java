@@ -1,15 +1,38 @@
 package dev.modelsummary.catalog.torchvision.quantization;
 
 import dev.modelsummary.catalog.Arg;
+import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
+import dev.modelsummary.catalog.Task;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The {@code quantize} argument every quantization builder takes. {@code quantize=False} (the default) builds
- * the float, quantizable model, which is what is built in; {@code quantize=True} would convert it to int8
- * packed parameters, which is not.
+ * What the quantization builders share. Each {@code quantized_X} builder takes the float builder's arguments
+ * plus {@code quantize}. With {@code quantize=False} (the default, and the only form built in) it verifies
+ * {@code weights} against the float weights enum and builds the Quantizable subclass of the float model, whose
+ * additions (FloatFunctional, QuantStub, DeQuantStub, ReLU) hold no tensor: so its tensors are the float
+ * model's. {@code quantize=True} would convert it to int8 packed parameters, which is not built in.
  */
 final class Quantize {
     private Quantize() {
+    }
+
+    /** The quantizable form of {@code floatBuilder} under {@code name}. */
+    static Builder wrap(String name, Builder floatBuilder) {
+        List<Arg> args = new ArrayList<>(floatBuilder.args());
+        // torchvision's signature: (*, weights, progress, quantize, **kwargs).
+        args.add(Math.min(2, args.size()), arg());
+        return Builder.of(name, Task.QUANTIZABLE_IMAGE_CLASSIFICATION, args, kwargs -> {
+            requireFloat(kwargs);
+            return floatBuilder.factory().build(kwargs);
+        });
+    }
+
+    /** The float builder of that name among a family's builders. */
+    static Builder floatBuilder(List<Builder> family, String name) {
+        return family.stream().filter(b -> b.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no float builder " + name));
     }
 
     static Arg arg() {
