@@ -72,4 +72,24 @@ public final class PythonNumbers {
         }
         return fixed2(trueDivide(n, scale)) + "T";
     }
+
+    /**
+     * A finite float as Python's {@code repr} spells it: the shortest digits, in positional notation for
+     * decimal exponents from -4 to 15 ({@code 1.5}, {@code 2.0}), else {@code 1e-05} or {@code 2.5e+16}.
+     */
+    public static String repr(double value) {
+        if (value == 0) {
+            return (1 / value < 0 ? "-" : "") + "0.0";
+        }
+        BigDecimal decimal = new BigDecimal(Double.toString(value)).stripTrailingZeros();
+        int exponent = decimal.precision() - decimal.scale() - 1;
+        if (exponent >= -4 && exponent < 16) {
+            String plain = decimal.toPlainString();
+            return plain.contains(".") ? plain : plain + ".0";
+        }
+        String digits = decimal.unscaledValue().abs().toString();
+        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        return (value < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+")
+                + String.format("%02d", Math.abs(exponent));
+    }
 }

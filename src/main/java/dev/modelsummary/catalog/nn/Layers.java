@@ -1,6 +1,7 @@
 package dev.modelsummary.catalog.nn;
 
 import dev.modelsummary.model.DType;
+import dev.modelsummary.summary.PythonNumbers;
 
 /**
  * The {@code torch.nn} layers the catalog uses, each registering exactly the parameters and buffers of its
@@ -163,6 +164,19 @@ public final class Layers {
                 add("out_proj", linear(embedDim, embedDim));
             }
         };
+    }
+
+    /**
+     * {@code nn.Dropout(p)}: no tensors, but its constructor refuses a probability outside [0, 1], so a builder
+     * argument that sets a rate can be refused: {@code dropout probability has to be between 0 and 1, but got
+     * 1.5}.
+     */
+    public static Module dropout(double p) {
+        if (p < 0 || p > 1) {
+            throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got "
+                    + PythonNumbers.repr(p));
+        }
+        return stateless();
     }
 
     /**

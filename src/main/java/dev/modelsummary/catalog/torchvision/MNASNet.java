@@ -10,6 +10,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class MNASNet extends Module {
     private static Module mnasnet(double alpha, Kwargs kwargs) {
         kwargs.weights("weights").ifPresent(w -> kwargs.overwrite("num_classes", w.categories()));
         // The classifier's nn.Dropout refuses a rate outside [0, 1].
-        MobileNetV2.checkDropout(kwargs, kwargs.real("dropout"));
+        Layers.dropout(kwargs.real("dropout"));
         return new MNASNet(alpha, kwargs.integer("num_classes"));
     }
 

@@ -11,6 +11,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.ops.Misc;
@@ -91,39 +92,9 @@ public class MobileNetV2 extends Module {
             if (roundNearest == 0) {
                 throw kwargs.refuse("round_nearest=0: integer division or modulo by zero");
             }
-            checkDropout(kwargs, kwargs.real("dropout"));
+            Layers.dropout(kwargs.real("dropout"));
             return new Options(kwargs.integer("num_classes"), kwargs.real("width_mult"), roundNearest);
         }
-    }
-
-    /**
-     * {@code nn.Dropout(p)}'s one trace in a build: {@code _DropoutNd.__init__} refuses a probability outside
-     * [0, 1] with a ValueError. (A candidate for the shared DSL; MNASNet uses it too.)
-     */
-    static void checkDropout(Kwargs kwargs, double p) {
-        if (p < 0 || p > 1) {
-            throw kwargs.refuse("dropout probability has to be between 0 and 1, but got " + pythonRepr(p));
-        }
-    }
-
-    /**
-     * A finite float as Python's {@code repr} spells it: the shortest digits, positional for decimal exponents
-     * from -4 to 15 ({@code 1.5}, {@code 2.0}), else scientific ({@code 1e-05}, {@code 2.5e+16}).
-     */
-    static String pythonRepr(double value) {
-        if (value == 0) {
-            return (1 / value < 0 ? "-" : "") + "0.0";
-        }
-        BigDecimal decimal = new BigDecimal(Double.toString(value)).stripTrailingZeros();
-        int exponent = decimal.precision() - decimal.scale() - 1;
-        if (exponent >= -4 && exponent < 16) {
-            String plain = decimal.toPlainString();
-            return plain.contains(".") ? plain : plain + ".0";
-        }
-        String digits = decimal.unscaledValue().abs().toString();
-        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-        return (value < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+")
-                + String.format(Locale.ROOT, "%02d", Math.abs(exponent));
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
@@ -132,8 +133,8 @@ public final class MViT extends Module {
     private static Module mvit(List<BlockConfig> blockSetting, boolean residualPool, boolean residualWithClsEmbed,
                                boolean relPosEmbed, boolean projAfterAttn, Kwargs kwargs) {
         kwargs.weights("weights").ifPresent(w -> kwargs.overwrite("num_classes", w.categories()));
-        Dropout.check(kwargs, kwargs.real("attention_dropout"));
-        Dropout.check(kwargs, kwargs.real("dropout"));
+        Layers.dropout(kwargs.real("attention_dropout"));
+        Layers.dropout(kwargs.real("dropout"));
         return new MViT(new long[] {SPATIAL_SIZE, SPATIAL_SIZE}, TEMPORAL_SIZE, blockSetting, relPosEmbed,
                 projAfterAttn, kwargs.integer("num_classes"));
     }

@@ -8,6 +8,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
@@ -34,7 +35,7 @@ public final class S3D extends Module {
      */
     private static Module s3d(Kwargs kwargs) {
         kwargs.weights("weights").ifPresent(w -> kwargs.overwrite("num_classes", w.categories()));
-        Dropout.check(kwargs, kwargs.real("dropout"));
+        Layers.dropout(kwargs.real("dropout"));
         return new S3D(kwargs.integer("num_classes"));
     }
 
