@@ -92,8 +92,15 @@ public final class VGG extends Module {
     }
 
     /**
-     * {@code make_layers(cfgs[cfg], batch_norm)}: for each entry a MaxPool2d, or a 3x3 Conv2d (with bias) then
-     * BatchNorm2d when {@code batchNorm}, then ReLU. SSD's VGG16 backbone is {@code makeLayers("D", false)}.
+     * {@code nn.MaxPool2d}: no tensors, but a type of its own, because SSD finds the pooling layers of VGG's
+     * features as torchvision does, with {@code isinstance(layer, nn.MaxPool2d)}.
+     */
+    public static final class MaxPool2d extends Module {
+    }
+
+    /**
+     * {@code make_layers(cfgs[cfg], batch_norm)}: for each entry a {@link MaxPool2d}, or a 3x3 Conv2d (with
+     * bias) then BatchNorm2d when {@code batchNorm}, then ReLU. SSD's VGG16 backbone is {@code makeLayers("D", false)}.
      *
      * @param cfg a key of torchvision's {@code cfgs}: {@code A} (vgg11), {@code B} (vgg13), {@code D} (vgg16),
      *            {@code E} (vgg19)
@@ -107,7 +114,7 @@ public final class VGG extends Module {
         long inChannels = 3;
         for (long v : config) {
             if (v == M) {
-                layers.append(stateless());
+                layers.append(new MaxPool2d());
                 continue;
             }
             layers.append(conv2d(inChannels, v, 3));
