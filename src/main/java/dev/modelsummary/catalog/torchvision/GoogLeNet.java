@@ -64,6 +64,7 @@ public class GoogLeNet extends Module {
         GoogLeNet create(long numClasses, boolean auxLogits);
     }
 
+    /** The one public builder, {@code googlenet}: weights, progress, then the model's keyword arguments. */
     public static List<Builder> builders() {
         List<Arg> args = new ArrayList<>(List.of(Args.weights(WEIGHTS), Args.progress()));
         args.addAll(modelArgs());

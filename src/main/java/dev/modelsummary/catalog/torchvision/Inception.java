@@ -28,6 +28,7 @@ public final class Inception {
     private Inception() {
     }
 
+    /** The one public builder, {@code inception_v3}: weights, progress, then the model's keyword arguments. */
     public static List<Builder> builders() {
         List<Arg> args = new ArrayList<>(List.of(Args.weights(WEIGHTS), Args.progress()));
         args.addAll(modelArgs());

@@ -57,6 +57,7 @@ public final class VGG extends Module {
         return Weights.of(className, Args.IMAGENET, 32, "IMAGENET1K_V1", "IMAGENET1K_V1");
     }
 
+    /** One builder: torchvision's {@code vggNN[_bn]} calling {@code _vgg(cfg, batch_norm, weights, ...)}. */
     private static Builder builder(String name, String cfg, boolean batchNorm, Weights weights) {
         List<Arg> args = List.of(
                 Args.weights(weights),

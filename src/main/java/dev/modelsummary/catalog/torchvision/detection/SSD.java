@@ -32,6 +32,7 @@ public final class SSD extends Module {
     /** The number of VGG16 stages {@code trainable_backbone_layers} counts (its maximum). */
     private static final int VGG_STAGES = 5;
 
+    /** The one public builder, {@code ssd300_vgg16}, with its own arguments, then {@code SSD}'s keyword arguments. */
     public static List<Builder> builders() {
         List<Arg> args = List.of(
                 Args.weights(WEIGHTS),
