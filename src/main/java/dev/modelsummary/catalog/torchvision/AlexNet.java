@@ -1,14 +1,58 @@
 package dev.modelsummary.catalog.torchvision;
 
+import static dev.modelsummary.catalog.nn.Layers.conv2d;
+import static dev.modelsummary.catalog.nn.Layers.linear;
+import static dev.modelsummary.catalog.nn.Layers.stateless;
+
+import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
+import dev.modelsummary.catalog.Kwargs;
+import dev.modelsummary.catalog.Task;
+import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.catalog.nn.Sequential;
 import java.util.List;
 
-/** torchvision {@code models/alexnet.py} (0.14.1). Not ported yet: offers no builders. */
-public final class AlexNet {
-    private AlexNet() {
+/** torchvision {@code models/alexnet.py} (0.14.1): the {@code alexnet} builder. */
+public final class AlexNet extends Module {
+
+    /** The one public builder, {@code alexnet}, with {@code AlexNet_Weights}. */
+    public static List<Builder> builders() {
+        List<Arg> args = List.of(
+                Args.weights(Weights.of("AlexNet_Weights", Args.IMAGENET, 63, "IMAGENET1K_V1", "IMAGENET1K_V1")),
+                Args.progress(),
+                Args.numClasses(1000),
+                Arg.real("dropout", 0.5, "dropout rate (no effect on the tensors)"));
+        return List.of(Builder.of("alexnet", Task.IMAGE_CLASSIFICATION, args, AlexNet::alexnet));
     }
 
-    public static List<Builder> builders() {
-        return List.of();
+    /** {@code alexnet(weights, progress, **kwargs)}: weights fix num_classes. */
+    private static Module alexnet(Kwargs kwargs) {
+        kwargs.weights("weights").ifPresent(w -> kwargs.overwrite("num_classes", w.categories()));
+        return new AlexNet(kwargs.integer("num_classes"));
+    }
+
+    /** {@code AlexNet(num_classes)}: features, avgpool, classifier. */
+    AlexNet(long numClasses) {
+        add("features", features());
+        add("avgpool", stateless());
+        add("classifier", new Sequential(
+                stateless(), // Dropout
+                linear(256 * 6 * 6, 4096),
+                stateless(), // ReLU
+                stateless(), // Dropout
+                linear(4096, 4096),
+                stateless(), // ReLU
+                linear(4096, numClasses)));
+    }
+
+    /** Five convolutions, each followed by a ReLU, with max pooling after the 1st, 2nd and 5th. */
+    private static Sequential features() {
+        return new Sequential(
+                conv2d(3, 64, 11), stateless(), stateless(),
+                conv2d(64, 192, 5), stateless(), stateless(),
+                conv2d(192, 384, 3), stateless(),
+                conv2d(384, 256, 3), stateless(),
+                conv2d(256, 256, 3), stateless(), stateless());
     }
 }
