@@ -79,7 +79,7 @@ public class GoogLeNet extends Module {
                 Args.numClasses(1000),
                 Arg.bool("aux_logits", true, "the two auxiliary classifiers aux1 and aux2"),
                 Arg.bool("transform_input", false, "re-normalize the input (no effect on the tensors)"),
-                // Optional[bool] = None: None warns, then means True.
+                // Optional[bool] = None: None means True.
                 new Arg("init_weights", ArgType.BOOL, null, null,
                         "truncated-normal initialization (no effect on the tensors)"),
                 Arg.real("dropout", 0.2, "dropout rate (no effect on the tensors)"),
@@ -103,7 +103,6 @@ public class GoogLeNet extends Module {
             kwargs.overwrite("init_weights", false);
             kwargs.overwrite("num_classes", w.categories());
         });
-        warnOnDefaultInit(kwargs);
         GoogLeNet model = constructor.create(kwargs.integer("num_classes"), kwargs.bool("aux_logits"));
         if (weights.isPresent()) {
             if (!originalAuxLogits) {
@@ -115,15 +114,6 @@ public class GoogLeNet extends Module {
             }
         }
         return model;
-    }
-
-    /** {@code GoogLeNet.__init__}'s FutureWarning when {@code init_weights} is None. */
-    private static void warnOnDefaultInit(Kwargs kwargs) {
-        if (!kwargs.isGiven("init_weights")) {
-            kwargs.warn("The default weight initialization of GoogleNet will be changed in future releases of "
-                    + "torchvision. If you wish to keep the old behavior (which leads to long initialization times"
-                    + " due to scipy/scipy#11299), please set init_weights=True.");
-        }
     }
 
     /**

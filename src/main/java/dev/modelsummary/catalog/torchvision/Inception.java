@@ -41,7 +41,7 @@ public final class Inception {
                 Args.numClasses(1000),
                 Arg.bool("aux_logits", true, "the auxiliary classifier AuxLogits"),
                 Arg.bool("transform_input", false, "re-normalize the input (no effect on the tensors)"),
-                // Optional[bool] = None: None warns, then means True.
+                // Optional[bool] = None: None means True.
                 new Arg("init_weights", ArgType.BOOL, null, null,
                         "truncated-normal initialization (no effect on the tensors)"),
                 Arg.real("dropout", 0.5, "dropout rate (no effect on the tensors)"));
@@ -62,17 +62,7 @@ public final class Inception {
             kwargs.overwrite("init_weights", false);
             kwargs.overwrite("num_classes", w.categories());
         });
-        warnOnDefaultInit(kwargs);
         return new Inception3(kwargs.integer("num_classes"), kwargs.bool("aux_logits"), DEFAULT_BLOCKS);
-    }
-
-    /** {@code Inception3.__init__}'s FutureWarning when {@code init_weights} is None. */
-    public static void warnOnDefaultInit(Kwargs kwargs) {
-        if (!kwargs.isGiven("init_weights")) {
-            kwargs.warn("The default weight initialization of inception_v3 will be changed in future releases of "
-                    + "torchvision. If you wish to keep the old behavior (which leads to long initialization times"
-                    + " due to scipy/scipy#11299), please set init_weights=True.");
-        }
     }
 
     /**

@@ -47,13 +47,14 @@ class ClassicArgsTest {
     }
 
     @Test
-    void googlenetWarnsAboutUntrainedAuxHeadsAndDefaultInit() {
+    void googlenetWarnsAboutUntrainedAuxHeadsOnly() {
         Model withAux = build("googlenet", Map.of("weights", "DEFAULT", "aux_logits", "true"));
         Model plain = build("googlenet", Map.of());
 
-        assertThat(withAux.warnings()).containsExactly("googlenet: auxiliary heads in the pretrained googlenet"
+        assertThat(withAux.warnings()).containsExactly("auxiliary heads in the pretrained googlenet"
                 + " model are NOT pretrained, so make sure to train them");
-        assertThat(plain.warnings()).singleElement().asString().contains("please set init_weights=True");
+        // torchvision's FutureWarning about slow random initialisation does not apply: nothing is initialised.
+        assertThat(plain.warnings()).isEmpty();
     }
 
     @Test
