@@ -67,8 +67,8 @@ public class FasterRCNN extends GeneralizedRCNN {
     }
 
     /** A builder's own arguments, then FasterRCNN's keyword arguments. */
-    private static List<Arg> builderArgs(Weights weights, Weights backboneWeights, int maxTrainable,
-                                         int defaultTrainable, Defaults defaults) {
+    static List<Arg> builderArgs(Weights weights, Weights backboneWeights, int maxTrainable,
+                                 int defaultTrainable, Defaults defaults) {
         return concat(
                 List.of(Args.weights(weights), Args.progress(), DetectionUtils.numClassesArg(91),
                         BackboneUtils.weightsBackbone(backboneWeights),
