@@ -36,12 +36,14 @@ final class BackboneUtils {
     }
 
     /**
-     * {@code weights_backbone}. torchvision's default is ImageNet weights for most builders; here it is None,
-     * as the shared ground truth and every model page are built ({@code weights_backbone=None}).
+     * {@code weights_backbone}. Its default here is None, as the shared ground truth and the model pages are
+     * built; {@code torchvisionDefault} names torchvision's own default member (null: None too), which the help
+     * text mentions so that a user can ask for it.
      */
-    static Arg weightsBackbone(Weights weights) {
+    static Arg weightsBackbone(Weights weights, String torchvisionDefault) {
+        String builtWith = torchvisionDefault == null ? "" : "; torchvision defaults to " + torchvisionDefault;
         return Arg.weights("weights_backbone", weights, "pretrained backbone weights (" + weights.className()
-                + "); given, the backbone is built for them: frozen batch norm and frozen first layers");
+                + "): frozen batch norm and first layers (default None here" + builtWith + ")");
     }
 
     /** {@code trainable_backbone_layers: Optional[int] = None}. */

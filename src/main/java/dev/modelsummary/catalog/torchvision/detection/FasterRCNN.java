@@ -2,8 +2,9 @@ package dev.modelsummary.catalog.torchvision.detection;
 
 import static dev.modelsummary.catalog.nn.Layers.linear;
 import static dev.modelsummary.catalog.nn.Layers.stateless;
-import static dev.modelsummary.catalog.torchvision.detection.BackboneUtils.RESNET50_WEIGHTS;
 import static dev.modelsummary.catalog.torchvision.detection.BackboneUtils.MOBILENET_V3_LARGE_WEIGHTS;
+import static dev.modelsummary.catalog.torchvision.detection.BackboneUtils.RESNET50_WEIGHTS;
+import static dev.modelsummary.catalog.torchvision.detection.BackboneUtils.weightsBackbone;
 import static dev.modelsummary.catalog.torchvision.detection.DetectionUtils.builder;
 import static dev.modelsummary.catalog.torchvision.detection.DetectionUtils.concat;
 
@@ -44,20 +45,19 @@ public class FasterRCNN extends GeneralizedRCNN {
         Defaults mobilenet = new Defaults(800L, 1333, 1000, 1000, 0.05);
         Defaults mobilenet320 = new Defaults(320L, 640, 150, 150, 0.05);
         return List.of(
-                builder("fasterrcnn_resnet50_fpn",
-                        builderArgs(coco("FasterRCNN_ResNet50_FPN_Weights"), RESNET50_WEIGHTS, 5, 3, Defaults.STANDARD),
+                builder("fasterrcnn_resnet50_fpn", builderArgs(coco("FasterRCNN_ResNet50_FPN_Weights"),
+                        weightsBackbone(RESNET50_WEIGHTS, "IMAGENET1K_V1"), 5, 3, Defaults.STANDARD),
                         FasterRCNN::fasterrcnnResnet50Fpn),
-                builder("fasterrcnn_resnet50_fpn_v2",
-                        builderArgs(coco("FasterRCNN_ResNet50_FPN_V2_Weights"), RESNET50_WEIGHTS, 5, 3,
-                                Defaults.STANDARD),
+                builder("fasterrcnn_resnet50_fpn_v2", builderArgs(coco("FasterRCNN_ResNet50_FPN_V2_Weights"),
+                        weightsBackbone(RESNET50_WEIGHTS, null), 5, 3, Defaults.STANDARD),
                         FasterRCNN::fasterrcnnResnet50FpnV2),
                 builder("fasterrcnn_mobilenet_v3_large_fpn",
-                        builderArgs(coco("FasterRCNN_MobileNet_V3_Large_FPN_Weights"), MOBILENET_V3_LARGE_WEIGHTS, 6,
-                                3, mobilenet),
+                        builderArgs(coco("FasterRCNN_MobileNet_V3_Large_FPN_Weights"),
+                                weightsBackbone(MOBILENET_V3_LARGE_WEIGHTS, "IMAGENET1K_V1"), 6, 3, mobilenet),
                         FasterRCNN::fasterrcnnMobilenetV3LargeFpn),
                 builder("fasterrcnn_mobilenet_v3_large_320_fpn",
-                        builderArgs(coco("FasterRCNN_MobileNet_V3_Large_320_FPN_Weights"), MOBILENET_V3_LARGE_WEIGHTS,
-                                6, 3, mobilenet320),
+                        builderArgs(coco("FasterRCNN_MobileNet_V3_Large_320_FPN_Weights"),
+                                weightsBackbone(MOBILENET_V3_LARGE_WEIGHTS, "IMAGENET1K_V1"), 6, 3, mobilenet320),
                         FasterRCNN::fasterrcnnMobilenetV3LargeFpn));
     }
 
@@ -67,11 +67,11 @@ public class FasterRCNN extends GeneralizedRCNN {
     }
 
     /** A builder's own arguments, then FasterRCNN's keyword arguments. */
-    static List<Arg> builderArgs(Weights weights, Weights backboneWeights, int maxTrainable,
-                                 int defaultTrainable, Defaults defaults) {
+    static List<Arg> builderArgs(Weights weights, Arg weightsBackbone, int maxTrainable, int defaultTrainable,
+                                 Defaults defaults) {
         return concat(
                 List.of(Args.weights(weights), Args.progress(), DetectionUtils.numClassesArg(91),
-                        BackboneUtils.weightsBackbone(backboneWeights),
+                        weightsBackbone,
                         BackboneUtils.trainableBackboneLayers(maxTrainable, defaultTrainable)),
                 modelArgs(defaults));
     }

@@ -4,6 +4,7 @@ import static dev.modelsummary.catalog.nn.Layers.conv2d;
 import static dev.modelsummary.catalog.nn.Layers.convTranspose2d;
 import static dev.modelsummary.catalog.nn.Layers.stateless;
 import static dev.modelsummary.catalog.torchvision.detection.BackboneUtils.RESNET50_WEIGHTS;
+import static dev.modelsummary.catalog.torchvision.detection.BackboneUtils.weightsBackbone;
 import static dev.modelsummary.catalog.torchvision.detection.DetectionUtils.builder;
 
 import dev.modelsummary.catalog.Builder;
@@ -29,10 +30,12 @@ public final class MaskRCNN extends FasterRCNN {
     /** The two public builders; they take Faster R-CNN's arguments. */
     public static List<Builder> builders() {
         return List.of(
-                builder("maskrcnn_resnet50_fpn", builderArgs(coco("MaskRCNN_ResNet50_FPN_Weights"), RESNET50_WEIGHTS,
-                        5, 3, Defaults.STANDARD), MaskRCNN::maskrcnnResnet50Fpn),
+                builder("maskrcnn_resnet50_fpn", builderArgs(coco("MaskRCNN_ResNet50_FPN_Weights"),
+                        weightsBackbone(RESNET50_WEIGHTS, "IMAGENET1K_V1"), 5, 3, Defaults.STANDARD),
+                        MaskRCNN::maskrcnnResnet50Fpn),
                 builder("maskrcnn_resnet50_fpn_v2", builderArgs(coco("MaskRCNN_ResNet50_FPN_V2_Weights"),
-                        RESNET50_WEIGHTS, 5, 3, Defaults.STANDARD), MaskRCNN::maskrcnnResnet50FpnV2));
+                        weightsBackbone(RESNET50_WEIGHTS, null), 5, 3, Defaults.STANDARD),
+                        MaskRCNN::maskrcnnResnet50FpnV2));
     }
 
     /** {@code maskrcnn_resnet50_fpn}: Faster R-CNN v1's backbone, the default heads. */
