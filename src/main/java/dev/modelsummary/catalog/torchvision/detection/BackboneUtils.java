@@ -43,7 +43,8 @@ final class BackboneUtils {
     static Arg weightsBackbone(Weights weights, String torchvisionDefault) {
         String builtWith = torchvisionDefault == null ? "" : "; torchvision defaults to " + torchvisionDefault;
         return Arg.weights("weights_backbone", weights, "pretrained backbone weights (" + weights.className()
-                + "): frozen batch norm and first layers (default None here" + builtWith + ")");
+                + "): freeze the first backbone layers, and in most builders its batch norm (default None here"
+                + builtWith + ")");
     }
 
     /** {@code trainable_backbone_layers: Optional[int] = None}. */
