@@ -1,14 +1,155 @@
 package dev.modelsummary.catalog.torchvision.detection;
 
-import dev.modelsummary.catalog.Builder;
-import java.util.List;
+import static dev.modelsummary.catalog.nn.Layers.conv2d;
+import static dev.modelsummary.catalog.torchvision.detection.BackboneUtils.RESNET50_WEIGHTS;
+import static dev.modelsummary.catalog.torchvision.detection.DetectionUtils.builder;
+import static dev.modelsummary.catalog.torchvision.detection.DetectionUtils.concat;
 
-/** torchvision {@code models/detection/retinanet.py} (0.14.1). Not ported yet: offers no builders. */
-public final class RetinaNet {
-    private RetinaNet() {
+import dev.modelsummary.catalog.Arg;
+import dev.modelsummary.catalog.Builder;
+import dev.modelsummary.catalog.Kwargs;
+import dev.modelsummary.catalog.nn.Layers;
+import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.catalog.nn.Sequential;
+import dev.modelsummary.catalog.torchvision.Args;
+import dev.modelsummary.catalog.torchvision.ResNet;
+import dev.modelsummary.catalog.torchvision.detection.AnchorUtils.AnchorGenerator;
+import dev.modelsummary.catalog.torchvision.detection.BackboneUtils.BackboneWithFPN;
+import dev.modelsummary.catalog.torchvision.ops.FeaturePyramidNetwork;
+import dev.modelsummary.catalog.torchvision.ops.Misc;
+import java.util.List;
+import java.util.function.LongFunction;
+
+/**
+ * torchvision {@code models/detection/retinanet.py} (0.14.1): {@code RetinaNet}, its classification and
+ * regression heads, and the builders retinanet_resnet50_fpn and retinanet_resnet50_fpn_v2.
+ */
+public final class RetinaNet extends Module {
+    /** {@code returned_layers=[2, 3, 4]}: no P2, which "generates too many anchors" (the paper). */
+    private static final int[] RETURNED_LAYERS = {2, 3, 4};
+    /** The convolutions of each head's tower. */
+    private static final int HEAD_CONVS = 4;
+
+    /** The two public builders. */
+    public static List<Builder> builders() {
+        return List.of(
+                builder("retinanet_resnet50_fpn", args("RetinaNet_ResNet50_FPN_Weights", "IMAGENET1K_V1"),
+                        RetinaNet::retinanetResnet50Fpn),
+                builder("retinanet_resnet50_fpn_v2", args("RetinaNet_ResNet50_FPN_V2_Weights", null),
+                        RetinaNet::retinanetResnet50FpnV2));
     }
 
-    public static List<Builder> builders() {
-        return List.of();
+    /** A builder's arguments, then the int and float keyword arguments of {@code RetinaNet.__init__}. */
+    private static List<Arg> args(String weightsClass, String torchvisionBackboneDefault) {
+        String none = " (no effect on the tensors)";
+        return concat(
+                List.of(Args.weights(FasterRCNN.coco(weightsClass)), Args.progress(),
+                        DetectionUtils.numClassesArg(91),
+                        BackboneUtils.weightsBackbone(RESNET50_WEIGHTS, torchvisionBackboneDefault),
+                        BackboneUtils.trainableBackboneLayers(5, 3)),
+                Transform.sizeArgs(800L, 1333),
+                List.of(Arg.real("score_thresh", 0.05, "minimum detection score" + none),
+                        Arg.real("nms_thresh", 0.5, "detection NMS threshold" + none),
+                        Arg.integer("detections_per_img", 300, "maximum detections per image" + none),
+                        Arg.real("fg_iou_thresh", 0.5, "foreground IoU, at least bg_iou_thresh" + none),
+                        Arg.real("bg_iou_thresh", 0.4, "background IoU" + none),
+                        Arg.integer("topk_candidates", 1000, "candidates kept per level before NMS" + none),
+                        Transform.sizeDivisible()));
+    }
+
+    /**
+     * {@code retinanet_resnet50_fpn}: ResNet-50 with FrozenBatchNorm2d when trained, an FPN over layer2-4
+     * with P6 and P7 computed from P5 ({@code LastLevelP6P7(256, 256)}), the default head.
+     */
+    private static Module retinanetResnet50Fpn(Kwargs kwargs) {
+        long numClasses = DetectionUtils.numClasses(kwargs, kwargs.weights("weights"), 91);
+        boolean isTrained = BackboneUtils.isTrained(kwargs);
+        long trainable = BackboneUtils.validateTrainableLayers(kwargs, isTrained, 5, 3);
+        BackboneWithFPN backbone = BackboneUtils.resnetFpnExtractor(
+                BackboneUtils.resnet50(BackboneUtils.frozenIfTrained(isTrained)), ResNet.RESNET50, trainable,
+                RETURNED_LAYERS, FeaturePyramidNetwork.lastLevelP6P7(256, 256), null);
+        return new RetinaNet(backbone, numClasses, kwargs, null, null);
+    }
+
+    /**
+     * {@code retinanet_resnet50_fpn_v2}: ResNet-50 keeps BatchNorm2d even when trained, P6 comes from C5
+     * ({@code LastLevelP6P7(2048, 256)}: layer4's width), and the head towers have {@code GroupNorm(32, C)}.
+     */
+    private static Module retinanetResnet50FpnV2(Kwargs kwargs) {
+        long numClasses = DetectionUtils.numClasses(kwargs, kwargs.weights("weights"), 91);
+        boolean isTrained = BackboneUtils.isTrained(kwargs);
+        long trainable = BackboneUtils.validateTrainableLayers(kwargs, isTrained, 5, 3);
+        BackboneWithFPN backbone = BackboneUtils.resnetFpnExtractor(BackboneUtils.resnet50(Misc.BATCH_NORM),
+                ResNet.RESNET50, trainable, RETURNED_LAYERS,
+                FeaturePyramidNetwork.lastLevelP6P7(2048, 256), null);
+        AnchorGenerator anchorGenerator = defaultAnchorgen();
+        Module head = retinaNetHead(backbone.outChannels(), anchorGenerator.numAnchorsPerLocation()[0], numClasses,
+                channels -> Layers.groupNorm(32, channels));
+        return new RetinaNet(backbone, numClasses, kwargs, anchorGenerator, head);
+    }
+
+    /**
+     * RetinaNet's {@code _default_anchorgen()}: per level the sizes {@code x}, {@code int(x * 2 ** (1/3))},
+     * {@code int(x * 2 ** (2/3))} for x from 32 to 512, and three aspect ratios: nine anchors per location.
+     */
+    private static AnchorGenerator defaultAnchorgen() {
+        long[] bases = {32, 64, 128, 256, 512};
+        long[][] sizes = new long[bases.length][];
+        for (int i = 0; i < bases.length; i++) {
+            long x = bases[i];
+            sizes[i] = new long[] {x, (long) (x * Math.pow(2, 1.0 / 3)), (long) (x * Math.pow(2, 2.0 / 3))};
+        }
+        return new AnchorGenerator(sizes, AnchorUtils.repeat(sizes.length, 0.5, 1.0, 2.0));
+    }
+
+    /**
+     * {@code RetinaNet(backbone, num_classes, anchor_generator=..., head=..., **kwargs)}: {@code backbone},
+     * {@code anchor_generator}, {@code head} (null parts get the defaults: a head without norm), then
+     * {@code transform}; the matcher and box coder are plain objects.
+     */
+    private RetinaNet(BackboneWithFPN backbone, long numClasses, Kwargs kwargs, AnchorGenerator anchorGenerator,
+                      Module head) {
+        add("backbone", backbone);
+        AnchorGenerator generator = add("anchor_generator",
+                anchorGenerator != null ? anchorGenerator : defaultAnchorgen());
+        add("head", head != null ? head
+                : retinaNetHead(backbone.outChannels(), generator.numAnchorsPerLocation()[0], numClasses, null));
+        DetectionUtils.matcher(kwargs, "fg_iou_thresh", "bg_iou_thresh");
+        add("transform", Transform.generalizedRCNNTransform());
+    }
+
+    /** {@code RetinaNetHead(in_channels, num_anchors, num_classes, norm_layer)}. */
+    private static Module retinaNetHead(long inChannels, long numAnchors, long numClasses,
+                                        LongFunction<Module> norm) {
+        Module head = new Module();
+        head.add("classification_head", classificationHead(inChannels, numAnchors, numClasses, norm));
+        head.add("regression_head", regressionHead(inChannels, numAnchors, norm));
+        return head;
+    }
+
+    /** {@code RetinaNetClassificationHead}: the conv tower, then {@code cls_logits} (3x3, A * K outputs). */
+    private static Module classificationHead(long inChannels, long numAnchors, long numClasses,
+                                             LongFunction<Module> norm) {
+        Module head = new Module();
+        head.add("conv", tower(inChannels, norm));
+        head.add("cls_logits", conv2d(inChannels, numAnchors * numClasses, 3));
+        return head;
+    }
+
+    /** {@code RetinaNetRegressionHead}: the conv tower, then {@code bbox_reg} (3x3, A * 4 outputs). */
+    private static Module regressionHead(long inChannels, long numAnchors, LongFunction<Module> norm) {
+        Module head = new Module();
+        head.add("conv", tower(inChannels, norm));
+        head.add("bbox_reg", conv2d(inChannels, numAnchors * 4, 3));
+        return head;
+    }
+
+    /** Four 3x3 Conv2dNormActivations with ReLU (bias only without norm), as both heads build them. */
+    private static Sequential tower(long channels, LongFunction<Module> norm) {
+        Sequential conv = new Sequential();
+        for (int i = 0; i < HEAD_CONVS; i++) {
+            conv.append(Misc.conv2dNormActivation(channels, channels, 3, 1, norm, true));
+        }
+        return conv;
     }
 }

@@ -1,0 +1,91 @@
+package dev.modelsummary.catalog.torchvision.detection;
+
+import dev.modelsummary.catalog.Arg;
+import dev.modelsummary.catalog.ArgumentException;
+import dev.modelsummary.catalog.Builder;
+import dev.modelsummary.catalog.Kwargs;
+import dev.modelsummary.catalog.Task;
+import dev.modelsummary.catalog.Weights;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The checks the detection builders inherit from torchvision's helpers: {@code det_utils.Matcher}'s threshold
+ * assertion ({@code models/detection/_utils.py}) and {@code _ovewrite_value_param} ({@code models/_utils.py}),
+ * which the detection builders use for {@code num_classes} where the classifiers use
+ * {@code _ovewrite_named_param}; and what the detection builders share: their task, their argument lists, and
+ * turning a refusal inside the model code into a usage error.
+ */
+final class DetectionUtils {
+    private DetectionUtils() {
+    }
+
+    /**
+     * {@code det_utils.Matcher(high_threshold, low_threshold)}: {@code torch._assert(low_threshold <=
+     * high_threshold)} fails the build; {@code high} and {@code low} name the keyword arguments passed in.
+     */
+    static void matcher(Kwargs kwargs, String high, String low) {
+        if (!(kwargs.real(low) <= kwargs.real(high))) {
+            throw kwargs.refuse("low_threshold should be <= high_threshold (" + low + "=" + kwargs.real(low)
+                    + ", " + high + "=" + kwargs.real(high) + ")");
+        }
+    }
+
+    /**
+     * {@code _ovewrite_value_param(param, actual, expected)}: the weights' value, unless the user gave another
+     * (an explicit {@code None} is no conflict).
+     */
+    static long ovewriteValueParam(Kwargs kwargs, String param, long expected) {
+        Long actual = kwargs.optionalInteger(param);
+        if (actual != null && actual != expected) {
+            throw kwargs.refuse("The parameter '" + param + "' expected value " + expected + " but got " + actual
+                    + " instead.");
+        }
+        return expected;
+    }
+
+    /**
+     * What every detection builder does with {@code num_classes}: the weights' category count when weights are
+     * given, else the value given, else {@code defaultValue}.
+     */
+    static long numClasses(Kwargs kwargs, Optional<Weights.Member> weights, long defaultValue) {
+        if (weights.isPresent()) {
+            return ovewriteValueParam(kwargs, "num_classes", weights.get().categories());
+        }
+        Long given = kwargs.optionalInteger("num_classes");
+        return given == null ? defaultValue : given;
+    }
+
+    /** {@code num_classes: Optional[int] = None}, which the builder turns into {@code defaultValue}. */
+    static Arg numClassesArg(long defaultValue) {
+        return Arg.optionalInteger("num_classes", "number of output classes, background included (None: "
+                + defaultValue + ")");
+    }
+
+    /** The argument lists given, in order, as one list. */
+    @SafeVarargs
+    static List<Arg> concat(List<Arg>... parts) {
+        List<Arg> all = new ArrayList<>();
+        for (List<Arg> part : parts) {
+            all.addAll(part);
+        }
+        return all;
+    }
+
+    /**
+     * An object detection builder. A model constructor's refusal (an IllegalArgumentException, as PyTorch's
+     * ValueError or RuntimeError on a negative size) becomes a usage error in the builder's name.
+     */
+    static Builder builder(String name, List<Arg> args, Builder.Factory factory) {
+        return Builder.of(name, Task.OBJECT_DETECTION, args, kwargs -> {
+            try {
+                return factory.build(kwargs);
+            } catch (ArgumentException e) {
+                throw e;
+            } catch (IllegalArgumentException e) {
+                throw kwargs.refuse(e.getMessage());
+            }
+        });
+    }
+}
