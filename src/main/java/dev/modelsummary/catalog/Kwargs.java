@@ -167,6 +167,19 @@ public final class Kwargs {
         values.put(name, normalized == null ? NONE : normalized);
     }
 
+    /**
+     * torchvision's {@code _ovewrite_value_param(name, actual, expected)} for an {@code Optional[int]} argument:
+     * the expected value, unless the user gave another ({@code None} is no conflict).
+     */
+    public long overwriteValue(String name, long expected) {
+        Long actual = optionalInteger(name);
+        if (actual != null && actual != expected) {
+            throw refuse("The parameter '" + name + "' expected value " + expected + " but got " + actual
+                    + " instead.");
+        }
+        return expected;
+    }
+
     /** Records a warning the real builder would give ({@code warnings.warn}). */
     public void warn(String message) {
         warnings.add(message);

@@ -31,14 +31,16 @@ public final class MobileNetV3 extends Module {
     public record Conf(List<BlockConfig> blocks, long lastChannel) {
     }
 
+    /** {@code MobileNet_V3_Large_Weights}, also the backbone weights of the detection and segmentation models. */
+    public static final Weights LARGE_WEIGHTS = Weights.of("MobileNet_V3_Large_Weights", Args.IMAGENET, 1,
+            "IMAGENET1K_V2", "IMAGENET1K_V1", "IMAGENET1K_V2");
+    /** {@code MobileNet_V3_Small_Weights}. */
+    public static final Weights SMALL_WEIGHTS = Weights.of("MobileNet_V3_Small_Weights", Args.IMAGENET, 1,
+            "IMAGENET1K_V1", "IMAGENET1K_V1");
+
     /** The two public builders. */
     public static List<Builder> builders() {
-        return List.of(
-                builder("mobilenet_v3_large", new Weights("MobileNet_V3_Large_Weights", List.of(
-                        new Weights.Member("IMAGENET1K_V1", Args.IMAGENET, 1),
-                        new Weights.Member("IMAGENET1K_V2", Args.IMAGENET, 1)), "IMAGENET1K_V2")),
-                builder("mobilenet_v3_small",
-                        Weights.of("MobileNet_V3_Small_Weights", Args.IMAGENET, 1, "IMAGENET1K_V1", "IMAGENET1K_V1")));
+        return List.of(builder("mobilenet_v3_large", LARGE_WEIGHTS), builder("mobilenet_v3_small", SMALL_WEIGHTS));
     }
 
     /** The keyword arguments of {@code _mobilenet_v3_conf} and {@code MobileNetV3.__init__}. */

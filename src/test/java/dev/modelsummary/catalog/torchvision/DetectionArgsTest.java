@@ -52,7 +52,7 @@ class DetectionArgsTest {
     void trainableLayersWithoutPretrainedWeightsWarnAndTrainEverything() {
         Model model = build("retinanet_resnet50_fpn", Map.of("trainable_backbone_layers", "9"));
 
-        assertThat(model.warnings()).containsExactly("retinanet_resnet50_fpn: Changing trainable_backbone_layers has "
+        assertThat(model.warnings()).containsExactly("Changing trainable_backbone_layers has "
                 + "not effect if neither pretrained nor pretrained_backbone have been set to True, falling back to "
                 + "trainable_backbone_layers=5 so that all layers are trainable");
         assertThat(model.tensors()).filteredOn(TensorEntry::isParameter).allMatch(TensorEntry::trainable);

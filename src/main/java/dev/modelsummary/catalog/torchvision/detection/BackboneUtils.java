@@ -21,16 +21,11 @@ import java.util.function.LongFunction;
  * MobileNetV3 feature extractors, and {@code _validate_trainable_layers}; with the backbone keyword arguments
  * ({@code weights_backbone}, {@code trainable_backbone_layers}) every detection builder takes.
  */
-final class BackboneUtils {
+public final class BackboneUtils {
     /** {@code ResNet50_Weights}, the backbone weights of every ResNet-50 detector. */
     static final Weights RESNET50_WEIGHTS = ResNet.RESNET50.weights();
     /** {@code MobileNet_V3_Large_Weights}, as the classification builder declares it. */
-    static final Weights MOBILENET_V3_LARGE_WEIGHTS = MobileNetV3.builders().stream()
-            .filter(b -> b.name().equals("mobilenet_v3_large"))
-            .flatMap(b -> b.args().stream())
-            .filter(a -> a.name().equals("weights"))
-            .map(Arg::weights)
-            .findFirst().orElseThrow();
+    static final Weights MOBILENET_V3_LARGE_WEIGHTS = MobileNetV3.LARGE_WEIGHTS;
 
     private BackboneUtils() {
     }
@@ -63,7 +58,7 @@ final class BackboneUtils {
      * without pretrained weights every layer stays trainable (with a warning when a value was given anyway);
      * otherwise the value given, or the default, checked against {@code [0, max_value]}.
      */
-    static long validateTrainableLayers(Kwargs kwargs, boolean isTrained, long maxValue, long defaultValue) {
+    public static long validateTrainableLayers(Kwargs kwargs, boolean isTrained, long maxValue, long defaultValue) {
         Long trainable = kwargs.optionalInteger("trainable_backbone_layers");
         if (!isTrained) {
             if (trainable != null) {

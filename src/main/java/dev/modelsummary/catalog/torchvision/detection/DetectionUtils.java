@@ -33,25 +33,12 @@ final class DetectionUtils {
     }
 
     /**
-     * {@code _ovewrite_value_param(param, actual, expected)}: the weights' value, unless the user gave another
-     * (an explicit {@code None} is no conflict).
-     */
-    static long ovewriteValueParam(Kwargs kwargs, String param, long expected) {
-        Long actual = kwargs.optionalInteger(param);
-        if (actual != null && actual != expected) {
-            throw kwargs.refuse("The parameter '" + param + "' expected value " + expected + " but got " + actual
-                    + " instead.");
-        }
-        return expected;
-    }
-
-    /**
      * What every detection builder does with {@code num_classes}: the weights' category count when weights are
      * given, else the value given, else {@code defaultValue}.
      */
     static long numClasses(Kwargs kwargs, Optional<Weights.Member> weights, long defaultValue) {
         if (weights.isPresent()) {
-            return ovewriteValueParam(kwargs, "num_classes", weights.get().categories());
+            return kwargs.overwriteValue("num_classes", weights.get().categories());
         }
         Long given = kwargs.optionalInteger("num_classes");
         return given == null ? defaultValue : given;

@@ -55,7 +55,7 @@ public final class KeypointRCNN extends FasterRCNN {
         long numClasses = DetectionUtils.numClasses(kwargs, weights, Args.COCO_KEYPOINTS);
         long numKeypoints;
         if (weights.isPresent()) {
-            numKeypoints = DetectionUtils.ovewriteValueParam(kwargs, "num_keypoints", COCO_PERSON_KEYPOINTS);
+            numKeypoints = kwargs.overwriteValue("num_keypoints", COCO_PERSON_KEYPOINTS);
         } else {
             Long given = kwargs.optionalInteger("num_keypoints");
             numKeypoints = given == null ? COCO_PERSON_KEYPOINTS : given;

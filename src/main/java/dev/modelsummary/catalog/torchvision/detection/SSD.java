@@ -63,52 +63,17 @@ public final class SSD extends Module {
         var weightsBackbone = weights.isPresent() ? null : kwargs.weights("weights_backbone").orElse(null);
         Long numClasses = kwargs.optionalInteger("num_classes");
         if (weights.isPresent()) {
-            numClasses = overwriteValueParam(kwargs, "num_classes", numClasses, weights.get().categories());
+            numClasses = kwargs.overwriteValue("num_classes", weights.get().categories());
         } else if (numClasses == null) {
             numClasses = Args.COCO;
         }
-        int trainableLayers = validateTrainableLayers(kwargs, weights.isPresent() || weightsBackbone != null,
-                kwargs.optionalInteger("trainable_backbone_layers"), VGG_STAGES, 4);
+        int trainableLayers = (int) BackboneUtils.validateTrainableLayers(kwargs,
+                weights.isPresent() || weightsBackbone != null, VGG_STAGES, 4);
         // vgg16(weights=weights_backbone): only its features are used, and the backbone weights'
         // categories (None for IMAGENET1K_FEATURES) only touch the classifier, which is dropped.
         FeatureExtractorVGG backbone = vggExtractor(VGG.makeLayers("D", false), trainableLayers);
         checkPositiveFraction(kwargs);
         return withSsdHead(backbone, numClasses);
-    }
-
-    /** {@code _ovewrite_value_param(param, actual, expected)}: a given value must be the expected one. */
-    private static long overwriteValueParam(Kwargs kwargs, String param, Long actual, long expected) {
-        if (actual != null && actual != expected) {
-            throw kwargs.refuse("The parameter '" + param + "' expected value " + expected + " but got " + actual
-                    + " instead.");
-        }
-        return expected;
-    }
-
-    /**
-     * {@code backbone_utils._validate_trainable_layers(is_trained, trainable_backbone_layers, max_value,
-     * default_value)}: without pretrained weights every layer trains (and a given value only earns a warning);
-     * otherwise the value defaults and must lie in {@code [0, max_value]}.
-     */
-    private static int validateTrainableLayers(Kwargs kwargs, boolean isTrained, Long trainableLayers,
-                                               int maxValue, int defaultValue) {
-        Long layers = trainableLayers;
-        if (!isTrained) {
-            if (layers != null) {
-                kwargs.warn("Changing trainable_backbone_layers has not effect if neither pretrained nor"
-                        + " pretrained_backbone have been set to True, falling back to trainable_backbone_layers="
-                        + maxValue + " so that all layers are trainable");
-            }
-            layers = (long) maxValue;
-        }
-        if (layers == null) {
-            layers = (long) defaultValue;
-        }
-        if (layers < 0 || layers > maxValue) {
-            throw kwargs.refuse("Trainable backbone layers should be in the range [0," + maxValue + "], got "
-                    + layers + " ");
-        }
-        return layers.intValue();
     }
 
     /** {@code SSD.__init__} computes {@code (1.0 - positive_fraction) / positive_fraction}: 0 divides by zero. */

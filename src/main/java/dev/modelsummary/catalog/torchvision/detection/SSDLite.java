@@ -68,7 +68,7 @@ public final class SSDLite {
                 Args.progress(),
                 Arg.optionalInteger("num_classes", "number of output classes, background included (None: "
                         + DEFAULT_NUM_CLASSES + ", or the weights' categories)"),
-                Arg.weights("weights_backbone", mobileNetV3LargeWeights(), "pretrained backbone weights "
+                Arg.weights("weights_backbone", MobileNetV3.LARGE_WEIGHTS, "pretrained backbone weights "
                         + "(MobileNet_V3_Large_Weights; default None here, IMAGENET1K_V1 in torchvision): with them "
                         + "the backbone keeps its full tail and may be partly frozen"),
                 Arg.optionalInteger("trainable_backbone_layers", "backbone stages left trainable, 0 to 6 (None: 6); "
@@ -94,8 +94,8 @@ public final class SSDLite {
         var weightsBackbone = weights.isPresent() ? Optional.<Weights.Member>empty()
                 : kwargs.weights("weights_backbone");
         long numClasses = numClasses(kwargs, weights);
-        long trainableLayers = validateTrainableLayers(kwargs, weights.isPresent() || weightsBackbone.isPresent(),
-                kwargs.optionalInteger("trainable_backbone_layers"), MAX_TRAINABLE_LAYERS, DEFAULT_TRAINABLE_LAYERS);
+        long trainableLayers = BackboneUtils.validateTrainableLayers(kwargs,
+                weights.isPresent() || weightsBackbone.isPresent(), MAX_TRAINABLE_LAYERS, DEFAULT_TRAINABLE_LAYERS);
         boolean reduceTail = weightsBackbone.isEmpty();
         MobileNetV3.Conf conf = MobileNetV3.conf(BACKBONE_ARCH, backboneKwargs(kwargs, reduceTail));
         Module backbone = mobilenetExtractor(conf, MobileNetV3.features(conf, NORM), trainableLayers);
@@ -108,7 +108,7 @@ public final class SSDLite {
      */
     private static long numClasses(Kwargs kwargs, Optional<Weights.Member> weights) {
         if (weights.isPresent()) {
-            return overwriteValue(kwargs, "num_classes", weights.get().categories());
+            return kwargs.overwriteValue("num_classes", weights.get().categories());
         }
         Long given = kwargs.optionalInteger("num_classes");
         return given == null ? DEFAULT_NUM_CLASSES : given;
@@ -160,34 +160,9 @@ public final class SSDLite {
     }
 
     /**
-     * {@code _validate_trainable_layers(is_trained, trainable_backbone_layers, max_value, default_value)} of
-     * {@code detection/backbone_utils.py}: without pretrained weights every layer stays trainable.
-     */
-    private static long validateTrainableLayers(Kwargs kwargs, boolean isTrained, Long trainableBackboneLayers,
-                                                long maxValue, long defaultValue) {
-        Long layers = trainableBackboneLayers;
-        if (!isTrained) {
-            if (layers != null) {
-                kwargs.warn("Changing trainable_backbone_layers has not effect if neither pretrained nor "
-                        + "pretrained_backbone have been set to True, falling back to trainable_backbone_layers="
-                        + maxValue + " so that all layers are trainable");
-            }
-            layers = maxValue;
-        }
-        if (layers == null) {
-            layers = defaultValue;
-        }
-        if (layers < 0 || layers > maxValue) {
-            throw kwargs.refuse("Trainable backbone layers should be in the range [0," + maxValue + "], got "
-                    + layers + " ");
-        }
-        return layers;
-    }
-
-    /**
      * {@code _mobilenet_extractor(backbone, trainable_layers, norm_layer)}: freezes ({@code requires_grad=False})
      * every block before the first trainable stage, then splits the features at C4 ({@code stage_indices[-2]}).
-     * Its own range check on trainable_layers cannot fail after {@link #validateTrainableLayers}: MobileNetV3-Large
+     * Its own range check on trainable_layers cannot fail after {@link BackboneUtils#validateTrainableLayers}: MobileNetV3-Large
      * has six stages.
      */
     private static Module mobilenetExtractor(MobileNetV3.Conf conf, Sequential features, long trainableLayers) {
@@ -305,25 +280,4 @@ public final class SSDLite {
                 conv2d(inChannels, outChannels, 1));
     }
 
-    /**
-     * {@code _ovewrite_value_param(name, actual, expected)} for an {@code Optional[int]}: None takes the
-     * expected value, another value than the expected one is refused in torchvision's words.
-     */
-    private static long overwriteValue(Kwargs kwargs, String name, long expected) {
-        if (kwargs.optionalInteger(name) != null) {
-            kwargs.overwrite(name, expected);
-        }
-        return expected;
-    }
-
-    /** {@code MobileNet_V3_Large_Weights}, as mobilenet_v3_large declares it. */
-    private static Weights mobileNetV3LargeWeights() {
-        return MobileNetV3.builders().stream()
-                .filter(b -> b.name().equals(BACKBONE_ARCH))
-                .flatMap(b -> b.args().stream())
-                .filter(a -> a.name().equals("weights"))
-                .map(Arg::weights)
-                .findFirst()
-                .orElseThrow();
-    }
 }

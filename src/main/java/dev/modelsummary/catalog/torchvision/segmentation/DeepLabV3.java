@@ -11,6 +11,7 @@ import dev.modelsummary.catalog.Weights;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
+import dev.modelsummary.catalog.torchvision.MobileNetV3;
 import dev.modelsummary.catalog.torchvision.ModelUtils;
 import dev.modelsummary.catalog.torchvision.ResNet;
 import dev.modelsummary.catalog.torchvision.ops.Misc;
@@ -55,7 +56,7 @@ public final class DeepLabV3 extends SimpleSegmentationModel {
                 .toList());
         builders.add(Builder.of("deeplabv3_mobilenet_v3_large", Task.SEMANTIC_SEGMENTATION,
                 SimpleSegmentationModel.args(SimpleSegmentationModel.vocWeights("DeepLabV3_MobileNet_V3_Large_Weights"),
-                        MobileNetV3Features.largeWeights()),
+                        MobileNetV3.LARGE_WEIGHTS),
                 DeepLabV3::deeplabv3MobileNetV3Large));
         return builders;
     }

@@ -11,6 +11,7 @@ import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
+import dev.modelsummary.catalog.torchvision.MobileNetV3;
 import dev.modelsummary.catalog.torchvision.ModelUtils;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class LRASPP extends Module {
                         Args.weights(SimpleSegmentationModel.vocWeights("LRASPP_MobileNet_V3_Large_Weights")),
                         Args.progress(),
                         SimpleSegmentationModel.numClassesArg(),
-                        SimpleSegmentationModel.weightsBackbone(MobileNetV3Features.largeWeights()),
+                        SimpleSegmentationModel.weightsBackbone(MobileNetV3.LARGE_WEIGHTS),
                         // Taken from **kwargs: the builder refuses it when true.
                         Arg.bool("aux_loss", false, "not supported: this model has no auxiliary classifier")),
                 LRASPP::lrasppMobileNetV3Large));

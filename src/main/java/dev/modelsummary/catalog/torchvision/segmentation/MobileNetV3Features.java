@@ -1,8 +1,6 @@
 package dev.modelsummary.catalog.torchvision.segmentation;
 
-import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Kwargs;
-import dev.modelsummary.catalog.Weights;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.MobileNetV3;
 import java.util.ArrayList;
@@ -30,17 +28,6 @@ record MobileNetV3Features(MobileNetV3.Conf conf, Sequential features) {
         Kwargs kwargs = Kwargs.parse(ARCH, MobileNetV3.confArgs(), Map.of("dilated", "true"));
         MobileNetV3.Conf conf = MobileNetV3.conf(ARCH, kwargs);
         return new MobileNetV3Features(conf, MobileNetV3.features(conf, MobileNetV3::batchNorm));
-    }
-
-    /** {@code MobileNet_V3_Large_Weights}, as mobilenet_v3_large declares it. */
-    static Weights largeWeights() {
-        return MobileNetV3.builders().stream()
-                .filter(b -> b.name().equals(ARCH))
-                .flatMap(b -> b.args().stream())
-                .filter(a -> a.name().equals("weights"))
-                .map(Arg::weights)
-                .findFirst()
-                .orElseThrow();
     }
 
     /**

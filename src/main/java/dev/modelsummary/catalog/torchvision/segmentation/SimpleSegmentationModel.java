@@ -71,7 +71,7 @@ class SimpleSegmentationModel extends Module {
     static long numClasses(Kwargs kwargs) {
         var weights = kwargs.weights("weights");
         if (weights.isPresent()) {
-            return overwriteValue(kwargs, "num_classes", weights.get().categories());
+            return kwargs.overwriteValue("num_classes", weights.get().categories());
         }
         Long given = kwargs.optionalInteger("num_classes");
         return given == null ? DEFAULT_NUM_CLASSES : given;
@@ -86,14 +86,4 @@ class SimpleSegmentationModel extends Module {
         return kwargs.bool("aux_loss");
     }
 
-    /**
-     * {@code _ovewrite_value_param(name, actual, expected)} for an {@code Optional[int]}: None takes the
-     * expected value, another value than the expected one is refused in torchvision's words.
-     */
-    private static long overwriteValue(Kwargs kwargs, String name, long expected) {
-        if (kwargs.optionalInteger(name) != null) {
-            kwargs.overwrite(name, expected);
-        }
-        return expected;
-    }
 }
