@@ -25,14 +25,15 @@ if [ ! -f "$JAR" ]; then
     exit 1
 fi
 
-# The launcher's JVM flags, without its build check. Each run writes into a fresh folder.
+# The launcher's JVM flags, without its build check.
 JAVA=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss4m -Djava.awt.headless=true -jar "$JAR")
-fresh() { local d; d=$(mktemp -d -p "$WORK"); echo "$d"; }
-all_md() { "${JAVA[@]}" --all --out "$(fresh)"; }
-all_pages() { "${JAVA[@]}" --all --no-chart --out "$(fresh)"; }
-all_json() { "${JAVA[@]}" --all --format json --out "$(fresh)"; }
-export -f fresh all_md all_pages all_json
-export WORK JAR
+# model-summary ARGS --out FRESH_DIR: each timed run writes into a folder of its own.
+ALL="$WORK/all_into_fresh_dir"
+cat > "$ALL" <<SH
+#!/usr/bin/env bash
+exec ${JAVA[*]} "\$@" --out "\$(mktemp -d -p "$WORK")"
+SH
+chmod +x "$ALL"
 COUNT=$("${JAVA[@]}" --list | tail -n 1 | awk '{ print $1 }')
 
 JAVA_VERSION=$(java -version 2>&1 | head -n 1)
@@ -42,17 +43,20 @@ echo "median wall time, peak RSS over the runs."
 echo
 echo "| command | median wall time (s) | peak RSS (MiB) |"
 echo "| --- | --- | --- |"
-run "\`model-summary --all --out DIR\` ($COUNT pages + charts)" bash -c all_md
-run "\`model-summary --all --no-chart --out DIR\` ($COUNT pages)" bash -c all_pages
-run "\`model-summary --all --format json --out DIR\` ($COUNT JSON reports)" bash -c all_json
+run "\`model-summary --all --out DIR\` ($COUNT pages + charts)" "$ALL" --all
+run "\`model-summary --all --no-chart --out DIR\` ($COUNT pages)" "$ALL" --all --no-chart
+run "\`model-summary --all --format json --out DIR\` ($COUNT JSON reports)" "$ALL" --all --format json
 run "\`model-summary vit_l_16\` (one page)" "${JAVA[@]}" vit_l_16
 N="$PY_RUNS"
 run "Python: build each of the 118 torchvision models, list its parameters" "$PY" -c '
-import torch, torchvision
+import inspect, torch, torchvision
 from torchvision import models
 for name in models.list_models():
+    fn = models.get_model_builder(name)
     kw = {"quantize": False} if name.startswith("quantized_") else {}
-    m = models.get_model(name, weights=None, **kw)
+    if "weights_backbone" in inspect.signature(fn).parameters:
+        kw["weights_backbone"] = None  # as the catalog builds them; the default would download weights
+    m = fn(weights=None, **kw)
     [(n, tuple(p.shape)) for n, p in m.named_parameters()]
     del m
 '

@@ -7,7 +7,7 @@ package dev.modelsummary.catalog;
 public enum Task {
     IMAGE_CLASSIFICATION("image", "classification", "Image classification"),
     QUANTIZABLE_IMAGE_CLASSIFICATION("image", "classification",
-            "Image classification, quantizable (quantize=False: the float model)"),
+            "Image classification, quantizable (the float form, quantize=False)"),
     OBJECT_DETECTION("image", "detection", "Object detection, instance segmentation and keypoints"),
     SEMANTIC_SEGMENTATION("image", "segmentation", "Semantic segmentation"),
     VIDEO_CLASSIFICATION("video", "classification", "Video classification"),
