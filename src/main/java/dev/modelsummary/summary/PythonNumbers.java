@@ -78,6 +78,12 @@ public final class PythonNumbers {
      * decimal exponents from -4 to 15 ({@code 1.5}, {@code 2.0}), else {@code 1e-05} or {@code 2.5e+16}.
      */
     public static String repr(double value) {
+        if (Double.isNaN(value)) {
+            return "nan";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "inf" : "-inf";
+        }
         if (value == 0) {
             return (1 / value < 0 ? "-" : "") + "0.0";
         }

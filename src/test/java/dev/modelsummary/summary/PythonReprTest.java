@@ -17,5 +17,7 @@ class PythonReprTest {
         assertThat(PythonNumbers.repr(1e16)).isEqualTo("1e+16");
         assertThat(PythonNumbers.repr(-2.5e20)).isEqualTo("-2.5e+20");
         assertThat(PythonNumbers.repr(123456789012345.0)).isEqualTo("123456789012345.0");
+        assertThat(PythonNumbers.repr(Double.NaN)).isEqualTo("nan");
+        assertThat(PythonNumbers.repr(Double.NEGATIVE_INFINITY)).isEqualTo("-inf");
     }
 }

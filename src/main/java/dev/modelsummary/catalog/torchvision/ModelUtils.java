@@ -1,6 +1,7 @@
 package dev.modelsummary.catalog.torchvision;
 
 import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.summary.PythonNumbers;
 import java.util.Set;
 
 /** torchvision {@code models/_utils.py} (0.14.1): channel rounding and the layer getter detection uses. */
@@ -13,6 +14,10 @@ public final class ModelUtils {
      * // divisor * divisor)}, plus one {@code divisor} when that rounds down by more than 10%.
      */
     public static long makeDivisible(double v, long divisor, Long minValue) {
+        if (!(Math.abs(v) < 0x1p62)) {
+            // Python's ints do not overflow, but no tensor can have this many channels (torch refuses it).
+            throw new IllegalArgumentException("a channel count of " + PythonNumbers.repr(v) + " is too large");
+        }
         long min = minValue == null ? divisor : minValue;
         // int() truncates toward zero; v is a positive channel count, so floor and truncation agree.
         long newV = Math.max(min, Math.floorDiv((long) (v + divisor / 2.0), divisor) * divisor);

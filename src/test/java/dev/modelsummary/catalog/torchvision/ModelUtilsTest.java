@@ -1,6 +1,7 @@
 package dev.modelsummary.catalog.torchvision;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
@@ -18,6 +19,13 @@ class ModelUtilsTest {
         "67.5, 8, , 64", "10, 8, 16, 16", "50.0, 16, , 48"})
     void makeDivisibleRoundsAsTorchvision(double v, long divisor, Long minValue, long expected) {
         assertThat(ModelUtils.makeDivisible(v, divisor, minValue)).isEqualTo(expected);
+    }
+
+    @Test
+    void makeDivisibleRefusesChannelCountsNoTensorCanHave() {
+        assertThatThrownBy(() -> ModelUtils.makeDivisible(32 * 1e300, 8))
+                .hasMessage("a channel count of 3.2e+301 is too large");
+        assertThatThrownBy(() -> ModelUtils.makeDivisible(Double.NaN, 8)).hasMessage("a channel count of nan is too large");
     }
 
     @Test
