@@ -1,9 +1,11 @@
 package dev.modelsummary.cli;
 
+import dev.modelsummary.format.Limits;
 import dev.modelsummary.source.ModelLoader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -23,6 +25,9 @@ public final class Main {
 
     /** Runs the command with the given streams; returns the exit code. Tests call this directly. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        // --help lists the limits with their defaults; picocli reads ${sys:...} when it renders the usage.
+        System.setProperty("model-summary.limits", Limits.DEFAULT.byName().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
         ModelSummaryCommand command = new ModelSummaryCommand(ModelLoader.standard());
         CommandLine cli = new CommandLine(command)
                 .setOut(out)

@@ -2,6 +2,7 @@ package dev.modelsummary.cli;
 
 import dev.modelsummary.catalog.ArgumentException;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limits;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.TensorEntry;
@@ -106,6 +107,11 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     @Option(names = "--image-size", paramLabel = "N", description = "Shorthand for --arg image_size=N (ViT).")
     private Long imageSize;
 
+    @Option(names = "--limit", paramLabel = "NAME=N",
+            description = "Raise (or lower) one of the bounds a reader puts on what a file declares, for this run. "
+                    + "Repeatable. Names and defaults: ${sys:model-summary.limits}.")
+    private Map<String, Long> limitOverrides = new LinkedHashMap<>();
+
     @Option(names = {"-l", "--list"},
             description = "List the built-in architectures by task and exit; with --verbose, each one's arguments.")
     private boolean list;
@@ -167,8 +173,9 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "--arg, --num-classes and --image-size apply to built-in "
                     + "architectures only; " + Quote.of(model) + " is read from a file.");
         }
+        Limits limits = limits();
         try {
-            return loader.load(model, options);
+            return limits.using(() -> loader.load(model, options));
         } catch (ArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         } catch (UnknownModelException e) {
@@ -189,6 +196,20 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             }
             throw e;
         }
+    }
+
+    /** The default limits with {@code --limit} applied. */
+    private Limits limits() {
+        Limits limits = Limits.DEFAULT;
+        for (Map.Entry<String, Long> override : limitOverrides.entrySet()) {
+            try {
+                limits = limits.with(override.getKey(), override.getValue());
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCode.USAGE, "--limit " + Quote.of(override.getKey()) + ": "
+                        + e.getMessage() + ".", e);
+            }
+        }
+        return limits;
     }
 
     /** {@code --arg} pairs, with the shorthand options folded in; a key given twice is a usage error. */

@@ -1,44 +1,112 @@
 package dev.modelsummary.format;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Every bound a reader puts on what a file declares, in one place. A file over a bound is refused with a
  * {@link FormatException} that names the bound; nothing is allocated from an unchecked declared size.
+ *
+ * <p>The defaults fit every real file we know of, with room to spare. A user who meets one with a real file can
+ * raise it for one run ({@code --limit tensors=50000000}): {@link #using} makes a set of limits current for the
+ * reading done on this thread, and readers ask {@link #current()}.
+ *
+ * @param safetensorsHeaderBytes the safetensors reference implementation's {@code MAX_HEADER_SIZE}
+ * @param tensors                tensors one source may list
+ * @param rank                   dimensions of one tensor
+ * @param indexJsonBytes         an index JSON ({@code *.safetensors.index.json}) is metadata only; real ones are
+ *                               well under 10 MB
+ * @param zipEntries             ZIP records one archive may list; a torch.save file has one per storage
+ * @param zipCentralDirectoryBytes the ZIP central directory is read entry by entry, never past this many bytes
+ * @param pickleBytes            a torch.save {@code data.pkl}; real ones are kilobytes to a few megabytes
+ * @param pickleValues           budget units one pickle may spend, each roughly 16 bytes of reader memory (a
+ *                               push costs 1, a new dict 6, a dict entry 3, ...); a real state dict spends
+ *                               about 100 per tensor
+ * @param pickleDepth            nesting of tuples (at parse time) and of containers (when a reader walks them)
+ * @param pickleIntBytes         bytes of one pickled integer (LONG4); real files never need more than 8
+ * @param pickleKeptTextBytes    longer strings and byte strings are skipped, not kept: a header reader never
+ *                               needs their text, and a checkpoint may pickle whole numpy arrays as bytes
+ * @param pickleGlobalWarnings   unknown pickle globals named one by one in a model's warnings; the rest are
+ *                               counted in one line
  */
-public final class Limits {
-    /** The safetensors reference implementation's {@code MAX_HEADER_SIZE}. */
-    public static final long SAFETENSORS_MAX_HEADER_BYTES = 100_000_000L;
-    /** Tensors one source may list. */
-    public static final int MAX_TENSORS = 10_000_000;
-    /** Dimensions of one tensor. */
-    public static final int MAX_RANK = 64;
-    /** An index JSON ({@code *.safetensors.index.json}) is metadata only; real ones are well under 10 MB. */
-    public static final long MAX_INDEX_JSON_BYTES = 100_000_000L;
+public record Limits(long safetensorsHeaderBytes, int tensors, int rank, long indexJsonBytes, int zipEntries,
+                     long zipCentralDirectoryBytes, long pickleBytes, long pickleValues, int pickleDepth,
+                     int pickleIntBytes, int pickleKeptTextBytes, int pickleGlobalWarnings) {
 
-    /** ZIP records one archive may list; a torch.save file has one per storage (thousands for big models). */
-    public static final int ZIP_MAX_ENTRIES = 2_000_000;
-    /** The ZIP central directory is read whole-entry by whole-entry, never past this many bytes. */
-    public static final long ZIP_MAX_CENTRAL_DIRECTORY_BYTES = 512L * 1024 * 1024;
+    /** The defaults. */
+    public static final Limits DEFAULT = new Limits(100_000_000L, 10_000_000, 64, 100_000_000L, 2_000_000,
+            512L * 1024 * 1024, 1L << 30, 10_000_000L, 1000, 1024, 1 << 20, 100);
 
-    /** A torch.save {@code data.pkl}; real ones are kilobytes to a few megabytes (about 190 bytes per tensor). */
-    public static final long PICKLE_MAX_BYTES = 1L << 30;
+    private static final ThreadLocal<Limits> CURRENT = ThreadLocal.withInitial(() -> DEFAULT);
+
+    /** The limits in force for the reading done on this thread. */
+    public static Limits current() {
+        return CURRENT.get();
+    }
+
+    /** Work that reads under a set of limits. */
+    @FunctionalInterface
+    public interface Work<T, E extends Exception> {
+        T run() throws E;
+    }
+
+    /** Runs {@code work} with these limits current on this thread, then restores the previous ones. */
+    public <T, E extends Exception> T using(Work<T, E> work) throws E {
+        Limits previous = CURRENT.get();
+        CURRENT.set(this);
+        try {
+            return work.run();
+        } finally {
+            CURRENT.set(previous);
+        }
+    }
+
+    /** Each limit by its option name ({@code tensors}, {@code pickle-values} ...), in declaration order. */
+    public Map<String, Long> byName() {
+        Map<String, Long> named = new LinkedHashMap<>();
+        named.put("safetensors-header-bytes", safetensorsHeaderBytes);
+        named.put("tensors", (long) tensors);
+        named.put("rank", (long) rank);
+        named.put("index-json-bytes", indexJsonBytes);
+        named.put("zip-entries", (long) zipEntries);
+        named.put("zip-central-directory-bytes", zipCentralDirectoryBytes);
+        named.put("pickle-bytes", pickleBytes);
+        named.put("pickle-values", pickleValues);
+        named.put("pickle-depth", (long) pickleDepth);
+        named.put("pickle-int-bytes", (long) pickleIntBytes);
+        named.put("pickle-kept-text-bytes", (long) pickleKeptTextBytes);
+        named.put("pickle-global-warnings", (long) pickleGlobalWarnings);
+        return named;
+    }
+
     /**
-     * Budget units one pickle may spend, each roughly 16 bytes of reader memory (a push costs 1, a new dict 6,
-     * a dict entry 3, ...). This bounds memory whatever the file says, to a few hundred MB at worst; a real
-     * state dict spends about 100 per tensor, 1,000,000 for 10,000 tensors.
+     * These limits with one changed.
+     *
+     * @throws IllegalArgumentException for an unknown name, or a value below 1 or above what the limit can hold
      */
-    public static final long PICKLE_MAX_VALUES = 10_000_000L;
-    /** Nesting of tuples (at parse time) and of containers (when a reader walks the result). */
-    public static final int PICKLE_MAX_DEPTH = 1000;
-    /** Bytes of one pickled integer (LONG4); real files never need more than 8. */
-    public static final int PICKLE_MAX_INT_BYTES = 1024;
-    /**
-     * Longer strings and byte strings are skipped, not kept: a header reader never needs their text, and a
-     * checkpoint may pickle whole numpy arrays as bytes.
-     */
-    public static final int PICKLE_MAX_KEPT_TEXT_BYTES = 1 << 20;
-    /** Unknown pickle globals named one by one in a model's warnings; the rest are counted in one line. */
-    public static final int PICKLE_MAX_GLOBAL_WARNINGS = 100;
+    public Limits with(String name, long value) {
+        Map<String, Long> named = byName();
+        if (!named.containsKey(name)) {
+            throw new IllegalArgumentException("no limit '" + name + "'; the limits are "
+                    + String.join(", ", named.keySet()));
+        }
+        if (value < 1) {
+            throw new IllegalArgumentException("limit " + name + " must be at least 1");
+        }
+        named.put(name, value);
+        return new Limits(named.get("safetensors-header-bytes"), toInt(named, "tensors"), toInt(named, "rank"),
+                named.get("index-json-bytes"), toInt(named, "zip-entries"), named.get("zip-central-directory-bytes"),
+                named.get("pickle-bytes"), named.get("pickle-values"), toInt(named, "pickle-depth"),
+                toInt(named, "pickle-int-bytes"), toInt(named, "pickle-kept-text-bytes"),
+                toInt(named, "pickle-global-warnings"));
+    }
 
-    private Limits() {
+    private static int toInt(Map<String, Long> named, String name) {
+        long value = named.get(name);
+        // Arrays and collections are indexed by int; a few of these also size stacks and buffers.
+        if (value > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("limit " + name + " can be at most " + (Integer.MAX_VALUE - 8));
+        }
+        return (int) value;
     }
 }

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * A Python {@code bytes} (or {@code bytearray}) value. Long ones are not kept: only their length is
- * ({@code Limits.PICKLE_MAX_KEPT_TEXT_BYTES}), and they compare by identity.
+ * ({@code Limits.current().pickleKeptTextBytes()}), and they compare by identity.
  */
 public final class PyBytes {
     private final byte[] content;

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * An immutable tuple. Tuples can be dict keys, so they hash by value; the hash and the nesting depth are
  * computed once, when the tuple is built from values that already exist, so hashing and comparing never
- * recurse deeper than the unpickler allowed ({@code Limits.PICKLE_MAX_DEPTH}).
+ * recurse deeper than the unpickler allowed ({@code Limits.current().pickleDepth()}).
  */
 public final class PyTuple {
     public static final PyTuple EMPTY = new PyTuple(List.of(), true, 0, 1);

@@ -111,7 +111,7 @@ public final class Unpickler implements Budget {
 
     /** @param persistentLoader resolves BINPERSID ids, or null when the format has none */
     public Unpickler(PickleInput in, Allowlist allowlist, PersistentLoader persistentLoader) {
-        this(in, allowlist, persistentLoader, Limits.PICKLE_MAX_VALUES, Limits.PICKLE_MAX_DEPTH);
+        this(in, allowlist, persistentLoader, Limits.current().pickleValues(), Limits.current().pickleDepth());
     }
 
     public Unpickler(PickleInput in, Allowlist allowlist, PersistentLoader persistentLoader, long maxValues,
@@ -149,7 +149,7 @@ public final class Unpickler implements Budget {
     public List<String> warnings() {
         List<String> lines = new ArrayList<>();
         for (String name : unknownGlobals) {
-            if (lines.size() == Limits.PICKLE_MAX_GLOBAL_WARNINGS) {
+            if (lines.size() == Limits.current().pickleGlobalWarnings()) {
                 lines.add((unknownGlobals.size() - lines.size()) + " more unknown pickle globals read as inert "
                         + "placeholders.");
                 break;
@@ -255,9 +255,9 @@ public final class Unpickler implements Budget {
 
     /** LONG1/LONG4: n bytes of little-endian two's complement. */
     private Object integer(int n) throws IOException {
-        if (n < 0 || n > Limits.PICKLE_MAX_INT_BYTES) {
+        if (n < 0 || n > Limits.current().pickleIntBytes()) {
             throw fail("Pickle integer of " + (n & 0xFFFF_FFFFL) + " bytes at byte " + opcodeAt
-                    + " is over the limit of " + Limits.PICKLE_MAX_INT_BYTES + " bytes.");
+                    + " is over the limit of " + Limits.current().pickleIntBytes() + " bytes.");
         }
         in.requireDeclared(n);
         if (n == 0) {
@@ -275,7 +275,7 @@ public final class Unpickler implements Budget {
 
     private Object text(long n) throws IOException {
         in.requireDeclared(n);
-        if (n > Limits.PICKLE_MAX_KEPT_TEXT_BYTES) {
+        if (n > Limits.current().pickleKeptTextBytes()) {
             in.skip(n);
             return new OmittedString(n);
         }
@@ -286,7 +286,7 @@ public final class Unpickler implements Budget {
 
     private Object bytes(long n) throws IOException {
         in.requireDeclared(n);
-        if (n > Limits.PICKLE_MAX_KEPT_TEXT_BYTES) {
+        if (n > Limits.current().pickleKeptTextBytes()) {
             in.skip(n);
             return PyBytes.omitted(n);
         }

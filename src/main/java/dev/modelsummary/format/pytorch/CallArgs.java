@@ -60,8 +60,8 @@ final class CallArgs {
     long[] dims(int i) {
         Object value = args.get(i);
         List<?> items = value instanceof PyTuple t ? t.items() : value instanceof List<?> l ? l : null;
-        if (items == null || items.size() > Limits.MAX_RANK) {
-            throw wrongType(i, "a tuple of at most " + Limits.MAX_RANK + " ints");
+        if (items == null || items.size() > Limits.current().rank()) {
+            throw wrongType(i, "a tuple of at most " + Limits.current().rank() + " ints");
         }
         long[] dims = new long[items.size()];
         for (int d = 0; d < dims.length; d++) {

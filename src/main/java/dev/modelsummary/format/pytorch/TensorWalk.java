@@ -72,7 +72,7 @@ final class TensorWalk {
     }
 
     private static List<Found> walk(Object root) {
-        TensorWalk walk = new TensorWalk(Limits.PICKLE_MAX_DEPTH);
+        TensorWalk walk = new TensorWalk(Limits.current().pickleDepth());
         walk.visit(root, "", false, 0);
         return walk.found;
     }

@@ -47,9 +47,9 @@ final class TorchZip {
         }
         ZipDirectory.Entry pickle = directory.find(prefix + "data.pkl").orElseThrow(() -> new FormatException(
                 "ZIP archive has no record '" + prefix + "data.pkl', so it is not a torch.save file."));
-        if (pickle.size() > Limits.PICKLE_MAX_BYTES) {
+        if (pickle.size() > Limits.current().pickleBytes()) {
             throw new FormatException("Data.pkl is " + pickle.size() + " bytes, over the limit of "
-                    + Limits.PICKLE_MAX_BYTES + ".");
+                    + Limits.current().pickleBytes() + ".");
         }
         TorchZip zip = new TorchZip(directory, prefix);
         try (InputStream in = directory.open(channel, pickle)) {

@@ -46,9 +46,9 @@ final class SafetensorsHeader {
         }
         long n = readFully(channel, LENGTH_BYTES).order(ByteOrder.LITTLE_ENDIAN).getLong();
         // 2. HeaderTooLarge; a u64 over Long.MAX_VALUE reads as negative and is over the limit too.
-        if (n < 0 || n > Limits.SAFETENSORS_MAX_HEADER_BYTES) {
+        if (n < 0 || n > Limits.current().safetensorsHeaderBytes()) {
             throw new FormatException("Header length '" + Long.toUnsignedString(n) + "' is over the limit of '"
-                    + Limits.SAFETENSORS_MAX_HEADER_BYTES + "' bytes.");
+                    + Limits.current().safetensorsHeaderBytes() + "' bytes.");
         }
         // 3. InvalidHeaderLength: checked before anything is allocated from n.
         if (n > fileSize - LENGTH_BYTES) {
@@ -87,8 +87,8 @@ final class SafetensorsHeader {
                 if (name.equals(METADATA_KEY)) {
                     readMetadata(p);
                 } else {
-                    if (tensors.size() == Limits.MAX_TENSORS) {
-                        throw new FormatException("Header lists more than '" + Limits.MAX_TENSORS
+                    if (tensors.size() == Limits.current().tensors()) {
+                        throw new FormatException("Header lists more than '" + Limits.current().tensors()
                                 + "' tensors, the limit.");
                     }
                     tensors.add(readTensor(name, p));
@@ -164,8 +164,8 @@ final class SafetensorsHeader {
         long[] dims = new long[4];
         int rank = 0;
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            if (rank == Limits.MAX_RANK) {
-                throw new FormatException(subject(name) + " has more than '" + Limits.MAX_RANK
+            if (rank == Limits.current().rank()) {
+                throw new FormatException(subject(name) + " has more than '" + Limits.current().rank()
                         + "' dimensions, the limit.");
             }
             if (rank == dims.length) {

@@ -64,7 +64,7 @@ public final class SafetensorsReader implements WeightReader {
             return false;
         }
         long n = ByteBuffer.wrap(head, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        if (n < 2 || n > Limits.SAFETENSORS_MAX_HEADER_BYTES || n > fileSize - 8) {
+        if (n < 2 || n > Limits.current().safetensorsHeaderBytes() || n > fileSize - 8) {
             return false;
         }
         long end = Math.min(head.length, 8 + n);
@@ -133,8 +133,8 @@ public final class SafetensorsReader implements WeightReader {
                     throw new FormatException("Tensor " + Quote.of(t.name()) + " is in both " + Quote.of(earlier)
                             + " and " + Quote.of(shard) + ".");
                 }
-                if (tensors.size() == Limits.MAX_TENSORS) {
-                    throw new FormatException("Shards list more than '" + Limits.MAX_TENSORS + "' tensors, the limit.");
+                if (tensors.size() == Limits.current().tensors()) {
+                    throw new FormatException("Shards list more than '" + Limits.current().tensors() + "' tensors, the limit.");
                 }
                 tensors.add(entry(t));
             }
@@ -191,9 +191,9 @@ public final class SafetensorsReader implements WeightReader {
     private static byte[] readIndexBytes(Path indexFile, ChannelOpener opener) throws IOException {
         try (SeekableByteChannel channel = opener.open(indexFile)) {
             long size = channel.size();
-            if (size > Limits.MAX_INDEX_JSON_BYTES) {
+            if (size > Limits.current().indexJsonBytes()) {
                 throw new FormatException("Index is '" + size + "' bytes, over the limit of '"
-                        + Limits.MAX_INDEX_JSON_BYTES + "' bytes.");
+                        + Limits.current().indexJsonBytes() + "' bytes.");
             }
             return Channels.readExactly(channel, (int) size,
                     read -> "Index ended early; it changed while being read.").array();

@@ -60,8 +60,8 @@ record ShardIndex(Map<String, String> weightMap) {
         Map<String, String> weightMap = new LinkedHashMap<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String tensor = StrictJson.wellFormed(p.currentName(), "Index has the tensor name");
-            if (weightMap.size() == Limits.MAX_TENSORS) {
-                throw new FormatException("Index lists more than '" + Limits.MAX_TENSORS + "' tensors, the limit.");
+            if (weightMap.size() == Limits.current().tensors()) {
+                throw new FormatException("Index lists more than '" + Limits.current().tensors() + "' tensors, the limit.");
             }
             if (p.nextToken() != JsonToken.VALUE_STRING) {
                 throw new FormatException("Index maps tensor " + Quote.of(tensor) + " to " + Quote.of(p.getText())

@@ -30,7 +30,7 @@ final class StrictJson {
      * strings be as long as that.
      */
     private static final int MAX_TEXT =
-            (int) Math.max(Limits.SAFETENSORS_MAX_HEADER_BYTES, Limits.MAX_INDEX_JSON_BYTES);
+            (int) Math.max(Limits.current().safetensorsHeaderBytes(), Limits.current().indexJsonBytes());
 
     /**
      * Field names are tensor names, nearly all distinct: interning or canonicalising them (Jackson's defaults,

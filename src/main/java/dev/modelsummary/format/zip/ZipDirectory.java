@@ -230,13 +230,13 @@ public final class ZipDirectory {
             throw new FormatException("ZIP central directory (" + Long.toUnsignedString(d.size()) + " bytes at byte "
                     + Long.toUnsignedString(d.offset()) + ") lies outside the file.");
         }
-        if (d.entries() < 0 || d.entries() > Limits.ZIP_MAX_ENTRIES) {
+        if (d.entries() < 0 || d.entries() > Limits.current().zipEntries()) {
             throw new FormatException("ZIP archive declares " + Long.toUnsignedString(d.entries())
-                    + " records, over the limit of " + Limits.ZIP_MAX_ENTRIES + ".");
+                    + " records, over the limit of " + Limits.current().zipEntries() + ".");
         }
-        if (d.size() > Limits.ZIP_MAX_CENTRAL_DIRECTORY_BYTES) {
+        if (d.size() > Limits.current().zipCentralDirectoryBytes()) {
             throw new FormatException("ZIP central directory is " + d.size() + " bytes, over the limit of "
-                    + Limits.ZIP_MAX_CENTRAL_DIRECTORY_BYTES + ".");
+                    + Limits.current().zipCentralDirectoryBytes() + ".");
         }
         if (d.entries() * CENTRAL_HEADER_BYTES > d.size()) {
             throw new FormatException("ZIP archive declares " + d.entries() + " records, more than its "

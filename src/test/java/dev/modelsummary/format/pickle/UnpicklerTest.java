@@ -182,7 +182,7 @@ class UnpicklerTest {
 
         @Test
         void longTextIsSkippedNotKept() throws IOException {
-            int n = Limits.PICKLE_MAX_KEPT_TEXT_BYTES + 1;
+            int n = Limits.current().pickleKeptTextBytes() + 1;
             byte[] pickle = PickleBuilder.protocol(2).op('X').le(n, 4).bytes(new byte[n])
                     .op('B').le(n, 4).bytes(new byte[n]).op(0x86).stop().build();
 
@@ -258,15 +258,15 @@ class UnpicklerTest {
         @Test
         void manyUnknownGlobalsAreCountedPastTheLimit() throws IOException {
             PickleBuilder b = PickleBuilder.protocol(2).mark();
-            for (int i = 0; i < Limits.PICKLE_MAX_GLOBAL_WARNINGS + 5; i++) {
+            for (int i = 0; i < Limits.current().pickleGlobalWarnings() + 5; i++) {
                 b.global("evil", "f" + i);
             }
             Unpickler unpickler = unpickler(b.tuple().stop().build());
             unpickler.load();
 
-            assertThat(unpickler.warnings()).hasSize(Limits.PICKLE_MAX_GLOBAL_WARNINGS + 1);
+            assertThat(unpickler.warnings()).hasSize(Limits.current().pickleGlobalWarnings() + 1);
             assertThat(unpickler.warnings().get(0)).isEqualTo("unknown pickle global 'evil.f0' read as an inert placeholder.");
-            assertThat(unpickler.warnings().get(Limits.PICKLE_MAX_GLOBAL_WARNINGS))
+            assertThat(unpickler.warnings().get(Limits.current().pickleGlobalWarnings()))
                     .isEqualTo("5 more unknown pickle globals read as inert placeholders.");
         }
 
@@ -348,7 +348,7 @@ class UnpicklerTest {
         @Test
         void deeplyNestedTuples() {
             PickleBuilder b = PickleBuilder.protocol(2).none();
-            for (int i = 0; i < Limits.PICKLE_MAX_DEPTH + 1; i++) {
+            for (int i = 0; i < Limits.current().pickleDepth() + 1; i++) {
                 b.op(0x85);
             }
 
