@@ -76,9 +76,11 @@ public final class Catalog {
         List<TensorEntry> tensors;
         try {
             tensors = builder.factory().build(kwargs).tensors();
-            long total = 0;
+            long elements = 0;
+            long bytes = 0;
             for (TensorEntry tensor : tensors) {
-                total = Math.addExact(total, tensor.numel());
+                elements = Math.addExact(elements, tensor.numel());
+                bytes = Math.addExact(bytes, tensor.bytes());
             }
         } catch (ArgumentException e) {
             throw e;
@@ -86,7 +88,7 @@ public final class Catalog {
             // A check of a layer or model constructor (torch's ValueError): the builder refuses these arguments.
             throw kwargs.refuse(e.getMessage());
         } catch (ArithmeticException e) {
-            throw kwargs.refuse("these arguments make a model of more than 2^63 - 1 elements");
+            throw kwargs.refuse("these arguments make a model of more than 2^63 - 1 elements or bytes");
         }
         return new Model(builder.name(), "builtin", builder.name(), tensors, kwargs.warnings());
     }

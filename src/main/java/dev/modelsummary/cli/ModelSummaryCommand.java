@@ -13,6 +13,7 @@ import dev.modelsummary.report.TextReport;
 import dev.modelsummary.source.ModelLoader;
 import dev.modelsummary.source.UnknownModelException;
 import dev.modelsummary.summary.Summary;
+import dev.modelsummary.summary.TotalsOverflowException;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -156,7 +157,12 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         PrintWriter stderr = spec.commandLine().getErr();
         loaded.warnings().forEach(w -> stderr.println("model-summary: warning: " + model + ": " + w));
         stderr.flush();
-        Summary summary = Summary.of(loaded);
+        Summary summary;
+        try {
+            summary = Summary.of(loaded);
+        } catch (TotalsOverflowException e) {
+            throw new CliException(ExitCode.INPUT, model + ": " + e.getMessage(), e);
+        }
         if (out == null) {
             stdout.print(render(summary));
             stdout.flush();

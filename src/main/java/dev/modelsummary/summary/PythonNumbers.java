@@ -1,6 +1,7 @@
 package dev.modelsummary.summary;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
 
@@ -51,7 +52,13 @@ public final class PythonNumbers {
         if (whole == 0) {
             return fixed2(0.0);
         }
-        return fixed2(trueDivide(Math.multiplyExact(100L, part), whole));
+        // Python multiplies exact integers: 100 * part can pass 2^63 (a 2^57-element tensor) and is still exact.
+        BigInteger hundredTimes = BigInteger.valueOf(part).multiply(BigInteger.valueOf(100));
+        if (hundredTimes.bitLength() < 63) {
+            return fixed2(trueDivide(hundredTimes.longValueExact(), whole));
+        }
+        return fixed2(new BigDecimal(hundredTimes).divide(new BigDecimal(whole), MathContext.DECIMAL128)
+                .doubleValue());
     }
 
     /**

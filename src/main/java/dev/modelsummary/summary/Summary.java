@@ -29,7 +29,19 @@ import java.util.TreeMap;
 public record Summary(Model model, List<TensorEntry> layers, Totals parameters, Totals buffers,
                       List<FormStat> forms, List<DTypeStat> dtypes) {
 
+    /**
+     * @throws TotalsOverflowException when a tensor's byte size or a total passes 2^63 - 1
+     */
     public static Summary of(Model model) {
+        try {
+            return summarize(model);
+        } catch (ArithmeticException e) {
+            throw new TotalsOverflowException("Element or byte totals pass 2^63 - 1, more than any real model "
+                    + "holds.", e);
+        }
+    }
+
+    private static Summary summarize(Model model) {
         List<TensorEntry> layers = new ArrayList<>();
         Totals parameters = Totals.ZERO;
         Totals buffers = Totals.ZERO;

@@ -231,7 +231,7 @@ class CliTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err()).isEqualTo("model-summary: resnet18: these arguments make a model of more than "
-                + "2^63 - 1 elements\n");
+                + "2^63 - 1 elements or bytes\n");
     }
 
     @Test

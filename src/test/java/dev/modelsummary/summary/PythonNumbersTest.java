@@ -37,6 +37,11 @@ class PythonNumbersTest {
         "1, 1600, 0.06",
         "5, 800, 0.62",
         "0, 0, 0.00",
+        // 100 * part passes 2^63: Python's integers stay exact (values from Python itself).
+        "144115188075855872, 144115188075855875, 100.00",
+        "4611686018427387904, 6917529027641081856, 66.67",
+        "2305843009213693953, 9223372036854775807, 25.00",
+        "3074457345618258602, 9223372036854775807, 33.33",
     })
     void percentIsTheOriginalExpression(long part, long whole, String python) {
         assertThat(PythonNumbers.percent(part, whole)).isEqualTo(python);

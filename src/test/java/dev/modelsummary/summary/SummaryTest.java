@@ -1,6 +1,7 @@
 package dev.modelsummary.summary;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Form;
@@ -33,6 +34,16 @@ class SummaryTest {
                 new DTypeStat(DType.FLOAT32, 2, 44, 176),
                 new DTypeStat(DType.INT64, 1, 1, 8),
                 new DTypeStat(DType.FLOAT16, 1, 1, 2));
+    }
+
+    @Test
+    void totalsPast2Pow63AreRefusedNotWrapped() {
+        TensorEntry huge = TensorEntry.parameter("a", Shape.of(1L << 62), DType.INT8, true);
+
+        assertThatThrownBy(() -> Summary.of(model(huge, huge.withName("b"))))
+                .isInstanceOf(TotalsOverflowException.class)
+                .hasMessage("Element or byte totals pass 2^63 - 1, more than any real model holds.");
+        assertThat(Summary.of(model(huge)).parameters().count()).isEqualTo(1L << 62);
     }
 
     @Test
