@@ -21,35 +21,63 @@ import dev.modelsummary.catalog.torchvision.segmentation.LRASPP;
 import dev.modelsummary.catalog.torchvision.video.MViT;
 import dev.modelsummary.catalog.torchvision.video.S3D;
 import dev.modelsummary.catalog.torchvision.video.VideoResNet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /** torchvision 0.14.1's {@code models/__init__.py}: every family's builders, one source file each. */
 public final class Torchvision {
     private Torchvision() {
     }
 
+    /**
+     * Every family's builders. Plain calls rather than a list of method references: each reference would be a
+     * class spun up at start-up, and a summary's start-up is most of its time.
+     */
     public static List<Builder> builders() {
-        List<Supplier<List<Builder>>> families = List.of(
-                // classification
-                AlexNet::builders, ConvNeXt::builders, DenseNet::builders, EfficientNet::builders,
-                GoogLeNet::builders, Inception::builders, MaxVit::builders, MNASNet::builders,
-                MobileNetV2::builders, MobileNetV3::builders, RegNet::builders, ResNet::builders,
-                ShuffleNetV2::builders, SqueezeNet::builders, SwinTransformer::builders, VGG::builders,
-                VisionTransformer::builders,
-                // quantization (float, quantizable form)
-                QuantizableGoogLeNet::builders, QuantizableInception::builders, QuantizableMobileNetV2::builders,
-                QuantizableMobileNetV3::builders, QuantizableResNet::builders, QuantizableShuffleNetV2::builders,
-                // detection
-                FasterRCNN::builders, MaskRCNN::builders, KeypointRCNN::builders, RetinaNet::builders,
-                FCOS::builders, SSD::builders, SSDLite::builders,
-                // segmentation
-                FCN::builders, DeepLabV3::builders, LRASPP::builders,
-                // video
-                VideoResNet::builders, S3D::builders, MViT::builders,
-                // optical flow
-                RAFT::builders);
-        return families.stream().flatMap(f -> f.get().stream()).collect(Collectors.toList());
+        List<Builder> builders = new ArrayList<>();
+        // classification
+        builders.addAll(AlexNet.builders());
+        builders.addAll(ConvNeXt.builders());
+        builders.addAll(DenseNet.builders());
+        builders.addAll(EfficientNet.builders());
+        builders.addAll(GoogLeNet.builders());
+        builders.addAll(Inception.builders());
+        builders.addAll(MaxVit.builders());
+        builders.addAll(MNASNet.builders());
+        builders.addAll(MobileNetV2.builders());
+        builders.addAll(MobileNetV3.builders());
+        builders.addAll(RegNet.builders());
+        builders.addAll(ResNet.builders());
+        builders.addAll(ShuffleNetV2.builders());
+        builders.addAll(SqueezeNet.builders());
+        builders.addAll(SwinTransformer.builders());
+        builders.addAll(VGG.builders());
+        builders.addAll(VisionTransformer.builders());
+        // quantization (float, quantizable form)
+        builders.addAll(QuantizableGoogLeNet.builders());
+        builders.addAll(QuantizableInception.builders());
+        builders.addAll(QuantizableMobileNetV2.builders());
+        builders.addAll(QuantizableMobileNetV3.builders());
+        builders.addAll(QuantizableResNet.builders());
+        builders.addAll(QuantizableShuffleNetV2.builders());
+        // detection
+        builders.addAll(FasterRCNN.builders());
+        builders.addAll(MaskRCNN.builders());
+        builders.addAll(KeypointRCNN.builders());
+        builders.addAll(RetinaNet.builders());
+        builders.addAll(FCOS.builders());
+        builders.addAll(SSD.builders());
+        builders.addAll(SSDLite.builders());
+        // segmentation
+        builders.addAll(FCN.builders());
+        builders.addAll(DeepLabV3.builders());
+        builders.addAll(LRASPP.builders());
+        // video
+        builders.addAll(VideoResNet.builders());
+        builders.addAll(S3D.builders());
+        builders.addAll(MViT.builders());
+        // optical flow
+        builders.addAll(RAFT.builders());
+        return builders;
     }
 }
