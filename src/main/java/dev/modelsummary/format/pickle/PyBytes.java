@@ -7,12 +7,16 @@ import java.util.Arrays;
  * ({@code Limits.current().pickleKeptTextBytes()}), and they compare by identity.
  */
 public final class PyBytes {
+    private static final long BYTES = 0x42595445L;
+
     private final byte[] content;
     private final long length;
+    private final long fingerprint;
 
     private PyBytes(byte[] content, long length) {
         this.content = content;
         this.length = length;
+        this.fingerprint = content == null ? Hashing.identityFingerprint(this) : Hashing.ofBytes(BYTES, content);
     }
 
     public static PyBytes of(byte[] content) {
@@ -45,6 +49,11 @@ public final class PyBytes {
         return content.clone();
     }
 
+    /** The keyed fingerprint ({@link Hashing}), computed once: by content when kept, else by identity. */
+    long fingerprint() {
+        return fingerprint;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -56,7 +65,7 @@ public final class PyBytes {
 
     @Override
     public int hashCode() {
-        return content == null ? System.identityHashCode(this) : Arrays.hashCode(content);
+        return Hashing.hashCodeOf(fingerprint);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.modelsummary.format.pickle;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,15 +12,15 @@ public final class PyObject {
     private final Object type;
     private final PyTuple args;
     private Object state;
-    private Map<Object, Object> items;
-    private List<Object> listItems;
+    private PyDict items;
+    private PyList listItems;
 
     public PyObject(Object type, PyTuple args) {
         this.type = type;
         this.args = args;
     }
 
-    /** What was called: usually a {@link PyGlobal}. */
+    /** What was called: usually a {@link PyGlobal}; an inert object when the pickle called one. */
     public Object type() {
         return type;
     }
@@ -56,22 +54,24 @@ public final class PyObject {
         }
     }
 
+    /** @throws IllegalArgumentException for an unhashable key (the unpickler refuses those first) */
     void setItem(Object key, Object value) {
         if (items == null) {
-            items = new LinkedHashMap<>();
+            items = new PyDict();
         }
         items.put(key, value);
     }
 
     void append(Object value) {
         if (listItems == null) {
-            listItems = new ArrayList<>();
+            listItems = new PyList();
         }
         listItems.add(value);
     }
 
+    /** Never the type's own text: a chain of objects calling objects would print (and recurse) without bound. */
     @Override
     public String toString() {
-        return "<" + type + " object>";
+        return "<" + PyTypes.of(this) + " object>";
     }
 }

@@ -10,7 +10,10 @@ public final class PyTypes {
     private PyTypes() {
     }
 
-    /** Python's type name for a value, for messages: {@code 'list'}, {@code 'str'}. */
+    /**
+     * Python's type name for a value, for messages: {@code list}, {@code str}, or a global's name from the file
+     * (so quote it). Constant work whatever the value holds.
+     */
     public static String of(Object value) {
         if (value == null) {
             return "NoneType";
@@ -49,7 +52,8 @@ public final class PyTypes {
             return g.qualifiedName();
         }
         if (value instanceof PyObject o) {
-            return String.valueOf(o.type());
+            // an object that an inert object made has no class a header reader could name
+            return o.type() instanceof PyGlobal g ? g.qualifiedName() : "object";
         }
         return value.getClass().getSimpleName();
     }

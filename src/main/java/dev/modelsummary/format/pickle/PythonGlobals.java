@@ -4,8 +4,6 @@ import dev.modelsummary.format.FormatException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +14,9 @@ import java.util.Set;
  * Python's do.
  */
 final class PythonGlobals {
+    /** Budget units of one dict entry or set member: a map entry and its key's fingerprint. */
+    private static final int ENTRY_COST = 5;
+
     private PythonGlobals() {
     }
 
@@ -34,37 +35,39 @@ final class PythonGlobals {
     }
 
     private static Object dict(PyGlobal callee, PyTuple args, Budget budget) {
-        Map<Object, Object> dict = new LinkedHashMap<>();
+        PyDict dict = new PyDict();
         if (args.size() == 0) {
             return dict;
         }
         Object source = args.get(0);
         if (source instanceof Map<?, ?> map) {
-            budget.spend(3L * map.size()); // a LinkedHashMap entry per item
+            budget.spend((long) ENTRY_COST * map.size());
             dict.putAll(map);
             return dict;
         }
         for (Object pair : iterable(callee, source)) {
-            budget.spend(3);
-            List<Object> kv = pair instanceof PyTuple t ? t.items() : pair instanceof List<?> l ? List.copyOf(l) : null;
-            if (kv == null || kv.size() != 2) {
+            budget.spend(ENTRY_COST);
+            List<?> kv = pair instanceof PyTuple t ? t.items() : pair instanceof List<?> l ? l : List.of();
+            if (kv.size() != 2) {
                 throw new FormatException("Pickle calls '" + callee + "' with an item that is not a key-value pair.");
             }
-            dict.put(requireHashable(callee, kv.get(0)), kv.get(1));
+            dict.put(requireHashable(callee, kv.get(0), budget), kv.get(1));
         }
         return dict;
     }
 
     private static Object set(PyGlobal callee, PyTuple args, Budget budget) {
-        return new LinkedHashSet<>(members(callee, args, budget));
+        PySet set = new PySet();
+        set.addAll(members(callee, args, budget));
+        return set;
     }
 
     private static List<Object> members(PyGlobal callee, PyTuple args, Budget budget) {
         List<Object> members = new ArrayList<>();
         if (args.size() > 0) {
             for (Object member : iterable(callee, args.get(0))) {
-                budget.spend(3);
-                members.add(requireHashable(callee, member));
+                budget.spend(ENTRY_COST);
+                members.add(requireHashable(callee, member, budget));
             }
         }
         return members;
@@ -118,11 +121,13 @@ final class PythonGlobals {
                 + "' where an iterable belongs.");
     }
 
-    private static Object requireHashable(PyGlobal callee, Object key) {
+    /** A hashable key, charged for its fingerprint. */
+    private static Object requireHashable(PyGlobal callee, Object key, Budget budget) {
         if (!Hashing.isHashable(key)) {
             throw new FormatException("Pickle calls '" + callee + "' with an unhashable '"
                     + PyTypes.of(key) + "' as a key.");
         }
+        budget.spend(Hashing.cost(key));
         return key;
     }
 }

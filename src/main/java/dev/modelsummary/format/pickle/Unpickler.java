@@ -9,7 +9,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +21,8 @@ import java.util.Set;
  *
  * <p>Values are plain Java: None is {@code null}, bool {@link Boolean}, int {@link Long} (or
  * {@link BigInteger} when it does not fit), float {@link Double}, str {@link String}, bytes {@link PyBytes},
- * tuple {@link PyTuple}, list {@link ArrayList}, dict {@link LinkedHashMap} (insertion order kept, any hashable
- * key), set {@link LinkedHashSet}, frozenset {@link PyFrozenSet}. GLOBAL gives a {@link PyGlobal} symbol; calling
+ * tuple {@link PyTuple}, list {@link PyList}, dict {@link PyDict} (insertion order kept, any hashable key), set
+ * {@link PySet}, frozenset {@link PyFrozenSet}. GLOBAL gives a {@link PyGlobal} symbol; calling
  * it runs its {@link Allowlist} stand-in or yields an inert {@link PyObject}, and each global the allowlist does
  * not know is reported once in {@link #warnings()}.
  *
@@ -90,7 +89,10 @@ public final class Unpickler implements Budget {
     private static final int LIST_COST = 2;
     private static final int DICT_COST = 5;
     private static final int TUPLE_COST = 3;
+    /** A memo entry. */
     private static final int ENTRY_COST = 3;
+    /** A dict entry or set member: a map entry and its key's fingerprint. */
+    private static final int KEYED_ENTRY_COST = 5;
     private static final int OBJECT_COST = 3;
     /** Python 2 module names that pickle itself maps (its IMPORT_MAPPING), as torch's unpickler does. */
     private static final Map<String, String> PYTHON2_MODULES = Map.of("__builtin__", "builtins", "copy_reg", "copyreg");
@@ -194,13 +196,13 @@ public final class Unpickler implements Budget {
             case TUPLE1 -> push(tuple(popN(1)));
             case TUPLE2 -> push(tuple(popN(2)));
             case TUPLE3 -> push(tuple(popN(3)));
-            case EMPTY_LIST -> push(container(new ArrayList<>(), LIST_COST));
+            case EMPTY_LIST -> push(container(new PyList(), LIST_COST));
             case APPEND -> append(popN(1));
             case APPENDS -> append(popMark());
-            case EMPTY_DICT -> push(container(new LinkedHashMap<>(), DICT_COST));
+            case EMPTY_DICT -> push(container(new PyDict(), DICT_COST));
             case SETITEM -> setItems(popN(2));
             case SETITEMS -> setItems(popMark());
-            case EMPTY_SET -> push(container(new LinkedHashSet<>(), DICT_COST));
+            case EMPTY_SET -> push(container(new PySet(), DICT_COST));
             case ADDITEMS -> addItems(popMark());
             case FROZENSET -> push(frozenSet(popMark()));
             case BINPUT -> memoize(in.u8());
@@ -235,13 +237,13 @@ public final class Unpickler implements Budget {
     }
 
     private PyTuple tuple(List<Object> items) {
-        spend(TUPLE_COST + items.size() / 2);
+        spend(TUPLE_COST + items.size() / 2 + Hashing.cost(items));
         return PyTuple.of(items);
     }
 
     private PyFrozenSet frozenSet(List<Object> items) {
-        spend(DICT_COST + (long) ENTRY_COST * items.size());
-        return new PyFrozenSet(hashables(items, "frozenset"));
+        spend(DICT_COST + (long) KEYED_ENTRY_COST * items.size());
+        return new PyFrozenSet(hashables(items, "frozenset member"));
     }
 
     private void push(Object value) {
@@ -312,16 +314,14 @@ public final class Unpickler implements Budget {
             throw fail("Pickle sets an odd number of dict items at byte " + opcodeAt + ".");
         }
         Object target = peek();
-        spend((long) ENTRY_COST * items.size() / 2);
+        spend((long) KEYED_ENTRY_COST * items.size() / 2);
         for (int i = 0; i < items.size(); i += 2) {
             Object key = items.get(i);
             Object value = items.get(i + 1);
-            if (target instanceof Map<?, ?>) {
-                @SuppressWarnings("unchecked")
-                Map<Object, Object> dict = (Map<Object, Object>) target;
+            if (target instanceof PyDict dict) {
                 dict.put(hashable(key, "dict key"), value);
             } else if (target instanceof PyObject object) {
-                object.setItem(key, value);
+                object.setItem(hashable(key, "dict key"), value);
             } else {
                 throw fail("Pickle sets dict items on a '" + PyTypes.of(target) + "' at byte " + opcodeAt + ".");
             }
@@ -330,12 +330,10 @@ public final class Unpickler implements Budget {
 
     private void addItems(List<Object> items) {
         Object target = peek();
-        if (!(target instanceof Set<?>) || target instanceof PyFrozenSet) {
+        if (!(target instanceof PySet set)) {
             throw fail("Pickle adds set items to a '" + PyTypes.of(target) + "' at byte " + opcodeAt + ".");
         }
-        @SuppressWarnings("unchecked")
-        Set<Object> set = (Set<Object>) target;
-        spend((long) ENTRY_COST * items.size());
+        spend((long) KEYED_ENTRY_COST * items.size());
         set.addAll(hashables(items, "set member"));
     }
 
@@ -344,11 +342,16 @@ public final class Unpickler implements Budget {
         return items;
     }
 
+    /**
+     * Python raises {@code TypeError: unhashable type} for these; so does this reader, as a FormatException. A
+     * hashable one is charged for the fingerprint about to be computed.
+     */
     private Object hashable(Object value, String role) {
         if (!Hashing.isHashable(value)) {
             throw fail("Pickle uses an unhashable '" + PyTypes.of(value) + "' as a " + role + " at byte "
                     + opcodeAt + ".");
         }
+        spend(Hashing.cost(value));
         return value;
     }
 
@@ -428,6 +431,9 @@ public final class Unpickler implements Budget {
     private void build() {
         Object state = pop();
         if (peek() instanceof PyObject object) {
+            if (object.state() instanceof Map<?, ?> && state instanceof Map<?, ?> update) {
+                spend((long) KEYED_ENTRY_COST * update.size()); // merged entry by entry, however often
+            }
             object.build(state);
         }
     }

@@ -3,6 +3,7 @@ package dev.modelsummary.format.pickle;
 import static dev.modelsummary.testutil.PickleBuilder.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
@@ -10,6 +11,7 @@ import dev.modelsummary.testutil.PickleBuilder;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -435,6 +437,137 @@ class UnpicklerTest {
         void persistentIdsNeedALoader() {
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).str("x").op('Q').stop().build()))
                     .hasMessage("Pickle has a persistent id at byte 8, which this format does not use.");
+        }
+    }
+
+    /**
+     * Values stay hostile after parsing: hashing, comparing and printing them must be bounded in depth and work
+     * whatever their shape (self-references, deep chains, DAGs that share one value twice per level).
+     */
+    @Nested
+    class HostileValues {
+        private static final Duration FAST = Duration.ofSeconds(3);
+
+        @Test
+        void anInertObjectRefusesAnUnhashableKeyAsPythonDoes() {
+            byte[] pickle = PickleBuilder.protocol(2).global("argparse", "Namespace").emptyTuple().op(0x81)
+                    .op(']').put(0).get(0).op('a').int1(1).op('s').stop().build();
+
+            assertThatThrownBy(() -> load(pickle)).isInstanceOf(FormatException.class)
+                    .hasMessage("Pickle uses an unhashable 'list' as a dict key at byte 32.");
+        }
+
+        @Test
+        void cyclicAndDeepListsHashCompareAndPrintInBoundedWork() throws IOException {
+            // a = [b], b = [a]: a cycle through two lists; then 100 000 nested lists
+            byte[] cycle = PickleBuilder.protocol(2).op(']').put(0).op(']').put(1).get(0).op('a').op('a').stop()
+                    .build();
+            List<?> a = (List<?>) load(cycle);
+            List<?> deep = (List<?>) load(nestedLists(100_000));
+
+            assertTimeoutPreemptively(FAST, () -> {
+                assertThat(a.hashCode()).isEqualTo(a.hashCode());
+                assertThat(a.toString()).hasSizeLessThan(100);
+                assertThat(deep.toString()).hasSizeLessThan(100);
+                assertThat(deep.hashCode()).isEqualTo(deep.hashCode());
+                assertThat(deep).isNotEqualTo(load(nestedLists(100_000)));
+            });
+        }
+
+        @Test
+        void chainsOfInertObjectsPrintInBoundedWork() {
+            PickleBuilder b = PickleBuilder.protocol(2).global("argparse", "Namespace");
+            for (int i = 0; i < 100_000; i++) {
+                b.emptyTuple().reduce();
+            }
+            byte[] pickle = b.op(']').reduce().stop().build();
+
+            assertTimeoutPreemptively(FAST, () -> assertThatThrownBy(() -> load(pickle))
+                    .hasMessage("Pickle calls 'object' at byte 200023 with a 'list' instead of an argument tuple."));
+        }
+
+        @Test
+        void sharedTupleDagsHashAndCompareInLinearTime() {
+            // two equal DAGs built apart, each 60 levels of x = (x, x): 2^60 paths, 300 bytes each
+            byte[] pickle = PickleBuilder.protocol(2).op('}').mark()
+                    .bytes(tupleDag(60, 0)).int1(1)
+                    .bytes(tupleDag(60, 1)).int1(2)
+                    .op('u').stop().build();
+
+            Map<?, ?> dict = assertTimeoutPreemptively(FAST, () -> (Map<?, ?>) load(pickle));
+
+            assertThat(dict).hasSize(1);
+            assertThat(items(dict.values())).containsExactly(2L);
+        }
+
+        @Test
+        void sharedListDagsHashAndPrintInLinearTime() throws IOException {
+            PickleBuilder b = PickleBuilder.protocol(2).op(']');
+            for (int i = 0; i < 60; i++) {
+                b.put(0).op(']').mark().get(0).get(0).op('e');
+            }
+            List<?> dag = (List<?>) load(b.stop().build());
+
+            assertTimeoutPreemptively(FAST, () -> {
+                assertThat(dag.hashCode()).isEqualTo(dag.hashCode());
+                assertThat(dag.toString()).hasSizeLessThan(100);
+            });
+        }
+
+        @Test
+        void tupleKeysThatShareOneJavaHashStayFast() {
+            // (i, 31 * (n - i)) all had the Java hash 31 * (31 + i) + 31 * (n - i): one tree bin, quadratic
+            int n = 50_000;
+            PickleBuilder b = PickleBuilder.protocol(2).op('}').mark();
+            for (int i = 0; i < n; i++) {
+                b.int4(i).int4(31 * (n - i)).op(0x86).int1(0);
+            }
+            byte[] pickle = b.op('u').stop().build();
+
+            Map<?, ?> dict = assertTimeoutPreemptively(FAST, () -> (Map<?, ?>) load(pickle));
+
+            assertThat(dict).hasSize(n);
+        }
+
+        @Test
+        void stringAndIntKeysThatShareOneJavaHashStayFast() {
+            // 2^15 strings of "Aa"/"BB" pairs share one String.hashCode; as many ints share it as Long.hashCode
+            int bits = 15;
+            int hash = "Aa".repeat(bits).hashCode();
+            PickleBuilder b = PickleBuilder.protocol(2).op('}').mark();
+            for (int i = 0; i < 1 << bits; i++) {
+                StringBuilder key = new StringBuilder();
+                for (int bit = 0; bit < bits; bit++) {
+                    key.append((i >> bit & 1) == 0 ? "Aa" : "BB");
+                }
+                long sameHash = (long) (i + 1) << 32 | ((hash ^ (i + 1)) & 0xFFFF_FFFFL);
+                b.str(key.toString()).int1(0).op(0x8a).u8(8).le(sameHash, 8).int1(0);
+            }
+            byte[] pickle = b.op('u').stop().build();
+
+            Map<?, ?> dict = assertTimeoutPreemptively(FAST, () -> (Map<?, ?>) load(pickle));
+
+            assertThat(dict).hasSize(2 << bits);
+        }
+
+        /** {@code depth} levels of x = (x, x) over None, memo slot {@code slot}. */
+        private byte[] tupleDag(int depth, int slot) {
+            PickleBuilder b = PickleBuilder.raw().none();
+            for (int i = 0; i < depth; i++) {
+                b.put(slot).get(slot).op(0x86);
+            }
+            return b.build();
+        }
+
+        private byte[] nestedLists(int depth) {
+            PickleBuilder b = PickleBuilder.protocol(2);
+            for (int i = 0; i < depth; i++) {
+                b.op(']');
+            }
+            for (int i = 1; i < depth; i++) {
+                b.op('a');
+            }
+            return b.stop().build();
         }
     }
 
