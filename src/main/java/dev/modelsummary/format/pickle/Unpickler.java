@@ -161,6 +161,11 @@ public final class Unpickler implements Budget {
         return List.copyOf(lines);
     }
 
+    /** Budget units spent so far: about 16 bytes of memory each, held by what {@link #load()} returned. */
+    public long spent() {
+        return spent;
+    }
+
     @Override
     public void spend(long values) {
         spent += values;

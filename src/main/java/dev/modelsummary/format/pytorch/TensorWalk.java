@@ -5,13 +5,15 @@ import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.pickle.PyObject;
 import dev.modelsummary.format.pickle.PyTuple;
 import dev.modelsummary.format.pickle.PyTypes;
+import dev.modelsummary.text.Quote;
 import java.math.BigInteger;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 
 /**
  * Finds the tensors in an unpickled checkpoint and names them, keeping the pickle's own order.
@@ -21,6 +23,12 @@ import java.util.StringJoiner;
  * tensor anywhere is listed under its dotted path of keys and indices, with a warning. A module pickled whole
  * ({@code torch.save(model)}) is walked as {@code named_parameters()} names it: its {@code _parameters},
  * {@code _buffers} and {@code _modules} attributes add no path component.
+ *
+ * <p>Names are what a pickle can amplify: one long key, or one tensor, referenced from thousands of places costs
+ * the pickle a few bytes per reference but a name per use. So the walk is iterative (no stack to overflow), each
+ * path is joined only for containers and tensors and only up to {@link #MAX_NAME_CHARS} (a tensor under a longer
+ * path is refused), and every joined path and found tensor is charged, by its size, to what remains of the
+ * pickle's value budget ({@code Limits.pickleValues}); the tensors found are capped at {@code Limits.tensors}.
  */
 final class TensorWalk {
     /** Where training scripts and libraries put the weights (formats.md 2.8), in order of preference. */
@@ -30,6 +38,14 @@ final class TensorWalk {
             "no state dict found; every tensor in the checkpoint is listed under its path.";
     /** The name of a tensor that is the whole pickle ({@code torch.save(tensor)}). */
     private static final String ROOT_TENSOR_NAME = "tensor";
+    /** Real tensor names are a few hundred characters at most. */
+    private static final int MAX_NAME_CHARS = 4096; // TODO(limits): move to Limits
+    /** Characters of a joined name per budget unit: a name is kept about twice (found, then as an entry). */
+    private static final int NAME_CHARS_PER_UNIT = 8;
+    /** Budget units of one found tensor besides its name: its record, its entry and its shape. */
+    private static final int FOUND_COST = 12;
+    /** A child that adds nothing to its container's path (a module's {@code _parameters}, an object's state). */
+    private static final Object SAME_PATH = new Object();
 
     /**
      * A tensor and its name.
@@ -42,101 +58,180 @@ final class TensorWalk {
     record Result(List<Found> tensors, List<String> warnings) {
     }
 
-    private final List<Found> found = new ArrayList<>();
-    private final IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
-    private final int maxDepth;
-
-    private TensorWalk(int maxDepth) {
-        this.maxDepth = maxDepth;
+    /** A dotted path, or (when {@code tooLong}) the start of one longer than {@link #MAX_NAME_CHARS}. */
+    private record Path(String text, boolean tooLong) {
+        static final Path ROOT = new Path("", false);
     }
 
-    static Result find(Object root) {
+    /** A value still to visit: {@code key} joined to its container's {@code parent} path names it. */
+    private record Visit(Object value, Path parent, Object key, boolean buffer, int depth) {
+    }
+
+    private final List<Found> found = new ArrayList<>();
+    private final IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
+    private final Deque<Visit> pending = new ArrayDeque<>();
+    private final int maxDepth = Limits.current().pickleDepth();
+    private final int maxTensors = Limits.current().tensors();
+    private final long maxValues = Limits.current().pickleValues();
+    private long spent;
+
+    private TensorWalk(long spentByPickle) {
+        this.spent = spentByPickle;
+    }
+
+    /**
+     * @param spentByPickle budget units the unpickler spent on {@code root}; the walk spends what remains
+     * @throws FormatException for a tensor name over the limit, too many tensors, or the budget exhausted
+     */
+    static Result find(Object root, long spentByPickle) {
         if (root instanceof Map<?, ?> top) {
             if (holdsTensors(top)) {
-                return new Result(walk(top), List.of());
+                return new Result(walk(top, spentByPickle), List.of());
             }
             for (String key : STATE_DICT_KEYS) {
                 if (top.get(key) instanceof Map<?, ?> inner && holdsTensors(inner)) {
-                    return new Result(walk(inner), List.of());
+                    return new Result(walk(inner, spentByPickle), List.of());
                 }
             }
         }
         if (root instanceof TorchTensor) {
-            return new Result(walk(root), List.of());
+            return new Result(walk(root, spentByPickle), List.of());
         }
-        return new Result(walk(root), List.of(NO_STATE_DICT_WARNING));
+        return new Result(walk(root, spentByPickle), List.of(NO_STATE_DICT_WARNING));
     }
 
     private static boolean holdsTensors(Map<?, ?> dict) {
         return dict.values().stream().anyMatch(TorchTensor.class::isInstance);
     }
 
-    private static List<Found> walk(Object root) {
-        TensorWalk walk = new TensorWalk(Limits.current().pickleDepth());
-        walk.visit(root, "", false, 0);
+    private static List<Found> walk(Object root, long spentByPickle) {
+        TensorWalk walk = new TensorWalk(spentByPickle);
+        walk.pending.push(new Visit(root, Path.ROOT, SAME_PATH, false, 0));
+        while (!walk.pending.isEmpty()) {
+            walk.visit(walk.pending.pop());
+        }
         return walk.found;
     }
 
-    private void visit(Object value, String path, boolean buffer, int depth) {
+    /** Depth first, children in the pickle's order: what the recursive walk did, without its stack. */
+    private void visit(Visit visit) {
+        Object value = visit.value();
         if (value instanceof TorchTensor tensor) {
-            found.add(new Found(path.isEmpty() ? ROOT_TENSOR_NAME : path, tensor, buffer));
+            addFound(visit, tensor);
             return;
         }
-        boolean container = value instanceof Map<?, ?> || value instanceof Collection<?> || value instanceof PyTuple
-                || value instanceof PyObject;
-        if (!container || seen.put(value, Boolean.TRUE) != null) {
-            return; // scalars hold no tensors; a container reached twice is listed once, as named_parameters() does
+        if (!mayHoldTensors(value) || seen.put(value, Boolean.TRUE) != null) {
+            return; // a container reached twice is listed once, as named_parameters() does
         }
-        if (depth > maxDepth) {
+        if (visit.depth() > maxDepth) {
             throw new FormatException("Checkpoint nests containers deeper than " + maxDepth + " levels.");
         }
+        Path path = join(visit.parent(), visit.key());
+        List<Visit> children = new ArrayList<>();
+        int depth = visit.depth() + 1;
         if (value instanceof Map<?, ?> dict) {
-            dict.forEach((k, v) -> visit(v, join(path, keyText(k)), buffer, depth + 1));
+            dict.forEach((k, v) -> children.add(new Visit(v, path, k, visit.buffer(), depth)));
         } else if (value instanceof PyTuple tuple) {
-            visitItems(tuple.items(), path, depth);
+            addItems(children, tuple.items(), path, depth);
         } else if (value instanceof Collection<?> items) {
-            visitItems(items, path, depth);
+            addItems(children, items, path, depth);
         } else {
-            visitObject((PyObject) value, path, depth);
+            addAttributes(children, (PyObject) value, path, depth);
+        }
+        for (int i = children.size() - 1; i >= 0; i--) {
+            if (mayHoldTensors(children.get(i).value())) {
+                pending.push(children.get(i));
+            }
         }
     }
 
-    private void visitItems(Collection<?> items, String path, int depth) {
+    private static boolean mayHoldTensors(Object value) {
+        return value instanceof TorchTensor || value instanceof Map<?, ?> || value instanceof Collection<?>
+                || value instanceof PyTuple || value instanceof PyObject;
+    }
+
+    private static void addItems(List<Visit> children, Collection<?> items, Path path, int depth) {
         int i = 0;
         for (Object item : items) {
-            visit(item, join(path, Integer.toString(i++)), false, depth + 1);
+            children.add(new Visit(item, path, i++, false, depth));
         }
     }
 
     /** An inert object: its attributes (BUILD state), then dict and list items, then constructor arguments. */
-    private void visitObject(PyObject object, String path, int depth) {
+    private static void addAttributes(List<Visit> children, PyObject object, Path path, int depth) {
         if (object.state() instanceof Map<?, ?> attributes && attributes.containsKey("_modules")) {
             attributes.forEach((k, v) -> {
-                String name = keyText(k);
-                switch (name) {
-                    case "_parameters", "_modules" -> visit(v, path, false, depth + 1);
-                    case "_buffers" -> visit(v, path, true, depth + 1);
-                    default -> visit(v, join(path, name), false, depth + 1);
-                }
+                boolean buffers = "_buffers".equals(k);
+                boolean flat = buffers || "_parameters".equals(k) || "_modules".equals(k);
+                children.add(new Visit(v, path, flat ? SAME_PATH : k, buffers, depth));
             });
         } else {
-            visit(object.state(), path, false, depth + 1);
+            children.add(new Visit(object.state(), path, SAME_PATH, false, depth));
         }
-        visit(object.items(), path, false, depth + 1);
-        visit(object.listItems(), path, false, depth + 1);
-        visit(object.args(), path, false, depth + 1);
+        children.add(new Visit(object.items(), path, SAME_PATH, false, depth));
+        children.add(new Visit(object.listItems(), path, SAME_PATH, false, depth));
+        children.add(new Visit(object.args(), path, SAME_PATH, false, depth));
     }
 
-    private static String join(String path, String key) {
-        return path.isEmpty() ? key : path + "." + key;
+    private void addFound(Visit visit, TorchTensor tensor) {
+        Path path = join(visit.parent(), visit.key());
+        if (path.tooLong()) {
+            throw new FormatException("Tensor " + Quote.of(path.text()) + " has a name longer than "
+                    + MAX_NAME_CHARS + " characters.");
+        }
+        if (found.size() == maxTensors) {
+            throw new FormatException("Checkpoint holds more than '" + maxTensors + "' tensors, the limit.");
+        }
+        spend(FOUND_COST + tensor.size().length / 2);
+        found.add(new Found(path.text().isEmpty() ? ROOT_TENSOR_NAME : path.text(), tensor, visit.buffer()));
     }
 
-    /** A dict key as Python's {@code str()} would print it. */
+    /** {@code parent.key}, charged by its length; spelled no further than one character past the limit. */
+    private Path join(Path parent, Object key) {
+        if (key == SAME_PATH || parent.tooLong()) {
+            return parent;
+        }
+        StringBuilder name = new StringBuilder(parent.text());
+        if (!parent.text().isEmpty()) {
+            name.append('.');
+        }
+        appendKey(name, key);
+        spend(1 + name.length() / NAME_CHARS_PER_UNIT);
+        return name.length() > MAX_NAME_CHARS ? new Path(name.toString(), true) : new Path(name.toString(), false);
+    }
+
+    /**
+     * A dict key as Python's {@code str()} would print it, appended to {@code name} until it is one character
+     * past the limit: a tuple key that holds one tuple twice per level would otherwise be exponentially long.
+     */
+    private static void appendKey(StringBuilder name, Object key) {
+        if (name.length() > MAX_NAME_CHARS) {
+            return;
+        }
+        if (key instanceof PyTuple tuple) {
+            name.append('(');
+            for (int i = 0; i < tuple.size() && name.length() <= MAX_NAME_CHARS; i++) {
+                if (i > 0) {
+                    name.append(", ");
+                }
+                appendKey(name, tuple.get(i));
+            }
+            name.append(tuple.size() == 1 ? ",)" : ")");
+        } else {
+            String text = keyText(key);
+            name.append(text, 0, Math.min(text.length(), MAX_NAME_CHARS + 1 - name.length()));
+        }
+        if (name.length() > MAX_NAME_CHARS + 1) {
+            name.setLength(MAX_NAME_CHARS + 1);
+        }
+    }
+
+    /** A scalar key as Python's {@code str()} prints it; other values by their type. */
     private static String keyText(Object key) {
         if (key instanceof String s) {
             return s;
         }
-        if (key instanceof Long || key instanceof BigInteger || key instanceof Double) {
+        if (key instanceof Long || key instanceof BigInteger || key instanceof Double || key instanceof Integer) {
             return key.toString();
         }
         if (key instanceof Boolean b) {
@@ -145,11 +240,14 @@ final class TensorWalk {
         if (key == null) {
             return "None";
         }
-        if (key instanceof PyTuple tuple) {
-            StringJoiner joiner = new StringJoiner(", ", "(", tuple.size() == 1 ? ",)" : ")");
-            tuple.items().forEach(item -> joiner.add(keyText(item)));
-            return joiner.toString();
-        }
         return "<" + PyTypes.of(key) + ">";
+    }
+
+    private void spend(long units) {
+        spent += units;
+        if (spent > maxValues) {
+            throw new FormatException("Pickle builds more than " + maxValues + " values once its tensors are named, "
+                    + "over the limit.");
+        }
     }
 }

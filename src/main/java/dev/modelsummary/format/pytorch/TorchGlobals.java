@@ -6,6 +6,7 @@ import dev.modelsummary.format.pickle.Budget;
 import dev.modelsummary.format.pickle.PyGlobal;
 import dev.modelsummary.format.pickle.PyObject;
 import dev.modelsummary.format.pickle.PyTuple;
+import dev.modelsummary.format.pickle.PyTypes;
 import dev.modelsummary.format.pickle.StandIn;
 import dev.modelsummary.model.DType;
 import java.util.Map;
@@ -91,13 +92,15 @@ final class TorchGlobals {
      * @throws FormatException when the global is not a torch storage class
      */
     static Optional<DType> storageDTypeOf(Object storageType) {
-        if (storageType instanceof PyGlobal g) {
-            Optional<DType> dtype = storageDType(g.qualifiedName());
-            if (dtype.isPresent() || UNTYPED_STORAGES.contains(g.qualifiedName())) {
-                return dtype;
-            }
+        if (!(storageType instanceof PyGlobal g)) {
+            throw new FormatException("Persistent id names a '" + PyTypes.of(storageType)
+                    + "' as its storage type, which is not a torch storage class.");
         }
-        throw new FormatException("Persistent id names storage type '" + storageType
+        Optional<DType> dtype = storageDType(g.qualifiedName());
+        if (dtype.isPresent() || UNTYPED_STORAGES.contains(g.qualifiedName())) {
+            return dtype;
+        }
+        throw new FormatException("Persistent id names storage type '" + g
                 + "', which is not a torch storage class.");
     }
 
@@ -233,7 +236,7 @@ final class TorchGlobals {
             return new PyObject(callee, args);
         }
         boolean coo = a.get(0) instanceof PyObject layout && layout.args().size() > 0
-                && String.valueOf(layout.args().get(0)).contains("coo");
+                && layout.args().get(0) instanceof String name && name.contains("coo");
         int valuesAt = coo ? 1 : 2;
         if (data.size() <= valuesAt + 1 || !(data.get(valuesAt) instanceof TorchTensor values)) {
             return new PyObject(callee, args);

@@ -1,11 +1,13 @@
 package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.format.io.RegionInputStream;
 import dev.modelsummary.format.pickle.Allowlist;
 import dev.modelsummary.format.pickle.PickleInput;
 import dev.modelsummary.format.pickle.PyTuple;
+import dev.modelsummary.format.pickle.PyTypes;
 import dev.modelsummary.format.pickle.Unpickler;
 import dev.modelsummary.model.DType;
 import java.io.IOException;
@@ -53,19 +55,30 @@ final class TorchLegacy {
         }
         Object version = plain(in);
         if (!Long.valueOf(PROTOCOL_VERSION).equals(version)) {
-            throw new FormatException("Legacy torch.save stream has protocol version '" + version + "'; only "
+            throw new FormatException("Legacy torch.save stream has " + describeVersion(version) + "; only "
                     + PROTOCOL_VERSION + " is supported.");
         }
         plain(in); // sys_info: byte order and C type sizes, which do not change names, shapes or dtypes
         TorchLegacy legacy = new TorchLegacy();
         Unpickler unpickler = new Unpickler(in, TorchGlobals.ALLOWLIST, legacy::storage);
         Object root = unpickler.load();
-        legacy.checkStorages(channel, plain(in), in.position(), size);
-        return new Unpickled(root, unpickler.warnings());
+        // The key list is read while the object is still held: together they stay within one budget.
+        Object keys = new Unpickler(in, PLAIN, null, Limits.current().pickleValues() - unpickler.spent(),
+                Limits.current().pickleDepth()).load();
+        legacy.checkStorages(channel, keys, in.position(), size);
+        return new Unpickled(root, unpickler.warnings(), unpickler.spent());
     }
 
     private static Object plain(PickleInput in) throws IOException {
         return new Unpickler(in, PLAIN, null).load();
+    }
+
+    /** An int is shown; anything else only by its type, which takes constant work to spell. */
+    private static String describeVersion(Object version) {
+        if (version instanceof Long || version instanceof BigInteger) {
+            return "protocol version '" + version + "'";
+        }
+        return "a '" + PyTypes.of(version) + "' as its protocol version";
     }
 
     /**
@@ -77,7 +90,8 @@ final class TorchLegacy {
             return id.get(1);
         }
         if (!(pid instanceof PyTuple id) || id.size() != 6 || !"storage".equals(id.get(0))
-                || !(id.get(2) instanceof String key) || !(id.get(4) instanceof Long numel) || numel < 0) {
+                || !(id.get(2) instanceof String key) || !(id.get(3) instanceof String location)
+                || !(id.get(4) instanceof Long numel) || numel < 0) {
             throw new FormatException("Pickle has a persistent id that is not a ('storage', type, key, location, "
                     + "numel, view) tuple.");
         }
@@ -86,7 +100,7 @@ final class TorchLegacy {
         }
         return storages.computeIfAbsent(key, k -> {
             DType dtype = TorchGlobals.storageDTypeOf(id.get(1)).orElse(null);
-            return new TorchStorage(k, dtype, numel, String.valueOf(id.get(3)));
+            return new TorchStorage(k, dtype, numel, location);
         });
     }
 

@@ -15,9 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
@@ -78,12 +80,12 @@ public final class TorchReader implements WeightReader {
     }
 
     private static Model toModel(Path path, Unpickled unpickled) {
-        TensorWalk.Result result = TensorWalk.find(unpickled.root());
+        TensorWalk.Result result = TensorWalk.find(unpickled.root(), unpickled.valuesSpent());
         List<TensorWalk.Found> found = result.tensors();
         boolean stripModule = !found.isEmpty()
                 && found.stream().allMatch(f -> f.name().startsWith(MODULE_PREFIX));
         List<TensorEntry> entries = new ArrayList<>(found.size());
-        Map<View, String> firstNameOfView = new HashMap<>();
+        TiedWeights tied = new TiedWeights();
         long totalBytes = 0;
         for (TensorWalk.Found f : found) {
             String name = stripModule ? f.name().substring(MODULE_PREFIX.length()) : f.name();
@@ -94,11 +96,8 @@ public final class TorchReader implements WeightReader {
             long total = totalBytes;
             totalBytes = exact(() -> Math.addExact(total, bytes), "Tensors' sizes add up past 2^63 bytes.");
             TensorEntry entry = entry(name, f);
-            if (t.storage() != null) {
-                String first = firstNameOfView.putIfAbsent(View.of(t), name);
-                entry = first == null ? entry : entry.withAliasOf(first);
-            }
-            entries.add(entry);
+            String first = tied.firstNameOf(t, name);
+            entries.add(first == null ? entry : entry.withAliasOf(first));
         }
         List<String> warnings = new ArrayList<>(unpickled.warnings());
         warnings.addAll(result.warnings());
@@ -134,15 +133,26 @@ public final class TorchReader implements WeightReader {
         }
     }
 
-    /** Two tensors are the same weight (tied) when they view the same storage the same way. */
-    private record View(String storageKey, String dtype, long offset, List<Long> size, List<Long> stride) {
-        static View of(TorchTensor t) {
-            return new View(t.storage().key(), t.dtype().torchName(), t.storageOffset(), boxed(t.size()),
-                    boxed(t.stride()));
-        }
+    /**
+     * Two tensors are the same weight (tied) when they view the same storage the same way. Nothing from the file
+     * is hashed: storages are told apart by identity (each key has one storage object) and a storage's views are
+     * ordered by their numbers, so views crafted to share a hash code cost what any others do.
+     */
+    private static final class TiedWeights {
+        private static final Comparator<TorchTensor> VIEW_ORDER = Comparator
+                .comparing(TorchTensor::dtype)
+                .thenComparingLong(TorchTensor::storageOffset)
+                .thenComparing(TorchTensor::size, Arrays::compare)
+                .thenComparing(TorchTensor::stride, Arrays::compare);
 
-        private static List<Long> boxed(long[] values) {
-            return Arrays.stream(values).boxed().toList();
+        private final Map<TorchStorage, TreeMap<TorchTensor, String>> firstNames = new IdentityHashMap<>();
+
+        /** The name of an earlier tensor that views the same bytes as {@code t}, else null (and {@code t} is kept). */
+        String firstNameOf(TorchTensor t, String name) {
+            if (t.storage() == null) {
+                return null;
+            }
+            return firstNames.computeIfAbsent(t.storage(), s -> new TreeMap<>(VIEW_ORDER)).putIfAbsent(t, name);
         }
     }
 

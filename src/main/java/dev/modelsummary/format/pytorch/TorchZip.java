@@ -56,7 +56,7 @@ final class TorchZip {
             Unpickler unpickler = new Unpickler(new PickleInput(in, pickle.size()), TorchGlobals.ALLOWLIST,
                     zip::storage);
             Object root = unpickler.load();
-            return new Unpickled(root, unpickler.warnings());
+            return new Unpickled(root, unpickler.warnings(), unpickler.spent());
         }
     }
 
@@ -67,7 +67,8 @@ final class TorchZip {
      */
     private TorchStorage storage(Object pid) {
         if (!(pid instanceof PyTuple id) || id.size() != 5 || !"storage".equals(id.get(0))
-                || !(id.get(2) instanceof String key) || !(id.get(4) instanceof Long numel) || numel < 0) {
+                || !(id.get(2) instanceof String key) || !(id.get(3) instanceof String location)
+                || !(id.get(4) instanceof Long numel) || numel < 0) {
             throw new FormatException("Pickle has a persistent id that is not a ('storage', type, key, location, "
                     + "numel) tuple.");
         }
@@ -76,7 +77,6 @@ final class TorchZip {
             return known;
         }
         DType dtype = TorchGlobals.storageDTypeOf(id.get(1)).orElse(null);
-        String location = id.get(3) instanceof String s ? s : String.valueOf(id.get(3));
         TorchStorage storage = new TorchStorage(key, dtype, numel, location);
         String recordName = prefix + "data/" + key;
         ZipDirectory.Entry record = directory.find(recordName).orElseThrow(() -> new FormatException(

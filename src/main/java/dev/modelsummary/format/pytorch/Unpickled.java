@@ -6,8 +6,10 @@ import java.util.List;
  * A torch.save file's object, unpickled, with every storage a tensor can reference already checked against
  * the bytes the file holds for it.
  *
- * @param root     the pickled object
- * @param warnings the unpickler's warnings (unknown globals)
+ * @param root        the pickled object
+ * @param warnings    the unpickler's warnings (unknown globals)
+ * @param valuesSpent the budget units ({@code Limits.pickleValues}) the unpickler spent building {@code root};
+ *                    what is done with it later (naming its tensors) spends the rest
  */
-record Unpickled(Object root, List<String> warnings) {
+record Unpickled(Object root, List<String> warnings, long valuesSpent) {
 }
