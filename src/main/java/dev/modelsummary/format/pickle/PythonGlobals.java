@@ -16,6 +16,8 @@ import java.util.Set;
 final class PythonGlobals {
     /** Budget units of one dict entry or set member: a map entry and its key's fingerprint. */
     private static final int ENTRY_COST = 5;
+    /** Bytes a stand-in copies per budget unit, as the unpickler charges kept text. */
+    private static final int BYTES_PER_UNIT = 16;
 
     private PythonGlobals() {
     }
@@ -81,6 +83,8 @@ final class PythonGlobals {
         boolean latin1 = Set.of("latin1", "latin-1", "latin_1", "iso-8859-1", "iso8859-1", "l1").contains(encoding);
         Object text = args.get(0);
         if (text instanceof String s) {
+            // a copy each call, however often the pickle passes one shared string
+            budget.spend(1 + (long) s.length() * (latin1 ? 1 : 3) / BYTES_PER_UNIT);
             return PyBytes.wrap(s.getBytes(latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
         }
         if (text instanceof OmittedString omitted) {

@@ -277,6 +277,7 @@ public final class Unpickler implements Budget {
             bigEndian[j] = t;
         }
         BigInteger value = new BigInteger(bigEndian);
+        spend(n / TEXT_BYTES_PER_VALUE);
         return value.bitLength() < Long.SIZE ? (Object) value.longValue() : value;
     }
 
@@ -391,17 +392,31 @@ public final class Unpickler implements Budget {
             throw fail("Pickle's STACK_GLOBAL at byte " + opcodeAt + " names a global with a '"
                     + PyTypes.of(module instanceof String ? name : module) + "' instead of a string.");
         }
+        if (m.length() > MAX_GLOBAL_NAME_BYTES || n.length() > MAX_GLOBAL_NAME_BYTES) {
+            throw fail("Pickle has a GLOBAL name longer than " + MAX_GLOBAL_NAME_BYTES + " bytes at byte "
+                    + opcodeAt + ".");
+        }
         push(global(m, n));
     }
 
-    /** GLOBAL resolves to a symbol only; an unknown one is reported once and stays an inert placeholder. */
+    /**
+     * GLOBAL resolves to a symbol only; an unknown one is reported once and stays an inert placeholder. A new
+     * name is kept (as a symbol, and for its warning) and costs its length.
+     */
     private PyGlobal global(String module, String name) {
         String mapped = PYTHON2_MODULES.getOrDefault(module, module);
         String qualified = mapped + "." + name;
+        PyGlobal known = globals.get(qualified);
+        if (known != null) {
+            return known;
+        }
+        spend(ENTRY_COST + 2L * qualified.length() / TEXT_BYTES_PER_VALUE);
         if (!allowlist.knows(qualified)) {
             unknownGlobals.add(qualified);
         }
-        return globals.computeIfAbsent(qualified, q -> new PyGlobal(mapped, name));
+        PyGlobal global = new PyGlobal(mapped, name);
+        globals.put(qualified, global);
+        return global;
     }
 
     /** REDUCE (callable, args) and NEWOBJ (class, args): a stand-in's result, or an inert object. */

@@ -2,6 +2,7 @@ package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.pickle.Budget;
 import dev.modelsummary.format.pickle.PyGlobal;
 import dev.modelsummary.format.pickle.PyTuple;
 import dev.modelsummary.format.pickle.PyTypes;
@@ -16,10 +17,13 @@ import java.util.List;
 final class CallArgs {
     private final PyGlobal callee;
     private final PyTuple args;
+    private final Budget budget;
 
-    CallArgs(PyGlobal callee, PyTuple args, int required) {
+    /** @param budget charged for what the call builds from its arguments (each tensor's own size and stride) */
+    CallArgs(PyGlobal callee, PyTuple args, Budget budget, int required) {
         this.callee = callee;
         this.args = args;
+        this.budget = budget;
         if (args.size() < required) {
             throw new FormatException("Pickle calls '" + callee + "' with " + args.size() + " arguments; it needs "
                     + required + ".");
@@ -56,6 +60,11 @@ final class CallArgs {
         throw wrongType(i, "a non-negative int");
     }
 
+    /** Budget units of a {@code long[rank]}: a new one per tensor, however often the pickle shares its tuple. */
+    static long arrayCost(int rank) {
+        return 1 + rank / 2;
+    }
+
     /** A tuple (or list) of non-negative ints: a size or a stride. */
     long[] dims(int i) {
         Object value = args.get(i);
@@ -63,6 +72,7 @@ final class CallArgs {
         if (items == null || items.size() > Limits.current().rank()) {
             throw wrongType(i, "a tuple of at most " + Limits.current().rank() + " ints");
         }
+        budget.spend(arrayCost(items.size()));
         long[] dims = new long[items.size()];
         for (int d = 0; d < dims.length; d++) {
             if (!(items.get(d) instanceof Long dim) || dim < 0) {

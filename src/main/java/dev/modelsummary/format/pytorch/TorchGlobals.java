@@ -131,20 +131,20 @@ final class TorchGlobals {
         if (args.size() == 0 || !(args.get(0) instanceof TorchTensor)) {
             return new PyObject(callee, args);
         }
-        CallArgs a = new CallArgs(callee, args, 1);
+        CallArgs a = new CallArgs(callee, args, budget, 1);
         return a.tensor(0).asParameter(a.size() < 2 || a.flag(1));
     }
 
     /** {@code _rebuild_tensor(storage, storage_offset, size, stride)}. */
     private static Object rebuildTensor(PyGlobal callee, PyTuple args, Budget budget) {
-        CallArgs a = new CallArgs(callee, args, 4);
+        CallArgs a = new CallArgs(callee, args, budget, 4);
         TorchStorage storage = a.storage(0);
         return strided(a, storage, storage.dtype(), false);
     }
 
     /** {@code _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])}. */
     private static Object rebuildTensorV2(PyGlobal callee, PyTuple args, Budget budget) {
-        CallArgs a = new CallArgs(callee, args, 6);
+        CallArgs a = new CallArgs(callee, args, budget, 6);
         TorchStorage storage = a.storage(0);
         return strided(a, storage, storage.dtype(), a.flag(4));
     }
@@ -154,13 +154,13 @@ final class TorchGlobals {
      * metadata])}: an untyped storage, the dtype given; the offset counts elements of that dtype.
      */
     private static Object rebuildTensorV3(PyGlobal callee, PyTuple args, Budget budget) {
-        CallArgs a = new CallArgs(callee, args, 7);
+        CallArgs a = new CallArgs(callee, args, budget, 7);
         return strided(a, a.storage(0), a.dtype(6), a.flag(4));
     }
 
     /** {@code _rebuild_qtensor(storage, storage_offset, size, stride, quantizer_params, requires_grad, hooks)}. */
     private static Object rebuildQTensor(PyGlobal callee, PyTuple args, Budget budget) {
-        CallArgs a = new CallArgs(callee, args, 6);
+        CallArgs a = new CallArgs(callee, args, budget, 6);
         TorchStorage storage = a.storage(0);
         return strided(a, storage, storage.dtype(), a.flag(5));
     }
@@ -178,14 +178,14 @@ final class TorchGlobals {
 
     /** {@code _rebuild_parameter(tensor, requires_grad, backward_hooks)} and {@code ..._with_state(..., state)}. */
     private static Object rebuildParameter(PyGlobal callee, PyTuple args, Budget budget) {
-        CallArgs a = new CallArgs(callee, args, 2);
+        CallArgs a = new CallArgs(callee, args, budget, 2);
         // A tensor some unknown rebuild function made is an inert object: so is the Parameter around it.
         return a.get(0) instanceof TorchTensor tensor ? tensor.asParameter(a.flag(1)) : new PyObject(callee, args);
     }
 
     /** {@code _rebuild_meta_tensor_no_storage(dtype, size, stride, requires_grad)}: a shape, no data. */
     private static Object rebuildMetaTensor(PyGlobal callee, PyTuple args, Budget budget) {
-        CallArgs a = new CallArgs(callee, args, 3);
+        CallArgs a = new CallArgs(callee, args, budget, 3);
         long[] size = a.dims(1);
         long[] stride = a.dims(2);
         a.requireSameRank(size, stride);
@@ -194,7 +194,7 @@ final class TorchGlobals {
 
     /** {@code _rebuild_wrapper_subclass(cls, dtype, size, stride, storage_offset, layout, device, requires_grad)}. */
     private static Object rebuildWrapperSubclass(PyGlobal callee, PyTuple args, Budget budget) {
-        CallArgs a = new CallArgs(callee, args, 8);
+        CallArgs a = new CallArgs(callee, args, budget, 8);
         long[] size = a.dims(2);
         long[] stride = a.dims(3);
         a.requireSameRank(size, stride);
@@ -203,7 +203,7 @@ final class TorchGlobals {
 
     /** {@code _rebuild_device_tensor_from_cpu_tensor(cpu_tensor, dtype, device, requires_grad)}: the CPU tensor. */
     private static Object rebuildFromCpuTensor(PyGlobal callee, PyTuple args, Budget budget) {
-        CallArgs a = new CallArgs(callee, args, 1);
+        CallArgs a = new CallArgs(callee, args, budget, 1);
         if (!(a.get(0) instanceof TorchTensor tensor)) {
             return new PyObject(callee, args);
         }
@@ -215,11 +215,11 @@ final class TorchGlobals {
      * numpy object whose BUILD state is {@code (version, shape, dtype, is_fortran, data)}: its shape is kept.
      */
     private static Object rebuildFromNumpy(PyGlobal callee, PyTuple args, Budget budget) {
-        CallArgs a = new CallArgs(callee, args, 2);
+        CallArgs a = new CallArgs(callee, args, budget, 2);
         if (a.get(0) instanceof PyObject array && array.state() instanceof PyTuple state && state.size() > 1
                 && state.get(1) instanceof PyTuple) {
-            long[] size = new CallArgs(callee, state, 2).dims(1);
-            return new TorchTensor(null, a.dtype(1), 0, size, contiguousStrides(size),
+            long[] size = new CallArgs(callee, state, budget, 2).dims(1);
+            return new TorchTensor(null, a.dtype(1), 0, size, contiguousStrides(size, budget),
                     a.size() > 3 && a.flag(3), false);
         }
         return new PyObject(callee, args);
@@ -231,7 +231,7 @@ final class TorchGlobals {
      * and the values' dtype; it has no single storage.
      */
     private static Object rebuildSparseTensor(PyGlobal callee, PyTuple args, Budget budget) {
-        CallArgs a = new CallArgs(callee, args, 2);
+        CallArgs a = new CallArgs(callee, args, budget, 2);
         if (!(a.get(1) instanceof PyTuple data)) {
             return new PyObject(callee, args);
         }
@@ -241,13 +241,13 @@ final class TorchGlobals {
         if (data.size() <= valuesAt + 1 || !(data.get(valuesAt) instanceof TorchTensor values)) {
             return new PyObject(callee, args);
         }
-        long[] size = new CallArgs(callee, data, valuesAt + 2).dims(valuesAt + 1);
-        return new TorchTensor(null, values.dtype(), 0, size, contiguousStrides(size), false, false);
+        long[] size = new CallArgs(callee, data, budget, valuesAt + 2).dims(valuesAt + 1);
+        return new TorchTensor(null, values.dtype(), 0, size, contiguousStrides(size, budget), false, false);
     }
 
     /** {@code _rebuild_from_type_v2(func, type, args, state)}: {@code func(*args)}; type and state are ignored. */
     private static Object rebuildFromType(PyGlobal callee, PyTuple args, Budget budget) {
-        CallArgs a = new CallArgs(callee, args, 3);
+        CallArgs a = new CallArgs(callee, args, budget, 3);
         if (a.get(0) instanceof PyGlobal func && a.get(2) instanceof PyTuple funcArgs) {
             Optional<StandIn> standIn = ALLOWLIST.standIn(func.qualifiedName());
             if (standIn.isPresent()) {
@@ -257,7 +257,8 @@ final class TorchGlobals {
         return new PyObject(callee, args);
     }
 
-    private static long[] contiguousStrides(long[] size) {
+    private static long[] contiguousStrides(long[] size, Budget budget) {
+        budget.spend(CallArgs.arrayCost(size.length));
         long[] stride = new long[size.length];
         long step = 1;
         try {

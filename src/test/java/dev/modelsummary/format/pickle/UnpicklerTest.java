@@ -550,6 +550,51 @@ class UnpicklerTest {
             assertThat(dict).hasSize(2 << bits);
         }
 
+        @Test
+        void bigIntsCostTheirLength() {
+            // each LONG4 of 1024 bytes is a kilobyte of memory; it used to cost what a small int does
+            PickleBuilder b = PickleBuilder.protocol(2).op(']').mark();
+            for (int i = 0; i < 100; i++) {
+                b.op(0x8b).le(1024, 4).bytes(new byte[1023]).u8(1);
+            }
+            Unpickler unpickler = new Unpickler(PickleInput.of(b.op('e').stop().build()), PYTHON, null, 5000, 1000);
+
+            assertThatThrownBy(unpickler::load).hasMessageStartingWith("Pickle builds more than 5000 values (at byte");
+        }
+
+        @Test
+        void bytesEncodedFromOneSharedStringCostTheirLength() {
+            // _codecs.encode copies its string: 200 calls on one 10 000-character string are 2 MB
+            PickleBuilder b = PickleBuilder.protocol(2).op(']').mark().global("_codecs", "encode").put(0)
+                    .str("x".repeat(10_000)).str("latin1").op(0x86).put(1).reduce();
+            for (int i = 0; i < 200; i++) {
+                b.get(0).get(1).reduce();
+            }
+            Unpickler unpickler = new Unpickler(PickleInput.of(b.op('e').stop().build()), PYTHON, null, 50_000, 1000);
+
+            assertThatThrownBy(unpickler::load).hasMessageStartingWith("Pickle builds more than 50000 values (at byte");
+        }
+
+        @Test
+        void stackGlobalNamesAreBoundedAsGlobalNamesAre() {
+            byte[] pickle = PickleBuilder.protocol(4).str("m".repeat(5000)).str("f").op(0x93).stop().build();
+
+            assertThatThrownBy(() -> load(pickle))
+                    .hasMessage("Pickle has a GLOBAL name longer than 4096 bytes at byte 5013.");
+        }
+
+        @Test
+        void newGlobalNamesCostTheirLength() {
+            // every GLOBAL with a new name of 8 KB is kept twice, once as a symbol and once for its warning
+            PickleBuilder b = PickleBuilder.protocol(2);
+            for (int i = 0; i < 100; i++) {
+                b.global("m".repeat(4000) + i, "f".repeat(4000));
+            }
+            Unpickler unpickler = new Unpickler(PickleInput.of(b.stop().build()), PYTHON, null, 5000, 1000);
+
+            assertThatThrownBy(unpickler::load).hasMessageStartingWith("Pickle builds more than 5000 values (at byte");
+        }
+
         /** {@code depth} levels of x = (x, x) over None, memo slot {@code slot}. */
         private byte[] tupleDag(int depth, int slot) {
             PickleBuilder b = PickleBuilder.raw().none();

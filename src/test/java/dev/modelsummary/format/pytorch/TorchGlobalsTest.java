@@ -10,6 +10,7 @@ import dev.modelsummary.format.pickle.Unpickler;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.testutil.PickleBuilder;
 import java.io.IOException;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** The torch rebuild functions torch 1.13 does not write, pickled by hand as newer torch writes them. */
@@ -136,6 +137,22 @@ class TorchGlobalsTest {
                 .mark().global("torch", "float128").ints(1).ints(1).tuple().reduce().stop();
         assertThatThrownBy(() -> load(dtype.build()))
                 .hasMessage("Pickle names dtype 'torch.float128', which is not supported.");
+    }
+
+    @Test
+    void tensorsCostTheirRank() {
+        // one shared size tuple of rank 64 rebuilt 200 times: each tensor keeps its own size and stride arrays
+        long[] ones = new long[64];
+        Arrays.fill(ones, 1);
+        PickleBuilder b = PickleBuilder.protocol(2).global("torch._utils", "_rebuild_meta_tensor_no_storage").put(0)
+                .global("torch", "float32").put(1).ints(ones).put(2).mark();
+        for (int i = 0; i < 200; i++) {
+            b.get(0).get(1).get(2).get(2).op(0x87).reduce();
+        }
+        byte[] pickle = b.tuple().stop().build();
+        Unpickler unpickler = new Unpickler(PickleInput.of(pickle), TorchGlobals.ALLOWLIST, null, 10_000, 1000);
+
+        assertThatThrownBy(unpickler::load).hasMessageStartingWith("Pickle builds more than 10000 values (at byte");
     }
 
     private static void storage(PickleBuilder b, String module, String storageClass, int numel) {
