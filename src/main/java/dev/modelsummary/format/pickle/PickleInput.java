@@ -2,6 +2,7 @@ package dev.modelsummary.format.pickle;
 
 import dev.modelsummary.format.FormatException;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -102,20 +103,20 @@ public final class PickleInput {
         position += n;
     }
 
-    /** A newline-terminated ASCII/UTF-8 line of at most {@code max} bytes (GLOBAL's module and name). */
-    String line(int max) throws IOException {
-        StringBuilder text = new StringBuilder();
-        long start = position;
+    /**
+     * A newline-terminated line of at most {@code max} bytes, without its newline (protocol 0's arguments); null
+     * when it is longer, and then the whole line is consumed (read, not kept) up to its newline.
+     */
+    byte[] lineOrSkip(int max) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
         while (true) {
             int b = u8();
             if (b == '\n') {
-                return text.toString();
+                return line.size() > max ? null : line.toByteArray();
             }
-            if (text.length() >= max) {
-                throw new FormatException("Pickle has a GLOBAL name longer than " + max + " bytes at byte " + start
-                        + ".");
+            if (line.size() <= max) {
+                line.write(b);
             }
-            text.append((char) b);
         }
     }
 

@@ -14,6 +14,7 @@ public final class PyObject {
     private Object state;
     private PyDict items;
     private PyList listItems;
+    private Map<?, ?> kwargs;
 
     public PyObject(Object type, PyTuple args) {
         this.type = type;
@@ -42,6 +43,15 @@ public final class PyObject {
     /** Items added with APPEND(S), as on a list subclass; empty when none. */
     public List<Object> listItems() {
         return listItems == null ? List.of() : listItems;
+    }
+
+    /** Keyword arguments of a NEWOBJ_EX call; empty when none. */
+    public Map<?, ?> kwargs() {
+        return kwargs == null ? Map.of() : kwargs;
+    }
+
+    void setKeywords(Map<?, ?> keywords) {
+        kwargs = keywords;
     }
 
     /** BUILD: a dict state updates an earlier dict state, anything else replaces it (Python's default). */

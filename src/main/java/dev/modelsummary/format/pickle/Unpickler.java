@@ -16,8 +16,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A restricted pickle reader: torch's weights-only opcode set plus the pure-data opcodes of protocols 3 to 5,
- * executing nothing. One instance reads one pickle ({@link #load()}).
+ * A restricted pickle reader: every opcode of protocols 0 to 5, as CPython's C unpickler reads them (the one
+ * torch.load uses), executing nothing. One instance reads one pickle ({@link #load()}).
  *
  * <p>Values are plain Java: None is {@code null}, bool {@link Boolean}, int {@link Long} (or
  * {@link BigInteger} when it does not fit), float {@link Double}, str {@link String}, bytes {@link PyBytes},
@@ -78,6 +78,31 @@ public final class Unpickler implements Budget {
     private static final int STACK_GLOBAL = 0x93;
     private static final int MEMOIZE = 0x94;
     private static final int FRAME = 0x95;
+    // Protocols 0 and 1: arguments as text lines.
+    private static final int INT = 'I';
+    private static final int LONG = 'L';
+    private static final int FLOAT = 'F';
+    private static final int STRING = 'S';
+    private static final int UNICODE = 'V';
+    private static final int PERSID = 'P';
+    private static final int GET = 'g';
+    private static final int PUT = 'p';
+    private static final int INST = 'i';
+    private static final int BINSTRING = 'T';
+    private static final int DICT = 'd';
+    private static final int LIST = 'l';
+    private static final int OBJ = 'o';
+    private static final int POP = '0';
+    private static final int POP_MARK = '1';
+    private static final int DUP = '2';
+    // Protocols 2 to 5.
+    private static final int EXT1 = 0x82;
+    private static final int EXT2 = 0x83;
+    private static final int EXT4 = 0x84;
+    private static final int NEWOBJ_EX = 0x92;
+    private static final int BYTEARRAY8 = 0x96;
+    private static final int NEXT_BUFFER = 0x97;
+    private static final int READONLY_BUFFER = 0x98;
 
     private static final int HIGHEST_PROTOCOL = 5;
     private static final int MAX_GLOBAL_NAME_BYTES = 4096;
@@ -216,10 +241,34 @@ public final class Unpickler implements Budget {
             case BINGET -> push(recall(in.u8()));
             case LONG_BINGET -> push(recall(in.littleEndian(4)));
             case BINPERSID -> push(persistentLoad(pop()));
-            case GLOBAL -> push(global(in.line(MAX_GLOBAL_NAME_BYTES), in.line(MAX_GLOBAL_NAME_BYTES)));
+            case GLOBAL -> push(global(globalName("GLOBAL name"), globalName("GLOBAL name")));
             case STACK_GLOBAL -> stackGlobal();
             case REDUCE, NEWOBJ -> call();
             case BUILD -> build();
+            case INT -> push(intLine());
+            case LONG -> push(longLine());
+            case FLOAT -> push(floatLine());
+            case STRING -> push(quotedString());
+            case BINSTRING -> push(text(binStringLength()));
+            case UNICODE -> push(rawUnicode());
+            case PERSID -> push(persistentLoad(asciiLine()));
+            case GET -> push(recall(memoIndex("GET")));
+            case PUT -> memoize(memoIndex("PUT"));
+            case DICT -> push(dict(popMark()));
+            case LIST -> push(list(popMark()));
+            case POP -> popOrMark();
+            case POP_MARK -> popMark();
+            case DUP -> push(peek());
+            case INST -> inst();
+            case OBJ -> obj();
+            case NEWOBJ_EX -> newObjEx();
+            case EXT1 -> throw extension(in.u8());
+            case EXT2 -> throw extension(in.littleEndian(2));
+            case EXT4 -> throw extension((int) in.littleEndian(4));
+            case BYTEARRAY8 -> push(bytes(in.littleEndian(8)));
+            case NEXT_BUFFER -> throw fail("Pickle refers to out-of-band buffer data at byte " + opcodeAt
+                    + ", which a file cannot hold.");
+            case READONLY_BUFFER -> readOnly();
             default -> throw fail(String.format("Pickle has unsupported opcode 0x%02x at byte %d.", op, opcodeAt));
         }
     }
@@ -278,7 +327,147 @@ public final class Unpickler implements Budget {
         }
         BigInteger value = new BigInteger(bigEndian);
         spend(n / TEXT_BYTES_PER_VALUE);
-        return value.bitLength() < Long.SIZE ? (Object) value.longValue() : value;
+        return PythonText.narrowed(value);
+    }
+
+    /** An int from text (INT, LONG), within the same bound as LONG1 and LONG4 and charged the same. */
+    private Object checkedInt(Object value) {
+        if (value instanceof BigInteger big) {
+            int n = big.bitLength() / Byte.SIZE + 1;
+            if (n > Limits.current().pickleIntBytes()) {
+                throw fail("Pickle integer of " + n + " bytes at byte " + opcodeAt + " is over the limit of "
+                        + Limits.current().pickleIntBytes() + " bytes.");
+            }
+            spend(n / TEXT_BYTES_PER_VALUE);
+        }
+        return value;
+    }
+
+    /** INT: C's strtol, else Python's int(text, 0); {@code 00} and {@code 01} are False and True. */
+    private Object intLine() throws IOException {
+        String text = numberLine("INT");
+        return checkedInt(PythonText.parseIntOpcode(text).orElseThrow(() -> notA("INT", "an int")));
+    }
+
+    /** LONG: Python's int(text, 0), after an optional trailing {@code L} (Python 2 wrote one). */
+    private Object longLine() throws IOException {
+        String text = numberLine("LONG");
+        String digits = text.endsWith("L") ? text.substring(0, text.length() - 1) : text;
+        BigInteger value = PythonText.parseInt(digits, 0).orElseThrow(() -> notA("LONG", "an int"));
+        return checkedInt(PythonText.narrowed(value));
+    }
+
+    private Object floatLine() throws IOException {
+        String text = numberLine("FLOAT");
+        double value = PythonText.parseFloat(text).orElseThrow(() -> notA("FLOAT", "a float"));
+        if (Double.isInfinite(value) && !PythonText.spellsInfinity(text)) {
+            throw fail("Pickle has a FLOAT out of range at byte " + opcodeAt + ".");
+        }
+        return value;
+    }
+
+    /** PUT and GET: Python's int(text), a memo index. */
+    private long memoIndex(String opcode) throws IOException {
+        BigInteger index = PythonText.parseInt(numberLine(opcode), 10)
+                .orElseThrow(() -> notA(opcode, "an int"));
+        if (opcode.equals("PUT") && index.signum() < 0) {
+            throw fail("Pickle has a negative PUT index at byte " + opcodeAt + ".");
+        }
+        if (index.bitLength() >= Long.SIZE) {
+            throw fail("Pickle has a " + opcode + " index out of range at byte " + opcodeAt + ".");
+        }
+        return index.longValue();
+    }
+
+    /**
+     * A text line of a number, bounded so that no parse takes long: enough digits for any int within
+     * {@code Limits.pickleIntBytes} in base 8 or more.
+     */
+    private String numberLine(String opcode) throws IOException {
+        int max = 3 * Limits.current().pickleIntBytes() + 64;
+        byte[] line = line(max, opcode);
+        if (line.length == 0) {
+            throw fail("Pickle has an empty " + opcode + " at byte " + opcodeAt + ".");
+        }
+        return new String(line, StandardCharsets.ISO_8859_1);
+    }
+
+    /** A line of at most {@code max} bytes: {@code what} (an opcode's argument) names it in the message. */
+    private byte[] line(int max, String what) throws IOException {
+        byte[] line = in.lineOrSkip(max);
+        if (line == null) {
+            throw fail("Pickle has " + article(what) + what + " longer than " + max + " bytes at byte " + opcodeAt
+                    + ".");
+        }
+        return line;
+    }
+
+    private static String article(String what) {
+        return what.matches("[AEIOU].*") ? "an " : "a ";
+    }
+
+    private FormatException notA(String opcode, String kind) {
+        return fail("Pickle has " + article(opcode) + opcode + " that is not " + kind
+                + " at byte " + opcodeAt + ".");
+    }
+
+    /** STRING: a quoted Python 2 string with escapes, decoded as UTF-8 as torch.load decodes it. */
+    private Object quotedString() throws IOException {
+        long start = in.position();
+        byte[] line = in.lineOrSkip(Limits.current().pickleKeptTextBytes());
+        if (line == null) {
+            return new OmittedString(in.position() - start - 1);
+        }
+        int last = line.length - 1;
+        if (line.length < 2 || line[0] != line[last] || line[0] != '\'' && line[0] != '"') {
+            throw fail("Pickle has a STRING that is not quoted at byte " + opcodeAt + ".");
+        }
+        byte[] decoded = PythonText.escapeDecode(line, 1, last);
+        if (decoded == null) {
+            throw fail("Pickle has a STRING with an invalid escape at byte " + opcodeAt + ".");
+        }
+        spend(decoded.length / TEXT_BYTES_PER_VALUE);
+        return new String(decoded, StandardCharsets.UTF_8);
+    }
+
+    /** UNICODE: raw-unicode-escape text. */
+    private Object rawUnicode() throws IOException {
+        long start = in.position();
+        byte[] line = in.lineOrSkip(Limits.current().pickleKeptTextBytes());
+        if (line == null) {
+            return new OmittedString(in.position() - start - 1);
+        }
+        String text = PythonText.rawUnicodeEscapeDecode(line);
+        if (text == null) {
+            throw fail("Pickle has a UNICODE with an invalid escape at byte " + opcodeAt + ".");
+        }
+        spend(line.length / TEXT_BYTES_PER_VALUE);
+        return text;
+    }
+
+    /** BINSTRING's length is a signed 32-bit int. */
+    private long binStringLength() throws IOException {
+        long n = in.littleEndian(4);
+        if (n > Integer.MAX_VALUE) {
+            throw fail("Pickle has a BINSTRING of negative length at byte " + opcodeAt + ".");
+        }
+        return n;
+    }
+
+    /** PERSID: an ASCII line, given to the persistent loader as a string. */
+    private String asciiLine() throws IOException {
+        byte[] line = line(MAX_GLOBAL_NAME_BYTES, "PERSID");
+        for (byte b : line) {
+            if (b < 0) {
+                throw fail("Pickle has a PERSID that is not ASCII at byte " + opcodeAt + ".");
+            }
+        }
+        return new String(line, StandardCharsets.US_ASCII);
+    }
+
+    /** A module or name line of GLOBAL or INST, decoded as UTF-8 (leniently, like every string here). */
+    private String globalName(String what) throws IOException {
+        return new String(line(MAX_GLOBAL_NAME_BYTES, what), StandardCharsets.UTF_8);
     }
 
     private Object text(long n) throws IOException {
@@ -361,6 +550,80 @@ public final class Unpickler implements Budget {
         return value;
     }
 
+    /** DICT: MARK key value ... DICT. */
+    private PyDict dict(List<Object> items) {
+        if (items.size() % 2 != 0) {
+            throw fail("Pickle sets an odd number of dict items at byte " + opcodeAt + ".");
+        }
+        spend(DICT_COST + (long) KEYED_ENTRY_COST * items.size() / 2);
+        PyDict dict = new PyDict();
+        for (int i = 0; i < items.size(); i += 2) {
+            dict.put(hashable(items.get(i), "dict key"), items.get(i + 1));
+        }
+        return dict;
+    }
+
+    private PyList list(List<Object> items) {
+        spend(LIST_COST);
+        return new PyList(items);
+    }
+
+    /** POP: the top item, or the innermost MARK when nothing was pushed since it (as CPython's C unpickler). */
+    private void popOrMark() {
+        if (!marks.isEmpty() && marks.peek() == stack.size()) {
+            marks.pop();
+        } else {
+            pop();
+        }
+    }
+
+    /** INST: MARK args INST module name: a call of the global, as REDUCE makes it. */
+    private void inst() throws IOException {
+        PyGlobal callee = global(globalName("INST name"), globalName("INST name"));
+        push(callWith(callee, tuple(popMark())));
+    }
+
+    /** OBJ: MARK class args OBJ. */
+    private void obj() {
+        List<Object> items = popMark();
+        if (items.isEmpty()) {
+            throw underflow();
+        }
+        push(callWith(items.get(0), tuple(items.subList(1, items.size()))));
+    }
+
+    /**
+     * NEWOBJ_EX: class, args, kwargs. A stand-in takes no keywords, so with some the call is an inert object
+     * that keeps them.
+     */
+    private void newObjEx() {
+        Object kwargs = pop();
+        Object args = pop();
+        Object callee = pop();
+        if (!(kwargs instanceof Map<?, ?> keywords)) {
+            throw fail("Pickle calls " + quotedType(callee) + " at byte " + opcodeAt + " with a '"
+                    + PyTypes.of(kwargs) + "' instead of keyword arguments.");
+        }
+        if (keywords.isEmpty()) {
+            push(callWith(callee, args));
+            return;
+        }
+        PyObject object = inert(callable(callee), arguments(callee, args));
+        object.setKeywords(keywords);
+        push(object);
+    }
+
+    private FormatException extension(long code) {
+        return fail("Pickle uses extension code " + code + " at byte " + opcodeAt + ", which is not registered.");
+    }
+
+    /** READONLY_BUFFER: only a bytes-like value can be one; it stays what it was. */
+    private void readOnly() {
+        if (!(peek() instanceof PyBytes)) {
+            throw fail("Pickle makes a '" + PyTypes.of(peek()) + "' a read-only buffer at byte " + opcodeAt + ".");
+        }
+    }
+
     private void memoize(long index) {
         if (stack.isEmpty()) {
             throw underflow();
@@ -419,23 +682,41 @@ public final class Unpickler implements Budget {
         return global;
     }
 
-    /** REDUCE (callable, args) and NEWOBJ (class, args): a stand-in's result, or an inert object. */
+    /** REDUCE (callable, args) and NEWOBJ (class, args). */
     private void call() {
         Object args = pop();
         Object callee = pop();
+        push(callWith(callee, args));
+    }
+
+    /** A stand-in's result, or an inert object: what calling a global (or an inert object) yields. */
+    private Object callWith(Object callee, Object args) {
+        PyTuple tuple = arguments(callee, args);
+        if (callable(callee) instanceof PyGlobal global) {
+            Optional<StandIn> standIn = allowlist.standIn(global.qualifiedName());
+            return standIn.isPresent() ? standIn.get().call(global, tuple, this) : inert(global, tuple);
+        }
+        return inert(callee, tuple);
+    }
+
+    private PyTuple arguments(Object callee, Object args) {
         if (!(args instanceof PyTuple tuple)) {
-            throw fail("Pickle calls '" + PyTypes.of(callee) + "' at byte " + opcodeAt + " with a '"
+            throw fail("Pickle calls " + quotedType(callee) + " at byte " + opcodeAt + " with a '"
                     + PyTypes.of(args) + "' instead of an argument tuple.");
         }
-        if (callee instanceof PyGlobal global) {
-            Optional<StandIn> standIn = allowlist.standIn(global.qualifiedName());
-            push(standIn.isPresent() ? standIn.get().call(global, tuple, this) : inert(global, tuple));
-        } else if (callee instanceof PyObject) {
-            push(inert(callee, tuple));
-        } else {
-            throw fail("Pickle calls a '" + PyTypes.of(callee) + "' at byte " + opcodeAt
-                    + ", which is not callable.");
+        return tuple;
+    }
+
+    /** A global or an inert object (which stays inert when called); nothing else can be called. */
+    private Object callable(Object callee) {
+        if (callee instanceof PyGlobal || callee instanceof PyObject) {
+            return callee;
         }
+        throw fail("Pickle calls a '" + PyTypes.of(callee) + "' at byte " + opcodeAt + ", which is not callable.");
+    }
+
+    private static String quotedType(Object value) {
+        return "'" + PyTypes.of(value) + "'";
     }
 
     private PyObject inert(Object type, PyTuple args) {

@@ -157,7 +157,10 @@ final class TensorWalk {
         }
     }
 
-    /** An inert object: its attributes (BUILD state), then dict and list items, then constructor arguments. */
+    /**
+     * An inert object: its attributes (BUILD state), then dict and list items, then constructor arguments
+     * (positional, then keyword).
+     */
     private static void addAttributes(List<Visit> children, PyObject object, Path path, int depth) {
         if (object.state() instanceof Map<?, ?> attributes && attributes.containsKey("_modules")) {
             attributes.forEach((k, v) -> {
@@ -171,6 +174,7 @@ final class TensorWalk {
         children.add(new Visit(object.items(), path, SAME_PATH, false, depth));
         children.add(new Visit(object.listItems(), path, SAME_PATH, false, depth));
         children.add(new Visit(object.args(), path, SAME_PATH, false, depth));
+        children.add(new Visit(object.kwargs(), path, SAME_PATH, false, depth));
     }
 
     private void addFound(Visit visit, TorchTensor tensor) {
