@@ -1,6 +1,7 @@
 package dev.modelsummary.format.pickle;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.text.Quote;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -51,7 +52,8 @@ final class PythonGlobals {
             budget.spend(ENTRY_COST);
             List<?> kv = pair instanceof PyTuple t ? t.items() : pair instanceof List<?> l ? l : List.of();
             if (kv.size() != 2) {
-                throw new FormatException("Pickle calls '" + callee + "' with an item that is not a key-value pair.");
+                throw new FormatException("Pickle calls " + Quote.of(callee)
+                        + " with an item that is not a key-value pair.");
             }
             dict.put(requireHashable(callee, kv.get(0), budget), kv.get(1));
         }
@@ -77,7 +79,7 @@ final class PythonGlobals {
 
     private static Object encode(PyGlobal callee, PyTuple args, Budget budget) {
         if (args.size() == 0) {
-            throw new FormatException("Pickle calls '" + callee + "' without a string.");
+            throw new FormatException("Pickle calls " + Quote.of(callee) + " without a string.");
         }
         String encoding = args.size() > 1 && args.get(1) instanceof String s ? s.toLowerCase(Locale.ROOT) : "utf-8";
         boolean latin1 = Set.of("latin1", "latin-1", "latin_1", "iso-8859-1", "iso8859-1", "l1").contains(encoding);
@@ -90,8 +92,8 @@ final class PythonGlobals {
         if (text instanceof OmittedString omitted) {
             return PyBytes.omitted(omitted.utf8Length());
         }
-        throw new FormatException("Pickle calls '" + callee + "' with a '" + PyTypes.of(text)
-                + "' where a string belongs.");
+        throw new FormatException("Pickle calls " + Quote.of(callee) + " with a " + Quote.of(PyTypes.of(text))
+                + " where a string belongs.");
     }
 
     private static Object bytearray(PyGlobal callee, PyTuple args, Budget budget) {
@@ -108,7 +110,7 @@ final class PythonGlobals {
         if (source instanceof Collection<?> values) {
             return PyBytes.omitted(values.size());
         }
-        throw new FormatException("Pickle calls '" + callee + "' with a '" + PyTypes.of(source) + "'.");
+        throw new FormatException("Pickle calls " + Quote.of(callee) + " with a " + Quote.of(PyTypes.of(source)) + ".");
     }
 
     private static Iterable<?> iterable(PyGlobal callee, Object source) {
@@ -121,15 +123,15 @@ final class PythonGlobals {
         if (source instanceof Map<?, ?> m) {
             return m.keySet();
         }
-        throw new FormatException("Pickle calls '" + callee + "' with a '" + PyTypes.of(source)
-                + "' where an iterable belongs.");
+        throw new FormatException("Pickle calls " + Quote.of(callee) + " with a " + Quote.of(PyTypes.of(source))
+                + " where an iterable belongs.");
     }
 
     /** A hashable key, charged for its fingerprint. */
     private static Object requireHashable(PyGlobal callee, Object key, Budget budget) {
         if (!Hashing.isHashable(key)) {
-            throw new FormatException("Pickle calls '" + callee + "' with an unhashable '"
-                    + PyTypes.of(key) + "' as a key.");
+            throw new FormatException("Pickle calls " + Quote.of(callee) + " with an unhashable "
+                    + Quote.of(PyTypes.of(key)) + " as a key.");
         }
         budget.spend(Hashing.cost(key));
         return key;

@@ -2,6 +2,7 @@ package dev.modelsummary.format.pickle;
 
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -181,7 +182,7 @@ public final class Unpickler implements Budget {
                         + "placeholders.");
                 break;
             }
-            lines.add("unknown pickle global '" + name + "' read as an inert placeholder.");
+            lines.add("unknown pickle global " + Quote.of(name) + " read as an inert placeholder.");
         }
         return List.copyOf(lines);
     }
@@ -500,7 +501,7 @@ public final class Unpickler implements Budget {
         } else if (target instanceof PyObject object) {
             items.forEach(object::append);
         } else {
-            throw fail("Pickle appends to a '" + PyTypes.of(target) + "' at byte " + opcodeAt + ".");
+            throw fail("Pickle appends to a " + quotedType(target) + " at byte " + opcodeAt + ".");
         }
     }
 
@@ -518,7 +519,7 @@ public final class Unpickler implements Budget {
             } else if (target instanceof PyObject object) {
                 object.setItem(hashable(key, "dict key"), value);
             } else {
-                throw fail("Pickle sets dict items on a '" + PyTypes.of(target) + "' at byte " + opcodeAt + ".");
+                throw fail("Pickle sets dict items on a " + quotedType(target) + " at byte " + opcodeAt + ".");
             }
         }
     }
@@ -526,7 +527,7 @@ public final class Unpickler implements Budget {
     private void addItems(List<Object> items) {
         Object target = peek();
         if (!(target instanceof PySet set)) {
-            throw fail("Pickle adds set items to a '" + PyTypes.of(target) + "' at byte " + opcodeAt + ".");
+            throw fail("Pickle adds set items to a " + quotedType(target) + " at byte " + opcodeAt + ".");
         }
         spend((long) KEYED_ENTRY_COST * items.size());
         set.addAll(hashables(items, "set member"));
@@ -543,7 +544,7 @@ public final class Unpickler implements Budget {
      */
     private Object hashable(Object value, String role) {
         if (!Hashing.isHashable(value)) {
-            throw fail("Pickle uses an unhashable '" + PyTypes.of(value) + "' as a " + role + " at byte "
+            throw fail("Pickle uses an unhashable " + quotedType(value) + " as a " + role + " at byte "
                     + opcodeAt + ".");
         }
         spend(Hashing.cost(value));
@@ -601,8 +602,8 @@ public final class Unpickler implements Budget {
         Object args = pop();
         Object callee = pop();
         if (!(kwargs instanceof Map<?, ?> keywords)) {
-            throw fail("Pickle calls " + quotedType(callee) + " at byte " + opcodeAt + " with a '"
-                    + PyTypes.of(kwargs) + "' instead of keyword arguments.");
+            throw fail("Pickle calls " + quotedType(callee) + " at byte " + opcodeAt + " with a "
+                    + quotedType(kwargs) + " instead of keyword arguments.");
         }
         if (keywords.isEmpty()) {
             push(callWith(callee, args));
@@ -620,7 +621,7 @@ public final class Unpickler implements Budget {
     /** READONLY_BUFFER: only a bytes-like value can be one; it stays what it was. */
     private void readOnly() {
         if (!(peek() instanceof PyBytes)) {
-            throw fail("Pickle makes a '" + PyTypes.of(peek()) + "' a read-only buffer at byte " + opcodeAt + ".");
+            throw fail("Pickle makes a " + quotedType(peek()) + " a read-only buffer at byte " + opcodeAt + ".");
         }
     }
 
@@ -652,8 +653,8 @@ public final class Unpickler implements Budget {
         Object name = pop();
         Object module = pop();
         if (!(module instanceof String m) || !(name instanceof String n)) {
-            throw fail("Pickle's STACK_GLOBAL at byte " + opcodeAt + " names a global with a '"
-                    + PyTypes.of(module instanceof String ? name : module) + "' instead of a string.");
+            throw fail("Pickle's STACK_GLOBAL at byte " + opcodeAt + " names a global with a "
+                    + quotedType(module instanceof String ? name : module) + " instead of a string.");
         }
         if (m.length() > MAX_GLOBAL_NAME_BYTES || n.length() > MAX_GLOBAL_NAME_BYTES) {
             throw fail("Pickle has a GLOBAL name longer than " + MAX_GLOBAL_NAME_BYTES + " bytes at byte "
@@ -701,8 +702,8 @@ public final class Unpickler implements Budget {
 
     private PyTuple arguments(Object callee, Object args) {
         if (!(args instanceof PyTuple tuple)) {
-            throw fail("Pickle calls " + quotedType(callee) + " at byte " + opcodeAt + " with a '"
-                    + PyTypes.of(args) + "' instead of an argument tuple.");
+            throw fail("Pickle calls " + quotedType(callee) + " at byte " + opcodeAt + " with a "
+                    + quotedType(args) + " instead of an argument tuple.");
         }
         return tuple;
     }
@@ -712,11 +713,12 @@ public final class Unpickler implements Budget {
         if (callee instanceof PyGlobal || callee instanceof PyObject) {
             return callee;
         }
-        throw fail("Pickle calls a '" + PyTypes.of(callee) + "' at byte " + opcodeAt + ", which is not callable.");
+        throw fail("Pickle calls a " + quotedType(callee) + " at byte " + opcodeAt + ", which is not callable.");
     }
 
+    /** A value's Python type for a message: a global's name comes from the file, so it is quoted. */
     private static String quotedType(Object value) {
-        return "'" + PyTypes.of(value) + "'";
+        return Quote.of(PyTypes.of(value));
     }
 
     private PyObject inert(Object type, PyTuple args) {

@@ -7,6 +7,7 @@ import dev.modelsummary.format.pickle.PyGlobal;
 import dev.modelsummary.format.pickle.PyTuple;
 import dev.modelsummary.format.pickle.PyTypes;
 import dev.modelsummary.model.DType;
+import dev.modelsummary.text.Quote;
 import java.util.List;
 
 /**
@@ -25,7 +26,8 @@ final class CallArgs {
         this.args = args;
         this.budget = budget;
         if (args.size() < required) {
-            throw new FormatException("Pickle calls '" + callee + "' with " + args.size() + " arguments; it needs "
+            throw new FormatException("Pickle calls " + Quote.of(callee) + " with " + args.size()
+                    + " arguments; it needs "
                     + required + ".");
         }
     }
@@ -99,7 +101,7 @@ final class CallArgs {
     DType dtype(int i) {
         if (args.get(i) instanceof PyGlobal g && g.module().equals("torch")) {
             return DType.byTorchName(g.name()).orElseThrow(
-                    () -> new FormatException("Pickle names dtype '" + g + "', which is not supported."));
+                    () -> new FormatException("Pickle names dtype " + Quote.of(g) + ", which is not supported."));
         }
         throw wrongType(i, "a torch dtype");
     }
@@ -107,14 +109,14 @@ final class CallArgs {
     /** Size and stride must have one entry per dimension. */
     void requireSameRank(long[] size, long[] stride) {
         if (size.length != stride.length) {
-            throw new FormatException("Pickle calls '" + callee + "' with a size of rank " + size.length
+            throw new FormatException("Pickle calls " + Quote.of(callee) + " with a size of rank " + size.length
                     + " but a stride of rank " + stride.length + ".");
         }
     }
 
     private FormatException wrongType(int i, String expected) {
-        return new FormatException("Pickle calls '" + callee + "' with argument " + (i + 1) + " of type '"
-                + typeName(args.get(i)) + "' where " + expected + " belongs.");
+        return new FormatException("Pickle calls " + Quote.of(callee) + " with argument " + (i + 1) + " of type "
+                + Quote.of(typeName(args.get(i))) + " where " + expected + " belongs.");
     }
 
     private static String typeName(Object value) {

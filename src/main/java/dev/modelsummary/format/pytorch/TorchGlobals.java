@@ -9,6 +9,7 @@ import dev.modelsummary.format.pickle.PyTuple;
 import dev.modelsummary.format.pickle.PyTypes;
 import dev.modelsummary.format.pickle.StandIn;
 import dev.modelsummary.model.DType;
+import dev.modelsummary.text.Quote;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -93,15 +94,15 @@ final class TorchGlobals {
      */
     static Optional<DType> storageDTypeOf(Object storageType) {
         if (!(storageType instanceof PyGlobal g)) {
-            throw new FormatException("Persistent id names a '" + PyTypes.of(storageType)
-                    + "' as its storage type, which is not a torch storage class.");
+            throw new FormatException("Persistent id names a " + Quote.of(PyTypes.of(storageType))
+                    + " as its storage type, which is not a torch storage class.");
         }
         Optional<DType> dtype = storageDType(g.qualifiedName());
         if (dtype.isPresent() || UNTYPED_STORAGES.contains(g.qualifiedName())) {
             return dtype;
         }
-        throw new FormatException("Persistent id names storage type '" + g
-                + "', which is not a torch storage class.");
+        throw new FormatException("Persistent id names storage type " + Quote.of(g)
+                + ", which is not a torch storage class.");
     }
 
     /** {@code torch.FloatStorage} and {@code torch.cuda.FloatStorage} alike. */

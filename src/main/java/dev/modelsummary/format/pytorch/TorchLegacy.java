@@ -10,6 +10,7 @@ import dev.modelsummary.format.pickle.PyTuple;
 import dev.modelsummary.format.pickle.PyTypes;
 import dev.modelsummary.format.pickle.Unpickler;
 import dev.modelsummary.model.DType;
+import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteOrder;
@@ -76,9 +77,9 @@ final class TorchLegacy {
     /** An int is shown; anything else only by its type, which takes constant work to spell. */
     private static String describeVersion(Object version) {
         if (version instanceof Long || version instanceof BigInteger) {
-            return "protocol version '" + version + "'";
+            return "protocol version " + Quote.of(version);
         }
-        return "a '" + PyTypes.of(version) + "' as its protocol version";
+        return "a " + Quote.of(PyTypes.of(version)) + " as its protocol version";
     }
 
     /**
@@ -118,36 +119,37 @@ final class TorchLegacy {
             String key = (String) item;
             TorchStorage storage = storages.get(key);
             if (storage == null) {
-                throw new FormatException("Legacy torch.save stream lists storage '" + key
-                        + "', which its pickle never references.");
+                throw new FormatException("Legacy torch.save stream lists storage " + Quote.of(key)
+                        + ", which its pickle never references.");
             }
             unlisted.remove(key);
             long count = countAt(channel, at, size, key);
             if (count != storage.numel()) {
-                throw new FormatException("Legacy storage '" + key + "' holds " + count
+                throw new FormatException("Legacy storage " + Quote.of(key) + " holds " + count
                         + " elements but the pickle says " + storage.numel() + ".");
             }
-            long nbytes = TorchReader.exact(storage::nbytes, "Storage '" + key + "' has a size that overflows 64 bits.");
+            long nbytes = TorchReader.exact(storage::nbytes,
+                    "Storage " + Quote.of(key) + " has a size that overflows 64 bits.");
             if (nbytes > size - at - Long.BYTES) {
-                throw new FormatException("Legacy storage '" + key + "' (" + nbytes + " bytes from byte "
+                throw new FormatException("Legacy storage " + Quote.of(key) + " (" + nbytes + " bytes from byte "
                         + (at + Long.BYTES) + ") runs past the end of the file.");
             }
             at += Long.BYTES + nbytes;
         }
         if (!unlisted.isEmpty()) {
-            throw new FormatException("Legacy torch.save stream never stores storage '" + unlisted.iterator().next()
-                    + "', which its pickle references.");
+            throw new FormatException("Legacy torch.save stream never stores storage "
+                    + Quote.of(unlisted.iterator().next()) + ", which its pickle references.");
         }
     }
 
     private static long countAt(SeekableByteChannel channel, long at, long size, String key) throws IOException {
         if (at > size - Long.BYTES) {
-            throw new FormatException("Legacy storage '" + key + "' starts at byte " + at
+            throw new FormatException("Legacy storage " + Quote.of(key) + " starts at byte " + at
                     + ", past the end of the file.");
         }
         channel.position(at);
         return Channels.readExactly(channel, Long.BYTES,
-                read -> "Legacy storage '" + key + "' starts at byte " + at + ", past the end of the file.")
+                read -> "Legacy storage " + Quote.of(key) + " starts at byte " + at + ", past the end of the file.")
                 .order(ByteOrder.LITTLE_ENDIAN).getLong(0);
     }
 }

@@ -9,6 +9,7 @@ import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +93,7 @@ public final class TorchReader implements WeightReader {
             TorchTensor t = f.tensor();
             checkExtent(name, t);
             long bytes = exact(() -> t.dtype().bytesFor(t.shape().numel()),
-                    "Tensor '" + name + "' has a size whose byte count overflows 64 bits.");
+                    "Tensor " + Quote.of(name) + " has a size whose byte count overflows 64 bits.");
             long total = totalBytes;
             totalBytes = exact(() -> Math.addExact(total, bytes), "Tensors' sizes add up past 2^63 bytes.");
             TensorEntry entry = entry(name, f);
@@ -125,11 +126,13 @@ public final class TorchReader implements WeightReader {
         if (t.storage() == null) {
             return;
         }
-        long spanned = exact(t::storageBytesSpanned, "Tensor '" + name + "' has a size or stride that overflows 64 bits.");
-        long capacity = exact(t.storage()::nbytes, "Storage '" + t.storage().key() + "' has a size that overflows 64 bits.");
+        long spanned = exact(t::storageBytesSpanned,
+                "Tensor " + Quote.of(name) + " has a size or stride that overflows 64 bits.");
+        long capacity = exact(t.storage()::nbytes,
+                "Storage " + Quote.of(t.storage().key()) + " has a size that overflows 64 bits.");
         if (spanned > capacity) {
-            throw new FormatException("Tensor '" + name + "' reaches byte " + spanned + " of storage '"
-                    + t.storage().key() + "', which holds " + capacity + " bytes.");
+            throw new FormatException("Tensor " + Quote.of(name) + " reaches byte " + spanned + " of storage "
+                    + Quote.of(t.storage().key()) + ", which holds " + capacity + " bytes.");
         }
     }
 

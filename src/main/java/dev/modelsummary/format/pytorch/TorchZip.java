@@ -7,6 +7,7 @@ import dev.modelsummary.format.pickle.PyTuple;
 import dev.modelsummary.format.pickle.Unpickler;
 import dev.modelsummary.format.zip.ZipDirectory;
 import dev.modelsummary.model.DType;
+import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
@@ -37,8 +38,8 @@ final class TorchZip {
         String first = directory.entries().get(0).name();
         int slash = first.indexOf('/');
         if (slash <= 0) {
-            throw new FormatException("ZIP archive's first record '" + first
-                    + "' is not inside a folder, so it is not a torch.save file.");
+            throw new FormatException("ZIP archive's first record " + Quote.of(first)
+                    + " is not inside a folder, so it is not a torch.save file.");
         }
         String prefix = first.substring(0, slash + 1);
         if (directory.find(prefix + "constants.pkl").isPresent()) {
@@ -46,7 +47,7 @@ final class TorchZip {
                     + "model's state_dict() with torch.save instead.");
         }
         ZipDirectory.Entry pickle = directory.find(prefix + "data.pkl").orElseThrow(() -> new FormatException(
-                "ZIP archive has no record '" + prefix + "data.pkl', so it is not a torch.save file."));
+                "ZIP archive has no record " + Quote.of(prefix + "data.pkl") + ", so it is not a torch.save file."));
         if (pickle.size() > Limits.current().pickleBytes()) {
             throw new FormatException("Data.pkl is " + pickle.size() + " bytes, over the limit of "
                     + Limits.current().pickleBytes() + ".");
@@ -80,10 +81,11 @@ final class TorchZip {
         TorchStorage storage = new TorchStorage(key, dtype, numel, location);
         String recordName = prefix + "data/" + key;
         ZipDirectory.Entry record = directory.find(recordName).orElseThrow(() -> new FormatException(
-                "Storage '" + key + "' has no record '" + recordName + "' in the archive."));
-        long nbytes = TorchReader.exact(storage::nbytes, "Storage '" + key + "' has a size that overflows 64 bits.");
+                "Storage " + Quote.of(key) + " has no record " + Quote.of(recordName) + " in the archive."));
+        long nbytes = TorchReader.exact(storage::nbytes,
+                "Storage " + Quote.of(key) + " has a size that overflows 64 bits.");
         if (nbytes > record.size()) {
-            throw new FormatException("Storage '" + key + "' needs " + nbytes + " bytes (" + numel + " x "
+            throw new FormatException("Storage " + Quote.of(key) + " needs " + nbytes + " bytes (" + numel + " x "
                     + storage.elementBytes() + ") but its record holds " + record.size() + ".");
         }
         storages.put(key, storage);

@@ -439,6 +439,19 @@ class UnpicklerTest {
         }
 
         @Test
+        void namesFromTheFileAreEscapedInWarningsAndMessages() throws IOException {
+            byte[] warned = PickleBuilder.protocol(4).str("os\u001b[2J").str("system").op(0x93).stop().build();
+            Unpickler unpickler = unpickler(warned);
+            unpickler.load();
+            byte[] called = PickleBuilder.protocol(4).str("evil\r").str("f").op(0x93).op(']').reduce().stop().build();
+
+            assertThat(unpickler.warnings())
+                    .containsExactly("unknown pickle global 'os\\u001b[2J.system' read as an inert placeholder.");
+            assertThatThrownBy(() -> load(called))
+                    .hasMessage("Pickle calls 'evil\\u000d.f' at byte 20 with a 'list' instead of an argument tuple.");
+        }
+
+        @Test
         void stackGlobalResolvesThroughTheSameAllowlist() throws IOException {
             byte[] pickle = PickleBuilder.protocol(4).op(0x8c).u8(2).bytes(bytes("os"))
                     .op(0x8c).u8(5).bytes(bytes("popen")).op(0x93).stop().build();

@@ -118,6 +118,20 @@ class TorchReaderHostileTest {
         assertThat(model.tensors().get(n - 1)).extracting(TensorEntry::name).isEqualTo(Integer.toString(n - 1));
     }
 
+    @Test
+    void valuesFromTheFileAreEscapedAndCutInMessages() {
+        byte[] key = PickleBuilder.protocol(2).op('}').str("w")
+                .mark().str("storage").global("torch", "FloatStorage").str("0\u001b[31m").str("cpu").int1(6).tuple()
+                .op('Q').op('s').stop().build();
+        byte[] name = PickleBuilder.protocol(2).op('}').str("w\u0007" + "x".repeat(300)).bytes(tensor(true, 6, 1, 6, 1))
+                .op('s').stop().build();
+
+        assertThat(errorFor(torchZip(key, 24)))
+                .isEqualTo("Storage '0\\u001b[31m' has no record 'archive/data/0\\u001b[31m' in the archive.");
+        assertThat(errorFor(torchZip(name, 24))).isEqualTo("Tensor 'w\\u0007" + "x".repeat(198)
+                + "...' reaches byte 28 of storage '0', which holds 24 bytes.");
+    }
+
     /** {@code count} 2 x 3 float tensors on storage '0' (6 floats), all views of its first six elements. */
     private static byte[] tensors(int count) {
         PickleBuilder b = PickleBuilder.raw();
