@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,9 +37,14 @@ import java.util.Set;
  * Reading the pickles is buffered, so up to one buffer past the last pickle may be read ahead.
  */
 final class TorchLegacy {
+    /** The magic number as torch.save pickles it by default (protocol 2: PROTO, LONG1, STOP). */
     static final byte[] MAGIC_PICKLE = {
             (byte) 0x80, 0x02, (byte) 0x8a, 0x0a, 0x6c, (byte) 0xfc, (byte) 0x9c, 0x46, (byte) 0xf9, 0x20, 0x6a,
             (byte) 0xa8, 0x50, 0x19, 0x2e};
+    /** The magic number pickled with {@code pickle_protocol=1} (or 0): a text LONG. */
+    private static final byte[] MAGIC_PICKLE_TEXT = "L119547037146038801333356L\n.".getBytes(StandardCharsets.US_ASCII);
+    /** Leading bytes that tell a legacy stream. */
+    static final int MAGIC_BYTES = MAGIC_PICKLE_TEXT.length;
     private static final BigInteger MAGIC_NUMBER = new BigInteger("1950a86a20f9469cfc6c", 16);
     private static final long PROTOCOL_VERSION = 1001;
     private static final int PICKLE_BUFFER_BYTES = 1 << 12;
@@ -46,6 +53,15 @@ final class TorchLegacy {
     private final Map<String, TorchStorage> storages = new LinkedHashMap<>();
 
     private TorchLegacy() {
+    }
+
+    /** Whether a file starts with the magic number pickle of a legacy stream, in any protocol torch can write. */
+    static boolean startsWithMagic(byte[] head) {
+        return startsWith(head, MAGIC_PICKLE) || startsWith(head, MAGIC_PICKLE_TEXT);
+    }
+
+    private static boolean startsWith(byte[] bytes, byte[] prefix) {
+        return bytes.length >= prefix.length && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     static Unpickled read(SeekableByteChannel channel) throws IOException {

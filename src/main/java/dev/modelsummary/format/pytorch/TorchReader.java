@@ -51,7 +51,7 @@ public final class TorchReader implements WeightReader {
 
     @Override
     public boolean sniff(byte[] head, long fileSize) {
-        return startsWith(head, TorchLegacy.MAGIC_PICKLE) || firstZipRecordIsTorch(head);
+        return TorchLegacy.startsWithMagic(head) || firstZipRecordIsTorch(head);
     }
 
     @Override
@@ -59,10 +59,10 @@ public final class TorchReader implements WeightReader {
         Unpickled unpickled;
         try (SeekableByteChannel channel = opener.open(path)) {
             // Only as many leading bytes as telling the forms apart needs: the first record may be tiny.
-            byte[] head = Channels.readUpTo(channel, 0, TorchLegacy.MAGIC_PICKLE.length);
+            byte[] head = Channels.readUpTo(channel, 0, TorchLegacy.MAGIC_BYTES);
             if (startsWith(head, ZIP_MAGIC)) {
                 unpickled = TorchZip.read(channel);
-            } else if (startsWith(head, TorchLegacy.MAGIC_PICKLE)) {
+            } else if (TorchLegacy.startsWithMagic(head)) {
                 unpickled = TorchLegacy.read(channel);
             } else {
                 throw notTorch(Channels.readUpTo(channel, 0, TAR_MAGIC_OFFSET + 5), channel.size());

@@ -97,6 +97,7 @@ class TorchReaderTest {
     @Test
     void theLegacyStreamFormatAndProtocol4ReadLikeTheDefault() throws IOException {
         assertThat(describe(fixture("legacy.pth"))).containsExactlyElementsOf(SMALL_NET);
+        assertThat(describe(fixture("legacy_protocol1.pth"))).containsExactlyElementsOf(SMALL_NET);
         assertThat(describe(fixture("protocol4.pth"))).containsExactlyElementsOf(SMALL_NET);
     }
 
@@ -192,6 +193,7 @@ class TorchReaderTest {
     void sniffsTorchZipsAndLegacyStreamsButNotOtherZips() throws IOException {
         assertThat(reader.sniff(head("vit_l_16.pth"), 0)).isTrue();
         assertThat(reader.sniff(head("legacy.pth"), 0)).isTrue();
+        assertThat(reader.sniff(head("legacy_protocol1.pth"), 0)).isTrue();
         assertThat(reader.sniff(head("torchscript.pt"), 0)).isTrue();
         byte[] npz = new ZipBuilder().add("weights.npy", new byte[10]).build();
         assertThat(reader.sniff(npz, npz.length)).isFalse();
