@@ -23,7 +23,7 @@ import java.util.Set;
  * their parts takes time exponential in their depth, in CPython too). Values Python hashes by identity (inert
  * objects, tensors, storages, skipped strings) are equal only to themselves.
  */
-public final class Hashing {
+final class Hashing {
     private static final long PRIME = (1L << 61) - 1;
     private static final long KEY;
     private static final long POINT;
@@ -53,7 +53,7 @@ public final class Hashing {
     }
 
     /** Lists, dicts, sets and tuples holding them are unhashable in Python; everything else hashes. */
-    public static boolean isHashable(Object value) {
+    static boolean isHashable(Object value) {
         if (value instanceof PyTuple tuple) {
             return tuple.hashable();
         }
@@ -67,7 +67,7 @@ public final class Hashing {
      * A hashable value's fingerprint. Work is constant, except for strings, big ints and global names: linear in
      * their length, which {@link #cost} tells the unpickler to charge.
      */
-    public static long fingerprint(Object value) {
+    static long fingerprint(Object value) {
         if (value == null) {
             return mix(NONE);
         }
@@ -132,7 +132,7 @@ public final class Hashing {
      * Python's {@code a == b} for two hashable values with equal fingerprints, bounded to one level: nested
      * tuples and frozensets compare by fingerprint and size.
      */
-    public static boolean sameKey(Object a, Object b) {
+    static boolean sameKey(Object a, Object b) {
         if (a == b) {
             return true;
         }
