@@ -27,10 +27,13 @@ import java.util.Set;
  * it runs its {@link Allowlist} stand-in or yields an inert {@link PyObject}, and each global the allowlist does
  * not know is reported once in {@link #warnings()}.
  *
- * <p>Bounds: every declared length is checked against the bytes that remain before anything is allocated;
- * pushes, containers, dict entries, memo entries and marks are charged to a budget in units of roughly 16 bytes
- * of memory (a kept string of n bytes costs 1 + n/16); tuples deeper than the depth limit are refused; integers
- * are capped in length.
+ * <p>Bounds: every declared length is checked against the bytes that remain before anything is allocated, and
+ * every text line (protocol 0) against a bound for what it holds before it is parsed; pushes, containers, dict
+ * entries, memo entries and marks are charged to a budget in units of roughly 16 bytes of memory, and so is
+ * everything whose size the pickle controls, each time it is made (a kept string or int of n bytes costs
+ * n/16 more, as does fingerprinting a string of n characters as a key or tuple item, or a stand-in's copy);
+ * tuples deeper than the depth limit are refused; integers are capped in length. Hashing and comparing the
+ * values built never recurse ({@link Hashing}).
  */
 public final class Unpickler implements Budget {
     // Opcode bytes, as CPython's pickletools lists them.

@@ -105,7 +105,7 @@ class TorchReaderHostileTest {
     @Test
     void tiedWeightViewsThatShareOneJavaHashStayFast() throws IOException {
         // views (offset i, size 31 * (n - i) + 1, stride 0) of one storage: one Java hash for every view key
-        int n = 40_000;
+        int n = 20_000;
         PickleBuilder b = PickleBuilder.protocol(2).op(']').mark();
         for (int i = 0; i < n; i++) {
             b.bytes(tensor(i == 0, n, i, 31 * (n - i) + 1, 0));
