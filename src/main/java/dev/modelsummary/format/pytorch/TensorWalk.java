@@ -27,8 +27,8 @@ import java.util.Map;
  * <p>Names are what a pickle can amplify: one long key, or one tensor, referenced from thousands of places costs
  * the pickle a few bytes per reference but a name per use. So the walk is iterative (no stack to overflow), each
  * path is joined only for containers and tensors and only up to {@link #MAX_NAME_CHARS} (a tensor under a longer
- * path is refused), and every joined path and found tensor is charged, by its size, to what remains of the
- * pickle's value budget ({@code Limits.pickleValues}); the tensors found are capped at {@code Limits.tensors}.
+ * path is refused), and every joined path and found tensor is charged, by its size, to a {@link NameBudget}; the
+ * tensors found are capped at {@code Limits.tensors}.
  */
 final class TensorWalk {
     /** Where training scripts and libraries put the weights (formats.md 2.8), in order of preference. */
@@ -40,8 +40,6 @@ final class TensorWalk {
     private static final String ROOT_TENSOR_NAME = "tensor";
     /** Real tensor names are a few hundred characters at most. */
     private static final int MAX_NAME_CHARS = 4096; // TODO(limits): move to Limits
-    /** Characters of a joined name per budget unit: a name is kept about twice (found, then as an entry). */
-    private static final int NAME_CHARS_PER_UNIT = 8;
     /** Budget units of one found tensor besides its name: its record, its entry and its shape. */
     private static final int FOUND_COST = 12;
     /** A child that adds nothing to its container's path (a module's {@code _parameters}, an object's state). */
@@ -72,40 +70,39 @@ final class TensorWalk {
     private final Deque<Visit> pending = new ArrayDeque<>();
     private final int maxDepth = Limits.current().pickleDepth();
     private final int maxTensors = Limits.current().tensors();
-    private final long maxValues = Limits.current().pickleValues();
-    private long spent;
+    private final NameBudget budget;
 
-    private TensorWalk(long spentByPickle) {
-        this.spent = spentByPickle;
+    private TensorWalk(NameBudget budget) {
+        this.budget = budget;
     }
 
     /**
-     * @param spentByPickle budget units the unpickler spent on {@code root}; the walk spends what remains
+     * @param budget charged for every path joined and tensor found
      * @throws FormatException for a tensor name over the limit, too many tensors, or the budget exhausted
      */
-    static Result find(Object root, long spentByPickle) {
+    static Result find(Object root, NameBudget budget) {
         if (root instanceof Map<?, ?> top) {
             if (holdsTensors(top)) {
-                return new Result(walk(top, spentByPickle), List.of());
+                return new Result(walk(top, budget), List.of());
             }
             for (String key : STATE_DICT_KEYS) {
                 if (top.get(key) instanceof Map<?, ?> inner && holdsTensors(inner)) {
-                    return new Result(walk(inner, spentByPickle), List.of());
+                    return new Result(walk(inner, budget), List.of());
                 }
             }
         }
         if (root instanceof TorchTensor) {
-            return new Result(walk(root, spentByPickle), List.of());
+            return new Result(walk(root, budget), List.of());
         }
-        return new Result(walk(root, spentByPickle), List.of(NO_STATE_DICT_WARNING));
+        return new Result(walk(root, budget), List.of(NO_STATE_DICT_WARNING));
     }
 
     private static boolean holdsTensors(Map<?, ?> dict) {
         return dict.values().stream().anyMatch(TorchTensor.class::isInstance);
     }
 
-    private static List<Found> walk(Object root, long spentByPickle) {
-        TensorWalk walk = new TensorWalk(spentByPickle);
+    private static List<Found> walk(Object root, NameBudget budget) {
+        TensorWalk walk = new TensorWalk(budget);
         walk.pending.push(new Visit(root, Path.ROOT, SAME_PATH, false, 0));
         while (!walk.pending.isEmpty()) {
             walk.visit(walk.pending.pop());
@@ -186,7 +183,7 @@ final class TensorWalk {
         if (found.size() == maxTensors) {
             throw new FormatException("Checkpoint holds more than '" + maxTensors + "' tensors, the limit.");
         }
-        spend(FOUND_COST + tensor.size().length / 2);
+        budget.spend(FOUND_COST + tensor.size().length / 2);
         found.add(new Found(path.text().isEmpty() ? ROOT_TENSOR_NAME : path.text(), tensor, visit.buffer()));
     }
 
@@ -200,7 +197,7 @@ final class TensorWalk {
             name.append('.');
         }
         appendKey(name, key);
-        spend(1 + name.length() / NAME_CHARS_PER_UNIT);
+        budget.spendName(name);
         return name.length() > MAX_NAME_CHARS ? new Path(name.toString(), true) : new Path(name.toString(), false);
     }
 
@@ -245,13 +242,5 @@ final class TensorWalk {
             return "None";
         }
         return "<" + PyTypes.of(key) + ">";
-    }
-
-    private void spend(long units) {
-        spent += units;
-        if (spent > maxValues) {
-            throw new FormatException("Pickle builds more than " + maxValues + " values once its tensors are named, "
-                    + "over the limit.");
-        }
     }
 }

@@ -81,7 +81,8 @@ public final class TorchReader implements WeightReader {
     }
 
     private static Model toModel(Path path, Unpickled unpickled) {
-        TensorWalk.Result result = TensorWalk.find(unpickled.root(), unpickled.valuesSpent());
+        NameBudget names = new NameBudget(unpickled.valuesSpent());
+        TensorWalk.Result result = TensorWalk.find(unpickled.root(), names);
         List<TensorWalk.Found> found = result.tensors();
         boolean stripModule = !found.isEmpty()
                 && found.stream().allMatch(f -> f.name().startsWith(MODULE_PREFIX));
@@ -98,7 +99,11 @@ public final class TorchReader implements WeightReader {
             totalBytes = exact(() -> Math.addExact(total, bytes), "Tensors' sizes add up past 2^63 bytes.");
             TensorEntry entry = entry(name, f);
             String first = tied.firstNameOf(t, name);
-            entries.add(first == null ? entry : entry.withAliasOf(first));
+            if (first != null) {
+                names.spendName(first); // an alias spells the name of what it aliases once more
+                entry = entry.withAliasOf(first);
+            }
+            entries.add(entry);
         }
         List<String> warnings = new ArrayList<>(unpickled.warnings());
         warnings.addAll(result.warnings());

@@ -94,6 +94,20 @@ class TorchReaderHostileTest {
     }
 
     @Test
+    void aliasesCostTheNameTheyRepeat() {
+        // 1000 short names, each an alias of one 4000-character name: a report spells that name 1000 times
+        PickleBuilder b = PickleBuilder.protocol(2).op('}').mark().str("k".repeat(4000)).bytes(tensors(1)).put(4);
+        for (int i = 0; i < 1000; i++) {
+            b.str(Integer.toString(i)).get(4);
+        }
+        byte[] zip = torchZip(b.op('u').stop().build(), 24);
+
+        assertThatThrownBy(() -> Limits.DEFAULT.with("pickle-values", 200_000).using(() -> read(zip)))
+                .isInstanceOf(FormatException.class)
+                .hasMessage("Pickle builds more than 200000 values once its tensors are named, over the limit.");
+    }
+
+    @Test
     void theTensorLimitAppliesToPickles() {
         byte[] pickle = PickleBuilder.protocol(2).op(']').mark().bytes(tensors(4)).op('e').stop().build();
 
