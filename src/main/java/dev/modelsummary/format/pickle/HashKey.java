@@ -35,9 +35,4 @@ final class HashKey {
     public int hashCode() {
         return Hashing.hashCodeOf(fingerprint);
     }
-
-    @Override
-    public String toString() {
-        return "key of " + PyTypes.of(value);
-    }
 }
