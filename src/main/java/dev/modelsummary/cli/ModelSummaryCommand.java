@@ -154,7 +154,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         Model loaded = withOverrides(load());
         // Warnings cannot go into the published page; stderr is where every format shows them.
         PrintWriter stderr = spec.commandLine().getErr();
-        loaded.warnings().forEach(w -> stderr.println("model-summary: warning: " + model + ": " + w));
+        loaded.warnings().forEach(w -> stderr.println(Main.line("warning: " + subject() + ": " + w)));
         stderr.flush();
         Summary summary = Summary.of(loaded);
         if (out == null) {
@@ -181,21 +181,26 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         } catch (UnknownModelException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         } catch (FormatException e) {
-            throw new CliException(ExitCode.INPUT, model + ": " + e.getMessage(), e);
+            throw new CliException(ExitCode.INPUT, subject() + ": " + e.getMessage(), e);
         } catch (NoSuchFileException e) {
-            throw new CliException(ExitCode.INPUT, model + ": No such file or directory.", e);
+            throw new CliException(ExitCode.INPUT, subject() + ": No such file or directory.", e);
         } catch (AccessDeniedException e) {
-            throw new CliException(ExitCode.INPUT, model + ": Permission denied.", e);
+            throw new CliException(ExitCode.INPUT, subject() + ": Permission denied.", e);
         } catch (FileSystemException e) {
-            throw new CliException(ExitCode.INPUT, model + ": " + reason(e) + ".", e);
+            throw new CliException(ExitCode.INPUT, subject() + ": " + reason(e) + ".", e);
         } catch (IOException e) {
-            throw new CliException(ExitCode.INPUT, model + ": Cannot read: " + e.getMessage() + ".", e);
+            throw new CliException(ExitCode.INPUT, subject() + ": Cannot read: " + e.getMessage() + ".", e);
         } catch (IllegalArgumentException e) {
             if (builtin) {
-                throw new CliException(ExitCode.USAGE, model + ": " + e.getMessage(), e);
+                throw new CliException(ExitCode.USAGE, subject() + ": " + e.getMessage(), e);
             }
             throw e;
         }
+    }
+
+    /** The MODEL argument as messages name it: escaped, since it may be any path. */
+    private String subject() {
+        return Quote.bare(model);
     }
 
     /** The default limits with {@code --limit} applied. */
@@ -246,7 +251,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
                 .map(n -> withOverrides(loader.catalog().build(n).orElseThrow()))
                 .collect(Collectors.toList());
         PrintWriter stderr = spec.commandLine().getErr();
-        models.forEach(m -> m.warnings().forEach(w -> stderr.println("model-summary: warning: " + m.name() + ": " + w)));
+        models.forEach(m -> m.warnings().forEach(w -> stderr.println(Main.line("warning: " + m.name() + ": " + w))));
         stderr.flush();
         List<AtomicOutput> outputs = models.parallelStream().map(m -> stage(Summary.of(m)))
                 .collect(Collectors.toList());
@@ -279,7 +284,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     private void writeFiles(Summary summary, PrintWriter stdout) throws IOException {
         String fileName = summary.name();
         if (!SAFE_FILE_NAME.matcher(fileName).matches()) {
-            throw new CliException(ExitCode.USAGE, "'" + fileName + "' cannot name an output file; "
+            throw new CliException(ExitCode.USAGE, Quote.of(fileName) + " cannot name an output file; "
                     + "pass --name with letters, digits, '_', '-', '.' or '+'.");
         }
         commit(stage(summary), stdout);
@@ -307,11 +312,11 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         try {
             written = output.commit();
         } catch (FileSystemException e) {
-            throw new CliException(ExitCode.INPUT, "cannot write under " + out + ": " + reason(e) + ".", e);
+            throw new CliException(ExitCode.INPUT, "cannot write under " + Quote.bare(out) + ": " + reason(e) + ".", e);
         } catch (IOException e) {
-            throw new CliException(ExitCode.INPUT, "cannot write under " + out + ": " + e.getMessage() + ".", e);
+            throw new CliException(ExitCode.INPUT, "cannot write under " + Quote.bare(out) + ": " + e.getMessage() + ".", e);
         }
-        written.forEach(stdout::println);
+        written.forEach(path -> stdout.println(Quote.bare(path)));
         stdout.flush();
     }
 
@@ -328,10 +333,10 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             return "No such file or directory";
         }
         if (e instanceof FileAlreadyExistsException) {
-            return "A file is in the way of '" + e.getFile() + "'";
+            return "A file is in the way of " + Quote.of(e.getFile());
         }
         if (e instanceof NotDirectoryException) {
-            return "Not a directory: '" + e.getFile() + "'";
+            return "Not a directory: " + Quote.of(e.getFile());
         }
         return e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
     }
@@ -343,7 +348,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
                 return OutputFormat.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.TypeConversionException(
-                        "'" + value + "' is not a format (expected md, json or text)");
+                        Quote.of(value) + " is not a format (expected md, json or text)");
             }
         }
     }
