@@ -15,7 +15,9 @@ import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads and validates one safetensors header, touching only its first {@code 8 + N} bytes.
@@ -81,9 +83,15 @@ final class SafetensorsHeader {
         try (JsonParser p = StrictJson.parser(header, "Header", LENGTH_BYTES)) {
             p.nextToken(); // START_OBJECT: StrictJson.parser checked the first byte
             List<HeaderTensor> tensors = new ArrayList<>();
+            Set<String> names = new HashSet<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = StrictJson.wellFormed(p.currentName(), "Header has the key");
                 p.nextToken();
+                if (!names.add(name)) {
+                    // The reference keeps the last of the two (a map); a file that says two things is refused.
+                    throw new FormatException(name.equals(METADATA_KEY) ? "Header has '__metadata__' twice."
+                            : "Header lists tensor " + Quote.of(name) + " twice.");
+                }
                 if (name.equals(METADATA_KEY)) {
                     readMetadata(p);
                 } else {
@@ -109,8 +117,12 @@ final class SafetensorsHeader {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             throw new FormatException("Header has a '__metadata__' that is not an object of strings.");
         }
+        Set<String> keys = new HashSet<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = StrictJson.wellFormed(p.currentName(), "Header's '__metadata__' has the key");
+            if (!keys.add(key)) {
+                throw new FormatException("Header's '__metadata__' has the key " + Quote.of(key) + " twice.");
+            }
             if (p.nextToken() != JsonToken.VALUE_STRING) {
                 throw new FormatException("Header's '__metadata__' value for " + Quote.of(key)
                         + " is not a string.");
@@ -121,7 +133,7 @@ final class SafetensorsHeader {
 
     /**
      * {@code {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]}}. Unknown fields are skipped, as serde
-     * does; each known one must appear (duplicates are refused by the parser).
+     * does, however often they appear; each known one must appear once, as serde's derived struct requires.
      */
     private static HeaderTensor readTensor(String name, JsonParser p) throws IOException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
@@ -133,6 +145,15 @@ final class SafetensorsHeader {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             p.nextToken();
+            boolean repeated = switch (field) {
+                case "dtype" -> dtype != null;
+                case "shape" -> shape != null;
+                case "data_offsets" -> offsets != null;
+                default -> false;
+            };
+            if (repeated) {
+                throw new FormatException(subject(name) + " has the field '" + field + "' twice.");
+            }
             switch (field) {
                 case "dtype" -> dtype = readDType(p, name);
                 case "shape" -> shape = Shape.of(readShape(p, name));

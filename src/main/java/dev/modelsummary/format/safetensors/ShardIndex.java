@@ -38,6 +38,9 @@ record ShardIndex(Map<String, String> weightMap) {
                 String key = p.currentName();
                 p.nextToken();
                 if (key.equals("weight_map")) {
+                    if (weightMap != null) {
+                        throw new FormatException("Index has 'weight_map' twice.");
+                    }
                     weightMap = readWeightMap(p);
                 } else {
                     p.skipChildren();
@@ -67,7 +70,9 @@ record ShardIndex(Map<String, String> weightMap) {
                 throw new FormatException("Index maps tensor " + Quote.of(tensor) + " to " + Quote.of(p.getText())
                         + ", which is not a shard file name.");
             }
-            weightMap.put(tensor, StrictJson.wellFormed(p.getText(), "Index has the shard name"));
+            if (weightMap.put(tensor, StrictJson.wellFormed(p.getText(), "Index has the shard name")) != null) {
+                throw new FormatException("Index lists tensor " + Quote.of(tensor) + " twice.");
+            }
         }
         return weightMap;
     }

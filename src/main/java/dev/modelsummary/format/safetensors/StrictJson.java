@@ -20,8 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * JSON as strictly as the reference reads it (serde_json): one object, no duplicate keys, no comments, no
- * NaN, exact integers. Shared by the header and the shard index.
+ * JSON as strictly as the reference reads it (serde_json): one object, no comments, no NaN, exact integers.
+ * Shared by the header and the shard index. Duplicate keys are left to the callers, which refuse them where
+ * they read the values, by name and in their own words, and skip them where the reference ignores the
+ * object.
  */
 final class StrictJson {
     /**
@@ -40,7 +42,6 @@ final class StrictJson {
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNameLength(MAX_TEXT).maxStringLength(MAX_TEXT).build())
@@ -124,6 +125,8 @@ final class StrictJson {
         if (detail.length() > 200) {
             detail = detail.substring(0, 200) + "...";
         }
+        // Jackson quotes a bad token as the file spells it, control characters and all.
+        detail = Quote.bare(detail);
         JsonLocation at = e.getLocation();
         String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
         return new FormatException(what + " is not valid JSON: " + detail + where + ".", e);
