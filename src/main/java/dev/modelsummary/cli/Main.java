@@ -41,8 +41,12 @@ public final class Main {
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, command.verbose, err));
         try {
             return cli.execute(args);
-        } catch (StackOverflowError | OutOfMemoryError e) {
-            // Readers bound depth and sizes; reaching this is a bug, still reported as one line.
+        } catch (OutOfMemoryError e) {
+            // Readers bound every size a file declares, but a file within every bound can still need more heap
+            // than this JVM has (a million tensors under -Xmx64m). Whatever held the memory is unreachable now.
+            return handle(new CliException(ExitCode.INPUT, command.outOfMemory(), e), command.verbose, err);
+        } catch (StackOverflowError e) {
+            // Readers bound depth; reaching this is a bug, still reported as one line.
             return handle(e, command.verbose, err);
         } finally {
             out.flush();

@@ -15,7 +15,9 @@ import dev.modelsummary.source.UnknownModelException;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -158,7 +160,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         stderr.flush();
         Summary summary = Summary.of(loaded);
         if (out == null) {
-            stdout.print(render(summary));
+            write(summary, stdout);
             stdout.flush();
         } else {
             writeFiles(summary, stdout);
@@ -196,6 +198,12 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             }
             throw e;
         }
+    }
+
+    /** The one line for a run that ran out of heap. */
+    String outOfMemory() {
+        return (model == null ? "" : subject() + ": ") + "Out of memory reading or summarizing "
+                + (model == null ? "the models" : "this model") + "; raise the JVM heap (JAVA_OPTS / -Xmx) or lower a --limit.";
     }
 
     /** The MODEL argument as messages name it: escaped, since it may be any path. */
@@ -273,11 +281,21 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         return result;
     }
 
-    private String render(Summary summary) {
-        return switch (format) {
-            case MD -> MarkdownReport.render(summary);
-            case JSON -> JsonReport.render(summary);
-            case TEXT -> TextReport.render(summary);
+    /** The report, streamed: never held whole, since a file may list millions of tensors. */
+    private void write(Summary summary, Writer writer) throws IOException {
+        switch (format) {
+            case MD -> MarkdownReport.write(summary, writer);
+            case JSON -> JsonReport.write(summary, writer);
+            case TEXT -> TextReport.write(summary, writer);
+        }
+    }
+
+    /** The report as a file's content, streamed into the file when the output is committed. */
+    private AtomicOutput.Content report(Summary summary) {
+        return out -> {
+            Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            write(summary, writer);
+            writer.flush();
         };
     }
 
@@ -290,19 +308,20 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         commit(stage(summary), stdout);
     }
 
-    /** The files one model's report is made of, rendered in memory. */
+    /** The files one model's report is made of; each is rendered when it is written. */
     private AtomicOutput stage(Summary summary) {
         String fileName = summary.name();
         AtomicOutput output = new AtomicOutput();
         switch (format) {
             case MD -> {
-                output.add(out.resolve("image_model_info").resolve(fileName + ".md"), utf8(render(summary)));
+                output.add(out.resolve("image_model_info").resolve(fileName + ".md"), report(summary));
                 if (!noChart) {
-                    output.add(out.resolve("figs").resolve(fileName + "_pie_chart.png"), PieChart.png(summary));
+                    output.add(out.resolve("figs").resolve(fileName + "_pie_chart.png"),
+                            file -> file.write(PieChart.png(summary)));
                 }
             }
-            case JSON -> output.add(out.resolve("json").resolve(fileName + ".json"), utf8(render(summary)));
-            case TEXT -> output.add(out.resolve("text").resolve(fileName + ".txt"), utf8(render(summary)));
+            case JSON -> output.add(out.resolve("json").resolve(fileName + ".json"), report(summary));
+            case TEXT -> output.add(out.resolve("text").resolve(fileName + ".txt"), report(summary));
         }
         return output;
     }
@@ -320,10 +339,6 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         stdout.flush();
     }
 
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
     /** A FileSystemException's reason without the path it repeats ("Permission denied", "Not a directory"). */
     private static String reason(FileSystemException e) {
         if (e instanceof AccessDeniedException) {
@@ -333,7 +348,8 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             return "No such file or directory";
         }
         if (e instanceof FileAlreadyExistsException) {
-            return "A file is in the way of " + Quote.of(e.getFile());
+            // AtomicOutput says when it is a folder that is in the way of a file
+            return (e.getReason() != null ? e.getReason() : "A file is in the way") + " of " + Quote.of(e.getFile());
         }
         if (e instanceof NotDirectoryException) {
             return "Not a directory: " + Quote.of(e.getFile());
