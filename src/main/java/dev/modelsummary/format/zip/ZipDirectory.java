@@ -190,8 +190,8 @@ public final class ZipDirectory {
                 }
                 inflated += Math.max(n, 0);
                 if (inflated > entry.size()) {
-                    throw new FormatException(subject(entry) + " inflates to more than its declared '"
-                            + entry.size() + "' bytes.");
+                    throw new FormatException(subject(entry) + " inflates to more than its declared "
+                            + entry.size() + " bytes.");
                 }
                 return n;
             }
@@ -337,8 +337,8 @@ public final class ZipDirectory {
                     + "'; only stored (0) and deflated (8) records can be read.");
         }
         if (e.size() < 0 || e.compressedSize() < 0) {
-            throw new FormatException(subject(e) + " declares the size '"
-                    + Long.toUnsignedString(e.size() < 0 ? e.size() : e.compressedSize()) + "', over 2^63 - 1 bytes.");
+            throw new FormatException(subject(e) + " declares the size "
+                    + Long.toUnsignedString(e.size() < 0 ? e.size() : e.compressedSize()) + ", over 2^63 - 1 bytes.");
         }
         if (e.localHeaderOffset() < 0 || e.localHeaderOffset() >= fileSize) {
             throw new FormatException(subject(e) + " has its local header at byte "
@@ -349,13 +349,13 @@ public final class ZipDirectory {
                     + " bytes after its local header at byte " + e.localHeaderOffset() + ", past the end of the file.");
         }
         if (e.method() == STORED && e.size() != e.compressedSize()) {
-            throw new FormatException(subject(e) + " is stored uncompressed, so its size '" + e.size()
-                    + "' must equal its '" + e.compressedSize() + "' stored bytes.");
+            throw new FormatException(subject(e) + " is stored uncompressed, so its size " + e.size()
+                    + " must equal its " + e.compressedSize() + " stored bytes.");
         }
         if (e.method() == DEFLATED && e.compressedSize() <= Long.MAX_VALUE / MAX_DEFLATE_RATIO
                 && e.size() > e.compressedSize() * MAX_DEFLATE_RATIO) {
-            throw new FormatException(subject(e) + " claims '" + e.size() + "' bytes inflated from '"
-                    + e.compressedSize() + "' deflated bytes; deflate expands at most " + MAX_DEFLATE_RATIO
+            throw new FormatException(subject(e) + " claims " + e.size() + " bytes inflated from "
+                    + e.compressedSize() + " deflated bytes; deflate expands at most " + MAX_DEFLATE_RATIO
                     + " to 1.");
         }
     }
