@@ -47,28 +47,28 @@ final class AtomicOutput {
     private final Map<Path, Content> files = new LinkedHashMap<>();
 
     void add(Path path, Content content) {
-        files.put(path.toAbsolutePath().normalize(), content);
+        files.put(path, content);
     }
 
     void addAll(AtomicOutput other) {
         files.putAll(other.files);
     }
 
-    /** Writes every file; returns the paths written, in order. */
+    /** Writes every file; returns the paths written, in order, as they were added. */
     List<Path> commit() throws IOException {
         for (Path target : files.keySet()) {
-            check(target);
+            check(target.toAbsolutePath());
         }
         Undo undo = new Undo();
         try {
             for (Path target : files.keySet()) {
-                undo.createFolders(target.getParent());
+                undo.createFolders(target.toAbsolutePath().getParent());
             }
             Map<Path, Path> temporaries = new LinkedHashMap<>();
-            files.keySet().forEach(target -> temporaries.put(target, undo.temporary(target)));
+            files.keySet().forEach(target -> temporaries.put(target, undo.temporary(target.toAbsolutePath())));
             writeAll(temporaries);
             for (Map.Entry<Path, Path> file : temporaries.entrySet()) {
-                undo.replace(file.getKey(), file.getValue());
+                undo.replace(file.getKey().toAbsolutePath(), file.getValue());
             }
             undo.forget();
             return List.copyOf(files.keySet());

@@ -202,8 +202,9 @@ public final class ModelSummaryCommand implements Callable<Integer> {
 
     /** The one line for a run that ran out of heap. */
     String outOfMemory() {
-        return (model == null ? "" : subject() + ": ") + "Out of memory reading or summarizing "
-                + (model == null ? "the models" : "this model") + "; raise the JVM heap (JAVA_OPTS / -Xmx) or lower a --limit.";
+        String advice = "; raise the JVM heap (JAVA_OPTS / -Xmx) or lower a --limit.";
+        return model == null ? "Out of memory summarizing the built-in models" + advice
+                : subject() + ": Out of memory reading or summarizing this model" + advice;
     }
 
     /** The MODEL argument as messages name it: escaped, since it may be any path. */
@@ -331,9 +332,11 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         try {
             written = output.commit();
         } catch (FileSystemException e) {
-            throw new CliException(ExitCode.INPUT, "cannot write under " + Quote.bare(out) + ": " + reason(e) + ".", e);
+            throw new CliException(ExitCode.INPUT, "cannot write under " + Quote.bare(out) + ": " + reason(e) + ".",
+                    e);
         } catch (IOException e) {
-            throw new CliException(ExitCode.INPUT, "cannot write under " + Quote.bare(out) + ": " + e.getMessage() + ".", e);
+            throw new CliException(ExitCode.INPUT, "cannot write under " + Quote.bare(out) + ": " + e.getMessage()
+                    + ".", e);
         }
         written.forEach(path -> stdout.println(Quote.bare(path)));
         stdout.flush();
