@@ -2,13 +2,15 @@ package dev.modelsummary.format.safetensors;
 
 import dev.modelsummary.text.Quote;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.model.Shape;
+import dev.modelsummary.format.io.RegionInputStream;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
@@ -57,11 +59,12 @@ final class SafetensorsHeader {
             throw new FormatException("Header length '" + n + "' runs past the end of the file, which has only '"
                     + (fileSize - LENGTH_BYTES) + "' bytes after the length field.");
         }
-        byte[] header = readFully(channel, (int) n).array();
-        // 4. InvalidHeader
-        StrictJson.requireUtf8(header, "Header", LENGTH_BYTES);
-        // 5. InvalidHeaderDeserialization
-        List<HeaderTensor> tensors = parse(header);
+        // 4. InvalidHeader (UTF-8) and 5. InvalidHeaderDeserialization, streamed: the text is never held.
+        List<HeaderTensor> tensors;
+        try (InputStream in = new BufferedInputStream(new RegionInputStream(channel, LENGTH_BYTES, n), 1 << 16)) {
+            tensors = StrictJson.read(in, n, "Header", LENGTH_BYTES,
+                    "File ended while its header was read; it changed while being read.", SafetensorsHeader::parse);
+        }
         // 6 and 7: offsets, sizes.
         long bufferEnd = validate(tensors);
         // 8. MetadataIncompleteBuffer: the tensors must end exactly where the file does.
@@ -79,34 +82,29 @@ final class SafetensorsHeader {
     }
 
     /** Step 5: the JSON structure, read as a stream so the key order is kept and nothing is held twice. */
-    static List<HeaderTensor> parse(byte[] header) throws IOException {
-        try (JsonParser p = StrictJson.parser(header, "Header", LENGTH_BYTES)) {
-            p.nextToken(); // START_OBJECT: StrictJson.parser checked the first byte
-            List<HeaderTensor> tensors = new ArrayList<>();
-            Set<String> names = new HashSet<>();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = StrictJson.wellFormed(p.currentName(), "Header has the key");
-                p.nextToken();
-                if (!names.add(name)) {
-                    // The reference keeps the last of the two (a map); a file that says two things is refused.
-                    throw new FormatException(name.equals(METADATA_KEY) ? "Header has '__metadata__' twice."
-                            : "Header lists tensor " + Quote.of(name) + " twice.");
-                }
-                if (name.equals(METADATA_KEY)) {
-                    readMetadata(p);
-                } else {
-                    if (tensors.size() == Limits.current().tensors()) {
-                        throw new FormatException("Header lists more than '" + Limits.current().tensors()
-                                + "' tensors, the limit.");
-                    }
-                    tensors.add(readTensor(name, p));
-                }
+    private static List<HeaderTensor> parse(JsonParser p) throws IOException {
+        p.nextToken(); // START_OBJECT, or StrictJson.read refuses the text whatever this makes of it
+        List<HeaderTensor> tensors = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = StrictJson.wellFormed(p.currentName(), "Header has the key");
+            p.nextToken();
+            if (!names.add(name)) {
+                // The reference keeps the last of the two (a map); a file that says two things is refused.
+                throw new FormatException(name.equals(METADATA_KEY) ? "Header has '__metadata__' twice."
+                        : "Header lists tensor " + Quote.of(name) + " twice.");
             }
-            StrictJson.requireEnd(p, "Header");
-            return tensors;
-        } catch (JsonProcessingException e) {
-            throw StrictJson.syntaxError("Header", e);
+            if (name.equals(METADATA_KEY)) {
+                readMetadata(p);
+            } else {
+                if (tensors.size() == Limits.current().tensors()) {
+                    throw new FormatException("Header lists more than '" + Limits.current().tensors()
+                            + "' tensors, the limit.");
+                }
+                tensors.add(readTensor(name, p));
+            }
         }
+        return tensors;
     }
 
     /** {@code __metadata__} is a string-to-string map (or null); it is checked, not kept. */
