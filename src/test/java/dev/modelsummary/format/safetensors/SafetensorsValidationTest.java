@@ -119,6 +119,46 @@ class SafetensorsValidationTest {
         }
     }
 
+    /**
+     * The header is checked as it streams into the parser, yet fails exactly as if the whole text had been
+     * checked first: the text's checks win over an earlier parse error, and chunk boundaries change nothing.
+     */
+    @Nested
+    class Streaming {
+        private byte[] concat(String head, int spaces, byte... tail) {
+            byte[] text = (head + " ".repeat(spaces)).getBytes(StandardCharsets.UTF_8);
+            byte[] json = java.util.Arrays.copyOf(text, text.length + tail.length);
+            System.arraycopy(tail, 0, json, text.length, tail.length);
+            return StFiles.raw(json, 0);
+        }
+
+        @Test
+        void aBadByteFarPastASyntaxErrorIsStillTheError() {
+            assertFails(concat("{\"a\": x", 200_000, (byte) 0xff),
+                    "Header is not valid UTF-8: byte '200015' of the file starts a malformed sequence.");
+        }
+
+        @Test
+        void aBadByteFarPastARefusedTensorIsStillTheError() {
+            assertFails(concat(header(tensor("a", "F99", "[1]", 0, 4)), 100_000, (byte) 0xc3),
+                    "Header is not valid UTF-8: byte '100062' of the file starts a malformed sequence.");
+        }
+
+        @Test
+        void aNulFarPastASyntaxErrorIsStillTheError() {
+            assertFails(concat("{\"a\": x", 100_000, (byte) 0), "Header is not valid JSON: byte '100015' of the "
+                    + "file is a NUL.");
+        }
+
+        @Test
+        void multiByteCharactersCutByEveryReadAreRead() throws IOException {
+            String value = "π€😀".repeat(40_000); // 2, 3 and 4 bytes: some read ends inside each kind
+            String json = "{\"__metadata__\":{\"k\":\"" + value + "\"}," + tensor("w", "F32", "[1]", 0, 4) + "}";
+
+            assertThat(read(file(json, 4)).tensors()).extracting(TensorEntry::name).containsExactly("w");
+        }
+    }
+
     @Nested
     class JsonStructure {
         @Test
