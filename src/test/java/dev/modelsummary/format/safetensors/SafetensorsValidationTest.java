@@ -150,6 +150,17 @@ class SafetensorsValidationTest {
                     + "file is a NUL.");
         }
 
+        /** Found by fuzzing: Jackson guesses UTF-16 or UTF-32 from NULs in the first 4 bytes, and may throw. */
+        @Test
+        void jacksonNeverGuessesAnotherEncoding() {
+            assertFails(StFiles.raw(new byte[] {0, 0, '"', 0}, 0),
+                    "Header is not a JSON object: it starts with '\\u0000\\u0000\"\\u0000'.");
+            assertFails(StFiles.raw(new byte[] {0, 0, 0, ' ', '(', 'x'}, 0),
+                    "Header is not a JSON object: it starts with '\\u0000\\u0000\\u0000 (x'.");
+            assertFails(StFiles.raw(new byte[] {' ', '{', 0, 0}, 0), "Header is not valid JSON: byte '10' of the "
+                    + "file is a NUL.");
+        }
+
         @Test
         void multiByteCharactersCutByEveryReadAreRead() throws IOException {
             String value = "π€😀".repeat(40_000); // 2, 3 and 4 bytes: some read ends inside each kind
