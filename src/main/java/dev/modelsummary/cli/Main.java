@@ -2,9 +2,13 @@ package dev.modelsummary.cli;
 
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.source.ModelLoader;
+import dev.modelsummary.text.Quote;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -37,8 +41,12 @@ public final class Main {
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, command.verbose, err));
         try {
             return cli.execute(args);
-        } catch (StackOverflowError | OutOfMemoryError e) {
-            // Readers bound depth and sizes; reaching this is a bug, still reported as one line.
+        } catch (OutOfMemoryError e) {
+            // Readers bound every size a file declares, but a file within every bound can still need more heap
+            // than this JVM has (a million tensors under -Xmx64m). Whatever held the memory is unreachable now.
+            return handle(new CliException(ExitCode.INPUT, command.outOfMemory(), e), command.verbose, err);
+        } catch (StackOverflowError e) {
+            // Readers bound depth; reaching this is a bug, still reported as one line.
             return handle(e, command.verbose, err);
         } finally {
             out.flush();
@@ -46,10 +54,20 @@ public final class Main {
         }
     }
 
+    /**
+     * One diagnostic line: {@code model-summary: } and the message, escaped as a whole, so that whatever a
+     * message holds (a value someone forgot to quote, an exception's text) it stays one line and sends no
+     * control character to the terminal. The parts of a message are escaped where it is built too; escaping
+     * twice changes nothing.
+     */
+    static String line(String message) {
+        return PREFIX + Quote.bare(message);
+    }
+
     private static int handleParameterException(ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
-        String message = e.getMessage();
-        err.println(PREFIX + message + (message.endsWith(".") ? "" : ".") + " See 'model-summary --help'.");
+        String message = String.valueOf(e.getMessage());
+        err.println(line(message + (message.endsWith(".") ? "" : ".") + " See 'model-summary --help'."));
         return ExitCode.USAGE;
     }
 
@@ -63,11 +81,25 @@ public final class Main {
             code = ExitCode.INTERNAL;
             message = "internal error: " + e + (verbose ? "" : " (run with --verbose for the stack trace)");
         }
-        err.println(PREFIX + message);
+        err.println(line(message));
         if (verbose) {
-            e.printStackTrace(err);
+            printStackTrace(e, err);
         }
         err.flush();
         return code;
+    }
+
+    /**
+     * The stack trace {@code --verbose} asks for, with each exception's text escaped: the frames are code,
+     * but a message may hold a name from the file.
+     */
+    private static void printStackTrace(Throwable e, PrintWriter err) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+            err.println((t == e ? "" : "Caused by: ") + Quote.bare(t));
+            for (StackTraceElement frame : t.getStackTrace()) {
+                err.println("\tat " + frame);
+            }
+        }
     }
 }

@@ -16,7 +16,9 @@ import dev.modelsummary.summary.Summary;
 import dev.modelsummary.summary.TotalsOverflowException;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -155,7 +157,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         Model loaded = withOverrides(load());
         // Warnings cannot go into the published page; stderr is where every format shows them.
         PrintWriter stderr = spec.commandLine().getErr();
-        loaded.warnings().forEach(w -> stderr.println("model-summary: warning: " + model + ": " + w));
+        loaded.warnings().forEach(w -> stderr.println(Main.line("warning: " + subject() + ": " + w)));
         stderr.flush();
         Summary summary;
         try {
@@ -164,7 +166,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             throw new CliException(ExitCode.INPUT, model + ": " + e.getMessage(), e);
         }
         if (out == null) {
-            stdout.print(render(summary));
+            write(summary, stdout);
             stdout.flush();
         } else {
             writeFiles(summary, stdout);
@@ -187,21 +189,33 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         } catch (UnknownModelException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         } catch (FormatException e) {
-            throw new CliException(ExitCode.INPUT, model + ": " + e.getMessage(), e);
+            throw new CliException(ExitCode.INPUT, subject() + ": " + e.getMessage(), e);
         } catch (NoSuchFileException e) {
-            throw new CliException(ExitCode.INPUT, model + ": No such file or directory.", e);
+            throw new CliException(ExitCode.INPUT, subject() + ": No such file or directory.", e);
         } catch (AccessDeniedException e) {
-            throw new CliException(ExitCode.INPUT, model + ": Permission denied.", e);
+            throw new CliException(ExitCode.INPUT, subject() + ": Permission denied.", e);
         } catch (FileSystemException e) {
-            throw new CliException(ExitCode.INPUT, model + ": " + reason(e) + ".", e);
+            throw new CliException(ExitCode.INPUT, subject() + ": " + reason(e) + ".", e);
         } catch (IOException e) {
-            throw new CliException(ExitCode.INPUT, model + ": Cannot read: " + e.getMessage() + ".", e);
+            throw new CliException(ExitCode.INPUT, subject() + ": Cannot read: " + e.getMessage() + ".", e);
         } catch (IllegalArgumentException e) {
             if (builtin) {
-                throw new CliException(ExitCode.USAGE, model + ": " + e.getMessage(), e);
+                throw new CliException(ExitCode.USAGE, subject() + ": " + e.getMessage(), e);
             }
             throw e;
         }
+    }
+
+    /** The one line for a run that ran out of heap. */
+    String outOfMemory() {
+        String advice = "; raise the JVM heap (JAVA_OPTS / -Xmx) or lower a --limit.";
+        return model == null ? "Out of memory summarizing the built-in models" + advice
+                : subject() + ": Out of memory reading or summarizing this model" + advice;
+    }
+
+    /** The MODEL argument as messages name it: escaped, since it may be any path. */
+    private String subject() {
+        return Quote.bare(model);
     }
 
     /** The default limits with {@code --limit} applied. */
@@ -252,7 +266,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
                 .map(n -> withOverrides(loader.catalog().build(n).orElseThrow()))
                 .collect(Collectors.toList());
         PrintWriter stderr = spec.commandLine().getErr();
-        models.forEach(m -> m.warnings().forEach(w -> stderr.println("model-summary: warning: " + m.name() + ": " + w)));
+        models.forEach(m -> m.warnings().forEach(w -> stderr.println(Main.line("warning: " + m.name() + ": " + w))));
         stderr.flush();
         List<AtomicOutput> outputs = models.parallelStream().map(m -> stage(Summary.of(m)))
                 .collect(Collectors.toList());
@@ -274,36 +288,47 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         return result;
     }
 
-    private String render(Summary summary) {
-        return switch (format) {
-            case MD -> MarkdownReport.render(summary);
-            case JSON -> JsonReport.render(summary);
-            case TEXT -> TextReport.render(summary);
+    /** The report, streamed: never held whole, since a file may list millions of tensors. */
+    private void write(Summary summary, Writer writer) throws IOException {
+        switch (format) {
+            case MD -> MarkdownReport.write(summary, writer);
+            case JSON -> JsonReport.write(summary, writer);
+            case TEXT -> TextReport.write(summary, writer);
+        }
+    }
+
+    /** The report as a file's content, streamed into the file when the output is committed. */
+    private AtomicOutput.Content report(Summary summary) {
+        return out -> {
+            Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            write(summary, writer);
+            writer.flush();
         };
     }
 
     private void writeFiles(Summary summary, PrintWriter stdout) throws IOException {
         String fileName = summary.name();
         if (!SAFE_FILE_NAME.matcher(fileName).matches()) {
-            throw new CliException(ExitCode.USAGE, "'" + fileName + "' cannot name an output file; "
+            throw new CliException(ExitCode.USAGE, Quote.of(fileName) + " cannot name an output file; "
                     + "pass --name with letters, digits, '_', '-', '.' or '+'.");
         }
         commit(stage(summary), stdout);
     }
 
-    /** The files one model's report is made of, rendered in memory. */
+    /** The files one model's report is made of; each is rendered when it is written. */
     private AtomicOutput stage(Summary summary) {
         String fileName = summary.name();
         AtomicOutput output = new AtomicOutput();
         switch (format) {
             case MD -> {
-                output.add(out.resolve("image_model_info").resolve(fileName + ".md"), utf8(render(summary)));
+                output.add(out.resolve("image_model_info").resolve(fileName + ".md"), report(summary));
                 if (!noChart) {
-                    output.add(out.resolve("figs").resolve(fileName + "_pie_chart.png"), PieChart.png(summary));
+                    output.add(out.resolve("figs").resolve(fileName + "_pie_chart.png"),
+                            file -> file.write(PieChart.png(summary)));
                 }
             }
-            case JSON -> output.add(out.resolve("json").resolve(fileName + ".json"), utf8(render(summary)));
-            case TEXT -> output.add(out.resolve("text").resolve(fileName + ".txt"), utf8(render(summary)));
+            case JSON -> output.add(out.resolve("json").resolve(fileName + ".json"), report(summary));
+            case TEXT -> output.add(out.resolve("text").resolve(fileName + ".txt"), report(summary));
         }
         return output;
     }
@@ -313,16 +338,14 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         try {
             written = output.commit();
         } catch (FileSystemException e) {
-            throw new CliException(ExitCode.INPUT, "cannot write under " + out + ": " + reason(e) + ".", e);
+            throw new CliException(ExitCode.INPUT, "cannot write under " + Quote.bare(out) + ": " + reason(e) + ".",
+                    e);
         } catch (IOException e) {
-            throw new CliException(ExitCode.INPUT, "cannot write under " + out + ": " + e.getMessage() + ".", e);
+            throw new CliException(ExitCode.INPUT, "cannot write under " + Quote.bare(out) + ": " + e.getMessage()
+                    + ".", e);
         }
-        written.forEach(stdout::println);
+        written.forEach(path -> stdout.println(Quote.bare(path)));
         stdout.flush();
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** A FileSystemException's reason without the path it repeats ("Permission denied", "Not a directory"). */
@@ -334,10 +357,11 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             return "No such file or directory";
         }
         if (e instanceof FileAlreadyExistsException) {
-            return "A file is in the way of '" + e.getFile() + "'";
+            // AtomicOutput says when it is a folder that is in the way of a file
+            return (e.getReason() != null ? e.getReason() : "A file is in the way") + " of " + Quote.of(e.getFile());
         }
         if (e instanceof NotDirectoryException) {
-            return "Not a directory: '" + e.getFile() + "'";
+            return "Not a directory: " + Quote.of(e.getFile());
         }
         return e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
     }
@@ -349,7 +373,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
                 return OutputFormat.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.TypeConversionException(
-                        "'" + value + "' is not a format (expected md, json or text)");
+                        Quote.of(value) + " is not a format (expected md, json or text)");
             }
         }
     }

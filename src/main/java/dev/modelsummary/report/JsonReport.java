@@ -2,6 +2,9 @@ package dev.modelsummary.report;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -25,7 +28,7 @@ import java.math.BigDecimal;
  * page prints, written as JSON numbers.
  */
 public final class JsonReport {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonFactory FACTORY = new JsonFactory().setCharacterEscapes(new TerminalSafeEscapes());
     /**
      * Two-space indents, {@code "key": value}; shapes stay on one line (see {@link #writeShape}). A template
      * only: a pretty printer counts nesting as it writes, so each generator gets its own copy.
@@ -39,14 +42,20 @@ public final class JsonReport {
     private JsonReport() {
     }
 
+    /** The report as a string, for tests and small models; the CLI streams with {@link #write}. */
     public static String render(Summary summary) {
         StringWriter out = new StringWriter();
-        write(summary, out);
+        try {
+            write(summary, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
         return out.toString();
     }
 
-    public static void write(Summary summary, Writer writer) {
-        try (JsonGenerator json = FACTORY.createGenerator(writer)) {
+    /** Writes the report straight to {@code writer}, which stays open. */
+    public static void write(Summary summary, Writer writer) throws IOException {
+        try (JsonGenerator json = FACTORY.createGenerator(writer).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
             json.setPrettyPrinter(PRETTY.createInstance());
             Model model = summary.model();
             json.writeStartObject();
@@ -65,8 +74,6 @@ public final class JsonReport {
             json.writeEndArray();
             json.writeEndObject();
             json.writeRaw('\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -140,5 +147,32 @@ public final class JsonReport {
             dims.append(i == 0 ? "" : ", ").append(shape.dim(i));
         }
         json.writeRawValue(dims.append(']').toString());
+    }
+
+    /**
+     * JSON's own escapes (C0 controls, quote, backslash) plus every character that could drive or fool a
+     * terminal showing the report: DEL and C1 controls (U+009B is an 8-bit CSI), format characters
+     * (bidirectional overrides) and line separators. Escaping is lossless: a parser reads the same string.
+     */
+    private static final class TerminalSafeEscapes extends CharacterEscapes {
+        private static final int[] ASCII = standardAsciiEscapesForJSON();
+
+        static {
+            ASCII[0x7f] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ASCII;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return switch (Character.getType(ch)) {
+                case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR ->
+                        new SerializedString(String.format("\\u%04X", ch));
+                default -> null;
+            };
+        }
     }
 }

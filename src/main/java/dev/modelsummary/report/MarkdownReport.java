@@ -4,6 +4,11 @@ import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.summary.FormStat;
 import dev.modelsummary.summary.PythonNumbers;
 import dev.modelsummary.summary.Summary;
+import dev.modelsummary.text.Quote;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
@@ -23,41 +28,57 @@ public final class MarkdownReport {
         return "../figs/" + modelName + "_pie_chart.png";
     }
 
+    /** The page as a string, for tests and small models; the CLI streams with {@link #write}. */
     public static String render(Summary summary) {
-        StringBuilder out = new StringBuilder(64 * summary.layers().size() + 1024);
-        String name = summary.name();
-        out.append("# ").append(name).append(" parameter information\n\n");
-        out.append("**Number of layers: [ ").append(summary.parameters().tensors()).append(" ]**\n\n");
-        out.append("**Number of parameters: [ ").append(PythonNumbers.humanCount(summary.parameters().count()))
-                .append(" ]**\n\n");
-        out.append("**Proportional of each form** (%)\n\n");
-        appendFormTable(out, summary.forms(), FormStat::tensors, summary.parameters().tensors());
-        out.append("\n\n**Proportional of parameters by form** (%)\n\n\n");
-        appendFormTable(out, summary.forms(), FormStat::count, summary.parameters().count());
-        out.append("\n\n<img src=\"").append(chartLink(name)).append("\" alt=\"pie_chart\" width=\"500\"/>\n\n");
-        out.append("**Layer information**\n\n\n");
-        out.append("| Name | Shape | Squeezed shape | Number of parameters | Form |\n");
-        out.append("| --- | --- | --- | --- | --- |\n");
-        for (TensorEntry layer : summary.layers()) {
-            out.append("| ").append(layer.name())
-                    .append(" | ").append(layer.shape().toPythonTuple())
-                    .append(" | ").append(layer.shape().squeezed().toPythonTuple())
-                    .append(" | ").append(layer.numel())
-                    .append(" | ").append(layer.form().label())
-                    .append(" |\n");
+        StringWriter out = new StringWriter();
+        try {
+            write(summary, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
         }
-        out.append('\n');
         return out.toString();
     }
 
+    /**
+     * Writes the page straight to {@code out}, a row at a time: a model with millions of tensors is never
+     * held as text. Names from a file are written whole, with control characters escaped
+     * ({@link Quote#escaped}; real names have none, so real pages are unchanged).
+     */
+    public static void write(Summary summary, Writer out) throws IOException {
+        String name = Quote.escaped(summary.name());
+        out.write("# " + name + " parameter information\n\n");
+        out.write("**Number of layers: [ " + summary.parameters().tensors() + " ]**\n\n");
+        out.write("**Number of parameters: [ " + PythonNumbers.humanCount(summary.parameters().count())
+                + " ]**\n\n");
+        out.write("**Proportional of each form** (%)\n\n");
+        writeFormTable(out, summary.forms(), FormStat::tensors, summary.parameters().tensors());
+        out.write("\n\n**Proportional of parameters by form** (%)\n\n\n");
+        writeFormTable(out, summary.forms(), FormStat::count, summary.parameters().count());
+        out.write("\n\n<img src=\"" + chartLink(name) + "\" alt=\"pie_chart\" width=\"500\"/>\n\n");
+        out.write("**Layer information**\n\n\n");
+        out.write("| Name | Shape | Squeezed shape | Number of parameters | Form |\n");
+        out.write("| --- | --- | --- | --- | --- |\n");
+        for (TensorEntry layer : summary.layers()) {
+            out.write("| ");
+            out.write(Quote.escaped(layer.name()));
+            out.write(" | " + layer.shape().toPythonTuple()
+                    + " | " + layer.shape().squeezed().toPythonTuple()
+                    + " | " + layer.numel()
+                    + " | " + layer.form().label()
+                    + " |\n");
+        }
+        out.write('\n');
+    }
+
     /** Header row, separator row and value row, the last without its newline (the caller adds the spacing). */
-    private static void appendFormTable(StringBuilder out, List<FormStat> forms, ToLongFunction<FormStat> value,
-                                        long whole) {
-        out.append("| ");
-        forms.forEach(f -> out.append(f.form().label()).append(" | "));
-        out.append("\n| ");
-        forms.forEach(f -> out.append(" --- |"));
-        out.append("\n| ");
-        forms.forEach(f -> out.append(PythonNumbers.percent(value.applyAsLong(f), whole)).append(" | "));
+    private static void writeFormTable(Writer out, List<FormStat> forms, ToLongFunction<FormStat> value, long whole)
+            throws IOException {
+        StringBuilder table = new StringBuilder("| ");
+        forms.forEach(f -> table.append(f.form().label()).append(" | "));
+        table.append("\n| ");
+        forms.forEach(f -> table.append(" --- |"));
+        table.append("\n| ");
+        forms.forEach(f -> table.append(PythonNumbers.percent(value.applyAsLong(f), whole)).append(" | "));
+        out.write(table.toString()); // a few lines: one per rank present, at most 65
     }
 }

@@ -6,63 +6,89 @@ import dev.modelsummary.summary.DTypeStat;
 import dev.modelsummary.summary.FormStat;
 import dev.modelsummary.summary.PythonNumbers;
 import dev.modelsummary.summary.Summary;
-import java.util.ArrayList;
+import dev.modelsummary.text.Quote;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 
-/** A terminal table for people: every parameter tensor, then forms, dtypes and totals, columns aligned. */
+/**
+ * A terminal table for people: every parameter tensor, then forms, dtypes and totals, columns aligned.
+ *
+ * <p>Written straight to its destination, row by row: a model with millions of tensors is never held as text.
+ * Names come from files, so they are escaped ({@link Quote#escaped}: a terminal sees no control character) and
+ * do not decide a column's width past {@link #MAX_COLUMN_WIDTH}: a longer name overflows its cell and pushes
+ * the rest of its own row, instead of padding every row to its length.
+ */
 public final class TextReport {
+    /** Wider than any real tensor name (the longest torchvision one has 58 characters). */
+    static final int MAX_COLUMN_WIDTH = 100;
 
     private TextReport() {
     }
 
+    /** The report as a string, for tests and small models; the CLI streams with {@link #write}. */
     public static String render(Summary summary) {
-        Model model = summary.model();
-        StringBuilder out = new StringBuilder();
-        out.append(model.name()).append("  (").append(model.format()).append(": ").append(model.source())
-                .append(")\n\n");
-
-        Table layers = new Table("#", "Name", "Shape", "Squeezed", "Parameters", "Form", "DType");
-        layers.rightAlign(0, 4);
-        int index = 0;
-        for (TensorEntry t : summary.layers()) {
-            layers.row(Integer.toString(++index), t.name(), t.shape().toPythonTuple(),
-                    t.shape().squeezed().toPythonTuple(), grouped(t.numel()), t.form().label(),
-                    t.dtype().torchName());
+        StringWriter out = new StringWriter();
+        try {
+            write(summary, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
         }
-        layers.render(out);
+        return out.toString();
+    }
 
-        out.append('\n');
+    public static void write(Summary summary, Writer out) throws IOException {
+        Model model = summary.model();
+        out.write(Quote.escaped(model.name()) + "  (" + model.format() + ": " + Quote.escaped(model.source())
+                + ")\n\n");
+
+        List<TensorEntry> layers = summary.layers();
+        Table layerTable = new Table("#", "Name", "Shape", "Squeezed", "Parameters", "Form", "DType");
+        layerTable.rightAlign(0, 4);
+        layerTable.write(out, layers.size(), i -> {
+            TensorEntry t = layers.get(i);
+            return new String[] {Integer.toString(i + 1), Quote.escaped(t.name()), t.shape().toPythonTuple(),
+                    t.shape().squeezed().toPythonTuple(), grouped(t.numel()), t.form().label(),
+                    t.dtype().torchName()};
+        });
+
+        out.write('\n');
+        List<FormStat> formStats = summary.forms();
         Table forms = new Table("Form", "Tensors", "%", "Parameters", "%");
         forms.rightAlign(1, 2, 3, 4);
-        for (FormStat f : summary.forms()) {
-            forms.row(f.form().label(), grouped(f.tensors()),
+        forms.write(out, formStats.size(), i -> {
+            FormStat f = formStats.get(i);
+            return new String[] {f.form().label(), grouped(f.tensors()),
                     PythonNumbers.percent(f.tensors(), summary.parameters().tensors()), grouped(f.count()),
-                    PythonNumbers.percent(f.count(), summary.parameters().count()));
-        }
-        forms.render(out);
+                    PythonNumbers.percent(f.count(), summary.parameters().count())};
+        });
 
-        out.append('\n');
+        out.write('\n');
+        List<DTypeStat> dtypeStats = summary.dtypes();
         Table dtypes = new Table("DType", "Tensors", "Elements", "Bytes");
         dtypes.rightAlign(1, 2, 3);
-        for (DTypeStat d : summary.dtypes()) {
-            dtypes.row(d.dtype().torchName(), grouped(d.tensors()), grouped(d.count()), humanBytes(d.bytes()));
-        }
-        dtypes.render(out);
+        dtypes.write(out, dtypeStats.size(), i -> {
+            DTypeStat d = dtypeStats.get(i);
+            return new String[] {d.dtype().torchName(), grouped(d.tensors()), grouped(d.count()),
+                    humanBytes(d.bytes())};
+        });
 
-        out.append('\n');
+        out.write('\n');
         long count = summary.parameters().count();
-        out.append(String.format(Locale.ROOT, "Parameters: %s%s in %s tensors, %s trainable, %s%n",
+        out.write(String.format(Locale.ROOT, "Parameters: %s%s in %s tensors, %s trainable, %s%n",
                 grouped(count), count < 1000 ? "" : " (" + PythonNumbers.humanCount(count) + ")",
                 grouped(summary.parameters().tensors()), grouped(summary.parameters().trainable()),
                 humanBytes(summary.parameters().bytes())));
-        out.append(String.format(Locale.ROOT, "Buffers:    %s in %s tensors, %s%n",
+        out.write(String.format(Locale.ROOT, "Buffers:    %s in %s tensors, %s%n",
                 grouped(summary.buffers().count()), grouped(summary.buffers().tensors()),
                 humanBytes(summary.buffers().bytes())));
         for (String warning : model.warnings()) {
-            out.append("Warning: ").append(warning).append('\n');
+            out.write("Warning: " + Quote.escaped(warning) + "\n");
         }
-        return out.toString();
     }
 
     static String grouped(long n) {
@@ -84,10 +110,14 @@ public final class TextReport {
         return PythonNumbers.fixed2(value) + " " + units[unit];
     }
 
-    /** A plain column-aligned table: a header, a rule, rows. */
+    /**
+     * A plain column-aligned table: a header, a rule, rows. Each row is made twice, once to measure and once
+     * to write, so that no row outlives its line.
+     */
     private static final class Table {
+        private static final String SPACES = " ".repeat(MAX_COLUMN_WIDTH);
+
         private final String[] header;
-        private final List<String[]> rows = new ArrayList<>();
         private final boolean[] right;
 
         Table(String... header) {
@@ -101,18 +131,15 @@ public final class TextReport {
             }
         }
 
-        void row(String... cells) {
-            rows.add(cells);
-        }
-
-        void render(StringBuilder out) {
+        void write(Writer out, int rows, IntFunction<String[]> row) throws IOException {
             int[] width = new int[header.length];
             for (int c = 0; c < header.length; c++) {
                 width[c] = header[c].length();
             }
-            for (String[] row : rows) {
-                for (int c = 0; c < row.length; c++) {
-                    width[c] = Math.max(width[c], row[c].length());
+            for (int r = 0; r < rows; r++) {
+                String[] cells = row.apply(r);
+                for (int c = 0; c < cells.length; c++) {
+                    width[c] = Math.max(width[c], Math.min(cells[c].length(), MAX_COLUMN_WIDTH));
                 }
             }
             line(out, header, width);
@@ -121,21 +148,29 @@ public final class TextReport {
                 rule[c] = "-".repeat(width[c]);
             }
             line(out, rule, width);
-            for (String[] row : rows) {
-                line(out, row, width);
+            for (int r = 0; r < rows; r++) {
+                line(out, row.apply(r), width);
             }
         }
 
-        private void line(StringBuilder out, String[] cells, int[] width) {
-            StringBuilder line = new StringBuilder();
-            for (int c = 0; c < cells.length; c++) {
+        /** One row; the last cell is not padded, so no line ends in spaces. */
+        private void line(Writer out, String[] row, int[] width) throws IOException {
+            for (int c = 0; c < row.length; c++) {
                 if (c > 0) {
-                    line.append("  ");
+                    out.write("  ");
                 }
-                String pad = " ".repeat(width[c] - cells[c].length());
-                line.append(right[c] ? pad + cells[c] : cells[c] + pad);
+                int pad = Math.max(0, width[c] - row[c].length());
+                if (right[c]) {
+                    out.write(SPACES, 0, pad);
+                    out.write(row[c]);
+                } else {
+                    out.write(row[c]);
+                    if (c < row.length - 1) {
+                        out.write(SPACES, 0, pad);
+                    }
+                }
             }
-            out.append(line.toString().stripTrailing()).append('\n');
+            out.write('\n');
         }
     }
 }

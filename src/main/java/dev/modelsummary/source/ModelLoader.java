@@ -5,6 +5,7 @@ import dev.modelsummary.format.WeightReaders;
 import dev.modelsummary.model.Model;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,8 +17,13 @@ import java.util.regex.Pattern;
  * path with a separator or an extension always means the file.
  */
 public final class ModelLoader {
-    /** Arguments that can only be paths: they hold a separator or end in a dotted extension. */
-    private static final Pattern PATH_LIKE = Pattern.compile(".*[/\\\\].*|.*\\.[A-Za-z0-9]+$");
+    /**
+     * Arguments that can only be paths: they hold a separator, end in a dotted extension, or hold a character
+     * no builder name has (builder names are ASCII letters, digits and {@code _}; {@code -} and {@code .} are
+     * left to names, where a near miss like {@code vit-l-16} gets a suggestion).
+     */
+    private static final Pattern PATH_LIKE = Pattern.compile(".*[/\\\\].*|.*\\.[A-Za-z0-9]+|.*[^A-Za-z0-9_.-].*",
+            Pattern.DOTALL);
 
     private final Catalog catalog;
     private final WeightReaders readers;
@@ -46,7 +52,12 @@ public final class ModelLoader {
         if (isBuiltin(argument)) {
             return catalog.build(argument, builderArguments).orElseThrow();
         }
-        Path path = Path.of(argument);
+        Path path;
+        try {
+            path = Path.of(argument);
+        } catch (InvalidPathException e) {
+            throw new NoSuchFileException(argument); // a NUL byte: no file can have that name
+        }
         if (Files.exists(path)) {
             return readers.read(path);
         }

@@ -1,5 +1,6 @@
 package dev.modelsummary.source;
 
+import dev.modelsummary.text.Quote;
 import java.util.List;
 
 /** A MODEL argument that is neither a built-in architecture nor an existing path. */
@@ -22,7 +23,7 @@ public final class UnknownModelException extends RuntimeException {
     }
 
     private static String message(String name, List<String> suggestions) {
-        String base = "unknown model '" + name + "': not a built-in architecture nor an existing file.";
+        String base = "unknown model " + Quote.of(name) + ": not a built-in architecture nor an existing file.";
         return suggestions.isEmpty()
                 ? base + " Run with --list to see the built-in names."
                 : base + " Did you mean: " + String.join(", ", suggestions) + "?";

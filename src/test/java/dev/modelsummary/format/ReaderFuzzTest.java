@@ -6,19 +6,30 @@ import dev.modelsummary.format.pickle.PickleInput;
 import dev.modelsummary.format.pickle.Unpickler;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
+import dev.modelsummary.format.zip.ZipDirectory;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.summary.TotalsOverflowException;
 import dev.modelsummary.testutil.MemoryOpener;
 import dev.modelsummary.testutil.ZipBuilder;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * Hostile bytes must give a {@link FormatException}, never another exception, a hang or an OutOfMemoryError.
+ * Targets: {@code safetensors}, {@code safetensorsIndex} (an index with its shards), {@code pytorch}, and
+ * {@code zip} (the ZIP central directory and every record's bytes).
  *
  * <p>In a normal test run each {@code @FuzzTest} replays its committed corpus
  * ({@code src/test/resources/dev/modelsummary/format/ReaderFuzzTestInputs/<method>/}). To fuzz:
@@ -26,6 +37,7 @@ import java.util.Objects;
  * corpus and then replayed by every later run.
  */
 class ReaderFuzzTest {
+    private static final byte[] SHARD_SEPARATOR = "\n@@shard@@\n".getBytes(StandardCharsets.US_ASCII);
     private static final Allowlist PYTHON = Allowlist.python().build();
     /** torch.save's legacy stream starts with its magic number, pickled with protocol 2. */
     private static final byte[] LEGACY_MAGIC = HexFormat.of().parseHex("80028a0a6cfc9c46f9206aa850192e");
@@ -65,6 +77,55 @@ class ReaderFuzzTest {
         readExpectingOnlyFormatErrors(new TorchReader(), "fuzz.pth", file);
     }
 
+    /**
+     * A shard index with its shards: the input is the index, then each shard, separated by
+     * {@link #SHARD_SEPARATOR}; shards are handed out in the order the reader first opens them.
+     */
+    @FuzzTest(maxDuration = "60s")
+    void safetensorsIndex(byte[] data) throws IOException {
+        readExpectingOnlyFormatErrors(new SafetensorsReader(), "fuzz-no-such-folder/model.safetensors.index.json",
+                new PartsOpener(split(data, SHARD_SEPARATOR)));
+    }
+
+    /**
+     * The ZIP central directory alone, and then every record's bytes: records the directory accepted must read
+     * as they declare (a stored one exactly its size, a deflated one never more), or fail as a FormatException.
+     */
+    @FuzzTest(maxDuration = "60s")
+    void zip(byte[] data) throws IOException {
+        try (SeekableByteChannel channel = new MemoryOpener(data).open(Path.of("fuzz.zip"))) {
+            ZipDirectory directory = ZipDirectory.read(channel);
+            for (ZipDirectory.Entry entry : directory.entries()) {
+                if (entry.size() > data.length * 1032L) {
+                    throw new AssertionError(entry + " claims more than the file can hold");
+                }
+                long read;
+                try (InputStream in = directory.open(channel, entry)) {
+                    read = in.transferTo(OutputStream.nullOutputStream());
+                }
+                if (read > entry.size() || entry.method() == ZipDirectory.STORED && read != entry.size()) {
+                    throw new AssertionError(entry + " read as " + read + " bytes");
+                }
+            }
+        } catch (FormatException expected) {
+            // the one acceptable outcome for bad input
+        }
+    }
+
+    static void readExpectingOnlyFormatErrors(WeightReader reader, String fileName, byte[] data) throws IOException {
+        readExpectingOnlyFormatErrors(reader, fileName, new MemoryOpener(data));
+    }
+
+    static void readExpectingOnlyFormatErrors(WeightReader reader, String fileName, ChannelOpener opener)
+            throws IOException {
+        try {
+            // Summarising too: counts and byte sizes must not overflow on anything a reader accepted.
+            Summary.of(reader.read(Path.of(fileName), opener));
+        } catch (FormatException | TotalsOverflowException expected) {
+            // the acceptable outcomes for bad input: the CLI turns both into one line and exit code 3
+        }
+    }
+
     /** A torch.save archive around a pickle, with storages '0' to '9' of 4 KB each for its ids to name. */
     private static byte[] torchZip(byte[] pickle) {
         ZipBuilder zip = new ZipBuilder().add("archive/data.pkl", pickle);
@@ -74,12 +135,40 @@ class ReaderFuzzTest {
         return zip.add("archive/version", "3\n".getBytes(StandardCharsets.US_ASCII)).build();
     }
 
-    static void readExpectingOnlyFormatErrors(WeightReader reader, String fileName, byte[] data) throws IOException {
-        try {
-            // Summarising too: counts and byte sizes must not overflow on anything a reader accepted.
-            Summary.of(reader.read(Path.of(fileName), new MemoryOpener(data)));
-        } catch (FormatException | TotalsOverflowException expected) {
-            // the acceptable outcomes for bad input: the CLI turns both into one line and exit code 3
+    private static List<byte[]> split(byte[] data, byte[] separator) {
+        List<byte[]> parts = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i + separator.length <= data.length; i++) {
+            if (Arrays.equals(data, i, i + separator.length, separator, 0, separator.length)) {
+                parts.add(Arrays.copyOfRange(data, start, i));
+                i += separator.length - 1;
+                start = i + 1;
+            }
+        }
+        parts.add(Arrays.copyOfRange(data, start, data.length));
+        return parts;
+    }
+
+    /** Serves the parts in the order paths are first opened; a path past the last part does not exist. */
+    private static final class PartsOpener implements ChannelOpener {
+        private final List<byte[]> parts;
+        private final Map<Path, byte[]> served = new HashMap<>();
+
+        PartsOpener(List<byte[]> parts) {
+            this.parts = parts;
+        }
+
+        @Override
+        public SeekableByteChannel open(Path path) throws IOException {
+            byte[] bytes = served.get(path);
+            if (bytes == null) {
+                if (served.size() == parts.size()) {
+                    throw new NoSuchFileException(path.toString());
+                }
+                bytes = parts.get(served.size());
+                served.put(path, bytes);
+            }
+            return new MemoryOpener(bytes).open(path);
         }
     }
 }

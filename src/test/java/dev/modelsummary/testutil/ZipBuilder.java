@@ -10,9 +10,26 @@ import java.util.zip.CRC32;
  * Writes a STORED ZIP archive byte by byte (PKWARE APPNOTE), optionally in ZIP64 form (every size and offset
  * 0xFFFFFFFF in the headers, the real values in ZIP64 extra fields, a ZIP64 EOCD record and locator), with a
  * local-header extra field that differs from the central one, as torch's writer does.
+ *
+ * <p>A hostile archive lies in its central directory: {@link #flags}, {@link #method}, {@link #claims} and
+ * {@link #claimsOffset} change what the last added record's central header says, and nothing else.
  */
 public final class ZipBuilder {
-    private record Item(String name, byte[] data, int localPadding) {
+    private static final class Item {
+        final String name;
+        final byte[] data;
+        final int localPadding;
+        int flags;
+        int method;
+        Long claimedCompressedSize;
+        Long claimedSize;
+        Long claimedOffset;
+
+        Item(String name, byte[] data, int localPadding) {
+            this.name = name;
+            this.data = data;
+            this.localPadding = localPadding;
+        }
     }
 
     private final List<Item> items = new ArrayList<>();
@@ -27,6 +44,35 @@ public final class ZipBuilder {
     public ZipBuilder add(String name, byte[] data, int localPadding) {
         items.add(new Item(name, data, localPadding));
         return this;
+    }
+
+    /** General-purpose flags of the last record, in both its headers (0x1 encrypted, 0x20 patched, ...). */
+    public ZipBuilder flags(int flags) {
+        last().flags = flags;
+        return this;
+    }
+
+    /** The compression method the last record's central header names; its bytes stay as added. */
+    public ZipBuilder method(int method) {
+        last().method = method;
+        return this;
+    }
+
+    /** Sizes the last record's central header claims (past 4 GiB only with {@link #zip64}). */
+    public ZipBuilder claims(long compressedSize, long size) {
+        last().claimedCompressedSize = compressedSize;
+        last().claimedSize = size;
+        return this;
+    }
+
+    /** The local-header offset the last record's central header claims. */
+    public ZipBuilder claimsOffset(long offset) {
+        last().claimedOffset = offset;
+        return this;
+    }
+
+    private Item last() {
+        return items.get(items.size() - 1);
     }
 
     public ZipBuilder zip64() {
@@ -82,44 +128,47 @@ public final class ZipBuilder {
     }
 
     private void writeLocal(ByteArrayOutputStream out, Item item) {
-        byte[] name = item.name().getBytes(StandardCharsets.UTF_8);
+        byte[] name = item.name.getBytes(StandardCharsets.UTF_8);
         le(out, 0x04034b50, 4);
         le(out, zip64 ? 45 : 20, 2);
-        le(out, 0, 2);
-        le(out, 0, 2);
+        le(out, item.flags, 2);
+        le(out, item.method, 2);
         le(out, 0, 4);
-        le(out, crc(item.data()), 4);
-        le(out, zip64 ? 0xFFFFFFFFL : item.data().length, 4);
-        le(out, zip64 ? 0xFFFFFFFFL : item.data().length, 4);
+        le(out, crc(item.data), 4);
+        le(out, zip64 ? 0xFFFFFFFFL : item.data.length, 4);
+        le(out, zip64 ? 0xFFFFFFFFL : item.data.length, 4);
         le(out, name.length, 2);
-        int extra = (zip64 ? 20 : 0) + (item.localPadding() > 0 ? 4 + item.localPadding() : 0);
+        int extra = (zip64 ? 20 : 0) + (item.localPadding > 0 ? 4 + item.localPadding : 0);
         le(out, extra, 2);
         out.writeBytes(name);
         if (zip64) {
             le(out, 1, 2);
             le(out, 16, 2);
-            le(out, item.data().length, 8);
-            le(out, item.data().length, 8);
+            le(out, item.data.length, 8);
+            le(out, item.data.length, 8);
         }
-        if (item.localPadding() > 0) {
+        if (item.localPadding > 0) {
             le(out, 0x4246, 2);
-            le(out, item.localPadding(), 2);
-            out.writeBytes("Z".repeat(item.localPadding()).getBytes(StandardCharsets.US_ASCII));
+            le(out, item.localPadding, 2);
+            out.writeBytes("Z".repeat(item.localPadding).getBytes(StandardCharsets.US_ASCII));
         }
-        out.writeBytes(item.data());
+        out.writeBytes(item.data);
     }
 
-    private void writeCentral(ByteArrayOutputStream out, Item item, long offset) {
-        byte[] name = item.name().getBytes(StandardCharsets.UTF_8);
+    private void writeCentral(ByteArrayOutputStream out, Item item, long actualOffset) {
+        byte[] name = item.name.getBytes(StandardCharsets.UTF_8);
+        long compressed = item.claimedCompressedSize != null ? item.claimedCompressedSize : item.data.length;
+        long size = item.claimedSize != null ? item.claimedSize : item.data.length;
+        long offset = item.claimedOffset != null ? item.claimedOffset : actualOffset;
         le(out, 0x02014b50, 4);
         le(out, 45, 2);
         le(out, zip64 ? 45 : 20, 2);
-        le(out, 0, 2);
-        le(out, 0, 2);
+        le(out, item.flags, 2);
+        le(out, item.method, 2);
         le(out, 0, 4);
-        le(out, crc(item.data()), 4);
-        le(out, zip64 ? 0xFFFFFFFFL : item.data().length, 4);
-        le(out, zip64 ? 0xFFFFFFFFL : item.data().length, 4);
+        le(out, crc(item.data), 4);
+        le(out, zip64 ? 0xFFFFFFFFL : compressed, 4);
+        le(out, zip64 ? 0xFFFFFFFFL : size, 4);
         le(out, name.length, 2);
         le(out, zip64 ? 28 : 0, 2);
         le(out, 0, 2);
@@ -131,8 +180,8 @@ public final class ZipBuilder {
         if (zip64) {
             le(out, 1, 2);
             le(out, 24, 2);
-            le(out, item.data().length, 8);
-            le(out, item.data().length, 8);
+            le(out, size, 8);
+            le(out, compressed, 8);
             le(out, offset, 8);
         }
     }

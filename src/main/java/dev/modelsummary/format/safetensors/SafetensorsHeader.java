@@ -2,20 +2,24 @@ package dev.modelsummary.format.safetensors;
 
 import dev.modelsummary.text.Quote;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.model.Shape;
+import dev.modelsummary.format.io.RegionInputStream;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads and validates one safetensors header, touching only its first {@code 8 + N} bytes.
@@ -55,11 +59,12 @@ final class SafetensorsHeader {
             throw new FormatException("Header length '" + n + "' runs past the end of the file, which has only '"
                     + (fileSize - LENGTH_BYTES) + "' bytes after the length field.");
         }
-        byte[] header = readFully(channel, (int) n).array();
-        // 4. InvalidHeader
-        StrictJson.requireUtf8(header, "Header", LENGTH_BYTES);
-        // 5. InvalidHeaderDeserialization
-        List<HeaderTensor> tensors = parse(header);
+        // 4. InvalidHeader (UTF-8) and 5. InvalidHeaderDeserialization, streamed: the text is never held.
+        List<HeaderTensor> tensors;
+        try (InputStream in = new BufferedInputStream(new RegionInputStream(channel, LENGTH_BYTES, n), 1 << 16)) {
+            tensors = StrictJson.read(in, n, "Header", LENGTH_BYTES,
+                    "File ended while its header was read; it changed while being read.", SafetensorsHeader::parse);
+        }
         // 6 and 7: offsets, sizes.
         long bufferEnd = validate(tensors);
         // 8. MetadataIncompleteBuffer: the tensors must end exactly where the file does.
@@ -77,28 +82,29 @@ final class SafetensorsHeader {
     }
 
     /** Step 5: the JSON structure, read as a stream so the key order is kept and nothing is held twice. */
-    static List<HeaderTensor> parse(byte[] header) throws IOException {
-        try (JsonParser p = StrictJson.parser(header, "Header", LENGTH_BYTES)) {
-            p.nextToken(); // START_OBJECT: StrictJson.parser checked the first byte
-            List<HeaderTensor> tensors = new ArrayList<>();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = StrictJson.wellFormed(p.currentName(), "Header has the key");
-                p.nextToken();
-                if (name.equals(METADATA_KEY)) {
-                    readMetadata(p);
-                } else {
-                    if (tensors.size() == Limits.current().tensors()) {
-                        throw new FormatException("Header lists more than '" + Limits.current().tensors()
-                                + "' tensors, the limit.");
-                    }
-                    tensors.add(readTensor(name, p));
-                }
+    private static List<HeaderTensor> parse(JsonParser p) throws IOException {
+        p.nextToken(); // START_OBJECT, or StrictJson.read refuses the text whatever this makes of it
+        List<HeaderTensor> tensors = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = StrictJson.wellFormed(p.currentName(), "Header has the key");
+            p.nextToken();
+            if (!names.add(name)) {
+                // The reference keeps the last of the two (a map); a file that says two things is refused.
+                throw new FormatException(name.equals(METADATA_KEY) ? "Header has '__metadata__' twice."
+                        : "Header lists tensor " + Quote.of(name) + " twice.");
             }
-            StrictJson.requireEnd(p, "Header");
-            return tensors;
-        } catch (JsonProcessingException e) {
-            throw StrictJson.syntaxError("Header", e);
+            if (name.equals(METADATA_KEY)) {
+                readMetadata(p);
+            } else {
+                if (tensors.size() == Limits.current().tensors()) {
+                    throw new FormatException("Header lists more than '" + Limits.current().tensors()
+                            + "' tensors, the limit.");
+                }
+                tensors.add(readTensor(name, p));
+            }
         }
+        return tensors;
     }
 
     /** {@code __metadata__} is a string-to-string map (or null); it is checked, not kept. */
@@ -109,8 +115,12 @@ final class SafetensorsHeader {
         if (p.currentToken() != JsonToken.START_OBJECT) {
             throw new FormatException("Header has a '__metadata__' that is not an object of strings.");
         }
+        Set<String> keys = new HashSet<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = StrictJson.wellFormed(p.currentName(), "Header's '__metadata__' has the key");
+            if (!keys.add(key)) {
+                throw new FormatException("Header's '__metadata__' has the key " + Quote.of(key) + " twice.");
+            }
             if (p.nextToken() != JsonToken.VALUE_STRING) {
                 throw new FormatException("Header's '__metadata__' value for " + Quote.of(key)
                         + " is not a string.");
@@ -121,7 +131,7 @@ final class SafetensorsHeader {
 
     /**
      * {@code {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]}}. Unknown fields are skipped, as serde
-     * does; each known one must appear (duplicates are refused by the parser).
+     * does, however often they appear; each known one must appear once, as serde's derived struct requires.
      */
     private static HeaderTensor readTensor(String name, JsonParser p) throws IOException {
         if (p.currentToken() != JsonToken.START_OBJECT) {
@@ -133,6 +143,15 @@ final class SafetensorsHeader {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             p.nextToken();
+            boolean repeated = switch (field) {
+                case "dtype" -> dtype != null;
+                case "shape" -> shape != null;
+                case "data_offsets" -> offsets != null;
+                default -> false;
+            };
+            if (repeated) {
+                throw new FormatException(subject(name) + " has the field '" + field + "' twice.");
+            }
             switch (field) {
                 case "dtype" -> dtype = readDType(p, name);
                 case "shape" -> shape = Shape.of(readShape(p, name));

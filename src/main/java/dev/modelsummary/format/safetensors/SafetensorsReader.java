@@ -7,12 +7,14 @@ import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.StateDictRoles;
 import dev.modelsummary.format.WeightReader;
-import dev.modelsummary.format.io.Channels;
+import dev.modelsummary.format.io.RegionInputStream;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.TensorEntry;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
@@ -147,7 +149,7 @@ public final class SafetensorsReader implements WeightReader {
      * opened; each shard's header is then read once and must hold exactly the tensors the index gives it.
      */
     private List<TensorEntry> readIndexed(Path indexFile, Path directory, ChannelOpener opener) throws IOException {
-        Map<String, String> weightMap = ShardIndex.parse(readIndexBytes(indexFile, opener)).weightMap();
+        Map<String, String> weightMap = readIndex(indexFile, opener).weightMap();
         Map<String, Path> pathOf = new HashMap<>();
         Map<Path, String> nameOf = new LinkedHashMap<>(); // shards in first-mention order, by resolved path
         weightMap.forEach((tensor, shard) -> pathOf.computeIfAbsent(shard, s -> {
@@ -187,16 +189,17 @@ public final class SafetensorsReader implements WeightReader {
         return tensors;
     }
 
-    /** The whole index (it is metadata, not tensor data), refused over {@link Limits#MAX_INDEX_JSON_BYTES}. */
-    private static byte[] readIndexBytes(Path indexFile, ChannelOpener opener) throws IOException {
+    /** The index (metadata, not tensor data), refused over the index-json-bytes limit, read as it is parsed. */
+    private static ShardIndex readIndex(Path indexFile, ChannelOpener opener) throws IOException {
         try (SeekableByteChannel channel = opener.open(indexFile)) {
             long size = channel.size();
             if (size > Limits.current().indexJsonBytes()) {
                 throw new FormatException("Index is '" + size + "' bytes, over the limit of '"
                         + Limits.current().indexJsonBytes() + "' bytes.");
             }
-            return Channels.readExactly(channel, (int) size,
-                    read -> "Index ended early; it changed while being read.").array();
+            try (InputStream in = new BufferedInputStream(new RegionInputStream(channel, 0, size), 1 << 16)) {
+                return ShardIndex.read(in, size);
+            }
         }
     }
 

@@ -2,11 +2,11 @@ package dev.modelsummary.format.safetensors;
 
 import dev.modelsummary.text.Quote;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -29,28 +29,31 @@ import java.util.regex.Pattern;
 record ShardIndex(Map<String, String> weightMap) {
     private static final Pattern SEPARATORS = Pattern.compile("[/\\\\]");
 
-    static ShardIndex parse(byte[] json) throws IOException {
-        StrictJson.requireUtf8(json, "Index", 0);
-        try (JsonParser p = StrictJson.parser(json, "Index", 0)) {
-            p.nextToken(); // START_OBJECT: StrictJson.parser checked the first byte
-            Map<String, String> weightMap = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String key = p.currentName();
-                p.nextToken();
-                if (key.equals("weight_map")) {
-                    weightMap = readWeightMap(p);
-                } else {
-                    p.skipChildren();
+    /** The index in {@code in}, {@code length} bytes of JSON, read as it is parsed. */
+    static ShardIndex read(InputStream in, long length) throws IOException {
+        return StrictJson.read(in, length, "Index", 0, "Index ended early; it changed while being read.",
+                ShardIndex::parse);
+    }
+
+    private static ShardIndex parse(JsonParser p) throws IOException {
+        p.nextToken(); // START_OBJECT, or StrictJson.read refuses the text whatever this makes of it
+        Map<String, String> weightMap = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            p.nextToken();
+            if (key.equals("weight_map")) {
+                if (weightMap != null) {
+                    throw new FormatException("Index has 'weight_map' twice.");
                 }
+                weightMap = readWeightMap(p);
+            } else {
+                p.skipChildren();
             }
-            StrictJson.requireEnd(p, "Index");
-            if (weightMap == null) {
-                throw new FormatException("Index has no 'weight_map'.");
-            }
-            return new ShardIndex(weightMap);
-        } catch (JsonProcessingException e) {
-            throw StrictJson.syntaxError("Index", e);
         }
+        if (weightMap == null) {
+            throw new FormatException("Index has no 'weight_map'.");
+        }
+        return new ShardIndex(weightMap);
     }
 
     private static Map<String, String> readWeightMap(JsonParser p) throws IOException {
@@ -67,7 +70,9 @@ record ShardIndex(Map<String, String> weightMap) {
                 throw new FormatException("Index maps tensor " + Quote.of(tensor) + " to " + Quote.of(p.getText())
                         + ", which is not a shard file name.");
             }
-            weightMap.put(tensor, StrictJson.wellFormed(p.getText(), "Index has the shard name"));
+            if (weightMap.put(tensor, StrictJson.wellFormed(p.getText(), "Index has the shard name")) != null) {
+                throw new FormatException("Index lists tensor " + Quote.of(tensor) + " twice.");
+            }
         }
         return weightMap;
     }

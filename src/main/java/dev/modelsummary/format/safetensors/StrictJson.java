@@ -11,6 +11,8 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -20,8 +22,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * JSON as strictly as the reference reads it (serde_json): one object, no duplicate keys, no comments, no
- * NaN, exact integers. Shared by the header and the shard index.
+ * JSON as strictly as the reference reads it (serde_json): one object, no comments, no NaN, exact integers.
+ * Shared by the header and the shard index. Duplicate keys are left to the callers, which refuse them where
+ * they read the values, by name and in their own words, and skip them where the reference ignores the
+ * object.
  */
 final class StrictJson {
     /**
@@ -37,11 +41,14 @@ final class StrictJson {
      * meant for the same few keys over and over) only costs time and memory. Measured on a 750,000-tensor,
      * 85 MB header: a plain token loop takes about 1.6 s with the defaults and 0.3 s without.
      */
+    /** How many leading bytes Jackson looks at to guess a text's encoding. */
+    private static final int ENCODING_BYTES = 4;
+
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE) // CheckedBytes reads on after the parser stops
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNameLength(MAX_TEXT).maxStringLength(MAX_TEXT).build())
             .build();
@@ -49,57 +56,69 @@ final class StrictJson {
     private StrictJson() {
     }
 
-    /**
-     * A parser over {@code json}, after checking what Jackson would otherwise guess about: the text must start
-     * (after JSON whitespace) with {@code {} and hold no NUL byte. Without that, Jackson's encoding detection
-     * would read {@code "{\0..."} as UTF-16 and a UTF-8 byte-order mark would be skipped; serde accepts neither.
-     *
-     * @param what       the document named in messages: {@code Header} or {@code Index}
-     * @param fileOffset where {@code json} starts in the file, so messages point at the file's bytes
-     */
-    static JsonParser parser(byte[] json, String what, long fileOffset) throws IOException {
-        int first = 0;
-        while (first < json.length && isWhitespace(json[first])) {
-            first++;
-        }
-        if (first == json.length) {
-            throw new FormatException(what + " holds no JSON, only '" + json.length + "' bytes of whitespace.");
-        }
-        if (json[first] != '{') {
-            throw new FormatException(what + " is not a JSON object: it starts with "
-                    + Quote.of(new String(json, first, Math.min(16, json.length - first), StandardCharsets.UTF_8))
-                    + ".");
-        }
-        for (int i = first; i < json.length; i++) {
-            if (json[i] == 0) {
-                throw new FormatException(what + " is not valid JSON: byte '" + (fileOffset + i)
-                        + "' of the file is a NUL.");
-            }
-        }
-        return FACTORY.createParser(json);
+    /** Reads the parsed document; the parser is before its first token. */
+    @FunctionalInterface
+    interface DocumentReader<T> {
+        T read(JsonParser p) throws IOException;
     }
 
     /**
-     * Refuses bytes that are not UTF-8 (the reference's first check on the header text), without keeping a
-     * decoded copy: the 100 MB worst case goes through an 8K window.
+     * Reads one JSON document of {@code length} bytes from {@code in}, each byte once and none of them held:
+     * a 100 MB header costs its parsed values, not its text. The reference checks the whole text before it
+     * parses (valid UTF-8, then serde's view: an object, no NUL); here the bytes are checked as they stream
+     * into the parser, and every check is settled on the whole text before a parse error or a result is
+     * given, so the same file fails with the same message as if the text had been checked first:
      *
-     * @param fileOffset where {@code bytes} start in the file, so the message points at the bad byte
+     * <ol>
+     *   <li>not UTF-8 (wherever the parser stopped: the rest is read and checked),</li>
+     *   <li>only whitespace, or not starting with {@code {} (without this, Jackson's encoding detection would
+     *       read {@code "{\0..."} as UTF-16 and skip a UTF-8 byte-order mark; serde accepts neither),</li>
+     *   <li>a NUL byte,</li>
+     *   <li>the parse's own error: a syntax error or what {@code reader} refused.</li>
+     * </ol>
+     *
+     * @param what       the document named in messages: {@code Header} or {@code Index}
+     * @param fileOffset where the document starts in the file, so messages point at the file's bytes
+     * @param endedEarly the message when {@code in} ends before {@code length} bytes (the file shrank)
      */
-    static void requireUtf8(byte[] bytes, String what, long fileOffset) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer window = CharBuffer.allocate(8192);
-        CoderResult result;
-        do {
-            window.clear();
-            result = decoder.decode(in, window, true);
-            if (result.isError()) {
-                throw new FormatException(what + " is not valid UTF-8: byte '" + (fileOffset + in.position())
-                        + "' of the file starts a malformed sequence.");
+    static <T> T read(InputStream in, long length, String what, long fileOffset, String endedEarly,
+                      DocumentReader<T> reader) throws IOException {
+        CheckedBytes checked = new CheckedBytes(in, what, fileOffset);
+        PushbackInputStream text = new PushbackInputStream(checked, ENCODING_BYTES);
+        byte[] head = text.readNBytes(ENCODING_BYTES);
+        text.unread(head);
+        T result = null;
+        FormatException failure = null;
+        // Text Jackson would not read as UTF-8 holds a NUL or a byte UTF-8 never has: finish() refuses it.
+        if (readAsUtf8(head)) {
+            try (JsonParser p = FACTORY.createParser(text)) {
+                result = reader.read(p);
+                requireEnd(p, what);
+            } catch (JsonProcessingException e) {
+                failure = syntaxError(what, e);
+            } catch (FormatException e) {
+                failure = e;
             }
-        } while (result.isOverflow());
+        }
+        checked.finish(length, endedEarly);
+        if (failure != null) {
+            throw failure;
+        }
+        return result;
+    }
+
+    /**
+     * Whether Jackson reads a text starting with {@code head} (its first 4 bytes, or all of a shorter text) as
+     * UTF-8. Jackson guesses the encoding from those bytes: a NUL among them means UTF-16 or UTF-32 to it (or
+     * an exception, for byte orders it does not know), and FE or FF a byte-order mark of either.
+     */
+    private static boolean readAsUtf8(byte[] head) {
+        for (byte b : head) {
+            if (b == 0 || b == (byte) 0xfe || b == (byte) 0xff) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** JSON's four whitespace bytes; the reference accepts them before and after the header object. */
@@ -124,6 +143,8 @@ final class StrictJson {
         if (detail.length() > 200) {
             detail = detail.substring(0, 200) + "...";
         }
+        // Jackson quotes a bad token as the file spells it, control characters and all.
+        detail = Quote.bare(detail);
         JsonLocation at = e.getLocation();
         String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
         return new FormatException(what + " is not valid JSON: " + detail + where + ".", e);
@@ -176,5 +197,108 @@ final class StrictJson {
             }
         }
         return value;
+    }
+
+    /**
+     * The document's bytes on their way into the parser, checked as they pass: valid UTF-8 (decoded through a
+     * small window, a sequence split between two reads carried over), where the first NUL is, and how the
+     * text starts. {@link #finish} reads what the parser left and gives the verdict.
+     */
+    private static final class CheckedBytes extends InputStream {
+        private static final int START_BYTES = 16;
+
+        private final InputStream in;
+        private final String what;
+        private final long fileOffset;
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        private final CharBuffer window = CharBuffer.allocate(8192);
+        /** Bytes of a UTF-8 sequence that the last read cut (at most 3), then each read's bytes. */
+        private ByteBuffer pending = ByteBuffer.allocate(0);
+        private long consumed;
+        private long firstNul = -1;
+        /** The first non-whitespace byte and up to 15 after it, for the "not an object" message. */
+        private final byte[] start = new byte[START_BYTES];
+        private int startLength;
+        private FormatException notUtf8;
+
+        CheckedBytes(InputStream in, String what, long fileOffset) {
+            this.in = in;
+            this.what = what;
+            this.fileOffset = fileOffset;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (notUtf8 != null) {
+                throw notUtf8;
+            }
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                check(b, off, n);
+            }
+            return n;
+        }
+
+        private void check(byte[] b, int off, int n) {
+            for (int i = 0; i < n; i++) {
+                byte c = b[off + i];
+                if (c == 0 && firstNul < 0) {
+                    firstNul = consumed + i;
+                }
+                if (startLength > 0 && startLength < START_BYTES || startLength == 0 && !isWhitespace(c)) {
+                    start[startLength++] = c;
+                }
+            }
+            long pendingAt = consumed - pending.remaining();
+            ByteBuffer bytes = ByteBuffer.allocate(pending.remaining() + n).put(pending).put(b, off, n).flip();
+            consumed += n;
+            decode(bytes, pendingAt, false);
+            pending = bytes.slice();
+        }
+
+        /** Decodes {@code bytes}, which start at document offset {@code at}; keeps a cut sequence unread. */
+        private void decode(ByteBuffer bytes, long at, boolean end) {
+            CoderResult result;
+            do {
+                window.clear();
+                result = decoder.decode(bytes, window, end);
+                if (result.isError()) {
+                    notUtf8 = new FormatException(what + " is not valid UTF-8: byte '" + (fileOffset + at
+                            + bytes.position()) + "' of the file starts a malformed sequence.");
+                    throw notUtf8;
+                }
+            } while (result.isOverflow());
+        }
+
+        /** Reads to the end of the document, then refuses it in the reference's order of checks. */
+        void finish(long length, String endedEarly) throws IOException {
+            byte[] rest = new byte[8192];
+            while (read(rest, 0, rest.length) > 0) {
+                // checked as read
+            }
+            decode(pending, consumed - pending.remaining(), true);
+            if (consumed != length) {
+                throw new FormatException(endedEarly);
+            }
+            if (startLength == 0) {
+                throw new FormatException(what + " holds no JSON, only '" + length + "' bytes of whitespace.");
+            }
+            if (start[0] != '{') {
+                throw new FormatException(what + " is not a JSON object: it starts with "
+                        + Quote.of(new String(start, 0, startLength, StandardCharsets.UTF_8)) + ".");
+            }
+            if (firstNul >= 0) {
+                throw new FormatException(what + " is not valid JSON: byte '" + (fileOffset + firstNul)
+                        + "' of the file is a NUL.");
+            }
+        }
     }
 }

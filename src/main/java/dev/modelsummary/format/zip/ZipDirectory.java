@@ -13,7 +13,9 @@ import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import dev.modelsummary.text.Quote;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,13 @@ import java.util.zip.ZipException;
  * <p>Reads touch only the end-of-central-directory record (the last 22 bytes when there is no comment), the
  * ZIP64 locator and record when present, and the central directory itself. A record's local header and data
  * are read only when a caller asks for that record ({@link #dataOffset}, {@link #open}).
+ *
+ * <p>The central directory is input like any other, and a record's size is what a reader reports as a
+ * storage's size. So every record is checked when the directory is read, from the directory alone, as torch's
+ * reader (miniz) checks them and more: its local header and data ({@code 30 + compressed size} bytes at
+ * least) lie inside the file and overlap no other record's, a stored record's size is its stored bytes, a
+ * deflated one claims no more than deflate can expand to, and it is neither encrypted nor patched. The local
+ * header's own lengths are checked when the record is opened.
  */
 public final class ZipDirectory {
     private static final int LOCAL_HEADER_SIGNATURE = 0x04034b50;   // "PK\3\4"
@@ -46,6 +55,10 @@ public final class ZipDirectory {
     private static final long U32_MASK = 0xFFFF_FFFFL;
     private static final int ZIP64_EXTRA_ID = 0x0001;
     private static final int FLAG_UTF8_NAMES = 1 << 11;
+    private static final int FLAGS_ENCRYPTED = 0x1 | 0x40; // traditional and strong encryption
+    private static final int FLAG_PATCHED = 0x20;
+    /** Deflate's most: a 258-byte match coded in 2 bits, so 258 * 8 / 2 bytes out per byte in. */
+    private static final int MAX_DEFLATE_RATIO = 1032;
 
     /** STORED and DEFLATED, the two methods {@link #open} can read. */
     public static final int STORED = 0;
@@ -92,9 +105,10 @@ public final class ZipDirectory {
         Map<String, Entry> byName = new HashMap<>();
         for (Entry e : entries) {
             if (byName.putIfAbsent(e.name(), e) != null) {
-                throw new FormatException("ZIP archive lists the record '" + e.name() + "' twice.");
+                throw new FormatException("ZIP archive lists the record " + Quote.of(e.name()) + " twice.");
             }
         }
+        checkOverlaps(entries);
         return new ZipDirectory(size, entries, byName);
     }
 
@@ -115,20 +129,39 @@ public final class ZipDirectory {
         // local file header: u32 signature, u16 version, u16 flags, u16 method, u16 time, u16 date, u32 crc,
         // u32 compressed size, u32 uncompressed size, u16 name length (+26), u16 extra length (+28)
         if (entry.localHeaderOffset() > archiveSize - LOCAL_HEADER_BYTES) {
-            throw new FormatException("ZIP record '" + entry.name() + "' has its local header at byte "
-                    + entry.localHeaderOffset() + ", past the end of the file.");
+            throw new FormatException(subject(entry) + " has its local header at byte " + entry.localHeaderOffset()
+                    + ", past the end of the file.");
         }
         ByteBuffer local = readAt(channel, entry.localHeaderOffset(), LOCAL_HEADER_BYTES);
         if (local.getInt(0) != LOCAL_HEADER_SIGNATURE) {
-            throw new FormatException("ZIP record '" + entry.name() + "' has no local header at byte "
-                    + entry.localHeaderOffset() + ".");
+            throw new FormatException(subject(entry) + " has no local header at byte " + entry.localHeaderOffset()
+                    + ".");
         }
         long start = entry.localHeaderOffset() + LOCAL_HEADER_BYTES + u16(local, 26) + u16(local, 28);
         if (entry.compressedSize() > archiveSize - start) {
-            throw new FormatException("ZIP record '" + entry.name() + "' (" + entry.compressedSize()
-                    + " bytes from byte " + start + ") runs past the end of the file.");
+            throw new FormatException(subject(entry) + " (" + entry.compressedSize() + " bytes from byte " + start
+                    + ") runs past the end of the file.");
         }
         return start;
+    }
+
+    /**
+     * No two records share bytes: walked in file order, each record's local header starts after the previous
+     * record's {@code 30 + compressed size} bytes, the least it can span.
+     */
+    private static void checkOverlaps(List<Entry> entries) {
+        List<Entry> byOffset = new ArrayList<>(entries);
+        byOffset.sort(Comparator.comparingLong(Entry::localHeaderOffset));
+        for (int i = 1; i < byOffset.size(); i++) {
+            Entry previous = byOffset.get(i - 1);
+            Entry entry = byOffset.get(i);
+            // checkDeclared bounded both terms by the file's size: no overflow
+            if (entry.localHeaderOffset() < previous.localHeaderOffset() + LOCAL_HEADER_BYTES
+                    + previous.compressedSize()) {
+                throw new FormatException("ZIP records " + Quote.of(previous.name()) + " and "
+                        + Quote.of(entry.name()) + " overlap.");
+            }
+        }
     }
 
     /**
@@ -142,27 +175,33 @@ public final class ZipDirectory {
         if (entry.method() == STORED) {
             return raw;
         }
-        if (entry.method() == DEFLATED) {
-            Inflater inflater = new Inflater(true);
-            return new InflaterInputStream(raw, inflater, 1 << 16) {
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    try {
-                        return super.read(b, off, len);
-                    } catch (ZipException | EOFException e) {
-                        throw new FormatException("ZIP record '" + entry.name() + "' holds corrupt deflated data.");
-                    }
-                }
+        // DEFLATED: read() lets no other method through.
+        Inflater inflater = new Inflater(true);
+        return new InflaterInputStream(raw, inflater, 1 << 16) {
+            private long inflated;
 
-                @Override
-                public void close() throws IOException {
-                    super.close();
-                    inflater.end(); // a caller-supplied Inflater is not ended by InflaterInputStream itself
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n;
+                try {
+                    n = super.read(b, off, len);
+                } catch (ZipException | EOFException e) {
+                    throw new FormatException(subject(entry) + " holds corrupt deflated data.");
                 }
-            };
-        }
-        throw new FormatException("ZIP record '" + entry.name() + "' uses compression method '" + entry.method()
-                + "'; only stored (0) and deflated (8) records can be read.");
+                inflated += Math.max(n, 0);
+                if (inflated > entry.size()) {
+                    throw new FormatException(subject(entry) + " inflates to more than its declared "
+                            + entry.size() + " bytes.");
+                }
+                return n;
+            }
+
+            @Override
+            public void close() throws IOException {
+                super.close();
+                inflater.end(); // a caller-supplied Inflater is not ended by InflaterInputStream itself
+            }
+        };
     }
 
     /**
@@ -276,11 +315,54 @@ public final class ZipDirectory {
             compressed = compressed == U32_MASK ? values[1] : compressed;
             offset = offset == U32_MASK ? values[2] : offset;
         }
-        if (offset < 0 || offset >= fileSize || compressed < 0 || size < 0) {
-            throw new FormatException("ZIP record '" + name + "' has its local header at byte "
-                    + Long.toUnsignedString(offset) + ", past the end of the file.");
+        Entry entry = new Entry(name, flags, u16(h, 10), compressed, size, offset);
+        checkDeclared(entry, fileSize);
+        return entry;
+    }
+
+    /**
+     * What can be checked of a record without reading more of the file: what torch's reader refuses (encrypted
+     * or patched records, methods other than stored and deflated), and sizes that no data in the file could
+     * back.
+     */
+    private static void checkDeclared(Entry e, long fileSize) {
+        if ((e.flags() & FLAGS_ENCRYPTED) != 0) {
+            throw new FormatException(subject(e) + " is encrypted, which torch.load refuses too.");
         }
-        return new Entry(name, flags, u16(h, 10), compressed, size, offset);
+        if ((e.flags() & FLAG_PATCHED) != 0) {
+            throw new FormatException(subject(e) + " holds patched data, which torch.load refuses too.");
+        }
+        if (e.method() != STORED && e.method() != DEFLATED) {
+            throw new FormatException(subject(e) + " uses compression method '" + e.method()
+                    + "'; only stored (0) and deflated (8) records can be read.");
+        }
+        if (e.size() < 0 || e.compressedSize() < 0) {
+            throw new FormatException(subject(e) + " declares the size "
+                    + Long.toUnsignedString(e.size() < 0 ? e.size() : e.compressedSize()) + ", over 2^63 - 1 bytes.");
+        }
+        if (e.localHeaderOffset() < 0 || e.localHeaderOffset() >= fileSize) {
+            throw new FormatException(subject(e) + " has its local header at byte "
+                    + Long.toUnsignedString(e.localHeaderOffset()) + ", past the end of the file.");
+        }
+        if (e.compressedSize() > fileSize - LOCAL_HEADER_BYTES - e.localHeaderOffset()) {
+            throw new FormatException(subject(e) + " claims " + e.compressedSize()
+                    + " bytes after its local header at byte " + e.localHeaderOffset() + ", past the end of the file.");
+        }
+        if (e.method() == STORED && e.size() != e.compressedSize()) {
+            throw new FormatException(subject(e) + " is stored uncompressed, so its size " + e.size()
+                    + " must equal its " + e.compressedSize() + " stored bytes.");
+        }
+        if (e.method() == DEFLATED && e.compressedSize() <= Long.MAX_VALUE / MAX_DEFLATE_RATIO
+                && e.size() > e.compressedSize() * MAX_DEFLATE_RATIO) {
+            throw new FormatException(subject(e) + " claims " + e.size() + " bytes inflated from "
+                    + e.compressedSize() + " deflated bytes; deflate expands at most " + MAX_DEFLATE_RATIO
+                    + " to 1.");
+        }
+    }
+
+    /** How messages name a record. */
+    private static String subject(Entry entry) {
+        return "ZIP record " + Quote.of(entry.name());
     }
 
     /**
@@ -309,7 +391,7 @@ public final class ZipDirectory {
             }
             b.position(b.position() + length);
         }
-        throw new FormatException("ZIP record '" + name + "' needs a ZIP64 extra field, but has none that fits.");
+        throw new FormatException("ZIP record " + Quote.of(name) + " needs a ZIP64 extra field, but has none that fits.");
     }
 
     /** APPNOTE: names are UTF-8 when flag bit 11 is set, else code page 437 (torch writes plain ASCII). */

@@ -181,7 +181,9 @@ class SafetensorsShardTest {
         StFiles.write(index, "{\"weight_map\": {\"a\": 1}}".getBytes(StandardCharsets.UTF_8));
         assertFails(index, "Index maps tensor 'a' to '1', which is not a shard file name.");
         StFiles.write(index, "{\"weight_map\": {\"a\": \"s\", \"a\": \"s\"}}".getBytes(StandardCharsets.UTF_8));
-        assertFails(index, "Index is not valid JSON: Duplicate field 'a' (line 1, column 30).");
+        assertFails(index, "Index lists tensor 'a' twice.");
+        StFiles.write(index, "{\"weight_map\": {}, \"weight_map\": {}}".getBytes(StandardCharsets.UTF_8));
+        assertFails(index, "Index has 'weight_map' twice.");
         StFiles.write(index, "{\"weight_map\": {}".getBytes(StandardCharsets.UTF_8));
         assertFails(index, "Index is not valid JSON: Unexpected end-of-input:"
                 + " expected close marker for Object (line 1, column 18).");

@@ -119,6 +119,57 @@ class SafetensorsValidationTest {
         }
     }
 
+    /**
+     * The header is checked as it streams into the parser, yet fails exactly as if the whole text had been
+     * checked first: the text's checks win over an earlier parse error, and chunk boundaries change nothing.
+     */
+    @Nested
+    class Streaming {
+        private byte[] concat(String head, int spaces, byte... tail) {
+            byte[] text = (head + " ".repeat(spaces)).getBytes(StandardCharsets.UTF_8);
+            byte[] json = java.util.Arrays.copyOf(text, text.length + tail.length);
+            System.arraycopy(tail, 0, json, text.length, tail.length);
+            return StFiles.raw(json, 0);
+        }
+
+        @Test
+        void aBadByteFarPastASyntaxErrorIsStillTheError() {
+            assertFails(concat("{\"a\": x", 200_000, (byte) 0xff),
+                    "Header is not valid UTF-8: byte '200015' of the file starts a malformed sequence.");
+        }
+
+        @Test
+        void aBadByteFarPastARefusedTensorIsStillTheError() {
+            assertFails(concat(header(tensor("a", "F99", "[1]", 0, 4)), 100_000, (byte) 0xc3),
+                    "Header is not valid UTF-8: byte '100062' of the file starts a malformed sequence.");
+        }
+
+        @Test
+        void aNulFarPastASyntaxErrorIsStillTheError() {
+            assertFails(concat("{\"a\": x", 100_000, (byte) 0), "Header is not valid JSON: byte '100015' of the "
+                    + "file is a NUL.");
+        }
+
+        /** Found by fuzzing: Jackson guesses UTF-16 or UTF-32 from NULs in the first 4 bytes, and may throw. */
+        @Test
+        void jacksonNeverGuessesAnotherEncoding() {
+            assertFails(StFiles.raw(new byte[] {0, 0, '"', 0}, 0),
+                    "Header is not a JSON object: it starts with '\\u0000\\u0000\"\\u0000'.");
+            assertFails(StFiles.raw(new byte[] {0, 0, 0, ' ', '(', 'x'}, 0),
+                    "Header is not a JSON object: it starts with '\\u0000\\u0000\\u0000 (x'.");
+            assertFails(StFiles.raw(new byte[] {' ', '{', 0, 0}, 0), "Header is not valid JSON: byte '10' of the "
+                    + "file is a NUL.");
+        }
+
+        @Test
+        void multiByteCharactersCutByEveryReadAreRead() throws IOException {
+            String value = "π€😀".repeat(40_000); // 2, 3 and 4 bytes: some read ends inside each kind
+            String json = "{\"__metadata__\":{\"k\":\"" + value + "\"}," + tensor("w", "F32", "[1]", 0, 4) + "}";
+
+            assertThat(read(file(json, 4)).tensors()).extracting(TensorEntry::name).containsExactly("w");
+        }
+    }
+
     @Nested
     class JsonStructure {
         @Test
@@ -131,21 +182,37 @@ class SafetensorsValidationTest {
         }
 
         @Test
+        void jacksonsWordsAreEscaped() {
+            // Jackson quotes the bad token raw, and ESC counts as part of a Java identifier.
+            assertFails(file("{\"a\": x\u001b[2J}", 0), "Header is not valid JSON: Unrecognized token 'x\\u001b': "
+                    + "was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false') "
+                    + "(line 1, column 9).");
+        }
+
+        /** The reference implementation keeps the last of two same-named tensors; this reader refuses (README). */
+        @Test
         void duplicateTensorNamesAreRefused() {
-            String a = tensor("a", "F32", "[1]", 0, 4);
-            assertFails(file(header(a, a), 4), "Header is not valid JSON: Duplicate field 'a' (line 1, column 58).");
+            String a = tensor("a\\n", "F32", "[1]", 0, 4); // a JSON escape: the name holds a newline
+            assertFails(file(header(a, a), 4), "Header lists tensor 'a\\u000a' twice.");
         }
 
         @Test
         void duplicateFieldsInsideATensorAreRefused() {
             assertFails(file("{\"a\":{\"dtype\":\"F32\",\"dtype\":\"F32\"}}", 0),
-                    "Header is not valid JSON: Duplicate field 'dtype' (line 1, column 28).");
+                    "Tensor 'a' has the field 'dtype' twice.");
+        }
+
+        @Test
+        void unknownFieldsInsideATensorAreSkippedEvenTwice() throws IOException {
+            String t = "\"a\":{\"x\":{\"k\":1,\"k\":2},\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"x\":0}";
+            assertThat(read(file(header(t), 4)).tensors()).hasSize(1);
         }
 
         @Test
         void duplicateMetadataKeysAreRefused() {
             assertFails(file("{\"__metadata__\":{\"k\":\"v\",\"k\":\"w\"}}", 0),
-                    "Header is not valid JSON: Duplicate field 'k' (line 1, column 29).");
+                    "Header's '__metadata__' has the key 'k' twice.");
+            assertFails(file("{\"__metadata__\":{},\"__metadata__\":null}", 0), "Header has '__metadata__' twice.");
         }
 
         @Test

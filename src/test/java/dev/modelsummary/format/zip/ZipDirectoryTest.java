@@ -191,16 +191,113 @@ class ZipDirectoryTest {
     }
 
     @Test
-    void rejectsARecordWhoseDataRunsPastTheEnd() throws IOException {
-        byte[] zip = new ZipBuilder().add("a/b", HELLO).build();
-        int central = zip.length - 22 - 49;
-        patchInt(zip, central + 20, 5_000); // compressed size
+    void rejectsARecordWhoseDataRunsPastTheEnd() {
+        byte[] zip = new ZipBuilder().add("a/b", HELLO).claims(5_000, 5_000).build();
+
+        assertThatThrownBy(() -> read(zip)).hasMessage("ZIP record 'a/b' claims 5000 bytes after its local header "
+                + "at byte 0, past the end of the file.");
+    }
+
+    @Test
+    void aStoredRecordClaimingATebibyteIsRefusedWhenTheDirectoryIsRead() {
+        byte[] zip = new ZipBuilder().zip64().add("a/data.pkl", HELLO).add("a/data/0", WORLD)
+                .claims(1L << 40, 1L << 40).build();
+
+        // second local header at 30 + 10 (name) + 20 (ZIP64 extra) + 5 = 65
+        assertThatThrownBy(() -> read(zip)).hasMessage("ZIP record 'a/data/0' claims 1099511627776 bytes after its "
+                + "local header at byte 65, past the end of the file.");
+    }
+
+    @Test
+    void aStoredRecordsSizeIsItsStoredBytes() {
+        byte[] zip = new ZipBuilder().add("a/data/0", HELLO).claims(5, 4_000_000_000L).build();
+
+        assertThatThrownBy(() -> read(zip)).hasMessage("ZIP record 'a/data/0' is stored uncompressed, so its size "
+                + "4000000000 must equal its 5 stored bytes.");
+    }
+
+    @Test
+    void aDeflatedRecordCannotClaimMoreThanDeflateCanExpand() {
+        byte[] zip = new ZipBuilder().add("a/b", HELLO).method(ZipDirectory.DEFLATED).claims(5, 5 * 1032 + 1).build();
+
+        assertThatThrownBy(() -> read(zip)).hasMessage("ZIP record 'a/b' claims 5161 bytes inflated from 5 "
+                + "deflated bytes; deflate expands at most 1032 to 1.");
+    }
+
+    @Test
+    void aSizePast63BitsIsRefused() {
+        byte[] zip = new ZipBuilder().zip64().add("a/b", HELLO).claims(-1, -1).build();
+
+        assertThatThrownBy(() -> read(zip))
+                .hasMessage("ZIP record 'a/b' declares the size 18446744073709551615, over 2^63 - 1 bytes.");
+    }
+
+    @Test
+    void anUnreadableMethodIsRefusedWhenTheDirectoryIsRead() {
+        byte[] zip = new ZipBuilder().add("a/b", HELLO).method(12).build();
+
+        assertThatThrownBy(() -> read(zip)).hasMessage("ZIP record 'a/b' uses compression method '12'; only stored "
+                + "(0) and deflated (8) records can be read.");
+    }
+
+    @Test
+    void encryptedAndPatchedRecordsAreRefusedAsTorchLoadRefusesThem() {
+        assertThatThrownBy(() -> read(new ZipBuilder().add("a/b", HELLO).flags(0x1).build()))
+                .hasMessage("ZIP record 'a/b' is encrypted, which torch.load refuses too.");
+        assertThatThrownBy(() -> read(new ZipBuilder().add("a/b", HELLO).flags(0x40).build()))
+                .hasMessage("ZIP record 'a/b' is encrypted, which torch.load refuses too.");
+        assertThatThrownBy(() -> read(new ZipBuilder().add("a/b", HELLO).flags(0x20).build()))
+                .hasMessage("ZIP record 'a/b' holds patched data, which torch.load refuses too.");
+    }
+
+    @Test
+    void recordsMustNotOverlap() {
+        byte[] shared = new ZipBuilder().add("a/b", HELLO).add("a/c", HELLO).claimsOffset(0).build();
+        byte[] runsOn = new ZipBuilder().add("a/b", HELLO).claims(10, 10).add("a/c", HELLO).build();
+
+        assertThatThrownBy(() -> read(shared)).hasMessage("ZIP records 'a/b' and 'a/c' overlap.");
+        assertThatThrownBy(() -> read(runsOn)).hasMessage("ZIP records 'a/b' and 'a/c' overlap.");
+    }
+
+    @Test
+    void aLocalHeaderIsCheckedWhenItsRecordIsOpened() throws IOException {
+        byte[] zip = new ZipBuilder().add("a/b", HELLO).add("a/c", WORLD).claimsOffset(37).build();
+        patchShort(zip, 28, 60_000); // the first local header's own extra length
 
         try (SeekableByteChannel channel = channel(zip)) {
             ZipDirectory directory = ZipDirectory.read(channel);
-            assertThatThrownBy(() -> directory.dataOffset(channel, directory.entries().get(0)))
-                    .hasMessage("ZIP record 'a/b' (5000 bytes from byte 33) runs past the end of the file.");
+            assertThatThrownBy(() -> readAll(directory, channel, "a/b"))
+                    .hasMessage("ZIP record 'a/b' (5 bytes from byte 60033) runs past the end of the file.");
+            assertThatThrownBy(() -> readAll(directory, channel, "a/c"))
+                    .hasMessage("ZIP record 'a/c' has no local header at byte 37.");
         }
+    }
+
+    @Test
+    void inflatingPastTheDeclaredSizeIsRefused() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream out = new ZipOutputStream(bytes)) {
+            out.putNextEntry(new ZipEntry("d/text"));
+            out.write("abc".repeat(1000).getBytes(StandardCharsets.US_ASCII));
+            out.closeEntry();
+        }
+        byte[] zip = bytes.toByteArray();
+        int central = ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN).getInt(zip.length - 22 + 16);
+        patchInt(zip, central + 24, 10); // uncompressed size
+
+        try (SeekableByteChannel channel = channel(zip)) {
+            ZipDirectory directory = ZipDirectory.read(channel);
+            assertThatThrownBy(() -> readAll(directory, channel, "d/text"))
+                    .isInstanceOf(FormatException.class)
+                    .hasMessage("ZIP record 'd/text' inflates to more than its declared 10 bytes.");
+        }
+    }
+
+    @Test
+    void namesInMessagesAreEscaped() {
+        byte[] zip = new ZipBuilder().add("a\n\u001b[2J", HELLO).add("a\n\u001b[2J", WORLD).build();
+
+        assertThatThrownBy(() -> read(zip)).hasMessage("ZIP archive lists the record 'a\\u000a\\u001b[2J' twice.");
     }
 
     @Test
