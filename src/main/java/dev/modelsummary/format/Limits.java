@@ -20,7 +20,7 @@ import java.util.Map;
  * @param zipCentralDirectoryBytes the ZIP central directory is read entry by entry, never past this many bytes
  * @param pickleBytes            a torch.save {@code data.pkl}; real ones are kilobytes to a few megabytes
  * @param pickleValues           budget units one pickle may spend, each roughly 16 bytes of reader memory (a
- *                               push costs 1, a new dict 6, a dict entry 3, ...); a real state dict spends
+ *                               push costs 1, a new dict 6, a dict entry 5, a joined name its length ...); a real state dict spends
  *                               about 100 per tensor
  * @param pickleDepth            nesting of tuples (at parse time) and of containers (when a reader walks them)
  * @param pickleIntBytes         bytes of one pickled integer (LONG4); real files never need more than 8
@@ -28,14 +28,16 @@ import java.util.Map;
  *                               needs their text, and a checkpoint may pickle whole numpy arrays as bytes
  * @param pickleGlobalWarnings   unknown pickle globals named one by one in a model's warnings; the rest are
  *                               counted in one line
+ * @param tensorNameChars        the longest tensor name a pickle may build from its nested keys; real names are a
+ *                               few hundred characters at most
  */
 public record Limits(long safetensorsHeaderBytes, int tensors, int rank, long indexJsonBytes, int zipEntries,
                      long zipCentralDirectoryBytes, long pickleBytes, long pickleValues, int pickleDepth,
-                     int pickleIntBytes, int pickleKeptTextBytes, int pickleGlobalWarnings) {
+                     int pickleIntBytes, int pickleKeptTextBytes, int pickleGlobalWarnings, int tensorNameChars) {
 
     /** The defaults. */
     public static final Limits DEFAULT = new Limits(100_000_000L, 10_000_000, 64, 100_000_000L, 2_000_000,
-            512L * 1024 * 1024, 1L << 30, 10_000_000L, 1000, 1024, 1 << 20, 100);
+            512L * 1024 * 1024, 1L << 30, 10_000_000L, 1000, 1024, 1 << 20, 100, 4096);
 
     private static final ThreadLocal<Limits> CURRENT = ThreadLocal.withInitial(() -> DEFAULT);
 
@@ -76,6 +78,7 @@ public record Limits(long safetensorsHeaderBytes, int tensors, int rank, long in
         named.put("pickle-int-bytes", (long) pickleIntBytes);
         named.put("pickle-kept-text-bytes", (long) pickleKeptTextBytes);
         named.put("pickle-global-warnings", (long) pickleGlobalWarnings);
+        named.put("tensor-name-chars", (long) tensorNameChars);
         return named;
     }
 
@@ -98,7 +101,7 @@ public record Limits(long safetensorsHeaderBytes, int tensors, int rank, long in
                 named.get("index-json-bytes"), toInt(named, "zip-entries"), named.get("zip-central-directory-bytes"),
                 named.get("pickle-bytes"), named.get("pickle-values"), toInt(named, "pickle-depth"),
                 toInt(named, "pickle-int-bytes"), toInt(named, "pickle-kept-text-bytes"),
-                toInt(named, "pickle-global-warnings"));
+                toInt(named, "pickle-global-warnings"), toInt(named, "tensor-name-chars"));
     }
 
     private static int toInt(Map<String, Long> named, String name) {

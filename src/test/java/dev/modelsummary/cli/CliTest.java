@@ -251,6 +251,26 @@ class CliTest {
     }
 
     @Test
+    void limitLowersOrRaisesOneBoundForTheRun() {
+        String resnet18 = Resources.path("fixtures/pytorch/resnet18.pth").toString();
+        CliRun lowered = CliRun.of(resnet18, "--limit", "tensors=5");
+        CliRun raised = CliRun.of(resnet18, "--limit", "tensors=200", "--limit", "pickle-values=20000000");
+        CliRun unknown = CliRun.of(resnet18, "--limit", "tensorz=5");
+        CliRun zero = CliRun.of(resnet18, "--limit", "rank=0");
+
+        assertThat(lowered.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(lowered.err()).isEqualTo("model-summary: " + resnet18
+                + ": Checkpoint holds more than '5' tensors, the limit.\n");
+        assertThat(raised.exitCode()).isZero();
+        // The limit was for that run only: the next run reads under the defaults again.
+        assertThat(CliRun.of(resnet18).exitCode()).isZero();
+        assertThat(unknown.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(unknown.err()).startsWith("model-summary: --limit 'tensorz': no limit 'tensorz'; the limits are "
+                + "safetensors-header-bytes, tensors, rank,");
+        assertThat(zero.err()).isEqualTo("model-summary: --limit 'rank': limit rank must be at least 1.\n");
+    }
+
+    @Test
     void quantizedBuildersRefuseQuantizeTrue() {
         CliRun run = CliRun.of("quantized_resnet18", "--arg", "quantize=true");
 

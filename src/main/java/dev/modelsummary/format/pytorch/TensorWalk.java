@@ -26,7 +26,7 @@ import java.util.Map;
  *
  * <p>Names are what a pickle can amplify: one long key, or one tensor, referenced from thousands of places costs
  * the pickle a few bytes per reference but a name per use. So the walk is iterative (no stack to overflow), each
- * path is joined only for containers and tensors and only up to {@link #MAX_NAME_CHARS} (a tensor under a longer
+ * path is joined only for containers and tensors and only up to {@link Limits#tensorNameChars()} (a tensor under a longer
  * path is refused), and every joined path and found tensor is charged, by its size, to a {@link NameBudget}; the
  * tensors found are capped at {@code Limits.tensors}.
  */
@@ -36,10 +36,13 @@ final class TensorWalk {
             List.of("state_dict", "model_state_dict", "model", "module", "net", "model_state");
     static final String NO_STATE_DICT_WARNING =
             "no state dict found; every tensor in the checkpoint is listed under its path.";
+    /** The longest tensor name read; real ones are a few hundred characters at most. */
+    private static int maxNameChars() {
+        return Limits.current().tensorNameChars();
+    }
+
     /** The name of a tensor that is the whole pickle ({@code torch.save(tensor)}). */
     private static final String ROOT_TENSOR_NAME = "tensor";
-    /** Real tensor names are a few hundred characters at most. */
-    private static final int MAX_NAME_CHARS = 4096; // TODO(limits): move to Limits
     /** Budget units of one found tensor besides its name: its record, its entry and its shape. */
     private static final int FOUND_COST = 12;
     /** A child that adds nothing to its container's path (a module's {@code _parameters}, an object's state). */
@@ -56,7 +59,7 @@ final class TensorWalk {
     record Result(List<Found> tensors, List<String> warnings) {
     }
 
-    /** A dotted path, or (when {@code tooLong}) the start of one longer than {@link #MAX_NAME_CHARS}. */
+    /** A dotted path, or (when {@code tooLong}) the start of one longer than {@link Limits#tensorNameChars()}. */
     private record Path(String text, boolean tooLong) {
         static final Path ROOT = new Path("", false);
     }
@@ -178,7 +181,7 @@ final class TensorWalk {
         Path path = join(visit.parent(), visit.key());
         if (path.tooLong()) {
             throw new FormatException("Tensor " + Quote.of(path.text()) + " has a name longer than "
-                    + MAX_NAME_CHARS + " characters.");
+                    + maxNameChars() + " characters.");
         }
         if (found.size() == maxTensors) {
             throw new FormatException("Checkpoint holds more than '" + maxTensors + "' tensors, the limit.");
@@ -198,7 +201,7 @@ final class TensorWalk {
         }
         appendKey(name, key);
         budget.spendName(name);
-        return name.length() > MAX_NAME_CHARS ? new Path(name.toString(), true) : new Path(name.toString(), false);
+        return name.length() > maxNameChars() ? new Path(name.toString(), true) : new Path(name.toString(), false);
     }
 
     /**
@@ -206,12 +209,12 @@ final class TensorWalk {
      * past the limit: a tuple key that holds one tuple twice per level would otherwise be exponentially long.
      */
     private static void appendKey(StringBuilder name, Object key) {
-        if (name.length() > MAX_NAME_CHARS) {
+        if (name.length() > maxNameChars()) {
             return;
         }
         if (key instanceof PyTuple tuple) {
             name.append('(');
-            for (int i = 0; i < tuple.size() && name.length() <= MAX_NAME_CHARS; i++) {
+            for (int i = 0; i < tuple.size() && name.length() <= maxNameChars(); i++) {
                 if (i > 0) {
                     name.append(", ");
                 }
@@ -220,10 +223,10 @@ final class TensorWalk {
             name.append(tuple.size() == 1 ? ",)" : ")");
         } else {
             String text = keyText(key);
-            name.append(text, 0, Math.min(text.length(), MAX_NAME_CHARS + 1 - name.length()));
+            name.append(text, 0, Math.min(text.length(), maxNameChars() + 1 - name.length()));
         }
-        if (name.length() > MAX_NAME_CHARS + 1) {
-            name.setLength(MAX_NAME_CHARS + 1);
+        if (name.length() > maxNameChars() + 1) {
+            name.setLength(maxNameChars() + 1);
         }
     }
 
