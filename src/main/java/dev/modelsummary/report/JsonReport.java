@@ -17,8 +17,6 @@ import dev.modelsummary.summary.PythonNumbers;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.summary.Totals;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 
@@ -44,13 +42,7 @@ public final class JsonReport {
 
     /** The report as a string, for tests and small models; the CLI streams with {@link #write}. */
     public static String render(Summary summary) {
-        StringWriter out = new StringWriter();
-        try {
-            write(summary, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not fail
-        }
-        return out.toString();
+        return Renderer.toText(JsonReport::write, summary);
     }
 
     /** Writes the report straight to {@code writer}, which stays open. */

@@ -6,8 +6,6 @@ import dev.modelsummary.summary.PythonNumbers;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.List;
 import java.util.function.ToLongFunction;
@@ -28,15 +26,9 @@ public final class MarkdownReport {
         return "../figs/" + modelName + "_pie_chart.png";
     }
 
-    /** The page as a string, for tests and small models; the CLI streams with {@link #write}. */
+    /** The report as a string, for tests and small models; the CLI streams with {@link #write}. */
     public static String render(Summary summary) {
-        StringWriter out = new StringWriter();
-        try {
-            write(summary, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not fail
-        }
-        return out.toString();
+        return Renderer.toText(MarkdownReport::write, summary);
     }
 
     /**

@@ -8,8 +8,6 @@ import dev.modelsummary.summary.PythonNumbers;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.List;
 import java.util.Locale;
@@ -32,13 +30,7 @@ public final class TextReport {
 
     /** The report as a string, for tests and small models; the CLI streams with {@link #write}. */
     public static String render(Summary summary) {
-        StringWriter out = new StringWriter();
-        try {
-            write(summary, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not fail
-        }
-        return out.toString();
+        return Renderer.toText(TextReport::write, summary);
     }
 
     public static void write(Summary summary, Writer out) throws IOException {

@@ -33,7 +33,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * arguments for all 118 builders (the shared ground truth), and with keyword arguments for the builds in
  * {@code torchvision-0.14.1/args/} (made by {@code tools/dump_torchvision.py}).
  *
- * <p>{@code -Dgroundtruth=REGEX} runs only the cases whose file name matches, while porting a family.
+ * <p>{@code -Dgroundtruth=REGEX} runs only the cases whose file name matches, while porting a family;
+ * {@code -Dgroundtruth.extra=DIR} adds every JSON file of a folder made by {@code tools/dump_torchvision.py}
+ * (a broad sweep of arguments that need not be committed).
  */
 class TorchvisionGroundTruthTest {
     private static final Path DEFAULTS = Resources.path("torchvision-0.14.1");
@@ -41,7 +43,9 @@ class TorchvisionGroundTruthTest {
 
     static Stream<Arguments> cases() {
         Pattern only = Pattern.compile(System.getProperty("groundtruth", ".*"));
-        return Stream.concat(files(DEFAULTS), files(DEFAULTS.resolve("args")))
+        String extra = System.getProperty("groundtruth.extra");
+        Stream<Path> extraFiles = extra == null ? Stream.empty() : files(Path.of(extra));
+        return Stream.concat(Stream.concat(files(DEFAULTS), files(DEFAULTS.resolve("args"))), extraFiles)
                 .filter(f -> only.matcher(stem(f)).find())
                 .map(f -> Arguments.of(stem(f), f));
     }
