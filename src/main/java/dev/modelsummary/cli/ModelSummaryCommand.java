@@ -58,18 +58,22 @@ import picocli.CommandLine.Spec;
             ""},
         footerHeading = "%nExamples:%n",
         footer = {
-            "  model-summary vit_l_16                   # the published Markdown page, on stdout",
-            "  model-summary vit_l_16 --out docs        # docs/image_model_info/vit_l_16.md",
-            "                                           #   + docs/figs/vit_l_16_pie_chart.png",
-            "  model-summary model.safetensors -f text  # an aligned table for the terminal",
-            "  model-summary ckpt.pth --format json     # the same facts as JSON",
+            "  model-summary vit_l_16                  # the published page, on stdout",
+            "  model-summary vit_l_16 --out docs       # docs/image_model_info/vit_l_16.md",
+            "                                          #   and docs/figs/ its chart",
+            "  model-summary resnet50 --arg num_classes=10",
+            "  model-summary --list --verbose          # builders and their arguments",
+            "  model-summary --all --out docs          # every built-in, pages and charts",
+            "  model-summary model.safetensors -f text # an aligned table",
+            "  model-summary ckpt.pth --format json    # the same facts as JSON",
             "",
             "Exit codes:",
             "  0  success",
             "  1  internal error (a bug: please report it with the --verbose output)",
-            "  2  usage error: bad option, missing argument, unknown model name",
+            "  2  usage error: bad option, missing argument, unknown model name,",
+            "     or a builder argument the builder does not take or refuses",
             "  3  input that cannot be read (missing, truncated, corrupt, unsupported,",
-            "     over a limit), or output that cannot be written"})
+            "     over a limit, out of memory), or output that cannot be written"})
 public final class ModelSummaryCommand implements Callable<Integer> {
     private static final Pattern SAFE_FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]*");
 
@@ -127,7 +131,8 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             + "--out DIR (in parallel, all files or none).")
     private boolean all;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces with errors.")
+    @Option(names = {"-v", "--verbose"},
+            description = "With --list: each builder's arguments. With an error: its stack trace.")
     boolean verbose;
 
     private final ModelLoader loader;
