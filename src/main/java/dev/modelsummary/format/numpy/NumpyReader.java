@@ -66,7 +66,7 @@ public final class NumpyReader implements WeightReader {
             byte[] head = Channels.readUpTo(channel, 0, NpyHeader.MAGIC.length);
             if (NpyHeader.startsWithMagic(head)) {
                 channel.position(0);
-                NpyHeader header = NpyHeader.read(n -> next(channel, n, "File"), channel.size());
+                NpyHeader header = NpyHeader.read(bounded(channel, channel.size(), "File"), channel.size());
                 tensors.add(entry(FileNames.stem(path), header));
             } else {
                 readArchive(channel, tensors, warnings);
@@ -109,7 +109,7 @@ public final class NumpyReader implements WeightReader {
         long start = zip.dataOffset(channel, member);
         if (member.method() == ZipDirectory.STORED) {
             channel.position(start);
-            return NpyHeader.read(n -> next(channel, n, "Member"), member.size());
+            return NpyHeader.read(bounded(channel, member.size(), "Member"), member.size());
         }
         Inflater inflater = new Inflater(true);
         try {
@@ -120,8 +120,16 @@ public final class NumpyReader implements WeightReader {
         }
     }
 
-    private static byte[] next(SeekableByteChannel channel, int n, String what) throws IOException {
-        return Channels.readExactly(channel, n, read -> what + " ends inside the .npy header.").array();
+    /** Reads from the channel's position on, never past {@code size} bytes from there. */
+    private static NpyHeader.Source bounded(SeekableByteChannel channel, long size, String what) {
+        long[] remaining = {size};
+        return n -> {
+            if (n > remaining[0]) {
+                throw new FormatException(what + " ends inside the .npy header.");
+            }
+            remaining[0] -= n;
+            return Channels.readExactly(channel, n, read -> what + " ends inside the .npy header.").array();
+        };
     }
 
     /**
