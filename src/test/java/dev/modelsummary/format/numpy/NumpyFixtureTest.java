@@ -65,6 +65,30 @@ class NumpyFixtureTest {
     }
 
     @Test
+    void fortranOrderIsReadFromTheHeaderAndLeavesTheShapeAsNumpyReportsIt() throws IOException {
+        for (String name : List.of("fortran_i2.npy", "float32_2d.npy")) {
+            byte[] bytes = Resources.bytes(DIR + name);
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+            NpyHeader header = NpyHeader.read(n -> {
+                byte[] out = new byte[n];
+                in.get(out);
+                return out;
+            }, bytes.length);
+            JsonNode expected = new ObjectMapper().readTree(Resources.bytes(DIR + name + ".expected.json"))
+                    .get("tensors").get(0);
+            assertThat(header.fortranOrder()).isEqualTo(expected.get("fortran_order").asBoolean());
+            assertThat(header.headerBytes() + header.dataBytes()).isEqualTo(bytes.length);
+        }
+    }
+
+    @Test
+    void theTensorLimitHolds() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.modelsummary.format.Limits.DEFAULT
+                        .with("tensors", 6).using(() -> read("stored.npz")))
+                .hasMessage("Archive holds more than '6' arrays, the limit.");
+    }
+
+    @Test
     void allFourteenDtypesAreRead() throws IOException {
         assertThat(read("all_dtypes.npz").tensors()).hasSize(14);
     }
