@@ -1,6 +1,7 @@
 package dev.modelsummary.format;
 
 import dev.modelsummary.format.io.Channels;
+import dev.modelsummary.format.numpy.NumpyReader;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
 import dev.modelsummary.model.Model;
@@ -38,7 +39,8 @@ public final class WeightReaders {
         return new WeightReaders(List.of(
                 // Readers are added here, most specific magic first.
                 new SafetensorsReader(),
-                new TorchReader()
+                new TorchReader(),
+                new NumpyReader()
         ), opener);
     }
 

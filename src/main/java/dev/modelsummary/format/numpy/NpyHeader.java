@@ -1,0 +1,182 @@
+package dev.modelsummary.format.numpy;
+
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limits;
+import dev.modelsummary.model.Shape;
+import dev.modelsummary.text.Quote;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The header of one {@code .npy} array (numpy {@code lib/format.py}, {@code _read_array_header}):
+ * <pre>
+ * bytes 0-5 : \x93NUMPY
+ * byte 6    : major version (1, 2 or 3)
+ * byte 7    : minor version (0)
+ * v1.0      : u16 LE HEADER_LEN, header encoded latin1
+ * v2.0      : u32 LE HEADER_LEN, header latin1
+ * v3.0      : u32 LE HEADER_LEN, header UTF-8
+ * header    : a Python dict literal {'descr': '&lt;f4', 'fortran_order': False, 'shape': (3, 4), }, padded
+ * data      : numel * itemsize bytes, from 6 + 2 + (2|4) + HEADER_LEN
+ * </pre>
+ *
+ * @param type         the element type
+ * @param fortranOrder whether the data is in column-major order (the shape is the logical shape either way)
+ * @param shape        the array's shape
+ * @param headerBytes  magic, version, length field and header: where the data starts
+ * @param dataBytes    numel * itemsize
+ */
+record NpyHeader(NpyDType type, boolean fortranOrder, Shape shape, long headerBytes, long dataBytes) {
+    static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    /** numpy's {@code _MAX_HEADER_SIZE}: np.load refuses longer headers unless told to trust the file. */
+    static final int MAX_HEADER_CHARS = 10_000; // TODO(limits)
+    private static final Set<String> KEYS = Set.of("descr", "fortran_order", "shape");
+
+    /** Where the header's bytes come from: the next {@code n} bytes, or a FormatException when they end first. */
+    @FunctionalInterface
+    interface Source {
+        byte[] next(int n) throws IOException;
+    }
+
+    static boolean startsWithMagic(byte[] head) {
+        return head.length >= MAGIC.length && Arrays.equals(head, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+    }
+
+    /**
+     * Reads and checks the header.
+     *
+     * @param available how many bytes the array's stream holds (the file's or ZIP member's size): header and
+     *                  data must fit in them
+     */
+    static NpyHeader read(Source source, long available) throws IOException {
+        byte[] prefix = source.next(8);
+        if (!startsWithMagic(prefix)) {
+            throw new FormatException("Not a .npy array: it does not start with \\x93NUMPY.");
+        }
+        int major = prefix[6] & 0xff;
+        int minor = prefix[7] & 0xff;
+        if (major < 1 || major > 3 || minor != 0) {
+            throw new FormatException("Unsupported .npy format version '" + major + "." + minor
+                    + "'; numpy writes 1.0, 2.0 and 3.0.");
+        }
+        int lengthBytes = major == 1 ? 2 : 4;
+        ByteBuffer field = ByteBuffer.wrap(source.next(lengthBytes)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long headerLength = major == 1 ? field.getShort() & 0xffffL : field.getInt() & 0xffff_ffffL;
+        boolean utf8 = major == 3;
+        if (headerLength > (long) MAX_HEADER_CHARS * (utf8 ? 4 : 1)) {
+            throw new FormatException("Header is " + headerLength + " bytes, over numpy's limit of "
+                    + MAX_HEADER_CHARS + " characters.");
+        }
+        long headerBytes = 8 + lengthBytes + headerLength;
+        if (headerBytes > available) {
+            throw new FormatException("Header of " + headerLength + " bytes runs past the end of the "
+                    + available + "-byte array.");
+        }
+        String text = decode(source.next((int) headerLength), utf8);
+        if (text.length() > MAX_HEADER_CHARS) {
+            throw new FormatException("Header is " + text.length() + " characters, over numpy's limit of "
+                    + MAX_HEADER_CHARS + ".");
+        }
+        Object literal = PyLiteral.parse(text, major < 3);
+        if (!(literal instanceof Map<?, ?> dict)) {
+            throw new FormatException("Header is not a dict literal.");
+        }
+        if (!dict.keySet().equals(KEYS)) {
+            throw new FormatException("Header has the keys " + Quote.of(new TreeSet<>(dict.keySet()))
+                    + "; numpy requires exactly 'descr', 'fortran_order' and 'shape'.");
+        }
+        NpyDType type = descr(dict.get("descr"));
+        if (!(dict.get("fortran_order") instanceof Boolean fortranOrder)) {
+            throw new FormatException("Header's fortran_order is not True or False.");
+        }
+        Shape shape = shape(dict.get("shape"));
+        long dataBytes;
+        try {
+            dataBytes = Math.multiplyExact(shape.numel(), type.bytes());
+        } catch (ArithmeticException e) {
+            throw new FormatException("Array of shape " + shape.toPythonTuple() + " holds more than 2^63 - 1 bytes.");
+        }
+        if (dataBytes > available - headerBytes) {
+            throw new FormatException("Array data of " + dataBytes + " bytes (shape " + shape.toPythonTuple()
+                    + ", " + type.bytes() + " bytes each) runs past the end: " + (available - headerBytes)
+                    + " bytes follow the header.");
+        }
+        return new NpyHeader(type, fortranOrder, shape, headerBytes, dataBytes);
+    }
+
+    private static String decode(byte[] bytes, boolean utf8) {
+        if (!utf8) {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
+        try {
+            CharBuffer chars = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            return chars.toString();
+        } catch (CharacterCodingException e) {
+            throw new FormatException("Version 3.0 header is not valid UTF-8.");
+        }
+    }
+
+    /**
+     * A descr string is numpy's {@code dtype.str}: a byte-order character ({@code <} little, {@code >} big,
+     * {@code |} not applicable, {@code =} native) and a type code with its item size ({@code f4}).
+     */
+    private static NpyDType descr(Object value) {
+        if (value instanceof List<?>) {
+            throw new FormatException("Header's descr is a structured dtype (a list of fields), which is not "
+                    + "supported.");
+        }
+        if (value instanceof PyLiteral.Tuple) {
+            throw new FormatException("Header's descr is a sub-array dtype (a tuple), which is not supported.");
+        }
+        if (!(value instanceof String descr)) {
+            throw new FormatException("Header's descr is not a string.");
+        }
+        if (descr.isEmpty() || "<>|=".indexOf(descr.charAt(0)) < 0) {
+            throw new FormatException("Header's descr " + Quote.of(descr) + " does not start with a byte-order "
+                    + "character ('<', '>', '|' or '=').");
+        }
+        String code = descr.substring(1);
+        if (code.startsWith("O")) {
+            throw new FormatException("Header's descr " + Quote.of(descr) + " is an object array, whose data is a "
+                    + "pickle; it is not read (np.load needs allow_pickle=True for it).");
+        }
+        NpyDType type = NpyDType.byCode(code);
+        if (type == null) {
+            throw new FormatException("Header's descr " + Quote.of(descr) + " is not a supported dtype (b1, i1-i8, "
+                    + "u1-u8, f2, f4, f8, c8, c16).");
+        }
+        return type;
+    }
+
+    private static Shape shape(Object value) {
+        if (!(value instanceof PyLiteral.Tuple tuple)) {
+            throw new FormatException("Header's shape is not a tuple.");
+        }
+        List<Object> items = tuple.items();
+        if (items.size() > Limits.current().rank()) {
+            throw new FormatException("Header's shape has " + items.size() + " dimensions, over the limit of "
+                    + Limits.current().rank() + ".");
+        }
+        long[] dims = new long[items.size()];
+        for (int i = 0; i < dims.length; i++) {
+            if (!(items.get(i) instanceof Long dim)) {
+                throw new FormatException("Header's shape holds " + Quote.of(items.get(i)) + ", not an integer.");
+            }
+            if (dim < 0) {
+                throw new FormatException("Header's shape holds the negative dimension '" + dim + "'.");
+            }
+            dims[i] = dim;
+        }
+        return Shape.of(dims);
+    }
+}

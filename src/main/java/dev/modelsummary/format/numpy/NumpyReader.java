@@ -1,0 +1,205 @@
+package dev.modelsummary.format.numpy;
+
+import dev.modelsummary.format.ChannelOpener;
+import dev.modelsummary.format.FileNames;
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.StateDictRoles;
+import dev.modelsummary.format.WeightReader;
+import dev.modelsummary.format.io.Channels;
+import dev.modelsummary.format.zip.ZipDirectory;
+import dev.modelsummary.model.DType;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.model.Role;
+import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.text.Quote;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * Reads NumPy {@code .npy} files (one array) and {@code .npz} archives (a ZIP of {@code <name>.npy} members,
+ * stored by {@code np.savez} or deflated by {@code np.savez_compressed}). Only headers are read: a {@code .npy}
+ * file's first {@code 10 + HEADER_LEN} (or 12 + ...) bytes; of an archive, the ZIP central directory, each
+ * member's local header and the first bytes of each member, inflated just as far as the array header when the
+ * member is deflated.
+ *
+ * <p>A {@code .npy} file's array is named after the file; an archive's arrays after their members, without
+ * {@code .npy}, in central-directory order (the order np.savez wrote them). Members not named {@code *.npy}
+ * are skipped with a warning (np.load returns such members as raw bytes).
+ */
+public final class NumpyReader implements WeightReader {
+    public static final String FORMAT = "numpy";
+    private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
+    private static final String MEMBER_SUFFIX = ".npy";
+    /** Compressed bytes read at a time when inflating the start of a member. */
+    private static final int INFLATE_CHUNK = 512;
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public List<String> extensions() {
+        return List.of(".npy", ".npz");
+    }
+
+    /** {@code \x93NUMPY}, or a ZIP archive whose first local header names a {@code *.npy} member. */
+    @Override
+    public boolean sniff(byte[] head, long fileSize) {
+        return NpyHeader.startsWithMagic(head) || firstZipRecordIsNpy(head);
+    }
+
+    @Override
+    public Model read(Path path, ChannelOpener opener) throws IOException {
+        List<TensorEntry> tensors = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        try (SeekableByteChannel channel = opener.open(path)) {
+            byte[] head = Channels.readUpTo(channel, 0, NpyHeader.MAGIC.length);
+            if (NpyHeader.startsWithMagic(head)) {
+                channel.position(0);
+                NpyHeader header = NpyHeader.read(bounded(channel, channel.size(), "File"), channel.size());
+                tensors.add(entry(FileNames.stem(path), header));
+            } else {
+                readArchive(channel, tensors, warnings);
+            }
+        }
+        return new Model(FileNames.stem(path), FORMAT, path.toString(), tensors, warnings);
+    }
+
+    private static void readArchive(SeekableByteChannel channel, List<TensorEntry> tensors, List<String> warnings)
+            throws IOException {
+        ZipDirectory zip = ZipDirectory.read(channel);
+        int skipped = 0;
+        for (ZipDirectory.Entry member : zip.entries()) {
+            if (!member.name().endsWith(MEMBER_SUFFIX)) {
+                warnings.add("ZIP member " + Quote.of(member.name()) + " is not a .npy array; skipped.");
+                skipped++;
+                continue;
+            }
+            if (tensors.size() == Limits.current().tensors()) {
+                throw new FormatException("Archive holds more than '" + Limits.current().tensors()
+                        + "' arrays, the limit.");
+            }
+            String name = member.name().substring(0, member.name().length() - MEMBER_SUFFIX.length());
+            NpyHeader header;
+            try {
+                header = readMember(channel, zip, member);
+            } catch (FormatException e) {
+                throw new FormatException("Member " + Quote.of(member.name()) + ": " + e.getMessage(), e);
+            }
+            tensors.add(entry(name, header));
+        }
+        if (tensors.isEmpty() && skipped > 0) {
+            throw new FormatException("ZIP archive holds no .npy members, so it is not a NumPy .npz archive.");
+        }
+    }
+
+    /** The member's .npy header: read in place when stored, inflated from its first bytes when deflated. */
+    private static NpyHeader readMember(SeekableByteChannel channel, ZipDirectory zip, ZipDirectory.Entry member)
+            throws IOException {
+        long start = zip.dataOffset(channel, member);
+        if (member.method() == ZipDirectory.STORED) {
+            channel.position(start);
+            return NpyHeader.read(bounded(channel, member.size(), "Member"), member.size());
+        }
+        Inflater inflater = new Inflater(true);
+        try {
+            InflatingSource source = new InflatingSource(channel, start, member.compressedSize(), inflater);
+            return NpyHeader.read(source::next, member.size());
+        } finally {
+            inflater.end();
+        }
+    }
+
+    /** Reads from the channel's position on, never past {@code size} bytes from there. */
+    private static NpyHeader.Source bounded(SeekableByteChannel channel, long size, String what) {
+        long[] remaining = {size};
+        return n -> {
+            if (n > remaining[0]) {
+                throw new FormatException(what + " ends inside the .npy header.");
+            }
+            remaining[0] -= n;
+            return Channels.readExactly(channel, n, read -> what + " ends inside the .npy header.").array();
+        };
+    }
+
+    /**
+     * Inflates a deflated member just far enough to give each requested byte: compressed input is read
+     * {@link #INFLATE_CHUNK} bytes at a time, never past the member's compressed bytes.
+     */
+    private static final class InflatingSource {
+        private final SeekableByteChannel channel;
+        private final Inflater inflater;
+        private long position;
+        private long remaining;
+
+        InflatingSource(SeekableByteChannel channel, long start, long compressedSize, Inflater inflater) {
+            this.channel = channel;
+            this.inflater = inflater;
+            this.position = start;
+            this.remaining = compressedSize;
+        }
+
+        byte[] next(int n) throws IOException {
+            byte[] out = new byte[n];
+            int filled = 0;
+            while (filled < n) {
+                int got;
+                try {
+                    got = inflater.inflate(out, filled, n - filled);
+                } catch (DataFormatException e) {
+                    throw new FormatException("Deflated data is corrupt.");
+                }
+                filled += got;
+                if (filled == n) {
+                    break;
+                }
+                if (inflater.finished() || inflater.needsDictionary()) {
+                    throw new FormatException("Deflated data ends inside the .npy header.");
+                }
+                if (got == 0 && inflater.needsInput()) {
+                    if (remaining == 0) {
+                        throw new FormatException("Deflated data ends inside the .npy header.");
+                    }
+                    int chunk = (int) Math.min(INFLATE_CHUNK, remaining);
+                    channel.position(position);
+                    ByteBuffer input = Channels.readExactly(channel, chunk,
+                            read -> "Archive ends inside a deflated member.");
+                    position += chunk;
+                    remaining -= chunk;
+                    inflater.setInput(input.array(), 0, chunk);
+                }
+            }
+            return out;
+        }
+    }
+
+    /** As a safetensors file, an archive says nothing of roles: names and dtypes decide. */
+    private static TensorEntry entry(String name, NpyHeader header) {
+        DType dtype = header.type().dtype();
+        return StateDictRoles.classify(name, dtype) == Role.PARAMETER
+                ? TensorEntry.parameter(name, header.shape(), dtype, true)
+                : TensorEntry.buffer(name, header.shape(), dtype);
+    }
+
+    private static boolean firstZipRecordIsNpy(byte[] head) {
+        // local file header: ... u16 name length (+26), u16 extra length (+28), name (+30)
+        if (head.length < 30 || !Arrays.equals(head, 0, ZIP_MAGIC.length, ZIP_MAGIC, 0, ZIP_MAGIC.length)) {
+            return false;
+        }
+        int nameLength = (head[26] & 0xff) | (head[27] & 0xff) << 8;
+        if (nameLength <= MEMBER_SUFFIX.length() || head.length < 30 + nameLength) {
+            return false;
+        }
+        return new String(head, 30, nameLength, StandardCharsets.UTF_8).endsWith(MEMBER_SUFFIX);
+    }
+}
