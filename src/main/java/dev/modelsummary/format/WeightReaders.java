@@ -2,6 +2,7 @@ package dev.modelsummary.format;
 
 import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.format.numpy.NumpyReader;
+import dev.modelsummary.format.gguf.GgufReader;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
 import dev.modelsummary.model.Model;
@@ -38,6 +39,7 @@ public final class WeightReaders {
     public static WeightReaders standard(ChannelOpener opener) {
         return new WeightReaders(List.of(
                 // Readers are added here, most specific magic first.
+                new GgufReader(),
                 new SafetensorsReader(),
                 new TorchReader(),
                 new NumpyReader()

@@ -52,7 +52,35 @@ public enum DType {
     BITS16("bits16", 2, 1),
     BITS1X8("bits1x8", 1, 1),
     BITS2X4("bits2x4", 1, 1),
-    BITS4X2("bits4x2", 1, 1);
+    BITS4X2("bits4x2", 1, 1),
+    // GGUF (ggml) block-quantized types: bytes per block, elements per block, as ggml's type_traits give them.
+    Q4_0("q4_0", 18, 32),
+    Q4_1("q4_1", 20, 32),
+    Q5_0("q5_0", 22, 32),
+    Q5_1("q5_1", 24, 32),
+    Q8_0("q8_0", 34, 32),
+    Q8_1("q8_1", 36, 32),
+    Q2_K("q2_k", 84, 256),
+    Q3_K("q3_k", 110, 256),
+    Q4_K("q4_k", 144, 256),
+    Q5_K("q5_k", 176, 256),
+    Q6_K("q6_k", 210, 256),
+    Q8_K("q8_k", 292, 256),
+    IQ2_XXS("iq2_xxs", 66, 256),
+    IQ2_XS("iq2_xs", 74, 256),
+    IQ3_XXS("iq3_xxs", 98, 256),
+    IQ1_S("iq1_s", 50, 256),
+    IQ4_NL("iq4_nl", 18, 32),
+    IQ3_S("iq3_s", 110, 256),
+    IQ2_S("iq2_s", 82, 256),
+    IQ4_XS("iq4_xs", 136, 256),
+    IQ1_M("iq1_m", 56, 256),
+    TQ1_0("tq1_0", 54, 256),
+    TQ2_0("tq2_0", 66, 256),
+    MXFP4("mxfp4", 17, 32),
+    NVFP4("nvfp4", 36, 64),
+    Q1_0("q1_0", 18, 128),
+    Q2_0("q2_0", 18, 64);
 
     private static final Map<String, DType> BY_NAME =
             Stream.of(values()).collect(Collectors.toUnmodifiableMap(DType::torchName, Function.identity()));
@@ -97,6 +125,14 @@ public enum DType {
     public long bytesFor(long elements) {
         long blocks = elements / blockSize + (elements % blockSize == 0 ? 0 : 1);
         return Math.multiplyExact(blocks, blockBytes);
+    }
+
+    /**
+     * The dtypes {@code torch} itself has ({@code torch.float32} ... {@code torch.bits4x2}): what a pickle may
+     * name. The types appended after them (safetensors' F4/F6, GGUF's and other formats' block types) are not.
+     */
+    public boolean isTorchDtype() {
+        return ordinal() <= BITS4X2.ordinal() && this != FLOAT4_E2M1 && this != FLOAT6_E2M3 && this != FLOAT6_E3M2;
     }
 
     public static Optional<DType> byTorchName(String name) {

@@ -2,6 +2,7 @@ package dev.modelsummary.format;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.modelsummary.format.numpy.NumpyReader;
+import dev.modelsummary.format.gguf.GgufReader;
 import dev.modelsummary.format.pickle.Allowlist;
 import dev.modelsummary.format.pickle.PickleInput;
 import dev.modelsummary.format.pickle.Unpickler;
@@ -29,8 +30,9 @@ import java.util.Objects;
 
 /**
  * Hostile bytes must give a {@link FormatException}, never another exception, a hang or an OutOfMemoryError.
- * Targets: {@code safetensors}, {@code safetensorsIndex} (an index with its shards), {@code pytorch}, {@code numpy}, and
- * {@code zip} (the ZIP central directory and every record's bytes).
+ * Targets: one per reader ({@code safetensors}, {@code safetensorsIndex} (an index with its shards),
+ * {@code pytorch}, {@code pytorchLegacy}, {@code pickle}, {@code gguf}, {@code numpy}, ...) and {@code zip} (the ZIP
+ * central directory and every record's bytes).
  *
  * <p>In a normal test run each {@code @FuzzTest} replays its committed corpus
  * ({@code src/test/resources/dev/modelsummary/format/ReaderFuzzTestInputs/<method>/}). To fuzz:
@@ -52,6 +54,11 @@ class ReaderFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void numpy(byte[] data) throws IOException {
         readExpectingOnlyFormatErrors(new NumpyReader(), "fuzz.npz", data);
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void gguf(byte[] data) throws IOException {
+        readExpectingOnlyFormatErrors(new GgufReader(), "fuzz.gguf", data);
     }
 
     @FuzzTest(maxDuration = "60s")

@@ -100,7 +100,7 @@ final class CallArgs {
     /** A dtype global such as {@code torch.float8_e4m3fn}. */
     DType dtype(int i) {
         if (args.get(i) instanceof PyGlobal g && g.module().equals("torch")) {
-            return DType.byTorchName(g.name()).orElseThrow(
+            return DType.byTorchName(g.name()).filter(DType::isTorchDtype).orElseThrow(
                     () -> new FormatException("Pickle names dtype " + Quote.of(g) + ", which is not supported."));
         }
         throw wrongType(i, "a torch dtype");

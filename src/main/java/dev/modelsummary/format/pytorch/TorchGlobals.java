@@ -52,7 +52,7 @@ final class TorchGlobals {
 
     /** Every dtype symbol {@code torch.<name>}: DType's names plus the sub-byte ints torch ≥ 2.3 allowlists. */
     private static final Set<String> DTYPES = Stream.concat(
-            Stream.of(DType.values()).map(DType::torchName),
+            Stream.of(DType.values()).filter(DType::isTorchDtype).map(DType::torchName),
             Stream.of("uint1", "uint2", "uint3", "uint4", "uint5", "uint6", "uint7",
                     "int1", "int2", "int3", "int4", "int5", "int6", "int7"))
             .map(name -> "torch." + name).collect(Collectors.toUnmodifiableSet());

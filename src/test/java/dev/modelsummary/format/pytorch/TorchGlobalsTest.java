@@ -7,6 +7,7 @@ import dev.modelsummary.format.pickle.PickleInput;
 import dev.modelsummary.format.pickle.PyObject;
 import dev.modelsummary.format.pickle.PyTuple;
 import dev.modelsummary.format.pickle.Unpickler;
+import dev.modelsummary.format.FormatException;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.testutil.PickleBuilder;
 import java.io.IOException;
@@ -28,6 +29,19 @@ class TorchGlobalsTest {
         assertThat(t.storage().dtype()).isNull();
         assertThat(t.storage().nbytes()).isEqualTo(12);
         assertThat(t.storageBytesSpanned()).isEqualTo((1 + 4 + 1) * 2);
+    }
+
+    @Test
+    void dtypesOfOtherFormatsAreNotTorchDtypes() {
+        // GGUF's q4_0 and safetensors' F4 are DType constants too, but torch has no such dtype to pickle.
+        PickleBuilder b = PickleBuilder.protocol(2).global("torch._utils", "_rebuild_tensor_v3").mark();
+        storage(b, "torch", "UntypedStorage", 6);
+        b.int1(0).ints(2, 3).ints(3, 1).op(0x88).none().global("torch", "q4_0").tuple().reduce().stop();
+
+        assertThatThrownBy(() -> load(b.build())).isInstanceOf(FormatException.class);
+        assertThat(DType.byTorchName("q4_0")).map(DType::isTorchDtype).contains(false);
+        assertThat(DType.FLOAT4_E2M1.isTorchDtype()).isFalse();
+        assertThat(DType.FLOAT8_E4M3FN.isTorchDtype()).isTrue();
     }
 
     @Test
