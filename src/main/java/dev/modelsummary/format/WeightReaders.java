@@ -3,6 +3,7 @@ package dev.modelsummary.format;
 import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
+import dev.modelsummary.format.tfjs.TfjsReader;
 import dev.modelsummary.model.Model;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
@@ -19,7 +20,7 @@ import java.util.Optional;
  */
 public final class WeightReaders {
     /** How many leading bytes sniffing sees. */
-    public static final int HEAD_BYTES = 512;
+    public static final int HEAD_BYTES = 4096;
 
     private final List<WeightReader> readers;
     private final ChannelOpener opener;
@@ -38,7 +39,8 @@ public final class WeightReaders {
         return new WeightReaders(List.of(
                 // Readers are added here, most specific magic first.
                 new SafetensorsReader(),
-                new TorchReader()
+                new TorchReader(),
+                new TfjsReader()
         ), opener);
     }
 
