@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
 public final class TfjsReader implements WeightReader {
     public static final String FORMAT = "tfjs";
     private static final String MODEL_JSON = "model.json";
-    private static final String MARKER = "\"weightsManifest\"";
+    private static final String MARKER = "weightsManifest";
     private static final Pattern SEPARATORS = Pattern.compile("[/\\\\]");
     private static final java.util.Set<String> BUFFER_NAMES = java.util.Set.of("moving_mean", "moving_variance");
 
@@ -59,9 +59,10 @@ public final class TfjsReader implements WeightReader {
     }
 
     /**
-     * A JSON object (first non-whitespace byte {@code {}) whose first bytes hold the key {@code "weightsManifest"}
-     * followed by a colon. A safetensors index ({@code weight_map}) or a Hugging Face {@code config.json} has no
-     * such key; a model.json whose topology pushes the manifest past the head is still read by its name.
+     * A JSON object whose first bytes hold the top-level key {@code "weightsManifest"}: the head is scanned as JSON
+     * tokens (strings with their escapes, nesting), so the word inside a string or a nested object does not count.
+     * A safetensors index ({@code weight_map}) or a Hugging Face {@code config.json} has no such key; a model.json
+     * whose topology pushes the manifest past the head is still read by its name.
      */
     @Override
     public boolean sniff(byte[] head, long fileSize) {
@@ -72,17 +73,39 @@ public final class TfjsReader implements WeightReader {
         if (i == head.length || head[i] != '{') {
             return false;
         }
-        String text = new String(head, StandardCharsets.ISO_8859_1);
-        for (int at = text.indexOf(MARKER); at >= 0; at = text.indexOf(MARKER, at + 1)) {
-            int j = at + MARKER.length();
-            while (j < head.length && isWhitespace(head[j])) {
-                j++;
-            }
-            if (j < head.length && head[j] == ':') {
-                return true;
+        int depth = 0;
+        for (; i < head.length; i++) {
+            byte b = head[i];
+            if (b == '{' || b == '[') {
+                depth++;
+            } else if (b == '}' || b == ']') {
+                if (--depth <= 0) {
+                    return false;
+                }
+            } else if (b == '"') {
+                int start = i + 1;
+                for (i = start; i < head.length && head[i] != '"'; i++) {
+                    if (head[i] == '\\') {
+                        i++;
+                    }
+                }
+                if (depth == 1 && isMarker(head, start, i)) {
+                    int j = i + 1;
+                    while (j < head.length && isWhitespace(head[j])) {
+                        j++;
+                    }
+                    if (j < head.length && head[j] == ':') {
+                        return true;
+                    }
+                }
             }
         }
         return false;
+    }
+
+    private static boolean isMarker(byte[] head, int start, int end) {
+        return end - start == MARKER.length()
+                && MARKER.equals(new String(head, start, end - start, StandardCharsets.ISO_8859_1));
     }
 
     private static boolean isWhitespace(byte b) {
