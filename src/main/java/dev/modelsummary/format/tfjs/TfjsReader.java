@@ -89,6 +89,9 @@ public final class TfjsReader implements WeightReader {
                         i++;
                     }
                 }
+                if (i >= head.length) {
+                    return false; // the head ends inside a string
+                }
                 if (depth == 1 && isMarker(head, start, i)) {
                     int j = i + 1;
                     while (j < head.length && isWhitespace(head[j])) {

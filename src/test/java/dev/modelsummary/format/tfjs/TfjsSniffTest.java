@@ -35,6 +35,7 @@ class TfjsSniffTest {
         assertThat(sniff("{\"architectures\": [\"BertModel\"], \"model_type\": \"bert\"}")).isFalse();
         assertThat(sniff("[\"weightsManifest\": 1]")).isFalse();
         assertThat(sniff("")).isFalse();
+        assertThat(sniff("{\"weightsManifest\\")).isFalse(); // found by fuzzing: an escape as the head's last byte
         assertThat(sniff("{\"a\": {\"weightsManifest\": 1}} {\"weightsManifest\": 1}")).isFalse();
     }
 
