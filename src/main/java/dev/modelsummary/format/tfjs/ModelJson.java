@@ -339,6 +339,7 @@ record ModelJson(boolean graphModel, List<Group> groups) {
             }
             if (rank == Limits.current().rank()) {
                 problems.add("more than '" + Limits.current().rank() + "' dimensions, the rank limit");
+                p.skipChildren();
                 continue;
             }
             if (t != JsonToken.VALUE_NUMBER_INT) {

@@ -130,6 +130,14 @@ class TfjsValidationTest {
     }
 
     @Test
+    void aNestedArrayPastTheRankLimitIsSkippedWhole() {
+        Limits small = Limits.DEFAULT.with("rank", 1);
+        assertThatThrownBy(() -> small.using(() -> read(manifest(w("a", "[1, [2]]", "float32")))))
+                .isInstanceOf(FormatException.class)
+                .hasMessage("Weight 'a' has more than '1' dimensions, the rank limit.");
+    }
+
+    @Test
     void theWeightCountIsBounded() {
         Limits small = Limits.DEFAULT.with("tensors", 1);
         assertThatThrownBy(() -> small.using(() -> read(manifest(w("a", "[1]", "float32") + "," + w("b", "[1]", "float32")))))
