@@ -191,7 +191,11 @@ public final class TfjsReader implements WeightReader {
             if (!Files.isRegularFile(shard)) {
                 throw new FormatException(subject + " has the shard " + Quote.of(name) + ", which is not a regular file.");
             }
-            total = Math.addExact(total, Files.size(shard));
+            try {
+                total = Math.addExact(total, Files.size(shard));
+            } catch (ArithmeticException e) {
+                throw new FormatException(subject + "'s shards hold more than '" + Long.MAX_VALUE + "' bytes.", e);
+            }
         }
         if (!missing.isEmpty()) {
             warnings.add(subject + ": shard " + Quote.of(missing.get(0))
