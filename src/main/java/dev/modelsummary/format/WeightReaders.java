@@ -5,6 +5,7 @@ import dev.modelsummary.format.numpy.NumpyReader;
 import dev.modelsummary.format.gguf.GgufReader;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
+import dev.modelsummary.format.tfjs.TfjsReader;
 import dev.modelsummary.model.Model;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
@@ -21,7 +22,7 @@ import java.util.Optional;
  */
 public final class WeightReaders {
     /** How many leading bytes sniffing sees. */
-    public static final int HEAD_BYTES = 512;
+    public static final int HEAD_BYTES = 4096;
 
     private final List<WeightReader> readers;
     private final ChannelOpener opener;
@@ -42,7 +43,8 @@ public final class WeightReaders {
                 new GgufReader(),
                 new SafetensorsReader(),
                 new TorchReader(),
-                new NumpyReader()
+                new NumpyReader(),
+                new TfjsReader()
         ), opener);
     }
 

@@ -8,6 +8,7 @@ import dev.modelsummary.format.pickle.PickleInput;
 import dev.modelsummary.format.pickle.Unpickler;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
+import dev.modelsummary.format.tfjs.TfjsReader;
 import dev.modelsummary.format.zip.ZipDirectory;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.summary.TotalsOverflowException;
@@ -99,6 +100,14 @@ class ReaderFuzzTest {
     void safetensorsIndex(byte[] data) throws IOException {
         readExpectingOnlyFormatErrors(new SafetensorsReader(), "fuzz-no-such-folder/model.safetensors.index.json",
                 new PartsOpener(split(data, SHARD_SEPARATOR)));
+    }
+
+    /** A TF.js model.json (its shards are never opened; beside a path that does not exist, they are missing). */
+    @FuzzTest(maxDuration = "60s")
+    void tfjs(byte[] data) throws IOException {
+        TfjsReader reader = new TfjsReader();
+        reader.sniff(Arrays.copyOf(data, Math.min(data.length, WeightReaders.HEAD_BYTES)), data.length);
+        readExpectingOnlyFormatErrors(reader, "fuzz-no-such-folder/model.json", data);
     }
 
     /**
