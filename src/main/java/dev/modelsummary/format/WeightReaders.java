@@ -1,6 +1,7 @@
 package dev.modelsummary.format;
 
 import dev.modelsummary.format.io.Channels;
+import dev.modelsummary.format.keras.KerasReader;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
 import dev.modelsummary.model.Model;
@@ -38,6 +39,7 @@ public final class WeightReaders {
         return new WeightReaders(List.of(
                 // Readers are added here, most specific magic first.
                 new SafetensorsReader(),
+                new KerasReader(),
                 new TorchReader()
         ), opener);
     }
