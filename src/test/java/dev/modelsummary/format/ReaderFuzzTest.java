@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.modelsummary.format.pickle.Allowlist;
 import dev.modelsummary.format.pickle.PickleInput;
 import dev.modelsummary.format.pickle.Unpickler;
+import dev.modelsummary.format.keras.KerasReader;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
 import dev.modelsummary.format.zip.ZipDirectory;
@@ -28,7 +29,7 @@ import java.util.Objects;
 
 /**
  * Hostile bytes must give a {@link FormatException}, never another exception, a hang or an OutOfMemoryError.
- * Targets: {@code safetensors}, {@code safetensorsIndex} (an index with its shards), {@code pytorch}, and
+ * Targets: {@code safetensors}, {@code keras}, {@code safetensorsIndex} (an index with its shards), {@code pytorch}, and
  * {@code zip} (the ZIP central directory and every record's bytes).
  *
  * <p>In a normal test run each {@code @FuzzTest} replays its committed corpus
@@ -45,6 +46,12 @@ class ReaderFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void safetensors(byte[] data) throws IOException {
         readExpectingOnlyFormatErrors(new SafetensorsReader(), "fuzz.safetensors", data);
+    }
+
+    /** HDF5 through jhdf (legacy .h5, Keras 3 .weights.h5) and, for ZIP bytes, a .keras archive. */
+    @FuzzTest(maxDuration = "60s")
+    void keras(byte[] data) throws IOException {
+        readExpectingOnlyFormatErrors(new KerasReader(), "fuzz.h5", data);
     }
 
     @FuzzTest(maxDuration = "60s")

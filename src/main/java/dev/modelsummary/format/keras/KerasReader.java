@@ -19,6 +19,7 @@ import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -142,7 +143,8 @@ public final class KerasReader implements WeightReader {
         JsonNode root;
         try (InputStream in = zip.open(channel, entry)) {
             root = JSON.readTree(in);
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException | CharConversionException e) {
+            // CharConversionException: Jackson's decoding of a byte sequence that is no UTF-8/16/32
             throw new FormatException("Keras archive's '" + CONFIG_JSON + "' is not valid JSON.");
         }
         Map<String, LayerConfig> layers = new HashMap<>();
