@@ -53,8 +53,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Weight files are read header-only: no tensor data is loaded and nothing",
             "in a file is executed. Formats: safetensors (a file, a folder of shards,",
-            "or *.safetensors.index.json) and PyTorch torch.save archives",
-            "(.pth .pt .bin .ckpt).",
+            "or *.safetensors.index.json), PyTorch torch.save archives",
+            "(.pth .pt .bin .ckpt), GGUF (.gguf, split files too), NumPy (.npy .npz),",
+            "Keras (.keras, .weights.h5, legacy .h5) and TensorFlow.js (model.json).",
             ""},
         footerHeading = "%nExamples:%n",
         footer = {

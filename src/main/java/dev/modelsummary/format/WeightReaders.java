@@ -1,8 +1,9 @@
 package dev.modelsummary.format;
 
-import dev.modelsummary.format.io.Channels;
-import dev.modelsummary.format.numpy.NumpyReader;
 import dev.modelsummary.format.gguf.GgufReader;
+import dev.modelsummary.format.io.Channels;
+import dev.modelsummary.format.keras.KerasReader;
+import dev.modelsummary.format.numpy.NumpyReader;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
 import dev.modelsummary.format.tfjs.TfjsReader;
@@ -42,6 +43,7 @@ public final class WeightReaders {
                 // Readers are added here, most specific magic first.
                 new GgufReader(),
                 new SafetensorsReader(),
+                new KerasReader(),
                 new TorchReader(),
                 new NumpyReader(),
                 new TfjsReader()

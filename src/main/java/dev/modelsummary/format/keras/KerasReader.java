@@ -1,0 +1,444 @@
+package dev.modelsummary.format.keras;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelsummary.format.ChannelOpener;
+import dev.modelsummary.format.FileNames;
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.WeightReader;
+import dev.modelsummary.format.io.Channels;
+import dev.modelsummary.format.zip.ZipDirectory;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.model.Shape;
+import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.text.Quote;
+import io.jhdf.HdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import java.io.CharConversionException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads Keras weight files header-only, with jhdf for the HDF5 part: a Keras 3 {@code .keras} archive (its
+ * STORED {@code model.weights.h5}, read in place inside the ZIP, and its {@code config.json}), a Keras 3
+ * {@code .weights.h5}, and a legacy Keras 2 / tf.keras {@code .h5} (full model or weights only). Only HDF5
+ * object headers, heaps and attributes are read (dataset paths, dimensions, datatypes): never dataset data.
+ *
+ * <p>Names: Keras 3 files give the HDF5 path as Keras writes it ({@code layers/dense_1/vars/0}); legacy files
+ * give {@code <layer>/<weight name>} in {@code layer_names} and {@code weight_names} order. Shapes are the HDF5
+ * shapes, which are Keras's own (a Dense kernel is {@code (in, out)}), not transposed to PyTorch's order.
+ * Optimizer variables ({@code optimizer/} in Keras 3, {@code optimizer_weights} in legacy files) are not model
+ * weights: they are counted in a warning, not listed.
+ */
+public final class KerasReader implements WeightReader {
+    public static final String FORMAT = "keras";
+    /** HDF5 format signature (at offset 0, or 512, 1024, 2048 ... after a user block). */
+    private static final byte[] HDF5_MAGIC = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
+    private static final String WEIGHTS_H5 = "model.weights.h5";
+    private static final String WEIGHTS_NPZ = "model.weights.npz";
+    private static final String CONFIG_JSON = "config.json";
+    /** The members Keras 3's saving_lib writes first (metadata.json, then config.json, then the weights). */
+    private static final Set<String> KERAS_FIRST_MEMBERS = Set.of("metadata.json", CONFIG_JSON, WEIGHTS_H5);
+    // TODO(limits): config.json is metadata; real ones are kilobytes to a few megabytes.
+    private static final long MAX_CONFIG_BYTES = 64L << 20;
+    // TODO(limits): HDF5 group nesting walked; Keras nests a few levels per sublayer.
+    private static final int MAX_GROUP_DEPTH = 256;
+    // TODO(limits): HDF5 groups walked in one file (datasets are bounded by the tensors limit).
+    private static final int MAX_GROUPS = 1_000_000;
+
+    private static final URI HDF5_NAME = URI.create("keras:/weights.h5");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public List<String> extensions() {
+        return List.of(".keras", ".h5", ".hdf5");
+    }
+
+    /**
+     * The HDF5 signature at byte 0, or a ZIP whose first local header names a member Keras 3 writes first.
+     * HDF5 files with a user block (signature at 512 or later) are found by their extension.
+     */
+    @Override
+    public boolean sniff(byte[] head, long fileSize) {
+        if (startsWith(head, HDF5_MAGIC)) {
+            return true;
+        }
+        // local file header: ... u16 name length at +26, u16 extra length at +28, name at +30
+        if (!startsWith(head, ZIP_MAGIC) || head.length < 30) {
+            return false;
+        }
+        int nameLength = (head[26] & 0xff) | (head[27] & 0xff) << 8;
+        if (head.length < 30 + nameLength) {
+            return false;
+        }
+        return KERAS_FIRST_MEMBERS.contains(new String(head, 30, nameLength, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public Model read(Path path, ChannelOpener opener) throws IOException {
+        List<String> warnings = new ArrayList<>();
+        List<TensorEntry> tensors;
+        try (SeekableByteChannel channel = opener.open(path)) {
+            byte[] head = Channels.readUpTo(channel, 0, ZIP_MAGIC.length);
+            if (startsWith(head, ZIP_MAGIC)) {
+                tensors = readKeras3Archive(channel, warnings);
+            } else {
+                tensors = readHdf5(new H5Window(channel, 0, channel.size()), Map.of(), warnings);
+            }
+        }
+        return new Model(FileNames.stem(path), FORMAT, path.toString(), tensors, warnings);
+    }
+
+    /** A {@code .keras} ZIP: {@code config.json} for layer classes and trainable flags, then the weights. */
+    private static List<TensorEntry> readKeras3Archive(SeekableByteChannel channel, List<String> warnings)
+            throws IOException {
+        ZipDirectory zip = ZipDirectory.read(channel);
+        ZipDirectory.Entry weights = zip.find(WEIGHTS_H5).orElseThrow(() -> zip.find(WEIGHTS_NPZ).isPresent()
+                ? new FormatException("Keras archive holds its weights as '" + WEIGHTS_NPZ
+                        + "', which this reader does not read.")
+                : new FormatException("Keras archive holds no '" + WEIGHTS_H5 + "' (sharded weights are not read)."));
+        if (weights.method() != ZipDirectory.STORED) {
+            throw new FormatException("Keras archive's '" + WEIGHTS_H5 + "' is compressed (method "
+                    + weights.method() + "); only a STORED one (Keras's default) can be read header-only.");
+        }
+        Map<String, LayerConfig> layers = zip.find(CONFIG_JSON).isPresent()
+                ? readConfig(zip, zip.find(CONFIG_JSON).get(), channel) : Map.of();
+        long start = zip.dataOffset(channel, weights);
+        return readHdf5(new H5Window(channel, start, weights.size()), layers, warnings);
+    }
+
+    /** One layer of config.json: what the roles need. */
+    record LayerConfig(String className, boolean trainable, boolean center, boolean scale) {
+    }
+
+    private static Map<String, LayerConfig> readConfig(ZipDirectory zip, ZipDirectory.Entry entry,
+                                                       SeekableByteChannel channel) throws IOException {
+        if (entry.size() > MAX_CONFIG_BYTES) {
+            throw new FormatException("Keras archive's '" + CONFIG_JSON + "' is " + entry.size()
+                    + " bytes, over the limit of " + MAX_CONFIG_BYTES + ".");
+        }
+        JsonNode root;
+        try (InputStream in = zip.open(channel, entry)) {
+            root = JSON.readTree(in);
+        } catch (JsonProcessingException | CharConversionException e) {
+            // CharConversionException: Jackson's decoding of a byte sequence that is no UTF-8/16/32
+            throw new FormatException("Keras archive's '" + CONFIG_JSON + "' is not valid JSON.");
+        }
+        Map<String, LayerConfig> layers = new HashMap<>();
+        collectLayers(root, layers, 0);
+        return layers;
+    }
+
+    /** Every object with a text {@code class_name} and a {@code config.name}: the layers, nested ones too. */
+    private static void collectLayers(JsonNode node, Map<String, LayerConfig> layers, int depth) {
+        if (node == null || depth > MAX_GROUP_DEPTH) {
+            return;
+        }
+        if (node.isObject()) {
+            JsonNode config = node.get("config");
+            if (node.path("class_name").isTextual() && config != null && config.path("name").isTextual()) {
+                layers.putIfAbsent(config.get("name").asText(), new LayerConfig(node.get("class_name").asText(),
+                        config.path("trainable").asBoolean(true), config.path("center").asBoolean(true),
+                        config.path("scale").asBoolean(true)));
+            }
+        }
+        if (node.isContainerNode()) {
+            for (JsonNode child : node) {
+                collectLayers(child, layers, depth + 1);
+            }
+        }
+    }
+
+    /**
+     * The HDF5 part, through jhdf. Everything jhdf throws, and the errors a hostile file can provoke in it
+     * (deep recursion, a huge declared structure), becomes one FormatException here.
+     */
+    private static List<TensorEntry> readHdf5(H5Window window, Map<String, LayerConfig> layers,
+                                              List<String> warnings) {
+        // jhdf's channel constructor wants a URI only to name the file in its logs (and on close).
+        try (HdfFile file = new HdfFile(window, HDF5_NAME)) {
+            Walk walk = new Walk(layers, warnings);
+            return walk.read(file);
+        } catch (FormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new FormatException("Not a readable HDF5 file: " + Quote.of(describe(e)) + ".", e);
+        } catch (StackOverflowError e) {
+            throw new FormatException("HDF5 structures nest too deeply to read.");
+        } catch (OutOfMemoryError e) {
+            throw new FormatException("HDF5 file declares a structure too large to read.");
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    /** One file's walk. */
+    private static final class Walk {
+        private final Map<String, LayerConfig> layers;
+        private final List<String> warnings;
+        private final List<TensorEntry> tensors = new ArrayList<>();
+        private final Set<Long> visited = new HashSet<>();
+        private int links;
+
+        Walk(Map<String, LayerConfig> layers, List<String> warnings) {
+            this.layers = layers;
+            this.warnings = warnings;
+        }
+
+        List<TensorEntry> read(HdfFile file) {
+            if (hasNamesAttribute(file, "layer_names")) {
+                readLegacy(file, ""); // tf.keras save_weights: the layers at the root
+            } else if (file.getChild("model_weights") instanceof Group g && !g.isLink()
+                    && hasNamesAttribute(g, "layer_names")) {
+                readLegacy(g, "");
+                if (file.getChild("optimizer_weights") instanceof Group opt && !opt.isLink()) {
+                    warnings.add("Optimizer state in 'optimizer_weights' is not listed: it is not model weights.");
+                }
+            } else {
+                walkGroup(file, 0);
+            }
+            if (links > 0) {
+                warnings.add(links + " HDF5 link(s) not followed.");
+            }
+            return tensors;
+        }
+
+        /**
+         * Legacy layout: {@code layer_names} lists the layer groups in model order; each layer group's
+         * {@code weight_names} lists its datasets (paths relative to the group, {@code dense/kernel:0}) in
+         * weight order. Either attribute may be split into {@code name0}, {@code name1} ... when large.
+         */
+        private void readLegacy(Group base, String prefix) {
+            for (String layerName : namesAttribute(base, "layer_names")) {
+                Node layer = base.getChild(layerName);
+                if (!(layer instanceof Group group) || layer.isLink()) {
+                    throw new FormatException("'layer_names' lists " + Quote.of(layerName)
+                            + ", which is not a group.");
+                }
+                List<String> weightNames = hasNamesAttribute(group, "weight_names")
+                        ? namesAttribute(group, "weight_names") : List.of();
+                for (String weightName : weightNames) {
+                    Node node = child(group, weightName);
+                    if (!(node instanceof Dataset dataset)) {
+                        throw new FormatException("Layer " + Quote.of(layerName) + " lists weight "
+                                + Quote.of(weightName) + ", which is not a dataset.");
+                    }
+                    String name = prefix + layerName + "/" + weightName;
+                    add(legacyEntry(name, weightName, dataset));
+                }
+            }
+        }
+
+        /** Follows a relative path one child at a time, never through a link. */
+        private Node child(Group group, String relative) {
+            Node node = group;
+            for (String part : relative.split("/", -1)) {
+                if (!(node instanceof Group g) || part.isEmpty()) {
+                    return null;
+                }
+                node = g.getChildren().get(part);
+                if (node == null || node.isLink()) {
+                    return null;
+                }
+            }
+            return node;
+        }
+
+        /** Legacy files say nothing of roles: BatchNormalization's moving statistics are buffers. */
+        private TensorEntry legacyEntry(String name, String weightName, Dataset dataset) {
+            String last = weightName.substring(weightName.lastIndexOf('/') + 1);
+            int colon = last.indexOf(':');
+            last = colon < 0 ? last : last.substring(0, colon);
+            KerasDType dtype = dtypeOf(dataset, name);
+            Shape shape = shapeOf(dataset, name);
+            boolean buffer = last.equals("moving_mean") || last.equals("moving_variance")
+                    || dtype.dtype().isIntegerOrBool();
+            return buffer ? TensorEntry.buffer(name, shape, dtype.dtype())
+                    : TensorEntry.parameter(name, shape, dtype.dtype(), true);
+        }
+
+        /** Keras 3 layout: every dataset, groups in name order, a {@code vars} group's datasets by index. */
+        private void walkGroup(Group group, int depth) {
+            if (depth > MAX_GROUP_DEPTH) {
+                throw new FormatException("HDF5 groups nest deeper than " + MAX_GROUP_DEPTH + ".");
+            }
+            if (!visited.add(group.getAddress())) {
+                return; // a second hard link to a group already walked
+            }
+            if (visited.size() > MAX_GROUPS) {
+                throw new FormatException("HDF5 file holds more than " + MAX_GROUPS + " groups.");
+            }
+            List<Node> children = new ArrayList<>(group.getChildren().values());
+            boolean vars = group.getName().equals("vars");
+            children.sort(vars ? Comparator.comparing(Node::getName, Walk::byIndex)
+                    : Comparator.comparing(Node::getName));
+            List<Dataset> datasets = new ArrayList<>();
+            for (Node child : children) {
+                if (child.isLink()) {
+                    links++;
+                } else if (depth == 0 && child.getName().equals("optimizer")) {
+                    warnings.add("Optimizer state in 'optimizer' is not listed: it is not model weights.");
+                } else if (child instanceof Group g) {
+                    walkGroup(g, depth + 1);
+                } else if (child instanceof Dataset d) {
+                    datasets.add(d);
+                }
+            }
+            for (int i = 0; i < datasets.size(); i++) {
+                add(keras3Entry(group, datasets.get(i), i, datasets.size()));
+            }
+        }
+
+        /** {@code "2"} before {@code "10"}: numeric names by value, first; others by name. */
+        private static int byIndex(String a, String b) {
+            boolean na = a.matches("[0-9]{1,9}");
+            boolean nb = b.matches("[0-9]{1,9}");
+            if (na && nb) {
+                return Integer.compare(Integer.parseInt(a), Integer.parseInt(b));
+            }
+            return na ? -1 : nb ? 1 : a.compareTo(b);
+        }
+
+        /**
+         * Roles, inferred: a layer config.json marks {@code trainable: false} holds frozen parameters; in a
+         * BatchNormalization layer (by its config class, or by the HDF5 group name without a config) the
+         * variables after the trainable ones (gamma and beta, as center/scale say) are the moving statistics,
+         * buffers; integer and bool variables are buffers.
+         */
+        private TensorEntry keras3Entry(Group vars, Dataset dataset, int index, int count) {
+            String name = stripSlash(dataset.getPath());
+            KerasDType dtype = dtypeOf(dataset, name);
+            Shape shape = shapeOf(dataset, name);
+            LayerConfig layer = null;
+            Attribute layerName = vars.getAttribute("name");
+            if (layerName != null && layerName.getData() instanceof String s) {
+                layer = layers.get(s);
+            }
+            boolean trainable = layer == null || layer.trainable();
+            int trainableVars = count;
+            if (layer != null && layer.className().equals("BatchNormalization")) {
+                trainableVars = (layer.center() ? 1 : 0) + (layer.scale() ? 1 : 0);
+            } else if (layer == null && vars.getParent() != null
+                    && vars.getParent().getName().matches("batch_normalization(_[0-9]+)?") && count >= 2) {
+                trainableVars = count - 2;
+            }
+            if (index >= trainableVars || dtype.dtype().isIntegerOrBool()) {
+                return TensorEntry.buffer(name, shape, dtype.dtype());
+            }
+            return TensorEntry.parameter(name, shape, dtype.dtype(), trainable);
+        }
+
+        private void add(TensorEntry entry) {
+            if (tensors.size() == Limits.current().tensors()) {
+                throw new FormatException("HDF5 file holds more than '" + Limits.current().tensors()
+                        + "' datasets, the limit.");
+            }
+            try {
+                entry.bytes();
+            } catch (ArithmeticException e) {
+                throw new FormatException("Dataset " + Quote.of(entry.name()) + " of shape " + entry.shape()
+                        + " has more bytes than fit in a long.");
+            }
+            tensors.add(entry);
+        }
+
+        private static KerasDType dtypeOf(Dataset dataset, String name) {
+            Attribute marker = dataset.getAttribute("dtype");
+            boolean bfloat16 = marker != null && "bfloat16".equals(marker.getData());
+            return KerasDType.of(dataset.getDataType(), bfloat16, name);
+        }
+
+        private static Shape shapeOf(Dataset dataset, String name) {
+            if (dataset.isEmpty()) {
+                throw new FormatException("Dataset " + Quote.of(name) + " has a null dataspace.");
+            }
+            long[] dims = dataset.isScalar() ? new long[0] : dataset.getDimensionsAsLong();
+            if (dims.length > Limits.current().rank()) {
+                throw new FormatException("Dataset " + Quote.of(name) + " has " + dims.length
+                        + " dimensions, over the limit of " + Limits.current().rank() + ".");
+            }
+            for (long d : dims) {
+                if (d < 0) {
+                    throw new FormatException("Dataset " + Quote.of(name) + " has dimension '"
+                            + Long.toUnsignedString(d) + "', more than fits in a long.");
+                }
+            }
+            return Shape.of(dims);
+        }
+
+        private static boolean hasNamesAttribute(Node node, String name) {
+            return node.getAttribute(name) != null || node.getAttribute(name + "0") != null;
+        }
+
+        /** A list-of-strings attribute, or its chunks {@code name0}, {@code name1} ... concatenated. */
+        private List<String> namesAttribute(Node node, String name) {
+            Attribute whole = node.getAttribute(name);
+            if (whole != null) {
+                return strings(whole, name);
+            }
+            List<String> names = new ArrayList<>();
+            for (int i = 0; node.getAttribute(name + i) != null; i++) {
+                Attribute part = node.getAttribute(name + i);
+                names.addAll(strings(part, name + i));
+                if (names.size() > Limits.current().tensors()) {
+                    throw new FormatException("Attribute " + Quote.of(name) + " lists more than '"
+                            + Limits.current().tensors() + "' names, the limit.");
+                }
+            }
+            return names;
+        }
+
+        /** h5py writes Keras's name lists as arrays of byte strings; an empty list as an empty float array. */
+        private static List<String> strings(Attribute attribute, String name) {
+            if (attribute.isEmpty() || attribute.getSize() == 0) {
+                return List.of();
+            }
+            if (attribute.getSize() > Limits.current().tensors()) {
+                throw new FormatException("Attribute " + Quote.of(name) + " lists " + attribute.getSize()
+                        + " names, over the limit of '" + Limits.current().tensors() + "'.");
+            }
+            Object data = attribute.getData();
+            if (data instanceof String s) {
+                return List.of(s);
+            }
+            if (data instanceof String[] array) {
+                return Arrays.asList(array);
+            }
+            throw new FormatException("Attribute " + Quote.of(name) + " is not a list of names.");
+        }
+    }
+
+    private static String stripSlash(String path) {
+        return path.startsWith("/") ? path.substring(1) : path;
+    }
+
+    private static boolean startsWith(byte[] head, byte[] magic) {
+        return head.length >= magic.length && Arrays.equals(head, 0, magic.length, magic, 0, magic.length);
+    }
+}
