@@ -1,6 +1,7 @@
 package dev.modelsummary.format;
 
 import dev.modelsummary.format.io.Channels;
+import dev.modelsummary.format.onnx.OnnxReader;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
 import dev.modelsummary.model.Model;
@@ -38,7 +39,9 @@ public final class WeightReaders {
         return new WeightReaders(List.of(
                 // Readers are added here, most specific magic first.
                 new SafetensorsReader(),
-                new TorchReader()
+                new TorchReader(),
+                // ONNX has no magic: its sniff is a plausibility check, so it comes after every magic.
+                new OnnxReader()
         ), opener);
     }
 
