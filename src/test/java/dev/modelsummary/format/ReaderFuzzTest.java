@@ -1,6 +1,7 @@
 package dev.modelsummary.format;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.modelsummary.format.onnx.OnnxReader;
 import dev.modelsummary.format.pickle.Allowlist;
 import dev.modelsummary.format.pickle.PickleInput;
 import dev.modelsummary.format.pickle.Unpickler;
@@ -28,7 +29,7 @@ import java.util.Objects;
 
 /**
  * Hostile bytes must give a {@link FormatException}, never another exception, a hang or an OutOfMemoryError.
- * Targets: {@code safetensors}, {@code safetensorsIndex} (an index with its shards), {@code pytorch}, and
+ * Targets: {@code safetensors}, {@code onnx}, {@code safetensorsIndex} (an index with its shards), {@code pytorch}, and
  * {@code zip} (the ZIP central directory and every record's bytes).
  *
  * <p>In a normal test run each {@code @FuzzTest} replays its committed corpus
@@ -45,6 +46,11 @@ class ReaderFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void safetensors(byte[] data) throws IOException {
         readExpectingOnlyFormatErrors(new SafetensorsReader(), "fuzz.safetensors", data);
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void onnx(byte[] data) throws IOException {
+        readExpectingOnlyFormatErrors(new OnnxReader(), "fuzz.onnx", data);
     }
 
     @FuzzTest(maxDuration = "60s")
