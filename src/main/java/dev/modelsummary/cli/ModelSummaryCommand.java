@@ -55,7 +55,8 @@ import picocli.CommandLine.Spec;
             "in a file is executed. Formats: safetensors (a file, a folder of shards,",
             "or *.safetensors.index.json), PyTorch torch.save archives",
             "(.pth .pt .bin .ckpt), GGUF (.gguf, split files too), NumPy (.npy .npz),",
-            "Keras (.keras, .weights.h5, legacy .h5) and TensorFlow.js (model.json).",
+            "Keras (.keras, .weights.h5, legacy .h5), TensorFlow.js (model.json)",
+            "and ONNX (.onnx).",
             ""},
         footerHeading = "%nExamples:%n",
         footer = {

@@ -4,6 +4,7 @@ import dev.modelsummary.format.gguf.GgufReader;
 import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.format.keras.KerasReader;
 import dev.modelsummary.format.numpy.NumpyReader;
+import dev.modelsummary.format.onnx.OnnxReader;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
 import dev.modelsummary.format.tfjs.TfjsReader;
@@ -46,7 +47,9 @@ public final class WeightReaders {
                 new KerasReader(),
                 new TorchReader(),
                 new NumpyReader(),
-                new TfjsReader()
+                new TfjsReader(),
+                // ONNX has no magic: its sniff is a plausibility check, so it comes after every magic.
+                new OnnxReader()
         ), opener);
     }
 

@@ -80,7 +80,12 @@ public enum DType {
     MXFP4("mxfp4", 17, 32),
     NVFP4("nvfp4", 36, 64),
     Q1_0("q1_0", 18, 128),
-    Q2_0("q2_0", 18, 64);
+    Q2_0("q2_0", 18, 64),
+    // ONNX: sub-byte integers packed into bytes, first element in the low bits.
+    UINT4("uint4", 1, 2),
+    INT4("int4", 1, 2),
+    UINT2("uint2", 1, 4),
+    INT2("int2", 1, 4);
 
     private static final Map<String, DType> BY_NAME =
             Stream.of(values()).collect(Collectors.toUnmodifiableMap(DType::torchName, Function.identity()));
@@ -112,7 +117,7 @@ public enum DType {
     /** True for integer and bool types, which a state_dict only ever holds as buffers in torchvision models. */
     public boolean isIntegerOrBool() {
         return switch (this) {
-            case INT64, INT32, INT16, INT8, UINT64, UINT32, UINT16, UINT8, BOOL -> true;
+            case INT64, INT32, INT16, INT8, UINT64, UINT32, UINT16, UINT8, BOOL, UINT4, INT4, UINT2, INT2 -> true;
             default -> false;
         };
     }

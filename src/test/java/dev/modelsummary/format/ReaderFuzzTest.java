@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.modelsummary.format.gguf.GgufReader;
 import dev.modelsummary.format.keras.KerasReader;
 import dev.modelsummary.format.numpy.NumpyReader;
+import dev.modelsummary.format.onnx.OnnxReader;
 import dev.modelsummary.format.pickle.Allowlist;
 import dev.modelsummary.format.pickle.PickleInput;
 import dev.modelsummary.format.pickle.Unpickler;
@@ -33,8 +34,8 @@ import java.util.Objects;
 /**
  * Hostile bytes must give a {@link FormatException}, never another exception, a hang or an OutOfMemoryError.
  * Targets: one per reader ({@code safetensors}, {@code safetensorsIndex} (an index with its shards),
- * {@code pytorch}, {@code pytorchLegacy}, {@code pickle}, {@code gguf}, {@code numpy}, {@code keras}, {@code tfjs})
- * and {@code zip} (the ZIP central directory and every record's bytes).
+ * {@code pytorch}, {@code pytorchLegacy}, {@code pickle}, {@code gguf}, {@code numpy}, {@code keras}, {@code tfjs},
+ * {@code onnx}) and {@code zip} (the ZIP central directory and every record's bytes).
  *
  * <p>In a normal test run each {@code @FuzzTest} replays its committed corpus
  * ({@code src/test/resources/dev/modelsummary/format/ReaderFuzzTestInputs/<method>/}). To fuzz:
@@ -67,6 +68,11 @@ class ReaderFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void keras(byte[] data) throws IOException {
         readExpectingOnlyFormatErrors(new KerasReader(), "fuzz.h5", data);
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void onnx(byte[] data) throws IOException {
+        readExpectingOnlyFormatErrors(new OnnxReader(), "fuzz.onnx", data);
     }
 
     @FuzzTest(maxDuration = "60s")

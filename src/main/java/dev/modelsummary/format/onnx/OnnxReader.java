@@ -1,0 +1,588 @@
+package dev.modelsummary.format.onnx;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.modelsummary.format.ChannelOpener;
+import dev.modelsummary.format.FileNames;
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.StateDictRoles;
+import dev.modelsummary.format.WeightReader;
+import dev.modelsummary.format.io.RegionInputStream;
+import dev.modelsummary.model.DType;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.model.Role;
+import dev.modelsummary.model.Shape;
+import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.text.Quote;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads an ONNX model ({@code .onnx}: one serialized {@code ModelProto}, no header, no magic) by walking its
+ * protobuf structure down to the tensors' names, dims and data types. Every data field ({@code raw_data},
+ * {@code float_data}, ...) is skipped by its declared length, never read into memory; external data is checked
+ * by its {@code location}/{@code offset}/{@code length} entries, and the external file is never opened.
+ *
+ * <p>Listed, in this order (the order the onnx package lists them): {@code graph.initializer}, then
+ * {@code graph.sparse_initializer} (by {@code values.name}, with the dense {@code dims}), then the outputs of the
+ * main graph's Constant nodes. Only the main graph is read: subgraphs (If/Loop/Scan bodies), functions and
+ * training_info are not, and a warning says when a model has them. STRING tensors are left out with a warning.
+ *
+ * <p>Bounds: the nesting walked is fixed (ModelProto, GraphProto, NodeProto, AttributeProto, SparseTensorProto,
+ * TensorProto, StringStringEntryProto; every other message is skipped whole by its length), every length is
+ * checked against what remains of its enclosing message, tensors by {@code Limits.tensors()}, dims by
+ * {@code Limits.rank()}, names by {@code Limits.tensorNameChars()}.
+ */
+public final class OnnxReader implements WeightReader {
+    public static final String FORMAT = "onnx";
+
+    /**
+     * ModelProto: ir_version = 1 (int64), producer_name = 2, producer_version = 3, domain = 4, model_version = 5,
+     * doc_string = 6, graph = 7 (GraphProto), opset_import = 8, metadata_props = 14, training_info = 20,
+     * functions = 25, configuration = 26.
+     */
+    private static final int MODEL_IR_VERSION = 1;
+    private static final int MODEL_GRAPH = 7;
+    private static final int MODEL_TRAINING_INFO = 20;
+    /** GraphProto: node = 1, name = 2, initializer = 5, ..., sparse_initializer = 15. */
+    private static final int GRAPH_NODE = 1;
+    private static final int GRAPH_INITIALIZER = 5;
+    private static final int GRAPH_SPARSE_INITIALIZER = 15;
+    /** The real IR versions are 1 to 14 (2026); sniffing accepts a little headroom. */
+    private static final int MAX_SNIFFED_IR_VERSION = 32;
+
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,18}");
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public List<String> extensions() {
+        return List.of(".onnx");
+    }
+
+    /**
+     * ONNX has no magic. Claimed by bytes only when the file starts as every real writer starts it: key 0x08
+     * (field 1 ir_version, varint) with a version from 1 to 32, then further ModelProto fields, each with its
+     * declared wire type and a length that fits the file, as far as the head shows. Anything else is left to
+     * the {@code .onnx} extension.
+     */
+    @Override
+    public boolean sniff(byte[] head, long fileSize) {
+        if (head.length < 4 || head[0] != 0x08 || head[1] < 1 || head[1] > MAX_SNIFFED_IR_VERSION) {
+            return false;
+        }
+        int pos = 2;
+        int fields = 0;
+        while (pos < head.length) {
+            long[] tag = headVarint(head, pos);
+            if (tag == null) {
+                break;
+            }
+            pos = (int) tag[1];
+            int field = (int) (tag[0] >>> 3);
+            int wire = (int) (tag[0] & 7);
+            boolean lengthDelimited = field == 2 || field == 3 || field == 4 || field == 6 || field == 7
+                    || field == 8 || field == 14 || field == 20 || field == 25 || field == 26;
+            if (lengthDelimited && wire == 2) {
+                long[] length = headVarint(head, pos);
+                if (length == null) {
+                    break;
+                }
+                if (length[0] < 0 || length[0] > fileSize - length[1]) {
+                    return false;
+                }
+                pos = (int) Math.min(head.length, length[1] + length[0]);
+            } else if (field == 5 && wire == 0) {
+                long[] value = headVarint(head, pos);
+                if (value == null) {
+                    break;
+                }
+                pos = (int) value[1];
+            } else {
+                return false;
+            }
+            fields++;
+        }
+        return fields > 0;
+    }
+
+    /** {value, position after it}, or null when the varint runs past the head or past 10 bytes. */
+    private static long[] headVarint(byte[] head, int pos) {
+        long value = 0;
+        for (int i = 0; i < 10 && pos + i < head.length; i++) {
+            value |= (long) (head[pos + i] & 0x7f) << (7 * i);
+            if ((head[pos + i] & 0x80) == 0) {
+                return new long[] {value, pos + i + 1};
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public Model read(Path path, ChannelOpener opener) throws IOException {
+        try (SeekableByteChannel channel = opener.open(path)) {
+            long size = channel.size();
+            if (size == 0) {
+                throw new FormatException("File is empty.");
+            }
+            if (size > Integer.MAX_VALUE) {
+                throw new FormatException("File is '" + size + "' bytes, over protobuf's limit of '"
+                        + Integer.MAX_VALUE + "' bytes for one message (large ONNX models keep their weights "
+                        + "in external data files).");
+            }
+            Walk walk = new Walk();
+            try {
+                walk.model(new ProtoInput(new RegionInputStream(channel, 0, size), (int) size));
+            } catch (InvalidProtocolBufferException e) {
+                throw new FormatException(protobufProblem(e), e);
+            }
+            return new Model(FileNames.stem(path), FORMAT, path.toString(), walk.entries, walk.warnings());
+        }
+    }
+
+    private static String protobufProblem(InvalidProtocolBufferException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("truncated") || message.contains("ended unexpectedly")) {
+            return "File ends in the middle of a protobuf field: it is truncated, or not ONNX.";
+        }
+        if (message.contains("malformed varint")) {
+            return "File holds a malformed protobuf varint: it is corrupt, or not ONNX.";
+        }
+        return "File is not a valid protobuf message: it is corrupt, or not ONNX.";
+    }
+
+    /** Where a listed tensor came from, for messages. */
+    private enum Kind {
+        INITIALIZER("Initializer"), SPARSE_INITIALIZER("Sparse initializer"), CONSTANT("Constant");
+
+        final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+    }
+
+    /** A SparseTensorProto: values = 1 (TensorProto, [NNZ], carries the name), indices = 2 (TensorProto), dims = 3. */
+    private record Sparse(OnnxTensor values, OnnxTensor indices, OnnxTensor dense) {
+    }
+
+    /**
+     * An AttributeProto, as far as Constant nodes need it: name = 1, f = 2, i = 3, s = 4, t = 5, g = 6,
+     * floats = 7, ints = 8, strings = 9, tensors = 10, graphs = 11, ..., type = 20, sparse_tensor = 22.
+     */
+    private static final class Attribute {
+        String name = "";
+        long type;
+        OnnxTensor t;
+        Sparse sparse;
+        long floats;
+        long ints;
+        long strings;
+        boolean graph;
+    }
+
+    /** One walk of a file: what it lists and what it leaves out. */
+    private static final class Walk {
+        final List<TensorEntry> entries = new ArrayList<>();
+        final List<TensorEntry> sparseEntries = new ArrayList<>();
+        final List<TensorEntry> constantEntries = new ArrayList<>();
+        final Set<String> names = new HashSet<>();
+        final int maxNameBytes = Math.multiplyExact(Limits.current().tensorNameChars(), 3);
+        final Set<String> externalFiles = new LinkedHashSet<>();
+        final List<String> stringTensors = new ArrayList<>();
+        int listed;
+        int stringCount;
+        int externalTensors;
+        int sparseTensors;
+        long sparseStored;
+        int subgraphs;
+        boolean trainingInfo;
+
+        void model(ProtoInput in) throws IOException {
+            boolean irVersion = false;
+            boolean graph = false;
+            for (int tag = in.tag(); tag != 0; tag = in.tag()) {
+                int field = ProtoInput.field(tag);
+                int wire = ProtoInput.wireType(tag);
+                if (field == MODEL_IR_VERSION && wire == 0) {
+                    in.varint();
+                    irVersion = true;
+                } else if (field == MODEL_GRAPH && wire == 2) {
+                    int old = in.enter("The model's graph");
+                    graph(in);
+                    in.exit(old);
+                    graph = true;
+                } else if (field == MODEL_TRAINING_INFO && wire == 2) {
+                    in.skipBytes("The model's training_info");
+                    trainingInfo = true;
+                } else {
+                    in.skip(tag, "the ModelProto");
+                }
+            }
+            if (!irVersion) {
+                throw new FormatException("File has no ir_version (ModelProto field 1): it is not an ONNX model.");
+            }
+            if (!graph) {
+                throw new FormatException("File has no graph (ModelProto field 7): it is not an ONNX model.");
+            }
+            entries.addAll(sparseEntries);
+            entries.addAll(constantEntries);
+        }
+
+        void graph(ProtoInput in) throws IOException {
+            for (int tag = in.tag(); tag != 0; tag = in.tag()) {
+                int field = ProtoInput.field(tag);
+                int wire = ProtoInput.wireType(tag);
+                if (field == GRAPH_INITIALIZER && wire == 2) {
+                    int old = in.enter("An initializer");
+                    OnnxTensor t = new OnnxTensor();
+                    t.read(in, maxNameBytes);
+                    in.exit(old);
+                    add(entries, Kind.INITIALIZER, t.name, t.dims(), t.dataType, t);
+                } else if (field == GRAPH_SPARSE_INITIALIZER && wire == 2) {
+                    int old = in.enter("A sparse initializer");
+                    Sparse s = sparse(in);
+                    in.exit(old);
+                    addSparse(sparseEntries, Kind.SPARSE_INITIALIZER, s.values().name, s);
+                } else if (field == GRAPH_NODE && wire == 2) {
+                    int old = in.enter("A node");
+                    node(in);
+                    in.exit(old);
+                } else {
+                    in.skip(tag, "the GraphProto");
+                }
+            }
+        }
+
+        Sparse sparse(ProtoInput in) throws IOException {
+            Sparse s = new Sparse(new OnnxTensor(), new OnnxTensor(), new OnnxTensor());
+            for (int tag = in.tag(); tag != 0; tag = in.tag()) {
+                int field = ProtoInput.field(tag);
+                int wire = ProtoInput.wireType(tag);
+                if ((field == 1 || field == 2) && wire == 2) {
+                    int old = in.enter(field == 1 ? "A sparse tensor's values" : "A sparse tensor's indices");
+                    (field == 1 ? s.values() : s.indices()).read(in, maxNameBytes);
+                    in.exit(old);
+                } else if (field == 3 && wire == 0) {
+                    s.dense().addDim(in.varint());
+                } else if (field == 3 && wire == 2) {
+                    int old = in.enter("A sparse tensor's packed dims");
+                    while (!in.atEnd()) {
+                        s.dense().addDim(in.varint());
+                    }
+                    in.exit(old);
+                } else {
+                    in.skip(tag, "a SparseTensorProto");
+                }
+            }
+            return s;
+        }
+
+        /**
+         * NodeProto: input = 1, output = 2, name = 3, op_type = 4, attribute = 5, doc_string = 6, domain = 7.
+         * A Constant (domain "" or "ai.onnx") lists its output[0] with exactly one value attribute: value (TENSOR),
+         * sparse_value (SPARSE_TENSOR), value_float / value_int (scalars), value_floats / value_ints (1-d),
+         * value_string / value_strings (strings: left out).
+         */
+        void node(ProtoInput in) throws IOException {
+            String output = null;
+            String opType = "";
+            String domain = "";
+            Attribute value = null;
+            List<String> valueNames = new ArrayList<>();
+            for (int tag = in.tag(); tag != 0; tag = in.tag()) {
+                int field = ProtoInput.field(tag);
+                int wire = ProtoInput.wireType(tag);
+                if (field == 2 && wire == 2 && output == null) {
+                    output = in.string("A node output name", maxNameBytes);
+                } else if (field == 4 && wire == 2) {
+                    opType = in.shortString("A node's op_type", 16);
+                } else if (field == 7 && wire == 2) {
+                    domain = in.shortString("A node's domain", 16);
+                } else if (field == 5 && wire == 2) {
+                    int old = in.enter("A node attribute");
+                    Attribute a = attribute(in);
+                    in.exit(old);
+                    if (a.graph) {
+                        subgraphs++;
+                    }
+                    if (a.name.equals("value") || a.name.equals("sparse_value") || a.name.startsWith("value_")) {
+                        if (valueNames.size() < 8) {
+                            valueNames.add(a.name);
+                        }
+                        value = value == null ? a : value;
+                    }
+                } else {
+                    in.skip(tag, "a NodeProto");
+                }
+            }
+            if (!"Constant".equals(opType) || !("".equals(domain) || "ai.onnx".equals(domain))) {
+                return;
+            }
+            if (output == null) {
+                throw new FormatException("A Constant node has no output.");
+            }
+            String subject = OnnxTensor.subject(Kind.CONSTANT.label, output);
+            if (value == null) {
+                throw new FormatException(subject + " has no value attribute.");
+            }
+            if (valueNames.size() > 1) {
+                throw new FormatException(subject + " has several value attributes ("
+                        + valueNames.stream().map(Quote::of).collect(Collectors.joining(", "))
+                        + "); ONNX allows exactly one.");
+            }
+            constant(output, subject, value);
+        }
+
+        private void constant(String output, String subject, Attribute a) {
+            // AttributeType: FLOAT 1, INT 2, STRING 3, TENSOR 4, FLOATS 6, INTS 7, STRINGS 8, SPARSE_TENSOR 11.
+            long expectedType = switch (a.name) {
+                case "value" -> 4;
+                case "sparse_value" -> 11;
+                case "value_float" -> 1;
+                case "value_int" -> 2;
+                case "value_string" -> 3;
+                case "value_floats" -> 6;
+                case "value_ints" -> 7;
+                case "value_strings" -> 8;
+                default -> throw new FormatException(subject + " has the unknown value attribute " + Quote.of(a.name)
+                        + ".");
+            };
+            if (a.type != expectedType) {
+                throw new FormatException(subject + " has the attribute " + Quote.of(a.name) + " of type '" + a.type
+                        + "' instead of '" + expectedType + "'.");
+            }
+            switch (a.name) {
+                case "value" -> {
+                    OnnxTensor t = a.t == null ? new OnnxTensor() : a.t;
+                    add(constantEntries, Kind.CONSTANT, output, t.dims(), t.dataType, t);
+                }
+                case "sparse_value" -> addSparse(constantEntries, Kind.CONSTANT, output,
+                        a.sparse == null ? new Sparse(new OnnxTensor(), new OnnxTensor(), new OnnxTensor()) : a.sparse);
+                case "value_float" -> add(constantEntries, Kind.CONSTANT, output, new long[0], 1, null);
+                case "value_int" -> add(constantEntries, Kind.CONSTANT, output, new long[0], 7, null);
+                case "value_floats" -> add(constantEntries, Kind.CONSTANT, output, new long[] {a.floats}, 1, null);
+                case "value_ints" -> add(constantEntries, Kind.CONSTANT, output, new long[] {a.ints}, 7, null);
+                default -> add(constantEntries, Kind.CONSTANT, output, new long[] {a.strings}, 8, null);
+            }
+        }
+
+        Attribute attribute(ProtoInput in) throws IOException {
+            Attribute a = new Attribute();
+            for (int tag = in.tag(); tag != 0; tag = in.tag()) {
+                int field = ProtoInput.field(tag);
+                int wire = ProtoInput.wireType(tag);
+                if (field == 1 && wire == 2) {
+                    String name = in.shortString("An attribute name", 32);
+                    a.name = name == null ? "" : name;
+                } else if (field == 20 && wire == 0) {
+                    a.type = (int) in.varint();
+                } else if (field == 5 && wire == 2) {
+                    int old = in.enter("An attribute's tensor");
+                    a.t = a.t == null ? new OnnxTensor() : a.t;
+                    a.t.read(in, maxNameBytes);
+                    in.exit(old);
+                } else if (field == 22 && wire == 2) {
+                    int old = in.enter("An attribute's sparse tensor");
+                    a.sparse = sparse(in); // a second one replaces the first: a rare merge left undone
+                    in.exit(old);
+                } else if (field == 7 && wire == 5) {
+                    in.skip(tag, "an AttributeProto");
+                    a.floats++;
+                } else if (field == 7 && wire == 2) {
+                    int n = in.skipBytes("An attribute's packed floats");
+                    if (n % 4 != 0) {
+                        throw new FormatException("An attribute's packed floats are '" + n
+                                + "' bytes, not a multiple of 4.");
+                    }
+                    a.floats += n / 4;
+                } else if (field == 8 && wire == 0) {
+                    in.varint();
+                    a.ints++;
+                } else if (field == 8 && wire == 2) {
+                    int old = in.enter("An attribute's packed ints");
+                    while (!in.atEnd()) {
+                        in.varint();
+                        a.ints++;
+                    }
+                    in.exit(old);
+                } else if (field == 9 && wire == 2) {
+                    in.skipBytes("An attribute string");
+                    a.strings++;
+                } else if ((field == 6 || field == 11) && wire == 2) {
+                    in.skipBytes("An attribute's graph");
+                    a.graph = true;
+                } else {
+                    in.skip(tag, "an AttributeProto");
+                }
+            }
+            return a;
+        }
+
+        private void addSparse(List<TensorEntry> into, Kind kind, String name, Sparse s) {
+            String subject = OnnxTensor.subject(kind.label, name);
+            // The values and indices are tensors of their own: each checked against its own dims and type.
+            long stored = checkedBytes(subject + " values", s.values().dims(), s.values().dataType, s.values()) < 0
+                    ? 0 : Shape.of(s.values().dims()).numel();
+            checkedBytes(subject + " indices", s.indices().dims(), s.indices().dataType, s.indices());
+            if (add(into, kind, name, s.dense().dims(), s.values().dataType, null)) {
+                sparseTensors++;
+                sparseStored = Math.addExact(sparseStored, stored);
+            }
+        }
+
+        /** Lists one tensor; false when it was left out (a STRING tensor). */
+        private boolean add(List<TensorEntry> into, Kind kind, String name, long[] dims, long dataType,
+                            OnnxTensor data) {
+            String subject = OnnxTensor.subject(kind.label, name);
+            long bytes = checkedBytes(subject, dims, dataType, data);
+            if (listed == Limits.current().tensors()) {
+                throw new FormatException("Model lists more than '" + Limits.current().tensors()
+                        + "' tensors, the limit.");
+            }
+            listed++;
+            if (!names.add(name)) {
+                throw new FormatException(subject + " has the name of an earlier tensor.");
+            }
+            if (bytes < 0) {
+                stringCount++;
+                if (stringTensors.size() < 100) {
+                    stringTensors.add(name);
+                }
+                return false;
+            }
+            DType dtype = OnnxDataType.of(dataType).flatMap(OnnxDataType::dtype).orElseThrow();
+            Shape shape = Shape.of(dims);
+            into.add(StateDictRoles.classify(name, dtype) == Role.PARAMETER
+                    ? TensorEntry.parameter(name, shape, dtype, true)
+                    : TensorEntry.buffer(name, shape, dtype));
+            return true;
+        }
+
+        /**
+         * The tensor's size in bytes from its dims and type, checked against its raw_data or external length
+         * when {@code data} is given; -1 for a STRING tensor, whose size no header states.
+         */
+        private long checkedBytes(String subject, long[] dims, long dataType, OnnxTensor data) {
+            OnnxDataType type = OnnxDataType.of(dataType).orElseThrow(() -> new FormatException(subject
+                    + " has the data type '" + dataType + "', which ONNX does not define."));
+            if (type == OnnxDataType.UNDEFINED) {
+                throw new FormatException(subject + " has the data type UNDEFINED ('0').");
+            }
+            for (long d : dims) {
+                if (d < 0) {
+                    throw new FormatException(subject + " has the negative dim '" + d + "'.");
+                }
+            }
+            Shape shape = Shape.of(dims);
+            if (type.dtype().isEmpty()) {
+                return -1;
+            }
+            long bytes;
+            try {
+                bytes = type.dtype().get().bytesFor(shape.numel());
+            } catch (ArithmeticException e) {
+                throw new FormatException(subject + " has the shape " + shape.toPythonTuple() + " of " + type
+                        + ", whose size in bytes overflows.");
+            }
+            if (data == null) {
+                return bytes;
+            }
+            String needs = "its shape " + shape.toPythonTuple() + " of " + type + " needs '" + bytes + "'.";
+            if (data.dataLocation == OnnxTensor.DATA_LOCATION_EXTERNAL) {
+                external(subject, data, bytes, needs);
+            } else if (data.dataLocation != 0) {
+                throw new FormatException(subject + " has the data_location '" + data.dataLocation
+                        + "', neither DEFAULT ('0') nor EXTERNAL ('1').");
+            } else if (data.rawDataBytes >= 0 && data.rawDataBytes != bytes) {
+                throw new FormatException(subject + " has '" + data.rawDataBytes + "' bytes of raw_data, but "
+                        + needs);
+            }
+            return bytes;
+        }
+
+        /** external_data: location (relative, inside the model's directory), offset and length (decimal). */
+        private void external(String subject, OnnxTensor t, long bytes, String needs) {
+            String location = t.location;
+            if (location == null || location.isEmpty()) {
+                throw new FormatException(subject + " has data_location EXTERNAL but no external_data 'location'.");
+            }
+            String slashed = location.replace('\\', '/');
+            boolean escapes = slashed.startsWith("/") || slashed.matches("^[A-Za-z]:.*")
+                    || List.of(slashed.split("/")).contains("..");
+            if (escapes) {
+                throw new FormatException(subject + " has the external data location " + Quote.of(location)
+                        + ", which is not a relative path inside the model's directory.");
+            }
+            long offset = decimal(subject, "offset", t.offset);
+            long length = decimal(subject, "length", t.length);
+            if (t.length != null && length != bytes) {
+                throw new FormatException(subject + " has an external data length of '" + length + "' bytes, but "
+                        + needs);
+            }
+            try {
+                Math.addExact(offset, bytes);
+            } catch (ArithmeticException e) {
+                throw new FormatException(subject + " has external data at offset '" + offset
+                        + "' whose end overflows.");
+            }
+            externalTensors++;
+            if (externalFiles.size() < 3) {
+                externalFiles.add(location);
+            }
+        }
+
+        private static long decimal(String subject, String key, String value) {
+            if (value == null) {
+                return 0;
+            }
+            if (!DECIMAL.matcher(value).matches()) {
+                throw new FormatException(subject + " has the external data " + key + " " + Quote.of(value)
+                        + ", which is not a decimal integer from 0 to 18 digits long.");
+            }
+            return Long.parseLong(value);
+        }
+
+        List<String> warnings() {
+            List<String> warnings = new ArrayList<>();
+            if (!stringTensors.isEmpty()) {
+                int total = stringCount;
+                warnings.add("Left out " + total + " STRING tensor" + (total == 1 ? "" : "s") + " ("
+                        + stringTensors.stream().limit(5).map(Quote::of).collect(Collectors.joining(", "))
+                        + (total > 5 ? ", ..." : "") + "): strings are no weights, and no header states their size.");
+            }
+            if (externalTensors > 0) {
+                warnings.add(externalTensors + " tensor" + (externalTensors == 1 ? " keeps its" : "s keep their")
+                        + " data in external files (" + externalFiles.stream().map(Quote::of)
+                        .collect(Collectors.joining(", ")) + (externalFiles.size() == 3 ? ", ..." : "")
+                        + "), which were not opened: sizes come from the shapes.");
+            }
+            if (sparseTensors > 0) {
+                warnings.add(sparseTensors + " sparse tensor" + (sparseTensors == 1 ? " is" : "s are")
+                        + " listed with the dense shape; " + (sparseTensors == 1 ? "it stores" : "they store")
+                        + " '" + sparseStored
+                        + "' values (and their indices).");
+            }
+            if (subgraphs > 0) {
+                warnings.add(subgraphs + " node attribute" + (subgraphs == 1 ? " holds a subgraph" : "s hold subgraphs")
+                        + " (If/Loop/Scan bodies), which were not read: only the main graph's tensors are listed.");
+            }
+            if (trainingInfo) {
+                warnings.add("The model's training_info graphs were not read: only the main graph's tensors are "
+                        + "listed.");
+            }
+            return warnings;
+        }
+    }
+}
