@@ -6,6 +6,7 @@ import dev.modelsummary.format.keras.KerasReader;
 import dev.modelsummary.format.numpy.NumpyReader;
 import dev.modelsummary.format.onnx.OnnxReader;
 import dev.modelsummary.format.pytorch.TorchReader;
+import dev.modelsummary.format.pytorch.TorchShardsReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
 import dev.modelsummary.format.tfjs.TfjsReader;
 import dev.modelsummary.model.Model;
@@ -46,6 +47,8 @@ public final class WeightReaders {
                 new SafetensorsReader(),
                 new KerasReader(),
                 new TorchReader(),
+                // Sharded torch checkpoints: an index claimed by name, or a folder the safetensors reader left.
+                new TorchShardsReader(),
                 new NumpyReader(),
                 new TfjsReader(),
                 // ONNX has no magic: its sniff is a plausibility check, so it comes after every magic.
@@ -72,7 +75,8 @@ public final class WeightReaders {
         if (Files.isDirectory(path)) {
             return readers.stream().filter(r -> r.readsDirectory(path)).findFirst()
                     .orElseThrow(() -> new FormatException("Directory holds no model files that a reader "
-                            + "recognises (expected *.safetensors shards or a model.safetensors.index.json)."));
+                            + "recognises (expected *.safetensors shards, a model.safetensors.index.json, "
+                            + "pytorch_model-*-of-*.bin shards or a pytorch_model.bin.index.json)."));
         }
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.io.Channels;
+import dev.modelsummary.format.json.StrictJson;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.format.io.RegionInputStream;
 import java.io.BufferedInputStream;

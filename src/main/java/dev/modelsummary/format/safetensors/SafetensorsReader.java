@@ -7,6 +7,8 @@ import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.StateDictRoles;
 import dev.modelsummary.format.WeightReader;
+import dev.modelsummary.format.json.ShardIndex;
+import dev.modelsummary.format.json.StrictJson;
 import dev.modelsummary.format.io.RegionInputStream;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Model;
@@ -149,7 +151,7 @@ public final class SafetensorsReader implements WeightReader {
      * opened; each shard's header is then read once and must hold exactly the tensors the index gives it.
      */
     private List<TensorEntry> readIndexed(Path indexFile, Path directory, ChannelOpener opener) throws IOException {
-        Map<String, String> weightMap = readIndex(indexFile, opener).weightMap();
+        Map<String, String> weightMap = ShardIndex.read(indexFile, opener).weightMap();
         Map<String, Path> pathOf = new HashMap<>();
         Map<Path, String> nameOf = new LinkedHashMap<>(); // shards in first-mention order, by resolved path
         weightMap.forEach((tensor, shard) -> pathOf.computeIfAbsent(shard, s -> {
@@ -187,20 +189,6 @@ public final class SafetensorsReader implements WeightReader {
         List<TensorEntry> tensors = new ArrayList<>(weightMap.size());
         weightMap.keySet().forEach(name -> tensors.add(entry(found.get(name))));
         return tensors;
-    }
-
-    /** The index (metadata, not tensor data), refused over the index-json-bytes limit, read as it is parsed. */
-    private static ShardIndex readIndex(Path indexFile, ChannelOpener opener) throws IOException {
-        try (SeekableByteChannel channel = opener.open(indexFile)) {
-            long size = channel.size();
-            if (size > Limits.current().indexJsonBytes()) {
-                throw new FormatException("Index is '" + size + "' bytes, over the limit of '"
-                        + Limits.current().indexJsonBytes() + "' bytes.");
-            }
-            try (InputStream in = new BufferedInputStream(new RegionInputStream(channel, 0, size), 1 << 16)) {
-                return ShardIndex.read(in, size);
-            }
-        }
     }
 
     /**

@@ -1,11 +1,15 @@
-package dev.modelsummary.format.safetensors;
+package dev.modelsummary.format.json;
 
 import dev.modelsummary.text.Quote;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.ChannelOpener;
+import dev.modelsummary.format.io.RegionInputStream;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
 import java.io.InputStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -26,11 +30,25 @@ import java.util.regex.Pattern;
  *
  * @param weightMap tensor name to shard name, in the index's own key order
  */
-record ShardIndex(Map<String, String> weightMap) {
+public record ShardIndex(Map<String, String> weightMap) {
     private static final Pattern SEPARATORS = Pattern.compile("[/\\\\]");
 
+    /** The index (metadata, not tensor data), refused over the index-json-bytes limit, read as it is parsed. */
+    public static ShardIndex read(Path indexFile, ChannelOpener opener) throws IOException {
+        try (SeekableByteChannel channel = opener.open(indexFile)) {
+            long size = channel.size();
+            if (size > Limits.current().indexJsonBytes()) {
+                throw new FormatException("Index is '" + size + "' bytes, over the limit of '"
+                        + Limits.current().indexJsonBytes() + "' bytes.");
+            }
+            try (InputStream in = new BufferedInputStream(new RegionInputStream(channel, 0, size), 1 << 16)) {
+                return read(in, size);
+            }
+        }
+    }
+
     /** The index in {@code in}, {@code length} bytes of JSON, read as it is parsed. */
-    static ShardIndex read(InputStream in, long length) throws IOException {
+    public static ShardIndex read(InputStream in, long length) throws IOException {
         return StrictJson.read(in, length, "Index", 0, "Index ended early; it changed while being read.",
                 ShardIndex::parse);
     }
@@ -84,7 +102,7 @@ record ShardIndex(Map<String, String> weightMap) {
      *
      * @param tensor a tensor the index assigns to this shard, for the message
      */
-    static Path resolveShard(Path directory, String name, String tensor) {
+    public static Path resolveShard(Path directory, String name, String tensor) {
         boolean escapes = name.isEmpty()
                 || name.startsWith("/") || name.startsWith("\\")
                 || name.length() >= 2 && name.charAt(1) == ':'

@@ -1,4 +1,4 @@
-package dev.modelsummary.format.safetensors;
+package dev.modelsummary.format.json;
 
 import dev.modelsummary.text.Quote;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * they read the values, by name and in their own words, and skip them where the reference ignores the
  * object.
  */
-final class StrictJson {
+public final class StrictJson {
     /**
      * Jackson's default caps (50,000-character names, 20,000,000-character strings) are tighter than the
      * reference; the header itself is bounded by {@link Limits#SAFETENSORS_MAX_HEADER_BYTES}, so let names and
@@ -58,7 +58,7 @@ final class StrictJson {
 
     /** Reads the parsed document; the parser is before its first token. */
     @FunctionalInterface
-    interface DocumentReader<T> {
+    public interface DocumentReader<T> {
         T read(JsonParser p) throws IOException;
     }
 
@@ -81,7 +81,7 @@ final class StrictJson {
      * @param fileOffset where the document starts in the file, so messages point at the file's bytes
      * @param endedEarly the message when {@code in} ends before {@code length} bytes (the file shrank)
      */
-    static <T> T read(InputStream in, long length, String what, long fileOffset, String endedEarly,
+    public static <T> T read(InputStream in, long length, String what, long fileOffset, String endedEarly,
                       DocumentReader<T> reader) throws IOException {
         CheckedBytes checked = new CheckedBytes(in, what, fileOffset);
         PushbackInputStream text = new PushbackInputStream(checked, ENCODING_BYTES);
@@ -122,7 +122,7 @@ final class StrictJson {
     }
 
     /** JSON's four whitespace bytes; the reference accepts them before and after the header object. */
-    static boolean isWhitespace(byte b) {
+    public static boolean isWhitespace(byte b) {
         return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 
@@ -131,7 +131,7 @@ final class StrictJson {
             " (start marker at", ": enable `", " (not recognized as one since Feature"};
 
     /** Jackson's syntax error as one sentence: its own words and where, without asides meant for programmers. */
-    static FormatException syntaxError(String what, JsonProcessingException e) {
+    public static FormatException syntaxError(String what, JsonProcessingException e) {
         String detail = e.getOriginalMessage();
         for (String aside : JACKSON_ASIDES) {
             int at = detail.indexOf(aside);
@@ -151,7 +151,7 @@ final class StrictJson {
     }
 
     /** After the root object: only whitespace may follow, as serde_json's {@code from_str} requires. */
-    static void requireEnd(JsonParser p, String what) throws IOException {
+    public static void requireEnd(JsonParser p, String what) throws IOException {
         if (p.nextToken() != null) {
             throw new FormatException(what + " has more JSON after its object, starting with "
                     + Quote.of(p.getText()) + ".");
@@ -165,7 +165,7 @@ final class StrictJson {
      * @param subject how the message names the value, e.g. {@code Tensor 'x' has the shape entry}; built only
      *                for a message, since a header holds millions of numbers
      */
-    static long nonNegativeLong(JsonParser p, Supplier<String> subject) throws IOException {
+    public static long nonNegativeLong(JsonParser p, Supplier<String> subject) throws IOException {
         JsonToken token = p.currentToken();
         if (token != JsonToken.VALUE_NUMBER_INT) {
             throw new FormatException(subject.get() + " " + Quote.of(p.getText()) + ", which is not an integer.");
@@ -184,7 +184,7 @@ final class StrictJson {
      * A string value as Java holds it, refused when it has an unpaired surrogate: only a {@code \\uD800}-style
      * escape can produce one (the bytes were checked as UTF-8), and serde refuses those escapes.
      */
-    static String wellFormed(String value, String subject) {
+    public static String wellFormed(String value, String subject) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length()

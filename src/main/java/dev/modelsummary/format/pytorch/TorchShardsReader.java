@@ -1,0 +1,223 @@
+package dev.modelsummary.format.pytorch;
+
+import dev.modelsummary.format.ChannelOpener;
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.WeightReader;
+import dev.modelsummary.format.json.ShardIndex;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.text.Quote;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a sharded PyTorch checkpoint as one model: a {@code pytorch_model.bin.index.json} (transformers'
+ * {@code {"metadata": {...}, "weight_map": {tensor: shard file}}}, the same shape as the safetensors index), or
+ * a directory holding such an index or {@code pytorch_model-0000N-of-0000M.bin} shards. Each shard is read
+ * once, header-only, by {@link TorchReader}.
+ *
+ * <p>Order: shards in order of first appearance in {@code weight_map} (transformers writes it with sorted keys,
+ * so its own order is not the model's), each shard's tensors in the shard's own order. The index and the shards
+ * must agree exactly: every listed tensor is in the shard the index names, and every shard tensor is listed.
+ * Without an index, shards are read in sorted file-name order and a name may not repeat.
+ */
+public final class TorchShardsReader implements WeightReader {
+    private static final List<String> INDEX_EXTENSIONS =
+            List.of(".bin.index.json", ".pt.index.json", ".pth.index.json");
+    /** The name transformers gives the index; preferred when a folder holds several. */
+    private static final String DEFAULT_INDEX = "pytorch_model.bin.index.json";
+    private static final Pattern SHARD_NAME = Pattern.compile("pytorch_model-\\d+-of-\\d+\\.bin");
+
+    private final TorchReader torch = new TorchReader();
+    /** The shards' own warnings, each prefixed with its shard's name; filled while one model is read. */
+    private final ThreadLocal<List<String>> warnings = ThreadLocal.withInitial(ArrayList::new);
+
+    @Override
+    public String format() {
+        return "pytorch";
+    }
+
+    /** An index is JSON: nothing in its first bytes says it is this one, so it is claimed by name only. */
+    @Override
+    public boolean sniff(byte[] head, long fileSize) {
+        return false;
+    }
+
+    @Override
+    public List<String> extensions() {
+        return INDEX_EXTENSIONS;
+    }
+
+    @Override
+    public boolean readsDirectory(Path directory) {
+        try {
+            return !indexFiles(directory).isEmpty() || !shardFiles(directory).isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public Model read(Path path, ChannelOpener opener) throws IOException {
+        warnings.get().clear();
+        try {
+            return readModel(path, opener);
+        } finally {
+            warnings.remove();
+        }
+    }
+
+    private Model readModel(Path path, ChannelOpener opener) throws IOException {
+        Path absolute = path.toAbsolutePath().normalize();
+        if (Files.isDirectory(path)) {
+            return readDirectory(path, absolute, opener);
+        }
+        return model(absolute.getParent(), path, readIndexed(path, absolute.getParent(), opener));
+    }
+
+    private Model readDirectory(Path directory, Path absolute, ChannelOpener opener) throws IOException {
+        List<Path> indexes = indexFiles(directory);
+        Path preferred = directory.resolve(DEFAULT_INDEX);
+        if (indexes.contains(preferred)) {
+            return model(absolute, directory, readIndexed(preferred, absolute, opener));
+        }
+        if (indexes.size() == 1) {
+            return model(absolute, directory, readIndexed(indexes.get(0), absolute, opener));
+        }
+        if (indexes.size() > 1) {
+            throw new FormatException("Directory holds several shard indexes (" + indexes.stream()
+                    .map(p -> Quote.of(p.getFileName())).collect(Collectors.joining(", "))
+                    + ") and none is named '" + DEFAULT_INDEX + "'; name the one to read.");
+        }
+        List<Path> files = shardFiles(directory);
+        if (files.isEmpty()) {
+            throw new FormatException("Directory holds no pytorch_model-*-of-*.bin shards and no shard index.");
+        }
+        List<TensorEntry> tensors = new ArrayList<>();
+        Map<String, String> fileOf = new HashMap<>();
+        for (Path file : files) {
+            String shard = file.getFileName().toString();
+            for (TensorEntry t : readShard(file, shard, opener)) {
+                String earlier = fileOf.putIfAbsent(t.name(), shard);
+                if (earlier != null) {
+                    throw new FormatException("Tensor " + Quote.of(t.name()) + " is in both " + Quote.of(earlier)
+                            + " and " + Quote.of(shard) + ".");
+                }
+                add(tensors, t);
+            }
+        }
+        return model(absolute, directory, tensors);
+    }
+
+    /**
+     * With an index: every shard path is checked before any shard is opened; each shard is then read once, in
+     * first-mention order, and must hold exactly the tensors the index gives it.
+     */
+    private List<TensorEntry> readIndexed(Path indexFile, Path directory, ChannelOpener opener) throws IOException {
+        Map<String, String> weightMap = ShardIndex.read(indexFile, opener).weightMap();
+        Map<String, Path> pathOf = new HashMap<>();
+        Map<Path, String> nameOf = new LinkedHashMap<>(); // shards in first-mention order, by resolved path
+        weightMap.forEach((tensor, shard) -> pathOf.computeIfAbsent(shard, s -> {
+            Path file = ShardIndex.resolveShard(directory, s, tensor);
+            nameOf.putIfAbsent(file, s);
+            return file;
+        }));
+        Map<Path, List<String>> listed = new HashMap<>();
+        weightMap.forEach((tensor, shard) ->
+                listed.computeIfAbsent(pathOf.get(shard), p -> new ArrayList<>()).add(tensor));
+
+        List<TensorEntry> tensors = new ArrayList<>(weightMap.size());
+        for (Map.Entry<Path, String> shard : nameOf.entrySet()) {
+            Set<String> held = new HashSet<>();
+            for (TensorEntry t : readShard(shard.getKey(), shard.getValue(), opener)) {
+                String listedShard = weightMap.get(t.name());
+                if (listedShard == null) {
+                    throw new FormatException("Shard " + Quote.of(shard.getValue()) + " holds tensor "
+                            + Quote.of(t.name()) + ", which the index does not list.");
+                }
+                if (!pathOf.get(listedShard).equals(shard.getKey())) {
+                    throw new FormatException("Shard " + Quote.of(shard.getValue()) + " holds tensor "
+                            + Quote.of(t.name()) + ", which the index lists in shard " + Quote.of(listedShard) + ".");
+                }
+                held.add(t.name());
+                add(tensors, t);
+            }
+            for (String tensor : listed.get(shard.getKey())) {
+                if (!held.contains(tensor)) {
+                    throw new FormatException("Index lists tensor " + Quote.of(tensor) + " in shard "
+                            + Quote.of(shard.getValue()) + ", which does not hold it.");
+                }
+            }
+        }
+        return tensors;
+    }
+
+    private static void add(List<TensorEntry> tensors, TensorEntry t) {
+        if (tensors.size() == Limits.current().tensors()) {
+            throw new FormatException("Shards list more than '" + Limits.current().tensors() + "' tensors, the limit.");
+        }
+        tensors.add(t);
+    }
+
+    /**
+     * One shard's tensors; its problems are reported with the shard's name. Only regular files are opened:
+     * opening a FIFO an index points at would wait forever.
+     */
+    private List<TensorEntry> readShard(Path file, String shard, ChannelOpener opener) throws IOException {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new FormatException("Shard " + Quote.of(shard) + " is not a regular file.");
+        }
+        try {
+            Model model = torch.read(file, opener);
+            model.warnings().forEach(w -> warnings.get().add("Shard " + Quote.of(shard) + ": " + w));
+            return model.tensors();
+        } catch (NoSuchFileException e) {
+            throw new FormatException("Shard " + Quote.of(shard) + " does not exist.", e);
+        } catch (FormatException e) {
+            throw new FormatException("Shard " + Quote.of(shard) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Model model(Path absoluteDirectory, Path source, List<TensorEntry> tensors) {
+        Path name = absoluteDirectory.getFileName();
+        return new Model(name == null ? absoluteDirectory.toString() : name.toString(), "pytorch",
+                source.toString(), tensors, List.copyOf(warnings.get()));
+    }
+
+    private static List<Path> indexFiles(Path directory) throws IOException {
+        return list(directory, name -> INDEX_EXTENSIONS.stream().anyMatch(name::endsWith));
+    }
+
+    private static List<Path> shardFiles(Path directory) throws IOException {
+        return list(directory, name -> SHARD_NAME.matcher(name).matches());
+    }
+
+    /** Regular files whose lower-cased name passes {@code test}, in sorted file-name order. */
+    private static List<Path> list(Path directory, java.util.function.Predicate<String> test) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
+            for (Path p : stream) {
+                Path name = p.getFileName();
+                if (name != null && test.test(name.toString().toLowerCase(Locale.ROOT)) && Files.isRegularFile(p)) {
+                    files.add(p);
+                }
+            }
+        }
+        files.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+        return files;
+    }
+}
