@@ -9,6 +9,7 @@ import dev.modelsummary.format.pickle.Allowlist;
 import dev.modelsummary.format.pickle.PickleInput;
 import dev.modelsummary.format.pickle.Unpickler;
 import dev.modelsummary.format.pytorch.TorchReader;
+import dev.modelsummary.format.pytorch.TorchShardsReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
 import dev.modelsummary.format.tfjs.TfjsReader;
 import dev.modelsummary.format.zip.ZipDirectory;
@@ -112,6 +113,13 @@ class ReaderFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void safetensorsIndex(byte[] data) throws IOException {
         readExpectingOnlyFormatErrors(new SafetensorsReader(), "fuzz-no-such-folder/model.safetensors.index.json",
+                new PartsOpener(split(data, SHARD_SEPARATOR)));
+    }
+
+    /** A sharded torch checkpoint: the index, then each torch.save shard, split as for {@link #safetensorsIndex}. */
+    @FuzzTest(maxDuration = "60s")
+    void pytorchIndex(byte[] data) throws IOException {
+        readExpectingOnlyFormatErrors(new TorchShardsReader(), "fuzz-no-such-folder/pytorch_model.bin.index.json",
                 new PartsOpener(split(data, SHARD_SEPARATOR)));
     }
 

@@ -43,8 +43,6 @@ public final class TorchShardsReader implements WeightReader {
     private static final Pattern SHARD_NAME = Pattern.compile("pytorch_model-\\d+-of-\\d+\\.bin");
 
     private final TorchReader torch = new TorchReader();
-    /** The shards' own warnings, each prefixed with its shard's name; filled while one model is read. */
-    private final ThreadLocal<List<String>> warnings = ThreadLocal.withInitial(ArrayList::new);
 
     @Override
     public String format() {
@@ -73,30 +71,24 @@ public final class TorchShardsReader implements WeightReader {
 
     @Override
     public Model read(Path path, ChannelOpener opener) throws IOException {
-        warnings.get().clear();
-        try {
-            return readModel(path, opener);
-        } finally {
-            warnings.remove();
-        }
-    }
-
-    private Model readModel(Path path, ChannelOpener opener) throws IOException {
         Path absolute = path.toAbsolutePath().normalize();
+        List<String> warnings = new ArrayList<>(); // the shards' own, each prefixed with its shard's name
         if (Files.isDirectory(path)) {
-            return readDirectory(path, absolute, opener);
+            return readDirectory(path, absolute, opener, warnings);
         }
-        return model(absolute.getParent(), path, readIndexed(path, absolute.getParent(), opener));
+        Path directory = absolute.getParent();
+        return model(directory, path, readIndexed(path, directory, opener, warnings), warnings);
     }
 
-    private Model readDirectory(Path directory, Path absolute, ChannelOpener opener) throws IOException {
+    private Model readDirectory(Path directory, Path absolute, ChannelOpener opener, List<String> warnings)
+            throws IOException {
         List<Path> indexes = indexFiles(directory);
         Path preferred = directory.resolve(DEFAULT_INDEX);
         if (indexes.contains(preferred)) {
-            return model(absolute, directory, readIndexed(preferred, absolute, opener));
+            return model(absolute, directory, readIndexed(preferred, absolute, opener, warnings), warnings);
         }
         if (indexes.size() == 1) {
-            return model(absolute, directory, readIndexed(indexes.get(0), absolute, opener));
+            return model(absolute, directory, readIndexed(indexes.get(0), absolute, opener, warnings), warnings);
         }
         if (indexes.size() > 1) {
             throw new FormatException("Directory holds several shard indexes (" + indexes.stream()
@@ -111,7 +103,7 @@ public final class TorchShardsReader implements WeightReader {
         Map<String, String> fileOf = new HashMap<>();
         for (Path file : files) {
             String shard = file.getFileName().toString();
-            for (TensorEntry t : readShard(file, shard, opener)) {
+            for (TensorEntry t : readShard(file, shard, opener, warnings)) {
                 String earlier = fileOf.putIfAbsent(t.name(), shard);
                 if (earlier != null) {
                     throw new FormatException("Tensor " + Quote.of(t.name()) + " is in both " + Quote.of(earlier)
@@ -120,14 +112,15 @@ public final class TorchShardsReader implements WeightReader {
                 add(tensors, t);
             }
         }
-        return model(absolute, directory, tensors);
+        return model(absolute, directory, tensors, warnings);
     }
 
     /**
      * With an index: every shard path is checked before any shard is opened; each shard is then read once, in
      * first-mention order, and must hold exactly the tensors the index gives it.
      */
-    private List<TensorEntry> readIndexed(Path indexFile, Path directory, ChannelOpener opener) throws IOException {
+    private List<TensorEntry> readIndexed(Path indexFile, Path directory, ChannelOpener opener,
+                                          List<String> warnings) throws IOException {
         Map<String, String> weightMap = ShardIndex.read(indexFile, opener).weightMap();
         Map<String, Path> pathOf = new HashMap<>();
         Map<Path, String> nameOf = new LinkedHashMap<>(); // shards in first-mention order, by resolved path
@@ -143,7 +136,7 @@ public final class TorchShardsReader implements WeightReader {
         List<TensorEntry> tensors = new ArrayList<>(weightMap.size());
         for (Map.Entry<Path, String> shard : nameOf.entrySet()) {
             Set<String> held = new HashSet<>();
-            for (TensorEntry t : readShard(shard.getKey(), shard.getValue(), opener)) {
+            for (TensorEntry t : readShard(shard.getKey(), shard.getValue(), opener, warnings)) {
                 String listedShard = weightMap.get(t.name());
                 if (listedShard == null) {
                     throw new FormatException("Shard " + Quote.of(shard.getValue()) + " holds tensor "
@@ -177,13 +170,14 @@ public final class TorchShardsReader implements WeightReader {
      * One shard's tensors; its problems are reported with the shard's name. Only regular files are opened:
      * opening a FIFO an index points at would wait forever.
      */
-    private List<TensorEntry> readShard(Path file, String shard, ChannelOpener opener) throws IOException {
+    private List<TensorEntry> readShard(Path file, String shard, ChannelOpener opener, List<String> warnings)
+            throws IOException {
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw new FormatException("Shard " + Quote.of(shard) + " is not a regular file.");
         }
         try {
             Model model = torch.read(file, opener);
-            model.warnings().forEach(w -> warnings.get().add("Shard " + Quote.of(shard) + ": " + w));
+            model.warnings().forEach(w -> warnings.add("Shard " + Quote.of(shard) + ": " + w));
             return model.tensors();
         } catch (NoSuchFileException e) {
             throw new FormatException("Shard " + Quote.of(shard) + " does not exist.", e);
@@ -192,10 +186,11 @@ public final class TorchShardsReader implements WeightReader {
         }
     }
 
-    private Model model(Path absoluteDirectory, Path source, List<TensorEntry> tensors) {
+    private static Model model(Path absoluteDirectory, Path source, List<TensorEntry> tensors,
+                               List<String> warnings) {
         Path name = absoluteDirectory.getFileName();
         return new Model(name == null ? absoluteDirectory.toString() : name.toString(), "pytorch",
-                source.toString(), tensors, List.copyOf(warnings.get()));
+                source.toString(), tensors, warnings);
     }
 
     private static List<Path> indexFiles(Path directory) throws IOException {

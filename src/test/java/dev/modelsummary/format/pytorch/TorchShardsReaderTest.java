@@ -110,6 +110,40 @@ class TorchShardsReaderTest {
     }
 
     @Test
+    void aShardTensorTheIndexPutsInAnotherShardIsNamed() throws IOException {
+        copy(SHARD1);
+        copy(SHARD2);
+        Files.writeString(tmp.resolve(INDEX), index().replace("\"fc.bias\": \"" + SHARD1 + "\"",
+                "\"fc.bias\": \"" + SHARD2 + "\""));
+
+        assertThatThrownBy(() -> WeightReaders.standard().read(tmp))
+                .isInstanceOf(FormatException.class)
+                .hasMessage("Shard '" + SHARD1 + "' holds tensor 'fc.bias', which the index lists in shard '"
+                        + SHARD2 + "'.");
+    }
+
+    @Test
+    void aBrokenShardsErrorNamesTheShard() throws IOException {
+        copy(INDEX);
+        copy(SHARD1);
+        Files.write(tmp.resolve(SHARD2), new byte[] {1, 2, 3});
+
+        assertThatThrownBy(() -> WeightReaders.standard().read(tmp))
+                .isInstanceOf(FormatException.class)
+                .hasMessage("Shard '" + SHARD2 + "': File is neither a torch.save ZIP archive nor a legacy "
+                        + "torch.save stream.");
+    }
+
+    @Test
+    void aFolderWithSafetensorsToo_isTheSafetensorsReaders() throws IOException {
+        copy(SHARD1);
+        copy(SHARD2);
+        Files.copy(Resources.path("fixtures/safetensors/all_torch_dtypes.safetensors"), tmp.resolve("model.safetensors"));
+
+        assertThat(WeightReaders.standard().read(tmp).format()).isEqualTo("safetensors");
+    }
+
+    @Test
     void ptAndPthIndexesAreClaimedByName() throws IOException {
         for (String name : List.of("model.pt.index.json", "model.pth.index.json", "x.BIN.INDEX.JSON")) {
             Path file = Files.writeString(tmp.resolve(name), "{}");
