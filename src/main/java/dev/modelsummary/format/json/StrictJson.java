@@ -132,7 +132,7 @@ public final class StrictJson {
 
     /** Jackson's syntax error as one sentence: its own words and where, without asides meant for programmers. */
     public static FormatException syntaxError(String what, JsonProcessingException e) {
-        String detail = e.getOriginalMessage();
+        String detail = String.valueOf(e.getOriginalMessage());
         for (String aside : JACKSON_ASIDES) {
             int at = detail.indexOf(aside);
             if (at >= 0) {

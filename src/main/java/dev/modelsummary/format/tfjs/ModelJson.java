@@ -1,13 +1,13 @@
 package dev.modelsummary.format.tfjs;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.json.StrictJson;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.text.Quote;
@@ -75,7 +75,7 @@ record ModelJson(boolean graphModel, List<Group> groups) {
             }
             return result;
         } catch (JsonProcessingException e) {
-            throw syntaxError(e);
+            throw StrictJson.syntaxError("model.json", e);
         } catch (CharConversionException e) {
             throw new FormatException("model.json is not valid JSON text: " + Quote.bare(e.getMessage()) + ".", e);
         }
@@ -364,21 +364,4 @@ record ModelJson(boolean graphModel, List<Group> groups) {
         return java.util.Arrays.copyOf(dims, rank);
     }
 
-    /** Jackson's syntax error as one sentence, without the asides meant for programmers. */
-    private static FormatException syntaxError(JsonProcessingException e) {
-        String detail = String.valueOf(e.getOriginalMessage());
-        for (String aside : new String[] {" (start marker at", ": enable `", " (not recognized as one since Feature"}) {
-            int at = detail.indexOf(aside);
-            if (at >= 0) {
-                detail = detail.substring(0, at);
-            }
-        }
-        detail = detail.replaceAll("\\s+", " ").trim();
-        if (detail.length() > 200) {
-            detail = detail.substring(0, 200) + "...";
-        }
-        JsonLocation at = e.getLocation();
-        String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-        return new FormatException("model.json is not valid JSON: " + Quote.bare(detail) + where + ".", e);
-    }
 }

@@ -10,7 +10,6 @@ import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.WeightReaders;
 import dev.modelsummary.model.DType;
-import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.testutil.Resources;
