@@ -143,26 +143,39 @@ public final class SSD extends Module {
         add("transform", stateless());
     }
 
+    /** What an {@code SSDScoringHead} holds per feature map: a module from its channels to the predicted ones. */
+    @FunctionalInterface
+    interface PredictionBlock {
+        Module create(long inChannels, long outChannels);
+    }
+
     /**
      * {@code SSDHead(in_channels, num_anchors, num_classes)}: {@code classification_head}, then
      * {@code regression_head}, each a 3x3 conv per feature map.
      */
     public static Module ssdHead(List<Long> inChannels, List<Long> numAnchors, long numClasses) {
-        Module head = new Module();
-        head.add("classification_head", scoringHead(inChannels, numAnchors, numClasses));
-        head.add("regression_head", scoringHead(inChannels, numAnchors, 4));
-        return head;
+        return scoringHeads(inChannels, numAnchors, numClasses, (in, out) -> conv2d(in, out, 3));
     }
 
     /**
-     * {@code SSDClassificationHead} ({@code num_columns} = num_classes) and {@code SSDRegressionHead}
-     * ({@code num_columns} = 4): an {@code SSDScoringHead} whose {@code module_list} holds, per feature map,
-     * a 3x3 conv to {@code num_columns * anchors} channels.
+     * The two {@code SSDScoringHead}s of SSD's and SSDLite's heads: {@code classification_head}
+     * ({@code num_columns} = num_classes), then {@code regression_head} ({@code num_columns} = 4), each
+     * holding in {@code module_list} one block per feature map that predicts {@code num_columns * anchors}
+     * channels.
      */
-    private static Module scoringHead(List<Long> inChannels, List<Long> numAnchors, long numColumns) {
+    static Module scoringHeads(List<Long> inChannels, List<Long> numAnchors, long numClasses,
+                               PredictionBlock block) {
+        Module head = new Module();
+        head.add("classification_head", scoringHead(inChannels, numAnchors, numClasses, block));
+        head.add("regression_head", scoringHead(inChannels, numAnchors, 4, block));
+        return head;
+    }
+
+    private static Module scoringHead(List<Long> inChannels, List<Long> numAnchors, long numColumns,
+                                      PredictionBlock block) {
         Sequential moduleList = new Sequential();
         for (int i = 0; i < Math.min(inChannels.size(), numAnchors.size()); i++) {
-            moduleList.append(conv2d(inChannels.get(i), numColumns * numAnchors.get(i), 3));
+            moduleList.append(block.create(inChannels.get(i), numColumns * numAnchors.get(i)));
         }
         Module head = new Module();
         head.add("module_list", moduleList);

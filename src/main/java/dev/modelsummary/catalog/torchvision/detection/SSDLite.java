@@ -247,27 +247,12 @@ public final class SSDLite {
                 conv2dNormActivation(intermediate, outChannels, 1, 1, NORM, true));
     }
 
-    /** {@code SSDLiteHead(in_channels, num_anchors, num_classes, norm_layer)}. */
-    private static Module ssdliteHead(List<Long> inChannels, List<Long> numAnchors, long numClasses) {
-        Module head = new Module();
-        head.add("classification_head", scoringHead(inChannels, numAnchors, numClasses));
-        head.add("regression_head", scoringHead(inChannels, numAnchors, 4));
-        return head;
-    }
-
     /**
-     * {@code SSDLiteClassificationHead} ({@code columns} = num_classes) and {@code SSDLiteRegressionHead}
-     * ({@code columns} = 4): an {@code SSDScoringHead} whose {@code module_list} holds one prediction block per
-     * feature map, predicting {@code columns * anchors} channels.
+     * {@code SSDLiteHead(in_channels, num_anchors, num_classes, norm_layer)}: SSD's two scoring heads, with a
+     * prediction block per feature map instead of a plain 3x3 conv.
      */
-    private static Module scoringHead(List<Long> inChannels, List<Long> numAnchors, long columns) {
-        Sequential moduleList = new Sequential();
-        for (int i = 0; i < Math.min(inChannels.size(), numAnchors.size()); i++) {
-            moduleList.append(predictionBlock(inChannels.get(i), columns * numAnchors.get(i), 3));
-        }
-        Module head = new Module();
-        head.add("module_list", moduleList);
-        return head;
+    private static Module ssdliteHead(List<Long> inChannels, List<Long> numAnchors, long numClasses) {
+        return SSD.scoringHeads(inChannels, numAnchors, numClasses, (in, out) -> predictionBlock(in, out, 3));
     }
 
     /**
