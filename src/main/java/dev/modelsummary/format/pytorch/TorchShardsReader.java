@@ -4,12 +4,12 @@ import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.WeightReader;
+import dev.modelsummary.format.json.ShardFolder;
 import dev.modelsummary.format.json.ShardIndex;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -18,11 +18,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Reads a sharded PyTorch checkpoint as one model: a {@code pytorch_model.bin.index.json} (transformers'
@@ -82,18 +81,9 @@ public final class TorchShardsReader implements WeightReader {
 
     private Model readDirectory(Path directory, Path absolute, ChannelOpener opener, List<String> warnings)
             throws IOException {
-        List<Path> indexes = indexFiles(directory);
-        Path preferred = directory.resolve(DEFAULT_INDEX);
-        if (indexes.contains(preferred)) {
-            return model(absolute, directory, readIndexed(preferred, absolute, opener, warnings), warnings);
-        }
-        if (indexes.size() == 1) {
-            return model(absolute, directory, readIndexed(indexes.get(0), absolute, opener, warnings), warnings);
-        }
-        if (indexes.size() > 1) {
-            throw new FormatException("Directory holds several shard indexes (" + indexes.stream()
-                    .map(p -> Quote.of(p.getFileName())).collect(Collectors.joining(", "))
-                    + ") and none is named '" + DEFAULT_INDEX + "'; name the one to read.");
+        Optional<Path> index = ShardFolder.chooseIndex(directory, indexFiles(directory), DEFAULT_INDEX);
+        if (index.isPresent()) {
+            return model(absolute, directory, readIndexed(index.get(), absolute, opener, warnings), warnings);
         }
         List<Path> files = shardFiles(directory);
         if (files.isEmpty()) {
@@ -194,25 +184,10 @@ public final class TorchShardsReader implements WeightReader {
     }
 
     private static List<Path> indexFiles(Path directory) throws IOException {
-        return list(directory, name -> INDEX_EXTENSIONS.stream().anyMatch(name::endsWith));
+        return ShardFolder.list(directory, name -> INDEX_EXTENSIONS.stream().anyMatch(name::endsWith));
     }
 
     private static List<Path> shardFiles(Path directory) throws IOException {
-        return list(directory, name -> SHARD_NAME.matcher(name).matches());
-    }
-
-    /** Regular files whose lower-cased name passes {@code test}, in sorted file-name order. */
-    private static List<Path> list(Path directory, java.util.function.Predicate<String> test) throws IOException {
-        List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
-            for (Path p : stream) {
-                Path name = p.getFileName();
-                if (name != null && test.test(name.toString().toLowerCase(Locale.ROOT)) && Files.isRegularFile(p)) {
-                    files.add(p);
-                }
-            }
-        }
-        files.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
-        return files;
+        return ShardFolder.list(directory, name -> SHARD_NAME.matcher(name).matches());
     }
 }

@@ -7,6 +7,7 @@ import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.StateDictRoles;
 import dev.modelsummary.format.WeightReader;
+import dev.modelsummary.format.json.ShardFolder;
 import dev.modelsummary.format.json.ShardIndex;
 import dev.modelsummary.format.json.StrictJson;
 import dev.modelsummary.model.DType;
@@ -17,7 +18,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.Optional;
 
 /**
  * Reads safetensors headers: one {@code .safetensors} file, a {@code *.safetensors.index.json} with its shards,
@@ -102,18 +102,9 @@ public final class SafetensorsReader implements WeightReader {
 
     private Model readDirectory(Path directory, ChannelOpener opener) throws IOException {
         String name = directoryName(directory.toAbsolutePath());
-        List<Path> indexes = indexFiles(directory);
-        Path preferred = directory.resolve(DEFAULT_INDEX);
-        if (indexes.contains(preferred)) {
-            return model(name, directory, readIndexed(preferred, directory.toAbsolutePath(), opener));
-        }
-        if (indexes.size() == 1) {
-            return model(name, directory, readIndexed(indexes.get(0), directory.toAbsolutePath(), opener));
-        }
-        if (indexes.size() > 1) {
-            throw new FormatException("Directory holds several shard indexes (" + indexes.stream()
-                    .map(p -> Quote.of(p.getFileName())).collect(Collectors.joining(", "))
-                    + ") and none is named '" + DEFAULT_INDEX + "'; name the one to read.");
+        Optional<Path> index = ShardFolder.chooseIndex(directory, indexFiles(directory), DEFAULT_INDEX);
+        if (index.isPresent()) {
+            return model(name, directory, readIndexed(index.get(), directory.toAbsolutePath(), opener));
         }
         List<Path> files = shardFiles(directory);
         if (files.isEmpty()) {
@@ -228,25 +219,11 @@ public final class SafetensorsReader implements WeightReader {
     }
 
     private static List<Path> indexFiles(Path directory) throws IOException {
-        return list(directory, INDEX_EXTENSION);
+        return ShardFolder.list(directory, name -> name.endsWith(INDEX_EXTENSION));
     }
 
     private static List<Path> shardFiles(Path directory) throws IOException {
-        return list(directory, EXTENSION);
-    }
-
-    /** Regular files whose lower-cased name ends with {@code ending}, in sorted file-name order. */
-    private static List<Path> list(Path directory, String ending) throws IOException {
-        List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
-            for (Path p : stream) {
-                if (lowerName(p).endsWith(ending) && Files.isRegularFile(p)) {
-                    files.add(p);
-                }
-            }
-        }
-        files.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
-        return files;
+        return ShardFolder.list(directory, name -> name.endsWith(EXTENSION));
     }
 
     private static String lowerName(Path path) {
