@@ -291,7 +291,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             List<TensorEntry> tensors = result.tensors().stream()
                     .map(t -> t.role() == Role.BUFFER ? t.withRole(Role.PARAMETER, false) : t)
                     .collect(Collectors.toList());
-            result = new Model(result.name(), result.format(), result.source(), tensors, result.warnings());
+            result = result.withTensors(tensors);
         }
         return result;
     }

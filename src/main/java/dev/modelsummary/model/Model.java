@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param source   what the user named: a built-in name or a path
  * @param tensors  every tensor, parameters and buffers, in source order
  * @param warnings things a reader noticed but could read past (unknown pickle globals, ...), one line each
+ * @param details  what the file says besides its tensors (metadata, checkpoint anatomy, pickle scan)
  */
-public record Model(String name, String format, String source, List<TensorEntry> tensors, List<String> warnings) {
+public record Model(String name, String format, String source, List<TensorEntry> tensors, List<String> warnings,
+                    FileDetails details) {
 
     public Model {
         Objects.requireNonNull(name, "name");
@@ -20,9 +22,23 @@ public record Model(String name, String format, String source, List<TensorEntry>
         Objects.requireNonNull(source, "source");
         tensors = List.copyOf(tensors);
         warnings = List.copyOf(warnings);
+        Objects.requireNonNull(details, "details");
+    }
+
+    /** A model with nothing to say besides its tensors. */
+    public Model(String name, String format, String source, List<TensorEntry> tensors, List<String> warnings) {
+        this(name, format, source, tensors, warnings, FileDetails.NONE);
     }
 
     public Model withName(String newName) {
-        return new Model(newName, format, source, tensors, warnings);
+        return new Model(newName, format, source, tensors, warnings, details);
+    }
+
+    public Model withTensors(List<TensorEntry> newTensors) {
+        return new Model(name, format, source, newTensors, warnings, details);
+    }
+
+    public Model withDetails(FileDetails newDetails) {
+        return new Model(name, format, source, tensors, warnings, newDetails);
     }
 }
