@@ -69,6 +69,7 @@ final class GgufHeader {
     private Long splitNo;
     private Long splitCount;
     private Long splitTensors;
+    private Long quantizationVersion;
     private final Map<String, Long> contextLengths = new HashMap<>();
 
     private GgufHeader(GgufCursor in) {
@@ -113,7 +114,7 @@ final class GgufHeader {
         List<Tensor> infos = readTensorInfos((int) tensorCount, align);
         Long contextLength = architecture == null ? null : contextLengths.get(architecture + ".context_length");
         return new File(new GgufMetadata(version, align, architecture, generalName, fileType, contextLength,
-                splitNo, splitCount, splitTensors), infos);
+                splitNo, splitCount, splitTensors, quantizationVersion), infos);
     }
 
     private long count(String what) throws IOException {
@@ -179,12 +180,14 @@ final class GgufHeader {
             }
             return;
         }
-        boolean keepInteger = key.equals("general.file_type") || key.startsWith("split.")
+        boolean keepInteger = key.equals("general.file_type") || key.equals("general.quantization_version")
+                || key.startsWith("split.")
                 || key.endsWith(".context_length") && contextLengths.size() < MAX_CONTEXT_LENGTH_KEYS;
         if (keepInteger && isInteger(type)) {
             long value = integer(type, what);
             switch (key) {
                 case "general.file_type" -> fileType = value;
+                case "general.quantization_version" -> quantizationVersion = value;
                 case "split.no" -> splitNo = value;
                 case "split.count" -> splitCount = value;
                 case "split.tensors.count" -> splitTensors = value;
