@@ -11,6 +11,7 @@ import dev.modelsummary.format.json.ShardFolder;
 import dev.modelsummary.format.json.ShardIndex;
 import dev.modelsummary.format.json.StrictJson;
 import dev.modelsummary.model.DType;
+import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.TensorEntry;
@@ -95,9 +96,15 @@ public final class SafetensorsReader implements WeightReader {
             Path directory = path.toAbsolutePath().getParent();
             return model(directoryName(directory), path, readIndexed(path, directory, opener));
         }
+        SafetensorsHeader.Header header;
+        try (SeekableByteChannel channel = opener.open(path)) {
+            header = SafetensorsHeader.readHeader(channel);
+        }
         List<TensorEntry> tensors = new ArrayList<>();
-        readFile(path, opener).forEach(t -> tensors.add(entry(t)));
-        return model(FileNames.stem(path), path, tensors);
+        header.tensors().forEach(t -> tensors.add(entry(t)));
+        // A lone file's __metadata__ is the model's; shards each carry their own, and none is shown.
+        return model(FileNames.stem(path), path, tensors)
+                .withDetails(FileDetails.NONE.withFacts(header.metadata()));
     }
 
     private Model readDirectory(Path directory, ChannelOpener opener) throws IOException {
