@@ -45,6 +45,9 @@ public final class PackedWeights {
 
     /** The model with packed weights' roles set as their libraries register them, and one note per scheme. */
     public static Model annotate(Model model) {
+        if (model.tensors().stream().noneMatch(PackedWeights::mayBePacked)) {
+            return model; // most files: no index of names is built
+        }
         PackedWeights p = new PackedWeights(model.tensors());
         p.gptqOrAwq();
         p.bitsAndBytes4bit();
@@ -56,6 +59,13 @@ public final class PackedWeights {
         List<String> notes = new ArrayList<>(model.details().notes());
         notes.addAll(p.notes);
         return model.withTensors(p.tensors).withDetails(model.details().withNotes(notes));
+    }
+
+    /** A tensor that starts one of the schemes: a qweight, a bitsandbytes state or SCB, a torch packed type. */
+    private static boolean mayBePacked(TensorEntry t) {
+        String name = t.name();
+        return name.endsWith(QWEIGHT) || name.contains(BNB_STATE) || name.endsWith("SCB")
+                || t.dtype() == DType.QUINT4X2 || t.dtype() == DType.QUINT2X4;
     }
 
     private void gptqOrAwq() {
