@@ -62,12 +62,6 @@ public final class KerasReader implements WeightReader {
     private static final String METADATA_JSON = "metadata.json";
     /** The members Keras 3's saving_lib writes first (metadata.json, then config.json, then the weights). */
     private static final Set<String> KERAS_FIRST_MEMBERS = Set.of(METADATA_JSON, CONFIG_JSON, WEIGHTS_H5);
-    // TODO(limits): config.json is metadata; real ones are kilobytes to a few megabytes.
-    private static final long MAX_CONFIG_BYTES = 64L << 20;
-    // TODO(limits): HDF5 group nesting walked; Keras nests a few levels per sublayer.
-    private static final int MAX_GROUP_DEPTH = 256;
-    // TODO(limits): HDF5 groups walked in one file (datasets are bounded by the tensors limit).
-    private static final int MAX_GROUPS = 1_000_000;
 
     private static final URI HDF5_NAME = URI.create("keras:/weights.h5");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -159,9 +153,10 @@ public final class KerasReader implements WeightReader {
     private static JsonNode readJson(ZipDirectory zip, ZipDirectory.Entry entry, SeekableByteChannel channel)
             throws IOException {
         String member = entry.name();
-        if (entry.size() > MAX_CONFIG_BYTES) {
+        long maxBytes = Limits.current().kerasConfigBytes();
+        if (entry.size() > maxBytes) {
             throw new FormatException("Keras archive's " + Quote.of(member) + " is " + entry.size()
-                    + " bytes, over the limit of " + MAX_CONFIG_BYTES + ".");
+                    + " bytes, over the limit of " + maxBytes + ".");
         }
         try (InputStream in = zip.open(channel, entry)) {
             JsonNode root = JSON.readTree(in);
@@ -174,7 +169,7 @@ public final class KerasReader implements WeightReader {
 
     /** Every object with a text {@code class_name} and a {@code config.name}: the layers, nested ones too. */
     private static void collectLayers(JsonNode node, Map<String, LayerConfig> layers, int depth) {
-        if (node == null || depth > MAX_GROUP_DEPTH) {
+        if (node == null || depth > Limits.current().hdf5GroupDepth()) {
             return;
         }
         if (node.isObject()) {
@@ -322,14 +317,15 @@ public final class KerasReader implements WeightReader {
 
         /** Keras 3 layout: every dataset, groups in name order, a {@code vars} group's datasets by index. */
         private void walkGroup(Group group, int depth) {
-            if (depth > MAX_GROUP_DEPTH) {
-                throw new FormatException("HDF5 groups nest deeper than " + MAX_GROUP_DEPTH + ".");
+            if (depth > Limits.current().hdf5GroupDepth()) {
+                throw new FormatException("HDF5 groups nest deeper than " + Limits.current().hdf5GroupDepth()
+                        + ".");
             }
             if (!visited.add(group.getAddress())) {
                 return; // a second hard link to a group already walked
             }
-            if (visited.size() > MAX_GROUPS) {
-                throw new FormatException("HDF5 file holds more than " + MAX_GROUPS + " groups.");
+            if (visited.size() > Limits.current().hdf5Groups()) {
+                throw new FormatException("HDF5 file holds more than " + Limits.current().hdf5Groups() + " groups.");
             }
             List<Node> children = new ArrayList<>(group.getChildren().values());
             boolean vars = group.getName().equals("vars");
