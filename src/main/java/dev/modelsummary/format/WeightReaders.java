@@ -67,7 +67,8 @@ public final class WeightReaders {
      * @throws FormatException     when no reader recognises it, or the chosen reader finds it invalid
      */
     public Model read(Path path) throws IOException {
-        return choose(path).read(path, opener);
+        // Packed weights look alike in every format (a GPTQ qweight in safetensors or a torch .bin): one pass.
+        return PackedWeights.annotate(choose(path).read(path, opener));
     }
 
     /** The reader that would read {@code path}. */
