@@ -39,6 +39,11 @@ import java.util.Set;
 final class SafetensorsHeader {
     private static final int LENGTH_BYTES = 8;
     private static final String METADATA_KEY = "__metadata__";
+    /**
+     * {@code "format": "pt"}: the tag every {@code save_file} of torch, numpy or flax writes. It says nothing
+     * about the model, and as a fact it would make every safetensors page differ from the built-in's page.
+     */
+    private static final String FRAMEWORK_TAG = "format";
 
     private SafetensorsHeader() {
     }
@@ -136,6 +141,7 @@ final class SafetensorsHeader {
             throw new FormatException("Header has a '__metadata__' that is not an object of strings.");
         }
         Set<String> keys = new HashSet<>();
+        int shown = 0;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = StrictJson.wellFormed(p.currentName(), "Header's '__metadata__' has the key");
             if (!keys.add(key)) {
@@ -146,12 +152,16 @@ final class SafetensorsHeader {
                         + " is not a string.");
             }
             String value = StrictJson.wellFormed(p.getText(), "Header's '__metadata__' has the value");
-            if (keys.size() <= MAX_METADATA_FACTS) {
+            if (key.equals(FRAMEWORK_TAG)) {
+                continue;
+            }
+            shown++;
+            if (shown <= MAX_METADATA_FACTS) {
                 kept.add(Facts.fromFile(key, value));
             }
         }
-        if (keys.size() > MAX_METADATA_FACTS) {
-            kept.add(new Fact("metadata", (keys.size() - MAX_METADATA_FACTS) + " more entries not shown"));
+        if (shown > MAX_METADATA_FACTS) {
+            kept.add(new Fact("metadata", (shown - MAX_METADATA_FACTS) + " more entries not shown"));
         }
         return kept;
     }
