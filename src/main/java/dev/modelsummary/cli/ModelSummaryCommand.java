@@ -3,6 +3,8 @@ package dev.modelsummary.cli;
 import dev.modelsummary.catalog.ArgumentException;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.ReadOptions;
+import dev.modelsummary.format.UnsupportedOptionException;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.TensorEntry;
@@ -122,6 +124,11 @@ public final class ModelSummaryCommand implements Callable<Integer> {
                     + "Repeatable. Names and defaults: ${sys:model-summary.limits}.")
     private Map<String, Long> limitOverrides = new LinkedHashMap<>();
 
+    @Option(names = "--key", paramLabel = "PATH",
+            description = "PyTorch checkpoints: read this entry as the model (a dotted path: state_dict_ema, "
+                    + "model.ema) instead of the one found by name (state_dict, model_state_dict, model, ...).")
+    private String key;
+
     @Option(names = {"-l", "--list"},
             description = "List the built-in architectures by task and exit; with --verbose, each one's arguments.")
     private boolean list;
@@ -191,11 +198,13 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         }
         Limits limits = limits();
         try {
-            return limits.using(() -> loader.load(model, options));
+            return limits.using(() -> loader.load(model, options, new ReadOptions(key)));
         } catch (ArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         } catch (UnknownModelException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
+        } catch (UnsupportedOptionException e) {
+            throw new CliException(ExitCode.USAGE, subject() + ": " + e.getMessage(), e);
         } catch (FormatException e) {
             throw new CliException(ExitCode.INPUT, subject() + ": " + e.getMessage(), e);
         } catch (NoSuchFileException e) {
