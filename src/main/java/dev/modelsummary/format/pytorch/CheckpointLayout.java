@@ -220,6 +220,9 @@ final class CheckpointLayout {
 
     /** {@code an int}, {@code a list}, or a pickled class's name, quoted since the file chose it. */
     static String typeOf(Object value) {
+        if (value instanceof TorchTensor) {
+            return "a tensor";
+        }
         String type = PyTypes.of(value);
         if (value instanceof PyObject || type.contains(".")) {
             return "a " + Quote.of(type) + " object";
