@@ -50,7 +50,7 @@ class CheckpointFixturesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"training.pth", "timm.pth", "module_in_dict.pth"})
+    @ValueSource(strings = {"training.pth", "timm.pth", "module_in_dict.pth", "tiny_training.pth"})
     void checkpointEntriesAreWhatTorchCounted(String file) throws IOException {
         CheckpointContents contents = read(file, ReadOptions.NONE).details().checkpoint();
 
@@ -78,7 +78,7 @@ class CheckpointFixturesTest {
 
     /** torch de-duplicates the shared weight in parameters(); so does the summary, saved either way. */
     @ParameterizedTest
-    @ValueSource(strings = {"tied_lm_state_dict.pth", "tied_lm_module.pth"})
+    @ValueSource(strings = {"tied_lm_state_dict.pth", "tied_lm_module.pth", "tiny_training.pth"})
     void aTiedEmbeddingIsCountedOnce(String file) throws IOException {
         Model model = read(file, ReadOptions.NONE);
 
