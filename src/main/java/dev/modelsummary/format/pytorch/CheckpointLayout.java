@@ -8,6 +8,7 @@ import dev.modelsummary.text.Quote;
 import java.math.BigInteger;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -85,14 +86,17 @@ final class CheckpointLayout {
     /**
      * A dict whose values are tensors: at least one, at most one other value per {@link #TENSORS_PER_NON_TENSOR}
      * tensors, and no value that itself holds a model (a dict with tensor values, a module): that makes it a
-     * checkpoint, however many loose tensors sit beside it. Looks at the dict's values and theirs, no deeper.
+     * checkpoint, however many loose tensors sit beside it. Looks at the dict's values and theirs, no deeper,
+     * and at each inner dict once: a pickle can make every value the same big dict for a few bytes each.
      */
     static boolean isStateDict(Map<?, ?> dict) {
         long tensors = 0;
+        IdentityHashMap<Object, Boolean> innerSeen = new IdentityHashMap<>();
         for (Object value : dict.values()) {
             if (value instanceof TorchTensor) {
                 tensors++;
-            } else if (isModule(value) || value instanceof Map<?, ?> inner && hasTensorValue(inner)) {
+            } else if (isModule(value) || value instanceof Map<?, ?> inner
+                    && innerSeen.put(inner, Boolean.TRUE) == null && hasTensorValue(inner)) {
                 return false;
             }
         }

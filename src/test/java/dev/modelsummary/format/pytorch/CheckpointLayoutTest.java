@@ -224,6 +224,27 @@ class CheckpointLayoutTest {
                 .hasMessage("Checkpoint is a tensor, which has no entries: it has no entry 'model'.");
     }
 
+    /**
+     * Every value of one dict is the same big dict (a memo reference costs the pickle 5 bytes): deciding whether
+     * an entry is a state dict looks at the inner dict once, not once per reference. Without that, this file
+     * (about 1.4 MB, well within every limit) costs 10^10 steps for each entry that holds it.
+     */
+    @Test
+    void aDictWhoseValuesAreAllOneBigDictIsLookedAtOnce() throws IOException {
+        Map<String, Object> big = new LinkedHashMap<>();
+        Map<String, Object> manyRefs = new LinkedHashMap<>();
+        for (int i = 0; i < 100_000; i++) {
+            big.put("k" + i, null);
+            manyRefs.put("r" + i, big);
+        }
+
+        Model model = read(dict("state_dict", dict("w", new T(2)), "a", manyRefs, "b", manyRefs));
+
+        assertThat(names(model)).containsExactly("w");
+        assertThat(model.details().checkpoint().entries()).extracting(CheckpointContents.Entry::kind)
+                .containsExactly("state dict", "dict", "dict");
+    }
+
     // ---- building archives ----
 
     private static Model read(Object root) throws IOException {
@@ -243,7 +264,7 @@ class CheckpointLayoutTest {
 
     private static byte[] pickle(Object root) {
         PickleBuilder p = PickleBuilder.protocol(2);
-        write(p, root, new Offsets());
+        write(p, root, new Offsets(), new java.util.IdentityHashMap<>());
         return p.stop().build();
     }
 
@@ -261,7 +282,12 @@ class CheckpointLayoutTest {
         }
     }
 
-    private static void write(PickleBuilder p, Object value, Offsets offsets) {
+    /** A dict written before is referenced through the memo (LONG_BINPUT / LONG_BINGET), as pickle does. */
+    private static void write(PickleBuilder p, Object value, Offsets offsets, Map<Object, Integer> memo) {
+        if (value instanceof Map<?, ?> && memo.containsKey(value)) {
+            p.op('j').le(memo.get(value), 4);
+            return;
+        }
         if (value instanceof T t) {
             long[] stride = new long[t.shape().length];
             for (int i = stride.length - 1, s = 1; i >= 0; s *= (int) t.shape()[i], i--) {
@@ -269,19 +295,21 @@ class CheckpointLayoutTest {
             }
             p.tensorV2("FloatStorage", "0", STORAGE_FLOATS, offsets.of(t), t.shape(), stride);
         } else if (value instanceof Map<?, ?> map) {
-            p.op('}').mark();
+            int slot = memo.size();
+            memo.put(map, slot);
+            p.op('}').op('r').le(slot, 4).mark();
             map.forEach((k, v) -> {
-                write(p, k, offsets);
-                write(p, v, offsets);
+                write(p, k, offsets, memo);
+                write(p, v, offsets, memo);
             });
             p.op('u');
         } else if (value instanceof List<?> list) {
             p.op(']').mark();
-            list.forEach(v -> write(p, v, offsets));
+            list.forEach(v -> write(p, v, offsets, memo));
             p.op('e');
         } else if (value instanceof Obj obj) {
             p.global(obj.module(), obj.name()).emptyTuple().op(0x81);
-            write(p, obj.state(), offsets);
+            write(p, obj.state(), offsets, memo);
             p.op('b');
         } else if (value instanceof String s) {
             p.str(s);
