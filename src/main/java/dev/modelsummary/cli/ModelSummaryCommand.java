@@ -275,8 +275,8 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         if (out == null) {
             throw new CliException(ExitCode.USAGE, "--all writes files: give --out DIR.");
         }
-        if (model != null || name != null || !builderArguments().isEmpty()) {
-            throw new CliException(ExitCode.USAGE, "--all takes no MODEL, --name or builder arguments: "
+        if (model != null || name != null || key != null || !builderArguments().isEmpty()) {
+            throw new CliException(ExitCode.USAGE, "--all takes no MODEL, --name, --key or builder arguments: "
                     + "it writes every built-in with its defaults.");
         }
         List<Model> models = loader.catalog().names().parallelStream()

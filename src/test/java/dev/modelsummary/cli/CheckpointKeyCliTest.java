@@ -51,6 +51,15 @@ class CheckpointKeyCliTest {
     }
 
     @Test
+    void keyWithAllIsAUsageError() {
+        CliRun run = CliRun.of("--all", "--out", "unused-never-written", "--key", "state_dict");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).isEqualTo("model-summary: --all takes no MODEL, --name, --key or builder arguments: "
+                + "it writes every built-in with its defaults.\n");
+    }
+
+    @Test
     void keyWithABuiltInIsAUsageError() {
         CliRun run = CliRun.of("resnet18", "--key", "state_dict");
 

@@ -90,6 +90,9 @@ final class TensorWalk {
     static Result find(Object root, String key, NameBudget budget) {
         CheckpointLayout.Located located = CheckpointLayout.locate(root, key);
         List<Found> found = walk(located.weights(), budget);
+        if (key != null && located.weights() instanceof TorchTensor tensor) {
+            found = List.of(new Found(key, tensor, false)); // one tensor picked by --key is named by it
+        }
         if (key != null && found.isEmpty()) {
             throw new FormatException("Checkpoint entry " + Quote.of(key) + " holds no tensors (it is "
                     + CheckpointLayout.typeOf(located.weights()) + ").");

@@ -177,6 +177,17 @@ class CheckpointLayoutTest {
     }
 
     @Test
+    void aKeyThatNamesOneTensorNamesItByThePath() throws IOException {
+        Model model = read(dict("state_dict", dict("w", new T(2)), "ema", dict("fc.weight", new T(3, 4))),
+                "ema.fc.weight");
+
+        assertThat(model.tensors()).singleElement().satisfies(t -> {
+            assertThat(t.name()).isEqualTo("ema.fc.weight");
+            assertThat(t.shape().toPythonTuple()).isEqualTo("(3, 4)");
+        });
+    }
+
+    @Test
     void aMissingKeyListsTheTopLevelKeys() {
         assertThatThrownBy(() -> read(dict("epoch", 3L, "state_dict", dict("w", new T(2))), "ema"))
                 .isInstanceOf(FormatException.class)
