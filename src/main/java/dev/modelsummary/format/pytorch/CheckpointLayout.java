@@ -1,6 +1,7 @@
 package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.pickle.PyGlobal;
 import dev.modelsummary.format.pickle.PyObject;
 import dev.modelsummary.format.pickle.PyTuple;
 import dev.modelsummary.format.pickle.PyTypes;
@@ -228,8 +229,11 @@ final class CheckpointLayout {
             return "a tensor";
         }
         String type = PyTypes.of(value);
+        if (value instanceof PyGlobal) {
+            return "the global " + Quote.of(type);
+        }
         if (value instanceof PyObject || type.contains(".")) {
-            return "a " + Quote.of(type) + " object";
+            return "an object of class " + Quote.of(type);
         }
         return (type.matches("[aeiou].*") ? "an " : "a ") + type;
     }

@@ -225,6 +225,9 @@ class CheckpointLayoutTest {
                 .hasMessage("Checkpoint entry 'args' holds no tensors (it is a dict).");
         assertThatThrownBy(() -> read(dict("arch", "resnet", "state_dict", dict("w", new T(2))), "arch"))
                 .hasMessage("Checkpoint entry 'arch' holds no tensors (it is a str).");
+        assertThatThrownBy(() -> read(dict("args", new Obj("argparse", "Namespace", dict("lr", 0.1))), "args"))
+                .hasMessage("Checkpoint entry 'args' holds no tensors (it is an object of class "
+                        + "'argparse.Namespace').");
     }
 
     @Test
