@@ -3,6 +3,8 @@ package dev.modelsummary.cli;
 import dev.modelsummary.catalog.ArgumentException;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.ReadOptions;
+import dev.modelsummary.format.UnsupportedOptionException;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.PickleScan;
 import dev.modelsummary.model.Role;
@@ -130,6 +132,10 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             + "can run code (os.system, builtins.eval, ...), after writing the report: for scripts and CI that vet "
             + "downloads. Without it such a file gets a warning on stderr.")
     private boolean strict;
+    @Option(names = "--key", paramLabel = "PATH",
+            description = "PyTorch checkpoints: read this entry as the model (a dotted path: state_dict_ema, "
+                    + "model.ema) instead of the one found by name (state_dict, model_state_dict, model, ...).")
+    private String key;
 
     @Option(names = {"-l", "--list"},
             description = "List the built-in architectures by task and exit; with --verbose, each one's arguments.")
@@ -211,11 +217,13 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         }
         Limits limits = limits();
         try {
-            return limits.using(() -> loader.load(model, options));
+            return limits.using(() -> loader.load(model, options, new ReadOptions(key)));
         } catch (ArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         } catch (UnknownModelException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
+        } catch (UnsupportedOptionException e) {
+            throw new CliException(ExitCode.USAGE, subject() + ": " + e.getMessage(), e);
         } catch (FormatException e) {
             throw new CliException(ExitCode.INPUT, subject() + ": " + e.getMessage(), e);
         } catch (NoSuchFileException e) {
@@ -286,8 +294,8 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         if (out == null) {
             throw new CliException(ExitCode.USAGE, "--all writes files: give --out DIR.");
         }
-        if (model != null || name != null || !builderArguments().isEmpty()) {
-            throw new CliException(ExitCode.USAGE, "--all takes no MODEL, --name or builder arguments: "
+        if (model != null || name != null || key != null || !builderArguments().isEmpty()) {
+            throw new CliException(ExitCode.USAGE, "--all takes no MODEL, --name, --key or builder arguments: "
                     + "it writes every built-in with its defaults.");
         }
         List<Model> models = loader.catalog().names().parallelStream()

@@ -3,9 +3,11 @@ package dev.modelsummary.format.pytorch;
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.ReadOptions;
 import dev.modelsummary.format.StateDictRoles;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.io.Channels;
+import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.TensorEntry;
@@ -60,6 +62,12 @@ public final class TorchReader implements WeightReader {
 
     @Override
     public Model read(Path path, ChannelOpener opener) throws IOException {
+        return read(path, opener, ReadOptions.NONE);
+    }
+
+    /** Takes {@code --key}: the checkpoint entry to read as the model. */
+    @Override
+    public Model read(Path path, ChannelOpener opener, ReadOptions options) throws IOException {
         Unpickled unpickled;
         try (SeekableByteChannel channel = opener.open(path)) {
             // Only as many leading bytes as telling the forms apart needs: the first record may be tiny.
@@ -72,7 +80,7 @@ public final class TorchReader implements WeightReader {
                 throw notTorch(Channels.readUpTo(channel, 0, TAR_MAGIC_OFFSET + 5), channel.size());
             }
         }
-        return toModel(path, unpickled);
+        return toModel(path, unpickled, options.key());
     }
 
     /** A size computed from file data, or a FormatException saying it overflows. */
@@ -84,9 +92,9 @@ public final class TorchReader implements WeightReader {
         }
     }
 
-    private static Model toModel(Path path, Unpickled unpickled) {
+    private static Model toModel(Path path, Unpickled unpickled, String key) {
         NameBudget names = new NameBudget(unpickled.valuesSpent());
-        TensorWalk.Result result = TensorWalk.find(unpickled.root(), names);
+        TensorWalk.Result result = TensorWalk.find(unpickled.root(), key, names);
         List<TensorWalk.Found> found = result.tensors();
         boolean stripModule = !found.isEmpty()
                 && found.stream().allMatch(f -> f.name().startsWith(MODULE_PREFIX));
@@ -112,7 +120,8 @@ public final class TorchReader implements WeightReader {
         }
         List<String> warnings = new ArrayList<>(unpickled.warnings());
         warnings.addAll(result.warnings());
-        return new Model(FileNames.stem(path), "pytorch", path.toString(), entries, warnings);
+        return new Model(FileNames.stem(path), "pytorch", path.toString(), entries, warnings)
+                .withDetails(FileDetails.NONE.withCheckpoint(result.checkpoint()));
     }
 
     /**
@@ -173,7 +182,7 @@ public final class TorchReader implements WeightReader {
      * is hashed: storages are told apart by identity (each key has one storage object) and a storage's views are
      * ordered by their numbers, so views crafted to share a hash code cost what any others do.
      */
-    private static final class TiedWeights {
+    static final class TiedWeights {
         private static final Comparator<TorchTensor> VIEW_ORDER = Comparator
                 .comparing(TorchTensor::dtype)
                 .thenComparingLong(TorchTensor::storageOffset)

@@ -3,6 +3,7 @@ package dev.modelsummary.format.pytorch;
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.ReadOptions;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.json.ShardFolder;
 import dev.modelsummary.format.json.ShardIndex;
@@ -62,6 +63,13 @@ public final class TorchShardsReader implements WeightReader {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Shards are plain state dicts split by size: there is no checkpoint entry to choose. */
+    @Override
+    public Model read(Path path, ChannelOpener opener, ReadOptions options) throws IOException {
+        options.refuseAllFor("a sharded checkpoint (its shards are plain state dicts)");
+        return read(path, opener);
     }
 
     @Override
