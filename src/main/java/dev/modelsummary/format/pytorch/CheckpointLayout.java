@@ -36,11 +36,14 @@ final class CheckpointLayout {
     static final List<String> MODEL_KEYS = List.of("state_dict", "model_state_dict", "model", "module", "net",
             "network", "model_state", "state_dict_ema", "model_ema", "ema", "params", "weights");
     /**
-     * A state dict may carry a few values that are not tensors ({@code _extra_state}, quantized modules'
-     * {@code _packed_params.dtype}); a checkpoint carries a few tensors among its bookkeeping (a metric, a step).
-     * At most one such value per this many tensors still makes a state dict.
+     * A checkpoint carries a few tensors among its bookkeeping (a metric, a step); a state dict may carry a
+     * bookkeeping value or two. At most one bookkeeping value per this many tensors still makes a state dict.
      */
     static final int TENSORS_PER_NON_TENSOR = 8;
+    /** {@code Module.get_extra_state()}'s key suffix in a state dict. */
+    private static final String EXTRA_STATE_SUFFIX = "_extra_state";
+    /** A packed-params tuple holds a weight and a bias; a few more items are allowed for other engines. */
+    private static final int PACKED_PARAMS_ITEMS = 4;
     /** Keys named in an error that lists what a dict holds; the rest are counted. */
     private static final int KEYS_LISTED = 12;
 
@@ -85,24 +88,42 @@ final class CheckpointLayout {
     }
 
     /**
-     * A dict whose values are tensors: at least one, at most one other value per {@link #TENSORS_PER_NON_TENSOR}
-     * tensors, and no value that itself holds a model (a dict with tensor values, a module): that makes it a
-     * checkpoint, however many loose tensors sit beside it. Looks at the dict's values and theirs, no deeper,
-     * and at each inner dict once: a pickle can make every value the same big dict for a few bytes each.
+     * A dict whose values are tensors: at least one; at most one bookkeeping value (a number, a string, a
+     * namespace ...) per {@link #TENSORS_PER_NON_TENSOR} tensors; and no value that itself holds a model (a dict
+     * with tensor values, a module): that makes it a checkpoint, however many loose tensors sit beside it.
+     * Values a state dict itself holds besides tensors are not bookkeeping: {@code None}, a dtype symbol and a
+     * tuple of tensors (a quantized Linear's {@code _packed_params.dtype} and {@code _packed_params._packed_params}),
+     * and anything under an {@code _extra_state} key. Looks at the dict's values and theirs, no deeper, and at
+     * each inner dict once: a pickle can make every value the same big dict for a few bytes each.
      */
     static boolean isStateDict(Map<?, ?> dict) {
         long tensors = 0;
+        long bookkeeping = 0;
         IdentityHashMap<Object, Boolean> innerSeen = new IdentityHashMap<>();
-        for (Object value : dict.values()) {
+        for (Map.Entry<?, ?> entry : dict.entrySet()) {
+            Object value = entry.getValue();
             if (value instanceof TorchTensor) {
                 tensors++;
             } else if (isModule(value) || value instanceof Map<?, ?> inner
                     && innerSeen.put(inner, Boolean.TRUE) == null && hasTensorValue(inner)) {
                 return false;
+            } else if (!isStateDictExtra(entry.getKey(), value)) {
+                bookkeeping++;
             }
         }
-        long others = dict.size() - tensors;
-        return tensors > 0 && others * TENSORS_PER_NON_TENSOR <= tensors;
+        return tensors > 0 && bookkeeping * TENSORS_PER_NON_TENSOR <= tensors;
+    }
+
+    /** A value {@code state_dict()} itself writes beside tensors (see {@link #isStateDict}). */
+    private static boolean isStateDictExtra(Object key, Object value) {
+        if (value == null || value instanceof PyGlobal
+                || key instanceof String name && name.endsWith(EXTRA_STATE_SUFFIX)) {
+            return true;
+        }
+        if (value instanceof PyTuple tuple && tuple.size() <= PACKED_PARAMS_ITEMS) {
+            return tuple.items().stream().allMatch(item -> item == null || item instanceof TorchTensor);
+        }
+        return false;
     }
 
     private static boolean holdsModel(Object value) {
