@@ -2,6 +2,7 @@ package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.pickle.PyDict;
 import dev.modelsummary.format.pickle.PyObject;
 import dev.modelsummary.format.pickle.PyTuple;
 import dev.modelsummary.format.pickle.PyTypes;
@@ -15,6 +16,7 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Finds the tensors in an unpickled checkpoint and names them, keeping the pickle's own order.
@@ -22,8 +24,8 @@ import java.util.Map;
  * <p>{@link CheckpointLayout} says what holds the model (the file, a state dict entry of a training checkpoint,
  * the entry {@code --key} names); when nothing does, every tensor anywhere is listed under its dotted path of
  * keys and indices, with a warning. A module pickled whole ({@code torch.save(model)}) is walked as
- * {@code named_parameters()} names it: its {@code _parameters}, {@code _buffers} and {@code _modules} attributes
- * add no path component. A checkpoint's top-level entries are described by {@link CheckpointEntries}.
+ * {@code state_dict()} names it: its {@code _parameters}, persistent {@code _buffers} and {@code _modules}
+ * attributes add no path component, and its other attributes are not walked. A checkpoint's top-level entries are described by {@link CheckpointEntries}.
  *
  * <p>Names are what a pickle can amplify: one long key, or one tensor, referenced from thousands of places costs
  * the pickle a few bytes per reference but a name per use. So the walk is iterative (no stack to overflow), each
@@ -158,22 +160,49 @@ final class TensorWalk {
 
     /**
      * An inert object: its attributes (BUILD state), then dict and list items, then constructor arguments
-     * (positional, then keyword).
+     * (positional, then keyword). A pickled module is read as {@code state_dict()} reads it instead.
      */
     private static void addAttributes(List<Visit> children, PyObject object, Path path, int depth) {
-        if (object.state() instanceof Map<?, ?> attributes && attributes.containsKey("_modules")) {
-            attributes.forEach((k, v) -> {
-                boolean buffers = "_buffers".equals(k);
-                boolean flat = buffers || "_parameters".equals(k) || "_modules".equals(k);
-                children.add(new Visit(v, path, flat ? SAME_PATH : k, buffers, depth));
-            });
-        } else {
-            children.add(new Visit(object.state(), path, SAME_PATH, false, depth));
+        if (CheckpointLayout.isModule(object)) {
+            addModuleState(children, (Map<?, ?>) object.state(), path, depth);
+            return;
         }
+        children.add(new Visit(object.state(), path, SAME_PATH, false, depth));
         children.add(new Visit(object.items(), path, SAME_PATH, false, depth));
         children.add(new Visit(object.listItems(), path, SAME_PATH, false, depth));
         children.add(new Visit(object.args(), path, SAME_PATH, false, depth));
         children.add(new Visit(object.kwargs(), path, SAME_PATH, false, depth));
+    }
+
+    /**
+     * A module's {@code _parameters}, persistent {@code _buffers} and {@code _modules}, in its attribute order
+     * (which is {@code state_dict()}'s), adding no path component. Its other attributes are not in its state
+     * dict, even when they hold tensors (RAFT's {@code corr_pyramid} list), and neither are the buffers named in
+     * {@code _non_persistent_buffers_set}.
+     */
+    private static void addModuleState(List<Visit> children, Map<?, ?> attributes, Path path, int depth) {
+        Object nonPersistent = attributes.get("_non_persistent_buffers_set");
+        attributes.forEach((k, v) -> {
+            if ("_parameters".equals(k) || "_modules".equals(k)) {
+                children.add(new Visit(v, path, SAME_PATH, false, depth));
+            } else if ("_buffers".equals(k)) {
+                children.add(new Visit(persistent(v, nonPersistent), path, SAME_PATH, true, depth));
+            }
+        });
+    }
+
+    /** {@code buffers} without the names in {@code nonPersistent} (a set), in order. */
+    private static Object persistent(Object buffers, Object nonPersistent) {
+        if (!(buffers instanceof Map<?, ?> all) || !(nonPersistent instanceof Set<?> skipped) || skipped.isEmpty()) {
+            return buffers;
+        }
+        PyDict kept = new PyDict();
+        all.forEach((name, buffer) -> {
+            if (!skipped.contains(name)) {
+                kept.put(name, buffer);
+            }
+        });
+        return kept;
     }
 
     private void addFound(Visit visit, TorchTensor tensor) {

@@ -190,6 +190,17 @@ class TorchReaderTest {
     }
 
     @Test
+    void aPickledModuleListsItsStateDictNotItsOtherTensors() throws IOException {
+        // make_pytorch_fixtures.py printed state_dict(): kept (2,), fc.weight (3, 2), fc.bias (3,); the module also
+        // holds a non-persistent buffer and tensors in plain attributes, which state_dict() leaves out.
+        Model model = fixture("module_attributes.pth");
+
+        assertThat(model.tensors()).extracting(TensorEntry::name, t -> t.shape().toPythonTuple(), TensorEntry::role)
+                .containsExactly(tuple("kept", "(2,)", Role.BUFFER), tuple("fc.weight", "(3, 2)", Role.PARAMETER),
+                        tuple("fc.bias", "(3,)", Role.PARAMETER));
+    }
+
+    @Test
     void sniffsTorchZipsAndLegacyStreamsButNotOtherZips() throws IOException {
         assertThat(reader.sniff(head("vit_l_16.pth"), 0)).isTrue();
         assertThat(reader.sniff(head("legacy.pth"), 0)).isTrue();
