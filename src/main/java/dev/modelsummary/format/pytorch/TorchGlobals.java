@@ -62,7 +62,11 @@ final class TorchGlobals {
             "torch.per_tensor_affine", "torch.per_tensor_symmetric", "torch.per_channel_affine",
             "torch.per_channel_symmetric", "torch.per_channel_affine_float_qparams");
 
-    static final Allowlist ALLOWLIST = Allowlist.python()
+    static final Allowlist ALLOWLIST = builder().build();
+
+    /** The allowlist still open to additions (TorchScript archives add their own symbols). */
+    static Allowlist.Builder builder() {
+        return Allowlist.python()
             .names(DTYPES::contains)
             .names(SYMBOLS::contains)
             .names(UNTYPED_STORAGES::contains)
@@ -81,8 +85,8 @@ final class TorchGlobals {
             .call(UTILS + "_rebuild_device_tensor_from_cpu_tensor", TorchGlobals::rebuildFromCpuTensor)
             .call(UTILS + "_rebuild_device_tensor_from_numpy", TorchGlobals::rebuildFromNumpy)
             .call(UTILS + "_rebuild_sparse_tensor", TorchGlobals::rebuildSparseTensor)
-            .call("torch._tensor._rebuild_from_type_v2", TorchGlobals::rebuildFromType)
-            .build();
+            .call("torch._tensor._rebuild_from_type_v2", TorchGlobals::rebuildFromType);
+    }
 
     private TorchGlobals() {
     }

@@ -33,7 +33,7 @@ public final class TorchReader implements WeightReader {
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
     /**
      * The first local header's name: {@code <archive>/data.pkl} for torch.save; TorchScript archives start with
-     * {@code <archive>/data/<n>} (claimed so that they get a clear "not supported" error).
+     * {@code <archive>/data/<n>} (or data.pkl when they hold no tensor).
      */
     private static final Pattern TORCH_FIRST_RECORD = Pattern.compile("[^/]+/(data\\.pkl|data/\\d+)");
     private static final int TAR_MAGIC_OFFSET = 257;
@@ -81,6 +81,9 @@ public final class TorchReader implements WeightReader {
     }
 
     private static Model toModel(Path path, Unpickled unpickled) {
+        if (unpickled.root() instanceof TorchScriptArchive.Listing script) {
+            return TorchScriptArchive.toModel(path, script, unpickled.warnings());
+        }
         NameBudget names = new NameBudget(unpickled.valuesSpent());
         TensorWalk.Result result = TensorWalk.find(unpickled.root(), names);
         List<TensorWalk.Found> found = result.tensors();
@@ -127,7 +130,7 @@ public final class TorchReader implements WeightReader {
     }
 
     /** The bytes the tensor reaches must lie inside its storage (formats.md 2.3). */
-    private static void checkExtent(String name, TorchTensor t) {
+    static void checkExtent(String name, TorchTensor t) {
         if (t.storage() == null) {
             return;
         }
@@ -146,7 +149,7 @@ public final class TorchReader implements WeightReader {
      * is hashed: storages are told apart by identity (each key has one storage object) and a storage's views are
      * ordered by their numbers, so views crafted to share a hash code cost what any others do.
      */
-    private static final class TiedWeights {
+    static final class TiedWeights {
         private static final Comparator<TorchTensor> VIEW_ORDER = Comparator
                 .comparing(TorchTensor::dtype)
                 .thenComparingLong(TorchTensor::storageOffset)
