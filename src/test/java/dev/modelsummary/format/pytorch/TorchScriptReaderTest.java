@@ -38,8 +38,8 @@ class TorchScriptReaderTest {
     private final TorchReader reader = new TorchReader();
 
     @ParameterizedTest
-    @ValueSource(strings = {"mobilenet_v3_small_scripted.pt", "mobilenet_v2_traced.pt", "custom.pt", "frozen.pt",
-            "empty.pt"})
+    @ValueSource(strings = {"mobilenet_v3_small_scripted.pt", "mobilenet_v2_traced.pt", "custom.pt", "containers.pt",
+            "frozen.pt", "empty.pt"})
     void listsWhatTheLoadedScriptModuleLists(String fixture) throws IOException {
         Model model = read(fixture);
         GroundTruth truth = GroundTruth.read(Resources.path(DIR + fixture + ".expected.json"));
@@ -52,8 +52,8 @@ class TorchScriptReaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mobilenet_v3_small_scripted.pt", "mobilenet_v2_traced.pt", "custom.pt", "frozen.pt",
-            "empty.pt"})
+    @ValueSource(strings = {"mobilenet_v3_small_scripted.pt", "mobilenet_v2_traced.pt", "custom.pt", "containers.pt",
+            "frozen.pt", "empty.pt"})
     void tiedTensorsAreAliasesAndTheDetailsNameTheClassAndTheConstants(String fixture) throws IOException {
         Model model = read(fixture);
         JsonNode expected = expected(fixture);
