@@ -47,6 +47,7 @@ import java.util.Map;
  */
 final class TorchScriptArchive {
     private static final String TORCH_CLASSES = "__torch__.";
+    private static final String CUSTOM_CLASSES = "__torch__.torch.classes.";
     /** TorchScript's own pickle symbols: its classes and {@code torch.jit._pickle}'s list builders. */
     static final Allowlist ALLOWLIST = TorchGlobals.builder()
             .names(name -> name.startsWith(TORCH_CLASSES) || name.startsWith("torch.jit._pickle."))
@@ -230,9 +231,15 @@ final class TorchScriptArchive {
         return name;
     }
 
-    /** The object's class when it is a {@code __torch__} module class, else null (plain values, script classes). */
+    /**
+     * The object's class when it is a {@code __torch__} module class, else null: plain values, script classes,
+     * and C++ custom classes ({@code __torch__.torch.classes.*}, such as quantized packed weights), which have no
+     * class declaration to read.
+     */
     private TorchScriptCode.ClassDecl moduleClass(PyObject object) throws IOException {
-        if (!(object.type() instanceof PyGlobal type) || !(type.module().equals("__torch__") || type.module().startsWith(TORCH_CLASSES))) {
+        if (!(object.type() instanceof PyGlobal type)
+                || !(type.module().equals("__torch__") || type.module().startsWith(TORCH_CLASSES))
+                || type.module().startsWith(CUSTOM_CLASSES)) {
             return null;
         }
         if (type.module().length() + type.name().length() > MAX_CLASS_NAME_CHARS) {

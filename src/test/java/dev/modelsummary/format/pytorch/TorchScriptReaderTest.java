@@ -39,7 +39,7 @@ class TorchScriptReaderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mobilenet_v3_small_scripted.pt", "mobilenet_v2_traced.pt", "custom.pt", "containers.pt",
-            "frozen.pt", "empty.pt"})
+            "frozen.pt", "empty.pt", "quantized_dynamic.pt"})
     void listsWhatTheLoadedScriptModuleLists(String fixture) throws IOException {
         Model model = read(fixture);
         GroundTruth truth = GroundTruth.read(Resources.path(DIR + fixture + ".expected.json"));
@@ -53,7 +53,7 @@ class TorchScriptReaderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mobilenet_v3_small_scripted.pt", "mobilenet_v2_traced.pt", "custom.pt", "containers.pt",
-            "frozen.pt", "empty.pt"})
+            "frozen.pt", "empty.pt", "quantized_dynamic.pt"})
     void tiedTensorsAreAliasesAndTheDetailsNameTheClassAndTheConstants(String fixture) throws IOException {
         Model model = read(fixture);
         JsonNode expected = expected(fixture);
