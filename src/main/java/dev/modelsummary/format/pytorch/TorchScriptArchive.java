@@ -73,6 +73,10 @@ final class TorchScriptArchive {
     private record Pending(PyObject module, String path, int depth) {
     }
 
+    /** {@code constants.pkl}'s tensors, counted, and its unpickler's warnings. */
+    private record Constants(int count, long bytes, List<String> warnings) {
+    }
+
     private final SeekableByteChannel channel;
     private final ZipDirectory directory;
     private final String prefix;
@@ -100,9 +104,8 @@ final class TorchScriptArchive {
                     + ", not a module object.");
         }
         List<TensorWalk.Found> found = archive.walk(top);
-        Listing constants = archive.constants();
-        return new Listing(found, cut(PyTypes.of(top)), constants.constants(), constants.constantsBytes(),
-                constants.warnings());
+        Constants constants = archive.constants();
+        return new Listing(found, cut(PyTypes.of(top)), constants.count(), constants.bytes(), constants.warnings());
     }
 
     /** The model: {@code torchscript}, the top class and any constants as facts. */
@@ -283,7 +286,7 @@ final class TorchScriptArchive {
     }
 
     /** {@code constants.pkl}: a tuple of constants, its tensors stored under {@code constants/<key>}. */
-    private Listing constants() throws IOException {
+    private Constants constants() throws IOException {
         ZipDirectory.Entry pickle = directory.find(prefix + "constants.pkl").orElseThrow();
         if (pickle.size() > Limits.current().pickleBytes()) {
             throw new FormatException("Constants.pkl is " + pickle.size() + " bytes, over the limit of "
@@ -314,7 +317,7 @@ final class TorchScriptArchive {
                 count++;
             }
         }
-        return new Listing(List.of(), "", count, bytes, warnings);
+        return new Constants(count, bytes, warnings);
     }
 
     private static String cut(String text) {

@@ -52,7 +52,8 @@ class TorchScriptErrorsTest {
     @Test
     void parametersNamingAnUndeclaredAttribute() throws IOException {
         Map<String, byte[]> records = records("custom.pt");
-        edit(records, CONV, "__parameters__ = [\"weight\", \"bias\", ]", "__parameters__ = [\"weight\", \"bias\", \"scale\", ]");
+        edit(records, CONV, "__parameters__ = [\"weight\", \"bias\", ]",
+                "__parameters__ = [\"weight\", \"bias\", \"scale\", ]");
 
         assertThat(error(records)).isEqualTo("Code file '" + CONV + "': class 'Conv2d' lists 'scale' in "
                 + "__parameters__ but declares no such attribute.");
