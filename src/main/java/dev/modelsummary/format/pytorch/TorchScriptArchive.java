@@ -17,6 +17,7 @@ import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.text.Quote;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
@@ -278,7 +279,8 @@ final class TorchScriptArchive {
         }
         codeBytesRead += entry.size();
         Map<String, TorchScriptCode.ClassDecl> classes;
-        try (InputStream in = directory.open(channel, entry)) {
+        // Buffered: the parser reads byte by byte, and a deflated record's stream is not buffered after inflating.
+        try (InputStream in = new BufferedInputStream(directory.open(channel, entry), 1 << 16)) {
             classes = TorchScriptCode.parse(name, in);
         }
         codeFiles.put(type.module(), classes);

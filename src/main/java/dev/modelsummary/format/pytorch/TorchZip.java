@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * The ZIP form of torch.save (torch ≥ 1.6, formats.md 2.2): every record under one folder
  * ({@code <archive>/data.pkl}, {@code <archive>/data/<key>}, {@code <archive>/version}, ...). Only the central
- * directory and {@code data.pkl} are read; a storage's record is only looked up in the directory.
+ * directory and {@code data.pkl} are read; a storage's record is only looked up in the directory. A TorchScript
+ * archive (one with {@code constants.pkl}) goes on to {@link TorchScriptArchive}.
  */
 final class TorchZip {
     private final ZipDirectory directory;
