@@ -57,7 +57,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Weight files are read header-only: no tensor data is loaded and nothing",
             "in a file is executed. Formats: safetensors (a file, a folder of shards,",
-            "or *.safetensors.index.json), PyTorch torch.save archives",
+            "or *.safetensors.index.json), PyTorch torch.save and TorchScript archives",
             "(.pth .pt .bin .ckpt, a folder of pytorch_model-*.bin shards or",
             "pytorch_model.bin.index.json), GGUF (.gguf, split files too), NumPy (.npy .npz),",
             "Keras (.keras, .weights.h5, legacy .h5), TensorFlow.js (model.json)",

@@ -48,6 +48,17 @@ class CheckpointKeyCliTest {
     }
 
     @Test
+    void keyWithATorchScriptArchiveIsAUsageError() {
+        String script = Resources.path("fixtures/torchscript/custom.pt").toString();
+        CliRun run = CliRun.of(script, "--key", "state_dict");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).isEqualTo("model-summary: " + script + ": --key applies to PyTorch checkpoint "
+                + "files (.pth, .pt, .bin, .ckpt); a TorchScript archive (its module tree is the model) has no "
+                + "entries to choose from.\n");
+    }
+
+    @Test
     void keyWithTorchShardsIsAUsageError() {
         String shards = Resources.path("fixtures/pytorch/sharded").toString();
         CliRun run = CliRun.of(shards, "--key", "state_dict");

@@ -378,13 +378,13 @@ class CliTest {
     }
 
     @Test
-    void torchScriptIsRefusedWithAHint() {
+    void torchScriptArchivesAreReadAndNamedSo() {
         String file = Resources.path("fixtures/pytorch/torchscript.pt").toString();
-        CliRun run = CliRun.of(file);
+        CliRun run = CliRun.of(file, "-f", "text");
 
-        assertThat(run.exitCode()).isEqualTo(ExitCode.INPUT);
-        assertThat(run.err()).isEqualTo("model-summary: " + file + ": TorchScript archives (torch.jit.save) are "
-                + "not supported yet; save the model's state_dict() with torch.save instead.\n");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).startsWith("torchscript  (torchscript: " + file);
     }
 
     @Test

@@ -36,7 +36,8 @@ import java.util.Objects;
  * Hostile bytes must give a {@link FormatException}, never another exception, a hang or an OutOfMemoryError.
  * Targets: one per reader ({@code safetensors}, {@code safetensorsIndex} (an index with its shards),
  * {@code pytorch}, {@code pytorchLegacy}, {@code pickle}, {@code gguf}, {@code numpy}, {@code keras}, {@code tfjs},
- * {@code onnx}) and {@code zip} (the ZIP central directory and every record's bytes).
+ * {@code onnx}, {@code torchscript} (a TorchScript archive's records)) and {@code zip} (the ZIP central directory
+ * and every record's bytes).
  *
  * <p>In a normal test run each {@code @FuzzTest} replays its committed corpus
  * ({@code src/test/resources/dev/modelsummary/format/ReaderFuzzTestInputs/<method>/}). To fuzz:
@@ -45,6 +46,7 @@ import java.util.Objects;
  */
 class ReaderFuzzTest {
     private static final byte[] SHARD_SEPARATOR = "\n@@shard@@\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RECORD_SEPARATOR = "\n@@record@@\n".getBytes(StandardCharsets.US_ASCII);
     private static final Allowlist PYTHON = Allowlist.python().build();
     /** torch.save's legacy stream starts with its magic number, pickled with protocol 2. */
     private static final byte[] LEGACY_MAGIC = HexFormat.of().parseHex("80028a0a6cfc9c46f9206aa850192e");
@@ -96,6 +98,37 @@ class ReaderFuzzTest {
             // the one acceptable outcome for a bad pickle
         }
         readExpectingOnlyFormatErrors(new TorchReader(), "fuzz.pth", torchZip(data));
+    }
+
+    /**
+     * A TorchScript archive built from its parts, split by {@link #RECORD_SEPARATOR}: data.pkl, constants.pkl,
+     * then code files, each its path under {@code code/} on a first line and its text after. Storages
+     * {@code data/0..63} and {@code constants/0..63} of 512 bytes each are there for the pickles to name. The
+     * seeds are the fixtures custom.pt, frozen.pt and empty.pt in this form.
+     */
+    @FuzzTest(maxDuration = "60s")
+    void torchscript(byte[] data) throws IOException {
+        List<byte[]> parts = split(data, RECORD_SEPARATOR);
+        ZipBuilder zip = new ZipBuilder();
+        for (int key = 0; key < 64; key++) {
+            zip.add("archive/data/" + key, new byte[512]);
+        }
+        zip.add("archive/data.pkl", parts.get(0));
+        for (int i = 2; i < parts.size(); i++) {
+            byte[] part = parts.get(i);
+            int newline = 0;
+            while (newline < part.length && part[newline] != '\n') {
+                newline++;
+            }
+            zip.add("archive/code/" + new String(part, 0, newline, StandardCharsets.UTF_8),
+                    Arrays.copyOfRange(part, Math.min(newline + 1, part.length), part.length));
+        }
+        for (int key = 0; key < 64; key++) {
+            zip.add("archive/constants/" + key, new byte[512]);
+        }
+        zip.add("archive/constants.pkl", parts.size() > 1 ? parts.get(1) : new byte[] {(byte) 0x80, 2, ')', '.'});
+        readExpectingOnlyFormatErrors(new TorchReader(), "fuzz.pt",
+                zip.add("archive/version", "3\n".getBytes(StandardCharsets.US_ASCII)).build());
     }
 
     /** The legacy stream form after its magic number: version, sys_info, the object, storage keys, storages. */

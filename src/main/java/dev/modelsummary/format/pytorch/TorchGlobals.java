@@ -62,27 +62,31 @@ final class TorchGlobals {
             "torch.per_tensor_affine", "torch.per_tensor_symmetric", "torch.per_channel_affine",
             "torch.per_channel_symmetric", "torch.per_channel_affine_float_qparams");
 
-    static final Allowlist ALLOWLIST = Allowlist.python()
-            .names(DTYPES::contains)
-            .names(SYMBOLS::contains)
-            .names(UNTYPED_STORAGES::contains)
-            .names(name -> storageDType(name).isPresent())
-            .names(TorchGlobals::isTensorClass)
-            .call("torch.Size", TorchGlobals::size)
-            .call("torch.nn.parameter.Parameter", TorchGlobals::parameter)
-            .call(UTILS + "_rebuild_tensor", TorchGlobals::rebuildTensor)
-            .call(UTILS + "_rebuild_tensor_v2", TorchGlobals::rebuildTensorV2)
-            .call(UTILS + "_rebuild_tensor_v3", TorchGlobals::rebuildTensorV3)
-            .call(UTILS + "_rebuild_parameter", TorchGlobals::rebuildParameter)
-            .call(UTILS + "_rebuild_parameter_with_state", TorchGlobals::rebuildParameter)
-            .call(UTILS + "_rebuild_qtensor", TorchGlobals::rebuildQTensor)
-            .call(UTILS + "_rebuild_meta_tensor_no_storage", TorchGlobals::rebuildMetaTensor)
-            .call(UTILS + "_rebuild_wrapper_subclass", TorchGlobals::rebuildWrapperSubclass)
-            .call(UTILS + "_rebuild_device_tensor_from_cpu_tensor", TorchGlobals::rebuildFromCpuTensor)
-            .call(UTILS + "_rebuild_device_tensor_from_numpy", TorchGlobals::rebuildFromNumpy)
-            .call(UTILS + "_rebuild_sparse_tensor", TorchGlobals::rebuildSparseTensor)
-            .call("torch._tensor._rebuild_from_type_v2", TorchGlobals::rebuildFromType)
-            .build();
+    static final Allowlist ALLOWLIST = builder().build();
+
+    /** The allowlist still open to additions (TorchScript archives add their own symbols). */
+    static Allowlist.Builder builder() {
+        return Allowlist.python()
+                .names(DTYPES::contains)
+                .names(SYMBOLS::contains)
+                .names(UNTYPED_STORAGES::contains)
+                .names(name -> storageDType(name).isPresent())
+                .names(TorchGlobals::isTensorClass)
+                .call("torch.Size", TorchGlobals::size)
+                .call("torch.nn.parameter.Parameter", TorchGlobals::parameter)
+                .call(UTILS + "_rebuild_tensor", TorchGlobals::rebuildTensor)
+                .call(UTILS + "_rebuild_tensor_v2", TorchGlobals::rebuildTensorV2)
+                .call(UTILS + "_rebuild_tensor_v3", TorchGlobals::rebuildTensorV3)
+                .call(UTILS + "_rebuild_parameter", TorchGlobals::rebuildParameter)
+                .call(UTILS + "_rebuild_parameter_with_state", TorchGlobals::rebuildParameter)
+                .call(UTILS + "_rebuild_qtensor", TorchGlobals::rebuildQTensor)
+                .call(UTILS + "_rebuild_meta_tensor_no_storage", TorchGlobals::rebuildMetaTensor)
+                .call(UTILS + "_rebuild_wrapper_subclass", TorchGlobals::rebuildWrapperSubclass)
+                .call(UTILS + "_rebuild_device_tensor_from_cpu_tensor", TorchGlobals::rebuildFromCpuTensor)
+                .call(UTILS + "_rebuild_device_tensor_from_numpy", TorchGlobals::rebuildFromNumpy)
+                .call(UTILS + "_rebuild_sparse_tensor", TorchGlobals::rebuildSparseTensor)
+                .call("torch._tensor._rebuild_from_type_v2", TorchGlobals::rebuildFromType);
+    }
 
     private TorchGlobals() {
     }

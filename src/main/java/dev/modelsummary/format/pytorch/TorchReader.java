@@ -37,7 +37,7 @@ public final class TorchReader implements WeightReader {
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
     /**
      * The first local header's name: {@code <archive>/data.pkl} for torch.save; TorchScript archives start with
-     * {@code <archive>/data/<n>} (claimed so that they get a clear "not supported" error).
+     * {@code <archive>/data/<n>} (or data.pkl when they hold no tensor).
      */
     private static final Pattern TORCH_FIRST_RECORD = Pattern.compile("[^/]+/(data\\.pkl|data/\\d+)");
     private static final int TAR_MAGIC_OFFSET = 257;
@@ -93,6 +93,10 @@ public final class TorchReader implements WeightReader {
     }
 
     private static Model toModel(Path path, Unpickled unpickled, String key) {
+        if (unpickled.root() instanceof TorchScriptArchive.Listing script) {
+            new ReadOptions(key).refuseAllFor("a TorchScript archive (its module tree is the model)");
+            return TorchScriptArchive.toModel(path, script, unpickled.warnings());
+        }
         NameBudget names = new NameBudget(unpickled.valuesSpent());
         TensorWalk.Result result = TensorWalk.find(unpickled.root(), key, names);
         List<TensorWalk.Found> found = result.tensors();
@@ -163,7 +167,7 @@ public final class TorchReader implements WeightReader {
     }
 
     /** The bytes the tensor reaches must lie inside its storage (formats.md 2.3). */
-    private static void checkExtent(String name, TorchTensor t) {
+    static void checkExtent(String name, TorchTensor t) {
         if (t.storage() == null) {
             return;
         }

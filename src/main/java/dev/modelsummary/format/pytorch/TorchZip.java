@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * The ZIP form of torch.save (torch ≥ 1.6, formats.md 2.2): every record under one folder
  * ({@code <archive>/data.pkl}, {@code <archive>/data/<key>}, {@code <archive>/version}, ...). Only the central
- * directory and {@code data.pkl} are read; a storage's record is only looked up in the directory.
+ * directory and {@code data.pkl} are read; a storage's record is only looked up in the directory. A TorchScript
+ * archive (one with {@code constants.pkl}) goes on to {@link TorchScriptArchive}.
  */
 final class TorchZip {
     private final ZipDirectory directory;
@@ -42,10 +43,7 @@ final class TorchZip {
                     + " is not inside a folder, so it is not a torch.save file.");
         }
         String prefix = first.substring(0, slash + 1);
-        if (directory.find(prefix + "constants.pkl").isPresent()) {
-            throw new FormatException("TorchScript archives (torch.jit.save) are not supported yet; save the "
-                    + "model's state_dict() with torch.save instead.");
-        }
+        boolean script = directory.find(prefix + "constants.pkl").isPresent(); // torch.jit.save
         ZipDirectory.Entry pickle = directory.find(prefix + "data.pkl").orElseThrow(() -> new FormatException(
                 "ZIP archive has no record " + Quote.of(prefix + "data.pkl") + ", so it is not a torch.save file."));
         if (pickle.size() > Limits.current().pickleBytes()) {
@@ -54,9 +52,12 @@ final class TorchZip {
         }
         TorchZip zip = new TorchZip(directory, prefix);
         try (InputStream in = directory.open(channel, pickle)) {
-            Unpickler unpickler = new Unpickler(new PickleInput(in, pickle.size()), TorchGlobals.ALLOWLIST,
-                    zip::storage);
+            Unpickler unpickler = new Unpickler(new PickleInput(in, pickle.size()),
+                    script ? TorchScriptArchive.ALLOWLIST : TorchGlobals.ALLOWLIST, zip::storage);
             Object root = unpickler.load();
+            if (script) {
+                root = TorchScriptArchive.list(channel, directory, prefix, root, unpickler.spent());
+            }
             return new Unpickled(root, unpickler.warnings(), unpickler.spent());
         }
     }

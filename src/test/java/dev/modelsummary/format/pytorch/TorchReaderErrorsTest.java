@@ -51,13 +51,6 @@ class TorchReaderErrorsTest {
     }
 
     @Test
-    void torchScriptArchive() {
-        assertThat(TorchReaderTest.readError(reader, Resources.path("fixtures/pytorch/torchscript.pt")).getMessage())
-                .isEqualTo("TorchScript archives (torch.jit.save) are not supported yet; save the model's "
-                        + "state_dict() with torch.save instead.");
-    }
-
-    @Test
     void missingStorageRecord() throws IOException {
         byte[] zip = new ZipBuilder().add("archive/data.pkl", stateDict(6)).add("archive/version", VERSION).build();
 
