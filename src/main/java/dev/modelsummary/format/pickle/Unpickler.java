@@ -109,6 +109,11 @@ public final class Unpickler implements Budget {
     private static final int READONLY_BUFFER = 0x98;
 
     private static final int HIGHEST_PROTOCOL = 5;
+    /**
+     * Distinct globals kept for the safety scan; the rest are only counted. Real checkpoints name a few dozen;
+     * each kept name is at most two 4096-byte parts, so the list stays within a few MB.
+     */
+    public static final int MAX_IMPORTS = 1000;
     private static final int MAX_GLOBAL_NAME_BYTES = 4096;
     /**
      * Budget units are roughly 16 bytes of this reader's memory: a pushed reference or small value costs 1; what
@@ -137,6 +142,10 @@ public final class Unpickler implements Budget {
     private final Map<Long, Object> memo = new HashMap<>();
     private final Map<String, PyGlobal> globals = new HashMap<>();
     private final Set<String> unknownGlobals = new LinkedHashSet<>();
+    /** Every distinct global named, in order of first appearance, up to {@link #MAX_IMPORTS}. */
+    private final List<PyGlobal> imports = new ArrayList<>();
+    private long importsLeftOut;
+    private long stopAt = -1;
     private long spent;
     private long opcodeAt;
 
@@ -167,6 +176,7 @@ public final class Unpickler implements Budget {
                 if (stack.isEmpty()) {
                     throw fail("Pickle stops at byte " + opcodeAt + " with nothing on its stack.");
                 }
+                stopAt = opcodeAt;
                 return stack.remove(stack.size() - 1);
             }
             execute(op);
@@ -188,6 +198,25 @@ public final class Unpickler implements Budget {
             lines.add("unknown pickle global " + Quote.of(name) + " read as an inert placeholder.");
         }
         return List.copyOf(lines);
+    }
+
+    /**
+     * Every distinct global the pickle named (GLOBAL, STACK_GLOBAL, INST), in order of first appearance, with
+     * Python 2's {@code __builtin__} and {@code copy_reg} already mapped: the first {@link #MAX_IMPORTS}, then
+     * only those that may be dangerous by their name (up to as many again), so none hides behind the cap.
+     */
+    public List<PyGlobal> imports() {
+        return List.copyOf(imports);
+    }
+
+    /** Distinct globals named past the cap and not kept (none of them dangerous by its name, unless past twice the cap). */
+    public long importsLeftOut() {
+        return importsLeftOut;
+    }
+
+    /** Where the STOP opcode was read (bytes from the start of the input), or -1 before {@link #load()} ends. */
+    public long stopAt() {
+        return stopAt;
     }
 
     /** Budget units spent so far: about 16 bytes of memory each, held by what {@link #load()} returned. */
@@ -683,6 +712,12 @@ public final class Unpickler implements Budget {
         }
         PyGlobal global = new PyGlobal(mapped, name);
         globals.put(qualified, global);
+        if (imports.size() < MAX_IMPORTS
+                || imports.size() < 2 * MAX_IMPORTS && PickleSafety.mayBeDangerous(global)) {
+            imports.add(global);
+        } else {
+            importsLeftOut++;
+        }
         return global;
     }
 

@@ -6,6 +6,7 @@ import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.StateDictRoles;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.io.Channels;
+import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.TensorEntry;
@@ -107,7 +108,8 @@ public final class TorchReader implements WeightReader {
         }
         List<String> warnings = new ArrayList<>(unpickled.warnings());
         warnings.addAll(result.warnings());
-        return new Model(FileNames.stem(path), "pytorch", path.toString(), entries, warnings);
+        return new Model(FileNames.stem(path), "pytorch", path.toString(), entries, warnings)
+                .withDetails(FileDetails.NONE.withPickle(unpickled.scan()));
     }
 
     /**
