@@ -13,7 +13,7 @@ import java.util.Set;
  *
  * <p>Python resolves a dotted name attribute by attribute ({@code ("torch", "serialization.os.system")} is
  * {@code os.system}), so every component of the module and the name is judged, and the worst wins. Python 2
- * spellings are judged as Python 3 would import them ({@code cPickle} is {@code pickle}), and as written.
+ * spellings are judged as Python 3 would import them ({@code cPickle} is {@code pickle}).
  */
 public final class PickleSafety {
     /**
@@ -25,7 +25,9 @@ public final class PickleSafety {
             "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct",
             "numpy.ndarray", "numpy.dtype",
             "numpy.core.multiarray.scalar", "numpy._core.multiarray.scalar",
-            // numpy.dtype subclasses numpy 2 pickles (numpy.dtypes.Float32DType ...) are classes of values
+            // saved RandomState/Generator objects: look a bit generator up by name in numpy's own table
+            "numpy.random._pickle.__randomstate_ctor", "numpy.random._pickle.__generator_ctor",
+            "numpy.random._pickle.__bit_generator_ctor",
             // containers from collections: build from their arguments only
             "collections.OrderedDict", "collections.defaultdict", "collections.Counter", "collections.deque",
             // argparse.Namespace(**kw) only sets attributes from its state
@@ -162,18 +164,17 @@ public final class PickleSafety {
         this.weightsOnly = weightsOnly;
     }
 
-    /** The verdict on {@code module.name}, as written and as Python 3 would map it: the worse of the two. */
+    /**
+     * The verdict on {@code module.name}. A Python 2 module name is judged as Python 3 maps it: under protocols
+     * 0 to 2 pickle imports the mapped module, and under 3 to 5 the Python 2 name does not import at all.
+     */
     public Verdict classify(String module, String name) {
-        Verdict asWritten = judge(module, name);
         String python2 = PYTHON2_NAMES.get(module + "." + name);
-        String mappedModule = PYTHON2_MODULES.get(module);
-        Verdict mapped = python2 != null ? judge(moduleOf(python2), nameOf(python2))
-                : mappedModule != null ? judge(mappedModule, name) : asWritten;
-        if (asWritten == Verdict.DANGEROUS || mapped == Verdict.DANGEROUS) {
-            return Verdict.DANGEROUS;
+        if (python2 != null) {
+            return judge(moduleOf(python2), nameOf(python2));
         }
-        // a Python 2 spelling of an allowed global is allowed (torch maps __builtin__.set to builtins.set)
-        return mapped == Verdict.ALLOWED ? Verdict.ALLOWED : worse(asWritten, mapped);
+        String mappedModule = PYTHON2_MODULES.get(module);
+        return judge(mappedModule != null ? mappedModule : module, name);
     }
 
     public Verdict classify(PyGlobal global) {
@@ -215,8 +216,10 @@ public final class PickleSafety {
         }
         for (int i = 1; i < parts.size(); i++) {
             String part = parts.get(i);
-            if (DANGEROUS_MODULES.contains(part) || DANGEROUS_ATTRIBUTES.contains(part) || isDunder(part)
-                    || part.equals("__builtins__")) {
+            // a module's private alias of another (argparse._sys, _os) reaches it as well
+            String unaliased = part.replaceFirst("^_+", "");
+            if (DANGEROUS_MODULES.contains(part) || DANGEROUS_MODULES.contains(unaliased)
+                    || DANGEROUS_ATTRIBUTES.contains(part) || isDunder(part)) {
                 return true;
             }
         }
@@ -251,7 +254,4 @@ public final class PickleSafety {
         return qualified.substring(qualified.lastIndexOf('.') + 1);
     }
 
-    private static Verdict worse(Verdict a, Verdict b) {
-        return a.compareTo(b) >= 0 ? a : b;
-    }
 }
