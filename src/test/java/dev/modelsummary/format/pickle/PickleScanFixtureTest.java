@@ -1,0 +1,121 @@
+package dev.modelsummary.format.pickle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelsummary.format.WeightReaders;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.model.PickleScan;
+import dev.modelsummary.model.PickleScan.Verdict;
+import dev.modelsummary.testutil.Resources;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The real files of fixtures/pickle (tools/fixtures/make_pickle_fixtures.py): the globals each pickle names
+ * must be exactly what pickletools.genops lists (expected.json), and each verdict what MANIFEST.md says.
+ */
+class PickleScanFixtureTest {
+    private static final String DIR = "fixtures/pickle/";
+    private static JsonNode expected;
+
+    @BeforeAll
+    static void readExpected() throws IOException {
+        expected = new ObjectMapper().readTree(Resources.bytes(DIR + "expected.json"));
+    }
+
+    static Model read(String file) throws IOException {
+        return WeightReaders.standard().read(Resources.path(DIR + file));
+    }
+
+    static List<String> genopsGlobals(String file) {
+        List<String> names = new ArrayList<>();
+        expected.get(file).get("globals").forEach(n -> names.add(n.asText()));
+        return names;
+    }
+
+    static List<String> scanned(Model model) {
+        return model.details().pickle().imports().stream().map(PickleScan.Import::name).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"state_dict.pth", "train_checkpoint.pth", "user_class.pth", "hidden_after_stop.pth"})
+    void torchFilesListWhatGenopsLists(String file) throws IOException {
+        Model model = read(file);
+        assertThat(scanned(model)).containsExactlyElementsOf(genopsGlobals(file));
+        assertThat(model.details().pickle().pickles()).isEqualTo(1);
+        List<String> names = new ArrayList<>();
+        expected.get(file).get("tensors").forEach(t -> names.add(t.get("name").asText()));
+        assertThat(model.tensors()).extracting(t -> t.name()).containsExactlyElementsOf(names);
+    }
+
+    @Test
+    void benignTorchFilesAreAllowed() throws IOException {
+        assertThat(read("state_dict.pth").details().pickle().named(Verdict.ALLOWED))
+                .containsExactlyElementsOf(genopsGlobals("state_dict.pth"));
+        PickleScan checkpoint = read("train_checkpoint.pth").details().pickle();
+        assertThat(checkpoint.named(Verdict.UNKNOWN)).isEmpty();
+        assertThat(checkpoint.dangerous()).isFalse();
+        assertThat(checkpoint.afterStop()).isEmpty();
+    }
+
+    @Test
+    void aUserClassIsUnknownNotDangerous() throws IOException {
+        PickleScan scan = read("user_class.pth").details().pickle();
+        assertThat(scan.named(Verdict.UNKNOWN)).containsExactly("__main__.UserThing");
+        assertThat(scan.dangerous()).isFalse();
+    }
+
+    @Test
+    void aSecondPickleAfterDataPklsStopIsReportedNotRead() throws IOException {
+        Model model = read("hidden_after_stop.pth");
+        JsonNode facts = expected.get("hidden_after_stop.pth");
+        PickleScan scan = model.details().pickle();
+        assertThat(scan.afterStop()).singleElement().satisfies(t -> {
+            assertThat(t.pickle()).isEqualTo(facts.get("pickle").asText());
+            assertThat(t.bytes()).isEqualTo(facts.get("trailer").asLong());
+        });
+        // what hides there is never read: its os.system is not among the imports
+        assertThat(facts.get("trailer_globals").toString()).contains("posix.system");
+        assertThat(scanned(model)).doesNotContain("posix.system");
+        assertThat(model.tensors()).hasSize(expected.get("hidden_after_stop.pth").get("tensors").size());
+    }
+
+    /** Every real torch.save of the pytorch fixtures (torchvision models, checkpoints, legacy streams). */
+    static Stream<String> pytorchFixtures() throws IOException {
+        try (Stream<Path> files = Files.list(Resources.path("fixtures/pytorch"))) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".pth") || n.endsWith(".pt") && !n.equals("torchscript.pt"))
+                    .sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("pytorchFixtures")
+    void noRealTorchSaveIsDangerous(String file) throws IOException {
+        Model model = WeightReaders.standard().read(Resources.path("fixtures/pytorch/" + file));
+        PickleScan scan = model.details().pickle();
+        assertThat(scan.dangerous()).isFalse();
+        assertThat(scan.afterStop()).isEmpty();
+        assertThat(scan.imports()).isNotEmpty();
+    }
+
+    @Test
+    void aLegacyStreamScansAllFivePicklesAndItsStorageBytesAreNoTrailer() throws IOException {
+        PickleScan scan = WeightReaders.standard().read(Resources.path("fixtures/pytorch/legacy.pth"))
+                .details().pickle();
+        assertThat(scan.pickles()).isEqualTo(5);
+        assertThat(scan.afterStop()).isEmpty();
+        assertThat(scan.named(Verdict.ALLOWED)).contains("collections.OrderedDict", "torch._utils._rebuild_tensor_v2");
+    }
+}
