@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -108,6 +109,24 @@ class PickleScanFixtureTest {
         assertThat(scan.dangerous()).isFalse();
         assertThat(scan.afterStop()).isEmpty();
         assertThat(scan.imports()).isNotEmpty();
+    }
+
+    @Test
+    void shardsMergeTheirScans(@TempDir Path dir) throws IOException {
+        Files.copy(Resources.path("fixtures/pytorch/vit_l_16.pth"), dir.resolve("pytorch_model-00001-of-00002.bin"));
+        Files.copy(Resources.path(DIR + "hidden_after_stop.pth"), dir.resolve("pytorch_model-00002-of-00002.bin"));
+        PickleScan first = WeightReaders.standard().read(Resources.path("fixtures/pytorch/vit_l_16.pth"))
+                .details().pickle();
+        JsonNode hidden = expected.get("hidden_after_stop.pth");
+
+        PickleScan merged = WeightReaders.standard().read(dir).details().pickle();
+
+        assertThat(merged.pickles()).isEqualTo(2);
+        List<String> union = new ArrayList<>(first.imports().stream().map(PickleScan.Import::name).toList());
+        genopsGlobals("hidden_after_stop.pth").stream().filter(n -> !union.contains(n)).forEach(union::add);
+        assertThat(merged.imports()).extracting(PickleScan.Import::name).containsExactlyElementsOf(union);
+        assertThat(merged.afterStop()).singleElement().isEqualTo(new PickleScan.Trailer(
+                "pytorch_model-00002-of-00002.bin/" + hidden.get("pickle").asText(), hidden.get("trailer").asLong()));
     }
 
     @Test
