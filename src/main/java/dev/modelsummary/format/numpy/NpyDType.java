@@ -20,7 +20,9 @@ enum NpyDType {
     F4("f4", 4, DType.FLOAT32),
     F8("f8", 8, DType.FLOAT64),
     C8("c8", 8, DType.COMPLEX64),
-    C16("c16", 16, DType.COMPLEX128);
+    C16("c16", 16, DType.COMPLEX128),
+    /** Python objects ({@code |O}): the data is a pickle of the array, not weights. */
+    OBJECT("O", 0, null);
 
     private final String code;
     private final int bytes;
@@ -42,10 +44,10 @@ enum NpyDType {
         return dtype;
     }
 
-    /** The type for a code such as {@code f4}, or null. */
+    /** The type for a code such as {@code f4}, or null ({@link #OBJECT} is matched by the header only). */
     static NpyDType byCode(String code) {
         for (NpyDType t : values()) {
-            if (t.code.equals(code)) {
+            if (t != OBJECT && t.code.equals(code)) {
                 return t;
             }
         }

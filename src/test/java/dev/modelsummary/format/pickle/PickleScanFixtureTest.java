@@ -130,6 +130,31 @@ class PickleScanFixtureTest {
     }
 
     @Test
+    void anObjectNpyIsScannedAndListsNoTensor() throws IOException {
+        Model model = read("object_array.npy");
+        assertThat(model.tensors()).isEmpty();
+        PickleScan scan = model.details().pickle();
+        assertThat(scanned(model)).containsExactlyElementsOf(genopsGlobals("object_array.npy"));
+        assertThat(scan.pickles()).isEqualTo(1);
+        assertThat(scan.named(Verdict.ALLOWED)).containsExactlyElementsOf(genopsGlobals("object_array.npy"));
+        assertThat(scan.afterStop()).isEmpty();
+        assertThat(model.details().notes()).containsExactly("1 object array ('object_array') holds pickled Python "
+                + "objects, not weights: scanned for the pickle safety scan, not listed.");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mixed.npz", "mixed_compressed.npz"})
+    void anNpzMergesItsObjectMembersAndListsItsNumericOnes(String file) throws IOException {
+        Model model = read(file);
+        JsonNode facts = expected.get(file);
+        assertThat(model.tensors()).extracting(t -> t.name()).containsExactly("weights");
+        assertThat(model.details().pickle().pickles()).isEqualTo(facts.get("object_members").size());
+        assertThat(scanned(model)).containsExactlyElementsOf(genopsGlobals(file));
+        assertThat(model.details().pickle().dangerous()).isFalse();
+        assertThat(model.details().notes()).singleElement().asString().startsWith("2 object arrays ('meta', 'labels') hold");
+    }
+
+    @Test
     void aLegacyStreamScansAllFivePicklesAndItsStorageBytesAreNoTrailer() throws IOException {
         PickleScan scan = WeightReaders.standard().read(Resources.path("fixtures/pytorch/legacy.pth"))
                 .details().pickle();
