@@ -5,6 +5,7 @@ import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.format.keras.KerasReader;
 import dev.modelsummary.format.numpy.NumpyReader;
 import dev.modelsummary.format.onnx.OnnxReader;
+import dev.modelsummary.format.pytorch.PickleFileReader;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.pytorch.TorchShardsReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
@@ -49,6 +50,8 @@ public final class WeightReaders {
                 new TorchReader(),
                 // Sharded torch checkpoints: an index claimed by name, or a folder the safetensors reader left.
                 new TorchShardsReader(),
+                // Raw pickles: PROTO 2-5 that is not a legacy torch stream; protocols 0 and 1 by extension only.
+                new PickleFileReader(),
                 new NumpyReader(),
                 new TfjsReader(),
                 // ONNX has no magic: its sniff is a plausibility check, so it comes after every magic.

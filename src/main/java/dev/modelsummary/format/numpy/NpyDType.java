@@ -6,7 +6,7 @@ import dev.modelsummary.model.DType;
  * The element types a {@code .npy} {@code descr} string can name here: numpy's kind character and item size
  * ({@code dtype.str} without its byte-order character), each with its size in bytes.
  */
-enum NpyDType {
+public enum NpyDType {
     B1("b1", 1, DType.BOOL),
     I1("i1", 1, DType.INT8),
     I2("i2", 2, DType.INT16),
@@ -42,6 +42,15 @@ enum NpyDType {
     /** The PyTorch-named type the rest of the tool reports. */
     DType dtype() {
         return dtype;
+    }
+
+    /**
+     * The reported dtype of a type code such as {@code f4} (numpy's {@code dtype.str} without its byte order, as a
+     * pickled {@code numpy.dtype} names it), or null for a code that is not a number type here.
+     */
+    public static DType dtypeOf(String code) {
+        NpyDType type = byCode(code);
+        return type == null ? null : type.dtype;
     }
 
     /** The type for a code such as {@code f4}, or null ({@link #OBJECT} is matched by the header only). */

@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Finds the tensors in an unpickled checkpoint and names them, keeping the pickle's own order.
@@ -74,9 +75,12 @@ final class TensorWalk {
     private final int maxDepth = Limits.current().pickleDepth();
     private final int maxTensors = Limits.current().tensors();
     private final NameBudget budget;
+    /** Turns a value that is an array of another library (a pickled NumPy array) into a tensor, else null. */
+    private final Function<Object, TorchTensor> arrays;
 
-    private TensorWalk(NameBudget budget) {
+    private TensorWalk(NameBudget budget, Function<Object, TorchTensor> arrays) {
         this.budget = budget;
+        this.arrays = arrays;
     }
 
     /**
@@ -84,28 +88,33 @@ final class TensorWalk {
      * @throws FormatException for a tensor name over the limit, too many tensors, or the budget exhausted
      */
     static Result find(Object root, NameBudget budget) {
+        return find(root, budget, value -> null);
+    }
+
+    /** @param arrays turns another library's array (a pickled NumPy array) into a tensor, else gives null */
+    static Result find(Object root, NameBudget budget, Function<Object, TorchTensor> arrays) {
         if (root instanceof Map<?, ?> top) {
-            if (holdsTensors(top)) {
-                return new Result(walk(top, budget), List.of());
+            if (holdsTensors(top, arrays)) {
+                return new Result(walk(top, budget, arrays), List.of());
             }
             for (String key : STATE_DICT_KEYS) {
-                if (top.get(key) instanceof Map<?, ?> inner && holdsTensors(inner)) {
-                    return new Result(walk(inner, budget), List.of());
+                if (top.get(key) instanceof Map<?, ?> inner && holdsTensors(inner, arrays)) {
+                    return new Result(walk(inner, budget, arrays), List.of());
                 }
             }
         }
-        if (root instanceof TorchTensor) {
-            return new Result(walk(root, budget), List.of());
+        if (root instanceof TorchTensor || arrays.apply(root) != null) {
+            return new Result(walk(root, budget, arrays), List.of());
         }
-        return new Result(walk(root, budget), List.of(NO_STATE_DICT_WARNING));
+        return new Result(walk(root, budget, arrays), List.of(NO_STATE_DICT_WARNING));
     }
 
-    private static boolean holdsTensors(Map<?, ?> dict) {
-        return dict.values().stream().anyMatch(TorchTensor.class::isInstance);
+    private static boolean holdsTensors(Map<?, ?> dict, Function<Object, TorchTensor> arrays) {
+        return dict.values().stream().anyMatch(v -> v instanceof TorchTensor || arrays.apply(v) != null);
     }
 
-    private static List<Found> walk(Object root, NameBudget budget) {
-        TensorWalk walk = new TensorWalk(budget);
+    private static List<Found> walk(Object root, NameBudget budget, Function<Object, TorchTensor> arrays) {
+        TensorWalk walk = new TensorWalk(budget, arrays);
         walk.pending.push(new Visit(root, Path.ROOT, SAME_PATH, false, 0));
         while (!walk.pending.isEmpty()) {
             walk.visit(walk.pending.pop());
@@ -118,6 +127,11 @@ final class TensorWalk {
         Object value = visit.value();
         if (value instanceof TorchTensor tensor) {
             addFound(visit, tensor);
+            return;
+        }
+        TorchTensor array = arrays.apply(value);
+        if (array != null) {
+            addFound(visit, array);
             return;
         }
         if (!mayHoldTensors(value) || seen.put(value, Boolean.TRUE) != null) {

@@ -22,6 +22,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
@@ -82,8 +83,16 @@ public final class TorchReader implements WeightReader {
     }
 
     private static Model toModel(Path path, Unpickled unpickled) {
+        return toModel(path, unpickled, "pytorch", value -> null);
+    }
+
+    /**
+     * The model of an unpickled object: its tensors (and, through {@code arrays}, another library's arrays) named
+     * as a state dict, with the pickle scan.
+     */
+    static Model toModel(Path path, Unpickled unpickled, String format, Function<Object, TorchTensor> arrays) {
         NameBudget names = new NameBudget(unpickled.valuesSpent());
-        TensorWalk.Result result = TensorWalk.find(unpickled.root(), names);
+        TensorWalk.Result result = TensorWalk.find(unpickled.root(), names, arrays);
         List<TensorWalk.Found> found = result.tensors();
         boolean stripModule = !found.isEmpty()
                 && found.stream().allMatch(f -> f.name().startsWith(MODULE_PREFIX));
@@ -108,7 +117,7 @@ public final class TorchReader implements WeightReader {
         }
         List<String> warnings = new ArrayList<>(unpickled.warnings());
         warnings.addAll(result.warnings());
-        return new Model(FileNames.stem(path), "pytorch", path.toString(), entries, warnings)
+        return new Model(FileNames.stem(path), format, path.toString(), entries, warnings)
                 .withDetails(FileDetails.NONE.withPickle(unpickled.scan()));
     }
 

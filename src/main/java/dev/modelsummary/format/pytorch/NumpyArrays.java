@@ -1,0 +1,120 @@
+package dev.modelsummary.format.pytorch;
+
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.numpy.NpyDType;
+import dev.modelsummary.format.pickle.PyBytes;
+import dev.modelsummary.format.pickle.PyGlobal;
+import dev.modelsummary.format.pickle.PyObject;
+import dev.modelsummary.format.pickle.PyTuple;
+import dev.modelsummary.format.pickle.PyTypes;
+import dev.modelsummary.model.DType;
+import dev.modelsummary.model.Shape;
+import dev.modelsummary.text.Quote;
+import java.util.Set;
+
+/**
+ * A pickled NumPy array, read as a tensor without its data. {@code pickle.dump} writes an ndarray as
+ * <pre>
+ *   numpy.core.multiarray._reconstruct(numpy.ndarray, (0,), b'b')       an inert object here
+ *   BUILD (1, shape, dtype, is_fortran, data)                           its state
+ *   dtype: numpy.dtype('f4', False, True) + BUILD (3, '<', None, None, None, -1, -1, 0)
+ * </pre>
+ * The data (bytes, skipped unread when long) must hold exactly shape x item size bytes. An object array's data
+ * is a list of objects: it is not weights, and not a tensor.
+ */
+final class NumpyArrays {
+    private static final Set<String> RECONSTRUCT = Set.of(
+            "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct");
+    private static final String NDARRAY = "numpy.ndarray";
+    private static final String DTYPE = "numpy.dtype";
+
+    private NumpyArrays() {
+    }
+
+    /** The tensor a pickled ndarray describes, or null when {@code value} is not one. */
+    static TorchTensor asTensor(Object value) {
+        if (!(value instanceof PyObject array) || !(array.type() instanceof PyGlobal callee)
+                || !RECONSTRUCT.contains(callee.qualifiedName()) || array.args().size() == 0
+                || !(array.args().get(0) instanceof PyGlobal cls) || !cls.qualifiedName().equals(NDARRAY)) {
+            return null;
+        }
+        if (!(array.state() instanceof PyTuple state) || state.size() != 5 || !(state.get(1) instanceof PyTuple dims)
+                || !(state.get(2) instanceof PyObject dtype)) {
+            throw new FormatException("Pickled NumPy array has no (version, shape, dtype, is_fortran, data) state.");
+        }
+        Object data = state.get(4);
+        if (!(data instanceof PyBytes) && !(data instanceof String)) {
+            return null; // an object array: its data is a list of Python objects
+        }
+        String code = typeCode(dtype);
+        DType type = NpyDType.dtypeOf(code);
+        if (type == null) {
+            throw new FormatException("Pickled NumPy array has dtype " + Quote.of(code)
+                    + ", which is not a supported dtype (b1, i1-i8, u1-u8, f2, f4, f8, c8, c16).");
+        }
+        long[] size = shape(dims);
+        Shape shape = Shape.of(size);
+        long needed = TorchReader.exact(() -> type.bytesFor(shape.numel()),
+                "Pickled NumPy array of shape " + shape.toPythonTuple() + " holds more than 2^63 - 1 bytes.");
+        if (data instanceof PyBytes bytes) {
+            checkLength(bytes, needed, shape, code);
+        }
+        return new TorchTensor(null, type, 0, size, contiguous(size), false, false);
+    }
+
+    /**
+     * Kept bytes are exact. Long ones were skipped: under protocol 2 they are a latin-1 text's UTF-8 length
+     * ({@code _codecs.encode}), between the byte count and twice it, so only that range is checked.
+     */
+    private static void checkLength(PyBytes bytes, long needed, Shape shape, String code) {
+        long length = bytes.length();
+        boolean fits = bytes.kept() ? length == needed : length >= needed && length / 2 <= needed;
+        if (!fits) {
+            throw new FormatException("Pickled NumPy array of shape " + shape.toPythonTuple() + " and dtype "
+                    + Quote.of(code) + " holds " + length + " bytes of data; it needs " + needed + ".");
+        }
+    }
+
+    /** {@code numpy.dtype('f4', False, True)}: its first argument is the type code. */
+    private static String typeCode(PyObject dtype) {
+        if (!(dtype.type() instanceof PyGlobal g) || !g.qualifiedName().equals(DTYPE) || dtype.args().size() == 0
+                || !(dtype.args().get(0) instanceof String code)) {
+            throw new FormatException("Pickled NumPy array's dtype is not a numpy.dtype of a type code.");
+        }
+        return code;
+    }
+
+    private static long[] shape(PyTuple dims) {
+        if (dims.size() > Limits.current().rank()) {
+            throw new FormatException("Pickled NumPy array has " + dims.size() + " dimensions, over the limit of "
+                    + Limits.current().rank() + ".");
+        }
+        long[] size = new long[dims.size()];
+        for (int i = 0; i < size.length; i++) {
+            if (!(dims.get(i) instanceof Long dim)) {
+                throw new FormatException("Pickled NumPy array's shape holds a " + Quote.of(PyTypes.of(dims.get(i)))
+                        + ", not a size.");
+            }
+            if (dim < 0) {
+                throw new FormatException("Pickled NumPy array's shape holds the negative size '" + dim + "'.");
+            }
+            size[i] = dim;
+        }
+        return size;
+    }
+
+    private static long[] contiguous(long[] size) {
+        long[] stride = new long[size.length];
+        long step = 1;
+        for (int i = size.length - 1; i >= 0; i--) {
+            stride[i] = step;
+            try {
+                step = size[i] == 0 ? step : Math.multiplyExact(step, size[i]);
+            } catch (ArithmeticException e) {
+                step = Long.MAX_VALUE; // only past a zero dimension: the array is empty, its strides unused
+            }
+        }
+        return stride;
+    }
+}
