@@ -154,6 +154,72 @@ class PickleScanFixtureTest {
         assertThat(model.details().notes()).singleElement().asString().startsWith("2 object arrays ('meta', 'labels') hold");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"detectron.pkl", "flat_protocol4.pkl", "nested.pkl", "no_arrays.pkl"})
+    void rawPicklesListWhatNumpyPickledAndAreNotDangerous(String file) throws IOException {
+        Model model = read(file);
+        assertThat(model.format()).isEqualTo("pickle");
+        assertThat(scanned(model)).containsExactlyElementsOf(genopsGlobals(file));
+        assertThat(model.details().pickle().named(Verdict.ALLOWED)).containsExactlyElementsOf(genopsGlobals(file));
+        assertThat(model.details().pickle().afterStop()).isEmpty();
+        List<String> expectedTensors = new ArrayList<>();
+        expected.get(file).get("tensors").forEach(t -> expectedTensors.add(t.get("name").asText() + " "
+                + t.get("shape") + " " + NpyDTypeName.of(t.get("dtype").asText())));
+        assertThat(model.tensors()).extracting(t -> t.name() + " " + java.util.Arrays.toString(t.shape().dims())
+                .replace(" ", "") + " " + t.dtype().torchName()).containsExactlyElementsOf(expectedTensors);
+    }
+
+    /** numpy's dtype.str to torch's dtype name, as the tool reports numpy arrays. */
+    private static final class NpyDTypeName {
+        static String of(String numpyStr) {
+            return switch (numpyStr.substring(1)) {
+                case "f2" -> "float16";
+                case "f4" -> "float32";
+                case "f8" -> "float64";
+                case "i8" -> "int64";
+                case "b1" -> "bool";
+                default -> throw new IllegalArgumentException(numpyStr);
+            };
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"os_system.pkl", "eval.pkl", "popen.pkl", "webbrowser.pkl", "smtplib.pkl",
+            "spawnv_passfds.pkl", "runpy.pkl", "getattr_chain.pkl", "marshal_function.pkl", "dotted_torch.pkl",
+            "python2_eval.pkl"})
+    void maliciousPicklesAreDangerousAndNothingRuns(String file) throws IOException {
+        Model model = read(file);
+        PickleScan scan = model.details().pickle();
+        assertThat(scanned(model)).containsExactlyElementsOf(genopsGlobals(file));
+        assertThat(scan.dangerous()).isTrue();
+        assertThat(model.tensors()).isEmpty();
+    }
+
+    @Test
+    void eachMaliciousGlobalIsTheDangerousOne() throws IOException {
+        assertThat(read("os_system.pkl").details().pickle().named(Verdict.DANGEROUS)).containsExactly("posix.system");
+        assertThat(read("popen.pkl").details().pickle().named(Verdict.DANGEROUS)).containsExactly("commands.Popen");
+        assertThat(read("spawnv_passfds.pkl").details().pickle().named(Verdict.DANGEROUS))
+                .containsExactly("multiprocessing.util.spawnv_passfds");
+        assertThat(read("spawnv_passfds.pkl").details().pickle().named(Verdict.ALLOWED))
+                .containsExactly("_codecs.encode");
+        assertThat(read("getattr_chain.pkl").details().pickle().named(Verdict.DANGEROUS))
+                .containsExactly("builtins.getattr", "builtins.__import__");
+        assertThat(read("marshal_function.pkl").details().pickle().named(Verdict.DANGEROUS))
+                .containsExactly("types.FunctionType", "marshal.loads");
+        assertThat(read("dotted_torch.pkl").details().pickle().named(Verdict.DANGEROUS))
+                .containsExactly("torch.serialization.os.system");
+    }
+
+    @Test
+    void aPickleWithoutArraysIsAModelWithNoTensors() throws IOException {
+        Model model = read("no_arrays.pkl");
+        assertThat(model.tensors()).isEmpty();
+        assertThat(model.warnings()).isEmpty();
+        assertThat(model.details().notes())
+                .containsExactly("The pickle holds no NumPy arrays or tensors; only its safety scan is shown.");
+    }
+
     @Test
     void aLegacyStreamScansAllFivePicklesAndItsStorageBytesAreNoTrailer() throws IOException {
         PickleScan scan = WeightReaders.standard().read(Resources.path("fixtures/pytorch/legacy.pth"))
