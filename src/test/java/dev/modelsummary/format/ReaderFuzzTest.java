@@ -8,6 +8,7 @@ import dev.modelsummary.format.onnx.OnnxReader;
 import dev.modelsummary.format.pickle.Allowlist;
 import dev.modelsummary.format.pickle.PickleInput;
 import dev.modelsummary.format.pickle.Unpickler;
+import dev.modelsummary.format.pytorch.PickleFileReader;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.pytorch.TorchShardsReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
@@ -96,6 +97,15 @@ class ReaderFuzzTest {
             // the one acceptable outcome for a bad pickle
         }
         readExpectingOnlyFormatErrors(new TorchReader(), "fuzz.pth", torchZip(data));
+    }
+
+    /**
+     * A raw pickle file (.pkl): the unpickler, the safety scan of every global it names, and NumPy arrays read
+     * as tensors, then summarised.
+     */
+    @FuzzTest(maxDuration = "60s")
+    void rawPickle(byte[] data) throws IOException {
+        readExpectingOnlyFormatErrors(new PickleFileReader(), "fuzz.pkl", data);
     }
 
     /** The legacy stream form after its magic number: version, sys_info, the object, storage keys, storages. */

@@ -101,6 +101,17 @@ class PickleFileReaderTest {
     }
 
     @Test
+    void aDangerousNamePastTheCapIsStillInTheScan() throws IOException {
+        Model model = WeightReaders.standard().read(
+                dev.modelsummary.testutil.Resources.path("hostile/pickle/dangerous_past_cap.pkl"));
+        PickleScan scan = model.details().pickle();
+        assertThat(scan.imports()).hasSize(1001);
+        assertThat(scan.named(PickleScan.Verdict.DANGEROUS)).containsExactly("os.system");
+        assertThat(model.warnings()).containsExactly("5 more distinct pickle globals are not listed in the pickle "
+                + "scan (past its cap of 1000 a pickle; past it only names that may be dangerous are kept).");
+    }
+
+    @Test
     void sniffTakesBinaryPicklesButNotOtherFormats() {
         PickleFileReader reader = new PickleFileReader();
         assertThat(reader.sniff(new byte[] {(byte) 0x80, 2, '}'}, 3)).isTrue();
