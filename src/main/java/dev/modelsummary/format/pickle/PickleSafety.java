@@ -24,6 +24,8 @@ public final class PickleSafety {
             // numpy arrays and scalars: _reconstruct makes an empty array that BUILD fills from bytes
             "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct",
             "numpy.ndarray", "numpy.dtype",
+            // protocol 5 arrays: an array over the in-band bytes that precede it
+            "numpy.core.numeric._frombuffer", "numpy._core.numeric._frombuffer",
             "numpy.core.multiarray.scalar", "numpy._core.multiarray.scalar",
             // saved RandomState/Generator objects: look a bit generator up by name in numpy's own table
             "numpy.random._pickle.__randomstate_ctor", "numpy.random._pickle.__generator_ctor",
@@ -103,6 +105,8 @@ public final class PickleSafety {
             "torch._library", "torch.fx", "torch._dynamo", "torch.compile", "torch.multiprocessing",
             "torch.distributed", "torch.from_file", "torch.storage.UntypedStorage.from_file",
             "torch.utils.data.datapipes", "torch.backends",
+            // plain pickle.dump of a torch storage: torch.load of embedded bytes, which may hold any pickle
+            "torch.storage._load_from_bytes",
             "pandas.read_pickle", "pandas.io", "scipy.io", "sklearn.externals.joblib");
 
     /**

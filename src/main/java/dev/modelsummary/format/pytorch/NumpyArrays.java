@@ -20,12 +20,16 @@ import java.util.Set;
  *   BUILD (1, shape, dtype, is_fortran, data)                           its state
  *   dtype: numpy.dtype('f4', False, True) + BUILD (3, '<', None, None, None, -1, -1, 0)
  * </pre>
+ * or, under protocol 5, {@code numpy.core.numeric._frombuffer(<bytes>, dtype, shape, order)}.
  * The data (bytes, skipped unread when long) must hold exactly shape x item size bytes. An object array's data
  * is a list of objects: it is not weights, and not a tensor.
  */
 final class NumpyArrays {
     private static final Set<String> RECONSTRUCT = Set.of(
             "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct");
+    /** Protocol 5's in-band form: {@code _frombuffer(buffer, dtype, shape, order)}. */
+    private static final Set<String> FROMBUFFER = Set.of(
+            "numpy.core.numeric._frombuffer", "numpy._core.numeric._frombuffer");
     private static final String NDARRAY = "numpy.ndarray";
     private static final String DTYPE = "numpy.dtype";
 
@@ -34,8 +38,13 @@ final class NumpyArrays {
 
     /** The tensor a pickled ndarray describes, or null when {@code value} is not one. */
     static TorchTensor asTensor(Object value) {
-        if (!(value instanceof PyObject array) || !(array.type() instanceof PyGlobal callee)
-                || !RECONSTRUCT.contains(callee.qualifiedName()) || array.args().size() == 0
+        if (!(value instanceof PyObject array) || !(array.type() instanceof PyGlobal callee)) {
+            return null;
+        }
+        if (FROMBUFFER.contains(callee.qualifiedName())) {
+            return fromBuffer(array.args());
+        }
+        if (!RECONSTRUCT.contains(callee.qualifiedName()) || array.args().size() == 0
                 || !(array.args().get(0) instanceof PyGlobal cls) || !cls.qualifiedName().equals(NDARRAY)) {
             return null;
         }
@@ -47,7 +56,20 @@ final class NumpyArrays {
         if (!(data instanceof PyBytes) && !(data instanceof String)) {
             return null; // an object array: its data is a list of Python objects
         }
-        String code = typeCode(dtype);
+        return tensor(typeCode(dtype), dims, data);
+    }
+
+    /** Protocol 5: {@code _frombuffer(buffer, dtype, shape, order)}, the buffer in-band. */
+    private static TorchTensor fromBuffer(PyTuple args) {
+        if (args.size() != 4 || !(args.get(0) instanceof PyBytes data) || !(args.get(1) instanceof PyObject dtype)
+                || !(args.get(2) instanceof PyTuple dims)) {
+            throw new FormatException("Pickled NumPy array has no (buffer, dtype, shape, order) arguments.");
+        }
+        return tensor(typeCode(dtype), dims, data);
+    }
+
+    /** A tensor of the type code and shape; bytes data (not a Python 2 str, whose length is lost) is checked. */
+    private static TorchTensor tensor(String code, PyTuple dims, Object data) {
         DType type = NpyDType.dtypeOf(code);
         if (type == null) {
             throw new FormatException("Pickled NumPy array has dtype " + Quote.of(code)

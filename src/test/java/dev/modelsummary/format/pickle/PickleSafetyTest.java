@@ -53,7 +53,7 @@ class PickleSafetyTest {
             "numpy.testing._private.utils, runstring", "numpy, load", "numpy.f2py, compile",
             "numpy.distutils.exec_command, exec_command", "torch, load", "torch.jit, load", "torch.hub, load",
             "torch._C, _get_tracing_state", "torch.ops, load_library", "torch.serialization, load",
-            "torch.utils.cpp_extension, load_inline", "torch.package, PackageImporter",
+            "torch.utils.cpp_extension, load_inline", "torch.storage, _load_from_bytes", "torch.package, PackageImporter",
             "tensorflow, py_function", "keras.models, load_model"})
     void dangerous(String module, String name) {
         assertThat(classify(module, name)).isEqualTo(Verdict.DANGEROUS);
@@ -89,7 +89,8 @@ class PickleSafetyTest {
             "_codecs, encode", "builtins, set", "builtins, bytearray", "builtins, complex",
             // numpy reconstruction, numpy 1 and 2 spellings
             "numpy.core.multiarray, _reconstruct", "numpy._core.multiarray, _reconstruct", "numpy, ndarray",
-            "numpy, dtype", "numpy.core.multiarray, scalar", "numpy.random._pickle, __randomstate_ctor", "numpy._core.multiarray, scalar",
+            "numpy, dtype", "numpy.core.multiarray, scalar", "numpy.random._pickle, __randomstate_ctor",
+            "numpy.core.numeric, _frombuffer", "numpy._core.numeric, _frombuffer", "numpy._core.multiarray, scalar",
             // containers, scalars and value types
             "collections, defaultdict", "collections, Counter", "argparse, Namespace", "builtins, dict",
             "builtins, list", "builtins, tuple", "builtins, frozenset", "builtins, slice", "builtins, range",

@@ -155,7 +155,8 @@ class PickleScanFixtureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"detectron.pkl", "flat_protocol4.pkl", "nested.pkl", "no_arrays.pkl"})
+    @ValueSource(strings = {"detectron.pkl", "flat_protocol4.pkl", "flat_protocol5.pkl", "nested.pkl",
+            "no_arrays.pkl"})
     void rawPicklesListWhatNumpyPickledAndAreNotDangerous(String file) throws IOException {
         Model model = read(file);
         assertThat(model.format()).isEqualTo("pickle");
