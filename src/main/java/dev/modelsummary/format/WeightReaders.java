@@ -6,6 +6,7 @@ import dev.modelsummary.format.keras.KerasReader;
 import dev.modelsummary.format.numpy.NumpyReader;
 import dev.modelsummary.format.onnx.OnnxReader;
 import dev.modelsummary.format.pytorch.PickleFileReader;
+import dev.modelsummary.format.pytorch.PickleZipReader;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.pytorch.TorchShardsReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
@@ -52,6 +53,8 @@ public final class WeightReaders {
                 new TorchShardsReader(),
                 // Raw pickles: PROTO 2-5 that is not a legacy torch stream; protocols 0 and 1 by extension only.
                 new PickleFileReader(),
+                // A ZIP of pickles no other reader claims: first record *.pkl/*.pickle, or a .zip name.
+                new PickleZipReader(),
                 new NumpyReader(),
                 new TfjsReader(),
                 // ONNX has no magic: its sniff is a plausibility check, so it comes after every magic.

@@ -128,6 +128,14 @@ public final class PickleSafety {
             "raw_input", "license", "copyright", "credits", "type", "super", "memoryview", "classmethod",
             "staticmethod", "property", "__build_class__", "__loader__", "__spec__", "apply");
 
+    /**
+     * Classes inside dangerous modules whose construction only stores fields: unknown, not dangerous. joblib's
+     * array wrappers are rebuilt with NEWOBJ and BUILD; only joblib's own loader reads the data they describe.
+     */
+    private static final Set<String> FIELD_HOLDERS = Set.of(
+            "joblib.numpy_pickle.NumpyArrayWrapper", "joblib.numpy_pickle_compat.NDArrayWrapper",
+            "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper");
+
     /** Top-level modules named with a leading underscore that are user code, not interpreter internals. */
     private static final Set<String> USER_MODULES = Set.of("__main__", "__mp_main__", "__torch__");
 
@@ -201,7 +209,8 @@ public final class PickleSafety {
         if (INERT.contains(qualified) || weightsOnly.knows(qualified)) {
             return Verdict.ALLOWED;
         }
-        return dangerous(parts, qualified) ? Verdict.DANGEROUS : Verdict.UNKNOWN;
+        return dangerous(parts, qualified) && !FIELD_HOLDERS.contains(qualified) ? Verdict.DANGEROUS
+                : Verdict.UNKNOWN;
     }
 
     private static boolean dangerous(List<String> parts, String qualified) {

@@ -106,7 +106,8 @@ class PickleSafetyTest {
     @CsvSource({"__main__, SmallNet", "__torch__.MyModule, Foo", "omegaconf.dictconfig, DictConfig",
             "my_project, Model", "torch.nn.modules.conv, Conv2d", "torch._utils, _rebuild_nested_tensor",
             "builtins, print", "builtins, ValueError", "numpy.random._mt19937, MT19937",
-            "collections, UserDict", "sklearn.tree._tree, Tree", "itertools, chain"})
+            "collections, UserDict", "sklearn.tree._tree, Tree", "itertools, chain",
+            "joblib.numpy_pickle, NumpyArrayWrapper"})
     void unknown(String module, String name) {
         assertThat(classify(module, name)).isEqualTo(Verdict.UNKNOWN);
     }

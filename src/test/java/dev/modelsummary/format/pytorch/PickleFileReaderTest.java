@@ -112,6 +112,38 @@ class PickleFileReaderTest {
     }
 
     @Test
+    void aZipOfPicklesIsScannedMemberByMember() throws IOException {
+        Path file = dir.resolve("bundle.zip");
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("readme.txt"));
+            zip.write("not a pickle".getBytes(StandardCharsets.US_ASCII));
+            zip.putNextEntry(new java.util.zip.ZipEntry("a.pkl"));
+            zip.write(dictOf("w", "f4", new long[] {2}, 8));
+            zip.putNextEntry(new java.util.zip.ZipEntry("sub/b.PICKLE"));
+            zip.write(PickleBuilder.protocol(2).global("posix", "system").str("echo").op(0x85).reduce().stop()
+                    .int1(0).build());
+        }
+        Model model = WeightReaders.standard().read(file);
+        PickleScan scan = model.details().pickle();
+        assertThat(model.format()).isEqualTo("pickle");
+        assertThat(model.tensors()).isEmpty();
+        assertThat(scan.pickles()).isEqualTo(2);
+        assertThat(scan.named(PickleScan.Verdict.DANGEROUS)).containsExactly("posix.system");
+        assertThat(scan.afterStop()).containsExactly(new PickleScan.Trailer("sub/b.PICKLE", 2));
+    }
+
+    @Test
+    void aZipWithoutPicklesIsRefused() throws IOException {
+        Path file = dir.resolve("empty.zip");
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("readme.txt"));
+            zip.write("not a pickle".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertThatThrownBy(() -> WeightReaders.standard().read(file)).isInstanceOf(FormatException.class)
+                .hasMessage("ZIP archive holds no .pkl or .pickle members.");
+    }
+
+    @Test
     void sniffTakesBinaryPicklesButNotOtherFormats() {
         PickleFileReader reader = new PickleFileReader();
         assertThat(reader.sniff(new byte[] {(byte) 0x80, 2, '}'}, 3)).isTrue();
