@@ -17,7 +17,6 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -113,10 +112,9 @@ public final class WeightReaders {
         return readers.stream().filter(r -> r.extensions().stream().anyMatch(fileName::endsWith)).findFirst();
     }
 
+    /** Each format once, though several readers share one (pytorch files and shards, pickle files and ZIPs). */
     private String formatNames() {
-        List<String> names = new ArrayList<>();
-        readers.forEach(r -> names.add(r.format()));
-        return String.join(", ", names);
+        return String.join(", ", readers.stream().map(WeightReader::format).distinct().toList());
     }
 
     private byte[] readHead(Path path) throws IOException {
