@@ -90,7 +90,7 @@ public final class Catalog {
         } catch (ArithmeticException e) {
             throw kwargs.refuse("these arguments make a model of more than 2^63 - 1 elements or bytes");
         }
-        return new Model(builder.name(), "builtin", builder.name(), tensors, kwargs.warnings());
+        return new Model(builder.name(), Model.BUILTIN_FORMAT, builder.name(), tensors, kwargs.warnings());
     }
 
     /** Up to {@code max} known names closest to {@code name} by edit distance, nearest first; only plausible ones. */

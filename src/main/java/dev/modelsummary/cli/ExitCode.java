@@ -10,6 +10,8 @@ public final class ExitCode {
     public static final int USAGE = 2;
     /** Input that cannot be read (missing, truncated, corrupt, unsupported, over a limit) or output that cannot be written. */
     public static final int INPUT = 3;
+    /** {@code --strict}: a pickle in the file imports a global that can run code. The report is still written. */
+    public static final int DANGEROUS_PICKLE = 4;
 
     private ExitCode() {
     }

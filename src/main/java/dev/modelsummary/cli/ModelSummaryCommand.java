@@ -3,9 +3,13 @@ package dev.modelsummary.cli;
 import dev.modelsummary.catalog.ArgumentException;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.ReadOptions;
+import dev.modelsummary.format.UnsupportedOptionException;
 import dev.modelsummary.model.Model;
+import dev.modelsummary.model.PickleScan;
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.report.DetailLines;
 import dev.modelsummary.report.JsonReport;
 import dev.modelsummary.report.MarkdownReport;
 import dev.modelsummary.report.PieChart;
@@ -76,7 +80,9 @@ import picocli.CommandLine.Spec;
             "  2  usage error: bad option, missing argument, unknown model name,",
             "     or a builder argument the builder does not take or refuses",
             "  3  input that cannot be read (missing, truncated, corrupt, unsupported,",
-            "     over a limit, out of memory), or output that cannot be written"})
+            "     over a limit, out of memory), or output that cannot be written",
+            "  4  with --strict: a pickle in the file imports something that can run",
+            "     code (the report is still written; nothing was executed)"})
 public final class ModelSummaryCommand implements Callable<Integer> {
     private static final Pattern SAFE_FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]*");
 
@@ -122,6 +128,15 @@ public final class ModelSummaryCommand implements Callable<Integer> {
                     + "Repeatable. Names and defaults: ${sys:model-summary.limits}.")
     private Map<String, Long> limitOverrides = new LinkedHashMap<>();
 
+    @Option(names = "--strict", description = "Exit with code 4 when a pickle in the file imports a global that "
+            + "can run code (os.system, builtins.eval, ...), after writing the report: for scripts and CI that vet "
+            + "downloads. Without it such a file gets a warning on stderr.")
+    private boolean strict;
+    @Option(names = "--key", paramLabel = "PATH",
+            description = "PyTorch checkpoints: read this entry as the model (a dotted path: state_dict_ema, "
+                    + "model.ema) instead of the one found by name (state_dict, model_state_dict, model, ...).")
+    private String key;
+
     @Option(names = {"-l", "--list"},
             description = "List the built-in architectures by task and exit; with --verbose, each one's arguments.")
     private boolean list;
@@ -166,6 +181,14 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         // Warnings cannot go into the published page; stderr is where every format shows them.
         PrintWriter stderr = spec.commandLine().getErr();
         loaded.warnings().forEach(w -> stderr.println(Main.line("warning: " + subject() + ": " + w)));
+        PickleScan scan = loaded.details().pickle();
+        if (scan != null) {
+            DetailLines.afterStop(scan).forEach(w -> stderr.println(Main.line("warning: " + subject() + ": " + w)));
+        }
+        boolean dangerous = scan != null && scan.dangerous();
+        if (dangerous && !strict) {
+            stderr.println(Main.line("warning: " + subject() + ": " + DetailLines.dangerWarning(scan)));
+        }
         stderr.flush();
         Summary summary;
         try {
@@ -179,6 +202,9 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         } else {
             writeFiles(summary, stdout);
         }
+        if (dangerous && strict) {
+            throw new CliException(ExitCode.DANGEROUS_PICKLE, subject() + ": " + DetailLines.dangerWarning(scan));
+        }
         return ExitCode.OK;
     }
 
@@ -191,11 +217,13 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         }
         Limits limits = limits();
         try {
-            return limits.using(() -> loader.load(model, options));
+            return limits.using(() -> loader.load(model, options, new ReadOptions(key)));
         } catch (ArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         } catch (UnknownModelException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
+        } catch (UnsupportedOptionException e) {
+            throw new CliException(ExitCode.USAGE, subject() + ": " + e.getMessage(), e);
         } catch (FormatException e) {
             throw new CliException(ExitCode.INPUT, subject() + ": " + e.getMessage(), e);
         } catch (NoSuchFileException e) {
@@ -266,8 +294,8 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         if (out == null) {
             throw new CliException(ExitCode.USAGE, "--all writes files: give --out DIR.");
         }
-        if (model != null || name != null || !builderArguments().isEmpty()) {
-            throw new CliException(ExitCode.USAGE, "--all takes no MODEL, --name or builder arguments: "
+        if (model != null || name != null || key != null || !builderArguments().isEmpty()) {
+            throw new CliException(ExitCode.USAGE, "--all takes no MODEL, --name, --key or builder arguments: "
                     + "it writes every built-in with its defaults.");
         }
         List<Model> models = loader.catalog().names().parallelStream()

@@ -30,14 +30,30 @@ import java.util.Map;
  *                               counted in one line
  * @param tensorNameChars        the longest tensor name a pickle may build from its nested keys; real names are a
  *                               few hundred characters at most
+ * @param ggufMetadataKeys       GGUF metadata keys one file may declare; real files have a few dozen
+ * @param ggufMetadataKeyBytes   bytes of all GGUF metadata keys together, kept for the uniqueness check; real
+ *                               keys are short
+ * @param npyHeaderChars         a {@code .npy} header dict; numpy's own {@code max_header_size} default
+ * @param npyHeaderDepth         brackets nested in a {@code .npy} header; real ones nest two deep
+ * @param tfjsJsonDepth          nesting of a TF.js {@code model.json}; real topologies nest a few dozen deep
+ * @param tfjsStringChars        the longest string or key in a TF.js {@code model.json}
+ * @param kerasConfigBytes       a {@code .keras} archive's {@code config.json} or {@code metadata.json}; real
+ *                               ones are kilobytes to a few megabytes
+ * @param hdf5GroupDepth         HDF5 group nesting walked (and config.json nesting searched for layers); Keras
+ *                               nests a few levels per sublayer
+ * @param hdf5Groups             HDF5 groups walked in one file (datasets are bounded by {@code tensors})
  */
 public record Limits(long safetensorsHeaderBytes, int tensors, int rank, long indexJsonBytes, int zipEntries,
                      long zipCentralDirectoryBytes, long pickleBytes, long pickleValues, int pickleDepth,
-                     int pickleIntBytes, int pickleKeptTextBytes, int pickleGlobalWarnings, int tensorNameChars) {
+                     int pickleIntBytes, int pickleKeptTextBytes, int pickleGlobalWarnings, int tensorNameChars,
+                     long ggufMetadataKeys, long ggufMetadataKeyBytes, int npyHeaderChars, int npyHeaderDepth,
+                     int tfjsJsonDepth, int tfjsStringChars, long kerasConfigBytes, int hdf5GroupDepth,
+                     int hdf5Groups) {
 
     /** The defaults. */
     public static final Limits DEFAULT = new Limits(100_000_000L, 10_000_000, 64, 100_000_000L, 2_000_000,
-            512L * 1024 * 1024, 1L << 30, 10_000_000L, 1000, 1024, 1 << 20, 100, 4096);
+            512L * 1024 * 1024, 1L << 30, 10_000_000L, 1000, 1024, 1 << 20, 100, 4096,
+            1_000_000L, 16L << 20, 10_000, 32, 200, 1 << 20, 64L << 20, 256, 1_000_000);
 
     private static final ThreadLocal<Limits> CURRENT = ThreadLocal.withInitial(() -> DEFAULT);
 
@@ -79,6 +95,15 @@ public record Limits(long safetensorsHeaderBytes, int tensors, int rank, long in
         named.put("pickle-kept-text-bytes", (long) pickleKeptTextBytes);
         named.put("pickle-global-warnings", (long) pickleGlobalWarnings);
         named.put("tensor-name-chars", (long) tensorNameChars);
+        named.put("gguf-metadata-keys", ggufMetadataKeys);
+        named.put("gguf-metadata-key-bytes", ggufMetadataKeyBytes);
+        named.put("npy-header-chars", (long) npyHeaderChars);
+        named.put("npy-header-depth", (long) npyHeaderDepth);
+        named.put("tfjs-json-depth", (long) tfjsJsonDepth);
+        named.put("tfjs-string-chars", (long) tfjsStringChars);
+        named.put("keras-config-bytes", kerasConfigBytes);
+        named.put("hdf5-group-depth", (long) hdf5GroupDepth);
+        named.put("hdf5-groups", (long) hdf5Groups);
         return named;
     }
 
@@ -101,7 +126,11 @@ public record Limits(long safetensorsHeaderBytes, int tensors, int rank, long in
                 named.get("index-json-bytes"), toInt(named, "zip-entries"), named.get("zip-central-directory-bytes"),
                 named.get("pickle-bytes"), named.get("pickle-values"), toInt(named, "pickle-depth"),
                 toInt(named, "pickle-int-bytes"), toInt(named, "pickle-kept-text-bytes"),
-                toInt(named, "pickle-global-warnings"), toInt(named, "tensor-name-chars"));
+                toInt(named, "pickle-global-warnings"), toInt(named, "tensor-name-chars"),
+                named.get("gguf-metadata-keys"), named.get("gguf-metadata-key-bytes"),
+                toInt(named, "npy-header-chars"), toInt(named, "npy-header-depth"), toInt(named, "tfjs-json-depth"),
+                toInt(named, "tfjs-string-chars"), named.get("keras-config-bytes"), toInt(named, "hdf5-group-depth"),
+                toInt(named, "hdf5-groups"));
     }
 
     private static int toInt(Map<String, Long> named, String name) {

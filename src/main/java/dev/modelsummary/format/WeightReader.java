@@ -33,4 +33,15 @@ public interface WeightReader {
      * @throws IOException     when the file cannot be read at all
      */
     Model read(Path path, ChannelOpener opener) throws IOException;
+
+    /**
+     * Reads with options. A reader that has no use for an option refuses it; only readers that take one
+     * override this.
+     *
+     * @throws UnsupportedOptionException when {@code options} sets something this reader has no use for
+     */
+    default Model read(Path path, ChannelOpener opener, ReadOptions options) throws IOException {
+        options.refuseAllFor("a " + format() + " file");
+        return read(path, opener);
+    }
 }

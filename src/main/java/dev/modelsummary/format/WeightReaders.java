@@ -72,7 +72,17 @@ public final class WeightReaders {
      * @throws FormatException     when no reader recognises it, or the chosen reader finds it invalid
      */
     public Model read(Path path) throws IOException {
-        return choose(path).read(path, opener);
+        return read(path, ReadOptions.NONE);
+    }
+
+    /**
+     * Reads with options ({@code --key}).
+     *
+     * @throws UnsupportedOptionException when the chosen reader has no use for an option set
+     */
+    public Model read(Path path, ReadOptions options) throws IOException {
+        // Packed weights look alike in every format (a GPTQ qweight in safetensors or a torch .bin): one pass.
+        return PackedWeights.annotate(choose(path).read(path, opener, options));
     }
 
     /** The reader that would read {@code path}. */

@@ -46,8 +46,10 @@ public enum DType {
     QINT8("qint8", 1, 1),
     QUINT8("quint8", 1, 1),
     QINT32("qint32", 4, 1),
-    QUINT4X2("quint4x2", 1, 1),
-    QUINT2X4("quint2x4", 1, 1),
+    /** Two 4-bit values per byte; torch pads each row (last dimension) to a whole byte: see {@link #bytesFor(Shape)}. */
+    QUINT4X2("quint4x2", 1, 2),
+    /** Four 2-bit values per byte, rows padded like {@link #QUINT4X2}. */
+    QUINT2X4("quint2x4", 1, 4),
     BITS8("bits8", 1, 1),
     BITS16("bits16", 2, 1),
     BITS1X8("bits1x8", 1, 1),
@@ -122,6 +124,14 @@ public enum DType {
         };
     }
 
+    /** torch's quantized types ({@code torch.qint8} ...): values with a scale and zero point beside them. */
+    public boolean isQuantized() {
+        return switch (this) {
+            case QINT8, QUINT8, QINT32, QUINT4X2, QUINT2X4 -> true;
+            default -> false;
+        };
+    }
+
     /**
      * Storage bytes for {@code elements} values; a partial final block is counted as a whole block.
      *
@@ -130,6 +140,24 @@ public enum DType {
     public long bytesFor(long elements) {
         long blocks = elements / blockSize + (elements % blockSize == 0 ? 0 : 1);
         return Math.multiplyExact(blocks, blockBytes);
+    }
+
+    /**
+     * Storage bytes of a tensor of this shape: {@link #bytesFor(long)} of its element count, except for torch's
+     * packed quantized types, which torch stores row by row, each row (last dimension) padded to a whole byte
+     * ({@code get_sub_byte_tensor_size} in ATen's {@code quantized/Quantizer.cpp}).
+     *
+     * @throws ArithmeticException when the result does not fit a {@code long}
+     */
+    public long bytesFor(Shape shape) {
+        if ((this != QUINT4X2 && this != QUINT2X4) || shape.rank() == 0) {
+            return bytesFor(shape.numel());
+        }
+        long rows = 1;
+        for (int i = 0; i < shape.rank() - 1; i++) {
+            rows = Math.multiplyExact(rows, shape.dim(i));
+        }
+        return Math.multiplyExact(rows, bytesFor(shape.dim(shape.rank() - 1)));
     }
 
     /**

@@ -15,6 +15,8 @@ import java.util.Objects;
  */
 public record Model(String name, String format, String source, List<TensorEntry> tensors, List<String> warnings,
                     FileDetails details) {
+    /** {@link #format()} of a built-in architecture. */
+    public static final String BUILTIN_FORMAT = "builtin";
 
     public Model {
         Objects.requireNonNull(name, "name");
@@ -28,6 +30,10 @@ public record Model(String name, String format, String source, List<TensorEntry>
     /** A model with nothing to say besides its tensors. */
     public Model(String name, String format, String source, List<TensorEntry> tensors, List<String> warnings) {
         this(name, format, source, tensors, warnings, FileDetails.NONE);
+    }
+
+    public boolean isBuiltin() {
+        return BUILTIN_FORMAT.equals(format);
     }
 
     public Model withName(String newName) {

@@ -59,6 +59,11 @@ public record PickleScan(int pickles, List<Import> imports, List<Trailer> afterS
         return imports.stream().filter(i -> i.verdict() == verdict).map(Import::name).toList();
     }
 
+    /** Whether every import is allowed and nothing follows a STOP: a pickle of plain tensors and containers. */
+    public boolean isClean() {
+        return afterStop.isEmpty() && imports.stream().allMatch(i -> i.verdict() == Verdict.ALLOWED);
+    }
+
     public boolean dangerous() {
         return imports.stream().anyMatch(i -> i.verdict() == Verdict.DANGEROUS);
     }

@@ -58,7 +58,7 @@ public record TensorEntry(String name, Shape shape, DType dtype, Role role, bool
     }
 
     public long bytes() {
-        return dtype.bytesFor(shape.numel());
+        return dtype.bytesFor(shape);
     }
 
     public Form form() {

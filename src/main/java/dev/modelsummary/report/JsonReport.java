@@ -8,7 +8,10 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
+import dev.modelsummary.model.CheckpointContents;
+import dev.modelsummary.model.Fact;
 import dev.modelsummary.model.Model;
+import dev.modelsummary.model.PickleScan;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.summary.DTypeStat;
@@ -19,6 +22,7 @@ import dev.modelsummary.summary.Totals;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
+import java.util.List;
 
 /**
  * The summary as JSON (schema in the README, "JSON output"). Streamed with Jackson's generator so a model
@@ -54,19 +58,93 @@ public final class JsonReport {
             json.writeStringField("name", model.name());
             json.writeStringField("format", model.format());
             json.writeStringField("source", model.source());
+            writeFacts(json, model.details().facts());
             writeTotals(json, "parameters", summary.parameters(), true);
+            json.writeFieldName("bitsPerParameter");
+            if (summary.bitsPerParameter().isPresent()) {
+                json.writeNumber(summary.bitsPerParameter().get());
+            } else {
+                json.writeNull();
+            }
             writeTotals(json, "buffers", summary.buffers(), false);
             writeForms(json, summary);
             writeDtypes(json, summary);
             writeTensors(json, model);
-            json.writeArrayFieldStart("warnings");
-            for (String warning : model.warnings()) {
-                json.writeString(warning);
-            }
-            json.writeEndArray();
+            writeCheckpoint(json, model.details().checkpoint());
+            writePickle(json, model.details().pickle());
+            writeStrings(json, "notes", model.details().notes());
+            writeStrings(json, "warnings", model.warnings());
             json.writeEndObject();
             json.writeRaw('\n');
         }
+    }
+
+    /** {@code "facts": {"architecture": "llama", ...}}: what the file says of itself, in its order. */
+    private static void writeFacts(JsonGenerator json, List<Fact> facts) throws IOException {
+        json.writeObjectFieldStart("facts");
+        for (Fact fact : facts) {
+            json.writeStringField(fact.label(), fact.value());
+        }
+        json.writeEndObject();
+    }
+
+    private static void writeStrings(JsonGenerator json, String field, List<String> values) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (String value : values) {
+            json.writeString(value);
+        }
+        json.writeEndArray();
+    }
+
+    /** The checkpoint's anatomy, or null when the file holds only the model. */
+    private static void writeCheckpoint(JsonGenerator json, CheckpointContents checkpoint) throws IOException {
+        json.writeFieldName("checkpoint");
+        if (checkpoint == null) {
+            json.writeNull();
+            return;
+        }
+        json.writeStartObject();
+        json.writeStringField("key", checkpoint.key());
+        json.writeArrayFieldStart("entries");
+        for (CheckpointContents.Entry entry : checkpoint.entries()) {
+            json.writeStartObject();
+            json.writeStringField("name", entry.name());
+            json.writeStringField("kind", entry.kind());
+            json.writeNumberField("tensors", entry.tensors());
+            json.writeNumberField("elements", entry.elements());
+            json.writeNumberField("bytes", entry.bytes());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    /** The pickle safety scan, or null when no pickle was read. */
+    private static void writePickle(JsonGenerator json, PickleScan scan) throws IOException {
+        json.writeFieldName("pickle");
+        if (scan == null) {
+            json.writeNull();
+            return;
+        }
+        json.writeStartObject();
+        json.writeNumberField("pickles", scan.pickles());
+        json.writeArrayFieldStart("imports");
+        for (PickleScan.Import i : scan.imports()) {
+            json.writeString(i.name());
+        }
+        json.writeEndArray();
+        for (PickleScan.Verdict verdict : PickleScan.Verdict.values()) {
+            writeStrings(json, verdict.jsonName(), scan.named(verdict));
+        }
+        json.writeArrayFieldStart("afterStop");
+        for (PickleScan.Trailer trailer : scan.afterStop()) {
+            json.writeStartObject();
+            json.writeStringField("pickle", trailer.pickle());
+            json.writeNumberField("bytes", trailer.bytes());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
     }
 
     private static void writeTotals(JsonGenerator json, String field, Totals totals, boolean withTrainable)

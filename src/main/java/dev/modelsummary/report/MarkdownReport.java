@@ -1,6 +1,10 @@
 package dev.modelsummary.report;
 
+import dev.modelsummary.model.CheckpointContents;
+import dev.modelsummary.model.Fact;
+import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.summary.DTypeStat;
 import dev.modelsummary.summary.FormStat;
 import dev.modelsummary.summary.PythonNumbers;
 import dev.modelsummary.summary.Summary;
@@ -17,6 +21,8 @@ import java.util.function.ToLongFunction;
  * two blank lines before the second and third tables, and the final empty line.
  */
 public final class MarkdownReport {
+    /** Characters with a meaning in a GitHub Markdown table row or inline text. */
+    private static final String MARKUP = "|`*<>";
 
     private MarkdownReport() {
     }
@@ -52,7 +58,7 @@ public final class MarkdownReport {
         out.write("| --- | --- | --- | --- | --- |\n");
         for (TensorEntry layer : summary.layers()) {
             out.write("| ");
-            out.write(Quote.escaped(layer.name()));
+            out.write(cell(layer.name()));
             out.write(" | " + layer.shape().toPythonTuple()
                     + " | " + layer.shape().squeezed().toPythonTuple()
                     + " | " + layer.numel()
@@ -60,6 +66,83 @@ public final class MarkdownReport {
                     + " |\n");
         }
         out.write('\n');
+        if (saysMore(summary.model().details())) {
+            writeFileSections(summary, out);
+        }
+    }
+
+    /**
+     * Whether a file says more than the published page can show: its own metadata, checkpoint entries besides
+     * the model, a pickle that imports more than tensors and containers (or hides bytes after its STOP), or
+     * packed weights. A plain state dict or safetensors file gives exactly the built-in's page.
+     */
+    private static boolean saysMore(FileDetails details) {
+        return !details.facts().isEmpty() || details.checkpoint() != null || !details.notes().isEmpty()
+                || details.pickle() != null && !details.pickle().isClean();
+    }
+
+    /**
+     * What a weight file adds to the page, when it {@linkplain #saysMore says more}: its own facts, bytes by
+     * stored dtype, the checkpoint's entries, the pickle verdict and notes.
+     */
+    private static void writeFileSections(Summary summary, Writer out) throws IOException {
+        FileDetails details = summary.model().details();
+        if (!details.facts().isEmpty()) {
+            out.write("\n**File metadata**\n\n| Key | Value |\n| --- | --- |\n");
+            for (Fact fact : details.facts()) {
+                out.write("| " + cell(fact.label()) + " | " + cell(fact.value()) + " |\n");
+            }
+        }
+        out.write("\n**Bytes by dtype**\n\n| DType | Tensors | Elements | Bytes |\n| --- | --- | --- | --- |\n");
+        for (DTypeStat d : summary.dtypes()) {
+            out.write("| " + d.dtype().torchName() + " | " + d.tensors() + " | " + d.count() + " | " + d.bytes()
+                    + " |\n");
+        }
+        long total = Math.addExact(summary.parameters().bytes(), summary.buffers().bytes());
+        out.write("\n**Stored bytes: [ " + total + " ]**"
+                + summary.bitsPerParameter().map(b -> " (" + b.toPlainString() + " bits per parameter)").orElse("")
+                + "\n");
+        if (details.checkpoint() != null) {
+            CheckpointContents checkpoint = details.checkpoint();
+            out.write("\n**Checkpoint contents** (" + cell(DetailLines.checkpointKey(checkpoint)) + ")\n\n"
+                    + "| Entry | Kind | Tensors | Elements | Bytes |\n| --- | --- | --- | --- | --- |\n");
+            for (CheckpointContents.Entry e : checkpoint.entries()) {
+                out.write("| " + cell(e.name()) + " | " + cell(e.kind()) + " | " + e.tensors() + " | "
+                        + e.elements() + " | " + e.bytes() + " |\n");
+            }
+        }
+        if (details.pickle() != null) {
+            out.write("\n**Pickle scan:** " + cell(DetailLines.pickleVerdict(details.pickle())) + "\n");
+            for (String line : DetailLines.afterStop(details.pickle())) {
+                out.write("\n**Warning:** " + cell(line) + "\n");
+            }
+        }
+        for (String note : details.notes()) {
+            out.write("\n**Note:** " + cell(note) + "\n");
+        }
+    }
+
+    /**
+     * A value in a table cell or a line: control characters escaped ({@link Quote#escaped}), and the
+     * characters that would end a cell or start markup ({@code | < > ` *} ...) backslash-escaped, so a name
+     * from a file shows as itself. Real tensor names have none of them, so real pages are unchanged.
+     */
+    static String cell(String value) {
+        String text = Quote.escaped(value);
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (MARKUP.indexOf(c) >= 0) {
+                if (out == null) {
+                    out = new StringBuilder(text.length() + 8).append(text, 0, i);
+                }
+                out.append('\\');
+            }
+            if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     /** Header row, separator row and value row, the last without its newline (the caller adds the spacing). */

@@ -1,5 +1,8 @@
 package dev.modelsummary.report;
 
+import dev.modelsummary.model.CheckpointContents;
+import dev.modelsummary.model.Fact;
+import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.summary.DTypeStat;
@@ -36,7 +39,9 @@ public final class TextReport {
     public static void write(Summary summary, Writer out) throws IOException {
         Model model = summary.model();
         out.write(Quote.escaped(model.name()) + "  (" + model.format() + ": " + Quote.escaped(model.source())
-                + ")\n\n");
+                + ")\n");
+        writeFacts(out, model.details().facts());
+        out.write('\n');
 
         List<TensorEntry> layers = summary.layers();
         Table layerTable = new Table("#", "Name", "Shape", "Squeezed", "Parameters", "Form", "DType");
@@ -78,9 +83,47 @@ public final class TextReport {
         out.write(String.format(Locale.ROOT, "Buffers:    %s in %s tensors, %s%n",
                 grouped(summary.buffers().count()), grouped(summary.buffers().tensors()),
                 humanBytes(summary.buffers().bytes())));
+        long totalBytes = Math.addExact(summary.parameters().bytes(), summary.buffers().bytes());
+        String exact = totalBytes < 1024 ? "" : " (" + grouped(totalBytes) + " B)";
+        String bits = summary.bitsPerParameter().map(b -> ", " + b.toPlainString() + " bits per parameter")
+                .orElse("");
+        out.write("Stored:     " + humanBytes(totalBytes) + exact + bits + "\n");
+        FileDetails details = model.details();
+        if (details.checkpoint() != null) {
+            writeCheckpoint(out, details.checkpoint());
+        }
+        if (details.pickle() != null) {
+            out.write("\nPickle: " + DetailLines.pickleVerdict(details.pickle()) + "\n");
+            for (String line : DetailLines.afterStop(details.pickle())) {
+                out.write("Warning: " + line + "\n");
+            }
+        }
+        for (String note : details.notes()) {
+            out.write("Note: " + Quote.escaped(note) + "\n");
+        }
         for (String warning : model.warnings()) {
             out.write("Warning: " + Quote.escaped(warning) + "\n");
         }
+    }
+
+    /** {@code  label: value} lines under the title; values come from the file. */
+    private static void writeFacts(Writer out, List<Fact> facts) throws IOException {
+        for (Fact fact : facts) {
+            out.write("  " + Quote.escaped(fact.label()) + ": " + Quote.escaped(fact.value()) + "\n");
+        }
+    }
+
+    /** Every top-level entry of the checkpoint, the model's own included. */
+    private static void writeCheckpoint(Writer out, CheckpointContents checkpoint) throws IOException {
+        out.write("\nCheckpoint contents (" + DetailLines.checkpointKey(checkpoint) + "):\n");
+        List<CheckpointContents.Entry> entries = checkpoint.entries();
+        Table table = new Table("Entry", "Kind", "Tensors", "Elements", "Bytes");
+        table.rightAlign(2, 3, 4);
+        table.write(out, entries.size(), i -> {
+            CheckpointContents.Entry e = entries.get(i);
+            return new String[] {Quote.escaped(e.name()), Quote.escaped(e.kind()), grouped(e.tensors()),
+                    grouped(e.elements()), humanBytes(e.bytes())};
+        });
     }
 
     static String grouped(long n) {

@@ -1,6 +1,8 @@
 package dev.modelsummary.source;
 
 import dev.modelsummary.catalog.Catalog;
+import dev.modelsummary.format.ReadOptions;
+import dev.modelsummary.format.UnsupportedOptionException;
 import dev.modelsummary.format.WeightReaders;
 import dev.modelsummary.model.Model;
 import java.io.IOException;
@@ -49,7 +51,19 @@ public final class ModelLoader {
      * @throws dev.modelsummary.catalog.ArgumentException for builder arguments the architecture refuses
      */
     public Model load(String argument, Map<String, String> builderArguments) throws IOException {
+        return load(argument, builderArguments, ReadOptions.NONE);
+    }
+
+    /**
+     * With read options for a file ({@code --key}).
+     *
+     * @throws UnsupportedOptionException for read options with a built-in, or with a file whose reader has no
+     *                                    use for them
+     */
+    public Model load(String argument, Map<String, String> builderArguments, ReadOptions readOptions)
+            throws IOException {
         if (isBuiltin(argument)) {
+            readOptions.refuseAllFor("a built-in architecture");
             return catalog.build(argument, builderArguments).orElseThrow();
         }
         Path path;
@@ -59,7 +73,7 @@ public final class ModelLoader {
             throw new NoSuchFileException(argument); // a NUL byte: no file can have that name
         }
         if (Files.exists(path)) {
-            return readers.read(path);
+            return readers.read(path, readOptions);
         }
         if (PATH_LIKE.matcher(argument).matches()) {
             throw new NoSuchFileException(argument);

@@ -5,10 +5,13 @@ import dev.modelsummary.model.Form;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.TensorEntry;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -79,5 +82,17 @@ public record Summary(Model model, List<TensorEntry> layers, Totals parameters, 
 
     public String name() {
         return model.name();
+    }
+
+    /**
+     * Stored bits per parameter, {@code parameter bytes × 8 / parameters}, rounded half-even to two decimals:
+     * 32.00 for float32, about 4.5 for a Q4_K GGUF. Empty when there are no parameters.
+     */
+    public Optional<BigDecimal> bitsPerParameter() {
+        if (parameters.count() == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(BigDecimal.valueOf(parameters.bytes()).multiply(BigDecimal.valueOf(8))
+                .divide(BigDecimal.valueOf(parameters.count()), 2, RoundingMode.HALF_EVEN));
     }
 }

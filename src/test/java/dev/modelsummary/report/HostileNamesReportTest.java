@@ -66,10 +66,11 @@ class HostileNamesReportTest {
     void controlCharactersInNamesAreEscapedInTextAndMarkdown() {
         Summary summary = model("x\u001b]0;owned\u0007", "evil\n| forged | row |\u009b2J", "ok.weight");
 
-        for (String report : List.of(TextReport.render(summary), MarkdownReport.render(summary))) {
-            assertThat(report).doesNotContain("\u001b", "\u0007", "\u009b")
-                    .contains("evil\\u000a| forged | row |\\u009b2J", "x\\u001b]0;owned\\u0007");
-        }
+        assertThat(TextReport.render(summary)).doesNotContain("\u001b", "\u0007", "\u009b")
+                .contains("evil\\u000a| forged | row |\\u009b2J", "x\\u001b]0;owned\\u0007");
+        // A Markdown cell also escapes the pipes, so the name cannot forge table cells.
+        assertThat(MarkdownReport.render(summary)).doesNotContain("\u001b", "\u0007", "\u009b")
+                .contains("| evil\\u000a\\| forged \\| row \\|\\u009b2J |", "x\\u001b]0;owned\\u0007");
     }
 
     @Test

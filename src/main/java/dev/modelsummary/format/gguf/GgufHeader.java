@@ -30,9 +30,6 @@ final class GgufHeader {
     static final int MAX_NAME_BYTES = 64;
     /** {@code GGML_MAX_DIMS}. */
     static final int MAX_DIMS = 4;
-    // TODO(limits): metadata keys are kept for the uniqueness check; real files have a few dozen short ones.
-    private static final long MAX_KEY_BYTES_TOTAL = 16L << 20;
-    private static final long MAX_KEYS = 1_000_000;
     /** Kept string values ({@code general.name} ...) longer than this are skipped, not kept. */
     private static final int MAX_KEPT_STRING_BYTES = 1024;
     /** At most this many {@code *.context_length} candidates are kept until the architecture is known. */
@@ -69,6 +66,7 @@ final class GgufHeader {
     private Long splitNo;
     private Long splitCount;
     private Long splitTensors;
+    private Long quantizationVersion;
     private final Map<String, Long> contextLengths = new HashMap<>();
 
     private GgufHeader(GgufCursor in) {
@@ -104,16 +102,16 @@ final class GgufHeader {
             throw new FormatException("Header declares '" + tensorCount + "' tensors, over the limit of '"
                     + Limits.current().tensors() + "'.");
         }
-        if (kvCount > MAX_KEYS) {
+        if (kvCount > Limits.current().ggufMetadataKeys()) {
             throw new FormatException("Header declares '" + kvCount + "' metadata keys, over the limit of '"
-                    + MAX_KEYS + "'.");
+                    + Limits.current().ggufMetadataKeys() + "'.");
         }
         readMetadata(kvCount);
         long align = alignment == null ? DEFAULT_ALIGNMENT : alignment;
         List<Tensor> infos = readTensorInfos((int) tensorCount, align);
         Long contextLength = architecture == null ? null : contextLengths.get(architecture + ".context_length");
         return new File(new GgufMetadata(version, align, architecture, generalName, fileType, contextLength,
-                splitNo, splitCount, splitTensors), infos);
+                splitNo, splitCount, splitTensors, quantizationVersion), infos);
     }
 
     private long count(String what) throws IOException {
@@ -129,6 +127,8 @@ final class GgufHeader {
 
     /** KV = string key; u32 value_type; value. Keys must be non-empty and unique. */
     private void readMetadata(long kvCount) throws IOException {
+        // Keys are kept for the uniqueness check, so their bytes are bounded together.
+        long maxKeyBytes = Limits.current().ggufMetadataKeyBytes();
         Set<String> keys = new HashSet<>();
         long keyBytes = 0;
         for (long i = 0; i < kvCount; i++) {
@@ -137,8 +137,8 @@ final class GgufHeader {
                 throw new FormatException("Metadata key " + (i + 1) + " is empty.");
             }
             keyBytes += length;
-            if (keyBytes > MAX_KEY_BYTES_TOTAL) {
-                throw new FormatException("Metadata keys take more than '" + MAX_KEY_BYTES_TOTAL
+            if (keyBytes > maxKeyBytes) {
+                throw new FormatException("Metadata keys take more than '" + maxKeyBytes
                         + "' bytes, the limit.");
             }
             String key = utf8(in.bytes((int) length, "metadata key " + (i + 1)));
@@ -179,12 +179,14 @@ final class GgufHeader {
             }
             return;
         }
-        boolean keepInteger = key.equals("general.file_type") || key.startsWith("split.")
+        boolean keepInteger = key.equals("general.file_type") || key.equals("general.quantization_version")
+                || key.startsWith("split.")
                 || key.endsWith(".context_length") && contextLengths.size() < MAX_CONTEXT_LENGTH_KEYS;
         if (keepInteger && isInteger(type)) {
             long value = integer(type, what);
             switch (key) {
                 case "general.file_type" -> fileType = value;
+                case "general.quantization_version" -> quantizationVersion = value;
                 case "split.no" -> splitNo = value;
                 case "split.count" -> splitCount = value;
                 case "split.tensors.count" -> splitTensors = value;

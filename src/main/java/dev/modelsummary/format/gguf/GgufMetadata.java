@@ -13,7 +13,9 @@ package dev.modelsummary.format.gguf;
  * @param splitNo       {@code split.no}, 0-based
  * @param splitCount    {@code split.count}
  * @param splitTensors  {@code split.tensors.count}: tensors in all splits together
+ * @param quantizationVersion {@code general.quantization_version}: the version of ggml's quantized formats
  */
 public record GgufMetadata(int version, long alignment, String architecture, String name, Long fileType,
-                           Long contextLength, Long splitNo, Long splitCount, Long splitTensors) {
+                           Long contextLength, Long splitNo, Long splitCount, Long splitTensors,
+                           Long quantizationVersion) {
 }

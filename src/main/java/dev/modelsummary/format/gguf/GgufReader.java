@@ -1,10 +1,13 @@
 package dev.modelsummary.format.gguf;
 
 import dev.modelsummary.format.ChannelOpener;
+import dev.modelsummary.format.Facts;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.WeightReader;
+import dev.modelsummary.model.Fact;
+import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.text.Quote;
@@ -28,8 +31,8 @@ import java.util.regex.Pattern;
  *
  * <p>Every tensor is a trainable parameter (GGUF has no buffers), named as the file names it, with its shape
  * reversed from ggml's innermost-first order into PyTorch's order. The few metadata values worth keeping come
- * back from {@link #readWithMetadata} as a {@link GgufMetadata}; {@link #read} drops them (reports do not show
- * them yet).
+ * back from {@link #readWithMetadata} as a {@link GgufMetadata}, and become the model's header facts
+ * ({@link #facts}): architecture, name, file type, quantization version, context length, GGUF version, splits.
  */
 public final class GgufReader implements WeightReader {
     public static final String FORMAT = "gguf";
@@ -69,7 +72,7 @@ public final class GgufReader implements WeightReader {
             GgufHeader.File file = readFile(path, opener);
             List<TensorEntry> tensors = new ArrayList<>(file.tensors().size());
             file.tensors().forEach(t -> tensors.add(entry(t)));
-            return new Read(model(FileNames.stem(path), path, tensors), file.metadata());
+            return new Read(model(FileNames.stem(path), path, tensors, file.metadata(), 1), file.metadata());
         }
         return readSplits(path, split.group(1), Integer.parseInt(split.group(2)), Integer.parseInt(split.group(3)),
                 opener);
@@ -122,7 +125,7 @@ public final class GgufReader implements WeightReader {
             throw new FormatException("The first split says 'split.tensors.count' is '" + first.splitTensors()
                     + "'; the splits hold '" + tensors.size() + "' tensors.");
         }
-        return new Read(model(prefix, path, tensors), first);
+        return new Read(model(prefix, path, tensors, first, count), first);
     }
 
     /** One split; its problems are reported with its name. Only regular files are opened. */
@@ -149,7 +152,39 @@ public final class GgufReader implements WeightReader {
         return TensorEntry.parameter(t.name(), t.shape(), t.type().dtype(), true);
     }
 
-    private static Model model(String name, Path source, List<TensorEntry> tensors) {
-        return new Model(name, FORMAT, source.toString(), tensors, List.of());
+    private static Model model(String name, Path source, List<TensorEntry> tensors, GgufMetadata metadata,
+                               int files) {
+        return new Model(name, FORMAT, source.toString(), tensors, List.of())
+                .withDetails(FileDetails.NONE.withFacts(facts(metadata, files)));
+    }
+
+    /**
+     * The header lines a GGUF file gives, in the order llama.cpp prints them when it loads one; keys the file
+     * lacks are left out. Text values are the file's, cut by {@link Facts}.
+     *
+     * @param files how many gguf-split parts were read (1 for a lone file)
+     */
+    static List<Fact> facts(GgufMetadata m, int files) {
+        List<Fact> facts = new ArrayList<>();
+        if (m.architecture() != null) {
+            facts.add(Facts.of("architecture", m.architecture()));
+        }
+        if (m.name() != null) {
+            facts.add(Facts.of("name", m.name()));
+        }
+        if (m.fileType() != null) {
+            facts.add(new Fact("file type", GgufFileType.describe(m.fileType())));
+        }
+        if (m.quantizationVersion() != null) {
+            facts.add(new Fact("quantization version", Long.toString(m.quantizationVersion())));
+        }
+        if (m.contextLength() != null) {
+            facts.add(new Fact("context length", Long.toString(m.contextLength())));
+        }
+        facts.add(new Fact("GGUF version", Integer.toString(m.version())));
+        if (files > 1) {
+            facts.add(new Fact("split", files + " files"));
+        }
+        return facts;
     }
 }

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelsummary.format.ChannelOpener;
+import dev.modelsummary.format.Facts;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.format.zip.ZipDirectory;
+import dev.modelsummary.model.Fact;
+import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
@@ -33,6 +36,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -55,14 +59,9 @@ public final class KerasReader implements WeightReader {
     private static final String WEIGHTS_H5 = "model.weights.h5";
     private static final String WEIGHTS_NPZ = "model.weights.npz";
     private static final String CONFIG_JSON = "config.json";
+    private static final String METADATA_JSON = "metadata.json";
     /** The members Keras 3's saving_lib writes first (metadata.json, then config.json, then the weights). */
-    private static final Set<String> KERAS_FIRST_MEMBERS = Set.of("metadata.json", CONFIG_JSON, WEIGHTS_H5);
-    // TODO(limits): config.json is metadata; real ones are kilobytes to a few megabytes.
-    private static final long MAX_CONFIG_BYTES = 64L << 20;
-    // TODO(limits): HDF5 group nesting walked; Keras nests a few levels per sublayer.
-    private static final int MAX_GROUP_DEPTH = 256;
-    // TODO(limits): HDF5 groups walked in one file (datasets are bounded by the tensors limit).
-    private static final int MAX_GROUPS = 1_000_000;
+    private static final Set<String> KERAS_FIRST_MEMBERS = Set.of(METADATA_JSON, CONFIG_JSON, WEIGHTS_H5);
 
     private static final URI HDF5_NAME = URI.create("keras:/weights.h5");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -100,21 +99,23 @@ public final class KerasReader implements WeightReader {
     @Override
     public Model read(Path path, ChannelOpener opener) throws IOException {
         List<String> warnings = new ArrayList<>();
+        List<Fact> facts = new ArrayList<>();
         List<TensorEntry> tensors;
         try (SeekableByteChannel channel = opener.open(path)) {
             byte[] head = Channels.readUpTo(channel, 0, ZIP_MAGIC.length);
             if (startsWith(head, ZIP_MAGIC)) {
-                tensors = readKeras3Archive(channel, warnings);
+                tensors = readKeras3Archive(channel, warnings, facts);
             } else {
-                tensors = readHdf5(new H5Window(channel, 0, channel.size()), Map.of(), warnings);
+                tensors = readHdf5(new H5Window(channel, 0, channel.size()), Map.of(), warnings, facts);
             }
         }
-        return new Model(FileNames.stem(path), FORMAT, path.toString(), tensors, warnings);
+        return new Model(FileNames.stem(path), FORMAT, path.toString(), tensors, warnings)
+                .withDetails(FileDetails.NONE.withFacts(facts));
     }
 
     /** A {@code .keras} ZIP: {@code config.json} for layer classes and trainable flags, then the weights. */
-    private static List<TensorEntry> readKeras3Archive(SeekableByteChannel channel, List<String> warnings)
-            throws IOException {
+    private static List<TensorEntry> readKeras3Archive(SeekableByteChannel channel, List<String> warnings,
+                                                       List<Fact> facts) throws IOException {
         ZipDirectory zip = ZipDirectory.read(channel);
         ZipDirectory.Entry weights = zip.find(WEIGHTS_H5).orElseThrow(() -> zip.find(WEIGHTS_NPZ).isPresent()
                 ? new FormatException("Keras archive holds its weights as '" + WEIGHTS_NPZ
@@ -124,37 +125,51 @@ public final class KerasReader implements WeightReader {
             throw new FormatException("Keras archive's '" + WEIGHTS_H5 + "' is compressed (method "
                     + weights.method() + "); only a STORED one (Keras's default) can be read header-only.");
         }
-        Map<String, LayerConfig> layers = zip.find(CONFIG_JSON).isPresent()
-                ? readConfig(zip, zip.find(CONFIG_JSON).get(), channel) : Map.of();
+        Optional<ZipDirectory.Entry> metadata = zip.find(METADATA_JSON);
+        if (metadata.isPresent()) {
+            JsonNode version = readJson(zip, metadata.get(), channel).path("keras_version");
+            if (version.isTextual()) {
+                facts.add(Facts.of("Keras version", version.asText()));
+            }
+        }
+        Map<String, LayerConfig> layers = Map.of();
+        if (zip.find(CONFIG_JSON).isPresent()) {
+            JsonNode config = readJson(zip, zip.find(CONFIG_JSON).get(), channel);
+            if (config.path("class_name").isTextual()) {
+                facts.add(Facts.of("model class", config.get("class_name").asText()));
+            }
+            layers = new HashMap<>();
+            collectLayers(config, layers, 0);
+        }
         long start = zip.dataOffset(channel, weights);
-        return readHdf5(new H5Window(channel, start, weights.size()), layers, warnings);
+        return readHdf5(new H5Window(channel, start, weights.size()), layers, warnings, facts);
     }
 
     /** One layer of config.json: what the roles need. */
     record LayerConfig(String className, boolean trainable, boolean center, boolean scale) {
     }
 
-    private static Map<String, LayerConfig> readConfig(ZipDirectory zip, ZipDirectory.Entry entry,
-                                                       SeekableByteChannel channel) throws IOException {
-        if (entry.size() > MAX_CONFIG_BYTES) {
-            throw new FormatException("Keras archive's '" + CONFIG_JSON + "' is " + entry.size()
-                    + " bytes, over the limit of " + MAX_CONFIG_BYTES + ".");
+    /** {@code config.json} or {@code metadata.json}: a JSON member, read whole (it is metadata). */
+    private static JsonNode readJson(ZipDirectory zip, ZipDirectory.Entry entry, SeekableByteChannel channel)
+            throws IOException {
+        String member = entry.name();
+        long maxBytes = Limits.current().kerasConfigBytes();
+        if (entry.size() > maxBytes) {
+            throw new FormatException("Keras archive's " + Quote.of(member) + " is " + entry.size()
+                    + " bytes, over the limit of " + maxBytes + ".");
         }
-        JsonNode root;
         try (InputStream in = zip.open(channel, entry)) {
-            root = JSON.readTree(in);
+            JsonNode root = JSON.readTree(in);
+            return root == null ? JSON.missingNode() : root;
         } catch (JsonProcessingException | CharConversionException e) {
             // CharConversionException: Jackson's decoding of a byte sequence that is no UTF-8/16/32
-            throw new FormatException("Keras archive's '" + CONFIG_JSON + "' is not valid JSON.");
+            throw new FormatException("Keras archive's " + Quote.of(member) + " is not valid JSON.");
         }
-        Map<String, LayerConfig> layers = new HashMap<>();
-        collectLayers(root, layers, 0);
-        return layers;
     }
 
     /** Every object with a text {@code class_name} and a {@code config.name}: the layers, nested ones too. */
     private static void collectLayers(JsonNode node, Map<String, LayerConfig> layers, int depth) {
-        if (node == null || depth > MAX_GROUP_DEPTH) {
+        if (node == null || depth > Limits.current().hdf5GroupDepth()) {
             return;
         }
         if (node.isObject()) {
@@ -177,11 +192,13 @@ public final class KerasReader implements WeightReader {
      * (deep recursion, a huge declared structure), becomes one FormatException here.
      */
     private static List<TensorEntry> readHdf5(H5Window window, Map<String, LayerConfig> layers,
-                                              List<String> warnings) {
+                                              List<String> warnings, List<Fact> facts) {
         // jhdf's channel constructor wants a URI only to name the file in its logs (and on close).
         try (HdfFile file = new HdfFile(window, HDF5_NAME)) {
             Walk walk = new Walk(layers, warnings);
-            return walk.read(file);
+            List<TensorEntry> tensors = walk.read(file);
+            facts.addAll(legacyFacts(file));
+            return tensors;
         } catch (FormatException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -191,6 +208,21 @@ public final class KerasReader implements WeightReader {
         } catch (OutOfMemoryError e) {
             throw new FormatException("HDF5 file declares a structure too large to read.");
         }
+    }
+
+    /**
+     * tf.keras writes {@code keras_version} and {@code backend} as root attributes of a legacy file: kept when
+     * each is one string.
+     */
+    private static List<Fact> legacyFacts(HdfFile file) {
+        List<Fact> facts = new ArrayList<>();
+        for (String[] attribute : new String[][] {{"keras_version", "Keras version"}, {"backend", "backend"}}) {
+            Attribute a = file.getAttribute(attribute[0]);
+            if (a != null && !a.isEmpty() && a.getSize() == 1 && a.getData() instanceof String text) {
+                facts.add(Facts.of(attribute[1], text));
+            }
+        }
+        return facts;
     }
 
     private static String describe(Throwable e) {
@@ -285,14 +317,15 @@ public final class KerasReader implements WeightReader {
 
         /** Keras 3 layout: every dataset, groups in name order, a {@code vars} group's datasets by index. */
         private void walkGroup(Group group, int depth) {
-            if (depth > MAX_GROUP_DEPTH) {
-                throw new FormatException("HDF5 groups nest deeper than " + MAX_GROUP_DEPTH + ".");
+            if (depth > Limits.current().hdf5GroupDepth()) {
+                throw new FormatException("HDF5 groups nest deeper than " + Limits.current().hdf5GroupDepth()
+                        + ".");
             }
             if (!visited.add(group.getAddress())) {
                 return; // a second hard link to a group already walked
             }
-            if (visited.size() > MAX_GROUPS) {
-                throw new FormatException("HDF5 file holds more than " + MAX_GROUPS + " groups.");
+            if (visited.size() > Limits.current().hdf5Groups()) {
+                throw new FormatException("HDF5 file holds more than " + Limits.current().hdf5Groups() + " groups.");
             }
             List<Node> children = new ArrayList<>(group.getChildren().values());
             boolean vars = group.getName().equals("vars");

@@ -38,7 +38,6 @@ import java.util.TreeSet;
 record NpyHeader(NpyDType type, boolean fortranOrder, Shape shape, long headerBytes, long dataBytes) {
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** numpy's {@code _MAX_HEADER_SIZE}: np.load refuses longer headers unless told to trust the file. */
-    static final int MAX_HEADER_CHARS = 10_000; // TODO(limits)
     private static final Set<String> KEYS = Set.of("descr", "fortran_order", "shape");
 
     /** Where the header's bytes come from: the next {@code n} bytes, or a FormatException when they end first. */
@@ -72,9 +71,9 @@ record NpyHeader(NpyDType type, boolean fortranOrder, Shape shape, long headerBy
         ByteBuffer field = ByteBuffer.wrap(source.next(lengthBytes)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         long headerLength = major == 1 ? field.getShort() & 0xffffL : field.getInt() & 0xffff_ffffL;
         boolean utf8 = major == 3;
-        if (headerLength > (long) MAX_HEADER_CHARS * (utf8 ? 4 : 1)) {
-            throw new FormatException("Header is " + headerLength + " bytes, over numpy's limit of "
-                    + MAX_HEADER_CHARS + " characters.");
+        if (headerLength > (long) Limits.current().npyHeaderChars() * (utf8 ? 4 : 1)) {
+            throw new FormatException("Header is " + headerLength + " bytes, over the limit of "
+                    + Limits.current().npyHeaderChars() + " characters.");
         }
         long headerBytes = 8 + lengthBytes + headerLength;
         if (headerBytes > available) {
@@ -82,9 +81,9 @@ record NpyHeader(NpyDType type, boolean fortranOrder, Shape shape, long headerBy
                     + available + "-byte array.");
         }
         String text = decode(source.next((int) headerLength), utf8);
-        if (text.length() > MAX_HEADER_CHARS) {
-            throw new FormatException("Header is " + text.length() + " characters, over numpy's limit of "
-                    + MAX_HEADER_CHARS + ".");
+        if (text.length() > Limits.current().npyHeaderChars()) {
+            throw new FormatException("Header is " + text.length() + " characters, over the limit of "
+                    + Limits.current().npyHeaderChars() + ".");
         }
         Object literal = PyLiteral.parse(text, major < 3);
         if (!(literal instanceof Map<?, ?> dict)) {

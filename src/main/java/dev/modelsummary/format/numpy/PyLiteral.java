@@ -1,6 +1,7 @@
 package dev.modelsummary.format.numpy;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limits;
 import dev.modelsummary.text.Quote;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,10 +31,9 @@ final class PyLiteral {
     record Tuple(List<Object> items) {
     }
 
-    /** Nesting of brackets; a real header nests 2 deep (structured dtypes a few more). */
-    private static final int MAX_DEPTH = 32; // TODO(limits)
-
     private final String text;
+    /** Nesting of brackets ({@link Limits#npyHeaderDepth()}); a real header nests 2 deep. */
+    private final int maxDepth = Limits.current().npyHeaderDepth();
     private final boolean longSuffix;
     private int at;
 
@@ -60,8 +60,8 @@ final class PyLiteral {
     }
 
     private Object value(int depth) {
-        if (depth > MAX_DEPTH) {
-            throw error("brackets nested more than " + MAX_DEPTH + " deep");
+        if (depth > maxDepth) {
+            throw error("brackets nested more than " + maxDepth + " deep");
         }
         if (at >= text.length()) {
             throw error("the header ends where a value should be");

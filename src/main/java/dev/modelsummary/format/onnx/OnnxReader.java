@@ -9,6 +9,7 @@ import dev.modelsummary.format.StateDictRoles;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.io.RegionInputStream;
 import dev.modelsummary.model.DType;
+import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.Shape;
@@ -50,7 +51,10 @@ public final class OnnxReader implements WeightReader {
      * functions = 25, configuration = 26.
      */
     private static final int MODEL_IR_VERSION = 1;
+    private static final int MODEL_PRODUCER_NAME = 2;
+    private static final int MODEL_PRODUCER_VERSION = 3;
     private static final int MODEL_GRAPH = 7;
+    private static final int MODEL_OPSET_IMPORT = 8;
     private static final int MODEL_TRAINING_INFO = 20;
     /** GraphProto: node = 1, name = 2, initializer = 5, ..., sparse_initializer = 15. */
     private static final int GRAPH_NODE = 1;
@@ -147,7 +151,8 @@ public final class OnnxReader implements WeightReader {
             } catch (InvalidProtocolBufferException e) {
                 throw new FormatException(protobufProblem(e), e);
             }
-            return new Model(FileNames.stem(path), FORMAT, path.toString(), walk.entries, walk.warnings());
+            return new Model(FileNames.stem(path), FORMAT, path.toString(), walk.entries, walk.warnings())
+                    .withDetails(FileDetails.NONE.withFacts(walk.facts.facts()));
         }
     }
 
@@ -195,6 +200,7 @@ public final class OnnxReader implements WeightReader {
     /** One walk of a file: what it lists and what it leaves out. */
     private static final class Walk {
         final List<TensorEntry> entries = new ArrayList<>();
+        final OnnxFacts facts = new OnnxFacts();
         final List<TensorEntry> sparseEntries = new ArrayList<>();
         final List<TensorEntry> constantEntries = new ArrayList<>();
         final Set<String> names = new HashSet<>();
@@ -216,8 +222,14 @@ public final class OnnxReader implements WeightReader {
                 int field = ProtoInput.field(tag);
                 int wire = ProtoInput.wireType(tag);
                 if (field == MODEL_IR_VERSION && wire == 0) {
-                    in.varint();
+                    facts.irVersion(in.varint());
                     irVersion = true;
+                } else if (field == MODEL_PRODUCER_NAME && wire == 2) {
+                    facts.producerName(in);
+                } else if (field == MODEL_PRODUCER_VERSION && wire == 2) {
+                    facts.producerVersion(in);
+                } else if (field == MODEL_OPSET_IMPORT && wire == 2) {
+                    facts.opsetImport(in);
                 } else if (field == MODEL_GRAPH && wire == 2) {
                     int old = in.enter("The model's graph");
                     graph(in);

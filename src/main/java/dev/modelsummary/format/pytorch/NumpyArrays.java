@@ -4,13 +4,21 @@ import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.numpy.NpyDType;
 import dev.modelsummary.format.pickle.PyBytes;
+import dev.modelsummary.format.pickle.PyDict;
 import dev.modelsummary.format.pickle.PyGlobal;
+import dev.modelsummary.format.pickle.PyList;
 import dev.modelsummary.format.pickle.PyObject;
 import dev.modelsummary.format.pickle.PyTuple;
 import dev.modelsummary.format.pickle.PyTypes;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.text.Quote;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.ListIterator;
 import java.util.Set;
 
 /**
@@ -31,9 +39,79 @@ final class NumpyArrays {
     private static final Set<String> FROMBUFFER = Set.of(
             "numpy.core.numeric._frombuffer", "numpy._core.numeric._frombuffer");
     private static final String NDARRAY = "numpy.ndarray";
+    /** Stands for None in the walk's queue. */
+    private static final Object NONE = new Object();
     private static final String DTYPE = "numpy.dtype";
 
     private NumpyArrays() {
+    }
+
+    /**
+     * The object with every pickled ndarray in a dict or list replaced by its tensor (the containers are changed
+     * in place), so that the checkpoint rules and the tensor walk see arrays as tensors. Containers are visited
+     * once each, without recursion; arrays inside tuples stay inert (tuples are immutable, and no writer puts
+     * weights there).
+     */
+    static Object withTensors(Object root) {
+        TorchTensor top = asTensor(root);
+        if (top != null) {
+            return top;
+        }
+        IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
+        Deque<Object> pending = new ArrayDeque<>() {
+            @Override
+            public void push(Object item) {
+                super.push(item == null ? NONE : item); // ArrayDeque holds no null; Python's None is one
+            }
+        };
+        pending.push(root);
+        while (!pending.isEmpty()) {
+            Object value = pending.pop();
+            if (value == NONE || seen.put(value, Boolean.TRUE) != null) {
+                continue;
+            }
+            if (value instanceof PyDict dict) {
+                replaceValues(dict, pending);
+            } else if (value instanceof PyList list) {
+                replaceItems(list, pending);
+            } else if (value instanceof PyTuple tuple) {
+                tuple.items().forEach(pending::push);
+            } else if (value instanceof PyObject object) {
+                pending.push(object.state());
+                pending.push(object.items());
+                pending.push(object.listItems());
+            }
+        }
+        return root;
+    }
+
+    private static void replaceValues(PyDict dict, Deque<Object> pending) {
+        List<Object> keys = new ArrayList<>();
+        List<TorchTensor> tensors = new ArrayList<>();
+        dict.forEach((key, item) -> {
+            TorchTensor tensor = asTensor(item);
+            if (tensor != null) {
+                keys.add(key);
+                tensors.add(tensor);
+            } else {
+                pending.push(item);
+            }
+        });
+        for (int i = 0; i < keys.size(); i++) {
+            dict.put(keys.get(i), tensors.get(i));
+        }
+    }
+
+    private static void replaceItems(PyList list, Deque<Object> pending) {
+        for (ListIterator<Object> it = list.listIterator(); it.hasNext(); ) {
+            Object item = it.next();
+            TorchTensor tensor = asTensor(item);
+            if (tensor != null) {
+                it.set(tensor);
+            } else {
+                pending.push(item);
+            }
+        }
     }
 
     /** The tensor a pickled ndarray describes, or null when {@code value} is not one. */

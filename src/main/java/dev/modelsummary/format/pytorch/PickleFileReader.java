@@ -60,9 +60,9 @@ public final class PickleFileReader implements WeightReader {
             PickleScanBuilder scan = new PickleScanBuilder(TorchPickleSafety.STANDARD)
                     .add(unpickler, path.getFileName().toString(), size);
             // No warning per unknown global: the scan lists each one with its verdict.
-            Unpickled unpickled = new Unpickled(root, TorchZip.withLeftOut(List.of(), scan), unpickler.spent(),
-                    scan.build());
-            Model model = TorchReader.toModel(path, unpickled, FORMAT, NumpyArrays::asTensor);
+            Unpickled unpickled = new Unpickled(NumpyArrays.withTensors(root), TorchZip.withLeftOut(List.of(), scan),
+                    unpickler.spent(), scan.build());
+            Model model = TorchReader.toModel(path, unpickled, null, FORMAT);
             if (!model.tensors().isEmpty()) {
                 return model;
             }

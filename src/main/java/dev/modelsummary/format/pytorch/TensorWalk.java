@@ -5,6 +5,7 @@ import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.pickle.PyObject;
 import dev.modelsummary.format.pickle.PyTuple;
 import dev.modelsummary.format.pickle.PyTypes;
+import dev.modelsummary.model.CheckpointContents;
 import dev.modelsummary.text.Quote;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
@@ -14,16 +15,15 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Finds the tensors in an unpickled checkpoint and names them, keeping the pickle's own order.
  *
- * <p>The state dict is, in this order: the top object when it is a dict holding tensors; else the first of
- * {@link #STATE_DICT_KEYS} whose value is a dict holding tensors (training checkpoints); else nothing, and every
- * tensor anywhere is listed under its dotted path of keys and indices, with a warning. A module pickled whole
- * ({@code torch.save(model)}) is walked as {@code named_parameters()} names it: its {@code _parameters},
- * {@code _buffers} and {@code _modules} attributes add no path component.
+ * <p>{@link CheckpointLayout} says what holds the model (the file, a state dict entry of a training checkpoint,
+ * the entry {@code --key} names); when nothing does, every tensor anywhere is listed under its dotted path of
+ * keys and indices, with a warning. A module pickled whole ({@code torch.save(model)}) is walked as
+ * {@code named_parameters()} names it: its {@code _parameters}, {@code _buffers} and {@code _modules} attributes
+ * add no path component. A checkpoint's top-level entries are described by {@link CheckpointEntries}.
  *
  * <p>Names are what a pickle can amplify: one long key, or one tensor, referenced from thousands of places costs
  * the pickle a few bytes per reference but a name per use. So the walk is iterative (no stack to overflow), each
@@ -32,9 +32,6 @@ import java.util.function.Function;
  * tensors found are capped at {@code Limits.tensors}.
  */
 final class TensorWalk {
-    /** Where training scripts and libraries put the weights (formats.md 2.8), in order of preference. */
-    static final List<String> STATE_DICT_KEYS =
-            List.of("state_dict", "model_state_dict", "model", "module", "net", "model_state");
     static final String NO_STATE_DICT_WARNING =
             "no state dict found; every tensor in the checkpoint is listed under its path.";
     /** The longest tensor name read; real ones are a few hundred characters at most. */
@@ -57,7 +54,11 @@ final class TensorWalk {
     record Found(String name, TorchTensor tensor, boolean buffer) {
     }
 
-    record Result(List<Found> tensors, List<String> warnings) {
+    /**
+     * @param checkpoint the checkpoint's top-level entries and the key read as the model, or null when the file
+     *                   is the model (a plain state dict, a module, a tensor)
+     */
+    record Result(List<Found> tensors, List<String> warnings, CheckpointContents checkpoint) {
     }
 
     /** A dotted path, or (when {@code tooLong}) the start of one longer than {@link Limits#tensorNameChars()}. */
@@ -75,46 +76,35 @@ final class TensorWalk {
     private final int maxDepth = Limits.current().pickleDepth();
     private final int maxTensors = Limits.current().tensors();
     private final NameBudget budget;
-    /** Turns a value that is an array of another library (a pickled NumPy array) into a tensor, else null. */
-    private final Function<Object, TorchTensor> arrays;
 
-    private TensorWalk(NameBudget budget, Function<Object, TorchTensor> arrays) {
+    private TensorWalk(NameBudget budget) {
         this.budget = budget;
-        this.arrays = arrays;
     }
 
     /**
+     * @param key    the entry to read as the model ({@code --key}), or null to find it
      * @param budget charged for every path joined and tensor found
-     * @throws FormatException for a tensor name over the limit, too many tensors, or the budget exhausted
+     * @throws FormatException for a tensor name over the limit, too many tensors, the budget exhausted, or a
+     *                         {@code key} that names nothing or an entry without tensors
      */
-    static Result find(Object root, NameBudget budget) {
-        return find(root, budget, value -> null);
-    }
-
-    /** @param arrays turns another library's array (a pickled NumPy array) into a tensor, else gives null */
-    static Result find(Object root, NameBudget budget, Function<Object, TorchTensor> arrays) {
-        if (root instanceof Map<?, ?> top) {
-            if (holdsTensors(top, arrays)) {
-                return new Result(walk(top, budget, arrays), List.of());
-            }
-            for (String key : STATE_DICT_KEYS) {
-                if (top.get(key) instanceof Map<?, ?> inner && holdsTensors(inner, arrays)) {
-                    return new Result(walk(inner, budget, arrays), List.of());
-                }
-            }
+    static Result find(Object root, String key, NameBudget budget) {
+        CheckpointLayout.Located located = CheckpointLayout.locate(root, key);
+        List<Found> found = walk(located.weights(), budget);
+        if (key != null && located.weights() instanceof TorchTensor tensor) {
+            found = List.of(new Found(key, tensor, false)); // one tensor picked by --key is named by it
         }
-        if (root instanceof TorchTensor || arrays.apply(root) != null) {
-            return new Result(walk(root, budget, arrays), List.of());
+        if (key != null && found.isEmpty()) {
+            throw new FormatException("Checkpoint entry " + Quote.of(key) + " holds no tensors (it is "
+                    + CheckpointLayout.typeOf(located.weights()) + ").");
         }
-        return new Result(walk(root, budget, arrays), List.of(NO_STATE_DICT_WARNING));
+        CheckpointContents checkpoint = located.checkpoint() == null ? null
+                : CheckpointEntries.of(located.checkpoint(), located.key(), budget);
+        List<String> warnings = located.found() ? List.of() : List.of(NO_STATE_DICT_WARNING);
+        return new Result(found, warnings, checkpoint);
     }
 
-    private static boolean holdsTensors(Map<?, ?> dict, Function<Object, TorchTensor> arrays) {
-        return dict.values().stream().anyMatch(v -> v instanceof TorchTensor || arrays.apply(v) != null);
-    }
-
-    private static List<Found> walk(Object root, NameBudget budget, Function<Object, TorchTensor> arrays) {
-        TensorWalk walk = new TensorWalk(budget, arrays);
+    private static List<Found> walk(Object root, NameBudget budget) {
+        TensorWalk walk = new TensorWalk(budget);
         walk.pending.push(new Visit(root, Path.ROOT, SAME_PATH, false, 0));
         while (!walk.pending.isEmpty()) {
             walk.visit(walk.pending.pop());
@@ -127,11 +117,6 @@ final class TensorWalk {
         Object value = visit.value();
         if (value instanceof TorchTensor tensor) {
             addFound(visit, tensor);
-            return;
-        }
-        TorchTensor array = arrays.apply(value);
-        if (array != null) {
-            addFound(visit, array);
             return;
         }
         if (!mayHoldTensors(value) || seen.put(value, Boolean.TRUE) != null) {
@@ -159,7 +144,7 @@ final class TensorWalk {
         }
     }
 
-    private static boolean mayHoldTensors(Object value) {
+    static boolean mayHoldTensors(Object value) {
         return value instanceof TorchTensor || value instanceof Map<?, ?> || value instanceof Collection<?>
                 || value instanceof PyTuple || value instanceof PyObject;
     }
@@ -223,24 +208,29 @@ final class TensorWalk {
      * past the limit: a tuple key that holds one tuple twice per level would otherwise be exponentially long.
      */
     private static void appendKey(StringBuilder name, Object key) {
-        if (name.length() > maxNameChars()) {
+        appendKey(name, key, maxNameChars());
+    }
+
+    /** {@link #appendKey(StringBuilder, Object)} with its own limit: {@code name} ends at most one char past it. */
+    static void appendKey(StringBuilder name, Object key, int maxChars) {
+        if (name.length() > maxChars) {
             return;
         }
         if (key instanceof PyTuple tuple) {
             name.append('(');
-            for (int i = 0; i < tuple.size() && name.length() <= maxNameChars(); i++) {
+            for (int i = 0; i < tuple.size() && name.length() <= maxChars; i++) {
                 if (i > 0) {
                     name.append(", ");
                 }
-                appendKey(name, tuple.get(i));
+                appendKey(name, tuple.get(i), maxChars);
             }
             name.append(tuple.size() == 1 ? ",)" : ")");
         } else {
             String text = keyText(key);
-            name.append(text, 0, Math.min(text.length(), maxNameChars() + 1 - name.length()));
+            name.append(text, 0, Math.min(text.length(), maxChars + 1 - name.length()));
         }
-        if (name.length() > maxNameChars() + 1) {
-            name.setLength(maxNameChars() + 1);
+        if (name.length() > maxChars + 1) {
+            name.setLength(maxChars + 1);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.modelsummary.format.pytorch;
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.ReadOptions;
 import dev.modelsummary.format.StateDictRoles;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.io.Channels;
@@ -21,8 +22,9 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
@@ -40,6 +42,8 @@ public final class TorchReader implements WeightReader {
     private static final Pattern TORCH_FIRST_RECORD = Pattern.compile("[^/]+/(data\\.pkl|data/\\d+)");
     private static final int TAR_MAGIC_OFFSET = 257;
     private static final String MODULE_PREFIX = "module.";
+    private static final String SCALE = "scale";
+    private static final String ZERO_POINT = "zero_point";
 
     @Override
     public String format() {
@@ -58,6 +62,12 @@ public final class TorchReader implements WeightReader {
 
     @Override
     public Model read(Path path, ChannelOpener opener) throws IOException {
+        return read(path, opener, ReadOptions.NONE);
+    }
+
+    /** Takes {@code --key}: the checkpoint entry to read as the model. */
+    @Override
+    public Model read(Path path, ChannelOpener opener, ReadOptions options) throws IOException {
         Unpickled unpickled;
         try (SeekableByteChannel channel = opener.open(path)) {
             // Only as many leading bytes as telling the forms apart needs: the first record may be tiny.
@@ -70,7 +80,7 @@ public final class TorchReader implements WeightReader {
                 throw notTorch(Channels.readUpTo(channel, 0, TAR_MAGIC_OFFSET + 5), channel.size());
             }
         }
-        return toModel(path, unpickled);
+        return toModel(path, unpickled, options.key(), "pytorch");
     }
 
     /** A size computed from file data, or a FormatException saying it overflows. */
@@ -82,32 +92,26 @@ public final class TorchReader implements WeightReader {
         }
     }
 
-    private static Model toModel(Path path, Unpickled unpickled) {
-        return toModel(path, unpickled, "pytorch", value -> null);
-    }
-
-    /**
-     * The model of an unpickled object: its tensors (and, through {@code arrays}, another library's arrays) named
-     * as a state dict, with the pickle scan.
-     */
-    static Model toModel(Path path, Unpickled unpickled, String format, Function<Object, TorchTensor> arrays) {
+    /** The model of an unpickled object, its tensors named as a state dict; with its pickle scan. */
+    static Model toModel(Path path, Unpickled unpickled, String key, String format) {
         NameBudget names = new NameBudget(unpickled.valuesSpent());
-        TensorWalk.Result result = TensorWalk.find(unpickled.root(), names, arrays);
+        TensorWalk.Result result = TensorWalk.find(unpickled.root(), key, names);
         List<TensorWalk.Found> found = result.tensors();
         boolean stripModule = !found.isEmpty()
                 && found.stream().allMatch(f -> f.name().startsWith(MODULE_PREFIX));
         List<TensorEntry> entries = new ArrayList<>(found.size());
         TiedWeights tied = new TiedWeights();
+        Set<String> zeroPoints = quantizerZeroPoints(found);
         long totalBytes = 0;
         for (TensorWalk.Found f : found) {
             String name = stripModule ? f.name().substring(MODULE_PREFIX.length()) : f.name();
             TorchTensor t = f.tensor();
             checkExtent(name, t);
-            long bytes = exact(() -> t.dtype().bytesFor(t.shape().numel()),
+            long bytes = exact(() -> t.dtype().bytesFor(t.shape()),
                     "Tensor " + Quote.of(name) + " has a size whose byte count overflows 64 bits.");
             long total = totalBytes;
             totalBytes = exact(() -> Math.addExact(total, bytes), "Tensors' sizes add up past 2^63 bytes.");
-            TensorEntry entry = entry(name, f);
+            TensorEntry entry = entry(name, f, zeroPoints);
             String first = tied.firstNameOf(t, name);
             if (first != null) {
                 names.spendName(first); // an alias spells the name of what it aliases once more
@@ -118,23 +122,45 @@ public final class TorchReader implements WeightReader {
         List<String> warnings = new ArrayList<>(unpickled.warnings());
         warnings.addAll(result.warnings());
         return new Model(FileNames.stem(path), format, path.toString(), entries, warnings)
-                .withDetails(FileDetails.NONE.withPickle(unpickled.scan()));
+                .withDetails(FileDetails.NONE.withCheckpoint(result.checkpoint()).withPickle(unpickled.scan()));
     }
 
     /**
      * A Parameter keeps its pickled requires_grad. Anything else is named like a state dict entry: buffers by
      * name and dtype, and parameters trainable (state_dict() saves them as plain tensors with requires_grad
-     * False, but they are nn.Parameters in the module).
+     * False, but they are nn.Parameters in the module). Quantized modules (formats.md 2.9) keep their weights
+     * as quantized tensors, which torch never lets require grad, and the quantizer's {@code scale} beside a
+     * {@code zero_point} as state: a frozen parameter and a buffer.
      */
-    private static TensorEntry entry(String name, TensorWalk.Found f) {
+    private static TensorEntry entry(String name, TensorWalk.Found f, Set<String> zeroPoints) {
         TorchTensor t = f.tensor();
         if (t.parameter()) {
             return TensorEntry.parameter(name, t.shape(), t.dtype(), t.requiresGrad());
         }
-        if (f.buffer() || StateDictRoles.classify(name, t.dtype()) == Role.BUFFER) {
+        if (f.buffer() || StateDictRoles.classify(name, t.dtype()) == Role.BUFFER
+                || isQuantizerScale(f.name(), zeroPoints)) {
             return TensorEntry.buffer(name, t.shape(), t.dtype());
         }
-        return TensorEntry.parameter(name, t.shape(), t.dtype(), true);
+        return TensorEntry.parameter(name, t.shape(), t.dtype(), !t.dtype().isQuantized());
+    }
+
+    /**
+     * The prefixes of every {@code <prefix>zero_point} tensor. A sorted set, not a hash set: the names come from
+     * the file, and sorting costs the same whatever they are.
+     */
+    private static Set<String> quantizerZeroPoints(List<TensorWalk.Found> found) {
+        Set<String> prefixes = new TreeSet<>();
+        for (TensorWalk.Found f : found) {
+            if (f.name().endsWith(ZERO_POINT)) {
+                prefixes.add(f.name().substring(0, f.name().length() - ZERO_POINT.length()));
+            }
+        }
+        return prefixes;
+    }
+
+    /** {@code <prefix>scale} with a {@code <prefix>zero_point} beside it; names as found, before any strip. */
+    private static boolean isQuantizerScale(String name, Set<String> zeroPoints) {
+        return name.endsWith(SCALE) && zeroPoints.contains(name.substring(0, name.length() - SCALE.length()));
     }
 
     /** The bytes the tensor reaches must lie inside its storage (formats.md 2.3). */
@@ -157,7 +183,7 @@ public final class TorchReader implements WeightReader {
      * is hashed: storages are told apart by identity (each key has one storage object) and a storage's views are
      * ordered by their numbers, so views crafted to share a hash code cost what any others do.
      */
-    private static final class TiedWeights {
+    static final class TiedWeights {
         private static final Comparator<TorchTensor> VIEW_ORDER = Comparator
                 .comparing(TorchTensor::dtype)
                 .thenComparingLong(TorchTensor::storageOffset)

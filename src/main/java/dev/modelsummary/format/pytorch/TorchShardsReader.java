@@ -3,9 +3,11 @@ package dev.modelsummary.format.pytorch;
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.ReadOptions;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.json.ShardFolder;
 import dev.modelsummary.format.json.ShardIndex;
+import dev.modelsummary.format.json.ShardPlan;
 import dev.modelsummary.format.pickle.PickleScanBuilder;
 import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
@@ -16,13 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -70,6 +67,13 @@ public final class TorchShardsReader implements WeightReader {
         }
     }
 
+    /** Shards are plain state dicts split by size: there is no checkpoint entry to choose. */
+    @Override
+    public Model read(Path path, ChannelOpener opener, ReadOptions options) throws IOException {
+        options.refuseAllFor("a sharded checkpoint (its shards are plain state dicts)");
+        return read(path, opener);
+    }
+
     @Override
     public Model read(Path path, ChannelOpener opener) throws IOException {
         Path absolute = path.toAbsolutePath().normalize();
@@ -94,15 +98,11 @@ public final class TorchShardsReader implements WeightReader {
             throw new FormatException("Directory holds no pytorch_model-*-of-*.bin shards and no shard index.");
         }
         List<TensorEntry> tensors = new ArrayList<>();
-        Map<String, String> fileOf = new HashMap<>();
+        ShardPlan.UniqueNames names = new ShardPlan.UniqueNames();
         for (Path file : files) {
             String shard = file.getFileName().toString();
             for (TensorEntry t : readShard(file, shard, opener, warnings, scan)) {
-                String earlier = fileOf.putIfAbsent(t.name(), shard);
-                if (earlier != null) {
-                    throw new FormatException("Tensor " + Quote.of(t.name()) + " is in both " + Quote.of(earlier)
-                            + " and " + Quote.of(shard) + ".");
-                }
+                names.add(t.name(), shard);
                 add(tensors, t);
             }
         }
@@ -115,40 +115,12 @@ public final class TorchShardsReader implements WeightReader {
      */
     private List<TensorEntry> readIndexed(Path indexFile, Path directory, ChannelOpener opener,
                                           List<String> warnings, PickleScanBuilder scan) throws IOException {
-        Map<String, String> weightMap = ShardIndex.read(indexFile, opener).weightMap();
-        Map<String, Path> pathOf = new HashMap<>();
-        Map<Path, String> nameOf = new LinkedHashMap<>(); // shards in first-mention order, by resolved path
-        weightMap.forEach((tensor, shard) -> pathOf.computeIfAbsent(shard, s -> {
-            Path file = ShardIndex.resolveShard(directory, s, tensor);
-            nameOf.putIfAbsent(file, s);
-            return file;
-        }));
-        Map<Path, List<String>> listed = new HashMap<>();
-        weightMap.forEach((tensor, shard) ->
-                listed.computeIfAbsent(pathOf.get(shard), p -> new ArrayList<>()).add(tensor));
-
-        List<TensorEntry> tensors = new ArrayList<>(weightMap.size());
-        for (Map.Entry<Path, String> shard : nameOf.entrySet()) {
-            Set<String> held = new HashSet<>();
-            for (TensorEntry t : readShard(shard.getKey(), shard.getValue(), opener, warnings, scan)) {
-                String listedShard = weightMap.get(t.name());
-                if (listedShard == null) {
-                    throw new FormatException("Shard " + Quote.of(shard.getValue()) + " holds tensor "
-                            + Quote.of(t.name()) + ", which the index does not list.");
-                }
-                if (!pathOf.get(listedShard).equals(shard.getKey())) {
-                    throw new FormatException("Shard " + Quote.of(shard.getValue()) + " holds tensor "
-                            + Quote.of(t.name()) + ", which the index lists in shard " + Quote.of(listedShard) + ".");
-                }
-                held.add(t.name());
-                add(tensors, t);
-            }
-            for (String tensor : listed.get(shard.getKey())) {
-                if (!held.contains(tensor)) {
-                    throw new FormatException("Index lists tensor " + Quote.of(tensor) + " in shard "
-                            + Quote.of(shard.getValue()) + ", which does not hold it.");
-                }
-            }
+        ShardPlan plan = ShardPlan.of(ShardIndex.read(indexFile, opener), directory);
+        List<TensorEntry> tensors = new ArrayList<>(plan.weightMap().size());
+        for (ShardPlan.Shard shard : plan.shards()) {
+            List<TensorEntry> held = readShard(shard.file(), shard.name(), opener, warnings, scan);
+            plan.check(shard, held.stream().map(TensorEntry::name).toList());
+            held.forEach(t -> add(tensors, t));
         }
         return tensors;
     }

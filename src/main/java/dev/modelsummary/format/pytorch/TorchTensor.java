@@ -32,7 +32,7 @@ public record TorchTensor(TorchStorage storage, DType dtype, long storageOffset,
 
     /**
      * Bytes of the storage the tensor reaches, from its first byte: {@code (offset + sum((size_i - 1) *
-     * stride_i) + 1) * elementBytes}, or 0 when it has no elements (formats.md 2.3).
+     * stride_i) + 1)} elements' bytes, or 0 when it has no elements (formats.md 2.3).
      *
      * @throws ArithmeticException on overflow
      */
@@ -44,6 +44,7 @@ public record TorchTensor(TorchStorage storage, DType dtype, long storageOffset,
             }
             last = Math.addExact(last, Math.multiplyExact(size[i] - 1, stride[i]));
         }
-        return Math.multiplyExact(Math.addExact(last, 1), dtype.bytesFor(1));
+        // bytesFor, not "elements x bytesFor(1)": a packed type (quint4x2) holds more than one element per byte.
+        return dtype.bytesFor(Math.addExact(last, 1));
     }
 }

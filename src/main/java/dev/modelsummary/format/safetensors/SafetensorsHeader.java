@@ -3,10 +3,12 @@ package dev.modelsummary.format.safetensors;
 import dev.modelsummary.text.Quote;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.modelsummary.format.Facts;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.format.json.StrictJson;
+import dev.modelsummary.model.Fact;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.format.io.RegionInputStream;
 import java.io.BufferedInputStream;
@@ -37,12 +39,32 @@ import java.util.Set;
 final class SafetensorsHeader {
     private static final int LENGTH_BYTES = 8;
     private static final String METADATA_KEY = "__metadata__";
+    /**
+     * {@code "format": "pt"}: the tag every {@code save_file} of torch, numpy or flax writes. It says nothing
+     * about the model, and as a fact it would make every safetensors page differ from the built-in's page.
+     */
+    private static final String FRAMEWORK_TAG = "format";
 
     private SafetensorsHeader() {
     }
 
+    /** Metadata entries kept as facts; real files have one ({@code format: pt}) to a handful. */
+    static final int MAX_METADATA_FACTS = 8;
+
+    /**
+     * A header: its tensors and the first {@link #MAX_METADATA_FACTS} {@code __metadata__} entries as facts
+     * (cut by {@link Facts}), then one fact counting the rest.
+     */
+    record Header(List<HeaderTensor> tensors, List<Fact> metadata) {
+    }
+
     /** The header's tensors in the header's own key order; the channel must be at offset 0. */
     static List<HeaderTensor> read(SeekableByteChannel channel) throws IOException {
+        return readHeader(channel).tensors();
+    }
+
+    /** The header, tensors in its own key order; the channel must be at offset 0. */
+    static Header readHeader(SeekableByteChannel channel) throws IOException {
         long fileSize = channel.size();
         // 1. HeaderTooSmall
         if (fileSize < LENGTH_BYTES) {
@@ -61,20 +83,20 @@ final class SafetensorsHeader {
                     + (fileSize - LENGTH_BYTES) + "' bytes after the length field.");
         }
         // 4. InvalidHeader (UTF-8) and 5. InvalidHeaderDeserialization, streamed: the text is never held.
-        List<HeaderTensor> tensors;
+        Header header;
         try (InputStream in = new BufferedInputStream(new RegionInputStream(channel, LENGTH_BYTES, n), 1 << 16)) {
-            tensors = StrictJson.read(in, n, "Header", LENGTH_BYTES,
+            header = StrictJson.read(in, n, "Header", LENGTH_BYTES,
                     "File ended while its header was read; it changed while being read.", SafetensorsHeader::parse);
         }
         // 6 and 7: offsets, sizes.
-        long bufferEnd = validate(tensors);
+        long bufferEnd = validate(header.tensors());
         // 8. MetadataIncompleteBuffer: the tensors must end exactly where the file does.
         long dataBytes = fileSize - LENGTH_BYTES - n;
         if (bufferEnd != dataBytes) {
             throw new FormatException("Tensors fill '" + bufferEnd + "' bytes of data but the file holds '"
                     + dataBytes + "' bytes after the header.");
         }
-        return tensors;
+        return header;
     }
 
     private static ByteBuffer readFully(SeekableByteChannel channel, int length) throws IOException {
@@ -83,9 +105,10 @@ final class SafetensorsHeader {
     }
 
     /** Step 5: the JSON structure, read as a stream so the key order is kept and nothing is held twice. */
-    private static List<HeaderTensor> parse(JsonParser p) throws IOException {
+    private static Header parse(JsonParser p) throws IOException {
         p.nextToken(); // START_OBJECT, or StrictJson.read refuses the text whatever this makes of it
         List<HeaderTensor> tensors = new ArrayList<>();
+        List<Fact> metadata = new ArrayList<>();
         Set<String> names = new HashSet<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = StrictJson.wellFormed(p.currentName(), "Header has the key");
@@ -96,7 +119,7 @@ final class SafetensorsHeader {
                         : "Header lists tensor " + Quote.of(name) + " twice.");
             }
             if (name.equals(METADATA_KEY)) {
-                readMetadata(p);
+                metadata = readMetadata(p);
             } else {
                 if (tensors.size() == Limits.current().tensors()) {
                     throw new FormatException("Header lists more than '" + Limits.current().tensors()
@@ -105,18 +128,20 @@ final class SafetensorsHeader {
                 tensors.add(readTensor(name, p));
             }
         }
-        return tensors;
+        return new Header(tensors, metadata);
     }
 
-    /** {@code __metadata__} is a string-to-string map (or null); it is checked, not kept. */
-    private static void readMetadata(JsonParser p) throws IOException {
+    /** {@code __metadata__} is a string-to-string map (or null); it is checked, and its first entries kept. */
+    private static List<Fact> readMetadata(JsonParser p) throws IOException {
+        List<Fact> kept = new ArrayList<>();
         if (p.currentToken() == JsonToken.VALUE_NULL) {
-            return; // serde reads the Option as None
+            return kept; // serde reads the Option as None
         }
         if (p.currentToken() != JsonToken.START_OBJECT) {
             throw new FormatException("Header has a '__metadata__' that is not an object of strings.");
         }
         Set<String> keys = new HashSet<>();
+        int shown = 0;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = StrictJson.wellFormed(p.currentName(), "Header's '__metadata__' has the key");
             if (!keys.add(key)) {
@@ -126,8 +151,19 @@ final class SafetensorsHeader {
                 throw new FormatException("Header's '__metadata__' value for " + Quote.of(key)
                         + " is not a string.");
             }
-            StrictJson.wellFormed(p.getText(), "Header's '__metadata__' has the value");
+            String value = StrictJson.wellFormed(p.getText(), "Header's '__metadata__' has the value");
+            if (key.equals(FRAMEWORK_TAG)) {
+                continue;
+            }
+            shown++;
+            if (shown <= MAX_METADATA_FACTS) {
+                kept.add(Facts.fromFile(key, value));
+            }
         }
+        if (shown > MAX_METADATA_FACTS) {
+            kept.add(new Fact("metadata", (shown - MAX_METADATA_FACTS) + " more entries not shown"));
+        }
+        return kept;
     }
 
     /**

@@ -9,8 +9,10 @@ import dev.modelsummary.format.StateDictRoles;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.json.ShardFolder;
 import dev.modelsummary.format.json.ShardIndex;
+import dev.modelsummary.format.json.ShardPlan;
 import dev.modelsummary.format.json.StrictJson;
 import dev.modelsummary.model.DType;
+import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.TensorEntry;
@@ -23,7 +25,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -95,9 +96,15 @@ public final class SafetensorsReader implements WeightReader {
             Path directory = path.toAbsolutePath().getParent();
             return model(directoryName(directory), path, readIndexed(path, directory, opener));
         }
+        SafetensorsHeader.Header header;
+        try (SeekableByteChannel channel = opener.open(path)) {
+            header = SafetensorsHeader.readHeader(channel);
+        }
         List<TensorEntry> tensors = new ArrayList<>();
-        readFile(path, opener).forEach(t -> tensors.add(entry(t)));
-        return model(FileNames.stem(path), path, tensors);
+        header.tensors().forEach(t -> tensors.add(entry(t)));
+        // A lone file's __metadata__ is the model's; shards each carry their own, and none is shown.
+        return model(FileNames.stem(path), path, tensors)
+                .withDetails(FileDetails.NONE.withFacts(header.metadata()));
     }
 
     private Model readDirectory(Path directory, ChannelOpener opener) throws IOException {
@@ -115,16 +122,12 @@ public final class SafetensorsReader implements WeightReader {
 
     /** Without an index: every file in sorted file-name order, each in its header order; names must not repeat. */
     private List<TensorEntry> readUnindexed(List<Path> files, ChannelOpener opener) throws IOException {
-        Map<String, String> fileOf = new HashMap<>();
+        ShardPlan.UniqueNames names = new ShardPlan.UniqueNames();
         List<TensorEntry> tensors = new ArrayList<>();
         for (Path file : files) {
             String shard = file.getFileName().toString();
             for (HeaderTensor t : readShard(file, shard, opener)) {
-                String earlier = fileOf.putIfAbsent(t.name(), shard);
-                if (earlier != null) {
-                    throw new FormatException("Tensor " + Quote.of(t.name()) + " is in both " + Quote.of(earlier)
-                            + " and " + Quote.of(shard) + ".");
-                }
+                names.add(t.name(), shard);
                 if (tensors.size() == Limits.current().tensors()) {
                     throw new FormatException("Shards list more than '" + Limits.current().tensors() + "' tensors, the limit.");
                 }
@@ -139,40 +142,13 @@ public final class SafetensorsReader implements WeightReader {
      * opened; each shard's header is then read once and must hold exactly the tensors the index gives it.
      */
     private List<TensorEntry> readIndexed(Path indexFile, Path directory, ChannelOpener opener) throws IOException {
-        Map<String, String> weightMap = ShardIndex.read(indexFile, opener).weightMap();
-        Map<String, Path> pathOf = new HashMap<>();
-        Map<Path, String> nameOf = new LinkedHashMap<>(); // shards in first-mention order, by resolved path
-        weightMap.forEach((tensor, shard) -> pathOf.computeIfAbsent(shard, s -> {
-            Path file = ShardIndex.resolveShard(directory, s, tensor);
-            nameOf.putIfAbsent(file, s);
-            return file;
-        }));
-        Map<Path, List<String>> listed = new HashMap<>();
-        weightMap.forEach((tensor, shard) ->
-                listed.computeIfAbsent(pathOf.get(shard), p -> new ArrayList<>()).add(tensor));
-
+        ShardPlan plan = ShardPlan.of(ShardIndex.read(indexFile, opener), directory);
+        Map<String, String> weightMap = plan.weightMap();
         Map<String, HeaderTensor> found = new HashMap<>();
-        for (Map.Entry<Path, String> shard : nameOf.entrySet()) {
-            Map<String, HeaderTensor> byName = new HashMap<>();
-            for (HeaderTensor t : readShard(shard.getKey(), shard.getValue(), opener)) {
-                String listedShard = weightMap.get(t.name());
-                if (listedShard == null) {
-                    throw new FormatException("Shard " + Quote.of(shard.getValue()) + " holds tensor "
-                            + Quote.of(t.name()) + ", which the index does not list.");
-                }
-                if (!pathOf.get(listedShard).equals(shard.getKey())) {
-                    throw new FormatException("Shard " + Quote.of(shard.getValue()) + " holds tensor "
-                            + Quote.of(t.name()) + ", which the index lists in shard " + Quote.of(listedShard) + ".");
-                }
-                byName.put(t.name(), t);
-            }
-            for (String tensor : listed.get(shard.getKey())) {
-                if (!byName.containsKey(tensor)) {
-                    throw new FormatException("Index lists tensor " + Quote.of(tensor) + " in shard "
-                            + Quote.of(shard.getValue()) + ", which does not hold it.");
-                }
-            }
-            found.putAll(byName);
+        for (ShardPlan.Shard shard : plan.shards()) {
+            List<HeaderTensor> held = readShard(shard.file(), shard.name(), opener);
+            plan.check(shard, held.stream().map(HeaderTensor::name).toList());
+            held.forEach(t -> found.put(t.name(), t));
         }
         List<TensorEntry> tensors = new ArrayList<>(weightMap.size());
         weightMap.keySet().forEach(name -> tensors.add(entry(found.get(name))));

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.modelsummary.format.FormatException;
-import dev.modelsummary.format.json.StrictJson;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.json.StrictJson;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.text.Quote;
 import java.io.CharConversionException;
@@ -41,18 +41,21 @@ import java.util.Set;
  * @param groups     the manifest's groups in order
  */
 record ModelJson(boolean graphModel, List<Group> groups) {
-    /** Nesting of arrays and objects; real topologies nest a few dozen levels. */
-    private static final int MAX_DEPTH = 200; // TODO(limits)
-    /** Longest string or key; real names and topology strings are far shorter. */
-    private static final int MAX_STRING_CHARS = 1 << 20; // TODO(limits)
-
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
-                    .maxNameLength(MAX_STRING_CHARS).maxStringLength(MAX_STRING_CHARS).build())
-            .build();
+    /**
+     * A parser factory under the current limits: nesting of arrays and objects ({@link Limits#tfjsJsonDepth()};
+     * real topologies nest a few dozen levels) and the longest string or key ({@link Limits#tfjsStringChars()}).
+     * Made per read, since limits are per run.
+     */
+    private static JsonFactory factory() {
+        Limits limits = Limits.current();
+        return JsonFactory.builder()
+                .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(limits.tfjsJsonDepth())
+                        .maxNameLength(limits.tfjsStringChars()).maxStringLength(limits.tfjsStringChars()).build())
+                .build();
+    }
 
     /** One entry of {@code weights}; {@code stored} is the quantization's dtype, or the entry's own. */
     record Weight(String name, Shape shape, TfjsDType dtype, TfjsDType stored, String group, long bytes) {
@@ -67,7 +70,7 @@ record ModelJson(boolean graphModel, List<Group> groups) {
 
     /** Reads a whole {@code model.json}; the caller has checked its size. */
     static ModelJson read(InputStream in) throws IOException {
-        try (JsonParser p = FACTORY.createParser(in)) {
+        try (JsonParser p = factory().createParser(in)) {
             ModelJson result = parse(p);
             if (p.nextToken() != null) {
                 throw new FormatException("model.json has more JSON after its object, starting with "

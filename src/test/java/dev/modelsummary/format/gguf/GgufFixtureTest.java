@@ -10,6 +10,7 @@ import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.WeightReaders;
 import dev.modelsummary.model.DType;
+import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.testutil.Resources;
@@ -53,7 +54,7 @@ class GgufFixtureTest {
     private static GgufMetadata metadata(JsonNode m) {
         return new GgufMetadata(m.get("version").asInt(), m.get("alignment").asLong(), text(m, "architecture"),
                 text(m, "name"), number(m, "file_type"), number(m, "context_length"), number(m, "split_no"),
-                number(m, "split_count"), number(m, "split_tensors"));
+                number(m, "split_count"), number(m, "split_tensors"), number(m, "quantization_version"));
     }
 
     private static String text(JsonNode m, String key) {
@@ -96,6 +97,29 @@ class GgufFixtureTest {
                 TensorEntry::bytes).containsExactlyElementsOf(expected);
         assertThat(read.model().name()).isEqualTo("tiny-llama-split");
         assertThat(read.metadata()).isEqualTo(metadata(expected("tiny-llama-split-00001-of-00002.gguf").get("metadata")));
+        assertThat(read.model().details().facts()).extracting(f -> f.label() + ": " + f.value())
+                .containsExactly("architecture: llama", "name: tiny-llama-split", "file type: MOSTLY_Q4_0 (2)",
+                        "quantization version: 2", "context length: 128", "GGUF version: 3", "split: 2 files");
+    }
+
+    @Test
+    void theHeaderFactsAreTheFilesMetadata() throws IOException {
+        // The fixture script writes general.file_type 2 (LLAMA_FTYPE_MOSTLY_Q4_0) and quantization version 2.
+        Model model = new GgufReader().read(Resources.path(DIR + "tiny_llama_v2.gguf"), ChannelOpener.FILES);
+
+        assertThat(model.details().facts()).extracting(f -> f.label() + ": " + f.value())
+                .containsExactly("architecture: llama", "name: tiny-llama-v2", "file type: MOSTLY_Q4_0 (2)",
+                        "quantization version: 2", "context length: 128", "GGUF version: 2");
+    }
+
+    @Test
+    void aFileWithoutOptionalKeysHasOnlyTheFactsItGives() throws IOException {
+        // gguf-py's writer adds no general.quantization_version; add_file_type(7) is MOSTLY_Q8_0.
+        Model model = new GgufReader().read(Resources.path(DIR + "written_by_gguf_py.gguf"), ChannelOpener.FILES);
+
+        assertThat(model.details().facts()).extracting(f -> f.label() + ": " + f.value())
+                .containsExactly("architecture: llama", "name: gguf-py-tiny", "file type: MOSTLY_Q8_0 (7)",
+                        "context length: 256", "GGUF version: 3");
     }
 
     private Path copySplits(String... names) throws IOException {
@@ -183,6 +207,13 @@ class GgufFixtureTest {
             assertThat(t.dtype().blockSize()).as(t.name()).isEqualTo(t.blockSize());
         }
         assertThat(GgmlType.values()).hasSize(35);
+        // The report's bytes (and so its bits per weight) come from the DType: it must cost what ggml says.
+        for (GgmlType t : GgmlType.values()) {
+            assertThat(t.dtype().blockSize()).as(t.ggmlName()).isEqualTo(t.blockSize());
+            assertThat(t.dtype().blockBytes()).as(t.ggmlName()).isEqualTo(t.blockBytes());
+            assertThat(t.dtype().bytesFor(Shape.of(3, 4L * t.blockSize()))).as(t.ggmlName())
+                    .isEqualTo(12L * t.blockBytes());
+        }
         assertThat(GgmlType.Q4_K.dtype().torchName()).isEqualTo("q4_k");
     }
 }

@@ -4,9 +4,11 @@ import static dev.modelsummary.format.gguf.GgufBytes.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.modelsummary.format.Facts;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.model.DType;
+import dev.modelsummary.model.Fact;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
@@ -189,6 +191,29 @@ class GgufValidationTest {
     }
 
     @Test
+    void factsNameTheFileTypeAndCutALongName() throws IOException {
+        String longName = "n".repeat(1000);
+        GgufBytes g = header(3, 0, 4)
+                .kvString("general.architecture", "llama")
+                .kvString("general.name", longName)
+                .kvU32("general.file_type", 15)
+                .kvU32("general.quantization_version", 2);
+        Model model = read(g.build()).model();
+
+        assertThat(model.details().facts()).extracting(f -> f.label() + ": " + f.value())
+                .containsExactly("architecture: llama", "name: " + "n".repeat(Facts.MAX_VALUE_CHARS - 1) + "…",
+                        "file type: MOSTLY_Q4_K_M (15)", "quantization version: 2", "GGUF version: 3");
+    }
+
+    @Test
+    void anUnnamedFileTypeIsShownAsItsNumber() throws IOException {
+        Model model = read(header(3, 0, 1).kvU32("general.file_type", 40).build()).model();
+
+        // 40 is both TQ3_0 and Q1_0 in llama.h as read: a number with two meanings is not named.
+        assertThat(model.details().facts()).contains(new Fact("file type", "40"));
+    }
+
+    @Test
     void keptMetadataIsReturned() throws IOException {
         GgufBytes g = header(3, 0, 8)
                 .string("llama.context_length").u32(GgufHeader.UINT32).u32(4096)
@@ -200,7 +225,7 @@ class GgufValidationTest {
                 .string("split.tensors.count").u32(GgufHeader.INT32).u32(0)
                 .string("other.context_length").u32(GgufHeader.UINT64).u64(7);
         GgufMetadata m = read(g.build()).metadata();
-        assertThat(m).isEqualTo(new GgufMetadata(3, 32, "llama", "tiny", 15L, 4096L, 0L, 1L, 0L));
+        assertThat(m).isEqualTo(new GgufMetadata(3, 32, "llama", "tiny", 15L, 4096L, 0L, 1L, 0L, null));
     }
 
     @Test

@@ -103,11 +103,11 @@ class NumpyValidationTest {
                 .hasMessage("Header of 58 bytes runs past the end of the 20-byte array.");
         String longHeader = header("<f4", "(1,)") + " ".repeat(10_000);
         assertThatThrownBy(() -> readNpy(longHeader, 4))
-                .hasMessage("Header is 10058 bytes, over numpy's limit of 10000 characters.");
+                .hasMessage("Header is 10058 bytes, over the limit of 10000 characters.");
         byte[] v3 = npy(3, ("{'descr': '<f4', 'fortran_order': False, 'shape': (1,)}" + "\u00e9".repeat(9_990))
                 .getBytes(StandardCharsets.UTF_8), 4);
         assertThatThrownBy(() -> read("x.npy", v3))
-                .hasMessage("Header is 10045 characters, over numpy's limit of 10000.");
+                .hasMessage("Header is 10045 characters, over the limit of 10000.");
         byte[] badUtf8 = npy(3, new byte[] {'{', (byte) 0xff, '}'}, 0);
         assertThatThrownBy(() -> read("x.npy", badUtf8)).hasMessage("Version 3.0 header is not valid UTF-8.");
     }

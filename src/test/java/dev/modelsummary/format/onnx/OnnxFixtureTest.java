@@ -26,6 +26,7 @@ import java.util.stream.StreamSupport;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -56,6 +57,18 @@ class OnnxFixtureTest {
                     .orElseThrow()));
         }
         return out;
+    }
+
+    /** What {@code onnx.load} (onnx 1.12) reports of each file's ir_version, producer and opset_import. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "torch_eval.onnx|7|pytorch 1.13.0|ai.onnx 13",
+            "torch_train.onnx|7|pytorch 1.13.0|ai.onnx 13",
+            "all_dtypes.onnx|8|make_onnx_fixtures|ai.onnx 13"})
+    void headerFactsAreWhatOnnxReports(String file, String irVersion, String producer, String opset)
+            throws IOException {
+        assertThat(read(file).details().facts()).extracting(f -> f.label() + ": " + f.value())
+                .containsExactly("ONNX IR version: " + irVersion, "producer: " + producer, "opset: " + opset);
     }
 
     @ParameterizedTest

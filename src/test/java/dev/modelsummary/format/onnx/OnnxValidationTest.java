@@ -37,6 +37,19 @@ class OnnxValidationTest {
         return model(of().message(5, tensor));
     }
 
+    @Test
+    void headerFactsKeepAFewOpsetsAndSkipALongProducer() throws IOException {
+        Pb m = of().varint(1, 9).string(2, "p".repeat(5000)).string(3, "1.0");
+        for (int i = 0; i < 6; i++) {
+            m.message(8, of().string(1, i == 0 ? "" : "domain" + i).varint(2, 10 + i));
+        }
+        Model model = read(m.message(7, of().message(5, tensor("t", 1, 4, 1))).build());
+
+        assertThat(model.details().facts()).extracting(f -> f.label() + ": " + f.value())
+                .containsExactly("ONNX IR version: 9",
+                        "opset: ai.onnx 10, domain1 11, domain2 12, domain3 13 and 2 more");
+    }
+
     @ParameterizedTest
     @CsvSource({"17,float8_e4m3fn,6", "18,float8_e4m3fnuz,6", "19,float8_e5m2,6", "20,float8_e5m2fnuz,6",
             "21,uint4,3", "22,int4,3", "23,float4_e2m1,3", "24,float8_e8m0fnu,6", "25,uint2,2", "26,int2,2",

@@ -1,0 +1,54 @@
+package dev.modelsummary.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelsummary.testutil.Resources;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every limit is named, settable on its own, and bounds what its reader reads: lowered below what a real
+ * fixture needs, the fixture is refused with a message naming the bound.
+ */
+class LimitsTest {
+    @Test
+    void everyLimitCanBeSetAloneByItsName() {
+        Map<String, Long> defaults = Limits.DEFAULT.byName();
+        assertThat(defaults).containsKeys("gguf-metadata-keys", "gguf-metadata-key-bytes", "npy-header-chars",
+                "npy-header-depth", "tfjs-json-depth", "tfjs-string-chars", "keras-config-bytes", "hdf5-group-depth",
+                "hdf5-groups");
+        for (String name : defaults.keySet()) {
+            Map<String, Long> changed = Limits.DEFAULT.with(name, 7).byName();
+            assertThat(changed.get(name)).as(name).isEqualTo(7);
+            changed.put(name, defaults.get(name));
+            assertThat(changed).as(name).isEqualTo(defaults);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            // 15 keys: make_gguf_fixtures.llama_kvs; 63 bytes: json.dumps of make_keras_fixtures's metadata.json.
+            "gguf-metadata-keys|1|gguf/tiny_llama.gguf|Header declares '15' metadata keys, over the limit of '1'.",
+            "gguf-metadata-key-bytes|20|gguf/tiny_llama.gguf|Metadata keys take more than '20' bytes, the limit.",
+            "npy-header-chars|10|numpy/float32_2d.npy|Header is 118 bytes, over the limit of 10 characters.",
+            "npy-header-depth|1|numpy/float32_2d.npy|",
+            "tfjs-json-depth|2|tfjs/layers/model.json|",
+            "tfjs-string-chars|3|tfjs/layers/model.json|",
+            "keras-config-bytes|10|keras/keras3.keras|Keras archive's 'metadata.json' is 63 bytes, over the limit of 10.",
+            "hdf5-group-depth|1|keras/keras3.weights.h5|HDF5 groups nest deeper than 1.",
+            "hdf5-groups|2|keras/keras3.weights.h5|HDF5 file holds more than 2 groups."})
+    void aLoweredLimitRefusesARealFile(String limit, long value, String fixture, String message) throws Exception {
+        Path file = Resources.path("fixtures/" + fixture);
+        assertThat(WeightReaders.standard().read(file).tensors()).isNotEmpty(); // fine under the defaults
+
+        var refused = assertThatThrownBy(() -> Limits.DEFAULT.with(limit, value)
+                .using(() -> WeightReaders.standard().read(file))).isInstanceOf(FormatException.class);
+        if (message != null) {
+            refused.hasMessage(message);
+        }
+    }
+}
