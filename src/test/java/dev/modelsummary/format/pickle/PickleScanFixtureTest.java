@@ -142,6 +142,16 @@ class PickleScanFixtureTest {
                 + "objects, not weights: scanned for the pickle safety scan, not listed.");
     }
 
+    @Test
+    void bytesAfterAnObjectArraysPickleAreATrailer(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("objects.npy");
+        byte[] real = Resources.bytes(DIR + "object_array.npy");
+        byte[] withTail = java.util.Arrays.copyOf(real, real.length + 5);
+        Files.write(file, withTail);
+        PickleScan scan = WeightReaders.standard().read(file).details().pickle();
+        assertThat(scan.afterStop()).containsExactly(new PickleScan.Trailer("objects.npy", 5));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"mixed.npz", "mixed_compressed.npz"})
     void anNpzMergesItsObjectMembersAndListsItsNumericOnes(String file) throws IOException {
