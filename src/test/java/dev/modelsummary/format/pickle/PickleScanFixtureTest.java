@@ -92,19 +92,26 @@ class PickleScanFixtureTest {
         assertThat(model.tensors()).hasSize(expected.get("hidden_after_stop.pth").get("tensors").size());
     }
 
-    /** Every real torch.save of the pytorch fixtures (torchvision models, checkpoints, legacy streams). */
+    /**
+     * Every real torch.save of the fixtures (torchvision models and state dicts, training checkpoints, whole
+     * pickled modules, quantized models, legacy streams).
+     */
     static Stream<String> pytorchFixtures() throws IOException {
-        try (Stream<Path> files = Files.list(Resources.path("fixtures/pytorch"))) {
-            return files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.endsWith(".pth") || n.endsWith(".pt") && !n.equals("torchscript.pt"))
-                    .sorted().toList().stream();
+        List<String> all = new ArrayList<>();
+        for (String dir : List.of("fixtures/pytorch", "fixtures/checkpoint", "fixtures/pytorch-quantized")) {
+            try (Stream<Path> files = Files.list(Resources.path(dir))) {
+                files.map(p -> p.getFileName().toString())
+                        .filter(n -> n.endsWith(".pth") || n.endsWith(".pt") && !n.equals("torchscript.pt"))
+                        .sorted().forEach(n -> all.add(dir + "/" + n));
+            }
         }
+        return all.stream();
     }
 
     @ParameterizedTest
     @MethodSource("pytorchFixtures")
     void noRealTorchSaveIsDangerous(String file) throws IOException {
-        Model model = WeightReaders.standard().read(Resources.path("fixtures/pytorch/" + file));
+        Model model = WeightReaders.standard().read(Resources.path(file));
         PickleScan scan = model.details().pickle();
         assertThat(scan.dangerous()).isFalse();
         assertThat(scan.afterStop()).isEmpty();
