@@ -3,6 +3,7 @@ package dev.modelsummary.format.pytorch;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.numpy.NpyDType;
+import dev.modelsummary.format.pickle.OmittedString;
 import dev.modelsummary.format.pickle.PyBytes;
 import dev.modelsummary.format.pickle.PyDict;
 import dev.modelsummary.format.pickle.PyGlobal;
@@ -131,7 +132,7 @@ final class NumpyArrays {
             throw new FormatException("Pickled NumPy array has no (version, shape, dtype, is_fortran, data) state.");
         }
         Object data = state.get(4);
-        if (!(data instanceof PyBytes) && !(data instanceof String)) {
+        if (!(data instanceof PyBytes) && !(data instanceof String) && !(data instanceof OmittedString)) {
             return null; // an object array: its data is a list of Python objects
         }
         return tensor(typeCode(dtype), dims, data);
@@ -146,7 +147,10 @@ final class NumpyArrays {
         return tensor(typeCode(dtype), dims, data);
     }
 
-    /** A tensor of the type code and shape; bytes data (not a Python 2 str, whose length is lost) is checked. */
+    /**
+     * A tensor of the type code and shape. Bytes data is checked; a Python 2 str (Detectron's pickles, kept or
+     * skipped) is not: decoding it as text loses its byte count.
+     */
     private static TorchTensor tensor(String code, PyTuple dims, Object data) {
         DType type = NpyDType.dtypeOf(code);
         if (type == null) {

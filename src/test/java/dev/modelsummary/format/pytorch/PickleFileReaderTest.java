@@ -70,6 +70,18 @@ class PickleFileReaderTest {
                 .containsExactly("numpy.core.multiarray._reconstruct", "numpy.ndarray", "numpy.dtype");
     }
 
+    /** Python 2's pickle.dump (Detectron's files) writes the data as a str: BINSTRING, skipped when long. */
+    @Test
+    void python2StrDataIsReadKeptOrSkipped() throws IOException {
+        for (int keptTextBytes : new int[] {1 << 20, 16}) {
+            PickleBuilder b = array(PickleBuilder.protocol(2).op('}').str("w"), "f4", new long[] {8}, -1);
+            byte[] pickle = b.op('T').le(32, 4).bytes(new byte[32]).tuple().op('b').op('s').stop().build();
+            Model model = dev.modelsummary.format.Limits.DEFAULT.with("pickle-kept-text-bytes", keptTextBytes)
+                    .using(() -> read(pickle));
+            assertThat(model.tensors()).singleElement().satisfies(t -> assertThat(t.shape().numel()).isEqualTo(8));
+        }
+    }
+
     @Test
     void dataMustMatchShapeAndDtype() {
         refuses(dictOf("w", "f4", new long[] {2, 3}, 20),
