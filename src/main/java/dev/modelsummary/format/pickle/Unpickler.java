@@ -25,7 +25,8 @@ import java.util.Set;
  * tuple {@link PyTuple}, list {@link PyList}, dict {@link PyDict} (insertion order kept, any hashable key), set
  * {@link PySet}, frozenset {@link PyFrozenSet}. GLOBAL gives a {@link PyGlobal} symbol; calling
  * it runs its {@link Allowlist} stand-in or yields an inert {@link PyObject}, and each global the allowlist does
- * not know is reported once in {@link #warnings()}.
+ * not know is reported once in {@link #warnings()}. Every global named is recorded for the safety scan
+ * ({@link #imports()}, judged by {@link PickleSafety}), and so is where STOP was ({@link #stopAt()}).
  *
  * <p>Bounds: every declared length is checked against the bytes that remain before anything is allocated, and
  * every text line (protocol 0) against a bound for what it holds before it is parsed; pushes, containers, dict
