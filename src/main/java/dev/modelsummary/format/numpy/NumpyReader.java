@@ -128,7 +128,8 @@ public final class NumpyReader implements WeightReader {
         }
         Inflater inflater = new Inflater(true);
         try {
-            InflatingSource source = new InflatingSource(channel, start, member.compressedSize(), inflater);
+            InflatingSource source = new InflatingSource(channel, start, member.compressedSize(), inflater,
+                    "the .npy header");
             return NpyHeader.read(source::next, member.size());
         } finally {
             inflater.end();
@@ -143,7 +144,8 @@ public final class NumpyReader implements WeightReader {
             return new RegionInputStream(channel, start + header.headerBytes(), header.dataBytes());
         }
         Inflater inflater = new Inflater(true);
-        InflatingSource source = new InflatingSource(channel, start, member.compressedSize(), inflater);
+        InflatingSource source = new InflatingSource(channel, start, member.compressedSize(), inflater,
+                "the object array's pickle");
         source.next((int) header.headerBytes()); // the header again, at most numpy's limit
         return new InputStream() {
             @Override
@@ -184,12 +186,16 @@ public final class NumpyReader implements WeightReader {
     private static final class InflatingSource {
         private final SeekableByteChannel channel;
         private final Inflater inflater;
+        private final String reading;
         private long position;
         private long remaining;
 
-        InflatingSource(SeekableByteChannel channel, long start, long compressedSize, Inflater inflater) {
+        /** @param reading what the inflated bytes are, for the message when they end too soon */
+        InflatingSource(SeekableByteChannel channel, long start, long compressedSize, Inflater inflater,
+                        String reading) {
             this.channel = channel;
             this.inflater = inflater;
+            this.reading = reading;
             this.position = start;
             this.remaining = compressedSize;
         }
@@ -209,11 +215,11 @@ public final class NumpyReader implements WeightReader {
                     break;
                 }
                 if (inflater.finished() || inflater.needsDictionary()) {
-                    throw new FormatException("Deflated data ends inside the .npy header.");
+                    throw new FormatException("Deflated data ends inside " + reading + ".");
                 }
                 if (got == 0 && inflater.needsInput()) {
                     if (remaining == 0) {
-                        throw new FormatException("Deflated data ends inside the .npy header.");
+                        throw new FormatException("Deflated data ends inside " + reading + ".");
                     }
                     int chunk = (int) Math.min(INFLATE_CHUNK, remaining);
                     channel.position(position);
