@@ -5,6 +5,8 @@ import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.format.keras.KerasReader;
 import dev.modelsummary.format.numpy.NumpyReader;
 import dev.modelsummary.format.onnx.OnnxReader;
+import dev.modelsummary.format.pytorch.PickleFileReader;
+import dev.modelsummary.format.pytorch.PickleZipReader;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.pytorch.TorchShardsReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
@@ -15,7 +17,6 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -49,6 +50,10 @@ public final class WeightReaders {
                 new TorchReader(),
                 // Sharded torch checkpoints: an index claimed by name, or a folder the safetensors reader left.
                 new TorchShardsReader(),
+                // Raw pickles: PROTO 2-5 that is not a legacy torch stream; protocols 0 and 1 by extension only.
+                new PickleFileReader(),
+                // A ZIP of pickles no other reader claims: first record *.pkl/*.pickle, or a .zip name.
+                new PickleZipReader(),
                 new NumpyReader(),
                 new TfjsReader(),
                 // ONNX has no magic: its sniff is a plausibility check, so it comes after every magic.
@@ -117,10 +122,9 @@ public final class WeightReaders {
         return readers.stream().filter(r -> r.extensions().stream().anyMatch(fileName::endsWith)).findFirst();
     }
 
+    /** Each format once, though several readers share one (pytorch files and shards, pickle files and ZIPs). */
     private String formatNames() {
-        List<String> names = new ArrayList<>();
-        readers.forEach(r -> names.add(r.format()));
-        return String.join(", ", names);
+        return String.join(", ", readers.stream().map(WeightReader::format).distinct().toList());
     }
 
     private byte[] readHead(Path path) throws IOException {

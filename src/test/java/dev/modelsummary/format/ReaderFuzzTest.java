@@ -8,6 +8,7 @@ import dev.modelsummary.format.onnx.OnnxReader;
 import dev.modelsummary.format.pickle.Allowlist;
 import dev.modelsummary.format.pickle.PickleInput;
 import dev.modelsummary.format.pickle.Unpickler;
+import dev.modelsummary.format.pytorch.PickleFileReader;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.pytorch.TorchShardsReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
@@ -129,6 +130,15 @@ class ReaderFuzzTest {
         zip.add("archive/constants.pkl", parts.size() > 1 ? parts.get(1) : new byte[] {(byte) 0x80, 2, ')', '.'});
         readExpectingOnlyFormatErrors(new TorchReader(), "fuzz.pt",
                 zip.add("archive/version", "3\n".getBytes(StandardCharsets.US_ASCII)).build());
+    }
+
+    /**
+     * A raw pickle file (.pkl): the unpickler, the safety scan of every global it names, and NumPy arrays read
+     * as tensors, then summarised.
+     */
+    @FuzzTest(maxDuration = "60s")
+    void rawPickle(byte[] data) throws IOException {
+        readExpectingOnlyFormatErrors(new PickleFileReader(), "fuzz.pkl", data);
     }
 
     /** The legacy stream form after its magic number: version, sys_info, the object, storage keys, storages. */

@@ -6,7 +6,7 @@ import dev.modelsummary.model.DType;
  * The element types a {@code .npy} {@code descr} string can name here: numpy's kind character and item size
  * ({@code dtype.str} without its byte-order character), each with its size in bytes.
  */
-enum NpyDType {
+public enum NpyDType {
     B1("b1", 1, DType.BOOL),
     I1("i1", 1, DType.INT8),
     I2("i2", 2, DType.INT16),
@@ -20,7 +20,9 @@ enum NpyDType {
     F4("f4", 4, DType.FLOAT32),
     F8("f8", 8, DType.FLOAT64),
     C8("c8", 8, DType.COMPLEX64),
-    C16("c16", 16, DType.COMPLEX128);
+    C16("c16", 16, DType.COMPLEX128),
+    /** Python objects ({@code |O}): the data is a pickle of the array, not weights. */
+    OBJECT("O", 0, null);
 
     private final String code;
     private final int bytes;
@@ -42,10 +44,19 @@ enum NpyDType {
         return dtype;
     }
 
-    /** The type for a code such as {@code f4}, or null. */
+    /**
+     * The reported dtype of a type code such as {@code f4} (numpy's {@code dtype.str} without its byte order, as a
+     * pickled {@code numpy.dtype} names it), or null for a code that is not a number type here.
+     */
+    public static DType dtypeOf(String code) {
+        NpyDType type = byCode(code);
+        return type == null ? null : type.dtype;
+    }
+
+    /** The type for a code such as {@code f4}, or null ({@link #OBJECT} is matched by the header only). */
     static NpyDType byCode(String code) {
         for (NpyDType t : values()) {
-            if (t.code.equals(code)) {
+            if (t != OBJECT && t.code.equals(code)) {
                 return t;
             }
         }

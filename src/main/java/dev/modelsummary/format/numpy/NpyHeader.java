@@ -98,6 +98,10 @@ record NpyHeader(NpyDType type, boolean fortranOrder, Shape shape, long headerBy
             throw new FormatException("Header's fortran_order is not True or False.");
         }
         Shape shape = shape(dict.get("shape"));
+        if (type == NpyDType.OBJECT) {
+            // the rest is a pickle of the array, whatever its length
+            return new NpyHeader(type, fortranOrder, shape, headerBytes, available - headerBytes);
+        }
         long dataBytes;
         try {
             dataBytes = Math.multiplyExact(shape.numel(), type.bytes());
@@ -110,6 +114,11 @@ record NpyHeader(NpyDType type, boolean fortranOrder, Shape shape, long headerBy
                     + " bytes follow the header.");
         }
         return new NpyHeader(type, fortranOrder, shape, headerBytes, dataBytes);
+    }
+
+    /** Whether the array holds Python objects: its data is a pickle. */
+    boolean objects() {
+        return type == NpyDType.OBJECT;
     }
 
     private static String decode(byte[] bytes, boolean utf8) {
@@ -145,9 +154,12 @@ record NpyHeader(NpyDType type, boolean fortranOrder, Shape shape, long headerBy
                     + "character ('<', '>', '|' or '=').");
         }
         String code = descr.substring(1);
+        if (code.equals("O")) {
+            return NpyDType.OBJECT; // its data is a pickle, scanned by the reader
+        }
         if (code.startsWith("O")) {
-            throw new FormatException("Header's descr " + Quote.of(descr) + " is an object array, whose data is a "
-                    + "pickle; it is not read (np.load needs allow_pickle=True for it).");
+            throw new FormatException("Header's descr " + Quote.of(descr) + " is not a dtype numpy writes ('|O' is "
+                    + "an object array).");
         }
         NpyDType type = NpyDType.byCode(code);
         if (type == null) {

@@ -7,6 +7,7 @@ import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.StateDictRoles;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.io.Channels;
+import dev.modelsummary.format.io.RegionInputStream;
 import dev.modelsummary.format.zip.ZipDirectory;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Model;
@@ -14,6 +15,7 @@ import dev.modelsummary.model.Role;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -62,21 +64,31 @@ public final class NumpyReader implements WeightReader {
     public Model read(Path path, ChannelOpener opener) throws IOException {
         List<TensorEntry> tensors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        ObjectArrays objects = new ObjectArrays();
         try (SeekableByteChannel channel = opener.open(path)) {
             byte[] head = Channels.readUpTo(channel, 0, NpyHeader.MAGIC.length);
             if (NpyHeader.startsWithMagic(head)) {
                 channel.position(0);
                 NpyHeader header = NpyHeader.read(bounded(channel, channel.size(), "File"), channel.size());
-                tensors.add(entry(FileNames.stem(path), header));
+                String name = FileNames.stem(path);
+                if (header.objects()) {
+                    objects.scan(name, path.getFileName().toString(),
+                            new RegionInputStream(channel, header.headerBytes(), header.dataBytes()),
+                            header.dataBytes());
+                } else {
+                    tensors.add(entry(name, header));
+                }
             } else {
-                readArchive(channel, tensors, warnings);
+                readArchive(channel, tensors, warnings, objects);
             }
         }
-        return new Model(FileNames.stem(path), FORMAT, path.toString(), tensors, warnings);
+        warnings.addAll(objects.warnings());
+        Model model = new Model(FileNames.stem(path), FORMAT, path.toString(), tensors, warnings);
+        return objects.isEmpty() ? model : model.withDetails(objects.details());
     }
 
-    private static void readArchive(SeekableByteChannel channel, List<TensorEntry> tensors, List<String> warnings)
-            throws IOException {
+    private static void readArchive(SeekableByteChannel channel, List<TensorEntry> tensors, List<String> warnings,
+                                    ObjectArrays objects) throws IOException {
         ZipDirectory zip = ZipDirectory.read(channel);
         int skipped = 0;
         for (ZipDirectory.Entry member : zip.entries()) {
@@ -90,15 +102,18 @@ public final class NumpyReader implements WeightReader {
                         + "' arrays, the limit.");
             }
             String name = member.name().substring(0, member.name().length() - MEMBER_SUFFIX.length());
-            NpyHeader header;
             try {
-                header = readMember(channel, zip, member);
+                NpyHeader header = readMember(channel, zip, member);
+                if (header.objects()) {
+                    objects.scan(name, member.name(), memberData(channel, zip, member, header), header.dataBytes());
+                } else {
+                    tensors.add(entry(name, header));
+                }
             } catch (FormatException e) {
                 throw new FormatException("Member " + Quote.of(member.name()) + ": " + e.getMessage(), e);
             }
-            tensors.add(entry(name, header));
         }
-        if (tensors.isEmpty() && skipped > 0) {
+        if (tensors.isEmpty() && objects.isEmpty() && skipped > 0) {
             throw new FormatException("ZIP archive holds no .npy members, so it is not a NumPy .npz archive.");
         }
     }
@@ -113,11 +128,43 @@ public final class NumpyReader implements WeightReader {
         }
         Inflater inflater = new Inflater(true);
         try {
-            InflatingSource source = new InflatingSource(channel, start, member.compressedSize(), inflater);
+            InflatingSource source = new InflatingSource(channel, start, member.compressedSize(), inflater,
+                    "the .npy header");
             return NpyHeader.read(source::next, member.size());
         } finally {
             inflater.end();
         }
+    }
+
+    /** A member's bytes after its .npy header (an object array's pickle): in place when stored, else inflated. */
+    private static InputStream memberData(SeekableByteChannel channel, ZipDirectory zip, ZipDirectory.Entry member,
+                                          NpyHeader header) throws IOException {
+        long start = zip.dataOffset(channel, member);
+        if (member.method() == ZipDirectory.STORED) {
+            return new RegionInputStream(channel, start + header.headerBytes(), header.dataBytes());
+        }
+        Inflater inflater = new Inflater(true);
+        InflatingSource source = new InflatingSource(channel, start, member.compressedSize(), inflater,
+                "the object array's pickle");
+        source.next((int) header.headerBytes()); // the header again, at most numpy's limit
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                return source.next(1)[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                byte[] chunk = source.next(len); // the unpickler never asks past the member's declared size
+                System.arraycopy(chunk, 0, b, off, len);
+                return len;
+            }
+
+            @Override
+            public void close() {
+                inflater.end();
+            }
+        };
     }
 
     /** Reads from the channel's position on, never past {@code size} bytes from there. */
@@ -139,12 +186,16 @@ public final class NumpyReader implements WeightReader {
     private static final class InflatingSource {
         private final SeekableByteChannel channel;
         private final Inflater inflater;
+        private final String reading;
         private long position;
         private long remaining;
 
-        InflatingSource(SeekableByteChannel channel, long start, long compressedSize, Inflater inflater) {
+        /** @param reading what the inflated bytes are, for the message when they end too soon */
+        InflatingSource(SeekableByteChannel channel, long start, long compressedSize, Inflater inflater,
+                        String reading) {
             this.channel = channel;
             this.inflater = inflater;
+            this.reading = reading;
             this.position = start;
             this.remaining = compressedSize;
         }
@@ -164,11 +215,11 @@ public final class NumpyReader implements WeightReader {
                     break;
                 }
                 if (inflater.finished() || inflater.needsDictionary()) {
-                    throw new FormatException("Deflated data ends inside the .npy header.");
+                    throw new FormatException("Deflated data ends inside " + reading + ".");
                 }
                 if (got == 0 && inflater.needsInput()) {
                     if (remaining == 0) {
-                        throw new FormatException("Deflated data ends inside the .npy header.");
+                        throw new FormatException("Deflated data ends inside " + reading + ".");
                     }
                     int chunk = (int) Math.min(INFLATE_CHUNK, remaining);
                     channel.position(position);

@@ -25,7 +25,8 @@ import java.util.Set;
  * tuple {@link PyTuple}, list {@link PyList}, dict {@link PyDict} (insertion order kept, any hashable key), set
  * {@link PySet}, frozenset {@link PyFrozenSet}. GLOBAL gives a {@link PyGlobal} symbol; calling
  * it runs its {@link Allowlist} stand-in or yields an inert {@link PyObject}, and each global the allowlist does
- * not know is reported once in {@link #warnings()}.
+ * not know is reported once in {@link #warnings()}. Every global named is recorded for the safety scan
+ * ({@link #imports()}, judged by {@link PickleSafety}), and so is where STOP was ({@link #stopAt()}).
  *
  * <p>Bounds: every declared length is checked against the bytes that remain before anything is allocated, and
  * every text line (protocol 0) against a bound for what it holds before it is parsed; pushes, containers, dict
@@ -109,6 +110,11 @@ public final class Unpickler implements Budget {
     private static final int READONLY_BUFFER = 0x98;
 
     private static final int HIGHEST_PROTOCOL = 5;
+    /**
+     * Distinct globals kept for the safety scan; the rest are only counted. Real checkpoints name a few dozen;
+     * each kept name is at most two 4096-byte parts, so the list stays within a few MB.
+     */
+    public static final int MAX_IMPORTS = 1000;
     private static final int MAX_GLOBAL_NAME_BYTES = 4096;
     /**
      * Budget units are roughly 16 bytes of this reader's memory: a pushed reference or small value costs 1; what
@@ -137,6 +143,10 @@ public final class Unpickler implements Budget {
     private final Map<Long, Object> memo = new HashMap<>();
     private final Map<String, PyGlobal> globals = new HashMap<>();
     private final Set<String> unknownGlobals = new LinkedHashSet<>();
+    /** Every distinct global named, in order of first appearance, up to {@link #MAX_IMPORTS}. */
+    private final List<PyGlobal> imports = new ArrayList<>();
+    private long importsLeftOut;
+    private long stopAt = -1;
     private long spent;
     private long opcodeAt;
 
@@ -167,6 +177,7 @@ public final class Unpickler implements Budget {
                 if (stack.isEmpty()) {
                     throw fail("Pickle stops at byte " + opcodeAt + " with nothing on its stack.");
                 }
+                stopAt = opcodeAt;
                 return stack.remove(stack.size() - 1);
             }
             execute(op);
@@ -188,6 +199,25 @@ public final class Unpickler implements Budget {
             lines.add("unknown pickle global " + Quote.of(name) + " read as an inert placeholder.");
         }
         return List.copyOf(lines);
+    }
+
+    /**
+     * Every distinct global the pickle named (GLOBAL, STACK_GLOBAL, INST), in order of first appearance, with
+     * Python 2's {@code __builtin__} and {@code copy_reg} already mapped: the first {@link #MAX_IMPORTS}, then
+     * only those that may be dangerous by their name (up to as many again), so none hides behind the cap.
+     */
+    public List<PyGlobal> imports() {
+        return List.copyOf(imports);
+    }
+
+    /** Distinct globals named past the cap and not kept (none of them dangerous by its name, unless past twice the cap). */
+    public long importsLeftOut() {
+        return importsLeftOut;
+    }
+
+    /** Where the STOP opcode was read (bytes from the start of the input), or -1 before {@link #load()} ends. */
+    public long stopAt() {
+        return stopAt;
     }
 
     /** Budget units spent so far: about 16 bytes of memory each, held by what {@link #load()} returned. */
@@ -683,6 +713,12 @@ public final class Unpickler implements Budget {
         }
         PyGlobal global = new PyGlobal(mapped, name);
         globals.put(qualified, global);
+        if (imports.size() < MAX_IMPORTS
+                || imports.size() < 2 * MAX_IMPORTS && PickleSafety.mayBeDangerous(global)) {
+            imports.add(global);
+        } else {
+            importsLeftOut++;
+        }
         return global;
     }
 

@@ -6,6 +6,7 @@ import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.format.io.RegionInputStream;
 import dev.modelsummary.format.pickle.Allowlist;
 import dev.modelsummary.format.pickle.PickleInput;
+import dev.modelsummary.format.pickle.PickleScanBuilder;
 import dev.modelsummary.format.pickle.PyTuple;
 import dev.modelsummary.format.pickle.PyTypes;
 import dev.modelsummary.format.pickle.Unpickler;
@@ -67,27 +68,36 @@ final class TorchLegacy {
     static Unpickled read(SeekableByteChannel channel) throws IOException {
         long size = channel.size();
         PickleInput in = new PickleInput(new RegionInputStream(channel, 0, size), size, PICKLE_BUFFER_BYTES);
-        if (!MAGIC_NUMBER.equals(plain(in))) {
+        // Every pickle is scanned; none has a trailer: each is followed by the next, the last by storage bytes.
+        PickleScanBuilder scan = new PickleScanBuilder(TorchPickleSafety.STANDARD);
+        if (!MAGIC_NUMBER.equals(plain(in, scan))) {
             throw new FormatException("Legacy torch.save stream has a bad magic number.");
         }
-        Object version = plain(in);
+        Object version = plain(in, scan);
         if (!Long.valueOf(PROTOCOL_VERSION).equals(version)) {
             throw new FormatException("Legacy torch.save stream has " + describeVersion(version) + "; only "
                     + PROTOCOL_VERSION + " is supported.");
         }
-        plain(in); // sys_info: byte order and C type sizes, which do not change names, shapes or dtypes
+        plain(in, scan); // sys_info: byte order and C type sizes, which do not change names, shapes or dtypes
         TorchLegacy legacy = new TorchLegacy();
         Unpickler unpickler = new Unpickler(in, TorchGlobals.ALLOWLIST, legacy::storage);
         Object root = unpickler.load();
+        scan.add(unpickler);
         // The key list is read while the object is still held: together they stay within one budget.
-        Object keys = new Unpickler(in, PLAIN, null, Limits.current().pickleValues() - unpickler.spent(),
-                Limits.current().pickleDepth()).load();
+        Unpickler keyList = new Unpickler(in, PLAIN, null, Limits.current().pickleValues() - unpickler.spent(),
+                Limits.current().pickleDepth());
+        Object keys = keyList.load();
+        scan.add(keyList);
         legacy.checkStorages(channel, keys, in.position(), size);
-        return new Unpickled(root, unpickler.warnings(), unpickler.spent());
+        return new Unpickled(root, TorchZip.withLeftOut(unpickler.warnings(), scan), unpickler.spent(),
+                scan.build());
     }
 
-    private static Object plain(PickleInput in) throws IOException {
-        return new Unpickler(in, PLAIN, null).load();
+    private static Object plain(PickleInput in, PickleScanBuilder scan) throws IOException {
+        Unpickler unpickler = new Unpickler(in, PLAIN, null);
+        Object value = unpickler.load();
+        scan.add(unpickler);
+        return value;
     }
 
     /** An int is shown; anything else only by its type, which takes constant work to spell. */

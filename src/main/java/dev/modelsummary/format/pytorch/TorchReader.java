@@ -80,7 +80,7 @@ public final class TorchReader implements WeightReader {
                 throw notTorch(Channels.readUpTo(channel, 0, TAR_MAGIC_OFFSET + 5), channel.size());
             }
         }
-        return toModel(path, unpickled, options.key());
+        return toModel(path, unpickled, options.key(), "pytorch");
     }
 
     /** A size computed from file data, or a FormatException saying it overflows. */
@@ -92,10 +92,12 @@ public final class TorchReader implements WeightReader {
         }
     }
 
-    private static Model toModel(Path path, Unpickled unpickled, String key) {
+    /** The model of an unpickled object, its tensors named as a state dict; with its pickle scan. */
+    static Model toModel(Path path, Unpickled unpickled, String key, String format) {
         if (unpickled.root() instanceof TorchScriptArchive.Listing script) {
             new ReadOptions(key).refuseAllFor("a TorchScript archive (its module tree is the model)");
-            return TorchScriptArchive.toModel(path, script, unpickled.warnings());
+            Model model = TorchScriptArchive.toModel(path, script, unpickled.warnings());
+            return model.withDetails(model.details().withPickle(unpickled.scan()));
         }
         NameBudget names = new NameBudget(unpickled.valuesSpent());
         TensorWalk.Result result = TensorWalk.find(unpickled.root(), key, names);
@@ -124,8 +126,8 @@ public final class TorchReader implements WeightReader {
         }
         List<String> warnings = new ArrayList<>(unpickled.warnings());
         warnings.addAll(result.warnings());
-        return new Model(FileNames.stem(path), "pytorch", path.toString(), entries, warnings)
-                .withDetails(FileDetails.NONE.withCheckpoint(result.checkpoint()));
+        return new Model(FileNames.stem(path), format, path.toString(), entries, warnings)
+                .withDetails(FileDetails.NONE.withCheckpoint(result.checkpoint()).withPickle(unpickled.scan()));
     }
 
     /**

@@ -8,6 +8,8 @@ import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.json.ShardFolder;
 import dev.modelsummary.format.json.ShardIndex;
 import dev.modelsummary.format.json.ShardPlan;
+import dev.modelsummary.format.pickle.PickleScanBuilder;
+import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.text.Quote;
@@ -76,18 +78,20 @@ public final class TorchShardsReader implements WeightReader {
     public Model read(Path path, ChannelOpener opener) throws IOException {
         Path absolute = path.toAbsolutePath().normalize();
         List<String> warnings = new ArrayList<>(); // the shards' own, each prefixed with its shard's name
+        PickleScanBuilder scan = new PickleScanBuilder(TorchPickleSafety.STANDARD); // every shard's, merged
         if (Files.isDirectory(path)) {
-            return readDirectory(path, absolute, opener, warnings);
+            return readDirectory(path, absolute, opener, warnings, scan);
         }
         Path directory = absolute.getParent();
-        return model(directory, path, readIndexed(path, directory, opener, warnings), warnings);
+        return model(directory, path, readIndexed(path, directory, opener, warnings, scan), warnings, scan);
     }
 
-    private Model readDirectory(Path directory, Path absolute, ChannelOpener opener, List<String> warnings)
-            throws IOException {
+    private Model readDirectory(Path directory, Path absolute, ChannelOpener opener, List<String> warnings,
+                                PickleScanBuilder scan) throws IOException {
         Optional<Path> index = ShardFolder.chooseIndex(directory, indexFiles(directory), DEFAULT_INDEX);
         if (index.isPresent()) {
-            return model(absolute, directory, readIndexed(index.get(), absolute, opener, warnings), warnings);
+            return model(absolute, directory, readIndexed(index.get(), absolute, opener, warnings, scan), warnings,
+                    scan);
         }
         List<Path> files = shardFiles(directory);
         if (files.isEmpty()) {
@@ -97,12 +101,12 @@ public final class TorchShardsReader implements WeightReader {
         ShardPlan.UniqueNames names = new ShardPlan.UniqueNames();
         for (Path file : files) {
             String shard = file.getFileName().toString();
-            for (TensorEntry t : readShard(file, shard, opener, warnings)) {
+            for (TensorEntry t : readShard(file, shard, opener, warnings, scan)) {
                 names.add(t.name(), shard);
                 add(tensors, t);
             }
         }
-        return model(absolute, directory, tensors, warnings);
+        return model(absolute, directory, tensors, warnings, scan);
     }
 
     /**
@@ -110,11 +114,11 @@ public final class TorchShardsReader implements WeightReader {
      * first-mention order, and must hold exactly the tensors the index gives it.
      */
     private List<TensorEntry> readIndexed(Path indexFile, Path directory, ChannelOpener opener,
-                                          List<String> warnings) throws IOException {
+                                          List<String> warnings, PickleScanBuilder scan) throws IOException {
         ShardPlan plan = ShardPlan.of(ShardIndex.read(indexFile, opener), directory);
         List<TensorEntry> tensors = new ArrayList<>(plan.weightMap().size());
         for (ShardPlan.Shard shard : plan.shards()) {
-            List<TensorEntry> held = readShard(shard.file(), shard.name(), opener, warnings);
+            List<TensorEntry> held = readShard(shard.file(), shard.name(), opener, warnings, scan);
             plan.check(shard, held.stream().map(TensorEntry::name).toList());
             held.forEach(t -> add(tensors, t));
         }
@@ -132,14 +136,15 @@ public final class TorchShardsReader implements WeightReader {
      * One shard's tensors; its problems are reported with the shard's name. Only regular files are opened:
      * opening a FIFO an index points at would wait forever.
      */
-    private List<TensorEntry> readShard(Path file, String shard, ChannelOpener opener, List<String> warnings)
-            throws IOException {
+    private List<TensorEntry> readShard(Path file, String shard, ChannelOpener opener, List<String> warnings,
+                                        PickleScanBuilder scan) throws IOException {
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw new FormatException("Shard " + Quote.of(shard) + " is not a regular file.");
         }
         try {
             Model model = torch.read(file, opener);
             model.warnings().forEach(w -> warnings.add("Shard " + Quote.of(shard) + ": " + w));
+            scan.merge(model.details().pickle(), shard);
             return model.tensors();
         } catch (NoSuchFileException e) {
             throw new FormatException("Shard " + Quote.of(shard) + " does not exist.", e);
@@ -149,10 +154,10 @@ public final class TorchShardsReader implements WeightReader {
     }
 
     private static Model model(Path absoluteDirectory, Path source, List<TensorEntry> tensors,
-                               List<String> warnings) {
+                               List<String> warnings, PickleScanBuilder scan) {
         Path name = absoluteDirectory.getFileName();
         return new Model(name == null ? absoluteDirectory.toString() : name.toString(), "pytorch",
-                source.toString(), tensors, warnings);
+                source.toString(), tensors, warnings).withDetails(FileDetails.NONE.withPickle(scan.build()));
     }
 
     private static List<Path> indexFiles(Path directory) throws IOException {

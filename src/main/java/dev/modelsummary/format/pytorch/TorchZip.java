@@ -3,6 +3,7 @@ package dev.modelsummary.format.pytorch;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.pickle.PickleInput;
+import dev.modelsummary.format.pickle.PickleScanBuilder;
 import dev.modelsummary.format.pickle.PyTuple;
 import dev.modelsummary.format.pickle.Unpickler;
 import dev.modelsummary.format.zip.ZipDirectory;
@@ -11,7 +12,9 @@ import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,11 +58,25 @@ final class TorchZip {
             Unpickler unpickler = new Unpickler(new PickleInput(in, pickle.size()),
                     script ? TorchScriptArchive.ALLOWLIST : TorchGlobals.ALLOWLIST, zip::storage);
             Object root = unpickler.load();
+            // data.pkl's extent is its ZIP record: bytes after its STOP are never read by torch.load
+            PickleScanBuilder scan = new PickleScanBuilder(TorchPickleSafety.STANDARD)
+                    .add(unpickler, pickle.name(), pickle.size());
             if (script) {
                 root = TorchScriptArchive.list(channel, directory, prefix, root, unpickler.spent());
             }
-            return new Unpickled(root, unpickler.warnings(), unpickler.spent());
+            return new Unpickled(root, withLeftOut(unpickler.warnings(), scan), unpickler.spent(), scan.build());
         }
+    }
+
+    /** The unpickler's warnings and, when the scan left globals out, a line saying how many. */
+    static List<String> withLeftOut(List<String> warnings, PickleScanBuilder scan) {
+        String leftOut = scan.leftOutWarning();
+        if (leftOut == null) {
+            return warnings;
+        }
+        List<String> all = new ArrayList<>(warnings);
+        all.add(leftOut);
+        return all;
     }
 
     /**

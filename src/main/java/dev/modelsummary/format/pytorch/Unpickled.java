@@ -1,5 +1,6 @@
 package dev.modelsummary.format.pytorch;
 
+import dev.modelsummary.model.PickleScan;
 import java.util.List;
 
 /**
@@ -10,6 +11,7 @@ import java.util.List;
  * @param warnings    the unpickler's warnings (unknown globals)
  * @param valuesSpent the budget units ({@code Limits.pickleValues}) the unpickler spent building {@code root};
  *                    what is done with it later (naming its tensors) spends the rest
+ * @param scan        the safety scan of every pickle the file holds
  */
-record Unpickled(Object root, List<String> warnings, long valuesSpent) {
+record Unpickled(Object root, List<String> warnings, long valuesSpent, PickleScan scan) {
 }

@@ -157,8 +157,10 @@ class NumpyValidationTest {
 
     @Test
     void unsupportedDtypesAreRefusedByKind() {
-        refusesNpy(header("|O", "(1,)"), 8, "Header's descr '|O' is an object array, whose data is a pickle; it is "
-                + "not read (np.load needs allow_pickle=True for it).");
+        // an object array's data is a pickle, scanned: eight zero bytes are not one
+        refusesNpy(header("|O", "(1,)"), 8, "Pickle has unsupported opcode 0x00 at byte 0.");
+        refusesNpy(header("|O8", "(1,)"), 8, "Header's descr '|O8' is not a dtype numpy writes ('|O' is an object "
+                + "array).");
         refusesNpy("{'descr': [('a', '<f4'), ('b', '<i8')], 'fortran_order': False, 'shape': (1,)}", 12,
                 "Header's descr is a structured dtype (a list of fields), which is not supported.");
         refusesNpy("{'descr': ('<f4', (2,)), 'fortran_order': False, 'shape': (1,)}", 8,
