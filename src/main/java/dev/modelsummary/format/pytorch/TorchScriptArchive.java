@@ -28,6 +28,8 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.Map;
 
 /**
@@ -50,8 +52,15 @@ final class TorchScriptArchive {
     private static final String TORCH_CLASSES = "__torch__.";
     private static final String CUSTOM_CLASSES = "__torch__.torch.classes.";
     /** TorchScript's own pickle symbols: its classes and {@code torch.jit._pickle}'s list builders. */
+    /**
+     * The helpers TorchScript's own (C++) unpickler resolves in {@code torch.jit._pickle}; it resolves no other
+     * name there, and never imports Python code, so these are safe to load.
+     */
+    private static final Set<String> JIT_PICKLE_HELPERS = Set.of("build_intlist", "build_tensorlist",
+            "build_doublelist", "build_boollist", "build_complexlist", "build_tensor_from_id", "restore_type_tag")
+            .stream().map(name -> "torch.jit._pickle." + name).collect(Collectors.toUnmodifiableSet());
     static final Allowlist ALLOWLIST = TorchGlobals.builder()
-            .names(name -> name.startsWith(TORCH_CLASSES) || name.startsWith("torch.jit._pickle."))
+            .names(name -> name.startsWith(TORCH_CLASSES) || JIT_PICKLE_HELPERS.contains(name))
             .build();
     /** Longest class name looked up: real ones are under 200 characters. */
     private static final int MAX_CLASS_NAME_CHARS = 1000;

@@ -59,7 +59,8 @@ final class TorchZip {
                     script ? TorchScriptArchive.ALLOWLIST : TorchGlobals.ALLOWLIST, zip::storage);
             Object root = unpickler.load();
             // data.pkl's extent is its ZIP record: bytes after its STOP are never read by torch.load
-            PickleScanBuilder scan = new PickleScanBuilder(TorchPickleSafety.STANDARD)
+            PickleScanBuilder scan = new PickleScanBuilder(
+                    script ? TorchPickleSafety.TORCHSCRIPT : TorchPickleSafety.STANDARD)
                     .add(unpickler, pickle.name(), pickle.size());
             if (script) {
                 root = TorchScriptArchive.list(channel, directory, prefix, root, unpickler.spent());
