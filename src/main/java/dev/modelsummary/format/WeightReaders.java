@@ -27,6 +27,11 @@ import java.util.Optional;
 public final class WeightReaders {
     /** How many leading bytes sniffing sees. */
     public static final int HEAD_BYTES = 4096;
+    /**
+     * {@code .bin} names PyTorch files (pytorch_model.bin), TF.js shards and raw dumps alike, so no reader claims
+     * it by name: a torch file is known by its magic, and any other {@code .bin} gets a message that says so.
+     */
+    private static final String AMBIGUOUS_BIN = ".bin";
 
     private final List<WeightReader> readers;
     private final ChannelOpener opener;
@@ -113,6 +118,11 @@ public final class WeightReaders {
         }
         if (size == 0) {
             throw new FormatException("File is empty.");
+        }
+        if (path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(AMBIGUOUS_BIN)) {
+            throw new FormatException("Not a PyTorch file (no torch.save ZIP or legacy magic) nor any other "
+                    + "supported format (" + formatNames() + "); a TensorFlow.js weight shard is read through its "
+                    + "model.json.");
         }
         throw new FormatException("Not a weight file of any supported format (" + formatNames() + ").");
     }

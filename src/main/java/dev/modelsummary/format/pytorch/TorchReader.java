@@ -52,7 +52,7 @@ public final class TorchReader implements WeightReader {
 
     @Override
     public List<String> extensions() {
-        return List.of(".pt", ".pth", ".bin", ".ckpt");
+        return List.of(".pt", ".pth", ".ckpt"); // not .bin: see WeightReaders
     }
 
     @Override

@@ -216,13 +216,13 @@ class TorchReaderTest {
     void theRegistryChoosesThisReaderByMagicAndByExtension() throws IOException {
         Path renamed = dir.resolve("weights.data");
         Files.copy(Resources.path("fixtures/pytorch/tied.pth"), renamed);
-        Path bin = dir.resolve("pytorch_model.bin");
-        Files.write(bin, new byte[] {1, 2, 3});
+        Path pt = dir.resolve("model.pt");
+        Files.write(pt, new byte[] {1, 2, 3});
 
         assertThat(WeightReaders.standard().choose(renamed)).isInstanceOf(TorchReader.class);
         assertThat(WeightReaders.standard().read(renamed).tensors()).hasSize(4);
-        assertThat(WeightReaders.standard().choose(bin)).isInstanceOf(TorchReader.class);
-        assertThatThrownBy(() -> WeightReaders.standard().read(bin))
+        assertThat(WeightReaders.standard().choose(pt)).isInstanceOf(TorchReader.class);
+        assertThatThrownBy(() -> WeightReaders.standard().read(pt))
                 .hasMessage("File is neither a torch.save ZIP archive nor a legacy torch.save stream.");
     }
 
