@@ -56,12 +56,12 @@ class CliEscapingTest {
 
     @Test
     void warningsNameTheFileEscaped() throws IOException {
-        Path file = Files.copy(Resources.path("fixtures/pytorch/unknown_global.pth"), tmp.resolve("w\u009b2J.pth"));
+        Path file = Files.copy(Resources.path("fixtures/pickle/user_class.pth"), tmp.resolve("w\u009b2J.pth"));
         CliRun run = CliRun.of(file.toString(), "-f", "json");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.err()).isEqualTo("model-summary: warning: " + tmp + "/w\\u009b2J.pth: unknown pickle global "
-                + "'argparse.Namespace' read as an inert placeholder.\n");
+                + "'__main__.UserThing' read as an inert placeholder.\n");
     }
 
     @Test

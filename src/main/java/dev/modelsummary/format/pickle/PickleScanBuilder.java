@@ -66,6 +66,11 @@ public final class PickleScanBuilder {
         return importsLeftOut;
     }
 
+    /** Whether the scan so far judged {@code qualifiedName} allowed. */
+    public boolean isAllowed(String qualifiedName) {
+        return imports.get(qualifiedName) == Verdict.ALLOWED;
+    }
+
     public boolean isEmpty() {
         return pickles == 0;
     }

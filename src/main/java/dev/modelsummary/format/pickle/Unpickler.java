@@ -189,10 +189,19 @@ public final class Unpickler implements Budget {
      * {@link Limits#PICKLE_MAX_GLOBAL_WARNINGS} the rest are counted in a last line.
      */
     public List<String> warnings() {
+        return warnings(name -> false);
+    }
+
+    /**
+     * {@link #warnings()} without the globals {@code quiet} names: those a safety scan already calls allowed
+     * ({@code argparse.Namespace}), which an unknown-global warning would only contradict.
+     */
+    public List<String> warnings(java.util.function.Predicate<String> quiet) {
         List<String> lines = new ArrayList<>();
-        for (String name : unknownGlobals) {
+        List<String> named = unknownGlobals.stream().filter(quiet.negate()).toList();
+        for (String name : named) {
             if (lines.size() == Limits.current().pickleGlobalWarnings()) {
-                lines.add((unknownGlobals.size() - lines.size()) + " more unknown pickle globals read as inert "
+                lines.add((named.size() - lines.size()) + " more unknown pickle globals read as inert "
                         + "placeholders.");
                 break;
             }

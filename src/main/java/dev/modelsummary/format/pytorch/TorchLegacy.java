@@ -89,7 +89,7 @@ final class TorchLegacy {
         Object keys = keyList.load();
         scan.add(keyList);
         legacy.checkStorages(channel, keys, in.position(), size);
-        return new Unpickled(root, TorchZip.withLeftOut(unpickler.warnings(), scan), unpickler.spent(),
+        return new Unpickled(root, TorchZip.withLeftOut(unpickler.warnings(scan::isAllowed), scan), unpickler.spent(),
                 scan.build());
     }
 

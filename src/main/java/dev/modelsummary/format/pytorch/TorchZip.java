@@ -65,7 +65,7 @@ final class TorchZip {
             if (script) {
                 root = TorchScriptArchive.list(channel, directory, prefix, root, unpickler.spent());
             }
-            return new Unpickled(root, withLeftOut(unpickler.warnings(), scan), unpickler.spent(), scan.build());
+            return new Unpickled(root, withLeftOut(unpickler.warnings(scan::isAllowed), scan), unpickler.spent(), scan.build());
         }
     }
 
