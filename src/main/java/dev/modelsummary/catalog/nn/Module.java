@@ -126,6 +126,28 @@ public class Module {
         });
     }
 
+    /**
+     * {@code module.to(dtype)}: every floating-point parameter and buffer under this module (float32, the only
+     * floating dtype this DSL builds) becomes {@code dtype}; integer and bool buffers stay as they are. A tied
+     * tensor is one slot, so it changes once.
+     */
+    public final void toDType(DType dtype) {
+        parameters.values().forEach(slot -> convert(slot, dtype));
+        buffers.values().forEach(slot -> convert(slot, dtype));
+        children.values().forEach(child -> {
+            if (child != null) {
+                child.toDType(dtype);
+            }
+        });
+    }
+
+    private static void convert(Slot slot, DType dtype) {
+        TensorEntry t = slot.entry;
+        if (t.dtype() == DType.FLOAT32) {
+            slot.entry = new TensorEntry(t.name(), t.shape(), dtype, t.role(), t.trainable(), t.aliasOf());
+        }
+    }
+
     private void register(Map<String, Slot> into, String name, TensorEntry entry) {
         checkFree(name);
         into.put(name, new Slot(entry));
