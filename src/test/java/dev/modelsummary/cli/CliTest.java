@@ -460,7 +460,7 @@ class CliTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err()).isEqualTo("model-summary: --arg, --num-classes and --image-size apply to built-in "
-                + "architectures only; '" + junk + "' is read from a file.\n");
+                + "architectures and Hugging Face config.json files only; '" + junk + "' is read from a file.\n");
     }
 
     @Test
