@@ -2,6 +2,7 @@ package dev.modelsummary.catalog.hf;
 
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.model.DType;
 import java.util.List;
 
 /**
@@ -24,4 +25,12 @@ public interface HfFamily {
      * @throws ConfigException for values the library refuses
      */
     Module build(HfConfig config, String architecture);
+
+    /**
+     * {@code from_pretrained(torch_dtype=dtype)}'s cast of a built model: every floating tensor, unless the
+     * family keeps some in float32 ({@code _keep_in_fp32_modules}) and overrides this.
+     */
+    default void toDType(Module model, DType dtype) {
+        model.toDType(dtype);
+    }
 }
