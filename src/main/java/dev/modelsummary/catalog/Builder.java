@@ -46,6 +46,11 @@ public record Builder(String name, Task task, List<Arg> args, Factory factory, b
         return new Builder(name, task, args, factory, false, TORCHVISION);
     }
 
+    /** A builder of another library ({@code timm}) that takes only the keyword arguments it declares. */
+    public static Builder of(String source, String name, Task task, List<Arg> args, Factory factory) {
+        return new Builder(name, task, args, factory, false, source);
+    }
+
     /** A builder of {@code source} that takes any key besides the ones it declares ({@link Kwargs#extra()}). */
     public static Builder anyKey(String source, String name, Task task, List<Arg> args, Factory factory) {
         return new Builder(name, task, args, factory, true, source);

@@ -1,6 +1,7 @@
 package dev.modelsummary.catalog;
 
 import dev.modelsummary.catalog.hf.HfModels;
+import dev.modelsummary.catalog.timm.Timm;
 import dev.modelsummary.catalog.torchvision.Torchvision;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
@@ -26,6 +27,7 @@ public final class Catalog {
         Catalog catalog = new Catalog();
         Torchvision.builders().forEach(catalog::register);
         HfModels.bundled().forEach(catalog::register);
+        Timm.builders().forEach(catalog::register);
         return catalog;
     }
 

@@ -243,7 +243,8 @@ class CliTest {
         List<String> names = Catalog.standard().names();
         try (Stream<Path> files = Files.list(tmp.resolve("json"))) {
             assertThat(files.map(f -> f.getFileName().toString()))
-                    .containsExactlyInAnyOrderElementsOf(names.stream().map(n -> n.replace('/', '-') + ".json").collect(Collectors.toList()));
+                    .containsExactlyInAnyOrderElementsOf(names.stream().map(n -> n.replace('/', '-') + ".json")
+                            .collect(Collectors.toList())); // a Hub id's page: '-' for '/'
         }
         assertThat(run.out().lines()).hasSize(names.size());
         JsonNode resnet = new ObjectMapper().readTree(tmp.resolve("json/resnet18.json").toFile());
