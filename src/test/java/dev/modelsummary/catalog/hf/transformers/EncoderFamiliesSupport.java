@@ -4,6 +4,7 @@ import dev.modelsummary.catalog.Catalog;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,7 +16,7 @@ final class EncoderFamiliesSupport {
     }
 
     static Model build(String hubId, String... keyValues) {
-        Map<String, String> args = new java.util.LinkedHashMap<>();
+        Map<String, String> args = new LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {
             args.put(keyValues[i], keyValues[i + 1]);
         }
