@@ -3,6 +3,11 @@ package dev.modelsummary.catalog.hf;
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.hf.transformers.Bert;
+import dev.modelsummary.catalog.hf.transformers.Gemma;
+import dev.modelsummary.catalog.hf.transformers.Llama;
+import dev.modelsummary.catalog.hf.transformers.Mistral;
+import dev.modelsummary.catalog.hf.transformers.Mixtral;
+import dev.modelsummary.catalog.hf.transformers.Qwen2;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.text.Quote;
@@ -28,7 +33,8 @@ public final class HfModels {
     public static final String SOURCE = "transformers";
     /** {@code Model.format()} of a model built from a {@code config.json} file. */
     public static final String CONFIG_FORMAT = "config";
-    private static final List<HfFamily> FAMILIES = List.of(new Bert());
+    private static final List<HfFamily> FAMILIES = List.of(new Bert(), new Llama(), new Mistral(), new Mixtral(),
+            new Qwen2(), new Gemma());
     /** {@code torch_dtype} values {@code from_pretrained} loads; anything else is refused. */
     private static final Map<String, DType> DTYPES = Map.of("float32", DType.FLOAT32, "float16", DType.FLOAT16,
             "bfloat16", DType.BFLOAT16, "float64", DType.FLOAT64);
