@@ -66,6 +66,8 @@ public final class Llama implements HfFamily {
         final long kvHeads;
         long headDim;
         final boolean tieWordEmbeddings;
+        /** {@code _tie_or_clone_weights} clones instead of tying under {@code torchscript}. */
+        final boolean torchscript;
         final long numLabels;
 
         Sizes(HfConfig c, long vocab, long hidden, long intermediate, long layers, long heads,
@@ -84,6 +86,7 @@ public final class Llama implements HfFamily {
             Long kv = c.optionalInteger("num_key_value_heads");
             this.kvHeads = kv != null ? kv : kvHeads != null ? kvHeads : this.heads;
             this.tieWordEmbeddings = c.bool("tie_word_embeddings", tieWordEmbeddings);
+            this.torchscript = c.bool("torchscript", false);
             this.numLabels = c.numLabels();
             this.headDim = this.heads == 0 ? 0 : Math.floorDiv(this.hidden, this.heads);
         }
@@ -173,7 +176,8 @@ public final class Llama implements HfFamily {
     /**
      * The model classes every Llama-like family has, by the suffix after its prefix ({@code Llama}):
      * {@code XModel} (the decoder), {@code XForCausalLM} ({@code model}, then {@code lm_head}, tied to the
-     * input embeddings by {@code tie_weights()} when {@code tie_word_embeddings}),
+     * input embeddings by {@code tie_weights()} when {@code tie_word_embeddings}, a copy of them, so a
+     * parameter of its own, under {@code torchscript}),
      * {@code XForSequenceClassification} ({@code score}, no bias) and {@code XForQuestionAnswering}
      * ({@code transformer}, then {@code qa_outputs}).
      */
@@ -187,7 +191,7 @@ public final class Llama implements HfFamily {
             case "ForCausalLM" -> {
                 Module base = model.add("model", decoder.get());
                 Module lmHead = model.add("lm_head", Layers.linear(s.hidden, s.vocab, false));
-                if (s.tieWordEmbeddings) {
+                if (s.tieWordEmbeddings && !s.torchscript) {
                     lmHead.tie("weight", base.child("embed_tokens"), "weight");
                 }
             }

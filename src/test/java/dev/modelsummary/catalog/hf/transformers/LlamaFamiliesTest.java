@@ -155,6 +155,8 @@ class LlamaFamiliesTest {
         Model untied = build("google/gemma-2b", Map.of("tie_word_embeddings", "false"));
         assertThat(tensor(untied, "lm_head.weight").orElseThrow().aliasOf()).isNull();
         assertThat(parameters(untied)).isEqualTo(2_506_172_416L + 256000L * 2048);
+        Model cloned = build("google/gemma-2b", Map.of("torchscript", "true"));
+        assertThat(tensor(cloned, "lm_head.weight").orElseThrow().aliasOf()).isNull();
     }
 
     @Test
