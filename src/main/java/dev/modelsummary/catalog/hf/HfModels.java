@@ -10,6 +10,11 @@ import dev.modelsummary.catalog.hf.transformers.ResNet;
 import dev.modelsummary.catalog.hf.transformers.T5;
 import dev.modelsummary.catalog.hf.transformers.Roberta;
 import dev.modelsummary.catalog.hf.transformers.XLNet;
+import dev.modelsummary.catalog.hf.transformers.Gemma;
+import dev.modelsummary.catalog.hf.transformers.Llama;
+import dev.modelsummary.catalog.hf.transformers.Mistral;
+import dev.modelsummary.catalog.hf.transformers.Mixtral;
+import dev.modelsummary.catalog.hf.transformers.Qwen2;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.text.Quote;
@@ -36,7 +41,8 @@ public final class HfModels {
     /** {@code Model.format()} of a model built from a {@code config.json} file. */
     public static final String CONFIG_FORMAT = "config";
     private static final List<HfFamily> FAMILIES = List.of(new Bert(), new Albert(), new Roberta(), new XLNet(),
-            new T5(), new ResNet(), new MobileNetV1(), new MobileNetV2());
+            new T5(), new ResNet(), new MobileNetV1(), new MobileNetV2(), new Llama(), new Mistral(), new Mixtral(),
+            new Qwen2(), new Gemma());
     /** {@code torch_dtype} values {@code from_pretrained} loads; anything else is refused. */
     private static final Map<String, DType> DTYPES = Map.of("float32", DType.FLOAT32, "float16", DType.FLOAT16,
             "bfloat16", DType.BFLOAT16, "float64", DType.FLOAT64);
