@@ -3,6 +3,10 @@ package dev.modelsummary.catalog.hf;
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.hf.transformers.Bert;
+import dev.modelsummary.catalog.hf.transformers.Falcon;
+import dev.modelsummary.catalog.hf.transformers.Gpt2;
+import dev.modelsummary.catalog.hf.transformers.GptNeoX;
+import dev.modelsummary.catalog.hf.transformers.Phi;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.text.Quote;
@@ -28,7 +32,8 @@ public final class HfModels {
     public static final String SOURCE = "transformers";
     /** {@code Model.format()} of a model built from a {@code config.json} file. */
     public static final String CONFIG_FORMAT = "config";
-    private static final List<HfFamily> FAMILIES = List.of(new Bert());
+    private static final List<HfFamily> FAMILIES = List.of(new Bert(), new Gpt2(), new GptNeoX(), new Phi(),
+            new Falcon());
     /** {@code torch_dtype} values {@code from_pretrained} loads; anything else is refused. */
     private static final Map<String, DType> DTYPES = Map.of("float32", DType.FLOAT32, "float16", DType.FLOAT16,
             "bfloat16", DType.BFLOAT16, "float64", DType.FLOAT64);
