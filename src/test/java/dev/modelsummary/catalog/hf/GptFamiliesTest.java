@@ -90,6 +90,11 @@ class GptFamiliesTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("`embed_dim` must be divisible by num_heads (got `embed_dim`: 768 and "
                         + "`num_heads`: 7).");
+        // embed_dim // num_heads in Python
+        assertThatThrownBy(() -> build("gpt2", Map.of("n_head", "0")))
+                .isInstanceOf(ConfigException.class).hasMessage("integer division or modulo by zero");
+        assertThatThrownBy(() -> build("tiiuae/falcon-7b", Map.of("num_attention_heads", "0")))
+                .isInstanceOf(ConfigException.class).hasMessage("integer division or modulo by zero");
     }
 
     @Test

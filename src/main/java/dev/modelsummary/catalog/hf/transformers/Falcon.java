@@ -96,7 +96,10 @@ public final class Falcon implements HfFamily {
             bias = c.bool("bias", false);
             tieWordEmbeddings = c.bool("tie_word_embeddings", true);
             validateRopeScaling(c, alibi);
-            if (heads <= 0 || (hidden / heads) * heads != hidden) {
+            if (heads == 0) {
+                throw new ConfigException("integer division or modulo by zero"); // hidden_size // heads
+            }
+            if ((hidden / heads) * heads != hidden) {
                 // FalconAttention's ValueError
                 throw new ConfigException("`hidden_size` must be divisible by num_heads (got `hidden_size`: "
                         + hidden + " and `num_heads`: " + heads + ").");

@@ -89,7 +89,10 @@ public final class Gpt2 implements HfFamily {
             inner = c.optionalInteger("n_inner");
             crossAttention = c.bool("add_cross_attention", false);
             tieWordEmbeddings = c.bool("tie_word_embeddings", true);
-            if (heads <= 0 || hidden % heads != 0) {
+            if (heads == 0) {
+                throw new ConfigException("integer division or modulo by zero"); // embed_dim // num_heads
+            }
+            if (hidden % heads != 0) {
                 // GPT2Attention's ValueError (head_dim * num_heads != embed_dim)
                 throw new ConfigException("`embed_dim` must be divisible by num_heads (got `embed_dim`: " + hidden
                         + " and `num_heads`: " + heads + ").");

@@ -88,7 +88,10 @@ public final class GptNeoX implements HfFamily {
             attentionBias = c.bool("attention_bias", true);
             tieWordEmbeddings = c.bool("tie_word_embeddings", false);
             validateRopeScaling(c);
-            if (heads == 0 || hidden % heads != 0) {
+            if (heads == 0) {
+                throw new ConfigException("integer division or modulo by zero"); // hidden_size % heads
+            }
+            if (hidden % heads != 0) {
                 throw new ConfigException(
                         "The hidden size is not divisble by the number of attention heads! Make sure to update them!");
             }

@@ -82,7 +82,10 @@ public final class Phi implements HfFamily {
             qkLayernorm = c.bool("qk_layernorm", false);
             tieWordEmbeddings = c.bool("tie_word_embeddings", false);
             GptNeoX.validateRopeScaling(c);
-            if (heads <= 0 || (hidden / heads) * heads != hidden) {
+            if (heads == 0) {
+                throw new ConfigException("integer division or modulo by zero"); // hidden_size // heads
+            }
+            if ((hidden / heads) * heads != hidden) {
                 // PhiAttention's ValueError
                 throw new ConfigException("hidden_size must be divisible by num_heads (got `hidden_size`: " + hidden
                         + " and `num_heads`: " + heads + ").");
