@@ -4,17 +4,21 @@ import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.hf.transformers.Albert;
 import dev.modelsummary.catalog.hf.transformers.Bert;
-import dev.modelsummary.catalog.hf.transformers.MobileNetV1;
-import dev.modelsummary.catalog.hf.transformers.MobileNetV2;
-import dev.modelsummary.catalog.hf.transformers.ResNet;
-import dev.modelsummary.catalog.hf.transformers.T5;
-import dev.modelsummary.catalog.hf.transformers.Roberta;
-import dev.modelsummary.catalog.hf.transformers.XLNet;
+import dev.modelsummary.catalog.hf.transformers.Falcon;
 import dev.modelsummary.catalog.hf.transformers.Gemma;
+import dev.modelsummary.catalog.hf.transformers.Gpt2;
+import dev.modelsummary.catalog.hf.transformers.GptNeoX;
 import dev.modelsummary.catalog.hf.transformers.Llama;
 import dev.modelsummary.catalog.hf.transformers.Mistral;
 import dev.modelsummary.catalog.hf.transformers.Mixtral;
+import dev.modelsummary.catalog.hf.transformers.MobileNetV1;
+import dev.modelsummary.catalog.hf.transformers.MobileNetV2;
+import dev.modelsummary.catalog.hf.transformers.Phi;
 import dev.modelsummary.catalog.hf.transformers.Qwen2;
+import dev.modelsummary.catalog.hf.transformers.ResNet;
+import dev.modelsummary.catalog.hf.transformers.Roberta;
+import dev.modelsummary.catalog.hf.transformers.T5;
+import dev.modelsummary.catalog.hf.transformers.XLNet;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.text.Quote;
@@ -42,7 +46,7 @@ public final class HfModels {
     public static final String CONFIG_FORMAT = "config";
     private static final List<HfFamily> FAMILIES = List.of(new Bert(), new Albert(), new Roberta(), new XLNet(),
             new T5(), new ResNet(), new MobileNetV1(), new MobileNetV2(), new Llama(), new Mistral(), new Mixtral(),
-            new Qwen2(), new Gemma());
+            new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon());
     /** {@code torch_dtype} values {@code from_pretrained} loads; anything else is refused. */
     private static final Map<String, DType> DTYPES = Map.of("float32", DType.FLOAT32, "float16", DType.FLOAT16,
             "bfloat16", DType.BFLOAT16, "float64", DType.FLOAT64);
