@@ -39,6 +39,11 @@ public record Arg(String name, ArgType type, Object defaultValue, Weights weight
         return new Arg(name, ArgType.FLOAT, defaultValue, null, help);
     }
 
+    /** A {@code str} argument; a null default is {@code None}. */
+    public static Arg string(String name, String defaultValue, String help) {
+        return new Arg(name, ArgType.STRING, defaultValue, null, help);
+    }
+
     /** A weights argument whose default is {@code None}. */
     public static Arg weights(String name, Weights weights, String help) {
         return new Arg(name, ArgType.WEIGHTS, null, weights, help);

@@ -9,7 +9,9 @@ public enum ArgType {
     /** {@code float}: a decimal number. */
     FLOAT("float"),
     /** A {@code WeightsEnum} member by name ({@code IMAGENET1K_V1}, {@code DEFAULT}) or {@code None}. */
-    WEIGHTS("weights");
+    WEIGHTS("weights"),
+    /** {@code str}: the text as given. */
+    STRING("str");
 
     private final String label;
 

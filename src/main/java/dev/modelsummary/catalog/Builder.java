@@ -12,8 +12,11 @@ import java.util.Objects;
  * @param task    what the model does
  * @param args    the keyword arguments it takes, in torchvision's order
  * @param factory builds the modules for the given arguments
+ * @param anyKey  whether it also takes keys it does not declare (a Hugging Face config's keys, which
+ *                {@code from_config(config, **kwargs)} overrides), left to the factory to type
+ * @param source  the library whose model it is ({@code torchvision}, {@code transformers}), for {@code --list}
  */
-public record Builder(String name, Task task, List<Arg> args, Factory factory) {
+public record Builder(String name, Task task, List<Arg> args, Factory factory, boolean anyKey, String source) {
 
     /** The body of a builder. */
     @FunctionalInterface
@@ -24,8 +27,12 @@ public record Builder(String name, Task task, List<Arg> args, Factory factory) {
         Module build(Kwargs kwargs);
     }
 
+    /** The source of {@link #of} builders. */
+    public static final String TORCHVISION = "torchvision";
+
     public Builder {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(source, "source");
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(factory, "factory");
         args = List.copyOf(args);
@@ -36,7 +43,17 @@ public record Builder(String name, Task task, List<Arg> args, Factory factory) {
     }
 
     public static Builder of(String name, Task task, List<Arg> args, Factory factory) {
-        return new Builder(name, task, args, factory);
+        return new Builder(name, task, args, factory, false, TORCHVISION);
+    }
+
+    /** A builder of another library ({@code timm}) that takes only the keyword arguments it declares. */
+    public static Builder of(String source, String name, Task task, List<Arg> args, Factory factory) {
+        return new Builder(name, task, args, factory, false, source);
+    }
+
+    /** A builder of {@code source} that takes any key besides the ones it declares ({@link Kwargs#extra()}). */
+    public static Builder anyKey(String source, String name, Task task, List<Arg> args, Factory factory) {
+        return new Builder(name, task, args, factory, true, source);
     }
 
     /** Whether this builder takes the keyword argument {@code argName}. */

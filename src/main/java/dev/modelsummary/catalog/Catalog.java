@@ -1,5 +1,7 @@
 package dev.modelsummary.catalog;
 
+import dev.modelsummary.catalog.hf.HfModels;
+import dev.modelsummary.catalog.timm.Timm;
 import dev.modelsummary.catalog.torchvision.Torchvision;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
@@ -24,6 +26,8 @@ public final class Catalog {
     public static Catalog standard() {
         Catalog catalog = new Catalog();
         Torchvision.builders().forEach(catalog::register);
+        HfModels.bundled().forEach(catalog::register);
+        Timm.builders().forEach(catalog::register);
         return catalog;
     }
 
@@ -58,7 +62,7 @@ public final class Catalog {
      * @throws ArgumentException for arguments the builder does not take, of the wrong type, or refused
      */
     public Optional<Model> build(String name, Map<String, String> arguments) {
-        return builder(name).map(b -> build(b, Kwargs.parse(b.name(), b.args(), arguments)));
+        return builder(name).map(b -> build(b, Kwargs.parse(b.name(), b.args(), arguments, b.anyKey())));
     }
 
     /** The model with every argument at its default. */
@@ -90,7 +94,9 @@ public final class Catalog {
         } catch (ArithmeticException e) {
             throw kwargs.refuse("these arguments make a model of more than 2^63 - 1 elements or bytes");
         }
-        return new Model(builder.name(), Model.BUILTIN_FORMAT, builder.name(), tensors, kwargs.warnings());
+        // A Hub id names its page with '-' for '/' (microsoft-resnet-50), as the original project did.
+        return new Model(builder.name().replace('/', '-'), Model.BUILTIN_FORMAT, builder.name(), tensors,
+                kwargs.warnings());
     }
 
     /** Up to {@code max} known names closest to {@code name} by edit distance, nearest first; only plausible ones. */

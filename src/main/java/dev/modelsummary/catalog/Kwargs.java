@@ -19,6 +19,8 @@ public final class Kwargs {
     private final String builder;
     private final Map<String, Arg> declared = new LinkedHashMap<>();
     private final Map<String, Object> values = new LinkedHashMap<>();
+    /** For a builder that takes any key (a Hugging Face config's): the undeclared ones, as given. */
+    private final Map<String, String> extra = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
 
     private Kwargs(String builder, List<Arg> args) {
@@ -37,9 +39,21 @@ public final class Kwargs {
      * @throws ArgumentException for a key the builder does not take or a value of the wrong type
      */
     public static Kwargs parse(String builder, List<Arg> args, Map<String, String> given) {
+        return parse(builder, args, given, false);
+    }
+
+    /**
+     * As {@link #parse(String, List, Map)}; with {@code anyKey}, a key the builder does not declare is kept as
+     * given ({@link #extra()}) for the builder to type, as {@code from_config(config, **kwargs)} takes any key.
+     */
+    public static Kwargs parse(String builder, List<Arg> args, Map<String, String> given, boolean anyKey) {
         Kwargs kwargs = new Kwargs(builder, args);
         given.forEach((key, text) -> {
             Arg arg = kwargs.declared.get(key);
+            if (arg == null && anyKey) {
+                kwargs.extra.put(key, text);
+                return;
+            }
             if (arg == null) {
                 throw new ArgumentException(builder + " takes no argument " + Quote.of(key) + "; it takes "
                         + kwargs.declaredNames() + ".");
@@ -79,6 +93,8 @@ public final class Kwargs {
                     // falls through to the message below
                 }
                 throw wrongType(builder, arg, text, "a number");
+            case STRING:
+                return text;
             case WEIGHTS:
                 if (trimmed.equalsIgnoreCase("none")) {
                     return NONE;
@@ -135,6 +151,16 @@ public final class Kwargs {
 
     public double real(String name) {
         return (Double) value(name, ArgType.FLOAT);
+    }
+
+    /** A {@code str} argument: null for {@code None}. */
+    public String string(String name) {
+        return (String) value(name, ArgType.STRING);
+    }
+
+    /** The undeclared keys given to a builder that takes any key, in the order given. */
+    public Map<String, String> extra() {
+        return java.util.Collections.unmodifiableMap(extra);
     }
 
     /** The weights member given or defaulted, or empty for {@code None}. */

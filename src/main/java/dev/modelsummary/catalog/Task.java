@@ -11,7 +11,16 @@ public enum Task {
     OBJECT_DETECTION("image", "detection", "Object detection, instance segmentation and keypoints"),
     SEMANTIC_SEGMENTATION("image", "segmentation", "Semantic segmentation"),
     VIDEO_CLASSIFICATION("video", "classification", "Video classification"),
-    OPTICAL_FLOW("image", "optical_flow", "Optical flow");
+    OPTICAL_FLOW("image", "optical_flow", "Optical flow"),
+    FEATURE_EXTRACTION("text", "feature_extraction", "Base models (hidden states, no head)"),
+    TEXT_CLASSIFICATION("text", "classification", "Text classification"),
+    TOKEN_CLASSIFICATION("text", "token_classification", "Token classification"),
+    QUESTION_ANSWERING("text", "question_answering", "Question answering"),
+    MULTIPLE_CHOICE("text", "multiple_choice", "Multiple choice"),
+    FILL_MASK("text", "fill_mask", "Masked language models"),
+    TEXT_GENERATION("text", "generation", "Causal language models (text generation)"),
+    TEXT2TEXT_GENERATION("text", "text2text", "Sequence-to-sequence (text-to-text) models"),
+    PRETRAINING("text", "pretraining", "Pre-training heads");
 
     private final String modality;
     private final String task;

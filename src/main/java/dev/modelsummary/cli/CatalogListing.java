@@ -7,9 +7,11 @@ import dev.modelsummary.catalog.Catalog;
 import dev.modelsummary.catalog.Task;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /** {@code --list}: the built-in builders grouped by task with each group's count; with details on request. */
@@ -22,22 +24,20 @@ final class CatalogListing {
      * {@code verbose}, each name is followed by its keyword arguments: name, default, type and meaning.
      */
     static void print(Catalog catalog, boolean verbose, PrintWriter out) {
-        Map<Task, List<Builder>> byTask = new EnumMap<>(Task.class);
+        Map<String, Map<Task, List<Builder>>> bySource = new TreeMap<>(Comparator.comparing(
+                (String source) -> !source.equals(Builder.TORCHVISION)).thenComparing(Comparator.naturalOrder()));
         for (Builder builder : catalog.builders()) {
-            byTask.computeIfAbsent(builder.task(), t -> new ArrayList<>()).add(builder);
+            bySource.computeIfAbsent(builder.source(), s -> new EnumMap<>(Task.class))
+                    .computeIfAbsent(builder.task(), t -> new ArrayList<>()).add(builder);
         }
         boolean first = true;
-        for (Map.Entry<Task, List<Builder>> group : byTask.entrySet()) {
-            if (!first) {
-                out.println();
-            }
-            first = false;
-            out.println(group.getKey().title() + " (" + group.getValue().size() + ")");
-            for (Builder builder : group.getValue()) {
-                out.println("  " + builder.name());
-                if (verbose) {
-                    printArgs(builder, out);
+        for (Map.Entry<String, Map<Task, List<Builder>>> source : bySource.entrySet()) {
+            for (Map.Entry<Task, List<Builder>> group : source.getValue().entrySet()) {
+                if (!first) {
+                    out.println();
                 }
+                first = false;
+                printGroup(source.getKey(), group.getKey(), group.getValue(), verbose, out);
             }
         }
         out.println();
@@ -45,11 +45,27 @@ final class CatalogListing {
                 + (verbose ? "." : " (see --list --verbose)."));
     }
 
+    /** {@code torchvision: Image classification (80)} and the names below it. */
+    private static void printGroup(String source, Task task, List<Builder> builders, boolean verbose,
+                                   PrintWriter out) {
+        out.println(source + ": " + task.title() + " (" + builders.size() + ")");
+        for (Builder builder : builders) {
+            out.println("  " + builder.name());
+            if (verbose) {
+                printArgs(builder, out);
+            }
+        }
+    }
+
     private static void printArgs(Builder builder, PrintWriter out) {
         int width = builder.args().stream().mapToInt(a -> (a.name() + "=" + a.defaultText()).length()).max().orElse(0);
         for (Arg arg : builder.args()) {
             String assignment = arg.name() + "=" + arg.defaultText();
             out.println("      " + pad(assignment, width) + "  " + pad(arg.type().label(), 7) + "  " + describe(arg));
+        }
+        if (builder.anyKey()) {
+            out.println("      " + pad("KEY=VALUE", width) + "  " + pad("any", 7) + "  any config.json key, as "
+                    + "from_config(config, KEY=VALUE) overrides it");
         }
     }
 

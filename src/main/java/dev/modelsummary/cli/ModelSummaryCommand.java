@@ -1,6 +1,7 @@
 package dev.modelsummary.cli;
 
 import dev.modelsummary.catalog.ArgumentException;
+import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.ReadOptions;
@@ -211,9 +212,10 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     private Model load() throws IOException {
         boolean builtin = loader.isBuiltin(model);
         Map<String, String> options = builderArguments();
-        if (!builtin && !options.isEmpty()) {
+        if (!options.isEmpty() && !loader.takesBuilderArguments(model)) {
             throw new CliException(ExitCode.USAGE, "--arg, --num-classes and --image-size apply to built-in "
-                    + "architectures only; " + Quote.of(model) + " is read from a file.");
+                    + "architectures and Hugging Face config.json files only; " + Quote.of(model)
+                    + " is read from a file.");
         }
         Limits limits = limits();
         try {
@@ -222,6 +224,9 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         } catch (UnknownModelException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
+        } catch (ConfigException e) {
+            // the config (bundled or given) or an override is what the library would refuse: the input's fault
+            throw new CliException(ExitCode.INPUT, subject() + ": " + e.getMessage(), e);
         } catch (UnsupportedOptionException e) {
             throw new CliException(ExitCode.USAGE, subject() + ": " + e.getMessage(), e);
         } catch (FormatException e) {

@@ -90,6 +90,11 @@ public final class WeightReaders {
         return PackedWeights.annotate(choose(path).read(path, opener, options));
     }
 
+    /** Whether some reader reads the directory as one model (a folder of shards). */
+    public boolean readsDirectory(Path directory) {
+        return readers.stream().anyMatch(r -> r.readsDirectory(directory));
+    }
+
     /** The reader that would read {@code path}. */
     public WeightReader choose(Path path) throws IOException {
         if (Files.isDirectory(path)) {

@@ -1,6 +1,10 @@
 package dev.modelsummary.source;
 
+import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Catalog;
+import dev.modelsummary.catalog.Kwargs;
+import dev.modelsummary.catalog.hf.HfConfig;
+import dev.modelsummary.catalog.hf.HfModels;
 import dev.modelsummary.format.ReadOptions;
 import dev.modelsummary.format.UnsupportedOptionException;
 import dev.modelsummary.format.WeightReaders;
@@ -11,6 +15,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -41,7 +46,24 @@ public final class ModelLoader {
 
     /** Whether {@code argument} names a built-in architecture (and so is not read as a file). */
     public boolean isBuiltin(String argument) {
-        return !PATH_LIKE.matcher(argument).matches() && catalog.contains(argument);
+        if (!catalog.contains(argument)) {
+            return false;
+        }
+        // A Hub id (microsoft/resnet-50) looks like a path: it is the built-in unless that path exists.
+        return !PATH_LIKE.matcher(argument).matches() || !exists(argument);
+    }
+
+    /** Whether {@code argument} takes builder arguments: a built-in, or a Hugging Face config file. */
+    public boolean takesBuilderArguments(String argument) throws IOException {
+        return isBuiltin(argument) || exists(argument) && ConfigFiles.configOf(Path.of(argument)).isPresent();
+    }
+
+    private static boolean exists(String argument) {
+        try {
+            return Files.exists(Path.of(argument));
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     /**
@@ -73,12 +95,29 @@ public final class ModelLoader {
             throw new NoSuchFileException(argument); // a NUL byte: no file can have that name
         }
         if (Files.exists(path)) {
+            Optional<Path> config = ConfigFiles.configOf(path);
+            if (config.isPresent() && !(Files.isDirectory(path) && readers.readsDirectory(path))) {
+                readOptions.refuseAllFor("a Hugging Face config");
+                return configModel(config.get(), builderArguments);
+            }
             return readers.read(path, readOptions);
         }
         if (PATH_LIKE.matcher(argument).matches()) {
             throw new NoSuchFileException(argument);
         }
         throw new UnknownModelException(argument, catalog.suggestions(argument, 3));
+    }
+
+    /**
+     * The model a {@code config.json} describes, built as {@code from_config} builds it.
+     *
+     * @throws dev.modelsummary.catalog.hf.ConfigException for a config the library would refuse
+     */
+    private Model configModel(Path file, Map<String, String> builderArguments) throws IOException {
+        HfConfig config = HfConfig.parse(Files.readAllBytes(file));
+        Builder builder = HfModels.builder(ConfigFiles.modelName(file), config);
+        Model model = Catalog.build(builder, Kwargs.parse(builder.name(), builder.args(), builderArguments, true));
+        return new Model(model.name(), HfModels.CONFIG_FORMAT, file.toString(), model.tensors(), model.warnings());
     }
 
     /** The catalog behind built-in names. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Catalog;
 import dev.modelsummary.testutil.GroundTruth;
 import dev.modelsummary.testutil.Resources;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -133,7 +135,9 @@ class CliTest {
         assertThat(run.exitCode()).isZero();
         List<String> names = run.out().lines().filter(l -> l.startsWith("  ")).map(String::strip)
                 .collect(Collectors.toList());
-        assertThat(names).containsExactlyInAnyOrderElementsOf(Catalog.standard().names());
+        // names() are the lookup keys (lower case); --list shows each builder's own name (a Hub id's case)
+        assertThat(names).containsExactlyInAnyOrderElementsOf(Catalog.standard().builders().stream()
+                .map(Builder::name).collect(Collectors.toList()));
         // Each heading's count is the number of names under it.
         List<String> lines = run.out().lines().collect(Collectors.toList());
         int headings = 0;
@@ -243,7 +247,9 @@ class CliTest {
         List<String> names = Catalog.standard().names();
         try (Stream<Path> files = Files.list(tmp.resolve("json"))) {
             assertThat(files.map(f -> f.getFileName().toString()))
-                    .containsExactlyInAnyOrderElementsOf(names.stream().map(n -> n + ".json").collect(Collectors.toList()));
+                    .containsExactlyInAnyOrderElementsOf(Catalog.standard().builders().stream()
+                            // a Hub id's page is named with '-' for '/' (microsoft-resnet-50), in the id's case
+                            .map(b -> b.name().replace('/', '-') + ".json").collect(Collectors.toList()));
         }
         assertThat(run.out().lines()).hasSize(names.size());
         JsonNode resnet = new ObjectMapper().readTree(tmp.resolve("json/resnet18.json").toFile());
@@ -471,7 +477,7 @@ class CliTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.err()).isEqualTo("model-summary: --arg, --num-classes and --image-size apply to built-in "
-                + "architectures only; '" + junk + "' is read from a file.\n");
+                + "architectures and Hugging Face config.json files only; '" + junk + "' is read from a file.\n");
     }
 
     @Test

@@ -28,6 +28,15 @@ public final class Layers {
         return linear(in, out, true);
     }
 
+    /** {@code nn.Embedding(num, dim)} (any {@code padding_idx}): {@code weight (num, dim)}. */
+    public static Module embedding(long num, long dim) {
+        return new Module() {
+            {
+                parameter("weight", num, dim);
+            }
+        };
+    }
+
     /**
      * {@code nn.Conv2d(in, out, kernel, groups=groups, bias=bias)}: {@code weight (out, in / groups, kh, kw)}.
      */

@@ -6,6 +6,7 @@ import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +25,21 @@ import java.util.function.Predicate;
  * attribute: the child keeps its place in the order, and {@code null} ({@code None}) leaves the place empty.
  */
 public class Module {
-    private final Map<String, TensorEntry> parameters = new LinkedHashMap<>();
-    private final Map<String, TensorEntry> buffers = new LinkedHashMap<>();
+    private final Map<String, Slot> parameters = new LinkedHashMap<>();
+    private final Map<String, Slot> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+
+    /**
+     * One registered tensor. The slot, not its entry, is the tensor's identity: a tied weight is one slot under
+     * two names, as one {@code nn.Parameter} object is, and {@code requires_grad_} changes it for both.
+     */
+    private static final class Slot {
+        private TensorEntry entry;
+
+        Slot(TensorEntry entry) {
+            this.entry = entry;
+        }
+    }
 
     /** Registers a float32 trainable parameter ({@code nn.Parameter(torch.empty(shape))}). */
     protected final void parameter(String name, long... shape) {
@@ -36,6 +49,22 @@ public class Module {
     /** Registers a buffer ({@code register_buffer(name, torch.empty(shape, dtype=dtype))}). */
     protected final void buffer(String name, DType dtype, long... shape) {
         register(buffers, name, TensorEntry.buffer(name, Shape.of(shape), dtype));
+    }
+
+    /**
+     * {@code self.name = source.sourceName}, both parameters: this module's parameter becomes the very same
+     * parameter as {@code source}'s (tied weights, as {@code tie_weights()} does), keeping its place in the
+     * order. {@code state_dict()} then lists it under both names and {@code named_parameters()} once, under the
+     * first; {@link #tensors()} marks the later names as aliases. A name this module does not hold yet (a
+     * {@code Linear(bias=False)}'s {@code bias}, which Python registers as None) is added last, where Python's
+     * None place was for every layer of this DSL.
+     */
+    public final void tie(String name, Module source, String sourceName) {
+        Slot shared = source.parameters.get(sourceName);
+        if (shared == null) {
+            throw new IllegalStateException("no parameter '" + sourceName + "' to tie to");
+        }
+        parameters.put(name, shared);
     }
 
     /** Registers a child module under a new attribute name ({@code self.name = child}); returns the child. */
@@ -85,7 +114,11 @@ public class Module {
     }
 
     private void setRequiresGrad(String prefix, Predicate<String> names, boolean requiresGrad) {
-        parameters.replaceAll((name, t) -> names.test(prefix + name) ? t.withRole(Role.PARAMETER, requiresGrad) : t);
+        parameters.forEach((name, slot) -> {
+            if (names.test(prefix + name)) {
+                slot.entry = slot.entry.withRole(Role.PARAMETER, requiresGrad);
+            }
+        });
         children.forEach((name, child) -> {
             if (child != null) {
                 child.setRequiresGrad(prefix + name + ".", names, requiresGrad);
@@ -93,9 +126,31 @@ public class Module {
         });
     }
 
-    private void register(Map<String, TensorEntry> into, String name, TensorEntry entry) {
+    /**
+     * {@code module.to(dtype)}: every floating-point parameter and buffer under this module (float32, the only
+     * floating dtype this DSL builds) becomes {@code dtype}; integer and bool buffers stay as they are. A tied
+     * tensor is one slot, so it changes once.
+     */
+    public final void toDType(DType dtype) {
+        parameters.values().forEach(slot -> convert(slot, dtype));
+        buffers.values().forEach(slot -> convert(slot, dtype));
+        children.values().forEach(child -> {
+            if (child != null) {
+                child.toDType(dtype);
+            }
+        });
+    }
+
+    private static void convert(Slot slot, DType dtype) {
+        TensorEntry t = slot.entry;
+        if (t.dtype() == DType.FLOAT32) {
+            slot.entry = new TensorEntry(t.name(), t.shape(), dtype, t.role(), t.trainable(), t.aliasOf());
+        }
+    }
+
+    private void register(Map<String, Slot> into, String name, TensorEntry entry) {
         checkFree(name);
-        into.put(name, entry);
+        into.put(name, new Slot(entry));
     }
 
     private void checkFree(String name) {
@@ -108,25 +163,37 @@ public class Module {
         return Collections.unmodifiableMap(children);
     }
 
-    /** Every parameter and buffer under this module with its dotted name, in {@code state_dict()} order. */
+    /**
+     * Every parameter and buffer under this module with its dotted name, in {@code state_dict()} order. A
+     * tensor reached a second time (a tied weight, or a module registered under two names) is listed again
+     * with {@link TensorEntry#aliasOf} naming its first place, as {@code state_dict()} lists it again and
+     * {@code named_parameters()} leaves it out.
+     */
     public final List<TensorEntry> tensors() {
         List<TensorEntry> out = new ArrayList<>();
-        collect("", out);
+        collect("", out, new IdentityHashMap<>());
         return out;
     }
 
-    /** {@code sum(p.numel() for p in self.parameters())}. */
+    /** {@code sum(p.numel() for p in self.parameters())}: a tied parameter once. */
     public final long parameterCount() {
-        return tensors().stream().filter(TensorEntry::isParameter).mapToLong(TensorEntry::numel).sum();
+        return tensors().stream().filter(t -> t.isParameter() && t.aliasOf() == null)
+                .mapToLong(TensorEntry::numel).sum();
     }
 
-    private void collect(String prefix, List<TensorEntry> out) {
-        parameters.values().forEach(t -> out.add(t.withName(prefix + t.name())));
-        buffers.values().forEach(t -> out.add(t.withName(prefix + t.name())));
+    private void collect(String prefix, List<TensorEntry> out, Map<Slot, String> firstNames) {
+        parameters.forEach((name, slot) -> out.add(named(prefix + name, slot, firstNames)));
+        buffers.forEach((name, slot) -> out.add(named(prefix + name, slot, firstNames)));
         children.forEach((name, child) -> {
             if (child != null) {
-                child.collect(prefix + name + ".", out);
+                child.collect(prefix + name + ".", out, firstNames);
             }
         });
+    }
+
+    private static TensorEntry named(String name, Slot slot, Map<Slot, String> firstNames) {
+        TensorEntry entry = slot.entry.withName(name);
+        String first = firstNames.putIfAbsent(slot, name);
+        return first == null ? entry : entry.withAliasOf(first);
     }
 }

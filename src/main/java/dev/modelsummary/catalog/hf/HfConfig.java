@@ -1,0 +1,234 @@
+package dev.modelsummary.catalog.hf;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.modelsummary.text.Quote;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A Hugging Face {@code config.json}: its top-level keys, overridden by {@code --arg KEY=VALUE} as
+ * {@code from_config(config, **kwargs)} sets attributes, read by the families with the defaults of the
+ * library's config classes ({@code BertConfig.__init__}). A config comes from a file, so it is bounded when
+ * read (size, nesting, string length) and every value is type-checked where it is used, with a message that
+ * names the key.
+ */
+public final class HfConfig {
+    /** Real configs are a few kilobytes; an ImageNet {@code id2label} makes about 40 KB. */
+    public static final int MAX_BYTES = 4 << 20;
+    private static final int MAX_DEPTH = 64;
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
+                    .maxStringLength(MAX_BYTES).maxNumberLength(1000).build())
+            .build())
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+    private final Map<String, JsonNode> values;
+
+    private HfConfig(Map<String, JsonNode> values) {
+        this.values = values;
+    }
+
+    /**
+     * @throws ConfigException when the text is not one JSON object within the bounds
+     */
+    public static HfConfig parse(byte[] json) {
+        if (json.length > MAX_BYTES) {
+            throw new ConfigException("Config is " + json.length + " bytes, over the limit of " + MAX_BYTES + ".");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("Config is not valid JSON: " + Quote.bare(e.getOriginalMessage()) + ".");
+        } catch (java.io.IOException e) {
+            throw new ConfigException("Config cannot be read: " + Quote.bare(e.getMessage()) + ".");
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException("Config is not a JSON object.");
+        }
+        Map<String, JsonNode> values = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            values.put(field.getKey(), field.getValue());
+        }
+        return new HfConfig(values);
+    }
+
+    /**
+     * This config with {@code KEY=VALUE} overrides: {@code true}/{@code false}, {@code null}/{@code None}, an
+     * integer, a number, else the text as a string.
+     */
+    public HfConfig withOverrides(Map<String, String> overrides) {
+        Map<String, JsonNode> merged = new LinkedHashMap<>(values);
+        overrides.forEach((key, text) -> merged.put(key, scalar(text.strip())));
+        return new HfConfig(merged);
+    }
+
+    private static JsonNode scalar(String text) {
+        if (text.equalsIgnoreCase("true")) {
+            return BooleanNode.TRUE;
+        }
+        if (text.equalsIgnoreCase("false")) {
+            return BooleanNode.FALSE;
+        }
+        if (text.equals("null") || text.equals("None")) {
+            return NullNode.instance;
+        }
+        try {
+            return LongNode.valueOf(Long.parseLong(text.replace("_", "")));
+        } catch (NumberFormatException e) {
+            // not an integer
+        }
+        try {
+            double value = Double.parseDouble(text);
+            if (Double.isFinite(value)) {
+                return DoubleNode.valueOf(value);
+            }
+        } catch (NumberFormatException e) {
+            // not a number either: a string
+        }
+        return TextNode.valueOf(text);
+    }
+
+    /** Whether the key is set to something other than null. */
+    public boolean has(String key) {
+        JsonNode value = values.get(key);
+        return value != null && !value.isNull();
+    }
+
+    /** {@code model_type}, or empty. */
+    public Optional<String> modelType() {
+        return has("model_type") ? Optional.of(string("model_type", "")) : Optional.empty();
+    }
+
+    /** An integer setting; missing or null gives the default. */
+    public long integer(String key, long defaultValue) {
+        Long value = optionalInteger(key);
+        return value == null ? defaultValue : value;
+    }
+
+    /** An {@code Optional[int]} setting: null when missing or null. */
+    public Long optionalInteger(String key) {
+        if (!has(key)) {
+            return null;
+        }
+        JsonNode value = values.get(key);
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            return value.longValue();
+        }
+        if (value.isFloatingPointNumber() && value.canConvertToExactIntegral() && value.canConvertToLong()) {
+            return value.longValue(); // 4096.0: Python would carry the float into a shape and fail; accept it
+        }
+        throw wrongType(key, value, "an integer");
+    }
+
+    public double real(String key, double defaultValue) {
+        if (!has(key)) {
+            return defaultValue;
+        }
+        JsonNode value = values.get(key);
+        if (value.isNumber()) {
+            return value.doubleValue();
+        }
+        throw wrongType(key, value, "a number");
+    }
+
+    public boolean bool(String key, boolean defaultValue) {
+        if (!has(key)) {
+            return defaultValue;
+        }
+        JsonNode value = values.get(key);
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        throw wrongType(key, value, "true or false");
+    }
+
+    public String string(String key, String defaultValue) {
+        if (!has(key)) {
+            return defaultValue;
+        }
+        JsonNode value = values.get(key);
+        if (value.isTextual()) {
+            return value.textValue();
+        }
+        throw wrongType(key, value, "a string");
+    }
+
+    /** {@code architectures}: class names, in order; empty when missing. */
+    public List<String> architectures() {
+        List<String> names = new ArrayList<>();
+        if (!has("architectures")) {
+            return names;
+        }
+        JsonNode value = values.get("architectures");
+        if (!value.isArray()) {
+            throw wrongType("architectures", value, "a list of class names");
+        }
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                throw wrongType("architectures", value, "a list of class names");
+            }
+            names.add(item.textValue());
+        }
+        return names;
+    }
+
+    /**
+     * {@code PretrainedConfig.num_labels}: the size of {@code id2label} when given, else {@code num_labels},
+     * else 2.
+     */
+    public long numLabels() {
+        if (values.containsKey("num_labels") && !values.containsKey("id2label")) {
+            return integer("num_labels", 2);
+        }
+        JsonNode labels = values.get("id2label");
+        if (labels != null && labels.isObject()) {
+            // an override of num_labels wins over id2label, as PretrainedConfig's setter rebuilds id2label
+            return values.get("num_labels") instanceof LongNode n ? n.longValue() : labels.size();
+        }
+        return integer("num_labels", 2);
+    }
+
+    /** The raw value, for families with structured settings ({@code rope_scaling}); null when missing. */
+    public JsonNode node(String key) {
+        return values.get(key);
+    }
+
+    /** Every key, in the file's order, overrides last. */
+    public List<String> keys() {
+        return List.copyOf(values.keySet());
+    }
+
+    private static ConfigException wrongType(String key, JsonNode value, String expected) {
+        return new ConfigException("Config key " + Quote.of(key) + " is " + describe(value) + ", not " + expected
+                + ".");
+    }
+
+    private static String describe(JsonNode value) {
+        if (value.isTextual()) {
+            return "the string " + Quote.of(value.textValue());
+        }
+        if (value.isNumber() || value.isBoolean()) {
+            return Quote.of(value.asText());
+        }
+        return value.isArray() ? "a list" : value.isObject() ? "an object" : "null";
+    }
+
+}

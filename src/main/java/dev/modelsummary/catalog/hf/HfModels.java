@@ -1,0 +1,159 @@
+package dev.modelsummary.catalog.hf;
+
+import dev.modelsummary.catalog.Arg;
+import dev.modelsummary.catalog.Builder;
+import dev.modelsummary.catalog.hf.transformers.Albert;
+import dev.modelsummary.catalog.hf.transformers.Bert;
+import dev.modelsummary.catalog.hf.transformers.Falcon;
+import dev.modelsummary.catalog.hf.transformers.Gemma;
+import dev.modelsummary.catalog.hf.transformers.Gpt2;
+import dev.modelsummary.catalog.hf.transformers.GptNeoX;
+import dev.modelsummary.catalog.hf.transformers.Llama;
+import dev.modelsummary.catalog.hf.transformers.Mistral;
+import dev.modelsummary.catalog.hf.transformers.Mixtral;
+import dev.modelsummary.catalog.hf.transformers.MobileNetV1;
+import dev.modelsummary.catalog.hf.transformers.MobileNetV2;
+import dev.modelsummary.catalog.hf.transformers.Phi;
+import dev.modelsummary.catalog.hf.transformers.Qwen2;
+import dev.modelsummary.catalog.hf.transformers.ResNet;
+import dev.modelsummary.catalog.hf.transformers.Roberta;
+import dev.modelsummary.catalog.hf.transformers.T5;
+import dev.modelsummary.catalog.hf.transformers.XLNet;
+import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.model.DType;
+import dev.modelsummary.text.Quote;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Hugging Face models as builders: a config (a bundled Hub checkpoint's, or any {@code config.json}) and the
+ * family its {@code model_type} names give a {@link Builder} that takes {@code architecture}, {@code torch_dtype}
+ * and any config key ({@code --arg num_hidden_layers=40}), as {@code from_config(config, **kwargs)} does.
+ */
+public final class HfModels {
+    /** The folder of bundled configs, one {@code <hub id>/config.json} each, listed in its index. */
+    private static final String BUNDLED = "/dev/modelsummary/hf-configs/";
+    /** The library whose models these are, as {@code --list} groups them. */
+    public static final String SOURCE = "transformers";
+    /** {@code Model.format()} of a model built from a {@code config.json} file. */
+    public static final String CONFIG_FORMAT = "config";
+    private static final List<HfFamily> FAMILIES = List.of(new Bert(), new Albert(), new Roberta(), new XLNet(),
+            new T5(), new ResNet(), new MobileNetV1(), new MobileNetV2(), new Llama(), new Mistral(), new Mixtral(),
+            new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon());
+    /** {@code torch_dtype} values {@code from_pretrained} loads; anything else is refused. */
+    private static final Map<String, DType> DTYPES = Map.of("float32", DType.FLOAT32, "float16", DType.FLOAT16,
+            "bfloat16", DType.BFLOAT16, "float64", DType.FLOAT64);
+
+    private HfModels() {
+    }
+
+    public static List<HfFamily> families() {
+        return FAMILIES;
+    }
+
+    /** The {@code model_type}s this build supports, sorted. */
+    public static List<String> modelTypes() {
+        return FAMILIES.stream().map(HfFamily::modelType).sorted().collect(Collectors.toList());
+    }
+
+    /** Builders for the bundled Hub checkpoints whose family is supported. */
+    public static List<Builder> bundled() {
+        List<Builder> builders = new ArrayList<>();
+        for (String hubId : resourceText(BUNDLED + "index.txt").split("\n")) {
+            if (hubId.isBlank()) {
+                continue;
+            }
+            HfConfig config = HfConfig.parse(resourceBytes(BUNDLED + hubId.strip() + "/config.json"));
+            if (config.modelType().flatMap(HfModels::family).isPresent()) {
+                builders.add(builder(hubId.strip(), config));
+            }
+        }
+        return builders;
+    }
+
+    /**
+     * The builder of a config.
+     *
+     * @param name the built-in name (a Hub id) or the name a config file gives the model
+     * @throws ConfigException for a missing or unsupported {@code model_type}, or an unsupported default
+     *                         architecture
+     */
+    public static Builder builder(String name, HfConfig config) {
+        String modelType = config.modelType().orElseThrow(() -> new ConfigException(
+                "Config has no 'model_type', so the family cannot be told; supported: " + supported() + "."));
+        HfFamily family = family(modelType).orElseThrow(() -> new ConfigException("model_type "
+                + Quote.of(modelType) + " is not supported; supported: " + supported() + "."));
+        String defaultArchitecture = defaultArchitecture(family, config);
+        String dtype = config.string("torch_dtype", "float32");
+        List<Arg> args = List.of(
+                Arg.string("architecture", defaultArchitecture, "the model class to build: "
+                        + String.join(", ", family.architectures())),
+                Arg.string("torch_dtype", dtype, "the dtype from_pretrained loads the weights in: float32, "
+                        + "float16, bfloat16 or float64"));
+        return Builder.anyKey(SOURCE, name, family.task(defaultArchitecture), args, kwargs -> {
+            String architecture = kwargs.string("architecture");
+            if (!family.architectures().contains(architecture)) {
+                throw new ConfigException("architecture " + Quote.of(architecture) + " is not a " + modelType
+                        + " model class model-summary builds; it builds " + String.join(", ",
+                        family.architectures()) + ".");
+            }
+            Module model = family.build(config.withOverrides(kwargs.extra()), architecture);
+            family.toDType(model, dtype(kwargs.string("torch_dtype")));
+            return model;
+        });
+    }
+
+    /** {@code architectures[0]} when the family builds it, else the base model. */
+    private static String defaultArchitecture(HfFamily family, HfConfig config) {
+        List<String> named = config.architectures();
+        if (named.isEmpty()) {
+            return family.architectures().get(0);
+        }
+        if (!family.architectures().contains(named.get(0))) {
+            throw new ConfigException("Config names architecture " + Quote.of(named.get(0)) + ", which is not a "
+                    + family.modelType() + " model class model-summary builds; pass --arg architecture=CLASS, "
+                    + "one of " + String.join(", ", family.architectures()) + ".");
+        }
+        return named.get(0);
+    }
+
+    private static DType dtype(String torchDtype) {
+        String name = torchDtype == null ? "float32" : torchDtype.replace("torch.", "");
+        DType dtype = DTYPES.get(name);
+        if (dtype == null) {
+            throw new ConfigException("torch_dtype " + Quote.of(torchDtype) + " is not one of float32, float16, "
+                    + "bfloat16, float64.");
+        }
+        return dtype;
+    }
+
+    static Optional<HfFamily> family(String modelType) {
+        return FAMILIES.stream().filter(f -> f.modelType().equals(modelType)).findFirst();
+    }
+
+    private static String supported() {
+        return String.join(", ", modelTypes());
+    }
+
+    private static byte[] resourceBytes(String path) {
+        try (InputStream in = HfModels.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + path);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String resourceText(String path) {
+        return new String(resourceBytes(path), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.modelsummary.catalog.hf.transformers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelsummary.catalog.Task;
+import dev.modelsummary.catalog.hf.ConfigException;
+import dev.modelsummary.catalog.hf.HfConfig;
+import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.nn.Module;
+import java.util.List;
+
+/**
+ * transformers 4.40 {@code models/gemma/modeling_gemma.py} with {@code GemmaConfig}'s defaults: Llama's decoder
+ * with {@code head_dim} from the config (so {@code o_proj} maps {@code num_heads * head_dim} to the hidden size),
+ * {@code GemmaRMSNorm} (one {@code weight}), and {@code tie_word_embeddings} true by default, so the
+ * {@code lm_head} is the input embeddings. The rotary {@code inv_freq} is a non-persistent buffer.
+ */
+public final class Gemma implements HfFamily {
+    private static final String PREFIX = "Gemma";
+
+    @Override
+    public String modelType() {
+        return "gemma";
+    }
+
+    @Override
+    public List<String> architectures() {
+        return List.of("GemmaModel", "GemmaForCausalLM", "GemmaForSequenceClassification");
+    }
+
+    @Override
+    public Task task(String architecture) {
+        return Heads.task(architecture);
+    }
+
+    @Override
+    public Module build(HfConfig config, String architecture) {
+        // GemmaConfig.__init__: num_key_value_heads=16 and head_dim=256, kept as given (no None fallback)
+        for (String key : List.of("num_key_value_heads", "head_dim")) {
+            JsonNode value = config.node(key);
+            if (value != null && value.isNull()) {
+                throw new ConfigException("unsupported operand type(s) for *: 'int' and 'NoneType' (" + key
+                        + " is None)");
+            }
+        }
+        Llama.Sizes s = new Llama.Sizes(config, 256000, 3072, 24576, 28, 16, 16L, true);
+        s.headDim = config.integer("head_dim", 256);
+        // GemmaAttention's check
+        if (s.heads == 0 || Math.floorMod(s.hidden, s.heads) != 0) {
+            throw new ConfigException("hidden_size must be divisible by num_heads (got `hidden_size`: " + s.hidden
+                    + " and `num_heads`: " + s.heads + ").");
+        }
+        s.checkKvHeads();
+        boolean bias = config.bool("attention_bias", false);
+        return Llama.withHead(architecture, PREFIX, s, () -> Llama.decoderModel(s,
+                () -> Llama.decoderLayer(s, Llama.attention(s, bias, bias), "mlp", Llama.mlp(s))));
+    }
+}

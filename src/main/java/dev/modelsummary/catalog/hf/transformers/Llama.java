@@ -1,0 +1,268 @@
+package dev.modelsummary.catalog.hf.transformers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelsummary.catalog.Task;
+import dev.modelsummary.catalog.hf.ConfigException;
+import dev.modelsummary.catalog.hf.HfConfig;
+import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.nn.Layers;
+import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.catalog.nn.Sequential;
+import dev.modelsummary.summary.PythonNumbers;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * transformers 4.40 {@code models/llama/modeling_llama.py} with {@code LlamaConfig}'s defaults. The rotary
+ * embedding's {@code inv_freq}, {@code _cos_cached} and {@code _sin_cached} are non-persistent buffers, so not
+ * in {@code state_dict()} and not here; {@code LlamaMLP} has no biases in 4.40 ({@code mlp_bias} came later).
+ *
+ * <p>The decoder pieces are package-private: Mistral, Mixtral, Qwen2 and Gemma call them, as transformers'
+ * "Copied from transformers.models.llama" does.
+ */
+public final class Llama implements HfFamily {
+    static final String PREFIX = "Llama";
+
+    @Override
+    public String modelType() {
+        return "llama";
+    }
+
+    @Override
+    public List<String> architectures() {
+        return List.of("LlamaModel", "LlamaForCausalLM", "LlamaForSequenceClassification",
+                "LlamaForQuestionAnswering");
+    }
+
+    @Override
+    public Task task(String architecture) {
+        return Heads.task(architecture);
+    }
+
+    @Override
+    public Module build(HfConfig config, String architecture) {
+        // LlamaConfig.__init__
+        Sizes s = new Sizes(config, 32000, 4096, 11008, 32, 32, false);
+        ropeScalingValidation(config);
+        s.checkHeadDim();
+        return withHead(architecture, PREFIX, s, () -> decoderModel(s, () -> decoderLayer(s,
+                attention(s, config.bool("attention_bias", false), config.bool("attention_bias", false)),
+                "mlp", mlp(s))));
+    }
+
+    /**
+     * The sizes a Llama-like config class gives, with its defaults: {@code num_key_value_heads} defaults to
+     * {@code num_attention_heads} (the configs' "for backward compatibility"), {@code head_dim} is
+     * {@code hidden_size // num_attention_heads} unless a family sets it.
+     */
+    static final class Sizes {
+        final long vocab;
+        final long hidden;
+        final long intermediate;
+        final long layers;
+        final long heads;
+        final long kvHeads;
+        long headDim;
+        final boolean tieWordEmbeddings;
+        /** {@code _tie_or_clone_weights} clones instead of tying under {@code torchscript}. */
+        final boolean torchscript;
+        final long numLabels;
+
+        Sizes(HfConfig c, long vocab, long hidden, long intermediate, long layers, long heads,
+              boolean tieWordEmbeddings) {
+            this(c, vocab, hidden, intermediate, layers, heads, null, tieWordEmbeddings);
+        }
+
+        /** @param kvHeads the config class's default for {@code num_key_value_heads}; null: the head count */
+        Sizes(HfConfig c, long vocab, long hidden, long intermediate, long layers, long heads, Long kvHeads,
+              boolean tieWordEmbeddings) {
+            this.vocab = c.integer("vocab_size", vocab);
+            this.hidden = c.integer("hidden_size", hidden);
+            this.intermediate = c.integer("intermediate_size", intermediate);
+            this.layers = c.integer("num_hidden_layers", layers);
+            this.heads = c.integer("num_attention_heads", heads);
+            Long kv = c.optionalInteger("num_key_value_heads");
+            this.kvHeads = kv != null ? kv : kvHeads != null ? kvHeads : this.heads;
+            this.tieWordEmbeddings = c.bool("tie_word_embeddings", tieWordEmbeddings);
+            this.torchscript = c.bool("torchscript", false);
+            this.numLabels = c.numLabels();
+            this.headDim = this.heads == 0 ? 0 : Math.floorDiv(this.hidden, this.heads);
+        }
+
+        /**
+         * {@code LlamaAttention}'s check (Mistral's, Mixtral's and Qwen2's too): {@code head_dim * num_heads}
+         * must give back {@code hidden_size}. Python divides by zero heads; that is refused with the same message.
+         */
+        void checkHeadDim() {
+            if (heads == 0 || headDim * heads != hidden) {
+                throw new ConfigException("hidden_size must be divisible by num_heads (got `hidden_size`: " + hidden
+                        + " and `num_heads`: " + heads + ").");
+            }
+            checkKvHeads();
+        }
+
+        /** {@code num_heads // num_key_value_heads} in every attention's constructor. */
+        void checkKvHeads() {
+            if (kvHeads == 0) {
+                throw new ConfigException("integer division or modulo by zero (num_key_value_heads is 0)");
+            }
+        }
+    }
+
+    /**
+     * {@code LlamaConfig._rope_scaling_validation}: None, or a dict of exactly {@code type} (linear or dynamic)
+     * and {@code factor} (a float over 1).
+     */
+    static void ropeScalingValidation(HfConfig config) {
+        JsonNode scaling = config.node("rope_scaling");
+        if (scaling == null || scaling.isNull()) {
+            return;
+        }
+        if (!scaling.isObject() || scaling.size() != 2) {
+            throw new ConfigException("`rope_scaling` must be a dictionary with with two fields, `type` and "
+                    + "`factor`, got " + pythonRepr(scaling));
+        }
+        JsonNode type = scaling.get("type");
+        JsonNode factor = scaling.get("factor");
+        if (type == null || type.isNull() || !type.isTextual()
+                || !(type.textValue().equals("linear") || type.textValue().equals("dynamic"))) {
+            throw new ConfigException("`rope_scaling`'s type field must be one of ['linear', 'dynamic'], got "
+                    + (type == null ? "None" : type.isTextual() ? type.textValue() : pythonRepr(type)));
+        }
+        if (factor == null || !factor.isFloatingPointNumber() || factor.doubleValue() <= 1.0) {
+            throw new ConfigException("`rope_scaling`'s factor field must be a float > 1, got "
+                    + (factor == null ? "None" : pythonRepr(factor)));
+        }
+    }
+
+    /** A JSON value as Python prints the object {@code json.load} makes of it. */
+    static String pythonRepr(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return "None";
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue() ? "True" : "False";
+        }
+        if (node.isIntegralNumber()) {
+            return node.bigIntegerValue().toString();
+        }
+        if (node.isNumber()) {
+            return PythonNumbers.repr(node.doubleValue());
+        }
+        if (node.isTextual()) {
+            return "'" + node.textValue().replace("\\", "\\\\").replace("'", "\\'") + "'";
+        }
+        StringBuilder out = new StringBuilder();
+        if (node.isArray()) {
+            out.append('[');
+            for (int i = 0; i < node.size(); i++) {
+                out.append(i == 0 ? "" : ", ").append(pythonRepr(node.get(i)));
+            }
+            return out.append(']').toString();
+        }
+        out.append('{');
+        boolean first = true;
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            out.append(first ? "" : ", ").append('\'').append(field.getKey()).append("': ")
+                    .append(pythonRepr(field.getValue()));
+            first = false;
+        }
+        return out.append('}').toString();
+    }
+
+    /**
+     * The model classes every Llama-like family has, by the suffix after its prefix ({@code Llama}):
+     * {@code XModel} (the decoder), {@code XForCausalLM} ({@code model}, then {@code lm_head}, tied to the
+     * input embeddings by {@code tie_weights()} when {@code tie_word_embeddings}, a copy of them, so a
+     * parameter of its own, under {@code torchscript}),
+     * {@code XForSequenceClassification} ({@code score}, no bias) and {@code XForQuestionAnswering}
+     * ({@code transformer}, then {@code qa_outputs}).
+     */
+    static Module withHead(String architecture, String prefix, Sizes s, Supplier<Module> decoder) {
+        String head = architecture.substring(prefix.length());
+        Module model = new Module();
+        switch (head) {
+            case "Model" -> {
+                return decoder.get();
+            }
+            case "ForCausalLM" -> {
+                Module base = model.add("model", decoder.get());
+                Module lmHead = model.add("lm_head", Layers.linear(s.hidden, s.vocab, false));
+                if (s.tieWordEmbeddings && !s.torchscript) {
+                    lmHead.tie("weight", base.child("embed_tokens"), "weight");
+                }
+            }
+            case "ForSequenceClassification" -> {
+                model.add("model", decoder.get());
+                model.add("score", Layers.linear(s.hidden, s.numLabels, false));
+            }
+            case "ForQuestionAnswering" -> {
+                model.add("transformer", decoder.get());
+                model.add("qa_outputs", Layers.linear(s.hidden, 2));
+            }
+            default -> throw new IllegalStateException(architecture);
+        }
+        return model;
+    }
+
+    /** {@code LlamaModel}: {@code embed_tokens}, {@code layers}, {@code norm}. */
+    static Module decoderModel(Sizes s, Supplier<Module> layer) {
+        Module model = new Module();
+        model.add("embed_tokens", Layers.embedding(s.vocab, s.hidden));
+        Sequential layers = model.add("layers", new Sequential());
+        for (long i = 0; i < s.layers; i++) {
+            layers.append(layer.get());
+        }
+        model.add("norm", rmsNorm(s.hidden));
+        return model;
+    }
+
+    /**
+     * {@code LlamaDecoderLayer}: {@code self_attn}, the feed-forward under its name ({@code mlp}, Mixtral's
+     * {@code block_sparse_moe}), {@code input_layernorm}, {@code post_attention_layernorm}.
+     */
+    static Module decoderLayer(Sizes s, Module attention, String feedForwardName, Module feedForward) {
+        Module layer = new Module();
+        layer.add("self_attn", attention);
+        layer.add(feedForwardName, feedForward);
+        layer.add("input_layernorm", rmsNorm(s.hidden));
+        layer.add("post_attention_layernorm", rmsNorm(s.hidden));
+        return layer;
+    }
+
+    /**
+     * {@code LlamaAttention}: {@code q_proj}, {@code k_proj} and {@code v_proj} ({@code num_key_value_heads}
+     * heads each), {@code o_proj} (from {@code num_heads * head_dim}), then {@code rotary_emb}, whose buffers
+     * are all non-persistent.
+     */
+    static Module attention(Sizes s, boolean qkvBias, boolean oBias) {
+        Module attention = new Module();
+        attention.add("q_proj", Layers.linear(s.hidden, s.heads * s.headDim, qkvBias));
+        attention.add("k_proj", Layers.linear(s.hidden, s.kvHeads * s.headDim, qkvBias));
+        attention.add("v_proj", Layers.linear(s.hidden, s.kvHeads * s.headDim, qkvBias));
+        attention.add("o_proj", Layers.linear(s.heads * s.headDim, s.hidden, oBias));
+        attention.add("rotary_emb", Layers.stateless());
+        return attention;
+    }
+
+    /** {@code LlamaMLP}: {@code gate_proj}, {@code up_proj}, {@code down_proj}, no biases. */
+    static Module mlp(Sizes s) {
+        Module mlp = new Module();
+        mlp.add("gate_proj", Layers.linear(s.hidden, s.intermediate, false));
+        mlp.add("up_proj", Layers.linear(s.hidden, s.intermediate, false));
+        mlp.add("down_proj", Layers.linear(s.intermediate, s.hidden, false));
+        return mlp;
+    }
+
+    /** {@code LlamaRMSNorm} (and Gemma's): one {@code weight (hidden,)}. */
+    static Module rmsNorm(long hidden) {
+        return new Module() {
+            {
+                parameter("weight", hidden);
+            }
+        };
+    }
+}

@@ -1,0 +1,39 @@
+package dev.modelsummary.catalog.hf.transformers;
+
+import dev.modelsummary.catalog.Task;
+import dev.modelsummary.catalog.hf.HfConfig;
+import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.nn.Module;
+import java.util.List;
+
+/**
+ * transformers 4.40 {@code models/mistral/modeling_mistral.py} with {@code MistralConfig}'s defaults: Llama's
+ * decoder (its attention without biases; {@code sliding_window} changes no tensor).
+ */
+public final class Mistral implements HfFamily {
+    private static final String PREFIX = "Mistral";
+
+    @Override
+    public String modelType() {
+        return "mistral";
+    }
+
+    @Override
+    public List<String> architectures() {
+        return List.of("MistralModel", "MistralForCausalLM", "MistralForSequenceClassification");
+    }
+
+    @Override
+    public Task task(String architecture) {
+        return Heads.task(architecture);
+    }
+
+    @Override
+    public Module build(HfConfig config, String architecture) {
+        // MistralConfig.__init__: num_key_value_heads=8, None gives num_attention_heads
+        Llama.Sizes s = new Llama.Sizes(config, 32000, 4096, 14336, 32, 32, 8L, false);
+        s.checkHeadDim();
+        return Llama.withHead(architecture, PREFIX, s, () -> Llama.decoderModel(s,
+                () -> Llama.decoderLayer(s, Llama.attention(s, false, false), "mlp", Llama.mlp(s))));
+    }
+}

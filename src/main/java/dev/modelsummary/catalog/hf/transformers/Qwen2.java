@@ -1,0 +1,40 @@
+package dev.modelsummary.catalog.hf.transformers;
+
+import dev.modelsummary.catalog.Task;
+import dev.modelsummary.catalog.hf.HfConfig;
+import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.nn.Module;
+import java.util.List;
+
+/**
+ * transformers 4.40 {@code models/qwen2/modeling_qwen2.py} with {@code Qwen2Config}'s defaults: Llama's decoder
+ * whose {@code q_proj}, {@code k_proj} and {@code v_proj} have biases and {@code o_proj} has none
+ * ({@code use_sliding_window} changes no tensor).
+ */
+public final class Qwen2 implements HfFamily {
+    private static final String PREFIX = "Qwen2";
+
+    @Override
+    public String modelType() {
+        return "qwen2";
+    }
+
+    @Override
+    public List<String> architectures() {
+        return List.of("Qwen2Model", "Qwen2ForCausalLM", "Qwen2ForSequenceClassification");
+    }
+
+    @Override
+    public Task task(String architecture) {
+        return Heads.task(architecture);
+    }
+
+    @Override
+    public Module build(HfConfig config, String architecture) {
+        // Qwen2Config.__init__: num_key_value_heads=32, None gives num_attention_heads
+        Llama.Sizes s = new Llama.Sizes(config, 151936, 4096, 22016, 32, 32, 32L, false);
+        s.checkHeadDim();
+        return Llama.withHead(architecture, PREFIX, s, () -> Llama.decoderModel(s,
+                () -> Llama.decoderLayer(s, Llama.attention(s, true, false), "mlp", Llama.mlp(s))));
+    }
+}

@@ -1,0 +1,79 @@
+package dev.modelsummary.catalog.timm;
+
+import dev.modelsummary.catalog.nn.Layers;
+import dev.modelsummary.catalog.nn.Module;
+
+/**
+ * The parts of timm 0.9.7's {@code timm/layers} package these models use, each named after its upstream file:
+ * {@code helpers.make_divisible}, {@code create_conv2d} ({@code conv2d_same.create_conv2d_pad}),
+ * {@code norm_act.BatchNormAct2d}, {@code adaptive_avgmax_pool.adaptive_pool_feat_mult} and
+ * {@code classifier.create_classifier}. Activations, dropout, drop path and pooling hold no tensors and are
+ * left out.
+ */
+final class TimmLayers {
+    private TimmLayers() {
+    }
+
+    /**
+     * {@code helpers.make_divisible(v, divisor=8, min_value=None, round_limit=.9)}: {@code v} rounded to the
+     * nearest multiple of {@code divisor} (halves up), at least {@code min_value} (default: the divisor), and
+     * one divisor more when rounding lost more than {@code 1 - round_limit} of {@code v}.
+     */
+    static long makeDivisible(double v, long divisor, Long minValue, double roundLimit) {
+        long min = minValue == null || minValue == 0 ? divisor : minValue;
+        // int(v + divisor / 2) // divisor * divisor: Python's int() truncates, // floors
+        long truncated = (long) (v + divisor / 2.0);
+        long newV = Math.max(min, Math.floorDiv(truncated, divisor) * divisor);
+        if (newV < roundLimit * v) {
+            newV += divisor;
+        }
+        return newV;
+    }
+
+    /** {@code make_divisible(v)} with its defaults. */
+    static long makeDivisible(double v) {
+        return makeDivisible(v, 8, null, 0.9);
+    }
+
+    /**
+     * {@code create_conv2d(in, out, kernel_size, groups=groups, bias=bias)} for an int kernel:
+     * {@code create_conv2d_pad}, an {@code nn.Conv2d} (or {@code Conv2dSame}, the same tensors), with
+     * {@code bias=False} unless asked.
+     */
+    static Module createConv2d(long in, long out, long kernel, long groups, boolean bias) {
+        return Layers.conv2d(in, out, kernel, groups, bias);
+    }
+
+    static Module createConv2d(long in, long out, long kernel) {
+        return createConv2d(in, out, kernel, 1, false);
+    }
+
+    /**
+     * {@code norm_act.BatchNormAct2d(n)}: an {@code nn.BatchNorm2d} subclass (weight, bias, running_mean,
+     * running_var, num_batches_tracked) whose {@code drop} and {@code act} children hold nothing.
+     */
+    static Module batchNormAct2d(long n) {
+        return Layers.batchNorm(n);
+    }
+
+    /** {@code adaptive_pool_feat_mult(pool_type)}: 2 for a concatenating pool, else 1. */
+    static long poolFeatMult(String poolType) {
+        return poolType.endsWith("catavgmax") ? 2 : 1;
+    }
+
+    /**
+     * {@code classifier._create_fc} after {@code _create_pool}: {@code nn.Linear(num_features * feat_mult,
+     * num_classes)}, or null ({@code nn.Identity}, no tensors) for {@code num_classes <= 0}. Pooling can be
+     * disabled only without a classifier, as the upstream assertion says.
+     */
+    static Module createClassifier(long numFeatures, long numClasses, String poolType) {
+        if (poolType.isEmpty() && numClasses != 0) {
+            throw new IllegalArgumentException(
+                    "Pooling can only be disabled if classifier is also removed or conv classifier is used");
+        }
+        if (numClasses <= 0) {
+            return Layers.stateless();
+        }
+        return Layers.linear(numFeatures * poolFeatMult(poolType), numClasses, true);
+    }
+}

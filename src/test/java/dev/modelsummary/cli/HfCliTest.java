@@ -1,0 +1,105 @@
+package dev.modelsummary.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Hugging Face models on the command line: Hub ids as built-ins, config.json files, overrides and refusals. */
+class HfCliTest {
+    /** transformers' published count for Llama-2-7b (hf-configs README), tied weights once. */
+    private static final long LLAMA2_7B = 6_738_415_616L;
+    private static final String TINY_BERT = "{\"model_type\": \"bert\", \"architectures\": [\"BertForMaskedLM\"], "
+            + "\"hidden_size\": 8, \"num_attention_heads\": 2, \"num_hidden_layers\": 2, \"intermediate_size\": 16, "
+            + "\"vocab_size\": 50, \"max_position_embeddings\": 32}";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aHubIdIsABuiltInLoadedInItsPublishedDtype() throws IOException {
+        CliRun run = CliRun.of("meta-llama/Llama-2-7b-hf", "-f", "json");
+
+        assertThat(run.exitCode()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.at("/name").asText()).isEqualTo("meta-llama-Llama-2-7b-hf");
+        assertThat(json.at("/parameters/count").asLong()).isEqualTo(LLAMA2_7B);
+        assertThat(json.at("/parameters/bytes").asLong()).isEqualTo(2 * LLAMA2_7B); // float16, as published
+        assertThat(json.at("/dtypes/0/dtype").asText()).isEqualTo("float16");
+    }
+
+    @Test
+    void torchDtypeAndArchitectureAreArguments() throws IOException {
+        CliRun run = CliRun.of("meta-llama/Llama-2-7b-hf", "--arg", "torch_dtype=float32", "--arg",
+                "architecture=LlamaModel", "-f", "json");
+
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.at("/dtypes/0/dtype").asText()).isEqualTo("float32");
+        // LlamaModel has no lm_head: vocab_size x hidden_size fewer parameters
+        assertThat(json.at("/parameters/count").asLong()).isEqualTo(LLAMA2_7B - 32000L * 4096L);
+    }
+
+    @Test
+    void aConfigFileAndItsFolderAreModelsNamedByTheFolder() throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("tiny-bert"));
+        Path config = Files.writeString(folder.resolve("config.json"), TINY_BERT);
+
+        CliRun byFile = CliRun.of(config.toString(), "-f", "json");
+        CliRun byFolder = CliRun.of(folder.toString(), "-f", "json");
+
+        assertThat(byFile.exitCode()).isZero();
+        JsonNode json = new ObjectMapper().readTree(byFile.out());
+        assertThat(json.at("/name").asText()).isEqualTo("tiny-bert");
+        assertThat(json.at("/format").asText()).isEqualTo("config");
+        // BertForMaskedLM: the decoder is tied to the word embeddings, listed as an alias
+        assertThat(byFile.out()).contains("\"aliasOf\": \"bert.embeddings.word_embeddings.weight\"");
+        assertThat(byFolder.out()).isEqualTo(byFile.out().replace(config.toString(), config.toString()));
+    }
+
+    @Test
+    void argOverridesAConfigKey() throws IOException {
+        Path config = Files.writeString(tmp.resolve("config.json"), TINY_BERT);
+
+        JsonNode two = new ObjectMapper().readTree(CliRun.of(config.toString(), "-f", "json").out());
+        JsonNode four = new ObjectMapper().readTree(CliRun.of(config.toString(), "--arg", "num_hidden_layers=4",
+                "-f", "json").out());
+
+        // each BertLayer: q, k, v, attention output dense, intermediate, output dense (6 Linear) + 2 LayerNorms
+        long layer = 4 * (8 * 8 + 8) + (8 * 16 + 16) + (16 * 8 + 8) + 2 * 16;
+        assertThat(four.at("/parameters/count").asLong() - two.at("/parameters/count").asLong())
+                .isEqualTo(2 * layer);
+    }
+
+    @Test
+    void refusedValuesAndUnknownFamiliesAreInputErrors() throws IOException {
+        Path config = Files.writeString(tmp.resolve("config.json"), TINY_BERT);
+        Path other = Files.writeString(tmp.resolve("other.json"), "{\"model_type\": \"no_such_family\"}");
+
+        CliRun heads = CliRun.of(config.toString(), "--arg", "num_attention_heads=3");
+        CliRun family = CliRun.of(other.toString());
+        CliRun architecture = CliRun.of("bert-base-uncased", "--arg", "architecture=GPT2Model");
+
+        assertThat(heads.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(heads.err()).isEqualTo("model-summary: " + config + ": The hidden size (8) is not a multiple of "
+                + "the number of attention heads (3)\n");
+        assertThat(family.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(family.err()).startsWith("model-summary: " + other + ": model_type 'no_such_family' is not "
+                + "supported; supported: ").contains("bert", "llama", "t5");
+        assertThat(architecture.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(architecture.err()).startsWith("model-summary: bert-base-uncased: architecture 'GPT2Model' is "
+                + "not a bert model class");
+    }
+
+    @Test
+    void listGroupsBySourceAndTask() {
+        CliRun run = CliRun.of("--list");
+
+        assertThat(run.out()).contains("torchvision: Image classification (", "transformers: ", "timm: ",
+                "  meta-llama/Llama-2-7b-hf\n", "  timm/efficientnet_b0\n");
+    }
+}
