@@ -1,5 +1,6 @@
 package dev.modelsummary.catalog;
 
+import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfModels;
 import dev.modelsummary.catalog.timm.Timm;
 import dev.modelsummary.catalog.torchvision.Torchvision;
@@ -90,13 +91,21 @@ public final class Catalog {
             throw e;
         } catch (IllegalArgumentException e) {
             // A check of a layer or model constructor (torch's ValueError): the builder refuses these arguments.
-            throw kwargs.refuse(e.getMessage());
+            throw refusal(builder, kwargs, e.getMessage());
         } catch (ArithmeticException e) {
-            throw kwargs.refuse("these arguments make a model of more than 2^63 - 1 elements or bytes");
+            throw refusal(builder, kwargs, "these arguments make a model of more than 2^63 - 1 elements or bytes");
         }
         // A Hub id names its page with '-' for '/' (microsoft-resnet-50), as the original project did.
         return new Model(builder.name().replace('/', '-'), Model.BUILTIN_FORMAT, builder.name(), tensors,
                 kwargs.warnings());
+    }
+
+    /**
+     * A refusal: the user's arguments' fault (exit 2), or, for a builder that takes any key (a Hugging Face
+     * config's), the config's, which is input like a file (exit 3).
+     */
+    private static RuntimeException refusal(Builder builder, Kwargs kwargs, String message) {
+        return builder.anyKey() ? new ConfigException(message + ".") : kwargs.refuse(message);
     }
 
     /** Up to {@code max} known names closest to {@code name} by edit distance, nearest first; only plausible ones. */

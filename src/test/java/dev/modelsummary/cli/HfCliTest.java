@@ -96,6 +96,23 @@ class HfCliTest {
     }
 
     @Test
+    void aConfigThatWouldBuildForeverOrOverflowIsRefusedQuickly() throws IOException {
+        Path config = Files.writeString(tmp.resolve("config.json"), TINY_BERT);
+
+        CliRun layers = CliRun.of(config.toString(), "--arg", "num_hidden_layers=1000000000");
+        CliRun overflow = CliRun.of(config.toString(), "--arg", "vocab_size=1000000000000000000", "--arg",
+                "hidden_size=1000000000000", "--arg", "num_attention_heads=1");
+
+        assertThat(layers.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(layers.err()).isEqualTo("model-summary: " + config + ": Config makes a model too large to list: "
+                + "the model would register more than 1000000 modules and tensors (check num_hidden_layers and the "
+                + "like).\n");
+        assertThat(overflow.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(overflow.err()).isEqualTo("model-summary: " + config + ": these arguments make a model of more "
+                + "than 2^63 - 1 elements or bytes.\n");
+    }
+
+    @Test
     void listGroupsBySourceAndTask() {
         CliRun run = CliRun.of("--list");
 

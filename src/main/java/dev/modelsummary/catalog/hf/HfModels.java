@@ -19,6 +19,7 @@ import dev.modelsummary.catalog.hf.transformers.ResNet;
 import dev.modelsummary.catalog.hf.transformers.Roberta;
 import dev.modelsummary.catalog.hf.transformers.T5;
 import dev.modelsummary.catalog.hf.transformers.XLNet;
+import dev.modelsummary.catalog.nn.BuildBudget;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.text.Quote;
@@ -47,6 +48,11 @@ public final class HfModels {
     private static final List<HfFamily> FAMILIES = List.of(new Bert(), new Albert(), new Roberta(), new XLNet(),
             new T5(), new ResNet(), new MobileNetV1(), new MobileNetV2(), new Llama(), new Mistral(), new Mixtral(),
             new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon());
+    /**
+     * Modules and tensors one config may make: a config is input, and {@code num_hidden_layers: 10**9} would
+     * otherwise build until memory runs out. The largest real models register a few thousand.
+     */
+    static final long MAX_REGISTRATIONS = 1_000_000;
     /** {@code torch_dtype} values {@code from_pretrained} loads; anything else is refused. */
     private static final Map<String, DType> DTYPES = Map.of("float32", DType.FLOAT32, "float16", DType.FLOAT16,
             "bfloat16", DType.BFLOAT16, "float64", DType.FLOAT64);
@@ -104,7 +110,14 @@ public final class HfModels {
                         + " model class model-summary builds; it builds " + String.join(", ",
                         family.architectures()) + ".");
             }
-            Module model = family.build(config.withOverrides(kwargs.extra()), architecture);
+            HfConfig resolved = config.withOverrides(kwargs.extra());
+            Module model;
+            try {
+                model = BuildBudget.within(MAX_REGISTRATIONS, () -> family.build(resolved, architecture));
+            } catch (BuildBudget.TooLargeException e) {
+                throw new ConfigException("Config makes a model too large to list: " + e.getMessage()
+                        + " (check num_hidden_layers and the like).");
+            }
             family.toDType(model, dtype(kwargs.string("torch_dtype")));
             return model;
         });

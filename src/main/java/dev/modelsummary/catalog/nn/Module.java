@@ -69,6 +69,7 @@ public class Module {
 
     /** Registers a child module under a new attribute name ({@code self.name = child}); returns the child. */
     public final <M extends Module> M add(String name, M child) {
+        BuildBudget.spend();
         checkFree(name);
         children.put(name, child);
         return child;
@@ -149,6 +150,7 @@ public class Module {
     }
 
     private void register(Map<String, Slot> into, String name, TensorEntry entry) {
+        BuildBudget.spend();
         checkFree(name);
         into.put(name, new Slot(entry));
     }
