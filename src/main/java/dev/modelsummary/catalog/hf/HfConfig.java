@@ -55,7 +55,7 @@ public final class HfConfig {
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new ConfigException("Config is not valid JSON: " + Quote.bare(e.getOriginalMessage()) + ".");
+            throw new ConfigException(syntaxMessage(e.getOriginalMessage()));
         } catch (java.io.IOException e) {
             throw new ConfigException("Config cannot be read: " + Quote.bare(e.getMessage()) + ".");
         }
@@ -68,6 +68,20 @@ public final class HfConfig {
             values.put(field.getKey(), field.getValue());
         }
         return new HfConfig(values);
+    }
+
+    /** Jackson's message in the project's words, for the two limits a hostile config meets first. */
+    private static String syntaxMessage(String jackson) {
+        String text = String.valueOf(jackson);
+        if (text.startsWith("Duplicate field '")) {
+            int end = text.indexOf('\'', "Duplicate field '".length());
+            String key = end < 0 ? "?" : text.substring("Duplicate field '".length(), end);
+            return "Config has the key " + Quote.of(key) + " twice.";
+        }
+        if (text.startsWith("Document nesting depth")) {
+            return "Config nests deeper than " + MAX_DEPTH + " levels.";
+        }
+        return "Config is not valid JSON: " + Quote.bare(text) + ".";
     }
 
     /**
