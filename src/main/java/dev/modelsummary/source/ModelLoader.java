@@ -169,7 +169,9 @@ public final class ModelLoader {
                 throw new UnsupportedOptionException("--arg, --num-classes and --image-size apply to built-in "
                         + "architectures and Hugging Face config.json files only; " + path + " is a weight file.");
             }
-            return readers.read(path, readOptions);
+            Model model = readers.read(path, readOptions);
+            // hf://acme/llama is "llama", not "model" after its model.safetensors
+            return name != null ? model.withName(name) : model;
         }
     }
 

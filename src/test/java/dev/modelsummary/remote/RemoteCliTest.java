@@ -178,6 +178,7 @@ class RemoteCliTest {
 
         assertThat(single.exitCode()).as(single.err()).isZero();
         assertThat(json(single.out()).at("/parameters/count").asLong()).isEqualTo(BIG_ROWS * BIG_ROWS + BIG_ROWS);
+        assertThat(json(single.out()).at("/name").asText()).isEqualTo("single");
         assertThat(configOnly.exitCode()).as(configOnly.err()).isZero();
         assertThat(local.exitCode()).as(local.err()).isZero();
         assertThat(json(configOnly.out()).at("/name").asText()).isEqualTo("bert-tiny");
