@@ -245,7 +245,9 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         } catch (FormatException e) {
             throw new CliException(ExitCode.INPUT, subject() + ": " + e.getMessage(), e);
         } catch (RemoteIOException e) {
-            throw new CliException(ExitCode.INPUT, subject() + ": " + e.getMessage(), e);
+            // the message names the URL; a URL argument is not named twice
+            String message = e.getMessage().startsWith(model) ? e.getMessage() : subject() + ": " + e.getMessage();
+            throw new CliException(ExitCode.INPUT, message, e);
         } catch (RemoteReferenceException e) {
             throw new CliException(ExitCode.USAGE, subject() + ": " + e.getMessage(), e);
         } catch (NoSuchFileException e) {

@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -100,6 +101,11 @@ final class HttpRanges {
             throw new RemoteIOException(file.display() + ": interrupted.", 0, e);
         } catch (ExecutionException | CancellationException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                // the client's own bound (connect or headers) fired before ours: the same failure
+                throw new RemoteIOException(file.display() + ": no answer within " + seconds()
+                        + " s (raise --timeout).", 0, cause);
+            }
             throw new RemoteIOException(file.display() + ": request failed (" + describe(cause) + ").", 0, cause);
         }
     }
