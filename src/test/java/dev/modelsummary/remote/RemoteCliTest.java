@@ -146,6 +146,33 @@ class RemoteCliTest {
         assertThat(server.bytes()).isLessThanOrEqualTo(Math.max(Files.size(local), 1L) * 2).isLessThan(1L << 20);
     }
 
+    /** Files that name others beside them: split GGUF parts and a PyTorch shard index. */
+    @ParameterizedTest
+    @ValueSource(strings = {"gguf/tiny-llama-split-00001-of-00002.gguf", "pytorch/sharded/pytorch_model.bin.index.json"})
+    void siblingsAreFetchedBesideTheFile(String fixture) throws IOException {
+        Path local = Resources.path("fixtures/" + fixture);
+        Path served = tmp.resolve(fixture);
+        Files.createDirectories(served.getParent());
+        String prefix = fixture.contains("gguf") ? "tiny-llama-split-" : "pytorch_model";
+        try (var siblings = Files.list(local.getParent())) {
+            for (Path sibling : (Iterable<Path>) siblings::iterator) {
+                if (sibling.getFileName().toString().startsWith(prefix)) {
+                    Files.copy(sibling, served.resolveSibling(sibling.getFileName().toString()));
+                }
+            }
+        }
+        Run fromDisk = run(served.toString(), "-f", "json");
+        String url = server.url(fixture);
+
+        Run remote = run(url, "-f", "json");
+
+        assertThat(fromDisk.exitCode()).as(fromDisk.err()).isZero();
+        assertThat(remote.exitCode()).as(remote.err()).isZero();
+        assertThat(remote.out().replace(url, "SOURCE")).isEqualTo(fromDisk.out().replace(served.toString(), "SOURCE"));
+        assertThat(server.paths()).hasSizeGreaterThanOrEqualTo(2).allMatch(p -> p.contains("/" + prefix));
+        assertThat(server.requests()).isLessThanOrEqualTo(8);
+    }
+
     @Test
     void hfReadsTheShardIndexFirstWithTheToken() throws IOException {
         Path repo = tmp.resolve("hub/acme/indexed/resolve/main");
