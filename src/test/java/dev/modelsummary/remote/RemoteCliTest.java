@@ -121,6 +121,30 @@ class RemoteCliTest {
                 "/sharded/model-00002-of-00002.safetensors");
     }
 
+    @Test
+    void aOneGigabyteTorchSaveArchiveCostsItsDirectoryAndPickle() throws IOException {
+        Path local = Resources.path("fixtures/pytorch/resnet18.pth");
+        String firstStorage;
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(local.toFile())) {
+            firstStorage = zip.stream().map(java.util.zip.ZipEntry::getName).filter(n -> n.contains("/data/0"))
+                    .findFirst().orElseThrow();
+        }
+        Path big = tmp.resolve("big.pth");
+        SparseZip.copyWithBigEntry(local, big, firstStorage, GIB);
+        assertThat(Files.size(big)).isGreaterThan(GIB);
+        Run fromDisk = run(big.toString(), "-f", "json");
+        String url = server.url("big.pth");
+
+        Run remote = run(url, "-f", "json");
+
+        assertThat(fromDisk.exitCode()).as(fromDisk.err()).isZero();
+        assertThat(remote.exitCode()).as(remote.err()).isZero();
+        assertThat(remote.out().replace(url, "SOURCE")).isEqualTo(fromDisk.out().replace(big.toString(), "SOURCE"));
+        assertThat(json(remote.out()).at("/parameters/count").asLong()).isPositive();
+        assertThat(server.requests()).isBetween(1L, 8L);
+        assertThat(server.bytes()).isLessThan(1L << 20);
+    }
+
     /** Each format's fixture gives the same report over HTTP as from the disk, for a few requests. */
     @ParameterizedTest
     @ValueSource(strings = {"gguf/tiny_llama.gguf", "pytorch/vit_l_16.pth", "pytorch/resnet18.pth",
