@@ -1,6 +1,7 @@
 package dev.modelsummary.cli;
 
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.remote.RemoteSettings;
 import dev.modelsummary.source.ModelLoader;
 import dev.modelsummary.text.Quote;
 import java.io.OutputStreamWriter;
@@ -8,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -29,10 +31,16 @@ public final class Main {
 
     /** Runs the command with the given streams; returns the exit code. Tests call this directly. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        return execute(args, out, err, System.getenv());
+    }
+
+    /** With the environment that remote reading takes {@code HF_ENDPOINT} and {@code HF_TOKEN} from. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
         // --help lists the limits with their defaults; picocli reads ${sys:...} when it renders the usage.
         System.setProperty("model-summary.limits", Limits.DEFAULT.byName().entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
-        ModelSummaryCommand command = new ModelSummaryCommand(ModelLoader.standard());
+        ModelSummaryCommand command = new ModelSummaryCommand(
+                ModelLoader.standard().withRemote(RemoteSettings.fromEnvironment(environment)));
         CommandLine cli = new CommandLine(command)
                 .setOut(out)
                 .setErr(err)

@@ -15,6 +15,8 @@ import dev.modelsummary.report.JsonReport;
 import dev.modelsummary.report.MarkdownReport;
 import dev.modelsummary.report.PieChart;
 import dev.modelsummary.report.TextReport;
+import dev.modelsummary.remote.RemoteIOException;
+import dev.modelsummary.remote.RemoteReferenceException;
 import dev.modelsummary.source.ModelLoader;
 import dev.modelsummary.source.UnknownModelException;
 import dev.modelsummary.summary.Summary;
@@ -31,6 +33,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +77,8 @@ import picocli.CommandLine.Spec;
             "  model-summary --all --out docs          # every built-in, pages and charts",
             "  model-summary model.safetensors -f text # an aligned table",
             "  model-summary ckpt.pth --format json    # the same facts as JSON",
+            "  model-summary https://host/m.safetensors  # remote: header bytes only",
+            "  model-summary hf://openai-community/gpt2  # a Hub repo (HF_TOKEN, HF_ENDPOINT)",
             "",
             "Exit codes:",
             "  0  success",
@@ -81,7 +86,8 @@ import picocli.CommandLine.Spec;
             "  2  usage error: bad option, missing argument, unknown model name,",
             "     or a builder argument the builder does not take or refuses",
             "  3  input that cannot be read (missing, truncated, corrupt, unsupported,",
-            "     over a limit, out of memory), or output that cannot be written",
+            "     over a limit, out of memory, a network failure or timeout), or",
+            "     output that cannot be written",
             "  4  with --strict: a pickle in the file imports something that can run",
             "     code (the report is still written; nothing was executed)"})
 public final class ModelSummaryCommand implements Callable<Integer> {
@@ -91,7 +97,9 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Parameters(arity = "0..1", paramLabel = "MODEL",
-            description = "A built-in architecture (see --list), or a weight file or folder.")
+            description = "A built-in architecture (see --list), a weight file or folder, an http(s) URL of a "
+                    + "weight file (read with range requests), or hf://REPO[@REVISION][/FILE] (a Hugging Face Hub "
+                    + "repository: its model.safetensors.index.json, else model.safetensors, else config.json).")
     private String model;
 
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", converter = FormatConverter.class,
@@ -137,6 +145,10 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             description = "PyTorch checkpoints: read this entry as the model (a dotted path: state_dict_ema, "
                     + "model.ema) instead of the one found by name (state_dict, model_state_dict, model, ...).")
     private String key;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+            description = "URLs and hf://: give up on a connection or a request after SECONDS (default 30).")
+    private Double timeoutSeconds;
 
     @Option(names = {"-l", "--list"},
             description = "List the built-in architectures by task and exit; with --verbose, each one's arguments.")
@@ -210,6 +222,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     }
 
     private Model load() throws IOException {
+        ModelLoader loader = remoteLoader();
         boolean builtin = loader.isBuiltin(model);
         Map<String, String> options = builderArguments();
         if (!options.isEmpty() && !loader.takesBuilderArguments(model)) {
@@ -231,6 +244,12 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, subject() + ": " + e.getMessage(), e);
         } catch (FormatException e) {
             throw new CliException(ExitCode.INPUT, subject() + ": " + e.getMessage(), e);
+        } catch (RemoteIOException e) {
+            // the message names the URL; a URL argument is not named twice
+            String message = e.getMessage().startsWith(model) ? e.getMessage() : subject() + ": " + e.getMessage();
+            throw new CliException(ExitCode.INPUT, message, e);
+        } catch (RemoteReferenceException e) {
+            throw new CliException(ExitCode.USAGE, subject() + ": " + e.getMessage(), e);
         } catch (NoSuchFileException e) {
             throw new CliException(ExitCode.INPUT, subject() + ": No such file or directory.", e);
         } catch (AccessDeniedException e) {
@@ -245,6 +264,18 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             }
             throw e;
         }
+    }
+
+    /** The loader with {@code --timeout} applied to its remote settings. */
+    private ModelLoader remoteLoader() {
+        if (timeoutSeconds == null) {
+            return loader;
+        }
+        if (!(timeoutSeconds >= 0.001 && timeoutSeconds <= 86_400)) {
+            throw new CliException(ExitCode.USAGE, "--timeout takes seconds between 0.001 and 86400.");
+        }
+        Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
+        return loader.withRemote(loader.remote().withTimeout(timeout));
     }
 
     /** The one line for a run that ran out of heap. */

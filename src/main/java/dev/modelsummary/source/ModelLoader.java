@@ -9,6 +9,10 @@ import dev.modelsummary.format.ReadOptions;
 import dev.modelsummary.format.UnsupportedOptionException;
 import dev.modelsummary.format.WeightReaders;
 import dev.modelsummary.model.Model;
+import dev.modelsummary.remote.HubPath;
+import dev.modelsummary.remote.RemoteFileSystem;
+import dev.modelsummary.remote.RemoteIOException;
+import dev.modelsummary.remote.RemoteSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -34,10 +38,30 @@ public final class ModelLoader {
 
     private final Catalog catalog;
     private final WeightReaders readers;
+    private final RemoteSettings remote;
 
     public ModelLoader(Catalog catalog, WeightReaders readers) {
+        this(catalog, readers, RemoteSettings.fromEnvironment(Map.of()));
+    }
+
+    public ModelLoader(Catalog catalog, WeightReaders readers, RemoteSettings remote) {
         this.catalog = catalog;
         this.readers = readers;
+        this.remote = remote;
+    }
+
+    /** This loader reading URLs and {@code hf://} references with {@code settings}. */
+    public ModelLoader withRemote(RemoteSettings settings) {
+        return new ModelLoader(catalog, readers, settings);
+    }
+
+    public RemoteSettings remote() {
+        return remote;
+    }
+
+    /** Whether {@code argument} is read over HTTP: an http(s) URL or an {@code hf://} reference. */
+    public static boolean isRemote(String argument) {
+        return RemoteFileSystem.isUrl(argument) || HubPath.isHub(argument);
     }
 
     public static ModelLoader standard() {
@@ -46,7 +70,7 @@ public final class ModelLoader {
 
     /** Whether {@code argument} names a built-in architecture (and so is not read as a file). */
     public boolean isBuiltin(String argument) {
-        if (!catalog.contains(argument)) {
+        if (isRemote(argument) || !catalog.contains(argument)) {
             return false;
         }
         // A Hub id (microsoft/resnet-50) looks like a path: it is the built-in unless that path exists.
@@ -55,6 +79,10 @@ public final class ModelLoader {
 
     /** Whether {@code argument} takes builder arguments: a built-in, or a Hugging Face config file. */
     public boolean takesBuilderArguments(String argument) throws IOException {
+        if (isRemote(argument)) {
+            // decided once the server says what is there; a weight file then refuses them in loadRemote
+            return HubPath.isHub(argument) || argument.toLowerCase(java.util.Locale.ROOT).endsWith(".json");
+        }
         return isBuiltin(argument) || exists(argument) && ConfigFiles.configOf(Path.of(argument)).isPresent();
     }
 
@@ -84,6 +112,9 @@ public final class ModelLoader {
      */
     public Model load(String argument, Map<String, String> builderArguments, ReadOptions readOptions)
             throws IOException {
+        if (isRemote(argument)) {
+            return loadRemote(argument, builderArguments, readOptions);
+        }
         if (isBuiltin(argument)) {
             readOptions.refuseAllFor("a built-in architecture");
             return catalog.build(argument, builderArguments).orElseThrow();
@@ -109,13 +140,70 @@ public final class ModelLoader {
     }
 
     /**
+     * A URL or an {@code hf://} reference, read over HTTP range requests: the same readers see the URL as a
+     * path, and fetch only the bytes they would read from a local file.
+     *
+     * @throws RemoteIOException                     one sentence naming the URL and what failed
+     * @throws dev.modelsummary.remote.RemoteReferenceException for a malformed {@code hf://} reference
+     */
+    private Model loadRemote(String argument, Map<String, String> builderArguments, ReadOptions readOptions)
+            throws IOException {
+        try (RemoteFileSystem fs = new RemoteFileSystem(remote)) {
+            Path path;
+            String name = null;
+            if (HubPath.isHub(argument)) {
+                HubPath hub = HubPath.parse(argument);
+                name = hub.name();
+                path = hub.file().isPresent() ? fs.url(hub.url(remote.endpoint(), hub.file().get()))
+                        : firstPresent(fs, hub);
+            } else {
+                path = fs.url(argument);
+            }
+            fs.probe(path); // the failure with its reason, where Files.exists would only say false
+            Optional<Path> config = ConfigFiles.configOf(path);
+            if (config.isPresent()) {
+                readOptions.refuseAllFor("a Hugging Face config");
+                return configModel(path, name != null ? name : ConfigFiles.modelName(path), builderArguments);
+            }
+            if (!builderArguments.isEmpty()) {
+                throw new UnsupportedOptionException("--arg, --num-classes and --image-size apply to built-in "
+                        + "architectures and Hugging Face config.json files only; " + path + " is a weight file.");
+            }
+            Model model = readers.read(path, readOptions);
+            // hf://acme/llama is "llama", not "model" after its model.safetensors
+            return name != null ? model.withName(name) : model;
+        }
+    }
+
+    /** A repository without a file name: its shard index, else its single file, else its config. */
+    private Path firstPresent(RemoteFileSystem fs, HubPath hub) throws IOException {
+        for (String file : HubPath.DEFAULT_FILES) {
+            Path path = fs.url(hub.url(remote.endpoint(), file));
+            try {
+                fs.probe(path);
+                return path;
+            } catch (RemoteIOException e) {
+                if (!e.notFound()) {
+                    throw e;
+                }
+            }
+        }
+        throw new RemoteIOException(hub + ": the repository has none of " + String.join(", ", HubPath.DEFAULT_FILES)
+                + " at " + hub.url(remote.endpoint(), "") + " (name a file: hf://REPO@REVISION/FILE).", 404, null);
+    }
+
+    /**
      * The model a {@code config.json} describes, built as {@code from_config} builds it.
      *
      * @throws dev.modelsummary.catalog.hf.ConfigException for a config the library would refuse
      */
     private Model configModel(Path file, Map<String, String> builderArguments) throws IOException {
+        return configModel(file, ConfigFiles.modelName(file), builderArguments);
+    }
+
+    private Model configModel(Path file, String name, Map<String, String> builderArguments) throws IOException {
         HfConfig config = HfConfig.parse(Files.readAllBytes(file));
-        Builder builder = HfModels.builder(ConfigFiles.modelName(file), config);
+        Builder builder = HfModels.builder(name, config);
         Model model = Catalog.build(builder, Kwargs.parse(builder.name(), builder.args(), builderArguments, true));
         return new Model(model.name(), HfModels.CONFIG_FORMAT, file.toString(), model.tensors(), model.warnings());
     }

@@ -1,0 +1,193 @@
+package dev.modelsummary.remote;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * HTTP range requests. Redirects are followed by hand so that the token goes only to the Hugging Face
+ * endpoint's own origin (scheme, host and port): a redirect to a CDN or any other host gets no
+ * {@code Authorization} header. Every exchange (connect, headers and body) is bounded by the timeout.
+ */
+final class HttpRanges {
+    private static final int MAX_REDIRECTS = 10;
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d{1,18})-(\\d{1,18})/(\\d{1,18}|\\*)");
+    private static final Pattern UNSATISFIED = Pattern.compile("bytes \\*/(\\d{1,18})");
+
+    /** One answer: {@code bytes} start at {@code start}; {@code total} is the file's size. */
+    record Range(long start, byte[] bytes, long total) {
+    }
+
+    private final HttpClient client;
+    private final RemoteSettings settings;
+    private final String tokenOrigin;
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+
+    HttpRanges(RemoteSettings settings) {
+        this.settings = settings;
+        this.client = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(settings.timeout())
+                .build();
+        this.tokenOrigin = origin(URI.create(settings.endpoint()));
+    }
+
+    long requests() {
+        return requests.get();
+    }
+
+    long bytes() {
+        return bytes.get();
+    }
+
+    /**
+     * Bytes {@code [start, start + length)} of {@code file} (fewer at the end of the file; none past it).
+     * Remembers where redirects led, so later ranges of the same file go straight there.
+     */
+    Range fetch(RemoteFile file, long start, int length) throws IOException {
+        URI uri = file.location();
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            HttpResponse<LimitedBody.Result> response = send(file, uri, start, length);
+            int status = response.statusCode();
+            if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
+                uri = redirectTarget(file, uri, response);
+                file.redirectedTo(uri);
+                continue;
+            }
+            return answer(file, start, length, response);
+        }
+        throw new RemoteIOException(file.display() + ": more than " + MAX_REDIRECTS + " redirects.");
+    }
+
+    private HttpResponse<LimitedBody.Result> send(RemoteFile file, URI uri, long start, int length)
+            throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(settings.timeout())
+                .header("Range", "bytes=" + start + "-" + (start + length - 1))
+                .header("Accept-Encoding", "identity")
+                .GET();
+        if (settings.token() != null && tokenOrigin.equals(origin(uri))) {
+            request.header("Authorization", "Bearer " + settings.token());
+        }
+        requests.incrementAndGet();
+        CompletableFuture<HttpResponse<LimitedBody.Result>> future = client.sendAsync(request.build(),
+                info -> new LimitedBody(info.statusCode() == 206 ? length : 0));
+        try {
+            HttpResponse<LimitedBody.Result> response =
+                    future.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            bytes.addAndGet(response.body().bytes().length);
+            return response;
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new RemoteIOException(file.display() + ": no answer within " + seconds() + " s (raise --timeout).",
+                    0, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RemoteIOException(file.display() + ": interrupted.", 0, e);
+        } catch (ExecutionException | CancellationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                // the client's own bound (connect or headers) fired before ours: the same failure
+                throw new RemoteIOException(file.display() + ": no answer within " + seconds()
+                        + " s (raise --timeout).", 0, cause);
+            }
+            throw new RemoteIOException(file.display() + ": request failed (" + describe(cause) + ").", 0, cause);
+        }
+    }
+
+    private Range answer(RemoteFile file, long start, int length, HttpResponse<LimitedBody.Result> response)
+            throws IOException {
+        int status = response.statusCode();
+        switch (status) {
+            case 206:
+                return partial(file, start, length, response);
+            case 416: {
+                // asked past the end: only an empty file does that, since we stay inside the size we know
+                Matcher m = UNSATISFIED.matcher(response.headers().firstValue("Content-Range").orElse(""));
+                if (m.matches()) {
+                    return new Range(start, new byte[0], Long.parseLong(m.group(1)));
+                }
+                throw new RemoteIOException(file.display() + ": HTTP 416 without the file's size.", status, null);
+            }
+            case 200:
+                throw new RemoteIOException(file.display() + ": the server ignores range requests (HTTP 200 with "
+                        + "the whole file); refusing to download all of it.", status, null);
+            case 404:
+                throw new RemoteIOException(file.display() + ": HTTP 404 (not found).", status, null);
+            case 401:
+            case 403:
+                throw new RemoteIOException(file.display() + ": HTTP " + status + " (access denied"
+                        + (settings.token() == null ? "; set HF_TOKEN for a gated or private repository" : "")
+                        + ").", status, null);
+            default:
+                throw new RemoteIOException(file.display() + ": HTTP " + status + ".", status, null);
+        }
+    }
+
+    private Range partial(RemoteFile file, long start, int length, HttpResponse<LimitedBody.Result> response)
+            throws IOException {
+        String header = response.headers().firstValue("Content-Range").orElse("");
+        Matcher m = CONTENT_RANGE.matcher(header.strip());
+        if (!m.matches() || "*".equals(m.group(3))) {
+            throw new RemoteIOException(file.display() + ": HTTP 206 without a usable Content-Range.", 206, null);
+        }
+        long first = Long.parseLong(m.group(1));
+        long last = Long.parseLong(m.group(2));
+        long total = Long.parseLong(m.group(3));
+        byte[] body = response.body().bytes();
+        if (first != start || last < first || last >= total || last - first + 1 > length
+                || body.length != last - first + 1 || response.body().overflow()) {
+            throw new RemoteIOException(file.display() + ": the server answered a different range than asked ("
+                    + "bytes " + start + "-" + (start + length - 1) + ").", 206, null);
+        }
+        return new Range(start, body, total);
+    }
+
+    private URI redirectTarget(RemoteFile file, URI from, HttpResponse<?> response) throws IOException {
+        String location = response.headers().firstValue("Location")
+                .orElseThrow(() -> new RemoteIOException(file.display() + ": redirect without a Location."));
+        try {
+            URI target = from.resolve(new URI(location));
+            String scheme = Objects.toString(target.getScheme(), "").toLowerCase(Locale.ROOT);
+            if (!scheme.equals("https") && !scheme.equals("http") || target.getHost() == null) {
+                throw new RemoteIOException(file.display() + ": redirect to something that is not an HTTP URL.");
+            }
+            return target;
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new RemoteIOException(file.display() + ": redirect to a malformed URL.", 0, e);
+        }
+    }
+
+    private String seconds() {
+        long millis = settings.timeout().toMillis();
+        return millis % 1000 == 0 ? Long.toString(millis / 1000) : Double.toString(millis / 1000.0);
+    }
+
+    private static String describe(Throwable cause) {
+        String name = cause.getClass().getSimpleName();
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? name : name + ": " + message;
+    }
+
+    /** scheme://host:port with the default port filled in, lower case: what "the same host" means for a token. */
+    static String origin(URI uri) {
+        String scheme = Objects.toString(uri.getScheme(), "").toLowerCase(Locale.ROOT);
+        int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+        return scheme + "://" + Objects.toString(uri.getHost(), "").toLowerCase(Locale.ROOT) + ":" + port;
+    }
+}
