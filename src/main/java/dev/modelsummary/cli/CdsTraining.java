@@ -1,6 +1,7 @@
 package dev.modelsummary.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,7 @@ import java.util.stream.Stream;
 /**
  * The training run of the class-data-sharing archive: the launcher runs this once with
  * {@code -XX:ArchiveClassesAtExit} after it builds the jar, so that the classes the common commands load
- * (picocli, the catalog, the reports, the safetensors and JSON readers) come mapped from the archive in every
+ * (picocli, the catalog, the reports, the safetensors, PyTorch and JSON readers) come mapped from the archive in every
  * later run instead of being parsed and verified from the jar. Not a command users run; output is discarded.
  */
 public final class CdsTraining {
@@ -25,11 +26,20 @@ public final class CdsTraining {
         Path dir = Files.createTempDirectory("model-summary-cds");
         try {
             Path safetensors = writeSafetensors(dir.resolve("tiny.safetensors"));
+            // fixtures/pytorch/tied.pth (1.5 KB, made by tools/fixtures with torch.save): trains the zip and
+            // pickle readers, the most common files people summarize
+            Path pth = dir.resolve("tiny.pth");
+            try (InputStream in = CdsTraining.class.getResourceAsStream("cds-training.pth")) {
+                if (in != null) {
+                    Files.copy(in, pth);
+                }
+            }
             String[][] runs = {
                 {"vit_l_16"},
                 {"vit_l_16", "--format", "text"},
                 {"vit_l_16", "--format", "json"},
                 {safetensors.toString()},
+                {pth.toString()},
                 {"--help"},
             };
             for (String[] run : runs) {
