@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,6 +53,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
+        usageHelpWidth = 80,
         header = {
             "What is inside this model? Lists every parameter tensor of a built-in",
             "architecture or a weight file and reports counts, forms (rank of the",
@@ -68,28 +70,45 @@ import picocli.CommandLine.Spec;
             "and ONNX (.onnx).",
             ""},
         footerHeading = "%nExamples:%n",
+        // Every footer line fits 55 columns, picocli's narrowest automatic width: picocli wraps a footer line
+        // that is too long at any space, which split an example from its comment (or a path in two). Each
+        // example's comment is on a line of its own for the same reason.
         footer = {
-            "  model-summary vit_l_16                  # the published page, on stdout",
-            "  model-summary vit_l_16 --out docs       # docs/image_model_info/vit_l_16.md",
-            "                                          #   and docs/figs/ its chart",
+            "  model-summary vit_l_16",
+            "      the published page, on stdout",
+            "  model-summary vit_l_16 --out docs",
+            "      docs/image_model_info/vit_l_16.md and",
+            "      docs/figs/vit_l_16_pie_chart.png",
             "  model-summary resnet50 --arg num_classes=10",
-            "  model-summary --list --verbose          # builders and their arguments",
-            "  model-summary --all --out docs          # every built-in, pages and charts",
-            "  model-summary model.safetensors -f text # an aligned table",
-            "  model-summary ckpt.pth --format json    # the same facts as JSON",
-            "  model-summary https://host/m.safetensors  # remote: header bytes only",
-            "  model-summary hf://openai-community/gpt2  # a Hub repo (HF_TOKEN, HF_ENDPOINT)",
+            "  model-summary --list --verbose",
+            "      the builders and their arguments",
+            "  model-summary --all --out docs",
+            "      every built-in, pages and charts",
+            "  model-summary model.safetensors -f text",
+            "      an aligned table",
+            "  model-summary ckpt.pth --format json",
+            "      the same facts as JSON",
+            "  model-summary --completion bash",
+            "      the bash/zsh completion script (see README)",
+            "  model-summary https://host/m.safetensors",
+            "      remote: header bytes only",
+            "  model-summary hf://openai-community/gpt2",
+            "      a Hub repository (HF_TOKEN, HF_ENDPOINT)",
             "",
             "Exit codes:",
             "  0  success",
-            "  1  internal error (a bug: please report it with the --verbose output)",
-            "  2  usage error: bad option, missing argument, unknown model name,",
-            "     or a builder argument the builder does not take or refuses",
-            "  3  input that cannot be read (missing, truncated, corrupt, unsupported,",
-            "     over a limit, out of memory, a network failure or timeout), or",
+            "  1  internal error (a bug: please report it with",
+            "     the --verbose output)",
+            "  2  usage error: bad option, missing argument,",
+            "     unknown model name, or a builder argument the",
+            "     builder does not take or refuses",
+            "  3  input that cannot be read (missing, truncated,",
+            "     corrupt, unsupported, over a limit, out of",
+            "     memory, a network failure or timeout), or",
             "     output that cannot be written",
-            "  4  with --strict: a pickle in the file imports something that can run",
-            "     code (the report is still written; nothing was executed)"})
+            "  4  with --strict: a pickle in the file imports",
+            "     something that can run code (the report is",
+            "     still written; nothing was executed)"})
 public final class ModelSummaryCommand implements Callable<Integer> {
     private static final Pattern SAFE_FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]*");
 
@@ -162,6 +181,11 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             + "--out DIR (in parallel, all files or none).")
     private boolean all;
 
+    @Option(names = "--completion", paramLabel = "SHELL",
+            description = "Print the shell completion script for bash or zsh and exit (the same script: zsh runs "
+                    + "it through bashcompinit). Install: see the README.")
+    private CompletionShell completion;
+
     @Option(names = {"-v", "--verbose"},
             description = "With --list: each builder's arguments. With an error: its stack trace.")
     boolean verbose;
@@ -175,6 +199,12 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
+        if (completion != null) {
+            // generated from this command's own model, so it always names the options the jar has
+            stdout.print(AutoComplete.bash(spec.name(), spec.commandLine()));
+            stdout.flush();
+            return ExitCode.OK;
+        }
         if (list) {
             CatalogListing.print(loader.catalog(), verbose, stdout);
             stdout.flush();

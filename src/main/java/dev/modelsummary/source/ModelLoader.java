@@ -20,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -36,15 +37,24 @@ public final class ModelLoader {
     private static final Pattern PATH_LIKE = Pattern.compile(".*[/\\\\].*|.*\\.[A-Za-z0-9]+|.*[^A-Za-z0-9_.-].*",
             Pattern.DOTALL);
 
-    private final Catalog catalog;
+    /**
+     * Built on first use: the catalog's builders and bundled Hugging Face configs are a few hundred classes
+     * (Jackson's databind among them) that a run reading a file never needs, and loading them was a large part
+     * of such a run's start-up.
+     */
+    private final Supplier<Catalog> catalog;
     private final WeightReaders readers;
     private final RemoteSettings remote;
 
     public ModelLoader(Catalog catalog, WeightReaders readers) {
-        this(catalog, readers, RemoteSettings.fromEnvironment(Map.of()));
+        this(() -> catalog, readers, RemoteSettings.fromEnvironment(Map.of()));
     }
 
     public ModelLoader(Catalog catalog, WeightReaders readers, RemoteSettings remote) {
+        this(() -> catalog, readers, remote);
+    }
+
+    private ModelLoader(Supplier<Catalog> catalog, WeightReaders readers, RemoteSettings remote) {
         this.catalog = catalog;
         this.readers = readers;
         this.remote = remote;
@@ -65,16 +75,22 @@ public final class ModelLoader {
     }
 
     public static ModelLoader standard() {
-        return new ModelLoader(Catalog.standard(), WeightReaders.standard());
+        return lazy(Catalog::standard, WeightReaders.standard());
+    }
+
+    /** A loader that asks {@code catalog} for the catalog once, when a name first needs it. */
+    public static ModelLoader lazy(Supplier<Catalog> catalog, WeightReaders readers) {
+        return new ModelLoader(new Lazy<>(catalog), readers, RemoteSettings.fromEnvironment(Map.of()));
     }
 
     /** Whether {@code argument} names a built-in architecture (and so is not read as a file). */
     public boolean isBuiltin(String argument) {
-        if (isRemote(argument) || !catalog.contains(argument)) {
+        // A Hub id (microsoft/resnet-50) looks like a path: it is the built-in unless that path exists. Asked
+        // first, so that naming an existing file (or a URL) never builds the catalog.
+        if (isRemote(argument) || PATH_LIKE.matcher(argument).matches() && exists(argument)) {
             return false;
         }
-        // A Hub id (microsoft/resnet-50) looks like a path: it is the built-in unless that path exists.
-        return !PATH_LIKE.matcher(argument).matches() || !exists(argument);
+        return catalog.get().contains(argument);
     }
 
     /** Whether {@code argument} takes builder arguments: a built-in, or a Hugging Face config file. */
@@ -117,7 +133,7 @@ public final class ModelLoader {
         }
         if (isBuiltin(argument)) {
             readOptions.refuseAllFor("a built-in architecture");
-            return catalog.build(argument, builderArguments).orElseThrow();
+            return catalog.get().build(argument, builderArguments).orElseThrow();
         }
         Path path;
         try {
@@ -136,7 +152,7 @@ public final class ModelLoader {
         if (PATH_LIKE.matcher(argument).matches()) {
             throw new NoSuchFileException(argument);
         }
-        throw new UnknownModelException(argument, catalog.suggestions(argument, 3));
+        throw new UnknownModelException(argument, catalog.get().suggestions(argument, 3));
     }
 
     /**
@@ -210,6 +226,31 @@ public final class ModelLoader {
 
     /** The catalog behind built-in names. */
     public Catalog catalog() {
-        return catalog;
+        return catalog.get();
+    }
+
+    /** A value made once, on first use, by whichever thread asks first ({@code --all} asks from many). */
+    private static final class Lazy<T> implements Supplier<T> {
+        private final Supplier<T> make;
+        private volatile T value;
+
+        Lazy(Supplier<T> make) {
+            this.make = make;
+        }
+
+        @Override
+        public T get() {
+            T result = value;
+            if (result == null) {
+                synchronized (this) {
+                    result = value;
+                    if (result == null) {
+                        result = make.get();
+                        value = result;
+                    }
+                }
+            }
+            return result;
+        }
     }
 }
