@@ -64,7 +64,13 @@ public final class KerasReader implements WeightReader {
     private static final Set<String> KERAS_FIRST_MEMBERS = Set.of(METADATA_JSON, CONFIG_JSON, WEIGHTS_H5);
 
     private static final URI HDF5_NAME = URI.create("keras:/weights.h5");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Made when a .keras archive's JSON is first read, not when the registry creates this reader: databind is a
+     * few hundred classes that a run reading any other format would load for nothing at start-up.
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     @Override
     public String format() {
@@ -159,8 +165,8 @@ public final class KerasReader implements WeightReader {
                     + " bytes, over the limit of " + maxBytes + ".");
         }
         try (InputStream in = zip.open(channel, entry)) {
-            JsonNode root = JSON.readTree(in);
-            return root == null ? JSON.missingNode() : root;
+            JsonNode root = Json.MAPPER.readTree(in);
+            return root == null ? Json.MAPPER.missingNode() : root;
         } catch (JsonProcessingException | CharConversionException e) {
             // CharConversionException: Jackson's decoding of a byte sequence that is no UTF-8/16/32
             throw new FormatException("Keras archive's " + Quote.of(member) + " is not valid JSON.");
