@@ -51,19 +51,10 @@ public final class Falcon implements HfFamily {
                     lmHead.tie("weight", transformer.child("word_embeddings"), "weight");
                 }
             }
-            case "FalconForSequenceClassification" -> {
-                model.add("transformer", falconModel(s));
-                model.add("score", Layers.linear(s.hidden, config.numLabels(), false));
+            default -> {
+                return Heads.classification(architecture, "transformer", "transformer", () -> falconModel(s),
+                        s.hidden, config.numLabels()).orElseThrow(() -> new IllegalStateException(architecture));
             }
-            case "FalconForTokenClassification" -> {
-                model.add("transformer", falconModel(s));
-                model.add("classifier", Layers.linear(s.hidden, config.numLabels()));
-            }
-            case "FalconForQuestionAnswering" -> {
-                model.add("transformer", falconModel(s));
-                model.add("qa_outputs", Layers.linear(s.hidden, 2));
-            }
-            default -> throw new IllegalStateException(architecture);
         }
         return model;
     }

@@ -52,19 +52,10 @@ public final class Gpt2 implements HfFamily {
                 tieLmHead(s, model.add("lm_head", Layers.linear(s.hidden, s.vocab, false)), transformer);
                 model.add("multiple_choice_head", sequenceSummary(config, s, 1));
             }
-            case "GPT2ForSequenceClassification" -> {
-                model.add("transformer", gpt2Model(s));
-                model.add("score", Layers.linear(s.hidden, config.numLabels(), false));
+            default -> {
+                return Heads.classification(architecture, "transformer", "transformer", () -> gpt2Model(s),
+                        s.hidden, config.numLabels()).orElseThrow(() -> new IllegalStateException(architecture));
             }
-            case "GPT2ForTokenClassification" -> {
-                model.add("transformer", gpt2Model(s));
-                model.add("classifier", Layers.linear(s.hidden, config.numLabels()));
-            }
-            case "GPT2ForQuestionAnswering" -> {
-                model.add("transformer", gpt2Model(s));
-                model.add("qa_outputs", Layers.linear(s.hidden, 2));
-            }
-            default -> throw new IllegalStateException(architecture);
         }
         return model;
     }

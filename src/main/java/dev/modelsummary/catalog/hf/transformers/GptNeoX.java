@@ -52,19 +52,10 @@ public final class GptNeoX implements HfFamily {
                     embedOut.tie("weight", gptNeoX.child("embed_in"), "weight");
                 }
             }
-            case "GPTNeoXForSequenceClassification" -> {
-                model.add("gpt_neox", gptNeoXModel(s));
-                model.add("score", Layers.linear(s.hidden, config.numLabels(), false));
+            default -> {
+                return Heads.classification(architecture, "gpt_neox", "gpt_neox", () -> gptNeoXModel(s),
+                        s.hidden, config.numLabels()).orElseThrow(() -> new IllegalStateException(architecture));
             }
-            case "GPTNeoXForTokenClassification" -> {
-                model.add("gpt_neox", gptNeoXModel(s));
-                model.add("classifier", Layers.linear(s.hidden, config.numLabels()));
-            }
-            case "GPTNeoXForQuestionAnswering" -> {
-                model.add("gpt_neox", gptNeoXModel(s));
-                model.add("qa_outputs", Layers.linear(s.hidden, 2));
-            }
-            default -> throw new IllegalStateException(architecture);
         }
         return model;
     }

@@ -1,6 +1,10 @@
 package dev.modelsummary.catalog.hf.transformers;
 
 import dev.modelsummary.catalog.Task;
+import dev.modelsummary.catalog.nn.Layers;
+import dev.modelsummary.catalog.nn.Module;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** What a transformers model class does, told by the suffix every family's classes share. */
 final class Heads {
@@ -36,5 +40,33 @@ final class Heads {
             return Task.PRETRAINING;
         }
         return Task.FEATURE_EXTRACTION;
+    }
+
+    /**
+     * The classification heads the decoder families' modeling files copy from one another (transformers'
+     * "Copied from"), by class-name suffix: {@code XForSequenceClassification} (the base, then {@code score},
+     * no bias, over {@code num_labels}), {@code XForTokenClassification} (the base, then {@code classifier})
+     * and {@code XForQuestionAnswering} (the base, then {@code qa_outputs}: start and end logits). Empty for
+     * any other class.
+     *
+     * @param baseName   the attribute the base model is registered under ({@code transformer}, {@code model})
+     * @param qaBaseName the same for the question-answering class, which some families name differently
+     */
+    static Optional<Module> classification(String architecture, String baseName, String qaBaseName,
+                                           Supplier<Module> base, long hidden, long numLabels) {
+        Module model = new Module();
+        if (architecture.endsWith("ForSequenceClassification")) {
+            model.add(baseName, base.get());
+            model.add("score", Layers.linear(hidden, numLabels, false));
+        } else if (architecture.endsWith("ForTokenClassification")) {
+            model.add(baseName, base.get());
+            model.add("classifier", Layers.linear(hidden, numLabels));
+        } else if (architecture.endsWith("ForQuestionAnswering")) {
+            model.add(qaBaseName, base.get());
+            model.add("qa_outputs", Layers.linear(hidden, 2));
+        } else {
+            return Optional.empty();
+        }
+        return Optional.of(model);
     }
 }

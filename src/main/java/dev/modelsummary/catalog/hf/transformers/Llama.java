@@ -195,15 +195,10 @@ public final class Llama implements HfFamily {
                     lmHead.tie("weight", base.child("embed_tokens"), "weight");
                 }
             }
-            case "ForSequenceClassification" -> {
-                model.add("model", decoder.get());
-                model.add("score", Layers.linear(s.hidden, s.numLabels, false));
+            default -> {
+                return Heads.classification(architecture, "model", "transformer", decoder, s.hidden, s.numLabels)
+                        .orElseThrow(() -> new IllegalStateException(architecture));
             }
-            case "ForQuestionAnswering" -> {
-                model.add("transformer", decoder.get());
-                model.add("qa_outputs", Layers.linear(s.hidden, 2));
-            }
-            default -> throw new IllegalStateException(architecture);
         }
         return model;
     }

@@ -48,15 +48,10 @@ public final class Phi implements HfFamily {
                     lmHead.tie("weight", phi.child("embed_tokens"), "weight");
                 }
             }
-            case "PhiForSequenceClassification" -> {
-                model.add("model", phiModel(s));
-                model.add("score", Layers.linear(s.hidden, config.numLabels(), false));
+            default -> {
+                return Heads.classification(architecture, "model", "model", () -> phiModel(s),
+                        s.hidden, config.numLabels()).orElseThrow(() -> new IllegalStateException(architecture));
             }
-            case "PhiForTokenClassification" -> {
-                model.add("model", phiModel(s));
-                model.add("classifier", Layers.linear(s.hidden, config.numLabels()));
-            }
-            default -> throw new IllegalStateException(architecture);
         }
         return model;
     }
