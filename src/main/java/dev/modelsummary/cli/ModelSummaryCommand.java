@@ -1,11 +1,5 @@
 package dev.modelsummary.cli;
 
-import dev.modelsummary.catalog.ArgumentException;
-import dev.modelsummary.catalog.hf.ConfigException;
-import dev.modelsummary.format.FormatException;
-import dev.modelsummary.format.Limits;
-import dev.modelsummary.format.ReadOptions;
-import dev.modelsummary.format.UnsupportedOptionException;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.PickleScan;
 import dev.modelsummary.model.Role;
@@ -15,10 +9,7 @@ import dev.modelsummary.report.JsonReport;
 import dev.modelsummary.report.MarkdownReport;
 import dev.modelsummary.report.PieChart;
 import dev.modelsummary.report.TextReport;
-import dev.modelsummary.remote.RemoteIOException;
-import dev.modelsummary.remote.RemoteReferenceException;
 import dev.modelsummary.source.ModelLoader;
-import dev.modelsummary.source.UnknownModelException;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.summary.TotalsOverflowException;
 import dev.modelsummary.text.Quote;
@@ -33,18 +24,17 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** {@code model-summary MODEL}: the one command. */
@@ -134,41 +124,18 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             description = "The model's name in the report (default: the built-in name or the file's stem).")
     private String name;
 
+    @Mixin
+    private ModelOptions modelOptions = new ModelOptions();
+
     @Option(names = "--include-buffers",
             description = "Count buffers (running statistics, index tables) as layers in md and text reports. "
                     + "JSON always lists them, with \"role\": \"buffer\".")
     private boolean includeBuffers;
 
-    @Option(names = {"-a", "--arg"}, paramLabel = "KEY=VALUE", mapFallbackValue = "",
-            description = "A keyword argument of a built-in builder, with torchvision's name: an integer, true/false, "
-                    + "a number, or a weights member (IMAGENET1K_V1, DEFAULT). Repeatable. --list --verbose shows "
-                    + "what each builder takes.")
-    private Map<String, String> builderArgs = new LinkedHashMap<>();
-
-    @Option(names = "--num-classes", paramLabel = "N", description = "Shorthand for --arg num_classes=N.")
-    private Long numClasses;
-
-    @Option(names = "--image-size", paramLabel = "N", description = "Shorthand for --arg image_size=N (ViT).")
-    private Long imageSize;
-
-    @Option(names = "--limit", paramLabel = "NAME=N",
-            description = "Raise (or lower) one of the bounds a reader puts on what a file declares, for this run. "
-                    + "Repeatable. Names and defaults: ${sys:model-summary.limits}.")
-    private Map<String, Long> limitOverrides = new LinkedHashMap<>();
-
     @Option(names = "--strict", description = "Exit with code 4 when a pickle in the file imports a global that "
             + "can run code (os.system, builtins.eval, ...), after writing the report: for scripts and CI that vet "
             + "downloads. Without it such a file gets a warning on stderr.")
     private boolean strict;
-    @Option(names = "--key", paramLabel = "PATH",
-            description = "PyTorch checkpoints: read this entry as the model (a dotted path: state_dict_ema, "
-                    + "model.ema) instead of the one found by name (state_dict, model_state_dict, model, ...).")
-    private String key;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS",
-            description = "URLs and hf://: give up on a connection or a request after SECONDS (default 30).")
-    private Double timeoutSeconds;
-
     @Option(names = {"-l", "--list"},
             description = "List the built-in architectures by task and exit; with --verbose, each one's arguments.")
     private boolean list;
@@ -186,7 +153,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
                     + "it through bashcompinit). Install: see the README.")
     private CompletionShell completion;
 
-    @Option(names = {"-v", "--verbose"},
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
             description = "With --list: each builder's arguments. With an error: its stack trace.")
     boolean verbose;
 
@@ -220,7 +187,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE,
                     "missing MODEL: name a built-in architecture (see --list) or a weight file (see --help).");
         }
-        Model loaded = withOverrides(load());
+        Model loaded = withOverrides(modelOptions.load(loader, model));
         // Warnings cannot go into the published page; stderr is where every format shows them.
         PrintWriter stderr = spec.commandLine().getErr();
         loaded.warnings().forEach(w -> stderr.println(Main.line("warning: " + subject() + ": " + w)));
@@ -251,63 +218,6 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private Model load() throws IOException {
-        ModelLoader loader = remoteLoader();
-        boolean builtin = loader.isBuiltin(model);
-        Map<String, String> options = builderArguments();
-        if (!options.isEmpty() && !loader.takesBuilderArguments(model)) {
-            throw new CliException(ExitCode.USAGE, "--arg, --num-classes and --image-size apply to built-in "
-                    + "architectures and Hugging Face config.json files only; " + Quote.of(model)
-                    + " is read from a file.");
-        }
-        Limits limits = limits();
-        try {
-            return limits.using(() -> loader.load(model, options, new ReadOptions(key)));
-        } catch (ArgumentException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
-        } catch (UnknownModelException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
-        } catch (ConfigException e) {
-            // the config (bundled or given) or an override is what the library would refuse: the input's fault
-            throw new CliException(ExitCode.INPUT, subject() + ": " + e.getMessage(), e);
-        } catch (UnsupportedOptionException e) {
-            throw new CliException(ExitCode.USAGE, subject() + ": " + e.getMessage(), e);
-        } catch (FormatException e) {
-            throw new CliException(ExitCode.INPUT, subject() + ": " + e.getMessage(), e);
-        } catch (RemoteIOException e) {
-            // the message names the URL; a URL argument is not named twice
-            String message = e.getMessage().startsWith(model) ? e.getMessage() : subject() + ": " + e.getMessage();
-            throw new CliException(ExitCode.INPUT, message, e);
-        } catch (RemoteReferenceException e) {
-            throw new CliException(ExitCode.USAGE, subject() + ": " + e.getMessage(), e);
-        } catch (NoSuchFileException e) {
-            throw new CliException(ExitCode.INPUT, subject() + ": No such file or directory.", e);
-        } catch (AccessDeniedException e) {
-            throw new CliException(ExitCode.INPUT, subject() + ": Permission denied.", e);
-        } catch (FileSystemException e) {
-            throw new CliException(ExitCode.INPUT, subject() + ": " + reason(e) + ".", e);
-        } catch (IOException e) {
-            throw new CliException(ExitCode.INPUT, subject() + ": Cannot read: " + e.getMessage() + ".", e);
-        } catch (IllegalArgumentException e) {
-            if (builtin) {
-                throw new CliException(ExitCode.USAGE, subject() + ": " + e.getMessage(), e);
-            }
-            throw e;
-        }
-    }
-
-    /** The loader with {@code --timeout} applied to its remote settings. */
-    private ModelLoader remoteLoader() {
-        if (timeoutSeconds == null) {
-            return loader;
-        }
-        if (!(timeoutSeconds >= 0.001 && timeoutSeconds <= 86_400)) {
-            throw new CliException(ExitCode.USAGE, "--timeout takes seconds between 0.001 and 86400.");
-        }
-        Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
-        return loader.withRemote(loader.remote().withTimeout(timeout));
-    }
-
     /** The one line for a run that ran out of heap. */
     String outOfMemory() {
         String advice = "; raise the JVM heap (JAVA_OPTS / -Xmx) or lower a --limit.";
@@ -320,38 +230,6 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         return Quote.bare(model);
     }
 
-    /** The default limits with {@code --limit} applied. */
-    private Limits limits() {
-        Limits limits = Limits.DEFAULT;
-        for (Map.Entry<String, Long> override : limitOverrides.entrySet()) {
-            try {
-                limits = limits.with(override.getKey(), override.getValue());
-            } catch (IllegalArgumentException e) {
-                throw new CliException(ExitCode.USAGE, "--limit " + Quote.of(override.getKey()) + ": "
-                        + e.getMessage() + ".", e);
-            }
-        }
-        return limits;
-    }
-
-    /** {@code --arg} pairs, with the shorthand options folded in; a key given twice is a usage error. */
-    private Map<String, String> builderArguments() {
-        Map<String, String> options = new LinkedHashMap<>(builderArgs);
-        putShorthand(options, "num_classes", "--num-classes", numClasses);
-        putShorthand(options, "image_size", "--image-size", imageSize);
-        return options;
-    }
-
-    private static void putShorthand(Map<String, String> options, String key, String option, Long value) {
-        if (value == null) {
-            return;
-        }
-        if (options.containsKey(key)) {
-            throw new CliException(ExitCode.USAGE, option + " and --arg " + key + " both set " + key + "; give one.");
-        }
-        options.put(key, value.toString());
-    }
-
     /**
      * {@code --all --out DIR}: every built-in with default arguments, built and rendered in parallel, then
      * written all or nothing.
@@ -360,7 +238,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         if (out == null) {
             throw new CliException(ExitCode.USAGE, "--all writes files: give --out DIR.");
         }
-        if (model != null || name != null || key != null || !builderArguments().isEmpty()) {
+        if (model != null || name != null || modelOptions.choosesModel()) {
             throw new CliException(ExitCode.USAGE, "--all takes no MODEL, --name, --key or builder arguments: "
                     + "it writes every built-in with its defaults.");
         }
@@ -451,7 +329,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     }
 
     /** A FileSystemException's reason without the path it repeats ("Permission denied", "Not a directory"). */
-    private static String reason(FileSystemException e) {
+    static String reason(FileSystemException e) {
         if (e instanceof AccessDeniedException) {
             return "Permission denied";
         }

@@ -1,0 +1,154 @@
+package dev.modelsummary.cli;
+
+import dev.modelsummary.catalog.ArgumentException;
+import dev.modelsummary.catalog.hf.ConfigException;
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.ReadOptions;
+import dev.modelsummary.format.UnsupportedOptionException;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.remote.RemoteIOException;
+import dev.modelsummary.remote.RemoteReferenceException;
+import dev.modelsummary.source.ModelLoader;
+import dev.modelsummary.source.UnknownModelException;
+import dev.modelsummary.text.Quote;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The options that say how a MODEL is built or read (builder arguments, reader limits, the checkpoint key, the
+ * network timeout) and the one place that loads it and maps each failure to the exit-code table. A picocli
+ * mixin: the summary, {@code site} and {@code diff} commands take the same options and fail the same way.
+ */
+public final class ModelOptions {
+    @Option(names = {"-a", "--arg"}, paramLabel = "KEY=VALUE", mapFallbackValue = "",
+            description = "A keyword argument of a built-in builder, with torchvision's name: an integer, true/false, "
+                    + "a number, or a weights member (IMAGENET1K_V1, DEFAULT). Repeatable. --list --verbose shows "
+                    + "what each builder takes.")
+    private Map<String, String> builderArgs = new LinkedHashMap<>();
+
+    @Option(names = "--num-classes", paramLabel = "N", description = "Shorthand for --arg num_classes=N.")
+    private Long numClasses;
+
+    @Option(names = "--image-size", paramLabel = "N", description = "Shorthand for --arg image_size=N (ViT).")
+    private Long imageSize;
+
+    @Option(names = "--limit", paramLabel = "NAME=N",
+            description = "Raise (or lower) one of the bounds a reader puts on what a file declares, for this run. "
+                    + "Repeatable. Names and defaults: ${sys:model-summary.limits}.")
+    private Map<String, Long> limitOverrides = new LinkedHashMap<>();
+
+    @Option(names = "--key", paramLabel = "PATH",
+            description = "PyTorch checkpoints: read this entry as the model (a dotted path: state_dict_ema, "
+                    + "model.ema) instead of the one found by name (state_dict, model_state_dict, model, ...).")
+    private String key;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+            description = "URLs and hf://: give up on a connection or a request after SECONDS (default 30).")
+    private Double timeoutSeconds;
+
+    /** Whether any option picks a model variant ({@code --arg}, a shorthand or {@code --key}). */
+    boolean choosesModel() {
+        return key != null || !builderArguments().isEmpty();
+    }
+
+    /**
+     * Loads MODEL (a built-in name, a file, a URL) with these options; every failure becomes a one-line
+     * {@link CliException} with the exit code from the table.
+     */
+    public Model load(ModelLoader base, String model) {
+        ModelLoader loader = remoteLoader(base);
+        String subject = Quote.bare(model);
+        boolean builtin = loader.isBuiltin(model);
+        Map<String, String> options = builderArguments();
+        Limits limits = limits();
+        try {
+            if (!options.isEmpty() && !loader.takesBuilderArguments(model)) {
+                throw new CliException(ExitCode.USAGE, "--arg, --num-classes and --image-size apply to built-in "
+                        + "architectures and Hugging Face config.json files only; " + Quote.of(model)
+                        + " is read from a file.");
+            }
+            return limits.using(() -> loader.load(model, options, new ReadOptions(key)));
+        } catch (ArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
+        } catch (UnknownModelException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
+        } catch (ConfigException e) {
+            // the config (bundled or given) or an override is what the library would refuse: the input's fault
+            throw new CliException(ExitCode.INPUT, subject + ": " + e.getMessage(), e);
+        } catch (UnsupportedOptionException e) {
+            throw new CliException(ExitCode.USAGE, subject + ": " + e.getMessage(), e);
+        } catch (FormatException e) {
+            throw new CliException(ExitCode.INPUT, subject + ": " + e.getMessage(), e);
+        } catch (RemoteIOException e) {
+            // the message names the URL; a URL argument is not named twice
+            String message = e.getMessage().startsWith(model) ? e.getMessage() : subject + ": " + e.getMessage();
+            throw new CliException(ExitCode.INPUT, message, e);
+        } catch (RemoteReferenceException e) {
+            throw new CliException(ExitCode.USAGE, subject + ": " + e.getMessage(), e);
+        } catch (NoSuchFileException e) {
+            throw new CliException(ExitCode.INPUT, subject + ": No such file or directory.", e);
+        } catch (AccessDeniedException e) {
+            throw new CliException(ExitCode.INPUT, subject + ": Permission denied.", e);
+        } catch (FileSystemException e) {
+            throw new CliException(ExitCode.INPUT, subject + ": " + ModelSummaryCommand.reason(e) + ".", e);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.INPUT, subject + ": Cannot read: " + e.getMessage() + ".", e);
+        } catch (IllegalArgumentException e) {
+            if (builtin) {
+                throw new CliException(ExitCode.USAGE, subject + ": " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** The loader with {@code --timeout} applied to its remote settings. */
+    ModelLoader remoteLoader(ModelLoader loader) {
+        if (timeoutSeconds == null) {
+            return loader;
+        }
+        if (!(timeoutSeconds >= 0.001 && timeoutSeconds <= 86_400)) {
+            throw new CliException(ExitCode.USAGE, "--timeout takes seconds between 0.001 and 86400.");
+        }
+        Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
+        return loader.withRemote(loader.remote().withTimeout(timeout));
+    }
+
+    /** The default limits with {@code --limit} applied. */
+    Limits limits() {
+        Limits limits = Limits.DEFAULT;
+        for (Map.Entry<String, Long> override : limitOverrides.entrySet()) {
+            try {
+                limits = limits.with(override.getKey(), override.getValue());
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCode.USAGE, "--limit " + Quote.of(override.getKey()) + ": "
+                        + e.getMessage() + ".", e);
+            }
+        }
+        return limits;
+    }
+
+    /** {@code --arg} pairs, with the shorthand options folded in; a key given twice is a usage error. */
+    Map<String, String> builderArguments() {
+        Map<String, String> options = new LinkedHashMap<>(builderArgs);
+        putShorthand(options, "num_classes", "--num-classes", numClasses);
+        putShorthand(options, "image_size", "--image-size", imageSize);
+        return options;
+    }
+
+    private static void putShorthand(Map<String, String> options, String key, String option, Long value) {
+        if (value == null) {
+            return;
+        }
+        if (options.containsKey(key)) {
+            throw new CliException(ExitCode.USAGE, option + " and --arg " + key + " both set " + key + "; give one.");
+        }
+        options.put(key, value.toString());
+    }
+}
