@@ -39,9 +39,10 @@ public final class Main {
         // --help lists the limits with their defaults; picocli reads ${sys:...} when it renders the usage.
         System.setProperty("model-summary.limits", Limits.DEFAULT.byName().entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
-        ModelSummaryCommand command = new ModelSummaryCommand(
-                ModelLoader.standard().withRemote(RemoteSettings.fromEnvironment(environment)));
+        ModelLoader loader = ModelLoader.standard().withRemote(RemoteSettings.fromEnvironment(environment));
+        ModelSummaryCommand command = new ModelSummaryCommand(loader);
         CommandLine cli = new CommandLine(command)
+                .addSubcommand("site", new SiteCommand(loader))
                 .setOut(out)
                 .setErr(err)
                 .setCaseInsensitiveEnumValuesAllowed(true)

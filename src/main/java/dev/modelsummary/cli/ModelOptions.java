@@ -53,6 +53,18 @@ public final class ModelOptions {
             description = "URLs and hf://: give up on a connection or a request after SECONDS (default 30).")
     private Double timeoutSeconds;
 
+    /**
+     * These options without the builder arguments ({@code --arg} and its shorthands): {@code site} applies
+     * those to the MODELs that take them and reads the others (files, {@code --all}) with the rest.
+     */
+    ModelOptions withoutBuilderArguments() {
+        ModelOptions copy = new ModelOptions();
+        copy.limitOverrides = limitOverrides;
+        copy.key = key;
+        copy.timeoutSeconds = timeoutSeconds;
+        return copy;
+    }
+
     /** Whether any option picks a model variant ({@code --arg}, a shorthand or {@code --key}). */
     boolean choosesModel() {
         return key != null || !builderArguments().isEmpty();
