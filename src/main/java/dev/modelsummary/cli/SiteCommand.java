@@ -58,6 +58,7 @@ import picocli.CommandLine.TypeConversionException;
  * nothing, in a fixed order with no timestamps: the same inputs give the same bytes.
  */
 @Command(name = "site",
+        versionProvider = VersionProvider.class,
         mixinStandardHelpOptions = true,
         sortOptions = false,
         usageHelpAutoWidth = true,

@@ -171,6 +171,18 @@ class SiteCommandTest {
     }
 
     @Test
+    void aFilesPageNameIsItsStemMadeFileSafe() {
+        assertThat(SiteCommand.pageName("tiny_model")).isEqualTo("tiny_model");
+        assertThat(SiteCommand.pageName("meta-llama-Llama-2-7b-hf")).isEqualTo("meta-llama-Llama-2-7b-hf");
+        assertThat(SiteCommand.pageName("<script>alert(1)</script>")).isEqualTo("_script_alert_1___script_");
+        assertThat(SiteCommand.pageName("../../etc/passwd")).isEqualTo("_.._.._etc_passwd");
+        assertThat(SiteCommand.pageName("-rf")).isEqualTo("_-rf");
+        assertThat(SiteCommand.pageName("")).isEqualTo("_");
+        assertThat(SiteCommand.pageName("mod\u00e8le \ud83d\ude00")).isEqualTo("mod_le__");
+        assertThat(SiteCommand.pageName("x".repeat(1000))).hasSize(200);
+    }
+
+    @Test
     void goldenPageAndRanking() throws IOException {
         Path site = tmp.resolve("site");
         assertThat(CliRun.of("site", "--out", site.toString(), "resnet18").exitCode()).isZero();
