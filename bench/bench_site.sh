@@ -17,10 +17,7 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 source bench/lib.sh
 ensure_time
-if [ ! -f "$JAR" ]; then
-    echo "missing $JAR: build it first with 'mvn -q -B -o package -DskipTests'" >&2
-    exit 1
-fi
+require_jar
 
 # The launcher's JVM flags, without its build check.
 JAVA=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss4m -Djava.awt.headless=true -jar "$JAR")

@@ -5,11 +5,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelsummary.report.JsonReport;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -45,11 +43,7 @@ public final class SiteJson {
     /** Writes {@code data} as {@code data.json}: two-space indents, {@code "key": value}, a final newline. */
     public static void write(GroupData data, Writer writer) throws IOException {
         try (JsonGenerator json = FACTORY.createGenerator(writer).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
-            json.setPrettyPrinter(new DefaultPrettyPrinter()
-                    .withSeparators(Separators.createDefaultInstance()
-                            .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-                    .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-                    .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+            json.setPrettyPrinter(JsonReport.prettyPrinter());
             json.writeStartObject();
             json.writeStringField("group", data.group().path());
             json.writeArrayFieldStart("models");
