@@ -325,7 +325,7 @@ public final class SiteCommand implements Callable<Integer> {
 
     /**
      * The pages of earlier runs that this run does not write again get their new rank, where the page still
-     * has the rank line the site wrote (exactly): a page edited since is left as it is.
+     * has the rank text the site wrote (exactly): a page edited since is left as it is.
      */
     private void updateRanks(GroupData before, Map<String, SiteRank> ranks, Set<String> written, Path folder,
                              AtomicOutput output) {
@@ -335,14 +335,14 @@ public final class SiteCommand implements Callable<Integer> {
             if (written.contains(entry.name()) || pageFormat.isEmpty()) {
                 continue;
             }
-            Optional<String> oldLine = pageFormat.get().rankLine(was.get(entry.name()));
-            Optional<String> newLine = pageFormat.get().rankLine(ranks.get(entry.name()));
-            if (oldLine.isEmpty() || newLine.isEmpty()) {
+            Optional<String> oldText = pageFormat.get().rankText(was.get(entry.name()));
+            Optional<String> newText = pageFormat.get().rankText(ranks.get(entry.name()));
+            if (oldText.isEmpty() || newText.isEmpty()) {
                 continue;
             }
             Path page = folder.resolve(entry.page());
             try {
-                PageRankUpdate.find(page, oldLine.get(), newLine.get())
+                PageRankUpdate.find(page, oldText.get(), newText.get())
                         .ifPresent(update -> output.add(page, update::writeTo));
             } catch (IOException e) {
                 throw new CliException(ExitCode.INPUT, Quote.bare(page) + ": cannot read: " + e.getMessage() + ".", e);

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * How a site's model pages are written. A format is its file extension, its page renderer, whether the page
- * shows a PNG chart from {@code figs/}, and the line that says the rank (so that a later run can update the
+ * shows a PNG chart from {@code figs/}, and the text that says the rank (so that a later run can update the
  * pages it does not write again).
  */
 public enum PageFormat {
@@ -22,8 +22,8 @@ public enum PageFormat {
         }
 
         @Override
-        public Optional<String> rankLine(SiteRank rank) {
-            return Optional.of(SiteLines.rank(rank));
+        public Optional<String> rankText(SiteRank rank) {
+            return Optional.of("\n" + SiteLines.rank(rank) + "\n"); // the whole line
         }
     };
 
@@ -38,10 +38,10 @@ public enum PageFormat {
     public abstract void write(Summary summary, Writer out, SiteRank rank) throws IOException;
 
     /**
-     * The line of a page that says its rank, exactly as {@link #write} writes it, or empty when pages of this
-     * format are left as they are when the rank changes.
+     * The text of a page that says its rank, exactly as {@link #write} writes it and distinct from anything
+     * else on the page, or empty when pages of this format are left as they are when the rank changes.
      */
-    public abstract Optional<String> rankLine(SiteRank rank);
+    public abstract Optional<String> rankText(SiteRank rank);
 
     /** {@code md}: the value of {@code --format} and the pages' extension. */
     public String extension() {

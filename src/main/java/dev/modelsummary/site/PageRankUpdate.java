@@ -10,9 +10,10 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * A page of an earlier run whose rank changed: the rank line it was written with, replaced by the new one,
- * the rest of the page copied byte for byte. Only a line that is exactly the one the site wrote, whole, near
- * the top of the page, is replaced: a page edited by hand or written by something else is left alone.
+ * A page of an earlier run whose rank changed: the rank text it was written with ({@link PageFormat#rankText}:
+ * a whole line of a Markdown page), replaced by the new one, the rest of the page copied byte for byte. Only
+ * the exact text the site wrote, near the top of the page, is replaced: a page edited by hand or written by
+ * something else is left alone.
  */
 public final class PageRankUpdate {
     /** The rank line comes before the tables, a few hundred bytes into the page. */
@@ -20,47 +21,46 @@ public final class PageRankUpdate {
 
     private final Path page;
     private final int offset;
-    private final byte[] oldLine;
-    private final byte[] newLine;
+    private final byte[] oldText;
+    private final byte[] newText;
 
-    private PageRankUpdate(Path page, int offset, byte[] oldLine, byte[] newLine) {
+    private PageRankUpdate(Path page, int offset, byte[] oldText, byte[] newText) {
         this.page = page;
         this.offset = offset;
-        this.oldLine = oldLine;
-        this.newLine = newLine;
+        this.oldText = oldText;
+        this.newText = newText;
     }
 
     /**
-     * The update of {@code page} from {@code oldLine} to {@code newLine}, or empty when the page is not a
-     * regular file or has no line {@code oldLine} (a whole line) in its head.
+     * The update of {@code page} from {@code oldText} to {@code newText}, or empty when the page is not a
+     * regular file or has no {@code oldText} in its head.
      */
-    public static Optional<PageRankUpdate> find(Path page, String oldLine, String newLine) throws IOException {
-        if (!Files.isRegularFile(page) || oldLine.equals(newLine)) {
+    public static Optional<PageRankUpdate> find(Path page, String oldText, String newText) throws IOException {
+        if (!Files.isRegularFile(page) || oldText.equals(newText)) {
             return Optional.empty();
         }
         byte[] head;
         try (InputStream in = Files.newInputStream(page)) {
             head = in.readNBytes(HEAD_BYTES);
         }
-        byte[] line = ("\n" + oldLine + "\n").getBytes(StandardCharsets.UTF_8);
-        int at = indexOf(head, line);
+        byte[] old = oldText.getBytes(StandardCharsets.UTF_8);
+        int at = indexOf(head, old);
         if (at < 0) {
             return Optional.empty();
         }
-        return Optional.of(new PageRankUpdate(page, at + 1, Arrays.copyOfRange(line, 1, line.length - 1),
-                newLine.getBytes(StandardCharsets.UTF_8)));
+        return Optional.of(new PageRankUpdate(page, at, old, newText.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Writes the updated page; fails if the page no longer has the old line where it was found. */
+    /** Writes the updated page; fails if the page no longer has the old text where it was found. */
     public void writeTo(OutputStream out) throws IOException {
         try (InputStream in = Files.newInputStream(page)) {
             byte[] before = in.readNBytes(offset);
-            byte[] line = in.readNBytes(oldLine.length);
-            if (before.length != offset || !Arrays.equals(line, oldLine)) {
+            byte[] text = in.readNBytes(oldText.length);
+            if (before.length != offset || !Arrays.equals(text, oldText)) {
                 throw new IOException(page + " changed while the site was written");
             }
             out.write(before);
-            out.write(newLine);
+            out.write(newText);
             in.transferTo(out);
         }
     }

@@ -12,8 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PageRankUpdateTest {
-    private static final String OLD = "**Rank: [ 1 / 1 ] in [image/classification](README.md)**";
-    private static final String NEW = "**Rank: [ 2 / 2 ] in [image/classification](README.md)**";
+    private static final String OLD_LINE = "**Rank: [ 1 / 1 ] in [image/classification](README.md)**";
+    private static final String NEW_LINE = "**Rank: [ 2 / 2 ] in [image/classification](README.md)**";
+    /** As the Markdown format asks: the whole line. */
+    private static final String OLD = "\n" + OLD_LINE + "\n";
+    private static final String NEW = "\n" + NEW_LINE + "\n";
 
     @TempDir
     Path tmp;
@@ -21,20 +24,20 @@ class PageRankUpdateTest {
     @Test
     void replacesTheWholeLineAndCopiesTheRest() throws IOException {
         String rest = "| x | y |\n".repeat(20_000); // past the head the line is looked for in
-        Path page = Files.writeString(tmp.resolve("m.md"), "# m\n\n" + OLD + "\n\n" + rest);
+        Path page = Files.writeString(tmp.resolve("m.md"), "# m\n\n" + OLD_LINE + "\n\n" + rest);
 
         Optional<PageRankUpdate> update = PageRankUpdate.find(page, OLD, NEW);
 
         assertThat(update).isPresent();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         update.get().writeTo(out);
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("# m\n\n" + NEW + "\n\n" + rest);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("# m\n\n" + NEW_LINE + "\n\n" + rest);
     }
 
     @Test
     void leavesAPageWithoutTheExactLineAlone() throws IOException {
-        for (String text : new String[] {"# m\n\n" + OLD + " edited\n", "# m\n\nsee " + OLD + "\n",
-                "# m\n\n" + NEW + "\n", "# m\n"}) {
+        for (String text : new String[] {"# m\n\n" + OLD_LINE + " edited\n", "# m\n\nsee " + OLD_LINE + "\n",
+                "# m\n\n" + NEW_LINE + "\n", "# m\n"}) {
             Path page = Files.writeString(tmp.resolve("m.md"), text);
             assertThat(PageRankUpdate.find(page, OLD, NEW)).as(text).isEmpty();
         }
