@@ -86,6 +86,8 @@ import picocli.CommandLine.Spec;
             "      remote: header bytes only",
             "  model-summary hf://openai-community/gpt2",
             "      a Hub repository (HF_TOKEN, HF_ENDPOINT)",
+            "  model-summary diff resnet50 finetuned.pth",
+            "      tensors only in one, or changed (diff --help)",
             "",
             "Exit codes:",
             "  0  success",
@@ -100,7 +102,9 @@ import picocli.CommandLine.Spec;
             "     output that cannot be written",
             "  4  with --strict: a pickle in the file imports",
             "     something that can run code (the report is",
-            "     still written; nothing was executed)"})
+            "     still written; nothing was executed)",
+            "  5  diff: the two models differ (the report is",
+            "     still written)"})
 public final class ModelSummaryCommand implements Callable<Integer> {
     private static final Pattern SAFE_FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]*");
 
