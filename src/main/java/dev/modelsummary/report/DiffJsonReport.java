@@ -30,11 +30,8 @@ public final class DiffJsonReport {
             for (ModelDiff.Change change : diff.changed()) {
                 json.writeStartObject();
                 json.writeStringField("name", change.name());
-                json.writeArrayFieldStart("changed");
-                for (ModelDiff.Aspect aspect : change.aspects()) {
-                    json.writeString(aspect.label());
-                }
-                json.writeEndArray();
+                JsonReport.writeStrings(json, "changed", change.aspects().stream().map(ModelDiff.Aspect::label)
+                        .toList());
                 json.writeFieldName("a");
                 writeTensor(json, change.a(), false);
                 json.writeFieldName("b");

@@ -4,14 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.modelsummary.source.ModelLoader;
 import dev.modelsummary.testutil.Golden;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 /** {@code model-summary diff A B}: reports in three formats, exit 0 or 5, and the error codes. */
 class DiffCliTest {
@@ -190,17 +185,5 @@ class DiffCliTest {
         assertThat(help.out()).startsWith("Compare two models").contains("--arg-b=KEY=VALUE", "--max-rows=N",
                 "  5  A and B differ");
         assertThat(help.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
-    }
-
-    @ParameterizedTest
-    @ValueSource(ints = {55, 60, 72})
-    void diffFooterIsNotWrappedAtNarrowTerminalWidths(int width) {
-        String[] footer = DiffCommand.class.getAnnotation(CommandLine.Command.class).footer();
-        CommandLine cli = new CommandLine(new DiffCommand(ModelLoader.standard()))
-                .setUsageHelpAutoWidth(false).setUsageHelpWidth(width);
-
-        List<String> lines = cli.getUsageMessage(CommandLine.Help.Ansi.OFF).lines().toList();
-
-        assertThat(lines).containsSubsequence(Arrays.stream(footer).filter(line -> !line.isEmpty()).toList());
     }
 }
