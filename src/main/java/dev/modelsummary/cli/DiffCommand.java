@@ -108,14 +108,7 @@ public final class DiffCommand implements Callable<Integer> {
         if (maxRows != null && maxRows < 0) {
             throw new CliException(ExitCode.USAGE, "--max-rows takes a number of rows, 0 or more.");
         }
-        Model a = load(modelA, modelOptions.forSide(argsA, keyA));
-        Model b = load(modelB, modelOptions.forSide(argsB, keyB));
-        ModelDiff diff;
-        try {
-            diff = ModelDiff.of(a, b);
-        } catch (TotalsOverflowException e) {
-            throw new CliException(ExitCode.INPUT, e.getMessage(), e);
-        }
+        ModelDiff diff = compare();
         PrintWriter stdout = spec.commandLine().getOut();
         int rows = maxRows == null ? Integer.MAX_VALUE : maxRows;
         switch (format) {
@@ -125,6 +118,21 @@ public final class DiffCommand implements Callable<Integer> {
         }
         stdout.flush();
         return diff.identical() ? ExitCode.OK : ExitCode.DIFFERENT;
+    }
+
+    private ModelDiff compare() {
+        try {
+            Model a = load(modelA, modelOptions.forSide(argsA, keyA));
+            Model b = load(modelB, modelOptions.forSide(argsB, keyB));
+            return ModelDiff.of(a, b);
+        } catch (TotalsOverflowException e) {
+            throw new CliException(ExitCode.INPUT, e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            // both models are held at once; Main's own handler would name the summary command's MODEL
+            throw new CliException(ExitCode.INPUT, Quote.bare(modelA) + " and " + Quote.bare(modelB)
+                    + ": Out of memory reading or comparing them; raise the JVM heap (JAVA_OPTS / -Xmx) or lower "
+                    + "a --limit.", e);
+        }
     }
 
     /**
