@@ -85,12 +85,7 @@ public final class DiffJsonReport {
             json.writeStringField("name", t.name());
         }
         JsonReport.writeShape(json, "shape", t.shape());
-        json.writeStringField("dtype", t.dtype().torchName());
-        json.writeStringField("role", t.role().jsonName());
-        json.writeBooleanField("trainable", t.trainable());
-        if (t.aliasOf() != null) {
-            json.writeStringField("aliasOf", t.aliasOf());
-        }
+        JsonReport.writeKind(json, t);
         json.writeEndObject();
     }
 }

@@ -237,15 +237,20 @@ public final class JsonReport {
             writeShape(json, "squeezedShape", t.shape().squeezed());
             json.writeNumberField("count", t.numel());
             json.writeStringField("form", t.form().label());
-            json.writeStringField("dtype", t.dtype().torchName());
-            json.writeStringField("role", t.role().jsonName());
-            json.writeBooleanField("trainable", t.trainable());
-            if (t.aliasOf() != null) {
-                json.writeStringField("aliasOf", t.aliasOf());
-            }
+            writeKind(json, t);
             json.writeEndObject();
         }
         json.writeEndArray();
+    }
+
+    /** A tensor's {@code dtype}, {@code role}, {@code trainable} and, on a tied entry, {@code aliasOf}. */
+    static void writeKind(JsonGenerator json, TensorEntry t) throws IOException {
+        json.writeStringField("dtype", t.dtype().torchName());
+        json.writeStringField("role", t.role().jsonName());
+        json.writeBooleanField("trainable", t.trainable());
+        if (t.aliasOf() != null) {
+            json.writeStringField("aliasOf", t.aliasOf());
+        }
     }
 
     /** A shape as one line, {@code [1, 1, 1024]}: a tensor list is read by people too, and stays short. */
