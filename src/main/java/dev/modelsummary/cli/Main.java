@@ -39,9 +39,10 @@ public final class Main {
         // --help lists the limits with their defaults; picocli reads ${sys:...} when it renders the usage.
         System.setProperty("model-summary.limits", Limits.DEFAULT.byName().entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
-        ModelSummaryCommand command = new ModelSummaryCommand(
-                ModelLoader.standard().withRemote(RemoteSettings.fromEnvironment(environment)));
+        ModelLoader loader = ModelLoader.standard().withRemote(RemoteSettings.fromEnvironment(environment));
+        ModelSummaryCommand command = new ModelSummaryCommand(loader);
         CommandLine cli = new CommandLine(command)
+                .addSubcommand("diff", new DiffCommand(loader))
                 .setOut(out)
                 .setErr(err)
                 .setCaseInsensitiveEnumValuesAllowed(true)
@@ -75,7 +76,8 @@ public final class Main {
     private static int handleParameterException(ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
         String message = String.valueOf(e.getMessage());
-        err.println(line(message + (message.endsWith(".") ? "" : ".") + " See 'model-summary --help'."));
+        String command = e.getCommandLine().getCommandSpec().qualifiedName(); // "model-summary diff" for diff
+        err.println(line(message + (message.endsWith(".") ? "" : ".") + " See '" + command + " --help'."));
         return ExitCode.USAGE;
     }
 

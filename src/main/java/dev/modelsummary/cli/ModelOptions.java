@@ -53,6 +53,21 @@ public final class ModelOptions {
             description = "URLs and hf://: give up on a connection or a request after SECONDS (default 30).")
     private Double timeoutSeconds;
 
+    /**
+     * These options for one side of {@code diff}: {@code arguments} over the shared builder arguments (a key
+     * in both takes the side's value, so {@code --arg num_classes=100 --arg-b num_classes=10} builds B with 10),
+     * and {@code sideKey}, when not null, instead of {@code --key}. Limits and timeout are shared.
+     */
+    ModelOptions forSide(Map<String, String> arguments, String sideKey) {
+        ModelOptions side = new ModelOptions();
+        side.builderArgs = builderArguments(); // the shorthands folded in, and checked, once
+        side.builderArgs.putAll(arguments);
+        side.limitOverrides = limitOverrides;
+        side.key = sideKey != null ? sideKey : key;
+        side.timeoutSeconds = timeoutSeconds;
+        return side;
+    }
+
     /** Whether any option picks a model variant ({@code --arg}, a shorthand or {@code --key}). */
     boolean choosesModel() {
         return key != null || !builderArguments().isEmpty();
