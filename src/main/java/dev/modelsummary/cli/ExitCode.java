@@ -12,6 +12,8 @@ public final class ExitCode {
     public static final int INPUT = 3;
     /** {@code --strict}: a pickle in the file imports a global that can run code. The report is still written. */
     public static final int DANGEROUS_PICKLE = 4;
+    /** {@code diff}: the two models hold different tensors. The report is still written. */
+    public static final int DIFFERENT = 5;
 
     private ExitCode() {
     }

@@ -42,6 +42,7 @@ public final class Main {
         ModelLoader loader = ModelLoader.standard().withRemote(RemoteSettings.fromEnvironment(environment));
         ModelSummaryCommand command = new ModelSummaryCommand(loader);
         CommandLine cli = new CommandLine(command)
+                .addSubcommand("diff", new DiffCommand(loader))
                 .addSubcommand("site", new SiteCommand(loader))
                 .setOut(out)
                 .setErr(err)
@@ -76,7 +77,8 @@ public final class Main {
     private static int handleParameterException(ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
         String message = String.valueOf(e.getMessage());
-        err.println(line(message + (message.endsWith(".") ? "" : ".") + " See 'model-summary --help'."));
+        String command = e.getCommandLine().getCommandSpec().qualifiedName(); // "model-summary diff" for diff
+        err.println(line(message + (message.endsWith(".") ? "" : ".") + " See '" + command + " --help'."));
         return ExitCode.USAGE;
     }
 

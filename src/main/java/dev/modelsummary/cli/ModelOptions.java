@@ -58,11 +58,24 @@ public final class ModelOptions {
      * those to the MODELs that take them and reads the others (files, {@code --all}) with the rest.
      */
     ModelOptions withoutBuilderArguments() {
-        ModelOptions copy = new ModelOptions();
-        copy.limitOverrides = limitOverrides;
-        copy.key = key;
-        copy.timeoutSeconds = timeoutSeconds;
+        ModelOptions copy = forSide(Map.of(), null);
+        copy.builderArgs = new LinkedHashMap<>();
         return copy;
+    }
+
+    /**
+     * These options for one side of {@code diff}: {@code arguments} over the shared builder arguments (a key
+     * in both takes the side's value, so {@code --arg num_classes=100 --arg-b num_classes=10} builds B with 10),
+     * and {@code sideKey}, when not null, instead of {@code --key}. Limits and timeout are shared.
+     */
+    ModelOptions forSide(Map<String, String> arguments, String sideKey) {
+        ModelOptions side = new ModelOptions();
+        side.builderArgs = builderArguments(); // the shorthands folded in, and checked, once
+        side.builderArgs.putAll(arguments);
+        side.limitOverrides = limitOverrides;
+        side.key = sideKey != null ? sideKey : key;
+        side.timeoutSeconds = timeoutSeconds;
+        return side;
     }
 
     /** Whether any option picks a model variant ({@code --arg}, a shorthand or {@code --key}). */

@@ -10,6 +10,7 @@ import dev.modelsummary.report.MarkdownReport;
 import dev.modelsummary.report.PieChart;
 import dev.modelsummary.report.TextReport;
 import dev.modelsummary.source.ModelLoader;
+import dev.modelsummary.summary.ModuleTree;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.summary.TotalsOverflowException;
 import dev.modelsummary.text.Quote;
@@ -25,6 +26,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -84,6 +86,8 @@ import picocli.CommandLine.Spec;
             "      remote: header bytes only",
             "  model-summary hf://openai-community/gpt2",
             "      a Hub repository (HF_TOKEN, HF_ENDPOINT)",
+            "  model-summary diff resnet50 finetuned.pth",
+            "      tensors only in one, or changed (diff --help)",
             "",
             "Exit codes:",
             "  0  success",
@@ -98,7 +102,9 @@ import picocli.CommandLine.Spec;
             "     output that cannot be written",
             "  4  with --strict: a pickle in the file imports",
             "     something that can run code (the report is",
-            "     still written; nothing was executed)"})
+            "     still written; nothing was executed)",
+            "  5  diff: the two models differ (the report is",
+            "     still written)"})
 public final class ModelSummaryCommand implements Callable<Integer> {
     private static final Pattern SAFE_FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]*");
 
@@ -126,6 +132,11 @@ public final class ModelSummaryCommand implements Callable<Integer> {
 
     @Mixin
     private ModelOptions modelOptions = new ModelOptions();
+
+    @Option(names = "--depth", paramLabel = "N", description = "With -f text or json: also the parameters per "
+            + "module down to depth N (0: the model alone; at most " + ModuleTree.DEFAULT_MAX_DEPTH + "), each "
+            + "module's own and its subtree's, as torchinfo and fvcore show them.")
+    private Integer depth;
 
     @Option(names = "--include-buffers",
             description = "Count buffers (running statistics, index tables) as layers in md and text reports. "
@@ -180,6 +191,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         if (noChart && (out == null || format != OutputFormat.MD)) {
             throw new CliException(ExitCode.USAGE, "--no-chart applies to Markdown pages written with --out.");
         }
+        checkDepth();
         if (all) {
             return writeAll(stdout);
         }
@@ -216,6 +228,21 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             throw new CliException(ExitCode.DANGEROUS_PICKLE, subject() + ": " + DetailLines.dangerWarning(scan));
         }
         return ExitCode.OK;
+    }
+
+    /** {@code --depth}: a module table in text and JSON; the published Markdown page has none. */
+    private void checkDepth() {
+        if (depth == null) {
+            return;
+        }
+        if (depth < 0 || depth > ModuleTree.DEFAULT_MAX_DEPTH) {
+            throw new CliException(ExitCode.USAGE, "--depth takes a depth from 0 to "
+                    + ModuleTree.DEFAULT_MAX_DEPTH + ".");
+        }
+        if (format == OutputFormat.MD) {
+            throw new CliException(ExitCode.USAGE, "--depth applies to -f text and -f json; the md page is the "
+                    + "published one and has no module table.");
+        }
     }
 
     /** The one line for a run that ran out of heap. */
@@ -272,9 +299,13 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     private void write(Summary summary, Writer writer) throws IOException {
         switch (format) {
             case MD -> MarkdownReport.write(summary, writer);
-            case JSON -> JsonReport.write(summary, writer);
-            case TEXT -> TextReport.write(summary, writer);
+            case JSON -> JsonReport.write(summary, writer, moduleDepth());
+            case TEXT -> TextReport.write(summary, writer, moduleDepth());
         }
+    }
+
+    private OptionalInt moduleDepth() {
+        return depth == null ? OptionalInt.empty() : OptionalInt.of(depth);
     }
 
     /** The report as a file's content, streamed into the file when the output is committed. */

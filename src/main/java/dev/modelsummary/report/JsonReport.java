@@ -16,6 +16,7 @@ import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.summary.DTypeStat;
 import dev.modelsummary.summary.FormStat;
+import dev.modelsummary.summary.ModuleTree;
 import dev.modelsummary.summary.PythonNumbers;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.summary.Totals;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * The summary as JSON (schema in the README, "JSON output"). Streamed with Jackson's generator so a model
@@ -56,8 +58,15 @@ public final class JsonReport {
 
     /** Writes the report straight to {@code writer}, which stays open. */
     public static void write(Summary summary, Writer writer) throws IOException {
-        try (JsonGenerator json = FACTORY.createGenerator(writer).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
-            json.setPrettyPrinter(PRETTY.createInstance());
+        write(summary, writer, OptionalInt.empty());
+    }
+
+    /**
+     * The report, and with a depth a {@code "modules"} array after the other keys: the parameters per module
+     * down to that depth ({@code --depth N}), root first.
+     */
+    public static void write(Summary summary, Writer writer, OptionalInt depth) throws IOException {
+        try (JsonGenerator json = generator(writer)) {
             Model model = summary.model();
             json.writeStartObject();
             json.writeStringField("name", model.name());
@@ -79,9 +88,39 @@ public final class JsonReport {
             writePickle(json, model.details().pickle());
             writeStrings(json, "notes", model.details().notes());
             writeStrings(json, "warnings", model.warnings());
+            if (depth.isPresent()) {
+                writeModules(json, ModuleTree.of(summary).rollup(depth.getAsInt()));
+            }
             json.writeEndObject();
             json.writeRaw('\n');
         }
+    }
+
+    /**
+     * A generator with this report's layout and escapes, over {@code writer}, which it leaves open when closed.
+     * Each call makes its own pretty printer: a pretty printer counts nesting as it writes.
+     */
+    static JsonGenerator generator(Writer writer) throws IOException {
+        JsonGenerator json = FACTORY.createGenerator(writer).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        json.setPrettyPrinter(PRETTY.createInstance());
+        return json;
+    }
+
+    private static void writeModules(JsonGenerator json, List<ModuleTree.Node> modules) throws IOException {
+        json.writeArrayFieldStart("modules");
+        for (ModuleTree.Node m : modules) {
+            json.writeStartObject();
+            json.writeStringField("path", m.path());
+            json.writeNumberField("depth", m.depth());
+            json.writeNumberField("parameters", m.parameters());
+            json.writeNumberField("trainable", m.trainable());
+            json.writeNumberField("bytes", m.bytes());
+            json.writeNumberField("tensors", m.tensors());
+            json.writeNumberField("ownParameters", m.ownParameters());
+            json.writeNumberField("ownTensors", m.ownTensors());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
     }
 
     /** {@code "facts": {"architecture": "llama", ...}}: what the file says of itself, in its order. */
@@ -93,7 +132,7 @@ public final class JsonReport {
         json.writeEndObject();
     }
 
-    private static void writeStrings(JsonGenerator json, String field, List<String> values) throws IOException {
+    static void writeStrings(JsonGenerator json, String field, List<String> values) throws IOException {
         json.writeArrayFieldStart(field);
         for (String value : values) {
             json.writeString(value);
@@ -152,7 +191,7 @@ public final class JsonReport {
         json.writeEndObject();
     }
 
-    private static void writeTotals(JsonGenerator json, String field, Totals totals, boolean withTrainable)
+    static void writeTotals(JsonGenerator json, String field, Totals totals, boolean withTrainable)
             throws IOException {
         json.writeObjectFieldStart(field);
         json.writeNumberField("tensors", totals.tensors());
@@ -203,19 +242,24 @@ public final class JsonReport {
             writeShape(json, "squeezedShape", t.shape().squeezed());
             json.writeNumberField("count", t.numel());
             json.writeStringField("form", t.form().label());
-            json.writeStringField("dtype", t.dtype().torchName());
-            json.writeStringField("role", t.role().jsonName());
-            json.writeBooleanField("trainable", t.trainable());
-            if (t.aliasOf() != null) {
-                json.writeStringField("aliasOf", t.aliasOf());
-            }
+            writeKind(json, t);
             json.writeEndObject();
         }
         json.writeEndArray();
     }
 
+    /** A tensor's {@code dtype}, {@code role}, {@code trainable} and, on a tied entry, {@code aliasOf}. */
+    static void writeKind(JsonGenerator json, TensorEntry t) throws IOException {
+        json.writeStringField("dtype", t.dtype().torchName());
+        json.writeStringField("role", t.role().jsonName());
+        json.writeBooleanField("trainable", t.trainable());
+        if (t.aliasOf() != null) {
+            json.writeStringField("aliasOf", t.aliasOf());
+        }
+    }
+
     /** A shape as one line, {@code [1, 1, 1024]}: a tensor list is read by people too, and stays short. */
-    private static void writeShape(JsonGenerator json, String field, Shape shape) throws IOException {
+    static void writeShape(JsonGenerator json, String field, Shape shape) throws IOException {
         json.writeFieldName(field);
         StringBuilder dims = new StringBuilder("[");
         for (int i = 0; i < shape.rank(); i++) {

@@ -7,6 +7,7 @@ import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.summary.DTypeStat;
 import dev.modelsummary.summary.FormStat;
+import dev.modelsummary.summary.ModuleTree;
 import dev.modelsummary.summary.PythonNumbers;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.text.Quote;
@@ -14,7 +15,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.IntFunction;
+import java.util.OptionalInt;
 
 /**
  * A terminal table for people: every parameter tensor, then forms, dtypes and totals, columns aligned.
@@ -36,6 +37,14 @@ public final class TextReport {
         return Renderer.toText(TextReport::write, summary);
     }
 
+    /** The report, then with a depth the parameters per module down to that depth ({@code --depth N}). */
+    public static void write(Summary summary, Writer out, OptionalInt depth) throws IOException {
+        write(summary, out);
+        if (depth.isPresent()) {
+            writeModules(summary, depth.getAsInt(), out);
+        }
+    }
+
     public static void write(Summary summary, Writer out) throws IOException {
         Model model = summary.model();
         out.write(Quote.escaped(model.name()) + "  (" + model.format() + ": " + Quote.escaped(model.source())
@@ -44,7 +53,7 @@ public final class TextReport {
         out.write('\n');
 
         List<TensorEntry> layers = summary.layers();
-        Table layerTable = new Table("#", "Name", "Shape", "Squeezed", "Parameters", "Form", "DType");
+        TextTable layerTable = new TextTable("#", "Name", "Shape", "Squeezed", "Parameters", "Form", "DType");
         layerTable.rightAlign(0, 4);
         layerTable.write(out, layers.size(), i -> {
             TensorEntry t = layers.get(i);
@@ -55,7 +64,7 @@ public final class TextReport {
 
         out.write('\n');
         List<FormStat> formStats = summary.forms();
-        Table forms = new Table("Form", "Tensors", "%", "Parameters", "%");
+        TextTable forms = new TextTable("Form", "Tensors", "%", "Parameters", "%");
         forms.rightAlign(1, 2, 3, 4);
         forms.write(out, formStats.size(), i -> {
             FormStat f = formStats.get(i);
@@ -66,7 +75,7 @@ public final class TextReport {
 
         out.write('\n');
         List<DTypeStat> dtypeStats = summary.dtypes();
-        Table dtypes = new Table("DType", "Tensors", "Elements", "Bytes");
+        TextTable dtypes = new TextTable("DType", "Tensors", "Elements", "Bytes");
         dtypes.rightAlign(1, 2, 3);
         dtypes.write(out, dtypeStats.size(), i -> {
             DTypeStat d = dtypeStats.get(i);
@@ -106,6 +115,25 @@ public final class TextReport {
         }
     }
 
+    /**
+     * Parameters per module down to {@code depth}, as fvcore's {@code parameter_count_table} shows them: each
+     * module's path indented two spaces per level, its own parameters, its subtree's and their share of the
+     * model. The root row is the model.
+     */
+    static void writeModules(Summary summary, int depth, Writer out) throws IOException {
+        List<ModuleTree.Node> modules = ModuleTree.of(summary).rollup(depth);
+        long whole = modules.get(0).parameters();
+        out.write("\nModules (depth " + depth + "):\n");
+        TextTable table = new TextTable("Module", "Own parameters", "Parameters", "%", "Tensors");
+        table.rightAlign(1, 2, 3, 4);
+        table.write(out, modules.size(), i -> {
+            ModuleTree.Node m = modules.get(i);
+            String label = m.depth() == 0 ? summary.name() : m.path();
+            return new String[] {"  ".repeat(m.depth()) + Quote.escaped(label), grouped(m.ownParameters()),
+                    grouped(m.parameters()), PythonNumbers.percent(m.parameters(), whole), grouped(m.tensors())};
+        });
+    }
+
     /** {@code  label: value} lines under the title; values come from the file. */
     private static void writeFacts(Writer out, List<Fact> facts) throws IOException {
         for (Fact fact : facts) {
@@ -117,7 +145,7 @@ public final class TextReport {
     private static void writeCheckpoint(Writer out, CheckpointContents checkpoint) throws IOException {
         out.write("\nCheckpoint contents (" + DetailLines.checkpointKey(checkpoint) + "):\n");
         List<CheckpointContents.Entry> entries = checkpoint.entries();
-        Table table = new Table("Entry", "Kind", "Tensors", "Elements", "Bytes");
+        TextTable table = new TextTable("Entry", "Kind", "Tensors", "Elements", "Bytes");
         table.rightAlign(2, 3, 4);
         table.write(out, entries.size(), i -> {
             CheckpointContents.Entry e = entries.get(i);
@@ -143,69 +171,5 @@ public final class TextReport {
             unit++;
         }
         return PythonNumbers.fixed2(value) + " " + units[unit];
-    }
-
-    /**
-     * A plain column-aligned table: a header, a rule, rows. Each row is made twice, once to measure and once
-     * to write, so that no row outlives its line.
-     */
-    private static final class Table {
-        private static final String SPACES = " ".repeat(MAX_COLUMN_WIDTH);
-
-        private final String[] header;
-        private final boolean[] right;
-
-        Table(String... header) {
-            this.header = header;
-            this.right = new boolean[header.length];
-        }
-
-        void rightAlign(int... columns) {
-            for (int c : columns) {
-                right[c] = true;
-            }
-        }
-
-        void write(Writer out, int rows, IntFunction<String[]> row) throws IOException {
-            int[] width = new int[header.length];
-            for (int c = 0; c < header.length; c++) {
-                width[c] = header[c].length();
-            }
-            for (int r = 0; r < rows; r++) {
-                String[] cells = row.apply(r);
-                for (int c = 0; c < cells.length; c++) {
-                    width[c] = Math.max(width[c], Math.min(cells[c].length(), MAX_COLUMN_WIDTH));
-                }
-            }
-            line(out, header, width);
-            String[] rule = new String[header.length];
-            for (int c = 0; c < header.length; c++) {
-                rule[c] = "-".repeat(width[c]);
-            }
-            line(out, rule, width);
-            for (int r = 0; r < rows; r++) {
-                line(out, row.apply(r), width);
-            }
-        }
-
-        /** One row; the last cell is not padded, so no line ends in spaces. */
-        private void line(Writer out, String[] row, int[] width) throws IOException {
-            for (int c = 0; c < row.length; c++) {
-                if (c > 0) {
-                    out.write("  ");
-                }
-                int pad = Math.max(0, width[c] - row[c].length());
-                if (right[c]) {
-                    out.write(SPACES, 0, pad);
-                    out.write(row[c]);
-                } else {
-                    out.write(row[c]);
-                    if (c < row.length - 1) {
-                        out.write(SPACES, 0, pad);
-                    }
-                }
-            }
-            out.write('\n');
-        }
     }
 }

@@ -36,13 +36,16 @@ class HelpAndCompletionTest {
     @ValueSource(ints = {55, 60, 72})
     void footerIsNotWrappedAtNarrowTerminalWidths(int width) {
         CliRun.of("--version"); // sets the system property the usage text reads
-        CommandLine cli = new CommandLine(new ModelSummaryCommand(ModelLoader.standard()))
-                .setUsageHelpAutoWidth(false).setUsageHelpWidth(width);
+        for (Object command : List.of(new ModelSummaryCommand(ModelLoader.standard()),
+                new DiffCommand(ModelLoader.standard()))) {
+            String[] footer = command.getClass().getAnnotation(CommandLine.Command.class).footer();
+            CommandLine cli = new CommandLine(command).setUsageHelpAutoWidth(false).setUsageHelpWidth(width);
 
-        List<String> lines = cli.getUsageMessage(CommandLine.Help.Ansi.OFF).lines().toList();
+            List<String> lines = cli.getUsageMessage(CommandLine.Help.Ansi.OFF).lines().toList();
 
-        assertThat(lines).containsSubsequence(Arrays.stream(FOOTER).filter(line -> !line.isEmpty()).toList());
-        assertThat(lines).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(width));
+            assertThat(lines).containsSubsequence(Arrays.stream(footer).filter(line -> !line.isEmpty()).toList());
+            assertThat(lines).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(width));
+        }
     }
 
     @ParameterizedTest

@@ -1,0 +1,160 @@
+package dev.modelsummary.cli;
+
+import dev.modelsummary.model.Model;
+import dev.modelsummary.model.PickleScan;
+import dev.modelsummary.report.DetailLines;
+import dev.modelsummary.report.DiffJsonReport;
+import dev.modelsummary.report.DiffMarkdownReport;
+import dev.modelsummary.report.DiffTextReport;
+import dev.modelsummary.source.ModelLoader;
+import dev.modelsummary.summary.ModelDiff;
+import dev.modelsummary.summary.TotalsOverflowException;
+import dev.modelsummary.text.Quote;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code model-summary diff A B}: which tensors two models do not share, and how their totals differ. */
+@Command(name = "diff",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        usageHelpWidth = 80,
+        header = {
+            "Compare two models tensor by tensor (exit code 5 when they differ).",
+            "Lists what only A holds, what only B holds and what both hold with",
+            "another shape, dtype, role, requires_grad or tie, then their totals",
+            "and form split side by side.",
+            ""},
+        descriptionHeading = "%n",
+        description = {
+            "A and B are each a built-in name, a weight file or folder, a URL or",
+            "hf://REPO, read as model-summary MODEL reads them. Tensors are",
+            "matched by name over every state_dict entry (buffers and tied",
+            "entries too).",
+            ""},
+        footerHeading = "%nExamples:%n",
+        // Lines fit 55 columns, as the main command's footer does (see there).
+        footer = {
+            "  model-summary diff resnet50 resnet50 \\",
+            "      --arg-b num_classes=10",
+            "      what another head changes",
+            "  model-summary diff resnet50 finetuned.pth",
+            "      a checkpoint against the built-in",
+            "  model-summary diff a.safetensors b.safetensors \\",
+            "      -f json",
+            "",
+            "Exit codes:",
+            "  0  A and B hold the same tensors",
+            "  1  internal error (a bug)",
+            "  2  usage error: bad option, missing A or B,",
+            "     unknown model name, bad builder argument",
+            "  3  A or B cannot be read",
+            "  5  A and B differ (the report is written too)"})
+public final class DiffCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "A", description = "The first model (shown as ---, -).")
+    private String modelA;
+
+    @Parameters(index = "1", paramLabel = "B", description = "The second model (shown as +++, +).")
+    private String modelB;
+
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", converter = ModelSummaryCommand.FormatConverter.class,
+            defaultValue = "text", description = "Output format: text (aligned, like diff), md (tables), json. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    private OutputFormat format;
+
+    @Mixin
+    private ModelOptions modelOptions = new ModelOptions();
+
+    @Option(names = "--arg-a", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+            description = "A builder argument for A only, over --arg. Repeatable.")
+    private Map<String, String> argsA = new LinkedHashMap<>();
+
+    @Option(names = "--arg-b", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+            description = "A builder argument for B only, over --arg. Repeatable.")
+    private Map<String, String> argsB = new LinkedHashMap<>();
+
+    @Option(names = "--key-a", paramLabel = "PATH", description = "--key for A only.")
+    private String keyA;
+
+    @Option(names = "--key-b", paramLabel = "PATH", description = "--key for B only.")
+    private String keyB;
+
+    @Option(names = "--max-rows", paramLabel = "N", description = "text and md: list at most N tensors per "
+            + "section, then say how many more (default: all). JSON always lists all.")
+    private Integer maxRows;
+
+    private final ModelLoader loader;
+
+    public DiffCommand(ModelLoader loader) {
+        this.loader = loader;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (maxRows != null && maxRows < 0) {
+            throw new CliException(ExitCode.USAGE, "--max-rows takes a number of rows, 0 or more.");
+        }
+        ModelDiff diff = compare();
+        PrintWriter stdout = spec.commandLine().getOut();
+        int rows = maxRows == null ? Integer.MAX_VALUE : maxRows;
+        switch (format) {
+            case TEXT -> DiffTextReport.write(diff, rows, stdout);
+            case MD -> DiffMarkdownReport.write(diff, rows, stdout);
+            case JSON -> DiffJsonReport.write(diff, stdout);
+        }
+        stdout.flush();
+        return diff.identical() ? ExitCode.OK : ExitCode.DIFFERENT;
+    }
+
+    private ModelDiff compare() {
+        try {
+            Model a = load(modelA, modelOptions.forSide(argsA, keyA));
+            Model b = load(modelB, modelOptions.forSide(argsB, keyB));
+            return ModelDiff.of(a, b);
+        } catch (TotalsOverflowException e) {
+            throw new CliException(ExitCode.INPUT, e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            // both models are held at once; Main's own handler would name the summary command's MODEL
+            throw new CliException(ExitCode.INPUT, Quote.bare(modelA) + " and " + Quote.bare(modelB)
+                    + ": Out of memory reading or comparing them; raise the JVM heap (JAVA_OPTS / -Xmx) or lower "
+                    + "a --limit.", e);
+        }
+    }
+
+    /**
+     * One side, loaded as the summary command loads a model, named with the builder arguments it was built
+     * with ({@code resnet50 [num_classes=10]}), so that a built-in against itself shows which side is which.
+     * Warnings go to stderr, as for the summary.
+     */
+    private Model load(String model, ModelOptions options) {
+        Model loaded = options.load(loader, model);
+        PrintWriter stderr = spec.commandLine().getErr();
+        String subject = Quote.bare(model);
+        loaded.warnings().forEach(w -> stderr.println(Main.line("warning: " + subject + ": " + w)));
+        PickleScan scan = loaded.details().pickle();
+        if (scan != null && scan.dangerous()) {
+            stderr.println(Main.line("warning: " + subject + ": " + DetailLines.dangerWarning(scan)));
+        }
+        stderr.flush();
+        Map<String, String> arguments = options.builderArguments();
+        if (arguments.isEmpty()) {
+            return loaded;
+        }
+        return loaded.withName(loaded.name() + arguments.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ", " [", "]")));
+    }
+}

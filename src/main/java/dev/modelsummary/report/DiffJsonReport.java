@@ -1,0 +1,91 @@
+package dev.modelsummary.report;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.summary.FormStat;
+import dev.modelsummary.summary.ModelDiff;
+import dev.modelsummary.summary.Summary;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.List;
+
+/**
+ * {@code model-summary diff A B -f json}: {@code {"a": {...}, "b": {...}, "onlyInA": [...], "onlyInB": [...],
+ * "changed": [...], "same": N, "identical": bool}}, streamed with {@link JsonReport}'s generator (same layout,
+ * same escapes). Every list is whole: {@code --max-rows} cuts the text and Markdown reports only.
+ */
+public final class DiffJsonReport {
+    private DiffJsonReport() {
+    }
+
+    public static void write(ModelDiff diff, Writer writer) throws IOException {
+        try (JsonGenerator json = JsonReport.generator(writer)) {
+            json.writeStartObject();
+            writeSide(json, "a", diff.a());
+            writeSide(json, "b", diff.b());
+            writeTensors(json, "onlyInA", diff.onlyInA());
+            writeTensors(json, "onlyInB", diff.onlyInB());
+            json.writeArrayFieldStart("changed");
+            for (ModelDiff.Change change : diff.changed()) {
+                json.writeStartObject();
+                json.writeStringField("name", change.name());
+                JsonReport.writeStrings(json, "changed", change.aspects().stream().map(ModelDiff.Aspect::label)
+                        .toList());
+                json.writeFieldName("a");
+                writeTensor(json, change.a(), false);
+                json.writeFieldName("b");
+                writeTensor(json, change.b(), false);
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeNumberField("same", diff.same());
+            json.writeBooleanField("identical", diff.identical());
+            json.writeEndObject();
+            json.writeRaw('\n');
+        }
+    }
+
+    /** One model: where it came from, its totals and its form split. */
+    private static void writeSide(JsonGenerator json, String field, Summary summary) throws IOException {
+        Model model = summary.model();
+        json.writeObjectFieldStart(field);
+        json.writeStringField("name", model.name());
+        json.writeStringField("format", model.format());
+        json.writeStringField("source", model.source());
+        JsonReport.writeTotals(json, "parameters", summary.parameters(), true);
+        JsonReport.writeTotals(json, "buffers", summary.buffers(), false);
+        json.writeNumberField("bytes", DiffRows.storedBytes(summary));
+        json.writeArrayFieldStart("forms");
+        for (FormStat form : summary.forms()) {
+            json.writeStartObject();
+            json.writeStringField("form", form.form().label());
+            json.writeNumberField("rank", form.form().rank());
+            json.writeNumberField("tensors", form.tensors());
+            json.writeNumberField("count", form.count());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    private static void writeTensors(JsonGenerator json, String field, List<TensorEntry> tensors)
+            throws IOException {
+        json.writeArrayFieldStart(field);
+        for (TensorEntry tensor : tensors) {
+            writeTensor(json, tensor, true);
+        }
+        json.writeEndArray();
+    }
+
+    /** A tensor as the summary's JSON lists it, with or without its name. */
+    private static void writeTensor(JsonGenerator json, TensorEntry t, boolean withName) throws IOException {
+        json.writeStartObject();
+        if (withName) {
+            json.writeStringField("name", t.name());
+        }
+        JsonReport.writeShape(json, "shape", t.shape());
+        JsonReport.writeKind(json, t);
+        json.writeEndObject();
+    }
+}

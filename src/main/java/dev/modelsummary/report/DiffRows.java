@@ -1,0 +1,99 @@
+package dev.modelsummary.report;
+
+import dev.modelsummary.model.Role;
+import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.summary.ModelDiff;
+import dev.modelsummary.summary.Summary;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * What the text and Markdown diff reports both show, as cells: unescaped, since each format escapes its own way.
+ * Numbers are grouped ({@code 25,557,032}) and differences signed ({@code -2,028,510}).
+ */
+final class DiffRows {
+    /** The header of the totals table; the first cell is the row label. */
+    static final String[] TOTALS_HEADER = {"", "A", "B", "B - A"};
+    static final String[] FORMS_HEADER = {"Form", "Tensors A", "Tensors B", "B - A", "Parameters A",
+        "Parameters B", "B - A"};
+
+    private DiffRows() {
+    }
+
+    /** {@code 2 changed, 0 only in A, 0 only in B, 318 the same}. */
+    static String counts(ModelDiff diff) {
+        return TextReport.grouped(diff.changed().size()) + " changed, " + TextReport.grouped(diff.onlyInA().size())
+                + " only in A, " + TextReport.grouped(diff.onlyInB().size()) + " only in B, "
+                + TextReport.grouped(diff.same()) + " the same";
+    }
+
+    /** The sentence of an identical pair: what was compared, so that "identical" says how much. */
+    static String identical(ModelDiff diff) {
+        return "Identical: " + TextReport.grouped(diff.same()) + " tensors with the same names, shapes, dtypes, "
+                + "roles and ties (" + TextReport.grouped(diff.a().parameters().count()) + " parameters).";
+    }
+
+    /** {@code (1000, 2048) float32}, then {@code buffer}, {@code frozen} or {@code tied to NAME} when so. */
+    static String describe(TensorEntry tensor) {
+        StringBuilder text = new StringBuilder(tensor.shape().toPythonTuple()).append(' ')
+                .append(tensor.dtype().torchName());
+        if (tensor.role() == Role.BUFFER) {
+            text.append(" buffer");
+        } else if (!tensor.trainable()) {
+            text.append(" frozen");
+        }
+        if (tensor.aliasOf() != null) {
+            text.append(" tied to ").append(tensor.aliasOf());
+        }
+        return text.toString();
+    }
+
+    /** {@code shape, dtype}: what changed. */
+    static String aspects(ModelDiff.Change change) {
+        return change.aspects().stream().map(ModelDiff.Aspect::label).collect(Collectors.joining(", "));
+    }
+
+    /** Label, A, B and B - A for each total both models have. */
+    static List<String[]> totals(ModelDiff diff) {
+        Summary a = diff.a();
+        Summary b = diff.b();
+        return List.of(
+                row("Parameter tensors", a.parameters().tensors(), b.parameters().tensors()),
+                row("Parameters", a.parameters().count(), b.parameters().count()),
+                row("Trainable", a.parameters().trainable(), b.parameters().trainable()),
+                row("Buffer tensors", a.buffers().tensors(), b.buffers().tensors()),
+                row("Buffer elements", a.buffers().count(), b.buffers().count()),
+                row("Bytes", storedBytes(a), storedBytes(b)));
+    }
+
+    /** Parameter and buffer bytes together: what the file stores. */
+    static long storedBytes(Summary summary) {
+        return Math.addExact(summary.parameters().bytes(), summary.buffers().bytes());
+    }
+
+    /** Form, tensors in A, B and B - A, parameters in A, B and B - A. */
+    static String[] form(ModelDiff.FormRow row) {
+        return new String[] {row.form().label(), TextReport.grouped(row.tensorsA()),
+            TextReport.grouped(row.tensorsB()), signedDifference(row.tensorsA(), row.tensorsB()),
+            TextReport.grouped(row.countA()), TextReport.grouped(row.countB()), signedDifference(row.countA(),
+                row.countB())};
+    }
+
+    /** {@code … and 1,234 more (--max-rows)}: a cut list says so. */
+    static String more(int rows, int shown) {
+        return "... and " + TextReport.grouped(rows - (long) shown) + " more (raise --max-rows to list them)";
+    }
+
+    private static String[] row(String label, long a, long b) {
+        return new String[] {label, TextReport.grouped(a), TextReport.grouped(b), signedDifference(a, b)};
+    }
+
+    /** {@code b - a}, signed; counts are never negative, so the difference always fits. */
+    private static String signedDifference(long a, long b) {
+        return signed(b - a);
+    }
+
+    private static String signed(long n) {
+        return n > 0 ? "+" + TextReport.grouped(n) : TextReport.grouped(n);
+    }
+}

@@ -1,0 +1,189 @@
+package dev.modelsummary.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelsummary.testutil.Golden;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** {@code model-summary diff A B}: reports in three formats, exit 0 or 5, and the error codes. */
+class DiffCliTest {
+    private static final String FIXTURES = "src/test/resources/fixtures/";
+    private static final String[] NEW_HEAD = {"diff", "resnet50", "resnet50", "--arg-b", "num_classes=10"};
+
+    private static CliRun diff(String... extra) {
+        String[] args = Arrays.copyOf(NEW_HEAD, NEW_HEAD.length + extra.length);
+        System.arraycopy(extra, 0, args, NEW_HEAD.length, extra.length);
+        return CliRun.of(args);
+    }
+
+    @Test
+    void anotherHeadIsTwoChangedTensorsAsText() {
+        CliRun run = diff();
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.DIFFERENT);
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).contains("~ fc.weight  (1000, 2048) float32  ->  (10, 2048) float32  shape\n");
+        Golden.assertMatches("diff/resnet50_num_classes_10.txt", run.out());
+    }
+
+    @Test
+    void anotherHeadAsMarkdown() {
+        CliRun run = diff("-f", "md");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.DIFFERENT);
+        Golden.assertMatches("diff/resnet50_num_classes_10.md", run.out());
+    }
+
+    @Test
+    void anotherHeadAsJson() throws Exception {
+        CliRun run = diff("-f", "json");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.DIFFERENT);
+        Golden.assertMatches("diff/resnet50_num_classes_10.json", run.out());
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("identical").asBoolean()).isFalse();
+        assertThat(json.get("onlyInA")).isEmpty();
+        assertThat(json.get("onlyInB")).isEmpty();
+        assertThat(json.get("changed")).extracting(c -> c.get("name").asText()).containsExactly("fc.weight", "fc.bias");
+        assertThat(json.get("changed").get(0).get("changed")).extracting(JsonNode::asText).containsExactly("shape");
+        // 10 classes instead of 1000: 990 rows of 2048 weights and 990 biases fewer
+        assertThat(json.get("a").get("parameters").get("count").asLong()
+                - json.get("b").get("parameters").get("count").asLong()).isEqualTo(990L * 2048 + 990);
+        assertThat(json.get("same").asInt() + 2).isEqualTo(json.get("a").get("parameters").get("tensors").asInt()
+                + json.get("a").get("buffers").get("tensors").asInt());
+    }
+
+    @Test
+    void aBuiltinAgainstAFileOfTheSameModelIsIdentical() {
+        CliRun run = CliRun.of("diff", "resnet18", FIXTURES + "pytorch/resnet18.pth");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out().lines()).hasSize(4);
+        Golden.assertMatches("diff/resnet18_vs_file.txt", run.out());
+    }
+
+    @Test
+    void twoFilesOfAnotherDtype() {
+        CliRun run = CliRun.of("diff", FIXTURES + "pytorch/checkpoint.pth", FIXTURES + "pytorch/half.pth");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.DIFFERENT);
+        // every tensor but num_batches_tracked (int64 in both) is float16 in half.pth
+        assertThat(run.out()).contains("Differ: 10 changed, 0 only in A, 0 only in B, 1 the same.");
+        Golden.assertMatches("diff/checkpoint_vs_half.txt", run.out());
+    }
+
+    @Test
+    void tiedEntriesSayWhatTheyAreTiedTo() {
+        CliRun run = CliRun.of("diff", FIXTURES + "pytorch/tied.pth", FIXTURES + "checkpoint/tied_lm_state_dict.pth",
+                "-f", "md");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.DIFFERENT);
+        assertThat(run.out()).contains("| decoder.weight | (10, 4) float32 tied to embed.weight |");
+        Golden.assertMatches("diff/tied_vs_tied_lm.md", run.out());
+    }
+
+    @Test
+    void aSidesOwnArgumentWinsOverTheSharedOne() {
+        CliRun withArg = CliRun.of("diff", "resnet50", "resnet50", "--arg", "num_classes=100", "--arg-b",
+                "num_classes=10");
+        CliRun withShorthand = CliRun.of("diff", "resnet50", "resnet50", "--num-classes", "100", "--arg-b",
+                "num_classes=10");
+
+        assertThat(withArg.exitCode()).isEqualTo(ExitCode.DIFFERENT);
+        assertThat(withArg.out()).contains("--- resnet50 [num_classes=100]  (builtin: resnet50)\n"
+                + "+++ resnet50 [num_classes=10]  (builtin: resnet50)\n")
+                .contains("~ fc.weight  (100, 2048) float32  ->  (10, 2048) float32  shape");
+        assertThat(withShorthand.out()).isEqualTo(withArg.out());
+    }
+
+    @Test
+    void sameArgumentsOnBothSidesAreIdentical() {
+        CliRun run = CliRun.of("diff", "resnet18", "resnet18", "--arg-a", "num_classes=10", "--arg-b",
+                "num_classes=10");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("Identical: 122 tensors");
+    }
+
+    @Test
+    void maxRowsCutsAListAndSaysHowManyMore() {
+        CliRun run = diff("--max-rows", "1");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.DIFFERENT);
+        assertThat(run.out()).contains("~ fc.weight").doesNotContain("~ fc.bias")
+                .contains("... and 1 more (raise --max-rows to list them)\n");
+        assertThat(diff("--max-rows", "1", "-f", "json").out()).isEqualTo(diff("-f", "json").out());
+    }
+
+    @Test
+    void aMissingFileIsExitThreeInOneLine() {
+        CliRun run = CliRun.of("diff", "resnet18", "no/such/file.pth");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("model-summary: no/such/file.pth: No such file or directory.\n");
+    }
+
+    @Test
+    void anUnknownNameIsAUsageError() {
+        CliRun run = CliRun.of("diff", "resnet18", "resnet_999");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines()).singleElement().asString().contains("resnet_999");
+    }
+
+    @Test
+    void aMissingBIsAUsageErrorThatPointsAtDiffHelp() {
+        CliRun run = CliRun.of("diff", "resnet18");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo(
+                "model-summary: Missing required parameter: 'B'. See 'model-summary diff --help'.\n");
+    }
+
+    @Test
+    void aBuilderArgumentForAFileIsAUsageError() {
+        CliRun run = CliRun.of("diff", "resnet18", FIXTURES + "pytorch/resnet18.pth", "--arg-b", "num_classes=10");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err().lines()).singleElement().asString().contains("resnet18.pth");
+    }
+
+    @Test
+    void aNegativeMaxRowsIsAUsageError() {
+        CliRun run = diff("--max-rows", "-1");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void verboseOnTheSubcommandPrintsTheStackTrace() {
+        CliRun quiet = CliRun.of("diff", "resnet18", "no/such/file.pth");
+        CliRun verbose = CliRun.of("diff", "resnet18", "no/such/file.pth", "--verbose");
+
+        assertThat(quiet.err()).doesNotContain("\tat ");
+        assertThat(verbose.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(verbose.err()).startsWith("model-summary: no/such/file.pth: No such file or directory.\n")
+                .contains("\tat dev.modelsummary.cli.");
+    }
+
+    @Test
+    void helpListsTheSubcommandAndItsExitCode() {
+        CliRun top = CliRun.of("--help");
+        CliRun help = CliRun.of("diff", "--help");
+
+        assertThat(top.out()).contains("Commands:\n  diff  Compare two models tensor by tensor")
+                .contains("  5  diff: the two models differ");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).startsWith("Compare two models").contains("--arg-b=KEY=VALUE", "--max-rows=N",
+                "  5  A and B differ");
+        assertThat(help.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
+    }
+}
