@@ -10,8 +10,6 @@ import java.util.stream.Collectors;
  * original printed MiB under "Number of parameters").
  */
 public final class SiteLines {
-    private static final String[] BINARY_UNITS = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-
     private SiteLines() {
     }
 
@@ -43,21 +41,8 @@ public final class SiteLines {
         return Math.addExact(summary.parameters().bytes(), summary.buffers().bytes());
     }
 
-    /**
-     * Bytes in binary units with two decimals, as Python's {@code f"{x:.2f}"} rounds: {@code 160 B},
-     * {@code 44.59 MiB}, {@code 1.13 GiB}.
-     */
+    /** Bytes in binary units with two decimals, as the text report shows them: {@code 160 B}, {@code 1.13 GiB}. */
     public static String humanBytes(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        long scale = 1024;
-        for (int unit = 0; unit < BINARY_UNITS.length - 1; unit++) { // 2^63 bytes are under 8 EiB
-            if (bytes < scale * 1024) {
-                return PythonNumbers.fixed2(PythonNumbers.trueDivide(bytes, scale)) + " " + BINARY_UNITS[unit];
-            }
-            scale *= 1024;
-        }
-        return PythonNumbers.fixed2(PythonNumbers.trueDivide(bytes, scale)) + " EiB";
+        return TextReport.humanBytes(bytes);
     }
 }
