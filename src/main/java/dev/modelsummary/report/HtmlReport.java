@@ -191,7 +191,10 @@ public final class HtmlReport {
         out.write("</section>\n");
     }
 
-    /** The rollup to depth 2, for readers without scripts (and for copying numbers). */
+    /**
+     * The rollup to depth 2, for readers without scripts (and for copying numbers). A module path is cut as the
+     * treemap cuts it: the tensor table below shows every name whole, once.
+     */
     private static void writeModuleTable(ModuleTree tree, long total, Writer out) throws IOException {
         List<ModuleTree.Node> rows = tree.rollup(MODULE_TABLE_DEPTH);
         out.write("<details class=\"rollup\">\n<summary>Modules to depth " + MODULE_TABLE_DEPTH
@@ -201,7 +204,7 @@ public final class HtmlReport {
                 + "<th class=\"num\" data-type=\"number\">% of model</th></tr></thead>\n<tbody>\n");
         int shown = Math.min(rows.size(), MAX_MODULE_ROWS);
         for (ModuleTree.Node node : rows.subList(0, shown)) {
-            String path = node.depth() == 0 ? "(model)" : Html.escape(node.path());
+            String path = node.depth() == 0 ? "(model)" : Html.escape(ModuleTreeJson.cut(node.path()));
             out.write("<tr><td class=\"name depth" + node.depth() + "\">" + path + "</td><td class=\"num\">"
                     + grouped(node.tensors()) + "</td><td class=\"num\" data-value=\"" + node.parameters() + "\">"
                     + grouped(node.parameters()) + "</td><td class=\"num\">"

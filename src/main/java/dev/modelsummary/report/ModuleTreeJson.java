@@ -107,7 +107,8 @@ final class ModuleTreeJson {
         json.writeEndObject();
     }
 
-    private static String cut(String name) {
+    /** A module name from a file, cut to {@link #MAX_NAME} characters for a label. */
+    static String cut(String name) {
         return name.length() <= MAX_NAME ? name : name.substring(0, MAX_NAME - 1) + "\u2026";
     }
 

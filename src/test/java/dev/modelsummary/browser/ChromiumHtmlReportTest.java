@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelsummary.catalog.Catalog;
+import dev.modelsummary.model.DType;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.report.HtmlReport;
 import dev.modelsummary.summary.Summary;
@@ -137,6 +140,36 @@ class ChromiumHtmlReportTest {
         assertThat(zoomed).startsWith(MODEL + "\u203alayer4 \u2014 8,393,728 parameters");
         assertThat(back).isEqualTo(top);
         assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void hostileNamesShowAsTextAndRunNothing() throws IOException {
+        List<String> names = List.of("</script><script>window.pwned = 1</script>.weight",
+                "<img src=x onerror=\"window.pwned = 2\">.bias", "q\"u'o\u0000\u001b[2J\u2028.w",
+                "n".repeat(1_000_000) + ".weight");
+        List<TensorEntry> tensors = new ArrayList<>();
+        for (String name : names) {
+            tensors.add(TensorEntry.parameter(name, Shape.of(4, 4), DType.FLOAT32, true));
+        }
+        Path hostile = dir.resolve("hostile.html");
+        Files.writeString(hostile, HtmlReport.render(Summary.of(new Model("</title><script>window.pwned = 3"
+                + "</script>", "safetensors", "x.safetensors", tensors, List.of()))), StandardCharsets.UTF_8);
+
+        browser.open(hostile);
+
+        assertThat(browser.consoleErrors()).isEmpty();
+        assertThat(browser.evaluate("typeof window.pwned").asText()).isEqualTo("undefined");
+        JsonNode shown = browser.evaluate("Array.from(document.querySelectorAll('#tensor-table tbody tr'))"
+                + ".map(r => r.cells[0].textContent.length < 100 ? r.cells[0].textContent : r.cells[0].textContent"
+                + ".length)");
+        assertThat(shown).hasSize(4);
+        assertThat(shown.get(0).asText()).isEqualTo(names.get(0));
+        assertThat(shown.get(1).asText()).isEqualTo(names.get(1));
+        assertThat(shown.get(2).asText()).isEqualTo("q\"u'o\uFFFD\uFFFD[2J\u2028.w");
+        assertThat(shown.get(3).asInt()).isEqualTo(names.get(3).length());
+        assertThat(browser.evaluate("document.querySelectorAll('#treemap .tm-box').length").asInt()).isEqualTo(4);
+        assertThat(browser.evaluate("document.title").asText())
+                .isEqualTo("</title><script>window.pwned = 3</script> parameter information");
     }
 
     private void clickHeader(String text) throws IOException {

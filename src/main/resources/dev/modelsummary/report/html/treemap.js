@@ -16,6 +16,8 @@
     '#6b7fd7', '#8f6f3f'];
   var OWN = '#8a8f98';
   var HEADER = 18;
+  var INNER_HEADER = 16;
+  var INNER_LEVELS = 3;
   var root = JSON.parse(data.textContent);
   var total = root.v;
   var focus = root;
@@ -146,20 +148,29 @@
           zoom(node);
         }
       });
-      if (rect.w > 48 && rect.h > HEADER + 24) {
-        squarify(parts(node), 2, HEADER, rect.w - 6, rect.h - HEADER - 4).forEach(function (inner) {
-          var cell = document.createElement('div');
-          cell.className = 'tm-inner';
-          cell.title = describe(inner.item);
-          place(cell, inner);
-          if (inner.w > 40 && inner.h > 14) {
-            cell.appendChild(label(inner.item));
-          }
-          box.appendChild(cell);
-        });
-      }
+      drawInside(box, node, rect.w, rect.h, HEADER, 1);
     }
     view.appendChild(box);
+  }
+
+  // Sub-modules drawn inside their module's box, a few levels deep while there is room for them to be seen.
+  function drawInside(container, node, w, h, header, level) {
+    if (level > INNER_LEVELS || w < 48 || h < header + 24) {
+      return;
+    }
+    squarify(parts(node), 2, header, w - 6, h - header - 4).forEach(function (inner) {
+      var cell = document.createElement('div');
+      cell.className = 'tm-inner';
+      cell.title = describe(inner.item);
+      place(cell, inner);
+      if (inner.w > 40 && inner.h > 14) {
+        cell.appendChild(label(inner.item));
+        if (!inner.item.own) {
+          drawInside(cell, inner.item, inner.w, inner.h, INNER_HEADER, level + 1);
+        }
+      }
+      container.appendChild(cell);
+    });
   }
 
   function drawPath() {
