@@ -59,8 +59,8 @@ public final class HtmlReport {
         out.write("<style>\n" + Html.css() + Html.reportCss() + "</style>\n</head>\n<body>\n");
         writeHeader(summary, out, rank);
         writeCards(summary, out);
-        writeFileDetails(summary.model().details(), out);
-        writePie(summary, out);
+        writeForms(summary, out);
+        writeFileDetails(summary.model(), out);
         writeModules(summary, out);
         writeTensors(summary.model(), out);
         out.write("<script>\n" + Html.tableScript() + "</script>\n");
@@ -98,18 +98,31 @@ public final class HtmlReport {
                 grouped(buffers.tensors()) + (buffers.tensors() == 1 ? " tensor" : " tensors"));
         long bytes = Math.addExact(parameters.bytes(), buffers.bytes());
         card(out, "bytes", "Stored bytes", TextReport.humanBytes(bytes), bytesByDtype(summary.dtypes()));
-        card(out, "bits", "Bits per parameter",
-                summary.bitsPerParameter().map(b -> b.toPlainString()).orElse("\u2013"), "parameter bytes \u00d7 8");
-        out.write("</section>\n<section class=\"cards forms\" id=\"forms\">\n");
+        card(out, "bits", "Bits / parameter",
+                summary.bitsPerParameter().map(b -> b.toPlainString()).orElse("\u2013"), "as stored");
+        out.write("</section>\n");
+    }
+
+    /**
+     * One card per form with its share of parameters and of tensors (the Markdown page's two tables, the same
+     * numbers), beside the pie.
+     */
+    private static void writeForms(Summary summary, Writer out) throws IOException {
+        Totals parameters = summary.parameters();
+        out.write("<section id=\"form-split\">\n<h2>Forms</h2>\n<div class=\"split\">\n"
+                + "<div class=\"cards forms\" id=\"forms\">\n");
         for (FormStat form : summary.forms()) {
             out.write("<div class=\"card form\"><div class=\"label\"><span class=\"swatch\" style=\"background:"
                     + FormPalette.hex(form.form()) + "\"></span>" + form.form().label() + "</div>"
-                    + "<div class=\"value\">" + PythonNumbers.percent(form.count(), count) + " %</div>"
+                    + "<div class=\"value\">" + PythonNumbers.percent(form.count(), parameters.count()) + " %</div>"
                     + "<div class=\"detail\">of parameters (" + grouped(form.count()) + ")</div>"
                     + "<div class=\"detail\">" + PythonNumbers.percent(form.tensors(), parameters.tensors())
                     + " % of tensors (" + grouped(form.tensors()) + ")</div></div>\n");
         }
-        out.write("</section>\n");
+        out.write("</div>\n<div class=\"pie\" id=\"pie\">\n");
+        // inline SVG needs no namespace in HTML, and the page then names no URL at all
+        out.write(PieChartSvg.svg(summary).replaceFirst(SVG_NAMESPACE, ""));
+        out.write("</div>\n</div>\n</section>\n");
     }
 
     private static void card(Writer out, String id, String label, String value, String detail) throws IOException {
@@ -126,9 +139,10 @@ public final class HtmlReport {
         return dtypes.isEmpty() ? "no tensors" : parts.toString();
     }
 
-    /** What a weight file says besides its tensors; nothing for a built-in. */
-    private static void writeFileDetails(FileDetails details, Writer out) throws IOException {
-        if (details.isEmpty()) {
+    /** What a weight file says besides its tensors, and what its reader noticed; nothing for a built-in. */
+    private static void writeFileDetails(Model model, Writer out) throws IOException {
+        FileDetails details = model.details();
+        if (details.isEmpty() && model.warnings().isEmpty()) {
             return;
         }
         out.write("<section id=\"file\">\n<h2>File</h2>\n");
@@ -153,6 +167,9 @@ public final class HtmlReport {
         for (String note : details.notes()) {
             out.write("<p><strong>Note:</strong> " + Html.escape(note) + "</p>\n");
         }
+        for (String warning : model.warnings()) {
+            out.write("<p class=\"warning\"><strong>Warning:</strong> " + Html.escape(warning) + "</p>\n");
+        }
         out.write("</section>\n");
     }
 
@@ -167,13 +184,6 @@ public final class HtmlReport {
                     + "</td></tr>\n");
         }
         out.write("</tbody>\n</table>\n");
-    }
-
-    /** Inline SVG needs no namespace in HTML, and the page then names no URL at all. */
-    private static void writePie(Summary summary, Writer out) throws IOException {
-        out.write("<section id=\"pie\">\n<h2>Parameters by form</h2>\n<div class=\"pie\">\n");
-        out.write(PieChartSvg.svg(summary).replaceFirst(SVG_NAMESPACE, ""));
-        out.write("</div>\n</section>\n");
     }
 
     private static void writeModules(Summary summary, Writer out) throws IOException {
@@ -240,12 +250,20 @@ public final class HtmlReport {
                 : " <span class=\"tied\">tied to " + Html.escape(tensor.aliasOf()) + "</span>";
         out.write(buffer ? "<tr class=\"buffer\">" : tensor.aliasOf() != null ? "<tr class=\"alias\">" : "<tr>");
         out.write("<td class=\"name\">");
-        out.write(Html.escape(tensor.name()));
+        out.write(breakable(Html.escape(tensor.name())));
         out.write(tied + "</td><td>" + tensor.shape().toPythonTuple() + "</td><td>"
                 + tensor.shape().squeezed().toPythonTuple() + "</td><td class=\"num\" data-value=\"" + tensor.numel()
                 + "\">" + grouped(tensor.numel()) + "</td><td>" + tensor.form().label() + "</td><td>"
                 + tensor.dtype().torchName() + "</td><td>" + (buffer ? "<span class=\"badge\">buffer</span>"
                 : "parameter") + "</td><td>" + (buffer ? "" : tensor.trainable() ? "yes" : "no") + "</td></tr>\n");
+    }
+
+    /**
+     * A long dotted name may wrap after each dot ({@code <wbr>}) rather than mid-word; escaping writes no dot, so
+     * every dot in escaped text is the name's own.
+     */
+    private static String breakable(String escapedName) {
+        return escapedName.replace(".", ".<wbr>");
     }
 
     private static String grouped(long n) {

@@ -90,7 +90,8 @@ class HtmlReportTest {
                 .contains("<title>resnet18 parameter information</title>")
                 .contains("<p class=\"muted\">Built-in architecture <code>resnet18</code></p>")
                 .endsWith("</body>\n</html>\n");
-        assertThat(page).containsSubsequence("id=\"totals\"", "id=\"forms\"", "<svg ", "id=\"treemap\"",
+        assertThat(page).containsSubsequence("id=\"totals\"", "id=\"forms\"", "id=\"pie\"", "<svg ",
+                "id=\"treemap\"",
                 "<script type=\"application/json\" id=\"tree\">", "id=\"module-table\"", "id=\"tensor-filter\"",
                 "id=\"tensor-table\"", "<script>", "<script>", "</body>");
         // torchvision's documentation lists resnet18 with 11,689,512 parameters
@@ -100,10 +101,10 @@ class HtmlReportTest {
         String tensors = between(page, "id=\"tensor-table\"", "</table>");
         assertThat(count(tensors, "<tr")).isEqualTo(1 + summary.model().tensors().size());
         assertThat(tensors).contains("<th class=\"num\" data-type=\"number\">Parameters</th>")
-                .contains("<tr><td class=\"name\">conv1.weight</td><td>(64, 3, 7, 7)</td><td>(64, 3, 7, 7)</td>"
+                .contains("<tr><td class=\"name\">conv1.<wbr>weight</td><td>(64, 3, 7, 7)</td><td>(64, 3, 7, 7)</td>"
                         + "<td class=\"num\" data-value=\"9408\">9,408</td><td>Tensor rank 4</td><td>float32</td>"
                         + "<td>parameter</td><td>yes</td></tr>")
-                .contains("<tr class=\"buffer\"><td class=\"name\">bn1.num_batches_tracked</td><td>()</td><td>()</td>"
+                .contains("<tr class=\"buffer\"><td class=\"name\">bn1.<wbr>num_batches_tracked</td><td>()</td><td>()</td>"
                         + "<td class=\"num\" data-value=\"1\">1</td><td>Tensor rank 0</td><td>int64</td>"
                         + "<td><span class=\"badge\">buffer</span></td><td></td></tr>");
     }
@@ -181,10 +182,10 @@ class HtmlReportTest {
         assertThat(page.chars().filter(c -> c < 0x20 && c != '\n' || c == 0x7f)).isEmpty();
         assertThat(page).contains("\n<title>m&lt;/title&gt;&lt;script&gt;x()&lt;/script&gt; parameter information"
                 + "</title>\n<style>\n");
-        assertThat(page).contains("<td class=\"name\">&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;.weight</td>")
-                .contains("<td class=\"name\">q&quot;u&#39;o&lt;t&gt;e&amp;s.bias</td>")
-                .contains("<td class=\"name\">ctl\uFFFD\uFFFD[2J\uFFFD.w</td>")
-                .contains("<td class=\"name\">" + MEGABYTE_NAME + ".weight</td>")
+        assertThat(page).contains("<td class=\"name\">&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;.<wbr>weight</td>")
+                .contains("<td class=\"name\">q&quot;u&#39;o&lt;t&gt;e&amp;s.<wbr>bias</td>")
+                .contains("<td class=\"name\">ctl\uFFFD\uFFFD[2J\uFFFD.<wbr>w</td>")
+                .contains("<td class=\"name\">" + MEGABYTE_NAME + ".<wbr>weight</td>")
                 .contains("<td>&lt;b&gt;\uFFFD]0;owned\uFFFD&lt;/b&gt;</td>");
         assertThat(page.length()).isLessThan(MEGABYTE_NAME.length() + 200_000); // the long name once, whole
 
@@ -202,7 +203,8 @@ class HtmlReportTest {
                 TensorEntry.parameter("norm.weight", Shape.of(4), DType.FLOAT32, false));
         FileDetails details = FileDetails.NONE.withFacts(List.of(new Fact("architecture", "llama")))
                 .withNotes(List.of("weights are packed"));
-        Summary summary = Summary.of(new Model("tiny", "gguf", "tiny.gguf", tensors, List.of(), details));
+        Summary summary = Summary.of(new Model("tiny", "gguf", "tiny.gguf", tensors,
+                List.of("unknown key <x> skipped"), details));
         StringBuilderWriter out = new StringBuilderWriter();
 
         try {
@@ -217,7 +219,8 @@ class HtmlReportTest {
                         + "text-generation.html#tiny\">rank 3 of 80 in text/generation</a>")
                 .contains("<tr><th>architecture</th><td>llama</td></tr>")
                 .contains("<p><strong>Note:</strong> weights are packed</p>")
-                .contains("<tr class=\"alias\"><td class=\"name\">lm_head.weight <span class=\"tied\">tied to "
+                .contains("<p class=\"warning\"><strong>Warning:</strong> unknown key &lt;x&gt; skipped</p>")
+                .contains("<tr class=\"alias\"><td class=\"name\">lm_head.<wbr>weight <span class=\"tied\">tied to "
                         + "embed.weight</span></td>");
         assertThat(between(page, "id=\"card-trainable\">", "</div></div>")).contains(">40<");
         assertThat(between(page, "id=\"card-frozen\">", "</div></div>")).contains(">4<");
