@@ -2,9 +2,6 @@ package dev.modelsummary.report;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.CharacterEscapes;
-import com.fasterxml.jackson.core.io.SerializedString;
 import dev.modelsummary.summary.ModuleTree;
 import dev.modelsummary.summary.ModuleTree.Node;
 import java.io.IOException;
@@ -38,7 +35,9 @@ final class ModuleTreeJson {
     /** A box's label: a longer name from a file is cut, the table below still shows it whole. */
     static final int MAX_NAME = 200;
 
-    private static final JsonFactory FACTORY = new JsonFactory().setCharacterEscapes(new ScriptSafeEscapes());
+    /** The JSON report's escapes (controls, U+2028/2029 ...) and the characters HTML gives a meaning. */
+    private static final JsonFactory FACTORY = new JsonFactory()
+            .setCharacterEscapes(new JsonReport.TerminalSafeEscapes("<>&"));
     private static final Comparator<Node> LARGEST_FIRST = Comparator.comparingLong(Node::parameters).reversed();
 
     private final Map<Node, Kept> kept = new IdentityHashMap<>();
@@ -116,31 +115,6 @@ final class ModuleTreeJson {
     private record Kept(List<Node> children, int others, long otherParameters) {
         int nodes() {
             return children.size() + (others > 0 ? 1 : 0);
-        }
-    }
-
-    /** JSON's own escapes plus the characters that mean something to the HTML parser or to old JavaScript. */
-    private static final class ScriptSafeEscapes extends CharacterEscapes {
-        private static final int[] ASCII = standardAsciiEscapesForJSON();
-
-        static {
-            ASCII['<'] = ESCAPE_CUSTOM;
-            ASCII['>'] = ESCAPE_CUSTOM;
-            ASCII['&'] = ESCAPE_CUSTOM;
-            ASCII[0x7f] = ESCAPE_CUSTOM;
-        }
-
-        @Override
-        public int[] getEscapeCodesForAscii() {
-            return ASCII;
-        }
-
-        @Override
-        public SerializableString getEscapeSequence(int ch) {
-            if (ch < 0x80 || ch == 0x2028 || ch == 0x2029) {
-                return new SerializedString(String.format("\\u%04X", ch));
-            }
-            return null;
         }
     }
 }

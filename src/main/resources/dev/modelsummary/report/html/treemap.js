@@ -149,6 +149,11 @@
         }
       });
       drawInside(box, node, rect.w, rect.h, HEADER, 1);
+    } else if (rect.w > 120 && rect.h > 44) {
+      var count = document.createElement('div');
+      count.className = 'tm-label tm-count';
+      count.textContent = node.v.toLocaleString('en-US') + ' parameters';
+      box.appendChild(count);
     }
     view.appendChild(box);
   }
