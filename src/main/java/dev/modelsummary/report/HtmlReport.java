@@ -121,7 +121,7 @@ public final class HtmlReport {
         }
         out.write("</div>\n<div class=\"pie\" id=\"pie\">\n");
         // inline SVG needs no namespace in HTML, and the page then names no URL at all
-        out.write(PieChartSvg.svg(summary).replaceFirst(SVG_NAMESPACE, ""));
+        out.write(PieChartSvg.svg(summary).replace(SVG_NAMESPACE, ""));
         out.write("</div>\n</div>\n</section>\n");
     }
 
