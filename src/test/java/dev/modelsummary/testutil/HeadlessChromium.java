@@ -48,7 +48,8 @@ import org.junit.jupiter.api.Assumptions;
 public final class HeadlessChromium implements AutoCloseable {
     /** Debian's package; {@code .ci/run} installs it. */
     public static final Path EXECUTABLE = Path.of("/usr/bin/chromium");
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** Every wait; a slow machine may raise it with -Dchromium.timeout.seconds=N. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(Integer.getInteger("chromium.timeout.seconds", 20));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
