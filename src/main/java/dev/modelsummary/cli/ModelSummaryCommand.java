@@ -5,6 +5,7 @@ import dev.modelsummary.model.PickleScan;
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.report.DetailLines;
+import dev.modelsummary.report.HtmlReport;
 import dev.modelsummary.report.JsonReport;
 import dev.modelsummary.report.MarkdownReport;
 import dev.modelsummary.report.PieChart;
@@ -118,12 +119,13 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     private String model;
 
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", converter = FormatConverter.class,
-            defaultValue = "md", description = "Output format: md (the published page), json, text. Default: ${DEFAULT-VALUE}.")
+            defaultValue = "md", description = "Output format: md (the published page), json, text, html (a self-contained page: cards, "
+                    + "pie, module treemap, sortable tensor table). Default: ${DEFAULT-VALUE}.")
     private OutputFormat format;
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR",
             description = "Write files under DIR instead of printing: md writes DIR/image_model_info/NAME.md and "
-                    + "DIR/figs/NAME_pie_chart.png; json writes DIR/json/NAME.json; text writes DIR/text/NAME.txt.")
+                    + "DIR/figs/NAME_pie_chart.png; json writes DIR/json/NAME.json; text writes DIR/text/NAME.txt; html writes DIR/html/NAME.html.")
     private Path out;
 
     @Option(names = {"-n", "--name"}, paramLabel = "NAME",
@@ -243,6 +245,10 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "--depth applies to -f text and -f json; the md page is the "
                     + "published one and has no module table.");
         }
+        if (format == OutputFormat.HTML) {
+            throw new CliException(ExitCode.USAGE, "--depth applies to -f text and -f json; the html page shows "
+                    + "every module, in its treemap and its module table.");
+        }
     }
 
     /** The one line for a run that ran out of heap. */
@@ -301,6 +307,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             case MD -> MarkdownReport.write(summary, writer);
             case JSON -> JsonReport.write(summary, writer, moduleDepth());
             case TEXT -> TextReport.write(summary, writer, moduleDepth());
+            case HTML -> HtmlReport.write(summary, writer);
         }
     }
 
@@ -340,6 +347,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             }
             case JSON -> output.add(out.resolve("json").resolve(fileName + ".json"), report(summary));
             case TEXT -> output.add(out.resolve("text").resolve(fileName + ".txt"), report(summary));
+            case HTML -> output.add(out.resolve("html").resolve(fileName + ".html"), report(summary));
         }
         return output;
     }
@@ -385,7 +393,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
                 return OutputFormat.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.TypeConversionException(
-                        Quote.of(value) + " is not a format (expected md, json or text)");
+                        Quote.of(value) + " is not a format (expected md, json, text or html)");
             }
         }
     }

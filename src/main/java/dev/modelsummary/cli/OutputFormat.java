@@ -6,7 +6,8 @@ import java.util.Locale;
 enum OutputFormat {
     MD("md"),
     JSON("json"),
-    TEXT("text");
+    TEXT("text"),
+    HTML("html");
 
     private final String label;
 
@@ -30,9 +31,12 @@ enum OutputFormat {
             case "text":
             case "txt":
                 return TEXT;
+            case "html":
+            case "htm":
+                return HTML;
             default:
                 throw new IllegalArgumentException(
-                        "Invalid value for option '--format': '" + value + "' (expected md, json or text)");
+                        "Invalid value for option '--format': '" + value + "' (expected md, json, text or html)");
         }
     }
 }

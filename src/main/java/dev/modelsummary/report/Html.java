@@ -48,10 +48,22 @@ public final class Html {
         return Assets.TABLE_JS;
     }
 
+    /** The model page's own rules (cards, treemap), to follow {@link #css()} inside its {@code <style>}. */
+    static String reportCss() {
+        return Assets.REPORT_CSS;
+    }
+
+    /** The model page's treemap script: see the comment at its top for the markup it expects. */
+    static String treemapScript() {
+        return Assets.TREEMAP_JS;
+    }
+
     /** Loaded on first use: a run that writes no HTML never reads them. */
     private static final class Assets {
         static final String CSS = resource("base.css");
         static final String TABLE_JS = resource("table.js");
+        static final String REPORT_CSS = resource("report.css");
+        static final String TREEMAP_JS = resource("treemap.js");
 
         private static String resource(String name) {
             try (InputStream in = Html.class.getResourceAsStream(ASSETS + name)) {

@@ -273,16 +273,22 @@ public final class JsonReport {
      * terminal showing the report: DEL and C1 controls (U+009B is an 8-bit CSI), format characters
      * (bidirectional overrides) and line separators. Escaping is lossless: a parser reads the same string.
      */
-    private static final class TerminalSafeEscapes extends CharacterEscapes {
-        private static final int[] ASCII = standardAsciiEscapesForJSON();
+    static final class TerminalSafeEscapes extends CharacterEscapes {
+        private final int[] ascii = standardAsciiEscapesForJSON();
 
-        static {
-            ASCII[0x7f] = ESCAPE_STANDARD;
+        /** @param alsoEscaped ASCII characters to write as {@code \}{@code uXXXX} too ({@code "<>&"} for a script) */
+        TerminalSafeEscapes(String alsoEscaped) {
+            ascii[0x7f] = ESCAPE_STANDARD;
+            alsoEscaped.chars().forEach(c -> ascii[c] = ESCAPE_STANDARD);
+        }
+
+        TerminalSafeEscapes() {
+            this("");
         }
 
         @Override
         public int[] getEscapeCodesForAscii() {
-            return ASCII;
+            return ascii;
         }
 
         @Override

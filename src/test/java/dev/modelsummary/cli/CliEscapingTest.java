@@ -78,7 +78,7 @@ class CliEscapingTest {
         CliRun limit = CliRun.of("vit_l_16", "--limit", "no\nsuch=5");
         CliRun name = CliRun.of("vit_l_16", "--name", "a\nb", "--out", tmp.toString());
 
-        assertThat(format.err()).contains("'p\\u001bdf' is not a format (expected md, json or text)");
+        assertThat(format.err()).contains("'p\\u001bdf' is not a format (expected md, json, text or html)");
         assertThat(limit.err()).startsWith("model-summary: --limit 'no\\u000asuch': no limit 'no\\u000asuch'; ");
         assertThat(name.err()).isEqualTo("model-summary: 'a\\u000ab' cannot name an output file; pass --name with "
                 + "letters, digits, '_', '-', '.' or '+'.\n");

@@ -457,7 +457,7 @@ class CliTest {
         CliRun run = CliRun.of("vit_l_16", "--format", "pdf");
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(run.err()).startsWith("model-summary: ").contains("'pdf' is not a format (expected md, json or text)");
+        assertThat(run.err()).startsWith("model-summary: ").contains("'pdf' is not a format (expected md, json, text or html)");
         assertThat(run.err().lines()).hasSize(1);
     }
 

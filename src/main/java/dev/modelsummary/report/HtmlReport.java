@@ -1,0 +1,272 @@
+package dev.modelsummary.report;
+
+import dev.modelsummary.model.CheckpointContents;
+import dev.modelsummary.model.Fact;
+import dev.modelsummary.model.FileDetails;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.model.Role;
+import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.summary.DTypeStat;
+import dev.modelsummary.summary.FormStat;
+import dev.modelsummary.summary.ModuleTree;
+import dev.modelsummary.summary.PythonNumbers;
+import dev.modelsummary.summary.Summary;
+import dev.modelsummary.summary.Totals;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * One model as a self-contained HTML page: totals and forms as cards, the pie as inline SVG, the module tree as a
+ * zoomable treemap (and a plain table to depth 2), and every tensor in a sortable, filterable table. Nothing is
+ * loaded from anywhere: styles and scripts are inline, and the page's Content-Security-Policy forbids every
+ * request, so a page that works at all works offline.
+ *
+ * <p>Streamed a row at a time (a file may list a million tensors), the same bytes for the same summary, and
+ * every text that comes from a file goes through {@link Html#escape} (or, in the treemap's data, through
+ * {@link ModuleTreeJson}'s script-safe escapes).
+ */
+public final class HtmlReport {
+    /** No request of any kind: inline styles and scripts only, images only as data: URLs. */
+    static final String CONTENT_SECURITY_POLICY =
+            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+    /** Rows of the no-script module table: depth 2 of a hostile file could list millions of modules. */
+    static final int MAX_MODULE_ROWS = 2_000;
+    private static final int MODULE_TABLE_DEPTH = 2;
+    private static final String SVG_NAMESPACE = " xmlns=\"http://www.w3.org/2000/svg\"";
+
+    private HtmlReport() {
+    }
+
+    /** The page as a string, for tests and small models; the CLI streams with {@link #write}. */
+    public static String render(Summary summary) {
+        return Renderer.toText(HtmlReport::write, summary);
+    }
+
+    /** Writes the page for a single model. */
+    public static void write(Summary summary, Writer out) throws IOException {
+        write(summary, out, null);
+    }
+
+    /** Writes the page; a site page passes its {@code rank} in its group, to show and link it. */
+    public static void write(Summary summary, Writer out, SiteRank rank) throws IOException {
+        String name = Html.escape(summary.name());
+        out.write("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        out.write("<meta http-equiv=\"Content-Security-Policy\" content=\"" + CONTENT_SECURITY_POLICY + "\">\n");
+        out.write("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        out.write("<title>" + name + " parameter information</title>\n");
+        out.write("<style>\n" + Html.css() + Html.reportCss() + "</style>\n</head>\n<body>\n");
+        writeHeader(summary, out, rank);
+        writeCards(summary, out);
+        writeForms(summary, out);
+        writeFileDetails(summary.model(), out);
+        writeModules(summary, out);
+        writeTensors(summary.model(), out);
+        out.write("<script>\n" + Html.tableScript() + "</script>\n");
+        out.write("<script>\n" + Html.treemapScript() + "</script>\n");
+        out.write("</body>\n</html>\n");
+    }
+
+    private static void writeHeader(Summary summary, Writer out, SiteRank rank) throws IOException {
+        Model model = summary.model();
+        out.write("<header>\n<h1>" + Html.escape(model.name()) + "</h1>\n<p class=\"muted\">");
+        if (model.isBuiltin()) {
+            out.write("Built-in architecture <code>" + Html.escape(model.source()) + "</code>");
+        } else {
+            out.write(Html.escape(model.format()) + " file <code>" + Html.escape(model.source()) + "</code>");
+        }
+        if (rank != null) {
+            out.write(" &middot; <a href=\"" + Html.escape(rank.rankingLink()) + "\">rank " + rank.rank() + " of "
+                    + rank.groupSize() + " in " + Html.escape(rank.groupTitle()) + "</a>");
+        }
+        out.write("</p>\n</header>\n");
+    }
+
+    private static void writeCards(Summary summary, Writer out) throws IOException {
+        Totals parameters = summary.parameters();
+        Totals buffers = summary.buffers();
+        long count = parameters.count();
+        out.write("<section class=\"cards\" id=\"totals\">\n");
+        card(out, "layers", "Layers", grouped(parameters.tensors()), "parameter tensors");
+        card(out, "parameters", "Parameters", grouped(count), PythonNumbers.humanCount(count));
+        card(out, "trainable", "Trainable", grouped(parameters.trainable()),
+                PythonNumbers.percent(parameters.trainable(), count) + " %");
+        long frozen = count - parameters.trainable();
+        card(out, "frozen", "Frozen", grouped(frozen), PythonNumbers.percent(frozen, count) + " %");
+        card(out, "buffers", "Buffers", grouped(buffers.count()),
+                grouped(buffers.tensors()) + (buffers.tensors() == 1 ? " tensor" : " tensors"));
+        long bytes = Math.addExact(parameters.bytes(), buffers.bytes());
+        card(out, "bytes", "Stored bytes", TextReport.humanBytes(bytes), bytesByDtype(summary.dtypes()));
+        card(out, "bits", "Bits / parameter",
+                summary.bitsPerParameter().map(b -> b.toPlainString()).orElse("\u2013"), "as stored");
+        out.write("</section>\n");
+    }
+
+    /**
+     * One card per form with its share of parameters and of tensors (the Markdown page's two tables, the same
+     * numbers), beside the pie.
+     */
+    private static void writeForms(Summary summary, Writer out) throws IOException {
+        Totals parameters = summary.parameters();
+        out.write("<section id=\"form-split\">\n<h2>Forms</h2>\n<div class=\"split\">\n"
+                + "<div class=\"cards forms\" id=\"forms\">\n");
+        for (FormStat form : summary.forms()) {
+            out.write("<div class=\"card form\"><div class=\"label\"><span class=\"swatch\" style=\"background:"
+                    + FormPalette.hex(form.form()) + "\"></span>" + form.form().label() + "</div>"
+                    + "<div class=\"value\">" + PythonNumbers.percent(form.count(), parameters.count()) + " %</div>"
+                    + "<div class=\"detail\">of parameters (" + grouped(form.count()) + ")</div>"
+                    + "<div class=\"detail\">" + PythonNumbers.percent(form.tensors(), parameters.tensors())
+                    + " % of tensors (" + grouped(form.tensors()) + ")</div></div>\n");
+        }
+        out.write("</div>\n<div class=\"pie\" id=\"pie\">\n");
+        // inline SVG needs no namespace in HTML, and the page then names no URL at all
+        out.write(PieChartSvg.svg(summary).replace(SVG_NAMESPACE, ""));
+        out.write("</div>\n</div>\n</section>\n");
+    }
+
+    private static void card(Writer out, String id, String label, String value, String detail) throws IOException {
+        out.write("<div class=\"card\" id=\"card-" + id + "\"><div class=\"label\">" + label
+                + "</div><div class=\"value\">" + value + "</div><div class=\"detail\">" + detail + "</div></div>\n");
+    }
+
+    /** {@code float32 44.59 MiB · int64 160 B}: dtype names are the project's own, not the file's. */
+    private static String bytesByDtype(List<DTypeStat> dtypes) {
+        StringJoiner parts = new StringJoiner(" &middot; ");
+        for (DTypeStat dtype : dtypes) {
+            parts.add(dtype.dtype().torchName() + " " + TextReport.humanBytes(dtype.bytes()));
+        }
+        return dtypes.isEmpty() ? "no tensors" : parts.toString();
+    }
+
+    /** What a weight file says besides its tensors, and what its reader noticed; nothing for a built-in. */
+    private static void writeFileDetails(Model model, Writer out) throws IOException {
+        FileDetails details = model.details();
+        if (details.isEmpty() && model.warnings().isEmpty()) {
+            return;
+        }
+        out.write("<section id=\"file\">\n<h2>File</h2>\n");
+        if (!details.facts().isEmpty()) {
+            out.write("<table class=\"facts\">\n<tbody>\n");
+            for (Fact fact : details.facts()) {
+                out.write("<tr><th>" + Html.escape(fact.label()) + "</th><td>" + Html.escape(fact.value())
+                        + "</td></tr>\n");
+            }
+            out.write("</tbody>\n</table>\n");
+        }
+        if (details.checkpoint() != null) {
+            writeCheckpoint(details.checkpoint(), out);
+        }
+        if (details.pickle() != null) {
+            out.write("<p><strong>Pickle scan:</strong> " + Html.escape(DetailLines.pickleVerdict(details.pickle()))
+                    + "</p>\n");
+            for (String line : DetailLines.afterStop(details.pickle())) {
+                out.write("<p class=\"warning\"><strong>Warning:</strong> " + Html.escape(line) + "</p>\n");
+            }
+        }
+        for (String note : details.notes()) {
+            out.write("<p><strong>Note:</strong> " + Html.escape(note) + "</p>\n");
+        }
+        for (String warning : model.warnings()) {
+            out.write("<p class=\"warning\"><strong>Warning:</strong> " + Html.escape(warning) + "</p>\n");
+        }
+        out.write("</section>\n");
+    }
+
+    private static void writeCheckpoint(CheckpointContents checkpoint, Writer out) throws IOException {
+        out.write("<p>Checkpoint contents (" + Html.escape(DetailLines.checkpointKey(checkpoint)) + "):</p>\n"
+                + "<table>\n<thead><tr><th>Entry</th><th>Kind</th><th class=\"num\">Tensors</th>"
+                + "<th class=\"num\">Elements</th><th class=\"num\">Bytes</th></tr></thead>\n<tbody>\n");
+        for (CheckpointContents.Entry entry : checkpoint.entries()) {
+            out.write("<tr><td class=\"name\">" + Html.escape(entry.name()) + "</td><td>" + Html.escape(entry.kind())
+                    + "</td><td class=\"num\">" + grouped(entry.tensors()) + "</td><td class=\"num\">"
+                    + grouped(entry.elements()) + "</td><td class=\"num\">" + TextReport.humanBytes(entry.bytes())
+                    + "</td></tr>\n");
+        }
+        out.write("</tbody>\n</table>\n");
+    }
+
+    private static void writeModules(Summary summary, Writer out) throws IOException {
+        ModuleTree tree = ModuleTree.of(summary);
+        out.write("<section id=\"modules\">\n<h2>Modules</h2>\n");
+        out.write("<p class=\"muted\">Parameters rolled up per module; box areas are parameter counts. "
+                + "Click a module to zoom in, a name in the path to zoom out.</p>\n");
+        out.write("<nav class=\"crumbs\" id=\"treemap-path\" aria-label=\"Module path\"></nav>\n");
+        out.write("<div class=\"treemap\" id=\"treemap\" data-root=\"" + Html.escape(summary.name())
+                + "\"></div>\n");
+        out.write("<script type=\"application/json\" id=\"tree\">");
+        ModuleTreeJson.write(tree, ModuleTreeJson.DEFAULT_MAX_NODES, out);
+        out.write("</script>\n");
+        writeModuleTable(tree, summary.parameters().count(), out);
+        out.write("</section>\n");
+    }
+
+    /**
+     * The rollup to depth 2, for readers without scripts (and for copying numbers). A module path is cut as the
+     * treemap cuts it: the tensor table below shows every name whole, once.
+     */
+    private static void writeModuleTable(ModuleTree tree, long total, Writer out) throws IOException {
+        List<ModuleTree.Node> rows = tree.rollup(MODULE_TABLE_DEPTH);
+        out.write("<details class=\"rollup\">\n<summary>Modules to depth " + MODULE_TABLE_DEPTH
+                + " as a table</summary>\n<table class=\"sortable\" id=\"module-table\">\n<thead><tr>"
+                + "<th>Module</th><th class=\"num\" data-type=\"number\">Tensors</th>"
+                + "<th class=\"num\" data-type=\"number\">Parameters</th>"
+                + "<th class=\"num\" data-type=\"number\">% of model</th></tr></thead>\n<tbody>\n");
+        int shown = Math.min(rows.size(), MAX_MODULE_ROWS);
+        for (ModuleTree.Node node : rows.subList(0, shown)) {
+            String path = node.depth() == 0 ? "(model)" : Html.escape(ModuleTreeJson.cut(node.path()));
+            out.write("<tr><td class=\"name depth" + node.depth() + "\">" + path + "</td><td class=\"num\">"
+                    + grouped(node.tensors()) + "</td><td class=\"num\" data-value=\"" + node.parameters() + "\">"
+                    + grouped(node.parameters()) + "</td><td class=\"num\">"
+                    + PythonNumbers.percent(node.parameters(), total) + "</td></tr>\n");
+        }
+        out.write("</tbody>\n</table>\n");
+        if (rows.size() > shown) {
+            out.write("<p class=\"muted\">and " + grouped(rows.size() - shown) + " more modules.</p>\n");
+        }
+        out.write("</details>\n");
+    }
+
+    /** Every tensor, buffers and tied aliases too, each marked: the cards count each tensor once. */
+    private static void writeTensors(Model model, Writer out) throws IOException {
+        int total = model.tensors().size();
+        out.write("<section id=\"tensors\">\n<h2>Tensors</h2>\n<p class=\"filter\">"
+                + "<input type=\"search\" id=\"tensor-filter\" placeholder=\"Filter by name, shape, form, dtype\" "
+                + "aria-label=\"Filter tensors\"> <span class=\"muted\"><span id=\"tensor-count\">" + total
+                + "</span> of " + grouped(total) + " tensors shown</span></p>\n");
+        out.write("<table class=\"sortable\" id=\"tensor-table\" data-filter=\"tensor-filter\" "
+                + "data-count=\"tensor-count\">\n<thead><tr><th>Name</th><th>Shape</th><th>Squeezed shape</th>"
+                + "<th class=\"num\" data-type=\"number\">Parameters</th><th>Form</th><th>dtype</th><th>Role</th>"
+                + "<th>Trainable</th></tr></thead>\n<tbody>\n");
+        for (TensorEntry tensor : model.tensors()) {
+            writeTensorRow(tensor, out);
+        }
+        out.write("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static void writeTensorRow(TensorEntry tensor, Writer out) throws IOException {
+        boolean buffer = tensor.role() == Role.BUFFER;
+        String tied = tensor.aliasOf() == null ? ""
+                : " <span class=\"tied\">tied to " + Html.escape(tensor.aliasOf()) + "</span>";
+        out.write(buffer ? "<tr class=\"buffer\">" : tensor.aliasOf() != null ? "<tr class=\"alias\">" : "<tr>");
+        out.write("<td class=\"name\">");
+        out.write(breakable(Html.escape(tensor.name())));
+        out.write(tied + "</td><td>" + tensor.shape().toPythonTuple() + "</td><td>"
+                + tensor.shape().squeezed().toPythonTuple() + "</td><td class=\"num\" data-value=\"" + tensor.numel()
+                + "\">" + grouped(tensor.numel()) + "</td><td>" + tensor.form().label() + "</td><td>"
+                + tensor.dtype().torchName() + "</td><td>" + (buffer ? "<span class=\"badge\">buffer</span>"
+                : "parameter") + "</td><td>" + (buffer ? "" : tensor.trainable() ? "yes" : "no") + "</td></tr>\n");
+    }
+
+    /**
+     * A long dotted name may wrap after each dot ({@code <wbr>}) rather than mid-word; escaping writes no dot, so
+     * every dot in escaped text is the name's own.
+     */
+    private static String breakable(String escapedName) {
+        return escapedName.replace(".", ".<wbr>");
+    }
+
+    private static String grouped(long n) {
+        return TextReport.grouped(n);
+    }
+}
