@@ -103,7 +103,8 @@ public final class SiteCommand implements Callable<Integer> {
     private boolean all;
 
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", converter = PageFormatConverter.class,
-            defaultValue = "md", description = "The pages' format: md. Default: ${DEFAULT-VALUE}.")
+            defaultValue = "md", description = "The pages' format: md (the published page and its PNG chart) or "
+                    + "html (self-contained pages). Default: ${DEFAULT-VALUE}.")
     private PageFormat format;
 
     @Option(names = {"-j", "--jobs"}, paramLabel = "N",
@@ -408,7 +409,7 @@ public final class SiteCommand implements Callable<Integer> {
         @Override
         public PageFormat convert(String value) {
             return PageFormat.parse(value).orElseThrow(() -> new TypeConversionException(Quote.of(value)
-                    + " is not a page format (expected md)"));
+                    + " is not a page format (expected md or html)"));
         }
     }
 }

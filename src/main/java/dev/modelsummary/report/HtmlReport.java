@@ -68,6 +68,12 @@ public final class HtmlReport {
         out.write("</body>\n</html>\n");
     }
 
+    /** A site page's rank, linked to its group's ranking; a later site run finds it to update the rank. */
+    public static String rankLink(SiteRank rank) {
+        return "<a href=\"" + Html.escape(rank.rankingLink()) + "\">rank " + rank.rank() + " of " + rank.groupSize()
+                + " in " + Html.escape(rank.groupTitle()) + "</a>";
+    }
+
     private static void writeHeader(Summary summary, Writer out, SiteRank rank) throws IOException {
         Model model = summary.model();
         out.write("<header>\n<h1>" + Html.escape(model.name()) + "</h1>\n<p class=\"muted\">");
@@ -77,8 +83,7 @@ public final class HtmlReport {
             out.write(Html.escape(model.format()) + " file <code>" + Html.escape(model.source()) + "</code>");
         }
         if (rank != null) {
-            out.write(" &middot; <a href=\"" + Html.escape(rank.rankingLink()) + "\">rank " + rank.rank() + " of "
-                    + rank.groupSize() + " in " + Html.escape(rank.groupTitle()) + "</a>");
+            out.write(" &middot; " + rankLink(rank));
         }
         out.write("</p>\n</header>\n");
     }

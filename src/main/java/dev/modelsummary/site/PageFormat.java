@@ -1,5 +1,6 @@
 package dev.modelsummary.site;
 
+import dev.modelsummary.report.HtmlReport;
 import dev.modelsummary.report.MarkdownReport;
 import dev.modelsummary.report.SiteLines;
 import dev.modelsummary.report.SiteRank;
@@ -24,6 +25,18 @@ public enum PageFormat {
         @Override
         public Optional<String> rankText(SiteRank rank) {
             return Optional.of("\n" + SiteLines.rank(rank) + "\n"); // the whole line
+        }
+    },
+    /** The self-contained HTML page ({@link HtmlReport#write(Summary, Writer, SiteRank)}): its pie is inline SVG. */
+    HTML("html", false) {
+        @Override
+        public void write(Summary summary, Writer out, SiteRank rank) throws IOException {
+            HtmlReport.write(summary, out, rank);
+        }
+
+        @Override
+        public Optional<String> rankText(SiteRank rank) {
+            return Optional.of(HtmlReport.rankLink(rank));
         }
     };
 

@@ -97,6 +97,28 @@ class SiteCommandTest {
     }
 
     @Test
+    void htmlPagesLinkAndMergeAsMarkdownPagesDo() throws IOException {
+        Path site = tmp.resolve("site");
+        Path oneRun = tmp.resolve("one-run");
+
+        assertThat(CliRun.of("site", "--out", site.toString(), "--format", "html", "resnet18").exitCode()).isZero();
+        CliRun second = CliRun.of("site", "--out", site.toString(), "--format", "html", "alexnet");
+        assertThat(CliRun.of("site", "--out", oneRun.toString(), "--format", "html", "resnet18", "alexnet").exitCode())
+                .isZero();
+
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        Path resnet = site.resolve("image/classification/resnet18.html");
+        assertThat(Files.readString(resnet)).contains(">rank 2 of 2 in image/classification</a>");
+        assertThat(site.resolve("image/classification/figs")).doesNotExist(); // the pie is inline SVG
+        assertThat(Files.readString(site.resolve("image/classification/README.md")))
+                .contains("| 1 | [alexnet](alexnet.html) |");
+        assertThat(SiteLinks.withoutScripts(Files.readString(site.resolve("index.html"))))
+                .contains("data-href=\"image/classification/resnet18.html\"");
+        assertThat(SiteLinks.broken(site)).isEmpty();
+        assertThat(tree(site)).isEqualTo(tree(oneRun));
+    }
+
+    @Test
     void aCorruptDataJsonFailsTheRunAndNothingChanges() throws IOException {
         Path site = tmp.resolve("site");
         assertThat(CliRun.of("site", "--out", site.toString(), "resnet18").exitCode()).isZero();
