@@ -64,8 +64,7 @@ import picocli.CommandLine.TypeConversionException;
         usageHelpAutoWidth = true,
         usageHelpWidth = 80,
         header = {
-            "Writes a browsable catalog: a page per model, grouped by task, each",
-            "group's ranking and data.json, and an index.html of every model.",
+            "Write a browsable catalog: a page per model, group rankings, index.html.",
             ""},
         descriptionHeading = "%n",
         description = {
@@ -82,7 +81,9 @@ import picocli.CommandLine.TypeConversionException;
             "  model-summary site --out docs --all",
             "      every built-in model",
             "  model-summary site --out docs resnet50 m.safetensors",
-            "      chosen models and files, merged into docs"})
+            "      chosen models and files, merged into docs",
+            "  model-summary site --out docs --all --format html",
+            "      HTML pages instead of Markdown"})
 public final class SiteCommand implements Callable<Integer> {
     /** The most threads {@code --jobs} takes. */
     private static final int MAX_JOBS = 1024;
