@@ -49,3 +49,4 @@ echo
 echo "| command | median wall time (s) | peak RSS (MiB) |"
 echo "| --- | --- | --- |"
 run "\`model-summary site --all --no-progress --out DIR\`${JOBS:+ --jobs $JOBS}" "$SITE" --all --no-progress "${JOBS_ARGS[@]}"
+run "\`model-summary site --all --format html --no-progress --out DIR\`${JOBS:+ --jobs $JOBS}" "$SITE" --all --format html --no-progress "${JOBS_ARGS[@]}"
