@@ -29,7 +29,7 @@ import java.util.StringJoiner;
  */
 public final class HtmlReport {
     /** No request of any kind: inline styles and scripts only, images only as data: URLs. */
-    static final String CONTENT_SECURITY_POLICY =
+    public static final String CONTENT_SECURITY_POLICY =
             "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
     /** Rows of the no-script module table: depth 2 of a hostile file could list millions of modules. */
     static final int MAX_MODULE_ROWS = 2_000;

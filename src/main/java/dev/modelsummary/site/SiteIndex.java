@@ -2,6 +2,7 @@ package dev.modelsummary.site;
 
 import dev.modelsummary.model.Form;
 import dev.modelsummary.report.Html;
+import dev.modelsummary.report.HtmlReport;
 import dev.modelsummary.report.SiteLines;
 import dev.modelsummary.summary.PythonNumbers;
 import java.io.IOException;
@@ -25,7 +26,9 @@ public final class SiteIndex {
     public static void write(Collection<GroupData> groups, Writer out) throws IOException {
         List<Form> forms = forms(groups);
         int models = groups.stream().mapToInt(g -> g.models().size()).sum();
+        // the report's policy: nothing is loaded from anywhere (links still navigate)
         out.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                + "<meta http-equiv=\"Content-Security-Policy\" content=\"" + HtmlReport.CONTENT_SECURITY_POLICY + "\">\n"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 + "<title>Model summaries</title>\n<style>\n" + Html.css() + "</style>\n</head>\n<body>\n");
         out.write("<h1>Model summaries</h1>\n");
