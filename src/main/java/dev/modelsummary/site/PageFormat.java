@@ -15,7 +15,7 @@ import java.util.Optional;
  * pages it does not write again).
  */
 public enum PageFormat {
-    /** The published page's Markdown with the site's lines ({@link MarkdownReport#write(Summary, Writer, SiteRank)}). */
+    /** The published page with the site's lines ({@link MarkdownReport#write(Summary, Writer, SiteRank)}). */
     MD("md", true) {
         @Override
         public void write(Summary summary, Writer out, SiteRank rank) throws IOException {

@@ -28,7 +28,8 @@ public final class SiteIndex {
         int models = groups.stream().mapToInt(g -> g.models().size()).sum();
         // the report's policy: nothing is loaded from anywhere (links still navigate)
         out.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                + "<meta http-equiv=\"Content-Security-Policy\" content=\"" + HtmlReport.CONTENT_SECURITY_POLICY + "\">\n"
+                + "<meta http-equiv=\"Content-Security-Policy\" content=\""
+                + HtmlReport.CONTENT_SECURITY_POLICY + "\">\n"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 + "<title>Model summaries</title>\n<style>\n" + Html.css() + "</style>\n</head>\n<body>\n");
         out.write("<h1>Model summaries</h1>\n");

@@ -42,11 +42,12 @@ class SiteCommandTest {
         assertThat(run.err()).isEmpty(); // no progress bar where stderr is no terminal
         int models = Catalog.standard().names().size();
         // the groups the original had, and the zoo's
-        for (String page : List.of("image/classification/resnet50.md", "image/classification/figs/resnet50_pie_chart.png",
-                "language/sequence_classification/README.md", "image/detection/fasterrcnn_resnet50_fpn.md",
-                "image/segmentation/fcn_resnet50.md", "video/classification/r3d_18.md", "image/optical_flow/raft_large.md",
-                "language/causal_lm/gpt2.md", "image/feature_extraction/default-mobilenet_v1.md",
-                "json/image/classification/data.json", "README.md", "index.html")) {
+        for (String page : List.of("image/classification/resnet50.md",
+                "image/classification/figs/resnet50_pie_chart.png", "language/sequence_classification/README.md",
+                "image/detection/fasterrcnn_resnet50_fpn.md", "image/segmentation/fcn_resnet50.md",
+                "video/classification/r3d_18.md", "image/optical_flow/raft_large.md", "language/causal_lm/gpt2.md",
+                "image/feature_extraction/default-mobilenet_v1.md", "json/image/classification/data.json",
+                "README.md", "index.html")) {
             assertThat(first.resolve(page)).isRegularFile();
         }
         assertThat(SiteLinks.broken(first)).isEmpty();
@@ -187,7 +188,8 @@ class SiteCommandTest {
         CliRun run = CliRun.of("site", "--out", site.toString(), "--num-classes", "10", "resnet18", file.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        JsonNode resnet = JSON.readTree(site.resolve("json/image/classification/data.json").toFile()).get("models").get(0);
+        JsonNode resnet = JSON.readTree(site.resolve("json/image/classification/data.json").toFile())
+                .get("models").get(0);
         // resnet18's fc: 512 * 10 + 10 in place of 512 * 1000 + 1000
         assertThat(resnet.get("parameters").asLong()).isEqualTo(11689512L - 513000 + 5130);
     }
