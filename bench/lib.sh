@@ -38,3 +38,11 @@ ensure_time() {
         if [ "$(id -u)" -eq 0 ]; then apt-get install -y -q time >&2; else sudo apt-get install -y -q time >&2; fi
     fi
 }
+
+# require_jar: stops with a hint when $JAR has not been built
+require_jar() {
+    if [ ! -f "$JAR" ]; then
+        echo "missing $JAR: build it first with 'mvn -q -B -o package -DskipTests'" >&2
+        exit 1
+    fi
+}

@@ -2,25 +2,27 @@ package dev.modelsummary.catalog;
 
 /**
  * What a built-in model does, as the original project grouped its pages: a modality and a task, which name
- * the catalog's folders ({@code image/classification}).
+ * the site's folders ({@code image/classification}, {@code language/causal_lm}: the original's names where it
+ * had the group).
  */
 public enum Task {
     IMAGE_CLASSIFICATION("image", "classification", "Image classification"),
-    QUANTIZABLE_IMAGE_CLASSIFICATION("image", "classification",
+    QUANTIZABLE_IMAGE_CLASSIFICATION("image", "quantizable_classification",
             "Image classification, quantizable (the float form, quantize=False)"),
     OBJECT_DETECTION("image", "detection", "Object detection, instance segmentation and keypoints"),
     SEMANTIC_SEGMENTATION("image", "segmentation", "Semantic segmentation"),
     VIDEO_CLASSIFICATION("video", "classification", "Video classification"),
     OPTICAL_FLOW("image", "optical_flow", "Optical flow"),
-    FEATURE_EXTRACTION("text", "feature_extraction", "Base models (hidden states, no head)"),
-    TEXT_CLASSIFICATION("text", "classification", "Text classification"),
-    TOKEN_CLASSIFICATION("text", "token_classification", "Token classification"),
-    QUESTION_ANSWERING("text", "question_answering", "Question answering"),
-    MULTIPLE_CHOICE("text", "multiple_choice", "Multiple choice"),
-    FILL_MASK("text", "fill_mask", "Masked language models"),
-    TEXT_GENERATION("text", "generation", "Causal language models (text generation)"),
-    TEXT2TEXT_GENERATION("text", "text2text", "Sequence-to-sequence (text-to-text) models"),
-    PRETRAINING("text", "pretraining", "Pre-training heads");
+    IMAGE_FEATURE_EXTRACTION("image", "feature_extraction", "Image base models (features, no head)"),
+    FEATURE_EXTRACTION("language", "feature_extraction", "Text base models (hidden states, no head)"),
+    TEXT_CLASSIFICATION("language", "sequence_classification", "Text classification"),
+    TOKEN_CLASSIFICATION("language", "token_classification", "Token classification"),
+    QUESTION_ANSWERING("language", "question_answering", "Question answering"),
+    MULTIPLE_CHOICE("language", "multiple_choice", "Multiple choice"),
+    FILL_MASK("language", "masked_lm", "Masked language models"),
+    TEXT_GENERATION("language", "causal_lm", "Causal language models (text generation)"),
+    TEXT2TEXT_GENERATION("language", "seq2seq_lm", "Sequence-to-sequence (text-to-text) models"),
+    PRETRAINING("language", "pretraining", "Pre-training heads");
 
     private final String modality;
     private final String task;
@@ -38,6 +40,11 @@ public enum Task {
 
     public String task() {
         return task;
+    }
+
+    /** The group's folder in a site, {@code modality/task}: {@code image/classification}. */
+    public String group() {
+        return modality + "/" + task;
     }
 
     /** The heading {@code --list} prints above the group. */

@@ -43,6 +43,7 @@ public final class Main {
         ModelSummaryCommand command = new ModelSummaryCommand(loader);
         CommandLine cli = new CommandLine(command)
                 .addSubcommand("diff", new DiffCommand(loader))
+                .addSubcommand("site", new SiteCommand(loader))
                 .setOut(out)
                 .setErr(err)
                 .setCaseInsensitiveEnumValuesAllowed(true)

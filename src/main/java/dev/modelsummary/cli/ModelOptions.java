@@ -54,6 +54,16 @@ public final class ModelOptions {
     private Double timeoutSeconds;
 
     /**
+     * These options without the builder arguments ({@code --arg} and its shorthands): {@code site} applies
+     * those to the MODELs that take them and reads the others (files, {@code --all}) with the rest.
+     */
+    ModelOptions withoutBuilderArguments() {
+        ModelOptions copy = forSide(Map.of(), null);
+        copy.builderArgs = new LinkedHashMap<>();
+        return copy;
+    }
+
+    /**
      * These options for one side of {@code diff}: {@code arguments} over the shared builder arguments (a key
      * in both takes the side's value, so {@code --arg num_classes=100 --arg-b num_classes=10} builds B with 10),
      * and {@code sideKey}, when not null, instead of {@code --key}. Limits and timeout are shared.

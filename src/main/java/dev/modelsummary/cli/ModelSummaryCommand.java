@@ -285,7 +285,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
                 .collect(Collectors.toList());
         AtomicOutput output = new AtomicOutput();
         outputs.forEach(output::addAll);
-        commit(output, stdout);
+        commit(output, out, stdout);
         return ExitCode.OK;
     }
 
@@ -330,7 +330,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, Quote.of(fileName) + " cannot name an output file; "
                     + "pass --name with letters, digits, '_', '-', '.' or '+'.");
         }
-        commit(stage(summary), stdout);
+        commit(stage(summary), out, stdout);
     }
 
     /** The files one model's report is made of; each is rendered when it is written. */
@@ -352,7 +352,8 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         return output;
     }
 
-    private void commit(AtomicOutput output, PrintWriter stdout) {
+    /** Writes {@code output} (all or nothing) and lists the files on stdout; a failure names {@code out}. */
+    static void commit(AtomicOutput output, Path out, PrintWriter stdout) {
         List<Path> written;
         try {
             written = output.commit();

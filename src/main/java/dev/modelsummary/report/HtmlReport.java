@@ -29,7 +29,7 @@ import java.util.StringJoiner;
  */
 public final class HtmlReport {
     /** No request of any kind: inline styles and scripts only, images only as data: URLs. */
-    static final String CONTENT_SECURITY_POLICY =
+    public static final String CONTENT_SECURITY_POLICY =
             "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
     /** Rows of the no-script module table: depth 2 of a hostile file could list millions of modules. */
     static final int MAX_MODULE_ROWS = 2_000;
@@ -68,6 +68,12 @@ public final class HtmlReport {
         out.write("</body>\n</html>\n");
     }
 
+    /** A site page's rank, linked to its group's ranking; a later site run finds it to update the rank. */
+    public static String rankLink(SiteRank rank) {
+        return "<a href=\"" + Html.escape(rank.rankingLink()) + "\">rank " + rank.rank() + " of " + rank.groupSize()
+                + " in " + Html.escape(rank.groupTitle()) + "</a>";
+    }
+
     private static void writeHeader(Summary summary, Writer out, SiteRank rank) throws IOException {
         Model model = summary.model();
         out.write("<header>\n<h1>" + Html.escape(model.name()) + "</h1>\n<p class=\"muted\">");
@@ -77,8 +83,7 @@ public final class HtmlReport {
             out.write(Html.escape(model.format()) + " file <code>" + Html.escape(model.source()) + "</code>");
         }
         if (rank != null) {
-            out.write(" &middot; <a href=\"" + Html.escape(rank.rankingLink()) + "\">rank " + rank.rank() + " of "
-                    + rank.groupSize() + " in " + Html.escape(rank.groupTitle()) + "</a>");
+            out.write(" &middot; " + rankLink(rank));
         }
         out.write("</p>\n</header>\n");
     }

@@ -46,6 +46,11 @@ public final class JsonReport {
     private JsonReport() {
     }
 
+    /** A pretty printer of the report's style, for other JSON files written alike ({@code data.json}). */
+    public static DefaultPrettyPrinter prettyPrinter() {
+        return PRETTY.createInstance();
+    }
+
     /** The report as a string, for tests and small models; the CLI streams with {@link #write}. */
     public static String render(Summary summary) {
         return Renderer.toText(JsonReport::write, summary);

@@ -32,6 +32,11 @@ public final class MarkdownReport {
         return "../figs/" + modelName + "_pie_chart.png";
     }
 
+    /** The chart's path relative to a site page ({@code site}): in {@code figs/} beside the page. */
+    public static String siteChartLink(String modelName) {
+        return "figs/" + modelName + "_pie_chart.png";
+    }
+
     /** The report as a string, for tests and small models; the CLI streams with {@link #write}. */
     public static String render(Summary summary) {
         return Renderer.toText(MarkdownReport::write, summary);
@@ -43,16 +48,31 @@ public final class MarkdownReport {
      * ({@link Quote#escaped}; real names have none, so real pages are unchanged).
      */
     public static void write(Summary summary, Writer out) throws IOException {
+        write(summary, out, null);
+    }
+
+    /**
+     * A site's page: the published page with the chart in {@code figs/} beside it and, after the "Number of
+     * parameters" line, the trainable parameters, the size by dtype and the rank in the group
+     * ({@link SiteLines}), in the same bold style. With {@code rank} null, the published page itself.
+     */
+    public static void write(Summary summary, Writer out, SiteRank rank) throws IOException {
         String name = Quote.escaped(summary.name());
         out.write("# " + name + " parameter information\n\n");
         out.write("**Number of layers: [ " + summary.parameters().tensors() + " ]**\n\n");
         out.write("**Number of parameters: [ " + PythonNumbers.humanCount(summary.parameters().count())
                 + " ]**\n\n");
+        if (rank != null) {
+            out.write(SiteLines.trainable(summary) + "\n\n");
+            out.write(SiteLines.size(summary) + "\n\n");
+            out.write(SiteLines.rank(rank) + "\n\n");
+        }
         out.write("**Proportional of each form** (%)\n\n");
         writeFormTable(out, summary.forms(), FormStat::tensors, summary.parameters().tensors());
         out.write("\n\n**Proportional of parameters by form** (%)\n\n\n");
         writeFormTable(out, summary.forms(), FormStat::count, summary.parameters().count());
-        out.write("\n\n<img src=\"" + chartLink(name) + "\" alt=\"pie_chart\" width=\"500\"/>\n\n");
+        String chart = rank == null ? chartLink(name) : siteChartLink(name);
+        out.write("\n\n<img src=\"" + chart + "\" alt=\"pie_chart\" width=\"500\"/>\n\n");
         out.write("**Layer information**\n\n\n");
         out.write("| Name | Shape | Squeezed shape | Number of parameters | Form |\n");
         out.write("| --- | --- | --- | --- | --- |\n");

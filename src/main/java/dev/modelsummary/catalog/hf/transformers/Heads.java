@@ -43,6 +43,15 @@ final class Heads {
     }
 
     /**
+     * The task of a vision family's class ({@code ResNetModel}, {@code MobileNetV2Model}): as {@link #task}, but
+     * the base model gives image features, not text hidden states.
+     */
+    static Task visionTask(String architecture) {
+        Task task = task(architecture);
+        return task == Task.FEATURE_EXTRACTION ? Task.IMAGE_FEATURE_EXTRACTION : task;
+    }
+
+    /**
      * The classification heads the decoder families' modeling files copy from one another (transformers'
      * "Copied from"), by class-name suffix: {@code XForSequenceClassification} (the base, then {@code score},
      * no bias, over {@code num_labels}), {@code XForTokenClassification} (the base, then {@code classifier})

@@ -31,7 +31,7 @@ public final class MobileNetV1 implements HfFamily {
 
     @Override
     public Task task(String architecture) {
-        return Heads.task(architecture);
+        return Heads.visionTask(architecture);
     }
 
     @Override

@@ -32,7 +32,7 @@ public final class MobileNetV2 implements HfFamily {
 
     @Override
     public Task task(String architecture) {
-        return architecture.equals(SEMANTIC_SEGMENTATION) ? Task.SEMANTIC_SEGMENTATION : Heads.task(architecture);
+        return architecture.equals(SEMANTIC_SEGMENTATION) ? Task.SEMANTIC_SEGMENTATION : Heads.visionTask(architecture);
     }
 
     @Override

@@ -31,7 +31,7 @@ public final class ResNet implements HfFamily {
 
     @Override
     public Task task(String architecture) {
-        return Heads.task(architecture);
+        return Heads.visionTask(architecture);
     }
 
     @Override

@@ -70,7 +70,8 @@ class T5ResNetMobileNetTest {
         assertThat(CATALOG.builder("t5-small").orElseThrow().task()).isEqualTo(Task.TEXT2TEXT_GENERATION);
         assertThat(CATALOG.builder("microsoft/resnet-50").orElseThrow().task()).isEqualTo(Task.IMAGE_CLASSIFICATION);
         // MobileNetV1Config() has no architectures: the base model is the default, the classifier on request
-        assertThat(CATALOG.builder("default-mobilenet_v1").orElseThrow().task()).isEqualTo(Task.FEATURE_EXTRACTION);
+        assertThat(CATALOG.builder("default-mobilenet_v1").orElseThrow().task())
+                .isEqualTo(Task.IMAGE_FEATURE_EXTRACTION);
         Model classifier = build("default-mobilenet_v1", Map.of("architecture", "MobileNetV1ForImageClassification"));
         assertThat(total(classifier)).isEqualTo(3209026); // the library's 2 default labels
         assertThat(shape(classifier, "classifier.weight")).containsExactly(2L, 1024L);

@@ -1,0 +1,89 @@
+package dev.modelsummary.site;
+
+import dev.modelsummary.model.Form;
+import dev.modelsummary.report.Html;
+import dev.modelsummary.report.HtmlReport;
+import dev.modelsummary.report.SiteLines;
+import dev.modelsummary.summary.PythonNumbers;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The site's {@code index.html}: every model of every group in one table, with its totals and the share of its
+ * parameters in each form, sortable and filterable, each row opening the model's page. Self-contained: the
+ * stylesheet and the table script are inlined ({@link Html}).
+ */
+public final class SiteIndex {
+    private SiteIndex() {
+    }
+
+    /** @param groups every group with at least one model, by path */
+    public static void write(Collection<GroupData> groups, Writer out) throws IOException {
+        List<Form> forms = forms(groups);
+        int models = groups.stream().mapToInt(g -> g.models().size()).sum();
+        // the report's policy: nothing is loaded from anywhere (links still navigate)
+        out.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                + "<meta http-equiv=\"Content-Security-Policy\" content=\""
+                + HtmlReport.CONTENT_SECURITY_POLICY + "\">\n"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                + "<title>Model summaries</title>\n<style>\n" + Html.css() + "</style>\n</head>\n<body>\n");
+        out.write("<h1>Model summaries</h1>\n");
+        out.write("<p class=\"muted\">" + RankingPage.count(models) + " in " + groups.size()
+                + (groups.size() == 1 ? " group" : " groups") + " (<a href=\"README.md\">README.md</a>). "
+                + "Click a heading to sort, a row to open the model's page. Form columns: the share of the "
+                + "parameters in tensors of that form, in %.</p>\n");
+        out.write("<p><input type=\"search\" id=\"filter\" placeholder=\"Filter models and groups\" "
+                + "aria-label=\"Filter models and groups\"> <span id=\"count\">" + models
+                + "</span> shown</p>\n");
+        out.write("<table class=\"sortable\" data-filter=\"filter\" data-count=\"count\">\n<thead><tr>"
+                + "<th>Model</th><th>Group</th><th class=\"num\" data-type=\"number\">Parameters</th>"
+                + "<th class=\"num\" data-type=\"number\">Trainable</th>"
+                + "<th class=\"num\" data-type=\"number\">Bytes</th>"
+                + "<th class=\"num\" data-type=\"number\">Tensors</th>");
+        for (Form form : forms) {
+            out.write("<th class=\"num\" data-type=\"number\">" + Html.escape(form.label()) + " %</th>");
+        }
+        out.write("</tr></thead>\n<tbody>\n");
+        for (GroupData group : groups) {
+            for (SiteEntry entry : group.ranked()) {
+                writeRow(group.group(), entry, forms, out);
+            }
+        }
+        out.write("</tbody>\n</table>\n<script>\n" + Html.tableScript() + "</script>\n</body>\n</html>\n");
+    }
+
+    private static void writeRow(SiteGroup group, SiteEntry entry, List<Form> forms, Writer out) throws IOException {
+        String page = Html.escape(group.path() + "/" + entry.page());
+        String ranking = Html.escape(group.path() + "/" + GroupData.RANKING_PAGE);
+        out.write("<tr data-href=\"" + page + "\"><td class=\"name\"><a href=\"" + page + "\">"
+                + Html.escape(entry.name()) + "</a></td><td><a href=\"" + ranking + "\">"
+                + Html.escape(group.path()) + "</a></td>");
+        out.write(number(entry.parameters(), PythonNumbers.humanCount(entry.parameters())));
+        out.write(number(entry.trainable(), PythonNumbers.humanCount(entry.trainable())));
+        out.write(number(entry.bytes(), SiteLines.humanBytes(entry.bytes())));
+        out.write(number(entry.tensors(), Integer.toString(entry.tensors())));
+        Map<String, Long> byForm = entry.forms().stream()
+                .collect(Collectors.toMap(FormShare::form, FormShare::parameters, Long::sum));
+        for (Form form : forms) {
+            String percent = PythonNumbers.percent(byForm.getOrDefault(form.label(), 0L), entry.parameters());
+            out.write("<td class=\"num\" data-value=\"" + percent + "\">" + percent + "</td>");
+        }
+        out.write("</tr>\n");
+    }
+
+    private static String number(long raw, String shown) {
+        return "<td class=\"num\" data-value=\"" + raw + "\">" + Html.escape(shown) + "</td>";
+    }
+
+    /** Every form any model has, in the page's order (Vector, Matrix, then tensor ranks). */
+    private static List<Form> forms(Collection<GroupData> groups) {
+        TreeSet<Form> present = new TreeSet<>(Form.REPORT_ORDER);
+        groups.forEach(g -> g.models().forEach(e -> e.forms().forEach(f -> present.add(f.toForm()))));
+        return List.copyOf(present);
+    }
+}

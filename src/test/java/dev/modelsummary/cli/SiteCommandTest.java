@@ -1,0 +1,259 @@
+package dev.modelsummary.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelsummary.catalog.Catalog;
+import dev.modelsummary.testutil.Resources;
+import dev.modelsummary.testutil.SiteLinks;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SiteCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Rewrites the golden files from this run instead of comparing: {@code -Dgolden.accept=true}. */
+    private static final boolean ACCEPT = Boolean.getBoolean("golden.accept");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void allWritesEveryModelWithLinksThatResolveAndTheSameBytesTwice() throws IOException {
+        Path first = tmp.resolve("first");
+        Path second = tmp.resolve("second");
+
+        CliRun run = CliRun.of("site", "--all", "--out", first.toString());
+        CliRun again = CliRun.of("site", "--all", "--out", second.toString(), "--jobs", "3");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(run.err()).isEmpty(); // no progress bar where stderr is no terminal
+        int models = Catalog.standard().names().size();
+        // the groups the original had, and the zoo's
+        for (String page : List.of("image/classification/resnet50.md",
+                "image/classification/figs/resnet50_pie_chart.png", "language/sequence_classification/README.md",
+                "image/detection/fasterrcnn_resnet50_fpn.md", "image/segmentation/fcn_resnet50.md",
+                "video/classification/r3d_18.md", "image/optical_flow/raft_large.md", "language/causal_lm/gpt2.md",
+                "image/feature_extraction/default-mobilenet_v1.md", "json/image/classification/data.json",
+                "README.md", "index.html")) {
+            assertThat(first.resolve(page)).isRegularFile();
+        }
+        assertThat(SiteLinks.broken(first)).isEmpty();
+        assertThat(SiteLinks.all(first)).hasSizeGreaterThan(models * 4);
+        assertThat(tree(second)).isEqualTo(tree(first));
+        String index = SiteLinks.withoutScripts(Files.readString(first.resolve("index.html")));
+        assertThat(count(index, "<tr data-href=")).isEqualTo(models);
+        int listed = 0;
+        try (Stream<Path> data = Files.walk(first.resolve("json"))) {
+            for (Path file : data.filter(Files::isRegularFile).toList()) {
+                listed += JSON.readTree(file.toFile()).get("models").size();
+            }
+        }
+        assertThat(listed).isEqualTo(models);
+        assertThat(run.out().lines().count()).isEqualTo(tree(first).size());
+    }
+
+    @Test
+    void aLaterRunMergesItsModelsIntoTheGroupAndUpdatesEarlierPages() throws IOException {
+        Path site = tmp.resolve("site");
+        Path oneRun = tmp.resolve("one-run");
+        Path file = copy("fixtures/safetensors/tiny_model.safetensors", tmp.resolve("in/tiny model.safetensors"));
+
+        assertThat(CliRun.of("site", "--out", site.toString(), "resnet18").exitCode()).isZero();
+        Path resnet = site.resolve("image/classification/resnet18.md");
+        String alone = Files.readString(resnet);
+        assertThat(alone).contains("**Rank: [ 1 / 1 ] in [image/classification](README.md)**\n");
+        CliRun second = CliRun.of("site", "--out", site.toString(), "alexnet");
+        CliRun third = CliRun.of("site", "--out", site.toString(), file.toString());
+        assertThat(CliRun.of("site", "--out", oneRun.toString(), "resnet18", "alexnet", file.toString()).exitCode())
+                .isZero();
+
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(third.exitCode()).as(third.err()).isZero();
+        // the first page kept, its rank updated: alexnet has more parameters
+        assertThat(Files.readString(resnet)).isEqualTo(alone.replace("[ 1 / 1 ]", "[ 2 / 2 ]"));
+        assertThat(names(site.resolve("json/image/classification/data.json"))).containsExactly("alexnet", "resnet18");
+        assertThat(Files.readString(site.resolve("image/classification/README.md")))
+                .containsSubsequence("| 1 | [alexnet](alexnet.md) |", "| 2 | [resnet18](resnet18.md) |");
+        // a file's page name is its stem, made file-safe
+        assertThat(site.resolve("files/tiny_model.md")).isRegularFile();
+        assertThat(names(site.resolve("json/files/data.json"))).containsExactly("tiny_model");
+        assertThat(count(SiteLinks.withoutScripts(Files.readString(site.resolve("index.html"))), "<tr data-href="))
+                .isEqualTo(3);
+        assertThat(SiteLinks.broken(site)).isEmpty();
+        // three runs give what one run with the three gives
+        assertThat(tree(site)).isEqualTo(tree(oneRun));
+    }
+
+    @Test
+    void htmlPagesLinkAndMergeAsMarkdownPagesDo() throws IOException {
+        Path site = tmp.resolve("site");
+        Path oneRun = tmp.resolve("one-run");
+
+        assertThat(CliRun.of("site", "--out", site.toString(), "--format", "html", "resnet18").exitCode()).isZero();
+        CliRun second = CliRun.of("site", "--out", site.toString(), "--format", "html", "alexnet");
+        assertThat(CliRun.of("site", "--out", oneRun.toString(), "--format", "html", "resnet18", "alexnet").exitCode())
+                .isZero();
+
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        Path resnet = site.resolve("image/classification/resnet18.html");
+        assertThat(Files.readString(resnet)).contains(">rank 2 of 2 in image/classification</a>");
+        assertThat(site.resolve("image/classification/figs")).doesNotExist(); // the pie is inline SVG
+        assertThat(Files.readString(site.resolve("image/classification/README.md")))
+                .contains("| 1 | [alexnet](alexnet.html) |");
+        assertThat(SiteLinks.withoutScripts(Files.readString(site.resolve("index.html"))))
+                .contains("data-href=\"image/classification/resnet18.html\"");
+        assertThat(SiteLinks.broken(site)).isEmpty();
+        assertThat(tree(site)).isEqualTo(tree(oneRun));
+    }
+
+    @Test
+    void aCorruptDataJsonFailsTheRunAndNothingChanges() throws IOException {
+        Path site = tmp.resolve("site");
+        assertThat(CliRun.of("site", "--out", site.toString(), "resnet18").exitCode()).isZero();
+        Path data = site.resolve("json/image/classification/data.json");
+        for (String corrupt : List.of("{\"group\": \"image/classification\", \"models\": [",
+                "{\"group\": \"image/classification\", \"models\": [{\"name\": \"x\", \"page\": \"../../../x.md\"}]}",
+                "[]", "{\"group\": \"image/detection\", \"models\": []}")) {
+            Files.writeString(data, corrupt);
+            Map<String, String> before = tree(site);
+
+            CliRun run = CliRun.of("site", "--out", site.toString(), "alexnet");
+
+            assertThat(run.exitCode()).isEqualTo(ExitCode.INPUT);
+            assertThat(run.err()).startsWith("model-summary: " + data + ": ").hasLineCount(1);
+            assertThat(tree(site)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void twoModelsForOnePageAreAUsageError() throws IOException {
+        Path a = copy("fixtures/safetensors/tiny_model.safetensors", tmp.resolve("a/tiny_model.safetensors"));
+        Path b = copy("fixtures/safetensors/tiny_model.safetensors", tmp.resolve("b/tiny_model.safetensors"));
+        Path site = tmp.resolve("site");
+
+        CliRun run = CliRun.of("site", "--out", site.toString(), a.toString(), b.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains(a.toString()).contains(b.toString()).contains("files/tiny_model.md")
+                .hasLineCount(1);
+        assertThat(site).doesNotExist();
+    }
+
+    @Test
+    void usageErrors() {
+        Path site = tmp.resolve("site");
+        List<String[]> runs = List.of(new String[] {"site", "--out", site.toString()}, new String[] {"site", "--all"},
+                new String[] {"site", "--out", site.toString(), "--all", "--jobs", "0"},
+                new String[] {"site", "--out", site.toString(), "--all", "--arg", "num_classes=10"},
+                new String[] {"site", "--out", site.toString(), "--format", "pdf", "resnet18"},
+                new String[] {"site", "--out", site.toString(), "no_such_model"});
+        for (String[] args : runs) {
+            CliRun run = CliRun.of(args);
+            assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(ExitCode.USAGE);
+            assertThat(run.err()).as(String.join(" ", args)).startsWith("model-summary: ").hasLineCount(1);
+        }
+        assertThat(site).doesNotExist();
+    }
+
+    @Test
+    void aFailingModelWritesNothing() throws IOException {
+        Path bad = Files.write(tmp.resolve("bad.safetensors"), new byte[] {1, 2, 3});
+        Path site = tmp.resolve("site");
+
+        CliRun run = CliRun.of("site", "--out", site.toString(), "resnet18", bad.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(run.err()).contains(bad.toString()).hasLineCount(1);
+        assertThat(site).doesNotExist();
+    }
+
+    @Test
+    void builderArgumentsApplyToTheBuiltInsNamed() throws IOException {
+        Path site = tmp.resolve("site");
+        Path file = copy("fixtures/safetensors/tiny_model.safetensors", tmp.resolve("tiny_model.safetensors"));
+
+        CliRun run = CliRun.of("site", "--out", site.toString(), "--num-classes", "10", "resnet18", file.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode resnet = JSON.readTree(site.resolve("json/image/classification/data.json").toFile())
+                .get("models").get(0);
+        // resnet18's fc: 512 * 10 + 10 in place of 512 * 1000 + 1000
+        assertThat(resnet.get("parameters").asLong()).isEqualTo(11689512L - 513000 + 5130);
+    }
+
+    @Test
+    void aFilesPageNameIsItsStemMadeFileSafe() {
+        assertThat(SiteCommand.pageName("tiny_model")).isEqualTo("tiny_model");
+        assertThat(SiteCommand.pageName("meta-llama-Llama-2-7b-hf")).isEqualTo("meta-llama-Llama-2-7b-hf");
+        assertThat(SiteCommand.pageName("<script>alert(1)</script>")).isEqualTo("_script_alert_1___script_");
+        assertThat(SiteCommand.pageName("../../etc/passwd")).isEqualTo("_.._.._etc_passwd");
+        assertThat(SiteCommand.pageName("-rf")).isEqualTo("_-rf");
+        assertThat(SiteCommand.pageName("")).isEqualTo("_");
+        assertThat(SiteCommand.pageName("mod\u00e8le \ud83d\ude00")).isEqualTo("mod_le__");
+        assertThat(SiteCommand.pageName("x".repeat(1000))).hasSize(200);
+    }
+
+    @Test
+    void goldenPageAndRanking() throws IOException {
+        Path site = tmp.resolve("site");
+        assertThat(CliRun.of("site", "--out", site.toString(), "resnet18").exitCode()).isZero();
+
+        golden(site.resolve("image/classification/resnet18.md"), "golden/site/resnet18.md");
+        golden(site.resolve("image/classification/README.md"), "golden/site/README.md");
+    }
+
+    private static void golden(Path written, String resource) throws IOException {
+        if (ACCEPT) {
+            Path source = Path.of("src/test/resources").resolve(resource);
+            Files.createDirectories(source.getParent());
+            Files.copy(written, source, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return;
+        }
+        assertThat(Files.readString(written)).isEqualTo(Resources.text(resource));
+    }
+
+    /** Every file under {@code root} by relative path, with its bytes (as ISO-8859-1 text: any byte is a char). */
+    static Map<String, String> tree(Path root) throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                files.put(root.relativize(file).toString(), new String(Files.readAllBytes(file),
+                        StandardCharsets.ISO_8859_1));
+            }
+        }
+        return files;
+    }
+
+    private static List<String> names(Path dataJson) throws IOException {
+        List<String> names = new ArrayList<>();
+        JSON.readTree(dataJson.toFile()).get("models").forEach(m -> names.add(m.get("name").asText()));
+        return names;
+    }
+
+    private static int count(String text, String part) {
+        Matcher m = Pattern.compile(Pattern.quote(part)).matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    private static Path copy(String resource, Path to) throws IOException {
+        Files.createDirectories(to.getParent());
+        return Files.write(to, Resources.bytes(resource));
+    }
+}
