@@ -31,7 +31,7 @@ public final class SiteIndex {
                 + "<meta http-equiv=\"Content-Security-Policy\" content=\""
                 + HtmlReport.CONTENT_SECURITY_POLICY + "\">\n"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                + "<title>Model summaries</title>\n<style>\n" + Html.css() + "</style>\n</head>\n<body>\n");
+                + "<title>Model summaries</title>\n<style>\n" + Html.css() + "</style>\n</head>\n<body class=\"wide\">\n");
         out.write("<h1>Model summaries</h1>\n");
         out.write("<p class=\"muted\">" + RankingPage.count(models) + " in " + groups.size()
                 + (groups.size() == 1 ? " group" : " groups") + " (<a href=\"README.md\">README.md</a>). "
@@ -46,7 +46,10 @@ public final class SiteIndex {
                 + "<th class=\"num\" data-type=\"number\">Bytes</th>"
                 + "<th class=\"num\" data-type=\"number\">Tensors</th>");
         for (Form form : forms) {
-            out.write("<th class=\"num\" data-type=\"number\">" + Html.escape(form.label()) + " %</th>");
+            // "Rank 4 %" keeps the columns narrow; the full name is the header's tooltip
+            String label = form.rank() == 1 || form.rank() == 2 ? form.label() : "Rank " + form.rank();
+            out.write("<th class=\"num wrap\" data-type=\"number\" title=\"" + Html.escape(form.label())
+                    + ", % of parameters\">" + Html.escape(label) + " %</th>");
         }
         out.write("</tr></thead>\n<tbody>\n");
         for (GroupData group : groups) {
@@ -60,9 +63,9 @@ public final class SiteIndex {
     private static void writeRow(SiteGroup group, SiteEntry entry, List<Form> forms, Writer out) throws IOException {
         String page = Html.escape(group.path() + "/" + entry.page());
         String ranking = Html.escape(group.path() + "/" + GroupData.RANKING_PAGE);
-        out.write("<tr data-href=\"" + page + "\"><td class=\"name\"><a href=\"" + page + "\">"
+        out.write("<tr data-href=\"" + page + "\"><td class=\"model\"><a href=\"" + page + "\">"
                 + Html.escape(entry.name()) + "</a></td><td><a href=\"" + ranking + "\">"
-                + Html.escape(group.path()) + "</a></td>");
+                + Html.escape(group.path()).replace("/", "/<wbr>") + "</a></td>");
         out.write(number(entry.parameters(), PythonNumbers.humanCount(entry.parameters())));
         out.write(number(entry.trainable(), PythonNumbers.humanCount(entry.trainable())));
         out.write(number(entry.bytes(), SiteLines.humanBytes(entry.bytes())));
