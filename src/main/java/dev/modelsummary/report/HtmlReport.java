@@ -130,9 +130,15 @@ public final class HtmlReport {
         out.write("</div>\n</div>\n</section>\n");
     }
 
+    /** Characters past which a card's value is set smaller. */
+    private static final int LONG_CARD_VALUE = 11;
+
     private static void card(Writer out, String id, String label, String value, String detail) throws IOException {
+        // a billion-parameter count ("6,738,415,616") would wrap in a card of the usual width: a smaller size keeps it on one line
+        String valueClass = value.length() > LONG_CARD_VALUE ? "value long" : "value";
         out.write("<div class=\"card\" id=\"card-" + id + "\"><div class=\"label\">" + label
-                + "</div><div class=\"value\">" + value + "</div><div class=\"detail\">" + detail + "</div></div>\n");
+                + "</div><div class=\"" + valueClass + "\">" + value + "</div><div class=\"detail\">" + detail
+                + "</div></div>\n");
     }
 
     /** {@code float32 44.59 MiB · int64 160 B}: dtype names are the project's own, not the file's. */
