@@ -49,34 +49,33 @@ class LargeTableBench {
         try (HeadlessChromium browser = HeadlessChromium.start()) {
             long start = System.nanoTime();
             browser.open(page);
-            // a layout of the whole page and one frame: what a reader waits for before the page is usable
-            browser.evaluate("document.body.offsetHeight; new Promise(r => requestAnimationFrame(() => r(1)))");
-            report(count, "open", start);
+            time(browser, count, "open", "", start);
             System.out.println("navigation timing: " + browser.evaluate("(t => ({parsed: t.domInteractive, "
                     + "scripts: t.domContentLoadedEventEnd, load: t.loadEventEnd, bytes: t.decodedBodySize}))"
                     + "(performance.getEntriesByType('navigation')[0].toJSON())"));
-            start = System.nanoTime();
-            browser.evaluate("Array.from(document.querySelectorAll('#tensor-table thead th'))"
-                    + ".find(th => th.textContent === 'Parameters').click(); document.body.offsetHeight;"
-                    + "new Promise(r => requestAnimationFrame(() => r(1)))");
-            report(count, "sort", start);
-            start = System.nanoTime();
-            browser.evaluate("var input = document.getElementById('tensor-filter'); input.value = 'experts.7.';"
-                    + "input.dispatchEvent(new Event('input')); document.body.offsetHeight;"
-                    + "new Promise(r => requestAnimationFrame(() => r(1)))");
-            report(count, "filter", start);
-            start = System.nanoTime();
-            browser.evaluate("var input = document.getElementById('tensor-filter'); input.value = '';"
-                    + "input.dispatchEvent(new Event('input')); document.body.offsetHeight;"
-                    + "new Promise(r => requestAnimationFrame(() => r(1)))");
-            report(count, "clear the filter", start);
-            start = System.nanoTime();
-            browser.evaluate("var more = document.querySelectorAll('#tensor-more button');"
-                    + "if (more.length > 1) more[1].click(); document.body.offsetHeight;"
-                    + "new Promise(r => requestAnimationFrame(() => r(1)))");
-            report(count, "show all", start);
+            time(browser, count, "sort", "Array.from(document.querySelectorAll('#tensor-table thead th'))"
+                    + ".find(th => th.textContent === 'Parameters').click();", System.nanoTime());
+            time(browser, count, "filter", typing("experts.7."), System.nanoTime());
+            time(browser, count, "clear the filter", typing(""), System.nanoTime());
+            time(browser, count, "show all", "var more = document.querySelectorAll('#tensor-more button');"
+                    + "if (more.length > 1) more[1].click();", System.nanoTime());
             System.out.println("console errors: " + browser.consoleErrors());
         }
+    }
+
+    private static String typing(String query) {
+        return "var input = document.getElementById('tensor-filter'); input.value = '" + query + "';"
+                + "input.dispatchEvent(new Event('input'));";
+    }
+
+    /**
+     * Runs {@code action}, then waits for a layout of the whole page and one frame (what a reader waits for),
+     * and prints the time since {@code start}.
+     */
+    private static void time(HeadlessChromium browser, int count, String what, String action, long start)
+            throws IOException {
+        browser.evaluate(action + "document.body.offsetHeight; new Promise(r => requestAnimationFrame(() => r(1)))");
+        report(count, what, start);
     }
 
     private static void report(int count, String what, long start) {
