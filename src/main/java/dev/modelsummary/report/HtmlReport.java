@@ -34,6 +34,12 @@ public final class HtmlReport {
     /** Rows of the no-script module table: depth 2 of a hostile file could list millions of modules. */
     static final int MAX_MODULE_ROWS = 2_000;
     private static final int MODULE_TABLE_DEPTH = 2;
+    /**
+     * Tensor rows laid out at load. A browser lays out a table of 100,000 rows in about 35 s, while rows with the
+     * hidden attribute cost it next to nothing; 1,000 rows open in well under a second and are more than anyone
+     * reads by scrolling. The script sorts and filters all rows and shows more on request.
+     */
+    static final int TENSOR_ROW_LIMIT = 1_000;
     private static final String SVG_NAMESPACE = " xmlns=\"http://www.w3.org/2000/svg\"";
 
     private HtmlReport() {
@@ -238,28 +244,40 @@ public final class HtmlReport {
         out.write("</details>\n");
     }
 
-    /** Every tensor, buffers and tied aliases too, each marked: the cards count each tensor once. */
+    /**
+     * Every tensor, buffers and tied aliases too, each marked: the cards count each tensor once. A table longer
+     * than {@link #TENSOR_ROW_LIMIT} shows its first rows and writes the rest hidden (table.js's data-limit).
+     */
     private static void writeTensors(Model model, Writer out) throws IOException {
         int total = model.tensors().size();
+        boolean limited = total > TENSOR_ROW_LIMIT;
         out.write("<section id=\"tensors\">\n<h2>Tensors</h2>\n<p class=\"filter\">"
                 + "<input type=\"search\" id=\"tensor-filter\" placeholder=\"Filter by name, shape, form, dtype\" "
                 + "aria-label=\"Filter tensors\"> <span class=\"muted\"><span id=\"tensor-count\">" + total
-                + "</span> of " + grouped(total) + " tensors shown</span></p>\n");
+                + "</span> of " + grouped(total) + (limited ? " tensors match" : " tensors shown") + "</span></p>\n");
         out.write("<table class=\"sortable\" id=\"tensor-table\" data-filter=\"tensor-filter\" "
-                + "data-count=\"tensor-count\">\n<thead><tr><th>Name</th><th>Shape</th><th>Squeezed shape</th>"
-                + "<th class=\"num\" data-type=\"number\">Parameters</th><th>Form</th><th>dtype</th><th>Role</th>"
-                + "<th>Trainable</th></tr></thead>\n<tbody>\n");
+                + "data-count=\"tensor-count\"" + (limited ? " data-limit=\"" + TENSOR_ROW_LIMIT
+                + "\" data-more=\"tensor-more\"" : "") + ">\n<thead><tr><th>Name</th><th>Shape</th>"
+                + "<th>Squeezed shape</th><th class=\"num\" data-type=\"number\">Parameters</th><th>Form</th>"
+                + "<th>dtype</th><th>Role</th><th>Trainable</th></tr></thead>\n<tbody>\n");
+        int row = 0;
         for (TensorEntry tensor : model.tensors()) {
-            writeTensorRow(tensor, out);
+            writeTensorRow(tensor, row++ >= TENSOR_ROW_LIMIT, out);
         }
-        out.write("</tbody>\n</table>\n</section>\n");
+        out.write("</tbody>\n</table>\n");
+        if (limited) {
+            out.write("<p class=\"muted\" id=\"tensor-more\">Showing the first " + grouped(TENSOR_ROW_LIMIT)
+                    + " of " + grouped(total) + " tensors; the filter and sorting search all of them.</p>\n");
+        }
+        out.write("</section>\n");
     }
 
-    private static void writeTensorRow(TensorEntry tensor, Writer out) throws IOException {
+    private static void writeTensorRow(TensorEntry tensor, boolean hidden, Writer out) throws IOException {
         boolean buffer = tensor.role() == Role.BUFFER;
         String tied = tensor.aliasOf() == null ? ""
                 : " <span class=\"tied\">tied to " + Html.escape(tensor.aliasOf()) + "</span>";
-        out.write(buffer ? "<tr class=\"buffer\">" : tensor.aliasOf() != null ? "<tr class=\"alias\">" : "<tr>");
+        String kind = buffer ? " class=\"buffer\"" : tensor.aliasOf() != null ? " class=\"alias\"" : "";
+        out.write("<tr" + kind + (hidden ? " hidden>" : ">"));
         out.write("<td class=\"name\">");
         out.write(breakable(Html.escape(tensor.name())));
         out.write(tied + "</td><td>" + tensor.shape().toPythonTuple() + "</td><td>"

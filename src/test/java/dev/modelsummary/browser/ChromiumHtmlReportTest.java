@@ -172,12 +172,121 @@ class ChromiumHtmlReportTest {
                 .isEqualTo("</title><script>window.pwned = 3</script> parameter information");
     }
 
-    private void clickHeader(String text) throws IOException {
+    /** 3,000 tensors, past the page's row limit; the largest (4096 x 8) is row 2,500, far beyond it. */
+    private static List<TensorEntry> longTable() {
+        List<TensorEntry> tensors = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            tensors.add(TensorEntry.parameter("layers." + i + (i % 2 == 0 ? ".weight" : ".bias"),
+                    Shape.of(i == 2_500 ? 4096 : 1 + i % 50, 8), DType.FLOAT32, true));
+        }
+        return tensors;
+    }
+
+    private static void openLongTable() throws IOException {
+        Path file = dir.resolve("long.html");
+        if (!Files.exists(file)) {
+            Files.writeString(file, HtmlReport.render(Summary.of(new Model("long", "safetensors",
+                    "long.safetensors", longTable(), List.of()))), StandardCharsets.UTF_8);
+        }
+        browser.open(file);
+    }
+
+    /** The rows a reader sees, in the order seen: the first cell's text, then the parameter count. */
+    private static JsonNode visibleRows() throws IOException {
+        return browser.evaluate("Array.from(document.querySelectorAll('#tensor-table tbody tr:not([hidden])'))"
+                + ".map(r => [r.cells[0].textContent, Number(r.cells[3].getAttribute('data-value'))])");
+    }
+
+    private static String text(String id) throws IOException {
+        return browser.evaluate("document.getElementById('" + id + "').textContent").asText();
+    }
+
+    private static void filter(String query) throws IOException {
+        browser.evaluate("var input = document.getElementById('tensor-filter'); input.value = '" + query + "';"
+                + "input.dispatchEvent(new Event('input'))");
+    }
+
+    @Test
+    void aLongTableShowsItsFirstRowsAndOffersTheRest() throws IOException {
+        openLongTable();
+
+        JsonNode rows = visibleRows();
+        assertThat(rows).hasSize(1_000);
+        assertThat(rows.get(999).get(0).asText()).isEqualTo("layers.999.bias");
+        assertThat(browser.evaluate("document.querySelectorAll('#tensor-table tbody tr').length").asInt())
+                .isEqualTo(3_000);
+        assertThat(text("tensor-count")).isEqualTo("3000");
+        assertThat(text("tensor-more")).startsWith("Showing 1,000 of 3,000 rows;")
+                .endsWith("Show 1,000 more Show all 3,000");
+
+        browser.evaluate("document.querySelector('#tensor-more button').click()");
+        assertThat(visibleRows()).hasSize(2_000);
+        assertThat(text("tensor-more")).startsWith("Showing 2,000 of 3,000 rows;").endsWith("Show 1,000 more");
+        browser.evaluate("document.querySelector('#tensor-more button').click()");
+        JsonNode all = visibleRows();
+        assertThat(all).hasSize(3_000);
+        assertThat(all.get(2_999).get(0).asText()).isEqualTo("layers.2999.bias");
+        assertThat(browser.evaluate("document.getElementById('tensor-more').hidden").asBoolean()).isTrue();
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void theFilterFindsRowsPastTheLimit() throws IOException {
+        openLongTable();
+
+        filter("layers.25"); // layers.25, layers.250-259, layers.2500-2599
+        JsonNode few = visibleRows();
+        String fewCount = text("tensor-count");
+        filter("WEIGHT");
+        JsonNode weights = visibleRows();
+        String weightCount = text("tensor-count");
+        String more = text("tensor-more");
+        browser.evaluate("document.querySelector('#tensor-more button').click()");
+        JsonNode allWeights = visibleRows();
+
+        assertThat(few).hasSize(111);
+        few.forEach(row -> assertThat(row.get(0).asText()).startsWith("layers.25"));
+        assertThat(few.get(110).get(0).asText()).isEqualTo("layers.2599.bias");
+        assertThat(fewCount).isEqualTo("111");
+        assertThat(weights).hasSize(1_000);
+        assertThat(weightCount).isEqualTo("1500");
+        assertThat(more).startsWith("Showing 1,000 of 1,500 matching rows;").endsWith("Show 500 more");
+        assertThat(allWeights).hasSize(1_500);
+        allWeights.forEach(row -> assertThat(row.get(0).asText()).endsWith(".weight"));
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void sortingOrdersAllRowsNotJustTheShownOnes() throws IOException {
+        openLongTable();
+        List<Long> largestFirst = longTable().stream().map(TensorEntry::numel).sorted((a, b) -> Long.compare(b, a))
+                .limit(1_000).toList();
+
+        clickHeader("Parameters");
+        clickHeader("Parameters");
+        JsonNode rows = visibleRows();
+        filter("bias");
+        JsonNode biases = visibleRows();
+        filter("");
+        JsonNode cleared = visibleRows();
+
+        assertThat(rows).hasSize(1_000);
+        assertThat(rows.get(0).get(0).asText()).isEqualTo("layers.2500.weight");
+        List<Long> shown = new ArrayList<>();
+        rows.forEach(row -> shown.add(row.get(1).asLong()));
+        assertThat(shown).isEqualTo(largestFirst);
+        assertThat(biases).hasSize(1_000);
+        assertThat(biases.get(0).get(0).asText()).isEqualTo("layers.49.bias"); // 50 x 8, the first odd row of 50
+        assertThat(cleared).isEqualTo(rows);
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    private static void clickHeader(String text) throws IOException {
         browser.evaluate("Array.from(document.querySelectorAll('#tensor-table thead th'))"
                 + ".find(th => th.textContent === '" + text + "').click()");
     }
 
-    private List<Long> parameterColumn() throws IOException {
+    private static List<Long> parameterColumn() throws IOException {
         JsonNode values = browser.evaluate("Array.from(document.querySelectorAll('#tensor-table tbody tr'))"
                 + ".map(r => r.cells[3].getAttribute('data-value'))");
         List<Long> column = new ArrayList<>();

@@ -229,12 +229,41 @@ class HtmlReportTest {
     }
 
     @Test
-    void aLargeModelIsWrittenInSmallPieces() throws IOException {
+    void rowsPastTheLimitAreWrittenHiddenAndSaySo() {
+        String page = HtmlReport.render(numbered(HtmlReport.TENSOR_ROW_LIMIT + 1));
+        String table = between(page, "<table class=\"sortable\" id=\"tensor-table\"", "</section>");
+
+        assertThat(table).startsWith(" data-filter=\"tensor-filter\" data-count=\"tensor-count\" data-limit=\"1000\" "
+                + "data-more=\"tensor-more\">");
+        assertThat(count(table, "<tr>")).isEqualTo(1 + HtmlReport.TENSOR_ROW_LIMIT); // the header row too
+        assertThat(count(table, "<tr hidden>")).isEqualTo(1);
+        assertThat(table).contains("<tr hidden><td class=\"name\">blocks.<wbr>1000.<wbr>weight</td>")
+                .endsWith("</table>\n<p class=\"muted\" id=\"tensor-more\">Showing the first 1,000 of 1,001 "
+                        + "tensors; the filter and sorting search all of them.</p>\n");
+        assertThat(page).contains("<span id=\"tensor-count\">1001</span> of 1,001 tensors match</span>");
+    }
+
+    @Test
+    void aTableWithinTheLimitIsWrittenWhole() {
+        String page = HtmlReport.render(numbered(HtmlReport.TENSOR_ROW_LIMIT));
+
+        assertThat(between(page, "<section id=\"tensors\">", "</section>"))
+                .doesNotContain("hidden", "data-limit", "tensor-more")
+                .contains("<span id=\"tensor-count\">1000</span> of 1,000 tensors shown</span>");
+    }
+
+    /** {@code count} tensors named blocks.0.weight, blocks.1.weight, ... */
+    private static Summary numbered(int count) {
         List<TensorEntry> tensors = new ArrayList<>();
-        for (int i = 0; i < 100_000; i++) {
+        for (int i = 0; i < count; i++) {
             tensors.add(TensorEntry.parameter("blocks." + i + ".weight", Shape.of(8, 8), DType.FLOAT32, true));
         }
-        Summary summary = Summary.of(new Model("wide", "safetensors", "wide.safetensors", tensors, List.of()));
+        return Summary.of(new Model("wide", "safetensors", "wide.safetensors", tensors, List.of()));
+    }
+
+    @Test
+    void aLargeModelIsWrittenInSmallPieces() throws IOException {
+        Summary summary = numbered(100_000);
         StringBuilderWriter out = new StringBuilderWriter();
 
         HtmlReport.write(summary, out);

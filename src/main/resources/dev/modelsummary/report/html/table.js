@@ -2,7 +2,12 @@
 //  <table class="sortable" data-filter="ID" data-count="ID2">: a click (or Enter) on a header sorts by that
 //  column, again reverses; <th data-type="number"> sorts numerically by each cell's data-value (else its text).
 //  The <input id="ID"> hides the rows whose text does not contain what is typed (any case); the element
-//  ID2, if any, shows how many rows are shown. A <tr data-href="URL"> opens URL when clicked.
+//  ID2, if any, shows how many rows match. A <tr data-href="URL"> opens URL when clicked.
+//  <table data-limit="N" data-more="ID3">: a table too long to lay out at once (100,000 rows take a browser
+//  most of a minute). Sorting and the filter work over all rows, but at most N matching rows are shown, in the
+//  current order; the page writes the rows past the first N with the hidden attribute, so that the browser
+//  never lays them out at load. The element ID3 (made after the table if missing) says how many are shown and
+//  holds the buttons that show more; a new filter shows N again.
 (function () {
   'use strict';
 
@@ -15,65 +20,161 @@
     return isNaN(n) ? -Infinity : n;
   }
 
-  function sortBy(table, th, column) {
-    var numeric = th.getAttribute('data-type') === 'number';
-    var ascending = th.getAttribute('aria-sort') !== 'ascending';
-    var body = table.tBodies[0];
-    var rows = Array.prototype.slice.call(body.rows).map(function (row, index) {
-      return { row: row, index: index, key: key(row.cells[column], numeric) };
+  function grouped(n) {
+    return n.toLocaleString('en-US');
+  }
+
+  // The rows of one table in their current order, which of them match the filter and how many may show.
+  // The DOM is touched only where a row's visibility or place changes: the rows that show come first in the
+  // body, in order; the hidden ones follow in any order.
+  function Rows(table) {
+    var limit = Number(table.getAttribute('data-limit'));
+    this.body = table.tBodies[0];
+    this.step = limit > 0 ? limit : Infinity;
+    this.limit = this.step;
+    this.query = '';
+    this.entries = Array.prototype.map.call(this.body.rows, function (row) {
+      return { row: row, text: null, keys: [] };
     });
-    rows.sort(function (a, b) {
+    this.matches = this.entries.length;
+    this.listeners = [];
+  }
+
+  Rows.prototype.matchesQuery = function (entry) {
+    if (this.query === '') {
+      return true;
+    }
+    if (entry.text === null) {
+      entry.text = entry.row.textContent.toLowerCase(); // rows never change: read each once
+    }
+    return entry.text.indexOf(this.query) >= 0;
+  };
+
+  Rows.prototype.render = function () {
+    var shown = [];
+    var matches = 0;
+    for (var i = 0; i < this.entries.length; i++) {
+      var entry = this.entries[i];
+      var show = false;
+      if (this.matchesQuery(entry)) {
+        matches++;
+        show = shown.length < this.limit;
+      }
+      if (entry.row.hidden === show) {
+        entry.row.hidden = !show;
+      }
+      if (show) {
+        shown.push(entry.row);
+      }
+    }
+    this.matches = matches;
+    this.shown = shown.length;
+    var cursor = this.body.firstElementChild;
+    shown.forEach(function (row) {
+      if (row === cursor) {
+        cursor = cursor.nextElementSibling;
+      } else {
+        this.body.insertBefore(row, cursor);
+      }
+    }, this);
+    this.listeners.forEach(function (listener) { listener(); });
+  };
+
+  Rows.prototype.sort = function (column, numeric, ascending) {
+    var ordered = this.entries.map(function (entry, index) {
+      if (entry.keys[column] === undefined) {
+        entry.keys[column] = key(entry.row.cells[column], numeric);
+      }
+      return { entry: entry, index: index, key: entry.keys[column] };
+    });
+    ordered.sort(function (a, b) {
       var order = a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
       if (!ascending) {
         order = -order;
       }
       return order !== 0 ? order : a.index - b.index;
     });
-    var fragment = document.createDocumentFragment();
-    rows.forEach(function (entry) { fragment.appendChild(entry.row); });
-    body.appendChild(fragment);
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (other) {
-      other.setAttribute('aria-sort', 'none');
-    });
-    th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
-  }
+    this.entries = ordered.map(function (item) { return item.entry; });
+    this.render();
+  };
 
-  function attachSorting(table) {
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {
+  Rows.prototype.filter = function (query) {
+    this.query = query;
+    this.limit = this.step;
+    this.render();
+  };
+
+  function attachSorting(table, rows) {
+    var headers = table.tHead.rows[0].cells;
+    var sortBy = function (th, column) {
+      var ascending = th.getAttribute('aria-sort') !== 'ascending';
+      rows.sort(column, th.getAttribute('data-type') === 'number', ascending);
+      Array.prototype.forEach.call(headers, function (other) {
+        other.setAttribute('aria-sort', 'none');
+      });
+      th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+    };
+    Array.prototype.forEach.call(headers, function (th, column) {
       th.setAttribute('tabindex', '0');
       th.setAttribute('aria-sort', 'none');
-      th.addEventListener('click', function () { sortBy(table, th, column); });
+      th.addEventListener('click', function () { sortBy(th, column); });
       th.addEventListener('keydown', function (event) {
         if (event.key === 'Enter' || event.key === ' ') {
           event.preventDefault();
-          sortBy(table, th, column);
+          sortBy(th, column);
         }
       });
     });
   }
 
-  function attachFilter(table) {
+  function attachFilter(table, rows) {
     var input = document.getElementById(table.getAttribute('data-filter') || '');
     if (!input) {
       return;
     }
     var counter = document.getElementById(table.getAttribute('data-count') || '');
-    var apply = function () {
-      var query = input.value.trim().toLowerCase();
-      var shown = 0;
-      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-        var match = query === '' || row.textContent.toLowerCase().indexOf(query) >= 0;
-        row.hidden = !match;
-        if (match) {
-          shown++;
-        }
-      });
-      if (counter) {
-        counter.textContent = String(shown);
+    if (counter) {
+      rows.listeners.push(function () { counter.textContent = String(rows.matches); });
+    }
+    input.addEventListener('input', function () { rows.filter(input.value.trim().toLowerCase()); });
+    rows.query = input.value.trim().toLowerCase(); // a browser may restore what was typed before a reload
+  }
+
+  function button(text, action) {
+    var element = document.createElement('button');
+    element.type = 'button';
+    element.textContent = text;
+    element.addEventListener('click', action);
+    return element;
+  }
+
+  function attachMore(table, rows) {
+    if (rows.step === Infinity) {
+      return;
+    }
+    var more = document.getElementById(table.getAttribute('data-more') || '');
+    if (!more) {
+      more = document.createElement('p');
+      table.insertAdjacentElement('afterend', more);
+    }
+    var update = function () {
+      var rest = rows.matches - rows.shown;
+      more.hidden = rest === 0;
+      more.textContent = 'Showing ' + grouped(rows.shown) + ' of ' + grouped(rows.matches)
+          + (rows.query === '' ? ' rows' : ' matching rows') + '; the filter and sorting search all rows. ';
+      more.appendChild(button('Show ' + grouped(Math.min(rest, rows.step)) + ' more', function () {
+        rows.limit = rows.shown + rows.step;
+        rows.render();
+      }));
+      if (rest > rows.step) {
+        more.appendChild(document.createTextNode(' '));
+        more.appendChild(button('Show all ' + grouped(rows.matches), function () {
+          rows.limit = Infinity;
+          rows.render();
+        }));
       }
     };
-    input.addEventListener('input', apply);
-    apply();
+    rows.listeners.push(update);
   }
 
   function attachLinks(table) {
@@ -86,8 +187,11 @@
   }
 
   document.querySelectorAll('table.sortable').forEach(function (table) {
-    attachSorting(table);
-    attachFilter(table);
+    var rows = new Rows(table);
+    attachSorting(table, rows);
+    attachFilter(table, rows);
+    attachMore(table, rows);
     attachLinks(table);
+    rows.render(); // reads every row's hidden flag, writes none on a fresh page: the page shows what it should
   });
 })();
