@@ -2,6 +2,7 @@ package dev.modelsummary.catalog;
 
 import dev.modelsummary.catalog.nn.Module;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,8 +16,12 @@ import java.util.Objects;
  * @param anyKey  whether it also takes keys it does not declare (a Hugging Face config's keys, which
  *                {@code from_config(config, **kwargs)} overrides), left to the factory to type
  * @param source  the library whose model it is ({@code torchvision}, {@code transformers}), for {@code --list}
+ * @param tasks   the task of a build with given arguments, when an argument changes it (a Hugging Face
+ *                builder's {@code architecture}: {@code BertForSequenceClassification} classifies text, while the
+ *                default {@code BertForMaskedLM} fills masks); {@link #task} is the task with the defaults
  */
-public record Builder(String name, Task task, List<Arg> args, Factory factory, boolean anyKey, String source) {
+public record Builder(String name, Task task, List<Arg> args, Factory factory, boolean anyKey, String source,
+                      TaskOf tasks) {
 
     /** The body of a builder. */
     @FunctionalInterface
@@ -27,6 +32,12 @@ public record Builder(String name, Task task, List<Arg> args, Factory factory, b
         Module build(Kwargs kwargs);
     }
 
+    /** The task of a build, from its builder arguments (as given: name to value text). */
+    @FunctionalInterface
+    public interface TaskOf {
+        Task of(Map<String, String> arguments);
+    }
+
     /** The source of {@link #of} builders. */
     public static final String TORCHVISION = "torchvision";
 
@@ -35,6 +46,7 @@ public record Builder(String name, Task task, List<Arg> args, Factory factory, b
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(tasks, "tasks");
         args = List.copyOf(args);
         long distinct = args.stream().map(Arg::name).distinct().count();
         if (distinct != args.size()) {
@@ -43,17 +55,27 @@ public record Builder(String name, Task task, List<Arg> args, Factory factory, b
     }
 
     public static Builder of(String name, Task task, List<Arg> args, Factory factory) {
-        return new Builder(name, task, args, factory, false, TORCHVISION);
+        return new Builder(name, task, args, factory, false, TORCHVISION, arguments -> task);
     }
 
     /** A builder of another library ({@code timm}) that takes only the keyword arguments it declares. */
     public static Builder of(String source, String name, Task task, List<Arg> args, Factory factory) {
-        return new Builder(name, task, args, factory, false, source);
+        return new Builder(name, task, args, factory, false, source, arguments -> task);
     }
 
     /** A builder of {@code source} that takes any key besides the ones it declares ({@link Kwargs#extra()}). */
     public static Builder anyKey(String source, String name, Task task, List<Arg> args, Factory factory) {
-        return new Builder(name, task, args, factory, true, source);
+        return new Builder(name, task, args, factory, true, source, arguments -> task);
+    }
+
+    /** {@link #anyKey} whose task depends on its arguments. */
+    public Builder withTasks(TaskOf taskOf) {
+        return new Builder(name, task, args, factory, anyKey, source, taskOf);
+    }
+
+    /** The task of a build with these builder arguments (the defaults for any not given). */
+    public Task taskFor(Map<String, String> arguments) {
+        return tasks.of(arguments);
     }
 
     /** Whether this builder takes the keyword argument {@code argName}. */

@@ -215,7 +215,8 @@ public final class SiteCommand implements Callable<Integer> {
     }
 
     private Built build(String argument, ModelOptions withoutArguments) {
-        Model loaded = (takesBuilderArguments(argument) ? modelOptions : withoutArguments).load(loader, argument);
+        ModelOptions options = takesBuilderArguments(argument) ? modelOptions : withoutArguments;
+        Model loaded = options.load(loader, argument);
         // the page names its chart after the model: both take the file-safe name
         Model model = loaded.withName(pageName(loaded.name()));
         Summary summary;
@@ -225,7 +226,9 @@ public final class SiteCommand implements Callable<Integer> {
             throw new CliException(ExitCode.INPUT, Quote.bare(argument) + ": " + e.getMessage(), e);
         }
         Optional<Builder> builder = model.isBuiltin() ? loader.catalog().builder(model.source()) : Optional.empty();
-        SiteGroup group = builder.map(b -> SiteGroup.of(b.task())).orElse(SiteGroup.FILES);
+        // the group of this build: --arg architecture=BertForSequenceClassification files bert under text classification
+        SiteGroup group = builder.map(b -> SiteGroup.of(b.taskFor(options.builderArguments())))
+                .orElse(SiteGroup.FILES);
         String source = builder.map(Builder::source).orElse(SiteEntry.FILE_SOURCE);
         byte[] chart = format.pngChart() ? PieChart.png(summary) : null;
         return new Built(argument, model.name(), group, source, summary, chart);

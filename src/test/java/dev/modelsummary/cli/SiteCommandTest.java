@@ -195,6 +195,19 @@ class SiteCommandTest {
     }
 
     @Test
+    void aHuggingFaceModelIsFiledUnderTheTaskOfTheArchitectureItIsBuiltAs() {
+        Path site = tmp.resolve("site");
+
+        CliRun run = CliRun.of("site", "--out", site.toString(), "bert-base-uncased",
+                "--arg", "architecture=BertForSequenceClassification");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        // the config's own class, BertForMaskedLM, is language/masked_lm; the class built decides
+        assertThat(site.resolve("language/sequence_classification/bert-base-uncased.md")).isRegularFile();
+        assertThat(site.resolve("language/masked_lm")).doesNotExist();
+    }
+
+    @Test
     void aFilesPageNameIsItsStemMadeFileSafe() {
         assertThat(SiteCommand.pageName("tiny_model")).isEqualTo("tiny_model");
         assertThat(SiteCommand.pageName("meta-llama-Llama-2-7b-hf")).isEqualTo("meta-llama-Llama-2-7b-hf");

@@ -120,7 +120,7 @@ public final class HfModels {
             }
             family.toDType(model, dtype(kwargs.string("torch_dtype")));
             return model;
-        });
+        }).withTasks(arguments -> family.task(arguments.getOrDefault("architecture", defaultArchitecture)));
     }
 
     /** {@code architectures[0]} when the family builds it, else the base model. */
