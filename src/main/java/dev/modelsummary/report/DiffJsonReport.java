@@ -55,7 +55,7 @@ public final class DiffJsonReport {
         json.writeStringField("source", model.source());
         JsonReport.writeTotals(json, "parameters", summary.parameters(), true);
         JsonReport.writeTotals(json, "buffers", summary.buffers(), false);
-        json.writeNumberField("bytes", DiffRows.storedBytes(summary));
+        json.writeNumberField("bytes", summary.storedBytes());
         json.writeArrayFieldStart("forms");
         for (FormStat form : summary.forms()) {
             json.writeStartObject();

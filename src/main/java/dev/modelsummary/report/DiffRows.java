@@ -63,12 +63,7 @@ final class DiffRows {
                 row("Trainable", a.parameters().trainable(), b.parameters().trainable()),
                 row("Buffer tensors", a.buffers().tensors(), b.buffers().tensors()),
                 row("Buffer elements", a.buffers().count(), b.buffers().count()),
-                row("Bytes", storedBytes(a), storedBytes(b)));
-    }
-
-    /** Parameter and buffer bytes together: what the file stores. */
-    static long storedBytes(Summary summary) {
-        return Math.addExact(summary.parameters().bytes(), summary.buffers().bytes());
+                row("Bytes", a.storedBytes(), b.storedBytes()));
     }
 
     /** Form, tensors in A, B and B - A, parameters in A, B and B - A. */

@@ -107,8 +107,7 @@ public final class HtmlReport {
         card(out, "frozen", "Frozen", grouped(frozen), PythonNumbers.percent(frozen, count) + " %");
         card(out, "buffers", "Buffers", grouped(buffers.count()),
                 grouped(buffers.tensors()) + (buffers.tensors() == 1 ? " tensor" : " tensors"));
-        long bytes = Math.addExact(parameters.bytes(), buffers.bytes());
-        card(out, "bytes", "Stored bytes", TextReport.humanBytes(bytes), bytesByDtype(summary.dtypes()));
+        card(out, "bytes", "Stored bytes", TextReport.humanBytes(summary.storedBytes()), bytesByDtype(summary.dtypes()));
         card(out, "bits", "Bits / parameter",
                 summary.bitsPerParameter().map(b -> b.toPlainString()).orElse("\u2013"), "as stored");
         out.write("</section>\n");

@@ -118,7 +118,7 @@ public final class MarkdownReport {
             out.write("| " + d.dtype().torchName() + " | " + d.tensors() + " | " + d.count() + " | " + d.bytes()
                     + " |\n");
         }
-        long total = Math.addExact(summary.parameters().bytes(), summary.buffers().bytes());
+        long total = summary.storedBytes();
         out.write("\n**Stored bytes: [ " + total + " ]**"
                 + summary.bitsPerParameter().map(b -> " (" + b.toPlainString() + " bits per parameter)").orElse("")
                 + "\n");

@@ -24,9 +24,9 @@ public final class SiteLines {
      */
     public static String size(Summary summary) {
         String dtypes = summary.dtypes().size() == 1 ? summary.dtypes().get(0).dtype().torchName()
-                : summary.dtypes().stream().map(d -> d.dtype().torchName() + ": " + humanBytes(d.bytes()))
+                : summary.dtypes().stream().map(d -> d.dtype().torchName() + ": " + TextReport.humanBytes(d.bytes()))
                         .collect(Collectors.joining(", "));
-        String line = "**Size: [ " + humanBytes(storedBytes(summary)) + " ]**";
+        String line = "**Size: [ " + TextReport.humanBytes(summary.storedBytes()) + " ]**";
         return summary.dtypes().isEmpty() ? line : line + " (" + dtypes + ")";
     }
 
@@ -36,13 +36,4 @@ public final class SiteLines {
                 + MarkdownReport.cell(rank.groupTitle()) + "](" + rank.rankingLink() + ")**";
     }
 
-    /** Parameters and buffers, as a state dict stores them. */
-    public static long storedBytes(Summary summary) {
-        return Math.addExact(summary.parameters().bytes(), summary.buffers().bytes());
-    }
-
-    /** Bytes in binary units with two decimals, as the text report shows them: {@code 160 B}, {@code 1.13 GiB}. */
-    public static String humanBytes(long bytes) {
-        return TextReport.humanBytes(bytes);
-    }
 }

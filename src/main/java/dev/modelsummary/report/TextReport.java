@@ -92,7 +92,7 @@ public final class TextReport {
         out.write(String.format(Locale.ROOT, "Buffers:    %s in %s tensors, %s%n",
                 grouped(summary.buffers().count()), grouped(summary.buffers().tensors()),
                 humanBytes(summary.buffers().bytes())));
-        long totalBytes = Math.addExact(summary.parameters().bytes(), summary.buffers().bytes());
+        long totalBytes = summary.storedBytes();
         String exact = totalBytes < 1024 ? "" : " (" + grouped(totalBytes) + " B)";
         String bits = summary.bitsPerParameter().map(b -> ", " + b.toPlainString() + " bits per parameter")
                 .orElse("");
@@ -159,7 +159,7 @@ public final class TextReport {
     }
 
     /** Bytes in binary units with two decimals: {@code 1.13 GiB}; exact below 1 KiB. */
-    static String humanBytes(long bytes) {
+    public static String humanBytes(long bytes) {
         if (bytes < 1024) {
             return bytes + " B";
         }

@@ -1,6 +1,6 @@
 package dev.modelsummary.site;
 
-import dev.modelsummary.report.SiteLines;
+import dev.modelsummary.report.TextReport;
 import dev.modelsummary.summary.PythonNumbers;
 import java.io.IOException;
 import java.io.Writer;
@@ -28,7 +28,7 @@ public final class RankingPage {
             SiteEntry entry = ranked.get(i);
             out.write("| " + (i + 1) + " | [" + entry.name() + "](" + entry.page() + ") | "
                     + PythonNumbers.humanCount(entry.parameters()) + " | " + entry.parameters() + " | "
-                    + SiteLines.humanBytes(entry.bytes()) + " | " + entry.tensors() + " |\n");
+                    + TextReport.humanBytes(entry.bytes()) + " | " + entry.tensors() + " |\n");
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.modelsummary.site;
 
-import dev.modelsummary.report.SiteLines;
 import dev.modelsummary.summary.Summary;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -34,7 +33,7 @@ public record SiteEntry(String name, String page, long parameters, long trainabl
         List<FormShare> forms = summary.forms().stream()
                 .map(f -> new FormShare(f.form().label(), f.tensors(), f.count())).toList();
         return new SiteEntry(name, page, summary.parameters().count(), summary.parameters().trainable(),
-                summary.buffers().count(), SiteLines.storedBytes(summary), summary.parameters().tensors(), forms,
+                summary.buffers().count(), summary.storedBytes(), summary.parameters().tensors(), forms,
                 source);
     }
 }

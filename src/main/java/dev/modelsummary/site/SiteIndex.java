@@ -3,7 +3,7 @@ package dev.modelsummary.site;
 import dev.modelsummary.model.Form;
 import dev.modelsummary.report.Html;
 import dev.modelsummary.report.HtmlReport;
-import dev.modelsummary.report.SiteLines;
+import dev.modelsummary.report.TextReport;
 import dev.modelsummary.summary.PythonNumbers;
 import java.io.IOException;
 import java.io.Writer;
@@ -68,7 +68,7 @@ public final class SiteIndex {
                 + Html.escape(group.path()).replace("/", "/<wbr>") + "</a></td>");
         out.write(number(entry.parameters(), PythonNumbers.humanCount(entry.parameters())));
         out.write(number(entry.trainable(), PythonNumbers.humanCount(entry.trainable())));
-        out.write(number(entry.bytes(), SiteLines.humanBytes(entry.bytes())));
+        out.write(number(entry.bytes(), TextReport.humanBytes(entry.bytes())));
         out.write(number(entry.tensors(), Integer.toString(entry.tensors())));
         Map<String, Long> byForm = entry.forms().stream()
                 .collect(Collectors.toMap(FormShare::form, FormShare::parameters, Long::sum));

@@ -72,6 +72,8 @@ public record Summary(Model model, List<TensorEntry> layers, Totals parameters, 
             f[0]++;
             f[1] = Math.addExact(f[1], numel);
         }
+        // the stored total (parameters and buffers) must fit too: every report prints it
+        Math.addExact(parameters.bytes(), buffers.bytes());
         List<FormStat> formStats = new ArrayList<>();
         forms.forEach((form, v) -> formStats.add(new FormStat(form, (int) v[0], v[1])));
         List<DTypeStat> dtypeStats = new ArrayList<>();
@@ -82,6 +84,11 @@ public record Summary(Model model, List<TensorEntry> layers, Totals parameters, 
 
     public String name() {
         return model.name();
+    }
+
+    /** Parameter and buffer bytes together: what a state dict stores. Checked to fit when summarized. */
+    public long storedBytes() {
+        return parameters.bytes() + buffers.bytes();
     }
 
     /**

@@ -9,15 +9,15 @@ import org.junit.jupiter.api.Test;
 class SiteLinesTest {
     @Test
     void humanBytesInBinaryUnitsWithPythonRounding() {
-        assertThat(SiteLines.humanBytes(0)).isEqualTo("0 B");
-        assertThat(SiteLines.humanBytes(1023)).isEqualTo("1023 B");
-        assertThat(SiteLines.humanBytes(1024)).isEqualTo("1.00 KiB");
-        assertThat(SiteLines.humanBytes(1536)).isEqualTo("1.50 KiB");
-        assertThat(SiteLines.humanBytes(1024L * 1024)).isEqualTo("1.00 MiB");
+        assertThat(TextReport.humanBytes(0)).isEqualTo("0 B");
+        assertThat(TextReport.humanBytes(1023)).isEqualTo("1023 B");
+        assertThat(TextReport.humanBytes(1024)).isEqualTo("1.00 KiB");
+        assertThat(TextReport.humanBytes(1536)).isEqualTo("1.50 KiB");
+        assertThat(TextReport.humanBytes(1024L * 1024)).isEqualTo("1.00 MiB");
         // 1.125 is exact in binary: Python's f"{1.125:.2f}" rounds half to even
-        assertThat(SiteLines.humanBytes(1152)).isEqualTo("1.12 KiB");
-        assertThat(SiteLines.humanBytes(1L << 60)).isEqualTo("1.00 EiB");
-        assertThat(SiteLines.humanBytes(Long.MAX_VALUE)).isEqualTo("8.00 EiB");
+        assertThat(TextReport.humanBytes(1152)).isEqualTo("1.12 KiB");
+        assertThat(TextReport.humanBytes(1L << 60)).isEqualTo("1.00 EiB");
+        assertThat(TextReport.humanBytes(Long.MAX_VALUE)).isEqualTo("8.00 EiB");
     }
 
     @Test

@@ -47,6 +47,16 @@ class SummaryTest {
     }
 
     @Test
+    void aStoredTotalPast2Pow63IsRefusedWhenEachPartFits() {
+        // parameters and buffers each fit, and so does each dtype's sum: only their total, which reports print, does not
+        TensorEntry parameter = TensorEntry.parameter("a", Shape.of(1L << 62), DType.INT8, true);
+        TensorEntry buffer = TensorEntry.buffer("b", Shape.of(1L << 62), DType.UINT8);
+
+        assertThatThrownBy(() -> Summary.of(model(parameter, buffer))).isInstanceOf(TotalsOverflowException.class);
+        assertThat(Summary.of(model(parameter)).storedBytes()).isEqualTo(1L << 62);
+    }
+
+    @Test
     void vectorAndMatrixColumnsAlwaysShowEvenWhenEmpty() {
         Summary s = Summary.of(model(TensorEntry.parameter("conv", Shape.of(8, 3, 3, 3), DType.FLOAT32, true)));
 
