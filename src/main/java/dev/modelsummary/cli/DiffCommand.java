@@ -1,7 +1,6 @@
 package dev.modelsummary.cli;
 
 import dev.modelsummary.model.Model;
-import dev.modelsummary.model.PickleScan;
 import dev.modelsummary.report.DetailLines;
 import dev.modelsummary.report.DiffJsonReport;
 import dev.modelsummary.report.DiffMarkdownReport;
@@ -142,14 +141,7 @@ public final class DiffCommand implements Callable<Integer> {
      */
     private Model load(String model, ModelOptions options) {
         Model loaded = options.load(loader, model);
-        PrintWriter stderr = spec.commandLine().getErr();
-        String subject = Quote.bare(model);
-        loaded.warnings().forEach(w -> stderr.println(Main.line("warning: " + subject + ": " + w)));
-        PickleScan scan = loaded.details().pickle();
-        if (scan != null && scan.dangerous()) {
-            stderr.println(Main.line("warning: " + subject + ": " + DetailLines.dangerWarning(scan)));
-        }
-        stderr.flush();
+        Main.printWarnings(spec.commandLine().getErr(), Quote.bare(model), DetailLines.warnings(loaded, true));
         Map<String, String> arguments = options.builderArguments();
         if (arguments.isEmpty()) {
             return loaded;

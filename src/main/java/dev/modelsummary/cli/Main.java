@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -72,6 +73,12 @@ public final class Main {
      */
     static String line(String message) {
         return PREFIX + Quote.bare(message);
+    }
+
+    /** Each warning as one line on stderr: {@code model-summary: warning: SUBJECT: ...}. */
+    static void printWarnings(PrintWriter err, String subject, List<String> warnings) {
+        warnings.forEach(w -> err.println(line("warning: " + subject + ": " + w)));
+        err.flush();
     }
 
     private static int handleParameterException(ParameterException e, String[] args) {

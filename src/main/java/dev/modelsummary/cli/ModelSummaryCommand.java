@@ -203,17 +203,9 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         }
         Model loaded = withOverrides(modelOptions.load(loader, model));
         // Warnings cannot go into the published page; stderr is where every format shows them.
-        PrintWriter stderr = spec.commandLine().getErr();
-        loaded.warnings().forEach(w -> stderr.println(Main.line("warning: " + subject() + ": " + w)));
+        Main.printWarnings(spec.commandLine().getErr(), subject(), DetailLines.warnings(loaded, !strict));
         PickleScan scan = loaded.details().pickle();
-        if (scan != null) {
-            DetailLines.afterStop(scan).forEach(w -> stderr.println(Main.line("warning: " + subject() + ": " + w)));
-        }
         boolean dangerous = scan != null && scan.dangerous();
-        if (dangerous && !strict) {
-            stderr.println(Main.line("warning: " + subject() + ": " + DetailLines.dangerWarning(scan)));
-        }
-        stderr.flush();
         Summary summary;
         try {
             summary = Summary.of(loaded);
@@ -279,8 +271,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
                 .map(n -> withOverrides(loader.catalog().build(n).orElseThrow()))
                 .collect(Collectors.toList());
         PrintWriter stderr = spec.commandLine().getErr();
-        models.forEach(m -> m.warnings().forEach(w -> stderr.println(Main.line("warning: " + m.name() + ": " + w))));
-        stderr.flush();
+        models.forEach(m -> Main.printWarnings(stderr, m.name(), DetailLines.warnings(m, true)));
         List<AtomicOutput> outputs = models.parallelStream().map(m -> stage(Summary.of(m)))
                 .collect(Collectors.toList());
         AtomicOutput output = new AtomicOutput();

@@ -2,7 +2,6 @@ package dev.modelsummary.cli;
 
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.model.Model;
-import dev.modelsummary.model.PickleScan;
 import dev.modelsummary.report.DetailLines;
 import dev.modelsummary.report.PieChart;
 import dev.modelsummary.report.SiteRank;
@@ -277,18 +276,8 @@ public final class SiteCommand implements Callable<Integer> {
     private void printWarnings(List<Built> built) {
         PrintWriter stderr = spec.commandLine().getErr();
         for (Built b : built) {
-            Model model = b.summary().model();
-            List<String> warnings = new ArrayList<>(model.warnings());
-            PickleScan scan = model.details().pickle();
-            if (scan != null) {
-                warnings.addAll(DetailLines.afterStop(scan));
-                if (scan.dangerous()) {
-                    warnings.add(DetailLines.dangerWarning(scan));
-                }
-            }
-            warnings.forEach(w -> stderr.println(Main.line("warning: " + Quote.bare(b.argument()) + ": " + w)));
+            Main.printWarnings(stderr, Quote.bare(b.argument()), DetailLines.warnings(b.summary().model(), true));
         }
-        stderr.flush();
     }
 
     /** Every file of the site: the new models' pages, their groups' rankings and data, the root pages. */

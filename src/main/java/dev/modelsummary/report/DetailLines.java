@@ -1,6 +1,7 @@
 package dev.modelsummary.report;
 
 import dev.modelsummary.model.CheckpointContents;
+import dev.modelsummary.model.Model;
 import dev.modelsummary.model.PickleScan;
 import dev.modelsummary.model.PickleScan.Verdict;
 import dev.modelsummary.text.Quote;
@@ -39,6 +40,23 @@ public final class DetailLines {
         }
         return pickles + ", " + count(scan.imports().size(), "global", "globals") + " imported: "
                 + String.join(", ", parts) + ".";
+    }
+
+    /**
+     * What stderr says of a model besides its report, in this order: the reader's warnings, data hidden after a
+     * pickle's STOP, and, with {@code dangerToo}, a dangerous import ({@code --strict} makes that an error
+     * instead).
+     */
+    public static List<String> warnings(Model model, boolean dangerToo) {
+        List<String> lines = new ArrayList<>(model.warnings());
+        PickleScan scan = model.details().pickle();
+        if (scan != null) {
+            lines.addAll(afterStop(scan));
+            if (dangerToo && scan.dangerous()) {
+                lines.add(dangerWarning(scan));
+            }
+        }
+        return lines;
     }
 
     /** One sentence per pickle with bytes after its STOP opcode. */

@@ -62,4 +62,18 @@ class PickleScanCliTest {
         assertThat(run.err()).isEqualTo("model-summary: warning: " + HIDDEN + ": pickle 'hidden_after_stop/data.pkl' "
                 + "has 42 bytes after its STOP opcode, which loaders never read and a payload can hide in.\n");
     }
+
+    @Test
+    void diffAndSiteWarnOfBytesAfterStopAsTheSummaryDoes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        String warning = "model-summary: warning: " + HIDDEN + ": pickle 'hidden_after_stop/data.pkl' has 42 bytes "
+                + "after its STOP opcode, which loaders never read and a payload can hide in.\n";
+
+        CliRun diff = CliRun.of("diff", HIDDEN, HIDDEN);
+        CliRun site = CliRun.of("site", "--out", tmp.resolve("site").toString(), HIDDEN);
+
+        assertThat(diff.exitCode()).isEqualTo(ExitCode.OK);
+        assertThat(diff.err()).isEqualTo(warning + warning); // one for each side
+        assertThat(site.exitCode()).isEqualTo(ExitCode.OK);
+        assertThat(site.err()).isEqualTo(warning);
+    }
 }
