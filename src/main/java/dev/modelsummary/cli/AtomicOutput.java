@@ -3,7 +3,10 @@ package dev.modelsummary.cli;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -42,6 +45,21 @@ final class AtomicOutput {
     @FunctionalInterface
     interface Content {
         void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** One file's text, written as UTF-8 when the output is committed. */
+    @FunctionalInterface
+    interface TextContent {
+        void writeTo(Writer out) throws IOException;
+    }
+
+    /** Text streamed into the file as UTF-8: never held whole, since a report may list millions of tensors. */
+    static Content utf8(TextContent text) {
+        return file -> {
+            Writer writer = new OutputStreamWriter(file, StandardCharsets.UTF_8);
+            text.writeTo(writer);
+            writer.flush();
+        };
     }
 
     private final Map<Path, Content> files = new LinkedHashMap<>();

@@ -16,10 +16,8 @@ import dev.modelsummary.summary.Summary;
 import dev.modelsummary.summary.TotalsOverflowException;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -308,11 +306,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
 
     /** The report as a file's content, streamed into the file when the output is committed. */
     private AtomicOutput.Content report(Summary summary) {
-        return out -> {
-            Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            write(summary, writer);
-            writer.flush();
-        };
+        return AtomicOutput.utf8(writer -> write(summary, writer));
     }
 
     private void writeFiles(Summary summary, PrintWriter stdout) throws IOException {

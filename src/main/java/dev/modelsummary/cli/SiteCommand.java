@@ -21,10 +21,7 @@ import dev.modelsummary.summary.TotalsOverflowException;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -293,8 +290,8 @@ public final class SiteCommand implements Callable<Integer> {
         byGroup.forEach((group, models) -> stageGroup(after.get(group.path()), models,
                 before.get(group.path()), output));
         List<GroupData> groups = List.copyOf(after.values());
-        output.add(out.resolve("README.md"), text(w -> SiteReadme.write(groups, w)));
-        output.add(out.resolve("index.html"), text(w -> SiteIndex.write(groups, w)));
+        output.add(out.resolve("README.md"), AtomicOutput.utf8(w -> SiteReadme.write(groups, w)));
+        output.add(out.resolve("index.html"), AtomicOutput.utf8(w -> SiteIndex.write(groups, w)));
         return output;
     }
 
@@ -304,7 +301,7 @@ public final class SiteCommand implements Callable<Integer> {
         Map<String, SiteRank> ranks = data.ranks();
         for (Built b : models) {
             SiteRank rank = ranks.get(b.name());
-            output.add(folder.resolve(format.page(b.name())), text(w -> format.write(b.summary(), w, rank)));
+            output.add(folder.resolve(format.page(b.name())), AtomicOutput.utf8(w -> format.write(b.summary(), w, rank)));
             if (format.pngChart()) {
                 output.add(folder.resolve(PageFormat.chart(b.name())), file -> file.write(b.chart()));
             }
@@ -313,8 +310,8 @@ public final class SiteCommand implements Callable<Integer> {
             Set<String> written = models.stream().map(Built::name).collect(Collectors.toSet());
             updateRanks(before, ranks, written, folder, output);
         }
-        output.add(folder.resolve(GroupData.RANKING_PAGE), text(w -> RankingPage.write(data, w)));
-        output.add(dataFile(data.group()), text(w -> SiteJson.write(data, w)));
+        output.add(folder.resolve(GroupData.RANKING_PAGE), AtomicOutput.utf8(w -> RankingPage.write(data, w)));
+        output.add(dataFile(data.group()), AtomicOutput.utf8(w -> SiteJson.write(data, w)));
     }
 
     /**
@@ -329,14 +326,11 @@ public final class SiteCommand implements Callable<Integer> {
             if (written.contains(entry.name()) || pageFormat.isEmpty()) {
                 continue;
             }
-            Optional<String> oldText = pageFormat.get().rankText(was.get(entry.name()));
-            Optional<String> newText = pageFormat.get().rankText(ranks.get(entry.name()));
-            if (oldText.isEmpty() || newText.isEmpty()) {
-                continue;
-            }
+            String oldText = pageFormat.get().rankText(was.get(entry.name()));
+            String newText = pageFormat.get().rankText(ranks.get(entry.name()));
             Path page = folder.resolve(entry.page());
             try {
-                PageRankUpdate.find(page, oldText.get(), newText.get())
+                PageRankUpdate.find(page, oldText, newText)
                         .ifPresent(update -> output.add(page, update::writeTo));
             } catch (IOException e) {
                 throw new CliException(ExitCode.INPUT, Quote.bare(page) + ": cannot read: " + e.getMessage() + ".", e);
@@ -381,20 +375,6 @@ public final class SiteCommand implements Callable<Integer> {
 
     private Path dataFile(SiteGroup group) {
         return out.resolve("json").resolve(group.path()).resolve("data.json");
-    }
-
-    /** Text written to a file as UTF-8. */
-    @FunctionalInterface
-    private interface Text {
-        void writeTo(Writer writer) throws IOException;
-    }
-
-    private static AtomicOutput.Content text(Text text) {
-        return file -> {
-            Writer writer = new OutputStreamWriter(file, StandardCharsets.UTF_8);
-            text.writeTo(writer);
-            writer.flush();
-        };
     }
 
     /** picocli converter for {@code --format}. */

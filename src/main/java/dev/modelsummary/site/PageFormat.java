@@ -23,8 +23,8 @@ public enum PageFormat {
         }
 
         @Override
-        public Optional<String> rankText(SiteRank rank) {
-            return Optional.of("\n" + SiteLines.rank(rank) + "\n"); // the whole line
+        public String rankText(SiteRank rank) {
+            return "\n" + SiteLines.rank(rank) + "\n"; // the whole line
         }
     },
     /** The self-contained HTML page ({@link HtmlReport#write(Summary, Writer, SiteRank)}): its pie is inline SVG. */
@@ -35,8 +35,8 @@ public enum PageFormat {
         }
 
         @Override
-        public Optional<String> rankText(SiteRank rank) {
-            return Optional.of(HtmlReport.rankLink(rank));
+        public String rankText(SiteRank rank) {
+            return HtmlReport.rankLink(rank);
         }
     };
 
@@ -52,9 +52,9 @@ public enum PageFormat {
 
     /**
      * The text of a page that says its rank, exactly as {@link #write} writes it and distinct from anything
-     * else on the page, or empty when pages of this format are left as they are when the rank changes.
+     * else on the page.
      */
-    public abstract Optional<String> rankText(SiteRank rank);
+    public abstract String rankText(SiteRank rank);
 
     /** {@code md}: the value of {@code --format} and the pages' extension. */
     public String extension() {
