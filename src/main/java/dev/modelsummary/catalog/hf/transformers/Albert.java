@@ -198,11 +198,9 @@ public final class Albert implements HfFamily {
         return head;
     }
 
-    /** {@code tie_weights()}: the decoder's weight is the word embeddings' ({@code tie_word_embeddings}). */
+    /** {@code tie_weights()}: the output embeddings are the decoder. */
     private static void tieDecoder(Sizes s, Module predictions, Module albert) {
-        if (s.tieWordEmbeddings) {
-            predictions.child("decoder").tie("weight", albert.child("embeddings").child("word_embeddings"),
-                    "weight");
-        }
+        Heads.tieWeights(s.tieWordEmbeddings, predictions.child("decoder"),
+                albert.child("embeddings").child("word_embeddings"));
     }
 }

@@ -191,10 +191,9 @@ public final class Bert implements HfFamily {
         return head;
     }
 
-    /** {@code tie_weights()}: the decoder's weight is the word embeddings' ({@code tie_word_embeddings}). */
+    /** {@code tie_weights()}: the output embeddings are the decoder. */
     private static void tieDecoder(Sizes s, Module predictions, Module bert) {
-        if (s.tieWordEmbeddings) {
-            predictions.child("decoder").tie("weight", bert.child("embeddings").child("word_embeddings"), "weight");
-        }
+        Heads.tieWeights(s.tieWordEmbeddings, predictions.child("decoder"),
+                bert.child("embeddings").child("word_embeddings"));
     }
 }

@@ -47,9 +47,7 @@ public final class Falcon implements HfFamily {
             case "FalconForCausalLM" -> {
                 Module transformer = model.add("transformer", falconModel(s));
                 Module lmHead = model.add("lm_head", Layers.linear(s.hidden, s.vocab, false));
-                if (s.tieWordEmbeddings) {
-                    lmHead.tie("weight", transformer.child("word_embeddings"), "weight");
-                }
+                Heads.tieWeights(s.tieWordEmbeddings, lmHead, transformer.child("word_embeddings"));
             }
             default -> {
                 return Heads.classification(architecture, "transformer", "transformer", () -> falconModel(s),

@@ -165,10 +165,8 @@ public final class Gpt2 implements HfFamily {
         return summary;
     }
 
-    /** {@code tie_weights()}: lm_head's weight is wte's ({@code tie_word_embeddings}). */
+    /** {@code tie_weights()}: the output embeddings are lm_head. */
     private static void tieLmHead(Sizes s, Module lmHead, Module transformer) {
-        if (s.tieWordEmbeddings) {
-            lmHead.tie("weight", transformer.child("wte"), "weight");
-        }
+        Heads.tieWeights(s.tieWordEmbeddings, lmHead, transformer.child("wte"));
     }
 }

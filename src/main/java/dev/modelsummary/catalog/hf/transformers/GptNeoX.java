@@ -48,9 +48,7 @@ public final class GptNeoX implements HfFamily {
             case "GPTNeoXForCausalLM" -> {
                 Module gptNeoX = model.add("gpt_neox", gptNeoXModel(s));
                 Module embedOut = model.add("embed_out", Layers.linear(s.hidden, s.vocab, false));
-                if (s.tieWordEmbeddings) {
-                    embedOut.tie("weight", gptNeoX.child("embed_in"), "weight");
-                }
+                Heads.tieWeights(s.tieWordEmbeddings, embedOut, gptNeoX.child("embed_in"));
             }
             default -> {
                 return Heads.classification(architecture, "gpt_neox", "gpt_neox", () -> gptNeoXModel(s),

@@ -11,6 +11,17 @@ final class Heads {
     private Heads() {
     }
 
+    /**
+     * {@code PreTrainedModel.tie_weights()}: with {@code tie_word_embeddings}, the output embeddings (the LM head's
+     * linear layer) share the input embeddings' weight, so {@code state_dict()} lists both names and
+     * {@code named_parameters()} one. Every family's LM head is tied this one way.
+     */
+    static void tieWeights(boolean tieWordEmbeddings, Module outputEmbeddings, Module inputEmbeddings) {
+        if (tieWordEmbeddings) {
+            outputEmbeddings.tie("weight", inputEmbeddings, "weight");
+        }
+    }
+
     static Task task(String architecture) {
         if (architecture.endsWith("ForSequenceClassification")) {
             return Task.TEXT_CLASSIFICATION;

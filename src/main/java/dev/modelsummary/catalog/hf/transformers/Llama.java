@@ -191,9 +191,8 @@ public final class Llama implements HfFamily {
             case "ForCausalLM" -> {
                 Module base = model.add("model", decoder.get());
                 Module lmHead = model.add("lm_head", Layers.linear(s.hidden, s.vocab, false));
-                if (s.tieWordEmbeddings && !s.torchscript) {
-                    lmHead.tie("weight", base.child("embed_tokens"), "weight");
-                }
+                // under torchscript, tie_weights() clones the weight instead: two tensors
+                Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, lmHead, base.child("embed_tokens"));
             }
             default -> {
                 return Heads.classification(architecture, "model", "transformer", decoder, s.hidden, s.numLabels)

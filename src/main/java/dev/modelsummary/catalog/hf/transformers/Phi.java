@@ -44,9 +44,7 @@ public final class Phi implements HfFamily {
             case "PhiForCausalLM" -> {
                 Module phi = model.add("model", phiModel(s));
                 Module lmHead = model.add("lm_head", Layers.linear(s.hidden, s.vocab, true));
-                if (s.tieWordEmbeddings) {
-                    lmHead.tie("weight", phi.child("embed_tokens"), "weight");
-                }
+                Heads.tieWeights(s.tieWordEmbeddings, lmHead, phi.child("embed_tokens"));
             }
             default -> {
                 return Heads.classification(architecture, "model", "model", () -> phiModel(s),

@@ -50,11 +50,9 @@ public final class Roberta implements HfFamily {
             case "RobertaForCausalLM", "RobertaForMaskedLM" -> {
                 Module roberta = model.add("roberta", Bert.bertModel(s, false));
                 Module lmHead = model.add("lm_head", lmHead(s));
-                if (s.tieWordEmbeddings) {
-                    // tie_weights(): get_output_embeddings() is lm_head.decoder
-                    lmHead.child("decoder").tie("weight", roberta.child("embeddings").child("word_embeddings"),
-                            "weight");
-                }
+                // tie_weights(): get_output_embeddings() is lm_head.decoder
+                Heads.tieWeights(s.tieWordEmbeddings, lmHead.child("decoder"),
+                        roberta.child("embeddings").child("word_embeddings"));
             }
             case "RobertaForSequenceClassification" -> {
                 model.add("roberta", Bert.bertModel(s, false));

@@ -80,9 +80,7 @@ public final class T5 implements HfFamily {
             case CONDITIONAL_GENERATION -> {
                 Module shared = encoderDecoder(s, model);
                 Module lmHead = model.add("lm_head", Layers.linear(s.dModel, s.vocab, false));
-                if (s.tieWordEmbeddings) {
-                    lmHead.tie("weight", shared, "weight");
-                }
+                Heads.tieWeights(s.tieWordEmbeddings, lmHead, shared);
             }
             case ENCODER -> {
                 return encoderModel(s);

@@ -47,10 +47,8 @@ public final class XLNet implements HfFamily {
             case "XLNetLMHeadModel" -> {
                 Module transformer = model.add("transformer", xlnetModel(s));
                 Module lmLoss = model.add("lm_loss", Layers.linear(s.dModel, s.vocab));
-                if (s.tieWordEmbeddings) {
-                    // tie_weights(): get_output_embeddings() is lm_loss
-                    lmLoss.tie("weight", transformer.child("word_embedding"), "weight");
-                }
+                // tie_weights(): get_output_embeddings() is lm_loss
+                Heads.tieWeights(s.tieWordEmbeddings, lmLoss, transformer.child("word_embedding"));
             }
             case "XLNetForSequenceClassification" -> {
                 model.add("transformer", xlnetModel(s));
