@@ -16,8 +16,49 @@ public interface HfFamily {
     /** The model classes it builds, the base model first ({@code BertModel}, {@code BertForMaskedLM} ...). */
     List<String> architectures();
 
-    /** What a model class does, for the catalog's grouping. */
-    Task task(String architecture);
+    /**
+     * What a model class does, for the catalog's grouping: by default {@link #taskBySuffix}, which every
+     * transformers family follows; a family whose base model is not text (vision) overrides it.
+     */
+    default Task task(String architecture) {
+        return taskBySuffix(architecture);
+    }
+
+    /**
+     * The task the class-name suffix every transformers family shares says: {@code XForSequenceClassification}
+     * classifies text, {@code XForCausalLM} and {@code XLMHeadModel} generate it, ... and the base model
+     * ({@code XModel}) gives hidden states.
+     */
+    static Task taskBySuffix(String architecture) {
+        if (architecture.endsWith("ForSequenceClassification")) {
+            return Task.TEXT_CLASSIFICATION;
+        }
+        if (architecture.endsWith("ForImageClassification")) {
+            return Task.IMAGE_CLASSIFICATION;
+        }
+        if (architecture.endsWith("ForCausalLM") || architecture.endsWith("LMHeadModel")) {
+            return Task.TEXT_GENERATION;
+        }
+        if (architecture.endsWith("ForMaskedLM")) {
+            return Task.FILL_MASK;
+        }
+        if (architecture.endsWith("ForConditionalGeneration")) {
+            return Task.TEXT2TEXT_GENERATION;
+        }
+        if (architecture.endsWith("ForTokenClassification")) {
+            return Task.TOKEN_CLASSIFICATION;
+        }
+        if (architecture.endsWith("ForQuestionAnswering") || architecture.endsWith("ForQuestionAnsweringSimple")) {
+            return Task.QUESTION_ANSWERING;
+        }
+        if (architecture.endsWith("ForMultipleChoice")) {
+            return Task.MULTIPLE_CHOICE;
+        }
+        if (architecture.endsWith("ForPreTraining") || architecture.endsWith("ForNextSentencePrediction")) {
+            return Task.PRETRAINING;
+        }
+        return Task.FEATURE_EXTRACTION;
+    }
 
     /**
      * Builds {@code architecture} from the config, tied weights tied as the library ties them.

@@ -1,6 +1,5 @@
 package dev.modelsummary.catalog.hf.transformers;
 
-import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
@@ -26,11 +25,6 @@ public final class Bert implements HfFamily {
         return List.of(BASE, "BertForPreTraining", "BertLMHeadModel", "BertForMaskedLM",
                 "BertForNextSentencePrediction", "BertForSequenceClassification", "BertForMultipleChoice",
                 "BertForTokenClassification", "BertForQuestionAnswering");
-    }
-
-    @Override
-    public Task task(String architecture) {
-        return Heads.task(architecture);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.modelsummary.catalog.hf.transformers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
@@ -25,11 +24,6 @@ public final class Gemma implements HfFamily {
     @Override
     public List<String> architectures() {
         return List.of("GemmaModel", "GemmaForCausalLM", "GemmaForSequenceClassification");
-    }
-
-    @Override
-    public Task task(String architecture) {
-        return Heads.task(architecture);
     }
 
     @Override

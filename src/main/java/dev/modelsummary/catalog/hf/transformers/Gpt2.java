@@ -1,6 +1,5 @@
 package dev.modelsummary.catalog.hf.transformers;
 
-import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
@@ -27,11 +26,6 @@ public final class Gpt2 implements HfFamily {
     public List<String> architectures() {
         return List.of(BASE, "GPT2LMHeadModel", "GPT2DoubleHeadsModel", "GPT2ForSequenceClassification",
                 "GPT2ForTokenClassification", "GPT2ForQuestionAnswering");
-    }
-
-    @Override
-    public Task task(String architecture) {
-        return Heads.task(architecture);
     }
 
     @Override

@@ -1,12 +1,13 @@
 package dev.modelsummary.catalog.hf.transformers;
 
 import dev.modelsummary.catalog.Task;
+import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** What a transformers model class does, told by the suffix every family's classes share. */
+/** What the transformers families share: the tied LM heads, the classification heads, the vision families' tasks. */
 final class Heads {
     private Heads() {
     }
@@ -22,43 +23,12 @@ final class Heads {
         }
     }
 
-    static Task task(String architecture) {
-        if (architecture.endsWith("ForSequenceClassification")) {
-            return Task.TEXT_CLASSIFICATION;
-        }
-        if (architecture.endsWith("ForImageClassification")) {
-            return Task.IMAGE_CLASSIFICATION;
-        }
-        if (architecture.endsWith("ForCausalLM") || architecture.endsWith("LMHeadModel")) {
-            return Task.TEXT_GENERATION;
-        }
-        if (architecture.endsWith("ForMaskedLM")) {
-            return Task.FILL_MASK;
-        }
-        if (architecture.endsWith("ForConditionalGeneration")) {
-            return Task.TEXT2TEXT_GENERATION;
-        }
-        if (architecture.endsWith("ForTokenClassification")) {
-            return Task.TOKEN_CLASSIFICATION;
-        }
-        if (architecture.endsWith("ForQuestionAnswering") || architecture.endsWith("ForQuestionAnsweringSimple")) {
-            return Task.QUESTION_ANSWERING;
-        }
-        if (architecture.endsWith("ForMultipleChoice")) {
-            return Task.MULTIPLE_CHOICE;
-        }
-        if (architecture.endsWith("ForPreTraining") || architecture.endsWith("ForNextSentencePrediction")) {
-            return Task.PRETRAINING;
-        }
-        return Task.FEATURE_EXTRACTION;
-    }
-
     /**
-     * The task of a vision family's class ({@code ResNetModel}, {@code MobileNetV2Model}): as {@link #task}, but
-     * the base model gives image features, not text hidden states.
+     * The task of a vision family's class ({@code ResNetModel}, {@code MobileNetV2Model}): as
+     * {@link HfFamily#taskBySuffix}, but the base model gives image features, not text hidden states.
      */
     static Task visionTask(String architecture) {
-        Task task = task(architecture);
+        Task task = HfFamily.taskBySuffix(architecture);
         return task == Task.FEATURE_EXTRACTION ? Task.IMAGE_FEATURE_EXTRACTION : task;
     }
 

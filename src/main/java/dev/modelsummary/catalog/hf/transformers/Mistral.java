@@ -1,6 +1,5 @@
 package dev.modelsummary.catalog.hf.transformers;
 
-import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Module;
@@ -21,11 +20,6 @@ public final class Mistral implements HfFamily {
     @Override
     public List<String> architectures() {
         return List.of("MistralModel", "MistralForCausalLM", "MistralForSequenceClassification");
-    }
-
-    @Override
-    public Task task(String architecture) {
-        return Heads.task(architecture);
     }
 
     @Override

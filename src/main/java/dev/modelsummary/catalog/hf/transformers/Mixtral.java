@@ -1,6 +1,5 @@
 package dev.modelsummary.catalog.hf.transformers;
 
-import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Layers;
@@ -24,11 +23,6 @@ public final class Mixtral implements HfFamily {
     @Override
     public List<String> architectures() {
         return List.of("MixtralModel", "MixtralForCausalLM", "MixtralForSequenceClassification");
-    }
-
-    @Override
-    public Task task(String architecture) {
-        return Heads.task(architecture);
     }
 
     @Override

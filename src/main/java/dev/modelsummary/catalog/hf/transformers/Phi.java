@@ -1,6 +1,5 @@
 package dev.modelsummary.catalog.hf.transformers;
 
-import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
@@ -26,11 +25,6 @@ public final class Phi implements HfFamily {
     @Override
     public List<String> architectures() {
         return List.of(BASE, "PhiForCausalLM", "PhiForSequenceClassification", "PhiForTokenClassification");
-    }
-
-    @Override
-    public Task task(String architecture) {
-        return Heads.task(architecture);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.modelsummary.catalog.hf.transformers;
 
-import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Module;
@@ -22,11 +21,6 @@ public final class Qwen2 implements HfFamily {
     @Override
     public List<String> architectures() {
         return List.of("Qwen2Model", "Qwen2ForCausalLM", "Qwen2ForSequenceClassification");
-    }
-
-    @Override
-    public Task task(String architecture) {
-        return Heads.task(architecture);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.modelsummary.catalog.hf.transformers;
 
-import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
@@ -28,11 +27,6 @@ public final class Roberta implements HfFamily {
     public List<String> architectures() {
         return List.of(BASE, "RobertaForCausalLM", "RobertaForMaskedLM", "RobertaForSequenceClassification",
                 "RobertaForMultipleChoice", "RobertaForTokenClassification", "RobertaForQuestionAnswering");
-    }
-
-    @Override
-    public Task task(String architecture) {
-        return Heads.task(architecture);
     }
 
     @Override

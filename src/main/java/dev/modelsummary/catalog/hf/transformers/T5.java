@@ -1,6 +1,5 @@
 package dev.modelsummary.catalog.hf.transformers;
 
-import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
@@ -35,11 +34,6 @@ public final class T5 implements HfFamily {
     public List<String> architectures() {
         return List.of(BASE, CONDITIONAL_GENERATION, ENCODER, SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION,
                 QUESTION_ANSWERING);
-    }
-
-    @Override
-    public Task task(String architecture) {
-        return Heads.task(architecture);
     }
 
     /**

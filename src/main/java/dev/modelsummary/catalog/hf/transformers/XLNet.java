@@ -1,7 +1,6 @@
 package dev.modelsummary.catalog.hf.transformers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
@@ -29,11 +28,6 @@ public final class XLNet implements HfFamily {
     public List<String> architectures() {
         return List.of(BASE, "XLNetLMHeadModel", "XLNetForSequenceClassification", "XLNetForTokenClassification",
                 "XLNetForMultipleChoice", "XLNetForQuestionAnsweringSimple", "XLNetForQuestionAnswering");
-    }
-
-    @Override
-    public Task task(String architecture) {
-        return Heads.task(architecture);
     }
 
     @Override
