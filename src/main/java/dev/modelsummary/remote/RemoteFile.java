@@ -23,6 +23,8 @@ final class RemoteFile {
     private final String display;
     private volatile URI location;
     private long size = -1;
+    /** Time spent waiting on the server for this file, all its requests and redirects together. */
+    private long waitedNanos;
     private int nextBlock = FIRST_BLOCK;
     /** start -> bytes, least recently used first. */
     private final LinkedHashMap<Long, byte[]> blocks = new LinkedHashMap<>(16, 0.75f, true) {
@@ -62,6 +64,25 @@ final class RemoteFile {
             fetch(0);
         }
         return size;
+    }
+
+    /**
+     * The size only, for a caller that will not read the file (a TF.js shard is measured, never opened): asks
+     * for one byte rather than the first block.
+     */
+    synchronized long sizeOnly() throws IOException {
+        if (size < 0) {
+            size = http.fetch(this, 0, 1).total();
+        }
+        return size;
+    }
+
+    long waitedNanos() {
+        return waitedNanos;
+    }
+
+    void waited(long nanos) {
+        waitedNanos += nanos;
     }
 
     /** Copies bytes from {@code position} into {@code dst}; -1 at the end of the file. */
