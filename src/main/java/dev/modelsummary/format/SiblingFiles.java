@@ -18,14 +18,16 @@ import java.util.regex.Pattern;
  *   <li>a name from a manifest is a relative path of plain names: no scheme or URL ({@code http:}, {@code C:}),
  *       no absolute path ({@code /x}, {@code //host/x}, {@code \x}), no {@code ..} component, nothing empty;</li>
  *   <li>on disk, a sibling whose real path (symbolic links followed) is outside the folder's real path is
- *       refused, naming the link and where it leads; a link that stays inside is read like any file. The named
- *       file or folder itself may be a link: the user chose it;</li>
+ *       refused, naming the link and where it leads; a link that stays inside is read like any file, and so is a
+ *       link into the Hugging Face cache's {@code models--*}{@code /blobs/} (how the cache lays out every
+ *       snapshot). The named file or folder itself may be a link: the user chose it;</li>
  *   <li>one manifest or folder makes a reader open at most {@link Limits#shardFiles()} distinct files.</li>
  * </ul>
  */
 public final class SiblingFiles {
     private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:");
     private static final Pattern SEPARATORS = Pattern.compile("[/\\\\]");
+    private static final Pattern HUB_CACHE_REPO = Pattern.compile("(models|datasets|spaces)--.+");
 
     private SiblingFiles() {
     }
@@ -78,12 +80,25 @@ public final class SiblingFiles {
         } catch (NoSuchFileException e) {
             return;
         }
-        if (real.startsWith(root)) {
+        if (real.startsWith(root) || isHubCacheBlob(real)) {
             return;
         }
         Path link = firstLink(folder.toAbsolutePath().normalize(), file.toAbsolutePath().normalize());
         throw new FormatException(what + " is reached through the symbolic link " + Quote.of(link) + " to "
                 + Quote.of(real) + ", outside the folder " + Quote.of(folder) + "; refusing to read it.");
+    }
+
+    /**
+     * A file of the Hugging Face cache: {@code .../models--OWNER--NAME/blobs/HASH}. Every file of a cache snapshot
+     * folder ({@code snapshots/REVISION/}) and, with older huggingface_hub, of a {@code --local-dir} download is
+     * a link to one, outside the folder the user names; such a blob is a file the Hub wrote, never anything else.
+     */
+    static boolean isHubCacheBlob(Path real) {
+        Path blobs = real.getParent();
+        Path repo = blobs == null ? null : blobs.getParent();
+        return repo != null && blobs.getFileName() != null && repo.getFileName() != null
+                && blobs.getFileName().toString().equals("blobs")
+                && HUB_CACHE_REPO.matcher(repo.getFileName().toString()).matches();
     }
 
     /** The first component from {@code folder} down to {@code file} that is a link ({@code file} if none is). */

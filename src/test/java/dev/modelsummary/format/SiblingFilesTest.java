@@ -143,4 +143,28 @@ class SiblingFilesTest {
         assertThatThrownBy(() -> one.using(() -> readers.read(json))).isInstanceOf(FormatException.class)
                 .hasMessageContaining("model.json names '2' files").hasMessageContaining("--limit shard-files=N");
     }
+
+    /** The Hugging Face cache: every file of a snapshot folder is a relative link into the repo's blobs. */
+    @Test
+    void aHubCacheSnapshotWhoseFilesLinkIntoItsBlobsIsRead() throws Exception {
+        Path plain = copy("safetensors/sharded");
+        Path repo = tmp.resolve("hub/models--acme--tiny");
+        Path blobs = Files.createDirectories(repo.resolve("blobs"));
+        Path snapshot = Files.createDirectories(repo.resolve("snapshots/0123abc"));
+        int n = 0;
+        try (Stream<Path> files = Files.list(plain)) {
+            for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+                String hash = "b" + n++;
+                Files.copy(f, blobs.resolve(hash));
+                Files.createSymbolicLink(snapshot.resolve(f.getFileName().toString()), Path.of("../../blobs/" + hash));
+            }
+        }
+        assertThat(readers.read(snapshot).tensors()).isEqualTo(readers.read(plain).tensors());
+        // the same links from a folder named otherwise, to a folder that is no Hub cache's blobs: refused
+        Path elsewhere = Files.move(blobs, Files.createDirectories(tmp.resolve("x")).resolve("blobs"));
+        Files.delete(snapshot.resolve("model.safetensors.index.json"));
+        Files.createSymbolicLink(snapshot.resolve("model.safetensors.index.json"), elsewhere.resolve("b3"));
+        assertThatThrownBy(() -> readers.read(snapshot)).isInstanceOf(FormatException.class)
+                .hasMessageContaining("outside the folder");
+    }
 }
