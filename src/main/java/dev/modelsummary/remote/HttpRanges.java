@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -199,33 +201,39 @@ final class HttpRanges {
         return millis % 1000 == 0 ? Long.toString(millis / 1000) : Double.toString(millis / 1000.0);
     }
 
-    /** What went wrong, in words: the exception's name only where nothing better is known. */
+    /** What went wrong, in words: the most telling cause in the chain, never an exception's class name. */
     static String describe(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof LimitedBody.CutShort cut) {
-                return cut.getMessage();
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable t = failure; t != null && chain.size() < 16 && !chain.contains(t); t = t.getCause()) {
+            chain.add(t);
+        }
+        for (Throwable t : chain) {
+            if (t instanceof LimitedBody.CutShort) {
+                return t.getMessage();
             }
         }
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause
-                && (cause instanceof java.util.concurrent.CompletionException || cause.getMessage() == null)) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage() == null ? "" : cause.getMessage();
-        if (cause instanceof java.net.ConnectException) {
-            return "the connection was refused";
-        }
-        if (cause instanceof java.net.UnknownHostException) {
+        if (chain.stream().anyMatch(t -> t instanceof java.net.UnknownHostException
+                || t instanceof java.nio.channels.UnresolvedAddressException)) {
             return "the host name could not be resolved";
         }
-        if (cause instanceof javax.net.ssl.SSLException) {
-            return "the TLS handshake or session failed" + (message.isBlank() ? "" : ": " + message);
+        for (Throwable t : chain) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return "the TLS handshake or session failed" + (t.getMessage() == null ? "" : ": " + t.getMessage());
+            }
         }
-        if (cause instanceof java.io.EOFException || message.contains("received no bytes")
-                || message.toLowerCase(Locale.ROOT).contains("closed")) {
-            return "the server closed the connection before answering";
+        if (chain.stream().anyMatch(t -> t instanceof java.net.ConnectException)) {
+            return "the connection was refused";
         }
-        return message.isBlank() ? "the connection failed" : message;
+        for (Throwable t : chain) {
+            String own = t.getMessage() == null ? "" : t.getMessage();
+            if (t instanceof java.io.EOFException || own.contains("received no bytes")
+                    || own.toLowerCase(Locale.ROOT).contains("closed")) {
+                return "the server closed the connection before answering";
+            }
+        }
+        return chain.stream().filter(t -> !(t instanceof java.util.concurrent.CompletionException))
+                .map(Throwable::getMessage).filter(m -> m != null && !m.isBlank()).findFirst()
+                .orElse("the connection failed");
     }
 
     /** scheme://host:port with the default port filled in, lower case: what "the same host" means for a token. */

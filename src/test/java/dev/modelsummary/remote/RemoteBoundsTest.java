@@ -161,4 +161,14 @@ class RemoteBoundsTest {
         assertThat(run.err()).contains("'1000' bytes", "--limit remote-bytes=N");
         assertThat(server.requests()).isZero();
     }
+
+    @Test
+    void nothingListeningAndAnUnknownHostAreSaidInWords() {
+        Run refused = run("http://127.0.0.1:1/model.safetensors", "--timeout", "5");
+        Run unknown = run("http://no-such-host.invalid/model.safetensors", "--timeout", "5");
+
+        assertThat(refused.err()).contains("request failed (the connection was refused)");
+        assertThat(unknown.exitCode()).isEqualTo(3);
+        assertThat(unknown.err()).doesNotContain("Exception");
+    }
 }
