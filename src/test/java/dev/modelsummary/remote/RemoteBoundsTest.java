@@ -163,12 +163,10 @@ class RemoteBoundsTest {
     }
 
     @Test
-    void nothingListeningAndAnUnknownHostAreSaidInWords() {
+    void nothingListeningIsSaidInWords() {
         Run refused = run("http://127.0.0.1:1/model.safetensors", "--timeout", "5");
-        Run unknown = run("http://no-such-host.invalid/model.safetensors", "--timeout", "5");
 
-        assertThat(refused.err()).contains("request failed (the connection was refused)");
-        assertThat(unknown.exitCode()).isEqualTo(3);
-        assertThat(unknown.err()).doesNotContain("Exception");
+        assertThat(refused.exitCode()).isEqualTo(3);
+        assertThat(refused.err()).contains("request failed (the connection was refused)").doesNotContain("Exception");
     }
 }
