@@ -26,6 +26,8 @@ final class RemoteFile {
     /** Time spent waiting on the server for this file, all its requests and redirects together. */
     private long waitedNanos;
     private int nextBlock = FIRST_BLOCK;
+    private int openChannels;
+    private long fetches;
     /** start -> bytes, least recently used first. */
     private final LinkedHashMap<Long, byte[]> blocks = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -77,6 +79,37 @@ final class RemoteFile {
         return size;
     }
 
+    synchronized void opened() {
+        openChannels++;
+    }
+
+    synchronized void closed() {
+        openChannels--;
+    }
+
+    /** Bytes held in blocks. */
+    synchronized long keptBytes() {
+        long kept = 0;
+        for (byte[] block : blocks.values()) {
+            kept += block.length;
+        }
+        return kept;
+    }
+
+    /** Range requests made for this file's blocks so far. */
+    synchronized long fetches() {
+        return fetches;
+    }
+
+    /** Lets go of the blocks when no channel reads the file (its size is kept): true when it did. */
+    synchronized boolean dropBlocksIfClosed() {
+        if (openChannels > 0 || blocks.isEmpty()) {
+            return false;
+        }
+        blocks.clear();
+        return true;
+    }
+
     long waitedNanos() {
         return waitedNanos;
     }
@@ -123,6 +156,7 @@ final class RemoteFile {
         if (size >= 0 && size - position < length) {
             start = Math.max(0, size - length); // near the end: read back from the end instead
         }
+        fetches++;
         HttpRanges.Range range = http.fetch(this, start, length);
         if (size >= 0 && range.total() != size) {
             throw new RemoteIOException(display + ": the file changed while it was read (size " + size + ", now "

@@ -63,7 +63,7 @@ final class RemoteFileSystemProvider extends FileSystemProvider {
                 throw new ReadOnlyFileSystemException();
             }
         }
-        return new RemoteChannel(fs.file(path));
+        return new RemoteChannel(fs, fs.file(path));
     }
 
     @Override

@@ -169,4 +169,27 @@ class RemoteBoundsTest {
         assertThat(refused.exitCode()).isEqualTo(3);
         assertThat(refused.err()).contains("request failed (the connection was refused)").doesNotContain("Exception");
     }
+
+    /** Many files read one after the other (shards) keep at most KEPT_BYTES of blocks, not all they fetched. */
+    @Test
+    void closedFilesLetGoOfTheirBlocks() throws IOException {
+        int files = 24;
+        for (int i = 0; i < files; i++) {
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(tmp.resolve("s" + i).toFile(), "rw")) {
+                f.setLength(2L << 20);
+            }
+        }
+        try (RemoteFileSystem fs = new RemoteFileSystem(new RemoteSettings(null, null, java.time.Duration.ofSeconds(10)))) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(1 << 16);
+            for (int i = 0; i < files; i++) {
+                try (java.nio.channels.SeekableByteChannel channel = Files.newByteChannel(fs.url(server.url("s" + i)))) {
+                    while (channel.read(buffer.clear()) > 0) {
+                        assertThat(fs.keptBytes()).isLessThanOrEqualTo(RemoteFileSystem.KEPT_BYTES + (8L << 20));
+                    }
+                }
+            }
+            assertThat(fs.bytesReceived()).isGreaterThanOrEqualTo(files * (2L << 20)); // 48 MiB read, 16 MiB kept
+            assertThat(fs.keptBytes()).isLessThanOrEqualTo(RemoteFileSystem.KEPT_BYTES + (8L << 20));
+        }
+    }
 }
