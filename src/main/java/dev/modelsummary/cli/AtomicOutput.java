@@ -1,5 +1,6 @@
 package dev.modelsummary.cli;
 
+import dev.modelsummary.text.Quote;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,6 +12,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -74,7 +76,19 @@ final class AtomicOutput {
 
     /** Writes every file; returns the paths written, in order, as they were added. */
     List<Path> commit() throws IOException {
+        return commit(null);
+    }
+
+    /**
+     * Writes every file, all under {@code root} (null: anywhere), the output folder the user named: a folder on
+     * the way from {@code root} to a target that is a symbolic link refuses the whole output before anything is
+     * written, since writing through it would write outside {@code root}. {@code root} itself may be a link.
+     */
+    List<Path> commit(Path root) throws IOException {
         for (Path target : files.keySet()) {
+            if (root != null) {
+                checkNoLinks(root, target);
+            }
             check(target.toAbsolutePath());
         }
         Undo undo = new Undo();
@@ -113,6 +127,29 @@ final class AtomicOutput {
         }
         if (!Files.isWritable(folder)) {
             throw new AccessDeniedException(folder.toString());
+        }
+    }
+
+    /**
+     * Refuses {@code target} when it is outside {@code root} or when a folder or file between them is a symbolic
+     * link (what it would read or write through may be anywhere).
+     *
+     * @throws FileSystemException whose reason names the link and where it leads
+     */
+    static void checkNoLinks(Path root, Path target) throws IOException {
+        Path base = root.toAbsolutePath().normalize();
+        Path file = target.toAbsolutePath().normalize();
+        if (!file.startsWith(base) || file.equals(base)) {
+            throw new FileSystemException(target.toString(), null, Quote.of(target) + " is outside the output folder");
+        }
+        Path at = base;
+        for (Path name : base.relativize(file)) {
+            at = at.resolve(name);
+            if (Files.isSymbolicLink(at)) {
+                throw new FileSystemException(at.toString(), null, Quote.of(at) + " is a symbolic link to "
+                        + Quote.of(Files.readSymbolicLink(at)) + "; refusing to write through it, since it may lead "
+                        + "outside the output folder, and nothing was written");
+            }
         }
     }
 

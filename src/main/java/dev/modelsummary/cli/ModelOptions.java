@@ -50,7 +50,8 @@ public final class ModelOptions {
     private String key;
 
     @Option(names = "--timeout", paramLabel = "SECONDS",
-            description = "URLs and hf://: give up on a connection or a request after SECONDS (default 30).")
+            description = "URLs and hf://: give up on a file after SECONDS of waiting for the server, all its "
+                    + "requests and redirects together (default 30).")
     private Double timeoutSeconds;
 
     /**

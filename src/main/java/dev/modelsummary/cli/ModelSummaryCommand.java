@@ -341,7 +341,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     static void commit(AtomicOutput output, Path out, PrintWriter stdout) {
         List<Path> written;
         try {
-            written = output.commit();
+            written = output.commit(out);
         } catch (FileSystemException e) {
             throw new CliException(ExitCode.INPUT, "cannot write under " + Quote.bare(out) + ": " + reason(e) + ".",
                     e);

@@ -22,6 +22,7 @@ import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -329,6 +330,7 @@ public final class SiteCommand implements Callable<Integer> {
             String oldText = pageFormat.get().rankText(was.get(entry.name()));
             String newText = pageFormat.get().rankText(ranks.get(entry.name()));
             Path page = folder.resolve(entry.page());
+            insideOut(page);
             try {
                 PageRankUpdate.find(page, oldText, newText)
                         .ifPresent(update -> output.add(page, update::writeTo));
@@ -338,11 +340,28 @@ public final class SiteCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Refuses a file of the site that would be read or written through a symbolic link under {@code --out}: it
+     * may lead outside the site's folder. Checked before anything is read or written.
+     */
+    private void insideOut(Path file) {
+        try {
+            AtomicOutput.checkNoLinks(out, file);
+        } catch (FileSystemException e) {
+            throw new CliException(ExitCode.INPUT, "cannot write under " + Quote.bare(out) + ": "
+                    + ModelSummaryCommand.reason(e) + ".", e);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.INPUT, "cannot write under " + Quote.bare(out) + ": " + e.getMessage()
+                    + ".", e);
+        }
+    }
+
     /** The data of every group the site already has, by path. */
     private Map<String, GroupData> readSite() {
         Map<String, GroupData> groups = new TreeMap<>();
         for (SiteGroup group : SiteGroup.all()) {
             Path file = dataFile(group);
+            insideOut(file);
             if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                 groups.put(group.path(), readData(file, group));
             }

@@ -1,5 +1,6 @@
 package dev.modelsummary.remote;
 
+import dev.modelsummary.format.Limits;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -7,6 +8,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -21,7 +25,8 @@ import java.util.regex.Pattern;
 /**
  * HTTP range requests. Redirects are followed by hand so that the token goes only to the Hugging Face
  * endpoint's own origin (scheme, host and port): a redirect to a CDN or any other host gets no
- * {@code Authorization} header. Every exchange (connect, headers and body) is bounded by the timeout.
+ * {@code Authorization} header. All the exchanges for one file (connects, headers, bodies, redirects) share one
+ * timeout, and all the bodies of one input share the remote-bytes limit.
  */
 final class HttpRanges {
     private static final int MAX_REDIRECTS = 10;
@@ -57,7 +62,9 @@ final class HttpRanges {
 
     /**
      * Bytes {@code [start, start + length)} of {@code file} (fewer at the end of the file; none past it).
-     * Remembers where redirects led, so later ranges of the same file go straight there.
+     * Remembers where redirects led, so later ranges of the same file go straight there. The timeout bounds all
+     * the waiting for one file together, every request and redirect, not each request; the remote-bytes limit
+     * bounds what one input may ask of the servers.
      */
     Range fetch(RemoteFile file, long start, int length) throws IOException {
         URI uri = file.location();
@@ -76,8 +83,18 @@ final class HttpRanges {
 
     private HttpResponse<LimitedBody.Result> send(RemoteFile file, URI uri, long start, int length)
             throws IOException {
+        long limit = Limits.current().remoteBytes();
+        if (bytes.get() + length > limit) {
+            throw new RemoteIOException(file.display() + ": reading it would take more than '" + limit
+                    + "' bytes from the server for this input, the limit (raise with --limit remote-bytes=N).");
+        }
+        long left = settings.timeout().toNanos() - file.waitedNanos();
+        if (left <= 0) {
+            throw timedOut(file, null);
+        }
+        Duration remaining = Duration.ofNanos(left);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(settings.timeout())
+                .timeout(remaining)
                 .header("Range", "bytes=" + start + "-" + (start + length - 1))
                 .header("Accept-Encoding", "identity")
                 .GET();
@@ -85,17 +102,17 @@ final class HttpRanges {
             request.header("Authorization", "Bearer " + settings.token());
         }
         requests.incrementAndGet();
+        long began = System.nanoTime();
         CompletableFuture<HttpResponse<LimitedBody.Result>> future = client.sendAsync(request.build(),
-                info -> new LimitedBody(info.statusCode() == 206 ? length : 0));
+                info -> new LimitedBody(info.statusCode() == 206 ? length : 0,
+                        info.headers().firstValueAsLong("Content-Length").orElse(-1)));
         try {
-            HttpResponse<LimitedBody.Result> response =
-                    future.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            HttpResponse<LimitedBody.Result> response = future.get(left, TimeUnit.NANOSECONDS);
             bytes.addAndGet(response.body().bytes().length);
             return response;
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new RemoteIOException(file.display() + ": no answer within " + seconds() + " s (raise --timeout).",
-                    0, e);
+            throw timedOut(file, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RemoteIOException(file.display() + ": interrupted.", 0, e);
@@ -103,11 +120,17 @@ final class HttpRanges {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof HttpTimeoutException) {
                 // the client's own bound (connect or headers) fired before ours: the same failure
-                throw new RemoteIOException(file.display() + ": no answer within " + seconds()
-                        + " s (raise --timeout).", 0, cause);
+                throw timedOut(file, cause);
             }
             throw new RemoteIOException(file.display() + ": request failed (" + describe(cause) + ").", 0, cause);
+        } finally {
+            file.waited(System.nanoTime() - began);
         }
+    }
+
+    private RemoteIOException timedOut(RemoteFile file, Throwable cause) {
+        return new RemoteIOException(file.display() + ": no answer within " + seconds()
+                + " s, its requests and redirects together (raise --timeout).", 0, cause);
     }
 
     private Range answer(RemoteFile file, long start, int length, HttpResponse<LimitedBody.Result> response)
@@ -178,10 +201,39 @@ final class HttpRanges {
         return millis % 1000 == 0 ? Long.toString(millis / 1000) : Double.toString(millis / 1000.0);
     }
 
-    private static String describe(Throwable cause) {
-        String name = cause.getClass().getSimpleName();
-        String message = cause.getMessage();
-        return message == null || message.isBlank() ? name : name + ": " + message;
+    /** What went wrong, in words: the most telling cause in the chain, never an exception's class name. */
+    static String describe(Throwable failure) {
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable t = failure; t != null && chain.size() < 16 && !chain.contains(t); t = t.getCause()) {
+            chain.add(t);
+        }
+        for (Throwable t : chain) {
+            if (t instanceof LimitedBody.CutShort) {
+                return t.getMessage();
+            }
+        }
+        if (chain.stream().anyMatch(t -> t instanceof java.net.UnknownHostException
+                || t instanceof java.nio.channels.UnresolvedAddressException)) {
+            return "the host name could not be resolved";
+        }
+        for (Throwable t : chain) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return "the TLS handshake or session failed" + (t.getMessage() == null ? "" : ": " + t.getMessage());
+            }
+        }
+        if (chain.stream().anyMatch(t -> t instanceof java.net.ConnectException)) {
+            return "the connection was refused";
+        }
+        for (Throwable t : chain) {
+            String own = t.getMessage() == null ? "" : t.getMessage();
+            if (t instanceof java.io.EOFException || own.contains("received no bytes")
+                    || own.toLowerCase(Locale.ROOT).contains("closed")) {
+                return "the server closed the connection before answering";
+            }
+        }
+        return chain.stream().filter(t -> !(t instanceof java.util.concurrent.CompletionException))
+                .map(Throwable::getMessage).filter(m -> m != null && !m.isBlank()).findFirst()
+                .orElse("the connection failed");
     }
 
     /** scheme://host:port with the default port filled in, lower case: what "the same host" means for a token. */

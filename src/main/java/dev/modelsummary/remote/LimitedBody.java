@@ -1,6 +1,7 @@
 package dev.modelsummary.remote;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.http.HttpResponse.BodySubscriber;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -17,13 +18,45 @@ final class LimitedBody implements BodySubscriber<LimitedBody.Result> {
     record Result(byte[] bytes, boolean overflow) {
     }
 
+    /**
+     * The connection ended before the body did: {@code received} bytes came of the {@code expected} ones the
+     * server announced ({@code -1} when it announced no length).
+     */
+    static final class CutShort extends IOException {
+        private final long received;
+        private final long expected;
+
+        CutShort(long received, long expected, Throwable cause) {
+            super("the server closed the connection after " + received
+                    + (expected >= 0 ? " of " + expected : "") + " bytes", cause);
+            this.received = received;
+            this.expected = expected;
+        }
+
+        long received() {
+            return received;
+        }
+
+        long expected() {
+            return expected;
+        }
+    }
+
     private final int max;
+    private final long expected;
+    private long received;
     private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
     private final CompletableFuture<Result> result = new CompletableFuture<>();
     private Flow.Subscription subscription;
 
     LimitedBody(int max) {
+        this(max, -1);
+    }
+
+    /** @param expected the body's announced length (Content-Length), -1 when none */
+    LimitedBody(int max, long expected) {
         this.max = max;
+        this.expected = expected;
     }
 
     @Override
@@ -48,6 +81,7 @@ final class LimitedBody implements BodySubscriber<LimitedBody.Result> {
             return;
         }
         for (ByteBuffer buffer : buffers) {
+            received += buffer.remaining();
             int room = max - kept.size();
             if (buffer.remaining() > room) {
                 byte[] part = new byte[room];
@@ -66,7 +100,7 @@ final class LimitedBody implements BodySubscriber<LimitedBody.Result> {
 
     @Override
     public void onError(Throwable throwable) {
-        result.completeExceptionally(throwable);
+        result.completeExceptionally(new CutShort(received, expected, throwable));
     }
 
     @Override

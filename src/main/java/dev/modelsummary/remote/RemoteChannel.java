@@ -8,18 +8,25 @@ import java.nio.channels.SeekableByteChannel;
 
 /** A read-only channel over a {@link RemoteFile}; reads come from its blocks, misses become range requests. */
 final class RemoteChannel implements SeekableByteChannel {
+    private final RemoteFileSystem fs;
     private final RemoteFile file;
     private long position;
     private boolean open = true;
 
-    RemoteChannel(RemoteFile file) {
+    RemoteChannel(RemoteFileSystem fs, RemoteFile file) {
+        this.fs = fs;
         this.file = file;
+        file.opened();
     }
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
         ensureOpen();
+        long fetches = file.fetches();
         int n = file.read(position, dst);
+        if (file.fetches() != fetches) {
+            fs.trim(file);
+        }
         if (n > 0) {
             position += n;
         }
@@ -65,7 +72,10 @@ final class RemoteChannel implements SeekableByteChannel {
 
     @Override
     public void close() {
-        open = false;
+        if (open) {
+            open = false;
+            file.closed();
+        }
     }
 
     private void ensureOpen() throws ClosedChannelException {

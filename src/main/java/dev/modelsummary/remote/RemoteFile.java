@@ -23,7 +23,11 @@ final class RemoteFile {
     private final String display;
     private volatile URI location;
     private long size = -1;
+    /** Time spent waiting on the server for this file, all its requests and redirects together. */
+    private long waitedNanos;
     private int nextBlock = FIRST_BLOCK;
+    private int openChannels;
+    private long fetches;
     /** start -> bytes, least recently used first. */
     private final LinkedHashMap<Long, byte[]> blocks = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -64,6 +68,56 @@ final class RemoteFile {
         return size;
     }
 
+    /**
+     * The size only, for a caller that will not read the file (a TF.js shard is measured, never opened): asks
+     * for one byte rather than the first block.
+     */
+    synchronized long sizeOnly() throws IOException {
+        if (size < 0) {
+            size = http.fetch(this, 0, 1).total();
+        }
+        return size;
+    }
+
+    synchronized void opened() {
+        openChannels++;
+    }
+
+    synchronized void closed() {
+        openChannels--;
+    }
+
+    /** Bytes held in blocks. */
+    synchronized long keptBytes() {
+        long kept = 0;
+        for (byte[] block : blocks.values()) {
+            kept += block.length;
+        }
+        return kept;
+    }
+
+    /** Range requests made for this file's blocks so far. */
+    synchronized long fetches() {
+        return fetches;
+    }
+
+    /** Lets go of the blocks when no channel reads the file (its size is kept): true when it did. */
+    synchronized boolean dropBlocksIfClosed() {
+        if (openChannels > 0 || blocks.isEmpty()) {
+            return false;
+        }
+        blocks.clear();
+        return true;
+    }
+
+    long waitedNanos() {
+        return waitedNanos;
+    }
+
+    void waited(long nanos) {
+        waitedNanos += nanos;
+    }
+
     /** Copies bytes from {@code position} into {@code dst}; -1 at the end of the file. */
     synchronized int read(long position, ByteBuffer dst) throws IOException {
         if (position >= size() || !dst.hasRemaining()) {
@@ -102,6 +156,7 @@ final class RemoteFile {
         if (size >= 0 && size - position < length) {
             start = Math.max(0, size - length); // near the end: read back from the end instead
         }
+        fetches++;
         HttpRanges.Range range = http.fetch(this, start, length);
         if (size >= 0 && range.total() != size) {
             throw new RemoteIOException(display + ": the file changed while it was read (size " + size + ", now "

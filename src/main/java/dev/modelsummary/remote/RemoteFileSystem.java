@@ -21,6 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * it holds the HTTP client, the settings (token, timeout) and the blocks fetched so far.
  */
 public final class RemoteFileSystem extends FileSystem {
+    /**
+     * Blocks kept over all files before those of closed files are let go: a shard index with hundreds of shards
+     * keeps at most this much, whatever the remote-bytes limit lets it fetch.
+     */
+    static final long KEPT_BYTES = 16L << 20;
+
     private final RemoteFileSystemProvider provider;
     private final RemoteSettings settings;
     private final HttpRanges http;
@@ -84,6 +90,23 @@ public final class RemoteFileSystem extends FileSystem {
         }
         URI uri = remote.toUrl();
         return files.computeIfAbsent(uri, u -> new RemoteFile(http, u));
+    }
+
+    /** Bytes held in blocks over all files. */
+    long keptBytes() {
+        return files.values().stream().mapToLong(RemoteFile::keptBytes).sum();
+    }
+
+    /** After {@code current} fetched a block: over {@link #KEPT_BYTES}, the blocks of closed files go. */
+    void trim(RemoteFile current) {
+        if (keptBytes() <= KEPT_BYTES) {
+            return;
+        }
+        for (RemoteFile file : files.values()) {
+            if (file != current) {
+                file.dropBlocksIfClosed();
+            }
+        }
     }
 
     @Override

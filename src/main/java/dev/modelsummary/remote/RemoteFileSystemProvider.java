@@ -10,6 +10,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystem;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ final class RemoteFileSystemProvider extends FileSystemProvider {
                 throw new ReadOnlyFileSystemException();
             }
         }
-        return new RemoteChannel(fs.file(path));
+        return new RemoteChannel(fs, fs.file(path));
     }
 
     @Override
@@ -129,13 +130,30 @@ final class RemoteFileSystemProvider extends FileSystemProvider {
         if (type != BasicFileAttributes.class) {
             throw new UnsupportedOperationException("remote files have basic attributes only");
         }
-        return (A) new Attributes(fs.file(path).size());
+        return (A) new Attributes(sizeOnly(path));
+    }
+
+    /**
+     * The size for attributes: one byte is asked for, not the first block, since whoever asks for attributes
+     * alone may never read the file. A 404 is a missing file, as on disk.
+     */
+    private long sizeOnly(Path path) throws IOException {
+        try {
+            return fs.file(path).sizeOnly();
+        } catch (RemoteIOException e) {
+            if (e.notFound()) {
+                NoSuchFileException missing = new NoSuchFileException(path.toString(), null, e.getMessage());
+                missing.initCause(e);
+                throw missing;
+            }
+            throw e;
+        }
     }
 
     @Override
     public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
             throws IOException {
-        Attributes a = new Attributes(fs.file(path).size());
+        Attributes a = new Attributes(sizeOnly(path));
         return Map.of("size", a.size(), "isRegularFile", true, "isDirectory", false);
     }
 

@@ -1,6 +1,7 @@
 package dev.modelsummary.source;
 
 import dev.modelsummary.catalog.hf.HfConfig;
+import dev.modelsummary.format.SiblingFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +20,15 @@ final class ConfigFiles {
     private ConfigFiles() {
     }
 
-    /** The config file {@code path} names (itself, or a folder's {@code config.json}), if it is one. */
+    /**
+     * The config file {@code path} names (itself, or a folder's {@code config.json}), if it is one. A folder's
+     * config.json that is a link leading outside the folder is refused ({@link SiblingFiles}).
+     */
     static Optional<Path> configOf(Path path) throws IOException {
         Path file = Files.isDirectory(path) ? path.resolve(CONFIG_JSON) : path;
+        if (file != path) {
+            SiblingFiles.checkInside(path, file, "The folder's " + CONFIG_JSON);
+        }
         String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!Files.isRegularFile(file) || !name.endsWith(".json") || name.endsWith(".index.json")
                 || Files.size(file) > HfConfig.MAX_BYTES) {

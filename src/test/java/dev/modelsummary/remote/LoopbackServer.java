@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
 public final class LoopbackServer implements AutoCloseable {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d+)");
 
-    /** What the server does with a request for a path. */
-    public enum Mode { NORMAL, IGNORE_RANGES, DROP, SLOW }
+    /** What the server does with a request for a path (CUT_SHORT: half the announced body, then close). */
+    public enum Mode { NORMAL, IGNORE_RANGES, DROP, SLOW, CUT_SHORT }
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
@@ -42,6 +42,7 @@ public final class LoopbackServer implements AutoCloseable {
     private final List<String> paths = new CopyOnWriteArrayList<>();
     private final Map<String, String> redirects = new ConcurrentHashMap<>();
     private volatile Mode mode = Mode.NORMAL;
+    private volatile long delayMillis;
 
     public LoopbackServer(Path root) throws IOException {
         this.root = root.toAbsolutePath().normalize();
@@ -58,6 +59,11 @@ public final class LoopbackServer implements AutoCloseable {
 
     public void mode(Mode newMode) {
         mode = newMode;
+    }
+
+    /** Waits this long before answering any request, redirects included. */
+    public void delay(long millis) {
+        delayMillis = millis;
     }
 
     /** Answers requests for {@code /path} with a 302 to {@code location}. */
@@ -88,6 +94,9 @@ public final class LoopbackServer implements AutoCloseable {
         paths.add(path);
         authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")).replace("null", ""));
         try (exchange) {
+            if (delayMillis > 0) {
+                sleep(delayMillis);
+            }
             if (redirects.containsKey(path)) {
                 exchange.getResponseHeaders().add("Location", redirects.get(path));
                 exchange.sendResponseHeaders(302, -1);
@@ -95,7 +104,7 @@ public final class LoopbackServer implements AutoCloseable {
             }
             switch (mode) {
                 case DROP -> throw new IOException("dropping the connection on purpose");
-                case SLOW -> sleep();
+                case SLOW -> sleep(3_000);
                 default -> { }
             }
             Path file = root.resolve(path.substring(1)).normalize();
@@ -128,7 +137,8 @@ public final class LoopbackServer implements AutoCloseable {
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r");
                 OutputStream out = exchange.getResponseBody()) {
             in.seek(start);
-            long left = length;
+            // CUT_SHORT: the length is announced, then the connection closes after half of it
+            long left = mode == Mode.CUT_SHORT ? length / 2 : length;
             while (left > 0) {
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
                 if (n < 0) {
@@ -141,9 +151,9 @@ public final class LoopbackServer implements AutoCloseable {
         }
     }
 
-    private static void sleep() {
+    private static void sleep(long millis) {
         try {
-            Thread.sleep(3_000);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -5,6 +5,7 @@ import dev.modelsummary.format.Facts;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.SiblingFiles;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.model.Fact;
 import dev.modelsummary.model.FileDetails;
@@ -88,13 +89,18 @@ public final class GgufReader implements WeightReader {
         if (number < 1 || number > count) {
             throw new FormatException("Split file name says part '" + number + "' of '" + count + "'.");
         }
-        Path directory = path.getParent();
+        SiblingFiles.checkCount(count - 1L, "Split file name");
+        Path directory = path.toAbsolutePath().getParent();
         Map<String, String> splitOf = new HashMap<>();
         List<TensorEntry> tensors = new ArrayList<>();
         GgufMetadata first = null;
         for (int i = 1; i <= count; i++) {
             String name = String.format(Locale.ROOT, "%s-%05d-of-%05d.gguf", prefix, i, count);
-            Path file = directory == null ? Path.of(name) : directory.resolve(name);
+            // the named part is read as named (the user chose it, link or not); the others must be in its folder
+            Path file = i == number ? path : directory.resolve(name);
+            if (i != number) {
+                SiblingFiles.checkInside(directory, file, "Split " + Quote.of(name));
+            }
             GgufHeader.File split = readSplit(file, name, opener);
             GgufMetadata m = split.metadata();
             if (m.splitCount() != null && m.splitCount() != count) {

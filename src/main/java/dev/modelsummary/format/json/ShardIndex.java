@@ -6,16 +6,15 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.ChannelOpener;
+import dev.modelsummary.format.SiblingFiles;
 import dev.modelsummary.format.io.RegionInputStream;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.io.InputStream;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A sharded checkpoint's index, {@code model.safetensors.index.json} as huggingface_hub and transformers write it:
@@ -31,8 +30,6 @@ import java.util.regex.Pattern;
  * @param weightMap tensor name to shard name, in the index's own key order
  */
 public record ShardIndex(Map<String, String> weightMap) {
-    private static final Pattern SEPARATORS = Pattern.compile("[/\\\\]");
-
     /** The index (metadata, not tensor data), refused over the index-json-bytes limit, read as it is parsed. */
     public static ShardIndex read(Path indexFile, ChannelOpener opener) throws IOException {
         try (SeekableByteChannel channel = opener.open(indexFile)) {
@@ -97,25 +94,16 @@ public record ShardIndex(Map<String, String> weightMap) {
 
     /**
      * Where shard {@code name} lives, refusing any name that could reach outside {@code directory}: absolute
-     * paths (either separator, or a drive letter), {@code ..} components, empty names and names the file
-     * system cannot hold. Symbolic links inside the directory are followed like any file.
+     * paths (either separator, or a drive letter), URLs and other schemes, {@code ..} components, empty names and
+     * names the file system cannot hold ({@link SiblingFiles#resolve}). Where symbolic links lead is checked when
+     * the shard is opened.
      *
      * @param tensor a tensor the index assigns to this shard, for the message
      */
     public static Path resolveShard(Path directory, String name, String tensor) {
-        boolean escapes = name.isEmpty()
-                || name.startsWith("/") || name.startsWith("\\")
-                || name.length() >= 2 && name.charAt(1) == ':'
-                || SEPARATORS.splitAsStream(name).anyMatch(".."::equals);
-        if (!escapes) {
-            try {
-                Path shard = directory.resolve(name).normalize();
-                if (shard.startsWith(directory.normalize()) && !shard.equals(directory.normalize())) {
-                    return shard;
-                }
-            } catch (InvalidPathException e) {
-                // falls through to the refusal below
-            }
+        Path shard = SiblingFiles.resolve(directory, name);
+        if (shard != null) {
+            return shard;
         }
         throw new FormatException("Index maps tensor " + Quote.of(tensor) + " to the shard path " + Quote.of(name)
                 + ", which is not a file inside the index's directory.");

@@ -1,6 +1,7 @@
 package dev.modelsummary.format.json;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.SiblingFiles;
 import dev.modelsummary.text.Quote;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ public final class ShardPlan {
     /**
      * The shards of {@code index}, in order of first mention in {@code weight_map}.
      *
-     * @throws FormatException for a shard path outside {@code directory}
+     * @throws FormatException for a shard path outside {@code directory}, or more shards than the shard-files limit
      */
     public static ShardPlan of(ShardIndex index, Path directory) {
         ShardPlan plan = new ShardPlan(index.weightMap());
@@ -43,6 +44,7 @@ public final class ShardPlan {
             plan.nameOf.putIfAbsent(file, s);
             return file;
         }));
+        SiblingFiles.checkCount(plan.nameOf.size(), "Index");
         plan.weightMap.forEach((tensor, shard) ->
                 plan.listed.computeIfAbsent(plan.pathOf.get(shard), p -> new ArrayList<>()).add(tensor));
         return plan;

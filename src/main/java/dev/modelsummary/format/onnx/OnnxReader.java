@@ -5,6 +5,7 @@ import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.SiblingFiles;
 import dev.modelsummary.format.StateDictRoles;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.io.RegionInputStream;
@@ -530,10 +531,7 @@ public final class OnnxReader implements WeightReader {
             if (location == null || location.isEmpty()) {
                 throw new FormatException(subject + " has data_location EXTERNAL but no external_data 'location'.");
             }
-            String slashed = location.replace('\\', '/');
-            boolean escapes = slashed.startsWith("/") || slashed.matches("^[A-Za-z]:.*")
-                    || List.of(slashed.split("/")).contains("..");
-            if (escapes) {
+            if (SiblingFiles.escapes(location)) {
                 throw new FormatException(subject + " has the external data location " + Quote.of(location)
                         + ", which is not a relative path inside the model's directory.");
             }

@@ -4,6 +4,7 @@ import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.ReadOptions;
+import dev.modelsummary.format.SiblingFiles;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.json.ShardFolder;
 import dev.modelsummary.format.json.ShardIndex;
@@ -90,6 +91,7 @@ public final class TorchShardsReader implements WeightReader {
                                 PickleScanBuilder scan) throws IOException {
         Optional<Path> index = ShardFolder.chooseIndex(directory, indexFiles(directory), DEFAULT_INDEX);
         if (index.isPresent()) {
+            SiblingFiles.checkInside(directory, index.get(), "Index " + Quote.of(index.get().getFileName()));
             return model(absolute, directory, readIndexed(index.get(), absolute, opener, warnings, scan), warnings,
                     scan);
         }
@@ -97,11 +99,12 @@ public final class TorchShardsReader implements WeightReader {
         if (files.isEmpty()) {
             throw new FormatException("Directory holds no pytorch_model-*-of-*.bin shards and no shard index.");
         }
+        SiblingFiles.checkCount(files.size(), "Directory");
         List<TensorEntry> tensors = new ArrayList<>();
         ShardPlan.UniqueNames names = new ShardPlan.UniqueNames();
         for (Path file : files) {
             String shard = file.getFileName().toString();
-            for (TensorEntry t : readShard(file, shard, opener, warnings, scan)) {
+            for (TensorEntry t : readShard(directory, file, shard, opener, warnings, scan)) {
                 names.add(t.name(), shard);
                 add(tensors, t);
             }
@@ -118,7 +121,7 @@ public final class TorchShardsReader implements WeightReader {
         ShardPlan plan = ShardPlan.of(ShardIndex.read(indexFile, opener), directory);
         List<TensorEntry> tensors = new ArrayList<>(plan.weightMap().size());
         for (ShardPlan.Shard shard : plan.shards()) {
-            List<TensorEntry> held = readShard(shard.file(), shard.name(), opener, warnings, scan);
+            List<TensorEntry> held = readShard(directory, shard.file(), shard.name(), opener, warnings, scan);
             plan.check(shard, held.stream().map(TensorEntry::name).toList());
             held.forEach(t -> add(tensors, t));
         }
@@ -134,10 +137,12 @@ public final class TorchShardsReader implements WeightReader {
 
     /**
      * One shard's tensors; its problems are reported with the shard's name. Only regular files are opened:
-     * opening a FIFO an index points at would wait forever.
+     * opening a FIFO an index points at would wait forever. Nor is a shard whose symbolic links lead outside
+     * {@code directory}.
      */
-    private List<TensorEntry> readShard(Path file, String shard, ChannelOpener opener, List<String> warnings,
-                                        PickleScanBuilder scan) throws IOException {
+    private List<TensorEntry> readShard(Path directory, Path file, String shard, ChannelOpener opener,
+                                        List<String> warnings, PickleScanBuilder scan) throws IOException {
+        SiblingFiles.checkInside(directory, file, "Shard " + Quote.of(shard));
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw new FormatException("Shard " + Quote.of(shard) + " is not a regular file.");
         }

@@ -5,6 +5,7 @@ import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.SiblingFiles;
 import dev.modelsummary.format.StateDictRoles;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.json.ShardFolder;
@@ -111,22 +112,25 @@ public final class SafetensorsReader implements WeightReader {
         String name = directoryName(directory.toAbsolutePath());
         Optional<Path> index = ShardFolder.chooseIndex(directory, indexFiles(directory), DEFAULT_INDEX);
         if (index.isPresent()) {
+            SiblingFiles.checkInside(directory, index.get(), "Index " + Quote.of(index.get().getFileName()));
             return model(name, directory, readIndexed(index.get(), directory.toAbsolutePath(), opener));
         }
         List<Path> files = shardFiles(directory);
         if (files.isEmpty()) {
             throw new FormatException("Directory holds no *.safetensors files and no shard index.");
         }
-        return model(name, directory, readUnindexed(files, opener));
+        SiblingFiles.checkCount(files.size(), "Directory");
+        return model(name, directory, readUnindexed(directory, files, opener));
     }
 
     /** Without an index: every file in sorted file-name order, each in its header order; names must not repeat. */
-    private List<TensorEntry> readUnindexed(List<Path> files, ChannelOpener opener) throws IOException {
+    private List<TensorEntry> readUnindexed(Path directory, List<Path> files, ChannelOpener opener)
+            throws IOException {
         ShardPlan.UniqueNames names = new ShardPlan.UniqueNames();
         List<TensorEntry> tensors = new ArrayList<>();
         for (Path file : files) {
             String shard = file.getFileName().toString();
-            for (HeaderTensor t : readShard(file, shard, opener)) {
+            for (HeaderTensor t : readShard(directory, file, shard, opener)) {
                 names.add(t.name(), shard);
                 if (tensors.size() == Limits.current().tensors()) {
                     throw new FormatException("Shards list more than '" + Limits.current().tensors() + "' tensors, the limit.");
@@ -146,7 +150,7 @@ public final class SafetensorsReader implements WeightReader {
         Map<String, String> weightMap = plan.weightMap();
         Map<String, HeaderTensor> found = new HashMap<>();
         for (ShardPlan.Shard shard : plan.shards()) {
-            List<HeaderTensor> held = readShard(shard.file(), shard.name(), opener);
+            List<HeaderTensor> held = readShard(directory, shard.file(), shard.name(), opener);
             plan.check(shard, held.stream().map(HeaderTensor::name).toList());
             held.forEach(t -> found.put(t.name(), t));
         }
@@ -157,9 +161,12 @@ public final class SafetensorsReader implements WeightReader {
 
     /**
      * One shard's header; its problems are reported with the shard's name, which the user cannot see otherwise.
-     * Only regular files are opened: opening a FIFO an index points at would wait forever.
+     * Only regular files are opened: opening a FIFO an index points at would wait forever. Nor is a shard whose
+     * symbolic links lead outside {@code directory}.
      */
-    private static List<HeaderTensor> readShard(Path file, String shard, ChannelOpener opener) throws IOException {
+    private static List<HeaderTensor> readShard(Path directory, Path file, String shard, ChannelOpener opener)
+            throws IOException {
+        SiblingFiles.checkInside(directory, file, "Shard " + Quote.of(shard));
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw new FormatException("Shard " + Quote.of(shard) + " is not a regular file.");
         }

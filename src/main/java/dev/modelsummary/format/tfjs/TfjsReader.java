@@ -4,6 +4,7 @@ import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.SiblingFiles;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.io.RegionInputStream;
 import dev.modelsummary.model.DType;
@@ -16,19 +17,21 @@ import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Reads a TensorFlow.js {@code model.json} (layers model or graph model): the weights manifest lists every
  * weight's name, shape and dtype, so only model.json is read, never the {@code .bin} shards. The shards beside
- * it are only measured (their sizes, by {@code stat}), to check that each group's weights fill them exactly.
+ * it are only measured (their sizes, by {@code stat}), to check that each group's weights fill them exactly;
+ * each distinct shard once, and only plain relative names inside model.json's folder ({@link SiblingFiles}).
  *
  * <p>Shapes are as the manifest gives them: row-major, outermost first, as in PyTorch (a Dense kernel stays
  * TensorFlow's {@code [in, out]}; nothing is transposed). A quantized weight's {@link DType} is the stored one
@@ -44,7 +47,6 @@ public final class TfjsReader implements WeightReader {
     public static final String FORMAT = "tfjs";
     private static final String MODEL_JSON = "model.json";
     private static final String MARKER = "weightsManifest";
-    private static final Pattern SEPARATORS = Pattern.compile("[/\\\\]");
     private static final java.util.Set<String> BUFFER_NAMES = java.util.Set.of("moving_mean", "moving_variance");
 
     @Override
@@ -130,8 +132,9 @@ public final class TfjsReader implements WeightReader {
         }
         List<String> warnings = new ArrayList<>();
         Path directory = path.toAbsolutePath().getParent();
+        Map<String, Long> sizes = measureShards(directory, json.groups());
         for (int g = 0; g < json.groups().size(); g++) {
-            checkShards(directory, g, json.groups().get(g), warnings);
+            checkShards(g, json.groups().get(g), sizes, warnings);
         }
         List<TensorEntry> tensors = new ArrayList<>();
         Map<String, Integer> quantized = new LinkedHashMap<>();
@@ -168,11 +171,57 @@ public final class TfjsReader implements WeightReader {
     }
 
     /**
-     * The group's shards beside model.json, measured without being opened: together they must hold exactly the
-     * group's bytes. Fewer bytes is an error (the weights cannot all be there); more, or missing shards, a warning.
+     * Every shard the groups name, resolved beside model.json before any is measured: a name that leaves the
+     * folder (a URL, an absolute path, {@code ..}) is refused, as are more distinct shards than the shard-files
+     * limit. Each distinct shard is then measured once, by its attributes, never opened.
      */
-    private static void checkShards(Path directory, int index, ModelJson.Group group, List<String> warnings)
-            throws IOException {
+    private static Map<String, Long> measureShards(Path directory, List<ModelJson.Group> groups) throws IOException {
+        Map<String, Path> files = new LinkedHashMap<>();
+        Map<String, String> firstGroup = new HashMap<>();
+        for (int g = 0; g < groups.size(); g++) {
+            String subject = "Manifest group '" + g + "'";
+            for (String name : groups.get(g).paths()) {
+                if (!files.containsKey(name)) {
+                    files.put(name, resolve(directory, name, subject));
+                    firstGroup.put(name, subject);
+                }
+            }
+        }
+        SiblingFiles.checkCount(new java.util.HashSet<>(files.values()).size(), "model.json");
+        Map<Path, Long> sizeOf = new HashMap<>();
+        Map<String, Long> sizes = new HashMap<>();
+        for (Map.Entry<String, Path> e : files.entrySet()) {
+            String name = e.getKey();
+            Path shard = e.getValue();
+            if (!sizeOf.containsKey(shard)) {
+                SiblingFiles.checkInside(directory, shard, "Shard " + Quote.of(name));
+                sizeOf.put(shard, measure(shard, name, firstGroup.get(name)));
+            }
+            sizes.put(name, sizeOf.get(shard));
+        }
+        return sizes;
+    }
+
+    /** The shard's size; -1 when it is not there. */
+    private static long measure(Path shard, String name, String subject) throws IOException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(shard, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
+        if (!attributes.isRegularFile()) {
+            throw new FormatException(subject + " has the shard " + Quote.of(name) + ", which is not a regular file.");
+        }
+        return attributes.size();
+    }
+
+    /**
+     * The group's shards beside model.json (sizes from {@link #measureShards}): together they must hold exactly
+     * the group's bytes. Fewer bytes is an error (the weights cannot all be there); more, or missing shards, a
+     * warning.
+     */
+    private static void checkShards(int index, ModelJson.Group group, Map<String, Long> sizes, List<String> warnings) {
         String subject = "Manifest group '" + index + "'";
         if (group.paths().isEmpty()) {
             if (group.bytes() > 0) {
@@ -183,16 +232,13 @@ public final class TfjsReader implements WeightReader {
         long total = 0;
         List<String> missing = new ArrayList<>();
         for (String name : group.paths()) {
-            Path shard = resolve(directory, name, subject);
-            if (shard == null || !Files.exists(shard)) {
+            long size = sizes.get(name);
+            if (size < 0) {
                 missing.add(name);
                 continue;
             }
-            if (!Files.isRegularFile(shard)) {
-                throw new FormatException(subject + " has the shard " + Quote.of(name) + ", which is not a regular file.");
-            }
             try {
-                total = Math.addExact(total, Files.size(shard));
+                total = Math.addExact(total, size);
             } catch (ArithmeticException e) {
                 throw new FormatException(subject + "'s shards hold more than '" + Long.MAX_VALUE + "' bytes.", e);
             }
@@ -214,25 +260,17 @@ public final class TfjsReader implements WeightReader {
     }
 
     /**
-     * Where shard {@code name} is: a path relative to model.json's directory. Names that leave it (absolute paths,
-     * {@code ..}, drive letters) are refused; names the file system cannot hold (URLs and the like) are null.
+     * Where shard {@code name} is: a plain relative path inside model.json's directory. Names that leave it or
+     * name another host (URLs and other schemes, absolute paths, {@code //host}, {@code ..}, drive letters) are
+     * refused ({@link SiblingFiles#resolve}).
      */
     private static Path resolve(Path directory, String name, String subject) {
-        boolean escapes = name.startsWith("/") || name.startsWith("\\")
-                || name.length() >= 2 && name.charAt(1) == ':'
-                || SEPARATORS.splitAsStream(name).anyMatch(".."::equals);
-        if (escapes) {
+        Path shard = SiblingFiles.resolve(directory, name);
+        if (shard == null) {
             throw new FormatException(subject + " has the shard path " + Quote.of(name)
                     + ", which is not a file inside model.json's directory.");
         }
-        if (name.isEmpty() || directory == null) {
-            return null;
-        }
-        try {
-            return directory.resolve(name).normalize();
-        } catch (InvalidPathException e) {
-            return null;
-        }
+        return shard;
     }
 
     /** The directory's name for a file called model.json (every converted model is), else the file's stem. */

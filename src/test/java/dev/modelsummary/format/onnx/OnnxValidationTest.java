@@ -168,7 +168,8 @@ class OnnxValidationTest {
         assertThat(read(external(entry("location", "w.bin"), entry("offset", "4096"), entry("length", "24")))
                 .tensors()).extracting(TensorEntry::bytes).containsExactly(24L);
         refused(external(), "Initializer 't' has data_location EXTERNAL but no external_data 'location'.");
-        for (String escape : new String[] {"/etc/passwd", "../w.bin", "a/../../w.bin", "C:\\w.bin", "a\\..\\w"}) {
+        for (String escape : new String[] {"/etc/passwd", "../w.bin", "a/../../w.bin", "C:\\w.bin", "a\\..\\w",
+                "https://evil.example/w.bin", "//evil.example/w.bin"}) {
             refused(external(entry("location", escape)), "Initializer 't' has the external data location '"
                     + escape.replace("\\", "\\") + "', which is not a relative path inside the model's directory.");
         }

@@ -136,7 +136,8 @@ class SafetensorsShardTest {
     /** Each value goes into the index as JSON string text, so a JSON-escaped backslash is one backslash in the path. */
     @ParameterizedTest
     @ValueSource(strings = {"../outside.safetensors", "sub/../../outside.safetensors", "..", ".", "",
-            "/etc/passwd", "\\\\server\\\\share\\\\x.safetensors", "C:\\\\x.safetensors", "..\\\\outside.safetensors"})
+            "/etc/passwd", "\\\\server\\\\share\\\\x.safetensors", "C:\\\\x.safetensors", "..\\\\outside.safetensors",
+            "http://evil.example/x.safetensors", "//evil.example/x.safetensors", "file:x.safetensors"})
     void shardPathsThatLeaveTheIndexFolderAreRefusedBeforeAnythingIsOpened(String shardPath) throws IOException {
         Path inner = Files.createDirectory(dir.resolve("inner"));
         StFiles.write(dir.resolve("outside.safetensors"), file(header(tensor("a", "F32", "[1]", 0, 4)), 4));

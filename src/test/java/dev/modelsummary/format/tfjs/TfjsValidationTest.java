@@ -208,7 +208,8 @@ class TfjsValidationTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"../x.bin", "/etc/passwd", "a/../../b", "C:x"})
+    @CsvSource(delimiter = '|', value = {"../x.bin", "/etc/passwd", "a/../../b", "C:x",
+            "http://evil.example/x.bin", "//evil.example/x.bin", "data:x"})
     void shardPathsMustStayBesideModelJson(String path) {
         fails("{\"weightsManifest\": [{\"paths\": [\"" + path + "\"], \"weights\": []}]}",
                 "Manifest group '0' has the shard path '" + path + "', which is not a file inside model.json's directory.");
