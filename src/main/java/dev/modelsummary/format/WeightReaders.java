@@ -8,6 +8,7 @@ import dev.modelsummary.format.onnx.OnnxReader;
 import dev.modelsummary.format.pytorch.DcpReader;
 import dev.modelsummary.format.pytorch.PickleFileReader;
 import dev.modelsummary.format.pytorch.PickleZipReader;
+import dev.modelsummary.format.pytorch.Pt2Reader;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.pytorch.TorchShardsReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
@@ -56,6 +57,8 @@ public final class WeightReaders {
                 new TorchReader(),
                 // A torch.distributed.checkpoint folder (or its .metadata pickle), before the raw pickle reader.
                 new DcpReader(),
+                // torch.export.save's PT2 archive: a ZIP whose first record is no torch.save one.
+                new Pt2Reader(),
                 // Sharded torch checkpoints: an index claimed by name, or a folder the safetensors reader left.
                 new TorchShardsReader(),
                 // Raw pickles: PROTO 2-5 that is not a legacy torch stream; protocols 0 and 1 by extension only.
