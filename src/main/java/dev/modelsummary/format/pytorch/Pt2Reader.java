@@ -55,10 +55,11 @@ import java.util.regex.Pattern;
  * <p>Listed: the state dict (parameters by {@code is_param}, which is {@code isinstance(t, nn.Parameter)}; the rest
  * buffers), then the tensor constants as buffers, names as ExportedProgram.state_dict and .constants give them.
  * Read: the directory, the two configs and any pickle a loader would unpickle (payloads with {@code use_pickle},
- * the sample inputs), each scanned; never a raw payload. Refused with a line naming the layout: the torch 2.5-2.7
- * layout ({@code data/weights/<m>.pt}, one torch.save of the whole state dict), torch.export.save archives of
- * torch 2.1-2.4 ({@code serialized_exported_program.json}, {@code serialized_state_dict.pt}), and AOTInductor
- * packages (compiled code, no exported program).
+ * the sample inputs), each scanned; never a raw payload. Refused with a line naming the layout: the older PT2
+ * layout ({@code data/weights/<m>.pt}, one torch.save of the whole state dict, which torch's loader still reads
+ * with a deprecation warning), torch.export.save archives of the format before PT2
+ * ({@code serialized_exported_program.json}, {@code serialized_state_dict.pt}), and AOTInductor packages
+ * (compiled code, no exported program).
  */
 public final class Pt2Reader implements WeightReader {
     public static final String FORMAT = "pt2";
@@ -234,9 +235,9 @@ public final class Pt2Reader implements WeightReader {
             boolean legacy = directory.entries().stream().anyMatch(e -> e.name().endsWith(
                     "serialized_exported_program.json") || e.name().endsWith("serialized_state_dict.pt"));
             if (legacy) {
-                return new FormatException("File is a torch.export.save archive of torch 2.1-2.4 "
-                        + "(serialized_exported_program.json, serialized_state_dict.pt), an older layout than the "
-                        + "PT2 archive; only the PT2 archive (torch 2.8 and later) is read.");
+                return new FormatException("File is a torch.export.save archive of the format before the PT2 "
+                        + "archive (serialized_exported_program.json, serialized_state_dict.pt); only PT2 archives "
+                        + "(archive_format 'pt2') are read.");
             }
             return new FormatException(format == null
                     ? "ZIP archive has no " + Quote.of(root + "archive_format") + " record, so it is not a PT2 "
@@ -251,8 +252,8 @@ public final class Pt2Reader implements WeightReader {
                 if (directory.find(root + folder + legacy).isPresent()) {
                     throw new FormatException("PT2 archive keeps " + Quote.of(model) + "'s "
                             + (folder.contains("weights") ? "weights" : "constants") + " in the older layout ("
-                            + Quote.of(folder + legacy) + ", one torch.save of the whole dict, torch 2.5-2.7); only "
-                            + "the current layout (" + folder + "<name>_*_config.json) is read.");
+                            + Quote.of(folder + legacy) + ", one torch.save of the whole dict); only the current "
+                            + "layout (payload configs " + folder + "<name>_*_config.json) is read.");
                 }
                 throw new FormatException("PT2 archive has no " + Quote.of(folder + config) + " for program "
                         + Quote.of(model) + ".");
