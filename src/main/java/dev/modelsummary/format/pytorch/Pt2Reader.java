@@ -55,9 +55,10 @@ import java.util.regex.Pattern;
  * <p>Listed: the state dict (parameters by {@code is_param}, which is {@code isinstance(t, nn.Parameter)}; the rest
  * buffers), then the tensor constants as buffers, names as ExportedProgram.state_dict and .constants give them.
  * Read: the directory, the two configs and any pickle a loader would unpickle (payloads with {@code use_pickle},
- * the sample inputs), each scanned; never a raw payload. Refused with a line naming the layout: the older PT2
- * layout ({@code data/weights/<m>.pt}, one torch.save of the whole state dict, which torch's loader still reads
- * with a deprecation warning), torch.export.save archives of the format before PT2
+ * the sample inputs), each scanned; never a raw payload. The older PT2 layout, which torch's loader still reads
+ * ({@code data/weights/<m>.pt} and {@code data/constants/<m>.pt}, each one torch.save of the whole dict), is
+ * read as torch.save files (parameters are the nn.Parameters). Refused with a line naming the layout:
+ * torch.export.save archives of the format before PT2
  * ({@code serialized_exported_program.json}, {@code serialized_state_dict.pt}), and AOTInductor packages
  * (compiled code, no exported program).
  */
@@ -165,23 +166,35 @@ public final class Pt2Reader implements WeightReader {
             Map<String, String> firstByView = new LinkedHashMap<>();
             int constants = 0;
             int customObjects = 0;
+            List<Boolean> layouts = new ArrayList<>();
             for (String model : models) {
                 String prefix = models.size() == 1 ? "" : model + ".";
-                List<Payload> weights = payloads("data/weights/", model + "_weights_config.json",
-                        model + ".pt", model);
-                List<Payload> consts = payloads("data/constants/", model + "_constants_config.json",
-                        model + ".pt", model);
-                for (Payload p : weights) {
-                    entries.add(entry(prefix, p, "data/weights/", false, firstByView));
-                }
-                for (Payload p : consts) {
-                    if (!p.hasMeta()) {
-                        customObjects++;
-                        continue;
+                ZipDirectory.Entry legacyWeights = legacyOnly("data/weights/", model + "_weights_config.json",
+                        model + ".pt");
+                if (legacyWeights != null) {
+                    entries.addAll(legacy(legacyWeights, prefix, false));
+                } else {
+                    for (Payload p : payloads("data/weights/", model + "_weights_config.json", model)) {
+                        entries.add(entry(prefix, p, "data/weights/", false, firstByView));
                     }
-                    entries.add(entry(prefix, p, "data/constants/", true, firstByView));
-                    constants++;
                 }
+                ZipDirectory.Entry legacyConstants = legacyOnly("data/constants/",
+                        model + "_constants_config.json", model + ".pt");
+                if (legacyConstants != null) {
+                    List<TensorEntry> found = legacy(legacyConstants, prefix, true);
+                    entries.addAll(found);
+                    constants += found.size();
+                } else {
+                    for (Payload p : payloads("data/constants/", model + "_constants_config.json", model)) {
+                        if (!p.hasMeta()) {
+                            customObjects++;
+                            continue;
+                        }
+                        entries.add(entry(prefix, p, "data/constants/", true, firstByView));
+                        constants++;
+                    }
+                }
+                layouts.add(legacyWeights != null || legacyConstants != null);
                 ZipDirectory.Entry sample = directory.find(root + "data/sample_inputs/" + model + ".pt").orElse(null);
                 if (sample != null) {
                     scanPickled(sample);
@@ -194,7 +207,8 @@ public final class Pt2Reader implements WeightReader {
             List<Fact> facts = new ArrayList<>();
             facts.add(new Fact("PT2 archive", "torch.export program" + (models.size() == 1 ? " " : "s ")
                     + String.join(", ", models.stream().map(Quote::of).toList()) + ", archive version "
-                    + (version == null ? "0 (no record)" : Quote.of(version))));
+                    + (version == null ? "0 (no record)" : Quote.of(version))
+                    + (layouts.contains(true) ? ", older layout (whole-dict torch.save records)" : "")));
             List<String> notes = new ArrayList<>();
             if (constants > 0) {
                 facts.add(new Fact("constants", constants + " tensors"));
@@ -246,15 +260,62 @@ public final class Pt2Reader implements WeightReader {
         }
 
         /** A payload config ({@code data/weights/<m>_weights_config.json} or the constants'), in file order. */
-        private List<Payload> payloads(String folder, String config, String legacy, String model) throws IOException {
+        /**
+         * The older layout's record ({@code data/weights/<m>.pt}: one torch.save of the whole dict, which torch's
+         * loader reads when the payload config is absent), or null when the archive has the config.
+         */
+        private ZipDirectory.Entry legacyOnly(String folder, String config, String legacy) {
+            if (directory.find(root + folder + config).isPresent()) {
+                return null;
+            }
+            return directory.find(root + folder + legacy).orElse(null);
+        }
+
+        /**
+         * The tensors of an older-layout record, a torch.save of ExportedProgram.state_dict (its parameters
+         * nn.Parameters, its buffers plain tensors) or of .constants (listed as buffers); read as a torch.save
+         * file, its pickle scanned.
+         */
+        private List<TensorEntry> legacy(ZipDirectory.Entry record, String prefix, boolean constant)
+                throws IOException {
+            Unpickled unpickled = unpickleStored(record);
+            scan.merge(unpickled.scan(), record.name());
+            unpickled.warnings().forEach(w -> warnings.add(record.name() + ": " + w));
+            NameBudget names = new NameBudget(unpickled.valuesSpent());
+            TensorWalk.Result result = TensorWalk.find(unpickled.root(), null, names);
+            result.warnings().forEach(w -> warnings.add(record.name() + ": " + w));
+            TorchReader.TiedWeights tied = new TorchReader.TiedWeights();
+            List<TensorEntry> found = new ArrayList<>();
+            for (TensorWalk.Found f : result.tensors()) {
+                String name = prefix + f.name();
+                TorchTensor t = f.tensor();
+                TorchReader.checkExtent(name, t);
+                TensorEntry entry = t.parameter() && !constant
+                        ? TensorEntry.parameter(name, t.shape(), t.dtype(), t.requiresGrad())
+                        : TensorEntry.buffer(name, t.shape(), t.dtype());
+                String first = tied.firstNameOf(t, name);
+                found.add(first == null ? entry : entry.withAliasOf(first));
+            }
+            return found;
+        }
+
+        /** A stored torch.save record, read as a torch.save file of its own. */
+        private Unpickled unpickleStored(ZipDirectory.Entry record) throws IOException {
+            if (record.method() != ZipDirectory.STORED) {
+                throw new FormatException("PT2 record " + Quote.of(record.name()) + " is compressed, which "
+                        + "PyTorchFileWriter never does.");
+            }
+            SeekableByteChannel region = new Region(channel, directory.dataOffset(channel, record), record.size());
+            try {
+                return TorchZip.read(region);
+            } catch (FormatException e) {
+                throw new FormatException("PT2 record " + Quote.of(record.name()) + ": " + e.getMessage());
+            }
+        }
+
+        private List<Payload> payloads(String folder, String config, String model) throws IOException {
             ZipDirectory.Entry e = directory.find(root + folder + config).orElse(null);
             if (e == null) {
-                if (directory.find(root + folder + legacy).isPresent()) {
-                    throw new FormatException("PT2 archive keeps " + Quote.of(model) + "'s "
-                            + (folder.contains("weights") ? "weights" : "constants") + " in the older layout ("
-                            + Quote.of(folder + legacy) + ", one torch.save of the whole dict); only the current "
-                            + "layout (payload configs " + folder + "<name>_*_config.json) is read.");
-                }
                 throw new FormatException("PT2 archive has no " + Quote.of(folder + config) + " for program "
                         + Quote.of(model) + ".");
             }
@@ -500,17 +561,9 @@ public final class Pt2Reader implements WeightReader {
                         + "does; the pickle in it was not scanned.");
                 return;
             }
-            long start = directory.dataOffset(channel, record);
-            SeekableByteChannel region = new Region(channel, start, record.size());
-            byte[] head = Channels.readUpTo(region, 0, 4);
-            if (Arrays.equals(head, ZIP_MAGIC)) {
-                Unpickled inner;
-                try {
-                    inner = TorchZip.read(region);
-                } catch (FormatException e) {
-                    throw new FormatException("PT2 record " + Quote.of(record.name()) + ": " + e.getMessage());
-                }
-                scan.merge(inner.scan(), record.name());
+            SeekableByteChannel region = new Region(channel, directory.dataOffset(channel, record), record.size());
+            if (Arrays.equals(Channels.readUpTo(region, 0, 4), ZIP_MAGIC)) {
+                scan.merge(unpickleStored(record).scan(), record.name());
                 return;
             }
             try (InputStream in = new BufferedInputStream(directory.open(channel, record), 1 << 16)) {

@@ -67,16 +67,20 @@ class Pt2ReaderTest {
     }
 
     @Test
-    void theOlderLayoutWithOneTorchSaveOfTheStateDictIsRefusedByName() throws IOException {
-        Map<String, byte[]> records = records();
-        records.remove("net/data/weights/model_weights_config.json");
-        records.put("net/data/weights/model.pt", new byte[16]);
+    void theOlderLayoutWithOneTorchSaveOfEachDictListsTheSame() throws IOException {
+        Model current = WeightReaders.standard().read(Resources.path(NET));
+        Model legacy = WeightReaders.standard().read(Resources.path("fixtures/pt2/net_legacy.pt2"));
 
-        assertThat(error(write(records))).contains("older layout", "data/weights/model.pt", "payload configs");
+        assertThat(legacy.format()).isEqualTo(Pt2Reader.FORMAT);
+        assertThat(legacy.warnings()).isEmpty();
+        assertThat(legacy.tensors()).isEqualTo(current.tensors());
+        assertThat(legacy.details().facts().get(0).value()).contains("older layout");
+        assertThat(legacy.details().pickle().pickles()).isEqualTo(2); // the two torch.save records
+        assertThat(legacy.details().pickle().isClean()).isTrue();
     }
 
     @Test
-    void aTorch24ExportArchiveIsRefusedByName() throws IOException {
+    void anExportArchiveOfTheFormatBeforePt2IsRefusedByName() throws IOException {
         Map<String, byte[]> records = new LinkedHashMap<>();
         records.put("serialized_exported_program.json", "{}".getBytes(StandardCharsets.UTF_8));
         records.put("serialized_state_dict.pt", new byte[8]);
