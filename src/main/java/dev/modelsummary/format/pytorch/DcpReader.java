@@ -32,6 +32,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -91,7 +93,7 @@ public final class DcpReader implements WeightReader {
         }
         int end = Math.min(head.length, SNIFF_BYTES) - SNIFF.length;
         for (int at = 2; at <= end; at++) {
-            if (java.util.Arrays.equals(head, at, at + SNIFF.length, SNIFF, 0, SNIFF.length)) {
+            if (Arrays.equals(head, at, at + SNIFF.length, SNIFF, 0, SNIFF.length)) {
                 return true;
             }
         }
@@ -204,6 +206,16 @@ public final class DcpReader implements WeightReader {
         }
     }
 
+    /** A chunk list checked against a tensor size, and the elements its chunks hold. */
+    private record Checked(long[] size, long covered) {
+    }
+
+    /**
+     * Budget units one chunk costs to check, besides two per dimension: its object, field dict and two
+     * torch.Size tuples, about what unpickling them cost.
+     */
+    private static final int CHUNK_COST = 8;
+
     /** The walk over the unpickled Metadata. */
     private static final class Listing {
         private final NameBudget budget;
@@ -219,6 +231,11 @@ public final class DcpReader implements WeightReader {
         private final TreeSet<String> stored = new TreeSet<>();
         private long chunks;
         private long storageRecords;
+        /** Chunk lists already checked, by identity: a pickle can reference one list from every entry. */
+        private final IdentityHashMap<List<?>, Checked> checkedChunks = new IdentityHashMap<>();
+        /** Tensors whose chunks do not add up to the tensor, the first of them described. */
+        private long partial;
+        private String firstPartial;
         private String version;
 
         Listing(NameBudget budget, Path folder) {
@@ -248,6 +265,10 @@ public final class DcpReader implements WeightReader {
                             + Quote.of(PyTypes.of(value)) + ", neither TensorStorageMetadata nor "
                             + "BytesStorageMetadata.");
                 }
+            }
+            if (partial > 0) {
+                warnings.add(firstPartial + (partial == 1 ? "" : " (so do " + (partial - 1) + " more tensors')")
+                        + ": chunks overlap or leave part of a tensor out, which a DCP save never does.");
             }
             Object storage = metadata.get("storage_data");
             if (storage instanceof Map<?, ?> records) {
@@ -299,9 +320,17 @@ public final class DcpReader implements WeightReader {
             if (!(meta.get("chunks") instanceof List<?> list)) {
                 throw new FormatException("Tensor " + Quote.of(fqn) + " has no chunks list.");
             }
+            Checked known = checkedChunks.get(list);
+            if (known != null && Arrays.equals(known.size(), size)) {
+                // a list the pickle shares (memoized) was checked against this size already
+                budget.spend(1);
+                chunks += list.size();
+                noteCoverage(fqn, known.covered(), shape);
+                return entryOf(fqn, shape, dtype);
+            }
             long covered = 0;
             for (Object chunk : list) {
-                budget.spend(1 + size.length);
+                budget.spend(CHUNK_COST + 2L * size.length);
                 Map<?, ?> c = fields(chunk, "ChunkStorageMetadata", "A chunk of " + Quote.of(fqn));
                 long[] offsets = dims(fqn, c.get("offsets"), "chunk offsets");
                 long[] sizes = dims(fqn, c.get("sizes"), "chunk sizes");
@@ -328,10 +357,19 @@ public final class DcpReader implements WeightReader {
                         "Tensor " + Quote.of(fqn) + " has chunks whose sizes overflow 64 bits.");
                 chunks++;
             }
-            if (covered != shape.numel()) {
-                warnings.add("Tensor " + Quote.of(fqn) + "'s chunks hold " + covered + " of its " + shape.numel()
-                        + " elements: the checkpoint does not hold it whole.");
+            checkedChunks.put(list, new Checked(size, covered));
+            noteCoverage(fqn, covered, shape);
+            return entryOf(fqn, shape, dtype);
+        }
+
+        private void noteCoverage(String fqn, long covered, Shape shape) {
+            if (covered != shape.numel() && partial++ == 0) {
+                firstPartial = "The chunks of tensor " + Quote.of(fqn) + " add up to " + covered + " elements where "
+                        + "it has " + shape.numel();
             }
+        }
+
+        private static TensorEntry entryOf(String fqn, Shape shape, DType dtype) {
             Role role = StateDictRoles.classify(fqn, dtype);
             return role == Role.BUFFER ? TensorEntry.buffer(fqn, shape, dtype)
                     : TensorEntry.parameter(fqn, shape, dtype, !dtype.isQuantized());
