@@ -93,7 +93,10 @@ final class TorchScriptArchive {
     private final NameBudget budget;
     private final Map<String, Map<String, TorchScriptCode.ClassDecl>> codeFiles = new HashMap<>();
     private final int maxNameChars = Limits.current().tensorNameChars();
-    private final List<String> walkWarnings = new ArrayList<>();
+    /** Modules pickled through __setstate__ that hold tensors, the first described, and their tensors. */
+    private long opaqueModules;
+    private String firstOpaque;
+    private long opaqueTensors;
     private long codeBytesRead;
 
     private TorchScriptArchive(SeekableByteChannel channel, ZipDirectory directory, String prefix, NameBudget budget) {
@@ -117,7 +120,11 @@ final class TorchScriptArchive {
         }
         List<TensorWalk.Found> found = archive.walk(top);
         Constants constants = archive.constants(scan);
-        List<String> warnings = new ArrayList<>(archive.walkWarnings);
+        List<String> warnings = new ArrayList<>();
+        String opaque = archive.opaqueWarning();
+        if (opaque != null) {
+            warnings.add(opaque);
+        }
         warnings.addAll(constants.warnings());
         return new Listing(found, cut(PyTypes.of(top)), constants.count(), constants.bytes(), warnings);
     }
@@ -243,7 +250,7 @@ final class TorchScriptArchive {
             throw new FormatException(which + " declares parameters or buffers but pickles its state through "
                     + "__setstate__ code, which is not run.");
         }
-        int tensors = 0;
+        long tensors = 0;
         Deque<Object> values = new ArrayDeque<>();
         Deque<Integer> depths = new ArrayDeque<>();
         values.push(visit.module().state());
@@ -268,10 +275,23 @@ final class TorchScriptArchive {
             }
         }
         if (tensors > 0) {
-            walkWarnings.add(which + " keeps its state through __setstate__ (" + tensors + " tensor"
-                    + (tensors == 1 ? "" : "s") + ", such as quantized weights and biases): torch lists none of "
-                    + "them as parameters or buffers, and neither does this listing.");
+            if (opaqueModules++ == 0) {
+                firstOpaque = which;
+            }
+            opaqueTensors += tensors;
         }
+    }
+
+    /** One line for every module whose tensors only __setstate__ would place; null when there are none. */
+    private String opaqueWarning() {
+        if (opaqueModules == 0) {
+            return null;
+        }
+        String modules = opaqueModules == 1 ? firstOpaque + " keeps its state"
+                : firstOpaque + " and " + (opaqueModules - 1) + " more modules keep their state";
+        return modules + " through __setstate__ (" + opaqueTensors + " tensor" + (opaqueTensors == 1 ? "" : "s")
+                + ", such as quantized weights and biases): torch lists none of them as parameters or buffers, and "
+                + "neither does this listing.";
     }
 
     private static Map<?, ?> stateOf(Pending visit, TorchScriptCode.ClassDecl decl) {
