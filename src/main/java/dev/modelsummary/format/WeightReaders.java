@@ -5,8 +5,10 @@ import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.format.keras.KerasReader;
 import dev.modelsummary.format.numpy.NumpyReader;
 import dev.modelsummary.format.onnx.OnnxReader;
+import dev.modelsummary.format.pytorch.DcpReader;
 import dev.modelsummary.format.pytorch.PickleFileReader;
 import dev.modelsummary.format.pytorch.PickleZipReader;
+import dev.modelsummary.format.pytorch.Pt2Reader;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.format.pytorch.TorchShardsReader;
 import dev.modelsummary.format.safetensors.SafetensorsReader;
@@ -53,6 +55,10 @@ public final class WeightReaders {
                 new SafetensorsReader(),
                 new KerasReader(),
                 new TorchReader(),
+                // A torch.distributed.checkpoint folder (or its .metadata pickle), before the raw pickle reader.
+                new DcpReader(),
+                // torch.export.save's PT2 archive: a ZIP whose first record is no torch.save one.
+                new Pt2Reader(),
                 // Sharded torch checkpoints: an index claimed by name, or a folder the safetensors reader left.
                 new TorchShardsReader(),
                 // Raw pickles: PROTO 2-5 that is not a legacy torch stream; protocols 0 and 1 by extension only.
@@ -101,7 +107,8 @@ public final class WeightReaders {
             return readers.stream().filter(r -> r.readsDirectory(path)).findFirst()
                     .orElseThrow(() -> new FormatException("Directory holds no model files that a reader "
                             + "recognises (expected *.safetensors shards, a model.safetensors.index.json, "
-                            + "pytorch_model-*-of-*.bin shards or a pytorch_model.bin.index.json)."));
+                            + "pytorch_model-*-of-*.bin shards, a pytorch_model.bin.index.json or a "
+                            + "torch.distributed.checkpoint .metadata)."));
         }
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString());
@@ -109,6 +116,10 @@ public final class WeightReaders {
         if (!Files.isRegularFile(path)) {
             // A FIFO or a device would block or never end: refuse before opening it.
             throw new FormatException("Not a regular file.");
+        }
+        if (DcpReader.isShard(path)) {
+            // torch.save archives end to end: any of them would read as a model, but only .metadata says what
+            throw DcpReader.shardAlone(path);
         }
         byte[] head = readHead(path);
         long size = Files.size(path);

@@ -5,6 +5,7 @@ import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.pickle.Allowlist;
 import dev.modelsummary.format.pickle.PickleInput;
+import dev.modelsummary.format.pickle.PickleScanBuilder;
 import dev.modelsummary.format.pickle.PyGlobal;
 import dev.modelsummary.format.pickle.PyObject;
 import dev.modelsummary.format.pickle.PyTuple;
@@ -17,7 +18,6 @@ import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.text.Quote;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
@@ -46,7 +46,7 @@ import java.util.Map;
  * parameters into) is counted in the details, not listed.
  *
  * <p>Read: the central directory, {@code data.pkl}, {@code constants.pkl} and the code files of the classes the
- * module tree uses; never a storage. The code files together are held to the pickle-bytes limit.
+ * module tree uses; never a storage. The code files together are held to the torchscript-code-bytes limit.
  */
 final class TorchScriptArchive {
     private static final String TORCH_CLASSES = "__torch__.";
@@ -93,6 +93,10 @@ final class TorchScriptArchive {
     private final NameBudget budget;
     private final Map<String, Map<String, TorchScriptCode.ClassDecl>> codeFiles = new HashMap<>();
     private final int maxNameChars = Limits.current().tensorNameChars();
+    /** Modules pickled through __setstate__ that hold tensors, the first described, and their tensors. */
+    private long opaqueModules;
+    private String firstOpaque;
+    private long opaqueTensors;
     private long codeBytesRead;
 
     private TorchScriptArchive(SeekableByteChannel channel, ZipDirectory directory, String prefix, NameBudget budget) {
@@ -105,17 +109,24 @@ final class TorchScriptArchive {
     /**
      * @param root        data.pkl, unpickled with {@link #ALLOWLIST}
      * @param valuesSpent what unpickling it spent of {@code Limits.pickleValues}; the walk spends the rest
+     * @param scan        the file's pickle scan, which constants.pkl joins
      */
     static Listing list(SeekableByteChannel channel, ZipDirectory directory, String prefix, Object root,
-                        long valuesSpent) throws IOException {
+                        long valuesSpent, PickleScanBuilder scan) throws IOException {
         TorchScriptArchive archive = new TorchScriptArchive(channel, directory, prefix, new NameBudget(valuesSpent));
         if (!(root instanceof PyObject top) || archive.moduleClass(top) == null) {
             throw new FormatException("TorchScript data.pkl holds a " + Quote.of(PyTypes.of(root))
                     + ", not a module object.");
         }
         List<TensorWalk.Found> found = archive.walk(top);
-        Constants constants = archive.constants();
-        return new Listing(found, cut(PyTypes.of(top)), constants.count(), constants.bytes(), constants.warnings());
+        Constants constants = archive.constants(scan);
+        List<String> warnings = new ArrayList<>();
+        String opaque = archive.opaqueWarning();
+        if (opaque != null) {
+            warnings.add(opaque);
+        }
+        warnings.addAll(constants.warnings());
+        return new Listing(found, cut(PyTypes.of(top)), constants.count(), constants.bytes(), warnings);
     }
 
     /** The model: {@code torchscript}, the top class and any constants as facts. */
@@ -173,6 +184,10 @@ final class TorchScriptArchive {
                 throw new FormatException("TorchScript modules nest deeper than " + maxDepth + " levels.");
             }
             TorchScriptCode.ClassDecl decl = moduleClass(visit.module());
+            if (decl.setState() && !(visit.module().state() instanceof Map<?, ?>)) {
+                opaqueState(visit, decl);
+                continue;
+            }
             Map<?, ?> state = stateOf(visit, decl);
             addTensors(found, visit, decl, state, false);
             addTensors(found, visit, decl, state, true);
@@ -219,6 +234,64 @@ final class TorchScriptArchive {
             budget.spend(12 + tensor.size().length / 2);
             found.add(new TensorWalk.Found(name, tensor, buffers));
         }
+    }
+
+    /**
+     * A module whose class defines {@code __setstate__} (torch's quantized modules: ConvReLU2d, Conv2d ...) is
+     * pickled as what its {@code __getstate__} returns, a tuple that only running {@code __setstate__} would turn
+     * into attributes. Its parameters and buffers are still the ones its class declares, and torch's quantized
+     * modules declare none (their weights live in packed C++ objects), so such a module adds nothing to the
+     * listing; the tensors its state holds are named in a warning. A class that declares parameters or buffers,
+     * or a state that holds a submodule, cannot be listed without running that code and is refused.
+     */
+    private void opaqueState(Pending visit, TorchScriptCode.ClassDecl decl) {
+        String which = describe(visit) + " (class " + Quote.of(decl.name()) + ")";
+        if (!decl.parameters().isEmpty() || !decl.buffers().isEmpty()) {
+            throw new FormatException(which + " declares parameters or buffers but pickles its state through "
+                    + "__setstate__ code, which is not run.");
+        }
+        long tensors = 0;
+        Deque<Object> values = new ArrayDeque<>();
+        Deque<Integer> depths = new ArrayDeque<>();
+        values.push(visit.module().state());
+        depths.push(0);
+        int maxDepth = Limits.current().pickleDepth();
+        while (!values.isEmpty()) {
+            Object value = values.pop();
+            int depth = depths.pop();
+            budget.spend(1);
+            if (value instanceof TorchTensor) {
+                tensors++;
+            } else if (value instanceof PyObject object && object.type() instanceof PyGlobal type
+                    && type.module().startsWith("__torch__") && !type.module().startsWith(CUSTOM_CLASSES)) {
+                throw new FormatException(which + " pickles a TorchScript object in its __setstate__ state, which "
+                        + "is not read.");
+            } else if (depth < maxDepth && (value instanceof PyTuple || value instanceof List<?>)) {
+                List<?> items = value instanceof PyTuple tuple ? tuple.items() : (List<?>) value;
+                for (Object item : items) {
+                    values.push(item);
+                    depths.push(depth + 1);
+                }
+            }
+        }
+        if (tensors > 0) {
+            if (opaqueModules++ == 0) {
+                firstOpaque = which;
+            }
+            opaqueTensors += tensors;
+        }
+    }
+
+    /** One line for every module whose tensors only __setstate__ would place; null when there are none. */
+    private String opaqueWarning() {
+        if (opaqueModules == 0) {
+            return null;
+        }
+        String modules = opaqueModules == 1 ? firstOpaque + " keeps its state"
+                : firstOpaque + " and " + (opaqueModules - 1) + " more modules keep their state";
+        return modules + " through __setstate__ (" + opaqueTensors + " tensor" + (opaqueTensors == 1 ? "" : "s")
+                + ", such as quantized weights and biases): torch lists none of them as parameters or buffers, and "
+                + "neither does this listing.";
     }
 
     private static Map<?, ?> stateOf(Pending visit, TorchScriptCode.ClassDecl decl) {
@@ -281,15 +354,15 @@ final class TorchScriptArchive {
         String name = codeFileName(type);
         ZipDirectory.Entry entry = directory.find(name).orElseThrow(() -> new FormatException("Class "
                 + Quote.of(type) + " has no code file " + Quote.of(name) + " in the archive."));
-        long limit = Limits.current().pickleBytes();
+        long limit = Limits.current().torchscriptCodeBytes();
         if (entry.size() > limit - codeBytesRead) {
-            throw new FormatException("Code files add up to more than " + limit + " bytes, over the pickle-bytes "
-                    + "limit.");
+            throw new FormatException("Code files add up to more than " + limit + " bytes (at "
+                    + Quote.of(name) + "), over the torchscript-code-bytes limit (raise with --limit "
+                    + "torchscript-code-bytes=N).");
         }
         codeBytesRead += entry.size();
         Map<String, TorchScriptCode.ClassDecl> classes;
-        // Buffered: the parser reads byte by byte, and a deflated record's stream is not buffered after inflating.
-        try (InputStream in = new BufferedInputStream(directory.open(channel, entry), 1 << 16)) {
+        try (InputStream in = directory.open(channel, entry)) {
             classes = TorchScriptCode.parse(name, in);
         }
         codeFiles.put(type.module(), classes);
@@ -297,7 +370,7 @@ final class TorchScriptArchive {
     }
 
     /** {@code constants.pkl}: a tuple of constants, its tensors stored under {@code constants/<key>}. */
-    private Constants constants() throws IOException {
+    private Constants constants(PickleScanBuilder scan) throws IOException {
         ZipDirectory.Entry pickle = directory.find(prefix + "constants.pkl").orElseThrow();
         if (pickle.size() > Limits.current().pickleBytes()) {
             throw new FormatException("Constants.pkl is " + pickle.size() + " bytes, over the limit of "
@@ -309,7 +382,9 @@ final class TorchScriptArchive {
         try (InputStream in = directory.open(channel, pickle)) {
             Unpickler unpickler = new Unpickler(new PickleInput(in, pickle.size()), ALLOWLIST, storages::storage);
             root = unpickler.load();
-            warnings = unpickler.warnings();
+            // torch.jit.load unpickles constants.pkl as it does data.pkl: its imports are judged the same way
+            scan.add(unpickler, pickle.name(), pickle.size());
+            warnings = unpickler.warnings(scan::isAllowed);
         }
         if (!(root instanceof PyTuple values)) {
             throw new FormatException("TorchScript constants.pkl holds a " + Quote.of(PyTypes.of(root))

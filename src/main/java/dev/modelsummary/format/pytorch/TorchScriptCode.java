@@ -44,6 +44,8 @@ import java.util.Set;
 final class TorchScriptCode {
     /** A class-level line longer than this is refused: real ones are a few hundred bytes. */
     static final int MAX_LINE_BYTES = 1 << 20;
+    /** Bytes read from the stream at a time. */
+    private static final int READ_CHUNK = 1 << 16;
 
     /**
      * One class as its code file declares it.
@@ -52,9 +54,14 @@ final class TorchScriptCode {
      * @param attributes the attribute (slot) names in declaration order
      * @param parameters the names {@code __parameters__} lists
      * @param buffers    the names {@code __buffers__} lists
+     * @param setState   whether the class defines {@code __setstate__}: its objects are pickled as what its
+     *                   {@code __getstate__} returns (quantized modules: a tuple), not as an attribute dict
      */
     record ClassDecl(String name, boolean module, List<String> attributes, Set<String> parameters,
-                     Set<String> buffers) {
+                     Set<String> buffers, boolean setState) {
+        ClassDecl(String name, boolean module, List<String> attributes, Set<String> parameters, Set<String> buffers) {
+            this(name, module, attributes, parameters, buffers, false);
+        }
     }
 
     private final String fileName;
@@ -70,6 +77,7 @@ final class TorchScriptCode {
     private Set<String> declared;
     private Set<String> parameters;
     private Set<String> buffers;
+    private boolean classSetState;
 
     private TorchScriptCode(String fileName) {
         this.fileName = fileName;
@@ -89,47 +97,65 @@ final class TorchScriptCode {
         return Map.copyOf(code.classes);
     }
 
-    /** Splits the stream into lines; keeps those at indent 0 or 2 (up to the bound), skips the rest unread. */
+    /**
+     * Splits the stream into lines; keeps those at indent 0 or 2 (up to the bound), skips the rest unread: method
+     * bodies and comment lines are passed over without being kept or decoded.
+     */
     private void readLines(InputStream in) throws IOException {
         ByteArrayOutputStream kept = new ByteArrayOutputStream();
         int leadingSpaces = 0;
         boolean atIndent = true; // still reading the line's leading spaces
         boolean keep = false;
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (b == '\n') {
-                if (keep) {
-                    line(decode(kept));
-                }
-                lineNumber++;
-                kept.reset();
-                leadingSpaces = 0;
-                atIndent = true;
-                keep = false;
-                continue;
-            }
-            if (atIndent) {
-                if (b == ' ') {
-                    leadingSpaces++;
+        byte[] buffer = new byte[READ_CHUNK];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            for (int i = 0; i < n; i++) {
+                int b = buffer[i] & 0xff;
+                if (b == '\n') {
+                    if (keep) {
+                        line(decode(kept));
+                    }
+                    lineNumber++;
+                    kept.reset();
+                    leadingSpaces = 0;
+                    atIndent = true;
+                    keep = false;
                     continue;
                 }
-                atIndent = false;
-                keep = leadingSpaces == 0 || leadingSpaces == 2;
-                if (keep && leadingSpaces == 2) {
-                    kept.write(' ');
-                    kept.write(' ');
+                if (atIndent) {
+                    if (b == ' ') {
+                        leadingSpaces++;
+                        continue;
+                    }
+                    atIndent = false;
+                    keep = (leadingSpaces == 0 || leadingSpaces == 2) && b != '#';
+                    if (keep && leadingSpaces == 2) {
+                        kept.write(' ');
+                        kept.write(' ');
+                    }
                 }
-            }
-            if (keep) {
-                if (kept.size() == MAX_LINE_BYTES) {
-                    throw fail("has a class-level line longer than " + MAX_LINE_BYTES + " bytes.");
+                if (keep) {
+                    if (kept.size() == MAX_LINE_BYTES) {
+                        throw fail("has a class-level line longer than " + MAX_LINE_BYTES + " bytes.");
+                    }
+                    kept.write(b);
+                } else {
+                    i = indexOf(buffer, i + 1, n, (byte) '\n') - 1; // the rest of a skipped line, in one scan
                 }
-                kept.write(b);
             }
         }
         if (keep) {
             line(decode(kept));
         }
+    }
+
+    private static int indexOf(byte[] bytes, int from, int to, byte value) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == value) {
+                return i;
+            }
+        }
+        return to;
     }
 
     private String decode(ByteArrayOutputStream bytes) {
@@ -159,6 +185,8 @@ final class TorchScriptCode {
             buffers.addAll(stringList(body.substring("__buffers__ = ".length()), "__buffers__"));
         } else if (body.startsWith("__annotations__[")) {
             annotation(body);
+        } else if (body.startsWith("def __setstate__(")) {
+            classSetState = true;
         } else {
             typedAttribute(body);
         }
@@ -180,6 +208,7 @@ final class TorchScriptCode {
         declared = new HashSet<>();
         parameters = new LinkedHashSet<>(); // in the list's order, so an error names the first bad entry
         buffers = new LinkedHashSet<>();
+        classSetState = false;
     }
 
     private void endClass() {
@@ -194,7 +223,7 @@ final class TorchScriptCode {
         }
         // A second class of the same name in one file replaces the first, as a Python module would.
         classes.put(className, new ClassDecl(className, classIsModule, List.copyOf(attributes),
-                Set.copyOf(parameters), Set.copyOf(buffers)));
+                Set.copyOf(parameters), Set.copyOf(buffers), classSetState));
         className = null;
     }
 

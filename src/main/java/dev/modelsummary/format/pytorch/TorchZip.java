@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The ZIP form of torch.save (torch ≥ 1.6, formats.md 2.2): every record under one folder
@@ -63,9 +64,13 @@ final class TorchZip {
                     script ? TorchPickleSafety.TORCHSCRIPT : TorchPickleSafety.STANDARD)
                     .add(unpickler, pickle.name(), pickle.size());
             if (script) {
-                root = TorchScriptArchive.list(channel, directory, prefix, root, unpickler.spent());
+                root = TorchScriptArchive.list(channel, directory, prefix, root, unpickler.spent(), scan);
             }
-            return new Unpickled(root, withLeftOut(unpickler.warnings(scan::isAllowed), scan), unpickler.spent(), scan.build());
+            List<String> others = ArchivePickles.scanOthers(channel, directory, Set.of(pickle.name(), prefix + "constants.pkl"),
+                    script ? TorchScriptArchive.ALLOWLIST : TorchGlobals.ALLOWLIST, scan);
+            List<String> warnings = new ArrayList<>(withLeftOut(unpickler.warnings(scan::isAllowed), scan));
+            warnings.addAll(others);
+            return new Unpickled(root, List.copyOf(warnings), unpickler.spent(), scan.build());
         }
     }
 

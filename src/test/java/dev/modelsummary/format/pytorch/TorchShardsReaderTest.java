@@ -158,8 +158,8 @@ class TorchShardsReaderTest {
         assertThatThrownBy(() -> WeightReaders.standard().read(tmp))
                 .isInstanceOf(FormatException.class)
                 .hasMessage("Directory holds no model files that a reader recognises (expected *.safetensors "
-                        + "shards, a model.safetensors.index.json, pytorch_model-*-of-*.bin shards or a "
-                        + "pytorch_model.bin.index.json).");
+                        + "shards, a model.safetensors.index.json, pytorch_model-*-of-*.bin shards, a "
+                        + "pytorch_model.bin.index.json or a torch.distributed.checkpoint .metadata).");
     }
 
     @Test

@@ -1,0 +1,503 @@
+package dev.modelsummary.format.pytorch;
+
+import dev.modelsummary.format.ChannelOpener;
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.StateDictRoles;
+import dev.modelsummary.format.WeightReader;
+import dev.modelsummary.format.WeightReaders;
+import dev.modelsummary.format.io.Channels;
+import dev.modelsummary.format.io.RegionInputStream;
+import dev.modelsummary.format.pickle.Allowlist;
+import dev.modelsummary.format.pickle.PickleInput;
+import dev.modelsummary.format.pickle.PickleSafety;
+import dev.modelsummary.format.pickle.PickleScanBuilder;
+import dev.modelsummary.format.pickle.PyGlobal;
+import dev.modelsummary.format.pickle.PyObject;
+import dev.modelsummary.format.pickle.PyTuple;
+import dev.modelsummary.format.pickle.PyTypes;
+import dev.modelsummary.format.pickle.Unpickler;
+import dev.modelsummary.model.DType;
+import dev.modelsummary.model.Fact;
+import dev.modelsummary.model.FileDetails;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.model.Role;
+import dev.modelsummary.model.Shape;
+import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.text.Quote;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A {@code torch.distributed.checkpoint} (DCP) checkpoint as {@code FileSystemWriter} writes it: a folder holding
+ * {@code .metadata} and the ranks' shard files {@code __<rank>_<n>.distcp}. The listing is {@code .metadata}, a
+ * plain {@code pickle.dump} of {@code torch.distributed.checkpoint.metadata.Metadata} (torch 2.x):
+ * {@code state_dict_metadata} maps each flattened state-dict key (FQN) to a {@code TensorStorageMetadata}
+ * (properties with the dtype, the global size, and the chunks each rank saved) or a {@code BytesStorageMetadata}
+ * (any other object, saved with torch.save inside a shard); {@code storage_data} maps a
+ * {@code MetadataIndex(fqn, offset)} to the {@code _StorageInfo(relative_path, offset, length)} of its bytes.
+ *
+ * <p>Read: {@code .metadata} (by the restricted unpickler, scanned like every pickle) and the shard files' sizes;
+ * never a shard's bytes. The chunks must lie inside their tensor and each storage record inside a shard file of
+ * the folder. A shard file alone is refused by name: it is torch.save archives laid end to end, and only
+ * {@code .metadata} says what they are.
+ */
+public final class DcpReader implements WeightReader {
+    public static final String FORMAT = "pytorch-dcp";
+    static final String METADATA = ".metadata";
+    private static final String SHARD_SUFFIX = ".distcp";
+    private static final String MODULE = "torch.distributed.checkpoint.metadata";
+    /** torch 2.0 and 2.1 kept TensorProperties with the sharded-tensor metadata. */
+    private static final String OLD_MODULE = "torch.distributed._shard.sharded_tensor.metadata";
+    private static final String FILESYSTEM = "torch.distributed.checkpoint.filesystem";
+    private static final byte[] SNIFF = MODULE.getBytes(StandardCharsets.US_ASCII);
+    /** The module name comes right after PROTO and FRAME: well inside this many bytes. */
+    private static final int SNIFF_BYTES = 64;
+    private static final String ENUM = "_MEM_FORMAT_ENCODING";
+    private static final Set<String> ENUM_MEMBERS =
+            Set.of("TORCH_CONTIGUOUS_FORMAT", "TORCH_CHANNELS_LAST", "TORCH_PRESERVE_FORMAT");
+    private static final Set<String> CLASSES = Set.of("Metadata", "TensorStorageMetadata", "ChunkStorageMetadata",
+            "BytesStorageMetadata", "TensorProperties", "StorageMeta", "MetadataIndex", ENUM);
+    private static final String GETATTR = "builtins.getattr";
+    /** Shard files named in the facts one by one; past this they are counted. */
+    private static final int MAX_NAMED = 3;
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public List<String> extensions() {
+        return List.of(METADATA);
+    }
+
+    /** A pickle (PROTO 2 to 5) whose first global is DCP's Metadata class. */
+    @Override
+    public boolean sniff(byte[] head, long fileSize) {
+        if (head.length < 2 || (head[0] & 0xff) != 0x80 || head[1] < 2 || head[1] > 5) {
+            return false;
+        }
+        int end = Math.min(head.length, SNIFF_BYTES) - SNIFF.length;
+        for (int at = 2; at <= end; at++) {
+            if (Arrays.equals(head, at, at + SNIFF.length, SNIFF, 0, SNIFF.length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean readsDirectory(Path directory) {
+        Path metadata = directory.resolve(METADATA);
+        if (!Files.isRegularFile(metadata, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (SeekableByteChannel channel = Files.newByteChannel(metadata)) {
+            return sniff(Channels.readUpTo(channel, 0, WeightReaders.HEAD_BYTES), channel.size());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether {@code path} is named as a DCP shard file ({@code __0_0.distcp}). */
+    public static boolean isShard(Path path) {
+        return path.getFileName() != null
+                && path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(SHARD_SUFFIX);
+    }
+
+    /** The one line for a shard given alone. */
+    public static FormatException shardAlone(Path path) {
+        Path folder = path.toAbsolutePath().getParent();
+        return new FormatException("File is one shard of a torch.distributed.checkpoint (DCP) checkpoint; what it "
+                + "holds is described by the folder's .metadata: pass the folder" + (folder == null ? ""
+                : " (" + Quote.of(folder.toString()) + ")") + " instead.");
+    }
+
+    @Override
+    public Model read(Path path, ChannelOpener opener) throws IOException {
+        boolean folderGiven = Files.isDirectory(path);
+        Path metadata = folderGiven ? path.resolve(METADATA) : path;
+        Path folder = metadata.toAbsolutePath().getParent();
+        String name = folderGiven || folder == null || folder.getFileName() == null
+                ? nameOf(path) : folder.getFileName().toString();
+
+        Getattrs getattrs = new Getattrs();
+        Allowlist allowlist = allowlist(getattrs).build();
+        Object root;
+        PickleScanBuilder scan;
+        long spent;
+        try (SeekableByteChannel channel = opener.open(metadata)) {
+            long size = channel.size();
+            long limit = Limits.current().pickleBytes();
+            if (size > limit) {
+                throw new FormatException("DCP .metadata is " + size + " bytes, over the pickle-bytes limit of "
+                        + limit + " (raise with --limit pickle-bytes=N).");
+            }
+            Unpickler unpickler = new Unpickler(new PickleInput(new RegionInputStream(channel, 0, size), size),
+                    allowlist, pid -> {
+                        throw new FormatException("DCP .metadata holds a persistent id, which torch's Metadata "
+                                + "never pickles.");
+                    });
+            root = unpickler.load();
+            // getattr is only ever DCP's enum lookup; any other use of it is judged as the name alone is
+            Allowlist judged = getattrs.onlyEnumLookups() ? allowlist : allowlist(null).build();
+            scan = new PickleScanBuilder(new PickleSafety(judged)).add(unpickler, METADATA, size);
+            spent = unpickler.spent();
+        }
+        Listing listing = new Listing(new NameBudget(spent), folder);
+        listing.read(root);
+        return listing.toModel(name, path.toString(), scan);
+    }
+
+    private static String nameOf(Path path) {
+        Path file = path.toAbsolutePath().normalize().getFileName();
+        return file == null ? "dcp" : file.toString();
+    }
+
+    /**
+     * torch's weights-only allowlist, DCP's metadata classes (built as inert objects, their fields read below),
+     * {@code _StorageInfo}, and {@code builtins.getattr} as Python 3.11+ pickles an Enum member:
+     * {@code getattr(_MEM_FORMAT_ENCODING, 'TORCH_CONTIGUOUS_FORMAT')}. With {@code getattrs} null the getattr
+     * is left out, for judging a pickle that used it otherwise.
+     */
+    private static Allowlist.Builder allowlist(Getattrs getattrs) {
+        Allowlist.Builder builder = TorchGlobals.builder()
+                .names(n -> n.startsWith(MODULE + ".") && CLASSES.contains(n.substring(MODULE.length() + 1)))
+                .name(OLD_MODULE + ".TensorProperties")
+                .name(OLD_MODULE + ".MEM_FORMAT_ENCODING")
+                .name(FILESYSTEM + "._StorageInfo");
+        if (getattrs != null) {
+            builder.call(GETATTR, getattrs::call);
+        }
+        return builder;
+    }
+
+    /** The getattr calls the pickle made: the enum lookup, and whether any other one was seen. */
+    private static final class Getattrs {
+        private boolean other;
+
+        Object call(PyGlobal callee, PyTuple args, dev.modelsummary.format.pickle.Budget budget) {
+            if (args.size() == 2 && args.get(0) instanceof PyGlobal owner && args.get(1) instanceof String member
+                    && (owner.qualifiedName().equals(MODULE + "." + ENUM)
+                    || owner.qualifiedName().equals(OLD_MODULE + ".MEM_FORMAT_ENCODING"))
+                    && ENUM_MEMBERS.contains(member)) {
+                return member;
+            }
+            other = true;
+            return new PyObject(callee, args);
+        }
+
+        boolean onlyEnumLookups() {
+            return !other;
+        }
+    }
+
+    /** A chunk list checked against a tensor size, and the elements its chunks hold. */
+    private record Checked(long[] size, long covered) {
+    }
+
+    /**
+     * Budget units one chunk costs to check, besides two per dimension: its object, field dict and two
+     * torch.Size tuples, about what unpickling them cost.
+     */
+    private static final int CHUNK_COST = 8;
+
+    /** The walk over the unpickled Metadata. */
+    private static final class Listing {
+        private final NameBudget budget;
+        private final Path folder;
+        private final int maxNameChars = Limits.current().tensorNameChars();
+        private final int maxRank = Limits.current().rank();
+        private final int maxTensors = Limits.current().tensors();
+        private final List<TensorEntry> entries = new ArrayList<>();
+        private final List<String> warnings = new ArrayList<>();
+        private final List<String> nonTensors = new ArrayList<>();
+        /** Shard file -> its size, each looked up once; sorted, so names from the file cost what any others do. */
+        private final TreeMap<String, Long> shardSizes = new TreeMap<>();
+        private final TreeSet<String> stored = new TreeSet<>();
+        private long chunks;
+        private long storageRecords;
+        /** Chunk lists already checked, by identity: a pickle can reference one list from every entry. */
+        private final IdentityHashMap<List<?>, Checked> checkedChunks = new IdentityHashMap<>();
+        /** Tensors whose chunks do not add up to the tensor, the first of them described. */
+        private long partial;
+        private String firstPartial;
+        private String version;
+
+        Listing(NameBudget budget, Path folder) {
+            this.budget = budget;
+            this.folder = folder;
+        }
+
+        void read(Object root) throws IOException {
+            Map<?, ?> metadata = fields(root, "Metadata", "DCP .metadata");
+            if (!(metadata.get("state_dict_metadata") instanceof Map<?, ?> stateDict)) {
+                throw new FormatException("DCP .metadata has no state_dict_metadata dict.");
+            }
+            for (Map.Entry<?, ?> e : stateDict.entrySet()) {
+                String fqn = fqn(e.getKey(), "state_dict_metadata");
+                Object value = e.getValue();
+                String type = className(value);
+                if ("TensorStorageMetadata".equals(type)) {
+                    entries.add(tensor(fqn, fields(value, type, "Entry " + Quote.of(fqn))));
+                    if (entries.size() > maxTensors) {
+                        throw new FormatException("DCP checkpoint lists more than " + maxTensors + " tensors, the "
+                                + "limit (raise with --limit tensors=N).");
+                    }
+                } else if ("BytesStorageMetadata".equals(type)) {
+                    nonTensors.add(fqn);
+                } else {
+                    throw new FormatException("Entry " + Quote.of(fqn) + " of state_dict_metadata is a "
+                            + Quote.of(PyTypes.of(value)) + ", neither TensorStorageMetadata nor "
+                            + "BytesStorageMetadata.");
+                }
+            }
+            if (partial > 0) {
+                warnings.add(firstPartial + (partial == 1 ? "" : " (so do " + (partial - 1) + " more tensors')")
+                        + ": chunks overlap or leave part of a tensor out, which a DCP save never does.");
+            }
+            Object storage = metadata.get("storage_data");
+            if (storage instanceof Map<?, ?> records) {
+                storage(records);
+                long missing = 0;
+                String first = null;
+                for (Map.Entry<?, ?> e : stateDict.entrySet()) {
+                    budget.spend(1);
+                    String fqn = (String) e.getKey(); // checked above
+                    if (!stored.contains(fqn)) {
+                        missing++;
+                        first = first == null ? fqn : first;
+                    }
+                }
+                if (missing > 0) {
+                    warnings.add(missing + " entries of the DCP checkpoint, such as " + Quote.of(first)
+                            + ", have no storage record in .metadata: torch cannot load them.");
+                }
+            } else if (storage != null) {
+                warnings.add("DCP .metadata's storage_data is a " + Quote.of(PyTypes.of(storage))
+                        + " (a storage other than FileSystemWriter's): where the data lies was not checked.");
+            } else {
+                warnings.add("DCP .metadata has no storage_data: where the data lies was not checked.");
+            }
+            if (metadata.get("version") instanceof String v) {
+                version = v.length() > 40 ? v.substring(0, 40) + "..." : v;
+            }
+        }
+
+        private String fqn(Object key, String where) {
+            if (!(key instanceof String fqn)) {
+                throw new FormatException("A key of " + where + " is a " + Quote.of(PyTypes.of(key))
+                        + ", not a string.");
+            }
+            budget.spendName(fqn);
+            if (fqn.length() > maxNameChars) {
+                throw new FormatException("Tensor " + Quote.of(fqn) + " has a name longer than " + maxNameChars
+                        + " characters (raise with --limit tensor-name-chars=N).");
+            }
+            return fqn;
+        }
+
+        private TensorEntry tensor(String fqn, Map<?, ?> meta) {
+            DType dtype = dtype(fqn, meta.get("properties"));
+            long[] size = dims(fqn, meta.get("size"), "size");
+            Shape shape = Shape.of(size);
+            TorchReader.exact(() -> dtype.bytesFor(shape),
+                    "Tensor " + Quote.of(fqn) + " has a size whose byte count overflows 64 bits.");
+            if (!(meta.get("chunks") instanceof List<?> list)) {
+                throw new FormatException("Tensor " + Quote.of(fqn) + " has no chunks list.");
+            }
+            Checked known = checkedChunks.get(list);
+            if (known != null && Arrays.equals(known.size(), size)) {
+                // a list the pickle shares (memoized) was checked against this size already
+                budget.spend(1);
+                chunks += list.size();
+                noteCoverage(fqn, known.covered(), shape);
+                return entryOf(fqn, shape, dtype);
+            }
+            long covered = 0;
+            for (Object chunk : list) {
+                budget.spend(CHUNK_COST + 2L * size.length);
+                Map<?, ?> c = fields(chunk, "ChunkStorageMetadata", "A chunk of " + Quote.of(fqn));
+                long[] offsets = dims(fqn, c.get("offsets"), "chunk offsets");
+                long[] sizes = dims(fqn, c.get("sizes"), "chunk sizes");
+                if (offsets.length != size.length || sizes.length != size.length) {
+                    throw new FormatException("Tensor " + Quote.of(fqn) + " has a chunk of another rank than its "
+                            + "size " + shape.toPythonTuple() + ".");
+                }
+                long elements = 1;
+                for (int i = 0; i < size.length; i++) {
+                    int d = i;
+                    long end = TorchReader.exact(() -> Math.addExact(offsets[d], sizes[d]),
+                            "Tensor " + Quote.of(fqn) + " has a chunk whose extent overflows 64 bits.");
+                    if (end > size[i]) {
+                        throw new FormatException("Tensor " + Quote.of(fqn) + " has a chunk reaching " + end
+                                + " in dimension " + i + ", past its size " + shape.toPythonTuple() + ".");
+                    }
+                    long before = elements;
+                    elements = TorchReader.exact(() -> Math.multiplyExact(before, sizes[d]),
+                            "Tensor " + Quote.of(fqn) + " has a chunk whose size overflows 64 bits.");
+                }
+                long sum = covered;
+                long add = elements;
+                covered = TorchReader.exact(() -> Math.addExact(sum, add),
+                        "Tensor " + Quote.of(fqn) + " has chunks whose sizes overflow 64 bits.");
+                chunks++;
+            }
+            checkedChunks.put(list, new Checked(size, covered));
+            noteCoverage(fqn, covered, shape);
+            return entryOf(fqn, shape, dtype);
+        }
+
+        private void noteCoverage(String fqn, long covered, Shape shape) {
+            if (covered != shape.numel() && partial++ == 0) {
+                firstPartial = "The chunks of tensor " + Quote.of(fqn) + " add up to " + covered + " elements where "
+                        + "it has " + shape.numel();
+            }
+        }
+
+        private static TensorEntry entryOf(String fqn, Shape shape, DType dtype) {
+            Role role = StateDictRoles.classify(fqn, dtype);
+            return role == Role.BUFFER ? TensorEntry.buffer(fqn, shape, dtype)
+                    : TensorEntry.parameter(fqn, shape, dtype, !dtype.isQuantized());
+        }
+
+        /** TensorProperties: its __getstate__ tuple (dtype first) since torch 2.0, a field dict otherwise. */
+        private static DType dtype(String fqn, Object properties) {
+            String type = className(properties);
+            if (!"TensorProperties".equals(type) || !(properties instanceof PyObject p)) {
+                throw new FormatException("Tensor " + Quote.of(fqn) + " has properties of type "
+                        + Quote.of(PyTypes.of(properties)) + ", not TensorProperties.");
+            }
+            Object dtype = p.state() instanceof PyTuple state && state.size() > 0 ? state.get(0)
+                    : p.state() instanceof Map<?, ?> fields ? fields.get("dtype") : null;
+            if (!(dtype instanceof PyGlobal g) || !g.module().equals("torch")) {
+                throw new FormatException("Tensor " + Quote.of(fqn) + " has a dtype of type "
+                        + Quote.of(PyTypes.of(dtype)) + ", not a torch dtype.");
+            }
+            return DType.byTorchName(g.name()).filter(DType::isTorchDtype).orElseThrow(() -> new FormatException(
+                    "Tensor " + Quote.of(fqn) + " has dtype " + Quote.of(g) + ", which this tool does not know."));
+        }
+
+        private long[] dims(String fqn, Object value, String what) {
+            if (!(value instanceof PyTuple tuple)) {
+                throw new FormatException("Tensor " + Quote.of(fqn) + " has a " + what + " of type "
+                        + Quote.of(PyTypes.of(value)) + ", not a torch.Size.");
+            }
+            if (tuple.size() > maxRank) {
+                throw new FormatException("Tensor " + Quote.of(fqn) + " has " + tuple.size() + " dimensions, over "
+                        + "the limit of " + maxRank + " (raise with --limit rank=N).");
+            }
+            long[] dims = new long[tuple.size()];
+            for (int i = 0; i < dims.length; i++) {
+                if (!(tuple.get(i) instanceof Long d) || d < 0) {
+                    throw new FormatException("Tensor " + Quote.of(fqn) + " has a " + what + " that is not a tuple "
+                            + "of non-negative integers.");
+                }
+                dims[i] = d;
+            }
+            return dims;
+        }
+
+        /** storage_data: MetadataIndex -> _StorageInfo(relative_path, offset, length), each inside its file. */
+        private void storage(Map<?, ?> records) throws IOException {
+            for (Map.Entry<?, ?> e : records.entrySet()) {
+                budget.spend(1);
+                Map<?, ?> index = fields(e.getKey(), "MetadataIndex", "A key of storage_data");
+                String fqn = fqn(index.get("fqn"), "a MetadataIndex");
+                Map<?, ?> info = fields(e.getValue(), "_StorageInfo", "The storage record of " + Quote.of(fqn));
+                if (!(info.get("relative_path") instanceof String file) || !(info.get("offset") instanceof Long offset)
+                        || !(info.get("length") instanceof Long length) || offset < 0 || length < 0) {
+                    throw new FormatException("The storage record of " + Quote.of(fqn) + " is not a relative path "
+                            + "with a non-negative offset and length.");
+                }
+                long fileSize = shardSize(fqn, file);
+                long end = TorchReader.exact(() -> Math.addExact(offset, length),
+                        "The storage record of " + Quote.of(fqn) + " has an extent that overflows 64 bits.");
+                if (end > fileSize) {
+                    throw new FormatException("The storage record of " + Quote.of(fqn) + " reaches byte " + end
+                            + " of " + Quote.of(file) + ", which holds " + fileSize + " bytes.");
+                }
+                stored.add(fqn);
+                storageRecords++;
+            }
+        }
+
+        /** A shard file: a plain name inside the checkpoint's folder, a regular file (no link followed). */
+        private long shardSize(String fqn, String file) throws IOException {
+            Long known = shardSizes.get(file);
+            if (known != null) {
+                return known;
+            }
+            if (file.isEmpty() || file.contains("/") || file.contains("\\") || file.equals(".")
+                    || file.equals("..") || file.indexOf('\0') >= 0 || file.contains(":")) {
+                throw new FormatException("The storage record of " + Quote.of(fqn) + " names " + Quote.of(file)
+                        + ", not a file of the checkpoint's own folder.");
+            }
+            Path shard = folder == null ? Path.of(file) : folder.resolve(file);
+            if (!Files.isRegularFile(shard, LinkOption.NOFOLLOW_LINKS)) {
+                throw new FormatException("Shard file " + Quote.of(file) + " (named by the storage record of "
+                        + Quote.of(fqn) + ") is missing from the checkpoint's folder or is not a regular file.");
+            }
+            long size = Files.size(shard);
+            shardSizes.put(file, size);
+            return size;
+        }
+
+        Model toModel(String name, String source, PickleScanBuilder scan) {
+            List<Fact> facts = new ArrayList<>();
+            String files = shardSizes.size() <= MAX_NAMED ? String.join(", ", shardSizes.keySet())
+                    : String.join(", ", List.copyOf(shardSizes.keySet()).subList(0, MAX_NAMED)) + ", ...";
+            facts.add(new Fact("DCP checkpoint", shardSizes.size() + " shard files"
+                    + (shardSizes.isEmpty() ? "" : " (" + files + ")") + ", " + chunks + " tensor chunks, "
+                    + storageRecords + " storage records"));
+            if (!nonTensors.isEmpty()) {
+                facts.add(new Fact("non-tensor entries", nonTensors.size() + " (BytesStorageMetadata: objects saved "
+                        + "inside the shards, such as " + Quote.of(nonTensors.get(0)) + "; not read)"));
+            }
+            if (version != null) {
+                facts.add(new Fact("DCP metadata version", version));
+            }
+            List<String> notes = List.of("Parameters and buffers are told apart by name and dtype, as for a state "
+                    + "dict: a DCP checkpoint does not record which is which, so the split is a guess.");
+            List<String> allWarnings = new ArrayList<>(warnings);
+            String leftOut = scan.leftOutWarning();
+            if (leftOut != null) {
+                allWarnings.add(leftOut);
+            }
+            return new Model(name, FORMAT, source, entries, allWarnings).withDetails(
+                    FileDetails.NONE.withFacts(facts).withNotes(notes).withPickle(scan.build()));
+        }
+
+        /** An object of DCP's class {@code type}: its BUILD state, a field dict. */
+        private static Map<?, ?> fields(Object value, String type, String what) {
+            if (!type.equals(className(value)) || !(((PyObject) value).state() instanceof Map<?, ?> state)) {
+                throw new FormatException(what + " is a " + Quote.of(PyTypes.of(value)) + ", not a " + type
+                        + " with its fields.");
+            }
+            return state;
+        }
+
+        /** The simple name of a DCP class the object was built from, else null. */
+        private static String className(Object value) {
+            if (value instanceof PyObject object && object.type() instanceof PyGlobal g
+                    && (g.module().equals(MODULE) || g.module().equals(OLD_MODULE) || g.module().equals(FILESYSTEM))) {
+                return g.name();
+            }
+            return null;
+        }
+    }
+}

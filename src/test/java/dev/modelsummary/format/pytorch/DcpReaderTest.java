@@ -1,0 +1,229 @@
+package dev.modelsummary.format.pytorch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelsummary.format.ChannelOpener;
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.WeightReaders;
+import dev.modelsummary.model.Fact;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.model.PickleScan;
+import dev.modelsummary.model.Role;
+import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.testutil.PickleBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * torch.distributed.checkpoint folders: the listing is {@code .metadata} (written by
+ * {@code tools/fixtures/make_dcp_fixtures.py} as torch 2.x pickles it), a shard alone is refused, and the
+ * metadata pickle is scanned like any other.
+ */
+class DcpReaderTest {
+    /**
+     * Read from the source tree: Maven's resource copy leaves dotfiles such as {@code .metadata} out of
+     * target/test-classes, and the tests run from the project root.
+     */
+    private static final Path SIMPLE = Path.of("src", "test", "resources", "fixtures", "dcp", "simple");
+    private static final String META = "torch.distributed.checkpoint.metadata";
+    private static final String FS = "torch.distributed.checkpoint.filesystem";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFolderListsEveryTensorOfItsMetadataWithItsGlobalShapeAndDtype() throws IOException {
+        Model model = WeightReaders.standard().read(SIMPLE);
+        JsonNode expected = new ObjectMapper().readTree(SIMPLE.resolveSibling("simple.expected.json").toFile());
+
+        assertThat(model.format()).isEqualTo(DcpReader.FORMAT);
+        assertThat(model.name()).isEqualTo("simple");
+        assertThat(model.warnings()).isEmpty();
+        List<String> listed = model.tensors().stream()
+                .map(t -> t.name() + " " + t.shape() + " " + t.dtype().torchName()).toList();
+        assertThat(listed).containsExactlyElementsOf(expectedTensors(expected)).hasSize(11);
+        assertThat(model.details().facts()).contains(new Fact("DCP metadata version", "1.0.0"));
+        assertThat(model.details().facts()).anyMatch(f -> f.label().equals("non-tensor entries")
+                && f.value().startsWith(expected.get("non_tensors").size() + " "));
+        assertThat(model.details().facts()).anyMatch(f -> f.label().equals("DCP checkpoint")
+                && f.value().startsWith("2 shard files"));
+        assertThat(model.details().notes()).anyMatch(n -> n.contains("guess"));
+        assertThat(model.tensors()).filteredOn(t -> t.name().endsWith("num_batches_tracked"))
+                .extracting(TensorEntry::role).containsExactly(Role.BUFFER);
+        PickleScan scan = model.details().pickle();
+        assertThat(scan.pickles()).isEqualTo(1);
+        assertThat(scan.isClean()).isTrue();
+    }
+
+    @Test
+    void theMetadataFileGivenDirectlyReadsAsItsFolder() throws IOException {
+        Model folder = WeightReaders.standard().read(SIMPLE);
+        Model file = WeightReaders.standard().read(SIMPLE.resolve(".metadata"));
+
+        assertThat(file.format()).isEqualTo(DcpReader.FORMAT);
+        assertThat(file.name()).isEqualTo("simple");
+        assertThat(file.tensors()).isEqualTo(folder.tensors());
+    }
+
+    @Test
+    void aShardAloneIsRefusedAsAShardOfADcpCheckpoint() {
+        assertThatThrownBy(() -> WeightReaders.standard().read(SIMPLE.resolve("__0_0.distcp")))
+                .isInstanceOf(FormatException.class)
+                .hasMessageContaining("shard of a torch.distributed.checkpoint")
+                .hasMessageContaining("pass the folder");
+    }
+
+    @Test
+    void getattrBeyondTheEnumLookupIsDangerous() throws IOException {
+        // getattr(Metadata, '__init__'): the first step of reaching a function's globals
+        Path folder = checkpoint(p -> p.global("builtins", "getattr").global(META, "Metadata").str("__init__")
+                .op(0x86).reduce());
+
+        PickleScan scan = WeightReaders.standard().read(folder).details().pickle();
+
+        assertThat(scan.named(PickleScan.Verdict.DANGEROUS)).contains("builtins.getattr");
+    }
+
+    @Test
+    void theEnumLookupItselfIsAllowed() throws IOException {
+        Path folder = checkpoint(p -> p.global("builtins", "getattr").global(META, "_MEM_FORMAT_ENCODING")
+                .str("TORCH_CHANNELS_LAST").op(0x86).reduce());
+
+        Model model = WeightReaders.standard().read(folder);
+
+        assertThat(model.details().pickle().isClean()).isTrue();
+        assertThat(model.tensors()).extracting(TensorEntry::name).containsExactly("w");
+    }
+
+    @Test
+    void aSystemCallInTheMetadataReachesTheVerdict() throws IOException {
+        Path folder = checkpoint(p -> p.global("posix", "system").str("true").op(0x85).reduce());
+
+        PickleScan scan = WeightReaders.standard().read(folder).details().pickle();
+
+        assertThat(scan.dangerous()).isTrue();
+        assertThat(scan.named(PickleScan.Verdict.DANGEROUS)).contains("posix.system");
+    }
+
+    @Test
+    void aStorageRecordOutsideTheFolderIsRefused() throws IOException {
+        Path folder = checkpoint(new long[] {2, 3}, new long[] {0, 0}, new long[] {2, 3}, "../__0_0.distcp", 8,
+                p -> p.none());
+        assertThat(error(folder)).contains("'../__0_0.distcp'", "not a file of the checkpoint's own folder");
+    }
+
+    @Test
+    void aStorageRecordPastItsShardFileIsRefused() throws IOException {
+        Path folder = checkpoint(new long[] {2, 3}, new long[] {0, 0}, new long[] {2, 3}, "__0_0.distcp", 1000,
+                p -> p.none());
+        assertThat(error(folder)).contains("reaches byte 1000", "holds 100 bytes");
+    }
+
+    @Test
+    void aMissingShardFileIsRefused() throws IOException {
+        Path folder = checkpoint(new long[] {2, 3}, new long[] {0, 0}, new long[] {2, 3}, "__9_0.distcp", 8,
+                p -> p.none());
+        assertThat(error(folder)).contains("'__9_0.distcp'", "missing");
+    }
+
+    @Test
+    void aChunkPastItsTensorIsRefused() throws IOException {
+        Path folder = checkpoint(new long[] {2, 3}, new long[] {1, 0}, new long[] {2, 3}, "__0_0.distcp", 8,
+                p -> p.none());
+        assertThat(error(folder)).contains("'w'", "chunk reaching 3 in dimension 0");
+    }
+
+    @Test
+    void chunksThatDoNotCoverTheTensorAreWarnedOf() throws IOException {
+        Path folder = checkpoint(new long[] {2, 3}, new long[] {0, 0}, new long[] {1, 3}, "__0_0.distcp", 8,
+                p -> p.none());
+        Model model = WeightReaders.standard().read(folder);
+        assertThat(model.warnings()).singleElement().asString().contains("'w'", "add up to 3 elements where it has 6");
+    }
+
+    @Test
+    void aFolderWithoutDcpMetadataIsNotClaimed() throws IOException {
+        Files.write(dir.resolve(".metadata"), new byte[] {(byte) 0x80, 4, 'N', '.'});
+        assertThat(new DcpReader().readsDirectory(dir)).isFalse();
+        assertThat(new DcpReader().readsDirectory(SIMPLE)).isTrue();
+    }
+
+    private static List<String> expectedTensors(JsonNode expected) {
+        List<String> lines = new ArrayList<>();
+        for (JsonNode t : expected.get("tensors")) {
+            List<Long> dims = new ArrayList<>();
+            t.get("shape").forEach(d -> dims.add(d.asLong()));
+            lines.add(t.get("name").asText() + " "
+                    + dev.modelsummary.model.Shape.of(dims.stream().mapToLong(Long::longValue).toArray()) + " "
+                    + t.get("dtype").asText());
+        }
+        return lines;
+    }
+
+    private String error(Path folder) {
+        try {
+            new DcpReader().read(folder, ChannelOpener.FILES);
+        } catch (FormatException e) {
+            return e.getMessage();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("expected a FormatException");
+    }
+
+    /** One float32 tensor 'w' (2, 3) in one chunk at byte 0 of __0_0.distcp (100 bytes), with planner_data. */
+    private Path checkpoint(Consumer<PickleBuilder> plannerData) throws IOException {
+        return checkpoint(new long[] {2, 3}, new long[] {0, 0}, new long[] {2, 3}, "__0_0.distcp", 8, plannerData);
+    }
+
+    /**
+     * A .metadata as torch 2.x pickles it (NEWOBJ + BUILD of a field dict; TensorProperties' state a tuple),
+     * beside a 100-byte __0_0.distcp.
+     */
+    private Path checkpoint(long[] size, long[] offsets, long[] sizes, String file, long length,
+                            Consumer<PickleBuilder> plannerData) throws IOException {
+        PickleBuilder p = PickleBuilder.protocol(2);
+        object(p, META, "Metadata").mark().str("state_dict_metadata").op('}').mark().str("w");
+        object(p, META, "TensorStorageMetadata").mark().str("properties");
+        p.global(META, "TensorProperties").emptyTuple().op(0x81).mark(); // its state: a __getstate__ tuple
+        p.global("torch", "float32").global("torch.serialization", "_get_layout").str("torch.strided").op(0x85)
+                .reduce().op(0x89).global(META, "_MEM_FORMAT_ENCODING").int4(0).op(0x85).reduce().op(0x89).tuple()
+                .op('b');
+        p.str("size");
+        size(p, size).str("chunks").op(']').mark();
+        object(p, META, "ChunkStorageMetadata").mark().str("offsets");
+        size(p, offsets).str("sizes");
+        size(p, sizes).op('u').op('b');
+        p.op('e').op('u').op('b').op('u');
+        p.str("planner_data");
+        plannerData.accept(p);
+        p.str("storage_data").op('}').mark();
+        object(p, META, "MetadataIndex").mark().str("fqn").str("w").str("offset");
+        size(p, offsets).str("index").none().op('u').op('b');
+        object(p, FS, "_StorageInfo").mark().str("relative_path").str(file).str("offset").int4(0).str("length")
+                .int4((int) length).op('u').op('b');
+        p.op('u');
+        p.op('u').op('b').stop();
+        Files.write(dir.resolve(".metadata"), p.build());
+        Files.write(dir.resolve("__0_0.distcp"), new byte[100]);
+        return dir;
+    }
+
+    /** {@code cls()} by NEWOBJ, then an empty dict for its state (BUILD after the fields). */
+    private static PickleBuilder object(PickleBuilder p, String module, String name) {
+        return p.global(module, name).emptyTuple().op(0x81).op('}');
+    }
+
+    private static PickleBuilder size(PickleBuilder p, long[] dims) {
+        return p.global("torch", "Size").ints(dims).op(0x85).reduce();
+    }
+}

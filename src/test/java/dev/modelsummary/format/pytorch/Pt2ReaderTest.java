@@ -1,0 +1,193 @@
+package dev.modelsummary.format.pytorch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelsummary.format.ChannelOpener;
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.WeightReaders;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.model.PickleScan;
+import dev.modelsummary.model.Role;
+import dev.modelsummary.model.Shape;
+import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.testutil.PickleBuilder;
+import dev.modelsummary.testutil.Resources;
+import dev.modelsummary.testutil.ZipBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * torch.export.save's PT2 archive ({@code fixtures/pt2/net.pt2}, laid out by
+ * {@code tools/fixtures/make_pt2_fixtures.py} as torch 2.x's pt2_archive/_package.py writes it): the state dict
+ * and the constants as ExportedProgram lists them, other layouts refused by name, pickles scanned.
+ */
+class Pt2ReaderTest {
+    private static final String NET = "fixtures/pt2/net.pt2";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void listsTheStateDictThenTheConstantsAsExportedProgramHoldsThem() throws IOException {
+        Model model = WeightReaders.standard().read(Resources.path(NET));
+        JsonNode expected = new ObjectMapper().readTree(Resources.bytes(NET + ".expected.json"));
+
+        assertThat(model.format()).isEqualTo(Pt2Reader.FORMAT);
+        assertThat(model.warnings()).isEmpty();
+        List<String> want = new ArrayList<>();
+        for (JsonNode t : expected) {
+            List<Long> dims = new ArrayList<>();
+            t.get("shape").forEach(d -> dims.add(d.asLong()));
+            boolean parameter = t.get("is_param").asBoolean() && !t.get("constant").asBoolean();
+            want.add(t.get("name").asText() + " " + Shape.of(dims.stream().mapToLong(Long::longValue).toArray())
+                    + " " + t.get("dtype").asText() + " " + (parameter ? "parameter" : "buffer")
+                    + (parameter ? " " + t.get("requires_grad").asBoolean() : ""));
+        }
+        List<String> got = model.tensors().stream().map(t -> t.name() + " " + t.shape() + " " + t.dtype().torchName()
+                + " " + t.role().jsonName() + (t.role() == Role.PARAMETER ? " " + t.trainable() : "")).toList();
+        assertThat(got).containsExactlyElementsOf(want).hasSize(11);
+        assertThat(model.details().notes()).anyMatch(n -> n.contains("constants"));
+        assertThat(model.details().pickle().pickles()).isEqualTo(1); // the sample inputs
+        assertThat(model.details().pickle().isClean()).isTrue();
+    }
+
+    @Test
+    void theOlderLayoutWithOneTorchSaveOfEachDictListsTheSame() throws IOException {
+        Model current = WeightReaders.standard().read(Resources.path(NET));
+        Model legacy = WeightReaders.standard().read(Resources.path("fixtures/pt2/net_legacy.pt2"));
+
+        assertThat(legacy.format()).isEqualTo(Pt2Reader.FORMAT);
+        assertThat(legacy.warnings()).isEmpty();
+        assertThat(legacy.tensors()).isEqualTo(current.tensors());
+        assertThat(legacy.details().facts().get(0).value()).contains("older layout");
+        assertThat(legacy.details().pickle().pickles()).isEqualTo(2); // the two torch.save records
+        assertThat(legacy.details().pickle().isClean()).isTrue();
+    }
+
+    @Test
+    void anExportArchiveOfTheFormatBeforePt2IsRefusedByName() throws IOException {
+        Map<String, byte[]> records = new LinkedHashMap<>();
+        records.put("serialized_exported_program.json", "{}".getBytes(StandardCharsets.UTF_8));
+        records.put("serialized_state_dict.pt", new byte[8]);
+        records.put("version", "1".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(error(write(records))).contains("format before the PT2 archive", "serialized_exported_program.json");
+    }
+
+    @Test
+    void anAotInductorPackageIsRefusedByName() throws IOException {
+        Map<String, byte[]> records = new LinkedHashMap<>();
+        records.put("pkg/data/aotinductor/model/model.so", new byte[8]);
+        records.put("pkg/archive_format", "pt2".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(error(write(records))).contains("AOTInductor package");
+    }
+
+    @Test
+    void aPickledPayloadIsScannedForWhatTorchLoadWouldRun() throws IOException {
+        Map<String, byte[]> records = records();
+        String config = "net/data/constants/model_constants_config.json";
+        String text = new String(records.get(config), StandardCharsets.UTF_8);
+        records.put(config, text.replaceFirst("\\{\"config\": \\{", "{\"config\": {\"obj\": {\"path_name\": "
+                + "\"custom_obj_0\", \"is_param\": false, \"use_pickle\": true, \"tensor_meta\": null}, ")
+                .getBytes(StandardCharsets.UTF_8));
+        records.put("net/data/constants/custom_obj_0", PickleBuilder.protocol(2).global("posix", "system")
+                .str("true").op(0x85).reduce().stop().build());
+
+        Model model = new Pt2Reader().read(write(records), ChannelOpener.FILES);
+
+        assertThat(model.details().pickle().named(PickleScan.Verdict.DANGEROUS)).contains("posix.system");
+        assertThat(model.tensors()).hasSize(11);
+        assertThat(model.details().facts()).anyMatch(f -> f.label().equals("custom objects"));
+    }
+
+    @Test
+    void aViewPastItsRecordIsRefused() throws IOException {
+        Map<String, byte[]> records = records();
+        records.put("net/data/weights/weight_1", new byte[8]); // conv.bias: 4 floats
+
+        assertThat(error(write(records))).contains("'conv.bias'", "reaches byte 16", "holds 8 bytes");
+    }
+
+    @Test
+    void aPathNameOutsideItsFolderIsRefused() throws IOException {
+        Map<String, byte[]> records = records();
+        String config = "net/data/weights/model_weights_config.json";
+        records.put(config, new String(records.get(config), StandardCharsets.UTF_8)
+                .replace("\"weight_1\"", "\"../weight_1\"").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(error(write(records))).contains("'conv.bias'", "no plain path_name");
+    }
+
+    @Test
+    void aSecondNameForTheSameViewIsAnAlias() throws IOException {
+        Map<String, byte[]> records = records();
+        String config = "net/data/weights/model_weights_config.json";
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode all =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(records.get(config)).get("config");
+        com.fasterxml.jackson.databind.node.ObjectNode tied = json.createObjectNode();
+        all.fields().forEachRemaining(e -> {
+            tied.set(e.getKey(), e.getValue());
+            if (e.getKey().equals("conv.weight")) {
+                tied.set("head.weight", e.getValue()); // as a tied module's weight appears in state_dict
+            }
+        });
+        records.put(config, json.writeValueAsBytes(json.createObjectNode().set("config", tied)));
+
+        Model model = new Pt2Reader().read(write(records), ChannelOpener.FILES);
+
+        assertThat(model.tensors()).hasSize(12);
+        assertThat(model.tensors()).filteredOn(t -> t.aliasOf() != null)
+                .extracting(TensorEntry::name, TensorEntry::aliasOf).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("head.weight", "conv.weight"));
+    }
+
+    private static Map<String, byte[]> records() throws IOException {
+        Map<String, byte[]> records = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(Resources.path(NET).toFile())) {
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry entry = entries.nextElement();
+                try (InputStream in = zip.getInputStream(entry)) {
+                    records.put(entry.getName(), in.readAllBytes());
+                }
+            }
+        }
+        return records;
+    }
+
+    private Path write(Map<String, byte[]> records) throws IOException {
+        ZipBuilder zip = new ZipBuilder();
+        records.forEach(zip::add);
+        Path file = dir.resolve("archive.pt2");
+        Files.write(file, zip.build());
+        return file;
+    }
+
+    private static String error(Path file) {
+        try {
+            WeightReaders.standard().read(file);
+        } catch (FormatException e) {
+            return e.getMessage();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("expected a FormatException");
+    }
+}
