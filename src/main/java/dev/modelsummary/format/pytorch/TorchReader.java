@@ -110,6 +110,7 @@ public final class TorchReader implements WeightReader {
         long totalBytes = 0;
         UnknownDtypes unknown = new UnknownDtypes();
         List<String> nested = new ArrayList<>();
+        List<String> guessed = new ArrayList<>();
         for (TensorWalk.Found f : found) {
             String name = stripModule ? f.name().substring(MODULE_PREFIX.length()) : f.name();
             TorchTensor t = f.tensor();
@@ -126,6 +127,9 @@ public final class TorchReader implements WeightReader {
             long total = totalBytes;
             totalBytes = exact(() -> Math.addExact(total, bytes), "Tensors' sizes add up past 2^63 bytes.");
             TensorEntry entry = entry(name, f, zeroPoints);
+            if (entry.trainable() && !t.parameter() && StateDictRoles.isGuessedParameter(name, t.dtype())) {
+                guessed.add(name);
+            }
             String first = tied.firstNameOf(t, name);
             if (first != null) {
                 names.spendName(first); // an alias spells the name of what it aliases once more
@@ -139,6 +143,9 @@ public final class TorchReader implements WeightReader {
             warnings.add(nestedWarning(nested));
         }
         warnings.addAll(unknown.warnings());
+        if (!guessed.isEmpty()) {
+            warnings.add(guessWarning(guessed));
+        }
         return new Model(FileNames.stem(path), format, path.toString(), entries, warnings)
                 .withDetails(FileDetails.NONE.withCheckpoint(result.checkpoint()).withPickle(unpickled.scan()));
     }
@@ -164,6 +171,17 @@ public final class TorchReader implements WeightReader {
         }
         return "(" + String.join(", ", quoted) + (names.size() > NAMES_LISTED
                 ? ", ... " + (names.size() - NAMES_LISTED) + " more)" : ")");
+    }
+
+    /**
+     * Once per model, when the parameter/buffer split rests on a guess: a state dict does not record which
+     * entries are buffers, and these float tensors have names torch.nn does not give parameters.
+     */
+    private static String guessWarning(List<String> names) {
+        boolean one = names.size() == 1;
+        return "the parameter/buffer split is a guess: the file does not record which entries are buffers, and "
+                + names.size() + " tensor" + (one ? " " : "s ") + listNames(names) + " counted as trainable "
+                + (one ? "parameter may be a buffer." : "parameters may be buffers.");
     }
 
     /**

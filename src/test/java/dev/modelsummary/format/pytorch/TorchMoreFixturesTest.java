@@ -77,7 +77,9 @@ class TorchMoreFixturesTest {
         assertThat(model.tensors().stream().mapToLong(TensorEntry::numel).sum()).isEqualTo(54);
         assertThat(model.warnings()).containsExactly("2 nested tensors ('nested_strided', 'nested_jagged') are "
                 + "shown with the shape of their packed values (the element count torch reports); the shapes of "
-                + "their components are not read.");
+                + "their components are not read.", "the parameter/buffer split is a guess: the file does not "
+                + "record which entries are buffers, and 3 tensors ('plain', 'nested_strided', 'nested_jagged') "
+                + "counted as trainable parameters may be buffers.");
         assertThat(model.details().pickle().dangerous()).isFalse();
     }
 
@@ -116,7 +118,7 @@ class TorchMoreFixturesTest {
         assertThat(model.tensors()).extracting(t -> t.name() + "=" + t.dtype().torchName() + " " + t.bytes())
                 .containsExactlyElementsOf(bytesEach.entrySet().stream()
                         .map(e -> e.getKey() + "=" + e.getKey() + " " + 6 * e.getValue()).toList());
-        assertThat(model.warnings()).isEmpty();
+        assertThat(model.warnings()).singleElement().asString().startsWith("the parameter/buffer split is a guess");
     }
 
     @Test
@@ -185,6 +187,43 @@ class TorchMoreFixturesTest {
         assertThat(TorchReaderTest.readError(reader, file)).isInstanceOf(FormatException.class)
                 .hasMessage("Persistent id names storage type 'torch.FloatStorage_', which is not a torch storage "
                         + "class.");
+    }
+
+    @Test
+    void rolesAStateDictCannotRecordAreKnownBuffersOrSaidToBeAGuessOnce() throws IOException {
+        long[] size = {4};
+        long[] stride = {1};
+        byte[] pickle = PickleBuilder.protocol(2).op('}')
+                .str("gate.weight").tensorV2("FloatStorage", "0", 4, 0, size, stride).op('s')
+                .str("gate.e_score_correction_bias").tensorV2("FloatStorage", "1", 4, 0, size, stride).op('s')
+                .str("attn._extra_state").tensorV2("FloatStorage", "2", 4, 0, size, stride).op('s')
+                .str("norm.scale").tensorV2("FloatStorage", "3", 4, 0, size, stride).op('s')
+                .str("head.temperature").tensorV2("FloatStorage", "4", 4, 0, size, stride).op('s')
+                .stop().build();
+        ZipBuilder zip = new ZipBuilder().add("archive/data.pkl", pickle);
+        for (int i = 0; i < 5; i++) {
+            zip.add("archive/data/" + i, new byte[16]);
+        }
+
+        Model model = read(zip.add("archive/version", VERSION).build());
+
+        assertThat(TorchReaderTest.describe(model)).containsExactly(
+                "gate.weight (4,) float32 PARAMETER",
+                "gate.e_score_correction_bias (4,) float32 BUFFER",
+                "attn._extra_state (4,) float32 BUFFER",
+                "norm.scale (4,) float32 PARAMETER",
+                "head.temperature (4,) float32 PARAMETER");
+        assertThat(model.warnings()).containsExactly("the parameter/buffer split is a guess: the file does not "
+                + "record which entries are buffers, and 2 tensors ('norm.scale', 'head.temperature') counted as "
+                + "trainable parameters may be buffers.");
+    }
+
+    @Test
+    void aWholePickledModuleRecordsItsRolesSoNothingIsAGuess() throws IOException {
+        Model model = reader.read(Resources.path("fixtures/pytorch/module_attributes.pth"), ChannelOpener.FILES);
+
+        assertThat(TorchReaderTest.describe(model)).contains("kept (2,) float32 BUFFER");
+        assertThat(model.warnings()).noneMatch(w -> w.contains("guess"));
     }
 
     /** {@code {dtype: _rebuild_tensor_v3(UntypedStorage, 0, (2, 3), (3, 1), False, OrderedDict(), torch.dtype)}}. */
