@@ -177,6 +177,30 @@ class TorchMoreFixturesTest {
     }
 
     @Test
+    void aLegacyStreamHoldsNewerDtypesInUntypedStoragesCountedInBytes() throws IOException {
+        // torch's _legacy_save: a v3 dtype's storage is ('storage', UntypedStorage, key, location, nbytes, None),
+        // and its count in the storage section counts bytes
+        byte[] object = PickleBuilder.protocol(2).op('}').str("w")
+                .global("torch._utils", "_rebuild_tensor_v3").mark()
+                .mark().str("storage").global("torch", "UntypedStorage").str("0").str("cpu").int1(12).none().tuple()
+                .op('Q').int1(0).ints(2, 3).ints(3, 1).op(0x89)
+                .global("collections", "OrderedDict").emptyTuple().reduce()
+                .global("torch", "float8_e4m3fn").tuple().reduce()
+                .op('s').stop().build();
+        byte[] file = PickleBuilder.raw().bytes(TorchLegacy.MAGIC_PICKLE)
+                .op(0x80).u8(2).op('M').le(1001, 2).stop()
+                .op(0x80).u8(2).op('}').stop()
+                .bytes(object)
+                .op(0x80).u8(2).op(']').op('(').str("0").op('e').stop()
+                .le(12, 8).bytes(new byte[12]).build();
+
+        Model model = read(file);
+
+        assertThat(model.tensors()).extracting(t -> t.name() + " " + t.shape().toPythonTuple() + " " + t.dtype()
+                + " " + t.bytes()).containsExactly("w (2, 3) float8_e4m3fn 6");
+    }
+
+    @Test
     void aStorageTypeThatIsNoTorchStorageClassIsStillRefused() throws IOException {
         byte[] pickle = PickleBuilder.protocol(2).op('}').str("w")
                 .tensorV2("FloatStorage_", "0", 6, 0, new long[] {2, 3}, new long[] {3, 1}).op('s').stop().build();
