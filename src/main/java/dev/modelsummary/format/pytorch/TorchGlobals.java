@@ -61,9 +61,9 @@ final class TorchGlobals {
 
     private static final Set<String> SYMBOLS = Set.of(
             "torch.Tensor", "torch.device", "torch.serialization._get_layout",
-            // a jagged nested tensor's class, and what torch._dynamo.mark_dynamic leaves on its inner tensors:
-            // torch.load(weights_only=True) accepts both once torch.nested is imported
-            NJT + "NestedTensor", "torch._dynamo.decorators._DimRange",
+            // what torch._dynamo.mark_dynamic leaves on a jagged nested tensor's inner tensors:
+            // torch.load(weights_only=True) accepts it, as it does NestedTensor, once torch.nested is imported
+            "torch._dynamo.decorators._DimRange",
             "torch.per_tensor_affine", "torch.per_tensor_symmetric", "torch.per_channel_affine",
             "torch.per_channel_symmetric", "torch.per_channel_affine_float_qparams");
 
@@ -92,6 +92,7 @@ final class TorchGlobals {
                 .call(UTILS + "_rebuild_sparse_tensor", TorchGlobals::rebuildSparseTensor)
                 .call(UTILS + "_rebuild_nested_tensor", TorchGlobals::rebuildNestedTensor)
                 .call(NJT + "_rebuild_njt", TorchGlobals::rebuildJagged)
+                .call(NJT + "NestedTensor", TorchGlobals::jaggedFromArgs)
                 .call("torch._tensor._rebuild_from_type_v2", TorchGlobals::rebuildFromType);
     }
 
@@ -128,11 +129,7 @@ final class TorchGlobals {
                 && !UNTYPED_STORAGES.contains(g.qualifiedName()) && isStorageClassName(g.qualifiedName())) {
             return new TorchStorage(key, null, numel, location, g.qualifiedName(), recordBytes);
         }
-        return new TorchStorage(key, storageTypeDType(storageType), numel, location, null, recordBytes);
-    }
-
-    private static DType storageTypeDType(Object storageType) {
-        return storageDTypeOf(storageType).orElse(null);
+        return new TorchStorage(key, storageDTypeOf(storageType).orElse(null), numel, location, null, recordBytes);
     }
 
     /** {@code torch.<Name>Storage} or {@code torch.cuda.<Name>Storage}, a plain identifier for Name. */
@@ -325,6 +322,17 @@ final class TorchGlobals {
         }
         Object requiresGrad = kwargs.get("requires_grad");
         return values.asNested(TorchTensor.Layout.NESTED_JAGGED, Boolean.TRUE.equals(requiresGrad));
+    }
+
+    /**
+     * {@code NestedTensor(values, offsets, ...)}, the {@code func} torch 2.1's {@code NestedTensor.__reduce_ex__}
+     * gave {@code _rebuild_from_type_v2}: the same jagged nested tensor, from positional arguments.
+     */
+    private static Object jaggedFromArgs(PyGlobal callee, PyTuple args, Budget budget) {
+        if (args.size() < 2 || !(args.get(0) instanceof TorchTensor values) || values.nested()) {
+            return new PyObject(callee, args);
+        }
+        return values.asNested(TorchTensor.Layout.NESTED_JAGGED, false);
     }
 
     /** {@code _rebuild_from_type_v2(func, type, args, state)}: {@code func(*args)}; type and state are ignored. */

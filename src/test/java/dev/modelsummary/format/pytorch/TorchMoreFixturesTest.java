@@ -84,6 +84,27 @@ class TorchMoreFixturesTest {
     }
 
     @Test
+    void aJaggedNestedTensorOfTorch21IsOneTensorToo() throws IOException {
+        // torch 2.1's NestedTensor.__reduce_ex__: _rebuild_from_type_v2(NestedTensor, NestedTensor,
+        // (self._values, self._offsets), state)
+        byte[] pickle = PickleBuilder.protocol(2).op('}').str("njt")
+                .global("torch._tensor", "_rebuild_from_type_v2").mark()
+                .global("torch.nested._internal.nested_tensor", "NestedTensor").put(1).get(1)
+                .mark().tensorV2("FloatStorage", "0", 12, 0, new long[] {4, 3}, new long[] {3, 1}).put(2)
+                .tensorV2("LongStorage", "1", 3, 0, new long[] {3}, new long[] {1}).put(3).tuple()
+                .op('}').str("_values").get(2).op('s').str("_offsets").get(3).op('s')
+                .tuple().reduce().op('s').stop().build();
+        byte[] zip = new ZipBuilder().add("archive/data.pkl", pickle).add("archive/data/0", new byte[48])
+                .add("archive/data/1", new byte[24]).add("archive/version", VERSION).build();
+
+        Model model = read(zip);
+
+        assertThat(TorchReaderTest.describe(model)).containsExactly("njt (4, 3) float32 PARAMETER");
+        assertThat(model.warnings()).first().asString().startsWith("1 nested tensor ('njt') is shown with the "
+                + "shape of its packed values");
+    }
+
+    @Test
     void aCompiledModuleNamesItsEntriesUnderOrigMod() throws IOException {
         Model model = fixture("compiled_module.pth");
 
