@@ -22,6 +22,8 @@ public enum DType {
     COMPLEX128("complex128", 16, 1),
     COMPLEX64("complex64", 8, 1),
     COMPLEX32("complex32", 4, 1),
+    /** Two bfloat16 values (torch 2.14's {@code torch.bcomplex32}). */
+    BCOMPLEX32("bcomplex32", 4, 1),
     INT64("int64", 8, 1),
     INT32("int32", 4, 1),
     INT16("int16", 2, 1),

@@ -106,6 +106,18 @@ final class CallArgs {
         throw wrongType(i, "a torch dtype");
     }
 
+    /**
+     * {@code torch.<name>} when argument {@code i} is a dtype global of torch's that this tool does not know (a
+     * dtype newer than it), else null: such a tensor is named and left out with a warning, not refused.
+     */
+    String unknownDtype(int i) {
+        if (args.get(i) instanceof PyGlobal g && g.module().equals("torch")
+                && DType.byTorchName(g.name()).filter(DType::isTorchDtype).isEmpty()) {
+            return g.qualifiedName();
+        }
+        return null;
+    }
+
     /** Size and stride must have one entry per dimension. */
     void requireSameRank(long[] size, long[] stride) {
         if (size.length != stride.length) {

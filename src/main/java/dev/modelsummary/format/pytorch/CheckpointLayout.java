@@ -42,6 +42,10 @@ final class CheckpointLayout {
     static final int TENSORS_PER_NON_TENSOR = 8;
     /** {@code Module.get_extra_state()}'s key suffix in a state dict. */
     private static final String EXTRA_STATE_SUFFIX = "_extra_state";
+    /** {@code torch.compile(model)}'s class. */
+    static final String COMPILED_MODULE = "torch._dynamo.eval_frame.OptimizedModule";
+    /** The name {@code OptimizedModule} registers the module it wraps under. */
+    static final String COMPILED_CHILD = "_orig_mod";
     /** A packed-params tuple holds a weight and a bias; a few more items are allowed for other engines. */
     private static final int PACKED_PARAMS_ITEMS = 4;
     /** Keys named in an error that lists what a dict holds; the rest are counted. */
@@ -81,10 +85,25 @@ final class CheckpointLayout {
         return new Located(top, null, top, false);
     }
 
-    /** A pickled {@code nn.Module}: an inert object whose attributes include {@code _modules}. */
+    /** A pickled {@code nn.Module}: an inert object whose attributes include {@code _modules}, or a compiled one. */
     static boolean isModule(Object value) {
         return value instanceof PyObject object && object.state() instanceof Map<?, ?> attributes
-                && attributes.containsKey("_modules");
+                && attributes.containsKey("_modules") || compiledModule(value) != null;
+    }
+
+    /**
+     * The module a pickled {@code torch.compile(model)} wraps, else null. torch 2.x's
+     * {@code OptimizedModule.__reduce__} is {@code (OptimizedModule, (self._orig_mod, self.dynamo_ctx))}, with no
+     * attribute dict; the wrapped module is its submodule {@code _orig_mod}, so its state dict names every entry
+     * {@code _orig_mod.<name>}.
+     */
+    static Object compiledModule(Object value) {
+        if (value instanceof PyObject object && object.type() instanceof PyGlobal type
+                && COMPILED_MODULE.equals(type.qualifiedName()) && object.args().size() >= 1
+                && isModule(object.args().get(0))) {
+            return object.args().get(0);
+        }
+        return null;
     }
 
     /**
@@ -180,7 +199,10 @@ final class CheckpointLayout {
      */
     private static List<Map.Entry<String, Object>> entriesOf(Object value) {
         List<Map.Entry<String, Object>> entries = new ArrayList<>();
-        if (isModule(value)) {
+        Object compiled = compiledModule(value);
+        if (compiled != null) {
+            entries.add(new SimpleImmutableEntry<>(COMPILED_CHILD, compiled));
+        } else if (isModule(value)) {
             Map<?, ?> attributes = (Map<?, ?>) ((PyObject) value).state();
             for (String group : List.of("_modules", "_parameters", "_buffers")) {
                 if (attributes.get(group) instanceof Map<?, ?> members) {

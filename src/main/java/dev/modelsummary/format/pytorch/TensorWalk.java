@@ -163,6 +163,11 @@ final class TensorWalk {
      * (positional, then keyword). A pickled module is read as {@code state_dict()} reads it instead.
      */
     private static void addAttributes(List<Visit> children, PyObject object, Path path, int depth) {
+        Object compiled = CheckpointLayout.compiledModule(object);
+        if (compiled != null) {
+            children.add(new Visit(compiled, path, CheckpointLayout.COMPILED_CHILD, false, depth));
+            return;
+        }
         if (CheckpointLayout.isModule(object)) {
             addModuleState(children, (Map<?, ?>) object.state(), path, depth);
             return;

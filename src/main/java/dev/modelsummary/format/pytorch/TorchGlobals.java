@@ -57,8 +57,13 @@ final class TorchGlobals {
                     "int1", "int2", "int3", "int4", "int5", "int6", "int7"))
             .map(name -> "torch." + name).collect(Collectors.toUnmodifiableSet());
 
+    private static final String NJT = "torch.nested._internal.nested_tensor.";
+
     private static final Set<String> SYMBOLS = Set.of(
             "torch.Tensor", "torch.device", "torch.serialization._get_layout",
+            // what torch._dynamo.mark_dynamic leaves on a jagged nested tensor's inner tensors:
+            // torch.load(weights_only=True) accepts it, as it does NestedTensor, once torch.nested is imported
+            "torch._dynamo.decorators._DimRange",
             "torch.per_tensor_affine", "torch.per_tensor_symmetric", "torch.per_channel_affine",
             "torch.per_channel_symmetric", "torch.per_channel_affine_float_qparams");
 
@@ -85,6 +90,9 @@ final class TorchGlobals {
                 .call(UTILS + "_rebuild_device_tensor_from_cpu_tensor", TorchGlobals::rebuildFromCpuTensor)
                 .call(UTILS + "_rebuild_device_tensor_from_numpy", TorchGlobals::rebuildFromNumpy)
                 .call(UTILS + "_rebuild_sparse_tensor", TorchGlobals::rebuildSparseTensor)
+                .call(UTILS + "_rebuild_nested_tensor", TorchGlobals::rebuildNestedTensor)
+                .call(NJT + "_rebuild_njt", TorchGlobals::rebuildJagged)
+                .call(NJT + "NestedTensor", TorchGlobals::jaggedFromArgs)
                 .call("torch._tensor._rebuild_from_type_v2", TorchGlobals::rebuildFromType);
     }
 
@@ -107,6 +115,29 @@ final class TorchGlobals {
         }
         throw new FormatException("Persistent id names storage type " + Quote.of(g)
                 + ", which is not a torch storage class.");
+    }
+
+    /**
+     * The storage a persistent id names. A {@code torch.<Name>Storage} class this tool does not know (a newer
+     * torch's) is kept with its name and no element size: the tensors on it are named and left out, not refused.
+     *
+     * @param recordBytes the bytes of its ZIP record, or -1
+     * @throws FormatException when the global is not a torch storage class
+     */
+    static TorchStorage storageOf(Object storageType, String key, long numel, String location, long recordBytes) {
+        if (storageType instanceof PyGlobal g && storageDType(g.qualifiedName()).isEmpty()
+                && !UNTYPED_STORAGES.contains(g.qualifiedName()) && isStorageClassName(g.qualifiedName())) {
+            return new TorchStorage(key, null, numel, location, g.qualifiedName(), recordBytes);
+        }
+        return new TorchStorage(key, storageDTypeOf(storageType).orElse(null), numel, location, null, recordBytes);
+    }
+
+    /** {@code torch.<Name>Storage} or {@code torch.cuda.<Name>Storage}, a plain identifier for Name. */
+    private static boolean isStorageClassName(String qualifiedName) {
+        int dot = qualifiedName.lastIndexOf('.');
+        String module = qualifiedName.substring(0, Math.max(dot, 0));
+        String name = qualifiedName.substring(dot + 1);
+        return (module.equals("torch") || module.equals("torch.cuda")) && name.matches("[A-Z][A-Za-z0-9]{0,40}Storage");
     }
 
     /** {@code torch.FloatStorage} and {@code torch.cuda.FloatStorage} alike. */
@@ -160,7 +191,13 @@ final class TorchGlobals {
      */
     private static Object rebuildTensorV3(PyGlobal callee, PyTuple args, Budget budget) {
         CallArgs a = new CallArgs(callee, args, budget, 7);
-        return strided(a, a.storage(0), a.dtype(6), a.flag(4));
+        String unknown = a.unknownDtype(6);
+        if (unknown == null) {
+            return strided(a, a.storage(0), a.dtype(6), a.flag(4));
+        }
+        TorchTensor bytes = strided(a, a.storage(0), DType.UINT8, a.flag(4));
+        return new TorchTensor(bytes.storage(), DType.UINT8, bytes.storageOffset(), bytes.size(), bytes.stride(),
+                bytes.requiresGrad(), false, TorchTensor.Layout.STRIDED, unknown);
     }
 
     /** {@code _rebuild_qtensor(storage, storage_offset, size, stride, quantizer_params, requires_grad, hooks)}. */
@@ -176,6 +213,10 @@ final class TorchGlobals {
         long[] size = a.dims(2);
         long[] stride = a.dims(3);
         a.requireSameRank(size, stride);
+        if (dtype == null && !storage.known()) {
+            return new TorchTensor(storage, DType.UINT8, offset, size, stride, requiresGrad, false,
+                    TorchTensor.Layout.STRIDED, storage.unknownType());
+        }
         // An untyped storage under a v2 call holds bytes: read it as uint8, as torch would.
         return new TorchTensor(storage, dtype == null ? DType.UINT8 : dtype, offset, size, stride, requiresGrad,
                 false);
@@ -194,7 +235,9 @@ final class TorchGlobals {
         long[] size = a.dims(1);
         long[] stride = a.dims(2);
         a.requireSameRank(size, stride);
-        return new TorchTensor(null, a.dtype(0), 0, size, stride, a.size() > 3 && a.flag(3), false);
+        String unknown = a.unknownDtype(0);
+        return new TorchTensor(null, unknown == null ? a.dtype(0) : DType.UINT8, 0, size, stride,
+                a.size() > 3 && a.flag(3), false, TorchTensor.Layout.STRIDED, unknown);
     }
 
     /** {@code _rebuild_wrapper_subclass(cls, dtype, size, stride, storage_offset, layout, device, requires_grad)}. */
@@ -203,7 +246,9 @@ final class TorchGlobals {
         long[] size = a.dims(2);
         long[] stride = a.dims(3);
         a.requireSameRank(size, stride);
-        return new TorchTensor(null, a.dtype(1), a.index(4), size, stride, a.flag(7), false);
+        String unknown = a.unknownDtype(1);
+        return new TorchTensor(null, unknown == null ? a.dtype(1) : DType.UINT8, a.index(4), size, stride, a.flag(7),
+                false, TorchTensor.Layout.STRIDED, unknown);
     }
 
     /** {@code _rebuild_device_tensor_from_cpu_tensor(cpu_tensor, dtype, device, requires_grad)}: the CPU tensor. */
@@ -247,7 +292,47 @@ final class TorchGlobals {
             return new PyObject(callee, args);
         }
         long[] size = new CallArgs(callee, data, budget, valuesAt + 2).dims(valuesAt + 1);
-        return new TorchTensor(null, values.dtype(), 0, size, contiguousStrides(size, budget), false, false);
+        return new TorchTensor(null, values.dtype(), 0, size, contiguousStrides(size, budget), false, false,
+                TorchTensor.Layout.STRIDED, values.unknownDtype());
+    }
+
+    /**
+     * {@code _rebuild_nested_tensor(values, nested_size, nested_strides, storage_offsets)}: a strided nested
+     * tensor (torch 2.x {@code Tensor._reduce_ex_internal}). One tensor, shown by its packed values buffer; the
+     * per-component sizes are tensors whose data is never read.
+     */
+    private static Object rebuildNestedTensor(PyGlobal callee, PyTuple args, Budget budget) {
+        CallArgs a = new CallArgs(callee, args, budget, 4);
+        if (!(a.get(0) instanceof TorchTensor values) || values.nested()) {
+            return new PyObject(callee, args);
+        }
+        return values.asNested(TorchTensor.Layout.NESTED_STRIDED, values.requiresGrad());
+    }
+
+    /**
+     * {@code _rebuild_njt(constructor_kwargs)}, called through {@code _rebuild_from_type_v2} (torch 2.x
+     * {@code NestedTensor.__reduce_ex__}): a jagged nested tensor, shown by its {@code values}; its offsets,
+     * lengths and cached min/max sequence lengths are part of it, not tensors of their own.
+     */
+    private static Object rebuildJagged(PyGlobal callee, PyTuple args, Budget budget) {
+        CallArgs a = new CallArgs(callee, args, budget, 1);
+        if (!(a.get(0) instanceof Map<?, ?> kwargs) || !(kwargs.get("values") instanceof TorchTensor values)
+                || values.nested()) {
+            return new PyObject(callee, args);
+        }
+        Object requiresGrad = kwargs.get("requires_grad");
+        return values.asNested(TorchTensor.Layout.NESTED_JAGGED, Boolean.TRUE.equals(requiresGrad));
+    }
+
+    /**
+     * {@code NestedTensor(values, offsets, ...)}, the {@code func} torch 2.1's {@code NestedTensor.__reduce_ex__}
+     * gave {@code _rebuild_from_type_v2}: the same jagged nested tensor, from positional arguments.
+     */
+    private static Object jaggedFromArgs(PyGlobal callee, PyTuple args, Budget budget) {
+        if (args.size() < 2 || !(args.get(0) instanceof TorchTensor values) || values.nested()) {
+            return new PyObject(callee, args);
+        }
+        return values.asNested(TorchTensor.Layout.NESTED_JAGGED, false);
     }
 
     /** {@code _rebuild_from_type_v2(func, type, args, state)}: {@code func(*args)}; type and state are ignored. */

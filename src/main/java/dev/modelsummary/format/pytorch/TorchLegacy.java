@@ -10,13 +10,13 @@ import dev.modelsummary.format.pickle.PickleScanBuilder;
 import dev.modelsummary.format.pickle.PyTuple;
 import dev.modelsummary.format.pickle.PyTypes;
 import dev.modelsummary.format.pickle.Unpickler;
-import dev.modelsummary.model.DType;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -44,7 +44,14 @@ final class TorchLegacy {
             (byte) 0xa8, 0x50, 0x19, 0x2e};
     /** The magic number pickled with {@code pickle_protocol=1} (or 0): a text LONG. */
     private static final byte[] MAGIC_PICKLE_TEXT = "L119547037146038801333356L\n.".getBytes(StandardCharsets.US_ASCII);
-    /** Leading bytes that tell a legacy stream. */
+    /** What follows PROTO in protocols 2 to 5: LONG1 of the 10 magic bytes, then STOP. */
+    private static final byte[] MAGIC_LONG1 = Arrays.copyOfRange(MAGIC_PICKLE, 2, MAGIC_PICKLE.length);
+    /** Protocols 4 and 5 put the 13 bytes after PROTO in one FRAME: opcode 0x95, its u64 LE length. */
+    private static final byte[] MAGIC_FRAME = {(byte) 0x95, (byte) MAGIC_LONG1.length, 0, 0, 0, 0, 0, 0, 0};
+    private static final int PROTO = 0x80;
+    private static final int FIRST_FRAMED_PROTOCOL = 4;
+    private static final int LAST_PROTOCOL = 5;
+    /** Leading bytes that tell a legacy stream (the text form is the longest). */
     static final int MAGIC_BYTES = MAGIC_PICKLE_TEXT.length;
     private static final BigInteger MAGIC_NUMBER = new BigInteger("1950a86a20f9469cfc6c", 16);
     private static final long PROTOCOL_VERSION = 1001;
@@ -56,13 +63,28 @@ final class TorchLegacy {
     private TorchLegacy() {
     }
 
-    /** Whether a file starts with the magic number pickle of a legacy stream, in any protocol torch can write. */
+    /**
+     * Whether a file starts with the magic number pickle of a legacy stream, in any protocol torch.save can pass
+     * to pickle (0 to 5): as Python pickles 0x1950a86a20f9469cfc6c, a text LONG in protocols 0 and 1, a LONG1
+     * after PROTO 2 or 3, and the same in a FRAME after PROTO 4 or 5.
+     */
     static boolean startsWithMagic(byte[] head) {
-        return startsWith(head, MAGIC_PICKLE) || startsWith(head, MAGIC_PICKLE_TEXT);
+        if (startsWith(head, 0, MAGIC_PICKLE_TEXT)) {
+            return true;
+        }
+        if (head.length < 2 || (head[0] & 0xff) != PROTO || head[1] < 2 || head[1] > LAST_PROTOCOL) {
+            return false;
+        }
+        int at = 2;
+        if (head[1] >= FIRST_FRAMED_PROTOCOL && startsWith(head, at, MAGIC_FRAME)) {
+            at += MAGIC_FRAME.length;
+        }
+        return startsWith(head, at, MAGIC_LONG1);
     }
 
-    private static boolean startsWith(byte[] bytes, byte[] prefix) {
-        return bytes.length >= prefix.length && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+    private static boolean startsWith(byte[] bytes, int at, byte[] prefix) {
+        return bytes.length - at >= prefix.length
+                && Arrays.equals(bytes, at, at + prefix.length, prefix, 0, prefix.length);
     }
 
     static Unpickled read(SeekableByteChannel channel) throws IOException {
@@ -88,9 +110,13 @@ final class TorchLegacy {
                 Limits.current().pickleDepth());
         Object keys = keyList.load();
         scan.add(keyList);
-        legacy.checkStorages(channel, keys, in.position(), size);
-        return new Unpickled(root, TorchZip.withLeftOut(unpickler.warnings(scan::isAllowed), scan), unpickler.spent(),
-                scan.build());
+        String unchecked = legacy.checkStorages(channel, keys, in.position(), size);
+        List<String> warnings = TorchZip.withLeftOut(unpickler.warnings(scan::isAllowed), scan);
+        if (unchecked != null) {
+            warnings = new ArrayList<>(warnings);
+            warnings.add(unchecked);
+        }
+        return new Unpickled(root, warnings, unpickler.spent(), scan.build());
     }
 
     private static Object plain(PickleInput in, PickleScanBuilder scan) throws IOException {
@@ -125,17 +151,15 @@ final class TorchLegacy {
         if (id.get(5) != null) {
             throw new FormatException("Legacy storage views (PyTorch 0.x files) are not supported.");
         }
-        return storages.computeIfAbsent(key, k -> {
-            DType dtype = TorchGlobals.storageDTypeOf(id.get(1)).orElse(null);
-            return new TorchStorage(k, dtype, numel, location);
-        });
+        return storages.computeIfAbsent(key, k -> TorchGlobals.storageOf(id.get(1), k, numel, location, -1));
     }
 
     /**
      * Walks the storage section: for each listed key, an i64 element count that must match the pickle's numel,
      * then the bytes, which must end inside the file. Every storage the pickle references must be listed.
+     * Returns a warning when a storage of unknown element size stopped the walk, else null.
      */
-    private void checkStorages(SeekableByteChannel channel, Object keys, long start, long size) throws IOException {
+    private String checkStorages(SeekableByteChannel channel, Object keys, long start, long size) throws IOException {
         if (!(keys instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
             throw new FormatException("Legacy torch.save stream has no list of storage keys after its pickle.");
         }
@@ -150,6 +174,12 @@ final class TorchLegacy {
             }
             unlisted.remove(key);
             long count = countAt(channel, at, size, key);
+            if (!storage.known()) {
+                // Its element size is unknown, so where the next storage starts is too: the rest goes unchecked.
+                return "legacy storage " + Quote.of(key) + " is of type " + Quote.of(storage.unknownType())
+                        + ", whose element size is unknown: it and the storages after it were not checked against "
+                        + "the file's size.";
+            }
             if (count != storage.numel()) {
                 throw new FormatException("Legacy storage " + Quote.of(key) + " holds " + count
                         + " elements but the pickle says " + storage.numel() + ".");
@@ -166,6 +196,7 @@ final class TorchLegacy {
             throw new FormatException("Legacy torch.save stream never stores storage "
                     + Quote.of(unlisted.iterator().next()) + ", which its pickle references.");
         }
+        return null;
     }
 
     private static long countAt(SeekableByteChannel channel, long at, long size, String key) throws IOException {

@@ -108,15 +108,28 @@ public final class TorchReader implements WeightReader {
         TiedWeights tied = new TiedWeights();
         Set<String> zeroPoints = quantizerZeroPoints(found);
         long totalBytes = 0;
+        UnknownDtypes unknown = new UnknownDtypes();
+        List<String> nested = new ArrayList<>();
+        List<String> guessed = new ArrayList<>();
         for (TensorWalk.Found f : found) {
             String name = stripModule ? f.name().substring(MODULE_PREFIX.length()) : f.name();
             TorchTensor t = f.tensor();
+            if (t.unknownDtype() != null) {
+                unknown.add(name, t);
+                continue;
+            }
+            if (t.nested()) {
+                nested.add(name);
+            }
             checkExtent(name, t);
             long bytes = exact(() -> t.dtype().bytesFor(t.shape()),
                     "Tensor " + Quote.of(name) + " has a size whose byte count overflows 64 bits.");
             long total = totalBytes;
             totalBytes = exact(() -> Math.addExact(total, bytes), "Tensors' sizes add up past 2^63 bytes.");
             TensorEntry entry = entry(name, f, zeroPoints);
+            if (entry.trainable() && !t.parameter() && StateDictRoles.isGuessedParameter(name, t.dtype())) {
+                guessed.add(name);
+            }
             String first = tied.firstNameOf(t, name);
             if (first != null) {
                 names.spendName(first); // an alias spells the name of what it aliases once more
@@ -126,8 +139,93 @@ public final class TorchReader implements WeightReader {
         }
         List<String> warnings = new ArrayList<>(unpickled.warnings());
         warnings.addAll(result.warnings());
+        if (!nested.isEmpty()) {
+            warnings.add(nestedWarning(nested));
+        }
+        warnings.addAll(unknown.warnings());
+        if (!guessed.isEmpty()) {
+            warnings.add(guessWarning(guessed));
+        }
         return new Model(FileNames.stem(path), format, path.toString(), entries, warnings)
                 .withDetails(FileDetails.NONE.withCheckpoint(result.checkpoint()).withPickle(unpickled.scan()));
+    }
+
+    /** Nested tensors named in a warning; the rest are counted. */
+    private static final int NAMES_LISTED = 3;
+
+    /**
+     * One line for all nested tensors: each is one tensor (as torch counts it) whose components have different
+     * shapes; it is listed with its packed values' shape, whose element count is the nested tensor's.
+     */
+    private static String nestedWarning(List<String> names) {
+        boolean one = names.size() == 1;
+        return names.size() + " nested tensor" + (one ? " " : "s ") + listNames(names) + (one ? " is" : " are")
+                + " shown with the shape of " + (one ? "its" : "their") + " packed values (the element count torch "
+                + "reports); the shapes of " + (one ? "its" : "their") + " components are not read.";
+    }
+
+    private static String listNames(List<String> names) {
+        List<String> quoted = new ArrayList<>();
+        for (String name : names.subList(0, Math.min(names.size(), NAMES_LISTED))) {
+            quoted.add(Quote.of(name));
+        }
+        return "(" + String.join(", ", quoted) + (names.size() > NAMES_LISTED
+                ? ", ... " + (names.size() - NAMES_LISTED) + " more)" : ")");
+    }
+
+    /**
+     * Once per model, when the parameter/buffer split rests on a guess: a state dict does not record which
+     * entries are buffers, and these float tensors have names torch.nn does not give parameters.
+     */
+    private static String guessWarning(List<String> names) {
+        boolean one = names.size() == 1;
+        return "the parameter/buffer split is a guess: the file does not record which entries are buffers, and "
+                + names.size() + " tensor" + (one ? " " : "s ") + listNames(names) + " counted as trainable "
+                + (one ? "parameter may be a buffer." : "parameters may be buffers.");
+    }
+
+    /**
+     * Tensors of a dtype (or on a storage class) this tool does not know, a newer torch's: left out of the listing,
+     * one warning per dtype naming them, with the bytes their storages hold where the file says.
+     */
+    private static final class UnknownDtypes {
+        private final Map<String, List<String>> names = new TreeMap<>();
+        private final Map<String, Map<TorchStorage, Boolean>> storages = new TreeMap<>();
+
+        void add(String name, TorchTensor t) {
+            names.computeIfAbsent(t.unknownDtype(), k -> new ArrayList<>()).add(name);
+            if (t.storage() != null) {
+                storages.computeIfAbsent(t.unknownDtype(), k -> new IdentityHashMap<>()).put(t.storage(), true);
+            }
+        }
+
+        List<String> warnings() {
+            List<String> lines = new ArrayList<>();
+            names.forEach((dtype, tensors) -> lines.add(tensors.size() + " tensor" + (tensors.size() == 1 ? " " : "s ")
+                    + listNames(tensors) + " of " + Quote.of(dtype) + ", a type this tool does not know, "
+                    + (tensors.size() == 1 ? "is" : "are") + " left out of the listing and the totals"
+                    + storageSize(storages.getOrDefault(dtype, Map.of()).keySet()) + "."));
+            return lines;
+        }
+
+        /** What the storages hold, in bytes where that is known (untyped storages, ZIP records). */
+        private static String storageSize(Set<TorchStorage> held) {
+            if (held.isEmpty()) {
+                return "";
+            }
+            long bytes = 0;
+            for (TorchStorage storage : held) {
+                long size = storage.known() ? exact(storage::nbytes, "Storage " + Quote.of(storage.key())
+                        + " has a size that overflows 64 bits.") : storage.recordBytes();
+                if (size < 0) {
+                    return " (" + (held.size() == 1 ? "its storage holds " + storage.numel()
+                            + " elements of unknown size" : "their storages' sizes are unknown") + ")";
+                }
+                long total = bytes;
+                bytes = exact(() -> Math.addExact(total, size), "Storages' sizes add up past 2^63 bytes.");
+            }
+            return " (" + (held.size() == 1 ? "its storage holds " : "their storages hold ") + bytes + " bytes)";
+        }
     }
 
     /**

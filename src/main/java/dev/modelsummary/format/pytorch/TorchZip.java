@@ -7,7 +7,6 @@ import dev.modelsummary.format.pickle.PickleScanBuilder;
 import dev.modelsummary.format.pickle.PyTuple;
 import dev.modelsummary.format.pickle.Unpickler;
 import dev.modelsummary.format.zip.ZipDirectory;
-import dev.modelsummary.model.DType;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.io.InputStream;
@@ -101,11 +100,14 @@ final class TorchZip {
         if (known != null) {
             return known;
         }
-        DType dtype = TorchGlobals.storageDTypeOf(id.get(1)).orElse(null);
-        TorchStorage storage = new TorchStorage(key, dtype, numel, location);
         String recordName = prefix + "data/" + key;
         ZipDirectory.Entry record = directory.find(recordName).orElseThrow(() -> new FormatException(
                 "Storage " + Quote.of(key) + " has no record " + Quote.of(recordName) + " in the archive."));
+        TorchStorage storage = TorchGlobals.storageOf(id.get(1), key, numel, location, record.size());
+        if (!storage.known()) {
+            storages.put(key, storage); // its element size is unknown: its record's size is all there is to say
+            return storage;
+        }
         long nbytes = TorchReader.exact(storage::nbytes,
                 "Storage " + Quote.of(key) + " has a size that overflows 64 bits.");
         if (nbytes > record.size()) {

@@ -44,7 +44,9 @@ class TorchQuantizedFixtureTest {
         assertThat(model.tensors()).extracting(t -> t.name() + " " + t.shape() + " " + t.dtype())
                 .containsExactlyElementsOf(expected(fixture).stream()
                         .map(e -> e.name() + " " + e.shape() + " " + e.dtype()).toList());
-        assertThat(model.warnings()).isEmpty();
+        // every_dtype's float tensors are named after their dtypes, and a packed Linear's bias by its position in
+        // the tuple: whether they are buffers is a guess, and the only warning
+        assertThat(model.warnings()).allMatch(w -> w.startsWith("the parameter/buffer split is a guess: "));
     }
 
     @ParameterizedTest
