@@ -29,6 +29,9 @@ public final class DiffMarkdownReport {
         writeTensors(out, "Only in A", diff.onlyInA(), maxRows);
         writeTensors(out, "Only in B", diff.onlyInB(), maxRows);
         writeChanged(out, diff.changed(), maxRows);
+        if (diff.values() != null) {
+            writeTensors(out, "Other values", diff.values().differ(), maxRows);
+        }
         out.write("\n**Totals**\n\n");
         writeRow(out, DiffRows.TOTALS_HEADER);
         out.write("| --- | ---: | ---: | ---: |\n");

@@ -30,6 +30,9 @@ public final class DiffTextReport {
         writeTensors(out, "Only in A", "- ", diff.onlyInA(), maxRows);
         writeTensors(out, "Only in B", "+ ", diff.onlyInB(), maxRows);
         writeChanged(out, diff.changed(), maxRows);
+        if (diff.values() != null) {
+            writeTensors(out, "Other values", "! ", diff.values().differ(), maxRows);
+        }
 
         out.write("\nTotals:\n");
         List<String[]> totals = DiffRows.totals(diff);
