@@ -134,7 +134,7 @@ public final class DiffCommand implements Callable<Integer> {
             case JSON -> DiffJsonReport.write(diff, stdout);
         }
         stdout.flush();
-        return diff.identical() ? ExitCode.OK : ExitCode.DIFFERENT;
+        return diff.noDifference() ? ExitCode.OK : ExitCode.DIFFERENT;
     }
 
     private ModelDiff compare() {

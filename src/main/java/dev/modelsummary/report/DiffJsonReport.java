@@ -48,7 +48,7 @@ public final class DiffJsonReport {
                 json.writeNumberField("valuesComparedTensors", values.compared());
                 writeTensors(json, "valuesDiffer", values.differ());
             }
-            json.writeBooleanField("differ", !diff.identical());
+            json.writeBooleanField("differ", !diff.noDifference());
             json.writeEndObject();
             json.writeRaw('\n');
         }

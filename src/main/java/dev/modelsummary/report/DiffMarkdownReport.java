@@ -21,8 +21,8 @@ public final class DiffMarkdownReport {
                 + "\n\n");
         out.write("- **A:** " + origin(diff.a()) + "\n");
         out.write("- **B:** " + origin(diff.b()) + "\n\n");
-        if (diff.identical()) {
-            out.write("**" + DiffRows.identical(diff) + "**\n");
+        if (diff.noDifference()) {
+            out.write("**" + DiffRows.noDifference(diff) + "**\n");
             return;
         }
         out.write("**Differ: " + DiffRows.counts(diff) + ".**\n");

@@ -38,7 +38,7 @@ final class DiffRows {
      * The sentence of a pair with nothing different: what was compared, so that it says how much. Without
      * {@code --values} the stored values were not read, and the sentence says so.
      */
-    static String identical(ModelDiff diff) {
+    static String noDifference(ModelDiff diff) {
         String structure = TextReport.grouped(diff.same()) + " tensors with the same names, shapes, dtypes, roles "
                 + "and ties (" + TextReport.grouped(diff.a().parameters().count()) + " parameters)";
         if (diff.values() == null) {

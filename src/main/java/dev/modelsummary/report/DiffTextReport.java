@@ -22,8 +22,8 @@ public final class DiffTextReport {
     public static void write(ModelDiff diff, int maxRows, Writer out) throws IOException {
         out.write("--- " + title(diff.a()) + "\n");
         out.write("+++ " + title(diff.b()) + "\n\n");
-        if (diff.identical()) {
-            out.write(DiffRows.identical(diff) + "\n");
+        if (diff.noDifference()) {
+            out.write(DiffRows.noDifference(diff) + "\n");
             return;
         }
         out.write("Differ: " + DiffRows.counts(diff) + ".\n");

@@ -129,10 +129,10 @@ public record ModelDiff(Summary a, Summary b, List<TensorEntry> onlyInA, List<Te
 
     /**
      * Whether nothing compared differs: the same structure and, when values were compared, the same values.
-     * Without {@code --values} this says nothing of the values: two files that differ byte for byte are
-     * "identical" here. Exit code 0 when true, 5 when false.
+     * Without {@code --values} this says nothing of the values (two files that differ byte for byte have no
+     * difference here). Exit code 0 when true, 5 when false.
      */
-    public boolean identical() {
+    public boolean noDifference() {
         return sameStructure() && (values == null || values.differ().isEmpty());
     }
 
