@@ -286,6 +286,30 @@ public final class SiteCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A new page that is, ignoring case, the page of another model from an earlier run into the same folder
+     * ({@code tiny.md} beside {@code Tiny.md}): one file on macOS and Windows, where the earlier page would be
+     * overwritten while the ranking still lists both. A usage error naming both; the same name is an update.
+     */
+    private void checkEarlierPages(GroupData earlier, List<Built> models) {
+        if (earlier == null) {
+            return;
+        }
+        Map<String, SiteEntry> pages = new HashMap<>();
+        earlier.models().stream().filter(e -> e.page() != null)
+                .forEach(e -> pages.putIfAbsent(e.page().toLowerCase(Locale.ROOT), e));
+        for (Built b : models) {
+            String page = format.page(b.name());
+            SiteEntry other = pages.get(page.toLowerCase(Locale.ROOT));
+            if (other != null && !other.name().equals(b.name())) {
+                String folder = earlier.group().path() + "/";
+                throw new CliException(ExitCode.USAGE, "site: " + Quote.of(b.argument()) + " would be written as "
+                        + folder + page + ", the same file where names ignore case as " + folder + other.page()
+                        + ", the page of " + Quote.of(other.name()) + " from an earlier run; rename the file.");
+            }
+        }
+    }
+
     /** Warnings go to stderr, as the summary prints them: a page has no place for them. */
     private void printWarnings(List<Built> built) {
         PrintWriter stderr = spec.commandLine().getErr();
@@ -300,6 +324,7 @@ public final class SiteCommand implements Callable<Integer> {
         built.stream().sorted(Comparator.comparing(Built::name))
                 .forEach(b -> byGroup.computeIfAbsent(b.group(), g -> new ArrayList<>()).add(b));
         Map<String, GroupData> before = readSite();
+        byGroup.forEach((group, models) -> checkEarlierPages(before.get(group.path()), models));
         Map<String, GroupData> after = new TreeMap<>(before);
         byGroup.forEach((group, models) -> after.put(group.path(), before.getOrDefault(group.path(),
                 GroupData.empty(group)).merge(models.stream().map(b -> b.entry(format)).toList())));

@@ -190,6 +190,24 @@ class SiteCommandTest {
     }
 
     @Test
+    void aPageThatIsAnEarlierRunsPageIgnoringCaseIsAUsageError() throws IOException {
+        Path first = copy("fixtures/safetensors/tiny_model.safetensors", tmp.resolve("a/Tiny.safetensors"));
+        Path second = copy("fixtures/safetensors/tiny_model.safetensors", tmp.resolve("b/tiny.safetensors"));
+        Path site = tmp.resolve("site");
+        assertThat(CliRun.of("site", "--out", site.toString(), first.toString()).exitCode()).isZero();
+        Map<String, String> before = tree(site);
+
+        CliRun run = CliRun.of("site", "--out", site.toString(), second.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains(second.toString()).contains("files/tiny.md").contains("files/Tiny.md")
+                .contains("'Tiny'").hasLineCount(1);
+        assertThat(tree(site)).isEqualTo(before);
+        // the same model again is an update
+        assertThat(CliRun.of("site", "--out", site.toString(), first.toString()).exitCode()).isZero();
+    }
+
+    @Test
     void usageErrors() {
         Path site = tmp.resolve("site");
         List<String[]> runs = List.of(new String[] {"site", "--out", site.toString()}, new String[] {"site", "--all"},
