@@ -93,7 +93,8 @@ public final class Catalog {
             // A check of a layer or model constructor (torch's ValueError): the builder refuses these arguments.
             throw refusal(builder, kwargs, e.getMessage());
         } catch (ArithmeticException e) {
-            throw refusal(builder, kwargs, "these arguments make a model of more than 2^63 - 1 elements or bytes");
+            throw refusal(builder, kwargs, (builder.anyKey() ? "Config makes" : "these arguments make")
+                    + " a size, or a model, of more than 2^63 - 1 elements or bytes");
         }
         // A Hub id names its page with '-' for '/' (microsoft-resnet-50), as the original project did.
         return new Model(builder.name().replace('/', '-'), Model.BUILTIN_FORMAT, builder.name(), tensors,

@@ -1,6 +1,11 @@
 package dev.modelsummary.cli;
 
+import dev.modelsummary.catalog.hf.HfModels;
+import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.TensorData;
+import dev.modelsummary.format.TensorDigest;
 import dev.modelsummary.model.Model;
+import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.report.DetailLines;
 import dev.modelsummary.report.DiffJsonReport;
 import dev.modelsummary.report.DiffMarkdownReport;
@@ -11,7 +16,10 @@ import dev.modelsummary.summary.TotalsOverflowException;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -40,7 +48,7 @@ import picocli.CommandLine.Spec;
             "A and B are each a built-in name, a weight file or folder, a URL or",
             "hf://REPO, read as model-summary MODEL reads them. Tensors are",
             "matched by name over every state_dict entry (buffers and tied",
-            "entries too).",
+            "entries too). Values are compared only with --values.",
             ""},
         footerHeading = "%nExamples:%n",
         // Lines fit 55 columns, as the main command's footer does (see there).
@@ -54,12 +62,17 @@ import picocli.CommandLine.Spec;
             "      -f json",
             "",
             "Exit codes:",
-            "  0  A and B hold the same tensors",
+            "  0  A and B hold the same tensors (names, shapes,",
+            "     dtypes, roles, ties; values too with --values)",
             "  1  internal error (a bug)",
             "  2  usage error: bad option, missing A or B,",
             "     unknown model name, bad builder argument",
             "  3  A or B cannot be read",
-            "  5  A and B differ (the report is written too)"})
+            "  5  A and B differ (the report is written too)",
+            "",
+            "--values refuses (exit 2) a built-in, a config.json, a",
+            "remote model and formats other than safetensors and",
+            "torch.save ZIP."})
 public final class DiffCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -92,6 +105,11 @@ public final class DiffCommand implements Callable<Integer> {
     @Option(names = "--key-b", paramLabel = "PATH", description = "--key for B only.")
     private String keyB;
 
+    @Option(names = "--values", description = "Also compare the stored values: read every tensor both list "
+            + "with the same shape and dtype and compare a SHA-256 of its bytes (local safetensors files and "
+            + "torch.save ZIP archives). Without it, values are not read.")
+    private boolean values;
+
     @Option(names = "--max-rows", paramLabel = "N", description = "text and md: list at most N tensors per "
             + "section, then say how many more (default: all). JSON always lists all.")
     private Integer maxRows;
@@ -116,14 +134,20 @@ public final class DiffCommand implements Callable<Integer> {
             case JSON -> DiffJsonReport.write(diff, stdout);
         }
         stdout.flush();
-        return diff.identical() ? ExitCode.OK : ExitCode.DIFFERENT;
+        return diff.noDifference() ? ExitCode.OK : ExitCode.DIFFERENT;
     }
 
     private ModelDiff compare() {
         try {
-            Model a = load(modelA, modelOptions.forSide(argsA, keyA));
-            Model b = load(modelB, modelOptions.forSide(argsB, keyB));
-            return ModelDiff.of(a, b);
+            if (!values) {
+                Model a = load(modelA, modelOptions.forSide(argsA, keyA));
+                Model b = load(modelB, modelOptions.forSide(argsB, keyB));
+                return ModelDiff.of(a, b);
+            }
+            TensorData.Recorded<Model> a = loadLocated("A", modelA, modelOptions.forSide(argsA, keyA));
+            TensorData.Recorded<Model> b = loadLocated("B", modelB, modelOptions.forSide(argsB, keyB));
+            ModelDiff diff = ModelDiff.of(a.value(), b.value());
+            return diff.withValues(compareValues(a, b));
         } catch (TotalsOverflowException e) {
             throw new CliException(ExitCode.INPUT, e.getMessage(), e);
         } catch (OutOfMemoryError e) {
@@ -131,6 +155,77 @@ public final class DiffCommand implements Callable<Integer> {
             throw new CliException(ExitCode.INPUT, Quote.bare(modelA) + " and " + Quote.bare(modelB)
                     + ": Out of memory reading or comparing them; raise the JVM heap (JAVA_OPTS / -Xmx) or lower "
                     + "a --limit.", e);
+        }
+    }
+
+    /** One side for {@code --values}: a local file, loaded while its readers note where each tensor's data is. */
+    private TensorData.Recorded<Model> loadLocated(String side, String model, ModelOptions options) {
+        if (loader.isBuiltin(model)) {
+            throw new CliException(ExitCode.USAGE, "--values compares stored values; " + side + " ("
+                    + Quote.of(model) + ") is a built-in architecture, which has none.");
+        }
+        if (ModelLoader.isRemote(model)) {
+            throw new CliException(ExitCode.USAGE, "--values reads local files only; " + side + " ("
+                    + Quote.of(model) + ") is remote.");
+        }
+        return TensorData.recording(() -> load(model, options));
+    }
+
+    /**
+     * Hashes the bytes of every tensor pair both sides list with the same shape and dtype, one tensor at a
+     * time. Every location is checked before anything is read: a side whose reader does not say where its
+     * tensors' data is (a format other than safetensors and torch.save ZIP, a config.json, a meta tensor) is
+     * refused with one line, exit 2.
+     */
+    private ModelDiff.Values compareValues(TensorData.Recorded<Model> a, TensorData.Recorded<Model> b) {
+        List<TensorEntry[]> pairs = ModelDiff.comparable(a.value(), b.value());
+        for (TensorEntry[] pair : pairs) {
+            requireLocation("A", modelA, a, pair[0]);
+            requireLocation("B", modelB, b, pair[1]);
+        }
+        List<TensorEntry> differ = new ArrayList<>();
+        ProgressBar bar = ProgressBar.on(spec.commandLine().getErr(), pairs.size(), true);
+        try {
+            for (TensorEntry[] pair : pairs) {
+                byte[] digestA = digest(modelA, a.locations().get(pair[0].name()));
+                byte[] digestB = digest(modelB, b.locations().get(pair[1].name()));
+                if (!MessageDigest.isEqual(digestA, digestB)) {
+                    differ.add(pair[0]);
+                }
+                bar.step(pair[0].name());
+            }
+        } finally {
+            bar.finish();
+        }
+        return new ModelDiff.Values(pairs.size(), differ);
+    }
+
+    private static void requireLocation(String side, String model, TensorData.Recorded<Model> recorded,
+                                        TensorEntry tensor) {
+        if (recorded.locations().containsKey(tensor.name())) {
+            return;
+        }
+        Model m = recorded.value();
+        if (m.isBuiltin() || HfModels.CONFIG_FORMAT.equals(m.format())) {
+            throw new CliException(ExitCode.USAGE, "--values compares stored values; " + side + " (" + Quote.of(model)
+                    + ") is built from its arguments or config, which has none.");
+        }
+        String why = recorded.locations().isEmpty()
+                ? "is a " + m.format() + " file whose reader does not say where tensor data lies"
+                : "does not say where tensor " + Quote.of(tensor.name()) + " keeps its data (a meta or "
+                        + "sparse tensor, or a storage outside the archive)";
+        throw new CliException(ExitCode.USAGE, "--values reads the data of safetensors files and torch.save ZIP "
+                + "archives; " + side + " (" + Quote.of(model) + ") " + why + ".");
+    }
+
+    private static byte[] digest(String model, TensorData.Location location) {
+        try {
+            return TensorDigest.sha256(location);
+        } catch (FormatException e) {
+            throw new CliException(ExitCode.INPUT, Quote.bare(model) + ": " + e.getMessage(), e);
+        } catch (IOException | ArithmeticException e) {
+            throw new CliException(ExitCode.INPUT, Quote.bare(model) + ": Cannot read a tensor's data: "
+                    + Quote.bare(String.valueOf(e.getMessage())) + ".", e);
         }
     }
 

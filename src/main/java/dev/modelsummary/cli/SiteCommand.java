@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -257,15 +258,55 @@ public final class SiteCommand implements Callable<Integer> {
         return c < 128 && (Character.isLetterOrDigit(c) || "_.+-".indexOf(c) >= 0);
     }
 
-    /** Two models whose pages would be the same file: a usage error naming both. */
+    /**
+     * Two models whose pages would be the same file, or a page that would be a file the site writes itself in
+     * the group's folder (its ranking page {@code README.md}, for a file named {@code README.safetensors}): a
+     * usage error naming both. Names are compared ignoring case, as macOS and Windows file systems do, where
+     * {@code readme.md} is the ranking page too. Nothing else the site writes can be a page: {@code index.html}
+     * and {@code json/.../data.json} are outside the group folders, and {@code figs/} and its charts
+     * ({@code NAME_pie_chart.png}, one per distinct page name) have no page extension.
+     */
     private void checkPageNames(List<Built> built) {
         Map<String, Built> pages = new HashMap<>();
         for (Built b : built) {
-            String page = b.group().path() + "/" + format.page(b.name());
-            Built other = pages.putIfAbsent(page, b);
+            String file = format.page(b.name());
+            String page = b.group().path() + "/" + file;
+            if (file.equalsIgnoreCase(GroupData.RANKING_PAGE)) {
+                throw new CliException(ExitCode.USAGE, "site: " + Quote.of(b.argument()) + " would be written as "
+                        + page + ", and " + b.group().path() + "/" + GroupData.RANKING_PAGE + " is the group's "
+                        + "ranking page; rename the file.");
+            }
+            Built other = pages.putIfAbsent(page.toLowerCase(Locale.ROOT), b);
             if (other != null) {
+                String otherPage = other.group().path() + "/" + format.page(other.name());
                 throw new CliException(ExitCode.USAGE, "site: " + Quote.of(other.argument()) + " and "
-                        + Quote.of(b.argument()) + " would both be written as " + page + ".");
+                        + Quote.of(b.argument()) + " would both be written as " + otherPage
+                        + (otherPage.equals(page) ? "" : " (and " + page + ", the same file where names ignore "
+                        + "case)") + ".");
+            }
+        }
+    }
+
+    /**
+     * A new page that is, ignoring case, the page of another model from an earlier run into the same folder
+     * ({@code tiny.md} beside {@code Tiny.md}): one file on macOS and Windows, where the earlier page would be
+     * overwritten while the ranking still lists both. A usage error naming both; the same name is an update.
+     */
+    private void checkEarlierPages(GroupData earlier, List<Built> models) {
+        if (earlier == null) {
+            return;
+        }
+        Map<String, SiteEntry> pages = new HashMap<>();
+        earlier.models().stream().filter(e -> e.page() != null)
+                .forEach(e -> pages.putIfAbsent(e.page().toLowerCase(Locale.ROOT), e));
+        for (Built b : models) {
+            String page = format.page(b.name());
+            SiteEntry other = pages.get(page.toLowerCase(Locale.ROOT));
+            if (other != null && !other.name().equals(b.name())) {
+                String folder = earlier.group().path() + "/";
+                throw new CliException(ExitCode.USAGE, "site: " + Quote.of(b.argument()) + " would be written as "
+                        + folder + page + ", the same file where names ignore case as " + folder + other.page()
+                        + ", the page of " + Quote.of(other.name()) + " from an earlier run; rename the file.");
             }
         }
     }
@@ -284,6 +325,7 @@ public final class SiteCommand implements Callable<Integer> {
         built.stream().sorted(Comparator.comparing(Built::name))
                 .forEach(b -> byGroup.computeIfAbsent(b.group(), g -> new ArrayList<>()).add(b));
         Map<String, GroupData> before = readSite();
+        byGroup.forEach((group, models) -> checkEarlierPages(before.get(group.path()), models));
         Map<String, GroupData> after = new TreeMap<>(before);
         byGroup.forEach((group, models) -> after.put(group.path(), before.getOrDefault(group.path(),
                 GroupData.empty(group)).merge(models.stream().map(b -> b.entry(format)).toList())));

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * {@code model-summary diff A B -f json}: {@code {"a": {...}, "b": {...}, "onlyInA": [...], "onlyInB": [...],
- * "changed": [...], "same": N, "identical": bool}}, streamed with {@link JsonReport}'s generator (same layout,
+ * "changed": [...], "same": N, "sameStructure": bool, "valuesCompared": bool, "differ": bool}} (with
+ * {@code --values}, also {@code "valuesComparedTensors": N, "valuesDiffer": [...]}), streamed with {@link JsonReport}'s generator (same layout,
  * same escapes). Every list is whole: {@code --max-rows} cuts the text and Markdown reports only.
  */
 public final class DiffJsonReport {
@@ -40,7 +41,14 @@ public final class DiffJsonReport {
             }
             json.writeEndArray();
             json.writeNumberField("same", diff.same());
-            json.writeBooleanField("identical", diff.identical());
+            json.writeBooleanField("sameStructure", diff.sameStructure());
+            ModelDiff.Values values = diff.values();
+            json.writeBooleanField("valuesCompared", values != null);
+            if (values != null) {
+                json.writeNumberField("valuesComparedTensors", values.compared());
+                writeTensors(json, "valuesDiffer", values.differ());
+            }
+            json.writeBooleanField("differ", !diff.noDifference());
             json.writeEndObject();
             json.writeRaw('\n');
         }

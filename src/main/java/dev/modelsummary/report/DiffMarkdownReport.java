@@ -21,14 +21,17 @@ public final class DiffMarkdownReport {
                 + "\n\n");
         out.write("- **A:** " + origin(diff.a()) + "\n");
         out.write("- **B:** " + origin(diff.b()) + "\n\n");
-        if (diff.identical()) {
-            out.write("**" + DiffRows.identical(diff) + "**\n");
+        if (diff.noDifference()) {
+            out.write("**" + DiffRows.noDifference(diff) + "**\n");
             return;
         }
         out.write("**Differ: " + DiffRows.counts(diff) + ".**\n");
         writeTensors(out, "Only in A", diff.onlyInA(), maxRows);
         writeTensors(out, "Only in B", diff.onlyInB(), maxRows);
         writeChanged(out, diff.changed(), maxRows);
+        if (diff.values() != null) {
+            writeTensors(out, "Other values", diff.values().differ(), maxRows);
+        }
         out.write("\n**Totals**\n\n");
         writeRow(out, DiffRows.TOTALS_HEADER);
         out.write("| --- | ---: | ---: | ---: |\n");

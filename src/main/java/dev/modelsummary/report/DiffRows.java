@@ -20,17 +20,38 @@ final class DiffRows {
     private DiffRows() {
     }
 
-    /** {@code 2 changed, 0 only in A, 0 only in B, 318 the same}. */
+    /**
+     * {@code 2 changed, 0 only in A, 0 only in B, 318 the same in structure (values not compared)}, or with
+     * {@code --values} {@code ..., 318 the same in structure, 3 pairs with other values}.
+     */
     static String counts(ModelDiff diff) {
-        return TextReport.grouped(diff.changed().size()) + " changed, " + TextReport.grouped(diff.onlyInA().size())
-                + " only in A, " + TextReport.grouped(diff.onlyInB().size()) + " only in B, "
-                + TextReport.grouped(diff.same()) + " the same";
+        String structure = TextReport.grouped(diff.changed().size()) + " changed, "
+                + TextReport.grouped(diff.onlyInA().size()) + " only in A, " + TextReport.grouped(diff.onlyInB().size())
+                + " only in B, " + TextReport.grouped(diff.same()) + " the same in structure";
+        ModelDiff.Values values = diff.values();
+        return values == null ? structure + " (values not compared)"
+                : structure + ", " + TextReport.grouped(values.differ().size()) + " of "
+                + TextReport.grouped(values.compared()) + " compared with other values";
     }
 
-    /** The sentence of an identical pair: what was compared, so that "identical" says how much. */
-    static String identical(ModelDiff diff) {
-        return "Identical: " + TextReport.grouped(diff.same()) + " tensors with the same names, shapes, dtypes, "
-                + "roles and ties (" + TextReport.grouped(diff.a().parameters().count()) + " parameters).";
+    /**
+     * The sentence of a pair with nothing different: what was compared, so that it says how much. Without
+     * {@code --values} the stored values were not read, and the sentence says so.
+     */
+    static String noDifference(ModelDiff diff) {
+        String structure = TextReport.grouped(diff.same()) + " tensors with the same names, shapes, dtypes, roles "
+                + "and ties (" + TextReport.grouped(diff.a().parameters().count()) + " parameters)";
+        if (diff.values() == null) {
+            return "Same structure: " + structure + "; values not compared"
+                    + (holdsValues(diff.a()) && holdsValues(diff.b()) ? " (--values compares them)." : ".");
+        }
+        return "Same structure and values: " + structure + ", and the same stored bytes in all "
+                + TextReport.grouped(diff.values().compared()) + " (SHA-256 of each).";
+    }
+
+    /** Whether a model was read from a file (a built-in or a config.json builds shapes without values). */
+    private static boolean holdsValues(Summary summary) {
+        return !summary.model().isBuiltin() && !"config".equals(summary.model().format());
     }
 
     /** {@code (1000, 2048) float32}, then {@code buffer}, {@code frozen} or {@code tied to NAME} when so. */

@@ -22,14 +22,17 @@ public final class DiffTextReport {
     public static void write(ModelDiff diff, int maxRows, Writer out) throws IOException {
         out.write("--- " + title(diff.a()) + "\n");
         out.write("+++ " + title(diff.b()) + "\n\n");
-        if (diff.identical()) {
-            out.write(DiffRows.identical(diff) + "\n");
+        if (diff.noDifference()) {
+            out.write(DiffRows.noDifference(diff) + "\n");
             return;
         }
         out.write("Differ: " + DiffRows.counts(diff) + ".\n");
         writeTensors(out, "Only in A", "- ", diff.onlyInA(), maxRows);
         writeTensors(out, "Only in B", "+ ", diff.onlyInB(), maxRows);
         writeChanged(out, diff.changed(), maxRows);
+        if (diff.values() != null) {
+            writeTensors(out, "Other values", "! ", diff.values().differ(), maxRows);
+        }
 
         out.write("\nTotals:\n");
         List<String[]> totals = DiffRows.totals(diff);

@@ -27,9 +27,23 @@ import java.util.TreeSet;
  * @param onlyInB  tensors whose name A does not list, in B's order
  * @param changed  tensors in both that differ, in A's order
  * @param same     how many of A's tensors B lists unchanged
+ * @param values   the comparison of the tensors' stored values ({@code diff --values}), or null when values
+ *                 were not compared: without it, two files that differ byte for byte are the "same structure"
  */
 public record ModelDiff(Summary a, Summary b, List<TensorEntry> onlyInA, List<TensorEntry> onlyInB,
-                        List<Change> changed, int same) {
+                        List<Change> changed, int same, Values values) {
+
+    /**
+     * The values compared: every name both models list with the same shape and dtype ({@link #comparable}).
+     *
+     * @param compared how many such pairs were hashed and compared
+     * @param differ   A's tensors whose stored bytes differ from B's, in A's order
+     */
+    public record Values(int compared, List<TensorEntry> differ) {
+        public Values {
+            differ = List.copyOf(differ);
+        }
+    }
 
     /** What can differ between two tensors of the same name; {@link #label} is how reports name it. */
     public enum Aspect {
@@ -100,12 +114,44 @@ public record ModelDiff(Summary a, Summary b, List<TensorEntry> onlyInA, List<Te
             }
         }
         return new ModelDiff(summaryA, summaryB, List.copyOf(onlyInA), List.copyOf(onlyInB), List.copyOf(changed),
-                same);
+                same, null);
+    }
+
+    /** This diff with its values compared. */
+    public ModelDiff withValues(Values newValues) {
+        return new ModelDiff(a, b, onlyInA, onlyInB, changed, same, newValues);
     }
 
     /** Whether both models list the same tensors: the same names, shapes, dtypes, roles and ties. */
-    public boolean identical() {
+    public boolean sameStructure() {
         return onlyInA.isEmpty() && onlyInB.isEmpty() && changed.isEmpty();
+    }
+
+    /**
+     * Whether nothing compared differs: the same structure and, when values were compared, the same values.
+     * Without {@code --values} this says nothing of the values (two files that differ byte for byte have no
+     * difference here). Exit code 0 when true, 5 when false.
+     */
+    public boolean noDifference() {
+        return sameStructure() && (values == null || values.differ().isEmpty());
+    }
+
+    /**
+     * The pairs whose values can be compared, as A's and B's tensor for one name: every name both list (first
+     * entries) with the same shape and dtype, in A's order.
+     */
+    public static List<TensorEntry[]> comparable(Model a, Model b) {
+        Map<String, TensorEntry> byNameB = firstByName(b.tensors());
+        Set<String> seen = new HashSet<>();
+        List<TensorEntry[]> pairs = new ArrayList<>();
+        for (TensorEntry tensorA : a.tensors()) {
+            TensorEntry tensorB = byNameB.get(tensorA.name());
+            if (seen.add(tensorA.name()) && tensorB != null && tensorA.shape().equals(tensorB.shape())
+                    && tensorA.dtype() == tensorB.dtype()) {
+                pairs.add(new TensorEntry[] {tensorA, tensorB});
+            }
+        }
+        return pairs;
     }
 
     /**

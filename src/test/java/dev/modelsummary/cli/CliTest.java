@@ -234,8 +234,8 @@ class CliTest {
         CliRun run = CliRun.of("resnet18", "--arg", "num_classes=" + Long.MAX_VALUE / 2);
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(run.err()).isEqualTo("model-summary: resnet18: these arguments make a model of more than "
-                + "2^63 - 1 elements or bytes\n");
+        assertThat(run.err()).isEqualTo("model-summary: resnet18: these arguments make a size, or a model, of "
+                + "more than 2^63 - 1 elements or bytes\n");
     }
 
     @Test

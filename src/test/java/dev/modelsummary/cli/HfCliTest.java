@@ -108,8 +108,8 @@ class HfCliTest {
                 + "the model would register more than 1000000 modules and tensors (check num_hidden_layers and the "
                 + "like).\n");
         assertThat(overflow.exitCode()).isEqualTo(ExitCode.INPUT);
-        assertThat(overflow.err()).isEqualTo("model-summary: " + config + ": these arguments make a model of more "
-                + "than 2^63 - 1 elements or bytes.\n");
+        assertThat(overflow.err()).isEqualTo("model-summary: " + config + ": Config makes a size, or a model, of "
+                + "more than 2^63 - 1 elements or bytes.\n");
     }
 
     @Test

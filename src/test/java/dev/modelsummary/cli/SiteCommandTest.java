@@ -153,6 +153,61 @@ class SiteCommandTest {
     }
 
     @Test
+    void aModelWhosePageWouldBeTheRankingPageIsAUsageError() throws IOException {
+        for (String name : List.of("README.safetensors", "readme.safetensors")) {
+            Path file = copy("fixtures/safetensors/tiny_model.safetensors", tmp.resolve(name));
+            Path site = tmp.resolve("site");
+
+            CliRun run = CliRun.of("site", "--out", site.toString(), file.toString());
+
+            assertThat(run.exitCode()).as(name).isEqualTo(ExitCode.USAGE);
+            assertThat(run.err()).as(name).contains(file.toString()).contains("files/README.md")
+                    .contains("ranking page").hasLineCount(1);
+            assertThat(site).doesNotExist();
+            Files.delete(file);
+        }
+        // as an HTML page it is README.html, beside the ranking page
+        Path file = copy("fixtures/safetensors/tiny_model.safetensors", tmp.resolve("README.safetensors"));
+        CliRun html = CliRun.of("site", "--out", tmp.resolve("html").toString(), "--format", "html",
+                file.toString());
+        assertThat(html.exitCode()).isZero();
+        assertThat(tmp.resolve("html/files/README.html")).exists();
+        assertThat(tmp.resolve("html/files/README.md")).content().contains("README");
+    }
+
+    @Test
+    void pagesWhoseNamesDifferOnlyInCaseAreAUsageError() throws IOException {
+        Path a = copy("fixtures/safetensors/tiny_model.safetensors", tmp.resolve("a/Tiny.safetensors"));
+        Path b = copy("fixtures/safetensors/tiny_model.safetensors", tmp.resolve("b/tiny.safetensors"));
+        Path site = tmp.resolve("site");
+
+        CliRun run = CliRun.of("site", "--out", site.toString(), a.toString(), b.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains(a.toString()).contains(b.toString()).contains("files/Tiny.md")
+                .contains("files/tiny.md").hasLineCount(1);
+        assertThat(site).doesNotExist();
+    }
+
+    @Test
+    void aPageThatIsAnEarlierRunsPageIgnoringCaseIsAUsageError() throws IOException {
+        Path first = copy("fixtures/safetensors/tiny_model.safetensors", tmp.resolve("a/Tiny.safetensors"));
+        Path second = copy("fixtures/safetensors/tiny_model.safetensors", tmp.resolve("b/tiny.safetensors"));
+        Path site = tmp.resolve("site");
+        assertThat(CliRun.of("site", "--out", site.toString(), first.toString()).exitCode()).isZero();
+        Map<String, String> before = tree(site);
+
+        CliRun run = CliRun.of("site", "--out", site.toString(), second.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).contains(second.toString()).contains("files/tiny.md").contains("files/Tiny.md")
+                .contains("'Tiny'").hasLineCount(1);
+        assertThat(tree(site)).isEqualTo(before);
+        // the same model again is an update
+        assertThat(CliRun.of("site", "--out", site.toString(), first.toString()).exitCode()).isZero();
+    }
+
+    @Test
     void usageErrors() {
         Path site = tmp.resolve("site");
         List<String[]> runs = List.of(new String[] {"site", "--out", site.toString()}, new String[] {"site", "--all"},

@@ -27,7 +27,7 @@ class ModelDiffTest {
 
         ModelDiff diff = ModelDiff.of(m, m);
 
-        assertThat(diff.identical()).isTrue();
+        assertThat(diff.noDifference()).isTrue();
         assertThat(diff.same()).isEqualTo(3);
         assertThat(diff.onlyInA()).isEmpty();
         assertThat(diff.onlyInB()).isEmpty();
@@ -42,7 +42,7 @@ class ModelDiffTest {
         assertThat(diff.onlyInA()).extracting(TensorEntry::name).containsExactly("z", "a");
         assertThat(diff.onlyInB()).extracting(TensorEntry::name).containsExactly("y", "b");
         assertThat(diff.same()).isEqualTo(1);
-        assertThat(diff.identical()).isFalse();
+        assertThat(diff.noDifference()).isFalse();
     }
 
     @Test

@@ -220,6 +220,26 @@ public final class HfConfig {
         return integer("num_labels", 2);
     }
 
+    /**
+     * The top-level key with the largest integer value (by magnitude), to name in a refusal of sizes that
+     * overflow; empty when no value is an integer.
+     */
+    public Optional<String> largestInteger() {
+        String largest = null;
+        long magnitude = -1;
+        for (Map.Entry<String, JsonNode> entry : values.entrySet()) {
+            JsonNode value = entry.getValue();
+            if (value != null && value.isIntegralNumber() && value.canConvertToLong()) {
+                long m = value.longValue() == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(value.longValue());
+                if (m > magnitude) {
+                    largest = entry.getKey();
+                    magnitude = m;
+                }
+            }
+        }
+        return Optional.ofNullable(largest);
+    }
+
     /** The raw value, for families with structured settings ({@code rope_scaling}); null when missing. */
     public JsonNode node(String key) {
         return values.get(key);

@@ -117,6 +117,11 @@ public final class HfModels {
             } catch (BuildBudget.TooLargeException e) {
                 throw new ConfigException("Config makes a model too large to list: " + e.getMessage()
                         + " (check num_hidden_layers and the like).");
+            } catch (ArithmeticException e) {
+                // a size computed from the config's integers (num_heads * head_dim) past int64, as torch refuses it
+                throw new ConfigException("Config makes a tensor size past 2^63 - 1" + resolved.largestInteger()
+                        .map(key -> " (its largest integer is " + Quote.of(key) + ": " + resolved.integer(key, 0)
+                                + ")").orElse("") + ".");
             }
             family.toDType(model, dtype(kwargs.string("torch_dtype")));
             return model;

@@ -168,8 +168,8 @@ public final class Layers {
     public static Module multiheadAttention(long embedDim) {
         return new Module() {
             {
-                parameter("in_proj_weight", 3 * embedDim, embedDim);
-                parameter("in_proj_bias", 3 * embedDim);
+                parameter("in_proj_weight", Dims.mul(3, embedDim), embedDim);
+                parameter("in_proj_bias", Dims.mul(3, embedDim));
                 add("out_proj", linear(embedDim, embedDim));
             }
         };

@@ -1,5 +1,6 @@
 package dev.modelsummary.catalog.timm;
 
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 
@@ -25,7 +26,7 @@ final class EfficientNetBlocks {
     }
 
     /** Python's built-in {@code round(float)}: to nearest, ties to even. */
-    static final RoundFn PYTHON_ROUND = v -> (long) Math.rint(v);
+    static final RoundFn PYTHON_ROUND = Dims::round;
 
     /** {@code num_groups(group_size, channels)}. */
     static long numGroups(long groupSize, long channels) {

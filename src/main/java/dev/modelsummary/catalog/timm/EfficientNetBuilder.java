@@ -1,5 +1,6 @@
 package dev.modelsummary.catalog.timm;
 
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import java.util.ArrayList;
@@ -138,12 +139,12 @@ final class EfficientNetBuilder {
                                            String depthTrunc) {
         long numRepeat = repeats.stream().mapToLong(Long::longValue).sum();
         long numRepeatScaled = depthTrunc.equals("round")
-                ? Math.max(1, (long) Math.rint(numRepeat * depthMultiplier))
-                : (long) Math.ceil(numRepeat * depthMultiplier);
+                ? Math.max(1, Dims.round(numRepeat * depthMultiplier))
+                : Dims.ceil(numRepeat * depthMultiplier);
         long[] repeatsScaled = new long[repeats.size()];
         for (int i = repeats.size() - 1; i >= 0; i--) {
             long r = repeats.get(i);
-            long rs = Math.max(1, (long) Math.rint((double) r / numRepeat * numRepeatScaled));
+            long rs = Math.max(1, Dims.round((double) r / numRepeat * numRepeatScaled));
             repeatsScaled[i] = rs;
             numRepeat -= r;
             numRepeatScaled -= rs;

@@ -2,6 +2,7 @@ package dev.modelsummary.catalog.timm;
 
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
@@ -37,7 +38,7 @@ public final class MobileNetV3 extends Module {
         long headChs = builder.inChs;
 
         add("global_pool", Layers.stateless());
-        long numPooledChs = headChs * TimmLayers.poolFeatMult(globalPool);
+        long numPooledChs = Dims.mul(headChs, TimmLayers.poolFeatMult(globalPool));
         add("conv_head", TimmLayers.createConv2d(numPooledChs, numFeatures, 1, 1, headBias));
         add("act2", Layers.stateless());
         add("flatten", Layers.stateless());

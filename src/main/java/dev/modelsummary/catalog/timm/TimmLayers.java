@@ -1,5 +1,6 @@
 package dev.modelsummary.catalog.timm;
 
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 
@@ -22,10 +23,10 @@ final class TimmLayers {
     static long makeDivisible(double v, long divisor, Long minValue, double roundLimit) {
         long min = minValue == null || minValue == 0 ? divisor : minValue;
         // int(v + divisor / 2) // divisor * divisor: Python's int() truncates, // floors
-        long truncated = (long) (v + divisor / 2.0);
-        long newV = Math.max(min, Math.floorDiv(truncated, divisor) * divisor);
+        long truncated = Dims.trunc(v + divisor / 2.0);
+        long newV = Math.max(min, Dims.mul(Math.floorDiv(truncated, divisor), divisor));
         if (newV < roundLimit * v) {
-            newV += divisor;
+            newV = Dims.add(newV, divisor);
         }
         return newV;
     }
@@ -74,6 +75,6 @@ final class TimmLayers {
         if (numClasses <= 0) {
             return Layers.stateless();
         }
-        return Layers.linear(numFeatures * poolFeatMult(poolType), numClasses, true);
+        return Layers.linear(Dims.mul(numFeatures, poolFeatMult(poolType)), numClasses, true);
     }
 }

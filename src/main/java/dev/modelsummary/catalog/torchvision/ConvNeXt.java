@@ -10,6 +10,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.ops.Misc;
@@ -115,9 +116,9 @@ public final class ConvNeXt extends Module {
                     conv2d(dim, dim, 7, dim, true),
                     stateless(),
                     layerNorm(dim),
-                    linear(dim, 4 * dim),
+                    linear(dim, Dims.mul(4, dim)),
                     stateless(),
-                    linear(4 * dim, dim),
+                    linear(Dims.mul(4, dim), dim),
                     stateless()));
             parameter("layer_scale", dim, 1, 1);
             add("stochastic_depth", stateless());

@@ -10,6 +10,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import java.util.List;
@@ -63,7 +64,7 @@ public final class DenseNet extends Module {
         long numFeatures = numInitFeatures;
         for (int i = 0; i < blockConfig.length; i++) {
             features.add("denseblock" + (i + 1), denseBlock(blockConfig[i], numFeatures, bnSize, growthRate));
-            numFeatures += blockConfig[i] * growthRate;
+            numFeatures = Dims.add(numFeatures, Dims.mul(blockConfig[i], growthRate));
             // Every block but the last is followed by a transition that halves the channels.
             if (i != blockConfig.length - 1) {
                 features.add("transition" + (i + 1), transition(numFeatures, numFeatures / 2));
@@ -78,7 +79,7 @@ public final class DenseNet extends Module {
     private static Module denseBlock(long numLayers, long numInputFeatures, long bnSize, long growthRate) {
         Module block = new Module();
         for (int i = 0; i < numLayers; i++) {
-            block.add("denselayer" + (i + 1), denseLayer(numInputFeatures + i * growthRate, growthRate, bnSize));
+            block.add("denselayer" + (i + 1), denseLayer(Dims.add(numInputFeatures, Dims.mul(i, growthRate)), growthRate, bnSize));
         }
         return block;
     }
@@ -88,10 +89,10 @@ public final class DenseNet extends Module {
         Module layer = new Module();
         layer.add("norm1", batchNorm(numInputFeatures));
         layer.add("relu1", stateless());
-        layer.add("conv1", conv2d(numInputFeatures, bnSize * growthRate, 1, 1, false));
-        layer.add("norm2", batchNorm(bnSize * growthRate));
+        layer.add("conv1", conv2d(numInputFeatures, Dims.mul(bnSize, growthRate), 1, 1, false));
+        layer.add("norm2", batchNorm(Dims.mul(bnSize, growthRate)));
         layer.add("relu2", stateless());
-        layer.add("conv2", conv2d(bnSize * growthRate, growthRate, 3, 1, false));
+        layer.add("conv2", conv2d(Dims.mul(bnSize, growthRate), growthRate, 3, 1, false));
         return layer;
     }
 

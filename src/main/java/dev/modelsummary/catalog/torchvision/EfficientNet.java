@@ -9,6 +9,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.ops.Misc;
@@ -141,7 +142,7 @@ public final class EfficientNet extends Module {
             features.append(stage);
         }
         long lastconvInputChannels = setting.get(setting.size() - 1).outChannels();
-        long lastconvOutputChannels = lastChannel != null ? lastChannel : 4 * lastconvInputChannels;
+        long lastconvOutputChannels = lastChannel != null ? lastChannel : Dims.mul(4, lastconvInputChannels);
         features.append(conv2dNormActivation(lastconvInputChannels, lastconvOutputChannels, 1, 1, norm, true));
         add("features", features);
         add("avgpool", stateless());
@@ -190,7 +191,7 @@ public final class EfficientNet extends Module {
 
     /** {@code MBConvConfig.adjust_depth(num_layers, depth_mult)}: {@code int(math.ceil(num_layers * depth_mult))}. */
     private static long adjustDepth(long numLayers, double depthMult) {
-        return (long) Math.ceil(numLayers * depthMult);
+        return Dims.ceil(numLayers * depthMult);
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
@@ -107,8 +108,8 @@ public final class MNASNet extends Module {
      */
     private static long roundToMultipleOf(double val, long divisor) {
         // int() truncates; val is positive here, so floor division after truncation is Python's.
-        long newVal = Math.max(divisor, Math.floorDiv((long) (val + divisor / 2.0), divisor) * divisor);
-        return newVal >= ROUND_UP_BIAS * val ? newVal : newVal + divisor;
+        long newVal = Math.max(divisor, Dims.mul(Math.floorDiv(Dims.trunc(val + divisor / 2.0), divisor), divisor));
+        return newVal >= ROUND_UP_BIAS * val ? newVal : Dims.add(newVal, divisor);
     }
 
     /**
@@ -129,7 +130,7 @@ public final class MNASNet extends Module {
      * leaves no trace in the tensors, so it is not an argument here.
      */
     private static Module invertedResidual(long inCh, long outCh, long kernelSize, long expansionFactor) {
-        long midCh = inCh * expansionFactor;
+        long midCh = Dims.mul(inCh, expansionFactor);
         Module block = new Module();
         block.add("layers", new Sequential(
                 conv2d(inCh, midCh, 1, 1, false),

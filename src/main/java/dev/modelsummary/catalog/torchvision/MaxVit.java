@@ -10,6 +10,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.ops.Misc;
@@ -135,8 +136,8 @@ public final class MaxVit extends Module {
                 add("proj", stateless());
             }
             // int() truncates toward zero, as the casts do.
-            long midChannels = (long) (outChannels * expansionRatio);
-            long sqzChannels = (long) (outChannels * squeezeRatio);
+            long midChannels = Dims.trunc(outChannels * expansionRatio);
+            long sqzChannels = Dims.trunc(outChannels * squeezeRatio);
             add("stochastic_depth", stateless());
             Sequential layers = new Sequential();
             layers.add("pre_norm", Misc.BATCH_NORM.apply(inChannels));
@@ -163,8 +164,8 @@ public final class MaxVit extends Module {
             add("attn_layer", new Sequential(layerNorm(inChannels),
                     new RelativePositionalMultiHeadAttention(inChannels, HEAD_DIM, PARTITION_SIZE * PARTITION_SIZE),
                     stateless()));
-            add("mlp_layer", new Sequential(layerNorm(inChannels), linear(inChannels, inChannels * mlpRatio),
-                    stateless(), linear(inChannels * mlpRatio, inChannels), stateless()));
+            add("mlp_layer", new Sequential(layerNorm(inChannels), linear(inChannels, Dims.mul(inChannels, mlpRatio)),
+                    stateless(), linear(Dims.mul(inChannels, mlpRatio), inChannels), stateless()));
             add("stochastic_dropout", stateless());
         }
     }
@@ -179,10 +180,10 @@ public final class MaxVit extends Module {
             // Its ValueError for feat_dim not divisible by head_dim cannot happen: maxvit_t fixes both.
             long nHeads = featDim / headDim;
             long size = (long) Math.sqrt(maxSeqLen);
-            add("to_qkv", linear(featDim, nHeads * headDim * 3));
-            add("merge", linear(headDim * nHeads, featDim));
-            parameter("relative_position_bias_table", (2 * size - 1) * (2 * size - 1), nHeads);
-            buffer("relative_position_index", DType.INT64, size * size, size * size);
+            add("to_qkv", linear(featDim, Dims.mul(nHeads, headDim, 3)));
+            add("merge", linear(Dims.mul(headDim, nHeads), featDim));
+            parameter("relative_position_bias_table", Dims.mul(Dims.span(size), Dims.span(size)), nHeads);
+            buffer("relative_position_index", DType.INT64, Dims.mul(size, size), Dims.mul(size, size));
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
@@ -135,7 +136,7 @@ public class MobileNetV2 extends Module {
                 throw new IllegalArgumentException("stride should be 1 or 2 insted of " + stride);
             }
             // int(round(inp * expand_ratio)): the ratio is an int, so the product is already whole.
-            long hiddenDim = inp * expandRatio;
+            long hiddenDim = Dims.mul(inp, expandRatio);
             Sequential conv = new Sequential();
             if (expandRatio != 1) {
                 conv.append(conv2dNormActivation(inp, hiddenDim, 1, 1, norm, true));

@@ -9,6 +9,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.ops.Misc;
@@ -132,7 +133,7 @@ public final class MobileNetV3 extends Module {
     public MobileNetV3(Conf conf, long numClasses, LongFunction<Module> norm) {
         add("features", features(conf, norm));
         add("avgpool", stateless());
-        long lastConvOutput = 6 * conf.blocks().get(conf.blocks().size() - 1).outChannels();
+        long lastConvOutput = Dims.mul(6, conf.blocks().get(conf.blocks().size() - 1).outChannels());
         add("classifier", new Sequential(linear(lastConvOutput, conf.lastChannel()), stateless(), stateless(),
                 linear(conf.lastChannel(), numClasses)));
     }
@@ -148,7 +149,7 @@ public final class MobileNetV3 extends Module {
             features.append(invertedResidual(block, norm));
         }
         long lastConvInput = blocks.get(blocks.size() - 1).outChannels();
-        features.append(conv2dNormActivation(lastConvInput, 6 * lastConvInput, 1, 1, norm, true));
+        features.append(conv2dNormActivation(lastConvInput, Dims.mul(6, lastConvInput), 1, 1, norm, true));
         return features;
     }
 

@@ -1,5 +1,6 @@
 package dev.modelsummary.catalog.torchvision;
 
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.summary.PythonNumbers;
 import java.util.Set;
@@ -20,9 +21,9 @@ public final class ModelUtils {
         }
         long min = minValue == null ? divisor : minValue;
         // int() truncates toward zero; v is a positive channel count, so floor and truncation agree.
-        long newV = Math.max(min, Math.floorDiv((long) (v + divisor / 2.0), divisor) * divisor);
+        long newV = Math.max(min, Dims.mul(Math.floorDiv(Dims.trunc(v + divisor / 2.0), divisor), divisor));
         if (newV < 0.9 * v) {
-            newV += divisor;
+            newV = Dims.add(newV, divisor);
         }
         return newV;
     }

@@ -8,6 +8,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.ops.Misc;
@@ -143,10 +144,10 @@ public final class RegNet extends Module {
             List<StageParams> stages = new ArrayList<>();
             for (int i = 0; i < stageCount; i++) {
                 // _adjust_widths_groups_compatibilty, stage by stage.
-                long widthBottleneck = (long) (stageWidths.get(i) * BOTTLENECK_MULTIPLIER);
+                long widthBottleneck = Dims.trunc(stageWidths.get(i) * BOTTLENECK_MULTIPLIER);
                 long groupWidthMin = Math.min(p.groupWidth(), widthBottleneck);
                 long adjustedBottleneck = ModelUtils.makeDivisible(widthBottleneck, groupWidthMin);
-                long stageWidth = (long) (adjustedBottleneck / BOTTLENECK_MULTIPLIER);
+                long stageWidth = Dims.trunc(adjustedBottleneck / BOTTLENECK_MULTIPLIER);
                 stages.add(new StageParams(stageWidth, STRIDE, stageDepths.get(i), groupWidthMin,
                         BOTTLENECK_MULTIPLIER));
             }
@@ -226,14 +227,14 @@ public final class RegNet extends Module {
      */
     private static Sequential bottleneckTransform(long widthIn, long widthOut, long groupWidth,
                                                   double bottleneckMultiplier, Double seRatio) {
-        long wB = (long) Math.rint(widthOut * bottleneckMultiplier);
+        long wB = Dims.round(widthOut * bottleneckMultiplier);
         long g = Math.floorDiv(wB, groupWidth);
         Sequential layers = new Sequential();
         layers.add("a", Misc.conv2dNormActivation(widthIn, wB, 1, 1, Misc.BATCH_NORM, true));
         layers.add("b", Misc.conv2dNormActivation(wB, wB, 3, g, Misc.BATCH_NORM, true));
         if (seRatio != null && seRatio != 0) {
             // The SE reduction ratio is defined with respect to the block's input width.
-            long widthSeOut = (long) Math.rint(seRatio * widthIn);
+            long widthSeOut = Dims.round(seRatio * widthIn);
             layers.add("se", Misc.squeezeExcitation(wB, widthSeOut));
         }
         layers.add("c", Misc.conv2dNormActivation(wB, widthOut, 1, 1, Misc.BATCH_NORM, false));

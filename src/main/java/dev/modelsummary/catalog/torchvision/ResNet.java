@@ -9,6 +9,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.ops.Misc;
@@ -129,12 +130,12 @@ public final class ResNet extends Module {
             add("layer" + (i + 1), makeLayer(variant, planes[i], variant.layers()[i], i == 0 ? 1 : 2, norm));
         }
         add("avgpool", stateless());
-        add("fc", linear(512 * variant.block().expansion(), numClasses));
+        add("fc", linear(Dims.mul(512, variant.block().expansion()), numClasses));
     }
 
     /** {@code _make_layer}: a downsample branch where the stride or the width changes, then the blocks. */
     private Sequential makeLayer(Variant variant, long planes, int blocks, long stride, LongFunction<Module> norm) {
-        long out = planes * variant.block().expansion();
+        long out = Dims.mul(planes, variant.block().expansion());
         Module downsample = null;
         if (stride != 1 || inplanes != out) {
             downsample = new Sequential(conv2d(inplanes, out, 1, 1, 1, false), norm.apply(out));
@@ -178,8 +179,8 @@ public final class ResNet extends Module {
      */
     private static Module bottleneck(long inplanes, long planes, Module downsample, long groups, long baseWidth,
                                      LongFunction<Module> norm) {
-        long width = (long) (planes * (baseWidth / 64.0)) * groups;
-        long out = planes * Block.BOTTLENECK.expansion();
+        long width = Dims.mul(Dims.trunc(planes * (baseWidth / 64.0)), groups);
+        long out = Dims.mul(planes, Block.BOTTLENECK.expansion());
         Module block = new Module();
         block.add("conv1", conv2d(inplanes, width, 1, 1, 1, false));
         block.add("bn1", norm.apply(width));

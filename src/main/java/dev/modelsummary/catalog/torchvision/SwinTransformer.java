@@ -10,6 +10,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.ops.Misc;
@@ -107,8 +108,8 @@ public final class SwinTransformer extends Module {
      */
     private static Module patchMerging(long dim, boolean v2) {
         Module merging = new Module();
-        merging.add("reduction", linear(4 * dim, 2 * dim, false));
-        merging.add("norm", layerNorm(v2 ? 2 * dim : 4 * dim));
+        merging.add("reduction", linear(Dims.mul(4, dim), Dims.mul(2, dim), false));
+        merging.add("norm", layerNorm(v2 ? Dims.mul(2, dim) : Dims.mul(4, dim)));
         return merging;
     }
 
@@ -125,7 +126,7 @@ public final class SwinTransformer extends Module {
             add("stochastic_depth", stateless());
             add("norm2", layerNorm(dim));
             // int() truncates toward zero, as the cast does.
-            long hidden = (long) (dim * mlpRatio);
+            long hidden = Dims.trunc(dim * mlpRatio);
             add("mlp", Misc.mlp(dim, new long[] {hidden, dim}, null, true));
         }
     }
@@ -139,15 +140,15 @@ public final class SwinTransformer extends Module {
      */
     private static class ShiftedWindowAttention extends Module {
         ShiftedWindowAttention(long dim, long windowSize, long numHeads) {
-            add("qkv", linear(dim, dim * 3));
+            add("qkv", linear(dim, Dims.mul(dim, 3)));
             add("proj", linear(dim, dim));
             defineRelativePositionBiasTable(windowSize, numHeads);
-            long tokens = windowSize * windowSize;
-            buffer("relative_position_index", DType.INT64, tokens * tokens);
+            long tokens = Dims.mul(windowSize, windowSize);
+            buffer("relative_position_index", DType.INT64, Dims.mul(tokens, tokens));
         }
 
         void defineRelativePositionBiasTable(long windowSize, long numHeads) {
-            parameter("relative_position_bias_table", (2 * windowSize - 1) * (2 * windowSize - 1), numHeads);
+            parameter("relative_position_bias_table", Dims.mul(Dims.span(windowSize), Dims.span(windowSize)), numHeads);
         }
     }
 
@@ -166,7 +167,7 @@ public final class SwinTransformer extends Module {
 
         @Override
         void defineRelativePositionBiasTable(long windowSize, long numHeads) {
-            buffer("relative_coords_table", DType.FLOAT32, 1, 2 * windowSize - 1, 2 * windowSize - 1, 2);
+            buffer("relative_coords_table", DType.FLOAT32, 1, Dims.span(windowSize), Dims.span(windowSize), 2);
         }
     }
 }

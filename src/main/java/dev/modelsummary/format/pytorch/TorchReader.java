@@ -5,6 +5,7 @@ import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.ReadOptions;
 import dev.modelsummary.format.StateDictRoles;
+import dev.modelsummary.format.TensorData;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.model.FileDetails;
@@ -136,6 +137,7 @@ public final class TorchReader implements WeightReader {
                 entry = entry.withAliasOf(first);
             }
             entries.add(entry);
+            TensorData.noteView(name, path, t.storage(), t.dtype(), t.storageOffset(), t.size(), t.stride());
         }
         List<String> warnings = new ArrayList<>(unpickled.warnings());
         warnings.addAll(result.warnings());

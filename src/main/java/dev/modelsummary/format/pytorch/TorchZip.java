@@ -2,6 +2,7 @@ package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.TensorData;
 import dev.modelsummary.format.pickle.PickleInput;
 import dev.modelsummary.format.pickle.PickleScanBuilder;
 import dev.modelsummary.format.pickle.PyTuple;
@@ -115,6 +116,7 @@ final class TorchZip {
                     + storage.elementBytes() + ") but its record holds " + record.size() + ".");
         }
         storages.put(key, storage);
+        TensorData.noteStorage(storage, directory, record);
         return storage;
     }
 }

@@ -1,12 +1,12 @@
 package dev.modelsummary.format.safetensors;
 
-import dev.modelsummary.text.Quote;
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.SiblingFiles;
 import dev.modelsummary.format.StateDictRoles;
+import dev.modelsummary.format.TensorData;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.json.ShardFolder;
 import dev.modelsummary.format.json.ShardIndex;
@@ -17,6 +17,7 @@ import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -100,6 +101,7 @@ public final class SafetensorsReader implements WeightReader {
         SafetensorsHeader.Header header;
         try (SeekableByteChannel channel = opener.open(path)) {
             header = SafetensorsHeader.readHeader(channel);
+            noteData(path, channel.size(), header.tensors());
         }
         List<TensorEntry> tensors = new ArrayList<>();
         header.tensors().forEach(t -> tensors.add(entry(t)));
@@ -181,7 +183,24 @@ public final class SafetensorsReader implements WeightReader {
 
     private static List<HeaderTensor> readFile(Path file, ChannelOpener opener) throws IOException {
         try (SeekableByteChannel channel = opener.open(file)) {
-            return SafetensorsHeader.read(channel);
+            List<HeaderTensor> tensors = SafetensorsHeader.read(channel);
+            noteData(file, channel.size(), tensors);
+            return tensors;
+        }
+    }
+
+    /**
+     * For {@code diff --values}: each tensor's bytes. The header was checked to end its data exactly at the end
+     * of the file, so the data buffer starts at the file's size less the last tensor's end.
+     */
+    private static void noteData(Path file, long fileSize, List<HeaderTensor> tensors) {
+        long bufferEnd = 0;
+        for (HeaderTensor t : tensors) {
+            bufferEnd = Math.max(bufferEnd, t.end());
+        }
+        long dataStart = fileSize - bufferEnd;
+        for (HeaderTensor t : tensors) {
+            TensorData.noteSpan(t.name(), file, dataStart + t.begin(), t.end() - t.begin());
         }
     }
 

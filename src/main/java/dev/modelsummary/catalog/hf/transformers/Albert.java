@@ -3,6 +3,7 @@ package dev.modelsummary.catalog.hf.transformers;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
@@ -163,14 +164,14 @@ public final class Albert implements HfFamily {
     /** {@code AlbertAttention}: query, key, value, dense, LayerNorm, and a distance table for relative types. */
     private static Module attention(Sizes s) {
         Module attention = new Module();
-        long allHeads = s.heads * s.headSize();
+        long allHeads = Dims.mul(s.heads, s.headSize());
         attention.add("query", Layers.linear(s.hidden, allHeads));
         attention.add("key", Layers.linear(s.hidden, allHeads));
         attention.add("value", Layers.linear(s.hidden, allHeads));
         attention.add("dense", Layers.linear(s.hidden, s.hidden));
         attention.add("LayerNorm", Layers.layerNorm(s.hidden));
         if (s.positionEmbeddingType.equals("relative_key") || s.positionEmbeddingType.equals("relative_key_query")) {
-            attention.add("distance_embedding", Layers.embedding(2 * s.maxPositions - 1, s.headSize()));
+            attention.add("distance_embedding", Layers.embedding(Dims.span(s.maxPositions), s.headSize()));
         }
         return attention;
     }

@@ -3,6 +3,7 @@ package dev.modelsummary.catalog.hf.transformers;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
@@ -154,12 +155,12 @@ public final class Bert implements HfFamily {
     private static Module attention(Sizes s, String positionEmbeddingType) {
         Module attention = new Module();
         Module self = attention.add("self", new Module());
-        long allHeads = s.heads * s.headSize();
+        long allHeads = Dims.mul(s.heads, s.headSize());
         self.add("query", Layers.linear(s.hidden, allHeads));
         self.add("key", Layers.linear(s.hidden, allHeads));
         self.add("value", Layers.linear(s.hidden, allHeads));
         if (positionEmbeddingType.equals("relative_key") || positionEmbeddingType.equals("relative_key_query")) {
-            self.add("distance_embedding", Layers.embedding(2 * s.maxPositions - 1, s.headSize()));
+            self.add("distance_embedding", Layers.embedding(Dims.span(s.maxPositions), s.headSize()));
         }
         Module output = attention.add("output", new Module());
         output.add("dense", Layers.linear(s.hidden, s.hidden));

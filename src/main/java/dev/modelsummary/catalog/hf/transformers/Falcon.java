@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
@@ -144,8 +145,8 @@ public final class Falcon implements HfFamily {
         Module layer = new Module();
         layer.add("self_attention", attention(s));
         Module mlp = layer.add("mlp", new Module());
-        mlp.add("dense_h_to_4h", Layers.linear(s.hidden, 4 * s.hidden, s.bias));
-        mlp.add("dense_4h_to_h", Layers.linear(4 * s.hidden, s.hidden, s.bias));
+        mlp.add("dense_h_to_4h", Layers.linear(s.hidden, Dims.mul(4, s.hidden), s.bias));
+        mlp.add("dense_4h_to_h", Layers.linear(Dims.mul(4, s.hidden), s.hidden, s.bias));
         if (s.newDecoderArchitecture) {
             layer.add("ln_attn", Layers.layerNorm(s.hidden));
             layer.add("ln_mlp", Layers.layerNorm(s.hidden));
@@ -167,11 +168,11 @@ public final class Falcon implements HfFamily {
         long headDim = s.headDim();
         long qkvOut;
         if (s.newDecoderArchitecture) {
-            qkvOut = (s.kvHeads * 2 + s.heads) * headDim;
+            qkvOut = Dims.mul(Dims.add(Dims.mul(s.kvHeads, 2), s.heads), headDim);
         } else if (s.multiQuery) {
-            qkvOut = s.hidden + 2 * headDim;
+            qkvOut = Dims.add(s.hidden, Dims.mul(2, headDim));
         } else {
-            qkvOut = 3 * s.hidden;
+            qkvOut = Dims.mul(3, s.hidden);
         }
         Module attention = new Module();
         attention.add("query_key_value", Layers.linear(s.hidden, qkvOut, s.bias));

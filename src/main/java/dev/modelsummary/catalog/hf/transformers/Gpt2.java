@@ -3,6 +3,7 @@ package dev.modelsummary.catalog.hf.transformers;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
@@ -108,7 +109,7 @@ public final class Gpt2 implements HfFamily {
 
     /** {@code GPT2Block}: ln_1, attn, ln_2, cross-attention and its LayerNorm when configured, mlp. */
     private static Module block(Sizes s) {
-        long innerDim = s.inner != null ? s.inner : 4 * s.hidden;
+        long innerDim = s.inner != null ? s.inner : Dims.mul(4, s.hidden);
         Module block = new Module();
         block.add("ln_1", Layers.layerNorm(s.hidden));
         block.add("attn", attention(s, false));
@@ -127,10 +128,10 @@ public final class Gpt2 implements HfFamily {
     private static Module attention(Sizes s, boolean crossAttention) {
         Module attention = new Module();
         if (crossAttention) {
-            attention.add("c_attn", conv1D(2 * s.hidden, s.hidden));
+            attention.add("c_attn", conv1D(Dims.mul(2, s.hidden), s.hidden));
             attention.add("q_attn", conv1D(s.hidden, s.hidden));
         } else {
-            attention.add("c_attn", conv1D(3 * s.hidden, s.hidden));
+            attention.add("c_attn", conv1D(Dims.mul(3, s.hidden), s.hidden));
         }
         attention.add("c_proj", conv1D(s.hidden, s.hidden));
         return attention;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
@@ -99,7 +100,7 @@ public final class GptNeoX implements HfFamily {
         layer.add("input_layernorm", Layers.layerNorm(s.hidden));
         layer.add("post_attention_layernorm", Layers.layerNorm(s.hidden));
         Module attention = layer.add("attention", new Module());
-        attention.add("query_key_value", Layers.linear(s.hidden, 3 * s.hidden, s.attentionBias));
+        attention.add("query_key_value", Layers.linear(s.hidden, Dims.mul(3, s.hidden), s.attentionBias));
         attention.add("dense", Layers.linear(s.hidden, s.hidden, s.attentionBias));
         Module mlp = layer.add("mlp", new Module());
         mlp.add("dense_h_to_4h", Layers.linear(s.hidden, s.intermediate));

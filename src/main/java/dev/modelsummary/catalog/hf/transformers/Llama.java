@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
@@ -228,10 +229,10 @@ public final class Llama implements HfFamily {
      */
     static Module attention(Sizes s, boolean qkvBias, boolean oBias) {
         Module attention = new Module();
-        attention.add("q_proj", Layers.linear(s.hidden, s.heads * s.headDim, qkvBias));
-        attention.add("k_proj", Layers.linear(s.hidden, s.kvHeads * s.headDim, qkvBias));
-        attention.add("v_proj", Layers.linear(s.hidden, s.kvHeads * s.headDim, qkvBias));
-        attention.add("o_proj", Layers.linear(s.heads * s.headDim, s.hidden, oBias));
+        attention.add("q_proj", Layers.linear(s.hidden, Dims.mul(s.heads, s.headDim), qkvBias));
+        attention.add("k_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), qkvBias));
+        attention.add("v_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), qkvBias));
+        attention.add("o_proj", Layers.linear(Dims.mul(s.heads, s.headDim), s.hidden, oBias));
         attention.add("rotary_emb", Layers.stateless());
         return attention;
     }

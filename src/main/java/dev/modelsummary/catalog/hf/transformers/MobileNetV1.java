@@ -4,6 +4,7 @@ import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
@@ -64,14 +65,14 @@ public final class MobileNetV1 implements HfFamily {
     private static Module model(long numChannels, double depthMultiplier, long minDepth) {
         Module model = new Module();
         long depth = 32;
-        long out = Math.max((long) (depth * depthMultiplier), minDepth);
+        long out = Math.max(Dims.trunc(depth * depthMultiplier), minDepth);
         model.add("conv_stem", new Conv(numChannels, out, 3, 1));
         Sequential layer = model.add("layer", new Sequential());
         for (int i = 0; i < STRIDES.length; i++) {
             long in = out;
             if (STRIDES[i] == 2 || i == 0) {
-                depth *= 2;
-                out = Math.max((long) (depth * depthMultiplier), minDepth);
+                depth = Dims.mul(depth, 2);
+                out = Math.max(Dims.trunc(depth * depthMultiplier), minDepth);
             }
             layer.append(new Conv(in, in, 3, in));
             layer.append(new Conv(in, out, 1, 1));

@@ -4,6 +4,7 @@ import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
@@ -86,7 +87,7 @@ public final class MobileNetV2 implements HfFamily {
 
         /** {@code apply_depth_multiplier(config, channels)}. */
         long applyDepthMultiplier(long channels) {
-            return makeDivisible((long) Math.rint(channels * depthMultiplier), depthDivisibleBy, minDepth);
+            return makeDivisible(Dims.round(channels * depthMultiplier), depthDivisibleBy, minDepth);
         }
 
         /** {@code conv_1x1}'s output channels. */
@@ -104,9 +105,9 @@ public final class MobileNetV2 implements HfFamily {
             throw new ConfigException("integer division or modulo by zero");
         }
         long newValue = Math.max(minValue,
-                Math.floorDiv((long) (value + divisor / 2.0), divisor) * divisor);
+                Dims.mul(Math.floorDiv(Dims.trunc(value + divisor / 2.0), divisor), divisor));
         if (newValue < 0.9 * value) {
-            newValue += divisor;
+            newValue = Dims.add(newValue, divisor);
         }
         return newValue;
     }
@@ -141,7 +142,7 @@ public final class MobileNetV2 implements HfFamily {
 
     /** {@code MobileNetV2InvertedResidual}: expand, depthwise, reduce. */
     private static Module invertedResidual(Sizes s, long in, long out) {
-        long expanded = makeDivisible((long) Math.rint(in * s.expandRatio), s.depthDivisibleBy, s.minDepth);
+        long expanded = makeDivisible(Dims.round(in * s.expandRatio), s.depthDivisibleBy, s.minDepth);
         Module block = new Module();
         block.add("expand_1x1", conv(in, expanded, 1, 1, false, true));
         block.add("conv_3x3", conv(expanded, expanded, 3, expanded, false, true));

@@ -3,6 +3,7 @@ package dev.modelsummary.catalog.hf.transformers;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
@@ -111,10 +112,10 @@ public final class Phi implements HfFamily {
     private static Module attention(Sizes s) {
         Module attention = new Module();
         long headDim = s.headDim();
-        attention.add("q_proj", Layers.linear(s.hidden, s.heads * headDim));
-        attention.add("k_proj", Layers.linear(s.hidden, s.kvHeads * headDim));
-        attention.add("v_proj", Layers.linear(s.hidden, s.kvHeads * headDim));
-        attention.add("dense", Layers.linear(s.heads * headDim, s.hidden));
+        attention.add("q_proj", Layers.linear(s.hidden, Dims.mul(s.heads, headDim)));
+        attention.add("k_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, headDim)));
+        attention.add("v_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, headDim)));
+        attention.add("dense", Layers.linear(Dims.mul(s.heads, headDim), s.hidden));
         if (s.qkLayernorm) {
             attention.add("q_layernorm", Layers.layerNorm(headDim));
             attention.add("k_layernorm", Layers.layerNorm(headDim));

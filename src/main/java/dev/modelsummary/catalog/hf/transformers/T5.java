@@ -3,6 +3,7 @@ package dev.modelsummary.catalog.hf.transformers;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
@@ -214,7 +215,7 @@ public final class T5 implements HfFamily {
     /** {@code T5Attention}: bias-free q, k, v, o; the relative attention bias table when it has one. */
     private static Module attention(Sizes s, boolean relativeAttentionBias) {
         Module attention = new Module();
-        long inner = s.heads * s.dKv;
+        long inner = Dims.mul(s.heads, s.dKv);
         attention.add("q", Layers.linear(s.dModel, inner, false));
         attention.add("k", Layers.linear(s.dModel, inner, false));
         attention.add("v", Layers.linear(s.dModel, inner, false));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
@@ -68,13 +69,13 @@ public final class XLNet implements HfFamily {
                 model.add("start_logits", new Module()).add("dense", Layers.linear(s.dModel, 1));
                 // PoolerEndLogits
                 Module end = model.add("end_logits", new Module());
-                end.add("dense_0", Layers.linear(2 * s.dModel, s.dModel));
+                end.add("dense_0", Layers.linear(Dims.mul(2, s.dModel), s.dModel));
                 end.add("activation", new Module());
                 end.add("LayerNorm", Layers.layerNorm(s.dModel));
                 end.add("dense_1", Layers.linear(s.dModel, 1));
                 // PoolerAnswerClass
                 Module answer = model.add("answer_class", new Module());
-                answer.add("dense_0", Layers.linear(2 * s.dModel, s.dModel));
+                answer.add("dense_0", Layers.linear(Dims.mul(2, s.dModel), s.dModel));
                 answer.add("activation", new Module());
                 answer.add("dense_1", Layers.linear(s.dModel, 1, false));
             }

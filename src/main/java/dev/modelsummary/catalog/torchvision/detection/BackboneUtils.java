@@ -3,6 +3,7 @@ package dev.modelsummary.catalog.torchvision.detection;
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.MobileNetV3;
@@ -157,7 +158,7 @@ public final class BackboneUtils {
                 stageIndices.add(i + 1);
             }
         }
-        outChannels[features.size() - 1] = 6 * blocks.get(blocks.size() - 1).outChannels();
+        outChannels[features.size() - 1] = Dims.mul(6, blocks.get(blocks.size() - 1).outChannels());
         stageIndices.add(features.size() - 1);
         int numStages = stageIndices.size();
 

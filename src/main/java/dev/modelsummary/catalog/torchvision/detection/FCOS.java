@@ -10,6 +10,7 @@ import static dev.modelsummary.catalog.torchvision.detection.DetectionUtils.conc
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
@@ -87,7 +88,7 @@ public final class FCOS extends Module {
     private static Module classificationHead(long inChannels, long numAnchors, long numClasses) {
         Module head = new Module();
         head.add("conv", tower(inChannels));
-        head.add("cls_logits", conv2d(inChannels, numAnchors * numClasses, 3));
+        head.add("cls_logits", conv2d(inChannels, Dims.mul(numAnchors, numClasses), 3));
         return head;
     }
 
@@ -98,7 +99,7 @@ public final class FCOS extends Module {
     private static Module regressionHead(long inChannels, long numAnchors) {
         Module head = new Module();
         head.add("conv", tower(inChannels));
-        head.add("bbox_reg", conv2d(inChannels, numAnchors * 4, 3));
+        head.add("bbox_reg", conv2d(inChannels, Dims.mul(numAnchors, 4), 3));
         head.add("bbox_ctrness", conv2d(inChannels, numAnchors, 3));
         return head;
     }

@@ -12,6 +12,7 @@ import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
@@ -212,7 +213,7 @@ public class FasterRCNN extends GeneralizedRCNN {
      */
     private static RoIHeads roiHeads(BackboneWithFPN backbone, long numClasses, Kwargs kwargs, Module boxHead) {
         Module head = boxHead != null ? boxHead
-                : twoMLPHead(backbone.outChannels() * BOX_RESOLUTION * BOX_RESOLUTION, REPRESENTATION_SIZE);
+                : twoMLPHead(Dims.mul(backbone.outChannels(), BOX_RESOLUTION, BOX_RESOLUTION), REPRESENTATION_SIZE);
         Module predictor = fastRCNNPredictor(REPRESENTATION_SIZE, numClasses);
         DetectionUtils.matcher(kwargs, "box_fg_iou_thresh", "box_bg_iou_thresh");
         return new RoIHeads(multiScaleRoIAlign(), head, predictor);
@@ -244,7 +245,7 @@ public class FasterRCNN extends GeneralizedRCNN {
             previous = current;
         }
         blocks.append(stateless());
-        previous = previous * inHeight * inWidth;
+        previous = Dims.mul(previous, inHeight, inWidth);
         for (long current : fcLayers) {
             blocks.append(linear(previous, current));
             blocks.append(stateless());
@@ -257,7 +258,7 @@ public class FasterRCNN extends GeneralizedRCNN {
     static Module fastRCNNPredictor(long inChannels, long numClasses) {
         Module predictor = new Module();
         predictor.add("cls_score", linear(inChannels, numClasses));
-        predictor.add("bbox_pred", linear(inChannels, numClasses * 4));
+        predictor.add("bbox_pred", linear(inChannels, Dims.mul(numClasses, 4)));
         return predictor;
     }
 }

@@ -3,6 +3,7 @@ package dev.modelsummary.catalog.torchvision.detection;
 import static dev.modelsummary.catalog.nn.Layers.conv2d;
 import static dev.modelsummary.catalog.torchvision.ops.Misc.conv2dNormActivation;
 
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.detection.AnchorUtils.AnchorGenerator;
@@ -24,7 +25,7 @@ final class RPN {
         Module head = new Module();
         head.add("conv", convs);
         head.add("cls_logits", conv2d(inChannels, numAnchors, 1));
-        head.add("bbox_pred", conv2d(inChannels, numAnchors * 4, 1));
+        head.add("bbox_pred", conv2d(inChannels, Dims.mul(numAnchors, 4), 1));
         return head;
     }
 

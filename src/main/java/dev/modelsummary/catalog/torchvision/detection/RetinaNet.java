@@ -8,6 +8,7 @@ import static dev.modelsummary.catalog.torchvision.detection.DetectionUtils.conc
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
@@ -132,7 +133,7 @@ public final class RetinaNet extends Module {
                                              LongFunction<Module> norm) {
         Module head = new Module();
         head.add("conv", tower(inChannels, norm));
-        head.add("cls_logits", conv2d(inChannels, numAnchors * numClasses, 3));
+        head.add("cls_logits", conv2d(inChannels, Dims.mul(numAnchors, numClasses), 3));
         return head;
     }
 
@@ -140,7 +141,7 @@ public final class RetinaNet extends Module {
     private static Module regressionHead(long inChannels, long numAnchors, LongFunction<Module> norm) {
         Module head = new Module();
         head.add("conv", tower(inChannels, norm));
-        head.add("bbox_reg", conv2d(inChannels, numAnchors * 4, 3));
+        head.add("bbox_reg", conv2d(inChannels, Dims.mul(numAnchors, 4), 3));
         return head;
     }
 

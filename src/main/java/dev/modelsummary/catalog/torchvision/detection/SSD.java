@@ -8,6 +8,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
@@ -175,7 +176,7 @@ public final class SSD extends Module {
                                       PredictionBlock block) {
         Sequential moduleList = new Sequential();
         for (int i = 0; i < Math.min(inChannels.size(), numAnchors.size()); i++) {
-            moduleList.append(block.create(inChannels.get(i), numColumns * numAnchors.get(i)));
+            moduleList.append(block.create(inChannels.get(i), Dims.mul(numColumns, numAnchors.get(i))));
         }
         Module head = new Module();
         head.add("module_list", moduleList);

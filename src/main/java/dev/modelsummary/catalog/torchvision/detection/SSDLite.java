@@ -9,6 +9,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
@@ -227,7 +228,7 @@ public final class SSDLite {
 
     /** {@code backbone[-1].out_channels}: MobileNetV3's last 1x1 conv widens the last block six times. */
     private static long lastConvChannels(MobileNetV3.Conf conf) {
-        return 6 * conf.blocks().get(conf.blocks().size() - 1).outChannels();
+        return Dims.mul(6, conf.blocks().get(conf.blocks().size() - 1).outChannels());
     }
 
     /** {@code get_depth = lambda d: max(min_depth, int(d * width_mult))}. */

@@ -8,6 +8,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
@@ -141,7 +142,7 @@ public final class DeepLabV3 extends SimpleSegmentationModel {
         Module aspp = new Module();
         aspp.add("convs", convs);
         aspp.add("project", new Sequential(
-                conv2d(convs.size() * outChannels, outChannels, 1, 1, false),
+                conv2d(Dims.mul(convs.size(), outChannels), outChannels, 1, 1, false),
                 batchNorm(outChannels),
                 stateless(),
                 stateless()));

@@ -1,6 +1,7 @@
 package dev.modelsummary.catalog.torchvision.segmentation;
 
 import dev.modelsummary.catalog.Kwargs;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.MobileNetV3;
 import java.util.ArrayList;
@@ -62,6 +63,6 @@ record MobileNetV3Features(MobileNetV3.Conf conf, Sequential features) {
         if (index <= blocks.size()) {
             return blocks.get(index - 1).outChannels();
         }
-        return 6 * blocks.get(blocks.size() - 1).outChannels();
+        return Dims.mul(6, blocks.get(blocks.size() - 1).outChannels());
     }
 }

@@ -10,6 +10,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
@@ -183,7 +184,7 @@ public final class MViT extends Module {
             {
                 parameter("class_token", embedSize);
                 if (!relPosEmbed) {
-                    parameter("spatial_pos", spatialH * spatialW, embedSize);
+                    parameter("spatial_pos", Dims.mul(spatialH, spatialW), embedSize);
                     parameter("temporal_pos", temporalSize, embedSize);
                     parameter("class_pos", embedSize);
                 }
@@ -204,7 +205,7 @@ public final class MViT extends Module {
             add("norm1", layerNorm(cnf.inputChannels()));
             add("norm2", layerNorm(attnDim));
             add("attn", new MultiscaleAttention(inputSize, cnf.inputChannels(), attnDim, cnf, relPosEmbed));
-            add("mlp", Misc.mlp(attnDim, new long[] {4 * attnDim, cnf.outputChannels()}, null, true));
+            add("mlp", Misc.mlp(attnDim, new long[] {Dims.mul(4, attnDim), cnf.outputChannels()}, null, true));
             add("stochastic_depth", stateless());
             if (cnf.inputChannels() != cnf.outputChannels()) {
                 add("project", linear(cnf.inputChannels(), cnf.outputChannels()));
@@ -220,7 +221,7 @@ public final class MViT extends Module {
     private static final class MultiscaleAttention extends Module {
         MultiscaleAttention(long[] inputSize, long embedDim, long outputDim, BlockConfig cnf, boolean relPosEmbed) {
             long headDim = Math.floorDiv(outputDim, cnf.numHeads());
-            add("qkv", linear(embedDim, 3 * outputDim));
+            add("qkv", linear(embedDim, Dims.mul(3, outputDim)));
             add("project", new Sequential(linear(outputDim, outputDim)));
             if (prod(cnf.kernelQ()) > 1 || prod(cnf.strideQ()) > 1) {
                 add("pool_q", pool(poolConv(headDim, cnf.kernelQ()), layerNorm(headDim)));
@@ -233,8 +234,8 @@ public final class MViT extends Module {
                 long size = Math.max(inputSize[1], inputSize[2]);
                 long qSize = cnf.strideQ().length > 0 ? Math.floorDiv(size, cnf.strideQ()[1]) : size;
                 long kvSize = cnf.strideKv().length > 0 ? Math.floorDiv(size, cnf.strideKv()[1]) : size;
-                long spatialDim = 2 * Math.max(qSize, kvSize) - 1;
-                long temporalDim = 2 * inputSize[0] - 1;
+                long spatialDim = Dims.span(Math.max(qSize, kvSize));
+                long temporalDim = Dims.span(inputSize[0]);
                 parameter("rel_pos_h", spatialDim, headDim);
                 parameter("rel_pos_w", spatialDim, headDim);
                 parameter("rel_pos_t", temporalDim, headDim);
@@ -261,7 +262,7 @@ public final class MViT extends Module {
     private static long prod(long[] values) {
         long product = 1;
         for (long v : values) {
-            product *= v;
+            product = Dims.mul(product, v);
         }
         return product;
     }

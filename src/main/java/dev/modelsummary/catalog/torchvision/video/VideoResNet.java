@@ -10,6 +10,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
@@ -64,7 +65,7 @@ public final class VideoResNet extends Module {
         add("layer3", makeLayer(block, convMakers[2], 256, layers[2], 2));
         add("layer4", makeLayer(block, convMakers[3], 512, layers[3], 2));
         add("avgpool", stateless());
-        add("fc", linear(512 * block.expansion, numClasses));
+        add("fc", linear(Dims.mul(512, block.expansion), numClasses));
     }
 
     /**
