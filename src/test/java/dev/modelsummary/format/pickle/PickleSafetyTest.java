@@ -85,7 +85,7 @@ class PickleSafetyTest {
             "collections, OrderedDict", "torch._utils, _rebuild_tensor_v2", "torch._utils, _rebuild_parameter",
             "torch, FloatStorage", "torch.cuda, HalfStorage", "torch.storage, UntypedStorage", "torch, Size",
             "torch, float32", "torch, bfloat16", "torch, device", "torch.nn.parameter, Parameter",
-            "torch._tensor, _rebuild_from_type_v2", "torch.serialization, _get_layout", "torch, per_tensor_affine",
+            "torch._tensor, _rebuild_from_type_v2", "torch._utils, _rebuild_nested_tensor", "torch.serialization, _get_layout", "torch, per_tensor_affine",
             "_codecs, encode", "builtins, set", "builtins, bytearray", "builtins, complex",
             // numpy reconstruction, numpy 1 and 2 spellings
             "numpy.core.multiarray, _reconstruct", "numpy._core.multiarray, _reconstruct", "numpy, ndarray",
@@ -104,7 +104,7 @@ class PickleSafetyTest {
 
     @ParameterizedTest(name = "{0}.{1} is someone's code: unknown")
     @CsvSource({"__main__, SmallNet", "__torch__.MyModule, Foo", "omegaconf.dictconfig, DictConfig",
-            "my_project, Model", "torch.nn.modules.conv, Conv2d", "torch._utils, _rebuild_nested_tensor",
+            "my_project, Model", "torch.nn.modules.conv, Conv2d",
             "builtins, print", "builtins, ValueError", "numpy.random._mt19937, MT19937",
             "collections, UserDict", "sklearn.tree._tree, Tree", "itertools, chain",
             "joblib.numpy_pickle, NumpyArrayWrapper"})
