@@ -7,8 +7,7 @@ import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -131,15 +130,16 @@ final class GgufHeader {
     // ---- metadata -------------------------------------------------------------------------------------------
 
     /**
-     * KV = string key; u32 value_type; value. Keys must be non-empty and unique. Uniqueness is checked on a 64-bit
-     * fingerprint of each key (the first bytes of its SHA-256), eight bytes a key whatever its length, sorted
-     * once at the end; only when two fingerprints match are the keys read again and compared as text. A crafted
-     * file cannot make SHA-256 fingerprints collide, so the exact pass costs nothing on any real file.
+     * KV = string key; u32 value_type; value. Keys must be non-empty and unique. Uniqueness is checked on a
+     * fingerprint of each key, eight bytes a key whatever its length, sorted once at the end; only when two
+     * fingerprints match are the keys read again and compared as text. The fingerprint is a polynomial hash
+     * modulo 2^61 - 1 at a base drawn at random for each read: two different keys of n bytes share it with
+     * probability at most n / 2^61 whatever the file holds, so a crafted file cannot force the slow pass.
      */
     private void readMetadata(long kvCount) throws IOException {
         long maxKeyBytes = Limits.current().ggufMetadataKeyBytes();
         long start = in.position();
-        MessageDigest sha = sha256();
+        long base = 256 + new SecureRandom().nextLong(MERSENNE_61 - 512);
         long[] fingerprints = new long[(int) Math.min(kvCount, 1024)];
         long keyBytes = 0;
         for (long i = 0; i < kvCount; i++) {
@@ -157,7 +157,7 @@ final class GgufHeader {
             if (i == fingerprints.length) {
                 fingerprints = Arrays.copyOf(fingerprints, (int) Math.min(kvCount, 2L * fingerprints.length));
             }
-            fingerprints[(int) i] = fingerprint(sha, raw);
+            fingerprints[(int) i] = fingerprint(base, raw);
             String key = utf8(raw);
             long type = in.u32("the type of metadata key " + Quote.of(key));
             readValue(key, type);
@@ -199,22 +199,27 @@ final class GgufHeader {
         return null;
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
+    private static final long MERSENNE_61 = (1L << 61) - 1;
+
+    /** The key's bytes (each plus one) and its length as a polynomial at {@code base}, modulo 2^61 - 1. */
+    static long fingerprint(long base, byte[] key) {
+        long h = key.length;
+        for (byte b : key) {
+            h = mulMod61(h, base) + (b & 0xff) + 1;
+            if (h >= MERSENNE_61) {
+                h -= MERSENNE_61;
+            }
         }
+        return h;
     }
 
-    /** The first eight bytes of the key's SHA-256. */
-    private static long fingerprint(MessageDigest sha, byte[] key) {
-        byte[] digest = sha.digest(key);
-        long f = 0;
-        for (int b = 0; b < 8; b++) {
-            f = f << 8 | (digest[b] & 0xff);
-        }
-        return f;
+    /** a * b mod 2^61 - 1, for a and b below 2^61. */
+    private static long mulMod61(long a, long b) {
+        long hi = Math.multiplyHigh(a, b);
+        long lo = a * b;
+        // a * b = hi * 2^64 + lo = (hi * 8 + lo >>> 61) * 2^61 + (lo & M), and 2^61 = 1 mod M
+        long r = (lo & MERSENNE_61) + ((lo >>> 61) | (hi << 3));
+        return r >= MERSENNE_61 ? r - MERSENNE_61 : r;
     }
 
     private void readValue(String key, long type) throws IOException {
