@@ -204,7 +204,8 @@ public final class OnnxReader implements WeightReader {
         final List<TensorEntry> sparseEntries = new ArrayList<>();
         final List<TensorEntry> constantEntries = new ArrayList<>();
         final Set<String> names = new HashSet<>();
-        final int maxNameBytes = Math.multiplyExact(Limits.current().tensorNameChars(), 3);
+        /** UTF-8 takes at most 3 bytes per UTF-16 char; capped where a raised limit would pass an int. */
+        final int maxNameBytes = (int) Math.min(3L * Limits.current().tensorNameChars(), Integer.MAX_VALUE - 8);
         final Set<String> externalFiles = new LinkedHashSet<>();
         final List<String> stringTensors = new ArrayList<>();
         int listed;
@@ -450,7 +451,12 @@ public final class OnnxReader implements WeightReader {
             checkedBytes(subject + " indices", s.indices().dims(), s.indices().dataType, s.indices());
             if (add(into, kind, name, s.dense().dims(), s.values().dataType, null)) {
                 sparseTensors++;
-                sparseStored = Math.addExact(sparseStored, stored);
+                try {
+                    sparseStored = Math.addExact(sparseStored, stored);
+                } catch (ArithmeticException e) {
+                    throw new FormatException("The sparse tensors store more than 2^63 - 1 values together ("
+                            + subject + " brings the count past it).", e);
+                }
             }
         }
 
@@ -461,7 +467,7 @@ public final class OnnxReader implements WeightReader {
             long bytes = checkedBytes(subject, dims, dataType, data);
             if (listed == Limits.current().tensors()) {
                 throw new FormatException("Model lists more than '" + Limits.current().tensors()
-                        + "' tensors, the limit.");
+                        + "' tensors, the limit (raise with --limit tensors=N).");
             }
             listed++;
             if (!names.add(name)) {
