@@ -39,6 +39,9 @@ record NpyHeader(NpyDType type, boolean fortranOrder, Shape shape, long headerBy
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** numpy's {@code _MAX_HEADER_SIZE}: np.load refuses longer headers unless told to trust the file. */
     private static final Set<String> KEYS = Set.of("descr", "fortran_order", "shape");
+    /** np.load's own default {@code max_header_size} is 10000 characters: numpy refuses such a header too. */
+    private static final String HEADER_LIMIT_ADVICE = " (numpy's own default max_header_size; raise with --limit "
+            + "npy-header-chars=N).";
 
     /** Where the header's bytes come from: the next {@code n} bytes, or a FormatException when they end first. */
     @FunctionalInterface
@@ -73,7 +76,7 @@ record NpyHeader(NpyDType type, boolean fortranOrder, Shape shape, long headerBy
         boolean utf8 = major == 3;
         if (headerLength > (long) Limits.current().npyHeaderChars() * (utf8 ? 4 : 1)) {
             throw new FormatException("Header is " + headerLength + " bytes, over the limit of "
-                    + Limits.current().npyHeaderChars() + " characters.");
+                    + Limits.current().npyHeaderChars() + " characters" + HEADER_LIMIT_ADVICE);
         }
         long headerBytes = 8 + lengthBytes + headerLength;
         if (headerBytes > available) {
@@ -83,7 +86,7 @@ record NpyHeader(NpyDType type, boolean fortranOrder, Shape shape, long headerBy
         String text = decode(source.next((int) headerLength), utf8);
         if (text.length() > Limits.current().npyHeaderChars()) {
             throw new FormatException("Header is " + text.length() + " characters, over the limit of "
-                    + Limits.current().npyHeaderChars() + ".");
+                    + Limits.current().npyHeaderChars() + HEADER_LIMIT_ADVICE);
         }
         Object literal = PyLiteral.parse(text, major < 3);
         if (!(literal instanceof Map<?, ?> dict)) {

@@ -103,11 +103,13 @@ class NumpyValidationTest {
                 .hasMessage("Header of 58 bytes runs past the end of the 20-byte array.");
         String longHeader = header("<f4", "(1,)") + " ".repeat(10_000);
         assertThatThrownBy(() -> readNpy(longHeader, 4))
-                .hasMessage("Header is 10058 bytes, over the limit of 10000 characters.");
+                .hasMessage("Header is 10058 bytes, over the limit of 10000 characters (numpy's own default "
+                        + "max_header_size; raise with --limit npy-header-chars=N).");
         byte[] v3 = npy(3, ("{'descr': '<f4', 'fortran_order': False, 'shape': (1,)}" + "\u00e9".repeat(9_990))
                 .getBytes(StandardCharsets.UTF_8), 4);
         assertThatThrownBy(() -> read("x.npy", v3))
-                .hasMessage("Header is 10045 characters, over the limit of 10000.");
+                .hasMessage("Header is 10045 characters, over the limit of 10000 (numpy's own default "
+                        + "max_header_size; raise with --limit npy-header-chars=N).");
         byte[] badUtf8 = npy(3, new byte[] {'{', (byte) 0xff, '}'}, 0);
         assertThatThrownBy(() -> read("x.npy", badUtf8)).hasMessage("Version 3.0 header is not valid UTF-8.");
     }
@@ -197,10 +199,22 @@ class NumpyValidationTest {
                 + "valid Python literal: the integer '99999999999999999999' does not fit in 64 bits (character 51).");
         refusesNpy("{'descr': '<f4', ", 4, "Header is not a valid Python literal: the header ends where a value "
                 + "should be (character 17).");
-        refusesNpy("(".repeat(40), 4, "Header is not a valid Python literal: brackets nested more than 32 deep "
-                + "(character 33).");
+        refusesNpy("(".repeat(40), 4, "Header is not a valid Python literal: brackets nested more than 32 deep; "
+                + "raise with --limit npy-header-depth=N (character 33).");
         refusesNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), # comment\n}", 4, "Header is not a "
                 + "valid Python literal: unexpected '#' (character 56).");
+    }
+
+    @Test
+    void noRaisedDepthLimitEndsInACrash() throws Exception {
+        Limits deep = Limits.DEFAULT.with("npy-header-depth", 1_000_000).with("npy-header-chars", 3_000_000);
+        String header = "[".repeat(1_000_000) + "]".repeat(1_000_000);
+        assertThatThrownBy(() -> deep.using(() -> read("x.npy", npy(3, header.getBytes(StandardCharsets.UTF_8), 0))))
+                .isInstanceOf(FormatException.class).hasMessageStartingWith("Header is not a valid Python literal: "
+                        + "brackets nested deeper than this run's stack allows");
+        // Within the stack, the raised limit is honoured: 300 deep parses (and fails later, on its meaning).
+        assertThatThrownBy(() -> deep.using(() -> read("x.npy", npy(3, ("[".repeat(300) + "]".repeat(300))
+                .getBytes(StandardCharsets.UTF_8), 0)))).hasMessage("Header is not a dict literal.");
     }
 
     @Test
