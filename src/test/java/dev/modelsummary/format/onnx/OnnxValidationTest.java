@@ -215,6 +215,37 @@ class OnnxValidationTest {
                 "Sparse initializer 's' indices has '15' bytes of raw_data, but its shape (2,) of INT64 needs '16'.");
     }
 
+    /** A graph holding initializer 'w<depth>' and, below it, an If whose then_branch nests {@code depth} more. */
+    private static Pb nested(int depth) {
+        Pb graph = of().message(5, tensor("w" + depth, 1, 4, 1));
+        if (depth > 0) {
+            graph.message(1, of().string(4, "If").message(5, of().string(1, "then_branch").message(6, nested(depth - 1))
+                    .varint(20, 5)));
+        }
+        return graph;
+    }
+
+    @Test
+    void subgraphsAreReadDownToADepthBound() throws IOException {
+        assertThat(read(model(nested(64))).tensors()).hasSize(65).extracting(TensorEntry::name)
+                .startsWith("w64", "w63");
+        assertThatThrownBy(() -> read(model(nested(65)))).isInstanceOf(FormatException.class)
+                .hasMessageStartingWith("Subgraphs nest more than '64' deep (at 'If#0.then_branch/If#0.then_branch/")
+                .hasMessageEndingWith("...'); real models nest a few.");
+    }
+
+    @Test
+    void aNameTwiceInOneSubgraphIsRefusedAndAcrossGraphsRenamed() throws IOException {
+        Pb dup = of().message(5, tensor("a", 1, 4, 1)).message(5, tensor("a", 1, 4, 1));
+        Pb main = of().message(5, tensor("a", 1, 4, 1)).message(1, of().string(3, "loop").string(4, "Loop")
+                .message(5, of().string(1, "body").message(6, dup).varint(20, 5)));
+        refused(model(main), "Initializer 'a' has the name of an earlier tensor of the subgraph 'loop.body'.");
+        Pb once = of().message(5, tensor("a", 1, 4, 1));
+        Pb ok = of().message(5, tensor("a", 1, 4, 1)).message(1, of().string(3, "loop").string(4, "Loop")
+                .message(5, of().string(1, "body").message(6, once).varint(20, 5)));
+        assertThat(read(model(ok)).tensors()).extracting(TensorEntry::name).containsExactly("a", "a@loop.body");
+    }
+
     @Test
     void sparseValueCountsThatOverflowTogetherAreRefused() {
         // Two UINT2 sparse tensors of 2^62 stored values each (no data; uint8 indices keep each size in range).
