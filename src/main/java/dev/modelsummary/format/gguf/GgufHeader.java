@@ -1,5 +1,6 @@
 package dev.modelsummary.format.gguf;
 
+import dev.modelsummary.format.Fingerprint;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.model.Shape;
@@ -7,7 +8,6 @@ import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -132,14 +132,13 @@ final class GgufHeader {
     /**
      * KV = string key; u32 value_type; value. Keys must be non-empty and unique. Uniqueness is checked on a
      * fingerprint of each key, eight bytes a key whatever its length, sorted once at the end; only when two
-     * fingerprints match are the keys read again and compared as text. The fingerprint is a polynomial hash
-     * modulo 2^61 - 1 at a base drawn at random for each read: two different keys of n bytes share it with
-     * probability at most n / 2^61 whatever the file holds, so a crafted file cannot force the slow pass.
+     * fingerprints match are the keys read again and compared as text ({@link Fingerprint}: a crafted file
+     * cannot force that slow pass).
      */
     private void readMetadata(long kvCount) throws IOException {
         long maxKeyBytes = Limits.current().ggufMetadataKeyBytes();
         long start = in.position();
-        long base = 256 + new SecureRandom().nextLong(MERSENNE_61 - 512);
+        Fingerprint fingerprint = Fingerprint.random();
         long[] fingerprints = new long[(int) Math.min(kvCount, 1024)];
         long keyBytes = 0;
         for (long i = 0; i < kvCount; i++) {
@@ -157,7 +156,7 @@ final class GgufHeader {
             if (i == fingerprints.length) {
                 fingerprints = Arrays.copyOf(fingerprints, (int) Math.min(kvCount, 2L * fingerprints.length));
             }
-            fingerprints[(int) i] = fingerprint(base, raw);
+            fingerprints[(int) i] = fingerprint.of(raw);
             String key = utf8(raw);
             long type = in.u32("the type of metadata key " + Quote.of(key));
             readValue(key, type);
@@ -197,29 +196,6 @@ final class GgufHeader {
             skipValue(in.u32(what), what);
         }
         return null;
-    }
-
-    private static final long MERSENNE_61 = (1L << 61) - 1;
-
-    /** The key's bytes (each plus one) and its length as a polynomial at {@code base}, modulo 2^61 - 1. */
-    static long fingerprint(long base, byte[] key) {
-        long h = key.length;
-        for (byte b : key) {
-            h = mulMod61(h, base) + (b & 0xff) + 1;
-            if (h >= MERSENNE_61) {
-                h -= MERSENNE_61;
-            }
-        }
-        return h;
-    }
-
-    /** a * b mod 2^61 - 1, for a and b below 2^61. */
-    private static long mulMod61(long a, long b) {
-        long hi = Math.multiplyHigh(a, b);
-        long lo = a * b;
-        // a * b = hi * 2^64 + lo = (hi * 8 + lo >>> 61) * 2^61 + (lo & M), and 2^61 = 1 mod M
-        long r = (lo & MERSENNE_61) + ((lo >>> 61) | (hi << 3));
-        return r >= MERSENNE_61 ? r - MERSENNE_61 : r;
     }
 
     private void readValue(String key, long type) throws IOException {

@@ -2,6 +2,7 @@ package dev.modelsummary.format.onnx;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.modelsummary.format.ChannelOpener;
+import dev.modelsummary.format.Fingerprint;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -209,9 +211,23 @@ public final class OnnxReader implements WeightReader {
         final List<TensorEntry> sparse = new ArrayList<>();
         final List<TensorEntry> constants = new ArrayList<>();
         final List<Graph> children = new ArrayList<>();
-        /** Names listed in this graph: unique within it (SSA). */
-        final Set<String> names = new HashSet<>();
+        /**
+         * Fingerprints of the names of this graph's tensors (listed ones, then left-out STRING ones), in the order
+         * of {@link #names()}: a name is unique within its graph (SSA), checked once the graph is read.
+         */
+        long[] fingerprints = new long[16];
+        int named;
+        /** STRING tensors' subjects ({@code Initializer 's'}) and names: left out, but their names count. */
+        final List<String> leftOutSubjects = new ArrayList<>();
+        final List<String> leftOutNames = new ArrayList<>();
         int nodes;
+
+        void fingerprint(long f) {
+            if (named == fingerprints.length) {
+                fingerprints = Arrays.copyOf(fingerprints, named * 2);
+            }
+            fingerprints[named++] = f;
+        }
 
         /** @param path node names and attributes down from the main graph ({@code If_0.then_branch}); "" for it */
         Graph(String path, Graph parent) {
@@ -223,6 +239,7 @@ public final class OnnxReader implements WeightReader {
     /** One walk of a file: what it lists and what it leaves out. */
     private static final class Walk {
         Graph main;
+        final Fingerprint fingerprint = Fingerprint.random();
         final List<TensorEntry> entries = new ArrayList<>();
         final OnnxFacts facts = new OnnxFacts();
         /** UTF-8 takes at most 3 bytes per UTF-16 char; capped where a raised limit would pass an int. */
@@ -272,12 +289,81 @@ public final class OnnxReader implements WeightReader {
             if (!graph) {
                 throw new FormatException("File has no graph (ModelProto field 7): it is not an ONNX model.");
             }
+            checkNames(main);
+            shapes.clear();
+            if (main.children.isEmpty()) {
+                // No subgraphs: the main graph's names are unique, so no renaming and no set of all names.
+                entries.addAll(main.initializers);
+                main.initializers.clear();
+                entries.addAll(main.sparse);
+                entries.addAll(main.constants);
+                return;
+            }
             List<TensorEntry> sparse = new ArrayList<>();
             List<TensorEntry> constants = new ArrayList<>();
             Set<String> taken = new HashSet<>();
             flatten(main, entries, sparse, constants, taken);
             entries.addAll(sparse);
             entries.addAll(constants);
+        }
+
+        /** Shapes seen so far, up to a few thousand: real models repeat a few shapes millions of times. */
+        private final java.util.Map<Shape, Shape> shapes = new java.util.HashMap<>();
+
+        private Shape shared(Shape shape) {
+            Shape known = shapes.get(shape);
+            if (known != null) {
+                return known;
+            }
+            if (shapes.size() < 4096) {
+                shapes.put(shape, shape);
+            }
+            return shape;
+        }
+
+        /**
+         * Each graph's names unique within it: fingerprints sorted, and only names whose fingerprints match
+         * compared as text, in listing order (initializers, sparse initializers, Constants, left-out strings).
+         */
+        private void checkNames(Graph g) {
+            for (String name : g.leftOutNames) {
+                g.fingerprint(fingerprint.of(name));
+            }
+            long[] sorted = Arrays.copyOf(g.fingerprints, g.named);
+            Arrays.sort(sorted);
+            for (int i = 1; i < sorted.length; i++) {
+                if (sorted[i] == sorted[i - 1] && (i == 1 || sorted[i - 2] != sorted[i])) {
+                    duplicate(g, sorted[i]);
+                }
+            }
+            g.fingerprints = null;
+            for (Graph child : g.children) {
+                checkNames(child);
+            }
+        }
+
+        private void duplicate(Graph g, long f) {
+            Set<String> seen = new HashSet<>();
+            List<List<TensorEntry>> lists = List.of(g.initializers, g.sparse, g.constants);
+            List<Kind> kinds = List.of(Kind.INITIALIZER, Kind.SPARSE_INITIALIZER, Kind.CONSTANT);
+            for (int k = 0; k < lists.size(); k++) {
+                for (TensorEntry e : lists.get(k)) {
+                    if (fingerprint.of(e.name()) == f && !seen.add(e.name())) {
+                        throw duplicateName(g, OnnxTensor.subject(kinds.get(k).label, e.name()));
+                    }
+                }
+            }
+            for (int i = 0; i < g.leftOutNames.size(); i++) {
+                String name = g.leftOutNames.get(i);
+                if (fingerprint.of(name) == f && !seen.add(name)) {
+                    throw duplicateName(g, g.leftOutSubjects.get(i));
+                }
+            }
+        }
+
+        private static FormatException duplicateName(Graph g, String subject) {
+            return new FormatException(subject + " has the name of an earlier tensor"
+                    + (g.path.isEmpty() ? "" : " of the subgraph " + Quote.of(g.path)) + ".");
         }
 
         /**
@@ -545,10 +631,6 @@ public final class OnnxReader implements WeightReader {
                         + "' tensors, the limit (raise with --limit tensors=N).");
             }
             listed++;
-            if (!g.names.add(name)) {
-                throw new FormatException(subject + " has the name of an earlier tensor"
-                        + (g.path.isEmpty() ? "" : " of the subgraph " + Quote.of(g.path)) + ".");
-            }
             if (g.parent != null) {
                 subgraphTensors++;
             }
@@ -557,10 +639,13 @@ public final class OnnxReader implements WeightReader {
                 if (stringTensors.size() < 100) {
                     stringTensors.add(name);
                 }
+                g.leftOutSubjects.add(subject);
+                g.leftOutNames.add(name);
                 return false;
             }
+            g.fingerprint(fingerprint.of(name));
             DType dtype = OnnxDataType.of(dataType).flatMap(OnnxDataType::dtype).orElseThrow();
-            Shape shape = Shape.of(dims);
+            Shape shape = shared(Shape.of(dims));
             into.add(StateDictRoles.classify(name, dtype) == Role.PARAMETER
                     ? TensorEntry.parameter(name, shape, dtype, true)
                     : TensorEntry.buffer(name, shape, dtype));
