@@ -52,9 +52,8 @@ record NpyHeader(NpyDType type, List<Field> fields, long itemBytes, boolean fort
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** numpy's {@code _MAX_HEADER_SIZE}: np.load refuses longer headers unless told to trust the file. */
     private static final Set<String> KEYS = Set.of("descr", "fortran_order", "shape");
-    /** np.load's own default {@code max_header_size} is 10000 characters: numpy refuses such a header too. */
-    private static final String HEADER_LIMIT_ADVICE = " (numpy's own default max_header_size; raise with --limit "
-            + "npy-header-chars=N).";
+    /** np.load's own default {@code max_header_size}: numpy refuses a longer header too, unless told to trust it. */
+    private static final int NUMPY_MAX_HEADER_SIZE = 10_000;
 
     /** Where the header's bytes come from: the next {@code n} bytes, or a FormatException when they end first. */
     @FunctionalInterface
@@ -89,7 +88,7 @@ record NpyHeader(NpyDType type, List<Field> fields, long itemBytes, boolean fort
         boolean utf8 = major == 3;
         if (headerLength > (long) Limits.current().npyHeaderChars() * (utf8 ? 4 : 1)) {
             throw new FormatException("Header is " + headerLength + " bytes, over the limit of "
-                    + Limits.current().npyHeaderChars() + " characters" + HEADER_LIMIT_ADVICE);
+                    + Limits.current().npyHeaderChars() + " characters" + headerLimitAdvice());
         }
         long headerBytes = 8 + lengthBytes + headerLength;
         if (headerBytes > available) {
@@ -99,7 +98,7 @@ record NpyHeader(NpyDType type, List<Field> fields, long itemBytes, boolean fort
         String text = decode(source.next((int) headerLength), utf8);
         if (text.length() > Limits.current().npyHeaderChars()) {
             throw new FormatException("Header is " + text.length() + " characters, over the limit of "
-                    + Limits.current().npyHeaderChars() + HEADER_LIMIT_ADVICE);
+                    + Limits.current().npyHeaderChars() + headerLimitAdvice());
         }
         Object literal = PyLiteral.parse(text, major < 3);
         if (!(literal instanceof Map<?, ?> dict)) {
@@ -142,6 +141,12 @@ record NpyHeader(NpyDType type, List<Field> fields, long itemBytes, boolean fort
                     + " bytes follow the header.");
         }
         return new NpyHeader(type, List.copyOf(fields), itemBytes, fortranOrder, shape, headerBytes, dataBytes);
+    }
+
+    private static String headerLimitAdvice() {
+        return Limits.current().npyHeaderChars() == NUMPY_MAX_HEADER_SIZE
+                ? " (numpy's own default max_header_size; raise with --limit npy-header-chars=N)."
+                : " (raise with --limit npy-header-chars=N).";
     }
 
     /** Whether the array holds Python objects: its data is a pickle. */
