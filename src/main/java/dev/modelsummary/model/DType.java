@@ -140,6 +140,10 @@ public enum DType {
      * @throws ArithmeticException when the result does not fit a {@code long}
      */
     public long bytesFor(long elements) {
+        if (this == FLOAT6_E2M3 || this == FLOAT6_E3M2) {
+            // A bit stream, ceil(6n / 8) bytes (onnx's packing); safetensors only allows whole bytes, n % 4 == 0.
+            return Math.addExact(Math.multiplyExact(elements / 4, 3L), (elements % 4 * 6 + 7) / 8);
+        }
         long blocks = elements / blockSize + (elements % blockSize == 0 ? 0 : 1);
         return Math.multiplyExact(blocks, blockBytes);
     }

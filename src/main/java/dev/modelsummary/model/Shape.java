@@ -48,6 +48,11 @@ public final class Shape {
      * @throws ArithmeticException when the product does not fit a {@code long}
      */
     public long numel() {
+        for (long d : dims) {
+            if (d == 0) {
+                return 0; // whatever the other dimensions: (2^62, 2^62, 0) holds nothing
+            }
+        }
         long n = 1;
         for (long d : dims) {
             n = Math.multiplyExact(n, d);

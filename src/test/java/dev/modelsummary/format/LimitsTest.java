@@ -32,9 +32,9 @@ class LimitsTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             // 15 keys: make_gguf_fixtures.llama_kvs; 63 bytes: json.dumps of make_keras_fixtures's metadata.json.
-            "gguf-metadata-keys|1|gguf/tiny_llama.gguf|Header declares '15' metadata keys, over the limit of '1'.",
-            "gguf-metadata-key-bytes|20|gguf/tiny_llama.gguf|Metadata keys take more than '20' bytes, the limit.",
-            "npy-header-chars|10|numpy/float32_2d.npy|Header is 118 bytes, over the limit of 10 characters.",
+            "gguf-metadata-keys|1|gguf/tiny_llama.gguf|Header declares '15' metadata keys, over the limit of '1' (raise with --limit gguf-metadata-keys=N).",
+            "gguf-metadata-key-bytes|20|gguf/tiny_llama.gguf|Metadata keys take more than '20' bytes, the limit (raise with --limit gguf-metadata-key-bytes=N).",
+            "npy-header-chars|10|numpy/float32_2d.npy|Header is 118 bytes, over the limit of 10 characters (raise with --limit npy-header-chars=N).",
             "npy-header-depth|1|numpy/float32_2d.npy|",
             "tfjs-json-depth|2|tfjs/layers/model.json|",
             "tfjs-string-chars|3|tfjs/layers/model.json|",

@@ -8,6 +8,12 @@ import java.util.Optional;
  * ggml's {@code type_traits} table: {@code blockBytes} bytes hold {@code blockSize} elements, and a tensor's
  * byte size is {@code ne[0] / blockSize * blockBytes * ne[1] * ne[2] * ne[3]}.
  *
+ * <p>The sizes are ggml's ({@code sizeof(block_*)} in {@code ggml-common.h}). gguf-py's table
+ * ({@code GGML_QUANT_SIZES} in {@code gguf-py/gguf/constants.py}) agrees on every type but one: it gives Q8_1
+ * 40 bytes per block (the old {@code float d, s} layout) where ggml's {@code block_q8_1} holds two halves and
+ * 32 quants, 36 bytes. A file gguf-py wrote lays its Q8_1 tensors out with 40-byte blocks
+ * ({@link #ggufPyBlockBytes}).
+ *
  * <p>Ids 4, 5 (Q4_2, Q4_3), 31-33 (Q4_0_4_4, Q4_0_4_8, Q4_0_8_8) and 36-38 (IQ4_NL_4_4, _4_8, _8_8) were removed
  * from ggml; their block size is 0 there and the reference reader refuses them, as {@link #byId} does (no
  * constant), along with every id past the last one known here.
@@ -93,6 +99,11 @@ public enum GgmlType {
     /** Bytes per block ({@code ggml_type_size}). */
     public int blockBytes() {
         return blockBytes;
+    }
+
+    /** Bytes per block in gguf-py's {@code GGML_QUANT_SIZES}: ggml's, except Q8_1's 40. */
+    public int ggufPyBlockBytes() {
+        return this == Q8_1 ? 40 : blockBytes;
     }
 
     public DType dtype() {

@@ -74,6 +74,11 @@ final class GgufCursor {
         return out;
     }
 
+    /** Moves to {@code position}, a place read before. */
+    void seek(long position) {
+        this.position = position;
+    }
+
     void skip(long n, String what) throws IOException {
         if (n > remaining()) {
             throw new FormatException("File ends inside " + what + ".");

@@ -1,5 +1,6 @@
 package dev.modelsummary.format.gguf;
 
+import dev.modelsummary.format.Fingerprint;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.model.Shape;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -54,7 +56,8 @@ final class GgufHeader {
     record Tensor(String name, Shape shape, GgmlType type, long offset, long bytes) {
     }
 
-    record File(GgufMetadata metadata, List<Tensor> tensors) {
+    /** @param warnings what the file does that ggml would not read, one line each */
+    record File(GgufMetadata metadata, List<Tensor> tensors, List<String> warnings) {
     }
 
     private final GgufCursor in;
@@ -68,6 +71,7 @@ final class GgufHeader {
     private Long splitTensors;
     private Long quantizationVersion;
     private final Map<String, Long> contextLengths = new HashMap<>();
+    private final List<String> warnings = new ArrayList<>();
 
     private GgufHeader(GgufCursor in) {
         this.in = in;
@@ -100,18 +104,18 @@ final class GgufHeader {
         long kvCount = count("the metadata key/value count");
         if (tensorCount > Limits.current().tensors()) {
             throw new FormatException("Header declares '" + tensorCount + "' tensors, over the limit of '"
-                    + Limits.current().tensors() + "'.");
+                    + Limits.current().tensors() + "' (raise with --limit tensors=N).");
         }
         if (kvCount > Limits.current().ggufMetadataKeys()) {
             throw new FormatException("Header declares '" + kvCount + "' metadata keys, over the limit of '"
-                    + Limits.current().ggufMetadataKeys() + "'.");
+                    + Limits.current().ggufMetadataKeys() + "' (raise with --limit gguf-metadata-keys=N).");
         }
         readMetadata(kvCount);
         long align = alignment == null ? DEFAULT_ALIGNMENT : alignment;
         List<Tensor> infos = readTensorInfos((int) tensorCount, align);
         Long contextLength = architecture == null ? null : contextLengths.get(architecture + ".context_length");
         return new File(new GgufMetadata(version, align, architecture, generalName, fileType, contextLength,
-                splitNo, splitCount, splitTensors, quantizationVersion), infos);
+                splitNo, splitCount, splitTensors, quantizationVersion), infos, List.copyOf(warnings));
     }
 
     private long count(String what) throws IOException {
@@ -125,29 +129,73 @@ final class GgufHeader {
 
     // ---- metadata -------------------------------------------------------------------------------------------
 
-    /** KV = string key; u32 value_type; value. Keys must be non-empty and unique. */
+    /**
+     * KV = string key; u32 value_type; value. Keys must be non-empty and unique. Uniqueness is checked on a
+     * fingerprint of each key, eight bytes a key whatever its length, sorted once at the end; only when two
+     * fingerprints match are the keys read again and compared as text ({@link Fingerprint}: a crafted file
+     * cannot force that slow pass).
+     */
     private void readMetadata(long kvCount) throws IOException {
-        // Keys are kept for the uniqueness check, so their bytes are bounded together.
         long maxKeyBytes = Limits.current().ggufMetadataKeyBytes();
-        Set<String> keys = new HashSet<>();
+        long start = in.position();
+        Fingerprint fingerprint = Fingerprint.random();
+        long[] fingerprints = new long[(int) Math.min(kvCount, 1024)];
         long keyBytes = 0;
         for (long i = 0; i < kvCount; i++) {
-            long length = stringLength("metadata key " + (i + 1));
+            String what = "metadata key " + (i + 1);
+            long length = stringLength(what);
             if (length == 0) {
                 throw new FormatException("Metadata key " + (i + 1) + " is empty.");
             }
             keyBytes += length;
             if (keyBytes > maxKeyBytes) {
                 throw new FormatException("Metadata keys take more than '" + maxKeyBytes
-                        + "' bytes, the limit.");
+                        + "' bytes, the limit (raise with --limit gguf-metadata-key-bytes=N).");
             }
-            String key = utf8(in.bytes((int) length, "metadata key " + (i + 1)));
-            if (!keys.add(key)) {
-                throw new FormatException("Metadata key " + Quote.of(key) + " appears twice.");
+            byte[] raw = in.bytes((int) length, what);
+            if (i == fingerprints.length) {
+                fingerprints = Arrays.copyOf(fingerprints, (int) Math.min(kvCount, 2L * fingerprints.length));
             }
+            fingerprints[(int) i] = fingerprint.of(raw);
+            String key = utf8(raw);
             long type = in.u32("the type of metadata key " + Quote.of(key));
             readValue(key, type);
         }
+        long end = in.position();
+        long[] sorted = fingerprints.clone();
+        Arrays.sort(sorted);
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i] == sorted[i - 1] && (i == 1 || sorted[i - 2] != sorted[i])) {
+                String twice = keyTwice(start, kvCount, fingerprints, sorted[i]);
+                if (twice != null) {
+                    throw new FormatException("Metadata key " + Quote.of(twice) + " appears twice.");
+                }
+            }
+        }
+        in.seek(end);
+    }
+
+    /**
+     * The key that appears twice among the keys with this fingerprint, found by reading the keys again from
+     * {@code start} and comparing the few that share it as text; null when they only share the fingerprint.
+     */
+    private String keyTwice(long start, long kvCount, long[] fingerprints, long fingerprint) throws IOException {
+        in.seek(start);
+        Set<String> seen = new HashSet<>();
+        for (long i = 0; i < kvCount; i++) {
+            String what = "metadata key " + (i + 1);
+            long length = stringLength(what);
+            if (fingerprints[(int) i] == fingerprint) {
+                String key = utf8(in.bytes((int) length, what));
+                if (!seen.add(key)) {
+                    return key;
+                }
+            } else {
+                in.skip(length, what);
+            }
+            skipValue(in.u32(what), what);
+        }
+        return null;
     }
 
     private void readValue(String key, long type) throws IOException {
@@ -333,15 +381,17 @@ final class GgufHeader {
                         + "innermost dimension, not a multiple of " + type.ggmlName() + "'s block of '"
                         + type.blockSize() + "'.");
             }
-            long bytes;
+            if (tooManyElements(ne)) {
+                throw new FormatException("Tensor " + Quote.of(name) + " has ggml shape " + ggmlShape(ne)
+                        + ": ggml refuses it, as its number of elements is 2^63 - 1 or more.");
+            }
+            long bytes = 0; // with a zero dimension anywhere, whatever the others
             try {
-                long elements = 1;
-                bytes = ne0 / type.blockSize() * type.blockBytes();
-                for (int d = 0; d < ne.length; d++) {
-                    elements = Math.multiplyExact(elements, ne[d]);
-                    if (d > 0) {
-                        bytes = Math.multiplyExact(bytes, ne[d]);
-                    }
+                if (Arrays.stream(ne).noneMatch(d -> d == 0)) {
+                    bytes = Math.multiplyExact(ne0 / type.blockSize(), (long) type.blockBytes());
+                }
+                for (int d = 1; d < ne.length && bytes != 0; d++) {
+                    bytes = Math.multiplyExact(bytes, ne[d]);
                 }
             } catch (ArithmeticException e) {
                 throw new FormatException("Tensor " + Quote.of(name) + "'s size does not fit in 64 bits.", e);
@@ -357,8 +407,10 @@ final class GgufHeader {
         }
         long dataStart = alignUp(in.position(), align, "The data section's start");
         long expected = 0;
+        boolean ggufPyQ81 = false;
         List<Tensor> placed = new ArrayList<>(infos.size());
-        for (Tensor t : infos) {
+        for (int i = 0; i < infos.size(); i++) {
+            Tensor t = infos.get(i);
             if (t.offset() % align != 0) {
                 throw new FormatException("Tensor " + Quote.of(t.name()) + " has offset '" + t.offset()
                         + "', not a multiple of the alignment '" + align + "'.");
@@ -373,10 +425,70 @@ final class GgufHeader {
                 throw new FormatException("Tensor " + Quote.of(t.name()) + " ('" + t.bytes() + "' bytes at data "
                         + "offset '" + t.offset() + "') ends past the end of the file ('" + in.size() + "' bytes).");
             }
-            expected = alignUp(Math.addExact(t.offset(), t.bytes()), align, "Tensor " + Quote.of(t.name()) + "'s end");
+            String end = "Tensor " + Quote.of(t.name()) + "'s end";
+            expected = alignUp(Math.addExact(t.offset(), t.bytes()), align, end);
+            long pyBytes = ggufPyBytes(t);
+            if (pyBytes != t.bytes()) {
+                // gguf-py wrote this file if the next tensor (or the end of the file) sits where its larger
+                // Q8_1 blocks end rather than where ggml's do.
+                long pyExpected = pyBytes < 0 || pyBytes > in.size() ? -1
+                        : alignUp(Math.addExact(t.offset(), pyBytes), align, end);
+                boolean py = i + 1 < infos.size() ? infos.get(i + 1).offset() == pyExpected
+                        : in.size() - dataStart == pyExpected;
+                if (py && pyExpected != expected) {
+                    expected = pyExpected;
+                    ggufPyQ81 = true;
+                }
+            }
             placed.add(new Tensor(t.name(), t.shape(), t.type(), start, t.bytes()));
         }
+        if (ggufPyQ81) {
+            warnings.add("Its Q8_1 tensors are laid out in 40-byte blocks, as gguf-py's table (GGML_QUANT_SIZES) "
+                    + "sizes them; ggml's block_q8_1 is 36 bytes, so llama.cpp refuses this file. Sizes here are "
+                    + "ggml's (36 bytes per 32 values).");
+        }
         return placed;
+    }
+
+    /** The tensor's bytes as gguf-py sizes its type; -1 when that passes 2^63 - 1. */
+    private static long ggufPyBytes(Tensor t) {
+        GgmlType type = t.type();
+        if (type.ggufPyBlockBytes() == type.blockBytes()) {
+            return t.bytes();
+        }
+        long blocks = t.bytes() / type.blockBytes();
+        return blocks > Long.MAX_VALUE / type.ggufPyBlockBytes() ? -1 : blocks * type.ggufPyBlockBytes();
+    }
+
+    /**
+     * ggml's own test ({@code gguf_init_from_file_impl} in {@code gguf.cpp}), with unused dimensions 1:
+     * {@code INT64_MAX/ne[1] <= ne[0] || INT64_MAX/ne[2] <= ne[0]*ne[1] || INT64_MAX/ne[3] <= ne[0]*ne[1]*ne[2]},
+     * evaluated left to right. A zero divisor ends the test with the tensor accepted: the element count is then
+     * 0, whatever the other dimensions (ggml itself would divide by zero there; gguf-py reads the tensor).
+     */
+    static boolean tooManyElements(long[] ne) {
+        long[] n = {1, 1, 1, 1};
+        System.arraycopy(ne, 0, n, 0, ne.length);
+        long product = n[0];
+        for (int k = 1; k < n.length; k++) {
+            if (n[k] == 0) {
+                return false;
+            }
+            if (Long.MAX_VALUE / n[k] <= product) {
+                return true;
+            }
+            product *= n[k]; // < INT64_MAX by the test just passed
+        }
+        return false;
+    }
+
+    /** ggml's order, unused dimensions 1, as ggml prints a shape: {@code (64, 32, 1, 1)}. */
+    private static String ggmlShape(long[] ne) {
+        StringBuilder b = new StringBuilder("(");
+        for (int d = 0; d < MAX_DIMS; d++) {
+            b.append(d == 0 ? "" : ", ").append(d < ne.length ? ne[d] : 1);
+        }
+        return b.append(')').toString();
     }
 
     private static long alignUp(long value, long align, String what) {

@@ -73,7 +73,8 @@ public final class GgufReader implements WeightReader {
             GgufHeader.File file = readFile(path, opener);
             List<TensorEntry> tensors = new ArrayList<>(file.tensors().size());
             file.tensors().forEach(t -> tensors.add(entry(t)));
-            return new Read(model(FileNames.stem(path), path, tensors, file.metadata(), 1), file.metadata());
+            return new Read(model(FileNames.stem(path), path, tensors, file.warnings(), file.metadata(), 1),
+                    file.metadata());
         }
         return readSplits(path, split.group(1), Integer.parseInt(split.group(2)), Integer.parseInt(split.group(3)),
                 opener);
@@ -93,6 +94,7 @@ public final class GgufReader implements WeightReader {
         Path directory = path.toAbsolutePath().getParent();
         Map<String, String> splitOf = new HashMap<>();
         List<TensorEntry> tensors = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         GgufMetadata first = null;
         for (int i = 1; i <= count; i++) {
             String name = String.format(Locale.ROOT, "%s-%05d-of-%05d.gguf", prefix, i, count);
@@ -114,6 +116,7 @@ public final class GgufReader implements WeightReader {
             if (first == null) {
                 first = m;
             }
+            split.warnings().forEach(w -> warnings.add("Split " + Quote.of(name) + ": " + w));
             for (GgufHeader.Tensor t : split.tensors()) {
                 String earlier = splitOf.putIfAbsent(t.name(), name);
                 if (earlier != null) {
@@ -131,7 +134,7 @@ public final class GgufReader implements WeightReader {
             throw new FormatException("The first split says 'split.tensors.count' is '" + first.splitTensors()
                     + "'; the splits hold '" + tensors.size() + "' tensors.");
         }
-        return new Read(model(prefix, path, tensors, first, count), first);
+        return new Read(model(prefix, path, tensors, warnings, first, count), first);
     }
 
     /** One split; its problems are reported with its name. Only regular files are opened. */
@@ -158,9 +161,9 @@ public final class GgufReader implements WeightReader {
         return TensorEntry.parameter(t.name(), t.shape(), t.type().dtype(), true);
     }
 
-    private static Model model(String name, Path source, List<TensorEntry> tensors, GgufMetadata metadata,
-                               int files) {
-        return new Model(name, FORMAT, source.toString(), tensors, List.of())
+    private static Model model(String name, Path source, List<TensorEntry> tensors, List<String> warnings,
+                               GgufMetadata metadata, int files) {
+        return new Model(name, FORMAT, source.toString(), tensors, warnings)
                 .withDetails(FileDetails.NONE.withFacts(facts(metadata, files)));
     }
 

@@ -12,6 +12,7 @@ import dev.modelsummary.format.zip.ZipDirectory;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Role;
+import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
@@ -76,7 +77,7 @@ public final class NumpyReader implements WeightReader {
                             new RegionInputStream(channel, header.headerBytes(), header.dataBytes()),
                             header.dataBytes());
                 } else {
-                    tensors.add(entry(name, header));
+                    addEntries(name, header, tensors, warnings);
                 }
             } else {
                 readArchive(channel, tensors, warnings, objects);
@@ -107,7 +108,7 @@ public final class NumpyReader implements WeightReader {
                 if (header.objects()) {
                     objects.scan(name, member.name(), memberData(channel, zip, member, header), header.dataBytes());
                 } else {
-                    tensors.add(entry(name, header));
+                    addEntries(name, header, tensors, warnings);
                 }
             } catch (FormatException e) {
                 throw new FormatException("Member " + Quote.of(member.name()) + ": " + e.getMessage(), e);
@@ -234,12 +235,39 @@ public final class NumpyReader implements WeightReader {
         }
     }
 
+    /**
+     * The array's entries: one for a plain dtype; for a structured dtype, one per field, named
+     * {@code <array>.<field>}, its shape the array's with the field's sub-array shape appended, and a warning.
+     */
+    private static void addEntries(String name, NpyHeader header, List<TensorEntry> tensors, List<String> warnings) {
+        if (header.fields().isEmpty()) {
+            tensors.add(entry(name, header.shape(), header.type().dtype()));
+            return;
+        }
+        long fieldBytes = 0;
+        for (NpyHeader.Field f : header.fields()) {
+            if (tensors.size() == Limits.current().tensors()) {
+                throw new FormatException("Arrays and fields number more than '" + Limits.current().tensors()
+                        + "' (raise with --limit tensors=N).");
+            }
+            long[] dims = Arrays.copyOf(header.shape().dims(), header.shape().rank() + f.subShape().length);
+            System.arraycopy(f.subShape(), 0, dims, header.shape().rank(), f.subShape().length);
+            tensors.add(entry(name + "." + f.name(), Shape.of(dims), f.type().dtype()));
+            fieldBytes += (long) f.type().bytes() * Shape.of(f.subShape()).numel(); // within itemBytes: fits
+        }
+        int n = header.fields().size();
+        long padding = header.itemBytes() - fieldBytes;
+        warnings.add("Array " + Quote.of(name) + " has a structured dtype (" + n + " field" + (n == 1 ? "" : "s")
+                + ", " + header.itemBytes() + " bytes an item" + (padding > 0 ? ", " + padding + " of them padding" : "")
+                + "): each field is listed as a tensor of its own, " + Quote.of(name + ".<field>")
+                + ", with the field's sub-array shape after the array's.");
+    }
+
     /** As a safetensors file, an archive says nothing of roles: names and dtypes decide. */
-    private static TensorEntry entry(String name, NpyHeader header) {
-        DType dtype = header.type().dtype();
+    private static TensorEntry entry(String name, Shape shape, DType dtype) {
         return StateDictRoles.classify(name, dtype) == Role.PARAMETER
-                ? TensorEntry.parameter(name, header.shape(), dtype, true)
-                : TensorEntry.buffer(name, header.shape(), dtype);
+                ? TensorEntry.parameter(name, shape, dtype, true)
+                : TensorEntry.buffer(name, shape, dtype);
     }
 
     private static boolean firstZipRecordIsNpy(byte[] head) {

@@ -51,7 +51,15 @@ final class PyLiteral {
     static Object parse(String text, boolean longSuffix) {
         PyLiteral parser = new PyLiteral(text, longSuffix);
         parser.skipSpace();
-        Object value = parser.value(0);
+        Object value;
+        try {
+            value = parser.value(0);
+        } catch (StackOverflowError e) {
+            // A raised npy-header-depth can pass what the thread's stack holds; the parser keeps no state
+            // that the unwinding could leave half-changed, so this is an ordinary refusal.
+            throw parser.error("brackets nested deeper than this run's stack allows (Python's own parser "
+                    + "stops at 200)");
+        }
         parser.skipSpace();
         if (parser.at < text.length()) {
             throw parser.error("unexpected " + parser.describe() + " after the literal");
@@ -61,7 +69,7 @@ final class PyLiteral {
 
     private Object value(int depth) {
         if (depth > maxDepth) {
-            throw error("brackets nested more than " + maxDepth + " deep");
+            throw error("brackets nested more than " + maxDepth + " deep; raise with --limit npy-header-depth=N");
         }
         if (at >= text.length()) {
             throw error("the header ends where a value should be");

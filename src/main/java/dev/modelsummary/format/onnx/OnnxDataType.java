@@ -5,8 +5,9 @@ import java.util.Optional;
 
 /**
  * ONNX's {@code TensorProto.DataType} (onnx/onnx.proto), each with the DType that sizes it. Storage in
- * {@code raw_data} and external files: fixed-width little-endian; sub-byte types packed, first element in the low
- * bits, {@code ceil(numel * bits / 8)} bytes, which {@link DType#bytesFor} gives. STRING has no DType: its
+ * {@code raw_data} and external files: fixed-width little-endian; sub-byte types (4, 2 and 6 bits) packed as one
+ * bit stream, first element in the low bits, {@code ceil(numel * bits / 8)} bytes, which {@link DType#bytesFor}
+ * gives. STRING has no DType: its
  * elements are length-prefixed strings whose total size no header states.
  */
 enum OnnxDataType {
@@ -36,7 +37,10 @@ enum OnnxDataType {
     FLOAT4E2M1(23, DType.FLOAT4_E2M1),
     FLOAT8E8M0(24, DType.FLOAT8_E8M0FNU),
     UINT2(25, DType.UINT2),
-    INT2(26, DType.INT2);
+    INT2(26, DType.INT2),
+    /** onnx 1.23 (onnx/onnx#8349): 6-bit floats, a bit stream of {@code ceil(6 * numel / 8)} bytes. */
+    FLOAT6E2M3(27, DType.FLOAT6_E2M3),
+    FLOAT6E3M2(28, DType.FLOAT6_E3M2);
 
     private static final OnnxDataType[] BY_NUMBER = values();
 
@@ -59,7 +63,7 @@ enum OnnxDataType {
 
     /** The type with this enum number, or empty for a number ONNX does not define. */
     static Optional<OnnxDataType> of(long number) {
-        // The constants are declared in number order, 0 to 26.
+        // The constants are declared in number order, 0 to 28.
         return number >= 0 && number < BY_NUMBER.length ? Optional.of(BY_NUMBER[(int) number]) : Optional.empty();
     }
 }

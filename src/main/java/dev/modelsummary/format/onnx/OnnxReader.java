@@ -2,6 +2,7 @@ package dev.modelsummary.format.onnx;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.modelsummary.format.ChannelOpener;
+import dev.modelsummary.format.Fingerprint;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,8 +37,10 @@ import java.util.stream.Collectors;
  *
  * <p>Listed, in this order (the order the onnx package lists them): {@code graph.initializer}, then
  * {@code graph.sparse_initializer} (by {@code values.name}, with the dense {@code dims}), then the outputs of the
- * main graph's Constant nodes. Only the main graph is read: subgraphs (If/Loop/Scan bodies), functions and
- * training_info are not, and a warning says when a model has them. STRING tensors are left out with a warning.
+ * main graph's Constant nodes; each kind followed by the same kind from the subgraphs (graph attributes of nodes:
+ * If/Loop/Scan bodies), depth first in node order, up to {@link #MAX_GRAPH_DEPTH} deep. Functions and
+ * training_info are not read, and a warning says when a model has them. STRING tensors are left out with a
+ * warning.
  *
  * <p>Bounds: the nesting walked is fixed (ModelProto, GraphProto, NodeProto, AttributeProto, SparseTensorProto,
  * TensorProto, StringStringEntryProto; every other message is skipped whole by its length), every length is
@@ -195,17 +199,52 @@ public final class OnnxReader implements WeightReader {
         long floats;
         long ints;
         long strings;
-        boolean graph;
+    }
+
+    /** Subgraphs (attribute graphs of nodes) are read down to this depth; deeper is refused. */
+    private static final int MAX_GRAPH_DEPTH = 64;
+
+    /** One graph's listed tensors, by kind, in file order, and its subgraphs in node order. */
+    private static final class Graph {
+        final String path;
+        final Graph parent;
+        final List<TensorEntry> initializers = new ArrayList<>();
+        final List<TensorEntry> sparse = new ArrayList<>();
+        final List<TensorEntry> constants = new ArrayList<>();
+        final List<Graph> children = new ArrayList<>();
+        /**
+         * Fingerprints of the names of this graph's tensors (listed ones, then left-out STRING ones), in the order
+         * of {@link #names()}: a name is unique within its graph (SSA), checked once the graph is read.
+         */
+        long[] fingerprints = new long[16];
+        int named;
+        /** STRING tensors' subjects ({@code Initializer 's'}) and names: left out, but their names count. */
+        final List<String> leftOutSubjects = new ArrayList<>();
+        final List<String> leftOutNames = new ArrayList<>();
+        int nodes;
+
+        void fingerprint(long f) {
+            if (named == fingerprints.length) {
+                fingerprints = Arrays.copyOf(fingerprints, named * 2);
+            }
+            fingerprints[named++] = f;
+        }
+
+        /** @param path node names and attributes down from the main graph ({@code If_0.then_branch}); "" for it */
+        Graph(String path, Graph parent) {
+            this.path = path;
+            this.parent = parent;
+        }
     }
 
     /** One walk of a file: what it lists and what it leaves out. */
     private static final class Walk {
+        Graph main;
+        final Fingerprint fingerprint = Fingerprint.random();
         final List<TensorEntry> entries = new ArrayList<>();
         final OnnxFacts facts = new OnnxFacts();
-        final List<TensorEntry> sparseEntries = new ArrayList<>();
-        final List<TensorEntry> constantEntries = new ArrayList<>();
-        final Set<String> names = new HashSet<>();
-        final int maxNameBytes = Math.multiplyExact(Limits.current().tensorNameChars(), 3);
+        /** UTF-8 takes at most 3 bytes per UTF-16 char; capped where a raised limit would pass an int. */
+        final int maxNameBytes = (int) Math.min(3L * Limits.current().tensorNameChars(), Integer.MAX_VALUE - 8);
         final Set<String> externalFiles = new LinkedHashSet<>();
         final List<String> stringTensors = new ArrayList<>();
         int listed;
@@ -213,7 +252,8 @@ public final class OnnxReader implements WeightReader {
         int externalTensors;
         int sparseTensors;
         long sparseStored;
-        int subgraphs;
+        int subgraphTensors;
+        int renamed;
         boolean trainingInfo;
 
         void model(ProtoInput in) throws IOException {
@@ -233,7 +273,8 @@ public final class OnnxReader implements WeightReader {
                     facts.opsetImport(in);
                 } else if (field == MODEL_GRAPH && wire == 2) {
                     int old = in.enter("The model's graph");
-                    graph(in);
+                    main = main == null ? new Graph("", null) : main; // a second graph field merges into the first
+                    graph(in, main, 0);
                     in.exit(old);
                     graph = true;
                 } else if (field == MODEL_TRAINING_INFO && wire == 2) {
@@ -249,11 +290,116 @@ public final class OnnxReader implements WeightReader {
             if (!graph) {
                 throw new FormatException("File has no graph (ModelProto field 7): it is not an ONNX model.");
             }
-            entries.addAll(sparseEntries);
-            entries.addAll(constantEntries);
+            checkNames(main);
+            shapes.clear();
+            if (main.children.isEmpty()) {
+                // No subgraphs: the main graph's names are unique, so no renaming and no set of all names.
+                entries.addAll(main.initializers);
+                main.initializers.clear();
+                entries.addAll(main.sparse);
+                entries.addAll(main.constants);
+                return;
+            }
+            List<TensorEntry> sparse = new ArrayList<>();
+            List<TensorEntry> constants = new ArrayList<>();
+            Set<String> taken = new HashSet<>();
+            flatten(main, entries, sparse, constants, taken);
+            entries.addAll(sparse);
+            entries.addAll(constants);
         }
 
-        void graph(ProtoInput in) throws IOException {
+        /** Shapes seen so far, up to a few thousand: real models repeat a few shapes millions of times. */
+        private final java.util.Map<Shape, Shape> shapes = new java.util.HashMap<>();
+
+        private Shape shared(Shape shape) {
+            Shape known = shapes.get(shape);
+            if (known != null) {
+                return known;
+            }
+            if (shapes.size() < 4096) {
+                shapes.put(shape, shape);
+            }
+            return shape;
+        }
+
+        /**
+         * Each graph's names unique within it: fingerprints sorted, and only names whose fingerprints match
+         * compared as text, in listing order (initializers, sparse initializers, Constants, left-out strings).
+         */
+        private void checkNames(Graph g) {
+            for (String name : g.leftOutNames) {
+                g.fingerprint(fingerprint.of(name));
+            }
+            long[] sorted = Arrays.copyOf(g.fingerprints, g.named);
+            Arrays.sort(sorted);
+            for (int i = 1; i < sorted.length; i++) {
+                if (sorted[i] == sorted[i - 1] && (i == 1 || sorted[i - 2] != sorted[i])) {
+                    duplicate(g, sorted[i]);
+                }
+            }
+            g.fingerprints = null;
+            for (Graph child : g.children) {
+                checkNames(child);
+            }
+        }
+
+        private void duplicate(Graph g, long f) {
+            Set<String> seen = new HashSet<>();
+            List<List<TensorEntry>> lists = List.of(g.initializers, g.sparse, g.constants);
+            List<Kind> kinds = List.of(Kind.INITIALIZER, Kind.SPARSE_INITIALIZER, Kind.CONSTANT);
+            for (int k = 0; k < lists.size(); k++) {
+                for (TensorEntry e : lists.get(k)) {
+                    if (fingerprint.of(e.name()) == f && !seen.add(e.name())) {
+                        throw duplicateName(g, OnnxTensor.subject(kinds.get(k).label, e.name()));
+                    }
+                }
+            }
+            for (int i = 0; i < g.leftOutNames.size(); i++) {
+                String name = g.leftOutNames.get(i);
+                if (fingerprint.of(name) == f && !seen.add(name)) {
+                    throw duplicateName(g, g.leftOutSubjects.get(i));
+                }
+            }
+        }
+
+        private static FormatException duplicateName(Graph g, String subject) {
+            return new FormatException(subject + " has the name of an earlier tensor"
+                    + (g.path.isEmpty() ? "" : " of the subgraph " + Quote.of(g.path)) + ".");
+        }
+
+        /**
+         * One graph's tensors, then its subgraphs' (in node order, depth first), each kind to its list. A name
+         * is unique within its graph (checked as the graph is read); a subgraph tensor whose name an earlier
+         * listed tensor of another graph has (sibling If branches may both hold a 'c') is named
+         * {@code name@path}, the path of node names and attributes down to its graph.
+         */
+        private void flatten(Graph g, List<TensorEntry> initializers, List<TensorEntry> sparse,
+                             List<TensorEntry> constants, Set<String> taken) {
+            listAs(g, g.initializers, initializers, taken);
+            listAs(g, g.sparse, sparse, taken);
+            listAs(g, g.constants, constants, taken);
+            for (Graph child : g.children) {
+                flatten(child, initializers, sparse, constants, taken);
+            }
+        }
+
+        private void listAs(Graph g, List<TensorEntry> from, List<TensorEntry> into, Set<String> taken) {
+            for (TensorEntry e : from) {
+                TensorEntry listed = e;
+                if (!taken.add(e.name())) {
+                    listed = new TensorEntry(e.name() + "@" + g.path, e.shape(), e.dtype(), e.role(), e.trainable(),
+                            e.aliasOf());
+                    if (!taken.add(listed.name())) {
+                        throw new FormatException(OnnxTensor.subject("Tensor", e.name()) + " of the subgraph "
+                                + Quote.of(g.path) + " cannot be named apart from an earlier tensor.");
+                    }
+                    renamed++;
+                }
+                into.add(listed);
+            }
+        }
+
+        void graph(ProtoInput in, Graph g, int depth) throws IOException {
             for (int tag = in.tag(); tag != 0; tag = in.tag()) {
                 int field = ProtoInput.field(tag);
                 int wire = ProtoInput.wireType(tag);
@@ -262,15 +408,15 @@ public final class OnnxReader implements WeightReader {
                     OnnxTensor t = new OnnxTensor();
                     t.read(in, maxNameBytes);
                     in.exit(old);
-                    add(entries, Kind.INITIALIZER, t.name, t.dims(), t.dataType, t);
+                    add(g, g.initializers, Kind.INITIALIZER, t.name, t.dims(), t.dataType, t);
                 } else if (field == GRAPH_SPARSE_INITIALIZER && wire == 2) {
                     int old = in.enter("A sparse initializer");
                     Sparse s = sparse(in);
                     in.exit(old);
-                    addSparse(sparseEntries, Kind.SPARSE_INITIALIZER, s.values().name, s);
+                    addSparse(g, g.sparse, Kind.SPARSE_INITIALIZER, s.values().name, s);
                 } else if (field == GRAPH_NODE && wire == 2) {
                     int old = in.enter("A node");
-                    node(in);
+                    node(in, g, depth);
                     in.exit(old);
                 } else {
                     in.skip(tag, "the GraphProto");
@@ -308,28 +454,31 @@ public final class OnnxReader implements WeightReader {
          * sparse_value (SPARSE_TENSOR), value_float / value_int (scalars), value_floats / value_ints (1-d),
          * value_string / value_strings (strings: left out).
          */
-        void node(ProtoInput in) throws IOException {
+        void node(ProtoInput in, Graph g, int depth) throws IOException {
             String output = null;
             String opType = "";
             String domain = "";
+            String nodeName = null;
             Attribute value = null;
             List<String> valueNames = new ArrayList<>();
+            int index = g.nodes++;
             for (int tag = in.tag(); tag != 0; tag = in.tag()) {
                 int field = ProtoInput.field(tag);
                 int wire = ProtoInput.wireType(tag);
                 if (field == 2 && wire == 2 && output == null) {
                     output = in.string("A node output name", maxNameBytes);
+                } else if (field == 3 && wire == 2) {
+                    nodeName = in.shortString("A node name", maxNameBytes);
                 } else if (field == 4 && wire == 2) {
                     opType = in.shortString("A node's op_type", 16);
                 } else if (field == 7 && wire == 2) {
                     domain = in.shortString("A node's domain", 16);
                 } else if (field == 5 && wire == 2) {
                     int old = in.enter("A node attribute");
-                    Attribute a = attribute(in);
+                    String node = nodeName != null && !nodeName.isEmpty() ? nodeName
+                            : (opType == null || opType.isEmpty() ? "node" : opType) + "#" + index;
+                    Attribute a = attribute(in, g, node, depth);
                     in.exit(old);
-                    if (a.graph) {
-                        subgraphs++;
-                    }
                     if (a.name.equals("value") || a.name.equals("sparse_value") || a.name.startsWith("value_")) {
                         if (valueNames.size() < 8) {
                             valueNames.add(a.name);
@@ -355,10 +504,11 @@ public final class OnnxReader implements WeightReader {
                         + valueNames.stream().map(Quote::of).collect(Collectors.joining(", "))
                         + "); ONNX allows exactly one.");
             }
-            constant(output, subject, value);
+            constant(g, output, subject, value);
         }
 
-        private void constant(String output, String subject, Attribute a) {
+        private void constant(Graph g, String output, String subject, Attribute a) {
+            List<TensorEntry> constantEntries = g.constants;
             // AttributeType: FLOAT 1, INT 2, STRING 3, TENSOR 4, FLOATS 6, INTS 7, STRINGS 8, SPARSE_TENSOR 11.
             long expectedType = switch (a.name) {
                 case "value" -> 4;
@@ -379,20 +529,21 @@ public final class OnnxReader implements WeightReader {
             switch (a.name) {
                 case "value" -> {
                     OnnxTensor t = a.t == null ? new OnnxTensor() : a.t;
-                    add(constantEntries, Kind.CONSTANT, output, t.dims(), t.dataType, t);
+                    add(g, constantEntries, Kind.CONSTANT, output, t.dims(), t.dataType, t);
                 }
-                case "sparse_value" -> addSparse(constantEntries, Kind.CONSTANT, output,
+                case "sparse_value" -> addSparse(g, constantEntries, Kind.CONSTANT, output,
                         a.sparse == null ? new Sparse(new OnnxTensor(), new OnnxTensor(), new OnnxTensor()) : a.sparse);
-                case "value_float" -> add(constantEntries, Kind.CONSTANT, output, new long[0], 1, null);
-                case "value_int" -> add(constantEntries, Kind.CONSTANT, output, new long[0], 7, null);
-                case "value_floats" -> add(constantEntries, Kind.CONSTANT, output, new long[] {a.floats}, 1, null);
-                case "value_ints" -> add(constantEntries, Kind.CONSTANT, output, new long[] {a.ints}, 7, null);
-                default -> add(constantEntries, Kind.CONSTANT, output, new long[] {a.strings}, 8, null);
+                case "value_float" -> add(g, constantEntries, Kind.CONSTANT, output, new long[0], 1, null);
+                case "value_int" -> add(g, constantEntries, Kind.CONSTANT, output, new long[0], 7, null);
+                case "value_floats" -> add(g, constantEntries, Kind.CONSTANT, output, new long[] {a.floats}, 1, null);
+                case "value_ints" -> add(g, constantEntries, Kind.CONSTANT, output, new long[] {a.ints}, 7, null);
+                default -> add(g, constantEntries, Kind.CONSTANT, output, new long[] {a.strings}, 8, null);
             }
         }
 
-        Attribute attribute(ProtoInput in) throws IOException {
+        Attribute attribute(ProtoInput in, Graph g, String node, int depth) throws IOException {
             Attribute a = new Attribute();
+            int graphs = 0;
             for (int tag = in.tag(); tag != 0; tag = in.tag()) {
                 int field = ProtoInput.field(tag);
                 int wire = ProtoInput.wireType(tag);
@@ -434,8 +585,19 @@ public final class OnnxReader implements WeightReader {
                     in.skipBytes("An attribute string");
                     a.strings++;
                 } else if ((field == 6 || field == 11) && wire == 2) {
-                    in.skipBytes("An attribute's graph");
-                    a.graph = true;
+                    // g (If's then_branch, Loop's and Scan's body) or graphs: a subgraph, read as the main graph is
+                    if (depth + 1 > MAX_GRAPH_DEPTH) {
+                        throw new FormatException("Subgraphs nest more than '" + MAX_GRAPH_DEPTH + "' deep (at "
+                                + Quote.of(g.path.isEmpty() ? node : g.path + "/" + node) + "); real models nest a "
+                                + "few.");
+                    }
+                    String attr = a.name.isEmpty() ? "graph" : a.name;
+                    String at = node + "." + attr + (field == 11 ? "[" + graphs++ + "]" : "");
+                    Graph child = new Graph(g.path.isEmpty() ? at : g.path + "/" + at, g);
+                    int old = in.enter("An attribute's graph");
+                    graph(in, child, depth + 1);
+                    in.exit(old);
+                    g.children.add(child);
                 } else {
                     in.skip(tag, "an AttributeProto");
                 }
@@ -443,40 +605,48 @@ public final class OnnxReader implements WeightReader {
             return a;
         }
 
-        private void addSparse(List<TensorEntry> into, Kind kind, String name, Sparse s) {
+        private void addSparse(Graph g, List<TensorEntry> into, Kind kind, String name, Sparse s) {
             String subject = OnnxTensor.subject(kind.label, name);
             // The values and indices are tensors of their own: each checked against its own dims and type.
             long stored = checkedBytes(subject + " values", s.values().dims(), s.values().dataType, s.values()) < 0
                     ? 0 : Shape.of(s.values().dims()).numel();
             checkedBytes(subject + " indices", s.indices().dims(), s.indices().dataType, s.indices());
-            if (add(into, kind, name, s.dense().dims(), s.values().dataType, null)) {
+            if (add(g, into, kind, name, s.dense().dims(), s.values().dataType, null)) {
                 sparseTensors++;
-                sparseStored = Math.addExact(sparseStored, stored);
+                try {
+                    sparseStored = Math.addExact(sparseStored, stored);
+                } catch (ArithmeticException e) {
+                    throw new FormatException("The sparse tensors store more than 2^63 - 1 values together ("
+                            + subject + " brings the count past it).", e);
+                }
             }
         }
 
         /** Lists one tensor; false when it was left out (a STRING tensor). */
-        private boolean add(List<TensorEntry> into, Kind kind, String name, long[] dims, long dataType,
+        private boolean add(Graph g, List<TensorEntry> into, Kind kind, String name, long[] dims, long dataType,
                             OnnxTensor data) {
             String subject = OnnxTensor.subject(kind.label, name);
             long bytes = checkedBytes(subject, dims, dataType, data);
             if (listed == Limits.current().tensors()) {
                 throw new FormatException("Model lists more than '" + Limits.current().tensors()
-                        + "' tensors, the limit.");
+                        + "' tensors, the limit (raise with --limit tensors=N).");
             }
             listed++;
-            if (!names.add(name)) {
-                throw new FormatException(subject + " has the name of an earlier tensor.");
+            if (g.parent != null) {
+                subgraphTensors++;
             }
             if (bytes < 0) {
                 stringCount++;
                 if (stringTensors.size() < 100) {
                     stringTensors.add(name);
                 }
+                g.leftOutSubjects.add(subject);
+                g.leftOutNames.add(name);
                 return false;
             }
+            g.fingerprint(fingerprint.of(name));
             DType dtype = OnnxDataType.of(dataType).flatMap(OnnxDataType::dtype).orElseThrow();
-            Shape shape = Shape.of(dims);
+            Shape shape = shared(Shape.of(dims));
             into.add(StateDictRoles.classify(name, dtype) == Role.PARAMETER
                     ? TensorEntry.parameter(name, shape, dtype, true)
                     : TensorEntry.buffer(name, shape, dtype));
@@ -584,9 +754,12 @@ public final class OnnxReader implements WeightReader {
                         + " '" + sparseStored
                         + "' values (and their indices).");
             }
-            if (subgraphs > 0) {
-                warnings.add(subgraphs + " node attribute" + (subgraphs == 1 ? " holds a subgraph" : "s hold subgraphs")
-                        + " (If/Loop/Scan bodies), which were not read: only the main graph's tensors are listed.");
+            if (subgraphTensors > 0) {
+                warnings.add(subgraphTensors + " tensor" + (subgraphTensors == 1 ? " is" : "s are") + " in subgraphs "
+                        + "(If/Loop/Scan bodies), listed after the main graph's of each kind"
+                        + (renamed == 0 ? "" : "; " + renamed + " whose name" + (renamed == 1 ? "" : "s")
+                        + " an earlier tensor of another graph has " + (renamed == 1 ? "is" : "are")
+                        + " named 'name@<node>.<attribute>'") + ".");
             }
             if (trainingInfo) {
                 warnings.add("The model's training_info graphs were not read: only the main graph's tensors are "

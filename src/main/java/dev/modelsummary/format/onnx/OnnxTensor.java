@@ -65,7 +65,8 @@ final class OnnxTensor {
     void addDim(long dim) {
         int maxRank = Limits.current().rank();
         if (rank == maxRank) {
-            throw new FormatException("A tensor has more than '" + maxRank + "' dims, the limit.");
+            throw new FormatException("A tensor has more than '" + maxRank + "' dims, the limit (raise with "
+                    + "--limit rank=N).");
         }
         if (rank == dims.length) {
             dims = Arrays.copyOf(dims, Math.min(maxRank, Math.max(4, rank * 2)));

@@ -81,6 +81,22 @@ class GgufFixtureTest {
     }
 
     @Test
+    void everyTypeLaidOutAsGgufPyLaysItOutIsRead() throws IOException {
+        String file = "all_types_gguf_py.gguf";
+        Model model = new GgufReader().read(Resources.path(DIR + file), ChannelOpener.FILES);
+        List<Tuple> expected = new ArrayList<>();
+        for (JsonNode t : expected(file).get("tensors")) {
+            expected.add(tuple(t.get("name").asText(), Shape.of(t.get("shape").get(0).asLong(),
+                    t.get("shape").get(1).asLong()), DType.byTorchName(t.get("dtype").asText()).orElseThrow(),
+                    t.get("ggml_bytes").asLong()));
+        }
+        assertThat(expected).hasSize(34);
+        assertThat(model.tensors()).extracting(TensorEntry::name, TensorEntry::shape, TensorEntry::dtype,
+                TensorEntry::bytes).containsExactlyElementsOf(expected);
+        assertThat(model.warnings()).singleElement().asString().contains("Q8_1", "40-byte blocks");
+    }
+
+    @Test
     void theRegistryPicksGgufByItsMagic() throws IOException {
         Path copy = Files.copy(Resources.path(DIR + "tiny_llama.gguf"), tmp.resolve("no-extension.bin"));
         assertThat(WeightReaders.standard().choose(copy)).isInstanceOf(GgufReader.class);

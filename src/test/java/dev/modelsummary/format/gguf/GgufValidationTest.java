@@ -109,12 +109,13 @@ class GgufValidationTest {
     void tensorCountIsBoundedByTheLimit() throws Exception {
         Limits low = Limits.DEFAULT.with("tensors", 2);
         assertThatThrownBy(() -> low.using(() -> read(header(3, 3, 0).build())))
-                .hasMessage("Header declares '3' tensors, over the limit of '2'.");
+                .hasMessage("Header declares '3' tensors, over the limit of '2' (raise with --limit tensors=N).");
     }
 
     @Test
     void keyCountIsBounded() {
-        refused(header(3, 0, 1_000_001).build(), "Header declares '1000001' metadata keys, over the limit of '1000000'.");
+        refused(header(3, 0, 1_000_001).build(), "Header declares '1000001' metadata keys, over the limit of '1000000' "
+                + "(raise with --limit gguf-metadata-keys=N).");
     }
 
     @Test
@@ -132,6 +133,38 @@ class GgufValidationTest {
     @Test
     void keysMustBeUnique() {
         refused(header(3, 0, 2).kvU32("a.b", 1).kvU32("a.b", 2).build(), "Metadata key 'a.b' appears twice.");
+    }
+
+    @Test
+    void aRepeatedKeyIsFoundFarFromItsFirstUseAndAmongMany() {
+        GgufBytes b = header(3, 0, 2002);
+        for (int i = 0; i < 1000; i++) {
+            b.kvU32("k." + i, i);
+        }
+        b.kvString("general.name", "x");
+        for (int i = 1000; i < 2000; i++) {
+            b.kvU32("k." + i, i);
+        }
+        b.kvU32("k.17", 3);
+        refused(b.build(), "Metadata key 'k.17' appears twice.");
+    }
+
+    @Test
+    void manyDistinctKeysAreRead() throws IOException {
+        GgufBytes b = header(3, 0, 20_000);
+        for (int i = 0; i < 19_999; i++) {
+            b.kvU32("k." + i, i);
+        }
+        b.kvString("general.name", "last");
+        assertThat(read(b.build()).metadata().name()).isEqualTo("last");
+    }
+
+    @Test
+    void keyBytesAreBoundedAndTheLineNamesTheLimit() throws Exception {
+        Limits low = Limits.DEFAULT.with("gguf-metadata-key-bytes", 5);
+        assertThatThrownBy(() -> low.using(() -> read(header(3, 0, 2).kvU32("abc", 1).kvU32("def", 2).build())))
+                .hasMessage("Metadata keys take more than '5' bytes, the limit (raise with --limit "
+                        + "gguf-metadata-key-bytes=N).");
     }
 
     @Test
@@ -302,8 +335,68 @@ class GgufValidationTest {
 
     @Test
     void sizesThatOverflowAreRefused() {
-        refused(header(3, 1, 0).tensor("w", F32, 0, 1L << 40, 1L << 30).withData(32, 4),
-                "Tensor 'w''s size does not fit in 64 bits.");
+        refused(header(3, 1, 0).tensor("w", F32, 0, 1L << 40, 1L << 30).withData(32, 4), "Tensor 'w' has ggml shape "
+                + "(1099511627776, 1073741824, 1, 1): ggml refuses it, as its number of elements is 2^63 - 1 or more.");
+        // 2^61 f64 values: the count fits, the 2^64 bytes do not.
+        refused(header(3, 1, 0).tensor("w", 28, 0, 1L << 61).withData(32, 4), "Tensor 'w''s size does not fit in 64 bits.");
+    }
+
+    @Test
+    void aZeroDimensionAnywhereHoldsNothing() throws IOException {
+        long big = 1L << 62;
+        // ggml order (0, 2^62, 2^62): ggml's test passes it (INT64_MAX/2^62 = 1 > 0 * ...).
+        assertThat(read(header(3, 1, 0).tensor("w", F32, 0, 0, big, big).withData(32, 0)).model().tensors())
+                .extracting(TensorEntry::shape, TensorEntry::bytes).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Shape.of(big, big, 0), 0L));
+        // (2^62, 0, 2^62): ggml would divide by zero; the count is 0.
+        assertThat(read(header(3, 1, 0).tensor("w", F32, 0, big, 0, big).withData(32, 0)).model().tensors())
+                .extracting(TensorEntry::bytes).containsExactly(0L);
+        assertThat(Shape.of(big, big, 0).numel()).isZero();
+    }
+
+    @Test
+    void elementCountsAreCheckedAsGgmlChecksThem() throws IOException {
+        long big = 1L << 62;
+        // (2^62, 2^62, 0): INT64_MAX/ne[1] = 1 <= ne[0], refused by ggml before the zero is reached.
+        refused(header(3, 1, 0).tensor("w", F32, 0, big, big, 0).withData(32, 0), "Tensor 'w' has ggml shape "
+                + "(4611686018427387904, 4611686018427387904, 0, 1): ggml refuses it, as its number of elements "
+                + "is 2^63 - 1 or more.");
+        assertThat(GgufHeader.tooManyElements(new long[] {Long.MAX_VALUE})).isTrue(); // INT64_MAX/1 <= ne[0]
+        assertThat(GgufHeader.tooManyElements(new long[] {Long.MAX_VALUE - 1, 1})).isFalse();
+        assertThat(GgufHeader.tooManyElements(new long[] {1L << 31, 1L << 31, 1})).isFalse();
+        assertThat(GgufHeader.tooManyElements(new long[] {1L << 31, 1L << 31, 2})).isTrue(); // 2^63
+        assertThat(GgufHeader.tooManyElements(new long[] {1L << 31, 1L << 31, 1L << 2})).isTrue();
+        assertThat(GgufHeader.tooManyElements(new long[] {0, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE}))
+                .isFalse();
+        assertThat(GgufHeader.tooManyElements(new long[] {3, 5, 7, 1L << 40})).isFalse();
+    }
+
+    private static final int Q8_1 = 9;
+
+    @Test
+    void q81TensorsLaidOutByGgufPyAreReadWithAWarning() throws IOException {
+        // 8 blocks of Q8_1: ggml 288 bytes (next at 288), gguf-py 320 (next at 320).
+        Model py = read(header(3, 2, 0).tensor("q", Q8_1, 0, 32, 8).tensor("h", F32, 320, 1).withData(32, 352))
+                .model();
+        assertThat(py.tensors()).extracting(TensorEntry::name).containsExactly("q", "h");
+        assertThat(py.warnings()).singleElement().asString().startsWith("Its Q8_1 tensors are laid out in 40-byte "
+                + "blocks, as gguf-py's table (GGML_QUANT_SIZES) sizes them;");
+        Model ggml = read(header(3, 2, 0).tensor("q", Q8_1, 0, 32, 8).tensor("h", F32, 288, 1).withData(32, 320))
+                .model();
+        assertThat(ggml.tensors()).extracting(TensorEntry::bytes).containsExactly(288L, 4L);
+        assertThat(ggml.warnings()).isEmpty();
+        refused(header(3, 2, 0).tensor("q", Q8_1, 0, 32, 8).tensor("h", F32, 352, 1).withData(32, 384),
+                "Tensor 'h' has offset '352'; ggml requires '288' (right after the previous tensor, aligned to '32').");
+    }
+
+    @Test
+    void aLastQ81TensorIsGgufPysWhenTheFileEndsWhereItsBlocksEnd() throws IOException {
+        assertThat(read(header(3, 1, 0).tensor("q", Q8_1, 0, 32, 8).withData(32, 320)).model().warnings())
+                .hasSize(1);
+        assertThat(read(header(3, 1, 0).tensor("q", Q8_1, 0, 32, 8).withData(32, 288)).model().warnings())
+                .isEmpty();
+        assertThat(read(header(3, 1, 0).tensor("q", Q8_1, 0, 32, 8).withData(32, 300)).model().warnings())
+                .isEmpty();
     }
 
     @Test

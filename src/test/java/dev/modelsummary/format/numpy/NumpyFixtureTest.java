@@ -64,6 +64,27 @@ class NumpyFixtureTest {
         assertThat(model.warnings()).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"structured_latin1.npy", "structured_utf8.npy", "structured_padded.npy",
+            "structured_nested.npy"})
+    void structuredArraysListEachFieldWithAWarning(String name) throws IOException {
+        Model model = read(name);
+        JsonNode root = new ObjectMapper().readTree(Resources.bytes(DIR + name + ".expected.json"));
+        assertThat(model.tensors()).extracting(TensorEntry::name, TensorEntry::shape, TensorEntry::dtype)
+                .containsExactlyElementsOf(expected(name));
+        long itemsize = root.get("itemsize").asLong();
+        long fieldBytes = model.tensors().stream().mapToLong(TensorEntry::bytes).sum();
+        long numel = Shape.of(StreamSupport.stream(root.get("shape").spliterator(), false)
+                .mapToLong(JsonNode::asLong).toArray()).numel();
+        assertThat(root.get("nbytes").asLong()).isEqualTo(numel * itemsize);
+        String stem = name.substring(0, name.length() - 4);
+        long padding = itemsize - fieldBytes / numel;
+        assertThat(model.warnings()).containsExactly("Array '" + stem + "' has a structured dtype ("
+                + model.tensors().size() + " fields, " + itemsize + " bytes an item"
+                + (padding > 0 ? ", " + padding + " of them padding" : "") + "): each field is listed as a tensor "
+                + "of its own, '" + stem + ".<field>', with the field's sub-array shape after the array's.");
+    }
+
     @Test
     void fortranOrderIsReadFromTheHeaderAndLeavesTheShapeAsNumpyReportsIt() throws IOException {
         for (String name : List.of("fortran_i2.npy", "float32_2d.npy")) {

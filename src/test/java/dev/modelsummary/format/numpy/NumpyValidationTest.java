@@ -103,11 +103,13 @@ class NumpyValidationTest {
                 .hasMessage("Header of 58 bytes runs past the end of the 20-byte array.");
         String longHeader = header("<f4", "(1,)") + " ".repeat(10_000);
         assertThatThrownBy(() -> readNpy(longHeader, 4))
-                .hasMessage("Header is 10058 bytes, over the limit of 10000 characters.");
+                .hasMessage("Header is 10058 bytes, over the limit of 10000 characters (numpy's own default "
+                        + "max_header_size; raise with --limit npy-header-chars=N).");
         byte[] v3 = npy(3, ("{'descr': '<f4', 'fortran_order': False, 'shape': (1,)}" + "\u00e9".repeat(9_990))
                 .getBytes(StandardCharsets.UTF_8), 4);
         assertThatThrownBy(() -> read("x.npy", v3))
-                .hasMessage("Header is 10045 characters, over the limit of 10000.");
+                .hasMessage("Header is 10045 characters, over the limit of 10000 (numpy's own default "
+                        + "max_header_size; raise with --limit npy-header-chars=N).");
         byte[] badUtf8 = npy(3, new byte[] {'{', (byte) 0xff, '}'}, 0);
         assertThatThrownBy(() -> read("x.npy", badUtf8)).hasMessage("Version 3.0 header is not valid UTF-8.");
     }
@@ -161,8 +163,6 @@ class NumpyValidationTest {
         refusesNpy(header("|O", "(1,)"), 8, "Pickle has unsupported opcode 0x00 at byte 0.");
         refusesNpy(header("|O8", "(1,)"), 8, "Header's descr '|O8' is not a dtype numpy writes ('|O' is an object "
                 + "array).");
-        refusesNpy("{'descr': [('a', '<f4'), ('b', '<i8')], 'fortran_order': False, 'shape': (1,)}", 12,
-                "Header's descr is a structured dtype (a list of fields), which is not supported.");
         refusesNpy("{'descr': ('<f4', (2,)), 'fortran_order': False, 'shape': (1,)}", 8,
                 "Header's descr is a sub-array dtype (a tuple), which is not supported.");
         refusesNpy(header("<U5", "(1,)"), 20, "Header's descr '<U5' is not a supported dtype (b1, i1-i8, u1-u8, f2, "
@@ -197,10 +197,44 @@ class NumpyValidationTest {
                 + "valid Python literal: the integer '99999999999999999999' does not fit in 64 bits (character 51).");
         refusesNpy("{'descr': '<f4', ", 4, "Header is not a valid Python literal: the header ends where a value "
                 + "should be (character 17).");
-        refusesNpy("(".repeat(40), 4, "Header is not a valid Python literal: brackets nested more than 32 deep "
-                + "(character 33).");
+        refusesNpy("(".repeat(40), 4, "Header is not a valid Python literal: brackets nested more than 32 deep; "
+                + "raise with --limit npy-header-depth=N (character 33).");
         refusesNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), # comment\n}", 4, "Header is not a "
                 + "valid Python literal: unexpected '#' (character 56).");
+    }
+
+    @Test
+    void structuredDescrsAreCheckedFieldByField() throws IOException {
+        String dict = "{'descr': %s, 'fortran_order': False, 'shape': (2,), }";
+        Model model = readNpy(String.format(dict, "[('a', '<f4'), ('', '|V4'), ('', '<i2', 3)]"), 2 * 18);
+        assertThat(model.tensors()).extracting(TensorEntry::name, TensorEntry::shape)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("x.a", Shape.of(2)),
+                        org.assertj.core.groups.Tuple.tuple("x.f2", Shape.of(2, 3)));
+        refusesNpy(String.format(dict, "[('a', '<f4')]"), 7, "Array data of 8 bytes (shape (2,), 4 bytes each) runs "
+                + "past the end: 7 bytes follow the header.");
+        refusesNpy(String.format(dict, "[('a', '|O')]"), 16, "Header's structured descr has the object field 'a': "
+                + "numpy pickles such an array, which is not supported.");
+        refusesNpy(String.format(dict, "[('a', '<f4'), ('a', '<f4')]"), 16, "Header's structured descr names the "
+                + "field 'a' twice, which numpy refuses.");
+        refusesNpy(String.format(dict, "[(('t', 'a'), '<f4')]"), 8, "Header's structured descr has a field name "
+                + "that is not a string (titled fields are not supported).");
+        refusesNpy(String.format(dict, "['a']"), 8, "Header's structured descr holds 'a', not a (name, descr) or "
+                + "(name, descr, shape) tuple.");
+        refusesNpy(String.format(dict, "[]"), 0, "Header's descr is a structured dtype without fields.");
+        refusesNpy(String.format(dict, "[('a', '<f8', (1099511627776, 1099511627776))]"), 0, "Header's structured "
+                + "descr has items of more than 2^63 - 1 bytes.");
+    }
+
+    @Test
+    void noRaisedDepthLimitEndsInACrash() throws Exception {
+        Limits deep = Limits.DEFAULT.with("npy-header-depth", 1_000_000).with("npy-header-chars", 3_000_000);
+        String header = "[".repeat(1_000_000) + "]".repeat(1_000_000);
+        assertThatThrownBy(() -> deep.using(() -> read("x.npy", npy(3, header.getBytes(StandardCharsets.UTF_8), 0))))
+                .isInstanceOf(FormatException.class).hasMessageStartingWith("Header is not a valid Python literal: "
+                        + "brackets nested deeper than this run's stack allows");
+        // Within the stack, the raised limit is honoured: 300 deep parses (and fails later, on its meaning).
+        assertThatThrownBy(() -> deep.using(() -> read("x.npy", npy(3, ("[".repeat(300) + "]".repeat(300))
+                .getBytes(StandardCharsets.UTF_8), 0)))).hasMessage("Header is not a dict literal.");
     }
 
     @Test

@@ -73,7 +73,7 @@ class OnnxFixtureTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"torch_eval", "torch_train", "all_dtypes", "external", "sparse", "constants",
-            "subgraph", "packed_dims"})
+            "subgraph", "subgraph_clash", "packed_dims"})
     void everyFixtureListsWhatOnnxListsInOnnxOrder(String name) throws IOException {
         Model model = read(name + ".onnx");
         JsonNode tensors = expected(name + ".onnx");
@@ -112,8 +112,11 @@ class OnnxFixtureTest {
                 "1 sparse tensor is listed with the dense shape; it stores '2' values (and their indices).");
         assertThat(read("sparse.onnx").warnings()).containsExactly(
                 "2 sparse tensors are listed with the dense shape; they store '5' values (and their indices).");
-        assertThat(read("subgraph.onnx").warnings()).containsExactly("2 node attributes hold subgraphs "
-                + "(If/Loop/Scan bodies), which were not read: only the main graph's tensors are listed.");
+        assertThat(read("subgraph.onnx").warnings()).containsExactly("3 tensors are in subgraphs (If/Loop/Scan "
+                + "bodies), listed after the main graph's of each kind.");
+        assertThat(read("subgraph_clash.onnx").warnings()).containsExactly("4 tensors are in subgraphs (If/Loop/Scan "
+                + "bodies), listed after the main graph's of each kind; 1 whose name an earlier tensor of another "
+                + "graph has is named 'name@<node>.<attribute>'.");
         assertThat(read("external.onnx").warnings()).containsExactly("3 tensors keep their data in external "
                 + "files ('external.onnx.data'), which were not opened: sizes come from the shapes.");
     }

@@ -53,11 +53,22 @@ class OnnxValidationTest {
     @ParameterizedTest
     @CsvSource({"17,float8_e4m3fn,6", "18,float8_e4m3fnuz,6", "19,float8_e5m2,6", "20,float8_e5m2fnuz,6",
             "21,uint4,3", "22,int4,3", "23,float4_e2m1,3", "24,float8_e8m0fnu,6", "25,uint2,2", "26,int2,2",
+            "27,float6_e2m3,5", "28,float6_e3m2,5",
             "1,float32,24", "15,complex128,96", "16,bfloat16,12"})
     void newerDataTypesAreSizedFromTheirBits(int dataType, String torchName, long bytes) throws IOException {
         Model model = read(oneInitializer(tensor("t", dataType, (int) bytes, 2, 3)));
         assertThat(model.tensors()).extracting(TensorEntry::dtype, TensorEntry::bytes)
                 .containsExactly(tuple(DType.byTorchName(torchName).orElseThrow(), bytes));
+    }
+
+    @Test
+    void sixBitFloatsAreOneBitStream() throws IOException {
+        // onnx 1.23's packing: ceil(6 * n / 8) bytes: 1 -> 1, 5 -> 4, 8 -> 6.
+        assertThat(read(model(of().message(5, tensor("a", 27, 1, 1)).message(5, tensor("b", 28, 4, 5))
+                .message(5, tensor("c", 27, 6, 2, 4)))).tensors()).extracting(TensorEntry::bytes)
+                .containsExactly(1L, 4L, 6L);
+        refused(oneInitializer(tensor("t", 27, 5, 5)), "Initializer 't' has '5' bytes of raw_data, but its shape (5,) "
+                + "of FLOAT6E2M3 needs '4'.");
     }
 
     @Test
@@ -132,8 +143,8 @@ class OnnxValidationTest {
     @Test
     void tensorRefusals() {
         refused(oneInitializer(tensor("t", 0, 4, 1)), "Initializer 't' has the data type UNDEFINED ('0').");
-        refused(oneInitializer(tensor("t", 27, 4, 1)),
-                "Initializer 't' has the data type '27', which ONNX does not define.");
+        refused(oneInitializer(tensor("t", 29, 4, 1)),
+                "Initializer 't' has the data type '29', which ONNX does not define.");
         refused(oneInitializer(tensor("t", 1, 4, -1)), "Initializer 't' has the negative dim '-1'.");
         refused(oneInitializer(tensor("t", 1, 20, 2, 3)),
                 "Initializer 't' has '20' bytes of raw_data, but its shape (2, 3) of FLOAT needs '24'.");
@@ -146,7 +157,8 @@ class OnnxValidationTest {
                 "Initializer 't' has the data_location '2', neither DEFAULT ('0') nor EXTERNAL ('1').");
         long[] dims = new long[Limits.current().rank() + 1];
         Arrays.fill(dims, 1);
-        refused(oneInitializer(tensor("t", 1, 4, dims)), "A tensor has more than '64' dims, the limit.");
+        refused(oneInitializer(tensor("t", 1, 4, dims)), "A tensor has more than '64' dims, the limit (raise "
+                + "with --limit rank=N).");
         refused(oneInitializer(of().bytes(8, new byte[Limits.current().tensorNameChars() * 3 + 1])),
                 "A tensor name is '12289' bytes long, over the limit of '12288'.");
     }
@@ -204,13 +216,60 @@ class OnnxValidationTest {
                 "Sparse initializer 's' indices has '15' bytes of raw_data, but its shape (2,) of INT64 needs '16'.");
     }
 
+    /** A graph holding initializer 'w<depth>' and, below it, an If whose then_branch nests {@code depth} more. */
+    private static Pb nested(int depth) {
+        Pb graph = of().message(5, tensor("w" + depth, 1, 4, 1));
+        if (depth > 0) {
+            graph.message(1, of().string(4, "If").message(5, of().string(1, "then_branch").message(6, nested(depth - 1))
+                    .varint(20, 5)));
+        }
+        return graph;
+    }
+
+    @Test
+    void subgraphsAreReadDownToADepthBound() throws IOException {
+        assertThat(read(model(nested(64))).tensors()).hasSize(65).extracting(TensorEntry::name)
+                .startsWith("w64", "w63");
+        assertThatThrownBy(() -> read(model(nested(65)))).isInstanceOf(FormatException.class)
+                .hasMessageStartingWith("Subgraphs nest more than '64' deep (at 'If#0.then_branch/If#0.then_branch/")
+                .hasMessageEndingWith("...'); real models nest a few.");
+    }
+
+    @Test
+    void aNameTwiceInOneSubgraphIsRefusedAndAcrossGraphsRenamed() throws IOException {
+        Pb dup = of().message(5, tensor("a", 1, 4, 1)).message(5, tensor("a", 1, 4, 1));
+        Pb main = of().message(5, tensor("a", 1, 4, 1)).message(1, of().string(3, "loop").string(4, "Loop")
+                .message(5, of().string(1, "body").message(6, dup).varint(20, 5)));
+        refused(model(main), "Initializer 'a' has the name of an earlier tensor of the subgraph 'loop.body'.");
+        Pb once = of().message(5, tensor("a", 1, 4, 1));
+        Pb ok = of().message(5, tensor("a", 1, 4, 1)).message(1, of().string(3, "loop").string(4, "Loop")
+                .message(5, of().string(1, "body").message(6, once).varint(20, 5)));
+        assertThat(read(model(ok)).tensors()).extracting(TensorEntry::name).containsExactly("a", "a@loop.body");
+    }
+
+    @Test
+    void sparseValueCountsThatOverflowTogetherAreRefused() {
+        // Two UINT2 sparse tensors of 2^62 stored values each (no data; uint8 indices keep each size in range).
+        long n = 1L << 62;
+        Pb a = of().message(1, tensor("a", 25, -1, n)).message(2, tensor("", 2, -1, n)).varint(3, n);
+        Pb b = of().message(1, tensor("b", 25, -1, n)).message(2, tensor("", 2, -1, n)).varint(3, n);
+        refused(model(of().message(15, a).message(15, b)), "The sparse tensors store more than 2^63 - 1 values "
+                + "together (Sparse initializer 'b' brings the count past it).");
+    }
+
+    @Test
+    void aRaisedNameLimitIsNoCrash() throws IOException {
+        Limits huge = Limits.DEFAULT.with("tensor-name-chars", Integer.MAX_VALUE - 8);
+        assertThat(huge.using(() -> read(oneInitializer(tensor("t", 1, 4, 1)))).tensors()).hasSize(1);
+    }
+
     @Test
     void theTensorLimitIsEnforced() throws IOException {
         Limits two = Limits.DEFAULT.with("tensors", 2);
         byte[] file = model(of().message(5, tensor("a", 1, 4)).message(5, tensor("b", 1, 4))
                 .message(5, tensor("c", 1, 4)));
         assertThatThrownBy(() -> two.using(() -> read(file))).isInstanceOf(FormatException.class)
-                .hasMessage("Model lists more than '2' tensors, the limit.");
+                .hasMessage("Model lists more than '2' tensors, the limit (raise with --limit tensors=N).");
     }
 
     @Test
