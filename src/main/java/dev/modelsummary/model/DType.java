@@ -64,6 +64,11 @@ public enum DType {
     Q5_1("q5_1", 24, 32),
     Q8_0("q8_0", 34, 32),
     Q8_1("q8_1", 36, 32),
+    /**
+     * Q8_1 as gguf-py's {@code GGML_QUANT_SIZES} sizes it (the old {@code float d, s} block, 40 bytes): the
+     * layout of a file gguf-py wrote, whose tensors are reported as gguf-py's reader reports them.
+     */
+    Q8_1_GGUF_PY("q8_1", 40, 32),
     Q2_K("q2_k", 84, 256),
     Q3_K("q3_k", 110, 256),
     Q4_K("q4_k", 144, 256),
@@ -92,7 +97,8 @@ public enum DType {
     INT2("int2", 1, 4);
 
     private static final Map<String, DType> BY_NAME =
-            Stream.of(values()).collect(Collectors.toUnmodifiableMap(DType::torchName, Function.identity()));
+            Stream.of(values()).collect(Collectors.toUnmodifiableMap(DType::torchName, Function.identity(),
+                    (first, later) -> first)); // Q8_1's two layouts share a name
 
     private final String torchName;
     private final int blockBytes;

@@ -3,6 +3,7 @@ package dev.modelsummary.format.gguf;
 import dev.modelsummary.format.Fingerprint;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
@@ -52,8 +53,20 @@ final class GgufHeader {
     static final int INT64 = 11;
     static final int FLOAT64 = 12;
 
-    /** One tensor info, its shape already in PyTorch order; {@code offset} is absolute in the file. */
-    record Tensor(String name, Shape shape, GgmlType type, long offset, long bytes) {
+    /**
+     * One tensor info, its shape already in PyTorch order; {@code offset} is absolute in the file.
+     *
+     * @param ggufPyLayout its type sized as gguf-py sizes it (Q8_1 in 40-byte blocks, see {@link GgmlType})
+     */
+    record Tensor(String name, Shape shape, GgmlType type, long offset, long bytes, boolean ggufPyLayout) {
+        Tensor(String name, Shape shape, GgmlType type, long offset, long bytes) {
+            this(name, shape, type, offset, bytes, false);
+        }
+
+        /** The tensor's dtype: its type's, or gguf-py's Q8_1 where the file was laid out that way. */
+        DType dtype() {
+            return ggufPyLayout && type == GgmlType.Q8_1 ? DType.Q8_1_GGUF_PY : type.dtype();
+        }
     }
 
     /** @param warnings what the file does that ggml would not read, one line each */
@@ -445,7 +458,9 @@ final class GgufHeader {
         if (ggufPyQ81) {
             warnings.add("Its Q8_1 tensors are laid out in 40-byte blocks, as gguf-py's table (GGML_QUANT_SIZES) "
                     + "sizes them; ggml's block_q8_1 is 36 bytes, so llama.cpp refuses this file. Sizes here are "
-                    + "ggml's (36 bytes per 32 values).");
+                    + "gguf-py's (40 bytes per 32 values), as its reader reports them.");
+            placed.replaceAll(t -> t.type() == GgmlType.Q8_1
+                    ? new Tensor(t.name(), t.shape(), t.type(), t.offset(), ggufPyBytes(t), true) : t);
         }
         return placed;
     }

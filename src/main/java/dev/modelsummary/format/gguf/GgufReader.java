@@ -158,7 +158,7 @@ public final class GgufReader implements WeightReader {
     }
 
     private static TensorEntry entry(GgufHeader.Tensor t) {
-        return TensorEntry.parameter(t.name(), t.shape(), t.type().dtype(), true);
+        return TensorEntry.parameter(t.name(), t.shape(), t.dtype(), true);
     }
 
     private static Model model(String name, Path source, List<TensorEntry> tensors, List<String> warnings,
