@@ -28,6 +28,14 @@ public final class PickleScanBuilder {
     /** One pickle that was read to its STOP. */
     public PickleScanBuilder add(Unpickler unpickler) {
         pickles++;
+        return addImports(unpickler);
+    }
+
+    /**
+     * The globals a pickle named before it was refused (a trailer after another pickle's STOP that is not a whole
+     * pickle): judged, though the pickle is not counted.
+     */
+    public PickleScanBuilder addImports(Unpickler unpickler) {
         for (PyGlobal global : unpickler.imports()) {
             imports.putIfAbsent(global.qualifiedName(), safety.classify(global));
         }
@@ -69,6 +77,11 @@ public final class PickleScanBuilder {
     /** Whether the scan so far judged {@code qualifiedName} allowed. */
     public boolean isAllowed(String qualifiedName) {
         return imports.get(qualifiedName) == Verdict.ALLOWED;
+    }
+
+    /** Distinct globals judged so far. */
+    public int size() {
+        return imports.size();
     }
 
     public boolean isEmpty() {

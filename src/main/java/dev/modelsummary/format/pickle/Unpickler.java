@@ -2,6 +2,7 @@ package dev.modelsummary.format.pickle;
 
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.model.PickleScan.Verdict;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -170,18 +171,39 @@ public final class Unpickler implements Budget {
      * @throws FormatException for truncated or corrupt input, an unsupported opcode, or a limit exceeded
      */
     public Object load() throws IOException {
-        while (true) {
-            opcodeAt = in.position();
-            int op = in.u8();
-            if (op == STOP) {
-                if (stack.isEmpty()) {
-                    throw fail("Pickle stops at byte " + opcodeAt + " with nothing on its stack.");
+        try {
+            while (true) {
+                opcodeAt = in.position();
+                int op = in.u8();
+                if (op == STOP) {
+                    if (stack.isEmpty()) {
+                        throw fail("Pickle stops at byte " + opcodeAt + " with nothing on its stack.");
+                    }
+                    stopAt = opcodeAt;
+                    return stack.remove(stack.size() - 1);
                 }
-                stopAt = opcodeAt;
-                return stack.remove(stack.size() - 1);
+                execute(op);
             }
-            execute(op);
+        } catch (FormatException e) {
+            throw withDangerBefore(e);
         }
+    }
+
+    /**
+     * A pickle refused part way may already have named (and, under pickle.load, called) a dangerous global before
+     * the opcode that stops this reader: peer scanners call such files malicious, so the refusal says so.
+     */
+    private FormatException withDangerBefore(FormatException e) {
+        PickleSafety safety = new PickleSafety(allowlist);
+        List<String> dangerous = imports.stream()
+                .filter(g -> safety.classify(g) == Verdict.DANGEROUS)
+                .map(PyGlobal::qualifiedName).limit(5).toList();
+        if (dangerous.isEmpty()) {
+            return e;
+        }
+        String names = String.join(", ", dangerous.stream().map(Quote::of).toList());
+        return new FormatException(e.getMessage() + " Before that it imports " + names
+                + ", which can run code: never load this file with pickle.load (nothing was executed here).", e);
     }
 
     /**

@@ -109,7 +109,24 @@ class PickleFileReaderTest {
                 .build();
         Model model = read(pickle);
         assertThat(model.details().pickle().afterStop()).containsExactly(new PickleScan.Trailer("weights.pkl", 11));
-        assertThat(model.details().pickle().imports()).isEmpty();
+        // the trailer is scanned as pickle.load would read it on a second call: it names os.system, then ends
+        assertThat(model.details().pickle().imports())
+                .containsExactly(new PickleScan.Import("os.system", PickleScan.Verdict.DANGEROUS));
+        assertThat(model.details().pickle().pickles()).isEqualTo(1);
+    }
+
+    @Test
+    void everyPickleInTheFileIsScanned() throws IOException {
+        // modelscan's corpus: pickle.dumps(["a", "b", "c"]) + pickle.dumps(Malicious()), as two pickles
+        byte[] first = PickleBuilder.protocol(4).op(']').stop().build();
+        byte[] second = PickleBuilder.protocol(4).global("webbrowser", "open").str("http://x").op(0x85).reduce()
+                .stop().build();
+        byte[] file = new byte[first.length + second.length];
+        System.arraycopy(first, 0, file, 0, first.length);
+        System.arraycopy(second, 0, file, first.length, second.length);
+        PickleScan scan = read(file).details().pickle();
+        assertThat(scan.pickles()).isEqualTo(2);
+        assertThat(scan.imports()).containsExactly(new PickleScan.Import("webbrowser.open", PickleScan.Verdict.DANGEROUS));
     }
 
     @Test
