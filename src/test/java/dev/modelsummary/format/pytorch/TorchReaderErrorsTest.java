@@ -116,7 +116,9 @@ class TorchReaderErrorsTest {
                 .op('s').stop().build();
 
         assertThat(errorFor(torchZip(pickle, 16)))
-                .isEqualTo("Persistent id names storage type 'os.system', which is not a torch storage class.");
+                .isEqualTo("Persistent id names storage type 'os.system', which is not a torch storage class."
+                        + " Before that it imports 'os.system', which can run code: never load this file with"
+                        + " pickle.load (nothing was executed here).");
     }
 
     @Test
