@@ -221,6 +221,14 @@ public final class PickleSafety {
         return NAMES_ONLY.classify(global) == Verdict.DANGEROUS;
     }
 
+    /**
+     * Whether {@code module.name} can run code or touch the system by its name alone, whatever an allowlist says:
+     * for an allowlist's own rules over whole families of names, which must never take in a dangerous one.
+     */
+    public static boolean isDangerousByName(String module, String name) {
+        return NAMES_ONLY.classify(module, name) == Verdict.DANGEROUS;
+    }
+
     private Verdict judge(String module, String name) {
         String qualified = module + "." + name;
         List<String> parts = components(qualified);

@@ -114,7 +114,7 @@ class PickleSafetyTest {
 
     @ParameterizedTest(name = "{0}.{1} is someone's code: unknown")
     @CsvSource({"__main__, SmallNet", "__torch__.MyModule, Foo", "omegaconf.dictconfig, DictConfig",
-            "my_project, Model", "torch.nn.modules.conv, Conv2d", "torch._utils, _rebuild_nested_tensor",
+            "my_project, Model", "torchvision.datasets.mnist, MNIST", "torch._utils, _rebuild_nested_tensor",
             "builtins, print", "builtins, ValueError", "numpy.random._mt19937, MT19937",
             "collections, UserDict", "sklearn.tree._tree, Tree", "itertools, chain",
             "joblib.numpy_pickle, NumpyArrayWrapper",
