@@ -67,6 +67,12 @@ class PickleSafetyTest {
         assertThat(classify(module, name)).isEqualTo(Verdict.DANGEROUS);
     }
 
+    @ParameterizedTest(name = "{0}.{1} is dangerous to picklescan or modelscan, and here")
+    @org.junit.jupiter.params.provider.CsvFileSource(resources = "/pickle/peer_unsafe_globals.csv")
+    void everyGlobalThePeerScannersCallDangerousIsDangerous(String module, String name) {
+        assertThat(classify(module, name)).isEqualTo(Verdict.DANGEROUS);
+    }
+
     @ParameterizedTest(name = "{0}.{1} resolves, attribute by attribute, to something dangerous")
     @CsvSource({
             "torch, serialization.os.system", "numpy.testing._private.utils, os.system", "torch, _C._jit_fn",
