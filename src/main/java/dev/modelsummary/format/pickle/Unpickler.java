@@ -744,13 +744,18 @@ public final class Unpickler implements Budget {
         }
         PyGlobal global = new PyGlobal(mapped, name);
         globals.put(qualified, global);
+        recordImport(global);
+        return global;
+    }
+
+    /** A global for the safety scan: kept up to the cap, then only where its name may be dangerous. */
+    private void recordImport(PyGlobal global) {
         if (imports.size() < MAX_IMPORTS
                 || imports.size() < 2 * MAX_IMPORTS && PickleSafety.mayBeDangerous(global)) {
             imports.add(global);
         } else {
             importsLeftOut++;
         }
-        return global;
     }
 
     /** REDUCE (callable, args) and NEWOBJ (class, args). */
@@ -803,6 +808,16 @@ public final class Unpickler implements Budget {
      */
     private void build() {
         Object state = pop();
+        if (peek() instanceof PyGlobal target && !(state == null || state instanceof Map<?, ?> m && m.isEmpty())) {
+            // pickle.dumps never builds a global: this writes the state into a module's or class's own attributes
+            // (target.__dict__.update(state)), the way a pickle swaps torch._utils' functions for builtins.eval.
+            // The scan lists it under that name, which is dangerous whatever the target.
+            PyGlobal write = new PyGlobal(target.module(), target.name() + ".__dict__");
+            if (globals.putIfAbsent(write.qualifiedName(), write) == null) {
+                spend(ENTRY_COST);
+                recordImport(write);
+            }
+        }
         if (peek() instanceof PyObject object) {
             if (object.state() instanceof Map<?, ?> && state instanceof Map<?, ?> update) {
                 spend((long) KEYED_ENTRY_COST * update.size()); // merged entry by entry, however often
