@@ -2,6 +2,7 @@ package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.pickle.OmittedString;
 import dev.modelsummary.format.pickle.PyDict;
 import dev.modelsummary.format.pickle.PyObject;
 import dev.modelsummary.format.pickle.PyTuple;
@@ -257,6 +258,9 @@ final class TensorWalk {
         if (key == SAME_PATH || parent.tooLong()) {
             return parent;
         }
+        if (key instanceof OmittedString omitted) {
+            return omittedKey(parent, omitted);
+        }
         StringBuilder name = new StringBuilder(parent.text());
         if (!parent.text().isEmpty()) {
             name.append('.');
@@ -264,6 +268,23 @@ final class TensorWalk {
         appendKey(name, key);
         budget.spendName(name);
         return name.length() > maxNameChars() ? new Path(name.toString(), true) : new Path(name.toString(), false);
+    }
+
+    /**
+     * A key too long for the unpickler to keep (over {@code pickle-kept-text-bytes}): the path through it is
+     * longer than any tensor name may be, and is shown by the key's length; torch would name the tensor by it, so
+     * it is never shown as {@code <str>}.
+     */
+    private Path omittedKey(Path parent, OmittedString omitted) {
+        if (omitted.utf8Length() <= maxNameChars()) {
+            throw new FormatException("A checkpoint key of " + omitted.utf8Length() + " bytes is longer than the "
+                    + Limits.current().pickleKeptTextBytes() + " bytes of text a pickle may keep, so what it holds "
+                    + "cannot be named (raise with --limit pickle-kept-text-bytes=N).");
+        }
+        String text = (parent.text().isEmpty() ? "" : parent.text() + ".") + "<" + omitted.utf8Length()
+                + "-byte key>";
+        budget.spendName(text);
+        return new Path(text, true);
     }
 
     /**
