@@ -90,9 +90,20 @@ class PickleFileReaderTest {
 
     @Test
     void unsupportedDtypesAndShapesAreRefused() {
-        refuses(dictOf("w", "U5", new long[] {1}, 20), "Pickled NumPy array has dtype 'U5', which is not a supported "
-                + "dtype (b1, i1-i8, u1-u8, f2, f4, f8, c8, c16).");
+        refuses(dictOf("w", "f16", new long[] {1}, 16), "Pickled NumPy array has dtype 'f16', which is not a "
+                + "supported dtype (b1, i1-i8, u1-u8, f2, f4, f8, c8, c16).");
         refuses(dictOf("w", "f4", new long[] {-1}, 0), "Pickled NumPy array's shape holds the negative size '-1'.");
+    }
+
+    @Test
+    void textAndRecordArraysAreNotWeightsLikeObjectArrays() throws IOException {
+        // pickle.dumps(np.array(['a', 'b'])) was refused, and with it the pickle's safety scan
+        for (String code : new String[] {"U5", "S3", "V8", "M8"}) {
+            Model model = read(dictOf("w", code, new long[] {1}, 20));
+            assertThat(model.tensors()).as(code).isEmpty();
+            assertThat(model.details().pickle().named(PickleScan.Verdict.ALLOWED)).as(code)
+                    .contains("numpy.ndarray");
+        }
     }
 
     @Test
