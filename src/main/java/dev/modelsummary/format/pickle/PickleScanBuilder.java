@@ -36,8 +36,15 @@ public final class PickleScanBuilder {
      * pickle): judged, though the pickle is not counted.
      */
     public PickleScanBuilder addImports(Unpickler unpickler) {
+        return addImports(unpickler, global -> true);
+    }
+
+    /** {@link #addImports(Unpickler)} of the globals {@code keep} accepts. */
+    public PickleScanBuilder addImports(Unpickler unpickler, java.util.function.Predicate<PyGlobal> keep) {
         for (PyGlobal global : unpickler.imports()) {
-            imports.putIfAbsent(global.qualifiedName(), safety.classify(global));
+            if (keep.test(global)) {
+                imports.putIfAbsent(global.qualifiedName(), safety.classify(global));
+            }
         }
         importsLeftOut += unpickler.importsLeftOut();
         return this;

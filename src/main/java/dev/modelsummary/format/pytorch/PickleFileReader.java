@@ -26,6 +26,8 @@ public final class PickleFileReader implements WeightReader {
     private static final String TEXT_OPCODES = "(.0123FGIJKLMNPQRSTUVXabcdeghijlopqrstu})]";
     private static final int FIRST_BINARY_OPCODE = 0x81;
     private static final int LAST_BINARY_OPCODE = 0x98;
+    private static final java.util.regex.Pattern IMPORTABLE = java.util.regex.Pattern.compile(
+            "[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+");
     /** Pickles after the first that are scanned: each is bounded by the pickle limits, one at a time. */
     private static final int MAX_TRAILING_PICKLES = 1000;
 
@@ -67,7 +69,9 @@ public final class PickleFileReader implements WeightReader {
                 trailing.load();
                 scan.add(trailing);
             } catch (FormatException e) {
-                scan.addImports(trailing);
+                // Bytes that are not a pickle (data appended to the file) can spell a GLOBAL of junk; Python
+                // could import only names that are dotted identifiers, so only those are judged.
+                scan.addImports(trailing, g -> IMPORTABLE.matcher(g.qualifiedName()).matches());
                 return;
             }
         }

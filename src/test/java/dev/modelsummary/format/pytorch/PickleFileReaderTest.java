@@ -127,6 +127,16 @@ class PickleFileReaderTest {
     }
 
     @Test
+    void junkAfterStopNamesNoGlobal() throws IOException {
+        // appended binary data that happens to read as GLOBAL with two lines: no name Python could import
+        byte[] pickle = PickleBuilder.protocol(2).op('}').stop().bytes(new byte[] {'c', '_', (byte) 0x93, '\n', 1,
+                2, '\n', (byte) 0xff}).build();
+        PickleScan scan = read(pickle).details().pickle();
+        assertThat(scan.imports()).isEmpty();
+        assertThat(scan.afterStop()).hasSize(1);
+    }
+
+    @Test
     void everyPickleInTheFileIsScanned() throws IOException {
         // modelscan's corpus: pickle.dumps(["a", "b", "c"]) + pickle.dumps(Malicious()), as two pickles
         byte[] first = PickleBuilder.protocol(4).op(']').stop().build();
