@@ -49,19 +49,23 @@ import java.util.Map;
  *                               requests together; a header-only read of a real model takes a few megabytes
  * @param torchscriptCodeBytes   the code files ({@code code/__torch__/*.py}) of one TorchScript archive, together,
  *                               inflated; real archives hold kilobytes to a few megabytes of code
+ * @param jsonStringBytes        the longest string or key (a tensor name) in a safetensors header or shard
+ *                               index, in bytes: the parser holds one whole, several times over, so a header
+ *                               within its 100 MB bound could otherwise hold one 100 MB name (500 MB to parse)
  */
 public record Limits(long safetensorsHeaderBytes, int tensors, int rank, long indexJsonBytes, int zipEntries,
                      long zipCentralDirectoryBytes, long pickleBytes, long pickleValues, int pickleDepth,
                      int pickleIntBytes, int pickleKeptTextBytes, int pickleGlobalWarnings, int tensorNameChars,
                      long ggufMetadataKeys, long ggufMetadataKeyBytes, int npyHeaderChars, int npyHeaderDepth,
                      int tfjsJsonDepth, int tfjsStringChars, long kerasConfigBytes, int hdf5GroupDepth,
-                     int hdf5Groups, int shardFiles, long remoteBytes, long torchscriptCodeBytes) {
+                     int hdf5Groups, int shardFiles, long remoteBytes, long torchscriptCodeBytes,
+                     int jsonStringBytes) {
 
     /** The defaults. */
     public static final Limits DEFAULT = new Limits(100_000_000L, 10_000_000, 64, 100_000_000L, 2_000_000,
             512L * 1024 * 1024, 1L << 30, 10_000_000L, 1000, 1024, 1 << 20, 100, 4096,
             1_000_000L, 16L << 20, 10_000, 32, 200, 1 << 20, 64L << 20, 256, 1_000_000, 512,
-            256L << 20, 64L << 20);
+            256L << 20, 64L << 20, 8 << 20);
 
     private static final ThreadLocal<Limits> CURRENT = ThreadLocal.withInitial(() -> DEFAULT);
 
@@ -115,6 +119,7 @@ public record Limits(long safetensorsHeaderBytes, int tensors, int rank, long in
         named.put("shard-files", (long) shardFiles);
         named.put("remote-bytes", remoteBytes);
         named.put("torchscript-code-bytes", torchscriptCodeBytes);
+        named.put("json-string-bytes", (long) jsonStringBytes);
         return named;
     }
 
@@ -142,7 +147,7 @@ public record Limits(long safetensorsHeaderBytes, int tensors, int rank, long in
                 toInt(named, "npy-header-chars"), toInt(named, "npy-header-depth"), toInt(named, "tfjs-json-depth"),
                 toInt(named, "tfjs-string-chars"), named.get("keras-config-bytes"), toInt(named, "hdf5-group-depth"),
                 toInt(named, "hdf5-groups"), toInt(named, "shard-files"), named.get("remote-bytes"),
-                named.get("torchscript-code-bytes"));
+                named.get("torchscript-code-bytes"), toInt(named, "json-string-bytes"));
     }
 
     private static int toInt(Map<String, Long> named, String name) {

@@ -20,7 +20,7 @@ class LimitsTest {
         Map<String, Long> defaults = Limits.DEFAULT.byName();
         assertThat(defaults).containsKeys("gguf-metadata-keys", "gguf-metadata-key-bytes", "npy-header-chars",
                 "npy-header-depth", "tfjs-json-depth", "tfjs-string-chars", "keras-config-bytes", "hdf5-group-depth",
-                "hdf5-groups");
+                "hdf5-groups", "json-string-bytes");
         for (String name : defaults.keySet()) {
             Map<String, Long> changed = Limits.DEFAULT.with(name, 7).byName();
             assertThat(changed.get(name)).as(name).isEqualTo(7);
@@ -40,7 +40,9 @@ class LimitsTest {
             "tfjs-string-chars|3|tfjs/layers/model.json|",
             "keras-config-bytes|10|keras/keras3.keras|Keras archive's 'metadata.json' is 63 bytes, over the limit of 10.",
             "hdf5-group-depth|1|keras/keras3.weights.h5|HDF5 groups nest deeper than 1.",
-            "hdf5-groups|2|keras/keras3.weights.h5|HDF5 file holds more than 2 groups."})
+            "hdf5-groups|2|keras/keras3.weights.h5|HDF5 file holds more than 2 groups.",
+            "json-string-bytes|3|safetensors/scalar_and_empty.safetensors|Header holds a string longer than 3 bytes"
+                    + " (at byte '13' of the file); raise with --limit json-string-bytes=N."})
     void aLoweredLimitRefusesARealFile(String limit, long value, String fixture, String message) throws Exception {
         Path file = Resources.path("fixtures/" + fixture);
         assertThat(WeightReaders.standard().read(file).tensors()).isNotEmpty(); // fine under the defaults

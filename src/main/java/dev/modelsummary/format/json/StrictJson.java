@@ -222,6 +222,15 @@ public final class StrictJson {
         private final byte[] start = new byte[START_BYTES];
         private int startLength;
         private FormatException notUtf8;
+        /** Where a JSON string (key or value) is: inside one, after its backslash, how many bytes it has so far. */
+        private boolean inString;
+        private boolean escaped;
+        private long stringBytes;
+        private final long maxStringBytes = Limits.current().jsonStringBytes();
+        /** A string over {@code maxStringBytes}, refused once (the rest of the text is still checked). */
+        private boolean tooLong;
+        /** That refusal, thrown once the bytes of the read that found it are checked. */
+        private FormatException overLimit;
 
         CheckedBytes(InputStream in, String what, long fileOffset) {
             this.in = in;
@@ -256,12 +265,47 @@ public final class StrictJson {
                 if (startLength > 0 && startLength < START_BYTES || startLength == 0 && !isWhitespace(c)) {
                     start[startLength++] = c;
                 }
+                countString(c, consumed + i);
             }
             long pendingAt = consumed - pending.remaining();
             ByteBuffer bytes = ByteBuffer.allocate(pending.remaining() + n).put(pending).put(b, off, n).flip();
             consumed += n;
             decode(bytes, pendingAt, false);
             pending = bytes.slice();
+            if (overLimit != null) {
+                FormatException e = overLimit;
+                overLimit = null;
+                throw e;
+            }
+        }
+
+        /**
+         * Follows JSON's strings byte by byte (a quote opens or closes one, a backslash escapes the next byte) and
+         * refuses one longer than {@link Limits#jsonStringBytes()} before the parser has buffered more of it
+         * (Jackson holds a name whole, as bytes, then chars, then a String); the read that finds it throws.
+         */
+        private void countString(byte c, long at) {
+            if (!inString) {
+                if (c == '"') {
+                    inString = true;
+                    stringBytes = 0;
+                }
+                return;
+            }
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                inString = false;
+                return;
+            }
+            if (++stringBytes > maxStringBytes && !tooLong) {
+                tooLong = true;
+                overLimit = new FormatException(what + " holds a string longer than " + maxStringBytes
+                        + " bytes (at byte '" + (fileOffset + at) + "' of the file); raise with --limit"
+                        + " json-string-bytes=N.");
+            }
         }
 
         /** Decodes {@code bytes}, which start at document offset {@code at}; keeps a cut sequence unread. */

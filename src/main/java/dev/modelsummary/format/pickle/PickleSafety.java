@@ -48,8 +48,10 @@ public final class PickleSafety {
             "datetime.datetime", "datetime.date", "datetime.time", "datetime.timedelta", "datetime.timezone",
             // exact numbers from their digits
             "decimal.Decimal", "fractions.Fraction",
-            // a 128-bit value
+            // a 128-bit value (the rest of uuid is dangerous: uuid._get_command_stdout runs a command)
             "uuid.UUID", "uuid.SafeUUID",
+            // an in-memory byte buffer (fickling's allowlist); io's files and FileIO stay dangerous
+            "_io.BytesIO", "io.BytesIO",
             // path values: building one touches no file (argparse namespaces often hold them); methods are not listed
             "pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath", "pathlib.PurePath", "pathlib.PurePosixPath",
             "pathlib.PureWindowsPath",
@@ -75,7 +77,7 @@ public final class PickleSafety {
             "pathlib",
             // loading or running code
             "runpy", "importlib", "imp", "pkgutil", "zipimport", "marshal", "types", "code", "codeop", "pdb", "bdb",
-            "pydoc", "timeit", "trace", "profile", "cProfile", "pstats", "doctest", "inspect", "gc", "ast",
+            "pydoc", "timeit", "trace", "profile", "cProfile", "pstats", "doctest", "inspect", "gc",
             "builtins", "operator", "functools", "contextlib", "copy", "weakref",
             // native code
             "ctypes", "cffi",
@@ -92,7 +94,12 @@ public final class PickleSafety {
             // frameworks whose globals load files or code (keras Lambda layers, tf.io, tf.py_function)
             "tensorflow", "keras", "tf_keras",
             // GUI and interactive
-            "tkinter", "Tkinter", "turtle", "idlelib");
+            "tkinter", "Tkinter", "turtle", "idlelib",
+            // picklescan's and fickling's: hidden subprocess or os.system calls (uuid._get_command_stdout,
+            // test.support.script_helper, pipes.Template), code loading (lib2to3's grammar loads, unittest's
+            // loader, compileall), file reading and writing (linecache, filecmp, syslog)
+            "uuid", "test", "lib2to3", "unittest", "pexpect", "pipes", "filecmp", "linecache", "difflib",
+            "compileall", "py_compile", "syslog");
 
     /** Dotted paths (a prefix of the full name) that run or load code inside otherwise benign packages. */
     private static final List<String> DANGEROUS_PATHS = List.of(
@@ -105,6 +112,11 @@ public final class PickleSafety {
             "torch._library", "torch.fx", "torch._dynamo", "torch.compile", "torch.multiprocessing",
             "torch.distributed", "torch.from_file", "torch.storage.UntypedStorage.from_file",
             "torch.utils.data.datapipes", "torch.backends",
+            // picklescan's: compile_file runs a command, collect_env.run a shell, load_config a nested pickle,
+            // the bottleneck profilers run code
+            "torch._inductor", "torch.utils.collect_env", "torch.utils._config_module", "torch.utils.bottleneck",
+            // ast only parses and builds syntax trees, but ast.main reads the file its arguments name
+            "ast.main",
             // plain pickle.dump of a torch storage: torch.load of embedded bytes, which may hold any pickle
             "torch.storage._load_from_bytes",
             "pandas.read_pickle", "pandas.io", "scipy.io", "sklearn.externals.joblib");
@@ -135,6 +147,13 @@ public final class PickleSafety {
     private static final Set<String> FIELD_HOLDERS = Set.of(
             "joblib.numpy_pickle.NumpyArrayWrapper", "joblib.numpy_pickle_compat.NDArrayWrapper",
             "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper");
+
+    /**
+     * {@code __future__}'s attributes are all inert feature flags ({@code annotations} pickles as a
+     * {@code __future__._Feature} instance): any plain name in it is allowed, as fickling allows it, though never
+     * a dotted one ({@code __future__._ssl.RAND_bytes} reaches another module) nor a dunder ({@code __loader__}).
+     */
+    private static final String FUTURE = "__future__";
 
     /** Top-level modules named with a leading underscore that are user code, not interpreter internals. */
     private static final Set<String> USER_MODULES = Set.of("__main__", "__mp_main__", "__torch__");
@@ -202,11 +221,20 @@ public final class PickleSafety {
         return NAMES_ONLY.classify(global) == Verdict.DANGEROUS;
     }
 
+    /**
+     * Whether {@code module.name} can run code or touch the system by its name alone, whatever an allowlist says:
+     * for an allowlist's own rules over whole families of names, which must never take in a dangerous one.
+     */
+    public static boolean isDangerousByName(String module, String name) {
+        return NAMES_ONLY.classify(module, name) == Verdict.DANGEROUS;
+    }
+
     private Verdict judge(String module, String name) {
         String qualified = module + "." + name;
         List<String> parts = components(qualified);
         // Exact names only: torch's allowlist and INERT hold no name that reaches another module by its dots.
-        if (INERT.contains(qualified) || weightsOnly.knows(qualified)) {
+        if (INERT.contains(qualified) || weightsOnly.knows(qualified)
+                || module.equals(FUTURE) && name.indexOf('.') < 0 && !name.isEmpty() && !name.startsWith("__")) {
             return Verdict.ALLOWED;
         }
         return dangerous(parts, qualified) && !FIELD_HOLDERS.contains(qualified) ? Verdict.DANGEROUS

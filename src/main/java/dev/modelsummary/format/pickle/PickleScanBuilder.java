@@ -28,8 +28,23 @@ public final class PickleScanBuilder {
     /** One pickle that was read to its STOP. */
     public PickleScanBuilder add(Unpickler unpickler) {
         pickles++;
+        return addImports(unpickler);
+    }
+
+    /**
+     * The globals a pickle named before it was refused (a trailer after another pickle's STOP that is not a whole
+     * pickle): judged, though the pickle is not counted.
+     */
+    public PickleScanBuilder addImports(Unpickler unpickler) {
+        return addImports(unpickler, global -> true);
+    }
+
+    /** {@link #addImports(Unpickler)} of the globals {@code keep} accepts. */
+    public PickleScanBuilder addImports(Unpickler unpickler, java.util.function.Predicate<PyGlobal> keep) {
         for (PyGlobal global : unpickler.imports()) {
-            imports.putIfAbsent(global.qualifiedName(), safety.classify(global));
+            if (keep.test(global)) {
+                imports.putIfAbsent(global.qualifiedName(), safety.classify(global));
+            }
         }
         importsLeftOut += unpickler.importsLeftOut();
         return this;
@@ -69,6 +84,11 @@ public final class PickleScanBuilder {
     /** Whether the scan so far judged {@code qualifiedName} allowed. */
     public boolean isAllowed(String qualifiedName) {
         return imports.get(qualifiedName) == Verdict.ALLOWED;
+    }
+
+    /** Distinct globals judged so far. */
+    public int size() {
+        return imports.size();
     }
 
     public boolean isEmpty() {

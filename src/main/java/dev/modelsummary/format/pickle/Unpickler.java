@@ -2,6 +2,7 @@ package dev.modelsummary.format.pickle;
 
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.model.PickleScan.Verdict;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -170,18 +171,39 @@ public final class Unpickler implements Budget {
      * @throws FormatException for truncated or corrupt input, an unsupported opcode, or a limit exceeded
      */
     public Object load() throws IOException {
-        while (true) {
-            opcodeAt = in.position();
-            int op = in.u8();
-            if (op == STOP) {
-                if (stack.isEmpty()) {
-                    throw fail("Pickle stops at byte " + opcodeAt + " with nothing on its stack.");
+        try {
+            while (true) {
+                opcodeAt = in.position();
+                int op = in.u8();
+                if (op == STOP) {
+                    if (stack.isEmpty()) {
+                        throw fail("Pickle stops at byte " + opcodeAt + " with nothing on its stack.");
+                    }
+                    stopAt = opcodeAt;
+                    return stack.remove(stack.size() - 1);
                 }
-                stopAt = opcodeAt;
-                return stack.remove(stack.size() - 1);
+                execute(op);
             }
-            execute(op);
+        } catch (FormatException e) {
+            throw withDangerBefore(e);
         }
+    }
+
+    /**
+     * A pickle refused part way may already have named (and, under pickle.load, called) a dangerous global before
+     * the opcode that stops this reader: peer scanners call such files malicious, so the refusal says so.
+     */
+    private FormatException withDangerBefore(FormatException e) {
+        PickleSafety safety = new PickleSafety(allowlist);
+        List<String> dangerous = imports.stream()
+                .filter(g -> safety.classify(g) == Verdict.DANGEROUS)
+                .map(PyGlobal::qualifiedName).limit(5).toList();
+        if (dangerous.isEmpty()) {
+            return e;
+        }
+        String names = String.join(", ", dangerous.stream().map(Quote::of).toList());
+        return new FormatException(e.getMessage() + " Before that it imports " + names
+                + ", which can run code: never load this file with pickle.load (nothing was executed here).", e);
     }
 
     /**
@@ -722,13 +744,18 @@ public final class Unpickler implements Budget {
         }
         PyGlobal global = new PyGlobal(mapped, name);
         globals.put(qualified, global);
+        recordImport(global);
+        return global;
+    }
+
+    /** A global for the safety scan: kept up to the cap, then only where its name may be dangerous. */
+    private void recordImport(PyGlobal global) {
         if (imports.size() < MAX_IMPORTS
                 || imports.size() < 2 * MAX_IMPORTS && PickleSafety.mayBeDangerous(global)) {
             imports.add(global);
         } else {
             importsLeftOut++;
         }
-        return global;
     }
 
     /** REDUCE (callable, args) and NEWOBJ (class, args). */
@@ -781,6 +808,16 @@ public final class Unpickler implements Budget {
      */
     private void build() {
         Object state = pop();
+        if (peek() instanceof PyGlobal target && !(state == null || state instanceof Map<?, ?> m && m.isEmpty())) {
+            // pickle.dumps never builds a global: this writes the state into a module's or class's own attributes
+            // (target.__dict__.update(state)), the way a pickle swaps torch._utils' functions for builtins.eval.
+            // The scan lists it under that name, which is dangerous whatever the target.
+            PyGlobal write = new PyGlobal(target.module(), target.name() + ".__dict__");
+            if (globals.putIfAbsent(write.qualifiedName(), write) == null) {
+                spend(ENTRY_COST);
+                recordImport(write);
+            }
+        }
         if (peek() instanceof PyObject object) {
             if (object.state() instanceof Map<?, ?> && state instanceof Map<?, ?> update) {
                 spend((long) KEYED_ENTRY_COST * update.size()); // merged entry by entry, however often

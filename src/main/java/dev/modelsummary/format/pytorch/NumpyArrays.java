@@ -43,6 +43,8 @@ final class NumpyArrays {
     /** Stands for None in the walk's queue. */
     private static final Object NONE = new Object();
     private static final String DTYPE = "numpy.dtype";
+    /** NumPy dtype kinds that are not numbers: unicode, bytes, void (records), datetime, timedelta, object. */
+    private static final String TEXT_KINDS = "USVMmO";
 
     private NumpyArrays() {
     }
@@ -135,7 +137,11 @@ final class NumpyArrays {
         if (!(data instanceof PyBytes) && !(data instanceof String) && !(data instanceof OmittedString)) {
             return null; // an object array: its data is a list of Python objects
         }
-        return tensor(typeCode(dtype), dims, data);
+        String code = typeCode(dtype);
+        if (!code.isEmpty() && TEXT_KINDS.indexOf(code.charAt(0)) >= 0) {
+            return null; // strings, records, dates: not weights either, and the pickle's scan is still shown
+        }
+        return tensor(code, dims, data);
     }
 
     /** Protocol 5: {@code _frombuffer(buffer, dtype, shape, order)}, the buffer in-band. */
@@ -144,7 +150,8 @@ final class NumpyArrays {
                 || !(args.get(2) instanceof PyTuple dims)) {
             throw new FormatException("Pickled NumPy array has no (buffer, dtype, shape, order) arguments.");
         }
-        return tensor(typeCode(dtype), dims, data);
+        String code = typeCode(dtype);
+        return !code.isEmpty() && TEXT_KINDS.indexOf(code.charAt(0)) >= 0 ? null : tensor(code, dims, data);
     }
 
     /**

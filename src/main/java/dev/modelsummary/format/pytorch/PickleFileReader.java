@@ -1,6 +1,7 @@
 package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.ChannelOpener;
+import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.io.RegionInputStream;
 import dev.modelsummary.format.pickle.PickleInput;
@@ -25,6 +26,10 @@ public final class PickleFileReader implements WeightReader {
     private static final String TEXT_OPCODES = "(.0123FGIJKLMNPQRSTUVXabcdeghijlopqrstu})]";
     private static final int FIRST_BINARY_OPCODE = 0x81;
     private static final int LAST_BINARY_OPCODE = 0x98;
+    private static final java.util.regex.Pattern IMPORTABLE = java.util.regex.Pattern.compile(
+            "[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+");
+    /** Pickles after the first that are scanned: each is bounded by the pickle limits, one at a time. */
+    private static final int MAX_TRAILING_PICKLES = 1000;
 
     @Override
     public String format() {
@@ -50,15 +55,38 @@ public final class PickleFileReader implements WeightReader {
         return TEXT_OPCODES.indexOf(next) >= 0 || next >= FIRST_BINARY_OPCODE && next <= LAST_BINARY_OPCODE;
     }
 
+    /**
+     * The pickles after the first one's STOP: {@code pickle.load} never reads them, but a second
+     * {@code pickle.load} on the same file would, and the peer scanners (picklescan, modelscan) judge every pickle
+     * in a file, so their imports are scanned too (the values are dropped). A trailer that is not a pickle ends the
+     * scan; whatever globals it named before that are judged all the same.
+     */
+    private static void scanTrailingPickles(PickleInput input, PickleScanBuilder scan) throws IOException {
+        for (int i = 0; i < MAX_TRAILING_PICKLES && input.remaining() > 0
+                && scan.size() < 2 * Unpickler.MAX_IMPORTS; i++) {
+            Unpickler trailing = new Unpickler(input, TorchGlobals.ALLOWLIST, null);
+            try {
+                trailing.load();
+                scan.add(trailing);
+            } catch (FormatException e) {
+                // Bytes that are not a pickle (data appended to the file) can spell a GLOBAL of junk; Python
+                // could import only names that are dotted identifiers, so only those are judged.
+                scan.addImports(trailing, g -> IMPORTABLE.matcher(g.qualifiedName()).matches());
+                return;
+            }
+        }
+    }
+
     @Override
     public Model read(Path path, ChannelOpener opener) throws IOException {
         try (SeekableByteChannel channel = opener.open(path)) {
             long size = channel.size();
-            Unpickler unpickler = new Unpickler(new PickleInput(new RegionInputStream(channel, 0, size), size),
-                    TorchGlobals.ALLOWLIST, null);
+            PickleInput input = new PickleInput(new RegionInputStream(channel, 0, size), size);
+            Unpickler unpickler = new Unpickler(input, TorchGlobals.ALLOWLIST, null);
             Object root = unpickler.load();
             PickleScanBuilder scan = new PickleScanBuilder(TorchPickleSafety.STANDARD)
                     .add(unpickler, path.getFileName().toString(), size);
+            scanTrailingPickles(input, scan);
             // No warning per unknown global: the scan lists each one with its verdict.
             Unpickled unpickled = new Unpickled(NumpyArrays.withTensors(root), TorchZip.withLeftOut(List.of(), scan),
                     unpickler.spent(), scan.build());

@@ -2,6 +2,7 @@ package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.pickle.OmittedString;
 import dev.modelsummary.format.pickle.PyDict;
 import dev.modelsummary.format.pickle.PyObject;
 import dev.modelsummary.format.pickle.PyTuple;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,7 +76,8 @@ final class TensorWalk {
 
     private final List<Found> found = new ArrayList<>();
     private final IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
-    private final Deque<Visit> pending = new ArrayDeque<>();
+    /** {@link Visit}s and {@link Cursor}s still to visit, the next on top. */
+    private final Deque<Object> pending = new ArrayDeque<>();
     private final int maxDepth = Limits.current().pickleDepth();
     private final int maxTensors = Limits.current().tensors();
     private final NameBudget budget;
@@ -109,9 +112,47 @@ final class TensorWalk {
         TensorWalk walk = new TensorWalk(budget);
         walk.pending.push(new Visit(root, Path.ROOT, SAME_PATH, false, 0));
         while (!walk.pending.isEmpty()) {
-            walk.visit(walk.pending.pop());
+            Object next = walk.pending.pop();
+            if (next instanceof Cursor cursor) {
+                Visit child = cursor.next();
+                if (cursor.items.hasNext()) {
+                    walk.pending.push(cursor);
+                }
+                if (mayHoldTensors(child.value())) {
+                    walk.visit(child);
+                }
+            } else {
+                walk.visit((Visit) next);
+            }
         }
         return walk.found;
+    }
+
+    /**
+     * A container's items (a dict's entries), visited one at a time as the walk reaches them: a list of nine
+     * million references to one tensor costs the walk one cursor, not nine million pending visits.
+     */
+    private static final class Cursor {
+        private final Iterator<?> items;
+        private final Path path;
+        private final boolean buffer;
+        private final int depth;
+        private int index;
+
+        Cursor(Iterator<?> items, Path path, boolean buffer, int depth) {
+            this.items = items;
+            this.path = path;
+            this.buffer = buffer;
+            this.depth = depth;
+        }
+
+        Visit next() {
+            Object item = items.next();
+            if (item instanceof Map.Entry<?, ?> entry) {
+                return new Visit(entry.getValue(), path, entry.getKey(), buffer, depth);
+            }
+            return new Visit(item, path, index++, false, depth);
+        }
     }
 
     /** Depth first, children in the pickle's order: what the recursive walk did, without its stack. */
@@ -128,17 +169,18 @@ final class TensorWalk {
             throw new FormatException("Checkpoint nests containers deeper than " + maxDepth + " levels.");
         }
         Path path = join(visit.parent(), visit.key());
-        List<Visit> children = new ArrayList<>();
         int depth = visit.depth() + 1;
-        if (value instanceof Map<?, ?> dict) {
-            dict.forEach((k, v) -> children.add(new Visit(v, path, k, visit.buffer(), depth)));
-        } else if (value instanceof PyTuple tuple) {
-            addItems(children, tuple.items(), path, depth);
-        } else if (value instanceof Collection<?> items) {
-            addItems(children, items, path, depth);
-        } else {
-            addAttributes(children, (PyObject) value, path, depth);
+        Iterator<?> items = value instanceof Map<?, ?> dict ? dict.entrySet().iterator()
+                : value instanceof PyTuple tuple ? tuple.items().iterator()
+                : value instanceof Collection<?> collection ? collection.iterator() : null;
+        if (items != null) {
+            if (items.hasNext()) {
+                pending.push(new Cursor(items, path, value instanceof Map<?, ?> && visit.buffer(), depth));
+            }
+            return;
         }
+        List<Visit> children = new ArrayList<>();
+        addAttributes(children, (PyObject) value, path, depth);
         for (int i = children.size() - 1; i >= 0; i--) {
             if (mayHoldTensors(children.get(i).value())) {
                 pending.push(children.get(i));
@@ -149,13 +191,6 @@ final class TensorWalk {
     static boolean mayHoldTensors(Object value) {
         return value instanceof TorchTensor || value instanceof Map<?, ?> || value instanceof Collection<?>
                 || value instanceof PyTuple || value instanceof PyObject;
-    }
-
-    private static void addItems(List<Visit> children, Collection<?> items, Path path, int depth) {
-        int i = 0;
-        for (Object item : items) {
-            children.add(new Visit(item, path, i++, false, depth));
-        }
     }
 
     /**
@@ -228,6 +263,9 @@ final class TensorWalk {
         if (key == SAME_PATH || parent.tooLong()) {
             return parent;
         }
+        if (key instanceof OmittedString omitted) {
+            return omittedKey(parent, omitted);
+        }
         StringBuilder name = new StringBuilder(parent.text());
         if (!parent.text().isEmpty()) {
             name.append('.');
@@ -235,6 +273,23 @@ final class TensorWalk {
         appendKey(name, key);
         budget.spendName(name);
         return name.length() > maxNameChars() ? new Path(name.toString(), true) : new Path(name.toString(), false);
+    }
+
+    /**
+     * A key too long for the unpickler to keep (over {@code pickle-kept-text-bytes}): the path through it is
+     * longer than any tensor name may be, and is shown by the key's length; torch would name the tensor by it, so
+     * it is never shown as {@code <str>}.
+     */
+    private Path omittedKey(Path parent, OmittedString omitted) {
+        if (omitted.utf8Length() <= maxNameChars()) {
+            throw new FormatException("A checkpoint key of " + omitted.utf8Length() + " bytes is longer than the "
+                    + Limits.current().pickleKeptTextBytes() + " bytes of text a pickle may keep, so what it holds "
+                    + "cannot be named (raise with --limit pickle-kept-text-bytes=N).");
+        }
+        String text = (parent.text().isEmpty() ? "" : parent.text() + ".") + "<" + omitted.utf8Length()
+                + "-byte key>";
+        budget.spendName(text);
+        return new Path(text, true);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.modelsummary.format.pytorch;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.pickle.Allowlist;
 import dev.modelsummary.format.pickle.Budget;
+import dev.modelsummary.format.pickle.PickleSafety;
 import dev.modelsummary.format.pickle.PyGlobal;
 import dev.modelsummary.format.pickle.PyObject;
 import dev.modelsummary.format.pickle.PyTuple;
@@ -67,6 +68,19 @@ final class TorchGlobals {
             "torch.per_tensor_affine", "torch.per_tensor_symmetric", "torch.per_channel_affine",
             "torch.per_channel_symmetric", "torch.per_channel_affine_float_qparams");
 
+    /**
+     * Packages whose module classes a whole-model {@code torch.save} names: torch's own layers (torch ≥ 2.0 keeps
+     * the quantized ones under torch.ao.nn, 1.x under torch.nn.quantized/intrinsic/qat), torchvision's models
+     * and the layers they are built of (torchvision.ops.misc.Conv2dNormActivation), timm's models and layers, and
+     * transformers' modeling files (only those: a tokenizer or processor class reads the files its arguments name).
+     */
+    private static final java.util.List<String> MODULE_CLASS_PACKAGES = java.util.List.of(
+            "torch.nn.modules.", "torch.ao.nn.", "torch.nn.quantized.", "torch.nn.intrinsic.", "torch.nn.qat.",
+            "torchvision.models.", "torchvision.ops.", "timm.models.", "timm.layers.", "transformers.models.");
+
+    private static final java.util.regex.Pattern MODULE_PART = java.util.regex.Pattern.compile("[a-z][a-z0-9_]*");
+    private static final java.util.regex.Pattern CLASS_NAME = java.util.regex.Pattern.compile("[A-Z][A-Za-z0-9_]+");
+
     static final Allowlist ALLOWLIST = builder().build();
 
     /** The allowlist still open to additions (TorchScript archives add their own symbols). */
@@ -77,6 +91,7 @@ final class TorchGlobals {
                 .names(UNTYPED_STORAGES::contains)
                 .names(name -> storageDType(name).isPresent())
                 .names(TorchGlobals::isTensorClass)
+                .names(TorchGlobals::isInertModuleClass)
                 .call("torch.Size", TorchGlobals::size)
                 .call("torch.nn.parameter.Parameter", TorchGlobals::parameter)
                 .call(UTILS + "_rebuild_tensor", TorchGlobals::rebuildTensor)
@@ -155,6 +170,45 @@ final class TorchGlobals {
         return (qualifiedName.startsWith("torch.") && qualifiedName.indexOf('.', 6) < 0
                 || qualifiedName.startsWith("torch.cuda.") && qualifiedName.indexOf('.', 11) < 0)
                 && qualifiedName.endsWith("Tensor");
+    }
+
+    /**
+     * A layer class of a known model library, such as {@code torch.nn.modules.conv.Conv2d} or
+     * {@code torchvision.models.resnet.BasicBlock}: what a whole-module {@code torch.save} names for every layer.
+     * Python rebuilds one with {@code cls.__new__} and the library's own {@code __setstate__} over the pickled
+     * attribute dict, which runs no code from the file; here it is only ever an inert stand-in, never executed.
+     * So these are not news (no unknown-global warning) and the scan calls them allowed, as fickling's ML
+     * allowlist calls torch.nn's layers safe.
+     *
+     * <p>The rule, by the name alone: the module is under one of {@link #MODULE_CLASS_PACKAGES} and every part of
+     * it is a plain lower-case package name (no {@code _private} or {@code __dunder__} part, so no
+     * {@code __main__} or {@code _utils}); under transformers the module is a {@code modeling_*} file; the name
+     * is one CamelCase class name (no dots, so no method such as {@code AutoModel.from_pretrained}, and not a
+     * one-letter alias such as {@code conv.F}, which is torch.nn.functional); and nothing in it is dangerous by
+     * its name ({@link PickleSafety#isDangerousByName}), which always wins.
+     */
+    static boolean isInertModuleClass(String qualifiedName) {
+        int dot = qualifiedName.lastIndexOf('.');
+        if (dot < 0) {
+            return false;
+        }
+        String module = qualifiedName.substring(0, dot);
+        String name = qualifiedName.substring(dot + 1);
+        String prefix = MODULE_CLASS_PACKAGES.stream().filter(p -> qualifiedName.startsWith(p)).findFirst()
+                .orElse(null);
+        if (prefix == null || module.length() < prefix.length() || !CLASS_NAME.matcher(name).matches()) {
+            return false;
+        }
+        String[] parts = module.split("\\.", -1);
+        for (String part : parts) {
+            if (!MODULE_PART.matcher(part).matches()) {
+                return false;
+            }
+        }
+        if (prefix.equals("transformers.models.") && !parts[parts.length - 1].startsWith("modeling_")) {
+            return false;
+        }
+        return !PickleSafety.isDangerousByName(module, name);
     }
 
     /** {@code torch.Size(tuple)} is the tuple. */

@@ -54,8 +54,22 @@ class PickleSafetyTest {
             "numpy.distutils.exec_command, exec_command", "torch, load", "torch.jit, load", "torch.hub, load",
             "torch._C, _get_tracing_state", "torch.ops, load_library", "torch.serialization, load",
             "torch.utils.cpp_extension, load_inline", "torch.storage, _load_from_bytes", "torch.package, PackageImporter",
-            "tensorflow, py_function", "keras.models, load_model"})
+            "tensorflow, py_function", "keras.models, load_model",
+            // picklescan's advisories (GHSA-*) and fickling's blocklist
+            "torch.utils.collect_env, run", "torch.utils.collect_env, run_and_read_all",
+            "torch._inductor.codecache, compile_file", "torch.utils._config_module, ConfigModule.load_config",
+            "torch.utils.bottleneck.__main__, run_cprofile", "uuid, _get_command_stdout",
+            "test.support.script_helper, assert_python_ok", "lib2to3.pgen2.pgen, ParserGenerator.make_label",
+            "_osx_support, _read_output", "_aix_support, _read_cmd_output", "pipes, Template",
+            "unittest.mock, patch", "linecache, getline", "compileall, compile_file", "io, FileIO",
+            "__future__, _ssl.RAND_bytes", "__future__, __loader__", "ast, main", "ast, sys.exit"})
     void dangerous(String module, String name) {
+        assertThat(classify(module, name)).isEqualTo(Verdict.DANGEROUS);
+    }
+
+    @ParameterizedTest(name = "{0}.{1} is dangerous to picklescan or modelscan, and here")
+    @org.junit.jupiter.params.provider.CsvFileSource(resources = "/pickle/peer_unsafe_globals.csv")
+    void everyGlobalThePeerScannersCallDangerousIsDangerous(String module, String name) {
         assertThat(classify(module, name)).isEqualTo(Verdict.DANGEROUS);
     }
 
@@ -85,7 +99,8 @@ class PickleSafetyTest {
             "collections, OrderedDict", "torch._utils, _rebuild_tensor_v2", "torch._utils, _rebuild_parameter",
             "torch, FloatStorage", "torch.cuda, HalfStorage", "torch.storage, UntypedStorage", "torch, Size",
             "torch, float32", "torch, bfloat16", "torch, device", "torch.nn.parameter, Parameter",
-            "torch._tensor, _rebuild_from_type_v2", "torch._utils, _rebuild_nested_tensor", "torch.serialization, _get_layout", "torch, per_tensor_affine",
+            "torch._tensor, _rebuild_from_type_v2", "torch._utils, _rebuild_nested_tensor",
+            "torch.serialization, _get_layout", "torch, per_tensor_affine",
             "_codecs, encode", "builtins, set", "builtins, bytearray", "builtins, complex",
             // numpy reconstruction, numpy 1 and 2 spellings
             "numpy.core.multiarray, _reconstruct", "numpy._core.multiarray, _reconstruct", "numpy, ndarray",
@@ -97,17 +112,21 @@ class PickleSafetyTest {
             "builtins, int", "builtins, float", "builtins, str", "builtins, bytes", "builtins, bool",
             "builtins, object", "copyreg, _reconstructor", "datetime, datetime", "datetime, timedelta",
             "decimal, Decimal", "fractions, Fraction", "uuid, UUID", "pathlib, PosixPath", "pathlib, WindowsPath",
-            "pathlib, PurePath", "torch.torch_version, TorchVersion"})
+            "pathlib, PurePath", "torch.torch_version, TorchVersion",
+            // fickling's benign corpus: __future__'s feature flags (annotations pickles as a _Feature), BytesIO
+            "__future__, annotations", "__future__, _Feature", "_io, BytesIO", "io, BytesIO", "uuid, SafeUUID"})
     void allowed(String module, String name) {
         assertThat(classify(module, name)).isEqualTo(Verdict.ALLOWED);
     }
 
     @ParameterizedTest(name = "{0}.{1} is someone's code: unknown")
     @CsvSource({"__main__, SmallNet", "__torch__.MyModule, Foo", "omegaconf.dictconfig, DictConfig",
-            "my_project, Model", "torch.nn.modules.conv, Conv2d",
+            "my_project, Model", "torchvision.datasets.mnist, MNIST",
             "builtins, print", "builtins, ValueError", "numpy.random._mt19937, MT19937",
             "collections, UserDict", "sklearn.tree._tree, Tree", "itertools, chain",
-            "joblib.numpy_pickle, NumpyArrayWrapper"})
+            "joblib.numpy_pickle, NumpyArrayWrapper",
+            // syntax trees are data (ast only parses), as picklescan and fickling judge them
+            "ast, Module", "ast, literal_eval", "collections.abc, Iterable"})
     void unknown(String module, String name) {
         assertThat(classify(module, name)).isEqualTo(Verdict.UNKNOWN);
     }

@@ -44,6 +44,42 @@ class UnpicklerImportsTest {
     }
 
     @Test
+    void buildOnAGlobalIsAWriteIntoItsAttributes() throws IOException {
+        // picklescan's sys_module_override_sploit: torch._utils' __dict__ updated, then its names resolve elsewhere
+        PickleBuilder b = PickleBuilder.protocol(4);
+        shortText(b, "torch");
+        shortText(b, "_utils");
+        b.op(0x93).op('}');
+        shortText(b, "_rebuild_tensor");
+        shortText(b, "builtins");
+        b.op('s').op('b').stop();
+        Unpickler unpickler = loaded(b.build());
+
+        assertThat(names(unpickler)).containsExactly("torch._utils", "torch._utils.__dict__");
+        assertThat(new PickleSafety(PYTHON).classify(unpickler.imports().get(1)))
+                .isEqualTo(dev.modelsummary.model.PickleScan.Verdict.DANGEROUS);
+    }
+
+    @Test
+    void buildOnAnObjectIsNotAnImport() throws IOException {
+        byte[] pickle = PickleBuilder.protocol(2).global("argparse", "Namespace").emptyTuple().reduce()
+                .op('}').str("a").int1(1).op('s').op('b').stop().build();
+        assertThat(names(loaded(pickle))).containsExactly("argparse.Namespace");
+    }
+
+    @Test
+    void aFrameMaySplitAnOpcodeAsCPythonsUnpicklerReadsIt() throws IOException {
+        // FRAME is a read-ahead hint to the C unpickler torch.load uses: a GLOBAL that runs past its frame's end
+        // is read on, as that unpickler reads it, and judged by its whole name
+        byte[] global = "ccollections\nOrderedDict\n)R.".getBytes(StandardCharsets.US_ASCII);
+        byte[] pickle = PickleBuilder.protocol(4).op(0x95).bytes(new byte[] {5, 0, 0, 0, 0, 0, 0, 0})
+                .bytes(global).build();
+        Unpickler unpickler = loaded(pickle);
+        assertThat(names(unpickler)).containsExactly("collections.OrderedDict");
+        assertThat(unpickler.warnings()).isEmpty();
+    }
+
+    @Test
     void python2ModuleNamesAreMapped() throws IOException {
         byte[] pickle = "c__builtin__\neval\n(Vx\ntRccopy_reg\n_reconstructor\n0.".getBytes(StandardCharsets.US_ASCII);
         assertThat(names(loaded(pickle))).containsExactly("builtins.eval", "copyreg._reconstructor");

@@ -90,9 +90,20 @@ class PickleFileReaderTest {
 
     @Test
     void unsupportedDtypesAndShapesAreRefused() {
-        refuses(dictOf("w", "U5", new long[] {1}, 20), "Pickled NumPy array has dtype 'U5', which is not a supported "
-                + "dtype (b1, i1-i8, u1-u8, f2, f4, f8, c8, c16).");
+        refuses(dictOf("w", "f16", new long[] {1}, 16), "Pickled NumPy array has dtype 'f16', which is not a "
+                + "supported dtype (b1, i1-i8, u1-u8, f2, f4, f8, c8, c16).");
         refuses(dictOf("w", "f4", new long[] {-1}, 0), "Pickled NumPy array's shape holds the negative size '-1'.");
+    }
+
+    @Test
+    void textAndRecordArraysAreNotWeightsLikeObjectArrays() throws IOException {
+        // pickle.dumps(np.array(['a', 'b'])) was refused, and with it the pickle's safety scan
+        for (String code : new String[] {"U5", "S3", "V8", "M8"}) {
+            Model model = read(dictOf("w", code, new long[] {1}, 20));
+            assertThat(model.tensors()).as(code).isEmpty();
+            assertThat(model.details().pickle().named(PickleScan.Verdict.ALLOWED)).as(code)
+                    .contains("numpy.ndarray");
+        }
     }
 
     @Test
@@ -109,7 +120,34 @@ class PickleFileReaderTest {
                 .build();
         Model model = read(pickle);
         assertThat(model.details().pickle().afterStop()).containsExactly(new PickleScan.Trailer("weights.pkl", 11));
-        assertThat(model.details().pickle().imports()).isEmpty();
+        // the trailer is scanned as pickle.load would read it on a second call: it names os.system, then ends
+        assertThat(model.details().pickle().imports())
+                .containsExactly(new PickleScan.Import("os.system", PickleScan.Verdict.DANGEROUS));
+        assertThat(model.details().pickle().pickles()).isEqualTo(1);
+    }
+
+    @Test
+    void junkAfterStopNamesNoGlobal() throws IOException {
+        // appended binary data that happens to read as GLOBAL with two lines: no name Python could import
+        byte[] pickle = PickleBuilder.protocol(2).op('}').stop().bytes(new byte[] {'c', '_', (byte) 0x93, '\n', 1,
+                2, '\n', (byte) 0xff}).build();
+        PickleScan scan = read(pickle).details().pickle();
+        assertThat(scan.imports()).isEmpty();
+        assertThat(scan.afterStop()).hasSize(1);
+    }
+
+    @Test
+    void everyPickleInTheFileIsScanned() throws IOException {
+        // modelscan's corpus: pickle.dumps(["a", "b", "c"]) + pickle.dumps(Malicious()), as two pickles
+        byte[] first = PickleBuilder.protocol(4).op(']').stop().build();
+        byte[] second = PickleBuilder.protocol(4).global("webbrowser", "open").str("http://x").op(0x85).reduce()
+                .stop().build();
+        byte[] file = new byte[first.length + second.length];
+        System.arraycopy(first, 0, file, 0, first.length);
+        System.arraycopy(second, 0, file, first.length, second.length);
+        PickleScan scan = read(file).details().pickle();
+        assertThat(scan.pickles()).isEqualTo(2);
+        assertThat(scan.imports()).containsExactly(new PickleScan.Import("webbrowser.open", PickleScan.Verdict.DANGEROUS));
     }
 
     @Test

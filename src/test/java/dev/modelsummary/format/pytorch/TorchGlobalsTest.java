@@ -17,6 +17,35 @@ import org.junit.jupiter.api.Test;
 /** The torch rebuild functions torch 1.13 does not write, pickled by hand as newer torch writes them. */
 class TorchGlobalsTest {
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} is a layer class: allowed, no warning")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "torch.nn.modules.conv.Conv2d", "torch.nn.modules.rnn.LSTM", "torch.nn.modules.activation.GELU",
+            "torch.nn.modules.linear.NonDynamicallyQuantizableLinear", "torch.ao.nn.quantized.modules.conv.Conv2d",
+            "torch.nn.intrinsic.modules.fused.ConvReLU2d", "torchvision.models.resnet.BasicBlock",
+            "torchvision.ops.misc.Conv2dNormActivation", "timm.models.vision_transformer.VisionTransformer",
+            "timm.layers.mlp.Mlp", "transformers.models.bert.modeling_bert.BertModel"})
+    void layerClassesOfKnownLibrariesAreKnown(String name) {
+        assertThat(TorchGlobals.ALLOWLIST.knows(name)).isTrue();
+        int dot = name.lastIndexOf('.');
+        assertThat(TorchPickleSafety.STANDARD.classify(name.substring(0, dot), name.substring(dot + 1)))
+                .isEqualTo(dev.modelsummary.model.PickleScan.Verdict.ALLOWED);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} is not a layer class by the rule")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            // a function, a one-letter module alias (torch.nn.functional), a method, a private or dunder module
+            "torch.nn.modules.conv.conv2d", "torch.nn.modules.conv.F", "torch.nn.modules.module.Module.load",
+            "torchvision.models._utils.IntermediateLayerGetter", "torch.nn.modules.__main__.Net",
+            // transformers: only modeling files (a tokenizer reads the files its arguments name)
+            "transformers.models.bert.tokenization_bert.BertTokenizer",
+            // a package of its own that is not a layer library; the package itself
+            "torch.utils.data.DataLoader", "torchvision.models",
+            // dangerous by a part of its name: dangerous wins
+            "torch.nn.modules.os.Popen", "timm.models.subprocess.Popen"})
+    void otherNamesAreNotLayerClasses(String name) {
+        assertThat(TorchGlobals.isInertModuleClass(name)).isFalse();
+    }
+
     @Test
     void v3TakesTheDtypeArgumentOverAnUntypedStorage() throws IOException {
         PickleBuilder b = PickleBuilder.protocol(2).global("torch._utils", "_rebuild_tensor_v3").mark();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.zip.ZipDirectory;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.testutil.PickleBuilder;
@@ -116,7 +117,9 @@ class TorchReaderErrorsTest {
                 .op('s').stop().build();
 
         assertThat(errorFor(torchZip(pickle, 16)))
-                .isEqualTo("Persistent id names storage type 'os.system', which is not a torch storage class.");
+                .isEqualTo("Persistent id names storage type 'os.system', which is not a torch storage class."
+                        + " Before that it imports 'os.system', which can run code: never load this file with"
+                        + " pickle.load (nothing was executed here).");
     }
 
     @Test
@@ -175,6 +178,20 @@ class TorchReaderErrorsTest {
                 .op(0x80).u8(2).op('M').le(1000, 2).stop().build();
 
         assertThat(errorFor(file)).isEqualTo("Legacy torch.save stream has protocol version '1000'; only 1001 is supported.");
+    }
+
+    @Test
+    void aKeyTooLongToKeepNamesNoTensorAsAPlaceholder() throws Exception {
+        // over pickle-kept-text-bytes the key's text is skipped: the tensor was named '<str>' with exit 0
+        byte[] pickle = PickleBuilder.protocol(2).op('}').str("k".repeat(40))
+                .tensorV2("FloatStorage", "0", 6, 0, new long[] {2, 3}, new long[] {3, 1})
+                .op('s').stop().build();
+        Limits small = Limits.DEFAULT.with("pickle-kept-text-bytes", 20).with("tensor-name-chars", 30);
+        assertThat(small.using(() -> errorFor(torchZip(pickle, 24))))
+                .isEqualTo("Tensor '<40-byte key>' has a name longer than 30 characters.");
+        assertThat(small.with("tensor-name-chars", 50).using(() -> errorFor(torchZip(pickle, 24))))
+                .isEqualTo("A checkpoint key of 40 bytes is longer than the 20 bytes of text a pickle may keep, so what"
+                        + " it holds cannot be named (raise with --limit pickle-kept-text-bytes=N).");
     }
 
     /** {'w': 2x3 float tensor, stride (3, 1), on storage '0' of {@code numel} floats}. */

@@ -186,12 +186,23 @@ class TorchReaderTest {
         Model model = fixture("whole_module.pth");
 
         assertThat(describe(model)).containsExactlyElementsOf(SMALL_NET);
+        // torch.nn's layer classes are not news (TorchGlobals.isInertModuleClass); the user's own class is
         assertThat(model.warnings()).containsExactly(
-                "unknown pickle global '__main__.SmallNet' read as an inert placeholder.",
-                "unknown pickle global 'torch.nn.modules.conv.Conv2d' read as an inert placeholder.",
-                "unknown pickle global 'torch.nn.modules.batchnorm.BatchNorm2d' read as an inert placeholder.",
-                "unknown pickle global 'torch.nn.modules.linear.Linear' read as an inert placeholder.");
+                "unknown pickle global '__main__.SmallNet' read as an inert placeholder.");
         assertThat(model.details().checkpoint()).isNull(); // the file is the model, not a checkpoint of one
+    }
+
+    @Test
+    void aWholeModuleOfTorchNnLayersWarnsAboutNoneOfItsClasses() throws IOException {
+        // Conv2d, BatchNorm2d, ReLU, MaxPool2d, Flatten, Linear, Dropout, LayerNorm, GELU, Embedding, LSTM, ...
+        Model model = fixture("nn_layers_module.pth");
+
+        assertThat(model.warnings()).isEmpty();
+        assertThat(model.details().pickle().named(dev.modelsummary.model.PickleScan.Verdict.UNKNOWN)).isEmpty();
+        // what the script printed: 24 state-dict entries, 539 parameters
+        assertThat(model.tensors()).hasSize(24);
+        assertThat(model.tensors().stream().filter(t -> t.role() == Role.PARAMETER)
+                .mapToLong(t -> t.shape().numel()).sum()).isEqualTo(539);
     }
 
     @Test
