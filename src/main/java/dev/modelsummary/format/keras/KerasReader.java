@@ -17,11 +17,14 @@ import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.text.Quote;
+import io.jhdf.AbstractNode;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
+import io.jhdf.object.message.DataLayout;
+import io.jhdf.object.message.DataSpaceMessage;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,6 +67,8 @@ public final class KerasReader implements WeightReader {
     private static final Set<String> KERAS_FIRST_MEMBERS = Set.of(METADATA_JSON, CONFIG_JSON, WEIGHTS_H5);
 
     private static final URI HDF5_NAME = URI.create("keras:/weights.h5");
+    /** HDF5 dataspace message (version 2) type 2: a null dataspace, no elements at all. */
+    private static final int NULL_DATASPACE = 2;
     /**
      * Made when a .keras archive's JSON is first read, not when the registry creates this reader: databind is a
      * few hundred classes that a run reading any other format would load for nothing at start-up.
@@ -243,6 +248,8 @@ public final class KerasReader implements WeightReader {
         private final List<TensorEntry> tensors = new ArrayList<>();
         private final Set<Long> visited = new HashSet<>();
         private int links;
+        private int unwritten;
+        private int unmarkedBfloat16;
 
         Walk(Map<String, LayerConfig> layers, List<String> warnings) {
             this.layers = layers;
@@ -263,6 +270,14 @@ public final class KerasReader implements WeightReader {
             }
             if (links > 0) {
                 warnings.add(links + " HDF5 link(s) not followed.");
+            }
+            if (unwritten > 0) {
+                warnings.add(unwritten + " dataset(s) declared but never written: no data is stored for them "
+                        + "(h5py reads them as the fill value).");
+            }
+            if (unmarkedBfloat16 > 0) {
+                warnings.add(unmarkedBfloat16 + " dataset(s) hold 2-byte HDF5 opaque values with no dtype marker: "
+                        + "read as bfloat16, the one 2-byte type Keras stores that way.");
             }
             return tensors;
         }
@@ -407,15 +422,26 @@ public final class KerasReader implements WeightReader {
             tensors.add(entry);
         }
 
-        private static KerasDType dtypeOf(Dataset dataset, String name) {
+        private KerasDType dtypeOf(Dataset dataset, String name) {
             Attribute marker = dataset.getAttribute("dtype");
             boolean bfloat16 = marker != null && "bfloat16".equals(marker.getData());
+            if (!bfloat16 && KerasDType.isUntaggedOpaque16(dataset.getDataType())) {
+                unmarkedBfloat16++;
+            }
             return KerasDType.of(dataset.getDataType(), bfloat16, name);
         }
 
-        private static Shape shapeOf(Dataset dataset, String name) {
-            if (dataset.isEmpty()) {
+        /**
+         * The dataspace's dimensions. A dataset declared and never written (contiguous, no data address) has its
+         * shape all the same, as h5py reports it: it is listed and counted in a warning.
+         */
+        private Shape shapeOf(Dataset dataset, String name) {
+            DataSpaceMessage space = ((AbstractNode) dataset).getHeader().getMessageOfType(DataSpaceMessage.class);
+            if (space.getDataSpace().getType() == NULL_DATASPACE) {
                 throw new FormatException("Dataset " + Quote.of(name) + " has a null dataspace.");
+            }
+            if (dataset.getDataLayout() == DataLayout.CONTIGUOUS && dataset.isEmpty()) {
+                unwritten++;
             }
             long[] dims = dataset.isScalar() ? new long[0] : dataset.getDimensionsAsLong();
             if (dims.length > Limits.current().rank()) {
