@@ -28,7 +28,6 @@ import io.jhdf.object.message.DataSpaceMessage;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -66,7 +65,6 @@ public final class KerasReader implements WeightReader {
     /** The members Keras 3's saving_lib writes first (metadata.json, then config.json, then the weights). */
     private static final Set<String> KERAS_FIRST_MEMBERS = Set.of(METADATA_JSON, CONFIG_JSON, WEIGHTS_H5);
 
-    private static final URI HDF5_NAME = URI.create("keras:/weights.h5");
     /** HDF5 dataspace message (version 2) type 2: a null dataspace, no elements at all. */
     private static final int NULL_DATASPACE = 2;
     /**
@@ -204,8 +202,7 @@ public final class KerasReader implements WeightReader {
      */
     private static List<TensorEntry> readHdf5(H5Window window, Map<String, LayerConfig> layers,
                                               List<String> warnings, List<Fact> facts) {
-        // jhdf's channel constructor wants a URI only to name the file in its logs (and on close).
-        try (HdfFile file = new HdfFile(window, HDF5_NAME)) {
+        try (HdfFile file = H5Storage.open(window, Limits.current().hdf5NodeRereads())) {
             Walk walk = new Walk(layers, warnings);
             List<TensorEntry> tensors = walk.read(file);
             facts.addAll(legacyFacts(file));
@@ -213,6 +210,13 @@ public final class KerasReader implements WeightReader {
         } catch (FormatException e) {
             throw e;
         } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof H5Storage.RereadException reread) {
+                    throw new FormatException("HDF5 tree nodes are reached again and again (the node at address "
+                            + reread.address + " is shared along many paths): more than " + reread.limit
+                            + " re-read (raise with --limit hdf5-node-rereads=N).", e);
+                }
+            }
             throw new FormatException("Not a readable HDF5 file: " + Quote.of(describe(e)) + ".", e);
         } catch (StackOverflowError e) {
             throw new FormatException("HDF5 structures nest too deeply to read.");
@@ -236,9 +240,17 @@ public final class KerasReader implements WeightReader {
         return facts;
     }
 
+    /** jhdf's message, and its innermost cause's when that says something more (what actually failed). */
     private static String describe(Throwable e) {
-        String message = e.getMessage();
-        return message == null ? e.getClass().getSimpleName() : message;
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != e && root.getMessage() != null && !message.contains(root.getMessage())) {
+            message += ": " + root.getMessage();
+        }
+        return message;
     }
 
     /** One file's walk. */
