@@ -1,8 +1,8 @@
 package dev.modelsummary.format.keras;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.Facts;
 import dev.modelsummary.format.FileNames;
@@ -67,13 +67,6 @@ public final class KerasReader implements WeightReader {
 
     /** HDF5 dataspace message (version 2) type 2: a null dataspace, no elements at all. */
     private static final int NULL_DATASPACE = 2;
-    /**
-     * Made when a .keras archive's JSON is first read, not when the registry creates this reader: databind is a
-     * few hundred classes that a run reading any other format would load for nothing at start-up.
-     */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
 
     @Override
     public String format() {
@@ -136,63 +129,65 @@ public final class KerasReader implements WeightReader {
         }
         Optional<ZipDirectory.Entry> metadata = zip.find(METADATA_JSON);
         if (metadata.isPresent()) {
-            JsonNode version = readJson(zip, metadata.get(), channel).path("keras_version");
-            if (version.isTextual()) {
-                facts.add(Facts.of("Keras version", version.asText()));
+            try (InputStream in = jsonMember(zip, metadata.get(), channel)) {
+                String version = topLevelText(in, "keras_version");
+                if (version != null) {
+                    facts.add(Facts.of("Keras version", version));
+                }
+            } catch (JsonProcessingException | CharConversionException e) {
+                throw notJson(METADATA_JSON);
             }
         }
-        Map<String, LayerConfig> layers = Map.of();
+        Map<String, KerasConfig.Layer> layers = Map.of();
         if (zip.find(CONFIG_JSON).isPresent()) {
-            JsonNode config = readJson(zip, zip.find(CONFIG_JSON).get(), channel);
-            if (config.path("class_name").isTextual()) {
-                facts.add(Facts.of("model class", config.get("class_name").asText()));
+            KerasConfig.Parsed config;
+            try (InputStream in = jsonMember(zip, zip.find(CONFIG_JSON).get(), channel)) {
+                config = KerasConfig.read(in, "Keras archive's " + Quote.of(CONFIG_JSON));
+            } catch (JsonProcessingException | CharConversionException e) {
+                // CharConversionException: Jackson's decoding of a byte sequence that is no UTF-8/16/32
+                throw notJson(CONFIG_JSON);
             }
-            layers = new HashMap<>();
-            collectLayers(config, layers, 0);
+            if (!config.rootClass().isEmpty()) {
+                facts.add(Facts.of("model class", config.rootClass()));
+            }
+            layers = config.layers();
         }
         long start = zip.dataOffset(channel, weights);
         return readHdf5(new H5Window(channel, start, weights.size()), layers, warnings, facts);
     }
 
-    /** One layer of config.json: what the roles need. */
-    record LayerConfig(String className, boolean trainable, boolean center, boolean scale) {
-    }
-
-    /** {@code config.json} or {@code metadata.json}: a JSON member, read whole (it is metadata). */
-    private static JsonNode readJson(ZipDirectory zip, ZipDirectory.Entry entry, SeekableByteChannel channel)
+    /** A JSON member of the archive, streamed (never read whole), within {@code keras-config-bytes}. */
+    private static InputStream jsonMember(ZipDirectory zip, ZipDirectory.Entry entry, SeekableByteChannel channel)
             throws IOException {
-        String member = entry.name();
         long maxBytes = Limits.current().kerasConfigBytes();
         if (entry.size() > maxBytes) {
-            throw new FormatException("Keras archive's " + Quote.of(member) + " is " + entry.size()
-                    + " bytes, over the limit of " + maxBytes + ".");
+            throw new FormatException("Keras archive's " + Quote.of(entry.name()) + " is " + entry.size()
+                    + " bytes, over the limit of " + maxBytes + " (raise with --limit keras-config-bytes=N).");
         }
-        try (InputStream in = zip.open(channel, entry)) {
-            JsonNode root = Json.MAPPER.readTree(in);
-            return root == null ? Json.MAPPER.missingNode() : root;
-        } catch (JsonProcessingException | CharConversionException e) {
-            // CharConversionException: Jackson's decoding of a byte sequence that is no UTF-8/16/32
-            throw new FormatException("Keras archive's " + Quote.of(member) + " is not valid JSON.");
-        }
+        return zip.open(channel, entry);
     }
 
-    /** Every object with a text {@code class_name} and a {@code config.name}: the layers, nested ones too. */
-    private static void collectLayers(JsonNode node, Map<String, LayerConfig> layers, int depth) {
-        if (node == null || depth > Limits.current().hdf5GroupDepth()) {
-            return;
-        }
-        if (node.isObject()) {
-            JsonNode config = node.get("config");
-            if (node.path("class_name").isTextual() && config != null && config.path("name").isTextual()) {
-                layers.putIfAbsent(config.get("name").asText(), new LayerConfig(node.get("class_name").asText(),
-                        config.path("trainable").asBoolean(true), config.path("center").asBoolean(true),
-                        config.path("scale").asBoolean(true)));
+    private static FormatException notJson(String member) {
+        return new FormatException("Keras archive's " + Quote.of(member) + " is not valid JSON.");
+    }
+
+    /** The text value of {@code field} in the top-level object, if any; the rest is skipped as tokens. */
+    private static String topLevelText(InputStream in, String field) throws IOException {
+        try (JsonParser parser = KerasConfig.FACTORY.createParser(in)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
             }
-        }
-        if (node.isContainerNode()) {
-            for (JsonNode child : node) {
-                collectLayers(child, layers, depth + 1);
+            String found = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (name.equals(field) && value == JsonToken.VALUE_STRING && found == null) {
+                    found = parser.getText();
+                } else {
+                    parser.skipChildren();
+                }
             }
+            return found;
         }
     }
 
@@ -200,7 +195,7 @@ public final class KerasReader implements WeightReader {
      * The HDF5 part, through jhdf. Everything jhdf throws, and the errors a hostile file can provoke in it
      * (deep recursion, a huge declared structure), becomes one FormatException here.
      */
-    private static List<TensorEntry> readHdf5(H5Window window, Map<String, LayerConfig> layers,
+    private static List<TensorEntry> readHdf5(H5Window window, Map<String, KerasConfig.Layer> layers,
                                               List<String> warnings, List<Fact> facts) {
         try (HdfFile file = H5Storage.open(window, Limits.current().hdf5NodeRereads())) {
             Walk walk = new Walk(layers, warnings);
@@ -255,7 +250,7 @@ public final class KerasReader implements WeightReader {
 
     /** One file's walk. */
     private static final class Walk {
-        private final Map<String, LayerConfig> layers;
+        private final Map<String, KerasConfig.Layer> layers;
         private final List<String> warnings;
         private final List<TensorEntry> tensors = new ArrayList<>();
         private final Set<Long> visited = new HashSet<>();
@@ -263,7 +258,7 @@ public final class KerasReader implements WeightReader {
         private int unwritten;
         private int unmarkedBfloat16;
 
-        Walk(Map<String, LayerConfig> layers, List<String> warnings) {
+        Walk(Map<String, KerasConfig.Layer> layers, List<String> warnings) {
             this.layers = layers;
             this.warnings = warnings;
         }
@@ -401,7 +396,7 @@ public final class KerasReader implements WeightReader {
             String name = stripSlash(dataset.getPath());
             KerasDType dtype = dtypeOf(dataset, name);
             Shape shape = shapeOf(dataset, name);
-            LayerConfig layer = null;
+            KerasConfig.Layer layer = null;
             Attribute layerName = vars.getAttribute("name");
             if (layerName != null && layerName.getData() instanceof String s) {
                 layer = layers.get(s);
