@@ -250,7 +250,7 @@ public final class KerasReader implements WeightReader {
 
     /** One file's walk. */
     private static final class Walk {
-        private final Map<String, KerasConfig.Layer> layers;
+        private Map<String, KerasConfig.Layer> layers;
         private final List<String> warnings;
         private final List<TensorEntry> tensors = new ArrayList<>();
         private final Set<Long> visited = new HashSet<>();
@@ -265,14 +265,22 @@ public final class KerasReader implements WeightReader {
 
         List<TensorEntry> read(HdfFile file) {
             if (hasNamesAttribute(file, "layer_names")) {
+                rolesGuessed();
                 readLegacy(file, ""); // tf.keras save_weights: the layers at the root
             } else if (file.getChild("model_weights") instanceof Group g && !g.isLink()
                     && hasNamesAttribute(g, "layer_names")) {
+                layers = modelConfig(file);
+                if (layers.isEmpty()) {
+                    rolesGuessed();
+                }
                 readLegacy(g, "");
                 if (file.getChild("optimizer_weights") instanceof Group opt && !opt.isLink()) {
                     warnings.add("Optimizer state in 'optimizer_weights' is not listed: it is not model weights.");
                 }
             } else {
+                if (layers.isEmpty()) {
+                    rolesGuessed();
+                }
                 walkGroup(file, 0);
             }
             if (links > 0) {
@@ -310,7 +318,7 @@ public final class KerasReader implements WeightReader {
                                 + Quote.of(weightName) + ", which is not a dataset.");
                     }
                     String name = prefix + layerName + "/" + weightName;
-                    add(legacyEntry(name, weightName, dataset));
+                    add(legacyEntry(name, layerName, weightName, dataset));
                 }
             }
         }
@@ -330,17 +338,61 @@ public final class KerasReader implements WeightReader {
             return node;
         }
 
-        /** Legacy files say nothing of roles: BatchNormalization's moving statistics are buffers. */
-        private TensorEntry legacyEntry(String name, String weightName, Dataset dataset) {
-            String last = weightName.substring(weightName.lastIndexOf('/') + 1);
+        private void rolesGuessed() {
+            warnings.add("The file holds no model config: roles are inferred from names (BatchNormalization "
+                    + "moving statistics and integer variables non-trainable, every other weight trainable).");
+        }
+
+        /**
+         * A legacy full-model file's {@code model_config} root attribute (the model's {@code get_config()} as
+         * JSON), streamed like config.json; no layers when there is none.
+         */
+        private static Map<String, KerasConfig.Layer> modelConfig(HdfFile file) {
+            Attribute attribute = file.getAttribute("model_config");
+            if (attribute == null || attribute.isEmpty() || attribute.getSize() != 1
+                    || !(attribute.getData() instanceof String json)) {
+                return Map.of();
+            }
+            if (json.length() > Limits.current().kerasConfigBytes()) {
+                throw new FormatException("Attribute 'model_config' is " + json.length() + " characters, over the "
+                        + "limit of " + Limits.current().kerasConfigBytes() + " (raise with --limit "
+                        + "keras-config-bytes=N).");
+            }
+            try {
+                return KerasConfig.read(json, "Attribute 'model_config'").layers();
+            } catch (IOException e) {
+                throw new FormatException("Attribute 'model_config' is not valid JSON.");
+            }
+        }
+
+        /**
+         * Roles of a legacy weight. Keras writes a layer's weights as {@code trainable_weights +
+         * non_trainable_weights}; from the model config: every weight of a frozen layer (its own
+         * {@code trainable: false} or an enclosing model's) is a frozen parameter, and the variables Keras creates
+         * non-trainable are buffers (by their names: BatchNormalization's moving statistics, Normalization's
+         * mean, variance and count, SpectralNormalization's power-iteration vector). The layer is the innermost
+         * component of the weight's path that names a config layer (nested models), else the layer group.
+         * Without a config, names alone: the moving statistics are buffers. Integer and bool weights are buffers.
+         */
+        private TensorEntry legacyEntry(String name, String layerName, String weightName, Dataset dataset) {
+            String[] parts = weightName.split("/", -1);
+            String last = parts[parts.length - 1];
             int colon = last.indexOf(':');
             last = colon < 0 ? last : last.substring(0, colon);
             KerasDType dtype = dtypeOf(dataset, name);
             Shape shape = shapeOf(dataset, name);
-            boolean buffer = last.equals("moving_mean") || last.equals("moving_variance")
-                    || dtype.dtype().isIntegerOrBool();
+            KerasConfig.Layer layer = null;
+            for (int i = parts.length - 2; i >= 0 && layer == null; i--) {
+                layer = layers.get(parts[i]);
+            }
+            if (layer == null) {
+                layer = layers.get(layerName);
+            }
+            boolean buffer = dtype.dtype().isIntegerOrBool() || (layer == null
+                    ? last.equals("moving_mean") || last.equals("moving_variance")
+                    : NonTrainable.byName(layer.className(), last));
             return buffer ? TensorEntry.buffer(name, shape, dtype.dtype())
-                    : TensorEntry.parameter(name, shape, dtype.dtype(), true);
+                    : TensorEntry.parameter(name, shape, dtype.dtype(), layer == null || layer.trainable());
         }
 
         /** Keras 3 layout: every dataset, groups in name order, a {@code vars} group's datasets by index. */
@@ -405,6 +457,8 @@ public final class KerasReader implements WeightReader {
             int trainableVars = count;
             if (layer != null && layer.className().equals("BatchNormalization")) {
                 trainableVars = (layer.center() ? 1 : 0) + (layer.scale() ? 1 : 0);
+            } else if (layer != null && NonTrainable.ALL_VARIABLES.contains(layer.className())) {
+                trainableVars = 0;
             } else if (layer == null && vars.getParent() != null
                     && vars.getParent().getName().matches("batch_normalization(_[0-9]+)?") && count >= 2) {
                 trainableVars = count - 2;

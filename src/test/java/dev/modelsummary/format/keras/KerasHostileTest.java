@@ -53,7 +53,7 @@ class KerasHostileTest {
         Model model = read("unallocated.weights.h5");
         assertThat(model.tensors()).extracting(TensorEntry::name, t -> t.shape().toString())
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("layers/dense/vars/0", "[3, 4]"));
-        assertThat(model.warnings()).containsExactly("1 dataset(s) declared but never written: no data is stored "
+        assertThat(model.warnings()).contains("1 dataset(s) declared but never written: no data is stored "
                 + "for them (h5py reads them as the fill value).");
     }
 
