@@ -399,13 +399,14 @@ public final class KerasReader implements WeightReader {
         private void walkGroup(Group group, int depth) {
             if (depth > Limits.current().hdf5GroupDepth()) {
                 throw new FormatException("HDF5 groups nest deeper than " + Limits.current().hdf5GroupDepth()
-                        + ".");
+                        + " (raise with --limit hdf5-group-depth=N).");
             }
             if (!visited.add(group.getAddress())) {
                 return; // a second hard link to a group already walked
             }
             if (visited.size() > Limits.current().hdf5Groups()) {
-                throw new FormatException("HDF5 file holds more than " + Limits.current().hdf5Groups() + " groups.");
+                throw new FormatException("HDF5 file holds more than " + Limits.current().hdf5Groups()
+                        + " groups (raise with --limit hdf5-groups=N).");
             }
             List<Node> children = new ArrayList<>(group.getChildren().values());
             boolean vars = group.getName().equals("vars");
