@@ -250,6 +250,7 @@ public final class KerasReader implements WeightReader {
 
     /** One file's walk. */
     private static final class Walk {
+        private static final String TOP_LEVEL = "top_level_model_weights";
         private Map<String, KerasConfig.Layer> layers;
         private final List<String> warnings;
         private final List<TensorEntry> tensors = new ArrayList<>();
@@ -319,6 +320,17 @@ public final class KerasReader implements WeightReader {
                     }
                     String name = prefix + layerName + "/" + weightName;
                     add(legacyEntry(name, layerName, weightName, dataset));
+                }
+            }
+            // Keras 3's legacy writer adds the model's own variables (not of any layer) in this group
+            if (base.getChildren().get(TOP_LEVEL) instanceof Group top && !top.isLink()
+                    && !namesAttribute(base, "layer_names").contains(TOP_LEVEL) && hasNamesAttribute(top, "weight_names")) {
+                for (String weightName : namesAttribute(top, "weight_names")) {
+                    if (!(child(top, weightName) instanceof Dataset dataset)) {
+                        throw new FormatException(Quote.of(TOP_LEVEL) + " lists weight " + Quote.of(weightName)
+                                + ", which is not a dataset.");
+                    }
+                    add(legacyEntry(prefix + TOP_LEVEL + "/" + weightName, TOP_LEVEL, weightName, dataset));
                 }
             }
         }

@@ -51,6 +51,13 @@ class KerasRolesTest {
                 + "weight trainable).");
     }
 
+    @Test
+    void theModelsOwnVariablesInTopLevelModelWeightsAreListed() throws IOException {
+        Model model = new KerasReader().read(Resources.path("fixtures/keras/top_level.h5"), ChannelOpener.FILES);
+        assertThat(model.tensors()).extracting(TensorEntry::name).containsExactly("dense/my_model/dense/kernel",
+                "top_level_model_weights/my_model/scale");
+    }
+
     private static String role(TensorEntry t) {
         return t.role() == Role.BUFFER ? "buffer" : t.trainable() ? "trainable" : "frozen";
     }
