@@ -32,9 +32,21 @@ final class KerasConfig {
     record Layer(String className, String name, boolean trainable, boolean center, boolean scale) {
     }
 
-    /** The root object's {@code class_name} (empty when none) and the layers by name, the first of a name kept. */
-    record Parsed(String rootClass, Map<String, Layer> layers) {
+    /**
+     * The root object's {@code class_name} (empty when none), the layers by name (the first of a name kept), and
+     * the layers by the HDF5 group path Keras 3's saving_lib gives them ({@code layers/dense_1},
+     * {@code layers/functional/layers/conv2d}): the snake-case class name, numbered per model from {@code _1}
+     * on, for the layers of each model's {@code layers} list in order. Files from Keras versions that do not
+     * write the {@code vars} group's {@code name} attribute are matched by that path.
+     */
+    record Parsed(String rootClass, Map<String, Layer> layers, Map<String, Layer> byPath) {
+        Parsed(String rootClass, Map<String, Layer> layers) {
+            this(rootClass, layers, Map.of());
+        }
     }
+
+    /** No config: no layers. */
+    static final Parsed NONE = new Parsed("", Map.of(), Map.of());
 
     /** Loaded with the first Keras archive or legacy config read, not at start-up. */
     static final JsonFactory FACTORY = JsonFactory.builder()
@@ -52,6 +64,8 @@ final class KerasConfig {
         final boolean center;
         final boolean scale;
         final List<Draft> children;
+        /** Found directly in a {@code layers} list (a model's own layers, the ones saving_lib names by path). */
+        boolean listed;
 
         Draft(String className, String name, boolean trainable, boolean center, boolean scale, List<Draft> children) {
             this.className = className;
@@ -67,6 +81,7 @@ final class KerasConfig {
     private static final class Frame {
         final boolean object;
         final boolean isConfig; // the value of a "config" field
+        boolean layersList; // an array, the value of a config's "layers" field
         String field;
         String className;
         // of this object's "config" (when this object is a layer), or of this object itself when it is a config
@@ -121,7 +136,9 @@ final class KerasConfig {
                                 + " (raise with --limit hdf5-group-depth=N).");
                     }
                     boolean config = token == JsonToken.START_OBJECT && top.object && "config".equals(top.field);
-                    open.push(new Frame(token == JsonToken.START_OBJECT, config));
+                    Frame frame = new Frame(token == JsonToken.START_OBJECT, config);
+                    frame.layersList = token == JsonToken.START_ARRAY && top.isConfig && "layers".equals(top.field);
+                    open.push(frame);
                 }
                 case FIELD_NAME -> top.field = parser.currentName();
                 case END_OBJECT, END_ARRAY -> {
@@ -141,6 +158,7 @@ final class KerasConfig {
                         Draft layer = new Draft(interned.computeIfAbsent(done.className, k -> k), done.name,
                                 done.trainable == null || done.trainable, done.center == null || done.center,
                                 done.scale == null || done.scale, done.layers == null ? List.of() : done.layers);
+                        layer.listed = parent.layersList;
                         parent.addAll(List.of(layer));
                     } else {
                         parent.addAll(done.layers);
@@ -173,27 +191,55 @@ final class KerasConfig {
             }
         }
         Map<String, Layer> layers = new LinkedHashMap<>();
+        Map<String, Layer> byPath = new HashMap<>();
         if (root.layers != null) {
             for (Draft layer : root.layers) {
-                flatten(layer, true, layers);
+                flatten(layer, true, layers, byPath);
             }
         }
-        return new Parsed(rootClass, layers);
+        return new Parsed(rootClass, layers, byPath);
     }
 
-    /** Pre-order, iteratively (a config may nest models deeply): the first layer of a name is kept. */
-    private static void flatten(Draft top, boolean enclosingTrainable, Map<String, Layer> layers) {
-        Deque<Object[]> pending = new ArrayDeque<>();
-        pending.push(new Object[] {top, enclosingTrainable});
+    /**
+     * Pre-order, iteratively (a config may nest models deeply): the first layer of a name is kept. The root
+     * layer's path is empty; a model's listed layers are at {@code <path>/layers/<snake_case class>[_n]}.
+     */
+    private static void flatten(Draft top, boolean enclosingTrainable, Map<String, Layer> layers,
+                                Map<String, Layer> byPath) {
+        record Pending(Draft layer, boolean enclosingTrainable, String path) {
+        }
+        Deque<Pending> pending = new ArrayDeque<>();
+        pending.push(new Pending(top, enclosingTrainable, ""));
         while (!pending.isEmpty()) {
-            Object[] next = pending.pop();
-            Draft layer = (Draft) next[0];
-            boolean trainable = layer.trainable && (Boolean) next[1];
-            layers.putIfAbsent(layer.name, new Layer(layer.className, layer.name, trainable, layer.center,
-                    layer.scale));
-            for (int i = layer.children.size() - 1; i >= 0; i--) {
-                pending.push(new Object[] {layer.children.get(i), trainable});
+            Pending next = pending.pop();
+            Draft layer = next.layer();
+            boolean trainable = layer.trainable && next.enclosingTrainable();
+            Layer done = new Layer(layer.className, layer.name, trainable, layer.center, layer.scale);
+            layers.putIfAbsent(layer.name, done);
+            if (!next.path().isEmpty()) {
+                byPath.putIfAbsent(next.path(), done);
+            }
+            Map<String, Integer> used = new HashMap<>();
+            List<Pending> children = new ArrayList<>();
+            for (Draft child : layer.children) {
+                String path = "";
+                if (child.listed) {
+                    String snake = snakeCase(child.className);
+                    int n = used.merge(snake, 1, Integer::sum) - 1;
+                    path = (next.path().isEmpty() ? "" : next.path() + "/") + "layers/" + (n == 0 ? snake : snake + "_" + n);
+                }
+                children.add(new Pending(child, trainable, path));
+            }
+            for (int i = children.size() - 1; i >= 0; i--) {
+                pending.push(children.get(i));
             }
         }
+    }
+
+    /** keras.src.utils.naming.to_snake_case: {@code Conv2D} to {@code conv2d}, {@code DTypePolicy} to {@code d_type_policy}. */
+    static String snakeCase(String className) {
+        String name = className.replaceAll("\\W+", "");
+        name = name.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
+        return name.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -108,7 +108,7 @@ public final class KerasReader implements WeightReader {
             if (startsWith(head, ZIP_MAGIC)) {
                 tensors = readKeras3Archive(channel, warnings, facts);
             } else {
-                tensors = readHdf5(new H5Window(channel, 0, channel.size()), Map.of(), warnings, facts);
+                tensors = readHdf5(new H5Window(channel, 0, channel.size()), KerasConfig.NONE, warnings, facts);
             }
         }
         return new Model(FileNames.stem(path), FORMAT, path.toString(), tensors, warnings)
@@ -138,7 +138,7 @@ public final class KerasReader implements WeightReader {
                 throw notJson(METADATA_JSON);
             }
         }
-        Map<String, KerasConfig.Layer> layers = Map.of();
+        KerasConfig.Parsed layers = KerasConfig.NONE;
         if (zip.find(CONFIG_JSON).isPresent()) {
             KerasConfig.Parsed config;
             try (InputStream in = jsonMember(zip, zip.find(CONFIG_JSON).get(), channel)) {
@@ -150,7 +150,7 @@ public final class KerasReader implements WeightReader {
             if (!config.rootClass().isEmpty()) {
                 facts.add(Facts.of("model class", config.rootClass()));
             }
-            layers = config.layers();
+            layers = config;
         }
         long start = zip.dataOffset(channel, weights);
         return readHdf5(new H5Window(channel, start, weights.size()), layers, warnings, facts);
@@ -195,7 +195,7 @@ public final class KerasReader implements WeightReader {
      * The HDF5 part, through jhdf. Everything jhdf throws, and the errors a hostile file can provoke in it
      * (deep recursion, a huge declared structure), becomes one FormatException here.
      */
-    private static List<TensorEntry> readHdf5(H5Window window, Map<String, KerasConfig.Layer> layers,
+    private static List<TensorEntry> readHdf5(H5Window window, KerasConfig.Parsed layers,
                                               List<String> warnings, List<Fact> facts) {
         try (HdfFile file = H5Storage.open(window, Limits.current().hdf5NodeRereads())) {
             Walk walk = new Walk(layers, warnings);
@@ -252,6 +252,7 @@ public final class KerasReader implements WeightReader {
     private static final class Walk {
         private static final String TOP_LEVEL = "top_level_model_weights";
         private Map<String, KerasConfig.Layer> layers;
+        private final Map<String, KerasConfig.Layer> layersByPath;
         private final List<String> warnings;
         private final List<TensorEntry> tensors = new ArrayList<>();
         private final Set<Long> visited = new HashSet<>();
@@ -259,8 +260,9 @@ public final class KerasReader implements WeightReader {
         private int unwritten;
         private int unmarkedBfloat16;
 
-        Walk(Map<String, KerasConfig.Layer> layers, List<String> warnings) {
-            this.layers = layers;
+        Walk(KerasConfig.Parsed config, List<String> warnings) {
+            this.layers = config.layers();
+            this.layersByPath = config.byPath();
             this.warnings = warnings;
         }
 
@@ -465,6 +467,8 @@ public final class KerasReader implements WeightReader {
             Attribute layerName = vars.getAttribute("name");
             if (layerName != null && layerName.getData() instanceof String s) {
                 layer = layers.get(s);
+            } else if (vars.getParent() != null) {
+                layer = layersByPath.get(stripSlash(vars.getParent().getPath()).replaceAll("/+$", ""));
             }
             boolean trainable = layer == null || layer.trainable();
             int trainableVars = count;

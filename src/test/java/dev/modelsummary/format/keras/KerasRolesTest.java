@@ -58,6 +58,29 @@ class KerasRolesTest {
                 "top_level_model_weights/my_model/scale");
     }
 
+    @Test
+    void olderKeras3ArchivesFindTheirLayersBySavingLibsPaths() throws IOException {
+        // no 'name' attribute on the vars groups: layers/dense_1 is the second Dense ("b", frozen);
+        // layers/functional/layers/dense is "c" inside the frozen model "sub"
+        Model model = new KerasReader().read(Resources.path("fixtures/keras/unnamed_vars.keras"), ChannelOpener.FILES);
+        Map<String, String> actual = model.tensors().stream().collect(Collectors.toMap(TensorEntry::name,
+                KerasRolesTest::role, (a, b) -> a, LinkedHashMap::new));
+        assertThat(actual).containsExactlyEntriesOf(Map.of(
+                "layers/dense/vars/0", "trainable", "layers/dense/vars/1", "trainable",
+                "layers/dense_1/vars/0", "frozen", "layers/dense_1/vars/1", "frozen",
+                "layers/functional/layers/dense/vars/0", "frozen", "layers/functional/layers/dense/vars/1", "frozen")
+                .entrySet().stream().sorted(Map.Entry.comparingByKey()).collect(Collectors.toMap(Map.Entry::getKey,
+                        Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
+    }
+
+    @Test
+    void snakeCaseIsKerasOwn() {
+        assertThat(KerasConfig.snakeCase("Conv2D")).isEqualTo("conv2d");
+        assertThat(KerasConfig.snakeCase("BatchNormalization")).isEqualTo("batch_normalization");
+        assertThat(KerasConfig.snakeCase("LSTM")).isEqualTo("lstm");
+        assertThat(KerasConfig.snakeCase("DTypePolicy")).isEqualTo("d_type_policy");
+    }
+
     private static String role(TensorEntry t) {
         return t.role() == Role.BUFFER ? "buffer" : t.trainable() ? "trainable" : "frozen";
     }
