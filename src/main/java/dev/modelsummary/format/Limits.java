@@ -45,18 +45,22 @@ import java.util.Map;
  * @param hdf5NodeRereads        tree nodes (B-tree, symbol-table, fractal-heap) the HDF5 reader may read again
  *                               at an address it has already read (one node shared along many paths); real
  *                               Keras files re-read a few dozen
+ * @param hdf5RereadBytes        bytes the HDF5 reader may read again at addresses it has already read, on top
+ *                               of four times the file's size (hard links to one large object header, many
+ *                               attributes sharing one large heap); real files re-read about twice their
+ *                               metadata
  */
 public record Limits(long safetensorsHeaderBytes, int tensors, int rank, long indexJsonBytes, int zipEntries,
                      long zipCentralDirectoryBytes, long pickleBytes, long pickleValues, int pickleDepth,
                      int pickleIntBytes, int pickleKeptTextBytes, int pickleGlobalWarnings, int tensorNameChars,
                      long ggufMetadataKeys, long ggufMetadataKeyBytes, int npyHeaderChars, int npyHeaderDepth,
                      int tfjsJsonDepth, int tfjsStringChars, long kerasConfigBytes, int hdf5GroupDepth,
-                     int hdf5Groups, long hdf5NodeRereads) {
+                     int hdf5Groups, long hdf5NodeRereads, long hdf5RereadBytes) {
 
     /** The defaults. */
     public static final Limits DEFAULT = new Limits(100_000_000L, 10_000_000, 64, 100_000_000L, 2_000_000,
             512L * 1024 * 1024, 1L << 30, 10_000_000L, 1000, 1024, 1 << 20, 100, 4096,
-            1_000_000L, 16L << 20, 10_000, 32, 200, 1 << 20, 64L << 20, 256, 1_000_000, 10_000L);
+            1_000_000L, 16L << 20, 10_000, 32, 200, 1 << 20, 64L << 20, 256, 1_000_000, 10_000L, 64L << 20);
 
     private static final ThreadLocal<Limits> CURRENT = ThreadLocal.withInitial(() -> DEFAULT);
 
@@ -108,6 +112,7 @@ public record Limits(long safetensorsHeaderBytes, int tensors, int rank, long in
         named.put("hdf5-group-depth", (long) hdf5GroupDepth);
         named.put("hdf5-groups", (long) hdf5Groups);
         named.put("hdf5-node-rereads", hdf5NodeRereads);
+        named.put("hdf5-reread-bytes", hdf5RereadBytes);
         return named;
     }
 
@@ -134,7 +139,8 @@ public record Limits(long safetensorsHeaderBytes, int tensors, int rank, long in
                 named.get("gguf-metadata-keys"), named.get("gguf-metadata-key-bytes"),
                 toInt(named, "npy-header-chars"), toInt(named, "npy-header-depth"), toInt(named, "tfjs-json-depth"),
                 toInt(named, "tfjs-string-chars"), named.get("keras-config-bytes"), toInt(named, "hdf5-group-depth"),
-                toInt(named, "hdf5-groups"), named.get("hdf5-node-rereads"));
+                toInt(named, "hdf5-groups"), named.get("hdf5-node-rereads"),
+                named.get("hdf5-reread-bytes"));
     }
 
     private static int toInt(Map<String, Long> named, String name) {

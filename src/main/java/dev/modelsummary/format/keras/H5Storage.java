@@ -41,18 +41,23 @@ final class H5Storage implements HdfBackingStorage {
     private final long size;
     private final Superblock superblock;
     private final long rereadLimit;
+    private final long rereadByteLimit;
     private final Set<Long> addresses = new HashSet<>();
+    private final Set<Long> everyAddress = new HashSet<>();
     private long rereads;
+    private long rereadBytes;
 
-    private H5Storage(FileChannel channel, long size, Superblock superblock, long rereadLimit) {
+    private H5Storage(FileChannel channel, long size, Superblock superblock, long rereadLimit,
+                      long rereadByteLimit) {
         this.channel = channel;
         this.size = size;
         this.superblock = superblock;
         this.rereadLimit = rereadLimit;
+        this.rereadByteLimit = rereadByteLimit;
     }
 
     /** The HDF5 file in {@code window}: its superblock at 0, 512, 1024, 2048 ... (after a user block). */
-    static HdfFile open(H5Window window, long rereadLimit) {
+    static HdfFile open(H5Window window, long rereadLimit, long rereadBytes) {
         FileChannel channel = new FileChannelFromSeekableByteChannel(window);
         long size = window.size();
         long offset = -1;
@@ -69,7 +74,9 @@ final class H5Storage implements HdfBackingStorage {
         if (superblock.getBaseAddressByte() != offset) {
             throw new HdfException("Invalid superblock base address detected");
         }
-        H5Storage storage = new H5Storage(channel, size, superblock, rereadLimit);
+        // four times the file's size: saturating, a window is at most 2^63 - 1 bytes
+        long byteLimit = rereadBytes + Math.min(size, (Long.MAX_VALUE - rereadBytes) / 4) * 4;
+        H5Storage storage = new H5Storage(channel, size, superblock, rereadLimit, byteLimit);
         try {
             Constructor<HdfFile> constructor = HdfFile.class.getDeclaredConstructor(HdfBackingStorage.class);
             constructor.setAccessible(true);
@@ -145,6 +152,12 @@ final class H5Storage implements HdfBackingStorage {
             throw new HdfException("Structure of " + Integer.toUnsignedString(length) + " bytes at address "
                     + Long.toUnsignedString(address) + " runs past the end of the file (" + size + " bytes)");
         }
+        if (!everyAddress.add(address)) {
+            rereadBytes += length;
+            if (rereadBytes > rereadByteLimit) {
+                throw new RereadBytesException(address, rereadByteLimit);
+            }
+        }
         ByteBuffer buffer = ByteBuffer.allocate(length);
         try {
             while (buffer.hasRemaining()) {
@@ -169,6 +182,18 @@ final class H5Storage implements HdfBackingStorage {
 
         RereadException(long address, long limit) {
             super("HDF5 tree node re-read budget spent at address " + address);
+            this.address = address;
+            this.limit = limit;
+        }
+    }
+
+    /** The re-read byte budget is spent. */
+    static final class RereadBytesException extends HdfException {
+        final long address;
+        final long limit;
+
+        RereadBytesException(long address, long limit) {
+            super("HDF5 re-read byte budget spent at address " + address);
             this.address = address;
             this.limit = limit;
         }

@@ -197,7 +197,8 @@ public final class KerasReader implements WeightReader {
      */
     private static List<TensorEntry> readHdf5(H5Window window, KerasConfig.Parsed layers,
                                               List<String> warnings, List<Fact> facts) {
-        try (HdfFile file = H5Storage.open(window, Limits.current().hdf5NodeRereads())) {
+        try (HdfFile file = H5Storage.open(window, Limits.current().hdf5NodeRereads(),
+                Limits.current().hdf5RereadBytes())) {
             Walk walk = new Walk(layers, warnings);
             List<TensorEntry> tensors = walk.read(file);
             facts.addAll(legacyFacts(file));
@@ -210,6 +211,12 @@ public final class KerasReader implements WeightReader {
                     throw new FormatException("HDF5 tree nodes are reached again and again (the node at address "
                             + reread.address + " is shared along many paths): more than " + reread.limit
                             + " re-read (raise with --limit hdf5-node-rereads=N).", e);
+                }
+                if (cause instanceof H5Storage.RereadBytesException reread) {
+                    throw new FormatException("HDF5 structures are read again and again (the one at address "
+                            + reread.address + " among them, as through many links to one object): more than "
+                            + reread.limit + " bytes re-read, four times the file's size plus hdf5-reread-bytes "
+                            + "(raise with --limit hdf5-reread-bytes=N).", e);
                 }
             }
             throw new FormatException("Not a readable HDF5 file: " + Quote.of(describe(e)) + ".", e);

@@ -58,6 +58,17 @@ class KerasHostileTest {
     }
 
     @Test
+    void manyLinksToOneLargeObjectHeaderAreBoundedByTheRereadBytes() throws IOException {
+        // valid HDF5: 11 links to one dataset whose object header is about 60 KB
+        assertThat(read("links.weights.h5").tensors()).hasSize(11);
+        assertThatThrownBy(() -> Limits.DEFAULT.with("hdf5-reread-bytes", 1).using(() -> read("links.weights.h5")))
+                .isInstanceOf(FormatException.class)
+                .hasMessageStartingWith("HDF5 structures are read again and again (the one at address ")
+                .hasMessageEndingWith("four times the file's size plus hdf5-reread-bytes (raise with --limit "
+                        + "hdf5-reread-bytes=N).");
+    }
+
+    @Test
     void realFilesReadNoTreeNodeTwice() throws IOException {
         for (String file : new String[] {"keras3.weights.h5", "legacy_full.h5", "bf16_legacy.h5"}) {
             assertThat(Limits.DEFAULT.with("hdf5-node-rereads", 1)
