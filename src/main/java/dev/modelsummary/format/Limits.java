@@ -52,6 +52,13 @@ import java.util.Map;
  * @param jsonStringBytes        the longest string or key (a tensor name) in a safetensors header or shard
  *                               index, in bytes: the parser holds one whole, several times over, so a header
  *                               within its 100 MB bound could otherwise hold one 100 MB name (500 MB to parse)
+ * @param hdf5NodeRereads        tree nodes (B-tree, symbol-table, fractal-heap) the HDF5 reader may read again
+ *                               at an address it has already read (one node shared along many paths); real
+ *                               Keras files re-read a few dozen
+ * @param hdf5RereadBytes        bytes the HDF5 reader may read again at addresses it has already read, on top
+ *                               of four times the file's size (hard links to one large object header, many
+ *                               attributes sharing one large heap); real files re-read about twice their
+ *                               metadata
  */
 public record Limits(long safetensorsHeaderBytes, int tensors, int rank, long indexJsonBytes, int zipEntries,
                      long zipCentralDirectoryBytes, long pickleBytes, long pickleValues, int pickleDepth,
@@ -59,13 +66,13 @@ public record Limits(long safetensorsHeaderBytes, int tensors, int rank, long in
                      long ggufMetadataKeys, long ggufMetadataKeyBytes, int npyHeaderChars, int npyHeaderDepth,
                      int tfjsJsonDepth, int tfjsStringChars, long kerasConfigBytes, int hdf5GroupDepth,
                      int hdf5Groups, int shardFiles, long remoteBytes, long torchscriptCodeBytes,
-                     int jsonStringBytes) {
+                     int jsonStringBytes, long hdf5NodeRereads, long hdf5RereadBytes) {
 
     /** The defaults. */
     public static final Limits DEFAULT = new Limits(100_000_000L, 10_000_000, 64, 100_000_000L, 2_000_000,
             512L * 1024 * 1024, 1L << 30, 10_000_000L, 1000, 1024, 1 << 20, 100, 4096,
             1_000_000L, 16L << 20, 10_000, 32, 200, 1 << 20, 64L << 20, 256, 1_000_000, 512,
-            256L << 20, 64L << 20, 8 << 20);
+            256L << 20, 64L << 20, 8 << 20, 10_000L, 64L << 20);
 
     private static final ThreadLocal<Limits> CURRENT = ThreadLocal.withInitial(() -> DEFAULT);
 
@@ -120,6 +127,8 @@ public record Limits(long safetensorsHeaderBytes, int tensors, int rank, long in
         named.put("remote-bytes", remoteBytes);
         named.put("torchscript-code-bytes", torchscriptCodeBytes);
         named.put("json-string-bytes", (long) jsonStringBytes);
+        named.put("hdf5-node-rereads", hdf5NodeRereads);
+        named.put("hdf5-reread-bytes", hdf5RereadBytes);
         return named;
     }
 
@@ -147,7 +156,8 @@ public record Limits(long safetensorsHeaderBytes, int tensors, int rank, long in
                 toInt(named, "npy-header-chars"), toInt(named, "npy-header-depth"), toInt(named, "tfjs-json-depth"),
                 toInt(named, "tfjs-string-chars"), named.get("keras-config-bytes"), toInt(named, "hdf5-group-depth"),
                 toInt(named, "hdf5-groups"), toInt(named, "shard-files"), named.get("remote-bytes"),
-                named.get("torchscript-code-bytes"), toInt(named, "json-string-bytes"));
+                named.get("torchscript-code-bytes"), toInt(named, "json-string-bytes"),
+                named.get("hdf5-node-rereads"), named.get("hdf5-reread-bytes"));
     }
 
     private static int toInt(Map<String, Long> named, String name) {

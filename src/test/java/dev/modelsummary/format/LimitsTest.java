@@ -38,11 +38,11 @@ class LimitsTest {
             "npy-header-depth|1|numpy/float32_2d.npy|",
             "tfjs-json-depth|2|tfjs/layers/model.json|",
             "tfjs-string-chars|3|tfjs/layers/model.json|",
-            "keras-config-bytes|10|keras/keras3.keras|Keras archive's 'metadata.json' is 63 bytes, over the limit of 10.",
-            "hdf5-group-depth|1|keras/keras3.weights.h5|HDF5 groups nest deeper than 1.",
-            "hdf5-groups|2|keras/keras3.weights.h5|HDF5 file holds more than 2 groups.",
+            "keras-config-bytes|10|keras/keras3.keras|Keras archive's 'metadata.json' is 63 bytes, over the limit of 10 (raise with --limit keras-config-bytes=N).",
+            "hdf5-group-depth|1|keras/keras3.weights.h5|HDF5 groups nest deeper than 1 (raise with --limit hdf5-group-depth=N).",
+            "hdf5-groups|2|keras/keras3.weights.h5|HDF5 file holds more than 2 groups (raise with --limit hdf5-groups=N).",
             "json-string-bytes|3|safetensors/scalar_and_empty.safetensors|Header holds a string longer than 3 bytes"
-                    + " (at byte '13' of the file); raise with --limit json-string-bytes=N."})
+                    + ", at byte '13' of the file (raise with --limit json-string-bytes=N)."})
     void aLoweredLimitRefusesARealFile(String limit, long value, String fixture, String message) throws Exception {
         Path file = Resources.path("fixtures/" + fixture);
         assertThat(WeightReaders.standard().read(file).tensors()).isNotEmpty(); // fine under the defaults

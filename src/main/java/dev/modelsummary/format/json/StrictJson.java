@@ -303,8 +303,8 @@ public final class StrictJson {
             if (++stringBytes > maxStringBytes && !tooLong) {
                 tooLong = true;
                 overLimit = new FormatException(what + " holds a string longer than " + maxStringBytes
-                        + " bytes (at byte '" + (fileOffset + at) + "' of the file); raise with --limit"
-                        + " json-string-bytes=N.");
+                        + " bytes, at byte '" + (fileOffset + at) + "' of the file (raise with --limit"
+                        + " json-string-bytes=N).");
             }
         }
 

@@ -11,9 +11,8 @@ import java.nio.channels.SeekableByteChannel;
  * inside a {@code .keras} ZIP. Every jhdf read goes through here, so the opener sees (and a test can count)
  * every byte jhdf touches, and jhdf cannot read outside the window.
  *
- * <p>jhdf allocates each structure's buffer before reading it, as large as the file declares (at most 2 GiB):
- * {@code KerasReader} turns an {@code OutOfMemoryError} from that into a {@code FormatException}. Closing the
- * window leaves the underlying channel open.
+ * <p>jhdf reads it through {@link H5Storage}, which checks each structure against the window's size before
+ * allocating its buffer. Closing the window leaves the underlying channel open.
  */
 final class H5Window implements SeekableByteChannel {
     private final SeekableByteChannel channel;

@@ -7,11 +7,12 @@ import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.EnumDataType;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
+import io.jhdf.object.datatype.OpaqueDataType;
 
 /**
  * The HDF5 datatypes Keras variables are stored as (h5py's mapping of numpy dtypes), with their sizes.
  * HDF5 datatype message classes: 0 fixed-point (signed flag, size), 1 floating-point (size), 8 enum (h5py's
- * bool is an enum over int8 with FALSE=0, TRUE=1).
+ * bool is an enum over int8 with FALSE=0, TRUE=1), 5 opaque (bfloat16, below).
  */
 enum KerasDType {
     FLOAT16(DType.FLOAT16, 2),
@@ -26,7 +27,12 @@ enum KerasDType {
     UINT32(DType.UINT32, 4),
     UINT64(DType.UINT64, 8),
     BOOL(DType.BOOL, 1),
-    /** Keras 3: 2 raw bytes per element (HDF5 uint16) and the dataset attribute {@code dtype="bfloat16"}. */
+    /**
+     * A 2-byte HDF5 opaque type with no tag: h5py's mapping of a numpy 'V' dtype without fields, which is what
+     * ml_dtypes.bfloat16 (Keras 3) and TensorFlow's bfloat16 (tf.keras) are. Keras 3's H5IOStore adds the
+     * dataset attribute {@code dtype="bfloat16"}; legacy {@code .h5} files have no marker. A 2-byte integer
+     * dataset carrying that attribute is read as bfloat16 too.
+     */
     BFLOAT16(DType.BFLOAT16, 2);
 
     private final DType dtype;
@@ -65,7 +71,15 @@ enum KerasDType {
         return kind;
     }
 
+    /** A 2-byte opaque type with no tag: bfloat16 as h5py stores it (see {@link #BFLOAT16}). */
+    static boolean isUntaggedOpaque16(DataType type) {
+        return type instanceof OpaqueDataType opaque && opaque.getSize() == 2 && opaque.getAsciiTag().isEmpty();
+    }
+
     private static KerasDType plain(DataType type) {
+        if (isUntaggedOpaque16(type)) {
+            return BFLOAT16;
+        }
         if (type instanceof FloatingPoint) {
             return switch (type.getSize()) {
                 case 2 -> FLOAT16;

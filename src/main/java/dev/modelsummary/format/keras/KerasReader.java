@@ -1,8 +1,8 @@
 package dev.modelsummary.format.keras;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.Facts;
 import dev.modelsummary.format.FileNames;
@@ -17,15 +17,17 @@ import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.text.Quote;
+import io.jhdf.AbstractNode;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
+import io.jhdf.object.message.DataLayout;
+import io.jhdf.object.message.DataSpaceMessage;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -63,14 +65,8 @@ public final class KerasReader implements WeightReader {
     /** The members Keras 3's saving_lib writes first (metadata.json, then config.json, then the weights). */
     private static final Set<String> KERAS_FIRST_MEMBERS = Set.of(METADATA_JSON, CONFIG_JSON, WEIGHTS_H5);
 
-    private static final URI HDF5_NAME = URI.create("keras:/weights.h5");
-    /**
-     * Made when a .keras archive's JSON is first read, not when the registry creates this reader: databind is a
-     * few hundred classes that a run reading any other format would load for nothing at start-up.
-     */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
+    /** HDF5 dataspace message (version 2) type 2: a null dataspace, no elements at all. */
+    private static final int NULL_DATASPACE = 2;
 
     @Override
     public String format() {
@@ -112,7 +108,7 @@ public final class KerasReader implements WeightReader {
             if (startsWith(head, ZIP_MAGIC)) {
                 tensors = readKeras3Archive(channel, warnings, facts);
             } else {
-                tensors = readHdf5(new H5Window(channel, 0, channel.size()), Map.of(), warnings, facts);
+                tensors = readHdf5(new H5Window(channel, 0, channel.size()), KerasConfig.NONE, warnings, facts);
             }
         }
         return new Model(FileNames.stem(path), FORMAT, path.toString(), tensors, warnings)
@@ -133,63 +129,65 @@ public final class KerasReader implements WeightReader {
         }
         Optional<ZipDirectory.Entry> metadata = zip.find(METADATA_JSON);
         if (metadata.isPresent()) {
-            JsonNode version = readJson(zip, metadata.get(), channel).path("keras_version");
-            if (version.isTextual()) {
-                facts.add(Facts.of("Keras version", version.asText()));
+            try (InputStream in = jsonMember(zip, metadata.get(), channel)) {
+                String version = topLevelText(in, "keras_version");
+                if (version != null) {
+                    facts.add(Facts.of("Keras version", version));
+                }
+            } catch (JsonProcessingException | CharConversionException e) {
+                throw notJson(METADATA_JSON);
             }
         }
-        Map<String, LayerConfig> layers = Map.of();
+        KerasConfig.Parsed layers = KerasConfig.NONE;
         if (zip.find(CONFIG_JSON).isPresent()) {
-            JsonNode config = readJson(zip, zip.find(CONFIG_JSON).get(), channel);
-            if (config.path("class_name").isTextual()) {
-                facts.add(Facts.of("model class", config.get("class_name").asText()));
+            KerasConfig.Parsed config;
+            try (InputStream in = jsonMember(zip, zip.find(CONFIG_JSON).get(), channel)) {
+                config = KerasConfig.read(in, "Keras archive's " + Quote.of(CONFIG_JSON));
+            } catch (JsonProcessingException | CharConversionException e) {
+                // CharConversionException: Jackson's decoding of a byte sequence that is no UTF-8/16/32
+                throw notJson(CONFIG_JSON);
             }
-            layers = new HashMap<>();
-            collectLayers(config, layers, 0);
+            if (!config.rootClass().isEmpty()) {
+                facts.add(Facts.of("model class", config.rootClass()));
+            }
+            layers = config;
         }
         long start = zip.dataOffset(channel, weights);
         return readHdf5(new H5Window(channel, start, weights.size()), layers, warnings, facts);
     }
 
-    /** One layer of config.json: what the roles need. */
-    record LayerConfig(String className, boolean trainable, boolean center, boolean scale) {
-    }
-
-    /** {@code config.json} or {@code metadata.json}: a JSON member, read whole (it is metadata). */
-    private static JsonNode readJson(ZipDirectory zip, ZipDirectory.Entry entry, SeekableByteChannel channel)
+    /** A JSON member of the archive, streamed (never read whole), within {@code keras-config-bytes}. */
+    private static InputStream jsonMember(ZipDirectory zip, ZipDirectory.Entry entry, SeekableByteChannel channel)
             throws IOException {
-        String member = entry.name();
         long maxBytes = Limits.current().kerasConfigBytes();
         if (entry.size() > maxBytes) {
-            throw new FormatException("Keras archive's " + Quote.of(member) + " is " + entry.size()
-                    + " bytes, over the limit of " + maxBytes + ".");
+            throw new FormatException("Keras archive's " + Quote.of(entry.name()) + " is " + entry.size()
+                    + " bytes, over the limit of " + maxBytes + " (raise with --limit keras-config-bytes=N).");
         }
-        try (InputStream in = zip.open(channel, entry)) {
-            JsonNode root = Json.MAPPER.readTree(in);
-            return root == null ? Json.MAPPER.missingNode() : root;
-        } catch (JsonProcessingException | CharConversionException e) {
-            // CharConversionException: Jackson's decoding of a byte sequence that is no UTF-8/16/32
-            throw new FormatException("Keras archive's " + Quote.of(member) + " is not valid JSON.");
-        }
+        return zip.open(channel, entry);
     }
 
-    /** Every object with a text {@code class_name} and a {@code config.name}: the layers, nested ones too. */
-    private static void collectLayers(JsonNode node, Map<String, LayerConfig> layers, int depth) {
-        if (node == null || depth > Limits.current().hdf5GroupDepth()) {
-            return;
-        }
-        if (node.isObject()) {
-            JsonNode config = node.get("config");
-            if (node.path("class_name").isTextual() && config != null && config.path("name").isTextual()) {
-                layers.putIfAbsent(config.get("name").asText(), new LayerConfig(node.get("class_name").asText(),
-                        config.path("trainable").asBoolean(true), config.path("center").asBoolean(true),
-                        config.path("scale").asBoolean(true)));
+    private static FormatException notJson(String member) {
+        return new FormatException("Keras archive's " + Quote.of(member) + " is not valid JSON.");
+    }
+
+    /** The text value of {@code field} in the top-level object, if any; the rest is skipped as tokens. */
+    private static String topLevelText(InputStream in, String field) throws IOException {
+        try (JsonParser parser = KerasConfig.FACTORY.createParser(in)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
             }
-        }
-        if (node.isContainerNode()) {
-            for (JsonNode child : node) {
-                collectLayers(child, layers, depth + 1);
+            String found = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (name.equals(field) && value == JsonToken.VALUE_STRING && found == null) {
+                    found = parser.getText();
+                } else {
+                    parser.skipChildren();
+                }
             }
+            return found;
         }
     }
 
@@ -197,10 +195,10 @@ public final class KerasReader implements WeightReader {
      * The HDF5 part, through jhdf. Everything jhdf throws, and the errors a hostile file can provoke in it
      * (deep recursion, a huge declared structure), becomes one FormatException here.
      */
-    private static List<TensorEntry> readHdf5(H5Window window, Map<String, LayerConfig> layers,
+    private static List<TensorEntry> readHdf5(H5Window window, KerasConfig.Parsed layers,
                                               List<String> warnings, List<Fact> facts) {
-        // jhdf's channel constructor wants a URI only to name the file in its logs (and on close).
-        try (HdfFile file = new HdfFile(window, HDF5_NAME)) {
+        try (HdfFile file = H5Storage.open(window, Limits.current().hdf5NodeRereads(),
+                Limits.current().hdf5RereadBytes())) {
             Walk walk = new Walk(layers, warnings);
             List<TensorEntry> tensors = walk.read(file);
             facts.addAll(legacyFacts(file));
@@ -208,6 +206,19 @@ public final class KerasReader implements WeightReader {
         } catch (FormatException e) {
             throw e;
         } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof H5Storage.RereadException reread) {
+                    throw new FormatException("HDF5 tree nodes are reached again and again (the node at address "
+                            + reread.address + " is shared along many paths): more than " + reread.limit
+                            + " re-read (raise with --limit hdf5-node-rereads=N).", e);
+                }
+                if (cause instanceof H5Storage.RereadBytesException reread) {
+                    throw new FormatException("HDF5 structures are read again and again (the one at address "
+                            + reread.address + " among them, as through many links to one object): more than "
+                            + reread.limit + " bytes re-read, four times the file's size plus hdf5-reread-bytes "
+                            + "(raise with --limit hdf5-reread-bytes=N).", e);
+                }
+            }
             throw new FormatException("Not a readable HDF5 file: " + Quote.of(describe(e)) + ".", e);
         } catch (StackOverflowError e) {
             throw new FormatException("HDF5 structures nest too deeply to read.");
@@ -231,38 +242,67 @@ public final class KerasReader implements WeightReader {
         return facts;
     }
 
+    /** jhdf's message, and its innermost cause's when that says something more (what actually failed). */
     private static String describe(Throwable e) {
-        String message = e.getMessage();
-        return message == null ? e.getClass().getSimpleName() : message;
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != e && root.getMessage() != null && !message.contains(root.getMessage())) {
+            message += ": " + root.getMessage();
+        }
+        return message;
     }
 
     /** One file's walk. */
     private static final class Walk {
-        private final Map<String, LayerConfig> layers;
+        private static final String TOP_LEVEL = "top_level_model_weights";
+        private Map<String, KerasConfig.Layer> layers;
+        private final Map<String, KerasConfig.Layer> layersByPath;
         private final List<String> warnings;
         private final List<TensorEntry> tensors = new ArrayList<>();
         private final Set<Long> visited = new HashSet<>();
         private int links;
+        private int unwritten;
+        private int unmarkedBfloat16;
 
-        Walk(Map<String, LayerConfig> layers, List<String> warnings) {
-            this.layers = layers;
+        Walk(KerasConfig.Parsed config, List<String> warnings) {
+            this.layers = config.layers();
+            this.layersByPath = config.byPath();
             this.warnings = warnings;
         }
 
         List<TensorEntry> read(HdfFile file) {
             if (hasNamesAttribute(file, "layer_names")) {
+                rolesGuessed();
                 readLegacy(file, ""); // tf.keras save_weights: the layers at the root
             } else if (file.getChild("model_weights") instanceof Group g && !g.isLink()
                     && hasNamesAttribute(g, "layer_names")) {
+                layers = modelConfig(file);
+                if (layers.isEmpty()) {
+                    rolesGuessed();
+                }
                 readLegacy(g, "");
                 if (file.getChild("optimizer_weights") instanceof Group opt && !opt.isLink()) {
                     warnings.add("Optimizer state in 'optimizer_weights' is not listed: it is not model weights.");
                 }
             } else {
+                if (layers.isEmpty()) {
+                    rolesGuessed();
+                }
                 walkGroup(file, 0);
             }
             if (links > 0) {
                 warnings.add(links + " HDF5 link(s) not followed.");
+            }
+            if (unwritten > 0) {
+                warnings.add(unwritten + " dataset(s) declared but never written: no data is stored for them "
+                        + "(h5py reads them as the fill value).");
+            }
+            if (unmarkedBfloat16 > 0) {
+                warnings.add(unmarkedBfloat16 + " dataset(s) hold 2-byte HDF5 opaque values with no dtype marker: "
+                        + "read as bfloat16, the one 2-byte type Keras stores that way.");
             }
             return tensors;
         }
@@ -288,7 +328,18 @@ public final class KerasReader implements WeightReader {
                                 + Quote.of(weightName) + ", which is not a dataset.");
                     }
                     String name = prefix + layerName + "/" + weightName;
-                    add(legacyEntry(name, weightName, dataset));
+                    add(legacyEntry(name, layerName, weightName, dataset));
+                }
+            }
+            // Keras 3's legacy writer adds the model's own variables (not of any layer) in this group
+            if (base.getChildren().get(TOP_LEVEL) instanceof Group top && !top.isLink()
+                    && !namesAttribute(base, "layer_names").contains(TOP_LEVEL) && hasNamesAttribute(top, "weight_names")) {
+                for (String weightName : namesAttribute(top, "weight_names")) {
+                    if (!(child(top, weightName) instanceof Dataset dataset)) {
+                        throw new FormatException(Quote.of(TOP_LEVEL) + " lists weight " + Quote.of(weightName)
+                                + ", which is not a dataset.");
+                    }
+                    add(legacyEntry(prefix + TOP_LEVEL + "/" + weightName, TOP_LEVEL, weightName, dataset));
                 }
             }
         }
@@ -308,30 +359,75 @@ public final class KerasReader implements WeightReader {
             return node;
         }
 
-        /** Legacy files say nothing of roles: BatchNormalization's moving statistics are buffers. */
-        private TensorEntry legacyEntry(String name, String weightName, Dataset dataset) {
-            String last = weightName.substring(weightName.lastIndexOf('/') + 1);
+        private void rolesGuessed() {
+            warnings.add("The file holds no model config: roles are inferred from names (BatchNormalization "
+                    + "moving statistics and integer variables non-trainable, every other weight trainable).");
+        }
+
+        /**
+         * A legacy full-model file's {@code model_config} root attribute (the model's {@code get_config()} as
+         * JSON), streamed like config.json; no layers when there is none.
+         */
+        private static Map<String, KerasConfig.Layer> modelConfig(HdfFile file) {
+            Attribute attribute = file.getAttribute("model_config");
+            if (attribute == null || attribute.isEmpty() || attribute.getSize() != 1
+                    || !(attribute.getData() instanceof String json)) {
+                return Map.of();
+            }
+            if (json.length() > Limits.current().kerasConfigBytes()) {
+                throw new FormatException("Attribute 'model_config' is " + json.length() + " characters, over the "
+                        + "limit of " + Limits.current().kerasConfigBytes() + " (raise with --limit "
+                        + "keras-config-bytes=N).");
+            }
+            try {
+                return KerasConfig.read(json, "Attribute 'model_config'").layers();
+            } catch (IOException e) {
+                throw new FormatException("Attribute 'model_config' is not valid JSON.");
+            }
+        }
+
+        /**
+         * Roles of a legacy weight. Keras writes a layer's weights as {@code trainable_weights +
+         * non_trainable_weights}; from the model config: every weight of a frozen layer (its own
+         * {@code trainable: false} or an enclosing model's) is a frozen parameter, and the variables Keras creates
+         * non-trainable are buffers (by their names: BatchNormalization's moving statistics, Normalization's
+         * mean, variance and count, SpectralNormalization's power-iteration vector). The layer is the innermost
+         * component of the weight's path that names a config layer (nested models), else the layer group.
+         * Without a config, names alone: the moving statistics are buffers. Integer and bool weights are buffers.
+         */
+        private TensorEntry legacyEntry(String name, String layerName, String weightName, Dataset dataset) {
+            String[] parts = weightName.split("/", -1);
+            String last = parts[parts.length - 1];
             int colon = last.indexOf(':');
             last = colon < 0 ? last : last.substring(0, colon);
             KerasDType dtype = dtypeOf(dataset, name);
             Shape shape = shapeOf(dataset, name);
-            boolean buffer = last.equals("moving_mean") || last.equals("moving_variance")
-                    || dtype.dtype().isIntegerOrBool();
+            KerasConfig.Layer layer = null;
+            for (int i = parts.length - 2; i >= 0 && layer == null; i--) {
+                layer = layers.get(parts[i]);
+            }
+            if (layer == null) {
+                layer = layers.get(layerName);
+            }
+            boolean buffer = dtype.dtype().isIntegerOrBool() || (layer == null
+                    ? last.equals("moving_mean") || last.equals("moving_variance")
+                    : NonTrainable.byName(layer.className(), last));
             return buffer ? TensorEntry.buffer(name, shape, dtype.dtype())
-                    : TensorEntry.parameter(name, shape, dtype.dtype(), true);
+                    : TensorEntry.parameter(name, shape, dtype.dtype(), layer == null || layer.trainable());
         }
 
         /** Keras 3 layout: every dataset, groups in name order, a {@code vars} group's datasets by index. */
         private void walkGroup(Group group, int depth) {
             if (depth > Limits.current().hdf5GroupDepth()) {
                 throw new FormatException("HDF5 groups nest deeper than " + Limits.current().hdf5GroupDepth()
-                        + ".");
+                        + " (raise with --limit hdf5-group-depth=N).");
             }
             if (!visited.add(group.getAddress())) {
                 return; // a second hard link to a group already walked
             }
             if (visited.size() > Limits.current().hdf5Groups()) {
-                throw new FormatException("HDF5 file holds more than " + Limits.current().hdf5Groups() + " groups.");
+                throw new FormatException("HDF5 file holds more than " + Limits.current().hdf5Groups()
+                        + " groups (raise with --limit hdf5-groups=N).");
             }
             List<Node> children = new ArrayList<>(group.getChildren().values());
             boolean vars = group.getName().equals("vars");
@@ -374,15 +470,19 @@ public final class KerasReader implements WeightReader {
             String name = stripSlash(dataset.getPath());
             KerasDType dtype = dtypeOf(dataset, name);
             Shape shape = shapeOf(dataset, name);
-            LayerConfig layer = null;
+            KerasConfig.Layer layer = null;
             Attribute layerName = vars.getAttribute("name");
             if (layerName != null && layerName.getData() instanceof String s) {
                 layer = layers.get(s);
+            } else if (vars.getParent() != null) {
+                layer = layersByPath.get(stripSlash(vars.getParent().getPath()).replaceAll("/+$", ""));
             }
             boolean trainable = layer == null || layer.trainable();
             int trainableVars = count;
             if (layer != null && layer.className().equals("BatchNormalization")) {
                 trainableVars = (layer.center() ? 1 : 0) + (layer.scale() ? 1 : 0);
+            } else if (layer != null && NonTrainable.ALL_VARIABLES.contains(layer.className())) {
+                trainableVars = 0;
             } else if (layer == null && vars.getParent() != null
                     && vars.getParent().getName().matches("batch_normalization(_[0-9]+)?") && count >= 2) {
                 trainableVars = count - 2;
@@ -407,15 +507,26 @@ public final class KerasReader implements WeightReader {
             tensors.add(entry);
         }
 
-        private static KerasDType dtypeOf(Dataset dataset, String name) {
+        private KerasDType dtypeOf(Dataset dataset, String name) {
             Attribute marker = dataset.getAttribute("dtype");
             boolean bfloat16 = marker != null && "bfloat16".equals(marker.getData());
+            if (!bfloat16 && KerasDType.isUntaggedOpaque16(dataset.getDataType())) {
+                unmarkedBfloat16++;
+            }
             return KerasDType.of(dataset.getDataType(), bfloat16, name);
         }
 
-        private static Shape shapeOf(Dataset dataset, String name) {
-            if (dataset.isEmpty()) {
+        /**
+         * The dataspace's dimensions. A dataset declared and never written (contiguous, no data address) has its
+         * shape all the same, as h5py reports it: it is listed and counted in a warning.
+         */
+        private Shape shapeOf(Dataset dataset, String name) {
+            DataSpaceMessage space = ((AbstractNode) dataset).getHeader().getMessageOfType(DataSpaceMessage.class);
+            if (space.getDataSpace().getType() == NULL_DATASPACE) {
                 throw new FormatException("Dataset " + Quote.of(name) + " has a null dataspace.");
+            }
+            if (dataset.getDataLayout() == DataLayout.CONTIGUOUS && dataset.isEmpty()) {
+                unwritten++;
             }
             long[] dims = dataset.isScalar() ? new long[0] : dataset.getDimensionsAsLong();
             if (dims.length > Limits.current().rank()) {

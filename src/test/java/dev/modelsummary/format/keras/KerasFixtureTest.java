@@ -82,7 +82,9 @@ class KerasFixtureTest {
                 "batch_normalization/batch_normalization/moving_variance:0");
         assertThat(model.warnings()).containsExactly(
                 "Optimizer state in 'optimizer_weights' is not listed: it is not model weights.");
-        assertThat(read("legacy_weights.h5").warnings()).isEmpty();
+        // save_weights files hold no model config: the roles above are a guess, and said to be
+        assertThat(read("legacy_weights.h5").warnings()).singleElement().asString()
+                .startsWith("The file holds no model config: roles are inferred from names");
     }
 
     @Test

@@ -67,7 +67,7 @@ class KerasValidationTest {
     void aWeightsMemberThatIsNotHdf5IsRefused() {
         byte[] zip = new ZipBuilder().add("model.weights.h5", utf8("not hdf5 at all")).build();
         assertThatThrownBy(() -> read(zip)).isInstanceOf(FormatException.class)
-                .hasMessage("Not a readable HDF5 file: 'No valid HDF5 signature found in remote file'.");
+                .hasMessage("Not a readable HDF5 file: 'No valid HDF5 signature found'.");
     }
 
     @Test
