@@ -12,7 +12,8 @@ import java.util.Map;
  * reading done on this thread, and readers ask {@link #current()}.
  *
  * @param safetensorsHeaderBytes the safetensors reference implementation's {@code MAX_HEADER_SIZE}
- * @param tensors                tensors one source may list
+ * @param tensors                tensors one source may list; the largest real checkpoints list about 100,000
+ *                               (DeepSeek-V3), and a million costs a few hundred MB of heap
  * @param rank                   dimensions of one tensor
  * @param indexJsonBytes         an index JSON ({@code *.safetensors.index.json}) is metadata only; real ones are
  *                               well under 10 MB
@@ -69,7 +70,7 @@ public record Limits(long safetensorsHeaderBytes, int tensors, int rank, long in
                      int jsonStringBytes, long hdf5NodeRereads, long hdf5RereadBytes) {
 
     /** The defaults. */
-    public static final Limits DEFAULT = new Limits(100_000_000L, 10_000_000, 64, 100_000_000L, 2_000_000,
+    public static final Limits DEFAULT = new Limits(100_000_000L, 1_000_000, 64, 100_000_000L, 2_000_000,
             512L * 1024 * 1024, 1L << 30, 10_000_000L, 1000, 1024, 1 << 20, 100, 4096,
             1_000_000L, 16L << 20, 10_000, 32, 200, 1 << 20, 64L << 20, 256, 1_000_000, 512,
             256L << 20, 64L << 20, 8 << 20, 10_000L, 64L << 20);
