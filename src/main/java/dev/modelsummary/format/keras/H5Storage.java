@@ -1,5 +1,6 @@
 package dev.modelsummary.format.keras;
 
+import dev.modelsummary.format.io.ChannelWindow;
 import io.jhdf.HdfFile;
 import io.jhdf.Superblock;
 import io.jhdf.exceptions.HdfException;
@@ -57,7 +58,7 @@ final class H5Storage implements HdfBackingStorage {
     }
 
     /** The HDF5 file in {@code window}: its superblock at 0, 512, 1024, 2048 ... (after a user block). */
-    static HdfFile open(H5Window window, long rereadLimit, long rereadBytes) {
+    static HdfFile open(ChannelWindow window, long rereadLimit, long rereadBytes) {
         FileChannel channel = new FileChannelFromSeekableByteChannel(window);
         long size = window.size();
         long offset = -1;

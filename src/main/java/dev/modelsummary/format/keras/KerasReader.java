@@ -8,6 +8,7 @@ import dev.modelsummary.format.Facts;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.io.ChannelWindow;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.format.zip.ZipDirectory;
@@ -108,7 +109,7 @@ public final class KerasReader implements WeightReader {
             if (startsWith(head, ZIP_MAGIC)) {
                 tensors = readKeras3Archive(channel, warnings, facts);
             } else {
-                tensors = readHdf5(new H5Window(channel, 0, channel.size()), KerasConfig.NONE, warnings, facts);
+                tensors = readHdf5(new ChannelWindow(channel, 0, channel.size()), KerasConfig.NONE, warnings, facts);
             }
         }
         return new Model(FileNames.stem(path), FORMAT, path.toString(), tensors, warnings)
@@ -153,7 +154,7 @@ public final class KerasReader implements WeightReader {
             layers = config;
         }
         long start = zip.dataOffset(channel, weights);
-        return readHdf5(new H5Window(channel, start, weights.size()), layers, warnings, facts);
+        return readHdf5(new ChannelWindow(channel, start, weights.size()), layers, warnings, facts);
     }
 
     /** A JSON member of the archive, streamed (never read whole), within {@code keras-config-bytes}. */
@@ -195,7 +196,7 @@ public final class KerasReader implements WeightReader {
      * The HDF5 part, through jhdf. Everything jhdf throws, and the errors a hostile file can provoke in it
      * (deep recursion, a huge declared structure), becomes one FormatException here.
      */
-    private static List<TensorEntry> readHdf5(H5Window window, KerasConfig.Parsed layers,
+    private static List<TensorEntry> readHdf5(ChannelWindow window, KerasConfig.Parsed layers,
                                               List<String> warnings, List<Fact> facts) {
         try (HdfFile file = H5Storage.open(window, Limits.current().hdf5NodeRereads(),
                 Limits.current().hdf5RereadBytes())) {

@@ -7,6 +7,7 @@ import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.WeightReader;
+import dev.modelsummary.format.io.ChannelWindow;
 import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.format.json.StrictJson;
 import dev.modelsummary.format.pickle.PickleInput;
@@ -23,8 +24,6 @@ import dev.modelsummary.text.Quote;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -305,7 +304,7 @@ public final class Pt2Reader implements WeightReader {
                 throw new FormatException("PT2 record " + Quote.of(record.name()) + " is compressed, which "
                         + "PyTorchFileWriter never does.");
             }
-            SeekableByteChannel region = new Region(channel, directory.dataOffset(channel, record), record.size());
+            SeekableByteChannel region = new ChannelWindow(channel, directory.dataOffset(channel, record), record.size());
             try {
                 return TorchZip.read(region);
             } catch (FormatException e) {
@@ -561,7 +560,7 @@ public final class Pt2Reader implements WeightReader {
                         + "does; the pickle in it was not scanned.");
                 return;
             }
-            SeekableByteChannel region = new Region(channel, directory.dataOffset(channel, record), record.size());
+            SeekableByteChannel region = new ChannelWindow(channel, directory.dataOffset(channel, record), record.size());
             if (Arrays.equals(Channels.readUpTo(region, 0, 4), ZIP_MAGIC)) {
                 scan.merge(unpickleStored(record).scan(), record.name());
                 return;
@@ -575,73 +574,6 @@ public final class Pt2Reader implements WeightReader {
                 warnings.add("PT2 record " + Quote.of(record.name()) + " is not a pickle that could be scanned ("
                         + e.getMessage() + ")");
             }
-        }
-    }
-
-    /** A read-only window of a channel: a stored record seen as a file of its own. */
-    private static final class Region implements SeekableByteChannel {
-        private final SeekableByteChannel channel;
-        private final long start;
-        private final long size;
-        private long position;
-
-        Region(SeekableByteChannel channel, long start, long size) {
-            this.channel = channel;
-            this.start = start;
-            this.size = size;
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            if (position >= size) {
-                return -1;
-            }
-            int want = (int) Math.min(dst.remaining(), size - position);
-            ByteBuffer slice = dst.slice();
-            slice.limit(want);
-            channel.position(start + position);
-            int n = channel.read(slice);
-            if (n > 0) {
-                dst.position(dst.position() + n);
-                position += n;
-            }
-            return n;
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            throw new NonWritableChannelException();
-        }
-
-        @Override
-        public long position() {
-            return position;
-        }
-
-        @Override
-        public SeekableByteChannel position(long newPosition) {
-            position = newPosition;
-            return this;
-        }
-
-        @Override
-        public long size() {
-            return size;
-        }
-
-        @Override
-        public SeekableByteChannel truncate(long newSize) {
-            throw new NonWritableChannelException();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return channel.isOpen();
-        }
-
-        @Override
-        public void close() {
-            // the underlying channel belongs to the archive
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.modelsummary.format.keras;
+package dev.modelsummary.format.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -6,22 +6,20 @@ import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 
 /**
- * A read-only window {@code [start, start + length)} of a channel from the {@code ChannelOpener}, as the
- * channel jhdf reads from: the whole of a {@code .h5} file, or the STORED bytes of {@code model.weights.h5}
- * inside a {@code .keras} ZIP. Every jhdf read goes through here, so the opener sees (and a test can count)
- * every byte jhdf touches, and jhdf cannot read outside the window.
- *
- * <p>jhdf reads it through {@link H5Storage}, which checks each structure against the window's size before
- * allocating its buffer. Closing the window leaves the underlying channel open.
+ * A read-only window {@code [start, start + length)} of a channel from the {@code ChannelOpener}: a STORED ZIP
+ * record seen as a file of its own ({@code model.weights.h5} inside a {@code .keras} archive, a PT2 archive's
+ * JSON records), or the whole of a {@code .h5} file as the channel jhdf reads from. Every read goes through
+ * here, so the opener sees (and a test can count) every byte a library touches, and nothing can be read
+ * outside the window. Closing the window leaves the underlying channel open: its caller closes it.
  */
-final class H5Window implements SeekableByteChannel {
+public final class ChannelWindow implements SeekableByteChannel {
     private final SeekableByteChannel channel;
     private final long start;
     private final long length;
     private long position;
     private boolean open = true;
 
-    H5Window(SeekableByteChannel channel, long start, long length) {
+    public ChannelWindow(SeekableByteChannel channel, long start, long length) {
         this.channel = channel;
         this.start = start;
         this.length = length;
