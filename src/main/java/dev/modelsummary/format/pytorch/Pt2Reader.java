@@ -291,16 +291,17 @@ public final class Pt2Reader implements WeightReader {
                     : "ZIP archive's archive_format is " + Quote.of(format) + ", not 'pt2'.");
         }
 
-        /** A payload config ({@code data/weights/<m>_weights_config.json} or the constants'), in file order. */
         /**
-         * The older layout's record ({@code data/weights/<m>.pt}: one torch.save of the whole dict, which torch's
-         * loader reads when the payload config is absent), or null when the archive has the config.
+         * The older layout's record ({@code data/weights/<m>.pt}: one torch.save of the whole dict), or null when the
+         * archive has none. torch.export.load looks for it first and reads it even when a payload config is there too.
          */
         private ZipDirectory.Entry legacyOnly(String folder, String config, String legacy) {
-            if (directory.find(root + folder + config).isPresent()) {
-                return null;
+            ZipDirectory.Entry found = directory.find(root + folder + legacy).orElse(null);
+            if (found != null && directory.find(root + folder + config).isPresent()) {
+                warnings.add("PT2 archive holds both " + Quote.of(folder + legacy) + " and " + Quote.of(folder + config)
+                        + "; listed from the first, as torch.export.load reads it.");
             }
-            return directory.find(root + folder + legacy).orElse(null);
+            return found;
         }
 
         /**

@@ -187,6 +187,23 @@ class Pt2ReaderTest {
     }
 
     @Test
+    void theOlderLayoutsRecordWinsOverAConfigAsTorchLooksForItFirst() throws IOException {
+        Map<String, byte[]> records = records();
+        try (ZipFile zip = new ZipFile(Resources.path("fixtures/pt2/net_legacy.pt2").toFile())) {
+            records.put("net/data/constants/model.pt",
+                    zip.getInputStream(zip.getEntry("net_legacy/data/constants/model.pt")).readAllBytes());
+        }
+        String config = "net/data/constants/model_constants_config.json";
+        records.put(config, new String(records.get(config), StandardCharsets.UTF_8)
+                .replace("\"mask\"", "\"not_read\"").getBytes(StandardCharsets.UTF_8));
+
+        Model model = new Pt2Reader().read(write(records), ChannelOpener.FILES);
+
+        assertThat(model.tensors()).extracting(TensorEntry::name).contains("mask").doesNotContain("not_read");
+        assertThat(model.warnings()).anyMatch(w -> w.contains("data/constants/model.pt") && w.contains("both"));
+    }
+
+    @Test
     void anExportArchiveOfTheFormatBeforePt2IsRefusedByName() throws IOException {
         Map<String, byte[]> records = new LinkedHashMap<>();
         records.put("serialized_exported_program.json", "{}".getBytes(StandardCharsets.UTF_8));
