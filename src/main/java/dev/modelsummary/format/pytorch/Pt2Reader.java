@@ -53,7 +53,12 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>Listed: the state dict (parameters by {@code is_param}, which is {@code isinstance(t, nn.Parameter)}; the rest
- * buffers), then the tensor constants as buffers, names as ExportedProgram.state_dict and .constants give them.
+ * buffers), then the tensor constants as buffers, names as ExportedProgram.state_dict and .constants give them, in
+ * the configs' order, which is the order torch.export.load gives back (package_pt2 writes pickled payloads first, then
+ * one raw record per storage and dtype with the entries sharing it together). A constant's kind is its record's
+ * prefix, as the loader tells it: {@code tensor_} listed, {@code custom_obj_} (TorchScript objects) and
+ * {@code opaque_obj_} (pickled Python objects) named in a warning. An empty raw record (torch writes none for a meta
+ * or fake tensor) is the zeros the loader makes of its first entry's shape, named in a warning.
  * Read: the directory, the two configs and any pickle a loader would unpickle (payloads with {@code use_pickle},
  * the sample inputs), each scanned; never a raw payload. The older PT2 layout, which torch's loader still reads
  * ({@code data/weights/<m>.pt} and {@code data/constants/<m>.pt}, each one torch.save of the whole dict), is
@@ -237,8 +242,8 @@ public final class Pt2Reader implements WeightReader {
                 warnings.add("ExportedProgram.constants also holds " + customObjects.size() + " object"
                         + (customObjects.size() == 1 ? "" : "s") + " that are not tensors (TorchScript or opaque "
                         + "objects), not listed: " + names(customObjects) + ".");
-                facts.add(new Fact("custom objects", customObjects.size() + " (TorchScript objects among the constants; "
-                        + "not listed)"));
+                facts.add(new Fact("custom objects", customObjects.size() + " (TorchScript or opaque objects among "
+                        + "the constants; not listed)"));
             }
             if (!zeroNames.isEmpty()) {
                 warnings.add(zeroNames.size() + " tensor" + (zeroNames.size() == 1 ? " has" : "s have")
