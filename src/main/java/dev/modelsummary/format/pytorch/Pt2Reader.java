@@ -138,6 +138,9 @@ public final class Pt2Reader implements WeightReader {
         /** Empty raw records (meta or fake tensors): the bytes of the zeros torch.export.load makes for them. */
         private final Map<String, Long> zeroFilled = new LinkedHashMap<>();
         private final List<String> zeroNames = new ArrayList<>();
+        /** Raw records whose first entry requires grad: torch.export.load makes the whole record require grad. */
+        private final Map<String, Boolean> gradRecords = new LinkedHashMap<>();
+        private final List<String> gradBuffers = new ArrayList<>();
 
         Archive(SeekableByteChannel channel, ZipDirectory directory) {
             this.channel = channel;
@@ -249,6 +252,12 @@ public final class Pt2Reader implements WeightReader {
                 warnings.add(zeroNames.size() + " tensor" + (zeroNames.size() == 1 ? " has" : "s have")
                         + " no stored bytes (torch writes none for a meta or fake tensor; torch.export.load "
                         + "fills them with zeros): " + names(zeroNames) + ".");
+            }
+            if (!gradBuffers.isEmpty()) {
+                warnings.add(gradBuffers.size() + " buffer" + (gradBuffers.size() == 1 ? "" : "s")
+                        + " or constant" + (gradBuffers.size() == 1 ? "" : "s") + " that torch.export.load gives "
+                        + "back with requires_grad=True (listed as buffers, which are never counted trainable): "
+                        + names(gradBuffers) + ".");
             }
             String leftOut = scan.leftOutWarning();
             if (leftOut != null) {
@@ -595,7 +604,17 @@ public final class Pt2Reader implements WeightReader {
                             + ".");
                 }
             }
-            TensorEntry entry = p.isParam() && !constant
+            boolean parameter = p.isParam() && !constant;
+            // a buffer or constant torch gives back requiring grad: its own tensor_meta says so, or (a raw view) the
+            // first entry of its record did, which made the loader's flat tensor require grad
+            boolean grad = p.requiresGrad();
+            if (!p.usePickle()) {
+                grad |= gradRecords.computeIfAbsent(record.name(), k -> p.requiresGrad());
+            }
+            if (!parameter && grad) {
+                gradBuffers.add(name);
+            }
+            TensorEntry entry = parameter
                     ? TensorEntry.parameter(name, shape, p.dtype(), p.requiresGrad())
                     : TensorEntry.buffer(name, shape, p.dtype());
             if (!p.usePickle()) {

@@ -107,6 +107,22 @@ class Pt2ReaderTest {
     }
 
     @Test
+    void aBufferTorchGivesBackRequiringGradIsNamed() throws IOException {
+        Map<String, byte[]> records = records();
+        String config = "net/data/weights/model_weights_config.json";
+        String text = new String(records.get(config), StandardCharsets.UTF_8);
+        int table = text.indexOf("\"table\"");
+        // "table" requires grad; "win.view", a view of the same record, then does too in torch.export.load
+        records.put(config, (text.substring(0, table) + text.substring(table).replaceFirst(
+                "\"requires_grad\": false", "\"requires_grad\": true")).getBytes(StandardCharsets.UTF_8));
+
+        Model model = new Pt2Reader().read(write(records), ChannelOpener.FILES);
+
+        assertThat(model.warnings()).singleElement().asString()
+                .contains("2 buffers or constants", "requires_grad=True", "'table'", "'win.view'");
+    }
+
+    @Test
     void aRecordThatIsNotAWholeNumberOfElementsIsRefused() throws IOException {
         Map<String, byte[]> records = records();
         records.put("net/data/weights/weight_1", new byte[15]); // conv.bias: float32
