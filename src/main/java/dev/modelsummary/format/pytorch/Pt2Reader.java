@@ -242,9 +242,9 @@ public final class Pt2Reader implements WeightReader {
                         + "as buffers after its state_dict.");
             }
             if (!customObjects.isEmpty()) {
-                warnings.add("ExportedProgram.constants also holds " + customObjects.size() + " object"
-                        + (customObjects.size() == 1 ? "" : "s") + " that are not tensors (TorchScript or opaque "
-                        + "objects), not listed: " + names(customObjects) + ".");
+                warnings.add("ExportedProgram.constants also holds " + customObjects.size()
+                        + (customObjects.size() == 1 ? " object that is not a tensor" : " objects that are not tensors")
+                        + " (TorchScript or opaque objects), not listed: " + names(customObjects) + ".");
                 facts.add(new Fact("custom objects", customObjects.size() + " (TorchScript or opaque objects among "
                         + "the constants; not listed)"));
             }
