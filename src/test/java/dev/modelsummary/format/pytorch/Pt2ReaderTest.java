@@ -175,6 +175,31 @@ class Pt2ReaderTest {
     }
 
     @Test
+    void aTorchScriptObjectAsPickleSaveWritesItIsScannedAndTheTensorsStillListed() throws IOException {
+        Map<String, byte[]> records = records();
+        String config = "net/data/constants/model_constants_config.json";
+        String text = new String(records.get(config), StandardCharsets.UTF_8);
+        records.put(config, text.replaceFirst("\\{\"config\": \\{", "{\"config\": {\"packed\": {\"path_name\": "
+                + "\"custom_obj_0\", \"is_param\": false, \"use_pickle\": true, \"tensor_meta\": null}, ")
+                .getBytes(StandardCharsets.UTF_8));
+        // torch._C._pickle_save: a ZIP whose data.pkl builds a __torch__.torch.classes object from its state
+        ZipBuilder inner = new ZipBuilder();
+        inner.add("archive/data.pkl", PickleBuilder.protocol(2)
+                .global("__torch__.torch.classes._TorchScriptTesting", "_Foo").op(')').op(0x81)
+                .ints(1, 2).op('b').stop().build());
+        inner.add("archive/version", "1\n".getBytes(StandardCharsets.UTF_8));
+        records.put("net/data/constants/custom_obj_0", inner.build());
+
+        Model model = new Pt2Reader().read(write(records), ChannelOpener.FILES);
+
+        assertThat(model.tensors()).hasSize(13);
+        assertThat(model.warnings()).anyMatch(w -> w.contains("not listed: 'packed'"));
+        assertThat(model.details().pickle().named(PickleScan.Verdict.UNKNOWN))
+                .contains("__torch__.torch.classes._TorchScriptTesting._Foo");
+        assertThat(model.details().pickle().named(PickleScan.Verdict.DANGEROUS)).isEmpty();
+    }
+
+    @Test
     void emptySampleInputsAreNotAPickle() throws IOException {
         Map<String, byte[]> records = records();
         records.put("net/data/sample_inputs/model.pt", new byte[0]); // example_inputs None
