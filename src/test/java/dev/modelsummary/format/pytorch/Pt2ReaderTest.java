@@ -200,6 +200,22 @@ class Pt2ReaderTest {
     }
 
     @Test
+    void theRootFolderIsWhateverTheWriterNamedIt() throws IOException {
+        // PyTorchFileWriter names the root after the file's stem ("my.model" for my.model.pt2) or "archive" for a
+        // buffer; torch's reader takes it from the first record
+        for (String root : List.of("archive", "my.model")) {
+            Map<String, byte[]> records = new LinkedHashMap<>();
+            records().forEach((k, v) -> records.put(root + k.substring("net".length()), v));
+
+            Model model = WeightReaders.standard().read(write(records));
+
+            assertThat(model.format()).isEqualTo(Pt2Reader.FORMAT);
+            assertThat(model.tensors()).hasSize(13);
+            assertThat(model.warnings()).isEmpty();
+        }
+    }
+
+    @Test
     void emptySampleInputsAreNotAPickle() throws IOException {
         Map<String, byte[]> records = records();
         records.put("net/data/sample_inputs/model.pt", new byte[0]); // example_inputs None
