@@ -216,6 +216,28 @@ class Pt2ReaderTest {
     }
 
     @Test
+    void aPickledTensorSubclassComesFirstWithItsTensorMetasShapeAndItsPickleScanned() throws IOException {
+        Map<String, byte[]> records = records();
+        String config = "net/data/weights/model_weights_config.json";
+        String text = new String(records.get(config), StandardCharsets.UTF_8);
+        // package_pt2 writes tensor subclasses first, each a torch.save of the tensor, with use_pickle
+        records.put(config, text.replaceFirst("\\{\"config\": \\{", "{\"config\": {\"sub.weight\": {\"path_name\": "
+                + "\"weight_10\", \"is_param\": true, \"use_pickle\": true, \"tensor_meta\": {\"dtype\": 13, "
+                + "\"sizes\": [{\"as_int\": 3}, {\"as_int\": 5}], \"requires_grad\": false, \"device\": {\"type\": "
+                + "\"cpu\"}, \"strides\": [{\"as_int\": 5}, {\"as_int\": 1}], \"storage_offset\": {\"as_int\": 0}, "
+                + "\"layout\": 7}}, ").getBytes(StandardCharsets.UTF_8));
+        records.put("net/data/weights/weight_10", records.get("net/data/sample_inputs/model.pt")); // a torch.save
+
+        Model model = new Pt2Reader().read(write(records), ChannelOpener.FILES);
+
+        assertThat(model.tensors()).hasSize(14);
+        assertThat(model.tensors().get(0)).isEqualTo(TensorEntry.parameter("sub.weight", Shape.of(new long[] {3, 5}),
+                dev.modelsummary.model.DType.BFLOAT16, false));
+        assertThat(model.details().pickle().pickles()).isEqualTo(2);
+        assertThat(model.warnings()).isEmpty();
+    }
+
+    @Test
     void emptySampleInputsAreNotAPickle() throws IOException {
         Map<String, byte[]> records = records();
         records.put("net/data/sample_inputs/model.pt", new byte[0]); // example_inputs None
