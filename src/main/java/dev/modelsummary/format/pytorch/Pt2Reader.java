@@ -393,8 +393,13 @@ public final class Pt2Reader implements WeightReader {
                 p.nextToken();
                 if (key.equals("config") && p.currentToken() == JsonToken.START_OBJECT) {
                     payloads = new ArrayList<>();
+                    java.util.Set<String> seen = new java.util.HashSet<>();
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String fqn = StrictJson.wellFormed(p.currentName(), "PT2 config has the name");
+                        if (!seen.add(fqn)) {
+                            // json.loads would keep one entry, at the first place, with the last value
+                            throw new FormatException("PT2 config names " + Quote.of(fqn) + " twice.");
+                        }
                         if (fqn.length() > maxNameChars) {
                             throw new FormatException("Tensor " + Quote.of(fqn) + " has a name longer than "
                                     + maxNameChars + " characters (raise with --limit tensor-name-chars=N).");

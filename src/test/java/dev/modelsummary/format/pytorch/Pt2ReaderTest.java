@@ -238,6 +238,16 @@ class Pt2ReaderTest {
     }
 
     @Test
+    void aNameTheConfigGivesTwiceIsRefused() throws IOException {
+        Map<String, byte[]> records = records();
+        String config = "net/data/weights/model_weights_config.json";
+        records.put(config, new String(records.get(config), StandardCharsets.UTF_8)
+                .replace("\"conv.bias\"", "\"conv.weight\"").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(error(write(records))).contains("'conv.weight' twice");
+    }
+
+    @Test
     void emptySampleInputsAreNotAPickle() throws IOException {
         Map<String, byte[]> records = records();
         records.put("net/data/sample_inputs/model.pt", new byte[0]); // example_inputs None
