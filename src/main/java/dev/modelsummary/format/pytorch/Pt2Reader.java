@@ -52,7 +52,12 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>Listed: the state dict (parameters by {@code is_param}, which is {@code isinstance(t, nn.Parameter)}; the rest
- * buffers), then the tensor constants as buffers, names as ExportedProgram.state_dict and .constants give them.
+ * buffers), then the tensor constants as buffers, names as ExportedProgram.state_dict and .constants give them, in
+ * the configs' order, which is the order torch.export.load gives back (package_pt2 writes pickled payloads first, then
+ * one raw record per storage and dtype with the entries sharing it together). A constant's kind is its record's
+ * prefix, as the loader tells it: {@code tensor_} listed, {@code custom_obj_} (TorchScript objects) and
+ * {@code opaque_obj_} (pickled Python objects) named in a warning. An empty raw record (torch writes none for a meta
+ * or fake tensor) is the zeros the loader makes of its first entry's shape, named in a warning.
  * Read: the directory, the two configs and any pickle a loader would unpickle (payloads with {@code use_pickle},
  * the sample inputs), each scanned; never a raw payload. The older PT2 layout, which torch's loader still reads
  * ({@code data/weights/<m>.pt} and {@code data/constants/<m>.pt}, each one torch.save of the whole dict), is
@@ -77,6 +82,10 @@ public final class Pt2Reader implements WeightReader {
             Map.entry(29, "float8_e4m3fn"), Map.entry(30, "float8_e5m2"), Map.entry(31, "float8_e4m3fnuz"),
             Map.entry(32, "float8_e5m2fnuz"));
     private static final int STRIDED = 7;
+    /** torch/csrc/export/pt2_archive_constants.h: the record prefixes that tell torch.export.load a constant's kind. */
+    private static final String TENSOR_CONSTANT = "tensor_";
+    private static final String CUSTOM_OBJ = "custom_obj_";
+    private static final String OPAQUE_OBJ = "opaque_obj_";
 
     @Override
     public String format() {
@@ -125,6 +134,12 @@ public final class Pt2Reader implements WeightReader {
         private final PickleScanBuilder scan = new PickleScanBuilder(TorchPickleSafety.STANDARD);
         private final List<String> warnings = new ArrayList<>();
         private final int maxNameChars = Limits.current().tensorNameChars();
+        /** Empty raw records (meta or fake tensors): the bytes of the zeros torch.export.load makes for them. */
+        private final Map<String, Long> zeroFilled = new LinkedHashMap<>();
+        private final List<String> zeroNames = new ArrayList<>();
+        /** Raw records whose first entry requires grad: torch.export.load makes the whole record require grad. */
+        private final Map<String, Boolean> gradRecords = new LinkedHashMap<>();
+        private final List<String> gradBuffers = new ArrayList<>();
 
         Archive(SeekableByteChannel channel, ZipDirectory directory) {
             this.channel = channel;
@@ -164,7 +179,8 @@ public final class Pt2Reader implements WeightReader {
             List<TensorEntry> entries = new ArrayList<>();
             Map<String, String> firstByView = new LinkedHashMap<>();
             int constants = 0;
-            int customObjects = 0;
+            List<String> customObjects = new ArrayList<>();
+            Map<String, DType> recordDtypes = new LinkedHashMap<>();
             List<Boolean> layouts = new ArrayList<>();
             for (String model : models) {
                 String prefix = models.size() == 1 ? "" : model + ".";
@@ -174,7 +190,7 @@ public final class Pt2Reader implements WeightReader {
                     entries.addAll(legacy(legacyWeights, prefix, false));
                 } else {
                     for (Payload p : payloads("data/weights/", model + "_weights_config.json", model)) {
-                        entries.add(entry(prefix, p, "data/weights/", false, firstByView));
+                        entries.add(entry(prefix, p, "data/weights/", false, firstByView, recordDtypes));
                     }
                 }
                 ZipDirectory.Entry legacyConstants = legacyOnly("data/constants/",
@@ -185,11 +201,21 @@ public final class Pt2Reader implements WeightReader {
                     constants += found.size();
                 } else {
                     for (Payload p : payloads("data/constants/", model + "_constants_config.json", model)) {
-                        if (!p.hasMeta()) {
-                            customObjects++;
+                        // torch.export.load tells a constant's kind by its record's prefix, as it was written
+                        if (p.pathName().startsWith(CUSTOM_OBJ) || p.pathName().startsWith(OPAQUE_OBJ)) {
+                            customObjects.add(prefix + p.fqn());
                             continue;
                         }
-                        entries.add(entry(prefix, p, "data/constants/", true, firstByView));
+                        if (!p.pathName().startsWith(TENSOR_CONSTANT)) {
+                            throw new FormatException("PT2 constant " + Quote.of(p.fqn()) + " is stored in "
+                                    + Quote.of(p.pathName()) + ", neither a tensor_, custom_obj_ nor opaque_obj_ "
+                                    + "record; torch.export.load refuses it.");
+                        }
+                        if (!p.hasMeta()) {
+                            throw new FormatException("PT2 tensor constant " + Quote.of(p.fqn()) + " has no "
+                                    + "tensor_meta; its shape is only in its pickle, which is not read.");
+                        }
+                        entries.add(entry(prefix, p, "data/constants/", true, firstByView, recordDtypes));
                         constants++;
                     }
                 }
@@ -214,9 +240,23 @@ public final class Pt2Reader implements WeightReader {
                 notes.add("ExportedProgram.constants (non-persistent buffers and lifted tensor constants) are listed "
                         + "as buffers after its state_dict.");
             }
-            if (customObjects > 0) {
-                facts.add(new Fact("custom objects", customObjects + " (TorchScript objects among the constants; "
-                        + "not listed)"));
+            if (!customObjects.isEmpty()) {
+                warnings.add("ExportedProgram.constants also holds " + customObjects.size()
+                        + (customObjects.size() == 1 ? " object that is not a tensor" : " objects that are not tensors")
+                        + " (TorchScript or opaque objects), not listed: " + names(customObjects) + ".");
+                facts.add(new Fact("custom objects", customObjects.size() + " (TorchScript or opaque objects among "
+                        + "the constants; not listed)"));
+            }
+            if (!zeroNames.isEmpty()) {
+                warnings.add(zeroNames.size() + " tensor" + (zeroNames.size() == 1 ? " has" : "s have")
+                        + " no stored bytes (torch writes none for a meta or fake tensor; torch.export.load "
+                        + "fills them with zeros): " + names(zeroNames) + ".");
+            }
+            if (!gradBuffers.isEmpty()) {
+                warnings.add(gradBuffers.size() + " buffer" + (gradBuffers.size() == 1 ? "" : "s")
+                        + " or constant" + (gradBuffers.size() == 1 ? "" : "s") + " that torch.export.load gives "
+                        + "back with requires_grad=True (listed as buffers, which are never counted trainable): "
+                        + names(gradBuffers) + ".");
             }
             String leftOut = scan.leftOutWarning();
             if (leftOut != null) {
@@ -227,6 +267,12 @@ public final class Pt2Reader implements WeightReader {
                 details = details.withPickle(scan.build());
             }
             return new Model(FileNames.stem(path), FORMAT, path.toString(), entries, warnings).withDetails(details);
+        }
+
+        private static String names(List<String> names) {
+            List<String> shown = names.stream().limit(5).map(Quote::of).toList();
+            return String.join(", ", shown) + (names.size() > shown.size()
+                    ? " and " + (names.size() - shown.size()) + " more" : "");
         }
 
         /** The small text record {@code root + name}, or null when the archive has none. */
@@ -258,16 +304,17 @@ public final class Pt2Reader implements WeightReader {
                     : "ZIP archive's archive_format is " + Quote.of(format) + ", not 'pt2'.");
         }
 
-        /** A payload config ({@code data/weights/<m>_weights_config.json} or the constants'), in file order. */
         /**
-         * The older layout's record ({@code data/weights/<m>.pt}: one torch.save of the whole dict, which torch's
-         * loader reads when the payload config is absent), or null when the archive has the config.
+         * The older layout's record ({@code data/weights/<m>.pt}: one torch.save of the whole dict), or null when the
+         * archive has none. torch.export.load looks for it first and reads it even when a payload config is there too.
          */
         private ZipDirectory.Entry legacyOnly(String folder, String config, String legacy) {
-            if (directory.find(root + folder + config).isPresent()) {
-                return null;
+            ZipDirectory.Entry found = directory.find(root + folder + legacy).orElse(null);
+            if (found != null && directory.find(root + folder + config).isPresent()) {
+                warnings.add("PT2 archive holds both " + Quote.of(folder + legacy) + " and " + Quote.of(folder + config)
+                        + "; listed from the first, as torch.export.load reads it.");
             }
-            return directory.find(root + folder + legacy).orElse(null);
+            return found;
         }
 
         /**
@@ -304,7 +351,8 @@ public final class Pt2Reader implements WeightReader {
                 throw new FormatException("PT2 record " + Quote.of(record.name()) + " is compressed, which "
                         + "PyTorchFileWriter never does.");
             }
-            SeekableByteChannel region = new ChannelWindow(channel, directory.dataOffset(channel, record), record.size());
+            SeekableByteChannel region = new ChannelWindow(channel, directory.dataOffset(channel, record),
+                    record.size());
             try {
                 return TorchZip.read(region);
             } catch (FormatException e) {
@@ -345,8 +393,13 @@ public final class Pt2Reader implements WeightReader {
                 p.nextToken();
                 if (key.equals("config") && p.currentToken() == JsonToken.START_OBJECT) {
                     payloads = new ArrayList<>();
+                    java.util.Set<String> seen = new java.util.HashSet<>();
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String fqn = StrictJson.wellFormed(p.currentName(), "PT2 config has the name");
+                        if (!seen.add(fqn)) {
+                            // json.loads would keep one entry, at the first place, with the last value
+                            throw new FormatException("PT2 config names " + Quote.of(fqn) + " twice.");
+                        }
                         if (fqn.length() > maxNameChars) {
                             throw new FormatException("Tensor " + Quote.of(fqn) + " has a name longer than "
                                     + maxNameChars + " characters (raise with --limit tensor-name-chars=N).");
@@ -509,18 +562,64 @@ public final class Pt2Reader implements WeightReader {
 
         /** The entry, its raw bytes checked to cover the view, and tied to an earlier view of the same bytes. */
         private TensorEntry entry(String prefix, Payload p, String folder, boolean constant,
-                                  Map<String, String> firstByView) {
+                                  Map<String, String> firstByView, Map<String, DType> recordDtypes) {
             String name = prefix + p.fqn();
             Shape shape = Shape.of(p.sizes());
             ZipDirectory.Entry record = record(folder, p);
             if (!p.usePickle()) {
+                // torch.export.load reads the record once, as a flat tensor of the dtype of the first entry naming
+                // it, and views that for every entry; a later entry of another dtype would be that first dtype
+                DType first = recordDtypes.putIfAbsent(record.name(), p.dtype());
+                if (first != null && first != p.dtype()) {
+                    throw new FormatException("Tensor " + Quote.of(name) + " is " + p.dtype().torchName() + " but "
+                            + "its record " + Quote.of(record.name()) + " was first named as "
+                            + first.torchName() + ", which torch.export.load would give it.");
+                }
+                long element = p.dtype().bytesFor(1);
+                if (record.size() % element != 0) {
+                    throw new FormatException("PT2 record " + Quote.of(record.name()) + " is " + record.size()
+                            + " bytes, not a whole number of " + p.dtype().torchName() + " elements ("
+                            + element + " bytes each); torch.export.load refuses it.");
+                }
                 long spanned = spannedBytes(name, p);
-                if (spanned > record.size()) {
+                long holds = record.size();
+                if (holds == 0) {
+                    // torch writes no bytes for a meta or fake tensor (and all of one dtype share the record);
+                    // its loader makes zeros of the first entry's shape and views that for every entry
+                    Long filled = zeroFilled.get(record.name());
+                    if (filled == null) {
+                        filled = TorchReader.exact(() -> {
+                            long n = 1;
+                            for (long d : p.sizes()) {
+                                n = Math.multiplyExact(n, d);
+                            }
+                            return p.dtype().bytesFor(n);
+                        }, "Tensor " + Quote.of(name) + " has sizes whose product overflows 64 bits.");
+                        zeroFilled.put(record.name(), filled);
+                    }
+                    if (spanned > 0 && spanned <= filled) {
+                        zeroNames.add(name);
+                    }
+                    holds = filled;
+                }
+                if (spanned > holds) {
                     throw new FormatException("Tensor " + Quote.of(name) + " reaches byte " + spanned + " of "
-                            + Quote.of(record.name()) + ", which holds " + record.size() + " bytes.");
+                            + Quote.of(record.name()) + ", which holds " + holds + " bytes"
+                            + (record.size() == 0 ? " (the zeros torch.export.load makes for its first entry)" : "")
+                            + ".");
                 }
             }
-            TensorEntry entry = p.isParam() && !constant
+            boolean parameter = p.isParam() && !constant;
+            // a buffer or constant torch gives back requiring grad: its own tensor_meta says so, or (a raw view) the
+            // first entry of its record did, which made the loader's flat tensor require grad
+            boolean grad = p.requiresGrad();
+            if (!p.usePickle()) {
+                grad |= gradRecords.computeIfAbsent(record.name(), k -> p.requiresGrad());
+            }
+            if (!parameter && grad) {
+                gradBuffers.add(name);
+            }
+            TensorEntry entry = parameter
                     ? TensorEntry.parameter(name, shape, p.dtype(), p.requiresGrad())
                     : TensorEntry.buffer(name, shape, p.dtype());
             if (!p.usePickle()) {
@@ -560,9 +659,19 @@ public final class Pt2Reader implements WeightReader {
                         + "does; the pickle in it was not scanned.");
                 return;
             }
-            SeekableByteChannel region = new ChannelWindow(channel, directory.dataOffset(channel, record), record.size());
+            if (record.size() == 0) {
+                return; // torch writes no bytes for example inputs of None; nothing is unpickled
+            }
+            SeekableByteChannel region = new ChannelWindow(channel, directory.dataOffset(channel, record),
+                    record.size());
             if (Arrays.equals(Channels.readUpTo(region, 0, 4), ZIP_MAGIC)) {
-                scan.merge(unpickleStored(record).scan(), record.name());
+                // a torch.save archive, or torch._C._pickle_save's archive of a TorchScript custom object
+                try {
+                    scan.merge(unpickleStored(record).scan(), record.name());
+                } catch (FormatException e) {
+                    warnings.add("PT2 record " + Quote.of(record.name()) + " is a ZIP whose pickle could not be "
+                            + "scanned (" + e.getMessage() + ")");
+                }
                 return;
             }
             try (InputStream in = new BufferedInputStream(directory.open(channel, record), 1 << 16)) {
