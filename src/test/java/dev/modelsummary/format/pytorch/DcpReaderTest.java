@@ -64,6 +64,42 @@ class DcpReaderTest {
         assertThat(scan.isClean()).isTrue();
     }
 
+    /**
+     * FSDP2 over 4 ranks as Python 3.13 pickles .metadata: its PosixPath is {@code pathlib._local.PosixPath}
+     * (once judged dangerous: exit 4 under --strict for every DCP save on 3.13), the enum member by value; an
+     * empty shard, a 2-D sharded weight, a replicated bias listed where rank 1's plan puts it.
+     */
+    @Test
+    void anFsdpCheckpointPickledByPython313ListsLikeTorch() throws IOException {
+        Path fsdp = SIMPLE.resolveSibling("fsdp");
+        Model model = WeightReaders.standard().read(fsdp);
+        JsonNode expected = new ObjectMapper().readTree(fsdp.resolveSibling("fsdp.expected.json").toFile());
+
+        assertThat(model.warnings()).isEmpty();
+        assertThat(model.tensors().stream().map(t -> t.name() + " " + t.shape() + " " + t.dtype().torchName()))
+                .containsExactlyElementsOf(expectedTensors(expected)).hasSize(6);
+        assertThat(model.tensors().get(model.tensors().size() - 1).name()).isEqualTo("model.head.bias");
+        assertThat(model.details().facts()).anyMatch(f -> f.label().equals("DCP checkpoint")
+                && f.value().startsWith("4 shard files") && f.value().contains("18 tensor chunks"));
+        assertThat(model.details().facts()).anyMatch(f -> f.label().equals("non-tensor entries")
+                && f.value().startsWith("4 "));
+        assertThat(model.details().pickle().isClean()).isTrue();
+    }
+
+    /** Python 3.14: protocol 5, pathlib.PosixPath from one string. */
+    @Test
+    void aCheckpointPickledByPython314ListsLikeTorch() throws IOException {
+        Path py314 = SIMPLE.resolveSibling("simple-py314");
+        assertThat(Files.readAllBytes(py314.resolve(".metadata"))[1]).isEqualTo((byte) 5);
+        Model model = WeightReaders.standard().read(py314);
+        JsonNode expected = new ObjectMapper().readTree(SIMPLE.resolveSibling("simple.expected.json").toFile());
+
+        assertThat(model.warnings()).isEmpty();
+        assertThat(model.tensors().stream().map(t -> t.name() + " " + t.shape() + " " + t.dtype().torchName()))
+                .containsExactlyElementsOf(expectedTensors(expected));
+        assertThat(model.details().pickle().isClean()).isTrue();
+    }
+
     @Test
     void theMetadataFileGivenDirectlyReadsAsItsFolder() throws IOException {
         Model folder = WeightReaders.standard().read(SIMPLE);
