@@ -178,6 +178,16 @@ class DcpReaderTest {
         assertThat(error(folder)).contains("'w'", "chunk reaching 3 in dimension 0");
     }
 
+    /** An empty chunk places nothing, wherever its offset points: it is not refused, only counted. */
+    @Test
+    void anEmptyChunkPastItsTensorIsNotRefused() throws IOException {
+        Path folder = checkpoint(new long[] {2, 3}, new long[] {5, 0}, new long[] {0, 3}, "__0_0.distcp", 8,
+                p -> p.none());
+        Model model = new DcpReader().read(folder, ChannelOpener.FILES);
+        assertThat(model.tensors()).singleElement().satisfies(t -> assertThat(t.name()).isEqualTo("w"));
+        assertThat(model.warnings()).singleElement().asString().contains("add up to 0 elements where it has 6");
+    }
+
     @Test
     void chunksThatDoNotCoverTheTensorAreWarnedOf() throws IOException {
         Path folder = checkpoint(new long[] {2, 3}, new long[] {0, 0}, new long[] {1, 3}, "__0_0.distcp", 8,
