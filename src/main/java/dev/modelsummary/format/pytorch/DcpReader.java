@@ -160,6 +160,7 @@ public final class DcpReader implements WeightReader {
         }
         Listing listing = new Listing(new NameBudget(spent), folder);
         listing.read(root);
+        listing.scanObjects(opener, scan);
         return listing.toModel(name, path.toString(), scan);
     }
 
@@ -206,6 +207,10 @@ public final class DcpReader implements WeightReader {
         }
     }
 
+    /** Where a non-tensor entry's torch.save bytes lie. */
+    private record ObjectRecord(String fqn, String file, long offset, long length) {
+    }
+
     /** A chunk list checked against a tensor size, and the elements its chunks hold. */
     private record Checked(long[] size, long covered) {
     }
@@ -226,6 +231,9 @@ public final class DcpReader implements WeightReader {
         private final List<TensorEntry> entries = new ArrayList<>();
         private final List<String> warnings = new ArrayList<>();
         private final List<String> nonTensors = new ArrayList<>();
+        private final Set<String> nonTensorNames = new java.util.HashSet<>();
+        /** The storage records of the non-tensor entries, in file order: torch.load(weights_only=False) reads them. */
+        private final List<ObjectRecord> objects = new ArrayList<>();
         /** Shard file -> its size, each looked up once; sorted, so names from the file cost what any others do. */
         private final TreeMap<String, Long> shardSizes = new TreeMap<>();
         private final TreeSet<String> stored = new TreeSet<>();
@@ -260,6 +268,7 @@ public final class DcpReader implements WeightReader {
                     }
                 } else if ("BytesStorageMetadata".equals(type)) {
                     nonTensors.add(fqn);
+                    nonTensorNames.add(fqn);
                 } else {
                     throw new FormatException("Entry " + Quote.of(fqn) + " of state_dict_metadata is a "
                             + Quote.of(PyTypes.of(value)) + ", neither TensorStorageMetadata nor "
@@ -435,6 +444,66 @@ public final class DcpReader implements WeightReader {
                 }
                 stored.add(fqn);
                 storageRecords++;
+                if (nonTensorNames.contains(fqn)) {
+                    objects.add(new ObjectRecord(fqn, file, offset, length));
+                }
+            }
+        }
+
+        /**
+         * Each non-tensor entry's bytes are a torch.save archive that DCP's load_bytes reads with
+         * {@code torch.load(weights_only=False)}: every one is unpickled by the restricted unpickler and scanned
+         * like the metadata, up to the pickle-bytes limit in all. Tensor chunks are left unscanned: torch loads
+         * them with weights_only=True.
+         */
+        void scanObjects(ChannelOpener opener, PickleScanBuilder scan) throws IOException {
+            if (objects.isEmpty() || folder == null) {
+                return;
+            }
+            long limit = Limits.current().pickleBytes();
+            long read = 0;
+            long failed = 0;
+            String firstFailure = null;
+            List<ObjectRecord> sorted = new ArrayList<>(objects);
+            sorted.sort(java.util.Comparator.comparing(ObjectRecord::file).thenComparingLong(ObjectRecord::offset));
+            SeekableByteChannel channel = null;
+            String open = null;
+            try {
+                for (ObjectRecord o : sorted) {
+                    budget.spend(1);
+                    if (o.length() > limit - read) {
+                        throw new FormatException("The non-tensor entries of the DCP checkpoint (" + Quote.of(o.fqn())
+                                + " and those before it) add up to more than " + limit + " bytes, over the "
+                                + "pickle-bytes limit (raise with --limit pickle-bytes=N).");
+                    }
+                    read += o.length();
+                    if (!o.file().equals(open)) {
+                        if (channel != null) {
+                            channel.close();
+                        }
+                        channel = opener.open(folder.resolve(o.file()));
+                        open = o.file();
+                    }
+                    try {
+                        Unpickled object = TorchZip.read(new Pt2Reader.Region(channel, o.offset(), o.length()));
+                        scan.merge(object.scan(), o.file() + "@" + o.offset());
+                    } catch (FormatException e) {
+                        if (failed++ == 0) {
+                            firstFailure = "the bytes of non-tensor entry " + Quote.of(o.fqn()) + " in "
+                                    + Quote.of(o.file()) + " are not a torch.save archive that could be scanned ("
+                                    + e.getMessage() + ")";
+                        }
+                    }
+                }
+            } finally {
+                if (channel != null) {
+                    channel.close();
+                }
+            }
+            if (failed > 0) {
+                warnings.add(Character.toUpperCase(firstFailure.charAt(0)) + firstFailure.substring(1)
+                        + (failed == 1 ? "" : "; so are " + (failed - 1) + " more") + ": torch.load would read "
+                        + "them with weights_only=False.");
             }
         }
 

@@ -579,7 +579,7 @@ public final class Pt2Reader implements WeightReader {
     }
 
     /** A read-only window of a channel: a stored record seen as a file of its own. */
-    private static final class Region implements SeekableByteChannel {
+    static final class Region implements SeekableByteChannel {
         private final SeekableByteChannel channel;
         private final long start;
         private final long size;

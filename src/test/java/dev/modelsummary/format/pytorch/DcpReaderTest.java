@@ -60,8 +60,25 @@ class DcpReaderTest {
         assertThat(model.tensors()).filteredOn(t -> t.name().endsWith("num_batches_tracked"))
                 .extracting(TensorEntry::role).containsExactly(Role.BUFFER);
         PickleScan scan = model.details().pickle();
-        assertThat(scan.pickles()).isEqualTo(1);
+        assertThat(scan.pickles()).as(".metadata and the torch.save archives of the 2 non-tensor entries")
+                .isEqualTo(3);
         assertThat(scan.isClean()).isTrue();
+    }
+
+    /**
+     * A non-tensor entry's bytes are read by dcp.load with torch.load(weights_only=False): a payload there runs
+     * on load, so it is scanned like the metadata (it once went unread, and the scan said clean).
+     */
+    @Test
+    void aPayloadInANonTensorEntryReachesTheVerdict() throws IOException {
+        Model model = WeightReaders.standard().read(SIMPLE.resolveSibling("hostile-object"));
+
+        assertThat(model.tensors()).extracting(TensorEntry::name).containsExactly("model.weight");
+        PickleScan scan = model.details().pickle();
+        assertThat(scan.pickles()).isEqualTo(2);
+        assertThat(scan.isClean()).isFalse();
+        assertThat(scan.imports()).anyMatch(i -> i.name().equals("posix.system")
+                && i.verdict() == PickleScan.Verdict.DANGEROUS);
     }
 
     /**
