@@ -152,16 +152,38 @@ public final class DcpReader implements WeightReader {
                         throw new FormatException("DCP .metadata holds a persistent id, which torch's Metadata "
                                 + "never pickles.");
                     });
-            root = unpickler.load();
+            try {
+                root = unpickler.load();
+            } catch (FormatException e) {
+                throw unpickler.spent() > Limits.current().pickleValues() ? valuesLimit(e) : e;
+            }
             // getattr is only ever DCP's enum lookup; any other use of it is judged as the name alone is
             Allowlist judged = getattrs.onlyEnumLookups() ? allowlist : allowlist(null).build();
             scan = new PickleScanBuilder(new PickleSafety(judged)).add(unpickler, METADATA, size);
             spent = unpickler.spent();
         }
         Listing listing = new Listing(new NameBudget(spent), folder);
-        listing.read(root);
+        try {
+            listing.read(root);
+        } catch (FormatException e) {
+            throw e.getMessage().startsWith(NAME_BUDGET) ? valuesLimit(e) : e;
+        }
         listing.scanObjects(opener, scan);
         return listing.toModel(name, path.toString(), scan);
+    }
+
+    /** How NameBudget's refusal begins. */
+    private static final String NAME_BUDGET = "Pickle builds more than ";
+
+    /**
+     * The pickle-values refusal, naming the option: a DCP .metadata costs about 200 values per tensor chunk (its
+     * ChunkStorageMetadata, MetadataIndex and _StorageInfo), so the default reads some 50,000 chunks.
+     */
+    private static FormatException valuesLimit(FormatException e) {
+        String message = e.getMessage();
+        String trimmed = message.endsWith(", over the limit.") ? message.substring(0, message.length() - 1) : message;
+        return new FormatException(trimmed + " (a DCP .metadata builds about 200 per tensor chunk; raise with "
+                + "--limit pickle-values=N).", e);
     }
 
     private static String nameOf(Path path) {

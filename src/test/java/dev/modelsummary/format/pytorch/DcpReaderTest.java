@@ -213,6 +213,16 @@ class DcpReaderTest {
         assertThat(model.warnings()).singleElement().asString().contains("'w'", "add up to 3 elements where it has 6");
     }
 
+    /** A checkpoint of many chunks that reaches the value budget is refused naming the option that raises it. */
+    @Test
+    void theValueBudgetRefusalNamesItsOption() throws IOException {
+        Path folder = checkpoint(p -> p.none());
+        dev.modelsummary.format.Limits low = dev.modelsummary.format.Limits.DEFAULT.with("pickle-values", 40);
+        assertThatThrownBy(() -> low.using(() -> new DcpReader().read(folder, ChannelOpener.FILES)))
+                .isInstanceOf(FormatException.class)
+                .hasMessageContaining("--limit pickle-values=N");
+    }
+
     @Test
     void aFolderWithoutDcpMetadataIsNotClaimed() throws IOException {
         Files.write(dir.resolve(".metadata"), new byte[] {(byte) 0x80, 4, 'N', '.'});
