@@ -260,6 +260,9 @@ public final class DcpReader implements WeightReader {
         private final TreeMap<String, Long> shardSizes = new TreeMap<>();
         private final TreeSet<String> stored = new TreeSet<>();
         private long chunks;
+        /** Storage records written through a stream transform (transform_descriptors), the first one's named. */
+        private long transformed;
+        private String firstTransform;
         private long storageRecords;
         /** Chunk lists already checked, by identity: a pickle can reference one list from every entry. */
         private final IdentityHashMap<List<?>, Checked> checkedChunks = new IdentityHashMap<>();
@@ -466,7 +469,11 @@ public final class DcpReader implements WeightReader {
                 }
                 stored.add(fqn);
                 storageRecords++;
-                if (nonTensorNames.contains(fqn)) {
+                if (info.get("transform_descriptors") instanceof List<?> transforms && !transforms.isEmpty()) {
+                    // written through a stream extension (torch 2.7+: compression): not torch.save bytes as stored
+                    transformed++;
+                    firstTransform = firstTransform == null ? String.valueOf(transforms.get(0)) : firstTransform;
+                } else if (nonTensorNames.contains(fqn)) {
                     objects.add(new ObjectRecord(fqn, file, offset, length));
                 }
             }
@@ -479,7 +486,7 @@ public final class DcpReader implements WeightReader {
          * them with weights_only=True.
          */
         void scanObjects(ChannelOpener opener, PickleScanBuilder scan) throws IOException {
-            if (objects.isEmpty() || folder == null) {
+            if ((objects.isEmpty() && transformed == 0) || folder == null) {
                 return;
             }
             long limit = Limits.current().pickleBytes();
@@ -521,6 +528,11 @@ public final class DcpReader implements WeightReader {
                 if (channel != null) {
                     channel.close();
                 }
+            }
+            if (transformed > 0) {
+                warnings.add(transformed + " storage records of the DCP checkpoint were written through stream "
+                        + "transforms such as " + Quote.of(firstTransform) + ": the non-tensor entries among them "
+                        + "were not scanned.");
             }
             if (failed > 0) {
                 warnings.add(Character.toUpperCase(firstFailure.charAt(0)) + firstFailure.substring(1)

@@ -213,6 +213,17 @@ class DcpReaderTest {
         assertThat(model.warnings()).singleElement().asString().contains("'w'", "add up to 3 elements where it has 6");
     }
 
+    /** Records written through a stream extension (compression) are not torch.save bytes: said, not scanned. */
+    @Test
+    void objectsWrittenThroughAStreamTransformAreNamedAsUnscanned() throws IOException {
+        Model model = WeightReaders.standard().read(SIMPLE.resolveSibling("transformed"));
+
+        assertThat(model.tensors()).extracting(TensorEntry::name).containsExactly("model.weight");
+        assertThat(model.warnings()).singleElement().asString()
+                .contains("2 storage records", "'stream.zstd'", "not scanned");
+        assertThat(model.details().pickle().pickles()).isEqualTo(1);
+    }
+
     /** A checkpoint of many chunks that reaches the value budget is refused naming the option that raises it. */
     @Test
     void theValueBudgetRefusalNamesItsOption() throws IOException {
