@@ -165,6 +165,7 @@ public final class DcpReader implements WeightReader {
         Listing listing = new Listing(new NameBudget(spent), folder);
         try {
             listing.read(root);
+            listing.finish();
         } catch (FormatException e) {
             throw e.getMessage().startsWith(NAME_BUDGET) ? valuesLimit(e) : e;
         }
@@ -229,6 +230,10 @@ public final class DcpReader implements WeightReader {
         }
     }
 
+    /** A tensor of the metadata: its global size and dtype, and the elements its chunks (so far) hold. */
+    private record Tensor(long[] size, DType dtype, long covered) {
+    }
+
     /** Where a non-tensor entry's torch.save bytes lie. */
     private record ObjectRecord(String fqn, String file, long offset, long length) {
     }
@@ -251,6 +256,7 @@ public final class DcpReader implements WeightReader {
         private final int maxRank = Limits.current().rank();
         private final int maxTensors = Limits.current().tensors();
         private final List<TensorEntry> entries = new ArrayList<>();
+        private final Map<String, Tensor> tensors = new java.util.LinkedHashMap<>();
         private final List<String> warnings = new ArrayList<>();
         private final List<String> nonTensors = new ArrayList<>();
         private final Set<String> nonTensorNames = new java.util.HashSet<>();
@@ -286,23 +292,33 @@ public final class DcpReader implements WeightReader {
                 Object value = e.getValue();
                 String type = className(value);
                 if ("TensorStorageMetadata".equals(type)) {
-                    entries.add(tensor(fqn, fields(value, type, "Entry " + Quote.of(fqn))));
-                    if (entries.size() > maxTensors) {
+                    Tensor t = tensor(fqn, fields(value, type, "Entry " + Quote.of(fqn)));
+                    Tensor before = tensors.get(fqn);
+                    if (before == null) {
+                        tensors.put(fqn, t);
+                    } else if (!Arrays.equals(before.size(), t.size()) || before.dtype() != t.dtype()) {
+                        throw new FormatException("Tensor " + Quote.of(fqn) + " has another size or dtype in one "
+                                + "rank's metadata than in another's.");
+                    } else {
+                        // per-rank metadata: each rank lists the chunks it saved
+                        long sum = before.covered();
+                        tensors.put(fqn, new Tensor(t.size(), t.dtype(), TorchReader.exact(
+                                () -> Math.addExact(sum, t.covered()),
+                                "Tensor " + Quote.of(fqn) + " has chunks whose sizes overflow 64 bits.")));
+                    }
+                    if (tensors.size() > maxTensors) {
                         throw new FormatException("DCP checkpoint lists more than " + maxTensors + " tensors, the "
                                 + "limit (raise with --limit tensors=N).");
                     }
                 } else if ("BytesStorageMetadata".equals(type)) {
-                    nonTensors.add(fqn);
-                    nonTensorNames.add(fqn);
+                    if (nonTensorNames.add(fqn)) {
+                        nonTensors.add(fqn);
+                    }
                 } else {
                     throw new FormatException("Entry " + Quote.of(fqn) + " of state_dict_metadata is a "
                             + Quote.of(PyTypes.of(value)) + ", neither TensorStorageMetadata nor "
                             + "BytesStorageMetadata.");
                 }
-            }
-            if (partial > 0) {
-                warnings.add(firstPartial + (partial == 1 ? "" : " (so do " + (partial - 1) + " more tensors')")
-                        + ": chunks overlap or leave part of a tensor out, which a DCP save never does.");
             }
             Object storage = metadata.get("storage_data");
             if (storage instanceof Map<?, ?> records) {
@@ -332,6 +348,20 @@ public final class DcpReader implements WeightReader {
             }
         }
 
+        /** Every tensor's entry, in the order the metadata (rank 0's first) lists them, and their coverage. */
+        void finish() {
+            for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+                Tensor t = e.getValue();
+                Shape shape = Shape.of(t.size());
+                noteCoverage(e.getKey(), t.covered(), shape);
+                entries.add(entryOf(e.getKey(), shape, t.dtype()));
+            }
+            if (partial > 0) {
+                warnings.add(firstPartial + (partial == 1 ? "" : " (so do " + (partial - 1) + " more tensors')")
+                        + ": chunks overlap or leave part of a tensor out, which a DCP save never does.");
+            }
+        }
+
         private String fqn(Object key, String where) {
             if (!(key instanceof String fqn)) {
                 throw new FormatException("A key of " + where + " is a " + Quote.of(PyTypes.of(key))
@@ -345,7 +375,7 @@ public final class DcpReader implements WeightReader {
             return fqn;
         }
 
-        private TensorEntry tensor(String fqn, Map<?, ?> meta) {
+        private Tensor tensor(String fqn, Map<?, ?> meta) {
             DType dtype = dtype(fqn, meta.get("properties"));
             long[] size = dims(fqn, meta.get("size"), "size");
             Shape shape = Shape.of(size);
@@ -359,8 +389,7 @@ public final class DcpReader implements WeightReader {
                 // a list the pickle shares (memoized) was checked against this size already
                 budget.spend(1);
                 chunks += list.size();
-                noteCoverage(fqn, known.covered(), shape);
-                return entryOf(fqn, shape, dtype);
+                return new Tensor(size, dtype, known.covered());
             }
             long covered = 0;
             for (Object chunk : list) {
@@ -394,8 +423,7 @@ public final class DcpReader implements WeightReader {
                 chunks++;
             }
             checkedChunks.put(list, new Checked(size, covered));
-            noteCoverage(fqn, covered, shape);
-            return entryOf(fqn, shape, dtype);
+            return new Tensor(size, dtype, covered);
         }
 
         private void noteCoverage(String fqn, long covered, Shape shape) {
