@@ -103,6 +103,9 @@ public final class DcpReader implements WeightReader {
     @Override
     public boolean readsDirectory(Path directory) {
         Path metadata = directory.resolve(METADATA);
+        if (!Files.exists(metadata, LinkOption.NOFOLLOW_LINKS)) {
+            metadata = directory.resolve("__0.metadata"); // use_collectives=False: rank-local metadata
+        }
         if (!Files.isRegularFile(metadata, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
@@ -130,48 +133,90 @@ public final class DcpReader implements WeightReader {
     @Override
     public Model read(Path path, ChannelOpener opener) throws IOException {
         boolean folderGiven = Files.isDirectory(path);
-        Path metadata = folderGiven ? path.resolve(METADATA) : path;
-        Path folder = metadata.toAbsolutePath().getParent();
+        List<Path> metadataFiles = folderGiven ? metadataFiles(path) : List.of(path);
+        Path folder = metadataFiles.get(0).toAbsolutePath().getParent();
         String name = folderGiven || folder == null || folder.getFileName() == null
                 ? nameOf(path) : folder.getFileName().toString();
 
         Getattrs getattrs = new Getattrs();
         Allowlist allowlist = allowlist(getattrs).build();
-        Object root;
-        PickleScanBuilder scan;
-        long spent;
-        try (SeekableByteChannel channel = opener.open(metadata)) {
-            long size = channel.size();
-            long limit = Limits.current().pickleBytes();
-            if (size > limit) {
-                throw new FormatException("DCP .metadata is " + size + " bytes, over the pickle-bytes limit of "
-                        + limit + " (raise with --limit pickle-bytes=N).");
+        List<Object> roots = new ArrayList<>();
+        List<Unpickler> unpicklers = new ArrayList<>();
+        List<Long> sizes = new ArrayList<>();
+        long limit = Limits.current().pickleBytes();
+        long total = 0;
+        long spent = 0;
+        for (Path metadata : metadataFiles) {
+            String file = metadata.getFileName().toString();
+            try (SeekableByteChannel channel = opener.open(metadata)) {
+                long size = channel.size();
+                if (size > limit - total) {
+                    throw new FormatException("DCP " + Quote.of(file) + " is " + size + " bytes, which takes the "
+                            + "checkpoint's metadata over the pickle-bytes limit of " + limit
+                            + " (raise with --limit pickle-bytes=N).");
+                }
+                total += size;
+                Unpickler unpickler = new Unpickler(new PickleInput(new RegionInputStream(channel, 0, size), size),
+                        allowlist, pid -> {
+                            throw new FormatException("DCP " + Quote.of(file) + " holds a persistent id, which "
+                                    + "torch's Metadata never pickles.");
+                        });
+                try {
+                    roots.add(unpickler.load());
+                } catch (FormatException e) {
+                    throw unpickler.spent() > Limits.current().pickleValues() ? valuesLimit(e) : e;
+                }
+                unpicklers.add(unpickler);
+                sizes.add(size);
+                spent += unpickler.spent();
             }
-            Unpickler unpickler = new Unpickler(new PickleInput(new RegionInputStream(channel, 0, size), size),
-                    allowlist, pid -> {
-                        throw new FormatException("DCP .metadata holds a persistent id, which torch's Metadata "
-                                + "never pickles.");
-                    });
-            try {
-                root = unpickler.load();
-            } catch (FormatException e) {
-                throw unpickler.spent() > Limits.current().pickleValues() ? valuesLimit(e) : e;
-            }
-            // getattr is only ever DCP's enum lookup; any other use of it is judged as the name alone is
-            Allowlist judged = getattrs.onlyEnumLookups() ? allowlist : allowlist(null).build();
-            scan = new PickleScanBuilder(new PickleSafety(judged)).add(unpickler, METADATA, size);
-            spent = unpickler.spent();
+        }
+        // getattr is only ever DCP's enum lookup; any other use of it is judged as the name alone is
+        Allowlist judged = getattrs.onlyEnumLookups() ? allowlist : allowlist(null).build();
+        PickleScanBuilder scan = new PickleScanBuilder(new PickleSafety(judged));
+        for (int i = 0; i < unpicklers.size(); i++) {
+            scan.add(unpicklers.get(i), metadataFiles.get(i).getFileName().toString(), sizes.get(i));
         }
         Listing listing = new Listing(new NameBudget(spent), folder);
         try {
-            listing.read(root);
+            for (Object root : roots) {
+                listing.read(root);
+            }
             listing.finish();
         } catch (FormatException e) {
             throw e.getMessage().startsWith(NAME_BUDGET) ? valuesLimit(e) : e;
         }
+        if (folderGiven && !metadataFiles.get(0).getFileName().toString().equals(METADATA)) {
+            listing.perRank(metadataFiles.size());
+        }
         listing.scanObjects(opener, scan);
         return listing.toModel(name, path.toString(), scan);
     }
+
+    /**
+     * A folder's metadata: {@code .metadata}, or else the rank-local {@code __<rank>.metadata} files that
+     * {@code dcp.save(..., use_collectives=False)} writes instead (newer torch 2.x), in rank order.
+     */
+    private static List<Path> metadataFiles(Path folder) throws IOException {
+        Path global = folder.resolve(METADATA);
+        if (Files.exists(global, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of(global);
+        }
+        TreeMap<Long, Path> ranks = new TreeMap<>();
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                java.util.regex.Matcher m = RANK_METADATA.matcher(p.getFileName().toString());
+                if (m.matches() && m.group(1).length() <= 9
+                        && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    ranks.put(Long.parseLong(m.group(1)), p);
+                }
+            }
+        }
+        return ranks.isEmpty() ? List.of(global) : List.copyOf(ranks.values());
+    }
+
+    private static final java.util.regex.Pattern RANK_METADATA =
+            java.util.regex.Pattern.compile("__([0-9]+)\\.metadata");
 
     /** How NameBudget's refusal begins. */
     private static final String NAME_BUDGET = "Pickle builds more than ";
@@ -266,6 +311,7 @@ public final class DcpReader implements WeightReader {
         private final TreeMap<String, Long> shardSizes = new TreeMap<>();
         private final TreeSet<String> stored = new TreeSet<>();
         private long chunks;
+        private int perRankFiles;
         /** Storage records written through a stream transform (transform_descriptors), the first one's named. */
         private long transformed;
         private String firstTransform;
@@ -346,6 +392,11 @@ public final class DcpReader implements WeightReader {
             if (metadata.get("version") instanceof String v) {
                 version = v.length() > 40 ? v.substring(0, 40) + "..." : v;
             }
+        }
+
+        /** The checkpoint was read from rank-local metadata files, merged. */
+        void perRank(int files) {
+            perRankFiles = files;
         }
 
         /** Every tensor's entry, in the order the metadata (rank 0's first) lists them, and their coverage. */
@@ -599,10 +650,15 @@ public final class DcpReader implements WeightReader {
                     + storageRecords + " storage records"));
             if (!nonTensors.isEmpty()) {
                 facts.add(new Fact("non-tensor entries", nonTensors.size() + " (BytesStorageMetadata: objects saved "
-                        + "inside the shards, such as " + Quote.of(nonTensors.get(0)) + "; not read)"));
+                        + "inside the shards, such as " + Quote.of(nonTensors.get(0))
+                        + "; their pickles scanned, not listed)"));
             }
             if (version != null) {
                 facts.add(new Fact("DCP metadata version", version));
+            }
+            if (perRankFiles > 0) {
+                facts.add(new Fact("DCP rank-local metadata", perRankFiles + " __<rank>.metadata files (saved with "
+                        + "use_collectives=False), merged: each tensor's chunks from every rank"));
             }
             List<String> notes = List.of("Parameters and buffers are told apart by name and dtype, as for a state "
                     + "dict: a DCP checkpoint does not record which is which, so the split is a guess.");

@@ -103,6 +103,29 @@ class DcpReaderTest {
         assertThat(model.details().pickle().isClean()).isTrue();
     }
 
+    /**
+     * dcp.save(use_collectives=False): no .metadata, each rank's own __<rank>.metadata with its chunks only. Once
+     * refused ("holds no model files"); now merged into the listing of the collective save.
+     */
+    @Test
+    void rankLocalMetadataFilesAreMergedIntoOneListing() throws IOException {
+        Path perRank = SIMPLE.resolveSibling("fsdp-per-rank");
+        assertThat(Files.exists(perRank.resolve(".metadata"))).isFalse();
+        Model model = WeightReaders.standard().read(perRank);
+        JsonNode expected = new ObjectMapper().readTree(SIMPLE.resolveSibling("fsdp.expected.json").toFile());
+
+        assertThat(model.warnings()).isEmpty();
+        assertThat(model.tensors().stream().map(t -> t.name() + " " + t.shape() + " " + t.dtype().torchName()))
+                .containsExactlyElementsOf(expectedTensors(expected));
+        assertThat(model.details().facts()).anyMatch(f -> f.label().equals("DCP rank-local metadata")
+                && f.value().startsWith("4 "));
+        assertThat(model.details().pickle().pickles()).as("4 metadata files and 4 objects").isEqualTo(8);
+
+        // one rank's file alone lists that rank's chunks, and says the rest is missing
+        Model rank1 = WeightReaders.standard().read(perRank.resolve("__1.metadata"));
+        assertThat(rank1.warnings()).anyMatch(w -> w.contains("add up to"));
+    }
+
     /** Python 3.14: protocol 5, pathlib.PosixPath from one string. */
     @Test
     void aCheckpointPickledByPython314ListsLikeTorch() throws IOException {
