@@ -178,6 +178,9 @@ public final class DcpReader implements WeightReader {
             scan.add(unpicklers.get(i), metadataFiles.get(i).getFileName().toString(), sizes.get(i));
         }
         Listing listing = new Listing(new NameBudget(spent), folder);
+        if (folderGiven && !metadataFiles.get(0).getFileName().toString().equals(METADATA)) {
+            listing.perRank(metadataFiles.size());
+        }
         try {
             for (Object root : roots) {
                 listing.read(root);
@@ -185,9 +188,6 @@ public final class DcpReader implements WeightReader {
             listing.finish();
         } catch (FormatException e) {
             throw e.getMessage().startsWith(NAME_BUDGET) ? valuesLimit(e) : e;
-        }
-        if (folderGiven && !metadataFiles.get(0).getFileName().toString().equals(METADATA)) {
-            listing.perRank(metadataFiles.size());
         }
         listing.scanObjects(opener, scan);
         return listing.toModel(name, path.toString(), scan);
@@ -279,6 +279,9 @@ public final class DcpReader implements WeightReader {
     private record Tensor(long[] size, DType dtype, long covered) {
     }
 
+    private record ChunkKey(String fqn, List<Long> offsets, List<Long> sizes) {
+    }
+
     /** Where a non-tensor entry's torch.save bytes lie. */
     private record ObjectRecord(String fqn, String file, long offset, long length) {
     }
@@ -312,6 +315,8 @@ public final class DcpReader implements WeightReader {
         private final TreeSet<String> stored = new TreeSet<>();
         private long chunks;
         private int perRankFiles;
+        /** With rank-local metadata: the chunks seen, as a chunk every rank saved is one chunk. */
+        private final Set<ChunkKey> seenChunks = new java.util.HashSet<>();
         /** Storage records written through a stream transform (transform_descriptors), the first one's named. */
         private long transformed;
         private String firstTransform;
@@ -435,7 +440,7 @@ public final class DcpReader implements WeightReader {
             if (!(meta.get("chunks") instanceof List<?> list)) {
                 throw new FormatException("Tensor " + Quote.of(fqn) + " has no chunks list.");
             }
-            Checked known = checkedChunks.get(list);
+            Checked known = perRankFiles > 0 ? null : checkedChunks.get(list);
             if (known != null && Arrays.equals(known.size(), size)) {
                 // a list the pickle shares (memoized) was checked against this size already
                 budget.spend(1);
@@ -466,6 +471,11 @@ public final class DcpReader implements WeightReader {
                     long before = elements;
                     elements = TorchReader.exact(() -> Math.multiplyExact(before, sizes[d]),
                             "Tensor " + Quote.of(fqn) + " has a chunk whose size overflows 64 bits.");
+                }
+                if (perRankFiles > 0 && !seenChunks.add(new ChunkKey(fqn, List.of(Arrays.stream(offsets).boxed()
+                        .toArray(Long[]::new)), List.of(Arrays.stream(sizes).boxed().toArray(Long[]::new))))) {
+                    // without collectives nothing dedups a replicated tensor: every rank saved the same chunk
+                    continue;
                 }
                 long sum = covered;
                 long add = elements;

@@ -112,14 +112,18 @@ class DcpReaderTest {
         Path perRank = SIMPLE.resolveSibling("fsdp-per-rank");
         assertThat(Files.exists(perRank.resolve(".metadata"))).isFalse();
         Model model = WeightReaders.standard().read(perRank);
-        JsonNode expected = new ObjectMapper().readTree(SIMPLE.resolveSibling("fsdp.expected.json").toFile());
+        JsonNode expected = new ObjectMapper().readTree(
+                SIMPLE.resolveSibling("fsdp-per-rank.expected.json").toFile());
 
-        assertThat(model.warnings()).isEmpty();
+        assertThat(model.warnings()).as("the replicated tensors every rank saved are not overlapping chunks")
+                .isEmpty();
         assertThat(model.tensors().stream().map(t -> t.name() + " " + t.shape() + " " + t.dtype().torchName()))
-                .containsExactlyElementsOf(expectedTensors(expected));
+                .containsExactlyElementsOf(expectedTensors(expected)).hasSize(6);
         assertThat(model.details().facts()).anyMatch(f -> f.label().equals("DCP rank-local metadata")
                 && f.value().startsWith("4 "));
-        assertThat(model.details().pickle().pickles()).as("4 metadata files and 4 objects").isEqualTo(8);
+        assertThat(model.details().facts()).anyMatch(f -> f.label().equals("DCP checkpoint")
+                && f.value().contains("18 tensor chunks"));
+        assertThat(model.details().pickle().pickles()).as("4 metadata files and 4 x 4 objects").isEqualTo(20);
 
         // one rank's file alone lists that rank's chunks, and says the rest is missing
         Model rank1 = WeightReaders.standard().read(perRank.resolve("__1.metadata"));
