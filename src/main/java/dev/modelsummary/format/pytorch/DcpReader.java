@@ -50,8 +50,10 @@ import java.util.TreeSet;
  * (any other object, saved with torch.save inside a shard); {@code storage_data} maps a
  * {@code MetadataIndex(fqn, offset)} to the {@code _StorageInfo(relative_path, offset, length)} of its bytes.
  *
- * <p>Read: {@code .metadata} (by the restricted unpickler, scanned like every pickle) and the shard files' sizes;
- * never a shard's bytes. The chunks must lie inside their tensor and each storage record inside a shard file of
+ * <p>Read: {@code .metadata} (or the rank-local {@code __<rank>.metadata} files of a save without collectives,
+ * merged), by the restricted unpickler and scanned like every pickle; the shard files' sizes; and the torch.save
+ * bytes of each non-tensor entry, which {@code dcp.load} reads with {@code torch.load(weights_only=False)}, scanned
+ * the same way. Tensor chunks are never read. The chunks must lie inside their tensor and each storage record inside a shard file of
  * the folder. A shard file alone is refused by name: it is torch.save archives laid end to end, and only
  * {@code .metadata} says what they are.
  */
@@ -517,18 +519,24 @@ public final class DcpReader implements WeightReader {
                     "Tensor " + Quote.of(fqn) + " has dtype " + Quote.of(g) + ", which this tool does not know."));
         }
 
+        /** A torch.Size (a tuple once unpickled), or the plain tuple or list a custom planner may leave. */
         private long[] dims(String fqn, Object value, String what) {
-            if (!(value instanceof PyTuple tuple)) {
+            List<Object> items;
+            if (value instanceof PyTuple tuple) {
+                items = tuple.items();
+            } else if (value instanceof dev.modelsummary.format.pickle.PyList list) {
+                items = list;
+            } else {
                 throw new FormatException("Tensor " + Quote.of(fqn) + " has a " + what + " of type "
                         + Quote.of(PyTypes.of(value)) + ", not a torch.Size.");
             }
-            if (tuple.size() > maxRank) {
-                throw new FormatException("Tensor " + Quote.of(fqn) + " has " + tuple.size() + " dimensions, over "
+            if (items.size() > maxRank) {
+                throw new FormatException("Tensor " + Quote.of(fqn) + " has " + items.size() + " dimensions, over "
                         + "the limit of " + maxRank + " (raise with --limit rank=N).");
             }
-            long[] dims = new long[tuple.size()];
+            long[] dims = new long[items.size()];
             for (int i = 0; i < dims.length; i++) {
-                if (!(tuple.get(i) instanceof Long d) || d < 0) {
+                if (!(items.get(i) instanceof Long d) || d < 0) {
                     throw new FormatException("Tensor " + Quote.of(fqn) + " has a " + what + " that is not a tuple "
                             + "of non-negative integers.");
                 }
