@@ -222,6 +222,17 @@ class DcpReaderTest {
         assertThat(error(folder)).contains("'w'", "chunk reaching 3 in dimension 0");
     }
 
+    /** A custom planner may leave a plain list where torch writes a torch.Size: read as the same dims. */
+    @Test
+    void sizesAsPlainListsReadLikeTorchSizes() throws IOException {
+        plainLists = true;
+        Path folder = checkpoint(p -> p.none());
+        Model model = new DcpReader().read(folder, ChannelOpener.FILES);
+        assertThat(model.tensors()).singleElement().satisfies(t -> assertThat(t.shape().toPythonTuple())
+                .isEqualTo("(2, 3)"));
+        assertThat(model.warnings()).isEmpty();
+    }
+
     /** An empty chunk places nothing, wherever its offset points: it is not refused, only counted. */
     @Test
     void anEmptyChunkPastItsTensorIsNotRefused() throws IOException {
@@ -334,7 +345,17 @@ class DcpReaderTest {
         return p.global(module, name).emptyTuple().op(0x81).op('}');
     }
 
-    private static PickleBuilder size(PickleBuilder p, long[] dims) {
+    private PickleBuilder size(PickleBuilder p, long[] dims) {
+        if (plainLists) {
+            p.op(']').mark();
+            for (long d : dims) {
+                p.int4((int) d);
+            }
+            return p.op('e');
+        }
         return p.global("torch", "Size").ints(dims).op(0x85).reduce();
     }
+
+    /** Sizes and offsets as plain lists instead of torch.Size. */
+    private boolean plainLists;
 }
