@@ -55,6 +55,9 @@ public final class PickleSafety {
             // path values: building one touches no file (argparse namespaces often hold them); methods are not listed
             "pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath", "pathlib.PurePath", "pathlib.PurePosixPath",
             "pathlib.PureWindowsPath",
+            // Python 3.13 defines them in pathlib._local and pickles them under that name (3.14 moved them back)
+            "pathlib._local.Path", "pathlib._local.PosixPath", "pathlib._local.WindowsPath",
+            "pathlib._local.PurePath", "pathlib._local.PurePosixPath", "pathlib._local.PureWindowsPath",
             // torch.__version__ pickles as a str subclass
             "torch.torch_version.TorchVersion",
             // enum members are looked up by value in their class (the class is judged separately)

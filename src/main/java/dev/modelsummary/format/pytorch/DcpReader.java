@@ -7,6 +7,7 @@ import dev.modelsummary.format.StateDictRoles;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.WeightReaders;
 import dev.modelsummary.format.io.Channels;
+import dev.modelsummary.format.io.ChannelWindow;
 import dev.modelsummary.format.io.RegionInputStream;
 import dev.modelsummary.format.pickle.Allowlist;
 import dev.modelsummary.format.pickle.PickleInput;
@@ -50,8 +51,10 @@ import java.util.TreeSet;
  * (any other object, saved with torch.save inside a shard); {@code storage_data} maps a
  * {@code MetadataIndex(fqn, offset)} to the {@code _StorageInfo(relative_path, offset, length)} of its bytes.
  *
- * <p>Read: {@code .metadata} (by the restricted unpickler, scanned like every pickle) and the shard files' sizes;
- * never a shard's bytes. The chunks must lie inside their tensor and each storage record inside a shard file of
+ * <p>Read: {@code .metadata} (or the rank-local {@code __<rank>.metadata} files of a save without collectives,
+ * merged), by the restricted unpickler and scanned like every pickle; the shard files' sizes; and the torch.save
+ * bytes of each non-tensor entry, which {@code dcp.load} reads with {@code torch.load(weights_only=False)}, scanned
+ * the same way. Tensor chunks are never read. The chunks must lie inside their tensor and each storage record inside a shard file of
  * the folder. A shard file alone is refused by name: it is torch.save archives laid end to end, and only
  * {@code .metadata} says what they are.
  */
@@ -103,6 +106,9 @@ public final class DcpReader implements WeightReader {
     @Override
     public boolean readsDirectory(Path directory) {
         Path metadata = directory.resolve(METADATA);
+        if (!Files.exists(metadata, LinkOption.NOFOLLOW_LINKS)) {
+            metadata = directory.resolve("__0.metadata"); // use_collectives=False: rank-local metadata
+        }
         if (!Files.isRegularFile(metadata, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
@@ -130,37 +136,103 @@ public final class DcpReader implements WeightReader {
     @Override
     public Model read(Path path, ChannelOpener opener) throws IOException {
         boolean folderGiven = Files.isDirectory(path);
-        Path metadata = folderGiven ? path.resolve(METADATA) : path;
-        Path folder = metadata.toAbsolutePath().getParent();
+        List<Path> metadataFiles = folderGiven ? metadataFiles(path) : List.of(path);
+        Path folder = metadataFiles.get(0).toAbsolutePath().getParent();
         String name = folderGiven || folder == null || folder.getFileName() == null
                 ? nameOf(path) : folder.getFileName().toString();
 
         Getattrs getattrs = new Getattrs();
         Allowlist allowlist = allowlist(getattrs).build();
-        Object root;
-        PickleScanBuilder scan;
-        long spent;
-        try (SeekableByteChannel channel = opener.open(metadata)) {
-            long size = channel.size();
-            long limit = Limits.current().pickleBytes();
-            if (size > limit) {
-                throw new FormatException("DCP .metadata is " + size + " bytes, over the pickle-bytes limit of "
-                        + limit + " (raise with --limit pickle-bytes=N).");
+        List<Object> roots = new ArrayList<>();
+        List<Unpickler> unpicklers = new ArrayList<>();
+        List<Long> sizes = new ArrayList<>();
+        long limit = Limits.current().pickleBytes();
+        long total = 0;
+        long spent = 0;
+        for (Path metadata : metadataFiles) {
+            String file = metadata.getFileName().toString();
+            try (SeekableByteChannel channel = opener.open(metadata)) {
+                long size = channel.size();
+                if (size > limit - total) {
+                    throw new FormatException("DCP " + Quote.of(file) + " is " + size + " bytes, which takes the "
+                            + "checkpoint's metadata over the pickle-bytes limit of " + limit
+                            + " (raise with --limit pickle-bytes=N).");
+                }
+                total += size;
+                Unpickler unpickler = new Unpickler(new PickleInput(new RegionInputStream(channel, 0, size), size),
+                        allowlist, pid -> {
+                            throw new FormatException("DCP " + Quote.of(file) + " holds a persistent id, which "
+                                    + "torch's Metadata never pickles.");
+                        });
+                try {
+                    roots.add(unpickler.load());
+                } catch (FormatException e) {
+                    throw unpickler.spent() > Limits.current().pickleValues() ? valuesLimit(e) : e;
+                }
+                unpicklers.add(unpickler);
+                sizes.add(size);
+                spent += unpickler.spent();
             }
-            Unpickler unpickler = new Unpickler(new PickleInput(new RegionInputStream(channel, 0, size), size),
-                    allowlist, pid -> {
-                        throw new FormatException("DCP .metadata holds a persistent id, which torch's Metadata "
-                                + "never pickles.");
-                    });
-            root = unpickler.load();
-            // getattr is only ever DCP's enum lookup; any other use of it is judged as the name alone is
-            Allowlist judged = getattrs.onlyEnumLookups() ? allowlist : allowlist(null).build();
-            scan = new PickleScanBuilder(new PickleSafety(judged)).add(unpickler, METADATA, size);
-            spent = unpickler.spent();
+        }
+        // getattr is only ever DCP's enum lookup; any other use of it is judged as the name alone is
+        Allowlist judged = getattrs.onlyEnumLookups() ? allowlist : allowlist(null).build();
+        PickleScanBuilder scan = new PickleScanBuilder(new PickleSafety(judged));
+        for (int i = 0; i < unpicklers.size(); i++) {
+            scan.add(unpicklers.get(i), metadataFiles.get(i).getFileName().toString(), sizes.get(i));
         }
         Listing listing = new Listing(new NameBudget(spent), folder);
-        listing.read(root);
+        if (folderGiven && !metadataFiles.get(0).getFileName().toString().equals(METADATA)) {
+            listing.perRank(metadataFiles.size());
+        }
+        try {
+            for (Object root : roots) {
+                listing.read(root);
+            }
+            listing.finish();
+        } catch (FormatException e) {
+            throw e.getMessage().startsWith(NAME_BUDGET) ? valuesLimit(e) : e;
+        }
+        listing.scanObjects(opener, scan);
         return listing.toModel(name, path.toString(), scan);
+    }
+
+    /**
+     * A folder's metadata: {@code .metadata}, or else the rank-local {@code __<rank>.metadata} files that
+     * {@code dcp.save(..., use_collectives=False)} writes instead (newer torch 2.x), in rank order.
+     */
+    private static List<Path> metadataFiles(Path folder) throws IOException {
+        Path global = folder.resolve(METADATA);
+        if (Files.exists(global, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of(global);
+        }
+        TreeMap<Long, Path> ranks = new TreeMap<>();
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                java.util.regex.Matcher m = RANK_METADATA.matcher(p.getFileName().toString());
+                if (m.matches() && m.group(1).length() <= 9
+                        && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    ranks.put(Long.parseLong(m.group(1)), p);
+                }
+            }
+        }
+        return ranks.isEmpty() ? List.of(global) : List.copyOf(ranks.values());
+    }
+
+    private static final java.util.regex.Pattern RANK_METADATA =
+            java.util.regex.Pattern.compile("__([0-9]+)\\.metadata");
+
+    /** How NameBudget's refusal begins. */
+    private static final String NAME_BUDGET = "Pickle builds more than ";
+
+    /**
+     * The pickle-values refusal, naming the option: a DCP .metadata costs about 200 values per tensor chunk (its
+     * ChunkStorageMetadata, MetadataIndex and _StorageInfo), so the default reads some 50,000 chunks.
+     */
+    private static FormatException valuesLimit(FormatException e) {
+        String message = e.getMessage();
+        String trimmed = message.endsWith(", over the limit.") ? message.substring(0, message.length() - 1) : message;
+        return new FormatException(trimmed + " (a DCP .metadata builds about 200 per tensor chunk; raise with "
+                + "--limit pickle-values=N).", e);
     }
 
     private static String nameOf(Path path) {
@@ -206,6 +278,17 @@ public final class DcpReader implements WeightReader {
         }
     }
 
+    /** A tensor of the metadata: its global size and dtype, and the elements its chunks (so far) hold. */
+    private record Tensor(long[] size, DType dtype, long covered) {
+    }
+
+    private record ChunkKey(String fqn, List<Long> offsets, List<Long> sizes) {
+    }
+
+    /** Where a non-tensor entry's torch.save bytes lie. */
+    private record ObjectRecord(String fqn, String file, long offset, long length) {
+    }
+
     /** A chunk list checked against a tensor size, and the elements its chunks hold. */
     private record Checked(long[] size, long covered) {
     }
@@ -224,12 +307,22 @@ public final class DcpReader implements WeightReader {
         private final int maxRank = Limits.current().rank();
         private final int maxTensors = Limits.current().tensors();
         private final List<TensorEntry> entries = new ArrayList<>();
+        private final Map<String, Tensor> tensors = new java.util.LinkedHashMap<>();
         private final List<String> warnings = new ArrayList<>();
         private final List<String> nonTensors = new ArrayList<>();
+        private final Set<String> nonTensorNames = new java.util.HashSet<>();
+        /** The storage records of the non-tensor entries, in file order: torch.load(weights_only=False) reads them. */
+        private final List<ObjectRecord> objects = new ArrayList<>();
         /** Shard file -> its size, each looked up once; sorted, so names from the file cost what any others do. */
         private final TreeMap<String, Long> shardSizes = new TreeMap<>();
         private final TreeSet<String> stored = new TreeSet<>();
         private long chunks;
+        private int perRankFiles;
+        /** With rank-local metadata: the chunks seen, as a chunk every rank saved is one chunk. */
+        private final Set<ChunkKey> seenChunks = new java.util.HashSet<>();
+        /** Storage records written through a stream transform (transform_descriptors), the first one's named. */
+        private long transformed;
+        private String firstTransform;
         private long storageRecords;
         /** Chunk lists already checked, by identity: a pickle can reference one list from every entry. */
         private final IdentityHashMap<List<?>, Checked> checkedChunks = new IdentityHashMap<>();
@@ -253,22 +346,33 @@ public final class DcpReader implements WeightReader {
                 Object value = e.getValue();
                 String type = className(value);
                 if ("TensorStorageMetadata".equals(type)) {
-                    entries.add(tensor(fqn, fields(value, type, "Entry " + Quote.of(fqn))));
-                    if (entries.size() > maxTensors) {
+                    Tensor t = tensor(fqn, fields(value, type, "Entry " + Quote.of(fqn)));
+                    Tensor before = tensors.get(fqn);
+                    if (before == null) {
+                        tensors.put(fqn, t);
+                    } else if (!Arrays.equals(before.size(), t.size()) || before.dtype() != t.dtype()) {
+                        throw new FormatException("Tensor " + Quote.of(fqn) + " has another size or dtype in one "
+                                + "rank's metadata than in another's.");
+                    } else {
+                        // per-rank metadata: each rank lists the chunks it saved
+                        long sum = before.covered();
+                        tensors.put(fqn, new Tensor(t.size(), t.dtype(), TorchReader.exact(
+                                () -> Math.addExact(sum, t.covered()),
+                                "Tensor " + Quote.of(fqn) + " has chunks whose sizes overflow 64 bits.")));
+                    }
+                    if (tensors.size() > maxTensors) {
                         throw new FormatException("DCP checkpoint lists more than " + maxTensors + " tensors, the "
                                 + "limit (raise with --limit tensors=N).");
                     }
                 } else if ("BytesStorageMetadata".equals(type)) {
-                    nonTensors.add(fqn);
+                    if (nonTensorNames.add(fqn)) {
+                        nonTensors.add(fqn);
+                    }
                 } else {
                     throw new FormatException("Entry " + Quote.of(fqn) + " of state_dict_metadata is a "
                             + Quote.of(PyTypes.of(value)) + ", neither TensorStorageMetadata nor "
                             + "BytesStorageMetadata.");
                 }
-            }
-            if (partial > 0) {
-                warnings.add(firstPartial + (partial == 1 ? "" : " (so do " + (partial - 1) + " more tensors')")
-                        + ": chunks overlap or leave part of a tensor out, which a DCP save never does.");
             }
             Object storage = metadata.get("storage_data");
             if (storage instanceof Map<?, ?> records) {
@@ -298,6 +402,25 @@ public final class DcpReader implements WeightReader {
             }
         }
 
+        /** The checkpoint was read from rank-local metadata files, merged. */
+        void perRank(int files) {
+            perRankFiles = files;
+        }
+
+        /** Every tensor's entry, in the order the metadata (rank 0's first) lists them, and their coverage. */
+        void finish() {
+            for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+                Tensor t = e.getValue();
+                Shape shape = Shape.of(t.size());
+                noteCoverage(e.getKey(), t.covered(), shape);
+                entries.add(entryOf(e.getKey(), shape, t.dtype()));
+            }
+            if (partial > 0) {
+                warnings.add(firstPartial + (partial == 1 ? "" : " (so do " + (partial - 1) + " more tensors')")
+                        + ": chunks overlap or leave part of a tensor out, which a DCP save never does.");
+            }
+        }
+
         private String fqn(Object key, String where) {
             if (!(key instanceof String fqn)) {
                 throw new FormatException("A key of " + where + " is a " + Quote.of(PyTypes.of(key))
@@ -311,7 +434,7 @@ public final class DcpReader implements WeightReader {
             return fqn;
         }
 
-        private TensorEntry tensor(String fqn, Map<?, ?> meta) {
+        private Tensor tensor(String fqn, Map<?, ?> meta) {
             DType dtype = dtype(fqn, meta.get("properties"));
             long[] size = dims(fqn, meta.get("size"), "size");
             Shape shape = Shape.of(size);
@@ -320,13 +443,12 @@ public final class DcpReader implements WeightReader {
             if (!(meta.get("chunks") instanceof List<?> list)) {
                 throw new FormatException("Tensor " + Quote.of(fqn) + " has no chunks list.");
             }
-            Checked known = checkedChunks.get(list);
+            Checked known = perRankFiles > 0 ? null : checkedChunks.get(list);
             if (known != null && Arrays.equals(known.size(), size)) {
                 // a list the pickle shares (memoized) was checked against this size already
                 budget.spend(1);
                 chunks += list.size();
-                noteCoverage(fqn, known.covered(), shape);
-                return entryOf(fqn, shape, dtype);
+                return new Tensor(size, dtype, known.covered());
             }
             long covered = 0;
             for (Object chunk : list) {
@@ -339,17 +461,24 @@ public final class DcpReader implements WeightReader {
                             + "size " + shape.toPythonTuple() + ".");
                 }
                 long elements = 1;
+                // an empty chunk (a DTensor rank past the end of an uneven shard) holds nothing to place
+                boolean empty = Arrays.stream(sizes).anyMatch(d -> d == 0);
                 for (int i = 0; i < size.length; i++) {
                     int d = i;
                     long end = TorchReader.exact(() -> Math.addExact(offsets[d], sizes[d]),
                             "Tensor " + Quote.of(fqn) + " has a chunk whose extent overflows 64 bits.");
-                    if (end > size[i]) {
+                    if (end > size[i] && !empty) {
                         throw new FormatException("Tensor " + Quote.of(fqn) + " has a chunk reaching " + end
                                 + " in dimension " + i + ", past its size " + shape.toPythonTuple() + ".");
                     }
                     long before = elements;
                     elements = TorchReader.exact(() -> Math.multiplyExact(before, sizes[d]),
                             "Tensor " + Quote.of(fqn) + " has a chunk whose size overflows 64 bits.");
+                }
+                if (perRankFiles > 0 && !seenChunks.add(new ChunkKey(fqn, List.of(Arrays.stream(offsets).boxed()
+                        .toArray(Long[]::new)), List.of(Arrays.stream(sizes).boxed().toArray(Long[]::new))))) {
+                    // without collectives nothing dedups a replicated tensor: every rank saved the same chunk
+                    continue;
                 }
                 long sum = covered;
                 long add = elements;
@@ -358,8 +487,7 @@ public final class DcpReader implements WeightReader {
                 chunks++;
             }
             checkedChunks.put(list, new Checked(size, covered));
-            noteCoverage(fqn, covered, shape);
-            return entryOf(fqn, shape, dtype);
+            return new Tensor(size, dtype, covered);
         }
 
         private void noteCoverage(String fqn, long covered, Shape shape) {
@@ -392,18 +520,24 @@ public final class DcpReader implements WeightReader {
                     "Tensor " + Quote.of(fqn) + " has dtype " + Quote.of(g) + ", which this tool does not know."));
         }
 
+        /** A torch.Size (a tuple once unpickled), or the plain tuple or list a custom planner may leave. */
         private long[] dims(String fqn, Object value, String what) {
-            if (!(value instanceof PyTuple tuple)) {
+            List<Object> items;
+            if (value instanceof PyTuple tuple) {
+                items = tuple.items();
+            } else if (value instanceof dev.modelsummary.format.pickle.PyList list) {
+                items = list;
+            } else {
                 throw new FormatException("Tensor " + Quote.of(fqn) + " has a " + what + " of type "
                         + Quote.of(PyTypes.of(value)) + ", not a torch.Size.");
             }
-            if (tuple.size() > maxRank) {
-                throw new FormatException("Tensor " + Quote.of(fqn) + " has " + tuple.size() + " dimensions, over "
+            if (items.size() > maxRank) {
+                throw new FormatException("Tensor " + Quote.of(fqn) + " has " + items.size() + " dimensions, over "
                         + "the limit of " + maxRank + " (raise with --limit rank=N).");
             }
-            long[] dims = new long[tuple.size()];
+            long[] dims = new long[items.size()];
             for (int i = 0; i < dims.length; i++) {
-                if (!(tuple.get(i) instanceof Long d) || d < 0) {
+                if (!(items.get(i) instanceof Long d) || d < 0) {
                     throw new FormatException("Tensor " + Quote.of(fqn) + " has a " + what + " that is not a tuple "
                             + "of non-negative integers.");
                 }
@@ -433,6 +567,75 @@ public final class DcpReader implements WeightReader {
                 }
                 stored.add(fqn);
                 storageRecords++;
+                if (info.get("transform_descriptors") instanceof List<?> transforms && !transforms.isEmpty()) {
+                    // written through a stream extension (torch 2.7+: compression): not torch.save bytes as stored
+                    transformed++;
+                    firstTransform = firstTransform == null ? String.valueOf(transforms.get(0)) : firstTransform;
+                } else if (nonTensorNames.contains(fqn)) {
+                    objects.add(new ObjectRecord(fqn, file, offset, length));
+                }
+            }
+        }
+
+        /**
+         * Each non-tensor entry's bytes are a torch.save archive that DCP's load_bytes reads with
+         * {@code torch.load(weights_only=False)}: every one is unpickled by the restricted unpickler and scanned
+         * like the metadata, up to the pickle-bytes limit in all. Tensor chunks are left unscanned: torch loads
+         * them with weights_only=True.
+         */
+        void scanObjects(ChannelOpener opener, PickleScanBuilder scan) throws IOException {
+            if ((objects.isEmpty() && transformed == 0) || folder == null) {
+                return;
+            }
+            long limit = Limits.current().pickleBytes();
+            long read = 0;
+            long failed = 0;
+            String firstFailure = null;
+            List<ObjectRecord> sorted = new ArrayList<>(objects);
+            sorted.sort(java.util.Comparator.comparing(ObjectRecord::file).thenComparingLong(ObjectRecord::offset));
+            SeekableByteChannel channel = null;
+            String open = null;
+            try {
+                for (ObjectRecord o : sorted) {
+                    budget.spend(1);
+                    if (o.length() > limit - read) {
+                        throw new FormatException("The non-tensor entries of the DCP checkpoint (" + Quote.of(o.fqn())
+                                + " and those before it) add up to more than " + limit + " bytes, over the "
+                                + "pickle-bytes limit (raise with --limit pickle-bytes=N).");
+                    }
+                    read += o.length();
+                    if (!o.file().equals(open)) {
+                        if (channel != null) {
+                            channel.close();
+                        }
+                        channel = opener.open(folder.resolve(o.file()));
+                        open = o.file();
+                    }
+                    try {
+                        Unpickled object = TorchZip.read(new ChannelWindow(channel, o.offset(), o.length()));
+                        scan.merge(object.scan(), o.file() + "@" + o.offset());
+                    } catch (FormatException e) {
+                        if (failed++ == 0) {
+                            firstFailure = "the bytes of non-tensor entry " + Quote.of(o.fqn()) + " in "
+                                    + Quote.of(o.file()) + " are not a torch.save archive that could be scanned ("
+                                    + e.getMessage() + ")";
+                        }
+                    }
+                }
+            } finally {
+                if (channel != null) {
+                    channel.close();
+                }
+            }
+            if (transformed > 0) {
+                warnings.add(transformed + " storage records of the DCP checkpoint were written through stream "
+                        + "transforms such as " + Quote.of(firstTransform) + ": the non-tensor entries among them "
+                        + "were not scanned.");
+            }
+            if (failed > 0) {
+                warnings.add(Character.toUpperCase(firstFailure.charAt(0)) + firstFailure.substring(1)
+                        + (failed == 1 ? "" : "; so are " + (failed - 1) + " more") + ": torch.load would read "
+                        + "them with weights_only=False.");
             }
         }
 
@@ -466,10 +669,15 @@ public final class DcpReader implements WeightReader {
                     + storageRecords + " storage records"));
             if (!nonTensors.isEmpty()) {
                 facts.add(new Fact("non-tensor entries", nonTensors.size() + " (BytesStorageMetadata: objects saved "
-                        + "inside the shards, such as " + Quote.of(nonTensors.get(0)) + "; not read)"));
+                        + "inside the shards, such as " + Quote.of(nonTensors.get(0))
+                        + "; their pickles scanned, not listed)"));
             }
             if (version != null) {
                 facts.add(new Fact("DCP metadata version", version));
+            }
+            if (perRankFiles > 0) {
+                facts.add(new Fact("DCP rank-local metadata", perRankFiles + " __<rank>.metadata files (saved with "
+                        + "use_collectives=False), merged: each tensor's chunks from every rank"));
             }
             List<String> notes = List.of("Parameters and buffers are told apart by name and dtype, as for a state "
                     + "dict: a DCP checkpoint does not record which is which, so the split is a guess.");

@@ -22,7 +22,7 @@ class PickleSafetyTest {
             "commands, Popen", "shutil, rmtree", "tempfile, mkdtemp", "signal, signal", "platform, popen",
             // files
             "io, open", "_io, FileIO", "builtins, open", "codecs, open", "pathlib, Path.write_text",
-            "pathlib.Path, unlink", "glob, glob",
+            "pathlib.Path, unlink", "pathlib._local, Path.write_text", "pathlib._local, os", "glob, glob",
             // builtins that run code or walk attributes
             "builtins, eval", "builtins, exec", "builtins, compile", "builtins, __import__", "builtins, getattr",
             "builtins, setattr", "builtins, delattr", "builtins, globals", "builtins, vars", "builtins, input",
@@ -112,7 +112,8 @@ class PickleSafetyTest {
             "builtins, int", "builtins, float", "builtins, str", "builtins, bytes", "builtins, bool",
             "builtins, object", "copyreg, _reconstructor", "datetime, datetime", "datetime, timedelta",
             "decimal, Decimal", "fractions, Fraction", "uuid, UUID", "pathlib, PosixPath", "pathlib, WindowsPath",
-            "pathlib, PurePath", "torch.torch_version, TorchVersion",
+            "pathlib, PurePath", "pathlib._local, PosixPath", "pathlib._local, WindowsPath",
+            "torch.torch_version, TorchVersion",
             // fickling's benign corpus: __future__'s feature flags (annotations pickles as a _Feature), BytesIO
             "__future__, annotations", "__future__, _Feature", "_io, BytesIO", "io, BytesIO", "uuid, SafeUUID"})
     void allowed(String module, String name) {

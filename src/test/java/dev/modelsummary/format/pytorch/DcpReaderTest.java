@@ -60,8 +60,88 @@ class DcpReaderTest {
         assertThat(model.tensors()).filteredOn(t -> t.name().endsWith("num_batches_tracked"))
                 .extracting(TensorEntry::role).containsExactly(Role.BUFFER);
         PickleScan scan = model.details().pickle();
-        assertThat(scan.pickles()).isEqualTo(1);
+        assertThat(scan.pickles()).as(".metadata and the torch.save archives of the 2 non-tensor entries")
+                .isEqualTo(3);
         assertThat(scan.isClean()).isTrue();
+    }
+
+    /**
+     * A non-tensor entry's bytes are read by dcp.load with torch.load(weights_only=False): a payload there runs
+     * on load, so it is scanned like the metadata (it once went unread, and the scan said clean).
+     */
+    @Test
+    void aPayloadInANonTensorEntryReachesTheVerdict() throws IOException {
+        Model model = WeightReaders.standard().read(SIMPLE.resolveSibling("hostile-object"));
+
+        assertThat(model.tensors()).extracting(TensorEntry::name).containsExactly("model.weight");
+        PickleScan scan = model.details().pickle();
+        assertThat(scan.pickles()).isEqualTo(2);
+        assertThat(scan.isClean()).isFalse();
+        assertThat(scan.imports()).anyMatch(i -> i.name().equals("posix.system")
+                && i.verdict() == PickleScan.Verdict.DANGEROUS);
+    }
+
+    /**
+     * FSDP2 over 4 ranks as Python 3.13 pickles .metadata: its PosixPath is {@code pathlib._local.PosixPath}
+     * (once judged dangerous: exit 4 under --strict for every DCP save on 3.13), the enum member by value; an
+     * empty shard, a 2-D sharded weight, a replicated bias listed where rank 1's plan puts it.
+     */
+    @Test
+    void anFsdpCheckpointPickledByPython313ListsLikeTorch() throws IOException {
+        Path fsdp = SIMPLE.resolveSibling("fsdp");
+        Model model = WeightReaders.standard().read(fsdp);
+        JsonNode expected = new ObjectMapper().readTree(fsdp.resolveSibling("fsdp.expected.json").toFile());
+
+        assertThat(model.warnings()).isEmpty();
+        assertThat(model.tensors().stream().map(t -> t.name() + " " + t.shape() + " " + t.dtype().torchName()))
+                .containsExactlyElementsOf(expectedTensors(expected)).hasSize(6);
+        assertThat(model.tensors().get(model.tensors().size() - 1).name()).isEqualTo("model.head.bias");
+        assertThat(model.details().facts()).anyMatch(f -> f.label().equals("DCP checkpoint")
+                && f.value().startsWith("4 shard files") && f.value().contains("18 tensor chunks"));
+        assertThat(model.details().facts()).anyMatch(f -> f.label().equals("non-tensor entries")
+                && f.value().startsWith("4 "));
+        assertThat(model.details().pickle().isClean()).isTrue();
+    }
+
+    /**
+     * dcp.save(use_collectives=False): no .metadata, each rank's own __<rank>.metadata with its chunks only. Once
+     * refused ("holds no model files"); now merged into the listing of the collective save.
+     */
+    @Test
+    void rankLocalMetadataFilesAreMergedIntoOneListing() throws IOException {
+        Path perRank = SIMPLE.resolveSibling("fsdp-per-rank");
+        assertThat(Files.exists(perRank.resolve(".metadata"))).isFalse();
+        Model model = WeightReaders.standard().read(perRank);
+        JsonNode expected = new ObjectMapper().readTree(
+                SIMPLE.resolveSibling("fsdp-per-rank.expected.json").toFile());
+
+        assertThat(model.warnings()).as("the replicated tensors every rank saved are not overlapping chunks")
+                .isEmpty();
+        assertThat(model.tensors().stream().map(t -> t.name() + " " + t.shape() + " " + t.dtype().torchName()))
+                .containsExactlyElementsOf(expectedTensors(expected)).hasSize(6);
+        assertThat(model.details().facts()).anyMatch(f -> f.label().equals("DCP rank-local metadata")
+                && f.value().startsWith("4 "));
+        assertThat(model.details().facts()).anyMatch(f -> f.label().equals("DCP checkpoint")
+                && f.value().contains("18 tensor chunks"));
+        assertThat(model.details().pickle().pickles()).as("4 metadata files and 4 x 4 objects").isEqualTo(20);
+
+        // one rank's file alone lists that rank's chunks, and says the rest is missing
+        Model rank1 = WeightReaders.standard().read(perRank.resolve("__1.metadata"));
+        assertThat(rank1.warnings()).anyMatch(w -> w.contains("add up to"));
+    }
+
+    /** Python 3.14: protocol 5, pathlib.PosixPath from one string. */
+    @Test
+    void aCheckpointPickledByPython314ListsLikeTorch() throws IOException {
+        Path py314 = SIMPLE.resolveSibling("simple-py314");
+        assertThat(Files.readAllBytes(py314.resolve(".metadata"))[1]).isEqualTo((byte) 5);
+        Model model = WeightReaders.standard().read(py314);
+        JsonNode expected = new ObjectMapper().readTree(SIMPLE.resolveSibling("simple.expected.json").toFile());
+
+        assertThat(model.warnings()).isEmpty();
+        assertThat(model.tensors().stream().map(t -> t.name() + " " + t.shape() + " " + t.dtype().torchName()))
+                .containsExactlyElementsOf(expectedTensors(expected));
+        assertThat(model.details().pickle().isClean()).isTrue();
     }
 
     @Test
@@ -142,12 +222,54 @@ class DcpReaderTest {
         assertThat(error(folder)).contains("'w'", "chunk reaching 3 in dimension 0");
     }
 
+    /** A custom planner may leave a plain list where torch writes a torch.Size: read as the same dims. */
+    @Test
+    void sizesAsPlainListsReadLikeTorchSizes() throws IOException {
+        plainLists = true;
+        Path folder = checkpoint(p -> p.none());
+        Model model = new DcpReader().read(folder, ChannelOpener.FILES);
+        assertThat(model.tensors()).singleElement().satisfies(t -> assertThat(t.shape().toPythonTuple())
+                .isEqualTo("(2, 3)"));
+        assertThat(model.warnings()).isEmpty();
+    }
+
+    /** An empty chunk places nothing, wherever its offset points: it is not refused, only counted. */
+    @Test
+    void anEmptyChunkPastItsTensorIsNotRefused() throws IOException {
+        Path folder = checkpoint(new long[] {2, 3}, new long[] {5, 0}, new long[] {0, 3}, "__0_0.distcp", 8,
+                p -> p.none());
+        Model model = new DcpReader().read(folder, ChannelOpener.FILES);
+        assertThat(model.tensors()).singleElement().satisfies(t -> assertThat(t.name()).isEqualTo("w"));
+        assertThat(model.warnings()).singleElement().asString().contains("add up to 0 elements where it has 6");
+    }
+
     @Test
     void chunksThatDoNotCoverTheTensorAreWarnedOf() throws IOException {
         Path folder = checkpoint(new long[] {2, 3}, new long[] {0, 0}, new long[] {1, 3}, "__0_0.distcp", 8,
                 p -> p.none());
         Model model = WeightReaders.standard().read(folder);
         assertThat(model.warnings()).singleElement().asString().contains("'w'", "add up to 3 elements where it has 6");
+    }
+
+    /** Records written through a stream extension (compression) are not torch.save bytes: said, not scanned. */
+    @Test
+    void objectsWrittenThroughAStreamTransformAreNamedAsUnscanned() throws IOException {
+        Model model = WeightReaders.standard().read(SIMPLE.resolveSibling("transformed"));
+
+        assertThat(model.tensors()).extracting(TensorEntry::name).containsExactly("model.weight");
+        assertThat(model.warnings()).singleElement().asString()
+                .contains("2 storage records", "'stream.zstd'", "not scanned");
+        assertThat(model.details().pickle().pickles()).isEqualTo(1);
+    }
+
+    /** A checkpoint of many chunks that reaches the value budget is refused naming the option that raises it. */
+    @Test
+    void theValueBudgetRefusalNamesItsOption() throws IOException {
+        Path folder = checkpoint(p -> p.none());
+        dev.modelsummary.format.Limits low = dev.modelsummary.format.Limits.DEFAULT.with("pickle-values", 40);
+        assertThatThrownBy(() -> low.using(() -> new DcpReader().read(folder, ChannelOpener.FILES)))
+                .isInstanceOf(FormatException.class)
+                .hasMessageContaining("--limit pickle-values=N");
     }
 
     @Test
@@ -223,7 +345,17 @@ class DcpReaderTest {
         return p.global(module, name).emptyTuple().op(0x81).op('}');
     }
 
-    private static PickleBuilder size(PickleBuilder p, long[] dims) {
+    private PickleBuilder size(PickleBuilder p, long[] dims) {
+        if (plainLists) {
+            p.op(']').mark();
+            for (long d : dims) {
+                p.int4((int) d);
+            }
+            return p.op('e');
+        }
         return p.global("torch", "Size").ints(dims).op(0x85).reduce();
     }
+
+    /** Sizes and offsets as plain lists instead of torch.Size. */
+    private boolean plainLists;
 }
