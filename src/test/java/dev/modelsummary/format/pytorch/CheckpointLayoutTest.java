@@ -54,6 +54,21 @@ class CheckpointLayoutTest {
     }
 
     @Test
+    void onlyTorchsOwnExtraStateKeysAreNotBookkeeping() throws IOException {
+        // state_dict() writes prefix + "_extra_state": any number of them beside the tensors is still a state dict
+        Map<String, Object> sd = tensors("w", 2);
+        sd.put("a._extra_state", "x");
+        sd.put("b._extra_state", "y");
+        assertThat(read(sd).details().checkpoint()).isNull();
+
+        // a key that only ends so is a script's own bookkeeping
+        Map<String, Object> top = tensors("w", 2);
+        top.put("a.cache_extra_state", "x");
+        top.put("b.cache_extra_state", "y");
+        assertThat(read(top).details().checkpoint()).isNotNull();
+    }
+
+    @Test
     void twoNonTensorsAmongEightTensorsMakeACheckpointWithNoModelEntry() throws IOException {
         Map<String, Object> top = tensors("w", 8);
         top.put("step", 7L);
