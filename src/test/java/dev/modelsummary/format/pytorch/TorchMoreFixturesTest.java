@@ -7,6 +7,7 @@ import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.ReadOptions;
 import dev.modelsummary.format.WeightReaders;
 import dev.modelsummary.model.Model;
+import dev.modelsummary.model.PickleScan;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.testutil.PickleBuilder;
 import dev.modelsummary.testutil.Resources;
@@ -114,6 +115,15 @@ class TorchMoreFixturesTest {
                 "_orig_mod.2.weight (2, 3) float32 PARAMETER",
                 "_orig_mod.2.bias (2,) float32 PARAMETER");
         assertThat(model.warnings()).noneMatch(w -> w.contains("no state dict"));
+        // dynamo_ctx as torch 2.x pickles it: OptimizeContext(callback, contextlib.nullcontext, True) + its state,
+        // the callback a chain of torch._dynamo objects; none of it is a tensor or a module of the model
+        assertThat(model.details().pickle().imports()).extracting(PickleScan.Import::name).contains(
+                "torch._dynamo.eval_frame.OptimizeContext", "torch._dynamo.convert_frame.CatchErrorsWrapper",
+                "contextlib.nullcontext");
+        // torch.load(weights_only=True) refuses these globals; weights_only=False calls OptimizeContext(...) and
+        // OptimizedModule(...), whose __init__ patch torch and call the file's dynamo_ctx on the module
+        assertThat(model.details().pickle().named(PickleScan.Verdict.DANGEROUS))
+                .contains("torch._dynamo.eval_frame.OptimizedModule", "torch._dynamo.eval_frame.OptimizeContext");
         Model inner = reader.read(Resources.path("fixtures/pytorch-more/compiled_module.pth"), ChannelOpener.FILES,
                 new ReadOptions("_orig_mod.0"));
         assertThat(inner.tensors()).extracting(TensorEntry::name).containsExactly("weight", "bias");
