@@ -106,6 +106,31 @@ class TorchMoreFixturesTest {
     }
 
     @Test
+    void aStridedNestedTensorWithPythonStateIsOneTensorToo() throws IOException {
+        // Tensor.__reduce_ex__ of a nested tensor with a __dict__ (maybe_mark_dynamic, or torch 2.x's Python
+        // StridedNestedTensor subclass): _rebuild_from_type_v2(_rebuild_nested_tensor, cls, (values, sizes,
+        // strides, offsets), state)
+        byte[] pickle = PickleBuilder.protocol(2).op('}').str("snt")
+                .global("torch._tensor", "_rebuild_from_type_v2").mark()
+                .global("torch._utils", "_rebuild_nested_tensor")
+                .global("torch.nested._internal.strided_nested_tensor", "StridedNestedTensor")
+                .mark().tensorV2("FloatStorage", "0", 18, 0, new long[] {18}, new long[] {1})
+                .tensorV2("LongStorage", "1", 4, 0, new long[] {2, 2}, new long[] {2, 1})
+                .tensorV2("LongStorage", "2", 4, 0, new long[] {2, 2}, new long[] {2, 1})
+                .tensorV2("LongStorage", "3", 2, 0, new long[] {2}, new long[] {1}).tuple()
+                .op('}').str("_dynamo_weak_dynamic_indices").op('}').op('s')
+                .tuple().reduce().op('s').stop().build();
+        byte[] zip = new ZipBuilder().add("archive/data.pkl", pickle).add("archive/data/0", new byte[72])
+                .add("archive/data/1", new byte[32]).add("archive/data/2", new byte[32])
+                .add("archive/data/3", new byte[16]).add("archive/version", VERSION).build();
+
+        Model model = read(zip);
+
+        assertThat(TorchReaderTest.describe(model)).containsExactly("snt (18,) float32 PARAMETER");
+        assertThat(model.warnings()).anyMatch(w -> w.startsWith("1 nested tensor ('snt') is shown"));
+    }
+
+    @Test
     void aCompiledModuleNamesItsEntriesUnderOrigMod() throws IOException {
         Model model = fixture("compiled_module.pth");
 
