@@ -204,7 +204,12 @@ final class TensorWalk {
             return;
         }
         if (CheckpointLayout.isModule(object)) {
-            addModuleState(children, (Map<?, ?>) object.state(), path, depth);
+            addModuleState(children, (Map<?, ?>) object.state(), path, depth, QuantizedModules.extraState(object));
+            return;
+        }
+        List<Map.Entry<String, Object>> conv = QuantizedModules.convState(object);
+        if (conv != null) {
+            conv.forEach(e -> children.add(new Visit(e.getValue(), path, e.getKey(), false, depth)));
             return;
         }
         children.add(new Visit(object.state(), path, SAME_PATH, false, depth));
@@ -220,15 +225,25 @@ final class TensorWalk {
      * dict, even when they hold tensors (RAFT's {@code corr_pyramid} list), and neither are the buffers named in
      * {@code _non_persistent_buffers_set}.
      */
-    private static void addModuleState(List<Visit> children, Map<?, ?> attributes, Path path, int depth) {
+    private static void addModuleState(List<Visit> children, Map<?, ?> attributes, Path path, int depth,
+                                       List<Map.Entry<String, Object>> extra) {
         Object nonPersistent = attributes.get("_non_persistent_buffers_set");
+        boolean[] extraAdded = {false};
         attributes.forEach((k, v) -> {
+            if ("_modules".equals(k) && !extraAdded[0]) {
+                // _save_to_state_dict writes a module's own entries before its children's
+                extra.forEach(e -> children.add(new Visit(e.getValue(), path, e.getKey(), false, depth)));
+                extraAdded[0] = true;
+            }
             if ("_parameters".equals(k) || "_modules".equals(k)) {
                 children.add(new Visit(v, path, SAME_PATH, false, depth));
             } else if ("_buffers".equals(k)) {
                 children.add(new Visit(persistent(v, nonPersistent), path, SAME_PATH, true, depth));
             }
         });
+        if (!extraAdded[0]) {
+            extra.forEach(e -> children.add(new Visit(e.getValue(), path, e.getKey(), false, depth)));
+        }
     }
 
     /** {@code buffers} without the names in {@code nonPersistent} (a set), in order. */

@@ -6,6 +6,7 @@ import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.ReadOptions;
 import dev.modelsummary.format.WeightReaders;
+import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.PickleScan;
 import dev.modelsummary.model.TensorEntry;
@@ -152,6 +153,27 @@ class TorchMoreFixturesTest {
         Model inner = reader.read(Resources.path("fixtures/pytorch-more/compiled_module.pth"), ChannelOpener.FILES,
                 new ReadOptions("_orig_mod.0"));
         assertThat(inner.tensors()).extracting(TensorEntry::name).containsExactly("weight", "bias");
+    }
+
+    @Test
+    void aWholePickledQuantizedModuleListsWhatItsStateDictHolds() throws IOException {
+        // torch 1.13's state_dict() of the same model, in order; fc._packed_params.dtype is a dtype, no tensor.
+        // The quantized Conv2d pickles a __getstate__ tuple, the Linear's scale and zero point are Python numbers
+        // and its packed weight and bias sit in a torch.ScriptObject: none is a parameter or buffer of its module.
+        Model model = fixture("quantized_module.pth");
+
+        assertThat(TorchReaderTest.describe(model)).containsExactly(
+                "quant.scale (1,) float32 BUFFER",
+                "quant.zero_point (1,) int64 BUFFER",
+                "conv.weight (4, 3, 3, 3) qint8 PARAMETER",
+                "conv.bias (4,) float32 PARAMETER",
+                "conv.scale () float32 BUFFER",
+                "conv.zero_point () int64 BUFFER",
+                "fc.scale () float32 BUFFER",
+                "fc.zero_point () int64 BUFFER",
+                "fc._packed_params._packed_params.0 (5, 4) qint8 PARAMETER",
+                "fc._packed_params._packed_params.1 (5,) float32 PARAMETER");
+        assertThat(model.tensors()).filteredOn(t -> t.dtype() == DType.QINT8).noneMatch(TensorEntry::trainable);
     }
 
     @Test
