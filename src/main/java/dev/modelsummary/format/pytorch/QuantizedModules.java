@@ -24,6 +24,9 @@ import java.util.Set;
  *   and an int64 scalar.</li>
  *   <li>{@code LinearPackedParams} writes {@code dtype} (no tensor) and {@code _packed_params}, its packed
  *   weight and bias: the pickled {@code torch.ScriptObject}'s state is {@code ((weight, bias), class name)}.</li>
+ *   <li>{@code EmbeddingPackedParams} (quantized Embedding and EmbeddingBag) writes {@code dtype} and
+ *   {@code _packed_weight}, the weight its ScriptObject's state {@code ((version, [weight], [...], [...]), class
+ *   name)} holds.</li>
  * </ul>
  */
 final class QuantizedModules {
@@ -33,6 +36,7 @@ final class QuantizedModules {
     private static final Set<String> SCALE_WRITERS = Set.of("Linear", "LinearReLU", "LinearLeakyReLU",
             "LinearTanh", "QFunctional");
     private static final String PACKED_PARAMS = "LinearPackedParams";
+    private static final String EMBEDDING_PACKED_PARAMS = "EmbeddingPackedParams";
     private static final int CONV_STATE_ITEMS = 15;
     private static final int CONV_WEIGHT = 10;
 
@@ -64,12 +68,24 @@ final class QuantizedModules {
                 extra.add(Map.entry("zero_point", scalar(DType.INT64)));
             }
         }
-        if (cls.equals(PACKED_PARAMS) && attributes.get("_packed_params") instanceof PyObject packed
-                && packed.state() instanceof PyTuple state && state.size() == 2
-                && state.get(0) instanceof PyTuple weightBias) {
+        if (cls.equals(PACKED_PARAMS) && scriptObjectState(attributes.get("_packed_params"))
+                instanceof PyTuple weightBias) {
             extra.add(Map.entry("_packed_params", weightBias));
         }
+        // (version, [weight], [doubles], [longs]): EmbeddingPackedParamsBase's state; _weight() is the tensor
+        if (cls.equals(EMBEDDING_PACKED_PARAMS)
+                && scriptObjectState(attributes.get("_packed_weight")) instanceof PyTuple packed
+                && packed.size() > 1 && packed.get(1) instanceof List<?> tensors && !tensors.isEmpty()
+                && tensors.get(0) instanceof TorchTensor weight) {
+            extra.add(Map.entry("_packed_weight", weight));
+        }
         return extra;
+    }
+
+    /** The state of a pickled {@code torch.ScriptObject}, {@code (state, class name)}: its first item, or null. */
+    private static Object scriptObjectState(Object value) {
+        return value instanceof PyObject object && object.state() instanceof PyTuple state && state.size() == 2
+                && state.get(1) instanceof String ? state.get(0) : null;
     }
 
     /** A quantized conv's state dict from its {@code __getstate__} tuple, or null when it is not one. */

@@ -177,6 +177,16 @@ class TorchMoreFixturesTest {
     }
 
     @Test
+    void wholePickledQuantizedEmbeddingsListTheWeightTheirPackedParamsHold() throws IOException {
+        // EmbeddingPackedParams keeps its weight in a torch.ScriptObject; state_dict() writes it as _packed_weight
+        Model model = fixture("quantized_embeddings.pth");
+
+        assertThat(TorchReaderTest.describe(model)).containsExactly(
+                "emb._packed_params._packed_weight (10, 4) quint8 PARAMETER",
+                "bag._packed_params._packed_weight (6, 8) quint8 PARAMETER");
+    }
+
+    @Test
     void everyDtypeTorchSavesAsAnUntypedStorageIsReadAsItself() throws IOException {
         // torch/storage.py _new_dtypes(): pickled as _rebuild_tensor_v3(UntypedStorage, ..., dtype); bcomplex32 too.
         Map<String, Integer> bytesEach = new LinkedHashMap<>();
