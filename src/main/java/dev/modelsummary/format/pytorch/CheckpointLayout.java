@@ -139,6 +139,11 @@ final class CheckpointLayout {
                 || key instanceof String name && isExtraStateKey(name)) {
             return true;
         }
+        // a TorchBind object: what a dynamic-quantized RNN's PackedParameter writes as its 'param'
+        if (value instanceof PyObject object && object.type() instanceof PyGlobal type
+                && "torch.ScriptObject".equals(type.qualifiedName())) {
+            return true;
+        }
         if (value instanceof PyTuple tuple && tuple.size() <= PACKED_PARAMS_ITEMS) {
             return tuple.items().stream().allMatch(item -> item == null || item instanceof TorchTensor);
         }

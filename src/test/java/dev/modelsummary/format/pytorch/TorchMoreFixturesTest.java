@@ -187,6 +187,27 @@ class TorchMoreFixturesTest {
     }
 
     @Test
+    void aScriptObjectInAStateDictIsOneOpaqueValueNotTensors() throws IOException {
+        // quantize_dynamic(LSTM).state_dict(): 'lstm._all_weight_values.0.param' is a torch.ScriptObject, pickled
+        // as NEWOBJ + BUILD((state, class name)); torch.load gives the object, whose tensors are no entries
+        byte[] pickle = PickleBuilder.protocol(2).op('}')
+                .str("fc.weight").tensorV2("FloatStorage", "0", 6, 0, new long[] {2, 3}, new long[] {3, 1}).op('s')
+                .str("lstm._all_weight_values.0.param").global("torch", "ScriptObject").emptyTuple().op(0x81)
+                .mark().mark().tensorV2("FloatStorage", "1", 12, 0, new long[] {12}, new long[] {1}).tuple()
+                .str("__torch__.torch.classes.rnn.CellParamsBase").tuple().op('b').op('s')
+                .stop().build();
+        byte[] zip = new ZipBuilder().add("archive/data.pkl", pickle).add("archive/data/0", new byte[24])
+                .add("archive/data/1", new byte[48]).add("archive/version", VERSION).build();
+
+        Model model = read(zip);
+
+        assertThat(TorchReaderTest.describe(model)).containsExactly("fc.weight (2, 3) float32 PARAMETER");
+        assertThat(model.details().checkpoint()).isNull();
+        assertThat(model.warnings()).contains("1 torch.ScriptObject value ('lstm._all_weight_values.0.param') is "
+                + "not listed: torch.load gives it as one opaque object (packed quantized weights), not as tensors.");
+    }
+
+    @Test
     void everyDtypeTorchSavesAsAnUntypedStorageIsReadAsItself() throws IOException {
         // torch/storage.py _new_dtypes(): pickled as _rebuild_tensor_v3(UntypedStorage, ..., dtype); bcomplex32 too.
         Map<String, Integer> bytesEach = new LinkedHashMap<>();
