@@ -162,7 +162,8 @@ final class TorchLegacy {
     /**
      * A warning when a storage is a {@code torch.UntypedStorage}: what torch 2.x's legacy save writes for a dtype
      * with no typed storage class ({@code torch.storage._new_dtypes()}: float8, uint16/32/64, complex32, bits ...).
-     * torch's legacy loader ({@code _legacy_load}'s {@code persistent_load}, unchanged through at least 2.10)
+     * torch's legacy loader ({@code _legacy_load}'s {@code persistent_load}, still so in December 2025, when
+     * pytorch PR 169919 proposed a fix)
      * reads {@code storage_type.dtype}, which {@code UntypedStorage} does not have, so torch.load fails on such a
      * file with an AttributeError; the pickle still says what every tensor is, and that is listed.
      */
@@ -175,8 +176,8 @@ final class TorchLegacy {
         return "legacy storage" + (keys.size() == 1 ? " " : "s ") + Quote.of(keys.get(0))
                 + (keys.size() == 1 ? " is" : " and " + (keys.size() - 1) + " more are") + " torch.UntypedStorage "
                 + "(a newer dtype such as float8 or uint16): torch.load's legacy loader asks the storage class for "
-                + "a dtype and fails on it (AttributeError, torch 2.0 to at least 2.10), though the tensors are "
-                + "listed as the pickle describes them.";
+                + "a dtype and fails on it (AttributeError, still so in torch's source of December 2025); the tensors "
+                + "are listed as the pickle describes them.";
     }
 
     /**

@@ -310,8 +310,8 @@ class TorchMoreFixturesTest {
         // torch's _legacy_load reads storage_type.dtype, which UntypedStorage lacks: torch.load fails on this file
         assertThat(model.warnings()).contains("legacy storage '0' is torch.UntypedStorage (a newer dtype such as "
                 + "float8 or uint16): torch.load's legacy loader asks the storage class for a dtype and fails on it "
-                + "(AttributeError, torch 2.0 to at least 2.10), though the tensors are listed as the pickle "
-                + "describes them.");
+                + "(AttributeError, still so in torch's source of December 2025); the tensors are listed as the "
+                + "pickle describes them.");
     }
 
     @Test
