@@ -46,7 +46,8 @@ final class QuantizedModules {
     private static String quantizedClass(PyObject object) {
         if (object.type() instanceof PyGlobal g) {
             String name = g.qualifiedName();
-            if (PACKAGES.stream().anyMatch(name::startsWith)) {
+            // reference quantized modules (torch.ao.nn.quantized.reference) are float modules with real parameters
+            if (PACKAGES.stream().anyMatch(name::startsWith) && !name.contains(".reference.")) {
                 return name.substring(name.lastIndexOf('.') + 1);
             }
         }
