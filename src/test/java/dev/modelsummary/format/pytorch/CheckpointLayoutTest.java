@@ -119,6 +119,28 @@ class CheckpointLayoutTest {
     }
 
     @Test
+    void onlyQuantizedModulesThatWriteScaleAndZeroPointGetThem() throws IOException {
+        // nnq.Linear._save_to_state_dict writes torch.tensor(self.scale) and torch.tensor(self.zero_point);
+        // a reference quantized Linear is a float Linear whose qparams are buffers of their own
+        Map<String, Object> quantizedAttributes = dict("training", false, "_parameters", dict(), "_buffers", dict(),
+                "_modules", dict(), "scale", 0.5, "zero_point", 3L);
+        Obj quantized = new Obj("torch.ao.nn.quantized.modules.linear", "Linear", quantizedAttributes);
+        Obj reference = new Obj("torch.ao.nn.quantized.reference.modules.linear", "Linear", dict("training", false,
+                "_parameters", dict("weight", new T(3, 2)), "_buffers", dict(), "_modules", dict(), "scale", 0.5,
+                "zero_point", 3L));
+        Obj layerNorm = new Obj("torch.ao.nn.quantized.modules.normalization", "LayerNorm", dict("training", false,
+                "_parameters", dict("weight", new T(2)), "_buffers", dict(), "_modules", dict(), "scale", 0.5,
+                "zero_point", 3L));
+        Obj net = module("__main__", "Net", dict(), dict(), dict("q", quantized, "ref", reference, "ln", layerNorm));
+
+        Model model = read(net);
+
+        assertThat(model.tensors()).extracting(t -> t.name() + " " + t.shape().toPythonTuple() + " " + t.dtype())
+                .containsExactly("q.scale () float32", "q.zero_point () int64", "ref.weight (3, 2) float32",
+                        "ln.weight (2,) float32");
+    }
+
+    @Test
     void entriesAreKindedAndCountedEachTensorOnce() throws IOException {
         T shared = new T(10, 10);
         Map<String, Object> optimizer = dict("state", dict(), "param_groups", List.of(dict("lr", 0.1)));
