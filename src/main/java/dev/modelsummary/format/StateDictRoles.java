@@ -66,8 +66,9 @@ public final class StateDictRoles {
         int at = name.indexOf(EXTRA_STATE);
         while (at >= 0) {
             int end = at + EXTRA_STATE.length();
-            if (end == name.length() || name.charAt(end) == '.') {
-                return true; // a component that ends with _extra_state: the entry itself, or inside it
+            // the whole component: state_dict() writes prefix + "_extra_state", prefix "" or ending in a dot
+            if ((at == 0 || name.charAt(at - 1) == '.') && (end == name.length() || name.charAt(end) == '.')) {
+                return true; // the entry itself, or a tensor inside it
             }
             at = name.indexOf(EXTRA_STATE, at + 1);
         }

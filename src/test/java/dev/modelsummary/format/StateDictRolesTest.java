@@ -25,6 +25,10 @@ class StateDictRolesTest {
         assertThat(StateDictRoles.classify("_extra_state", DType.FLOAT32)).isEqualTo(Role.BUFFER);
         assertThat(StateDictRoles.classify("layers.0._extra_statement.weight", DType.FLOAT32))
                 .isEqualTo(Role.PARAMETER);
+        // torch writes prefix + "_extra_state": a component that merely ends so is some module's own parameter
+        assertThat(StateDictRoles.classify("layers.0.cache_extra_state", DType.FLOAT32)).isEqualTo(Role.PARAMETER);
+        assertThat(StateDictRoles.classify("layers.0.cache_extra_state.w", DType.FLOAT32))
+                .isEqualTo(Role.PARAMETER);
     }
 
     @Test

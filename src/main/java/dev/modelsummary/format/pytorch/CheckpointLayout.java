@@ -136,13 +136,23 @@ final class CheckpointLayout {
     /** A value {@code state_dict()} itself writes beside tensors (see {@link #isStateDict}). */
     private static boolean isStateDictExtra(Object key, Object value) {
         if (value == null || value instanceof PyGlobal
-                || key instanceof String name && name.endsWith(EXTRA_STATE_SUFFIX)) {
+                || key instanceof String name && isExtraStateKey(name)) {
+            return true;
+        }
+        // a TorchBind object: what a dynamic-quantized RNN's PackedParameter writes as its 'param'
+        if (value instanceof PyObject object && object.type() instanceof PyGlobal type
+                && "torch.ScriptObject".equals(type.qualifiedName())) {
             return true;
         }
         if (value instanceof PyTuple tuple && tuple.size() <= PACKED_PARAMS_ITEMS) {
             return tuple.items().stream().allMatch(item -> item == null || item instanceof TorchTensor);
         }
         return false;
+    }
+
+    /** {@code <prefix>_extra_state}, prefix empty or ending in a dot ({@code attn._extra_state}), as torch writes it. */
+    private static boolean isExtraStateKey(String name) {
+        return name.equals(EXTRA_STATE_SUFFIX) || name.endsWith("." + EXTRA_STATE_SUFFIX);
     }
 
     private static boolean holdsModel(Object value) {

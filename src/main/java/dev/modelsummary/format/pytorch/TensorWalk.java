@@ -4,6 +4,7 @@ import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.pickle.OmittedString;
 import dev.modelsummary.format.pickle.PyDict;
+import dev.modelsummary.format.pickle.PyGlobal;
 import dev.modelsummary.format.pickle.PyObject;
 import dev.modelsummary.format.pickle.PyTuple;
 import dev.modelsummary.format.pickle.PyTypes;
@@ -75,6 +76,9 @@ final class TensorWalk {
     }
 
     private final List<Found> found = new ArrayList<>();
+    /** Paths of the {@code torch.ScriptObject}s met (up to a few) and how many. */
+    private final List<String> scriptObjects = new ArrayList<>();
+    private long scriptObjectCount;
     private final IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
     /** {@link Visit}s and {@link Cursor}s still to visit, the next on top. */
     private final Deque<Object> pending = new ArrayDeque<>();
@@ -94,7 +98,8 @@ final class TensorWalk {
      */
     static Result find(Object root, String key, NameBudget budget) {
         CheckpointLayout.Located located = CheckpointLayout.locate(root, key);
-        List<Found> found = walk(located.weights(), budget);
+        TensorWalk walked = walk(located.weights(), budget);
+        List<Found> found = walked.found;
         if (key != null && located.weights() instanceof TorchTensor tensor) {
             found = List.of(new Found(key, tensor, false)); // one tensor picked by --key is named by it
         }
@@ -104,11 +109,17 @@ final class TensorWalk {
         }
         CheckpointContents checkpoint = located.checkpoint() == null ? null
                 : CheckpointEntries.of(located.checkpoint(), located.key(), budget);
-        List<String> warnings = located.found() ? List.of() : List.of(NO_STATE_DICT_WARNING);
-        return new Result(found, warnings, checkpoint);
+        List<String> warnings = new ArrayList<>();
+        if (!located.found()) {
+            warnings.add(NO_STATE_DICT_WARNING);
+        }
+        if (walked.scriptObjectCount > 0) {
+            warnings.add(walked.scriptObjectWarning());
+        }
+        return new Result(found, List.copyOf(warnings), checkpoint);
     }
 
-    private static List<Found> walk(Object root, NameBudget budget) {
+    private static TensorWalk walk(Object root, NameBudget budget) {
         TensorWalk walk = new TensorWalk(budget);
         walk.pending.push(new Visit(root, Path.ROOT, SAME_PATH, false, 0));
         while (!walk.pending.isEmpty()) {
@@ -125,7 +136,25 @@ final class TensorWalk {
                 walk.visit((Visit) next);
             }
         }
-        return walk.found;
+        return walk;
+    }
+
+    /** Script objects named in the warning; the rest are counted. */
+    private static final int SCRIPT_OBJECTS_NAMED = 3;
+    private static final String SCRIPT_OBJECT = "torch.ScriptObject";
+
+    /**
+     * A {@code torch.ScriptObject} (a TorchBind object: a dynamic-quantized RNN's packed cell parameters, say) is
+     * one opaque value to torch.load, not tensors, though its pickled state holds some: it is not walked.
+     */
+    private String scriptObjectWarning() {
+        List<String> quoted = scriptObjects.stream().map(Quote::of).toList();
+        long more = scriptObjectCount - quoted.size();
+        boolean one = scriptObjectCount == 1;
+        return scriptObjectCount + " torch.ScriptObject value" + (one ? " (" : "s (") + String.join(", ", quoted)
+                + (more > 0 ? ", ... " + more + " more" : "") + ") " + (one ? "is" : "are") + " not listed: "
+                + "torch.load gives " + (one ? "it" : "each") + " as one opaque object (packed quantized "
+                + "weights), not as tensors.";
     }
 
     /**
@@ -164,6 +193,14 @@ final class TensorWalk {
         }
         if (!mayHoldTensors(value) || seen.put(value, Boolean.TRUE) != null) {
             return; // a container reached twice is listed once, as named_parameters() does
+        }
+        if (value instanceof PyObject object && object.type() instanceof PyGlobal type
+                && SCRIPT_OBJECT.equals(type.qualifiedName())) {
+            if (scriptObjects.size() < SCRIPT_OBJECTS_NAMED) {
+                scriptObjects.add(join(visit.parent(), visit.key()).text());
+            }
+            scriptObjectCount++;
+            return;
         }
         if (visit.depth() > maxDepth) {
             throw new FormatException("Checkpoint nests containers deeper than " + maxDepth + " levels.");
@@ -204,7 +241,12 @@ final class TensorWalk {
             return;
         }
         if (CheckpointLayout.isModule(object)) {
-            addModuleState(children, (Map<?, ?>) object.state(), path, depth);
+            addModuleState(children, (Map<?, ?>) object.state(), path, depth, QuantizedModules.extraState(object));
+            return;
+        }
+        List<Map.Entry<String, Object>> conv = QuantizedModules.convState(object);
+        if (conv != null) {
+            conv.forEach(e -> children.add(new Visit(e.getValue(), path, e.getKey(), false, depth)));
             return;
         }
         children.add(new Visit(object.state(), path, SAME_PATH, false, depth));
@@ -220,15 +262,25 @@ final class TensorWalk {
      * dict, even when they hold tensors (RAFT's {@code corr_pyramid} list), and neither are the buffers named in
      * {@code _non_persistent_buffers_set}.
      */
-    private static void addModuleState(List<Visit> children, Map<?, ?> attributes, Path path, int depth) {
+    private static void addModuleState(List<Visit> children, Map<?, ?> attributes, Path path, int depth,
+                                       List<Map.Entry<String, Object>> extra) {
         Object nonPersistent = attributes.get("_non_persistent_buffers_set");
+        boolean[] extraAdded = {false};
         attributes.forEach((k, v) -> {
+            if ("_modules".equals(k) && !extraAdded[0]) {
+                // _save_to_state_dict writes a module's own entries before its children's
+                extra.forEach(e -> children.add(new Visit(e.getValue(), path, e.getKey(), false, depth)));
+                extraAdded[0] = true;
+            }
             if ("_parameters".equals(k) || "_modules".equals(k)) {
                 children.add(new Visit(v, path, SAME_PATH, false, depth));
             } else if ("_buffers".equals(k)) {
                 children.add(new Visit(persistent(v, nonPersistent), path, SAME_PATH, true, depth));
             }
         });
+        if (!extraAdded[0]) {
+            extra.forEach(e -> children.add(new Visit(e.getValue(), path, e.getKey(), false, depth)));
+        }
     }
 
     /** {@code buffers} without the names in {@code nonPersistent} (a set), in order. */

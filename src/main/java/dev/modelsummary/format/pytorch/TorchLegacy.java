@@ -116,6 +116,11 @@ final class TorchLegacy {
             warnings = new ArrayList<>(warnings);
             warnings.add(unchecked);
         }
+        String untyped = legacy.untypedWarning();
+        if (untyped != null) {
+            warnings = new ArrayList<>(warnings);
+            warnings.add(untyped);
+        }
         return new Unpickled(root, warnings, unpickler.spent(), scan.build());
     }
 
@@ -152,6 +157,27 @@ final class TorchLegacy {
             throw new FormatException("Legacy storage views (PyTorch 0.x files) are not supported.");
         }
         return storages.computeIfAbsent(key, k -> TorchGlobals.storageOf(id.get(1), k, numel, location, -1));
+    }
+
+    /**
+     * A warning when a storage is a {@code torch.UntypedStorage}: what torch 2.x's legacy save writes for a dtype
+     * with no typed storage class ({@code torch.storage._new_dtypes()}: float8, uint16/32/64, complex32, bits ...).
+     * torch's legacy loader ({@code _legacy_load}'s {@code persistent_load}, still so in December 2025, when
+     * pytorch PR 169919 proposed a fix)
+     * reads {@code storage_type.dtype}, which {@code UntypedStorage} does not have, so torch.load fails on such a
+     * file with an AttributeError; the pickle still says what every tensor is, and that is listed.
+     */
+    private String untypedWarning() {
+        List<String> keys = storages.values().stream().filter(s -> s.dtype() == null && s.known())
+                .map(TorchStorage::key).toList();
+        if (keys.isEmpty()) {
+            return null;
+        }
+        return "legacy storage" + (keys.size() == 1 ? " " : "s ") + Quote.of(keys.get(0))
+                + (keys.size() == 1 ? " is" : " and " + (keys.size() - 1) + " more are") + " torch.UntypedStorage "
+                + "(a newer dtype such as float8 or uint16): torch.load's legacy loader asks the storage class for "
+                + "a dtype and fails on it (AttributeError, still so in torch's source of December 2025); the tensors "
+                + "are listed as the pickle describes them.";
     }
 
     /**

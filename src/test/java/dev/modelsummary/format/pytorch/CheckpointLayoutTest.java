@@ -54,6 +54,21 @@ class CheckpointLayoutTest {
     }
 
     @Test
+    void onlyTorchsOwnExtraStateKeysAreNotBookkeeping() throws IOException {
+        // state_dict() writes prefix + "_extra_state": any number of them beside the tensors is still a state dict
+        Map<String, Object> sd = tensors("w", 2);
+        sd.put("a._extra_state", "x");
+        sd.put("b._extra_state", "y");
+        assertThat(read(sd).details().checkpoint()).isNull();
+
+        // a key that only ends so is a script's own bookkeeping
+        Map<String, Object> top = tensors("w", 2);
+        top.put("a.cache_extra_state", "x");
+        top.put("b.cache_extra_state", "y");
+        assertThat(read(top).details().checkpoint()).isNotNull();
+    }
+
+    @Test
     void twoNonTensorsAmongEightTensorsMakeACheckpointWithNoModelEntry() throws IOException {
         Map<String, Object> top = tensors("w", 8);
         top.put("step", 7L);
@@ -101,6 +116,28 @@ class CheckpointLayoutTest {
         assertThat(contents.key()).isEqualTo("net");
         assertThat(contents.entries()).extracting(CheckpointContents.Entry::kind)
                 .containsExactly("int", "model (__main__.Net)");
+    }
+
+    @Test
+    void onlyQuantizedModulesThatWriteScaleAndZeroPointGetThem() throws IOException {
+        // nnq.Linear._save_to_state_dict writes torch.tensor(self.scale) and torch.tensor(self.zero_point);
+        // a reference quantized Linear is a float Linear whose qparams are buffers of their own
+        Map<String, Object> quantizedAttributes = dict("training", false, "_parameters", dict(), "_buffers", dict(),
+                "_modules", dict(), "scale", 0.5, "zero_point", 3L);
+        Obj quantized = new Obj("torch.ao.nn.quantized.modules.linear", "Linear", quantizedAttributes);
+        Obj reference = new Obj("torch.ao.nn.quantized.reference.modules.linear", "Linear", dict("training", false,
+                "_parameters", dict("weight", new T(3, 2)), "_buffers", dict(), "_modules", dict(), "scale", 0.5,
+                "zero_point", 3L));
+        Obj layerNorm = new Obj("torch.ao.nn.quantized.modules.normalization", "LayerNorm", dict("training", false,
+                "_parameters", dict("weight", new T(2)), "_buffers", dict(), "_modules", dict(), "scale", 0.5,
+                "zero_point", 3L));
+        Obj net = module("__main__", "Net", dict(), dict(), dict("q", quantized, "ref", reference, "ln", layerNorm));
+
+        Model model = read(net);
+
+        assertThat(model.tensors()).extracting(t -> t.name() + " " + t.shape().toPythonTuple() + " " + t.dtype())
+                .containsExactly("q.scale () float32", "q.zero_point () int64", "ref.weight (3, 2) float32",
+                        "ln.weight (2,) float32");
     }
 
     @Test

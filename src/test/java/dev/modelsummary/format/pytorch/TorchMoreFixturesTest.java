@@ -6,7 +6,9 @@ import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.ReadOptions;
 import dev.modelsummary.format.WeightReaders;
+import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Model;
+import dev.modelsummary.model.PickleScan;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.testutil.PickleBuilder;
 import dev.modelsummary.testutil.Resources;
@@ -105,6 +107,31 @@ class TorchMoreFixturesTest {
     }
 
     @Test
+    void aStridedNestedTensorWithPythonStateIsOneTensorToo() throws IOException {
+        // Tensor.__reduce_ex__ of a nested tensor with a __dict__ (maybe_mark_dynamic, or torch 2.x's Python
+        // StridedNestedTensor subclass): _rebuild_from_type_v2(_rebuild_nested_tensor, cls, (values, sizes,
+        // strides, offsets), state)
+        byte[] pickle = PickleBuilder.protocol(2).op('}').str("snt")
+                .global("torch._tensor", "_rebuild_from_type_v2").mark()
+                .global("torch._utils", "_rebuild_nested_tensor")
+                .global("torch.nested._internal.strided_nested_tensor", "StridedNestedTensor")
+                .mark().tensorV2("FloatStorage", "0", 18, 0, new long[] {18}, new long[] {1})
+                .tensorV2("LongStorage", "1", 4, 0, new long[] {2, 2}, new long[] {2, 1})
+                .tensorV2("LongStorage", "2", 4, 0, new long[] {2, 2}, new long[] {2, 1})
+                .tensorV2("LongStorage", "3", 2, 0, new long[] {2}, new long[] {1}).tuple()
+                .op('}').str("_dynamo_weak_dynamic_indices").op('}').op('s')
+                .tuple().reduce().op('s').stop().build();
+        byte[] zip = new ZipBuilder().add("archive/data.pkl", pickle).add("archive/data/0", new byte[72])
+                .add("archive/data/1", new byte[32]).add("archive/data/2", new byte[32])
+                .add("archive/data/3", new byte[16]).add("archive/version", VERSION).build();
+
+        Model model = read(zip);
+
+        assertThat(TorchReaderTest.describe(model)).containsExactly("snt (18,) float32 PARAMETER");
+        assertThat(model.warnings()).anyMatch(w -> w.startsWith("1 nested tensor ('snt') is shown"));
+    }
+
+    @Test
     void aCompiledModuleNamesItsEntriesUnderOrigMod() throws IOException {
         Model model = fixture("compiled_module.pth");
 
@@ -114,9 +141,70 @@ class TorchMoreFixturesTest {
                 "_orig_mod.2.weight (2, 3) float32 PARAMETER",
                 "_orig_mod.2.bias (2,) float32 PARAMETER");
         assertThat(model.warnings()).noneMatch(w -> w.contains("no state dict"));
+        // dynamo_ctx as torch 2.x pickles it: OptimizeContext(callback, contextlib.nullcontext, True) + its state,
+        // the callback a chain of torch._dynamo objects; none of it is a tensor or a module of the model
+        assertThat(model.details().pickle().imports()).extracting(PickleScan.Import::name).contains(
+                "torch._dynamo.eval_frame.OptimizeContext", "torch._dynamo.convert_frame.CatchErrorsWrapper",
+                "contextlib.nullcontext");
+        // torch.load(weights_only=True) refuses these globals; weights_only=False calls OptimizeContext(...) and
+        // OptimizedModule(...), whose __init__ patch torch and call the file's dynamo_ctx on the module
+        assertThat(model.details().pickle().named(PickleScan.Verdict.DANGEROUS))
+                .contains("torch._dynamo.eval_frame.OptimizedModule", "torch._dynamo.eval_frame.OptimizeContext");
         Model inner = reader.read(Resources.path("fixtures/pytorch-more/compiled_module.pth"), ChannelOpener.FILES,
                 new ReadOptions("_orig_mod.0"));
         assertThat(inner.tensors()).extracting(TensorEntry::name).containsExactly("weight", "bias");
+    }
+
+    @Test
+    void aWholePickledQuantizedModuleListsWhatItsStateDictHolds() throws IOException {
+        // torch 1.13's state_dict() of the same model, in order; fc._packed_params.dtype is a dtype, no tensor.
+        // The quantized Conv2d pickles a __getstate__ tuple, the Linear's scale and zero point are Python numbers
+        // and its packed weight and bias sit in a torch.ScriptObject: none is a parameter or buffer of its module.
+        Model model = fixture("quantized_module.pth");
+
+        assertThat(TorchReaderTest.describe(model)).containsExactly(
+                "quant.scale (1,) float32 BUFFER",
+                "quant.zero_point (1,) int64 BUFFER",
+                "conv.weight (4, 3, 3, 3) qint8 PARAMETER",
+                "conv.bias (4,) float32 PARAMETER",
+                "conv.scale () float32 BUFFER",
+                "conv.zero_point () int64 BUFFER",
+                "fc.scale () float32 BUFFER",
+                "fc.zero_point () int64 BUFFER",
+                "fc._packed_params._packed_params.0 (5, 4) qint8 PARAMETER",
+                "fc._packed_params._packed_params.1 (5,) float32 PARAMETER");
+        assertThat(model.tensors()).filteredOn(t -> t.dtype() == DType.QINT8).noneMatch(TensorEntry::trainable);
+    }
+
+    @Test
+    void wholePickledQuantizedEmbeddingsListTheWeightTheirPackedParamsHold() throws IOException {
+        // EmbeddingPackedParams keeps its weight in a torch.ScriptObject; state_dict() writes it as _packed_weight
+        Model model = fixture("quantized_embeddings.pth");
+
+        assertThat(TorchReaderTest.describe(model)).containsExactly(
+                "emb._packed_params._packed_weight (10, 4) quint8 PARAMETER",
+                "bag._packed_params._packed_weight (6, 8) quint8 PARAMETER");
+    }
+
+    @Test
+    void aScriptObjectInAStateDictIsOneOpaqueValueNotTensors() throws IOException {
+        // quantize_dynamic(LSTM).state_dict(): 'lstm._all_weight_values.0.param' is a torch.ScriptObject, pickled
+        // as NEWOBJ + BUILD((state, class name)); torch.load gives the object, whose tensors are no entries
+        byte[] pickle = PickleBuilder.protocol(2).op('}')
+                .str("fc.weight").tensorV2("FloatStorage", "0", 6, 0, new long[] {2, 3}, new long[] {3, 1}).op('s')
+                .str("lstm._all_weight_values.0.param").global("torch", "ScriptObject").emptyTuple().op(0x81)
+                .mark().mark().tensorV2("FloatStorage", "1", 12, 0, new long[] {12}, new long[] {1}).tuple()
+                .str("__torch__.torch.classes.rnn.CellParamsBase").tuple().op('b').op('s')
+                .stop().build();
+        byte[] zip = new ZipBuilder().add("archive/data.pkl", pickle).add("archive/data/0", new byte[24])
+                .add("archive/data/1", new byte[48]).add("archive/version", VERSION).build();
+
+        Model model = read(zip);
+
+        assertThat(TorchReaderTest.describe(model)).containsExactly("fc.weight (2, 3) float32 PARAMETER");
+        assertThat(model.details().checkpoint()).isNull();
+        assertThat(model.warnings()).contains("1 torch.ScriptObject value ('lstm._all_weight_values.0.param') is "
+                + "not listed: torch.load gives it as one opaque object (packed quantized weights), not as tensors.");
     }
 
     @Test
@@ -219,6 +307,11 @@ class TorchMoreFixturesTest {
 
         assertThat(model.tensors()).extracting(t -> t.name() + " " + t.shape().toPythonTuple() + " " + t.dtype()
                 + " " + t.bytes()).containsExactly("w (2, 3) float8_e4m3fn 6");
+        // torch's _legacy_load reads storage_type.dtype, which UntypedStorage lacks: torch.load fails on this file
+        assertThat(model.warnings()).contains("legacy storage '0' is torch.UntypedStorage (a newer dtype such as "
+                + "float8 or uint16): torch.load's legacy loader asks the storage class for a dtype and fails on it "
+                + "(AttributeError, still so in torch's source of December 2025); the tensors are listed as the "
+                + "pickle describes them.");
     }
 
     @Test
