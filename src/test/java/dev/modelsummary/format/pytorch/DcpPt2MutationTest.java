@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.testutil.ArchiveMutants;
 import dev.modelsummary.testutil.Resources;
-import dev.modelsummary.testutil.ZipBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +40,7 @@ class DcpPt2MutationTest {
         Random random = new Random(15);
         int failures = 0;
         for (int i = 0; i < MUTANTS; i++) {
-            Files.write(dir.resolve(".metadata"), mutate(original, random));
+            Files.write(dir.resolve(".metadata"), ArchiveMutants.mutate(original, random));
             try {
                 new DcpReader().read(dir, ChannelOpener.FILES);
             } catch (FormatException expected) {
@@ -66,41 +65,8 @@ class DcpPt2MutationTest {
         List<String> targets = original.keySet().stream().filter(n -> n.endsWith(".json")).toList();
         Random random = new Random(15);
         Path file = dir.resolve("net.pt2");
-        int failures = 0;
-        for (int i = 0; i < MUTANTS; i++) {
-            Map<String, byte[]> records = new LinkedHashMap<>(original);
-            String target = targets.get(random.nextInt(targets.size()));
-            records.put(target, mutate(original.get(target), random));
-            ZipBuilder zip = new ZipBuilder();
-            records.forEach(zip::add);
-            Files.write(file, zip.build());
-            try {
-                new Pt2Reader().read(file, ChannelOpener.FILES);
-            } catch (FormatException expected) {
-                failures++;
-            }
-        }
+        int failures = ArchiveMutants.refused(original, targets, random, file, MUTANTS,
+                f -> new Pt2Reader().read(f, ChannelOpener.FILES));
         assertThat(failures).as("some mutants must be refused").isPositive();
-    }
-
-    private static byte[] mutate(byte[] original, Random random) {
-        byte[] bytes = original.clone();
-        switch (random.nextInt(3)) {
-            case 0 -> {
-                for (int k = 1 + random.nextInt(6); k > 0; k--) {
-                    bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
-                }
-            }
-            case 1 -> {
-                int at = random.nextInt(bytes.length);
-                byte[] longer = new byte[bytes.length + 1];
-                System.arraycopy(bytes, 0, longer, 0, at);
-                longer[at] = (byte) (' ' + random.nextInt(95));
-                System.arraycopy(bytes, at, longer, at + 1, bytes.length - at);
-                bytes = longer;
-            }
-            default -> bytes = Arrays.copyOf(bytes, random.nextInt(bytes.length));
-        }
-        return bytes;
     }
 }
