@@ -12,11 +12,21 @@ public final class Pool {
     }
 
     /**
-     * ATen's {@code pooling_output_shape_pad_lr}: {@code floor((in + 2p - d(k-1) - 1 + (ceil ? s-1 : 0)) / s) + 1},
-     * and under {@code ceil_mode} one less when the last window would start past the input and its left
-     * padding.
+     * ATen's {@code pooling_output_shape}: {@code floor((in + 2p - d(k-1) - 1 + (ceil ? s-1 : 0)) / s) + 1}, and
+     * under {@code ceil_mode} one less when the last window would start past the input and its left padding.
+     * Refuses, in ATen's words, a zero stride, a negative padding and one past half the effective kernel.
      */
     public static long outputSize(long in, long kernel, long pad, long stride, long dilation, boolean ceilMode) {
+        if (stride == 0) {
+            throw new ShapeException("stride should not be zero");
+        }
+        if (pad < 0) {
+            throw new ShapeException("pad must be non-negative, but got pad: " + pad);
+        }
+        if (pad > (Exact.mul(kernel - 1, dilation) + 1) / 2) {
+            throw new ShapeException("pad should be at most half of effective kernel size, but got pad=" + pad
+                    + ", kernel_size=" + kernel + " and dilation=" + dilation);
+        }
         long numerator = Exact.add(in, 2 * pad) - Exact.mul(dilation, kernel - 1) - 1 + (ceilMode ? stride - 1 : 0);
         long out = Exact.floorDiv(numerator, stride) + 1;
         if (ceilMode && (out - 1) * stride >= in + pad) {
@@ -40,6 +50,11 @@ public final class Pool {
         long[] s = stride.length == 0 ? kernel : Conv.expand(stride, k);
         long[] p = Conv.expand(padding, k);
         long[] d = Conv.expand(dilation, k);
+        long[] out = in.clone();
+        int from = in.length - k;
+        for (int i = 0; i < k; i++) {
+            out[from + i] = outputSize(in[from + i], kernel[i], p[i], s[i], d[i], ceilMode);
+        }
         for (int i = 0; i < k; i++) {
             if (kernel[i] <= 0 || s[i] <= 0 || d[i] <= 0) {
                 throw new ShapeException("kernel size, stride and dilation should be greater than zero, but got"
@@ -47,17 +62,8 @@ public final class Pool {
                         + ", dilation=" + Arrays.toString(d));
             }
         }
-        for (int i = 0; i < k; i++) {
-            if (kernel[i] / 2 < p[i]) {
-                throw new ShapeException("pad should be smaller than or equal to half of kernel size, but got "
-                        + "padding=" + Arrays.toString(p) + ", kernel_size=" + Arrays.toString(kernel));
-            }
-        }
-        long[] out = in.clone();
-        int from = in.length - k;
         boolean tooSmall = false;
         for (int i = 0; i < k; i++) {
-            out[from + i] = outputSize(in[from + i], kernel[i], p[i], s[i], d[i], ceilMode);
             tooSmall |= out[from + i] < 1;
         }
         if (tooSmall) {
