@@ -1,12 +1,16 @@
 package dev.modelsummary.catalog.nn;
 
+import dev.modelsummary.compute.Pool;
+import dev.modelsummary.compute.ShapeException;
 import dev.modelsummary.model.DType;
+import dev.modelsummary.model.Shape;
 import dev.modelsummary.summary.PythonNumbers;
 
 /**
  * The {@code torch.nn} layers the catalog uses, each registering exactly the parameters and buffers of its
- * PyTorch counterpart, in the same order. Arguments that do not change shapes (stride, padding, eps,
- * dropout rates) are left out: they leave no trace in a state_dict.
+ * PyTorch counterpart, in the same order. Arguments that do not change parameters (stride, padding, eps,
+ * dropout rates) are left out: they leave no trace in a state_dict. Layers with a forward pass on shapes
+ * ({@link Module#forward}) carry the ones their output size depends on ({@link ConvNd#stride}, ...).
  */
 public final class Layers {
     private Layers() {
@@ -21,7 +25,11 @@ public final class Layers {
                     parameter("bias", out);
                 }
             }
-        };
+        }.forwardAs("Linear", (trace, x) -> {
+            Shape y = dev.modelsummary.compute.Linear.output(x, in, out);
+            trace.flops(dev.modelsummary.compute.Linear.flops(x, out));
+            return y;
+        });
     }
 
     public static Module linear(long in, long out) {
@@ -40,22 +48,22 @@ public final class Layers {
     /**
      * {@code nn.Conv2d(in, out, kernel, groups=groups, bias=bias)}: {@code weight (out, in / groups, kh, kw)}.
      */
-    public static Module conv2d(long in, long out, long kernelH, long kernelW, long groups, boolean bias) {
+    public static ConvNd conv2d(long in, long out, long kernelH, long kernelW, long groups, boolean bias) {
         return conv(in, out, groups, bias, false, kernelH, kernelW);
     }
 
     /** {@code nn.Conv2d(in, out, kernel)}: square kernel, no groups, with bias. */
-    public static Module conv2d(long in, long out, long kernel) {
+    public static ConvNd conv2d(long in, long out, long kernel) {
         return conv2d(in, out, kernel, kernel, 1, true);
     }
 
     /** {@code nn.Conv2d(in, out, kernel, groups=groups, bias=bias)} with a square kernel. */
-    public static Module conv2d(long in, long out, long kernel, long groups, boolean bias) {
+    public static ConvNd conv2d(long in, long out, long kernel, long groups, boolean bias) {
         return conv2d(in, out, kernel, kernel, groups, bias);
     }
 
     /** {@code nn.Conv1d(in, out, kernel, groups=groups, bias=bias)}: {@code weight (out, in / groups, k)}. */
-    public static Module conv1d(long in, long out, long kernel, long groups, boolean bias) {
+    public static ConvNd conv1d(long in, long out, long kernel, long groups, boolean bias) {
         return conv(in, out, groups, bias, false, kernel);
     }
 
@@ -63,7 +71,7 @@ public final class Layers {
      * {@code nn.Conv3d(in, out, (kt, kh, kw), groups=groups, bias=bias)}:
      * {@code weight (out, in / groups, kt, kh, kw)}.
      */
-    public static Module conv3d(long in, long out, long kernelT, long kernelH, long kernelW, long groups,
+    public static ConvNd conv3d(long in, long out, long kernelT, long kernelH, long kernelW, long groups,
                                 boolean bias) {
         return conv(in, out, groups, bias, false, kernelT, kernelH, kernelW);
     }
@@ -72,34 +80,14 @@ public final class Layers {
      * {@code nn.ConvTranspose2d(in, out, kernel, groups=groups, bias=bias)}: the weight is stored
      * {@code (in, out / groups, kh, kw)}, input channels first.
      */
-    public static Module convTranspose2d(long in, long out, long kernelH, long kernelW, long groups,
+    public static ConvNd convTranspose2d(long in, long out, long kernelH, long kernelW, long groups,
                                          boolean bias) {
         return conv(in, out, groups, bias, true, kernelH, kernelW);
     }
 
     /** {@code _ConvNd}: checks the groups as PyTorch does, then {@code weight} and the optional {@code bias}. */
-    private static Module conv(long in, long out, long groups, boolean bias, boolean transposed, long... kernel) {
-        if (groups <= 0) {
-            throw new IllegalArgumentException("groups must be a positive integer");
-        }
-        if (in % groups != 0) {
-            throw new IllegalArgumentException("in_channels must be divisible by groups");
-        }
-        if (out % groups != 0) {
-            throw new IllegalArgumentException("out_channels must be divisible by groups");
-        }
-        long[] shape = new long[kernel.length + 2];
-        shape[0] = transposed ? in : out;
-        shape[1] = transposed ? out / groups : in / groups;
-        System.arraycopy(kernel, 0, shape, 2, kernel.length);
-        return new Module() {
-            {
-                parameter("weight", shape);
-                if (bias) {
-                    parameter("bias", out);
-                }
-            }
-        };
+    private static ConvNd conv(long in, long out, long groups, boolean bias, boolean transposed, long... kernel) {
+        return new ConvNd(in, out, groups, bias, transposed, kernel);
     }
 
     /**
@@ -142,6 +130,38 @@ public final class Layers {
                 buffer("num_batches_tracked", DType.INT64);
             }
         };
+    }
+
+    /**
+     * {@code nn.BatchNorm2d(n)}: {@link #batchNorm}'s tensors; its forward keeps the shape of a 4-D input with
+     * {@code n} channels.
+     */
+    public static Module batchNorm2d(long n) {
+        return batchNorm(n).forwardAs("BatchNorm2d", (trace, x) -> {
+            if (x.rank() != 4) {
+                throw new ShapeException("expected 4D input (got " + x.rank() + "D input)");
+            }
+            if (x.dim(1) != n) {
+                throw new ShapeException("running_mean should contain " + x.dim(1) + " elements not " + n);
+            }
+            return x;
+        });
+    }
+
+    /** {@code nn.ReLU()}: no tensors, the input's shape. */
+    public static Module relu() {
+        return stateless().forwardAs("ReLU", (trace, x) -> x);
+    }
+
+    /** {@code nn.MaxPool2d(kernel, stride, padding)} (dilation 1, floor mode). */
+    public static Module maxPool2d(long kernel, long stride, long padding) {
+        return stateless().forwardAs("MaxPool2d", (trace, x) -> Pool.output(x, new long[] {kernel, kernel},
+                new long[] {stride}, new long[] {padding}, new long[] {1}, false));
+    }
+
+    /** {@code nn.AdaptiveAvgPool2d((h, w))}. */
+    public static Module adaptiveAvgPool2d(long h, long w) {
+        return stateless().forwardAs("AdaptiveAvgPool2d", (trace, x) -> Pool.adaptive(x, h, w));
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.modelsummary.catalog.nn;
 
+import dev.modelsummary.compute.ComputeException;
+import dev.modelsummary.compute.Forward;
+import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.Shape;
@@ -10,6 +13,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
@@ -23,11 +27,17 @@ import java.util.function.Predicate;
  * <p>Two ways to set a child, as in Python: {@link #add} registers a new attribute (and refuses a name already
  * taken, which catches porting slips), {@link #replace} is {@code self.name = module} on an existing
  * attribute: the child keeps its place in the order, and {@code null} ({@code None}) leaves the place empty.
+ *
+ * <p>The forward pass runs on shapes only ({@link #trace}): a layer carries its torch class name and shape rule
+ * ({@link #forwardAs}), a composite module overrides {@link #forward} to mirror the upstream {@code forward()},
+ * calling its children with {@link #call} so the {@link Trace} sees each call as a forward hook would.
  */
 public class Module {
     private final Map<String, Slot> parameters = new LinkedHashMap<>();
     private final Map<String, Slot> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    private String torchClass;
+    private Forward rule;
 
     /**
      * One registered tensor. The slot, not its entry, is the tensor's identity: a tied weight is one slot under
@@ -197,5 +207,69 @@ public class Module {
         TensorEntry entry = slot.entry.withName(name);
         String first = firstNames.putIfAbsent(slot, name);
         return first == null ? entry : entry.withAliasOf(first);
+    }
+
+    /**
+     * This layer is the torch class {@code torchClass} whose forward is {@code rule}; returns this module. The
+     * parameters are untouched.
+     */
+    public final Module forwardAs(String torchClass, Forward rule) {
+        this.torchClass = torchClass;
+        this.rule = rule;
+        return this;
+    }
+
+    /**
+     * The torch class name hooks report ({@code type(module).__name__}): the one {@link #forwardAs} set, else
+     * this Java class's simple name when it is a named class mirroring the torch one.
+     */
+    public String className() {
+        if (torchClass != null) {
+            return torchClass;
+        }
+        Class<?> c = getClass();
+        return c.isAnonymousClass() ? "Module" : c.getSimpleName();
+    }
+
+    /**
+     * {@code forward(x)} on shapes: the layer rule set by {@link #forwardAs}; composite modules override it.
+     *
+     * @throws UnsupportedOperationException for a module whose forward is not written yet
+     */
+    public Shape forward(Trace trace, Shape x) {
+        if (rule == null) {
+            throw new UnsupportedOperationException(className() + " has no forward pass yet");
+        }
+        return rule.apply(trace, x);
+    }
+
+    /** {@code self.name(x)}: a hooked call of the child {@code name}. */
+    public final Shape call(Trace trace, String name, Shape x) {
+        return child(name).invoke(trace, name, x);
+    }
+
+    /**
+     * {@code model(x)} on shapes for an input of shape {@code input}: every module call, its output shapes and
+     * FLOPs.
+     *
+     * @throws ComputeException where torch would refuse the input, or a count passes 2^63-1, naming the module
+     */
+    public final Trace trace(Shape input) {
+        Trace trace = new Trace();
+        invoke(trace, "", input);
+        return trace;
+    }
+
+    private Shape invoke(Trace trace, String name, Shape x) {
+        boolean leaf = children.values().stream().noneMatch(Objects::nonNull);
+        trace.enter(name, className(), parameterCount(), leaf, List.of(x));
+        Shape out;
+        try {
+            out = forward(trace, x);
+        } catch (ComputeException e) {
+            throw e.at(trace.path());
+        }
+        trace.exit(List.of(out));
+        return out;
     }
 }

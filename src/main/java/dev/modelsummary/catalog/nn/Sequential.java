@@ -1,6 +1,9 @@
 package dev.modelsummary.catalog.nn;
 
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code nn.Sequential} and {@code nn.ModuleList}: children named {@code 0}, {@code 1}, ... by position.
@@ -29,5 +32,17 @@ public class Sequential extends Module {
     /** The number of children, named or indexed. */
     public final int size() {
         return children().size();
+    }
+
+    /** {@code for module in self: input = module(input)}. */
+    @Override
+    public Shape forward(Trace trace, Shape x) {
+        Shape out = x;
+        for (Map.Entry<String, Module> child : namedChildren().entrySet()) {
+            if (child.getValue() != null) {
+                out = call(trace, child.getKey(), out);
+            }
+        }
+        return out;
     }
 }

@@ -1,18 +1,24 @@
 package dev.modelsummary.catalog.torchvision;
 
+import static dev.modelsummary.catalog.nn.Layers.adaptiveAvgPool2d;
 import static dev.modelsummary.catalog.nn.Layers.conv2d;
 import static dev.modelsummary.catalog.nn.Layers.linear;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
+import static dev.modelsummary.catalog.nn.Layers.maxPool2d;
+import static dev.modelsummary.catalog.nn.Layers.relu;
 
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.ConvNd;
 import dev.modelsummary.catalog.nn.Dims;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
-import dev.modelsummary.catalog.torchvision.ops.Misc;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.List;
 import java.util.function.LongFunction;
 
@@ -110,7 +116,7 @@ public final class ResNet extends Module {
         Variant configured = new Variant(variant.name(), variant.block(), variant.layers(), kwargs.integer("groups"),
                 kwargs.integer("width_per_group"), variant.weights());
         try {
-            return new ResNet(configured, kwargs.integer("num_classes"), Misc.BATCH_NORM);
+            return new ResNet(configured, kwargs.integer("num_classes"), Layers::batchNorm2d);
         } catch (IllegalArgumentException e) {
             throw kwargs.refuse(e.getMessage());
         }
@@ -118,19 +124,40 @@ public final class ResNet extends Module {
 
     /**
      * {@code ResNet(block, layers, num_classes, groups=..., width_per_group=..., norm_layer=norm)}: the stem,
-     * four stages, pooling and {@code fc}. Dilation leaves no trace in the tensors.
+     * four stages, pooling and {@code fc}. Dilation ({@code replace_stride_with_dilation}) is not built yet: it
+     * leaves no trace in the tensors, but the forward pass of a dilated backbone needs it.
      */
     public ResNet(Variant variant, long numClasses, LongFunction<Module> norm) {
-        add("conv1", conv2d(3, inplanes, 7, 7, 1, false));
+        add("conv1", conv2d(3, inplanes, 7, 7, 1, false).stride(2).padding(3));
         add("bn1", norm.apply(inplanes));
-        add("relu", stateless());
-        add("maxpool", stateless());
+        add("relu", relu());
+        add("maxpool", maxPool2d(3, 2, 1));
         long[] planes = {64, 128, 256, 512};
         for (int i = 0; i < 4; i++) {
             add("layer" + (i + 1), makeLayer(variant, planes[i], variant.layers()[i], i == 0 ? 1 : 2, norm));
         }
-        add("avgpool", stateless());
+        add("avgpool", adaptiveAvgPool2d(1, 1));
         add("fc", linear(Dims.mul(512, variant.block().expansion()), numClasses));
+    }
+
+    /** {@code _forward_impl}. */
+    @Override
+    public Shape forward(Trace t, Shape x) {
+        x = call(t, "conv1", x);
+        x = call(t, "bn1", x);
+        x = call(t, "relu", x);
+        x = call(t, "maxpool", x);
+
+        x = call(t, "layer1", x);
+        x = call(t, "layer2", x);
+        x = call(t, "layer3", x);
+        x = call(t, "layer4", x);
+
+        x = call(t, "avgpool", x);
+        x = Reshape.flatten(x, 1, -1);
+        x = call(t, "fc", x);
+
+        return x;
     }
 
     /** {@code _make_layer}: a downsample branch where the stride or the width changes, then the blocks. */
@@ -138,61 +165,128 @@ public final class ResNet extends Module {
         long out = Dims.mul(planes, variant.block().expansion());
         Module downsample = null;
         if (stride != 1 || inplanes != out) {
-            downsample = new Sequential(conv2d(inplanes, out, 1, 1, 1, false), norm.apply(out));
+            downsample = new Sequential(conv1x1(inplanes, out, stride), norm.apply(out));
         }
-        Sequential layer = new Sequential(block(variant, inplanes, planes, downsample, norm));
+        Sequential layer = new Sequential(block(variant, inplanes, planes, stride, downsample, norm));
         inplanes = out;
         for (int i = 1; i < blocks; i++) {
-            layer.append(block(variant, inplanes, planes, null, norm));
+            layer.append(block(variant, inplanes, planes, 1, null, norm));
         }
         return layer;
     }
 
-    private static Module block(Variant variant, long inplanes, long planes, Module downsample,
+    private static Module block(Variant variant, long inplanes, long planes, long stride, Module downsample,
                                 LongFunction<Module> norm) {
         return variant.block() == Block.BASIC
-                ? basicBlock(inplanes, planes, downsample, variant.groups(), variant.widthPerGroup(), norm)
-                : bottleneck(inplanes, planes, downsample, variant.groups(), variant.widthPerGroup(), norm);
+                ? new BasicBlock(inplanes, planes, stride, downsample, variant.groups(), variant.widthPerGroup(), norm)
+                : new Bottleneck(inplanes, planes, stride, downsample, variant.groups(), variant.widthPerGroup(),
+                        norm);
+    }
+
+    /** {@code conv3x3(in, out, stride, groups)}: padding 1, no bias (dilation 1). */
+    private static ConvNd conv3x3(long in, long out, long stride, long groups) {
+        return conv2d(in, out, 3, 3, groups, false).stride(stride).padding(1);
+    }
+
+    /** {@code conv1x1(in, out, stride)}: no bias. */
+    private static ConvNd conv1x1(long in, long out, long stride) {
+        return conv2d(in, out, 1, 1, 1, false).stride(stride);
     }
 
     /** {@code BasicBlock}: two 3x3 convolutions; the downsample branch, when there is one, comes last. */
-    private static Module basicBlock(long inplanes, long planes, Module downsample, long groups, long baseWidth,
-                                     LongFunction<Module> norm) {
-        if (groups != 1 || baseWidth != 64) {
-            throw new IllegalArgumentException("BasicBlock only supports groups=1 and base_width=64");
+    static final class BasicBlock extends Module {
+        BasicBlock(long inplanes, long planes, long stride, Module downsample, long groups, long baseWidth,
+                   LongFunction<Module> norm) {
+            if (groups != 1 || baseWidth != 64) {
+                throw new IllegalArgumentException("BasicBlock only supports groups=1 and base_width=64");
+            }
+            add("conv1", conv3x3(inplanes, planes, stride, 1));
+            add("bn1", norm.apply(planes));
+            add("relu", relu());
+            add("conv2", conv3x3(planes, planes, 1, 1));
+            add("bn2", norm.apply(planes));
+            if (downsample != null) {
+                add("downsample", downsample);
+            }
         }
-        Module block = new Module();
-        block.add("conv1", conv2d(inplanes, planes, 3, 3, 1, false));
-        block.add("bn1", norm.apply(planes));
-        block.add("relu", stateless());
-        block.add("conv2", conv2d(planes, planes, 3, 3, 1, false));
-        block.add("bn2", norm.apply(planes));
-        if (downsample != null) {
-            block.add("downsample", downsample);
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            Shape identity = x;
+
+            Shape out = call(t, "conv1", x);
+            out = call(t, "bn1", out);
+            out = call(t, "relu", out);
+
+            out = call(t, "conv2", out);
+            out = call(t, "bn2", out);
+
+            if (namedChildren().get("downsample") != null) {
+                identity = call(t, "downsample", x);
+            }
+
+            out = addInPlace(out, identity);
+            out = call(t, "relu", out);
+
+            return out;
         }
-        return block;
     }
 
     /**
-     * {@code Bottleneck}: 1x1 down to {@code width = int(planes * (base_width / 64.0)) * groups}, a grouped 3x3,
-     * and 1x1 up to {@code planes * 4}.
+     * {@code Bottleneck}: 1x1 down to {@code width = int(planes * (base_width / 64.0)) * groups}, a grouped 3x3
+     * carrying the stride, and 1x1 up to {@code planes * 4}.
      */
-    private static Module bottleneck(long inplanes, long planes, Module downsample, long groups, long baseWidth,
-                                     LongFunction<Module> norm) {
-        long width = Dims.mul(Dims.trunc(planes * (baseWidth / 64.0)), groups);
-        long out = Dims.mul(planes, Block.BOTTLENECK.expansion());
-        Module block = new Module();
-        block.add("conv1", conv2d(inplanes, width, 1, 1, 1, false));
-        block.add("bn1", norm.apply(width));
-        block.add("conv2", conv2d(width, width, 3, 3, groups, false));
-        block.add("bn2", norm.apply(width));
-        block.add("conv3", conv2d(width, out, 1, 1, 1, false));
-        block.add("bn3", norm.apply(out));
-        block.add("relu", stateless());
-        if (downsample != null) {
-            block.add("downsample", downsample);
+    static final class Bottleneck extends Module {
+        Bottleneck(long inplanes, long planes, long stride, Module downsample, long groups, long baseWidth,
+                   LongFunction<Module> norm) {
+            long width = Dims.mul(Dims.trunc(planes * (baseWidth / 64.0)), groups);
+            long out = Dims.mul(planes, Block.BOTTLENECK.expansion());
+            add("conv1", conv1x1(inplanes, width, 1));
+            add("bn1", norm.apply(width));
+            add("conv2", conv3x3(width, width, stride, groups));
+            add("bn2", norm.apply(width));
+            add("conv3", conv1x1(width, out, 1));
+            add("bn3", norm.apply(out));
+            add("relu", relu());
+            if (downsample != null) {
+                add("downsample", downsample);
+            }
         }
-        return block;
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            Shape identity = x;
+
+            Shape out = call(t, "conv1", x);
+            out = call(t, "bn1", out);
+            out = call(t, "relu", out);
+
+            out = call(t, "conv2", out);
+            out = call(t, "bn2", out);
+            out = call(t, "relu", out);
+
+            out = call(t, "conv3", out);
+            out = call(t, "bn3", out);
+
+            if (namedChildren().get("downsample") != null) {
+                identity = call(t, "downsample", x);
+            }
+
+            out = addInPlace(out, identity);
+            out = call(t, "relu", out);
+
+            return out;
+        }
+    }
+
+    /** {@code out += identity}: in place, so the result keeps {@code out}'s shape or torch refuses. */
+    private static Shape addInPlace(Shape out, Shape identity) {
+        Shape result = Reshape.broadcast(out, identity);
+        if (!result.equals(out)) {
+            throw new dev.modelsummary.compute.ShapeException("output with shape " + out
+                    + " doesn't match the broadcast shape " + result);
+        }
+        return out;
     }
 
     /** An ImageNet weights enum: its members in declaration order, and the one DEFAULT names. */
