@@ -35,6 +35,7 @@ class ClassicComputeTest {
         "alexnet, 0.714",
         "vgg11, 7.609", "vgg11_bn, 7.609", "vgg13, 11.308", "vgg13_bn, 11.308",
         "vgg16, 15.470", "vgg16_bn, 15.470", "vgg19, 19.632", "vgg19_bn, 19.632",
+        "squeezenet1_0, 0.819", "squeezenet1_1, 0.349",
     })
     void publishedOpsAreMacsAt224(String builder, String ops) {
         Trace trace = build(builder).trace(Shape.of(1, 3, 224, 224));
@@ -70,5 +71,26 @@ class ClassicComputeTest {
         assertThatThrownBy(() -> build("vgg11").trace(Shape.of(1, 3, 31, 31)))
                 .isInstanceOf(ShapeException.class)
                 .extracting(e -> ((ShapeException) e).path()).isEqualTo("features.20");
+    }
+
+    @Test
+    void squeezenetPoolsCeilAndFireConcatenates() {
+        Trace v10 = build("squeezenet1_0").trace(Shape.of(1, 3, 224, 224));
+        // conv 7/2: 109; ceil_mode pools: ceil((109 - 3) / 2) + 1 = 54, then 27, then 13
+        assertThat(first(v10, "features.2").out()).containsExactly(Shape.of(1, 96, 54, 54));
+        assertThat(first(v10, "features").out()).containsExactly(Shape.of(1, 512, 13, 13));
+        assertThat(first(v10, "features.3").className()).isEqualTo("Fire");
+        assertThat(first(v10, "features.3").out()).containsExactly(Shape.of(1, 128, 54, 54));
+        assertThat(v10.calls().stream().filter(c -> c.name().startsWith("features.3")).map(Trace.Call::name)
+                .toList()).containsExactly("features.3", "features.3.squeeze", "features.3.squeeze_activation",
+                "features.3.expand1x1", "features.3.expand1x1_activation", "features.3.expand3x3",
+                "features.3.expand3x3_activation");
+        assertThat(first(v10, "classifier.3").className()).isEqualTo("AdaptiveAvgPool2d");
+        Trace v11 = build("squeezenet1_1").trace(Shape.of(1, 3, 224, 224));
+        assertThat(first(v11, "features.2").out()).containsExactly(Shape.of(1, 64, 55, 55));
+        assertThat(first(v11, "features").out()).containsExactly(Shape.of(1, 512, 13, 13));
+        // 17 (min_size): 8, ceil pool 4, 2, 1; floor mode would give 3, 1, 0
+        assertThat(first(build("squeezenet1_1").trace(Shape.of(1, 3, 17, 17)), "features").out())
+                .containsExactly(Shape.of(1, 512, 1, 1));
     }
 }
