@@ -7,8 +7,15 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Catalog;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.nn.Module;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelsummary.model.Shape;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,6 +43,7 @@ class ClassicComputeTest {
         "vgg11, 7.609", "vgg11_bn, 7.609", "vgg13, 11.308", "vgg13_bn, 11.308",
         "vgg16, 15.470", "vgg16_bn, 15.470", "vgg19, 19.632", "vgg19_bn, 19.632",
         "squeezenet1_0, 0.819", "squeezenet1_1, 0.349",
+        "densenet121, 2.834", "densenet161, 7.728", "densenet169, 3.360", "densenet201, 4.291",
     })
     void publishedOpsAreMacsAt224(String builder, String ops) {
         Trace trace = build(builder).trace(Shape.of(1, 3, 224, 224));
@@ -92,5 +100,50 @@ class ClassicComputeTest {
         // 17 (min_size): 8, ceil pool 4, 2, 1; floor mode would give 3, 1, 0
         assertThat(first(build("squeezenet1_1").trace(Shape.of(1, 3, 17, 17)), "features").out())
                 .containsExactly(Shape.of(1, 512, 1, 1));
+    }
+
+    @Test
+    void densenet121MatchesTorchCallByCall() throws IOException {
+        JsonNode truth;
+        try (InputStream in = getClass().getResourceAsStream("/golden/compute/tv-densenet121.json")) {
+            assertThat(in).isNotNull();
+            truth = new ObjectMapper().readTree(in);
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        Module model = build(truth.get("builder").asText());
+        Trace trace = model.trace(Shape.of(mapper.convertValue(truth.at("/input/shape"), long[].class)));
+
+        List<String> expected = new ArrayList<>();
+        for (JsonNode m : truth.get("modules")) {
+            List<Shape> out = new ArrayList<>();
+            m.get("out").forEach(o -> out.add(Shape.of(mapper.convertValue(o, long[].class))));
+            expected.add(m.get("name").asText() + " " + m.get("class").asText() + " " + out);
+        }
+        assertThat(trace.calls().stream().map(c -> c.name() + " " + c.className() + " " + c.out()).toList())
+                .containsExactlyElementsOf(expected);
+
+        List<Long> callFlops = new ArrayList<>();
+        truth.at("/extra/call_flops").forEach(f -> callFlops.add(f.asLong()));
+        assertThat(trace.calls().stream().map(Trace.Call::flops).toList()).containsExactlyElementsOf(callFlops);
+
+        Map<String, Long> byModule = new LinkedHashMap<>();
+        truth.get("flops_by_module").fields().forEachRemaining(e -> byModule.put(e.getKey(), e.getValue().asLong()));
+        assertThat(trace.flopsByModule()).isEqualTo(byModule);
+
+        assertThat(trace.totalFlops()).isEqualTo(truth.get("flops").asLong()).isEqualTo(5_668_323_328L);
+        assertThat(trace.activations()).isEqualTo(truth.get("activations").asLong()).isEqualTo(38_561_256L);
+        assertThat(model.parameterCount()).isEqualTo(truth.get("parameters").asLong());
+    }
+
+    @Test
+    void denseLayerTakesTheListOfEarlierFeatures() {
+        Trace trace = build("densenet121").trace(Shape.of(1, 3, 224, 224));
+        // the 3rd layer of block 1 sees the block input and the two earlier outputs, as given
+        assertThat(first(trace, "features.denseblock1.denselayer3").in())
+                .containsExactly(Shape.of(1, 64, 56, 56), Shape.of(1, 32, 56, 56), Shape.of(1, 32, 56, 56));
+        assertThat(first(trace, "features.denseblock1.denselayer3.norm1").in())
+                .containsExactly(Shape.of(1, 128, 56, 56));
+        assertThat(first(trace, "features.transition1").className()).isEqualTo("_Transition");
+        assertThat(first(trace, "features.transition1.pool").out()).containsExactly(Shape.of(1, 128, 28, 28));
     }
 }
