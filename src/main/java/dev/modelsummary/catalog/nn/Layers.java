@@ -159,6 +159,18 @@ public final class Layers {
                 new long[] {stride}, new long[] {padding}, new long[] {1}, false));
     }
 
+    /** {@code nn.MaxPool2d(kernel, stride, padding, ceil_mode=ceilMode)} (dilation 1). */
+    public static Module maxPool2d(long kernel, long stride, long padding, boolean ceilMode) {
+        return stateless().forwardAs("MaxPool2d", (trace, x) -> Pool.output(x, new long[] {kernel, kernel},
+                new long[] {stride}, new long[] {padding}, new long[] {1}, ceilMode));
+    }
+
+    /** {@code nn.AvgPool2d(kernel, stride)} (no padding, floor mode). */
+    public static Module avgPool2d(long kernel, long stride) {
+        return stateless().forwardAs("AvgPool2d", (trace, x) -> Pool.output(x, new long[] {kernel, kernel},
+                new long[] {stride}, new long[] {0}, new long[] {1}, false));
+    }
+
     /** {@code nn.AdaptiveAvgPool2d((h, w))}. */
     public static Module adaptiveAvgPool2d(long h, long w) {
         return stateless().forwardAs("AdaptiveAvgPool2d", (trace, x) -> Pool.adaptive(x, h, w));
@@ -205,7 +217,7 @@ public final class Layers {
             throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got "
                     + PythonNumbers.repr(p));
         }
-        return stateless();
+        return stateless().forwardAs("Dropout", (trace, x) -> x);
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The Java mirror of {@code torch.nn.Module}: what a module registers, in registration order, and nothing
@@ -243,9 +244,27 @@ public class Module {
         return rule.apply(trace, x);
     }
 
+    /**
+     * {@code forward(xs)} for a module whose forward takes a list of tensors (DenseNet's {@code _DenseLayer});
+     * by default a list of one is that one tensor.
+     *
+     * @throws UnsupportedOperationException for more than one tensor, unless overridden
+     */
+    public Shape forward(Trace trace, List<Shape> xs) {
+        if (xs.size() != 1) {
+            throw new UnsupportedOperationException(className() + " takes one tensor, not a list");
+        }
+        return forward(trace, xs.get(0));
+    }
+
     /** {@code self.name(x)}: a hooked call of the child {@code name}. */
     public final Shape call(Trace trace, String name, Shape x) {
-        return child(name).invoke(trace, name, x);
+        return child(name).invoke(trace, name, List.of(x), () -> child(name).forward(trace, x));
+    }
+
+    /** {@code self.name([x0, x1, ...])}: a hooked call of the child {@code name} on a list of tensors. */
+    public final Shape call(Trace trace, String name, List<Shape> xs) {
+        return child(name).invoke(trace, name, xs, () -> child(name).forward(trace, xs));
     }
 
     /**
@@ -256,16 +275,16 @@ public class Module {
      */
     public final Trace trace(Shape input) {
         Trace trace = new Trace();
-        invoke(trace, "", input);
+        invoke(trace, "", List.of(input), () -> forward(trace, input));
         return trace;
     }
 
-    private Shape invoke(Trace trace, String name, Shape x) {
+    private Shape invoke(Trace trace, String name, List<Shape> in, Supplier<Shape> run) {
         boolean leaf = children.values().stream().noneMatch(Objects::nonNull);
-        trace.enter(name, className(), parameterCount(), leaf, List.of(x));
+        trace.enter(name, className(), parameterCount(), leaf, in);
         Shape out;
         try {
-            out = forward(trace, x);
+            out = run.get();
         } catch (ComputeException e) {
             throw e.at(trace.path());
         }

@@ -1,8 +1,11 @@
 package dev.modelsummary.catalog.torchvision;
 
+import static dev.modelsummary.catalog.nn.Layers.adaptiveAvgPool2d;
 import static dev.modelsummary.catalog.nn.Layers.conv2d;
+import static dev.modelsummary.catalog.nn.Layers.dropout;
 import static dev.modelsummary.catalog.nn.Layers.linear;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
+import static dev.modelsummary.catalog.nn.Layers.maxPool2d;
+import static dev.modelsummary.catalog.nn.Layers.relu;
 
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
@@ -11,6 +14,9 @@ import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.List;
 
 /** torchvision {@code models/alexnet.py} (0.14.1): the {@code alexnet} builder. */
@@ -29,30 +35,47 @@ public final class AlexNet extends Module {
     /** {@code alexnet(weights, progress, **kwargs)}: weights fix num_classes. */
     private static Module alexnet(Kwargs kwargs) {
         kwargs.weights("weights").ifPresent(w -> kwargs.overwrite("num_classes", w.categories()));
-        return new AlexNet(kwargs.integer("num_classes"));
+        try {
+            return new AlexNet(kwargs.integer("num_classes"), kwargs.real("dropout"));
+        } catch (IllegalArgumentException e) {
+            throw kwargs.refuse(e.getMessage());
+        }
     }
 
-    /** {@code AlexNet(num_classes)}: features, avgpool, classifier. */
-    AlexNet(long numClasses) {
+    /** {@code AlexNet(num_classes, dropout)}: features, avgpool, classifier. */
+    AlexNet(long numClasses, double dropout) {
         add("features", features());
-        add("avgpool", stateless());
+        add("avgpool", adaptiveAvgPool2d(6, 6));
         add("classifier", new Sequential(
-                stateless(), // Dropout
+                dropout(dropout),
                 linear(256 * 6 * 6, 4096),
-                stateless(), // ReLU
-                stateless(), // Dropout
+                relu(),
+                dropout(dropout),
                 linear(4096, 4096),
-                stateless(), // ReLU
+                relu(),
                 linear(4096, numClasses)));
+    }
+
+    AlexNet(long numClasses) {
+        this(numClasses, 0.5);
+    }
+
+    @Override
+    public Shape forward(Trace t, Shape x) {
+        x = call(t, "features", x);
+        x = call(t, "avgpool", x);
+        x = Reshape.flatten(x, 1, -1);
+        x = call(t, "classifier", x);
+        return x;
     }
 
     /** Five convolutions, each followed by a ReLU, with max pooling after the 1st, 2nd and 5th. */
     private static Sequential features() {
         return new Sequential(
-                conv2d(3, 64, 11), stateless(), stateless(),
-                conv2d(64, 192, 5), stateless(), stateless(),
-                conv2d(192, 384, 3), stateless(),
-                conv2d(384, 256, 3), stateless(),
-                conv2d(256, 256, 3), stateless(), stateless());
+                conv2d(3, 64, 11).stride(4).padding(2), relu(), maxPool2d(3, 2, 0),
+                conv2d(64, 192, 5).padding(2), relu(), maxPool2d(3, 2, 0),
+                conv2d(192, 384, 3).padding(1), relu(),
+                conv2d(384, 256, 3).padding(1), relu(),
+                conv2d(256, 256, 3).padding(1), relu(), maxPool2d(3, 2, 0));
     }
 }

@@ -1,7 +1,10 @@
 package dev.modelsummary.catalog.torchvision;
 
+import static dev.modelsummary.catalog.nn.Layers.adaptiveAvgPool2d;
 import static dev.modelsummary.catalog.nn.Layers.conv2d;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
+import static dev.modelsummary.catalog.nn.Layers.dropout;
+import static dev.modelsummary.catalog.nn.Layers.maxPool2d;
+import static dev.modelsummary.catalog.nn.Layers.relu;
 
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
@@ -10,6 +13,9 @@ import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.List;
 
 /** torchvision {@code models/squeezenet.py} (0.14.1): {@code squeezenet1_0} and {@code squeezenet1_1}. */
@@ -34,44 +40,61 @@ public final class SqueezeNet extends Module {
     /** {@code _squeezenet(version, weights, progress, **kwargs)}: weights fix num_classes. */
     private static Module squeezenet(String version, Kwargs kwargs) {
         kwargs.weights("weights").ifPresent(w -> kwargs.overwrite("num_classes", w.categories()));
-        return new SqueezeNet(version, kwargs.integer("num_classes"));
+        try {
+            return new SqueezeNet(version, kwargs.integer("num_classes"), kwargs.real("dropout"));
+        } catch (IllegalArgumentException e) {
+            throw kwargs.refuse(e.getMessage());
+        }
     }
 
     /**
      * {@code SqueezeNet(version, num_classes)}: features, then the classifier: Dropout, the final 1x1 conv,
      * ReLU, AdaptiveAvgPool2d.
      */
-    private SqueezeNet(String version, long numClasses) {
+    private SqueezeNet(String version, long numClasses, double dropout) {
         add("features", "1_0".equals(version) ? features10() : features11());
-        add("classifier", new Sequential(stateless(), conv2d(512, numClasses, 1), stateless(), stateless()));
+        add("classifier", new Sequential(dropout(dropout), conv2d(512, numClasses, 1), relu(),
+                adaptiveAvgPool2d(1, 1)));
+    }
+
+    @Override
+    public Shape forward(Trace t, Shape x) {
+        x = call(t, "features", x);
+        x = call(t, "classifier", x);
+        return Reshape.flatten(x, 1, -1);
+    }
+
+    /** {@code nn.MaxPool2d(kernel_size=3, stride=2, ceil_mode=True)}. */
+    private static Module pool() {
+        return maxPool2d(3, 2, 0, true);
     }
 
     /** Version 1.0: a 7x7 stem to 96 channels; max pooling (a position each) after the stem, Fire 3 and Fire 7. */
     private static Sequential features10() {
         return new Sequential(
-                conv2d(3, 96, 7), stateless(), stateless(),
+                conv2d(3, 96, 7).stride(2), relu(), pool(),
                 fire(96, 16, 64, 64),
                 fire(128, 16, 64, 64),
                 fire(128, 32, 128, 128),
-                stateless(),
+                pool(),
                 fire(256, 32, 128, 128),
                 fire(256, 48, 192, 192),
                 fire(384, 48, 192, 192),
                 fire(384, 64, 256, 256),
-                stateless(),
+                pool(),
                 fire(512, 64, 256, 256));
     }
 
     /** Version 1.1: a 3x3 stem to 64 channels; max pooling after the stem, Fire 2 and Fire 4. */
     private static Sequential features11() {
         return new Sequential(
-                conv2d(3, 64, 3), stateless(), stateless(),
+                conv2d(3, 64, 3).stride(2), relu(), pool(),
                 fire(64, 16, 64, 64),
                 fire(128, 16, 64, 64),
-                stateless(),
+                pool(),
                 fire(128, 32, 128, 128),
                 fire(256, 32, 128, 128),
-                stateless(),
+                pool(),
                 fire(256, 48, 192, 192),
                 fire(384, 48, 192, 192),
                 fire(384, 64, 256, 256),
@@ -80,13 +103,26 @@ public final class SqueezeNet extends Module {
 
     /** {@code Fire(inplanes, squeeze, expand1x1, expand3x3)}: three convolutions, each with its ReLU. */
     private static Module fire(long inplanes, long squeezePlanes, long expand1x1Planes, long expand3x3Planes) {
-        Module fire = new Module();
-        fire.add("squeeze", conv2d(inplanes, squeezePlanes, 1));
-        fire.add("squeeze_activation", stateless());
-        fire.add("expand1x1", conv2d(squeezePlanes, expand1x1Planes, 1));
-        fire.add("expand1x1_activation", stateless());
-        fire.add("expand3x3", conv2d(squeezePlanes, expand3x3Planes, 3));
-        fire.add("expand3x3_activation", stateless());
-        return fire;
+        return new Fire(inplanes, squeezePlanes, expand1x1Planes, expand3x3Planes);
+    }
+
+    /** {@code Fire}: a 1x1 squeeze, then a 1x1 and a 3x3 (padding 1) expansion concatenated on channels. */
+    static final class Fire extends Module {
+        Fire(long inplanes, long squeezePlanes, long expand1x1Planes, long expand3x3Planes) {
+            add("squeeze", conv2d(inplanes, squeezePlanes, 1));
+            add("squeeze_activation", relu());
+            add("expand1x1", conv2d(squeezePlanes, expand1x1Planes, 1));
+            add("expand1x1_activation", relu());
+            add("expand3x3", conv2d(squeezePlanes, expand3x3Planes, 3).padding(1));
+            add("expand3x3_activation", relu());
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            x = call(t, "squeeze_activation", call(t, "squeeze", x));
+            return Reshape.cat(List.of(
+                    call(t, "expand1x1_activation", call(t, "expand1x1", x)),
+                    call(t, "expand3x3_activation", call(t, "expand3x3", x))), 1);
+        }
     }
 }

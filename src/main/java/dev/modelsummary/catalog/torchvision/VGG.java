@@ -1,9 +1,11 @@
 package dev.modelsummary.catalog.torchvision;
 
-import static dev.modelsummary.catalog.nn.Layers.batchNorm;
+import static dev.modelsummary.catalog.nn.Layers.adaptiveAvgPool2d;
+import static dev.modelsummary.catalog.nn.Layers.batchNorm2d;
 import static dev.modelsummary.catalog.nn.Layers.conv2d;
+import static dev.modelsummary.catalog.nn.Layers.dropout;
 import static dev.modelsummary.catalog.nn.Layers.linear;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
+import static dev.modelsummary.catalog.nn.Layers.relu;
 
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
@@ -13,6 +15,10 @@ import dev.modelsummary.catalog.Weights;
 import dev.modelsummary.catalog.Weights.Member;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
+import dev.modelsummary.compute.Pool;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.List;
 import java.util.Map;
 
@@ -75,33 +81,50 @@ public final class VGG extends Module {
     private static Module vgg(String cfg, boolean batchNorm, Kwargs kwargs) {
         kwargs.weights("weights").filter(w -> w.categories() != 0)
                 .ifPresent(w -> kwargs.overwrite("num_classes", w.categories()));
-        return new VGG(makeLayers(cfg, batchNorm), kwargs.integer("num_classes"));
+        try {
+            return new VGG(makeLayers(cfg, batchNorm), kwargs.integer("num_classes"), kwargs.real("dropout"));
+        } catch (IllegalArgumentException e) {
+            throw kwargs.refuse(e.getMessage());
+        }
     }
 
-    /** {@code VGG(features, num_classes)}: features, avgpool, classifier. */
-    private VGG(Sequential features, long numClasses) {
+    /** {@code VGG(features, num_classes, dropout=dropout)}: features, avgpool, classifier. */
+    VGG(Sequential features, long numClasses, double dropout) {
         add("features", features);
-        add("avgpool", stateless());
+        add("avgpool", adaptiveAvgPool2d(7, 7));
         add("classifier", new Sequential(
                 linear(512 * 7 * 7, 4096),
-                stateless(), // ReLU
-                stateless(), // Dropout
+                relu(),
+                dropout(dropout),
                 linear(4096, 4096),
-                stateless(), // ReLU
-                stateless(), // Dropout
+                relu(),
+                dropout(dropout),
                 linear(4096, numClasses)));
     }
 
+    @Override
+    public Shape forward(Trace t, Shape x) {
+        x = call(t, "features", x);
+        x = call(t, "avgpool", x);
+        x = Reshape.flatten(x, 1, -1);
+        x = call(t, "classifier", x);
+        return x;
+    }
+
     /**
-     * {@code nn.MaxPool2d}: no tensors, but a type of its own, because SSD finds the pooling layers of VGG's
-     * features as torchvision does, with {@code isinstance(layer, nn.MaxPool2d)}.
+     * {@code nn.MaxPool2d(kernel_size=2, stride=2)}: no tensors, but a type of its own, because SSD finds the
+     * pooling layers of VGG's features as torchvision does, with {@code isinstance(layer, nn.MaxPool2d)}.
      */
     public static final class MaxPool2d extends Module {
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            return Pool.output(x, new long[] {2, 2}, new long[] {2}, new long[] {0}, new long[] {1}, false);
+        }
     }
 
     /**
      * {@code make_layers(cfgs[cfg], batch_norm)}: for each entry a {@link MaxPool2d}, or a 3x3 Conv2d (with
-     * bias) then BatchNorm2d when {@code batchNorm}, then ReLU. SSD's VGG16 backbone is {@code makeLayers("D", false)}.
+     * bias) (padding 1) then BatchNorm2d when {@code batchNorm}, then ReLU. SSD's VGG16 backbone is {@code makeLayers("D", false)}.
      *
      * @param cfg a key of torchvision's {@code cfgs}: {@code A} (vgg11), {@code B} (vgg13), {@code D} (vgg16),
      *            {@code E} (vgg19)
@@ -118,11 +141,11 @@ public final class VGG extends Module {
                 layers.append(new MaxPool2d());
                 continue;
             }
-            layers.append(conv2d(inChannels, v, 3));
+            layers.append(conv2d(inChannels, v, 3).padding(1));
             if (batchNorm) {
-                layers.append(batchNorm(v));
+                layers.append(batchNorm2d(v));
             }
-            layers.append(stateless()); // ReLU
+            layers.append(relu());
             inChannels = v;
         }
         return layers;
