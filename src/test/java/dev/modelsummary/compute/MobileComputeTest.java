@@ -38,6 +38,10 @@ class MobileComputeTest {
         "mobilenet_v2, 224, 0.301",
         "mobilenet_v3_large, 224, 0.217",
         "mobilenet_v3_small, 224, 0.057",
+        "efficientnet_b0, 224, 0.386", "efficientnet_b1, 240, 0.687", "efficientnet_b2, 288, 1.088",
+        "efficientnet_b3, 300, 1.827", "efficientnet_b4, 380, 4.394", "efficientnet_b5, 456, 10.266",
+        "efficientnet_b6, 528, 19.068", "efficientnet_b7, 600, 37.746",
+        "efficientnet_v2_s, 384, 8.366", "efficientnet_v2_m, 480, 24.582", "efficientnet_v2_l, 480, 56.080",
     })
     void publishedOpsAreMacsAtTheCropSize(String builder, long crop, String ops) {
         Trace trace = build(builder).trace(Shape.of(1, 3, crop, crop));
@@ -48,6 +52,11 @@ class MobileComputeTest {
     @Test
     void mobilenetV3SmallMatchesTorchCallByCall() throws IOException {
         matchesGolden("tv-mobilenet_v3_small.json");
+    }
+
+    @Test
+    void efficientnetB0MatchesTorchCallByCall() throws IOException {
+        matchesGolden("tv-efficientnet_b0.json");
     }
 
     @Test

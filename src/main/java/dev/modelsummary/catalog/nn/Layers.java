@@ -178,6 +178,11 @@ public final class Layers {
         return stateless().forwardAs("Sigmoid", (trace, x) -> x);
     }
 
+    /** torchvision's {@code StochasticDepth(p, mode)}: no tensors; in eval mode the input unchanged. */
+    public static Module stochasticDepth() {
+        return stateless().forwardAs("StochasticDepth", (trace, x) -> x);
+    }
+
     /** {@code nn.MaxPool2d(kernel, stride, padding)} (dilation 1, floor mode). */
     public static Module maxPool2d(long kernel, long stride, long padding) {
         return stateless().forwardAs("MaxPool2d", (trace, x) -> Pool.output(x, new long[] {kernel, kernel},
