@@ -71,6 +71,31 @@ class MobileComputeTest {
                 .out()).containsExactly(Shape.of(2, 1280, 7, 7));
     }
 
+    @Test
+    void mobilenetV3LargeActivationsAndDilatedTail() {
+        Trace trace = build("mobilenet_v3_large").trace(Shape.of(1, 3, 224, 224));
+        List<String> calls = trace.calls().stream().map(c -> c.name() + " " + c.className()).toList();
+        // "RE" up to block 6, "HS" from block 7 (C3) on; SE only where the table says.
+        assertThat(calls).contains("features.0.2 Hardswish", "features.6.block.0.2 ReLU",
+                "features.6.block.2.scale_activation Hardsigmoid", "features.7.block.0.2 Hardswish",
+                "classifier.1 Hardswish", "classifier.2 Dropout")
+                .doesNotContain("features.7.block.2.avgpool AdaptiveAvgPool2d");
+        assertThat(last(trace, "features").out()).containsExactly(Shape.of(1, 960, 7, 7));
+
+        Builder builder = CATALOG.builder("mobilenet_v3_large").orElseThrow();
+        Module dilated = builder.factory().build(Kwargs.parse("mobilenet_v3_large", builder.args(),
+                Map.of("dilated", "true")));
+        Trace wide = dilated.trace(Shape.of(1, 3, 224, 224));
+        // C4 keeps stride 1 and dilates instead: output stride 16, same parameters.
+        assertThat(last(wide, "features").out()).containsExactly(Shape.of(1, 960, 14, 14));
+        assertThat(dilated.parameterCount()).isEqualTo(build("mobilenet_v3_large").parameterCount());
+        assertThat(wide.totalFlops()).isGreaterThan(trace.totalFlops());
+    }
+
+    private static Trace.Call last(Trace trace, String name) {
+        return trace.calls().stream().filter(c -> c.name().equals(name)).reduce((a, b) -> b).orElseThrow();
+    }
+
     void matchesGolden(String file) throws IOException {
         JsonNode truth;
         try (InputStream in = getClass().getResourceAsStream("/golden/compute/" + file)) {
