@@ -153,6 +153,36 @@ public final class Layers {
         return stateless().forwardAs("ReLU", (trace, x) -> x);
     }
 
+    /** {@code nn.ReLU6()}: no tensors, the input's shape. */
+    public static Module relu6() {
+        return stateless().forwardAs("ReLU6", (trace, x) -> x);
+    }
+
+    /** {@code nn.Hardswish()}: no tensors, the input's shape. */
+    public static Module hardswish() {
+        return stateless().forwardAs("Hardswish", (trace, x) -> x);
+    }
+
+    /** {@code nn.Hardsigmoid()}: no tensors, the input's shape. */
+    public static Module hardsigmoid() {
+        return stateless().forwardAs("Hardsigmoid", (trace, x) -> x);
+    }
+
+    /** {@code nn.SiLU()}: no tensors, the input's shape. */
+    public static Module silu() {
+        return stateless().forwardAs("SiLU", (trace, x) -> x);
+    }
+
+    /** {@code nn.Sigmoid()}: no tensors, the input's shape. */
+    public static Module sigmoid() {
+        return stateless().forwardAs("Sigmoid", (trace, x) -> x);
+    }
+
+    /** torchvision's {@code StochasticDepth(p, mode)}: no tensors; in eval mode the input unchanged. */
+    public static Module stochasticDepth() {
+        return stateless().forwardAs("StochasticDepth", (trace, x) -> x);
+    }
+
     /** {@code nn.MaxPool2d(kernel, stride, padding)} (dilation 1, floor mode). */
     public static Module maxPool2d(long kernel, long stride, long padding) {
         return stateless().forwardAs("MaxPool2d", (trace, x) -> Pool.output(x, new long[] {kernel, kernel},

@@ -1,7 +1,6 @@
 package dev.modelsummary.catalog.torchvision;
 
 import static dev.modelsummary.catalog.nn.Layers.linear;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
 import static dev.modelsummary.catalog.torchvision.ops.Misc.conv2dNormActivation;
 
 import dev.modelsummary.catalog.Arg;
@@ -10,9 +9,13 @@ import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
 import dev.modelsummary.catalog.nn.Dims;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.ops.Misc;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
@@ -24,7 +27,7 @@ import java.util.function.LongFunction;
  * <p>The builders differ in {@code _efficientnet_conf}'s stage table (scaled by width and depth for B0-B7),
  * {@code last_channel}, the dropout rate and the norm layer: B5-B7 and V2 use {@code BatchNorm2d} with another
  * eps (and momentum), which registers the same tensors as the default, so the norm is always
- * {@link Misc#BATCH_NORM} here.
+ * {@code BatchNorm2d} here.
  *
  * <p>Keyword arguments: {@code num_classes}, and {@code stochastic_depth_prob}, which sets the rates of the
  * parameter-free {@code StochasticDepth} layers. {@code dropout} and {@code last_channel} are not declared
@@ -50,23 +53,23 @@ public final class EfficientNet extends Module {
     /** The public builders: B0-B7 by width and depth multiplier, V2 by stage table. */
     public static List<Builder> builders() {
         return List.of(
-                v1("efficientnet_b0", 1.0, 1.0, v1Weights("EfficientNet_B0_Weights")),
-                v1("efficientnet_b1", 1.0, 1.1, Weights.of("EfficientNet_B1_Weights", Args.IMAGENET, 1,
+                v1("efficientnet_b0", 0.2, 1.0, 1.0, v1Weights("EfficientNet_B0_Weights")),
+                v1("efficientnet_b1", 0.2, 1.0, 1.1, Weights.of("EfficientNet_B1_Weights", Args.IMAGENET, 1,
                         "IMAGENET1K_V2", "IMAGENET1K_V1", "IMAGENET1K_V2")),
-                v1("efficientnet_b2", 1.1, 1.2, v1Weights("EfficientNet_B2_Weights")),
-                v1("efficientnet_b3", 1.2, 1.4, v1Weights("EfficientNet_B3_Weights")),
-                v1("efficientnet_b4", 1.4, 1.8, v1Weights("EfficientNet_B4_Weights")),
-                v1("efficientnet_b5", 1.6, 2.2, v1Weights("EfficientNet_B5_Weights")),
-                v1("efficientnet_b6", 1.8, 2.6, v1Weights("EfficientNet_B6_Weights")),
-                v1("efficientnet_b7", 2.0, 3.1, v1Weights("EfficientNet_B7_Weights")),
-                v2("efficientnet_v2_s", "EfficientNet_V2_S_Weights", List.of(
+                v1("efficientnet_b2", 0.3, 1.1, 1.2, v1Weights("EfficientNet_B2_Weights")),
+                v1("efficientnet_b3", 0.3, 1.2, 1.4, v1Weights("EfficientNet_B3_Weights")),
+                v1("efficientnet_b4", 0.4, 1.4, 1.8, v1Weights("EfficientNet_B4_Weights")),
+                v1("efficientnet_b5", 0.4, 1.6, 2.2, v1Weights("EfficientNet_B5_Weights")),
+                v1("efficientnet_b6", 0.5, 1.8, 2.6, v1Weights("EfficientNet_B6_Weights")),
+                v1("efficientnet_b7", 0.5, 2.0, 3.1, v1Weights("EfficientNet_B7_Weights")),
+                v2("efficientnet_v2_s", 0.2, "EfficientNet_V2_S_Weights", List.of(
                         fusedMBConv(1, 3, 1, 24, 24, 2),
                         fusedMBConv(4, 3, 2, 24, 48, 4),
                         fusedMBConv(4, 3, 2, 48, 64, 4),
                         mbConv(4, 3, 2, 64, 128, 6, 1.0, 1.0),
                         mbConv(6, 3, 1, 128, 160, 9, 1.0, 1.0),
                         mbConv(6, 3, 2, 160, 256, 15, 1.0, 1.0))),
-                v2("efficientnet_v2_m", "EfficientNet_V2_M_Weights", List.of(
+                v2("efficientnet_v2_m", 0.3, "EfficientNet_V2_M_Weights", List.of(
                         fusedMBConv(1, 3, 1, 24, 24, 3),
                         fusedMBConv(4, 3, 2, 24, 48, 5),
                         fusedMBConv(4, 3, 2, 48, 80, 5),
@@ -74,7 +77,7 @@ public final class EfficientNet extends Module {
                         mbConv(6, 3, 1, 160, 176, 14, 1.0, 1.0),
                         mbConv(6, 3, 2, 176, 304, 18, 1.0, 1.0),
                         mbConv(6, 3, 1, 304, 512, 5, 1.0, 1.0))),
-                v2("efficientnet_v2_l", "EfficientNet_V2_L_Weights", List.of(
+                v2("efficientnet_v2_l", 0.4, "EfficientNet_V2_L_Weights", List.of(
                         fusedMBConv(1, 3, 1, 32, 32, 4),
                         fusedMBConv(4, 3, 2, 32, 64, 7),
                         fusedMBConv(4, 3, 2, 64, 96, 7),
@@ -93,21 +96,21 @@ public final class EfficientNet extends Module {
      * {@code efficientnet_bN}: {@code _efficientnet_conf("efficientnet_bN", width_mult, depth_mult)} scales the
      * B0 stages; {@code last_channel} is None.
      */
-    private static Builder v1(String name, double widthMult, double depthMult, Weights weights) {
+    private static Builder v1(String name, double dropout, double widthMult, double depthMult, Weights weights) {
         List<BlockConfig> setting = new ArrayList<>();
         for (long[] s : V1_STAGES) {
             setting.add(mbConv(s[0], s[1], s[2], s[3], s[4], s[5], widthMult, depthMult));
         }
-        return builder(name, setting, null, weights);
+        return builder(name, dropout, setting, null, weights);
     }
 
     /** {@code efficientnet_v2_*}: a fixed stage table, {@code last_channel} 1280, weights at min_size 33. */
-    private static Builder v2(String name, String weightsClass, List<BlockConfig> setting) {
+    private static Builder v2(String name, double dropout, String weightsClass, List<BlockConfig> setting) {
         Weights weights = Weights.of(weightsClass, Args.IMAGENET, 33, "IMAGENET1K_V1", "IMAGENET1K_V1");
-        return builder(name, setting, V2_LAST_CHANNEL, weights);
+        return builder(name, dropout, setting, V2_LAST_CHANNEL, weights);
     }
 
-    private static Builder builder(String name, List<BlockConfig> setting, Long lastChannel, Weights weights) {
+    private static Builder builder(String name, double dropout, List<BlockConfig> setting, Long lastChannel, Weights weights) {
         List<Arg> args = List.of(
                 Args.weights(weights),
                 Args.progress(),
@@ -115,13 +118,14 @@ public final class EfficientNet extends Module {
                 Arg.real("stochastic_depth_prob", 0.2,
                         "stochastic depth rate of the deepest block (no effect on the tensors)"));
         return Builder.of(name, Task.IMAGE_CLASSIFICATION, args,
-                kwargs -> efficientnet(setting, lastChannel, kwargs));
+                kwargs -> efficientnet(setting, dropout, lastChannel, kwargs));
     }
 
     /** {@code _efficientnet(inverted_residual_setting, dropout, last_channel, weights, progress, **kwargs)}. */
-    private static Module efficientnet(List<BlockConfig> setting, Long lastChannel, Kwargs kwargs) {
+    private static Module efficientnet(List<BlockConfig> setting, double dropout, Long lastChannel,
+                                       Kwargs kwargs) {
         kwargs.weights("weights").ifPresent(w -> kwargs.overwrite("num_classes", w.categories()));
-        return new EfficientNet(setting, kwargs.integer("num_classes"), Misc.BATCH_NORM, lastChannel);
+        return new EfficientNet(setting, dropout, kwargs.integer("num_classes"), Layers::batchNorm2d, lastChannel);
     }
 
     /**
@@ -129,9 +133,10 @@ public final class EfficientNet extends Module {
      * {@code features} (the stem conv, one Sequential per stage, the 1x1 head conv), {@code avgpool},
      * {@code classifier} (Dropout, Linear).
      */
-    private EfficientNet(List<BlockConfig> setting, long numClasses, LongFunction<Module> norm, Long lastChannel) {
-        Sequential features = new Sequential(conv2dNormActivation(3, setting.get(0).inputChannels(), 3, 1, norm,
-                true));
+    private EfficientNet(List<BlockConfig> setting, double dropout, long numClasses, LongFunction<Module> norm,
+                         Long lastChannel) {
+        Sequential features = new Sequential(conv2dNormActivation(3, setting.get(0).inputChannels(), 3, 2, 1, norm,
+                Layers::silu, 1));
         for (BlockConfig cnf : setting) {
             Sequential stage = new Sequential();
             for (long i = 0; i < cnf.numLayers(); i++) {
@@ -143,10 +148,20 @@ public final class EfficientNet extends Module {
         }
         long lastconvInputChannels = setting.get(setting.size() - 1).outChannels();
         long lastconvOutputChannels = lastChannel != null ? lastChannel : Dims.mul(4, lastconvInputChannels);
-        features.append(conv2dNormActivation(lastconvInputChannels, lastconvOutputChannels, 1, 1, norm, true));
+        features.append(conv2dNormActivation(lastconvInputChannels, lastconvOutputChannels, 1, 1, 1, norm,
+                Layers::silu, 1));
         add("features", features);
-        add("avgpool", stateless());
-        add("classifier", new Sequential(stateless(), linear(lastconvOutputChannels, numClasses)));
+        add("avgpool", Layers.adaptiveAvgPool2d(1, 1));
+        add("classifier", new Sequential(Layers.dropout(dropout), linear(lastconvOutputChannels, numClasses)));
+    }
+
+    /** {@code _forward_impl}: features, avgpool, flatten, classifier. */
+    @Override
+    public Shape forward(Trace t, Shape x) {
+        x = call(t, "features", x);
+        x = call(t, "avgpool", x);
+        x = Reshape.flatten(x, 1, -1);
+        return call(t, "classifier", x);
     }
 
     /** {@code cnf.block}: {@code MBConv} or {@code FusedMBConv}, built from its config and the norm layer. */
@@ -157,7 +172,7 @@ public final class EfficientNet extends Module {
 
     /**
      * {@code _MBConvConfig}: one stage's blocks, channels already adjusted. The stride leaves no trace in the
-     * tensors but is kept for the table to read as torchvision's.
+     * tensors but sets the depthwise (MBConv) or first (FusedMBConv) conv's stride and the residual.
      */
     private record BlockConfig(double expandRatio, long kernel, long stride, long inputChannels, long outChannels,
                                long numLayers, Block block) {
@@ -203,15 +218,21 @@ public final class EfficientNet extends Module {
         long expandedChannels = adjustChannels(cnf.inputChannels(), cnf.expandRatio());
         Sequential layers = new Sequential();
         if (expandedChannels != cnf.inputChannels()) {
-            layers.append(conv2dNormActivation(cnf.inputChannels(), expandedChannels, 1, 1, norm, true));
+            layers.append(conv2dNormActivation(cnf.inputChannels(), expandedChannels, 1, 1, 1, norm, Layers::silu,
+                    1));
         }
-        layers.append(conv2dNormActivation(expandedChannels, expandedChannels, cnf.kernel(), expandedChannels,
-                norm, true));
+        layers.append(conv2dNormActivation(expandedChannels, expandedChannels, cnf.kernel(), cnf.stride(),
+                expandedChannels, norm, Layers::silu, 1));
         // Squeezed from the block's input width, not the expanded one.
         long squeezeChannels = Math.max(1, Math.floorDiv(cnf.inputChannels(), 4));
-        layers.append(Misc.squeezeExcitation(expandedChannels, squeezeChannels));
-        layers.append(conv2dNormActivation(expandedChannels, cnf.outChannels(), 1, 1, norm, false));
-        return withStochasticDepth(layers);
+        layers.append(Misc.squeezeExcitation(expandedChannels, squeezeChannels, Layers::silu, Layers::sigmoid));
+        layers.append(conv2dNormActivation(expandedChannels, cnf.outChannels(), 1, 1, 1, norm, null, 1));
+        return new MBConv(layers, useResConnect(cnf));
+    }
+
+    /** {@code use_res_connect = cnf.stride == 1 and cnf.input_channels == cnf.out_channels}. */
+    private static boolean useResConnect(BlockConfig cnf) {
+        return cnf.stride() == 1 && cnf.inputChannels() == cnf.outChannels();
     }
 
     /**
@@ -223,22 +244,52 @@ public final class EfficientNet extends Module {
         long expandedChannels = adjustChannels(cnf.inputChannels(), cnf.expandRatio());
         Sequential layers = new Sequential();
         if (expandedChannels != cnf.inputChannels()) {
-            layers.append(conv2dNormActivation(cnf.inputChannels(), expandedChannels, cnf.kernel(), 1, norm, true));
-            layers.append(conv2dNormActivation(expandedChannels, cnf.outChannels(), 1, 1, norm, false));
+            layers.append(conv2dNormActivation(cnf.inputChannels(), expandedChannels, cnf.kernel(), cnf.stride(), 1,
+                    norm, Layers::silu, 1));
+            layers.append(conv2dNormActivation(expandedChannels, cnf.outChannels(), 1, 1, 1, norm, null, 1));
         } else {
-            layers.append(conv2dNormActivation(cnf.inputChannels(), cnf.outChannels(), cnf.kernel(), 1, norm, true));
+            layers.append(conv2dNormActivation(cnf.inputChannels(), cnf.outChannels(), cnf.kernel(), cnf.stride(), 1,
+                    norm, Layers::silu, 1));
         }
-        return withStochasticDepth(layers);
+        return new FusedMBConv(layers, useResConnect(cnf));
     }
 
     /**
      * The module of an MBConv or FusedMBConv: {@code block}, then the {@code StochasticDepth} layer, whose rate
-     * ({@code stochastic_depth_prob} scaled by the block's depth) leaves no trace in the tensors.
+     * ({@code stochastic_depth_prob} scaled by the block's depth) leaves no trace in the tensors. Its forward:
+     * {@code result = self.block(input)}; with a residual, {@code self.stochastic_depth(result) + input}.
      */
-    private static Module withStochasticDepth(Sequential layers) {
-        Module module = new Module();
-        module.add("block", layers);
-        module.add("stochastic_depth", stateless());
-        return module;
+    private static class WithStochasticDepth extends Module {
+        private final boolean useResConnect;
+
+        WithStochasticDepth(Sequential layers, boolean useResConnect) {
+            this.useResConnect = useResConnect;
+            add("block", layers);
+            add("stochastic_depth", Layers.stochasticDepth());
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            Shape result = call(t, "block", x);
+            if (useResConnect) {
+                result = call(t, "stochastic_depth", result);
+                result = Reshape.broadcast(result, x);
+            }
+            return result;
+        }
+    }
+
+    /** {@code MBConv}. */
+    private static final class MBConv extends WithStochasticDepth {
+        MBConv(Sequential layers, boolean useResConnect) {
+            super(layers, useResConnect);
+        }
+    }
+
+    /** {@code FusedMBConv}. */
+    private static final class FusedMBConv extends WithStochasticDepth {
+        FusedMBConv(Sequential layers, boolean useResConnect) {
+            super(layers, useResConnect);
+        }
     }
 }

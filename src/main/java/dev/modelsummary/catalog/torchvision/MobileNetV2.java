@@ -2,7 +2,6 @@ package dev.modelsummary.catalog.torchvision;
 
 import static dev.modelsummary.catalog.nn.Layers.conv2d;
 import static dev.modelsummary.catalog.nn.Layers.linear;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
 import static dev.modelsummary.catalog.torchvision.ModelUtils.makeDivisible;
 import static dev.modelsummary.catalog.torchvision.ops.Misc.conv2dNormActivation;
 
@@ -15,7 +14,10 @@ import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
-import dev.modelsummary.catalog.torchvision.ops.Misc;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.Pool;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
@@ -69,7 +71,7 @@ public class MobileNetV2 extends Module {
     /** {@code mobilenet_v2(weights, progress, **kwargs)}: weights fix num_classes; then the model. */
     private static Module mobilenetV2(Kwargs kwargs) {
         kwargs.weights("weights").ifPresent(w -> kwargs.overwrite("num_classes", w.categories()));
-        return new MobileNetV2(Options.of(kwargs), InvertedResidual::new, Misc.BATCH_NORM);
+        return new MobileNetV2(Options.of(kwargs), InvertedResidual::new, Layers::batchNorm2d);
     }
 
     /**
@@ -80,7 +82,7 @@ public class MobileNetV2 extends Module {
      * @param widthMult    {@code width_mult}
      * @param roundNearest {@code round_nearest}
      */
-    public record Options(long numClasses, double widthMult, long roundNearest) {
+    public record Options(long numClasses, double widthMult, long roundNearest, double dropout) {
         /**
          * Reads the arguments, refusing what Python refuses, in its order: {@code round_nearest=0}
          * ({@code _make_divisible} divides by it: ZeroDivisionError), then a {@code dropout} outside [0, 1]
@@ -91,8 +93,9 @@ public class MobileNetV2 extends Module {
             if (roundNearest == 0) {
                 throw kwargs.refuse("round_nearest=0: integer division or modulo by zero");
             }
-            Layers.dropout(kwargs.real("dropout"));
-            return new Options(kwargs.integer("num_classes"), kwargs.real("width_mult"), roundNearest);
+            double dropout = kwargs.real("dropout");
+            Layers.dropout(dropout);
+            return new Options(kwargs.integer("num_classes"), kwargs.real("width_mult"), roundNearest, dropout);
         }
     }
 
@@ -107,7 +110,7 @@ public class MobileNetV2 extends Module {
         long inputChannel = makeDivisible(INPUT_CHANNEL * widthMult, roundNearest);
         // The last conv never shrinks below 1280 channels (before rounding), however small width_mult is.
         long lastChannel = makeDivisible(LAST_CHANNEL * Math.max(1.0, widthMult), roundNearest);
-        Sequential features = new Sequential(conv2dNormActivation(3, inputChannel, 3, 1, norm, true));
+        Sequential features = new Sequential(conv2dNormActivation(3, inputChannel, 3, 2, 1, norm, Layers::relu6, 1));
         for (long[] row : INVERTED_RESIDUAL_SETTING) {
             long t = row[0];
             long n = row[2];
@@ -119,9 +122,18 @@ public class MobileNetV2 extends Module {
                 inputChannel = outputChannel;
             }
         }
-        features.append(conv2dNormActivation(inputChannel, lastChannel, 1, 1, norm, true));
+        features.append(conv2dNormActivation(inputChannel, lastChannel, 1, 1, 1, norm, Layers::relu6, 1));
         add("features", features);
-        add("classifier", new Sequential(stateless(), linear(lastChannel, options.numClasses())));
+        add("classifier", new Sequential(Layers.dropout(options.dropout()), linear(lastChannel, options.numClasses())));
+    }
+
+    /** {@code _forward_impl}: features, functional adaptive average pool to 1x1, flatten, classifier. */
+    @Override
+    public Shape forward(Trace t, Shape x) {
+        x = call(t, "features", x);
+        x = Pool.adaptive(x, 1, 1);
+        x = Reshape.flatten(x, 1, -1);
+        return call(t, "classifier", x);
     }
 
     /**
@@ -135,16 +147,26 @@ public class MobileNetV2 extends Module {
                 // torchvision's words, spelling included.
                 throw new IllegalArgumentException("stride should be 1 or 2 insted of " + stride);
             }
+            useResConnect = stride == 1 && inp == oup;
             // int(round(inp * expand_ratio)): the ratio is an int, so the product is already whole.
             long hiddenDim = Dims.mul(inp, expandRatio);
             Sequential conv = new Sequential();
             if (expandRatio != 1) {
-                conv.append(conv2dNormActivation(inp, hiddenDim, 1, 1, norm, true));
+                conv.append(conv2dNormActivation(inp, hiddenDim, 1, 1, 1, norm, Layers::relu6, 1));
             }
-            conv.append(conv2dNormActivation(hiddenDim, hiddenDim, 3, hiddenDim, norm, true));
+            conv.append(conv2dNormActivation(hiddenDim, hiddenDim, 3, stride, hiddenDim, norm, Layers::relu6, 1));
             conv.append(conv2d(hiddenDim, oup, 1, 1, false));
             conv.append(norm.apply(oup));
             add("conv", conv);
+        }
+
+        private final boolean useResConnect;
+
+        /** {@code x + self.conv(x)} when the block keeps stride 1 and width, else {@code self.conv(x)}. */
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            Shape y = call(t, "conv", x);
+            return useResConnect ? Reshape.broadcast(x, y) : y;
         }
     }
 }

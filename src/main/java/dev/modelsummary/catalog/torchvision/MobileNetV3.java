@@ -1,7 +1,6 @@
 package dev.modelsummary.catalog.torchvision;
 
 import static dev.modelsummary.catalog.nn.Layers.linear;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
 import static dev.modelsummary.catalog.torchvision.ops.Misc.conv2dNormActivation;
 
 import dev.modelsummary.catalog.Arg;
@@ -10,9 +9,13 @@ import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
 import dev.modelsummary.catalog.nn.Dims;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.ops.Misc;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
@@ -23,9 +26,12 @@ import java.util.function.LongFunction;
  */
 public final class MobileNetV3 extends Module {
 
-    /** {@code InvertedResidualConfig} after {@code adjust_channels}; stride and dilation leave no trace. */
+    /**
+     * {@code InvertedResidualConfig} after {@code adjust_channels}; {@code useHs} (activation "HS": Hardswish,
+     * else ReLU), stride and dilation leave no trace in the tensors but shape the forward.
+     */
     public record BlockConfig(long inputChannels, long kernel, long expandedChannels, long outChannels,
-                              boolean useSe, long stride) {
+                              boolean useSe, boolean useHs, long stride, long dilation) {
     }
 
     /** {@code _mobilenet_v3_conf}'s result: the block settings and {@code last_channel}. */
@@ -63,44 +69,50 @@ public final class MobileNetV3 extends Module {
     private static Module mobilenetV3(String arch, Kwargs kwargs) {
         Conf conf = conf(arch, kwargs);
         kwargs.weights("weights").ifPresent(w -> kwargs.overwrite("num_classes", w.categories()));
-        return new MobileNetV3(conf, kwargs.integer("num_classes"), MobileNetV3::batchNorm);
+        return new MobileNetV3(conf, kwargs.integer("num_classes"), MobileNetV3::batchNorm,
+                kwargs.real("dropout"));
     }
 
     /** {@code _mobilenet_v3_conf(arch, width_mult, reduced_tail, dilated)}. */
     public static Conf conf(String arch, Kwargs kwargs) {
         double widthMult = kwargs.real("width_mult");
         long reduceDivider = kwargs.bool("reduced_tail") ? 2 : 1;
+        long dilation = kwargs.bool("dilated") ? 2 : 1;
         List<BlockConfig> blocks = new ArrayList<>();
         long lastChannel;
         if (arch.equals("mobilenet_v3_large")) {
-            bneck(blocks, widthMult, 16, 3, 16, 16, false, 1);
-            bneck(blocks, widthMult, 16, 3, 64, 24, false, 2); // C1
-            bneck(blocks, widthMult, 24, 3, 72, 24, false, 1);
-            bneck(blocks, widthMult, 24, 5, 72, 40, true, 2); // C2
-            bneck(blocks, widthMult, 40, 5, 120, 40, true, 1);
-            bneck(blocks, widthMult, 40, 5, 120, 40, true, 1);
-            bneck(blocks, widthMult, 40, 3, 240, 80, false, 2); // C3
-            bneck(blocks, widthMult, 80, 3, 200, 80, false, 1);
-            bneck(blocks, widthMult, 80, 3, 184, 80, false, 1);
-            bneck(blocks, widthMult, 80, 3, 184, 80, false, 1);
-            bneck(blocks, widthMult, 80, 3, 480, 112, true, 1);
-            bneck(blocks, widthMult, 112, 3, 672, 112, true, 1);
-            bneck(blocks, widthMult, 112, 5, 672, 160 / reduceDivider, true, 2); // C4
-            bneck(blocks, widthMult, 160 / reduceDivider, 5, 960 / reduceDivider, 160 / reduceDivider, true, 1);
-            bneck(blocks, widthMult, 160 / reduceDivider, 5, 960 / reduceDivider, 160 / reduceDivider, true, 1);
+            bneck(blocks, widthMult, 16, 3, 16, 16, false, false, 1, 1);
+            bneck(blocks, widthMult, 16, 3, 64, 24, false, false, 2, 1); // C1
+            bneck(blocks, widthMult, 24, 3, 72, 24, false, false, 1, 1);
+            bneck(blocks, widthMult, 24, 5, 72, 40, true, false, 2, 1); // C2
+            bneck(blocks, widthMult, 40, 5, 120, 40, true, false, 1, 1);
+            bneck(blocks, widthMult, 40, 5, 120, 40, true, false, 1, 1);
+            bneck(blocks, widthMult, 40, 3, 240, 80, false, true, 2, 1); // C3
+            bneck(blocks, widthMult, 80, 3, 200, 80, false, true, 1, 1);
+            bneck(blocks, widthMult, 80, 3, 184, 80, false, true, 1, 1);
+            bneck(blocks, widthMult, 80, 3, 184, 80, false, true, 1, 1);
+            bneck(blocks, widthMult, 80, 3, 480, 112, true, true, 1, 1);
+            bneck(blocks, widthMult, 112, 3, 672, 112, true, true, 1, 1);
+            bneck(blocks, widthMult, 112, 5, 672, 160 / reduceDivider, true, true, 2, dilation); // C4
+            bneck(blocks, widthMult, 160 / reduceDivider, 5, 960 / reduceDivider, 160 / reduceDivider,
+                    true, true, 1, dilation);
+            bneck(blocks, widthMult, 160 / reduceDivider, 5, 960 / reduceDivider, 160 / reduceDivider,
+                    true, true, 1, dilation);
             lastChannel = adjustChannels(1280 / reduceDivider, widthMult); // C5
         } else if (arch.equals("mobilenet_v3_small")) {
-            bneck(blocks, widthMult, 16, 3, 16, 16, true, 2); // C1
-            bneck(blocks, widthMult, 16, 3, 72, 24, false, 2); // C2
-            bneck(blocks, widthMult, 24, 3, 88, 24, false, 1);
-            bneck(blocks, widthMult, 24, 5, 96, 40, true, 2); // C3
-            bneck(blocks, widthMult, 40, 5, 240, 40, true, 1);
-            bneck(blocks, widthMult, 40, 5, 240, 40, true, 1);
-            bneck(blocks, widthMult, 40, 5, 120, 48, true, 1);
-            bneck(blocks, widthMult, 48, 5, 144, 48, true, 1);
-            bneck(blocks, widthMult, 48, 5, 288, 96 / reduceDivider, true, 2); // C4
-            bneck(blocks, widthMult, 96 / reduceDivider, 5, 576 / reduceDivider, 96 / reduceDivider, true, 1);
-            bneck(blocks, widthMult, 96 / reduceDivider, 5, 576 / reduceDivider, 96 / reduceDivider, true, 1);
+            bneck(blocks, widthMult, 16, 3, 16, 16, true, false, 2, 1); // C1
+            bneck(blocks, widthMult, 16, 3, 72, 24, false, false, 2, 1); // C2
+            bneck(blocks, widthMult, 24, 3, 88, 24, false, false, 1, 1);
+            bneck(blocks, widthMult, 24, 5, 96, 40, true, true, 2, 1); // C3
+            bneck(blocks, widthMult, 40, 5, 240, 40, true, true, 1, 1);
+            bneck(blocks, widthMult, 40, 5, 240, 40, true, true, 1, 1);
+            bneck(blocks, widthMult, 40, 5, 120, 48, true, true, 1, 1);
+            bneck(blocks, widthMult, 48, 5, 144, 48, true, true, 1, 1);
+            bneck(blocks, widthMult, 48, 5, 288, 96 / reduceDivider, true, true, 2, dilation); // C4
+            bneck(blocks, widthMult, 96 / reduceDivider, 5, 576 / reduceDivider, 96 / reduceDivider,
+                    true, true, 1, dilation);
+            bneck(blocks, widthMult, 96 / reduceDivider, 5, 576 / reduceDivider, 96 / reduceDivider,
+                    true, true, 1, dilation);
             lastChannel = adjustChannels(1024 / reduceDivider, widthMult); // C5
         } else {
             throw kwargs.refuse("Unsupported model type " + arch);
@@ -110,9 +122,9 @@ public final class MobileNetV3 extends Module {
 
     /** {@code bneck_conf = partial(InvertedResidualConfig, width_mult=width_mult)}. */
     private static void bneck(List<BlockConfig> blocks, double widthMult, long input, long kernel, long expanded,
-                              long out, boolean useSe, long stride) {
+                              long out, boolean useSe, boolean useHs, long stride, long dilation) {
         blocks.add(new BlockConfig(adjustChannels(input, widthMult), kernel, adjustChannels(expanded, widthMult),
-                adjustChannels(out, widthMult), useSe, stride));
+                adjustChannels(out, widthMult), useSe, useHs, stride, dilation));
     }
 
     /** {@code InvertedResidualConfig.adjust_channels}: {@code _make_divisible(channels * width_mult, 8)}. */
@@ -122,7 +134,7 @@ public final class MobileNetV3 extends Module {
 
     /** The default norm layer, {@code partial(nn.BatchNorm2d, eps=0.001, momentum=0.01)}. */
     public static Module batchNorm(long channels) {
-        return Misc.BATCH_NORM.apply(channels);
+        return Layers.batchNorm2d(channels);
     }
 
     /**
@@ -131,11 +143,25 @@ public final class MobileNetV3 extends Module {
      * {@code classifier}.
      */
     public MobileNetV3(Conf conf, long numClasses, LongFunction<Module> norm) {
+        this(conf, numClasses, norm, 0.2);
+    }
+
+    /** {@link #MobileNetV3(Conf, long, LongFunction)} with the classifier's {@code dropout}. */
+    public MobileNetV3(Conf conf, long numClasses, LongFunction<Module> norm, double dropout) {
         add("features", features(conf, norm));
-        add("avgpool", stateless());
+        add("avgpool", Layers.adaptiveAvgPool2d(1, 1));
         long lastConvOutput = Dims.mul(6, conf.blocks().get(conf.blocks().size() - 1).outChannels());
-        add("classifier", new Sequential(linear(lastConvOutput, conf.lastChannel()), stateless(), stateless(),
-                linear(conf.lastChannel(), numClasses)));
+        add("classifier", new Sequential(linear(lastConvOutput, conf.lastChannel()), Layers.hardswish(),
+                Layers.dropout(dropout), linear(conf.lastChannel(), numClasses)));
+    }
+
+    /** {@code _forward_impl}: features, avgpool, flatten, classifier. */
+    @Override
+    public Shape forward(Trace t, Shape x) {
+        x = call(t, "features", x);
+        x = call(t, "avgpool", x);
+        x = Reshape.flatten(x, 1, -1);
+        return call(t, "classifier", x);
     }
 
     /** {@code MobileNetV3.features}, which the detection and segmentation backbones take alone. */
@@ -144,12 +170,14 @@ public final class MobileNetV3 extends Module {
         if (blocks.isEmpty()) {
             throw new IllegalArgumentException("The inverted_residual_setting should not be empty");
         }
-        Sequential features = new Sequential(conv2dNormActivation(3, blocks.get(0).inputChannels(), 3, 1, norm, true));
+        Sequential features = new Sequential(conv2dNormActivation(3, blocks.get(0).inputChannels(), 3, 2, 1, norm,
+                Layers::hardswish, 1));
         for (BlockConfig block : blocks) {
-            features.append(invertedResidual(block, norm));
+            features.append(new InvertedResidual(block, norm));
         }
         long lastConvInput = blocks.get(blocks.size() - 1).outChannels();
-        features.append(conv2dNormActivation(lastConvInput, Dims.mul(6, lastConvInput), 1, 1, norm, true));
+        features.append(conv2dNormActivation(lastConvInput, Dims.mul(6, lastConvInput), 1, 1, 1, norm,
+                Layers::hardswish, 1));
         return features;
     }
 
@@ -158,23 +186,37 @@ public final class MobileNetV3 extends Module {
      * the squeeze-excitation (squeeze width {@code _make_divisible(expanded // 4, 8)}) and the 1x1 projection
      * without activation.
      */
-    private static Module invertedResidual(BlockConfig cnf, LongFunction<Module> norm) {
-        if (cnf.stride() < 1 || cnf.stride() > 2) {
-            throw new IllegalArgumentException("illegal stride value");
+    static final class InvertedResidual extends Module {
+        private final boolean useResConnect;
+
+        InvertedResidual(BlockConfig cnf, LongFunction<Module> norm) {
+            if (cnf.stride() < 1 || cnf.stride() > 2) {
+                throw new IllegalArgumentException("illegal stride value");
+            }
+            useResConnect = cnf.stride() == 1 && cnf.inputChannels() == cnf.outChannels();
+            java.util.function.Supplier<Module> activation = cnf.useHs() ? Layers::hardswish : Layers::relu;
+            Sequential layers = new Sequential();
+            if (cnf.expandedChannels() != cnf.inputChannels()) {
+                layers.append(conv2dNormActivation(cnf.inputChannels(), cnf.expandedChannels(), 1, 1, 1, norm,
+                        activation, 1));
+            }
+            long stride = cnf.dilation() > 1 ? 1 : cnf.stride();
+            layers.append(conv2dNormActivation(cnf.expandedChannels(), cnf.expandedChannels(), cnf.kernel(), stride,
+                    cnf.expandedChannels(), norm, activation, cnf.dilation()));
+            if (cnf.useSe()) {
+                long squeeze = ModelUtils.makeDivisible(Math.floorDiv(cnf.expandedChannels(), 4), 8);
+                layers.append(Misc.squeezeExcitation(cnf.expandedChannels(), squeeze, Layers::relu,
+                        Layers::hardsigmoid));
+            }
+            layers.append(conv2dNormActivation(cnf.expandedChannels(), cnf.outChannels(), 1, 1, 1, norm, null, 1));
+            add("block", layers);
         }
-        Sequential layers = new Sequential();
-        if (cnf.expandedChannels() != cnf.inputChannels()) {
-            layers.append(conv2dNormActivation(cnf.inputChannels(), cnf.expandedChannels(), 1, 1, norm, true));
+
+        /** {@code result = self.block(input)}, plus the input when stride 1 keeps the width. */
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            Shape result = call(t, "block", x);
+            return useResConnect ? Reshape.broadcast(result, x) : result;
         }
-        layers.append(conv2dNormActivation(cnf.expandedChannels(), cnf.expandedChannels(), cnf.kernel(),
-                cnf.expandedChannels(), norm, true));
-        if (cnf.useSe()) {
-            long squeeze = ModelUtils.makeDivisible(Math.floorDiv(cnf.expandedChannels(), 4), 8);
-            layers.append(Misc.squeezeExcitation(cnf.expandedChannels(), squeeze));
-        }
-        layers.append(conv2dNormActivation(cnf.expandedChannels(), cnf.outChannels(), 1, 1, norm, false));
-        Module block = new Module();
-        block.add("block", layers);
-        return block;
     }
 }

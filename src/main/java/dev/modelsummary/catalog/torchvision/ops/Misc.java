@@ -7,7 +7,10 @@ import static dev.modelsummary.catalog.nn.Layers.stateless;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 /**
  * torchvision {@code ops/misc.py} (0.14.1): the blocks the model files share. Arguments that leave no trace in
@@ -56,6 +59,65 @@ public final class Misc {
     /** {@code Conv2dNormActivation(in, out, kernel_size)} with BatchNorm2d and an activation. */
     public static Sequential conv2dNormActivation(long in, long out, long kernel) {
         return conv2dNormActivation(in, out, kernel, 1, BATCH_NORM, true);
+    }
+
+    /**
+     * {@code Conv2dNormActivation(in, out, kernel_size, stride, groups=groups, norm_layer=norm,
+     * activation_layer=activation, dilation=dilation)} with a forward: padding {@code (kernel - 1) // 2 *
+     * dilation}, bias only without a norm, the activation (null: none) from its supplier. The same tensors as
+     * {@link #conv2dNormActivation(long, long, long, long, LongFunction, boolean)}.
+     */
+    public static Conv2dNormActivation conv2dNormActivation(long in, long out, long kernel, long stride,
+                                                            long groups, LongFunction<Module> norm,
+                                                            Supplier<Module> activation, long dilation) {
+        Module conv = Layers.conv2d(in, out, kernel, kernel, groups, norm == null)
+                .stride(stride).padding((kernel - 1) / 2 * dilation).dilation(dilation);
+        Conv2dNormActivation block = new Conv2dNormActivation(conv);
+        if (norm != null) {
+            block.append(norm.apply(out));
+        }
+        if (activation != null) {
+            block.append(activation.get());
+        }
+        return block;
+    }
+
+    /** {@code Conv2dNormActivation}: a Sequential under torch's class name. */
+    public static final class Conv2dNormActivation extends Sequential {
+        Conv2dNormActivation(Module... layers) {
+            super(layers);
+        }
+    }
+
+    /**
+     * {@code SqueezeExcitation(input_channels, squeeze_channels, activation, scale_activation)} with a forward:
+     * the same tensors as {@link #squeezeExcitation(long, long)}.
+     */
+    public static SqueezeExcitation squeezeExcitation(long inputChannels, long squeezeChannels,
+                                                      Supplier<Module> activation,
+                                                      Supplier<Module> scaleActivation) {
+        return new SqueezeExcitation(inputChannels, squeezeChannels, activation.get(), scaleActivation.get());
+    }
+
+    /** {@code SqueezeExcitation}: {@code scale = sigma(fc2(delta(fc1(avgpool(x)))))}, then {@code scale * x}. */
+    public static final class SqueezeExcitation extends Module {
+        SqueezeExcitation(long inputChannels, long squeezeChannels, Module activation, Module scaleActivation) {
+            add("avgpool", Layers.adaptiveAvgPool2d(1, 1));
+            add("fc1", conv2d(inputChannels, squeezeChannels, 1));
+            add("fc2", conv2d(squeezeChannels, inputChannels, 1));
+            add("activation", activation);
+            add("scale_activation", scaleActivation);
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            Shape scale = call(t, "avgpool", x);
+            scale = call(t, "fc1", scale);
+            scale = call(t, "activation", scale);
+            scale = call(t, "fc2", scale);
+            scale = call(t, "scale_activation", scale);
+            return dev.modelsummary.compute.Reshape.broadcast(scale, x);
+        }
     }
 
     /** {@code Conv3dNormActivation(in, out, (kt, kh, kw), groups=groups, norm_layer=norm, ...)}. */
