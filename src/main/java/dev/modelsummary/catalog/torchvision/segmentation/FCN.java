@@ -1,8 +1,9 @@
 package dev.modelsummary.catalog.torchvision.segmentation;
 
-import static dev.modelsummary.catalog.nn.Layers.batchNorm;
+import static dev.modelsummary.catalog.nn.Layers.batchNorm2d;
 import static dev.modelsummary.catalog.nn.Layers.conv2d;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
+import static dev.modelsummary.catalog.nn.Layers.dropout;
+import static dev.modelsummary.catalog.nn.Layers.relu;
 
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
@@ -78,12 +79,17 @@ public final class FCN extends SimpleSegmentationModel {
      * ReLU, Dropout, and a 1x1 conv to {@code channels}. DeepLabV3 uses it as its auxiliary classifier.
      */
     static Sequential fcnHead(long inChannels, long channels) {
-        long interChannels = Math.floorDiv(inChannels, 4);
-        return new Sequential(
-                conv2d(inChannels, interChannels, 3, 1, false),
-                batchNorm(interChannels),
-                stateless(),
-                stateless(),
-                conv2d(interChannels, channels, 1));
+        return new FCNHead(inChannels, channels);
+    }
+
+    /** {@code FCNHead(nn.Sequential)}: 3x3 conv (padding 1), BatchNorm2d, ReLU, Dropout(0.1), 1x1 conv. */
+    static final class FCNHead extends Sequential {
+        FCNHead(long inChannels, long channels) {
+            super(conv2d(inChannels, Math.floorDiv(inChannels, 4), 3, 1, false).padding(1),
+                    batchNorm2d(Math.floorDiv(inChannels, 4)),
+                    relu(),
+                    dropout(0.1),
+                    conv2d(Math.floorDiv(inChannels, 4), channels, 1));
+        }
     }
 }
