@@ -30,7 +30,8 @@ class SegmentationComputeTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"deeplabv3_mobilenet_v3_large, 10.452, 2", "lraspp_mobilenet_v3_large, 2.086, 1"})
+    @CsvSource({"fcn_resnet50, 152.717, 2", "fcn_resnet101, 232.738, 2", "deeplabv3_resnet50, 178.722, 2",
+        "deeplabv3_resnet101, 258.743, 2", "deeplabv3_mobilenet_v3_large, 10.452, 2", "lraspp_mobilenet_v3_large, 2.086, 1"})
     void publishedOpsAreMacsAt520(String builder, String ops, int outputs) {
         Trace trace = withWeights(builder).trace(Shape.of(1, 3, 520, 520));
         assertThat(String.format(Locale.ROOT, "%.3f", trace.totalFlops() / 2e9)).isEqualTo(ops);
@@ -40,5 +41,19 @@ class SegmentationComputeTest {
     @Test
     void deeplabv3MobileNetV3LargeMatchesTorchCallByCall() throws IOException {
         new MobileComputeTest().matchesGolden("tv-deeplabv3_mobilenet_v3_large.json");
+    }
+
+    @Test
+    void resnetBackbonesDilateLayer3And4AndReturnAuxBeforeOut() {
+        Trace trace = withWeights("deeplabv3_resnet50").trace(Shape.of(2, 3, 224, 224));
+        // replace_stride_with_dilation=[False, True, True]: output stride 8, dilation 2 then 4.
+        assertThat(trace.calls().stream().filter(c -> c.name().equals("backbone")).findFirst().orElseThrow().out())
+                .containsExactly(Shape.of(2, 1024, 28, 28), Shape.of(2, 2048, 28, 28));
+        List<String> calls = trace.calls().stream().map(c -> c.name() + " " + c.className()).toList();
+        assertThat(calls).contains("backbone IntermediateLayerGetter", "classifier DeepLabHead", "classifier.0 ASPP",
+                "classifier.0.convs.4 ASPPPooling", "aux_classifier FCNHead", "aux_classifier.3 Dropout")
+                .doesNotContain("backbone.avgpool AdaptiveAvgPool2d");
+        assertThat(calls.indexOf("classifier DeepLabHead")).isLessThan(calls.indexOf("aux_classifier FCNHead"));
+        assertThat(trace.calls().get(0).out()).containsExactly(Shape.of(2, 21, 224, 224), Shape.of(2, 21, 224, 224));
     }
 }

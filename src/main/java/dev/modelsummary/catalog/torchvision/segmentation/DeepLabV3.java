@@ -11,13 +11,13 @@ import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
 import dev.modelsummary.catalog.nn.Dims;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
 import dev.modelsummary.catalog.torchvision.MobileNetV3;
 import dev.modelsummary.catalog.torchvision.ModelUtils;
 import dev.modelsummary.catalog.torchvision.ResNet;
-import dev.modelsummary.catalog.torchvision.ops.Misc;
 import dev.modelsummary.compute.Reshape;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
@@ -75,7 +75,8 @@ public final class DeepLabV3 extends SimpleSegmentationModel {
     private static Module deeplabv3Resnet(ResNetVariant variant, Kwargs kwargs) {
         long numClasses = SimpleSegmentationModel.numClasses(kwargs);
         boolean aux = SimpleSegmentationModel.auxLoss(kwargs);
-        ResNet backbone = new ResNet(variant.backbone(), Args.IMAGENET, Misc.BATCH_NORM);
+        ResNet backbone = new ResNet(variant.backbone(), Args.IMAGENET, Layers::batchNorm2d,
+                new boolean[] {false, true, true});
         return deeplabv3Resnet(backbone, numClasses, aux);
     }
 

@@ -9,12 +9,12 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
 import dev.modelsummary.catalog.torchvision.ModelUtils;
 import dev.modelsummary.catalog.torchvision.ResNet;
-import dev.modelsummary.catalog.torchvision.ops.Misc;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -55,7 +55,8 @@ public final class FCN extends SimpleSegmentationModel {
     private static Module fcnResnet(Variant variant, Kwargs kwargs) {
         long numClasses = SimpleSegmentationModel.numClasses(kwargs);
         boolean aux = SimpleSegmentationModel.auxLoss(kwargs);
-        ResNet backbone = new ResNet(variant.backbone(), Args.IMAGENET, Misc.BATCH_NORM);
+        ResNet backbone = new ResNet(variant.backbone(), Args.IMAGENET, Layers::batchNorm2d,
+                new boolean[] {false, true, true});
         return fcnResnet(backbone, numClasses, aux);
     }
 
