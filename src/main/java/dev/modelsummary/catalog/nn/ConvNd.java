@@ -19,6 +19,7 @@ public final class ConvNd extends Module {
     private long[] stride = {1};
     private long[] padding = {0};
     private long[] dilation = {1};
+    private String subclass;
 
     ConvNd(long in, long out, long groups, boolean bias, boolean transposed, long... kernel) {
         if (groups <= 0) {
@@ -63,8 +64,20 @@ public final class ConvNd extends Module {
         return this;
     }
 
+    /**
+     * This layer is a torch subclass of {@code nn.ConvNd} that only fixes its arguments (torchvision's
+     * {@code Conv3DSimple}): hooks report {@code name}; tensors and forward are unchanged. Returns this layer.
+     */
+    public ConvNd subclass(String name) {
+        subclass = name;
+        return this;
+    }
+
     @Override
     public String className() {
+        if (subclass != null) {
+            return subclass;
+        }
         return (transposed ? "ConvTranspose" : "Conv") + kernel.length + "d";
     }
 

@@ -16,6 +16,27 @@ public final class Layers {
     private Layers() {
     }
 
+    /**
+     * {@code nn.BatchNorm3d(n)}: {@link #batchNorm}'s tensors; its forward keeps the shape of a 5-D input with
+     * {@code n} channels.
+     */
+    public static Module batchNorm3d(long n) {
+        return batchNorm(n).forwardAs("BatchNorm3d", (trace, x) -> {
+            if (x.rank() != 5) {
+                throw new ShapeException("expected 5D input (got " + x.rank() + "D input)");
+            }
+            if (x.dim(1) != n) {
+                throw new ShapeException("running_mean should contain " + x.dim(1) + " elements not " + n);
+            }
+            return x;
+        });
+    }
+
+    /** {@code nn.AdaptiveAvgPool3d((t, h, w))}: no tensors; the last three dims become {@code (t, h, w)}. */
+    public static Module adaptiveAvgPool3d(long t, long h, long w) {
+        return stateless().forwardAs("AdaptiveAvgPool3d", (trace, x) -> Pool.adaptive(x, t, h, w));
+    }
+
     /** {@code nn.Linear(in, out, bias)}: {@code weight (out, in)}, {@code bias (out,)}. */
     public static Module linear(long in, long out, boolean bias) {
         return new Module() {

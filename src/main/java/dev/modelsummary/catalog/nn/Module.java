@@ -262,6 +262,15 @@ public class Module {
         return child(name).invoke(trace, name, List.of(x), () -> child(name).forward(trace, x));
     }
 
+    /**
+     * {@code self.list[name](x)}, where {@code list} is an {@code nn.ModuleList} that is iterated, not called:
+     * a hooked call of the grandchild, under the path {@code list.name}.
+     */
+    public final Shape call(Trace trace, String list, String name, Shape x) {
+        Module module = child(list).child(name);
+        return module.invoke(trace, list + "." + name, List.of(x), () -> module.forward(trace, x));
+    }
+
     /** {@code self.name([x0, x1, ...])}: a hooked call of the child {@code name} on a list of tensors. */
     public final Shape call(Trace trace, String name, List<Shape> xs) {
         return child(name).invoke(trace, name, xs, () -> child(name).forward(trace, xs));
@@ -275,20 +284,39 @@ public class Module {
      */
     public final Trace trace(Shape input) {
         Trace trace = new Trace();
-        invoke(trace, "", List.of(input), () -> forward(trace, input));
+        invokeOutputs(trace, "", List.of(input), () -> forwardOutputs(trace, List.of(input)));
         return trace;
     }
 
+    /**
+     * {@code forward(...)} on shapes for a module returning several tensors (a tuple, or a dict by value, in
+     * order: torchvision's {@code IntermediateLayerGetter}, the segmentation models); by default the one tensor
+     * of {@link #forward(Trace, List)}.
+     */
+    public List<Shape> forwardOutputs(Trace trace, List<Shape> xs) {
+        return List.of(forward(trace, xs));
+    }
+
+    /** {@code self.name(x)} for a child returning several tensors: all of them, in order. */
+    public final List<Shape> callOutputs(Trace trace, String name, Shape x) {
+        return child(name).invokeOutputs(trace, name, List.of(x), () -> child(name).forwardOutputs(trace,
+                List.of(x)));
+    }
+
     private Shape invoke(Trace trace, String name, List<Shape> in, Supplier<Shape> run) {
+        return invokeOutputs(trace, name, in, () -> List.of(run.get())).get(0);
+    }
+
+    private List<Shape> invokeOutputs(Trace trace, String name, List<Shape> in, Supplier<List<Shape>> run) {
         boolean leaf = children.values().stream().noneMatch(Objects::nonNull);
         trace.enter(name, className(), parameterCount(), leaf, in);
-        Shape out;
+        List<Shape> out;
         try {
             out = run.get();
         } catch (ComputeException e) {
             throw e.at(trace.path());
         }
-        trace.exit(List.of(out));
+        trace.exit(out);
         return out;
     }
 }

@@ -2,7 +2,11 @@ package dev.modelsummary.catalog.torchvision;
 
 import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import dev.modelsummary.summary.PythonNumbers;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /** torchvision {@code models/_utils.py} (0.14.1): channel rounding and the layer getter detection uses. */
@@ -38,20 +42,56 @@ public final class ModelUtils {
      * is dropped.
      */
     public static Module intermediateLayerGetter(Module model, Set<String> returnLayers) {
-        if (!model.namedChildren().keySet().containsAll(returnLayers)) {
-            throw new IllegalArgumentException("return_layers are not present in model");
-        }
-        Module getter = new Module();
-        int remaining = returnLayers.size();
-        for (var child : model.namedChildren().entrySet()) {
-            getter.add(child.getKey(), child.getValue());
-            if (returnLayers.contains(child.getKey())) {
-                remaining--;
+        return new IntermediateLayerGetter(model, returnLayers);
+    }
+
+    /**
+     * {@code IntermediateLayerGetter}: an {@code nn.ModuleDict} of the kept children; its forward runs them in
+     * order and returns the outputs of the return layers, in the order the children run (the dict is filled
+     * as they run).
+     */
+    static final class IntermediateLayerGetter extends Module {
+        private final Set<String> returnLayers;
+
+        IntermediateLayerGetter(Module model, Set<String> returnLayers) {
+            if (!model.namedChildren().keySet().containsAll(returnLayers)) {
+                throw new IllegalArgumentException("return_layers are not present in model");
             }
-            if (remaining == 0) {
-                break;
+            this.returnLayers = Set.copyOf(returnLayers);
+            int remaining = returnLayers.size();
+            for (var child : model.namedChildren().entrySet()) {
+                add(child.getKey(), child.getValue());
+                if (returnLayers.contains(child.getKey())) {
+                    remaining--;
+                }
+                if (remaining == 0) {
+                    break;
+                }
             }
         }
-        return getter;
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            if (xs.size() != 1) {
+                throw new UnsupportedOperationException(className() + " takes one tensor, not a list");
+            }
+            Shape x = xs.get(0);
+            List<Shape> out = new ArrayList<>();
+            for (var child : namedChildren().entrySet()) {
+                if (child.getValue() == null) {
+                    continue;
+                }
+                x = call(t, child.getKey(), x);
+                if (returnLayers.contains(child.getKey())) {
+                    out.add(x);
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            throw new UnsupportedOperationException(className() + " returns a dict of tensors");
+        }
     }
 }

@@ -79,6 +79,7 @@ public final class ResNet extends Module {
             RESNEXT50_32X4D, RESNEXT101_32X8D, RESNEXT101_64X4D, WIDE_RESNET50_2, WIDE_RESNET101_2);
 
     private long inplanes = 64;
+    private long dilation = 1;
 
     /** The ten public builders. */
     public static List<Builder> builders() {
@@ -124,17 +125,30 @@ public final class ResNet extends Module {
 
     /**
      * {@code ResNet(block, layers, num_classes, groups=..., width_per_group=..., norm_layer=norm)}: the stem,
-     * four stages, pooling and {@code fc}. Dilation ({@code replace_stride_with_dilation}) is not built yet: it
-     * leaves no trace in the tensors, but the forward pass of a dilated backbone needs it.
+     * four stages, pooling and {@code fc}.
      */
     public ResNet(Variant variant, long numClasses, LongFunction<Module> norm) {
+        this(variant, numClasses, norm, new boolean[] {false, false, false});
+    }
+
+    /**
+     * The same with {@code replace_stride_with_dilation} (one flag each for layer2, layer3, layer4: that stage
+     * keeps stride 1 and dilates its 3x3 convolutions instead), as the segmentation backbones are built. The
+     * dilation leaves no trace in the tensors.
+     */
+    public ResNet(Variant variant, long numClasses, LongFunction<Module> norm, boolean[] replaceStrideWithDilation) {
+        if (replaceStrideWithDilation.length != 3) {
+            throw new IllegalArgumentException("replace_stride_with_dilation should be None or a 3-element tuple, got "
+                    + java.util.Arrays.toString(replaceStrideWithDilation));
+        }
         add("conv1", conv2d(3, inplanes, 7, 7, 1, false).stride(2).padding(3));
         add("bn1", norm.apply(inplanes));
         add("relu", relu());
         add("maxpool", maxPool2d(3, 2, 1));
         long[] planes = {64, 128, 256, 512};
         for (int i = 0; i < 4; i++) {
-            add("layer" + (i + 1), makeLayer(variant, planes[i], variant.layers()[i], i == 0 ? 1 : 2, norm));
+            add("layer" + (i + 1), makeLayer(variant, planes[i], variant.layers()[i], i == 0 ? 1 : 2,
+                    i > 0 && replaceStrideWithDilation[i - 1], norm));
         }
         add("avgpool", adaptiveAvgPool2d(1, 1));
         add("fc", linear(Dims.mul(512, variant.block().expansion()), numClasses));
@@ -161,31 +175,39 @@ public final class ResNet extends Module {
     }
 
     /** {@code _make_layer}: a downsample branch where the stride or the width changes, then the blocks. */
-    private Sequential makeLayer(Variant variant, long planes, int blocks, long stride, LongFunction<Module> norm) {
+    private Sequential makeLayer(Variant variant, long planes, int blocks, long stride, boolean dilate,
+                                 LongFunction<Module> norm) {
         long out = Dims.mul(planes, variant.block().expansion());
         Module downsample = null;
+        long previousDilation = dilation;
+        if (dilate) {
+            dilation *= stride;
+            stride = 1;
+        }
         if (stride != 1 || inplanes != out) {
             downsample = new Sequential(conv1x1(inplanes, out, stride), norm.apply(out));
         }
-        Sequential layer = new Sequential(block(variant, inplanes, planes, stride, downsample, norm));
+        Sequential layer = new Sequential(block(variant, inplanes, planes, stride, downsample, previousDilation,
+                norm));
         inplanes = out;
         for (int i = 1; i < blocks; i++) {
-            layer.append(block(variant, inplanes, planes, 1, null, norm));
+            layer.append(block(variant, inplanes, planes, 1, null, dilation, norm));
         }
         return layer;
     }
 
     private static Module block(Variant variant, long inplanes, long planes, long stride, Module downsample,
-                                LongFunction<Module> norm) {
+                                long dilation, LongFunction<Module> norm) {
         return variant.block() == Block.BASIC
-                ? new BasicBlock(inplanes, planes, stride, downsample, variant.groups(), variant.widthPerGroup(), norm)
+                ? new BasicBlock(inplanes, planes, stride, downsample, variant.groups(), variant.widthPerGroup(),
+                        dilation, norm)
                 : new Bottleneck(inplanes, planes, stride, downsample, variant.groups(), variant.widthPerGroup(),
-                        norm);
+                        dilation, norm);
     }
 
-    /** {@code conv3x3(in, out, stride, groups)}: padding 1, no bias (dilation 1). */
-    private static ConvNd conv3x3(long in, long out, long stride, long groups) {
-        return conv2d(in, out, 3, 3, groups, false).stride(stride).padding(1);
+    /** {@code conv3x3(in, out, stride, groups, dilation)}: padding = dilation, no bias. */
+    private static ConvNd conv3x3(long in, long out, long stride, long groups, long dilation) {
+        return conv2d(in, out, 3, 3, groups, false).stride(stride).padding(dilation).dilation(dilation);
     }
 
     /** {@code conv1x1(in, out, stride)}: no bias. */
@@ -196,14 +218,17 @@ public final class ResNet extends Module {
     /** {@code BasicBlock}: two 3x3 convolutions; the downsample branch, when there is one, comes last. */
     static final class BasicBlock extends Module {
         BasicBlock(long inplanes, long planes, long stride, Module downsample, long groups, long baseWidth,
-                   LongFunction<Module> norm) {
+                   long dilation, LongFunction<Module> norm) {
             if (groups != 1 || baseWidth != 64) {
                 throw new IllegalArgumentException("BasicBlock only supports groups=1 and base_width=64");
             }
-            add("conv1", conv3x3(inplanes, planes, stride, 1));
+            if (dilation > 1) {
+                throw new IllegalArgumentException("Dilation > 1 not supported in BasicBlock");
+            }
+            add("conv1", conv3x3(inplanes, planes, stride, 1, 1));
             add("bn1", norm.apply(planes));
             add("relu", relu());
-            add("conv2", conv3x3(planes, planes, 1, 1));
+            add("conv2", conv3x3(planes, planes, 1, 1, 1));
             add("bn2", norm.apply(planes));
             if (downsample != null) {
                 add("downsample", downsample);
@@ -238,12 +263,12 @@ public final class ResNet extends Module {
      */
     static final class Bottleneck extends Module {
         Bottleneck(long inplanes, long planes, long stride, Module downsample, long groups, long baseWidth,
-                   LongFunction<Module> norm) {
+                   long dilation, LongFunction<Module> norm) {
             long width = Dims.mul(Dims.trunc(planes * (baseWidth / 64.0)), groups);
             long out = Dims.mul(planes, Block.BOTTLENECK.expansion());
             add("conv1", conv1x1(inplanes, width, 1));
             add("bn1", norm.apply(width));
-            add("conv2", conv3x3(width, width, stride, groups));
+            add("conv2", conv3x3(width, width, stride, groups, dilation));
             add("bn2", norm.apply(width));
             add("conv3", conv1x1(width, out, 1));
             add("bn3", norm.apply(out));

@@ -1,21 +1,26 @@
 package dev.modelsummary.catalog.torchvision.segmentation;
 
-import static dev.modelsummary.catalog.nn.Layers.batchNorm;
+import static dev.modelsummary.catalog.nn.Layers.adaptiveAvgPool2d;
+import static dev.modelsummary.catalog.nn.Layers.batchNorm2d;
 import static dev.modelsummary.catalog.nn.Layers.conv2d;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
+import static dev.modelsummary.catalog.nn.Layers.dropout;
+import static dev.modelsummary.catalog.nn.Layers.relu;
 
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
 import dev.modelsummary.catalog.nn.Dims;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
 import dev.modelsummary.catalog.torchvision.MobileNetV3;
 import dev.modelsummary.catalog.torchvision.ModelUtils;
 import dev.modelsummary.catalog.torchvision.ResNet;
-import dev.modelsummary.catalog.torchvision.ops.Misc;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,7 +75,8 @@ public final class DeepLabV3 extends SimpleSegmentationModel {
     private static Module deeplabv3Resnet(ResNetVariant variant, Kwargs kwargs) {
         long numClasses = SimpleSegmentationModel.numClasses(kwargs);
         boolean aux = SimpleSegmentationModel.auxLoss(kwargs);
-        ResNet backbone = new ResNet(variant.backbone(), Args.IMAGENET, Misc.BATCH_NORM);
+        ResNet backbone = new ResNet(variant.backbone(), Args.IMAGENET, Layers::batchNorm2d,
+                new boolean[] {false, true, true});
         return deeplabv3Resnet(backbone, numClasses, aux);
     }
 
@@ -119,44 +125,74 @@ public final class DeepLabV3 extends SimpleSegmentationModel {
         return new DeepLabV3(body, classifier, auxClassifier);
     }
 
-    /** {@code DeepLabHead(in_channels, num_classes)}: ASPP, a 3x3 conv, BatchNorm2d, ReLU, a 1x1 classifier. */
+    /** {@code DeepLabHead(in_channels, num_classes)}. */
     private static Sequential deepLabHead(long inChannels, long numClasses) {
-        return new Sequential(
-                aspp(inChannels, ATROUS_RATES, ASPP_CHANNELS),
-                conv2d(256, 256, 3, 1, false),
-                batchNorm(256),
-                stateless(),
-                conv2d(256, numClasses, 1));
+        return new DeepLabHead(inChannels, numClasses);
+    }
+
+    /** {@code DeepLabHead(nn.Sequential)}: ASPP, a 3x3 conv (padding 1), BatchNorm2d, ReLU, a 1x1 classifier. */
+    static final class DeepLabHead extends Sequential {
+        DeepLabHead(long inChannels, long numClasses) {
+            super(new ASPP(inChannels, ATROUS_RATES, ASPP_CHANNELS),
+                    conv2d(256, 256, 3, 1, false).padding(1),
+                    batchNorm2d(256),
+                    relu(),
+                    conv2d(256, numClasses, 1));
+        }
     }
 
     /**
      * {@code ASPP(in_channels, atrous_rates, out_channels)}: {@code convs} holds a 1x1 branch, one ASPPConv per
      * rate and the ASPPPooling branch; {@code project} fuses their concatenation (ending with ReLU, Dropout).
      */
-    private static Module aspp(long inChannels, List<Long> atrousRates, long outChannels) {
-        Sequential convs = new Sequential(
-                new Sequential(conv2d(inChannels, outChannels, 1, 1, false), batchNorm(outChannels), stateless()));
-        // One ASPPConv per rate; the rate is its dilation, which leaves no trace.
-        atrousRates.forEach(rate -> convs.append(asppConv(inChannels, outChannels)));
-        convs.append(asppPooling(inChannels, outChannels));
-        Module aspp = new Module();
-        aspp.add("convs", convs);
-        aspp.add("project", new Sequential(
-                conv2d(Dims.mul(convs.size(), outChannels), outChannels, 1, 1, false),
-                batchNorm(outChannels),
-                stateless(),
-                stateless()));
-        return aspp;
+    static final class ASPP extends Module {
+        ASPP(long inChannels, List<Long> atrousRates, long outChannels) {
+            Sequential convs = new Sequential(new Sequential(conv2d(inChannels, outChannels, 1, 1, false),
+                    batchNorm2d(outChannels), relu()));
+            atrousRates.forEach(rate -> convs.append(new ASPPConv(inChannels, outChannels, rate)));
+            convs.append(new ASPPPooling(inChannels, outChannels));
+            add("convs", convs);
+            add("project", new Sequential(
+                    conv2d(Dims.mul(convs.size(), outChannels), outChannels, 1, 1, false),
+                    batchNorm2d(outChannels),
+                    relu(),
+                    dropout(0.5)));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            List<Shape> res = new ArrayList<>();
+            for (String conv : child("convs").namedChildren().keySet()) {
+                res.add(call(t, "convs", conv, x));
+            }
+            Shape cat = Reshape.cat(res, 1);
+            return call(t, "project", cat);
+        }
     }
 
-    /** {@code ASPPConv(in_channels, out_channels, dilation)}: a dilated 3x3 conv, BatchNorm2d, ReLU. */
-    private static Sequential asppConv(long inChannels, long outChannels) {
-        return new Sequential(conv2d(inChannels, outChannels, 3, 1, false), batchNorm(outChannels), stateless());
+    /** {@code ASPPConv(nn.Sequential)}: a 3x3 conv with padding and dilation {@code rate}, BatchNorm2d, ReLU. */
+    static final class ASPPConv extends Sequential {
+        ASPPConv(long inChannels, long outChannels, long dilation) {
+            super(conv2d(inChannels, outChannels, 3, 1, false).padding(dilation).dilation(dilation),
+                    batchNorm2d(outChannels), relu());
+        }
     }
 
-    /** {@code ASPPPooling(in_channels, out_channels)}: AdaptiveAvgPool2d, a 1x1 conv, BatchNorm2d, ReLU. */
-    private static Sequential asppPooling(long inChannels, long outChannels) {
-        return new Sequential(stateless(), conv2d(inChannels, outChannels, 1, 1, false), batchNorm(outChannels),
-                stateless());
+    /**
+     * {@code ASPPPooling(nn.Sequential)}: AdaptiveAvgPool2d(1), a 1x1 conv, BatchNorm2d, ReLU, then
+     * {@code F.interpolate} back to the input's size.
+     */
+    static final class ASPPPooling extends Sequential {
+        ASPPPooling(long inChannels, long outChannels) {
+            super(adaptiveAvgPool2d(1, 1), conv2d(inChannels, outChannels, 1, 1, false), batchNorm2d(outChannels),
+                    relu());
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            Shape size = x;
+            Shape out = super.forward(t, x);
+            return SimpleSegmentationModel.interpolate(out, size);
+        }
     }
 }

@@ -1,19 +1,20 @@
 package dev.modelsummary.catalog.torchvision.segmentation;
 
-import static dev.modelsummary.catalog.nn.Layers.batchNorm;
+import static dev.modelsummary.catalog.nn.Layers.batchNorm2d;
 import static dev.modelsummary.catalog.nn.Layers.conv2d;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
+import static dev.modelsummary.catalog.nn.Layers.dropout;
+import static dev.modelsummary.catalog.nn.Layers.relu;
 
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
 import dev.modelsummary.catalog.torchvision.ModelUtils;
 import dev.modelsummary.catalog.torchvision.ResNet;
-import dev.modelsummary.catalog.torchvision.ops.Misc;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -54,7 +55,8 @@ public final class FCN extends SimpleSegmentationModel {
     private static Module fcnResnet(Variant variant, Kwargs kwargs) {
         long numClasses = SimpleSegmentationModel.numClasses(kwargs);
         boolean aux = SimpleSegmentationModel.auxLoss(kwargs);
-        ResNet backbone = new ResNet(variant.backbone(), Args.IMAGENET, Misc.BATCH_NORM);
+        ResNet backbone = new ResNet(variant.backbone(), Args.IMAGENET, Layers::batchNorm2d,
+                new boolean[] {false, true, true});
         return fcnResnet(backbone, numClasses, aux);
     }
 
@@ -78,12 +80,17 @@ public final class FCN extends SimpleSegmentationModel {
      * ReLU, Dropout, and a 1x1 conv to {@code channels}. DeepLabV3 uses it as its auxiliary classifier.
      */
     static Sequential fcnHead(long inChannels, long channels) {
-        long interChannels = Math.floorDiv(inChannels, 4);
-        return new Sequential(
-                conv2d(inChannels, interChannels, 3, 1, false),
-                batchNorm(interChannels),
-                stateless(),
-                stateless(),
-                conv2d(interChannels, channels, 1));
+        return new FCNHead(inChannels, channels);
+    }
+
+    /** {@code FCNHead(nn.Sequential)}: 3x3 conv (padding 1), BatchNorm2d, ReLU, Dropout(0.1), 1x1 conv. */
+    static final class FCNHead extends Sequential {
+        FCNHead(long inChannels, long channels) {
+            super(conv2d(inChannels, Math.floorDiv(inChannels, 4), 3, 1, false).padding(1),
+                    batchNorm2d(Math.floorDiv(inChannels, 4)),
+                    relu(),
+                    dropout(0.1),
+                    conv2d(Math.floorDiv(inChannels, 4), channels, 1));
+        }
     }
 }

@@ -1,8 +1,10 @@
 package dev.modelsummary.catalog.torchvision.segmentation;
 
-import static dev.modelsummary.catalog.nn.Layers.batchNorm;
+import static dev.modelsummary.catalog.nn.Layers.adaptiveAvgPool2d;
+import static dev.modelsummary.catalog.nn.Layers.batchNorm2d;
 import static dev.modelsummary.catalog.nn.Layers.conv2d;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
+import static dev.modelsummary.catalog.nn.Layers.relu;
+import static dev.modelsummary.catalog.nn.Layers.sigmoid;
 
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
@@ -13,6 +15,9 @@ import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
 import dev.modelsummary.catalog.torchvision.MobileNetV3;
 import dev.modelsummary.catalog.torchvision.ModelUtils;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +34,23 @@ public final class LRASPP extends Module {
     /** {@code LRASPP(backbone, low_channels, high_channels, num_classes, inter_channels)}. */
     private LRASPP(Module backbone, long lowChannels, long highChannels, long numClasses, long interChannels) {
         add("backbone", backbone);
-        add("classifier", lrasppHead(lowChannels, highChannels, numClasses, interChannels));
+        add("classifier", new LRASPPHead(lowChannels, highChannels, numClasses, interChannels));
+    }
+
+    /** {@code LRASPP.forward}: a dict with one entry, {@code "out"}, interpolated to the input's size. */
+    @Override
+    public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+        Shape input = xs.get(0);
+        List<Shape> features = callOutputs(t, "backbone", input);
+        Shape out = call(t, "classifier", features);
+        out = SimpleSegmentationModel.interpolate(out, input);
+
+        return List.of(out);
+    }
+
+    @Override
+    public Shape forward(Trace t, Shape x) {
+        throw new UnsupportedOperationException(className() + " returns a dict of tensors");
     }
 
     /** The one public builder. */
@@ -75,14 +96,26 @@ public final class LRASPP extends Module {
      * BatchNorm2d, ReLU) and {@code scale} (pooling, 1x1 conv, Sigmoid) on the high features, then a 1x1
      * classifier with bias for each of the low and the scaled high features.
      */
-    private static Module lrasppHead(long lowChannels, long highChannels, long numClasses, long interChannels) {
-        Module head = new Module();
-        head.add("cbr", new Sequential(conv2d(highChannels, interChannels, 1, 1, false), batchNorm(interChannels),
-                stateless()));
-        head.add("scale", new Sequential(stateless(), conv2d(highChannels, interChannels, 1, 1, false),
-                stateless()));
-        head.add("low_classifier", conv2d(lowChannels, numClasses, 1));
-        head.add("high_classifier", conv2d(interChannels, numClasses, 1));
-        return head;
+    static final class LRASPPHead extends Module {
+        LRASPPHead(long lowChannels, long highChannels, long numClasses, long interChannels) {
+            add("cbr", new Sequential(conv2d(highChannels, interChannels, 1, 1, false), batchNorm2d(interChannels),
+                    relu()));
+            add("scale", new Sequential(adaptiveAvgPool2d(1, 1), conv2d(highChannels, interChannels, 1, 1, false),
+                    sigmoid()));
+            add("low_classifier", conv2d(lowChannels, numClasses, 1));
+            add("high_classifier", conv2d(interChannels, numClasses, 1));
+        }
+
+        /** {@code forward(input: Dict[str, Tensor])}: "low" and "high", in the getter's (running) order. */
+        @Override
+        public Shape forward(Trace t, List<Shape> input) {
+            Shape low = input.get(0);
+            Shape high = input.get(1);
+            Shape x = call(t, "cbr", high);
+            Shape s = call(t, "scale", high);
+            x = Reshape.broadcast(x, s);
+            x = SimpleSegmentationModel.interpolate(x, low);
+            return Reshape.broadcast(call(t, "low_classifier", low), call(t, "high_classifier", x));
+        }
     }
 }

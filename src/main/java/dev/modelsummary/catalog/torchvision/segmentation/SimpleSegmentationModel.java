@@ -1,5 +1,12 @@
 package dev.modelsummary.catalog.torchvision.segmentation;
 
+import dev.modelsummary.compute.ShapeException;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Weights;
@@ -27,6 +34,64 @@ class SimpleSegmentationModel extends Module {
         if (auxClassifier != null) {
             add("aux_classifier", auxClassifier);
         }
+    }
+
+    /** {@code _SimpleSegmentationModel.forward}: a dict, {@code "out"} then {@code "aux"} when there is one. */
+    @Override
+    public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+        Shape x = xs.get(0);
+        Shape inputShape = x;
+        // contract: features is a dict of tensors
+        Map<String, Shape> features = featureDict(callOutputs(t, "backbone", x));
+
+        List<Shape> result = new ArrayList<>();
+        x = features.get("out");
+        x = call(t, "classifier", x);
+        x = interpolate(x, inputShape);
+        result.add(x);
+
+        if (namedChildren().get("aux_classifier") != null) {
+            x = features.get("aux");
+            x = call(t, "aux_classifier", x);
+            x = interpolate(x, inputShape);
+            result.add(x);
+        }
+
+        return result;
+    }
+
+    @Override
+    public Shape forward(Trace t, Shape x) {
+        throw new UnsupportedOperationException(className() + " returns a dict of tensors");
+    }
+
+    /**
+     * The backbone's dict by key: {@code return_layers} maps the last stage to "out" and, with aux, an earlier
+     * one to "aux", which therefore comes first in the getter's output.
+     */
+    private Map<String, Shape> featureDict(List<Shape> features) {
+        Map<String, Shape> dict = new LinkedHashMap<>();
+        if (features.size() == 2) {
+            dict.put("aux", features.get(0));
+            dict.put("out", features.get(1));
+        } else {
+            dict.put("out", features.get(0));
+        }
+        return dict;
+    }
+
+    /**
+     * {@code F.interpolate(x, size=like.shape[-2:], mode="bilinear", align_corners=False)}: no FLOPs; the last
+     * two dims become {@code like}'s. Bilinear takes 4-D input only.
+     */
+    static Shape interpolate(Shape x, Shape like) {
+        if (x.rank() != 4) {
+            throw new ShapeException("Got " + x.rank() + "D input, but bilinear mode needs 4D input");
+        }
+        long[] dims = x.dims().clone();
+        dims[2] = like.dim(like.rank() - 2);
+        dims[3] = like.dim(like.rank() - 1);
+        return Shape.of(dims);
     }
 
     /**
