@@ -326,4 +326,40 @@ public final class Layers {
             return x;
         });
     }
+
+    /**
+     * {@code torchvision.ops.misc.Permute(dims)} ({@code torch.permute}): no tensors; the dims reordered.
+     */
+    public static Module permute(int... dims) {
+        return stateless().forwardAs("Permute", (trace, x) -> permuted(x, dims));
+    }
+
+    private static Shape permuted(Shape x, int... dims) {
+        if (x.rank() != dims.length) {
+            throw new ShapeException("permute(sparse_coo): number of dimensions in the tensor input does not match "
+                    + "the length of the desired ordering of dimensions i.e. input.dim() = " + x.rank()
+                    + " is not equal to len(dims) = " + dims.length);
+        }
+        long[] out = new long[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            out[i] = x.dim(dims[i]);
+        }
+        return Shape.of(out);
+    }
+
+    /**
+     * torchvision ConvNeXt's {@code LayerNorm2d(c)}: {@link #layerNorm}'s tensors; forward permutes to channels
+     * last, layer-normalizes over the channels and permutes back, so the shape is kept.
+     */
+    public static Module layerNorm2d(long channels) {
+        Module norm = layerNormForward(channels);
+        return layerNorm(channels).forwardAs("LayerNorm2d", (trace, x) ->
+                permuted(norm.forward(trace, permuted(x, 0, 2, 3, 1)), 0, 3, 1, 2));
+    }
+
+    /** {@code nn.Flatten(start_dim)} (end_dim -1): no tensors. */
+    public static Module flatten(int startDim) {
+        return stateless().forwardAs("Flatten", (trace, x) -> dev.modelsummary.compute.Reshape.flatten(x,
+                startDim, -1));
+    }
 }
