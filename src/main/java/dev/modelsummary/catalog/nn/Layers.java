@@ -278,4 +278,109 @@ public final class Layers {
     public static Module stateless() {
         return new Module();
     }
+
+    /**
+     * {@code nn.LayerNorm(normalized_shape)} with its forward: {@link #layerNorm}'s tensors; the input's trailing
+     * dims must equal {@code normalized_shape}, and the shape is kept.
+     */
+    public static Module layerNormForward(long... normalizedShape) {
+        return layerNorm(normalizedShape).forwardAs("LayerNorm", (trace, x) -> {
+            int n = normalizedShape.length;
+            boolean ok = x.rank() >= n;
+            for (int i = 0; ok && i < n; i++) {
+                ok = x.dim(x.rank() - n + i) == normalizedShape[i];
+            }
+            if (!ok) {
+                String want = java.util.Arrays.toString(normalizedShape);
+                throw new ShapeException("Given normalized_shape=" + want + ", expected input with shape [*, "
+                        + want.substring(1) + ", but got input of size" + java.util.Arrays.toString(x.dims()));
+            }
+            return x;
+        });
+    }
+
+    /** {@code nn.GELU()}: no tensors, shape kept. */
+    public static Module gelu() {
+        return stateless().forwardAs("GELU", (trace, x) -> x);
+    }
+
+    /** {@code nn.Tanh()}: no tensors, shape kept. */
+    public static Module tanh() {
+        return stateless().forwardAs("Tanh", (trace, x) -> x);
+    }
+
+    /**
+     * {@code nn.MultiheadAttention(embed_dim, num_heads, batch_first=True)} called as {@code attn(x, x, x,
+     * need_weights=False)}: {@link #multiheadAttention(long)}'s tensors. Its forward is
+     * {@code F.multi_head_attention_forward}, which uses {@code out_proj}'s weight functionally (out_proj is never
+     * called): the packed in-projection (one linear to 3E), {@code QK^T} and {@code AV} per head (bmm's), and the
+     * out-projection linear, all counted in this call. Input {@code (N, L, E)} or unbatched {@code (L, E)}.
+     */
+    public static Module multiheadAttention(long embedDim, long numHeads) {
+        if (numHeads <= 0 || embedDim % numHeads != 0) {
+            throw new IllegalArgumentException("embed_dim must be divisible by num_heads");
+        }
+        return multiheadAttention(embedDim).forwardAs("MultiheadAttention", (trace, x) -> {
+            if (x.rank() != 2 && x.rank() != 3) {
+                throw new ShapeException("query should be unbatched 2D or batched 3D tensor but received "
+                        + x.rank() + "-D query tensor");
+            }
+            long e = x.dim(x.rank() - 1);
+            if (e != embedDim) {
+                throw new ShapeException("was expecting embedding dimension of " + embedDim + ", but got " + e);
+            }
+            long batch = x.rank() == 3 ? x.dim(0) : 1;
+            long len = x.dim(x.rank() - 2);
+            Shape rows = Shape.of(len, batch, embedDim);
+            trace.flops(dev.modelsummary.compute.Linear.flops(rows, dev.modelsummary.catalog.nn.Dims.mul(3,
+                    embedDim)));
+            long heads = dev.modelsummary.catalog.nn.Dims.mul(batch, numHeads);
+            long headDim = embedDim / numHeads;
+            Shape q = Shape.of(heads, len, headDim);
+            Shape kT = Shape.of(heads, headDim, len);
+            Shape scores = dev.modelsummary.compute.MatMul.bmm(q, kT);
+            trace.flops(dev.modelsummary.compute.MatMul.bmmFlops(q, kT));
+            Shape v = Shape.of(heads, len, headDim);
+            dev.modelsummary.compute.MatMul.bmm(scores, v);
+            trace.flops(dev.modelsummary.compute.MatMul.bmmFlops(scores, v));
+            trace.flops(dev.modelsummary.compute.Linear.flops(rows, embedDim));
+            return x;
+        });
+    }
+
+    /**
+     * {@code torchvision.ops.misc.Permute(dims)} ({@code torch.permute}): no tensors; the dims reordered.
+     */
+    public static Module permute(int... dims) {
+        return stateless().forwardAs("Permute", (trace, x) -> permuted(x, dims));
+    }
+
+    private static Shape permuted(Shape x, int... dims) {
+        if (x.rank() != dims.length) {
+            throw new ShapeException("permute(sparse_coo): number of dimensions in the tensor input does not match "
+                    + "the length of the desired ordering of dimensions i.e. input.dim() = " + x.rank()
+                    + " is not equal to len(dims) = " + dims.length);
+        }
+        long[] out = new long[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            out[i] = x.dim(dims[i]);
+        }
+        return Shape.of(out);
+    }
+
+    /**
+     * torchvision ConvNeXt's {@code LayerNorm2d(c)}: {@link #layerNorm}'s tensors; forward permutes to channels
+     * last, layer-normalizes over the channels and permutes back, so the shape is kept.
+     */
+    public static Module layerNorm2d(long channels) {
+        Module norm = layerNormForward(channels);
+        return layerNorm(channels).forwardAs("LayerNorm2d", (trace, x) ->
+                permuted(norm.forward(trace, permuted(x, 0, 2, 3, 1)), 0, 3, 1, 2));
+    }
+
+    /** {@code nn.Flatten(start_dim)} (end_dim -1): no tensors. */
+    public static Module flatten(int startDim) {
+        return stateless().forwardAs("Flatten", (trace, x) -> dev.modelsummary.compute.Reshape.flatten(x,
+                startDim, -1));
+    }
 }

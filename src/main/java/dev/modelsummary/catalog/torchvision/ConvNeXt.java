@@ -1,9 +1,14 @@
 package dev.modelsummary.catalog.torchvision;
 
+import static dev.modelsummary.catalog.nn.Layers.adaptiveAvgPool2d;
 import static dev.modelsummary.catalog.nn.Layers.conv2d;
-import static dev.modelsummary.catalog.nn.Layers.layerNorm;
+import static dev.modelsummary.catalog.nn.Layers.flatten;
+import static dev.modelsummary.catalog.nn.Layers.gelu;
+import static dev.modelsummary.catalog.nn.Layers.layerNorm2d;
+import static dev.modelsummary.catalog.nn.Layers.layerNormForward;
 import static dev.modelsummary.catalog.nn.Layers.linear;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
+import static dev.modelsummary.catalog.nn.Layers.permute;
+import static dev.modelsummary.catalog.nn.Layers.stochasticDepth;
 
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
@@ -13,15 +18,13 @@ import dev.modelsummary.catalog.Weights;
 import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
-import dev.modelsummary.catalog.torchvision.ops.Misc;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.List;
-import java.util.function.LongFunction;
 
 /** torchvision {@code models/convnext.py} (0.14.1): the four ConvNeXt builders. */
 public final class ConvNeXt extends Module {
-    /** {@code LayerNorm2d}: an nn.LayerNorm over the channels, applied channels-last; the same tensors. */
-    private static final LongFunction<Module> LAYER_NORM_2D = c -> layerNorm(c);
-
     /** The public builders: each one's block settings, default stochastic depth and weights enum. */
     public static List<Builder> builders() {
         return List.of(
@@ -81,8 +84,8 @@ public final class ConvNeXt extends Module {
     ConvNeXt(List<CNBlockConfig> blockSetting, long numClasses) {
         Sequential layers = new Sequential();
         // Stem: Conv2dNormActivation(3, c, kernel_size=4, norm_layer=LayerNorm2d, activation_layer=None, bias=True).
-        layers.append(Misc.convNormActivation(3, blockSetting.get(0).inputChannels(), new long[] {4, 4}, 1,
-                LAYER_NORM_2D, false, true));
+        long first = blockSetting.get(0).inputChannels();
+        layers.append(new Conv2dNormActivation(conv2d(3, first, 4, 4, 1, true).stride(4, 4), layerNorm2d(first)));
         for (CNBlockConfig cnf : blockSetting) {
             Sequential stage = new Sequential();
             for (int i = 0; i < cnf.numLayers(); i++) {
@@ -91,18 +94,31 @@ public final class ConvNeXt extends Module {
             layers.append(stage);
             if (cnf.outChannels() != null) {
                 // Downsampling: LayerNorm2d, then a 2x2 stride-2 convolution.
-                layers.append(new Sequential(layerNorm(cnf.inputChannels()),
-                        conv2d(cnf.inputChannels(), cnf.outChannels(), 2)));
+                layers.append(new Sequential(layerNorm2d(cnf.inputChannels()),
+                        conv2d(cnf.inputChannels(), cnf.outChannels(), 2).stride(2, 2)));
             }
         }
         add("features", layers);
-        add("avgpool", stateless());
+        add("avgpool", adaptiveAvgPool2d(1, 1));
         CNBlockConfig lastBlock = blockSetting.get(blockSetting.size() - 1);
         long lastConvOutputChannels = lastBlock.outChannels() != null
                 ? lastBlock.outChannels() : lastBlock.inputChannels();
         // LayerNorm2d, Flatten, Linear.
-        add("classifier", new Sequential(layerNorm(lastConvOutputChannels), stateless(),
+        add("classifier", new Sequential(layerNorm2d(lastConvOutputChannels), flatten(1),
                 linear(lastConvOutputChannels, numClasses)));
+    }
+
+    /** {@code forward}: features, avgpool, classifier. */
+    @Override
+    public Shape forward(Trace t, Shape x) {
+        return call(t, "classifier", call(t, "avgpool", call(t, "features", x)));
+    }
+
+    /** The stem's {@code Conv2dNormActivation}: a Sequential under torch's class name. */
+    static final class Conv2dNormActivation extends Sequential {
+        Conv2dNormActivation(Module... layers) {
+            super(layers);
+        }
     }
 
     /**
@@ -111,17 +127,28 @@ public final class ConvNeXt extends Module {
      * then the {@code layer_scale} parameter (dim, 1, 1) and the StochasticDepth layer.
      */
     private static final class CNBlock extends Module {
+        private final long dim;
+
         CNBlock(long dim) {
+            this.dim = dim;
             add("block", new Sequential(
-                    conv2d(dim, dim, 7, dim, true),
-                    stateless(),
-                    layerNorm(dim),
+                    conv2d(dim, dim, 7, dim, true).padding(3),
+                    permute(0, 2, 3, 1),
+                    layerNormForward(dim),
                     linear(dim, Dims.mul(4, dim)),
-                    stateless(),
+                    gelu(),
                     linear(Dims.mul(4, dim), dim),
-                    stateless()));
+                    permute(0, 3, 1, 2)));
             parameter("layer_scale", dim, 1, 1);
-            add("stochastic_depth", stateless());
+            add("stochastic_depth", stochasticDepth());
+        }
+
+        /** {@code layer_scale * block(input)}, {@code stochastic_depth}, then {@code += input}. */
+        @Override
+        public Shape forward(Trace t, Shape input) {
+            Shape result = Reshape.broadcast(Shape.of(dim, 1, 1), call(t, "block", input));
+            result = call(t, "stochastic_depth", result);
+            return Reshape.broadcast(result, input);
         }
     }
 }

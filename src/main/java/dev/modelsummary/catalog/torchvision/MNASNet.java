@@ -1,9 +1,9 @@
 package dev.modelsummary.catalog.torchvision;
 
-import static dev.modelsummary.catalog.nn.Layers.batchNorm;
+import static dev.modelsummary.catalog.nn.Layers.batchNorm2d;
 import static dev.modelsummary.catalog.nn.Layers.conv2d;
 import static dev.modelsummary.catalog.nn.Layers.linear;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
+import static dev.modelsummary.catalog.nn.Layers.relu;
 
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
@@ -14,6 +14,9 @@ import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.List;
 
 /**
@@ -56,41 +59,46 @@ public final class MNASNet extends Module {
     private static Module mnasnet(double alpha, Kwargs kwargs) {
         kwargs.weights("weights").ifPresent(w -> kwargs.overwrite("num_classes", w.categories()));
         // The classifier's nn.Dropout refuses a rate outside [0, 1].
-        Layers.dropout(kwargs.real("dropout"));
-        return new MNASNet(alpha, kwargs.integer("num_classes"));
+        return new MNASNet(alpha, kwargs.integer("num_classes"), kwargs.real("dropout"));
     }
 
     /**
      * {@code MNASNet(alpha, num_classes)}: {@code layers} (the stem as eight loose layers, six stacks of
      * inverted residuals, the 1x1 conv to 1280 channels, BN, ReLU) and {@code classifier} (Dropout, Linear).
      */
-    private MNASNet(double alpha, long numClasses) {
+    private MNASNet(double alpha, long numClasses, double dropout) {
         long[] depths = depths(alpha);
         Sequential layers = new Sequential(
                 // First layer: regular conv.
-                conv2d(3, depths[0], 3, 1, false),
-                batchNorm(depths[0]),
-                stateless(),
+                conv2d(3, depths[0], 3, 1, false).stride(2).padding(1),
+                batchNorm2d(depths[0]),
+                relu(),
                 // Depthwise separable, no skip.
-                conv2d(depths[0], depths[0], 3, depths[0], false),
-                batchNorm(depths[0]),
-                stateless(),
+                conv2d(depths[0], depths[0], 3, depths[0], false).padding(1),
+                batchNorm2d(depths[0]),
+                relu(),
                 conv2d(depths[0], depths[1], 1, 1, false),
-                batchNorm(depths[1]),
-                // Stacks of inverted residuals: kernel size, expansion factor, repeats (their strides, 2 2 2 1 2 1,
-                // leave no trace in the tensors).
-                stack(depths[1], depths[2], 3, 3, 3),
-                stack(depths[2], depths[3], 5, 3, 3),
-                stack(depths[3], depths[4], 5, 6, 3),
-                stack(depths[4], depths[5], 3, 6, 2),
-                stack(depths[5], depths[6], 5, 6, 4),
-                stack(depths[6], depths[7], 3, 6, 1),
+                batchNorm2d(depths[1]),
+                // Stacks of inverted residuals: kernel size, stride, expansion factor, repeats.
+                stack(depths[1], depths[2], 3, 2, 3, 3),
+                stack(depths[2], depths[3], 5, 2, 3, 3),
+                stack(depths[3], depths[4], 5, 2, 6, 3),
+                stack(depths[4], depths[5], 3, 1, 6, 2),
+                stack(depths[5], depths[6], 5, 2, 6, 4),
+                stack(depths[6], depths[7], 3, 1, 6, 1),
                 // Final mapping to classifier input.
                 conv2d(depths[7], LAST_CHANNELS, 1, 1, false),
-                batchNorm(LAST_CHANNELS),
-                stateless());
+                batchNorm2d(LAST_CHANNELS),
+                relu());
         add("layers", layers);
-        add("classifier", new Sequential(stateless(), linear(LAST_CHANNELS, numClasses)));
+        add("classifier", new Sequential(Layers.dropout(dropout), linear(LAST_CHANNELS, numClasses)));
+    }
+
+    /** {@code forward}: layers, {@code x.mean([2, 3])}, classifier. */
+    @Override
+    public Shape forward(Trace t, Shape x) {
+        Shape y = call(t, "layers", x);
+        return call(t, "classifier", Shape.of(y.dim(0), y.dim(1)));
     }
 
     /** {@code _get_depths(alpha)}: each base width scaled by alpha, rounded to a multiple of 8. */
@@ -116,31 +124,47 @@ public final class MNASNet extends Module {
      * {@code _stack(in_ch, out_ch, kernel_size, stride, exp_factor, repeats)}: a Sequential of the first
      * (strided) block and {@code repeats - 1} blocks from {@code out_ch} to {@code out_ch}.
      */
-    private static Sequential stack(long inCh, long outCh, long kernelSize, long expFactor, int repeats) {
-        Sequential stack = new Sequential(invertedResidual(inCh, outCh, kernelSize, expFactor));
+    private static Sequential stack(long inCh, long outCh, long kernelSize, long stride, long expFactor,
+                                    int repeats) {
+        Sequential stack = new Sequential(new InvertedResidual(inCh, outCh, kernelSize, stride, expFactor));
         for (int i = 1; i < repeats; i++) {
-            stack.append(invertedResidual(outCh, outCh, kernelSize, expFactor));
+            stack.append(new InvertedResidual(outCh, outCh, kernelSize, 1, expFactor));
         }
         return stack;
     }
 
     /**
      * {@code _InvertedResidual(in_ch, out_ch, kernel_size, stride, expansion_factor)}: one Sequential
-     * {@code layers}: pointwise conv, BN, ReLU, depthwise conv, BN, ReLU, linear pointwise conv, BN. The stride
-     * leaves no trace in the tensors, so it is not an argument here.
+     * {@code layers}: pointwise conv, BN, ReLU, depthwise conv (stride, padding k // 2), BN, ReLU, linear
+     * pointwise conv, BN.
      */
-    private static Module invertedResidual(long inCh, long outCh, long kernelSize, long expansionFactor) {
-        long midCh = Dims.mul(inCh, expansionFactor);
-        Module block = new Module();
-        block.add("layers", new Sequential(
-                conv2d(inCh, midCh, 1, 1, false),
-                batchNorm(midCh),
-                stateless(),
-                conv2d(midCh, midCh, kernelSize, midCh, false),
-                batchNorm(midCh),
-                stateless(),
-                conv2d(midCh, outCh, 1, 1, false),
-                batchNorm(outCh)));
-        return block;
+    private static final class InvertedResidual extends Module {
+        private final boolean applyResidual;
+
+        InvertedResidual(long inCh, long outCh, long kernelSize, long stride, long expansionFactor) {
+            long midCh = Dims.mul(inCh, expansionFactor);
+            applyResidual = inCh == outCh && stride == 1;
+            add("layers", new Sequential(
+                    conv2d(inCh, midCh, 1, 1, false),
+                    batchNorm2d(midCh),
+                    relu(),
+                    conv2d(midCh, midCh, kernelSize, midCh, false).stride(stride).padding(kernelSize / 2),
+                    batchNorm2d(midCh),
+                    relu(),
+                    conv2d(midCh, outCh, 1, 1, false),
+                    batchNorm2d(outCh)));
+        }
+
+        /** {@code layers(input) + input} when {@code apply_residual}, else {@code layers(input)}. */
+        @Override
+        public Shape forward(Trace t, Shape input) {
+            Shape y = call(t, "layers", input);
+            return applyResidual ? Reshape.broadcast(y, input) : y;
+        }
+
+        @Override
+        public String className() {
+            return "_InvertedResidual";
+        }
     }
 }

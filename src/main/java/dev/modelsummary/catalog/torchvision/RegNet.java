@@ -1,7 +1,7 @@
 package dev.modelsummary.catalog.torchvision;
 
+import static dev.modelsummary.catalog.nn.Layers.conv2d;
 import static dev.modelsummary.catalog.nn.Layers.linear;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
 
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
@@ -9,9 +9,13 @@ import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
 import dev.modelsummary.catalog.nn.Dims;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.ops.Misc;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -181,7 +185,8 @@ public final class RegNet extends Module {
      */
     RegNet(BlockParams blockParams, long numClasses, long stemWidth) {
         // SimpleStemIN: Conv2dNormActivation(3, stem_width, kernel_size=3, stride=2) with BN and ReLU.
-        add("stem", Misc.conv2dNormActivation(3, stemWidth, 3));
+        add("stem", new SimpleStemIN(conv2d(3, stemWidth, 3, 3, 1, false).stride(2).padding(1),
+                Layers.batchNorm2d(stemWidth), Layers.relu()));
         long currentWidth = stemWidth;
         Sequential trunk = new Sequential();
         List<StageParams> stages = blockParams.stages();
@@ -191,13 +196,35 @@ public final class RegNet extends Module {
             currentWidth = stage.width();
         }
         add("trunk_output", trunk);
-        add("avgpool", stateless());
+        add("avgpool", Layers.adaptiveAvgPool2d(1, 1));
         add("fc", linear(currentWidth, numClasses));
+    }
+
+    /** {@code forward}: stem, trunk_output, avgpool, {@code x.flatten(start_dim=1)}, fc. */
+    @Override
+    public Shape forward(Trace t, Shape x) {
+        Shape y = call(t, "avgpool", call(t, "trunk_output", call(t, "stem", x)));
+        return call(t, "fc", Reshape.flatten(y, 1, -1));
+    }
+
+    /** {@code SimpleStemIN}: a Conv2dNormActivation (3x3 stride 2) under its own class name. */
+    static final class SimpleStemIN extends Sequential {
+        SimpleStemIN(Module... layers) {
+            super(layers);
+        }
+    }
+
+    /** {@code AnyStage}: a Sequential of ResBottleneckBlocks. */
+    static final class AnyStage extends Sequential {
+    }
+
+    /** {@code BottleneckTransform}: a Sequential with named layers. */
+    static final class BottleneckTransform extends Sequential {
     }
 
     /** {@code AnyStage}: blocks named {@code block<stage>-<i>}; only the first changes width and stride. */
     private static Sequential anyStage(long widthIn, StageParams stage, Double seRatio, int stageIndex) {
-        Sequential blocks = new Sequential();
+        Sequential blocks = new AnyStage();
         for (int i = 0; i < stage.depth(); i++) {
             blocks.add("block" + stageIndex + "-" + i, new ResBottleneckBlock(i == 0 ? widthIn : stage.width(),
                     stage.width(), i == 0 ? stage.stride() : 1, stage.groupWidth(), stage.bottleneckMultiplier(),
@@ -214,30 +241,39 @@ public final class RegNet extends Module {
         ResBottleneckBlock(long widthIn, long widthOut, long stride, long groupWidth, double bottleneckMultiplier,
                            Double seRatio) {
             if (widthIn != widthOut || stride != 1) {
-                add("proj", Misc.conv2dNormActivation(widthIn, widthOut, 1, 1, Misc.BATCH_NORM, false));
+                add("proj", Misc.conv2dNormActivation(widthIn, widthOut, 1, stride, 1, Layers::batchNorm2d, null, 1));
             }
-            add("f", bottleneckTransform(widthIn, widthOut, groupWidth, bottleneckMultiplier, seRatio));
-            add("activation", stateless());
+            add("f", bottleneckTransform(widthIn, widthOut, stride, groupWidth, bottleneckMultiplier, seRatio));
+            add("activation", Layers.relu());
+        }
+
+        /** {@code proj(x) + f(x)} (or {@code x + f(x)}), then the activation. */
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            Shape y = namedChildren().get("proj") != null
+                    ? Reshape.broadcast(call(t, "proj", x), call(t, "f", x))
+                    : Reshape.broadcast(x, call(t, "f", x));
+            return call(t, "activation", y);
         }
     }
 
     /**
-     * {@code BottleneckTransform}: a Sequential with named layers {@code a} (1x1), {@code b} (grouped 3x3),
-     * {@code se} (only when se_ratio is truthy) and {@code c} (1x1, no activation).
+     * {@code BottleneckTransform}: a Sequential with named layers {@code a} (1x1), {@code b} (grouped 3x3 with the
+     * stride), {@code se} (only when se_ratio is truthy) and {@code c} (1x1, no activation).
      */
-    private static Sequential bottleneckTransform(long widthIn, long widthOut, long groupWidth,
+    private static Sequential bottleneckTransform(long widthIn, long widthOut, long stride, long groupWidth,
                                                   double bottleneckMultiplier, Double seRatio) {
         long wB = Dims.round(widthOut * bottleneckMultiplier);
         long g = Math.floorDiv(wB, groupWidth);
-        Sequential layers = new Sequential();
-        layers.add("a", Misc.conv2dNormActivation(widthIn, wB, 1, 1, Misc.BATCH_NORM, true));
-        layers.add("b", Misc.conv2dNormActivation(wB, wB, 3, g, Misc.BATCH_NORM, true));
+        Sequential layers = new BottleneckTransform();
+        layers.add("a", Misc.conv2dNormActivation(widthIn, wB, 1, 1, 1, Layers::batchNorm2d, Layers::relu, 1));
+        layers.add("b", Misc.conv2dNormActivation(wB, wB, 3, stride, g, Layers::batchNorm2d, Layers::relu, 1));
         if (seRatio != null && seRatio != 0) {
             // The SE reduction ratio is defined with respect to the block's input width.
             long widthSeOut = Dims.round(seRatio * widthIn);
-            layers.add("se", Misc.squeezeExcitation(wB, widthSeOut));
+            layers.add("se", Misc.squeezeExcitation(wB, widthSeOut, Layers::relu, Layers::sigmoid));
         }
-        layers.add("c", Misc.conv2dNormActivation(wB, widthOut, 1, 1, Misc.BATCH_NORM, false));
+        layers.add("c", Misc.conv2dNormActivation(wB, widthOut, 1, 1, 1, Layers::batchNorm2d, null, 1));
         return layers;
     }
 }

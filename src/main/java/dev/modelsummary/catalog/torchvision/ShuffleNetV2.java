@@ -1,9 +1,10 @@
 package dev.modelsummary.catalog.torchvision;
 
-import static dev.modelsummary.catalog.nn.Layers.batchNorm;
+import static dev.modelsummary.catalog.nn.Layers.batchNorm2d;
 import static dev.modelsummary.catalog.nn.Layers.conv2d;
 import static dev.modelsummary.catalog.nn.Layers.linear;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
+import static dev.modelsummary.catalog.nn.Layers.maxPool2d;
+import static dev.modelsummary.catalog.nn.Layers.relu;
 
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
@@ -11,6 +12,10 @@ import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.ShapeException;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.List;
 
 /**
@@ -65,9 +70,9 @@ public class ShuffleNetV2 extends Module {
         }
         long inputChannels = 3;
         long outputChannels = stagesOutChannels[0];
-        add("conv1", convBnRelu(inputChannels, outputChannels, 3));
+        add("conv1", convBnRelu(inputChannels, outputChannels, 3, 2, 1));
         inputChannels = outputChannels;
-        add("maxpool", stateless());
+        add("maxpool", maxPool2d(3, 2, 1));
         for (int i = 0; i < stagesRepeats.length; i++) {
             outputChannels = stagesOutChannels[i + 1];
             Sequential stage = new Sequential(invertedResidual.create(inputChannels, outputChannels, 2));
@@ -78,13 +83,22 @@ public class ShuffleNetV2 extends Module {
             inputChannels = outputChannels;
         }
         outputChannels = stagesOutChannels[stagesOutChannels.length - 1];
-        add("conv5", convBnRelu(inputChannels, outputChannels, 1));
+        add("conv5", convBnRelu(inputChannels, outputChannels, 1, 1, 0));
         add("fc", linear(outputChannels, numClasses));
     }
 
-    /** {@code nn.Sequential(nn.Conv2d(in, out, kernel, bias=False), nn.BatchNorm2d(out), nn.ReLU())}. */
-    private static Sequential convBnRelu(long in, long out, long kernel) {
-        return new Sequential(conv2d(in, out, kernel, 1, false), batchNorm(out), stateless());
+    /** {@code _forward_impl}: conv1, maxpool, stage2..4, conv5, {@code x.mean([2, 3])}, fc. */
+    @Override
+    public Shape forward(Trace t, Shape x) {
+        Shape y = call(t, "maxpool", call(t, "conv1", x));
+        y = call(t, "conv5", call(t, "stage4", call(t, "stage3", call(t, "stage2", y))));
+        return call(t, "fc", Shape.of(y.dim(0), y.dim(1)));
+    }
+
+    /** {@code nn.Sequential(nn.Conv2d(in, out, kernel, stride, padding, bias=False), nn.BatchNorm2d(out), nn.ReLU())}. */
+    private static Sequential convBnRelu(long in, long out, long kernel, long stride, long padding) {
+        return new Sequential(conv2d(in, out, kernel, 1, false).stride(stride).padding(padding), batchNorm2d(out),
+                relu());
     }
 
     /**
@@ -93,7 +107,10 @@ public class ShuffleNetV2 extends Module {
      * BN, ReLU). Each branch gives half of {@code oup}.
      */
     public static class InvertedResidual extends Module {
+        private final long stride;
+
         public InvertedResidual(long inp, long oup, long stride) {
+            this.stride = stride;
             if (stride < 1 || stride > 3) {
                 throw new IllegalArgumentException("illegal stride value");
             }
@@ -104,27 +121,58 @@ public class ShuffleNetV2 extends Module {
             }
             Sequential branch1 = add("branch1", new Sequential());
             if (stride > 1) {
-                branch1.append(depthwiseConv(inp));
-                branch1.append(batchNorm(inp));
+                branch1.append(depthwiseConv(inp, stride));
+                branch1.append(batchNorm2d(inp));
                 branch1.append(conv2d(inp, branchFeatures, 1, 1, false));
-                branch1.append(batchNorm(branchFeatures));
-                branch1.append(stateless());
+                branch1.append(batchNorm2d(branchFeatures));
+                branch1.append(relu());
             }
             // Without a stride the block splits its input in two; branch2 takes one half.
             add("branch2", new Sequential(
                     conv2d(stride > 1 ? inp : branchFeatures, branchFeatures, 1, 1, false),
-                    batchNorm(branchFeatures),
-                    stateless(),
-                    depthwiseConv(branchFeatures),
-                    batchNorm(branchFeatures),
+                    batchNorm2d(branchFeatures),
+                    relu(),
+                    depthwiseConv(branchFeatures, stride),
+                    batchNorm2d(branchFeatures),
                     conv2d(branchFeatures, branchFeatures, 1, 1, false),
-                    batchNorm(branchFeatures),
-                    stateless()));
+                    batchNorm2d(branchFeatures),
+                    relu()));
         }
 
-        /** {@code depthwise_conv(i, i, kernel_size=3)}: a 3x3 conv with {@code groups=i}, no bias. */
-        private static Module depthwiseConv(long channels) {
-            return conv2d(channels, channels, 3, channels, false);
+        /**
+         * Stride 1: {@code x1, x2 = x.chunk(2, dim=1)}, {@code cat((x1, branch2(x2)), 1)}; else
+         * {@code cat((branch1(x), branch2(x)), 1)}; then {@code channel_shuffle(out, 2)} (same shape).
+         */
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            Shape out;
+            if (stride == 1) {
+                if (x.rank() < 2) {
+                    throw new ShapeException("Dimension out of range (expected to be in range of [-" + x.rank()
+                            + ", " + (x.rank() - 1) + "], but got 1)");
+                }
+                long[] dims = x.dims();
+                long first = (dims[1] + 1) / 2;
+                if (dims[1] - first <= 0) {
+                    throw new ShapeException("not enough values to unpack (expected 2, got 1)");
+                }
+                dims[1] = first;
+                Shape x1 = Shape.of(dims);
+                dims[1] = x.dim(1) - first;
+                out = Reshape.cat(List.of(x1, call(t, "branch2", Shape.of(dims))), 1);
+            } else {
+                out = Reshape.cat(List.of(call(t, "branch1", x), call(t, "branch2", x)), 1);
+            }
+            if (out.dim(1) % 2 != 0) {
+                throw new ShapeException("shape '" + java.util.Arrays.toString(new long[] {out.dim(0), 2,
+                        out.dim(1) / 2, out.dim(2), out.dim(3)}) + "' is invalid for input of size " + out.numel());
+            }
+            return out;
+        }
+
+        /** {@code depthwise_conv(i, i, kernel_size=3, stride, padding=1)}: groups {@code i}, no bias. */
+        private static Module depthwiseConv(long channels, long stride) {
+            return conv2d(channels, channels, 3, channels, false).stride(stride).padding(1);
         }
     }
 }
