@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.hf.transformers.Bert;
+import dev.modelsummary.catalog.hf.transformers.Llama;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.Shape;
 import java.io.IOException;
@@ -43,6 +44,11 @@ class HfComputeTest {
     @Test
     void bertModelMatchesTorchCallByCall() throws IOException {
         matchesGolden(new Bert(), "hf-bert-1-BertModel--b1-s16.json");
+    }
+
+    @Test
+    void llamaForCausalLmMatchesTorchCallByCall() throws IOException {
+        matchesGolden(new Llama(), "hf-llama-2-LlamaForCausalLM--b1-s16.json");
     }
 
     static void matchesGolden(HfFamily family, String file) throws IOException {
