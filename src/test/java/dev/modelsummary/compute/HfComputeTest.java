@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The forward on shapes of transformers 4.40.2 families (eager attention, no cache): each golden's model, built
@@ -49,6 +51,31 @@ class HfComputeTest {
     @Test
     void llamaForCausalLmMatchesTorchCallByCall() throws IOException {
         matchesGolden(new Llama(), "hf-llama-2-LlamaForCausalLM--b1-s16.json");
+    }
+
+    /**
+     * At any batch b and length n the FLOPs follow the formulas: linears 2*b*n*in*out, attention QK^T and AV
+     * 2*b*heads*n*n*head_dim each, Llama's rotary matmul 2*(head_dim/2)*n per layer (position_ids has batch 1).
+     */
+    @ParameterizedTest
+    @CsvSource({"1, 16", "2, 7", "3, 33", "4, 128"})
+    void flopsScaleAsTheFormulasSay(long b, long n) throws IOException {
+        // BERT: hidden 64, 2 heads, intermediate 256, 2 layers, pooler on the first token.
+        Trace bert = build(new Bert(), golden("hf-bert-1-BertModel--b1-s16.json")).trace(Shape.of(b, n));
+        long bertLayer = 4 * (2 * b * n * 64 * 64) + 2 * (2 * b * 2 * n * n * 32) + 2 * (2 * b * n * 64 * 256);
+        assertThat(bert.totalFlops()).isEqualTo(2 * bertLayer + 2 * b * 64 * 64);
+        assertThat(bert.calls().get(0).out()).containsExactly(Shape.of(b, n, 64), Shape.of(b, 64));
+        assertThat(bert.calls().stream().filter(c -> c.name().equals("embeddings.position_embeddings"))
+                .findFirst().orElseThrow().out()).containsExactly(Shape.of(1, n, 64));
+
+        // Llama: hidden 128, 8 heads of 16, 2 kv heads, intermediate 344, 3 layers, vocab 1000.
+        Trace llama = build(new Llama(), golden("hf-llama-2-LlamaForCausalLM--b1-s16.json")).trace(Shape.of(b, n));
+        long projections = 2 * (2 * b * n * 128 * 128) + 2 * (2 * b * n * 128 * 32);
+        long attention = 2 * (2 * b * 8 * n * n * 16);
+        long rotary = 2 * 8 * n;
+        long mlp = 3 * (2 * b * n * 128 * 344);
+        assertThat(llama.totalFlops()).isEqualTo(3 * (projections + attention + rotary + mlp) + 2 * b * n * 128 * 1000);
+        assertThat(llama.flopsByModule()).containsEntry("model.layers.2.self_attn.rotary_emb", rotary);
     }
 
     static void matchesGolden(HfFamily family, String file) throws IOException {
