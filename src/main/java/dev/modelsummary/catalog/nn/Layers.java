@@ -383,4 +383,21 @@ public final class Layers {
         return stateless().forwardAs("Flatten", (trace, x) -> dev.modelsummary.compute.Reshape.flatten(x,
                 startDim, -1));
     }
+
+    /**
+     * {@code nn.Embedding(num, dim)} with its forward: {@link #embedding}'s tensor; indices of any shape
+     * {@code (...)} give {@code (..., dim)}, and a lookup counts no FLOPs.
+     */
+    public static Module embeddingForward(long num, long dim) {
+        return embedding(num, dim).forwardAs("Embedding", (trace, x) -> {
+            long[] out = java.util.Arrays.copyOf(x.dims(), x.rank() + 1);
+            out[x.rank()] = dim;
+            return Shape.of(out);
+        });
+    }
+
+    /** An activation module with no tensors whose forward keeps the shape, hooked as {@code torchClass}. */
+    public static Module activation(String torchClass) {
+        return stateless().forwardAs(torchClass, (trace, x) -> x);
+    }
 }

@@ -303,6 +303,14 @@ public class Module {
                 List.of(x)));
     }
 
+    /**
+     * {@code self.name(x0, x1, ...)} for a child taking several tensors and returning several (transformers'
+     * {@code rotary_emb(x, position_ids)} returning {@code (cos, sin)}): all outputs, in order.
+     */
+    public final List<Shape> callOutputs(Trace trace, String name, List<Shape> xs) {
+        return child(name).invokeOutputs(trace, name, xs, () -> child(name).forwardOutputs(trace, xs));
+    }
+
     private Shape invoke(Trace trace, String name, List<Shape> in, Supplier<Shape> run) {
         return invokeOutputs(trace, name, in, () -> List.of(run.get())).get(0);
     }

@@ -8,6 +8,11 @@ import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
+import dev.modelsummary.compute.MatMul;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.ShapeException;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import dev.modelsummary.summary.PythonNumbers;
 import java.util.Iterator;
 import java.util.List;
@@ -42,6 +47,13 @@ public final class Llama implements HfFamily {
         Sizes s = new Sizes(config, 32000, 4096, 11008, 32, 32, false);
         ropeScalingValidation(config);
         s.checkHeadDim();
+        boolean bias = config.bool("attention_bias", false);
+        if (architecture.equals("LlamaModel")) {
+            return new LlamaModel(s, bias);
+        }
+        if (architecture.equals("LlamaForCausalLM")) {
+            return new LlamaForCausalLM(s, bias);
+        }
         return withHead(architecture, PREFIX, s, () -> decoderModel(s, () -> decoderLayer(s,
                 attention(s, config.bool("attention_bias", false), config.bool("attention_bias", false)),
                 "mlp", mlp(s))));
@@ -64,6 +76,7 @@ public final class Llama implements HfFamily {
         /** {@code _tie_or_clone_weights} clones instead of tying under {@code torchscript}. */
         final boolean torchscript;
         final long numLabels;
+        final String hiddenAct;
 
         Sizes(HfConfig c, long vocab, long hidden, long intermediate, long layers, long heads,
               boolean tieWordEmbeddings) {
@@ -83,6 +96,7 @@ public final class Llama implements HfFamily {
             this.tieWordEmbeddings = c.bool("tie_word_embeddings", tieWordEmbeddings);
             this.torchscript = c.bool("torchscript", false);
             this.numLabels = c.numLabels();
+            this.hiddenAct = c.string("hidden_act", "silu");
             this.headDim = this.heads == 0 ? 0 : Math.floorDiv(this.hidden, this.heads);
         }
 
@@ -253,5 +267,166 @@ public final class Llama implements HfFamily {
                 parameter("weight", hidden);
             }
         };
+    }
+
+    /**
+     * {@code LlamaForCausalLM} with its forward (transformers 4.40.2, eager, {@code use_cache=False}): the model,
+     * then {@code lm_head} on every position; the output is the logits alone (no loss, no cache).
+     */
+    static final class LlamaForCausalLM extends Module {
+        LlamaForCausalLM(Sizes s, boolean bias) {
+            Module base = add("model", new LlamaModel(s, bias));
+            Module lmHead = add("lm_head", Layers.linear(s.hidden, s.vocab, false));
+            Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, lmHead, base.child("embed_tokens"));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape inputIds) {
+            Shape hiddenStates = call(t, "model", inputIds);
+            return call(t, "lm_head", hiddenStates);
+        }
+    }
+
+    /**
+     * {@code LlamaModel.forward(input_ids)}: {@code embed_tokens}, each decoder layer (an iterated
+     * {@code nn.ModuleList}) with {@code position_ids = cache_position.unsqueeze(0)} of shape (1, seq), then
+     * {@code norm}. The causal mask runs no module and counts nothing.
+     */
+    static final class LlamaModel extends Module {
+        LlamaModel(Sizes s, boolean bias) {
+            add("embed_tokens", Layers.embeddingForward(s.vocab, s.hidden));
+            Sequential layers = add("layers", new Sequential());
+            for (long i = 0; i < s.layers; i++) {
+                layers.append(new LlamaDecoderLayer(s, bias));
+            }
+            add("norm", new LlamaRMSNorm(s.hidden));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape inputIds) {
+            if (inputIds.rank() != 2) {
+                throw new ShapeException("not enough values to unpack (expected 2, got " + inputIds.rank() + ")");
+            }
+            Shape hiddenStates = call(t, "embed_tokens", inputIds);
+            for (String i : child("layers").namedChildren().keySet()) {
+                hiddenStates = call(t, "layers", i, hiddenStates);
+            }
+            return call(t, "norm", hiddenStates);
+        }
+    }
+
+    /** {@code LlamaDecoderLayer}: pre-norm attention and MLP, each with its residual add. */
+    static final class LlamaDecoderLayer extends Module {
+        LlamaDecoderLayer(Sizes s, boolean bias) {
+            add("self_attn", new LlamaAttention(s, bias));
+            add("mlp", new LlamaMLP(s));
+            add("input_layernorm", new LlamaRMSNorm(s.hidden));
+            add("post_attention_layernorm", new LlamaRMSNorm(s.hidden));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenStates) {
+            Shape residual = hiddenStates;
+            hiddenStates = call(t, "input_layernorm", hiddenStates);
+            hiddenStates = Reshape.broadcast(residual, call(t, "self_attn", hiddenStates));
+            residual = hiddenStates;
+            hiddenStates = call(t, "post_attention_layernorm", hiddenStates);
+            return Reshape.broadcast(residual, call(t, "mlp", hiddenStates));
+        }
+    }
+
+    /**
+     * {@code LlamaAttention} (eager): q/k/v projections, {@code rotary_emb(value_states, position_ids)},
+     * {@code repeat_kv}, {@code matmul(q, k^T)}, softmax and functional dropout, {@code matmul(w, v)},
+     * {@code o_proj}. Both matmuls count in this call.
+     */
+    static final class LlamaAttention extends Module {
+        private final long heads;
+        private final long kvHeads;
+        private final long headDim;
+
+        LlamaAttention(Sizes s, boolean bias) {
+            heads = s.heads;
+            kvHeads = s.kvHeads;
+            headDim = s.headDim;
+            add("q_proj", Layers.linear(s.hidden, Dims.mul(s.heads, s.headDim), bias));
+            add("k_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), bias));
+            add("v_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), bias));
+            add("o_proj", Layers.linear(Dims.mul(s.heads, s.headDim), s.hidden, bias));
+            add("rotary_emb", new LlamaRotaryEmbedding(s.headDim));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenStates) {
+            long bsz = hiddenStates.dim(0);
+            long qLen = hiddenStates.dim(1);
+            call(t, "q_proj", hiddenStates);
+            call(t, "k_proj", hiddenStates);
+            call(t, "v_proj", hiddenStates);
+            Shape queryStates = Shape.of(bsz, heads, qLen, headDim);
+            Shape valueStates = Shape.of(bsz, kvHeads, qLen, headDim);
+            // position_ids = cache_position.unsqueeze(0): (1, q_len)
+            callOutputs(t, "rotary_emb", List.of(valueStates, Shape.of(1, qLen)));
+            // repeat_kv: (bsz, num_heads, q_len, head_dim)
+            Shape keyT = Shape.of(bsz, heads, headDim, qLen);
+            Shape attnWeights = MatMul.matmul(queryStates, keyT);
+            t.flops(MatMul.matmulFlops(queryStates, keyT));
+            Shape valueRepeated = Shape.of(bsz, heads, qLen, headDim);
+            MatMul.matmul(attnWeights, valueRepeated);
+            t.flops(MatMul.matmulFlops(attnWeights, valueRepeated));
+            return call(t, "o_proj", Shape.of(bsz, qLen, Dims.mul(heads, headDim)));
+        }
+    }
+
+    /**
+     * {@code LlamaRotaryEmbedding(x, position_ids)}: {@code inv_freq[None, :, None] @ position_ids[:, None, :]}
+     * (a counted matmul), {@code cat((freqs, freqs))}, cos and sin, each {@code (position batch, seq, dim)}.
+     */
+    static final class LlamaRotaryEmbedding extends Module {
+        private final long dim;
+
+        LlamaRotaryEmbedding(long dim) {
+            this.dim = dim;
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape positionIds = xs.get(1);
+            Shape invFreqExpanded = Shape.of(positionIds.dim(0), dim / 2, 1);
+            Shape positionIdsExpanded = Shape.of(positionIds.dim(0), 1, positionIds.dim(1));
+            Shape freqs = MatMul.matmul(invFreqExpanded, positionIdsExpanded);
+            t.flops(MatMul.matmulFlops(invFreqExpanded, positionIdsExpanded));
+            Shape emb = Shape.of(freqs.dim(0), freqs.dim(2), Dims.mul(freqs.dim(1), 2));
+            return List.of(emb, emb);
+        }
+    }
+
+    /** {@code LlamaMLP}: {@code down_proj(act_fn(gate_proj(x)) * up_proj(x))}. */
+    static final class LlamaMLP extends Module {
+        LlamaMLP(Sizes s) {
+            add("gate_proj", Layers.linear(s.hidden, s.intermediate, false));
+            add("up_proj", Layers.linear(s.hidden, s.intermediate, false));
+            add("down_proj", Layers.linear(s.intermediate, s.hidden, false));
+            add("act_fn", Bert.act(s.hiddenAct));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            Shape gate = call(t, "act_fn", call(t, "gate_proj", x));
+            Shape up = call(t, "up_proj", x);
+            return call(t, "down_proj", Reshape.broadcast(gate, up));
+        }
+    }
+
+    /** {@code LlamaRMSNorm}: one {@code weight (hidden,)}; the shape is kept. */
+    static final class LlamaRMSNorm extends Module {
+        LlamaRMSNorm(long hidden) {
+            parameter("weight", hidden);
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            return Reshape.broadcast(x, Shape.of(((Module) this).tensors().get(0).shape().dims()));
+        }
     }
 }
