@@ -8,6 +8,7 @@ import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.hf.transformers.Bert;
 import dev.modelsummary.catalog.hf.transformers.Llama;
+import dev.modelsummary.catalog.hf.transformers.Mistral;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.Shape;
 import java.io.IOException;
@@ -76,6 +77,32 @@ class HfComputeTest {
         long mlp = 3 * (2 * b * n * 128 * 344);
         assertThat(llama.totalFlops()).isEqualTo(3 * (projections + attention + rotary + mlp) + 2 * b * n * 128 * 1000);
         assertThat(llama.flopsByModule()).containsEntry("model.layers.2.self_attn.rotary_emb", rotary);
+    }
+
+    /**
+     * Mistral 4.40.2 runs Llama's decoder, but its {@code rotary_emb(value_states, seq_len)} slices cached cos/sin
+     * ((seq, head_dim) each) and runs no matmul; sliding_window (4096 here) changes nothing at seq < window.
+     */
+    @ParameterizedTest
+    @CsvSource({"1, 16", "3, 33"})
+    void mistralFollowsTheFormulasAndLlamasCallStructure(long b, long n) throws IOException {
+        HfConfig config = HfConfig.parse(("{\"model_type\": \"mistral\", \"vocab_size\": 1000, \"hidden_size\": 128, "
+                + "\"intermediate_size\": 344, \"num_hidden_layers\": 3, \"num_attention_heads\": 8, "
+                + "\"num_key_value_heads\": 2, \"sliding_window\": 4096}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Trace mistral = new Mistral().build(config, "MistralForCausalLM").trace(Shape.of(b, n));
+        long projections = 2 * (2 * b * n * 128 * 128) + 2 * (2 * b * n * 128 * 32);
+        long attention = 2 * (2 * b * 8 * n * n * 16);
+        long mlp = 3 * (2 * b * n * 128 * 344);
+        assertThat(mistral.totalFlops()).isEqualTo(3 * (projections + attention + mlp) + 2 * b * n * 128 * 1000);
+        assertThat(mistral.calls().subList(0, 9).stream().map(c -> c.name() + " " + c.className()).toList())
+                .containsExactly(" MistralForCausalLM", "model MistralModel", "model.embed_tokens Embedding",
+                        "model.layers.0 MistralDecoderLayer", "model.layers.0.input_layernorm MistralRMSNorm",
+                        "model.layers.0.self_attn MistralAttention", "model.layers.0.self_attn.q_proj Linear",
+                        "model.layers.0.self_attn.k_proj Linear", "model.layers.0.self_attn.v_proj Linear");
+        Trace.Call rotary = mistral.calls().get(9);
+        assertThat(rotary.name() + " " + rotary.className()).isEqualTo("model.layers.0.self_attn.rotary_emb MistralRotaryEmbedding");
+        assertThat(rotary.out()).containsExactly(Shape.of(n, 16), Shape.of(n, 16));
+        assertThat(rotary.flops()).isZero();
     }
 
     static void matchesGolden(HfFamily family, String file) throws IOException {
