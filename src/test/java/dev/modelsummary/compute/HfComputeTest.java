@@ -9,6 +9,7 @@ import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.hf.transformers.Bert;
 import dev.modelsummary.catalog.hf.transformers.Llama;
 import dev.modelsummary.catalog.hf.transformers.Mistral;
+import dev.modelsummary.catalog.hf.transformers.Qwen2;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.Shape;
 import java.io.IOException;
@@ -103,6 +104,29 @@ class HfComputeTest {
         assertThat(rotary.name() + " " + rotary.className()).isEqualTo("model.layers.0.self_attn.rotary_emb MistralRotaryEmbedding");
         assertThat(rotary.out()).containsExactly(Shape.of(n, 16), Shape.of(n, 16));
         assertThat(rotary.flops()).isZero();
+    }
+
+    /** Qwen2 4.40.2: Mistral's structure with q/k/v biases (not counted by FlopCounterMode's addmm: 2*m*k*n). */
+    @ParameterizedTest
+    @CsvSource({"1, 16", "2, 9"})
+    void qwen2FollowsTheFormulasWithQkvBiases(long b, long n) throws IOException {
+        HfConfig config = HfConfig.parse(("{\"model_type\": \"qwen2\", \"vocab_size\": 1000, \"hidden_size\": 64, "
+                + "\"intermediate_size\": 160, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, "
+                + "\"num_key_value_heads\": 2}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Module model = new Qwen2().build(config, "Qwen2ForCausalLM");
+        Trace qwen = model.trace(Shape.of(b, n));
+        long projections = 2 * (2 * b * n * 64 * 64) + 2 * (2 * b * n * 64 * 32);
+        long attention = 2 * (2 * b * 4 * n * n * 16);
+        long mlp = 3 * (2 * b * n * 64 * 160);
+        assertThat(qwen.totalFlops()).isEqualTo(2 * (projections + attention + mlp) + 2 * b * n * 64 * 1000);
+        assertThat(qwen.calls().subList(0, 6).stream().map(c -> c.name() + " " + c.className()).toList())
+                .containsExactly(" Qwen2ForCausalLM", "model Qwen2Model", "model.embed_tokens Embedding",
+                        "model.layers.0 Qwen2DecoderLayer", "model.layers.0.input_layernorm Qwen2RMSNorm",
+                        "model.layers.0.self_attn Qwen2Attention");
+        assertThat(qwen.flopsByModule()).doesNotContainKey("model.layers.1.self_attn.rotary_emb");
+        // q/k/v with biases, o_proj without
+        assertThat(model.child("model").child("layers").child("0").child("self_attn").parameterCount())
+                .isEqualTo(64 * 64 + 64 + 2 * (64 * 32 + 32) + 64 * 64);
     }
 
     static void matchesGolden(HfFamily family, String file) throws IOException {

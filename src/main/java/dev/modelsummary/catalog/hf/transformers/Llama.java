@@ -84,6 +84,8 @@ public final class Llama implements HfFamily {
          * runs no matmul; Llama's computes {@code inv_freq @ position_ids}.
          */
         boolean cachedRotary;
+        /** Qwen2: q/k/v have biases, o_proj none, whatever the attention's {@code bias} argument. */
+        boolean qkvBias;
 
         Sizes(HfConfig c, long vocab, long hidden, long intermediate, long layers, long heads,
               boolean tieWordEmbeddings) {
@@ -384,9 +386,9 @@ public final class Llama implements HfFamily {
             heads = s.heads;
             kvHeads = s.kvHeads;
             headDim = s.headDim;
-            add("q_proj", Layers.linear(s.hidden, Dims.mul(s.heads, s.headDim), bias));
-            add("k_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), bias));
-            add("v_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), bias));
+            add("q_proj", Layers.linear(s.hidden, Dims.mul(s.heads, s.headDim), bias || s.qkvBias));
+            add("k_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), bias || s.qkvBias));
+            add("v_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), bias || s.qkvBias));
             add("o_proj", Layers.linear(Dims.mul(s.heads, s.headDim), s.hidden, bias));
             add("rotary_emb", new LlamaRotaryEmbedding(s.headDim, s.prefix, s.cachedRotary));
         }
