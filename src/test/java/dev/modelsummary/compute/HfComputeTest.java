@@ -8,6 +8,7 @@ import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.hf.transformers.Bert;
 import dev.modelsummary.catalog.hf.transformers.Llama;
+import dev.modelsummary.catalog.hf.transformers.Gemma;
 import dev.modelsummary.catalog.hf.transformers.Mistral;
 import dev.modelsummary.catalog.hf.transformers.Qwen2;
 import dev.modelsummary.catalog.nn.Module;
@@ -127,6 +128,27 @@ class HfComputeTest {
         // q/k/v with biases, o_proj without
         assertThat(model.child("model").child("layers").child("0").child("self_attn").parameterCount())
                 .isEqualTo(64 * 64 + 64 + 2 * (64 * 32 + 32) + 64 * 64);
+    }
+
+    /** Gemma 4.40.2: head_dim apart from hidden/heads, Llama's rotary matmul, embedding scaling 0 FLOPs. */
+    @ParameterizedTest
+    @CsvSource({"1, 16", "2, 11"})
+    void gemmaFollowsTheFormulas(long b, long n) throws IOException {
+        HfConfig config = HfConfig.parse(("{\"model_type\": \"gemma\", \"vocab_size\": 1000, \"hidden_size\": 64, "
+                + "\"intermediate_size\": 96, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, "
+                + "\"num_key_value_heads\": 1, \"head_dim\": 32}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Trace gemma = new Gemma().build(config, "GemmaForCausalLM").trace(Shape.of(b, n));
+        long projections = 2 * (2 * b * n * 64 * 128) + 2 * (2 * b * n * 64 * 32);
+        long attention = 2 * (2 * b * 4 * n * n * 32);
+        long rotary = 2 * 16 * n;
+        long mlp = 3 * (2 * b * n * 64 * 96);
+        assertThat(gemma.totalFlops()).isEqualTo(2 * (projections + attention + rotary + mlp) + 2 * b * n * 64 * 1000);
+        assertThat(gemma.calls().subList(0, 6).stream().map(c -> c.name() + " " + c.className()).toList())
+                .containsExactly(" GemmaForCausalLM", "model GemmaModel", "model.embed_tokens Embedding",
+                        "model.layers.0 GemmaDecoderLayer", "model.layers.0.input_layernorm GemmaRMSNorm",
+                        "model.layers.0.self_attn GemmaAttention");
+        assertThat(gemma.calls().stream().filter(c -> c.name().equals("model.layers.0.mlp.act_fn")).findFirst()
+                .orElseThrow().className()).isEqualTo("PytorchGELUTanh");
     }
 
     static void matchesGolden(HfFamily family, String file) throws IOException {

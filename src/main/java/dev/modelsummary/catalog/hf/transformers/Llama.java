@@ -76,7 +76,8 @@ public final class Llama implements HfFamily {
         /** {@code _tie_or_clone_weights} clones instead of tying under {@code torchscript}. */
         final boolean torchscript;
         final long numLabels;
-        final String hiddenAct;
+        /** {@code hidden_act}; Gemma sets its MLP's {@code hidden_activation} here. */
+        String hiddenAct;
         /** The class-name prefix hooks report ({@code Llama}, {@code Mistral}, ...). */
         String prefix = PREFIX;
         /**
