@@ -10,6 +10,7 @@ import dev.modelsummary.catalog.hf.transformers.Bert;
 import dev.modelsummary.catalog.hf.transformers.Llama;
 import dev.modelsummary.catalog.hf.transformers.Gemma;
 import dev.modelsummary.catalog.hf.transformers.Mistral;
+import dev.modelsummary.catalog.hf.transformers.Mixtral;
 import dev.modelsummary.catalog.hf.transformers.Qwen2;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.Shape;
@@ -149,6 +150,33 @@ class HfComputeTest {
                         "model.layers.0.self_attn GemmaAttention");
         assertThat(gemma.calls().stream().filter(c -> c.name().equals("model.layers.0.mlp.act_fn")).findFirst()
                 .orElseThrow().className()).isEqualTo("PytorchGELUTanh");
+    }
+
+    /**
+     * Mixtral 4.40.2: the router gate on (tokens, hidden) and exactly tokens*top_k expert rows whatever the
+     * routing; the per-expert calls are our deterministic share-out (not torch's), only totals are compared.
+     */
+    @ParameterizedTest
+    @CsvSource({"1, 16", "3, 5"})
+    void mixtralCountsTokensTimesTopKExpertRows(long b, long n) throws IOException {
+        HfConfig config = HfConfig.parse(("{\"model_type\": \"mixtral\", \"vocab_size\": 1000, \"hidden_size\": 64, "
+                + "\"intermediate_size\": 96, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, "
+                + "\"num_key_value_heads\": 2, \"num_local_experts\": 4, \"num_experts_per_tok\": 2}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Trace mixtral = new Mixtral().build(config, "MixtralForCausalLM").trace(Shape.of(b, n));
+        long tokens = b * n;
+        long projections = 2 * (2 * tokens * 64 * 64) + 2 * (2 * tokens * 64 * 32);
+        long attention = 2 * (2 * b * 4 * n * n * 16);
+        long gate = 2 * tokens * 64 * 4;
+        long experts = 3 * (2 * (tokens * 2) * 64 * 96);
+        assertThat(mixtral.totalFlops()).isEqualTo(2 * (projections + attention + gate + experts) + 2 * tokens * 64 * 1000);
+        Trace.Call moe = mixtral.calls().stream().filter(c -> c.name().equals("model.layers.0.block_sparse_moe"))
+                .findFirst().orElseThrow();
+        assertThat(moe.className()).isEqualTo("MixtralSparseMoeBlock");
+        assertThat(moe.out()).containsExactly(Shape.of(b, n, 64), Shape.of(tokens, 4));
+        assertThat(mixtral.calls().stream().filter(c -> c.name().equals("model.layers.0.block_sparse_moe.gate"))
+                .findFirst().orElseThrow().out()).containsExactly(Shape.of(tokens, 4));
+        assertThat(mixtral.flopsByModule()).containsEntry("model.layers.1.block_sparse_moe", gate + experts);
     }
 
     static void matchesGolden(HfFamily family, String file) throws IOException {

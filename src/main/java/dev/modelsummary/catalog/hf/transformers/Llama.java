@@ -87,6 +87,9 @@ public final class Llama implements HfFamily {
         boolean cachedRotary;
         /** Qwen2: q/k/v have biases, o_proj none, whatever the attention's {@code bias} argument. */
         boolean qkvBias;
+        /** The decoder layer's feed-forward: {@code mlp} ({@code LlamaMLP}), Mixtral's {@code block_sparse_moe}. */
+        String feedForwardName = "mlp";
+        java.util.function.Function<Sizes, Module> feedForward = LlamaMLP::new;
 
         Sizes(HfConfig c, long vocab, long hidden, long intermediate, long layers, long heads,
               boolean tieWordEmbeddings) {
@@ -344,11 +347,13 @@ public final class Llama implements HfFamily {
     /** {@code LlamaDecoderLayer}: pre-norm attention and MLP, each with its residual add. */
     static final class LlamaDecoderLayer extends Module {
         private final String prefix;
+        private final String feedForwardName;
 
         LlamaDecoderLayer(Sizes s, boolean bias) {
             prefix = s.prefix;
+            feedForwardName = s.feedForwardName;
             add("self_attn", new LlamaAttention(s, bias));
-            add("mlp", new LlamaMLP(s));
+            add(s.feedForwardName, s.feedForward.apply(s));
             add("input_layernorm", new LlamaRMSNorm(s.hidden, s.prefix));
             add("post_attention_layernorm", new LlamaRMSNorm(s.hidden, s.prefix));
         }
@@ -365,6 +370,10 @@ public final class Llama implements HfFamily {
             hiddenStates = Reshape.broadcast(residual, call(t, "self_attn", hiddenStates));
             residual = hiddenStates;
             hiddenStates = call(t, "post_attention_layernorm", hiddenStates);
+            if (!feedForwardName.equals("mlp")) {
+                // hidden_states, router_logits = self.block_sparse_moe(hidden_states)
+                return Reshape.broadcast(residual, callOutputs(t, feedForwardName, List.of(hiddenStates)).get(0));
+            }
             return Reshape.broadcast(residual, call(t, "mlp", hiddenStates));
         }
     }
