@@ -45,6 +45,17 @@ public final class Gemma implements HfFamily {
         }
         s.checkKvHeads();
         boolean bias = config.bool("attention_bias", false);
+        // GemmaMLP: ACT2FN[config.hidden_activation], gelu_pytorch_tanh when None; the rotary is Llama's
+        // (inv_freq @ position_ids); GemmaModel scales the embeddings by an elementwise multiply (0 FLOPs)
+        s.prefix = PREFIX;
+        JsonNode activation = config.node("hidden_activation");
+        s.hiddenAct = activation != null && activation.isTextual() ? activation.textValue() : "gelu_pytorch_tanh";
+        if (architecture.equals("GemmaModel")) {
+            return new Llama.LlamaModel(s, bias);
+        }
+        if (architecture.equals("GemmaForCausalLM")) {
+            return new Llama.LlamaForCausalLM(s, bias);
+        }
         return Llama.withHead(architecture, PREFIX, s, () -> Llama.decoderModel(s,
                 () -> Llama.decoderLayer(s, Llama.attention(s, bias, bias), "mlp", Llama.mlp(s))));
     }

@@ -76,7 +76,20 @@ public final class Llama implements HfFamily {
         /** {@code _tie_or_clone_weights} clones instead of tying under {@code torchscript}. */
         final boolean torchscript;
         final long numLabels;
-        final String hiddenAct;
+        /** {@code hidden_act}; Gemma sets its MLP's {@code hidden_activation} here. */
+        String hiddenAct;
+        /** The class-name prefix hooks report ({@code Llama}, {@code Mistral}, ...). */
+        String prefix = PREFIX;
+        /**
+         * Mistral 4.40's {@code rotary_emb(x, seq_len)}: slices its cached cos/sin, {@code (seq, dim)} each, and
+         * runs no matmul; Llama's computes {@code inv_freq @ position_ids}.
+         */
+        boolean cachedRotary;
+        /** Qwen2: q/k/v have biases, o_proj none, whatever the attention's {@code bias} argument. */
+        boolean qkvBias;
+        /** The decoder layer's feed-forward: {@code mlp} ({@code LlamaMLP}), Mixtral's {@code block_sparse_moe}. */
+        String feedForwardName = "mlp";
+        java.util.function.Function<Sizes, Module> feedForward = LlamaMLP::new;
 
         Sizes(HfConfig c, long vocab, long hidden, long intermediate, long layers, long heads,
               boolean tieWordEmbeddings) {
@@ -274,10 +287,18 @@ public final class Llama implements HfFamily {
      * then {@code lm_head} on every position; the output is the logits alone (no loss, no cache).
      */
     static final class LlamaForCausalLM extends Module {
+        private final String prefix;
+
         LlamaForCausalLM(Sizes s, boolean bias) {
+            prefix = s.prefix;
             Module base = add("model", new LlamaModel(s, bias));
             Module lmHead = add("lm_head", Layers.linear(s.hidden, s.vocab, false));
             Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, lmHead, base.child("embed_tokens"));
+        }
+
+        @Override
+        public String className() {
+            return prefix + "ForCausalLM";
         }
 
         @Override
@@ -293,13 +314,21 @@ public final class Llama implements HfFamily {
      * {@code norm}. The causal mask runs no module and counts nothing.
      */
     static final class LlamaModel extends Module {
+        private final String prefix;
+
         LlamaModel(Sizes s, boolean bias) {
+            prefix = s.prefix;
             add("embed_tokens", Layers.embeddingForward(s.vocab, s.hidden));
             Sequential layers = add("layers", new Sequential());
             for (long i = 0; i < s.layers; i++) {
                 layers.append(new LlamaDecoderLayer(s, bias));
             }
-            add("norm", new LlamaRMSNorm(s.hidden));
+            add("norm", new LlamaRMSNorm(s.hidden, s.prefix));
+        }
+
+        @Override
+        public String className() {
+            return prefix + "Model";
         }
 
         @Override
@@ -317,11 +346,21 @@ public final class Llama implements HfFamily {
 
     /** {@code LlamaDecoderLayer}: pre-norm attention and MLP, each with its residual add. */
     static final class LlamaDecoderLayer extends Module {
+        private final String prefix;
+        private final String feedForwardName;
+
         LlamaDecoderLayer(Sizes s, boolean bias) {
+            prefix = s.prefix;
+            feedForwardName = s.feedForwardName;
             add("self_attn", new LlamaAttention(s, bias));
-            add("mlp", new LlamaMLP(s));
-            add("input_layernorm", new LlamaRMSNorm(s.hidden));
-            add("post_attention_layernorm", new LlamaRMSNorm(s.hidden));
+            add(s.feedForwardName, s.feedForward.apply(s));
+            add("input_layernorm", new LlamaRMSNorm(s.hidden, s.prefix));
+            add("post_attention_layernorm", new LlamaRMSNorm(s.hidden, s.prefix));
+        }
+
+        @Override
+        public String className() {
+            return prefix + "DecoderLayer";
         }
 
         @Override
@@ -331,6 +370,10 @@ public final class Llama implements HfFamily {
             hiddenStates = Reshape.broadcast(residual, call(t, "self_attn", hiddenStates));
             residual = hiddenStates;
             hiddenStates = call(t, "post_attention_layernorm", hiddenStates);
+            if (!feedForwardName.equals("mlp")) {
+                // hidden_states, router_logits = self.block_sparse_moe(hidden_states)
+                return Reshape.broadcast(residual, callOutputs(t, feedForwardName, List.of(hiddenStates)).get(0));
+            }
             return Reshape.broadcast(residual, call(t, "mlp", hiddenStates));
         }
     }
@@ -344,16 +387,25 @@ public final class Llama implements HfFamily {
         private final long heads;
         private final long kvHeads;
         private final long headDim;
+        private final String prefix;
+        private final boolean cachedRotary;
 
         LlamaAttention(Sizes s, boolean bias) {
+            prefix = s.prefix;
+            cachedRotary = s.cachedRotary;
             heads = s.heads;
             kvHeads = s.kvHeads;
             headDim = s.headDim;
-            add("q_proj", Layers.linear(s.hidden, Dims.mul(s.heads, s.headDim), bias));
-            add("k_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), bias));
-            add("v_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), bias));
+            add("q_proj", Layers.linear(s.hidden, Dims.mul(s.heads, s.headDim), bias || s.qkvBias));
+            add("k_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), bias || s.qkvBias));
+            add("v_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), bias || s.qkvBias));
             add("o_proj", Layers.linear(Dims.mul(s.heads, s.headDim), s.hidden, bias));
-            add("rotary_emb", new LlamaRotaryEmbedding(s.headDim));
+            add("rotary_emb", new LlamaRotaryEmbedding(s.headDim, s.prefix, s.cachedRotary));
+        }
+
+        @Override
+        public String className() {
+            return prefix + "Attention";
         }
 
         @Override
@@ -365,8 +417,13 @@ public final class Llama implements HfFamily {
             call(t, "v_proj", hiddenStates);
             Shape queryStates = Shape.of(bsz, heads, qLen, headDim);
             Shape valueStates = Shape.of(bsz, kvHeads, qLen, headDim);
-            // position_ids = cache_position.unsqueeze(0): (1, q_len)
-            callOutputs(t, "rotary_emb", List.of(valueStates, Shape.of(1, qLen)));
+            if (cachedRotary) {
+                // rotary_emb(value_states, seq_len=kv_seq_len)
+                callOutputs(t, "rotary_emb", List.of(valueStates));
+            } else {
+                // position_ids = cache_position.unsqueeze(0): (1, q_len)
+                callOutputs(t, "rotary_emb", List.of(valueStates, Shape.of(1, qLen)));
+            }
             // repeat_kv: (bsz, num_heads, q_len, head_dim)
             Shape keyT = Shape.of(bsz, heads, headDim, qLen);
             Shape attnWeights = MatMul.matmul(queryStates, keyT);
@@ -384,13 +441,27 @@ public final class Llama implements HfFamily {
      */
     static final class LlamaRotaryEmbedding extends Module {
         private final long dim;
+        private final String prefix;
+        private final boolean cached;
 
-        LlamaRotaryEmbedding(long dim) {
+        LlamaRotaryEmbedding(long dim, String prefix, boolean cached) {
             this.dim = dim;
+            this.prefix = prefix;
+            this.cached = cached;
+        }
+
+        @Override
+        public String className() {
+            return prefix + "RotaryEmbedding";
         }
 
         @Override
         public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            if (cached) {
+                // cos_cached[:seq_len], sin_cached[:seq_len]
+                Shape cs = Shape.of(xs.get(0).dim(2), dim);
+                return List.of(cs, cs);
+            }
             Shape positionIds = xs.get(1);
             Shape invFreqExpanded = Shape.of(positionIds.dim(0), dim / 2, 1);
             Shape positionIdsExpanded = Shape.of(positionIds.dim(0), 1, positionIds.dim(1));
@@ -403,11 +474,19 @@ public final class Llama implements HfFamily {
 
     /** {@code LlamaMLP}: {@code down_proj(act_fn(gate_proj(x)) * up_proj(x))}. */
     static final class LlamaMLP extends Module {
+        private final String prefix;
+
         LlamaMLP(Sizes s) {
+            prefix = s.prefix;
             add("gate_proj", Layers.linear(s.hidden, s.intermediate, false));
             add("up_proj", Layers.linear(s.hidden, s.intermediate, false));
             add("down_proj", Layers.linear(s.intermediate, s.hidden, false));
             add("act_fn", Bert.act(s.hiddenAct));
+        }
+
+        @Override
+        public String className() {
+            return prefix + "MLP";
         }
 
         @Override
@@ -420,8 +499,16 @@ public final class Llama implements HfFamily {
 
     /** {@code LlamaRMSNorm}: one {@code weight (hidden,)}; the shape is kept. */
     static final class LlamaRMSNorm extends Module {
-        LlamaRMSNorm(long hidden) {
+        private final String prefix;
+
+        LlamaRMSNorm(long hidden, String prefix) {
+            this.prefix = prefix;
             parameter("weight", hidden);
+        }
+
+        @Override
+        public String className() {
+            return prefix + "RMSNorm";
         }
 
         @Override

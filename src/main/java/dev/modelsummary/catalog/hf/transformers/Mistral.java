@@ -27,6 +27,14 @@ public final class Mistral implements HfFamily {
         // MistralConfig.__init__: num_key_value_heads=8, None gives num_attention_heads
         Llama.Sizes s = new Llama.Sizes(config, 32000, 4096, 14336, 32, 32, 8L, false);
         s.checkHeadDim();
+        s.prefix = PREFIX;
+        s.cachedRotary = true;
+        if (architecture.equals("MistralModel")) {
+            return new Llama.LlamaModel(s, false);
+        }
+        if (architecture.equals("MistralForCausalLM")) {
+            return new Llama.LlamaForCausalLM(s, false);
+        }
         return Llama.withHead(architecture, PREFIX, s, () -> Llama.decoderModel(s,
                 () -> Llama.decoderLayer(s, Llama.attention(s, false, false), "mlp", Llama.mlp(s))));
     }

@@ -28,6 +28,16 @@ public final class Qwen2 implements HfFamily {
         // Qwen2Config.__init__: num_key_value_heads=32, None gives num_attention_heads
         Llama.Sizes s = new Llama.Sizes(config, 151936, 4096, 22016, 32, 32, 32L, false);
         s.checkHeadDim();
+        // 4.40.2's Qwen2RotaryEmbedding is Mistral's (cached cos/sin sliced to seq_len)
+        s.prefix = PREFIX;
+        s.cachedRotary = true;
+        s.qkvBias = true;
+        if (architecture.equals("Qwen2Model")) {
+            return new Llama.LlamaModel(s, false);
+        }
+        if (architecture.equals("Qwen2ForCausalLM")) {
+            return new Llama.LlamaForCausalLM(s, false);
+        }
         return Llama.withHead(architecture, PREFIX, s, () -> Llama.decoderModel(s,
                 () -> Llama.decoderLayer(s, Llama.attention(s, true, false), "mlp", Llama.mlp(s))));
     }
