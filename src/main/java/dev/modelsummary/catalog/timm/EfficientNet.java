@@ -7,6 +7,8 @@ import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.timm.EfficientNetBuilder.BlockArgs;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongUnaryOperator;
@@ -23,24 +25,46 @@ public final class EfficientNet extends Module {
      * se_layer=SqueezeExcite, global_pool)}: stem, the builder's stages, head conv and norm, classifier.
      */
     EfficientNet(List<List<BlockArgs>> blockArgs, long numClasses, long numFeatures, long inChans, long stemSize,
-                 boolean fixStem, LongUnaryOperator roundChsFn, String globalPool) {
+                 boolean fixStem, LongUnaryOperator roundChsFn, String globalPool, String actLayer) {
         if (!fixStem) {
             stemSize = roundChsFn.applyAsLong(stemSize);
         }
-        add("conv_stem", TimmLayers.createConv2d(inChans, stemSize, 3));
-        add("bn1", TimmLayers.batchNormAct2d(stemSize));
+        add("conv_stem", TimmLayers.createConv2d(inChans, stemSize, 3, 2, 1, 1, false));
+        add("bn1", TimmLayers.batchNormAct2d(stemSize, actLayer));
 
         // se_layer = SqueezeExcite, rd_round_fn = round; the builder divides the ratio by the expansion
         EfficientNetBuilder builder = new EfficientNetBuilder(roundChsFn, false,
-                ratio -> chs -> EfficientNetBlocks.squeezeExcite(chs, ratio, EfficientNetBlocks.PYTHON_ROUND));
+                ratio -> chs -> EfficientNetBlocks.squeezeExcite(chs, ratio, EfficientNetBlocks.PYTHON_ROUND),
+                actLayer);
         add("blocks", new Sequential(builder.build(stemSize, blockArgs)));
         long headChs = builder.inChs;
 
-        add("conv_head", TimmLayers.createConv2d(headChs, numFeatures, 1));
-        add("bn2", TimmLayers.batchNormAct2d(numFeatures));
+        add("conv_head", TimmLayers.createConv2d(headChs, numFeatures, 1, 1, 1, 1, false));
+        add("bn2", TimmLayers.batchNormAct2d(numFeatures, actLayer));
         Module classifier = TimmLayers.createClassifier(numFeatures, numClasses, globalPool);
-        add("global_pool", Layers.stateless());
+        add("global_pool", new TimmLayers.SelectAdaptivePool2d(globalPool, true));
         add("classifier", classifier);
+    }
+
+    /** {@code forward}: {@code forward_features} then {@code forward_head}. */
+    @Override
+    public Shape forward(Trace t, Shape x) {
+        return forwardHead(t, forwardFeatures(t, x));
+    }
+
+    /** {@code forward_features}: stem conv and norm, the blocks, head conv and norm. */
+    Shape forwardFeatures(Trace t, Shape x) {
+        x = call(t, "conv_stem", x);
+        x = call(t, "bn1", x);
+        x = call(t, "blocks", x);
+        x = call(t, "conv_head", x);
+        return call(t, "bn2", x);
+    }
+
+    /** {@code forward_head}: global_pool, the functional dropout (no call, no FLOPs), classifier. */
+    Shape forwardHead(Trace t, Shape x) {
+        x = call(t, "global_pool", x);
+        return call(t, "classifier", x);
     }
 
     static List<Builder> builders() {
@@ -62,9 +86,9 @@ public final class EfficientNet extends Module {
 
     /** {@code _create_effnet}: the model class with the generator's and the caller's keyword arguments. */
     private static Module create(Kwargs kwargs, List<List<BlockArgs>> blockArgs, long numFeatures, long stemSize,
-                                 boolean fixStem, LongUnaryOperator roundChsFn) {
+                                 boolean fixStem, LongUnaryOperator roundChsFn, String actLayer) {
         return new EfficientNet(blockArgs, kwargs.integer("num_classes"), numFeatures, kwargs.integer("in_chans"),
-                stemSize, fixStem, roundChsFn, kwargs.string("global_pool"));
+                stemSize, fixStem, roundChsFn, kwargs.string("global_pool"), actLayer);
     }
 
     /** {@code _gen_mobilenet_v2(variant, channel_multiplier, depth_multiplier, fix_stem_head)}. */
@@ -82,7 +106,7 @@ public final class EfficientNet extends Module {
         LongUnaryOperator roundChsFn = c -> EfficientNetBuilder.roundChannels(c, channelMultiplier);
         long numFeatures = fixStemHead ? 1280 : Math.max(1280, roundChsFn.applyAsLong(1280));
         return create(kwargs, EfficientNetBuilder.decodeArchDef(archDef, depthMultiplier, fixStemHead),
-                numFeatures, 32, fixStemHead, roundChsFn);
+                numFeatures, 32, fixStemHead, roundChsFn, "ReLU6"); // act_layer relu6
     }
 
     /** {@code _gen_efficientnet(variant, channel_multiplier, depth_multiplier, channel_divisor=8)}. */
@@ -98,7 +122,7 @@ public final class EfficientNet extends Module {
         };
         LongUnaryOperator roundChsFn = c -> EfficientNetBuilder.roundChannels(c, channelMultiplier, 8, 0.9);
         return create(kwargs, EfficientNetBuilder.decodeArchDef(archDef, depthMultiplier, false),
-                roundChsFn.applyAsLong(1280), 32, false, roundChsFn);
+                roundChsFn.applyAsLong(1280), 32, false, roundChsFn, "SiLU"); // swish
     }
 
     /** {@code _gen_efficientnetv2_s(variant, channel_multiplier, depth_multiplier, rw)}. */
@@ -121,6 +145,6 @@ public final class EfficientNet extends Module {
         }
         LongUnaryOperator roundChsFn = c -> EfficientNetBuilder.roundChannels(c, channelMultiplier);
         return create(kwargs, EfficientNetBuilder.decodeArchDef(archDef, depthMultiplier, false),
-                roundChsFn.applyAsLong(numFeatures), 24, false, roundChsFn);
+                roundChsFn.applyAsLong(numFeatures), 24, false, roundChsFn, "SiLU"); // silu
     }
 }

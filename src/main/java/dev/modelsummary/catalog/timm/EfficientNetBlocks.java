@@ -3,6 +3,9 @@ package dev.modelsummary.catalog.timm;
 import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 
 /**
  * timm 0.9.7 {@code models/_efficientnet_blocks.py}: the blocks of EfficientNet, MobileNetV2/V3 and kin, as
@@ -44,36 +47,123 @@ final class EfficientNetBlocks {
      * {@code rd_round_fn(in_chs * rd_ratio)} channels, then {@code conv_expand} back.
      */
     static Module squeezeExcite(long inChs, double rdRatio, RoundFn rdRoundFn) {
-        long rdChannels = rdRoundFn.apply(inChs * rdRatio);
-        Module se = new Module();
-        se.add("conv_reduce", Layers.conv2d(inChs, rdChannels, 1, 1, true));
-        se.add("act1", Layers.stateless());
-        se.add("conv_expand", Layers.conv2d(rdChannels, inChs, 1, 1, true));
-        se.add("gate", Layers.stateless());
-        return se;
+        return new SqueezeExcite(inChs, rdRatio, rdRoundFn);
+    }
+
+    /**
+     * {@code SqueezeExcite(in_chs, rd_ratio, rd_round_fn, act_layer=nn.ReLU, gate_layer=nn.Sigmoid)}: the mean
+     * over H and W, {@code conv_reduce}, {@code act1}, {@code conv_expand}, then {@code x * gate(x_se)}.
+     */
+    static final class SqueezeExcite extends Module {
+        SqueezeExcite(long inChs, double rdRatio, RoundFn rdRoundFn) {
+            long rdChannels = rdRoundFn.apply(inChs * rdRatio);
+            add("conv_reduce", Layers.conv2d(inChs, rdChannels, 1, 1, true));
+            add("act1", Layers.activation("ReLU"));
+            add("conv_expand", Layers.conv2d(rdChannels, inChs, 1, 1, true));
+            add("gate", Layers.activation("Sigmoid"));
+        }
+
+        /** The block's {@code se_layer(chs, act_layer=act_layer)}: {@code act1} becomes the block's activation. */
+        Module withAct(String actClass) {
+            replace("act1", Layers.activation(actClass));
+            return this;
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            long[] d = x.dims().clone();
+            d[2] = 1;
+            d[3] = 1;
+            Shape xSe = Shape.of(d); // x.mean((2, 3), keepdim=True)
+            xSe = call(t, "conv_reduce", xSe);
+            xSe = call(t, "act1", xSe);
+            xSe = call(t, "conv_expand", xSe);
+            return Reshape.broadcast(x, call(t, "gate", xSe));
+        }
+    }
+
+    /** The block's {@code se_layer(chs, act_layer=act_layer)}, or an {@code nn.Identity}. */
+    private static Module se(SeLayer seLayer, long chs, String actClass) {
+        if (seLayer == null) {
+            return Layers.activation("Identity");
+        }
+        Module se = seLayer.create(chs);
+        return se instanceof SqueezeExcite s && actClass != null ? s.withAct(actClass) : se;
+    }
+
+    /** A timm block: {@code has_skip} adds {@code drop_path(x) + shortcut} after the body. */
+    abstract static class Block extends Module {
+        boolean hasSkip;
+
+        /** The body of {@code forward} up to the residual. */
+        abstract Shape body(Trace t, Shape x);
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            Shape shortcut = x;
+            x = body(t, x);
+            if (hasSkip) {
+                x = Reshape.broadcast(call(t, "drop_path", x), shortcut);
+            }
+            return x;
+        }
     }
 
     /** {@code ConvBnAct(in_chs, out_chs, kernel_size, group_size=0)}. */
-    static Module convBnAct(long inChs, long outChs, long kernelSize, long groupSize) {
+    static Module convBnAct(long inChs, long outChs, long kernelSize, long stride, long groupSize, String act,
+                            boolean noskip) {
         long groups = numGroups(groupSize, inChs);
-        Module block = new Module();
-        block.add("conv", TimmLayers.createConv2d(inChs, outChs, kernelSize, groups, false));
-        block.add("bn1", TimmLayers.batchNormAct2d(outChs));
-        block.add("drop_path", Layers.stateless());
+        Block block = new Block() {
+            @Override
+            Shape body(Trace t, Shape x) {
+                x = call(t, "conv", x);
+                return call(t, "bn1", x);
+            }
+
+            @Override
+            public String className() {
+                return "ConvBnAct";
+            }
+        };
+        block.hasSkip = skip(inChs, outChs, stride, noskip);
+        block.add("conv", TimmLayers.createConv2d(inChs, outChs, kernelSize, stride, 1, groups, false));
+        block.add("bn1", TimmLayers.batchNormAct2d(outChs, act));
+        block.add("drop_path", Layers.activation("Identity"));
         return block;
     }
 
+    /** {@code has_skip = (in_chs == out_chs and stride == 1) and not noskip}. */
+    private static boolean skip(long inChs, long outChs, long stride, boolean noskip) {
+        return inChs == outChs && stride == 1 && !noskip;
+    }
+
     /** {@code DepthwiseSeparableConv(in_chs, out_chs, dw_kernel_size, group_size=1, pw_kernel_size, se_layer)}. */
-    static Module depthwiseSeparableConv(long inChs, long outChs, long dwKernelSize, long groupSize,
-                                         long pwKernelSize, SeLayer seLayer) {
+    static Module depthwiseSeparableConv(long inChs, long outChs, long dwKernelSize, long stride, long groupSize,
+                                         long pwKernelSize, SeLayer seLayer, String act, boolean noskip,
+                                         boolean pwAct) {
         long groups = numGroups(groupSize, inChs);
-        Module block = new Module();
-        block.add("conv_dw", TimmLayers.createConv2d(inChs, inChs, dwKernelSize, groups, false));
-        block.add("bn1", TimmLayers.batchNormAct2d(inChs));
-        block.add("se", seLayer != null ? seLayer.create(inChs) : Layers.stateless());
-        block.add("conv_pw", TimmLayers.createConv2d(inChs, outChs, pwKernelSize));
-        block.add("bn2", TimmLayers.batchNormAct2d(outChs));
-        block.add("drop_path", Layers.stateless());
+        Block block = new Block() {
+            @Override
+            Shape body(Trace t, Shape x) {
+                x = call(t, "conv_dw", x);
+                x = call(t, "bn1", x);
+                x = call(t, "se", x);
+                x = call(t, "conv_pw", x);
+                return call(t, "bn2", x);
+            }
+
+            @Override
+            public String className() {
+                return "DepthwiseSeparableConv";
+            }
+        };
+        block.hasSkip = skip(inChs, outChs, stride, noskip);
+        block.add("conv_dw", TimmLayers.createConv2d(inChs, inChs, dwKernelSize, stride, 1, groups, false));
+        block.add("bn1", TimmLayers.batchNormAct2d(inChs, act));
+        block.add("se", se(seLayer, inChs, act));
+        block.add("conv_pw", TimmLayers.createConv2d(inChs, outChs, pwKernelSize, 1, 1, 1, false));
+        block.add("bn2", TimmLayers.batchNormAct2d(outChs, pwAct ? act : "Identity"));
+        block.add("drop_path", Layers.activation("Identity"));
         return block;
     }
 
@@ -81,19 +171,37 @@ final class EfficientNetBlocks {
      * {@code InvertedResidual(in_chs, out_chs, dw_kernel_size, group_size=1, exp_ratio, exp_kernel_size,
      * pw_kernel_size, se_layer)}: the expansion to {@code make_divisible(in_chs * exp_ratio)} channels.
      */
-    static Module invertedResidual(long inChs, long outChs, long dwKernelSize, long groupSize, double expRatio,
-                                   long expKernelSize, long pwKernelSize, SeLayer seLayer) {
+    static Module invertedResidual(long inChs, long outChs, long dwKernelSize, long stride, long groupSize,
+                                   double expRatio, long expKernelSize, long pwKernelSize, SeLayer seLayer,
+                                   String act, boolean noskip) {
         long midChs = TimmLayers.makeDivisible(inChs * expRatio);
         long groups = numGroups(groupSize, midChs);
-        Module block = new Module();
-        block.add("conv_pw", TimmLayers.createConv2d(inChs, midChs, expKernelSize));
-        block.add("bn1", TimmLayers.batchNormAct2d(midChs));
-        block.add("conv_dw", TimmLayers.createConv2d(midChs, midChs, dwKernelSize, groups, false));
-        block.add("bn2", TimmLayers.batchNormAct2d(midChs));
-        block.add("se", seLayer != null ? seLayer.create(midChs) : Layers.stateless());
-        block.add("conv_pwl", TimmLayers.createConv2d(midChs, outChs, pwKernelSize));
-        block.add("bn3", TimmLayers.batchNormAct2d(outChs));
-        block.add("drop_path", Layers.stateless());
+        Block block = new Block() {
+            @Override
+            Shape body(Trace t, Shape x) {
+                x = call(t, "conv_pw", x);
+                x = call(t, "bn1", x);
+                x = call(t, "conv_dw", x);
+                x = call(t, "bn2", x);
+                x = call(t, "se", x);
+                x = call(t, "conv_pwl", x);
+                return call(t, "bn3", x);
+            }
+
+            @Override
+            public String className() {
+                return "InvertedResidual";
+            }
+        };
+        block.hasSkip = skip(inChs, outChs, stride, noskip);
+        block.add("conv_pw", TimmLayers.createConv2d(inChs, midChs, expKernelSize, 1, 1, 1, false));
+        block.add("bn1", TimmLayers.batchNormAct2d(midChs, act));
+        block.add("conv_dw", TimmLayers.createConv2d(midChs, midChs, dwKernelSize, stride, 1, groups, false));
+        block.add("bn2", TimmLayers.batchNormAct2d(midChs, act));
+        block.add("se", se(seLayer, midChs, act));
+        block.add("conv_pwl", TimmLayers.createConv2d(midChs, outChs, pwKernelSize, 1, 1, 1, false));
+        block.add("bn3", TimmLayers.batchNormAct2d(outChs, "Identity"));
+        block.add("drop_path", Layers.activation("Identity"));
         return block;
     }
 
@@ -101,17 +209,33 @@ final class EfficientNetBlocks {
      * {@code EdgeResidual(in_chs, out_chs, exp_kernel_size, group_size=0, force_in_chs, exp_ratio,
      * pw_kernel_size, se_layer)} (FusedMBConv).
      */
-    static Module edgeResidual(long inChs, long outChs, long expKernelSize, long groupSize, long forceInChs,
-                               double expRatio, long pwKernelSize, SeLayer seLayer) {
+    static Module edgeResidual(long inChs, long outChs, long expKernelSize, long stride, long groupSize,
+                               long forceInChs, double expRatio, long pwKernelSize, SeLayer seLayer, String act,
+                               boolean noskip) {
         long midChs = TimmLayers.makeDivisible((forceInChs > 0 ? forceInChs : inChs) * expRatio);
         long groups = numGroups(groupSize, inChs);
-        Module block = new Module();
-        block.add("conv_exp", TimmLayers.createConv2d(inChs, midChs, expKernelSize, groups, false));
-        block.add("bn1", TimmLayers.batchNormAct2d(midChs));
-        block.add("se", seLayer != null ? seLayer.create(midChs) : Layers.stateless());
-        block.add("conv_pwl", TimmLayers.createConv2d(midChs, outChs, pwKernelSize));
-        block.add("bn2", TimmLayers.batchNormAct2d(outChs));
-        block.add("drop_path", Layers.stateless());
+        Block block = new Block() {
+            @Override
+            Shape body(Trace t, Shape x) {
+                x = call(t, "conv_exp", x);
+                x = call(t, "bn1", x);
+                x = call(t, "se", x);
+                x = call(t, "conv_pwl", x);
+                return call(t, "bn2", x);
+            }
+
+            @Override
+            public String className() {
+                return "EdgeResidual";
+            }
+        };
+        block.hasSkip = skip(inChs, outChs, stride, noskip);
+        block.add("conv_exp", TimmLayers.createConv2d(inChs, midChs, expKernelSize, stride, 1, groups, false));
+        block.add("bn1", TimmLayers.batchNormAct2d(midChs, act));
+        block.add("se", se(seLayer, midChs, act));
+        block.add("conv_pwl", TimmLayers.createConv2d(midChs, outChs, pwKernelSize, 1, 1, 1, false));
+        block.add("bn2", TimmLayers.batchNormAct2d(outChs, "Identity"));
+        block.add("drop_path", Layers.activation("Identity"));
         return block;
     }
 }

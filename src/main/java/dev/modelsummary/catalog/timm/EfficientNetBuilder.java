@@ -32,9 +32,15 @@ final class EfficientNetBuilder {
         double seRatio;
         long forceInChs;
         long kernelSize;
+        /** {@code skip}/{@code noskip} in the block string: TRUE, FALSE or null (neither). */
+        Boolean skip;
+        /** The block string's {@code n} option as the torch class of its activation, or null (the model's). */
+        String act;
 
         BlockArgs copy() {
             BlockArgs c = new BlockArgs();
+            c.skip = skip;
+            c.act = act;
             c.blockType = blockType;
             c.outChs = outChs;
             c.stride = stride;
@@ -95,6 +101,17 @@ final class EfficientNetBuilder {
         }
         BlockArgs ba = new BlockArgs();
         ba.blockType = ops[0];
+        ba.skip = skip;
+        if (options.containsKey("n")) {
+            ba.act = switch (options.get("n")) {
+                case "re" -> "ReLU";
+                case "r6" -> "ReLU6";
+                case "hs" -> "Hardswish";
+                case "sw" -> "SiLU";
+                case "mi" -> "Mish";
+                default -> null;
+            };
+        }
         long expKernelSize = options.containsKey("a") ? parseKsize(options.get("a")) : 1;
         long pwKernelSize = options.containsKey("p") ? parseKsize(options.get("p")) : 1;
         long forceInChs = options.containsKey("fc") ? Long.parseLong(options.get("fc")) : 0;
@@ -179,6 +196,8 @@ final class EfficientNetBuilder {
     private final boolean seFromExp;
     /** {@code se_layer} bound to a ratio: {@code partial(se_layer, rd_ratio=se_ratio)}. */
     private final DoubleFunction<EfficientNetBlocks.SeLayer> seLayer;
+    /** The model's {@code act_layer} (torch class), for blocks whose string names none. */
+    private final String actLayer;
     /** State updated during the build, read by the model: the channels of the last block. */
     long inChs;
 
@@ -188,12 +207,21 @@ final class EfficientNetBuilder {
      */
     EfficientNetBuilder(LongUnaryOperator roundChsFn, boolean seFromExp,
                         DoubleFunction<EfficientNetBlocks.SeLayer> seLayer) {
+        this(roundChsFn, seFromExp, seLayer, "ReLU");
+    }
+
+    /** {@code EfficientNetBuilder(..., act_layer=...)}: {@code actLayer} the torch class of the model's act. */
+    EfficientNetBuilder(LongUnaryOperator roundChsFn, boolean seFromExp,
+                        DoubleFunction<EfficientNetBlocks.SeLayer> seLayer, String actLayer) {
+        this.actLayer = actLayer;
         this.roundChsFn = roundChsFn;
         this.seFromExp = seFromExp;
         this.seLayer = seLayer;
     }
 
-    private Module makeBlock(BlockArgs ba) {
+    private Module makeBlock(BlockArgs ba, long stride) {
+        String act = ba.act != null ? ba.act : actLayer;
+        boolean noskip = Boolean.FALSE.equals(ba.skip);
         long outChs = roundChsFn.applyAsLong(ba.outChs);
         long forceInChs = ba.forceInChs != 0 ? roundChsFn.applyAsLong(ba.forceInChs) : 0;
         EfficientNetBlocks.SeLayer se = null;
@@ -208,13 +236,14 @@ final class EfficientNetBuilder {
             }
         }
         Module block = switch (ba.blockType) {
-            case "ir" -> EfficientNetBlocks.invertedResidual(inChs, outChs, ba.dwKernelSize, 1, ba.expRatio,
-                    ba.expKernelSize, ba.pwKernelSize, se);
-            case "ds", "dsa" -> EfficientNetBlocks.depthwiseSeparableConv(inChs, outChs, ba.dwKernelSize, 1,
-                    ba.pwKernelSize, se);
-            case "er" -> EfficientNetBlocks.edgeResidual(inChs, outChs, ba.expKernelSize, 0, forceInChs,
-                    ba.expRatio, ba.pwKernelSize, se);
-            case "cn" -> EfficientNetBlocks.convBnAct(inChs, outChs, ba.kernelSize, 0);
+            case "ir" -> EfficientNetBlocks.invertedResidual(inChs, outChs, ba.dwKernelSize, stride, 1,
+                    ba.expRatio, ba.expKernelSize, ba.pwKernelSize, se, act, noskip);
+            case "ds", "dsa" -> EfficientNetBlocks.depthwiseSeparableConv(inChs, outChs, ba.dwKernelSize, stride,
+                    1, ba.pwKernelSize, se, act, noskip || ba.blockType.equals("dsa"), ba.blockType.equals("dsa"));
+            case "er" -> EfficientNetBlocks.edgeResidual(inChs, outChs, ba.expKernelSize, stride, 0,
+                    forceInChs, ba.expRatio, ba.pwKernelSize, se, act, noskip);
+            case "cn" -> EfficientNetBlocks.convBnAct(inChs, outChs, ba.kernelSize, stride, 0, act,
+                    !Boolean.TRUE.equals(ba.skip));
             default -> throw new IllegalStateException("Unknown block type (" + ba.blockType + ")");
         };
         inChs = outChs; // in_chs for the next block
@@ -227,8 +256,10 @@ final class EfficientNetBuilder {
         List<Module> stages = new ArrayList<>();
         for (List<BlockArgs> stackArgs : modelBlockArgs) {
             Sequential blocks = new Sequential();
-            for (BlockArgs ba : stackArgs) {
-                blocks.append(makeBlock(ba));
+            for (int blockIdx = 0; blockIdx < stackArgs.size(); blockIdx++) {
+                BlockArgs ba = stackArgs.get(blockIdx);
+                // only the first block in a stage can have a stride > 1
+                blocks.append(makeBlock(ba, blockIdx >= 1 ? 1 : ba.stride));
             }
             stages.add(blocks);
         }

@@ -3,6 +3,10 @@ package dev.modelsummary.catalog.timm;
 import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.compute.ShapeException;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.DType;
+import dev.modelsummary.model.Shape;
 
 /**
  * The parts of timm 0.9.7's {@code timm/layers} package these models use, each named after its upstream file:
@@ -45,6 +49,17 @@ final class TimmLayers {
         return Layers.conv2d(in, out, kernel, groups, bias);
     }
 
+    /**
+     * {@code create_conv2d(in, out, kernel_size, stride=stride, dilation=dilation, groups=groups, bias=bias)}
+     * with the default {@code padding=''}: {@code get_padding} gives the symmetric static
+     * {@code ((stride - 1) + dilation * (kernel_size - 1)) // 2}, so no {@code Conv2dSame} is made.
+     */
+    static Module createConv2d(long in, long out, long kernel, long stride, long dilation, long groups,
+                               boolean bias) {
+        long padding = Math.floorDiv((stride - 1) + dilation * (kernel - 1), 2);
+        return Layers.conv2d(in, out, kernel, groups, bias).stride(stride).padding(padding).dilation(dilation);
+    }
+
     static Module createConv2d(long in, long out, long kernel) {
         return createConv2d(in, out, kernel, 1, false);
     }
@@ -55,6 +70,71 @@ final class TimmLayers {
      */
     static Module batchNormAct2d(long n) {
         return Layers.batchNorm(n);
+    }
+
+    /** {@link #batchNormAct2d(long)} with its forward: the batch norm, then {@code drop} and {@code act}. */
+    static Module batchNormAct2d(long n, String actClass) {
+        return new BatchNormAct2d(n, actClass);
+    }
+
+    /**
+     * {@code norm_act.BatchNormAct2d(n, act_layer=...)} ({@code apply_act}, {@code drop_layer=None}): the
+     * {@code nn.BatchNorm2d} tensors; {@code drop} an {@code nn.Identity}, {@code act} the activation or an
+     * {@code nn.Identity} (class {@code "Identity"}), both called after the functional batch norm.
+     */
+    static final class BatchNormAct2d extends Module {
+        private final long n;
+
+        BatchNormAct2d(long n, String actClass) {
+            this.n = n;
+            parameter("weight", n);
+            parameter("bias", n);
+            buffer("running_mean", DType.FLOAT32, n);
+            buffer("running_var", DType.FLOAT32, n);
+            buffer("num_batches_tracked", DType.INT64);
+            add("drop", Layers.activation("Identity"));
+            add("act", Layers.activation(actClass));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            // _check_input_dim, then F.batch_norm
+            if (x.rank() != 4) {
+                throw new ShapeException("expected 4D input (got " + x.rank() + "D input)");
+            }
+            if (x.dim(1) != n) {
+                throw new ShapeException("running_mean should contain " + x.dim(1) + " elements not " + n);
+            }
+            x = call(t, "drop", x);
+            return call(t, "act", x);
+        }
+    }
+
+    /**
+     * {@code adaptive_avgmax_pool.SelectAdaptivePool2d(pool_type='avg', flatten=True)}: {@code pool} an
+     * {@code nn.AdaptiveAvgPool2d(1)}, {@code flatten} an {@code nn.Flatten(1)}; with {@code pool_type=''} both are
+     * {@code nn.Identity}.
+     */
+    static final class SelectAdaptivePool2d extends Module {
+        SelectAdaptivePool2d(String poolType, boolean flatten) {
+            if (poolType.isEmpty()) {
+                add("pool", Layers.activation("Identity"));
+                add("flatten", Layers.activation("Identity"));
+            } else if (poolType.equals("avg")) {
+                add("pool", Layers.adaptiveAvgPool2d(1, 1));
+                add("flatten", flatten ? Layers.flatten(1) : Layers.activation("Identity"));
+            } else {
+                // max, avgmax, catavgmax: no forward yet (tracing them says so)
+                add("pool", Layers.stateless());
+                add("flatten", Layers.activation("Identity"));
+            }
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            x = call(t, "pool", x);
+            return call(t, "flatten", x);
+        }
     }
 
     /** {@code adaptive_pool_feat_mult(pool_type)}: 2 for a concatenating pool, else 1. */
@@ -73,7 +153,7 @@ final class TimmLayers {
                     "Pooling can only be disabled if classifier is also removed or conv classifier is used");
         }
         if (numClasses <= 0) {
-            return Layers.stateless();
+            return Layers.activation("Identity");
         }
         return Layers.linear(Dims.mul(numFeatures, poolFeatMult(poolType)), numClasses, true);
     }
