@@ -15,11 +15,6 @@ import dev.modelsummary.catalog.hf.transformers.Qwen2;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.Shape;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,12 +26,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class HfComputeTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    static JsonNode golden(String file) throws IOException {
-        try (InputStream in = HfComputeTest.class.getResourceAsStream("/golden/compute/" + file)) {
-            assertThat(in).isNotNull();
-            return MAPPER.readTree(in);
-        }
-    }
 
     static Module build(HfFamily family, JsonNode truth) throws IOException {
         HfConfig config = HfConfig.parse(MAPPER.writeValueAsBytes(truth.get("args")));
@@ -65,7 +54,8 @@ class HfComputeTest {
     @CsvSource({"1, 16", "2, 7", "3, 33", "4, 128"})
     void flopsScaleAsTheFormulasSay(long b, long n) throws IOException {
         // BERT: hidden 64, 2 heads, intermediate 256, 2 layers, pooler on the first token.
-        Trace bert = build(new Bert(), golden("hf-bert-1-BertModel--b1-s16.json")).trace(Shape.of(b, n));
+        Trace bert = build(new Bert(), GoldenTrace.read("hf-bert-1-BertModel--b1-s16.json"))
+                .trace(Shape.of(b, n));
         long bertLayer = 4 * (2 * b * n * 64 * 64) + 2 * (2 * b * 2 * n * n * 32) + 2 * (2 * b * n * 64 * 256);
         assertThat(bert.totalFlops()).isEqualTo(2 * bertLayer + 2 * b * 64 * 64);
         assertThat(bert.calls().get(0).out()).containsExactly(Shape.of(b, n, 64), Shape.of(b, 64));
@@ -73,7 +63,8 @@ class HfComputeTest {
                 .findFirst().orElseThrow().out()).containsExactly(Shape.of(1, n, 64));
 
         // Llama: hidden 128, 8 heads of 16, 2 kv heads, intermediate 344, 3 layers, vocab 1000.
-        Trace llama = build(new Llama(), golden("hf-llama-2-LlamaForCausalLM--b1-s16.json")).trace(Shape.of(b, n));
+        Trace llama = build(new Llama(), GoldenTrace.read("hf-llama-2-LlamaForCausalLM--b1-s16.json"))
+                .trace(Shape.of(b, n));
         long projections = 2 * (2 * b * n * 128 * 128) + 2 * (2 * b * n * 128 * 32);
         long attention = 2 * (2 * b * 8 * n * n * 16);
         long rotary = 2 * 8 * n;
@@ -180,29 +171,8 @@ class HfComputeTest {
     }
 
     static void matchesGolden(HfFamily family, String file) throws IOException {
-        JsonNode truth = golden(file);
+        JsonNode truth = GoldenTrace.read(file);
         Module model = build(family, truth);
-        Trace trace = model.trace(input(truth));
-
-        List<String> expected = new ArrayList<>();
-        for (JsonNode m : truth.get("modules")) {
-            List<Shape> out = new ArrayList<>();
-            m.get("out").forEach(o -> out.add(Shape.of(MAPPER.convertValue(o, long[].class))));
-            expected.add(m.get("name").asText() + " " + m.get("class").asText() + " " + out);
-        }
-        assertThat(trace.calls().stream().map(c -> c.name() + " " + c.className() + " " + c.out()).toList())
-                .containsExactlyElementsOf(expected);
-
-        List<Long> callFlops = new ArrayList<>();
-        truth.at("/extra/call_flops").forEach(f -> callFlops.add(f.asLong()));
-        assertThat(trace.calls().stream().map(Trace.Call::flops).toList()).containsExactlyElementsOf(callFlops);
-
-        Map<String, Long> byModule = new LinkedHashMap<>();
-        truth.get("flops_by_module").fields().forEachRemaining(e -> byModule.put(e.getKey(), e.getValue().asLong()));
-        assertThat(trace.flopsByModule()).isEqualTo(byModule);
-
-        assertThat(trace.totalFlops()).isEqualTo(truth.get("flops").asLong());
-        assertThat(trace.activations()).isEqualTo(truth.get("activations").asLong());
-        assertThat(model.parameterCount()).isEqualTo(truth.get("parameters").asLong());
+        GoldenTrace.assertMatches(truth, model, model.trace(input(truth)));
     }
 }

@@ -3,16 +3,10 @@ package dev.modelsummary.compute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.torchvision.ResNet;
 import dev.modelsummary.model.Shape;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,44 +19,14 @@ class ResNetComputeTest {
         return new ResNet(variant, 1000, Layers::batchNorm2d);
     }
 
-    private static JsonNode golden(String name) throws IOException {
-        try (InputStream in = ResNetComputeTest.class.getResourceAsStream("/golden/compute/" + name)) {
-            assertThat(in).as(name).isNotNull();
-            return new ObjectMapper().readTree(in);
-        }
-    }
-
-    private static String call(String name, String className, List<Shape> out) {
-        return name + " " + className + " " + out;
-    }
-
     @Test
     void resnet18MatchesTorchCallByCall() throws IOException {
-        JsonNode truth = golden("tv-resnet18.json");
-        long[] input = new ObjectMapper().convertValue(truth.at("/input/shape"), long[].class);
+        JsonNode truth = GoldenTrace.read("tv-resnet18.json");
         ResNet model = build(ResNet.RESNET18);
-        Trace trace = model.trace(Shape.of(input));
-
-        List<String> expected = new ArrayList<>();
-        for (JsonNode m : truth.get("modules")) {
-            List<Shape> out = new ArrayList<>();
-            m.get("out").forEach(s -> out.add(Shape.of(new ObjectMapper().convertValue(s, long[].class))));
-            expected.add(call(m.get("name").asText(), m.get("class").asText(), out));
-        }
-        List<String> actual = trace.calls().stream().map(c -> call(c.name(), c.className(), c.out())).toList();
-        assertThat(actual).containsExactlyElementsOf(expected);
-
-        List<Long> callFlops = new ArrayList<>();
-        truth.at("/extra/call_flops").forEach(f -> callFlops.add(f.asLong()));
-        assertThat(trace.calls().stream().map(Trace.Call::flops).toList()).containsExactlyElementsOf(callFlops);
-
-        Map<String, Long> byModule = new LinkedHashMap<>();
-        truth.get("flops_by_module").fields().forEachRemaining(e -> byModule.put(e.getKey(), e.getValue().asLong()));
-        assertThat(trace.flopsByModule()).isEqualTo(byModule);
-
-        assertThat(trace.totalFlops()).isEqualTo(truth.get("flops").asLong()).isEqualTo(3_628_146_688L);
-        assertThat(trace.activations()).isEqualTo(truth.get("activations").asLong()).isEqualTo(7_477_736L);
-        assertThat(model.parameterCount()).isEqualTo(truth.get("parameters").asLong());
+        Trace trace = model.trace(GoldenTrace.inputShape(truth));
+        GoldenTrace.assertMatches(truth, model, trace);
+        assertThat(trace.totalFlops()).isEqualTo(3_628_146_688L);
+        assertThat(trace.activations()).isEqualTo(7_477_736L);
         assertThat(trace.calls().get(0).parameters()).isEqualTo(11_689_512L);
     }
 
