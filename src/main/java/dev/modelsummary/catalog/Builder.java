@@ -1,6 +1,7 @@
 package dev.modelsummary.catalog;
 
 import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.compute.ModelInput;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,9 +20,10 @@ import java.util.Objects;
  * @param tasks   the task of a build with given arguments, when an argument changes it (a Hugging Face
  *                builder's {@code architecture}: {@code BertForSequenceClassification} classifies text, while the
  *                default {@code BertForMaskedLM} fills masks); {@link #task} is the task with the defaults
+ * @param input   the input the built model runs on by default, or null for {@link DefaultInputs}' rule
  */
 public record Builder(String name, Task task, List<Arg> args, Factory factory, boolean anyKey, String source,
-                      TaskOf tasks) {
+                      TaskOf tasks, InputRule input) {
 
     /** The body of a builder. */
     @FunctionalInterface
@@ -36,6 +38,12 @@ public record Builder(String name, Task task, List<Arg> args, Factory factory, b
     @FunctionalInterface
     public interface TaskOf {
         Task of(Map<String, String> arguments);
+    }
+
+    /** The input a build runs on by default, from its arguments (after the factory settled them). */
+    @FunctionalInterface
+    public interface InputRule {
+        ModelInput of(Kwargs kwargs);
     }
 
     /** The source of {@link #of} builders. */
@@ -55,22 +63,32 @@ public record Builder(String name, Task task, List<Arg> args, Factory factory, b
     }
 
     public static Builder of(String name, Task task, List<Arg> args, Factory factory) {
-        return new Builder(name, task, args, factory, false, TORCHVISION, arguments -> task);
+        return new Builder(name, task, args, factory, false, TORCHVISION, arguments -> task, null);
     }
 
     /** A builder of another library ({@code timm}) that takes only the keyword arguments it declares. */
     public static Builder of(String source, String name, Task task, List<Arg> args, Factory factory) {
-        return new Builder(name, task, args, factory, false, source, arguments -> task);
+        return new Builder(name, task, args, factory, false, source, arguments -> task, null);
     }
 
     /** A builder of {@code source} that takes any key besides the ones it declares ({@link Kwargs#extra()}). */
     public static Builder anyKey(String source, String name, Task task, List<Arg> args, Factory factory) {
-        return new Builder(name, task, args, factory, true, source, arguments -> task);
+        return new Builder(name, task, args, factory, true, source, arguments -> task, null);
     }
 
     /** {@link #anyKey} whose task depends on its arguments. */
     public Builder withTasks(TaskOf taskOf) {
-        return new Builder(name, task, args, factory, anyKey, source, taskOf);
+        return new Builder(name, task, args, factory, anyKey, source, taskOf, input);
+    }
+
+    /** This builder with its own default input ({@code timm}'s {@code pretrained_cfg["input_size"]}, ...). */
+    public Builder withInput(InputRule rule) {
+        return new Builder(name, task, args, factory, anyKey, source, tasks, rule);
+    }
+
+    /** The input a build with these (settled) arguments runs on by default. */
+    public ModelInput defaultInput(Kwargs kwargs) {
+        return input != null ? input.of(kwargs) : DefaultInputs.of(this, kwargs);
     }
 
     /** The task of a build with these builder arguments (the defaults for any not given). */

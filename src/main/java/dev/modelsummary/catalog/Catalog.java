@@ -4,6 +4,8 @@ import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfModels;
 import dev.modelsummary.catalog.timm.Timm;
 import dev.modelsummary.catalog.torchvision.Torchvision;
+import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
 import java.util.ArrayList;
@@ -79,8 +81,10 @@ public final class Catalog {
      */
     public static Model build(Builder builder, Kwargs kwargs) {
         List<TensorEntry> tensors;
+        Module root;
         try {
-            tensors = builder.factory().build(kwargs).tensors();
+            root = builder.factory().build(kwargs);
+            tensors = root.tensors();
             long elements = 0;
             long bytes = 0;
             for (TensorEntry tensor : tensors) {
@@ -98,7 +102,7 @@ public final class Catalog {
         }
         // A Hub id names its page with '-' for '/' (microsoft-resnet-50), as the original project did.
         return new Model(builder.name().replace('/', '-'), Model.BUILTIN_FORMAT, builder.name(), tensors,
-                kwargs.warnings());
+                kwargs.warnings(), FileDetails.NONE, new BuiltArchitecture(root, builder.defaultInput(kwargs)));
     }
 
     /**

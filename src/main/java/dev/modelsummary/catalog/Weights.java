@@ -22,8 +22,21 @@ public record Weights(String className, List<Member> members, String defaultName
      * @param name       its name ({@code IMAGENET1K_V2})
      * @param categories {@code len(meta["categories"])}, or 0 for weights without categories (optical flow)
      * @param minSize    {@code meta["min_size"][0]}: the image size the weights were trained at
+     * @param cropSize   the crop size of the member's inference transforms ({@code crop_size}): the input size
+     *                   its published {@code _ops} are counted at, and the size a model is run on by default
      */
-    public record Member(String name, long categories, long minSize) {
+    public record Member(String name, long categories, long minSize, long cropSize) {
+        /** torchvision's {@code ImageClassification} default crop. */
+        public static final long DEFAULT_CROP = 224;
+
+        /** A member whose transforms crop torchvision's default 224. */
+        public Member(String name, long categories, long minSize) {
+            this(name, categories, minSize, DEFAULT_CROP);
+        }
+
+        public Member withCropSize(long size) {
+            return new Member(name, categories, minSize, size);
+        }
     }
 
     public Weights {
@@ -42,6 +55,20 @@ public record Weights(String className, List<Member> members, String defaultName
             members.add(new Member(name, categories, minSize));
         }
         return new Weights(className, members, defaultName);
+    }
+
+    /** These weights with every member's transforms cropping {@code size} (video clips: 112). */
+    public Weights withCropSize(long size) {
+        return new Weights(className, members.stream().map(m -> m.withCropSize(size)).toList(), defaultName);
+    }
+
+    /** These weights with the member {@code name}'s transforms cropping {@code size}. */
+    public Weights withCropSize(String name, long size) {
+        if (members.stream().noneMatch(m -> m.name().equals(name))) {
+            throw new IllegalArgumentException(className + " has no member " + name);
+        }
+        return new Weights(className, members.stream()
+                .map(m -> m.name().equals(name) ? m.withCropSize(size) : m).toList(), defaultName);
     }
 
     /**

@@ -133,6 +133,9 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     @Mixin
     private ModelOptions modelOptions = new ModelOptions();
 
+    @Mixin
+    private ComputeOptions computeOptions = new ComputeOptions();
+
     @Option(names = "--depth", paramLabel = "N", description = "With -f text or json: also the parameters per "
             + "module down to depth N (0: the model alone; at most " + ModuleTree.DEFAULT_MAX_DEPTH + "), each "
             + "module's own and its subtree's, as torchinfo and fvcore show them.")
@@ -191,6 +194,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         if (noChart && (out == null || format != OutputFormat.MD)) {
             throw new CliException(ExitCode.USAGE, "--no-chart applies to Markdown pages written with --out.");
         }
+        computeOptions.check();
         checkDepth();
         if (all) {
             return writeAll(stdout);
@@ -209,6 +213,10 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             summary = Summary.of(loaded);
         } catch (TotalsOverflowException e) {
             throw new CliException(ExitCode.INPUT, model + ": " + e.getMessage(), e);
+        }
+        summary = computeOptions.apply(summary, loaded, subject());
+        if (summary.compute() != null && depth != null) {
+            summary = summary.withCompute(summary.compute().withDepth(depth));
         }
         if (out == null) {
             write(summary, stdout);
@@ -231,11 +239,11 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "--depth takes a depth from 0 to "
                     + ModuleTree.DEFAULT_MAX_DEPTH + ".");
         }
-        if (format == OutputFormat.MD) {
-            throw new CliException(ExitCode.USAGE, "--depth applies to -f text and -f json; the md page is the "
-                    + "published one and has no module table.");
+        if (format == OutputFormat.MD && !computeOptions.requested()) {
+            throw new CliException(ExitCode.USAGE, "--depth applies to -f text and -f json, and with --compute to "
+                    + "md; the md page is the published one and has no module table.");
         }
-        if (format == OutputFormat.HTML) {
+        if (format == OutputFormat.HTML && !computeOptions.requested()) {
             throw new CliException(ExitCode.USAGE, "--depth applies to -f text and -f json; the html page shows "
                     + "every module, in its treemap and its module table.");
         }

@@ -1,5 +1,6 @@
 package dev.modelsummary.model;
 
+import dev.modelsummary.compute.Architecture;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,9 +13,10 @@ import java.util.Objects;
  * @param tensors  every tensor, parameters and buffers, in source order
  * @param warnings things a reader noticed but could read past (unknown pickle globals, ...), one line each
  * @param details  what the file says besides its tensors (metadata, checkpoint anatomy, pickle scan)
+ * @param architecture its forward pass on shapes (a built-in or a config.json), or null for a weight file
  */
 public record Model(String name, String format, String source, List<TensorEntry> tensors, List<String> warnings,
-                    FileDetails details) {
+                    FileDetails details, Architecture architecture) {
     /** {@link #format()} of a built-in architecture. */
     public static final String BUILTIN_FORMAT = "builtin";
 
@@ -27,9 +29,15 @@ public record Model(String name, String format, String source, List<TensorEntry>
         Objects.requireNonNull(details, "details");
     }
 
+    /** A model read from a file: no forward pass. */
+    public Model(String name, String format, String source, List<TensorEntry> tensors, List<String> warnings,
+                 FileDetails details) {
+        this(name, format, source, tensors, warnings, details, null);
+    }
+
     /** A model with nothing to say besides its tensors. */
     public Model(String name, String format, String source, List<TensorEntry> tensors, List<String> warnings) {
-        this(name, format, source, tensors, warnings, FileDetails.NONE);
+        this(name, format, source, tensors, warnings, FileDetails.NONE, null);
     }
 
     public boolean isBuiltin() {
@@ -37,14 +45,19 @@ public record Model(String name, String format, String source, List<TensorEntry>
     }
 
     public Model withName(String newName) {
-        return new Model(newName, format, source, tensors, warnings, details);
+        return new Model(newName, format, source, tensors, warnings, details, architecture);
     }
 
     public Model withTensors(List<TensorEntry> newTensors) {
-        return new Model(name, format, source, newTensors, warnings, details);
+        return new Model(name, format, source, newTensors, warnings, details, architecture);
+    }
+
+    /** This model with a forward pass (the architecture a config.json beside a weight file describes). */
+    public Model withArchitecture(Architecture newArchitecture) {
+        return new Model(name, format, source, tensors, warnings, details, newArchitecture);
     }
 
     public Model withDetails(FileDetails newDetails) {
-        return new Model(name, format, source, tensors, warnings, newDetails);
+        return new Model(name, format, source, tensors, warnings, newDetails, architecture);
     }
 }

@@ -14,6 +14,8 @@ import dev.modelsummary.model.Model;
 import dev.modelsummary.model.PickleScan;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.summary.ComputeSummary;
 import dev.modelsummary.summary.DTypeStat;
 import dev.modelsummary.summary.FormStat;
 import dev.modelsummary.summary.ModuleTree;
@@ -88,6 +90,9 @@ public final class JsonReport {
             writePickle(json, model.details().pickle());
             writeStrings(json, "notes", model.details().notes());
             writeStrings(json, "warnings", model.warnings());
+            if (summary.compute() != null) {
+                writeCompute(json, summary.compute());
+            }
             if (depth.isPresent()) {
                 writeModules(json, ModuleTree.of(summary).rollup(depth.getAsInt()));
             }
@@ -119,6 +124,46 @@ public final class JsonReport {
             json.writeNumberField("ownParameters", m.ownParameters());
             json.writeNumberField("ownTensors", m.ownTensors());
             json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+
+    /**
+     * {@code "compute"}: what one forward pass costs (README, "Compute"): the input, the totals, then every module
+     * call in the order calls start, with each tensor of its inputs and outputs.
+     */
+    private static void writeCompute(JsonGenerator json, ComputeSummary compute) throws IOException {
+        json.writeObjectFieldStart("compute");
+        json.writeObjectFieldStart("input");
+        json.writeStringField("kind", compute.input().kind().name().toLowerCase(java.util.Locale.ROOT));
+        writeShape(json, "shape", compute.input().shape());
+        json.writeNumberField("bytes", compute.inputBytes());
+        json.writeEndObject();
+        json.writeNumberField("flops", compute.flops());
+        json.writeNumberField("macs", compute.macs());
+        json.writeNumberField("activations", compute.activations());
+        json.writeNumberField("activationBytes", compute.activationBytes());
+        json.writeNumberField("parameterBytes", compute.parameterBytes());
+        json.writeNumberField("totalBytes", compute.totalBytes());
+        json.writeArrayFieldStart("modules");
+        for (Trace.Call call : compute.calls()) {
+            json.writeStartObject();
+            json.writeStringField("name", call.name());
+            json.writeStringField("class", call.className());
+            writeShapes(json, "in", call.in());
+            writeShapes(json, "out", call.out());
+            json.writeNumberField("parameters", call.parameters());
+            json.writeNumberField("flops", call.flops());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    private static void writeShapes(JsonGenerator json, String field, List<Shape> shapes) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (Shape shape : shapes) {
+            writeShape(json, shape);
         }
         json.writeEndArray();
     }
@@ -261,6 +306,11 @@ public final class JsonReport {
     /** A shape as one line, {@code [1, 1, 1024]}: a tensor list is read by people too, and stays short. */
     static void writeShape(JsonGenerator json, String field, Shape shape) throws IOException {
         json.writeFieldName(field);
+        writeShape(json, shape);
+    }
+
+    /** A shape as a one-line array value, {@code [1, 3, 224, 224]}. */
+    static void writeShape(JsonGenerator json, Shape shape) throws IOException {
         StringBuilder dims = new StringBuilder("[");
         for (int i = 0; i < shape.rank(); i++) {
             dims.append(i == 0 ? "" : ", ").append(shape.dim(i));

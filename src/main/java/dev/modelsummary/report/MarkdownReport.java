@@ -4,6 +4,8 @@ import dev.modelsummary.model.CheckpointContents;
 import dev.modelsummary.model.Fact;
 import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.summary.ComputeSummary;
 import dev.modelsummary.summary.DTypeStat;
 import dev.modelsummary.summary.FormStat;
 import dev.modelsummary.summary.PythonNumbers;
@@ -88,6 +90,35 @@ public final class MarkdownReport {
         out.write('\n');
         if (saysMore(summary.model().details())) {
             writeFileSections(summary, out);
+        }
+        if (summary.compute() != null) {
+            writeCompute(summary.compute(), out);
+        }
+    }
+
+    /**
+     * {@code --compute}: the totals, then every module call down to the summary's depth, after the published
+     * sections (which stay as they were).
+     */
+    private static void writeCompute(ComputeSummary compute, Writer out) throws IOException {
+        out.write("\n**Compute** (one forward pass on " + cell(ComputeText.inputLabel(compute.input())) + ")\n\n");
+        out.write("| Total | Value |\n| --- | --- |\n");
+        out.write("| FLOPs | " + compute.flops() + " |\n");
+        out.write("| MACs (FLOPs / 2: torchvision's GFLOPS x 10^9) | " + compute.macs() + " |\n");
+        out.write("| GFLOPs | " + ComputeText.giga(compute.flops()) + " |\n");
+        out.write("| Activations (leaf-module outputs, elements) | " + compute.activations() + " |\n");
+        out.write("| Input bytes | " + compute.inputBytes() + " |\n");
+        out.write("| Activation bytes | " + compute.activationBytes() + " |\n");
+        out.write("| Parameter bytes | " + compute.parameterBytes() + " |\n");
+        out.write("| Total bytes | " + compute.totalBytes() + " |\n");
+        out.write("\n**Module calls** (depth " + compute.depth() + ")\n\n");
+        out.write("| Module | Class | Input shape | Output shape | Parameters | FLOPs |\n");
+        out.write("| --- | --- | --- | --- | --- | --- |\n");
+        for (ComputeSummary.Row row : compute.rows()) {
+            Trace.Call call = row.call();
+            out.write("| " + (call.name().isEmpty() ? "(model)" : cell(call.name())) + " | " + cell(call.className())
+                    + " | " + ComputeText.shapes(call.in()) + " | " + ComputeText.shapes(call.out()) + " | "
+                    + call.parameters() + " | " + call.flops() + " |\n");
         }
     }
 

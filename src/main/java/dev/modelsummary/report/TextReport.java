@@ -40,7 +40,9 @@ public final class TextReport {
     /** The report, then with a depth the parameters per module down to that depth ({@code --depth N}). */
     public static void write(Summary summary, Writer out, OptionalInt depth) throws IOException {
         write(summary, out);
-        if (depth.isPresent()) {
+        if (summary.compute() != null) {
+            ComputeText.write(summary, out); // its module table is the one --depth limits
+        } else if (depth.isPresent()) {
             writeModules(summary, depth.getAsInt(), out);
         }
     }

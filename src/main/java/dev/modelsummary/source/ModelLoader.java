@@ -8,6 +8,7 @@ import dev.modelsummary.catalog.hf.HfModels;
 import dev.modelsummary.format.ReadOptions;
 import dev.modelsummary.format.UnsupportedOptionException;
 import dev.modelsummary.format.WeightReaders;
+import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.remote.HubPath;
 import dev.modelsummary.remote.RemoteFileSystem;
@@ -221,7 +222,8 @@ public final class ModelLoader {
         HfConfig config = HfConfig.parse(Files.readAllBytes(file));
         Builder builder = HfModels.builder(name, config);
         Model model = Catalog.build(builder, Kwargs.parse(builder.name(), builder.args(), builderArguments, true));
-        return new Model(model.name(), HfModels.CONFIG_FORMAT, file.toString(), model.tensors(), model.warnings());
+        return new Model(model.name(), HfModels.CONFIG_FORMAT, file.toString(), model.tensors(), model.warnings(),
+                FileDetails.NONE, model.architecture());
     }
 
     /** The catalog behind built-in names. */

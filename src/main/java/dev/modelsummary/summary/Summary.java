@@ -28,9 +28,10 @@ import java.util.TreeMap;
  * @param forms      parameter tensors by form: always Vector and Matrix, then each other rank present, in the
  *                   original report's order
  * @param dtypes     parameters and buffers by dtype, in order of first appearance
+ * @param compute    what a forward pass costs ({@code --compute}), or null when not asked for
  */
 public record Summary(Model model, List<TensorEntry> layers, Totals parameters, Totals buffers,
-                      List<FormStat> forms, List<DTypeStat> dtypes) {
+                      List<FormStat> forms, List<DTypeStat> dtypes, ComputeSummary compute) {
 
     /**
      * @throws TotalsOverflowException when a tensor's byte size or a total passes 2^63 - 1
@@ -79,7 +80,12 @@ public record Summary(Model model, List<TensorEntry> layers, Totals parameters, 
         List<DTypeStat> dtypeStats = new ArrayList<>();
         dtypes.forEach((dtype, v) -> dtypeStats.add(new DTypeStat(dtype, (int) v[0], v[1], v[2])));
         return new Summary(model, List.copyOf(layers), parameters, buffers, List.copyOf(formStats),
-                List.copyOf(dtypeStats));
+                List.copyOf(dtypeStats), null);
+    }
+
+    /** This summary with what a forward pass costs. */
+    public Summary withCompute(ComputeSummary newCompute) {
+        return new Summary(model, layers, parameters, buffers, forms, dtypes, newCompute);
     }
 
     public String name() {

@@ -70,10 +70,13 @@ public final class EfficientNet extends Module {
     static List<Builder> builders() {
         List<Builder> builders = new ArrayList<>();
         double[][] b = {{1.0, 1.0}, {1.0, 1.1}, {1.1, 1.2}, {1.2, 1.4}, {1.4, 1.8}, {1.6, 2.2}};
+        // pretrained_cfg["input_size"] of each one's default tag (b5: sw_in12k_ft_in1k); the others take 224
+        long[] inputSize = {224, 224, 256, 288, 320, 448};
         for (int i = 0; i < b.length; i++) {
             double channel = b[i][0];
             double depth = b[i][1];
-            builders.add(Timm.builder("efficientnet_b" + i, kw -> genEfficientnet(kw, channel, depth)));
+            builders.add(Timm.builder("efficientnet_b" + i, kw -> genEfficientnet(kw, channel, depth))
+                    .withInput(Timm.input(inputSize[i])));
         }
         builders.add(Timm.builder("efficientnetv2_rw_t", kw -> genEfficientnetv2S(kw, 0.8, 0.9, false)));
         builders.add(Timm.builder("mobilenetv2_050", kw -> genMobilenetV2(kw, 0.5, 1.0, false)));

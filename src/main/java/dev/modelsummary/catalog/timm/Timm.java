@@ -3,6 +3,7 @@ package dev.modelsummary.catalog.timm;
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Task;
+import dev.modelsummary.compute.ModelInput;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,7 +37,17 @@ public final class Timm {
                         "global pooling: avg, max, avgmax, catavgmax (doubles the pooled features) or '' (none)"));
     }
 
+    /** A model run at timm's {@code pretrained_cfg["input_size"]} of 224. */
     static Builder builder(String name, Builder.Factory factory) {
-        return Builder.of(SOURCE, SOURCE + "/" + name, Task.IMAGE_CLASSIFICATION, args(), factory);
+        return Builder.of(SOURCE, SOURCE + "/" + name, Task.IMAGE_CLASSIFICATION, args(), factory)
+                .withInput(input(DEFAULT_INPUT_SIZE));
+    }
+
+    /** timm's default {@code input_size} (3, 224, 224). */
+    static final long DEFAULT_INPUT_SIZE = 224;
+
+    /** A batch of one {@code in_chans} x size x size image: a model's {@code pretrained_cfg["input_size"]}. */
+    static Builder.InputRule input(long size) {
+        return kwargs -> ModelInput.image(kwargs.integer("in_chans"), size, size);
     }
 }

@@ -53,23 +53,23 @@ public final class EfficientNet extends Module {
     /** The public builders: B0-B7 by width and depth multiplier, V2 by stage table. */
     public static List<Builder> builders() {
         return List.of(
-                v1("efficientnet_b0", 0.2, 1.0, 1.0, v1Weights("EfficientNet_B0_Weights")),
+                v1("efficientnet_b0", 0.2, 1.0, 1.0, v1Weights("EfficientNet_B0_Weights", 224)),
                 v1("efficientnet_b1", 0.2, 1.0, 1.1, Weights.of("EfficientNet_B1_Weights", Args.IMAGENET, 1,
-                        "IMAGENET1K_V2", "IMAGENET1K_V1", "IMAGENET1K_V2")),
-                v1("efficientnet_b2", 0.3, 1.1, 1.2, v1Weights("EfficientNet_B2_Weights")),
-                v1("efficientnet_b3", 0.3, 1.2, 1.4, v1Weights("EfficientNet_B3_Weights")),
-                v1("efficientnet_b4", 0.4, 1.4, 1.8, v1Weights("EfficientNet_B4_Weights")),
-                v1("efficientnet_b5", 0.4, 1.6, 2.2, v1Weights("EfficientNet_B5_Weights")),
-                v1("efficientnet_b6", 0.5, 1.8, 2.6, v1Weights("EfficientNet_B6_Weights")),
-                v1("efficientnet_b7", 0.5, 2.0, 3.1, v1Weights("EfficientNet_B7_Weights")),
-                v2("efficientnet_v2_s", 0.2, "EfficientNet_V2_S_Weights", List.of(
+                        "IMAGENET1K_V2", "IMAGENET1K_V1", "IMAGENET1K_V2").withCropSize(240)),
+                v1("efficientnet_b2", 0.3, 1.1, 1.2, v1Weights("EfficientNet_B2_Weights", 288)),
+                v1("efficientnet_b3", 0.3, 1.2, 1.4, v1Weights("EfficientNet_B3_Weights", 300)),
+                v1("efficientnet_b4", 0.4, 1.4, 1.8, v1Weights("EfficientNet_B4_Weights", 380)),
+                v1("efficientnet_b5", 0.4, 1.6, 2.2, v1Weights("EfficientNet_B5_Weights", 456)),
+                v1("efficientnet_b6", 0.5, 1.8, 2.6, v1Weights("EfficientNet_B6_Weights", 528)),
+                v1("efficientnet_b7", 0.5, 2.0, 3.1, v1Weights("EfficientNet_B7_Weights", 600)),
+                v2("efficientnet_v2_s", 0.2, "EfficientNet_V2_S_Weights", 384, List.of(
                         fusedMBConv(1, 3, 1, 24, 24, 2),
                         fusedMBConv(4, 3, 2, 24, 48, 4),
                         fusedMBConv(4, 3, 2, 48, 64, 4),
                         mbConv(4, 3, 2, 64, 128, 6, 1.0, 1.0),
                         mbConv(6, 3, 1, 128, 160, 9, 1.0, 1.0),
                         mbConv(6, 3, 2, 160, 256, 15, 1.0, 1.0))),
-                v2("efficientnet_v2_m", 0.3, "EfficientNet_V2_M_Weights", List.of(
+                v2("efficientnet_v2_m", 0.3, "EfficientNet_V2_M_Weights", 480, List.of(
                         fusedMBConv(1, 3, 1, 24, 24, 3),
                         fusedMBConv(4, 3, 2, 24, 48, 5),
                         fusedMBConv(4, 3, 2, 48, 80, 5),
@@ -77,7 +77,7 @@ public final class EfficientNet extends Module {
                         mbConv(6, 3, 1, 160, 176, 14, 1.0, 1.0),
                         mbConv(6, 3, 2, 176, 304, 18, 1.0, 1.0),
                         mbConv(6, 3, 1, 304, 512, 5, 1.0, 1.0))),
-                v2("efficientnet_v2_l", 0.4, "EfficientNet_V2_L_Weights", List.of(
+                v2("efficientnet_v2_l", 0.4, "EfficientNet_V2_L_Weights", 480, List.of(
                         fusedMBConv(1, 3, 1, 32, 32, 4),
                         fusedMBConv(4, 3, 2, 32, 64, 7),
                         fusedMBConv(4, 3, 2, 64, 96, 7),
@@ -87,9 +87,9 @@ public final class EfficientNet extends Module {
                         mbConv(6, 3, 1, 384, 640, 7, 1.0, 1.0))));
     }
 
-    /** A V1 weights enum with the one member {@code IMAGENET1K_V1} ({@code min_size} 1). */
-    private static Weights v1Weights(String className) {
-        return Weights.of(className, Args.IMAGENET, 1, "IMAGENET1K_V1", "IMAGENET1K_V1");
+    /** A V1 weights enum with the one member {@code IMAGENET1K_V1} ({@code min_size} 1), cropping {@code crop}. */
+    private static Weights v1Weights(String className, long crop) {
+        return Weights.of(className, Args.IMAGENET, 1, "IMAGENET1K_V1", "IMAGENET1K_V1").withCropSize(crop);
     }
 
     /**
@@ -104,9 +104,14 @@ public final class EfficientNet extends Module {
         return builder(name, dropout, setting, null, weights);
     }
 
-    /** {@code efficientnet_v2_*}: a fixed stage table, {@code last_channel} 1280, weights at min_size 33. */
-    private static Builder v2(String name, double dropout, String weightsClass, List<BlockConfig> setting) {
-        Weights weights = Weights.of(weightsClass, Args.IMAGENET, 33, "IMAGENET1K_V1", "IMAGENET1K_V1");
+    /**
+     * {@code efficientnet_v2_*}: a fixed stage table, {@code last_channel} 1280, weights at min_size 33 cropping
+     * {@code crop}.
+     */
+    private static Builder v2(String name, double dropout, String weightsClass, long crop,
+                              List<BlockConfig> setting) {
+        Weights weights = Weights.of(weightsClass, Args.IMAGENET, 33, "IMAGENET1K_V1", "IMAGENET1K_V1")
+                .withCropSize(crop);
         return builder(name, dropout, setting, V2_LAST_CHANNEL, weights);
     }
 

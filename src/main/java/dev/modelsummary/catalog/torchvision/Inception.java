@@ -27,9 +27,10 @@ import java.util.List;
  * {@code quantization/inception.py} builds {@code QuantizableInception3} from them.
  */
 public final class Inception {
-    /** {@code Inception_V3_Weights}: ImageNet, min_size 75. */
+    /** {@code Inception_V3_Weights}: ImageNet, min_size 75, crop 299. */
     public static final Weights WEIGHTS =
-            Weights.of("Inception_V3_Weights", Args.IMAGENET, 75, "IMAGENET1K_V1", "IMAGENET1K_V1");
+            Weights.of("Inception_V3_Weights", Args.IMAGENET, 75, "IMAGENET1K_V1", "IMAGENET1K_V1")
+                    .withCropSize(299);
 
     private Inception() {
     }

@@ -72,9 +72,13 @@ public final class RegNet extends Module {
                         weights("RegNet_X_32GF_Weights", V2, V1, V2)));
     }
 
-    /** A RegNet weights enum: ImageNet categories, {@code min_size} (1, 1) for every member. */
+    /**
+     * A RegNet weights enum: ImageNet categories, {@code min_size} (1, 1) for every member; the SWAG end-to-end
+     * weights crop 384, the others 224.
+     */
     private static Weights weights(String className, String defaultName, String... members) {
-        return Weights.of(className, Args.IMAGENET, 1, defaultName, members);
+        Weights weights = Weights.of(className, Args.IMAGENET, 1, defaultName, members);
+        return java.util.Arrays.asList(members).contains(SWAG_E2E) ? weights.withCropSize(SWAG_E2E, 384) : weights;
     }
 
     private static Builder builder(String name, InitParams init, Weights weights) {

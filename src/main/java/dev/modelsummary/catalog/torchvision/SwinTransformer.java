@@ -63,7 +63,9 @@ public final class SwinTransformer extends Module {
     }
 
     private static Builder builder(String name, Variant variant, String weightsClass, long minSize) {
-        Weights weights = Weights.of(weightsClass, Args.IMAGENET, minSize, "IMAGENET1K_V1", "IMAGENET1K_V1");
+        // V1 weights crop 224, V2 256: their min_size
+        Weights weights = Weights.of(weightsClass, Args.IMAGENET, minSize, "IMAGENET1K_V1", "IMAGENET1K_V1")
+                .withCropSize(minSize);
         List<Arg> args = List.of(
                 Args.weights(weights),
                 Args.progress(),

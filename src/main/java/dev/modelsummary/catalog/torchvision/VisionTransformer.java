@@ -32,20 +32,20 @@ public final class VisionTransformer extends Module {
     public static List<Builder> builders() {
         return List.of(
                 builder("vit_b_16", 16, 12, 12, 768, 3072, new Weights("ViT_B_16_Weights", List.of(
-                        new Member("IMAGENET1K_V1", IMAGENET, 224),
-                        new Member("IMAGENET1K_SWAG_E2E_V1", IMAGENET, 384),
-                        new Member("IMAGENET1K_SWAG_LINEAR_V1", IMAGENET, 224)), "IMAGENET1K_V1")),
+                        new Member("IMAGENET1K_V1", IMAGENET, 224, 224),
+                        new Member("IMAGENET1K_SWAG_E2E_V1", IMAGENET, 384, 384),
+                        new Member("IMAGENET1K_SWAG_LINEAR_V1", IMAGENET, 224, 224)), "IMAGENET1K_V1")),
                 builder("vit_b_32", 32, 12, 12, 768, 3072,
                         Weights.of("ViT_B_32_Weights", IMAGENET, 224, "IMAGENET1K_V1", "IMAGENET1K_V1")),
                 builder("vit_l_16", 16, 24, 16, 1024, 4096, new Weights("ViT_L_16_Weights", List.of(
-                        new Member("IMAGENET1K_V1", IMAGENET, 224),
-                        new Member("IMAGENET1K_SWAG_E2E_V1", IMAGENET, 512),
-                        new Member("IMAGENET1K_SWAG_LINEAR_V1", IMAGENET, 224)), "IMAGENET1K_V1")),
+                        new Member("IMAGENET1K_V1", IMAGENET, 224, 224),
+                        new Member("IMAGENET1K_SWAG_E2E_V1", IMAGENET, 512, 512),
+                        new Member("IMAGENET1K_SWAG_LINEAR_V1", IMAGENET, 224, 224)), "IMAGENET1K_V1")),
                 builder("vit_l_32", 32, 24, 16, 1024, 4096,
                         Weights.of("ViT_L_32_Weights", IMAGENET, 224, "IMAGENET1K_V1", "IMAGENET1K_V1")),
                 builder("vit_h_14", 14, 32, 16, 1280, 5120, new Weights("ViT_H_14_Weights", List.of(
-                        new Member("IMAGENET1K_SWAG_E2E_V1", IMAGENET, 518),
-                        new Member("IMAGENET1K_SWAG_LINEAR_V1", IMAGENET, 224)), "IMAGENET1K_SWAG_E2E_V1")));
+                        new Member("IMAGENET1K_SWAG_E2E_V1", IMAGENET, 518, 518),
+                        new Member("IMAGENET1K_SWAG_LINEAR_V1", IMAGENET, 224, 224)), "IMAGENET1K_SWAG_E2E_V1")));
     }
 
     private static Builder builder(String name, long patchSize, int numLayers, int numHeads, long hiddenDim,

@@ -42,7 +42,9 @@ public final class VideoResNet extends Module {
 
     /** Every builder takes BasicBlock with [2, 2, 2, 2] blocks; they differ in conv makers and stem. */
     private static Builder builder(String name, ConvMaker[] convMakers, Supplier<Module> stem, String weightsClass) {
-        Weights weights = Weights.of(weightsClass, Args.KINETICS400, 1, "KINETICS400_V1", "KINETICS400_V1");
+        // VideoClassification(crop_size=(112, 112), resize_size=(128, 171))
+        Weights weights = Weights.of(weightsClass, Args.KINETICS400, 1, "KINETICS400_V1", "KINETICS400_V1")
+                .withCropSize(112);
         List<Arg> args = List.of(
                 Args.weights(weights),
                 Args.progress(),

@@ -1,0 +1,144 @@
+package dev.modelsummary.cli;
+
+import dev.modelsummary.compute.Architecture;
+import dev.modelsummary.compute.ComputeException;
+import dev.modelsummary.compute.ComputeOverflowException;
+import dev.modelsummary.compute.ModelInput;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.model.Shape;
+import dev.modelsummary.summary.ComputeSummary;
+import dev.modelsummary.summary.Summary;
+import dev.modelsummary.text.Quote;
+import java.util.Arrays;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --compute} and the input it runs on: a picocli mixin, so the summary, {@code site} and {@code diff}
+ * commands take the same options and refuse the same inputs.
+ */
+public final class ComputeOptions {
+    /** Far beyond any real input, far below where a shape's element count overflows. */
+    private static final long MAX_DIMENSION = 1L << 31;
+
+    @Option(names = "--compute", description = "Built-ins and config.json: also what one forward pass costs, "
+            + "computed on shapes (nothing runs): every module call with its input and output shapes, parameters "
+            + "and FLOPs as torch's FlopCounterMode counts them, MACs (= FLOPs / 2, torchvision's \"GFLOPS\"), "
+            + "activations and the memory they take.")
+    private boolean compute;
+
+    @Option(names = "--input-size", paramLabel = "N,C,H,W", split = ",",
+            description = "With --compute: the input shape, torchinfo's spelling (8,3,320,320; video N,C,T,H,W; "
+                    + "text batch,seq_len). Default: batch 1 at the crop size of the weights (224, inception_v3 "
+                    + "299, video 16x112x112), text 1,128.")
+    private long[] inputSize;
+
+    @Option(names = "--batch", paramLabel = "N", description = "With --compute: the batch size (default 1).")
+    private Long batch;
+
+    @Option(names = "--seq-len", paramLabel = "N", description = "With --compute and a transformers text model: "
+            + "the sequence length (default " + ModelInput.DEFAULT_SEQ_LEN + ").")
+    private Long seqLen;
+
+    /** Whether {@code --compute} was given. */
+    public boolean requested() {
+        return compute;
+    }
+
+    /** Refuses input options without {@code --compute}: they would change nothing. */
+    void check() {
+        if (!compute && (inputSize != null || batch != null || seqLen != null)) {
+            throw new CliException(ExitCode.USAGE, "--input-size, --batch and --seq-len apply with --compute.");
+        }
+        if (inputSize != null && (batch != null || seqLen != null)) {
+            throw new CliException(ExitCode.USAGE, "--input-size gives the whole shape; do not add --batch or "
+                    + "--seq-len to it.");
+        }
+        if (inputSize != null) {
+            for (long d : inputSize) {
+                positive("--input-size", d);
+            }
+        }
+        if (batch != null) {
+            positive("--batch", batch);
+        }
+        if (seqLen != null) {
+            positive("--seq-len", seqLen);
+        }
+    }
+
+    private static void positive(String option, long value) {
+        if (value < 1 || value > MAX_DIMENSION) {
+            throw new CliException(ExitCode.USAGE, option + " takes sizes from 1 to " + MAX_DIMENSION + ".");
+        }
+    }
+
+    /**
+     * The summary with what a forward pass of {@code model} costs at the input asked for, or unchanged without
+     * {@code --compute}.
+     *
+     * @param subject the model as messages name it (escaped)
+     */
+    Summary apply(Summary summary, Model model, String subject) {
+        if (!compute) {
+            return summary;
+        }
+        Architecture architecture = model.architecture();
+        if (architecture == null) {
+            throw new CliException(ExitCode.USAGE, subject + ": a weight file has no forward pass; --compute "
+                    + "needs a built-in, a config.json, or a Hugging Face folder or hf:// repository with its "
+                    + "config.json.");
+        }
+        ModelInput input = input(architecture.defaultInput(), subject);
+        try {
+            Trace trace = architecture.trace(input);
+            return summary.withCompute(ComputeSummary.of(summary, input, trace));
+        } catch (ComputeOverflowException e) {
+            throw new CliException(ExitCode.INPUT, subject + ": " + where(e) + e.getMessage(), e);
+        } catch (ComputeException e) {
+            throw new CliException(ExitCode.INPUT, subject + ": " + where(e) + e.getMessage(), e);
+        } catch (UnsupportedOperationException e) {
+            throw new CliException(ExitCode.INPUT, subject + ": cannot compute: " + e.getMessage() + ".", e);
+        }
+    }
+
+    private static String where(ComputeException e) {
+        String path = e.path();
+        return path == null ? "" : (path.isEmpty() ? "the model" : Quote.bare(path)) + ": ";
+    }
+
+    /** The default input with the options applied; a shape of the wrong kind is refused in one line. */
+    ModelInput input(ModelInput defaults, String subject) {
+        ModelInput.Kind kind = defaults.kind();
+        if (seqLen != null && kind != ModelInput.Kind.TEXT) {
+            throw new CliException(ExitCode.USAGE, subject + ": --seq-len applies to text models; this one takes "
+                    + describe(defaults) + " (use --input-size).");
+        }
+        if (inputSize != null) {
+            if (inputSize.length != defaults.shape().rank()) {
+                throw new CliException(ExitCode.USAGE, subject + ": --input-size " + join(inputSize)
+                        + " has " + inputSize.length + " dimensions; this model takes " + describe(defaults) + ".");
+            }
+            return new ModelInput(kind, Shape.of(inputSize));
+        }
+        ModelInput input = batch == null ? defaults : defaults.withBatch(batch);
+        if (seqLen != null) {
+            input = ModelInput.text(input.batch(), seqLen);
+        }
+        return input;
+    }
+
+    /** {@code images (N, C, H, W) such as 1,3,224,224}. */
+    static String describe(ModelInput input) {
+        String layout = switch (input.kind()) {
+            case IMAGE -> "images (N, C, H, W)";
+            case VIDEO -> "video clips (N, C, T, H, W)";
+            case TEXT -> "token ids (batch, seq_len)";
+        };
+        return layout + " such as " + join(input.shape().dims());
+    }
+
+    private static String join(long[] dims) {
+        return String.join(",", Arrays.stream(dims).mapToObj(Long::toString).toList());
+    }
+}
