@@ -11,6 +11,7 @@ import dev.modelsummary.summary.ComputeSummary;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.text.Quote;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -99,6 +100,22 @@ public final class ComputeOptions {
             throw new CliException(ExitCode.INPUT, subject + ": " + where(e) + e.getMessage(), e);
         } catch (UnsupportedOperationException e) {
             throw new CliException(ExitCode.INPUT, subject + ": cannot compute: " + e.getMessage() + ".", e);
+        }
+    }
+
+    /**
+     * {@link #apply} for one model of many ({@code --all}): a model whose forward pass fails keeps its listing
+     * without compute, and the reason goes to {@code err} as a warning line.
+     */
+    Summary applyOrWarn(Summary summary, Model model, String subject, java.io.PrintWriter err) {
+        try {
+            return apply(summary, model, subject);
+        } catch (CliException e) {
+            synchronized (err) {
+                Main.printWarnings(err, subject, List.of(e.getMessage().substring(subject.length() + 2)
+                        + " (listed without compute)"));
+            }
+            return summary;
         }
     }
 

@@ -11,14 +11,18 @@ import dev.modelsummary.remote.RemoteIOException;
 import dev.modelsummary.remote.RemoteReferenceException;
 import dev.modelsummary.source.ModelLoader;
 import dev.modelsummary.source.UnknownModelException;
+import dev.modelsummary.summary.Summary;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -131,6 +135,43 @@ public final class ModelOptions {
                 throw new CliException(ExitCode.USAGE, subject + ": " + e.getMessage(), e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * {@code model} (a weight file, read from {@code argument}) with the forward pass of the {@code config.json}
+     * beside it, if any ({@link ModelLoader#configBeside}); unchanged without one. A config whose parameters do
+     * not add up to the file's is used with a warning saying so.
+     */
+    public Model withConfigBeside(ModelLoader base, String argument, Model model) {
+        if (model.architecture() != null) {
+            return model;
+        }
+        String subject = Quote.bare(argument);
+        try {
+            Optional<Model> config = limits().using(() -> remoteLoader(base).configBeside(argument,
+                    builderArguments()));
+            if (config.isEmpty()) {
+                return model;
+            }
+            long fromConfig = Summary.of(config.get()).parameters().count();
+            long inFile = Summary.of(model).parameters().count();
+            Model withForward = model.withArchitecture(config.get().architecture());
+            if (fromConfig == inFile) {
+                return withForward;
+            }
+            List<String> warnings = new ArrayList<>(model.warnings());
+            warnings.add("the config.json beside it describes " + fromConfig + " parameters and the weights hold "
+                    + inFile + ": compute follows config.json");
+            return new Model(model.name(), model.format(), model.source(), model.tensors(), warnings,
+                    model.details(), withForward.architecture());
+        } catch (ConfigException e) {
+            throw new CliException(ExitCode.INPUT, subject + ": config.json beside it: " + e.getMessage(), e);
+        } catch (RemoteIOException e) {
+            throw new CliException(ExitCode.INPUT, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.INPUT, subject + ": cannot read the config.json beside it: "
+                    + e.getMessage() + ".", e);
         }
     }
 

@@ -204,6 +204,9 @@ public final class ModelSummaryCommand implements Callable<Integer> {
                     "missing MODEL: name a built-in architecture (see --list) or a weight file (see --help).");
         }
         Model loaded = withOverrides(modelOptions.load(loader, model));
+        if (computeOptions.requested()) {
+            loaded = modelOptions.withConfigBeside(loader, model, loaded);
+        }
         // Warnings cannot go into the published page; stderr is where every format shows them.
         Main.printWarnings(spec.commandLine().getErr(), subject(), DetailLines.warnings(loaded, !strict));
         PickleScan scan = loaded.details().pickle();
@@ -214,10 +217,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         } catch (TotalsOverflowException e) {
             throw new CliException(ExitCode.INPUT, model + ": " + e.getMessage(), e);
         }
-        summary = computeOptions.apply(summary, loaded, subject());
-        if (summary.compute() != null && depth != null) {
-            summary = summary.withCompute(summary.compute().withDepth(depth));
-        }
+        summary = withDepth(computeOptions.apply(summary, loaded, subject()));
         if (out == null) {
             write(summary, stdout);
             stdout.flush();
@@ -278,12 +278,22 @@ public final class ModelSummaryCommand implements Callable<Integer> {
                 .collect(Collectors.toList());
         PrintWriter stderr = spec.commandLine().getErr();
         models.forEach(m -> Main.printWarnings(stderr, m.name(), DetailLines.warnings(m, true)));
-        List<AtomicOutput> outputs = models.parallelStream().map(m -> stage(Summary.of(m)))
+        List<AtomicOutput> outputs = models.parallelStream()
+                .map(m -> stage(withDepth(computeOptions.applyOrWarn(Summary.of(m), m, Quote.bare(m.name()),
+                        stderr))))
                 .collect(Collectors.toList());
         AtomicOutput output = new AtomicOutput();
         outputs.forEach(output::addAll);
         commit(output, out, stdout);
         return ExitCode.OK;
+    }
+
+    /** {@code --depth} applied to the compute tables, when computed. */
+    private Summary withDepth(Summary summary) {
+        if (summary.compute() == null || depth == null) {
+            return summary;
+        }
+        return summary.withCompute(summary.compute().withDepth(depth));
     }
 
     private Model withOverrides(Model loaded) {

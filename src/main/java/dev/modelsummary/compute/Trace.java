@@ -4,9 +4,11 @@ import dev.modelsummary.model.Shape;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * What forward hooks would record: one {@link Call} per module call, in the order the calls start (a module
@@ -40,6 +42,7 @@ public final class Trace {
     }
 
     private final List<Call> calls = new ArrayList<>();
+    private final Map<Object, Long> memo = new IdentityHashMap<>();
     private final Deque<Open> open = new ArrayDeque<>();
 
     /**
@@ -51,6 +54,19 @@ public final class Trace {
         String path = parent == null || parent.name.isEmpty() ? childName : parent.name + "." + childName;
         calls.add(null); // the place of this call: calls are listed in the order they start
         open.push(new Open(path, className, List.copyOf(in), parameters, leaf, calls.size() - 1));
+    }
+
+    /**
+     * A figure of {@code key} (a module's parameter count) computed once per trace: the tree does not change
+     * while it runs.
+     */
+    public long memo(Object key, LongSupplier compute) {
+        Long known = memo.get(key);
+        if (known == null) {
+            known = compute.getAsLong();
+            memo.put(key, known);
+        }
+        return known;
     }
 
     /** The innermost open call returns {@code out}. */

@@ -192,6 +192,41 @@ public final class ModelLoader {
         }
     }
 
+    /**
+     * The model a weight file's {@code config.json} describes, when one is beside it: a Hugging Face folder's
+     * own, the folder of a weight file, or an {@code hf://} repository's at the same revision. A weight file
+     * has no forward pass of its own; its config has one. Empty for a plain URL or when there is no config.
+     *
+     * @throws dev.modelsummary.catalog.hf.ConfigException for a config the library would refuse
+     */
+    public Optional<Model> configBeside(String argument, Map<String, String> builderArguments) throws IOException {
+        if (HubPath.isHub(argument)) {
+            HubPath hub = HubPath.parse(argument);
+            try (RemoteFileSystem fs = new RemoteFileSystem(remote)) {
+                Path config = fs.url(hub.url(remote.endpoint(), ConfigFiles.CONFIG_JSON));
+                try {
+                    fs.probe(config);
+                } catch (RemoteIOException e) {
+                    if (e.notFound()) {
+                        return Optional.empty();
+                    }
+                    throw e;
+                }
+                return Optional.of(configModel(config, hub.name(), builderArguments));
+            }
+        }
+        if (isRemote(argument)) {
+            return Optional.empty();
+        }
+        Path path = Path.of(argument);
+        Path folder = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+        if (folder == null) {
+            return Optional.empty();
+        }
+        Optional<Path> config = ConfigFiles.configOf(folder);
+        return config.isPresent() ? Optional.of(configModel(config.get(), builderArguments)) : Optional.empty();
+    }
+
     /** A repository without a file name: its shard index, else its single file, else its config. */
     private Path firstPresent(RemoteFileSystem fs, HubPath hub) throws IOException {
         for (String file : HubPath.DEFAULT_FILES) {

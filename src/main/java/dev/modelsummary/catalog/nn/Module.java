@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -190,8 +191,22 @@ public class Module {
 
     /** {@code sum(p.numel() for p in self.parameters())}: a tied parameter once. */
     public final long parameterCount() {
-        return tensors().stream().filter(t -> t.isParameter() && t.aliasOf() == null)
-                .mapToLong(TensorEntry::numel).sum();
+        return countParameters(Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    private long countParameters(Set<Slot> seen) {
+        long sum = 0;
+        for (Slot slot : parameters.values()) {
+            if (seen.add(slot) && slot.entry.isParameter()) {
+                sum = Math.addExact(sum, slot.entry.numel());
+            }
+        }
+        for (Module child : children.values()) {
+            if (child != null) {
+                sum = Math.addExact(sum, child.countParameters(seen));
+            }
+        }
+        return sum;
     }
 
     private void collect(String prefix, List<TensorEntry> out, Map<Slot, String> firstNames) {
@@ -317,7 +332,8 @@ public class Module {
 
     private List<Shape> invokeOutputs(Trace trace, String name, List<Shape> in, Supplier<List<Shape>> run) {
         boolean leaf = children.values().stream().noneMatch(Objects::nonNull);
-        trace.enter(name, className(), parameterCount(), leaf, in);
+        // counted once per module and trace: a model of thousands of calls would otherwise walk its tree each time
+        trace.enter(name, className(), trace.memo(this, this::parameterCount), leaf, in);
         List<Shape> out;
         try {
             out = run.get();
