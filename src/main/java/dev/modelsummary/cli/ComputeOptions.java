@@ -28,7 +28,7 @@ public final class ComputeOptions {
             + "activations and the memory they take.")
     private boolean compute;
 
-    @Option(names = "--input-size", paramLabel = "N,C,H,W", split = ",",
+    @Option(names = "--input-size", paramLabel = "N,C,H,W", split = ",", hideParamSyntax = true,
             description = "With --compute: the input shape, torchinfo's spelling (8,3,320,320; video N,C,T,H,W; "
                     + "text batch,seq_len). Default: batch 1 at the crop size of the weights (224, inception_v3 "
                     + "299, video 16x112x112), text 1,128.")

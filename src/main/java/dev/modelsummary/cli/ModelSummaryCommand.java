@@ -75,6 +75,8 @@ import picocli.CommandLine.Spec;
             "      the builders and their arguments",
             "  model-summary --all --out docs",
             "      every built-in, pages and charts",
+            "  model-summary resnet50 --compute -f text",
+            "      FLOPs, shapes and activations per module call",
             "  model-summary model.safetensors -f text",
             "      an aligned table",
             "  model-summary ckpt.pth --format json",
@@ -138,7 +140,8 @@ public final class ModelSummaryCommand implements Callable<Integer> {
 
     @Option(names = "--depth", paramLabel = "N", description = "With -f text or json: also the parameters per "
             + "module down to depth N (0: the model alone; at most " + ModuleTree.DEFAULT_MAX_DEPTH + "), each "
-            + "module's own and its subtree's, as torchinfo and fvcore show them.")
+            + "module's own and its subtree's, as torchinfo and fvcore show them. With --compute: how deep the "
+            + "text and md call tables go (default 3; JSON lists every call).")
     private Integer depth;
 
     @Option(names = "--include-buffers",
