@@ -1,0 +1,114 @@
+package dev.modelsummary.compute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelsummary.catalog.hf.HfConfig;
+import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.hf.transformers.Gpt2;
+import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.model.Shape;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The forward on shapes of the transformers 4.40.2 decoder families GPT-2, GPT-NeoX, Falcon, Phi and the
+ * Llama-like classification heads (eager attention, {@code use_cache=False}, all-zero {@code input_ids}): FLOPs
+ * from the closed-form formulas at several batch/length pairs, the first calls' names and classes, the heads'
+ * output shapes.
+ */
+class HfDecoderComputeTest {
+
+    static Module build(HfFamily family, String json, String architecture) {
+        return family.build(HfConfig.parse(json.getBytes(StandardCharsets.UTF_8)), architecture);
+    }
+
+    static Trace.Call call(Trace trace, String name) {
+        return trace.calls().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    static List<String> names(Trace trace, int n) {
+        return trace.calls().subList(0, n).stream().map(c -> c.name() + " " + c.className()).toList();
+    }
+
+    // ---------------------------------------------------------------- GPT-2
+
+    private static final String GPT2 = "{\"model_type\": \"gpt2\", \"vocab_size\": 1000, \"n_embd\": 64, "
+            + "\"n_layer\": 2, \"n_head\": 4, \"n_positions\": 128}";
+
+    /** One GPT-2 block: c_attn (3h), c_proj, QK^T and AV, c_fc (4h) and c_proj back, all addmm/matmul. */
+    static long gpt2Layer(long b, long n) {
+        return 2 * b * n * 64 * 192 + 2 * b * n * 64 * 64 + 2 * (2 * b * 4 * n * n * 16)
+                + 2 * b * n * 64 * 256 + 2 * b * n * 256 * 64;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 16", "2, 7", "3, 128"})
+    void gpt2LmHeadFollowsTheFormulas(long b, long n) {
+        Trace trace = build(new Gpt2(), GPT2, "GPT2LMHeadModel").trace(Shape.of(b, n));
+        assertThat(trace.totalFlops()).isEqualTo(2 * gpt2Layer(b, n) + 2 * b * n * 64 * 1000);
+        assertThat(names(trace, 12)).containsExactly(" GPT2LMHeadModel", "transformer GPT2Model",
+                "transformer.wte Embedding", "transformer.wpe Embedding", "transformer.drop Dropout",
+                "transformer.h.0 GPT2Block", "transformer.h.0.ln_1 LayerNorm", "transformer.h.0.attn GPT2Attention",
+                "transformer.h.0.attn.c_attn Conv1D", "transformer.h.0.attn.attn_dropout Dropout",
+                "transformer.h.0.attn.c_proj Conv1D", "transformer.h.0.attn.resid_dropout Dropout");
+        assertThat(call(trace, "transformer.wpe").out()).containsExactly(Shape.of(1, n, 64));
+        assertThat(call(trace, "transformer.h.0.attn.c_attn").out()).containsExactly(Shape.of(b, n, 192));
+        assertThat(call(trace, "transformer.h.0.attn.attn_dropout").out()).containsExactly(Shape.of(b, 4, n, n));
+        assertThat(call(trace, "transformer.h.1.mlp.act").className()).isEqualTo("NewGELUActivation");
+        assertThat(call(trace, "transformer.h.1.mlp").flops()).isEqualTo(2 * (2 * b * n * 64 * 256));
+        assertThat(call(trace, "transformer.h.1.attn").flops())
+                .isEqualTo(2 * b * n * 64 * 256 + 2 * (2 * b * 4 * n * n * 16));
+        assertThat(trace.calls().get(0).out()).containsExactly(Shape.of(b, n, 1000));
+        assertThat(trace.calls().get(trace.calls().size() - 1).name()).isEqualTo("lm_head");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 16", "2, 9"})
+    void gpt2HeadsGiveTheirShapes(long b, long n) {
+        String padded = GPT2.replace("}", ", \"pad_token_id\": 0, \"num_labels\": 3}");
+        long base = 2 * gpt2Layer(b, n);
+        Trace seq = build(new Gpt2(), padded, "GPT2ForSequenceClassification").trace(Shape.of(b, n));
+        assertThat(seq.calls().get(0).className()).isEqualTo("GPT2ForSequenceClassification");
+        assertThat(seq.calls().get(0).out()).containsExactly(Shape.of(b, 3));
+        assertThat(call(seq, "score").out()).containsExactly(Shape.of(b, n, 3));
+        assertThat(seq.totalFlops()).isEqualTo(base + 2 * b * n * 64 * 3);
+
+        Trace tok = build(new Gpt2(), padded, "GPT2ForTokenClassification").trace(Shape.of(b, n));
+        assertThat(tok.calls().get(0).out()).containsExactly(Shape.of(b, n, 3));
+        assertThat(call(tok, "dropout").out()).containsExactly(Shape.of(b, n, 64));
+        assertThat(tok.totalFlops()).isEqualTo(base + 2 * b * n * 64 * 3);
+
+        Trace qa = build(new Gpt2(), GPT2, "GPT2ForQuestionAnswering").trace(Shape.of(b, n));
+        assertThat(qa.calls().get(0).out()).containsExactly(Shape.of(b, n), Shape.of(b, n));
+        assertThat(qa.totalFlops()).isEqualTo(base + 2 * b * n * 64 * 2);
+
+        Trace base0 = build(new Gpt2(), GPT2, "GPT2Model").trace(Shape.of(b, n));
+        assertThat(base0.totalFlops()).isEqualTo(base);
+        assertThat(base0.calls().get(0).out()).containsExactly(Shape.of(b, n, 64));
+
+        // SequenceSummary: the last token, first_dropout (0.1), summary Linear(64, 1), Identity activation
+        Trace dh = build(new Gpt2(), GPT2, "GPT2DoubleHeadsModel").trace(Shape.of(b, n));
+        assertThat(dh.calls().get(0).out()).containsExactly(Shape.of(b, n, 1000), Shape.of(b));
+        assertThat(call(dh, "multiple_choice_head").out()).containsExactly(Shape.of(b, 1));
+        assertThat(dh.calls().subList(dh.calls().size() - 5, dh.calls().size()).stream()
+                .map(c -> c.name() + " " + c.className()).toList()).containsExactly(
+                "multiple_choice_head SequenceSummary", "multiple_choice_head.first_dropout Dropout",
+                "multiple_choice_head.summary Linear", "multiple_choice_head.activation Identity",
+                "multiple_choice_head.last_dropout Identity");
+        assertThat(dh.totalFlops()).isEqualTo(base + 2 * b * n * 64 * 1000 + 2 * b * 64);
+    }
+
+    @org.junit.jupiter.api.Test
+    void gpt2RefusesWhatTorchRefuses() {
+        assertThatThrownBy(() -> build(new Gpt2(), GPT2, "GPT2ForSequenceClassification").trace(Shape.of(2, 8)))
+                .isInstanceOf(ShapeException.class)
+                .hasMessageContaining("Cannot handle batch sizes > 1 if no padding token is defined.");
+        assertThat(build(new Gpt2(), GPT2, "GPT2ForSequenceClassification").trace(Shape.of(1, 8))
+                .calls().get(0).out()).containsExactly(Shape.of(1, 2));
+        assertThatThrownBy(() -> build(new Gpt2(), GPT2, "GPT2Model").trace(Shape.of(1, 129)))
+                .isInstanceOf(ShapeException.class).hasMessageContaining("index out of range in self");
+    }
+}
