@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.hf.transformers.Gemma;
 import dev.modelsummary.catalog.hf.transformers.Gpt2;
+import dev.modelsummary.catalog.hf.transformers.Llama;
+import dev.modelsummary.catalog.hf.transformers.Mistral;
+import dev.modelsummary.catalog.hf.transformers.Mixtral;
+import dev.modelsummary.catalog.hf.transformers.Qwen2;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.Shape;
 import java.nio.charset.StandardCharsets;
@@ -110,5 +115,82 @@ class HfDecoderComputeTest {
                 .calls().get(0).out()).containsExactly(Shape.of(1, 2));
         assertThatThrownBy(() -> build(new Gpt2(), GPT2, "GPT2Model").trace(Shape.of(1, 129)))
                 .isInstanceOf(ShapeException.class).hasMessageContaining("index out of range in self");
+    }
+
+    // ---------------------------------------------------------------- Llama-like heads
+
+    private static final String LLAMA = "{\"model_type\": \"llama\", \"vocab_size\": 1000, \"hidden_size\": 128, "
+            + "\"intermediate_size\": 344, \"num_hidden_layers\": 3, \"num_attention_heads\": 8, "
+            + "\"num_key_value_heads\": 2, \"num_labels\": 5, \"pad_token_id\": 0}";
+
+    /** LlamaModel: q/o 128x128, k/v 128x32, QK^T and AV over 8 heads of 16, rotary 2*8*n, MLP 3 x 128x344. */
+    static long llamaModel(long b, long n) {
+        long projections = 2 * (2 * b * n * 128 * 128) + 2 * (2 * b * n * 128 * 32);
+        long attention = 2 * (2 * b * 8 * n * n * 16);
+        return 3 * (projections + attention + 2 * 8 * n + 3 * (2 * b * n * 128 * 344));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 16", "2, 7", "3, 40"})
+    void llamaSequenceClassificationAndQuestionAnsweringHeads(long b, long n) {
+        Trace seq = build(new Llama(), LLAMA, "LlamaForSequenceClassification").trace(Shape.of(b, n));
+        assertThat(seq.totalFlops()).isEqualTo(llamaModel(b, n) + 2 * b * n * 128 * 5);
+        assertThat(names(seq, 4)).containsExactly(" LlamaForSequenceClassification", "model LlamaModel",
+                "model.embed_tokens Embedding", "model.layers.0 LlamaDecoderLayer");
+        assertThat(seq.calls().get(0).out()).containsExactly(Shape.of(b, 5));
+        Trace.Call score = seq.calls().get(seq.calls().size() - 1);
+        assertThat(score.name() + " " + score.className()).isEqualTo("score Linear");
+        assertThat(score.out()).containsExactly(Shape.of(b, n, 5));
+
+        Trace qa = build(new Llama(), LLAMA, "LlamaForQuestionAnswering").trace(Shape.of(b, n));
+        assertThat(qa.totalFlops()).isEqualTo(llamaModel(b, n) + 2 * b * n * 128 * 2);
+        assertThat(names(qa, 3)).containsExactly(" LlamaForQuestionAnswering", "transformer LlamaModel",
+                "transformer.embed_tokens Embedding");
+        assertThat(qa.calls().get(0).out()).containsExactly(Shape.of(b, n), Shape.of(b, n));
+        assertThat(call(qa, "qa_outputs").out()).containsExactly(Shape.of(b, n, 2));
+    }
+
+    @org.junit.jupiter.api.Test
+    void llamaSequenceClassificationWithoutPadTokenTakesOneRowOnly() {
+        String noPad = LLAMA.replace(", \"pad_token_id\": 0", "");
+        assertThat(build(new Llama(), noPad, "LlamaForSequenceClassification").trace(Shape.of(1, 9))
+                .calls().get(0).out()).containsExactly(Shape.of(1, 5));
+        assertThatThrownBy(() -> build(new Llama(), noPad, "LlamaForSequenceClassification").trace(Shape.of(2, 9)))
+                .isInstanceOf(ShapeException.class)
+                .hasMessageContaining("Cannot handle batch sizes > 1 if no padding token is defined.");
+    }
+
+    /**
+     * Mistral, Qwen2, Gemma and Mixtral's ForSequenceClassification run their XModel (whose totals
+     * HfComputeTest checks against the formulas) then score: the head adds 2*b*n*hidden*num_labels and pools to
+     * (batch, num_labels). Gemma's config defaults pad_token_id to 0, so batch 2 is accepted without it.
+     */
+    @ParameterizedTest
+    @CsvSource({"mistral, 2, 16", "qwen2, 2, 9", "gemma, 2, 11", "mixtral, 3, 5", "mistral, 1, 33"})
+    void llamaLikeSequenceClassificationHeads(String type, long b, long n) {
+        HfFamily family = switch (type) {
+            case "mistral" -> new Mistral();
+            case "qwen2" -> new Qwen2();
+            case "gemma" -> new Gemma();
+            default -> new Mixtral();
+        };
+        String prefix = switch (type) {
+            case "mistral" -> "Mistral";
+            case "qwen2" -> "Qwen2";
+            case "gemma" -> "Gemma";
+            default -> "Mixtral";
+        };
+        String json = "{\"model_type\": \"" + type + "\", \"vocab_size\": 1000, \"hidden_size\": 64, "
+                + "\"intermediate_size\": 96, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, "
+                + "\"num_key_value_heads\": 2, \"head_dim\": 16, \"num_local_experts\": 4, \"num_labels\": 3"
+                + (type.equals("gemma") ? "" : ", \"pad_token_id\": 0") + "}";
+        Trace base = build(family, json, prefix + "Model").trace(Shape.of(b, n));
+        Trace seq = build(family, json, prefix + "ForSequenceClassification").trace(Shape.of(b, n));
+        assertThat(seq.totalFlops()).isEqualTo(base.totalFlops() + 2 * b * n * 64 * 3);
+        assertThat(names(seq, 3)).containsExactly(" " + prefix + "ForSequenceClassification",
+                "model " + prefix + "Model", "model.embed_tokens Embedding");
+        assertThat(seq.calls().get(0).out()).containsExactly(Shape.of(b, 3));
+        assertThat(call(seq, "score").out()).containsExactly(Shape.of(b, n, 3));
+        assertThat(seq.calls().size()).isEqualTo(base.calls().size() + 2);
     }
 }
