@@ -10,6 +10,7 @@ import dev.modelsummary.catalog.hf.transformers.Gpt2;
 import dev.modelsummary.catalog.hf.transformers.Llama;
 import dev.modelsummary.catalog.hf.transformers.Mistral;
 import dev.modelsummary.catalog.hf.transformers.Mixtral;
+import dev.modelsummary.catalog.hf.transformers.Phi;
 import dev.modelsummary.catalog.hf.transformers.Qwen2;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.Shape;
@@ -192,5 +193,86 @@ class HfDecoderComputeTest {
         assertThat(seq.calls().get(0).out()).containsExactly(Shape.of(b, 3));
         assertThat(call(seq, "score").out()).containsExactly(Shape.of(b, n, 3));
         assertThat(seq.calls().size()).isEqualTo(base.calls().size() + 2);
+    }
+
+    // ---------------------------------------------------------------- Phi
+
+    private static final String PHI = "{\"model_type\": \"phi\", \"vocab_size\": 1000, \"hidden_size\": 64, "
+            + "\"intermediate_size\": 256, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, "
+            + "\"partial_rotary_factor\": 0.4, \"num_labels\": 3, \"pad_token_id\": 0}";
+
+    /** One Phi layer: q, k, v, dense (k/v over kvHeads of 16), QK^T and AV over 4 heads, fc1 and fc2. */
+    static long phiLayer(long b, long n, long kvHeads) {
+        return 2 * (2 * b * n * 64 * 64) + 2 * (2 * b * n * 64 * 16 * kvHeads) + 2 * (2 * b * 4 * n * n * 16)
+                + 2 * (2 * b * n * 64 * 256);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 16", "2, 7", "3, 50"})
+    void phiFollowsTheFormulas(long b, long n) {
+        Trace lm = build(new Phi(), PHI, "PhiForCausalLM").trace(Shape.of(b, n));
+        assertThat(lm.totalFlops()).isEqualTo(2 * phiLayer(b, n, 4) + 2 * b * n * 64 * 1000);
+        assertThat(names(lm, 12)).containsExactly(" PhiForCausalLM", "model PhiModel", "model.embed_tokens Embedding",
+                "model.embed_dropout Dropout", "model.layers.0 PhiDecoderLayer",
+                "model.layers.0.input_layernorm LayerNorm", "model.layers.0.self_attn PhiAttention",
+                "model.layers.0.self_attn.q_proj Linear", "model.layers.0.self_attn.k_proj Linear",
+                "model.layers.0.self_attn.v_proj Linear", "model.layers.0.self_attn.rotary_emb PhiRotaryEmbedding",
+                "model.layers.0.self_attn.dense Linear");
+        assertThat(names(lm, 18).subList(12, 18)).containsExactly("model.layers.0.resid_dropout Dropout",
+                "model.layers.0.mlp PhiMLP", "model.layers.0.mlp.fc1 Linear",
+                "model.layers.0.mlp.activation_fn NewGELUActivation", "model.layers.0.mlp.fc2 Linear",
+                "model.layers.0.resid_dropout Dropout");
+        // partial rotary: int(0.4 * 16) = 6 dims, cached cos/sin (seq, 6), no matmul
+        Trace.Call rotary = call(lm, "model.layers.1.self_attn.rotary_emb");
+        assertThat(rotary.out()).containsExactly(Shape.of(n, 6), Shape.of(n, 6));
+        assertThat(rotary.flops()).isZero();
+        assertThat(lm.calls().get(0).out()).containsExactly(Shape.of(b, n, 1000));
+
+        Trace seq = build(new Phi(), PHI, "PhiForSequenceClassification").trace(Shape.of(b, n));
+        assertThat(seq.totalFlops()).isEqualTo(2 * phiLayer(b, n, 4) + 2 * b * n * 64 * 3);
+        assertThat(seq.calls().get(0).out()).containsExactly(Shape.of(b, 3));
+        Trace tok = build(new Phi(), PHI, "PhiForTokenClassification").trace(Shape.of(b, n));
+        assertThat(tok.totalFlops()).isEqualTo(2 * phiLayer(b, n, 4) + 2 * b * n * 64 * 3);
+        assertThat(tok.calls().get(0).out()).containsExactly(Shape.of(b, n, 3));
+        assertThat(names(tok, 2)).containsExactly(" PhiForTokenClassification", "model PhiModel");
+        Trace base = build(new Phi(), PHI, "PhiModel").trace(Shape.of(b, n));
+        assertThat(base.totalFlops()).isEqualTo(2 * phiLayer(b, n, 4));
+        assertThat(base.calls().get(0).out()).containsExactly(Shape.of(b, n, 64));
+    }
+
+    /** Grouped k/v heads and a scaled rotary change the k/v projections and the rotary class only. */
+    @ParameterizedTest
+    @CsvSource({"1, 16", "2, 9"})
+    void phiKeyValueHeadsAndRopeScaling(long b, long n) {
+        String json = PHI.replace("}", ", \"num_key_value_heads\": 2, "
+                + "\"rope_scaling\": {\"type\": \"dynamic\", \"factor\": 2.0}}");
+        Trace lm = build(new Phi(), json, "PhiForCausalLM").trace(Shape.of(b, n));
+        assertThat(lm.totalFlops()).isEqualTo(2 * phiLayer(b, n, 2) + 2 * b * n * 64 * 1000);
+        assertThat(call(lm, "model.layers.0.self_attn.k_proj").out()).containsExactly(Shape.of(b, n, 32));
+        assertThat(call(lm, "model.layers.0.self_attn.rotary_emb").className())
+                .isEqualTo("PhiDynamicNTKScalingRotaryEmbedding");
+    }
+
+    /**
+     * qk_layernorm: 4.40.2 runs LayerNorm(head_dim) on the (batch, seq, heads * head_dim) projections, so it works
+     * with one head and torch refuses it with more.
+     */
+    @ParameterizedTest
+    @CsvSource({"1, 16", "2, 5"})
+    void phiQkLayernorm(long b, long n) {
+        String oneHead = PHI.replace("\"num_attention_heads\": 4", "\"num_attention_heads\": 1")
+                .replace("}", ", \"qk_layernorm\": true}");
+        Trace lm = build(new Phi(), oneHead, "PhiForCausalLM").trace(Shape.of(b, n));
+        long layer = 4 * (2 * b * n * 64 * 64) + 2 * (2 * b * n * n * 64) + 2 * (2 * b * n * 64 * 256);
+        assertThat(lm.totalFlops()).isEqualTo(2 * layer + 2 * b * n * 64 * 1000);
+        assertThat(names(lm, 13).subList(10, 13)).containsExactly("model.layers.0.self_attn.q_layernorm LayerNorm",
+                "model.layers.0.self_attn.k_layernorm LayerNorm", "model.layers.0.self_attn.rotary_emb PhiRotaryEmbedding");
+        assertThat(call(lm, "model.layers.0.self_attn.rotary_emb").out()).containsExactly(Shape.of(n, 25), Shape.of(n, 25));
+
+        String fourHeads = PHI.replace("}", ", \"qk_layernorm\": true}");
+        assertThatThrownBy(() -> build(new Phi(), fourHeads, "PhiForCausalLM").trace(Shape.of(b, n)))
+                .isInstanceOf(ShapeException.class)
+                .hasMessageContaining("Given normalized_shape=[16], expected input with shape [*, 16], but got input "
+                        + "of size[" + b + ", " + n + ", 64]");
     }
 }
