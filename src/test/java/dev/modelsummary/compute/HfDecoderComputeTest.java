@@ -7,6 +7,7 @@ import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.hf.transformers.Gemma;
 import dev.modelsummary.catalog.hf.transformers.Gpt2;
+import dev.modelsummary.catalog.hf.transformers.GptNeoX;
 import dev.modelsummary.catalog.hf.transformers.Llama;
 import dev.modelsummary.catalog.hf.transformers.Mistral;
 import dev.modelsummary.catalog.hf.transformers.Mixtral;
@@ -14,6 +15,10 @@ import dev.modelsummary.catalog.hf.transformers.Phi;
 import dev.modelsummary.catalog.hf.transformers.Qwen2;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -274,5 +279,105 @@ class HfDecoderComputeTest {
                 .isInstanceOf(ShapeException.class)
                 .hasMessageContaining("Given normalized_shape=[16], expected input with shape [*, 16], but got input "
                         + "of size[" + b + ", " + n + ", 64]");
+    }
+
+    // ---------------------------------------------------------------- GPT-NeoX
+
+    private static final String NEOX = "{\"model_type\": \"gpt_neox\", \"vocab_size\": 1000, \"hidden_size\": 64, "
+            + "\"intermediate_size\": 256, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, "
+            + "\"rotary_pct\": 0.25, \"num_labels\": 3, \"pad_token_id\": 0}";
+
+    /** One GPT-NeoX layer: query_key_value (3h), dense, baddbmm QK^T and AV over 4 heads of 16, the 4h MLP. */
+    static long neoxLayer(long b, long n) {
+        return 2 * b * n * 64 * 192 + 2 * b * n * 64 * 64 + 2 * (2 * b * 4 * n * n * 16) + 2 * (2 * b * n * 64 * 256);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 16, true", "2, 7, true", "3, 40, false", "2, 9, false"})
+    void gptNeoXFollowsTheFormulasWithAndWithoutParallelResidual(long b, long n, boolean parallel) {
+        String json = NEOX.replace("}", ", \"use_parallel_residual\": " + parallel + "}");
+        Trace lm = build(new GptNeoX(), json, "GPTNeoXForCausalLM").trace(Shape.of(b, n));
+        assertThat(lm.totalFlops()).isEqualTo(2 * neoxLayer(b, n) + 2 * b * n * 64 * 1000);
+        assertThat(names(lm, 18)).containsExactly(" GPTNeoXForCausalLM", "gpt_neox GPTNeoXModel",
+                "gpt_neox.embed_in Embedding", "gpt_neox.emb_dropout Dropout", "gpt_neox.layers.0 GPTNeoXLayer",
+                "gpt_neox.layers.0.input_layernorm LayerNorm", "gpt_neox.layers.0.attention GPTNeoXAttention",
+                "gpt_neox.layers.0.attention.query_key_value Linear",
+                "gpt_neox.layers.0.attention.rotary_emb GPTNeoXRotaryEmbedding",
+                "gpt_neox.layers.0.attention.attention_dropout Dropout", "gpt_neox.layers.0.attention.dense Linear",
+                "gpt_neox.layers.0.post_attention_dropout Dropout",
+                "gpt_neox.layers.0.post_attention_layernorm LayerNorm", "gpt_neox.layers.0.mlp GPTNeoXMLP",
+                "gpt_neox.layers.0.mlp.dense_h_to_4h Linear", "gpt_neox.layers.0.mlp.act GELUActivation",
+                "gpt_neox.layers.0.mlp.dense_4h_to_h Linear", "gpt_neox.layers.0.post_mlp_dropout Dropout");
+        // rotary_ndims = int(16 * 0.25) = 4: cached cos/sin (seq, 4), no matmul
+        Trace.Call rotary = call(lm, "gpt_neox.layers.1.attention.rotary_emb");
+        assertThat(rotary.out()).containsExactly(Shape.of(n, 4), Shape.of(n, 4));
+        assertThat(rotary.flops()).isZero();
+        assertThat(call(lm, "gpt_neox.layers.0.attention.attention_dropout").out())
+                .containsExactly(Shape.of(b, 4, n, n));
+        assertThat(call(lm, "gpt_neox.layers.0.attention").flops())
+                .isEqualTo(2 * b * n * 64 * 192 + 2 * b * n * 64 * 64 + 2 * (2 * b * 4 * n * n * 16));
+        assertThat(lm.calls().get(0).out()).containsExactly(Shape.of(b, n, 1000));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 16", "2, 11"})
+    void gptNeoXHeadsGiveTheirShapes(long b, long n) {
+        long base = 2 * neoxLayer(b, n);
+        Trace model = build(new GptNeoX(), NEOX, "GPTNeoXModel").trace(Shape.of(b, n));
+        assertThat(model.totalFlops()).isEqualTo(base);
+        assertThat(model.calls().get(0).out()).containsExactly(Shape.of(b, n, 64));
+        Trace seq = build(new GptNeoX(), NEOX, "GPTNeoXForSequenceClassification").trace(Shape.of(b, n));
+        assertThat(seq.totalFlops()).isEqualTo(base + 2 * b * n * 64 * 3);
+        assertThat(seq.calls().get(0).out()).containsExactly(Shape.of(b, 3));
+        Trace tok = build(new GptNeoX(), NEOX, "GPTNeoXForTokenClassification").trace(Shape.of(b, n));
+        assertThat(tok.totalFlops()).isEqualTo(base + 2 * b * n * 64 * 3);
+        assertThat(tok.calls().get(0).out()).containsExactly(Shape.of(b, n, 3));
+        Trace qa = build(new GptNeoX(), NEOX, "GPTNeoXForQuestionAnswering").trace(Shape.of(b, n));
+        assertThat(qa.totalFlops()).isEqualTo(base + 2 * b * n * 64 * 2);
+        assertThat(qa.calls().get(0).out()).containsExactly(Shape.of(b, n), Shape.of(b, n));
+        assertThat(names(qa, 2)).containsExactly(" GPTNeoXForQuestionAnswering", "gpt_neox GPTNeoXModel");
+        String linear = NEOX.replace("}", ", \"rope_scaling\": {\"type\": \"linear\", \"factor\": 2.0}}");
+        assertThat(call(build(new GptNeoX(), linear, "GPTNeoXModel").trace(Shape.of(b, n)),
+                "layers.0.attention.rotary_emb").className()).isEqualTo("GPTNeoXLinearScalingRotaryEmbedding");
+    }
+
+    // ---------------------------------------------------------------- real configs (hf-golden listings)
+
+    static JsonNode golden(String file) throws IOException {
+        try (InputStream in = HfDecoderComputeTest.class.getResourceAsStream("/hf-golden/transformers-4.40.2/" + file)) {
+            return new ObjectMapper().readTree(in);
+        }
+    }
+
+    /**
+     * A decoder of L layers, hidden h, feed-forward f, vocab-sized head: 2*b*n*h*(4h + 2f) per layer for the
+     * q/k/v/out and MLP products (no grouped heads in these three), 2 x 2*b*n*n*h for QK^T and AV, plus the head.
+     */
+    static long decoderFormula(long b, long n, long layers, long h, long f, long headOut) {
+        return layers * (2 * b * n * h * (4 * h + 2 * f) + 2 * (2 * b * n * n * h)) + 2 * b * n * h * headOut;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"gpt2.json, 1, 16", "gpt2.json, 1, 200", "phi-2.json, 1, 16", "phi-2.json, 2, 33",
+            "pythia-160m.json, 1, 16", "pythia-160m.json, 3, 70"})
+    void realConfigsFollowTheFormulas(String file, long b, long n) throws IOException {
+        JsonNode truth = golden(file);
+        HfConfig config = HfConfig.parse(new ObjectMapper().writeValueAsBytes(truth.get("config")));
+        String architecture = truth.get("class").asText();
+        HfFamily family = switch (file) {
+            case "gpt2.json" -> new Gpt2();
+            case "phi-2.json" -> new Phi();
+            default -> new GptNeoX();
+        };
+        Module model = family.build(config, architecture);
+        Trace trace = model.trace(Shape.of(b, n));
+        long expected = switch (file) {
+            case "gpt2.json" -> decoderFormula(b, n, 12, 768, 3072, 2);
+            case "phi-2.json" -> decoderFormula(b, n, 32, 2560, 10240, 51200);
+            default -> decoderFormula(b, n, 12, 768, 3072, 50304);
+        };
+        assertThat(trace.totalFlops()).isEqualTo(expected);
+        assertThat(trace.calls().get(0).className()).isEqualTo(architecture);
+        assertThat(trace.calls().get(0).parameters()).isEqualTo(truth.get("total_parameters").asLong());
     }
 }
