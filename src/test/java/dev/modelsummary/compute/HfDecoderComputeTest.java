@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.hf.transformers.Falcon;
 import dev.modelsummary.catalog.hf.transformers.Gemma;
 import dev.modelsummary.catalog.hf.transformers.Gpt2;
 import dev.modelsummary.catalog.hf.transformers.GptNeoX;
@@ -379,5 +380,90 @@ class HfDecoderComputeTest {
         assertThat(trace.totalFlops()).isEqualTo(expected);
         assertThat(trace.calls().get(0).className()).isEqualTo(architecture);
         assertThat(trace.calls().get(0).parameters()).isEqualTo(truth.get("total_parameters").asLong());
+    }
+
+    // ---------------------------------------------------------------- Falcon
+
+    private static final String FALCON = "{\"model_type\": \"falcon\", \"vocab_size\": 1000, \"hidden_size\": 64, "
+            + "\"num_hidden_layers\": 2, \"num_attention_heads\": 4, \"num_labels\": 3, \"pad_token_id\": 0";
+
+    /** One Falcon layer: query_key_value to qkvOut, dense, q.k^T and w.v over 4 heads of 16, the 4h MLP. */
+    static long falconLayer(long b, long n, long qkvOut) {
+        return 2 * b * n * 64 * qkvOut + 2 * b * n * 64 * 64 + 2 * (2 * b * 4 * n * n * 16) + 2 * (2 * b * n * 64 * 256);
+    }
+
+    /** falcon-7b's layout: old decoder architecture, multi-query (one k/v head broadcast in the matmuls), parallel. */
+    @ParameterizedTest
+    @CsvSource({"1, 16", "2, 7", "3, 40"})
+    void falconMultiQueryParallelRotary(long b, long n) {
+        Trace lm = build(new Falcon(), FALCON + "}", "FalconForCausalLM").trace(Shape.of(b, n));
+        assertThat(lm.totalFlops()).isEqualTo(2 * falconLayer(b, n, 64 + 32) + 2 * b * n * 64 * 1000);
+        assertThat(names(lm, 13)).containsExactly(" FalconForCausalLM", "transformer FalconModel",
+                "transformer.word_embeddings Embedding", "transformer.h.0 FalconDecoderLayer",
+                "transformer.h.0.input_layernorm LayerNorm", "transformer.h.0.self_attention FalconAttention",
+                "transformer.h.0.self_attention.query_key_value FalconLinear",
+                "transformer.h.0.self_attention.rotary_emb FalconRotaryEmbedding",
+                "transformer.h.0.self_attention.dense FalconLinear", "transformer.h.0.mlp FalconMLP",
+                "transformer.h.0.mlp.dense_h_to_4h FalconLinear", "transformer.h.0.mlp.act GELU",
+                "transformer.h.0.mlp.dense_4h_to_h FalconLinear");
+        assertThat(call(lm, "transformer.h.1.self_attention.rotary_emb").out())
+                .containsExactly(Shape.of(n, 16), Shape.of(n, 16));
+        assertThat(call(lm, "transformer.h.0.self_attention.query_key_value").out())
+                .containsExactly(Shape.of(b, n, 96));
+        assertThat(lm.calls().get(0).out()).containsExactly(Shape.of(b, n, 1000));
+    }
+
+    /** Old architecture without multi-query (full k/v), sequential residual, ALiBi: attention_dropout is called. */
+    @ParameterizedTest
+    @CsvSource({"1, 16", "2, 9"})
+    void falconAlibiSequentialFullKeyValue(long b, long n) {
+        String json = FALCON + ", \"alibi\": true, \"multi_query\": false, \"parallel_attn\": false}";
+        Trace lm = build(new Falcon(), json, "FalconForCausalLM").trace(Shape.of(b, n));
+        assertThat(lm.totalFlops()).isEqualTo(2 * falconLayer(b, n, 192) + 2 * b * n * 64 * 1000);
+        assertThat(names(lm, 15).subList(4, 15)).containsExactly("transformer.h.0.input_layernorm LayerNorm",
+                "transformer.h.0.self_attention FalconAttention",
+                "transformer.h.0.self_attention.query_key_value FalconLinear",
+                "transformer.h.0.self_attention.attention_dropout Dropout",
+                "transformer.h.0.self_attention.dense FalconLinear",
+                "transformer.h.0.post_attention_layernorm LayerNorm", "transformer.h.0.mlp FalconMLP",
+                "transformer.h.0.mlp.dense_h_to_4h FalconLinear", "transformer.h.0.mlp.act GELU",
+                "transformer.h.0.mlp.dense_4h_to_h FalconLinear", "transformer.h.1 FalconDecoderLayer");
+        assertThat(call(lm, "transformer.h.0.self_attention.attention_dropout").out())
+                .containsExactly(Shape.of(b, 4, n, n));
+        assertThat(lm.calls().stream().noneMatch(c -> c.name().endsWith("rotary_emb"))).isTrue();
+    }
+
+    /** New decoder architecture (falcon-40b's): grouped k/v (2 heads) broadcast to every head, ln_attn and ln_mlp. */
+    @ParameterizedTest
+    @CsvSource({"1, 16", "2, 5"})
+    void falconNewDecoderArchitecture(long b, long n) {
+        String json = FALCON + ", \"new_decoder_architecture\": true, \"num_kv_heads\": 2}";
+        Trace lm = build(new Falcon(), json, "FalconForCausalLM").trace(Shape.of(b, n));
+        assertThat(lm.totalFlops()).isEqualTo(2 * falconLayer(b, n, (2 * 2 + 4) * 16) + 2 * b * n * 64 * 1000);
+        assertThat(names(lm, 9).subList(3, 9)).containsExactly("transformer.h.0 FalconDecoderLayer",
+                "transformer.h.0.ln_attn LayerNorm", "transformer.h.0.ln_mlp LayerNorm",
+                "transformer.h.0.self_attention FalconAttention",
+                "transformer.h.0.self_attention.query_key_value FalconLinear",
+                "transformer.h.0.self_attention.rotary_emb FalconRotaryEmbedding");
+        // value_layer has every head after broadcast_to: rotary_emb(value_layer, seq_len)
+        assertThat(call(lm, "transformer.h.0.self_attention.rotary_emb").in()).containsExactly(Shape.of(b, 4, n, 16));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 16", "2, 11"})
+    void falconHeadsGiveTheirShapes(long b, long n) {
+        long base = 2 * falconLayer(b, n, 96);
+        Trace model = build(new Falcon(), FALCON + "}", "FalconModel").trace(Shape.of(b, n));
+        assertThat(model.totalFlops()).isEqualTo(base);
+        assertThat(model.calls().get(0).out()).containsExactly(Shape.of(b, n, 64));
+        Trace seq = build(new Falcon(), FALCON + "}", "FalconForSequenceClassification").trace(Shape.of(b, n));
+        assertThat(seq.totalFlops()).isEqualTo(base + 2 * b * n * 64 * 3);
+        assertThat(seq.calls().get(0).out()).containsExactly(Shape.of(b, 3));
+        Trace tok = build(new Falcon(), FALCON + "}", "FalconForTokenClassification").trace(Shape.of(b, n));
+        assertThat(tok.totalFlops()).isEqualTo(base + 2 * b * n * 64 * 3);
+        assertThat(tok.calls().get(0).out()).containsExactly(Shape.of(b, n, 3));
+        Trace qa = build(new Falcon(), FALCON + "}", "FalconForQuestionAnswering").trace(Shape.of(b, n));
+        assertThat(qa.totalFlops()).isEqualTo(base + 2 * b * n * 64 * 2);
+        assertThat(qa.calls().get(0).out()).containsExactly(Shape.of(b, n), Shape.of(b, n));
     }
 }
