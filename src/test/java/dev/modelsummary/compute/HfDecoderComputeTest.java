@@ -75,6 +75,10 @@ class HfDecoderComputeTest {
                 .isEqualTo(2 * b * n * 64 * 256 + 2 * (2 * b * 4 * n * n * 16));
         assertThat(trace.calls().get(0).out()).containsExactly(Shape.of(b, n, 1000));
         assertThat(trace.calls().get(trace.calls().size() - 1).name()).isEqualTo("lm_head");
+        // leaf outputs: wte, wpe (1, n, 64), drop; per block ln_1, c_attn, attn_dropout (b, 4, n, n), c_proj,
+        // resid_dropout, ln_2, c_fc, act, c_proj, dropout; ln_f; lm_head
+        long block = b * n * (64 + 192 + 64 + 64 + 64 + 256 + 256 + 64 + 64) + b * 4 * n * n;
+        assertThat(trace.activations()).isEqualTo(2 * b * n * 64 + n * 64 + 2 * block + b * n * 64 + b * n * 1000);
     }
 
     @ParameterizedTest
