@@ -8,6 +8,11 @@ import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
+import dev.modelsummary.compute.MatMul;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.ShapeException;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.List;
 
 /**
@@ -34,22 +39,17 @@ public final class Falcon implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);
-        Module model = new Module();
-        switch (architecture) {
-            case BASE -> {
-                return falconModel(s);
-            }
-            case "FalconForCausalLM" -> {
-                Module transformer = model.add("transformer", falconModel(s));
-                Module lmHead = model.add("lm_head", Layers.linear(s.hidden, s.vocab, false));
-                Heads.tieWeights(s.tieWordEmbeddings, lmHead, transformer.child("word_embeddings"));
-            }
-            default -> {
-                return Heads.classification(architecture, "transformer", "transformer", () -> falconModel(s),
-                        s.hidden, config.numLabels()).orElseThrow(() -> new IllegalStateException(architecture));
-            }
-        }
-        return model;
+        return switch (architecture) {
+            case BASE -> new FalconModel(s);
+            case "FalconForCausalLM" -> new FalconForCausalLM(s);
+            case "FalconForSequenceClassification" -> new Heads.SequenceClassification(architecture, "transformer",
+                    new FalconModel(s), s.hidden, config.numLabels(), config.optionalInteger("pad_token_id"));
+            case "FalconForTokenClassification" -> new Heads.TokenClassification(architecture, "transformer",
+                    new FalconModel(s), s.hidden, config.numLabels());
+            case "FalconForQuestionAnswering" -> new Heads.QuestionAnswering(architecture, "transformer",
+                    new FalconModel(s), s.hidden);
+            default -> throw new IllegalStateException(architecture);
+        };
     }
 
     /** The sizes {@code FalconConfig} gives, with its defaults. */
@@ -65,6 +65,8 @@ public final class Falcon implements HfFamily {
         final boolean parallelAttn;
         final boolean bias;
         final boolean tieWordEmbeddings;
+        /** The rotary class by {@code rope_scaling}'s type (none, linear, dynamic); unused with ALiBi. */
+        final String rotaryClass;
 
         Sizes(HfConfig c) {
             vocab = c.integer("vocab_size", 65024);
@@ -80,6 +82,13 @@ public final class Falcon implements HfFamily {
             bias = c.bool("bias", false);
             tieWordEmbeddings = c.bool("tie_word_embeddings", true);
             validateRopeScaling(c, alibi);
+            JsonNode scaling = c.node("rope_scaling");
+            String type = scaling == null || scaling.isNull() ? "" : scaling.get("type").textValue();
+            rotaryClass = switch (type) {
+                case "linear" -> "FalconLinearScalingRotaryEmbedding";
+                case "dynamic" -> "FalconDynamicNTKScalingRotaryEmbedding";
+                default -> "FalconRotaryEmbedding";
+            };
             if (heads == 0) {
                 throw new ConfigException("integer division or modulo by zero"); // hidden_size // heads
             }
@@ -125,58 +134,235 @@ public final class Falcon implements HfFamily {
         }
     }
 
-    /** {@code FalconModel}: word_embeddings, the decoder layers, ln_f. */
-    static Module falconModel(Sizes s) {
-        Module model = new Module();
-        model.add("word_embeddings", Layers.embedding(s.vocab, s.hidden));
-        Sequential h = model.add("h", new Sequential());
-        for (long i = 0; i < s.layers; i++) {
-            h.append(decoderLayer(s));
+    /**
+     * {@code FalconModel} with its forward (4.40.2, eager, {@code use_cache=False}): word_embeddings, the ALiBi
+     * tensor when configured ({@code build_alibi_tensor}: powers, a cumsum and multiplies, no FLOPs, no module),
+     * each decoder layer (an iterated {@code nn.ModuleList}), ln_f; the last hidden state alone.
+     */
+    static final class FalconModel extends Module {
+        FalconModel(Sizes s) {
+            add("word_embeddings", Layers.embeddingForward(s.vocab, s.hidden));
+            Sequential h = add("h", new Sequential());
+            for (long i = 0; i < s.layers; i++) {
+                h.append(new FalconDecoderLayer(s));
+            }
+            add("ln_f", Layers.layerNormForward(s.hidden));
         }
-        model.add("ln_f", Layers.layerNorm(s.hidden));
-        return model;
+
+        @Override
+        public Shape forward(Trace t, Shape inputIds) {
+            if (inputIds.rank() != 2) {
+                throw new ShapeException("not enough values to unpack (expected 2, got " + inputIds.rank() + ")");
+            }
+            Shape hiddenStates = call(t, "word_embeddings", inputIds);
+            for (String i : child("h").namedChildren().keySet()) {
+                hiddenStates = call(t, "h", i, hiddenStates);
+            }
+            return call(t, "ln_f", hiddenStates);
+        }
     }
 
     /**
-     * {@code FalconDecoderLayer}: self_attention and mlp first; then ln_attn and ln_mlp (new decoder
-     * architecture), or input_layernorm and, without parallel attention, post_attention_layernorm.
+     * {@code FalconDecoderLayer}: the new decoder architecture norms twice ({@code ln_attn}, {@code ln_mlp}) and
+     * adds attention to the MLP output; the old one norms once ({@code input_layernorm}) and with
+     * {@code parallel_attn} feeds the same norm to the MLP (adding attention after), else adds attention to the
+     * residual and norms that ({@code post_attention_layernorm}) for the MLP.
      */
-    private static Module decoderLayer(Sizes s) {
-        Module layer = new Module();
-        layer.add("self_attention", attention(s));
-        Module mlp = layer.add("mlp", new Module());
-        mlp.add("dense_h_to_4h", Layers.linear(s.hidden, Dims.mul(4, s.hidden), s.bias));
-        mlp.add("dense_4h_to_h", Layers.linear(Dims.mul(4, s.hidden), s.hidden, s.bias));
-        if (s.newDecoderArchitecture) {
-            layer.add("ln_attn", Layers.layerNorm(s.hidden));
-            layer.add("ln_mlp", Layers.layerNorm(s.hidden));
-        } else {
-            layer.add("input_layernorm", Layers.layerNorm(s.hidden));
-            if (!s.parallelAttn) {
-                layer.add("post_attention_layernorm", Layers.layerNorm(s.hidden));
+    static final class FalconDecoderLayer extends Module {
+        private final boolean newDecoderArchitecture;
+        private final boolean parallelAttn;
+
+        FalconDecoderLayer(Sizes s) {
+            newDecoderArchitecture = s.newDecoderArchitecture;
+            parallelAttn = s.parallelAttn;
+            add("self_attention", new FalconAttention(s));
+            add("mlp", new FalconMLP(s));
+            if (s.newDecoderArchitecture) {
+                add("ln_attn", Layers.layerNormForward(s.hidden));
+                add("ln_mlp", Layers.layerNormForward(s.hidden));
+            } else {
+                add("input_layernorm", Layers.layerNormForward(s.hidden));
+                if (!s.parallelAttn) {
+                    add("post_attention_layernorm", Layers.layerNormForward(s.hidden));
+                }
             }
         }
-        return layer;
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenStates) {
+            Shape residual = hiddenStates;
+            Shape attentionLayernormOut;
+            Shape mlpLayernormOut = null;
+            if (newDecoderArchitecture) {
+                attentionLayernormOut = call(t, "ln_attn", hiddenStates);
+                mlpLayernormOut = call(t, "ln_mlp", hiddenStates);
+            } else {
+                attentionLayernormOut = call(t, "input_layernorm", hiddenStates);
+            }
+            Shape attentionOutput = call(t, "self_attention", attentionLayernormOut);
+            if (!newDecoderArchitecture) {
+                if (parallelAttn) {
+                    mlpLayernormOut = attentionLayernormOut;
+                } else {
+                    residual = Reshape.broadcast(attentionOutput, residual);
+                    mlpLayernormOut = call(t, "post_attention_layernorm", residual);
+                }
+            }
+            Shape mlpOutput = call(t, "mlp", mlpLayernormOut);
+            if (newDecoderArchitecture || parallelAttn) {
+                mlpOutput = Reshape.broadcast(mlpOutput, attentionOutput);
+            }
+            return Reshape.broadcast(mlpOutput, residual);
+        }
     }
 
     /**
-     * {@code FalconAttention}: the fused query_key_value (grouped k/v heads in the new decoder architecture, one
-     * shared k and v head for multi-query, else full k and v), then dense; {@code FalconLinear} is an
-     * {@code nn.Linear}.
+     * {@code FalconAttention} (eager): query_key_value, {@code _split_heads} (new decoder architecture: k/v
+     * broadcast to every head; multi-query: one k/v head; else full k and v), then with rotary
+     * {@code rotary_emb(value, seq_len)} (4.40.2's cached cos/sin, {@code (seq, head_dim)} each, no matmul),
+     * {@code q @ k^T} and {@code scores @ v} (matmuls broadcasting a single k/v head over the heads), dense; with
+     * ALiBi the same two matmuls with {@code attention_dropout} called on the probabilities between them.
      */
-    private static Module attention(Sizes s) {
-        long headDim = s.headDim();
-        long qkvOut;
-        if (s.newDecoderArchitecture) {
-            qkvOut = Dims.mul(Dims.add(Dims.mul(s.kvHeads, 2), s.heads), headDim);
-        } else if (s.multiQuery) {
-            qkvOut = Dims.add(s.hidden, Dims.mul(2, headDim));
-        } else {
-            qkvOut = Dims.mul(3, s.hidden);
+    static final class FalconAttention extends Module {
+        private final long heads;
+        private final long headDim;
+        private final long kvHeads;
+        private final long configKvHeads;
+        private final boolean newDecoderArchitecture;
+        private final boolean multiQuery;
+        private final boolean alibi;
+
+        FalconAttention(Sizes s) {
+            heads = s.heads;
+            headDim = s.headDim();
+            configKvHeads = s.kvHeads;
+            newDecoderArchitecture = s.newDecoderArchitecture;
+            multiQuery = s.multiQuery;
+            alibi = s.alibi;
+            kvHeads = s.newDecoderArchitecture || !s.multiQuery ? s.kvHeads : 1;
+            if (!s.alibi) {
+                add("rotary_emb", new FalconRotaryEmbedding(s.rotaryClass, headDim));
+            }
+            long qkvOut;
+            if (s.newDecoderArchitecture) {
+                qkvOut = Dims.mul(Dims.add(Dims.mul(s.kvHeads, 2), s.heads), headDim);
+            } else if (s.multiQuery) {
+                qkvOut = Dims.add(s.hidden, Dims.mul(2, headDim));
+            } else {
+                qkvOut = Dims.mul(3, s.hidden);
+            }
+            add("query_key_value", falconLinear(s.hidden, qkvOut, s.bias));
+            add("dense", falconLinear(s.hidden, s.hidden, s.bias));
+            add("attention_dropout", Layers.dropout(0.0));
         }
-        Module attention = new Module();
-        attention.add("query_key_value", Layers.linear(s.hidden, qkvOut, s.bias));
-        attention.add("dense", Layers.linear(s.hidden, s.hidden, s.bias));
-        return attention;
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenStates) {
+            Shape fusedQkv = call(t, "query_key_value", hiddenStates);
+            long batch = fusedQkv.dim(0);
+            long seq = fusedQkv.dim(1);
+            long width = fusedQkv.dim(2);
+            long keyHeads;
+            if (newDecoderArchitecture) {
+                // qkv.view(batch, seq_len, -1, num_heads // num_kv_heads + 2, head_dim); k/v broadcast to q
+                long group = Dims.mul(heads / configKvHeads + 2, headDim);
+                if (width % group != 0) {
+                    throw new ShapeException("shape '[" + batch + ", " + seq + ", -1, " + (heads / configKvHeads + 2)
+                            + ", " + headDim + "]' is invalid for input of size " + fusedQkv.numel());
+                }
+                keyHeads = heads;
+            } else if (multiQuery) {
+                keyHeads = 1;
+            } else {
+                // key_layer.transpose(1, 2).reshape(batch, num_kv_heads, seq, head_dim) from (batch, seq, heads, hd)
+                if (kvHeads != heads) {
+                    throw new ShapeException("shape '[" + batch + ", " + kvHeads + ", " + seq + ", " + headDim
+                            + "]' is invalid for input of size " + Dims.mul(Dims.mul(batch, seq), Dims.mul(heads,
+                            headDim)));
+                }
+                keyHeads = heads;
+            }
+            Shape query = Shape.of(batch, heads, seq, headDim);
+            Shape value = Shape.of(batch, keyHeads, seq, headDim);
+            if (!alibi) {
+                callOutputs(t, "rotary_emb", List.of(value));
+            }
+            Shape keyT = Shape.of(batch, keyHeads, headDim, seq);
+            Shape scores = MatMul.matmul(query, keyT);
+            t.flops(MatMul.matmulFlops(query, keyT));
+            if (alibi) {
+                scores = call(t, "attention_dropout", scores);
+            }
+            MatMul.matmul(scores, value);
+            t.flops(MatMul.matmulFlops(scores, value));
+            return call(t, "dense", Shape.of(batch, seq, Dims.mul(heads, headDim)));
+        }
+    }
+
+    /**
+     * {@code FalconRotaryEmbedding(x, seq_len)} (and its linear / dynamic NTK scaling subclasses): the cached cos
+     * and sin sliced to {@code seq_len}, {@code (seq, head_dim)} each; a longer sequence re-caches with
+     * {@code torch.outer} (a multiply, no FLOPs).
+     */
+    static final class FalconRotaryEmbedding extends Module {
+        private final String torchClass;
+        private final long dim;
+
+        FalconRotaryEmbedding(String torchClass, long dim) {
+            this.torchClass = torchClass;
+            this.dim = dim;
+        }
+
+        @Override
+        public String className() {
+            return torchClass;
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape cs = Shape.of(xs.get(0).dim(2), dim);
+            return List.of(cs, cs);
+        }
+    }
+
+    /** {@code FalconMLP}: dense_h_to_4h, act ({@code nn.GELU}), dense_4h_to_h. */
+    static final class FalconMLP extends Module {
+        FalconMLP(Sizes s) {
+            add("dense_h_to_4h", falconLinear(s.hidden, Dims.mul(4, s.hidden), s.bias));
+            add("act", Layers.gelu());
+            add("dense_4h_to_h", falconLinear(Dims.mul(4, s.hidden), s.hidden, s.bias));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            return call(t, "dense_4h_to_h", call(t, "act", call(t, "dense_h_to_4h", x)));
+        }
+    }
+
+    /**
+     * {@code FalconLinear}: an {@code nn.Linear} whose forward is {@code input @ self.weight.T} (+ bias): a matmul
+     * folded to one mm, 2*rows*in*out FLOPs.
+     */
+    static Module falconLinear(long in, long out, boolean bias) {
+        Module linear = Layers.linear(in, out, bias);
+        return linear.forwardAs("FalconLinear", (trace, x) -> {
+            Shape y = dev.modelsummary.compute.Linear.output(x, in, out);
+            trace.flops(dev.modelsummary.compute.Linear.flops(x, out));
+            return y;
+        });
+    }
+
+    /** {@code FalconForCausalLM}: transformer, lm_head (tied to word_embeddings) on every position; the logits. */
+    static final class FalconForCausalLM extends Module {
+        FalconForCausalLM(Sizes s) {
+            Module transformer = add("transformer", new FalconModel(s));
+            Module lmHead = add("lm_head", Layers.linear(s.hidden, s.vocab, false));
+            Heads.tieWeights(s.tieWordEmbeddings, lmHead, transformer.child("word_embeddings"));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape inputIds) {
+            return call(t, "lm_head", Heads.lastHiddenState(this, t, "transformer", inputIds));
+        }
     }
 }

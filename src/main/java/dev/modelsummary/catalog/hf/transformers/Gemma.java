@@ -48,6 +48,9 @@ public final class Gemma implements HfFamily {
         // GemmaMLP: ACT2FN[config.hidden_activation], gelu_pytorch_tanh when None; the rotary is Llama's
         // (inv_freq @ position_ids); GemmaModel scales the embeddings by an elementwise multiply (0 FLOPs)
         s.prefix = PREFIX;
+        if (!config.has("pad_token_id") && config.node("pad_token_id") == null) {
+            s.padTokenId = 0L; // GemmaConfig(pad_token_id=0)
+        }
         JsonNode activation = config.node("hidden_activation");
         s.hiddenAct = activation != null && activation.isTextual() ? activation.textValue() : "gelu_pytorch_tanh";
         if (architecture.equals("GemmaModel")) {
@@ -56,7 +59,6 @@ public final class Gemma implements HfFamily {
         if (architecture.equals("GemmaForCausalLM")) {
             return new Llama.LlamaForCausalLM(s, bias);
         }
-        return Llama.withHead(architecture, PREFIX, s, () -> Llama.decoderModel(s,
-                () -> Llama.decoderLayer(s, Llama.attention(s, bias, bias), "mlp", Llama.mlp(s))));
+        return Llama.withHead(architecture, PREFIX, s, () -> new Llama.LlamaModel(s, bias));
     }
 }

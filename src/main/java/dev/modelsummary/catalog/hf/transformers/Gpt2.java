@@ -7,6 +7,11 @@ import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
+import dev.modelsummary.compute.MatMul;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.ShapeException;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.List;
 
 /**
@@ -32,27 +37,19 @@ public final class Gpt2 implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);
-        Module model = new Module();
-        switch (architecture) {
-            case BASE -> {
-                return gpt2Model(s);
-            }
-            case "GPT2LMHeadModel" -> {
-                Module transformer = model.add("transformer", gpt2Model(s));
-                tieLmHead(s, model.add("lm_head", Layers.linear(s.hidden, s.vocab, false)), transformer);
-            }
-            case "GPT2DoubleHeadsModel" -> {
-                // config.num_labels = 1 before SequenceSummary(config)
-                Module transformer = model.add("transformer", gpt2Model(s));
-                tieLmHead(s, model.add("lm_head", Layers.linear(s.hidden, s.vocab, false)), transformer);
-                model.add("multiple_choice_head", sequenceSummary(config, s, 1));
-            }
-            default -> {
-                return Heads.classification(architecture, "transformer", "transformer", () -> gpt2Model(s),
-                        s.hidden, config.numLabels()).orElseThrow(() -> new IllegalStateException(architecture));
-            }
-        }
-        return model;
+        return switch (architecture) {
+            case BASE -> new GPT2Model(s);
+            case "GPT2LMHeadModel" -> new GPT2LMHeadModel(s);
+            // config.num_labels = 1 before SequenceSummary(config)
+            case "GPT2DoubleHeadsModel" -> new GPT2DoubleHeadsModel(config, s);
+            case "GPT2ForSequenceClassification" -> new Heads.SequenceClassification(architecture, "transformer",
+                    new GPT2Model(s), s.hidden, config.numLabels(), config.optionalInteger("pad_token_id"));
+            case "GPT2ForTokenClassification" -> new Heads.TokenClassification(architecture, "transformer",
+                    new GPT2Model(s), s.hidden, config.numLabels());
+            case "GPT2ForQuestionAnswering" -> new Heads.QuestionAnswering(architecture, "transformer",
+                    new GPT2Model(s), s.hidden);
+            default -> throw new IllegalStateException(architecture);
+        };
     }
 
     /** The sizes {@code GPT2Config} gives, with its defaults; an {@code attribute_map} alias wins when set. */
@@ -65,8 +62,11 @@ public final class Gpt2 implements HfFamily {
         final Long inner;
         final boolean crossAttention;
         final boolean tieWordEmbeddings;
+        /** {@code activation_function} (the MLP's {@code act}). */
+        final String activation;
 
         Sizes(HfConfig c) {
+            activation = c.string("activation_function", "gelu_new");
             vocab = c.integer("vocab_size", 50257);
             hidden = aliased(c, "hidden_size", "n_embd", 768);
             layers = aliased(c, "num_hidden_layers", "n_layer", 12);
@@ -94,70 +94,241 @@ public final class Gpt2 implements HfFamily {
         }
     }
 
-    /** {@code GPT2Model}: token and position tables, the blocks, final LayerNorm. */
-    static Module gpt2Model(Sizes s) {
-        Module model = new Module();
-        model.add("wte", Layers.embedding(s.vocab, s.hidden));
-        model.add("wpe", Layers.embedding(s.positions, s.hidden));
-        Sequential h = model.add("h", new Sequential());
-        for (long i = 0; i < s.layers; i++) {
-            h.append(block(s));
-        }
-        model.add("ln_f", Layers.layerNorm(s.hidden));
-        return model;
-    }
+    /**
+     * {@code GPT2Model} with its forward (4.40.2, eager, {@code use_cache=False}): {@code wte(input_ids)} plus
+     * {@code wpe(position_ids)} with position ids {@code (1, seq)} (an arange), {@code drop}, each block (an
+     * iterated {@code nn.ModuleList}), {@code ln_f}. The output is the last hidden state alone.
+     */
+    static final class GPT2Model extends Module {
+        private final long positions;
 
-    /** {@code GPT2Block}: ln_1, attn, ln_2, cross-attention and its LayerNorm when configured, mlp. */
-    private static Module block(Sizes s) {
-        long innerDim = s.inner != null ? s.inner : Dims.mul(4, s.hidden);
-        Module block = new Module();
-        block.add("ln_1", Layers.layerNorm(s.hidden));
-        block.add("attn", attention(s, false));
-        block.add("ln_2", Layers.layerNorm(s.hidden));
-        if (s.crossAttention) {
-            block.add("crossattention", attention(s, true));
-            block.add("ln_cross_attn", Layers.layerNorm(s.hidden));
-        }
-        Module mlp = block.add("mlp", new Module());
-        mlp.add("c_fc", conv1D(innerDim, s.hidden));
-        mlp.add("c_proj", conv1D(s.hidden, innerDim));
-        return block;
-    }
-
-    /** {@code GPT2Attention}: fused c_attn (k and v only, plus q_attn, for cross-attention), c_proj. */
-    private static Module attention(Sizes s, boolean crossAttention) {
-        Module attention = new Module();
-        if (crossAttention) {
-            attention.add("c_attn", conv1D(Dims.mul(2, s.hidden), s.hidden));
-            attention.add("q_attn", conv1D(s.hidden, s.hidden));
-        } else {
-            attention.add("c_attn", conv1D(Dims.mul(3, s.hidden), s.hidden));
-        }
-        attention.add("c_proj", conv1D(s.hidden, s.hidden));
-        return attention;
-    }
-
-    /** {@code pytorch_utils.Conv1D(nf, nx)}: a transposed Linear, {@code weight (nx, nf)}, {@code bias (nf,)}. */
-    private static Module conv1D(long nf, long nx) {
-        return new Module() {
-            {
-                parameter("weight", nx, nf);
-                parameter("bias", nf);
+        GPT2Model(Sizes s) {
+            positions = s.positions;
+            add("wte", Layers.embeddingForward(s.vocab, s.hidden));
+            add("wpe", Layers.embeddingForward(s.positions, s.hidden));
+            add("drop", Layers.dropout(0.0));
+            Sequential h = add("h", new Sequential());
+            for (long i = 0; i < s.layers; i++) {
+                h.append(new GPT2Block(s));
             }
-        };
+            add("ln_f", Layers.layerNormForward(s.hidden));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape inputIds) {
+            if (inputIds.rank() < 1) {
+                throw new ShapeException("tuple index out of range");
+            }
+            long seq = inputIds.dim(inputIds.rank() - 1);
+            // input_ids.view(-1, input_shape[-1])
+            Shape ids = Shape.of(inputIds.numel() / Math.max(seq, 1), seq);
+            Shape inputsEmbeds = call(t, "wte", ids);
+            if (seq > positions) {
+                // position_ids = arange(seq) indexes wpe past its rows
+                throw new ShapeException("index out of range in self");
+            }
+            Shape positionEmbeds = call(t, "wpe", Shape.of(1, seq));
+            Shape hiddenStates = call(t, "drop", Reshape.broadcast(inputsEmbeds, positionEmbeds));
+            for (String i : child("h").namedChildren().keySet()) {
+                hiddenStates = call(t, "h", i, hiddenStates);
+            }
+            hiddenStates = call(t, "ln_f", hiddenStates);
+            // hidden_states.view(input_shape + (hidden,))
+            long[] out = java.util.Arrays.copyOf(inputIds.dims(), inputIds.rank() + 1);
+            out[inputIds.rank()] = hiddenStates.dim(hiddenStates.rank() - 1);
+            return Shape.of(out);
+        }
     }
 
     /**
-     * {@code modeling_utils.SequenceSummary}: with {@code summary_use_proj} a Linear to {@code num_labels} (when
-     * {@code summary_proj_to_labels} and there are labels) or to the hidden size; else nothing.
+     * {@code GPT2Block}: ln_1, attn, ln_2, cross-attention and its LayerNorm when configured (never called without
+     * encoder states), mlp; residual adds after attn and mlp.
      */
-    private static Module sequenceSummary(HfConfig c, Sizes s, long numLabels) {
-        Module summary = new Module();
-        if (c.bool("summary_use_proj", true)) {
-            long classes = c.bool("summary_proj_to_labels", true) && numLabels > 0 ? numLabels : s.hidden;
-            summary.add("summary", Layers.linear(s.hidden, classes));
+    static final class GPT2Block extends Module {
+        GPT2Block(Sizes s) {
+            long innerDim = s.inner != null ? s.inner : Dims.mul(4, s.hidden);
+            add("ln_1", Layers.layerNormForward(s.hidden));
+            add("attn", new GPT2Attention(s, false));
+            add("ln_2", Layers.layerNormForward(s.hidden));
+            if (s.crossAttention) {
+                add("crossattention", new GPT2Attention(s, true));
+                add("ln_cross_attn", Layers.layerNormForward(s.hidden));
+            }
+            add("mlp", new GPT2MLP(s, innerDim));
         }
-        return summary;
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenStates) {
+            Shape residual = hiddenStates;
+            hiddenStates = Reshape.broadcast(call(t, "attn", call(t, "ln_1", hiddenStates)), residual);
+            residual = hiddenStates;
+            return Reshape.broadcast(residual, call(t, "mlp", call(t, "ln_2", hiddenStates)));
+        }
+    }
+
+    /**
+     * {@code GPT2Attention} (eager {@code _attn}; {@code _upcast_and_reordered_attn}'s baddbmm counts the same):
+     * c_attn split into q, k, v of {@code (batch, heads, seq, head_dim)}, {@code matmul(q, k^T)}, the causal mask
+     * and softmax (no FLOPs), {@code attn_dropout} on the weights, {@code matmul(w, v)}, merge, c_proj,
+     * {@code resid_dropout}. Both matmuls count in this call.
+     */
+    static final class GPT2Attention extends Module {
+        private final long heads;
+        private final long headDim;
+
+        GPT2Attention(Sizes s, boolean crossAttention) {
+            heads = s.heads;
+            headDim = s.hidden / s.heads;
+            if (crossAttention) {
+                add("c_attn", new Conv1D(Dims.mul(2, s.hidden), s.hidden));
+                add("q_attn", new Conv1D(s.hidden, s.hidden));
+            } else {
+                add("c_attn", new Conv1D(Dims.mul(3, s.hidden), s.hidden));
+            }
+            add("c_proj", new Conv1D(s.hidden, s.hidden));
+            add("attn_dropout", Layers.dropout(0.0));
+            add("resid_dropout", Layers.dropout(0.0));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenStates) {
+            Shape qkv = call(t, "c_attn", hiddenStates);
+            long batch = qkv.dim(0);
+            long seq = qkv.dim(1);
+            Shape query = Shape.of(batch, heads, seq, headDim);
+            Shape keyT = Shape.of(batch, heads, headDim, seq);
+            Shape weights = MatMul.matmul(query, keyT);
+            t.flops(MatMul.matmulFlops(query, keyT));
+            weights = call(t, "attn_dropout", weights);
+            Shape value = Shape.of(batch, heads, seq, headDim);
+            MatMul.matmul(weights, value);
+            t.flops(MatMul.matmulFlops(weights, value));
+            Shape merged = Shape.of(batch, seq, Dims.mul(heads, headDim));
+            return call(t, "resid_dropout", call(t, "c_proj", merged));
+        }
+    }
+
+    /** {@code GPT2MLP}: c_fc, act ({@code ACT2FN[activation_function]}), c_proj, dropout. */
+    static final class GPT2MLP extends Module {
+        GPT2MLP(Sizes s, long innerDim) {
+            add("c_fc", new Conv1D(innerDim, s.hidden));
+            add("c_proj", new Conv1D(s.hidden, innerDim));
+            add("act", Bert.act(s.activation));
+            add("dropout", Layers.dropout(0.0));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            return call(t, "dropout", call(t, "c_proj", call(t, "act", call(t, "c_fc", x))));
+        }
+    }
+
+    /**
+     * {@code pytorch_utils.Conv1D(nf, nx)}: a transposed Linear, {@code weight (nx, nf)}, {@code bias (nf,)};
+     * forward {@code addmm(bias, x.view(-1, nx), weight)} viewed back to {@code (..., nf)}: 2*rows*nx*nf FLOPs.
+     */
+    static final class Conv1D extends Module {
+        private final long nf;
+        private final long nx;
+
+        Conv1D(long nf, long nx) {
+            this.nf = nf;
+            this.nx = nx;
+            parameter("weight", nx, nf);
+            parameter("bias", nf);
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            Shape y = dev.modelsummary.compute.Linear.output(x, nx, nf);
+            t.flops(dev.modelsummary.compute.Linear.flops(x, nf));
+            return y;
+        }
+    }
+
+    /** {@code GPT2LMHeadModel}: transformer, then lm_head (tied to wte) on every position; the logits alone. */
+    static final class GPT2LMHeadModel extends Module {
+        GPT2LMHeadModel(Sizes s) {
+            Module transformer = add("transformer", new GPT2Model(s));
+            tieLmHead(s, add("lm_head", Layers.linear(s.hidden, s.vocab, false)), transformer);
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape inputIds) {
+            return call(t, "lm_head", Heads.lastHiddenState(this, t, "transformer", inputIds));
+        }
+    }
+
+    /**
+     * {@code GPT2DoubleHeadsModel} without {@code mc_token_ids}: lm_head logits, then
+     * {@code multiple_choice_head(hidden_states).squeeze(-1)}; outputs the logits and the mc logits.
+     */
+    static final class GPT2DoubleHeadsModel extends Module {
+        GPT2DoubleHeadsModel(HfConfig c, Sizes s) {
+            Module transformer = add("transformer", new GPT2Model(s));
+            tieLmHead(s, add("lm_head", Layers.linear(s.hidden, s.vocab, false)), transformer);
+            add("multiple_choice_head", new SequenceSummary(c, s, 1));
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape hiddenStates = Heads.lastHiddenState(this, t, "transformer", xs.get(0));
+            Shape lmLogits = call(t, "lm_head", hiddenStates);
+            Shape mc = call(t, "multiple_choice_head", hiddenStates);
+            if (mc.rank() > 0 && mc.dim(mc.rank() - 1) == 1) {
+                mc = Shape.of(java.util.Arrays.copyOf(mc.dims(), mc.rank() - 1));
+            }
+            return List.of(lmLogits, mc);
+        }
+    }
+
+    /**
+     * {@code modeling_utils.SequenceSummary}: {@code summary} (with {@code summary_use_proj} a Linear to
+     * {@code num_labels} when {@code summary_proj_to_labels} and there are labels, or to the hidden size; else an
+     * Identity), {@code activation}, {@code first_dropout}, {@code last_dropout} (Identity unless a rate is set).
+     * Forward: the token picked by {@code summary_type} ({@code cls_index} without indices: the last one;
+     * {@code last}, {@code first}, {@code mean}), then first_dropout, summary, activation, last_dropout.
+     */
+    static final class SequenceSummary extends Module {
+        private final String summaryType;
+
+        SequenceSummary(HfConfig c, Sizes s, long numLabels) {
+            summaryType = c.string("summary_type", "cls_index");
+            if (c.bool("summary_use_proj", true)) {
+                long classes = c.bool("summary_proj_to_labels", true) && numLabels > 0 ? numLabels : s.hidden;
+                add("summary", Layers.linear(s.hidden, classes));
+            } else {
+                add("summary", Layers.activation("Identity"));
+            }
+            String activation = c.string("summary_activation", null);
+            add("activation", activation == null || activation.isEmpty() ? Layers.activation("Identity")
+                    : Bert.act(activation));
+            add("first_dropout", c.real("summary_first_dropout", 0.1) > 0 ? Layers.dropout(0.0)
+                    : Layers.activation("Identity"));
+            add("last_dropout", c.real("summary_last_dropout", 0.0) > 0 ? Layers.dropout(0.0)
+                    : Layers.activation("Identity"));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenStates) {
+            if (summaryType.equals("attn")) {
+                throw new UnsupportedOperationException("SequenceSummary summary_type 'attn' raises NotImplementedError");
+            }
+            // hidden_states[:, -1], [:, 0], .mean(dim=1) or gather(-2, cls_index).squeeze(-2)
+            long[] dims = hiddenStates.dims();
+            long[] out = new long[dims.length - 1];
+            int j = 0;
+            int drop = summaryType.equals("cls_index") ? dims.length - 2 : 1;
+            for (int i = 0; i < dims.length; i++) {
+                if (i != drop) {
+                    out[j++] = dims[i];
+                }
+            }
+            Shape output = call(t, "first_dropout", Shape.of(out));
+            output = call(t, "summary", output);
+            output = call(t, "activation", output);
+            return call(t, "last_dropout", output);
+        }
     }
 
     /** {@code tie_weights()}: the output embeddings are lm_head. */

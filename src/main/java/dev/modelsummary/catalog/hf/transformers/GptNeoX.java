@@ -8,6 +8,11 @@ import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
+import dev.modelsummary.compute.MatMul;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.ShapeException;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -35,22 +40,17 @@ public final class GptNeoX implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);
-        Module model = new Module();
-        switch (architecture) {
-            case BASE -> {
-                return gptNeoXModel(s);
-            }
-            case "GPTNeoXForCausalLM" -> {
-                Module gptNeoX = model.add("gpt_neox", gptNeoXModel(s));
-                Module embedOut = model.add("embed_out", Layers.linear(s.hidden, s.vocab, false));
-                Heads.tieWeights(s.tieWordEmbeddings, embedOut, gptNeoX.child("embed_in"));
-            }
-            default -> {
-                return Heads.classification(architecture, "gpt_neox", "gpt_neox", () -> gptNeoXModel(s),
-                        s.hidden, config.numLabels()).orElseThrow(() -> new IllegalStateException(architecture));
-            }
-        }
-        return model;
+        return switch (architecture) {
+            case BASE -> new GPTNeoXModel(s);
+            case "GPTNeoXForCausalLM" -> new GPTNeoXForCausalLM(s);
+            case "GPTNeoXForSequenceClassification" -> new Heads.SequenceClassification(architecture, "gpt_neox",
+                    new GPTNeoXModel(s), s.hidden, config.numLabels(), config.optionalInteger("pad_token_id"));
+            case "GPTNeoXForTokenClassification" -> new Heads.TokenClassification(architecture, "gpt_neox",
+                    new GPTNeoXModel(s), s.hidden, config.numLabels());
+            case "GPTNeoXForQuestionAnswering" -> new Heads.QuestionAnswering(architecture, "gpt_neox",
+                    new GPTNeoXModel(s), s.hidden);
+            default -> throw new IllegalStateException(architecture);
+        };
     }
 
     /** The sizes {@code GPTNeoXConfig} gives, with its defaults and its checks. */
@@ -62,8 +62,16 @@ public final class GptNeoX implements HfFamily {
         final long intermediate;
         final boolean attentionBias;
         final boolean tieWordEmbeddings;
+        final String hiddenAct;
+        final double rotaryPct;
+        final boolean useParallelResidual;
+        /** The rotary class by {@code rope_scaling}'s type: none, linear or dynamic. */
+        final String rotaryClass;
 
         Sizes(HfConfig c) {
+            hiddenAct = c.string("hidden_act", "gelu");
+            rotaryPct = c.real("rotary_pct", 0.25);
+            useParallelResidual = c.bool("use_parallel_residual", true);
             vocab = c.integer("vocab_size", 50432);
             hidden = c.integer("hidden_size", 6144);
             layers = c.integer("num_hidden_layers", 44);
@@ -72,6 +80,13 @@ public final class GptNeoX implements HfFamily {
             attentionBias = c.bool("attention_bias", true);
             tieWordEmbeddings = c.bool("tie_word_embeddings", false);
             validateRopeScaling(c);
+            JsonNode scaling = c.node("rope_scaling");
+            String type = scaling == null || scaling.isNull() ? "" : scaling.get("type").textValue();
+            rotaryClass = switch (type) {
+                case "linear" -> "GPTNeoXLinearScalingRotaryEmbedding";
+                case "dynamic" -> "GPTNeoXDynamicNTKScalingRotaryEmbedding";
+                default -> "GPTNeoXRotaryEmbedding";
+            };
             if (heads == 0) {
                 throw new ConfigException("integer division or modulo by zero"); // hidden_size % heads
             }
@@ -82,30 +97,159 @@ public final class GptNeoX implements HfFamily {
         }
     }
 
-    /** {@code GPTNeoXModel}: embed_in, the layers, final_layer_norm. */
-    static Module gptNeoXModel(Sizes s) {
-        Module model = new Module();
-        model.add("embed_in", Layers.embedding(s.vocab, s.hidden));
-        Sequential layers = model.add("layers", new Sequential());
-        for (long i = 0; i < s.layers; i++) {
-            layers.append(layer(s));
+    /**
+     * {@code GPTNeoXModel} with its forward (4.40.2, eager, {@code use_cache=False}): embed_in, emb_dropout, each
+     * layer (an iterated {@code nn.ModuleList}), final_layer_norm; the last hidden state alone.
+     */
+    static final class GPTNeoXModel extends Module {
+        GPTNeoXModel(Sizes s) {
+            add("embed_in", Layers.embeddingForward(s.vocab, s.hidden));
+            add("emb_dropout", Layers.dropout(0.0));
+            Sequential layers = add("layers", new Sequential());
+            for (long i = 0; i < s.layers; i++) {
+                layers.append(new GPTNeoXLayer(s));
+            }
+            add("final_layer_norm", Layers.layerNormForward(s.hidden));
         }
-        model.add("final_layer_norm", Layers.layerNorm(s.hidden));
-        return model;
+
+        @Override
+        public Shape forward(Trace t, Shape inputIds) {
+            if (inputIds.rank() != 2) {
+                throw new ShapeException("not enough values to unpack (expected 2, got " + inputIds.rank() + ")");
+            }
+            Shape hiddenStates = call(t, "emb_dropout", call(t, "embed_in", inputIds));
+            for (String i : child("layers").namedChildren().keySet()) {
+                hiddenStates = call(t, "layers", i, hiddenStates);
+            }
+            return call(t, "final_layer_norm", hiddenStates);
+        }
     }
 
-    /** {@code GPTNeoXLayer}: both LayerNorms first, then attention and mlp. */
-    private static Module layer(Sizes s) {
-        Module layer = new Module();
-        layer.add("input_layernorm", Layers.layerNorm(s.hidden));
-        layer.add("post_attention_layernorm", Layers.layerNorm(s.hidden));
-        Module attention = layer.add("attention", new Module());
-        attention.add("query_key_value", Layers.linear(s.hidden, Dims.mul(3, s.hidden), s.attentionBias));
-        attention.add("dense", Layers.linear(s.hidden, s.hidden, s.attentionBias));
-        Module mlp = layer.add("mlp", new Module());
-        mlp.add("dense_h_to_4h", Layers.linear(s.hidden, s.intermediate));
-        mlp.add("dense_4h_to_h", Layers.linear(s.intermediate, s.hidden));
-        return layer;
+    /**
+     * {@code GPTNeoXLayer}: {@code attention(input_layernorm(x))}, post_attention_dropout; with
+     * {@code use_parallel_residual} {@code x + attn + post_mlp_dropout(mlp(post_attention_layernorm(x)))}, else
+     * the MLP reads {@code post_attention_layernorm(attn + x)}.
+     */
+    static final class GPTNeoXLayer extends Module {
+        private final boolean useParallelResidual;
+
+        GPTNeoXLayer(Sizes s) {
+            useParallelResidual = s.useParallelResidual;
+            add("input_layernorm", Layers.layerNormForward(s.hidden));
+            add("post_attention_layernorm", Layers.layerNormForward(s.hidden));
+            add("post_attention_dropout", Layers.dropout(0.0));
+            add("post_mlp_dropout", Layers.dropout(0.0));
+            add("attention", new GPTNeoXAttention(s));
+            add("mlp", new GPTNeoXMLP(s));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenStates) {
+            Shape attnOutput = call(t, "attention", call(t, "input_layernorm", hiddenStates));
+            attnOutput = call(t, "post_attention_dropout", attnOutput);
+            if (useParallelResidual) {
+                Shape mlpOutput = call(t, "mlp", call(t, "post_attention_layernorm", hiddenStates));
+                mlpOutput = call(t, "post_mlp_dropout", mlpOutput);
+                return Reshape.broadcast(Reshape.broadcast(mlpOutput, attnOutput), hiddenStates);
+            }
+            attnOutput = Reshape.broadcast(attnOutput, hiddenStates);
+            Shape mlpOutput = call(t, "mlp", call(t, "post_attention_layernorm", attnOutput));
+            mlpOutput = call(t, "post_mlp_dropout", mlpOutput);
+            return Reshape.broadcast(mlpOutput, attnOutput);
+        }
+    }
+
+    /**
+     * {@code GPTNeoXAttention} (eager): query_key_value, q/k/v of {@code (batch, heads, seq, head_size)},
+     * {@code rotary_emb(value, seq_len)} (4.40.2's cached cos/sin, {@code (seq, rotary_ndims)} each with
+     * {@code rotary_ndims = int(head_size * rotary_pct)}, no matmul) on the first rotary_ndims dims, then
+     * {@code baddbmm(zeros, q, k^T)} over {@code batch * heads}, softmax, {@code attention_dropout} on the
+     * weights, {@code matmul(w, v)}, merge, dense. Both products count in this call.
+     */
+    static final class GPTNeoXAttention extends Module {
+        private final long heads;
+        private final long headSize;
+
+        GPTNeoXAttention(Sizes s) {
+            heads = s.heads;
+            headSize = s.hidden / s.heads;
+            add("rotary_emb", new GPTNeoXRotaryEmbedding(s.rotaryClass, (long) (headSize * s.rotaryPct)));
+            add("query_key_value", Layers.linear(s.hidden, Dims.mul(3, s.hidden), s.attentionBias));
+            add("dense", Layers.linear(s.hidden, s.hidden, s.attentionBias));
+            add("attention_dropout", Layers.dropout(0.0));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenStates) {
+            Shape qkv = call(t, "query_key_value", hiddenStates);
+            long batch = qkv.dim(0);
+            long seq = qkv.dim(1);
+            Shape value = Shape.of(batch, heads, seq, headSize);
+            callOutputs(t, "rotary_emb", List.of(value));
+            long bh = Dims.mul(batch, heads);
+            Shape query = Shape.of(bh, seq, headSize);
+            Shape keyT = Shape.of(bh, headSize, seq);
+            MatMul.bmm(query, keyT);
+            t.flops(MatMul.bmmFlops(query, keyT));
+            Shape weights = call(t, "attention_dropout", Shape.of(batch, heads, seq, seq));
+            MatMul.matmul(weights, value);
+            t.flops(MatMul.matmulFlops(weights, value));
+            return call(t, "dense", Shape.of(batch, seq, Dims.mul(heads, headSize)));
+        }
+    }
+
+    /**
+     * {@code GPTNeoXRotaryEmbedding(x, seq_len)} (and its linear / dynamic NTK scaling subclasses): the cached cos
+     * and sin sliced to {@code seq_len}, {@code (seq, dim)} each; a longer sequence re-caches with
+     * {@code torch.outer} (a multiply, no FLOPs).
+     */
+    static final class GPTNeoXRotaryEmbedding extends Module {
+        private final String torchClass;
+        private final long dim;
+
+        GPTNeoXRotaryEmbedding(String torchClass, long dim) {
+            this.torchClass = torchClass;
+            this.dim = dim;
+        }
+
+        @Override
+        public String className() {
+            return torchClass;
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape cs = Shape.of(xs.get(0).dim(2), dim);
+            return List.of(cs, cs);
+        }
+    }
+
+    /** {@code GPTNeoXMLP}: dense_h_to_4h, act ({@code ACT2FN[hidden_act]}), dense_4h_to_h. */
+    static final class GPTNeoXMLP extends Module {
+        GPTNeoXMLP(Sizes s) {
+            add("dense_h_to_4h", Layers.linear(s.hidden, s.intermediate));
+            add("dense_4h_to_h", Layers.linear(s.intermediate, s.hidden));
+            add("act", Bert.act(s.hiddenAct));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            return call(t, "dense_4h_to_h", call(t, "act", call(t, "dense_h_to_4h", x)));
+        }
+    }
+
+    /** {@code GPTNeoXForCausalLM}: gpt_neox, embed_out on every position; the logits alone. */
+    static final class GPTNeoXForCausalLM extends Module {
+        GPTNeoXForCausalLM(Sizes s) {
+            Module gptNeoX = add("gpt_neox", new GPTNeoXModel(s));
+            Module embedOut = add("embed_out", Layers.linear(s.hidden, s.vocab, false));
+            Heads.tieWeights(s.tieWordEmbeddings, embedOut, gptNeoX.child("embed_in"));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape inputIds) {
+            return call(t, "embed_out", Heads.lastHiddenState(this, t, "gpt_neox", inputIds));
+        }
     }
 
     /**

@@ -4,6 +4,10 @@ import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.compute.ShapeException;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -58,5 +62,103 @@ final class Heads {
             return Optional.empty();
         }
         return Optional.of(model);
+    }
+
+    /** The last hidden state of a base model's call (its first output tensor). */
+    static Shape lastHiddenState(Module parent, Trace t, String baseName, Shape inputIds) {
+        return parent.callOutputs(t, baseName, List.of(inputIds)).get(0);
+    }
+
+    /**
+     * {@code XForSequenceClassification} with its forward (transformers 4.40.2, the decoders' copies): the base
+     * under {@code baseName}, {@code score} (no bias) on every position, then
+     * {@code logits[arange(batch), sequence_lengths]}: the last non-pad token per row (an index from
+     * {@code pad_token_id}, no FLOPs), so the output is {@code (batch, num_labels)}. Without a
+     * {@code pad_token_id} a batch over 1 is refused as upstream refuses it.
+     */
+    static final class SequenceClassification extends Module {
+        private final String className;
+        private final String baseName;
+        private final Long padTokenId;
+
+        SequenceClassification(String className, String baseName, Module base, long hidden, long numLabels,
+                               Long padTokenId) {
+            this.className = className;
+            this.baseName = baseName;
+            this.padTokenId = padTokenId;
+            add(baseName, base);
+            add("score", Layers.linear(hidden, numLabels, false));
+        }
+
+        @Override
+        public String className() {
+            return className;
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape inputIds) {
+            Shape logits = call(t, "score", lastHiddenState(this, t, baseName, inputIds));
+            long batch = inputIds.dim(0);
+            if (padTokenId == null && batch != 1) {
+                throw new ShapeException("Cannot handle batch sizes > 1 if no padding token is defined.");
+            }
+            return Shape.of(batch, logits.dim(logits.rank() - 1));
+        }
+    }
+
+    /**
+     * {@code XForTokenClassification} with its forward: the base, {@code dropout} (a call), {@code classifier} on
+     * every position: {@code (batch, seq, num_labels)}.
+     */
+    static final class TokenClassification extends Module {
+        private final String className;
+        private final String baseName;
+
+        TokenClassification(String className, String baseName, Module base, long hidden, long numLabels) {
+            this.className = className;
+            this.baseName = baseName;
+            add(baseName, base);
+            add("dropout", Layers.dropout(0.0));
+            add("classifier", Layers.linear(hidden, numLabels));
+        }
+
+        @Override
+        public String className() {
+            return className;
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape inputIds) {
+            Shape hidden = call(t, "dropout", lastHiddenState(this, t, baseName, inputIds));
+            return call(t, "classifier", hidden);
+        }
+    }
+
+    /**
+     * {@code XForQuestionAnswering} with its forward: the base, {@code qa_outputs} (hidden to 2), then
+     * {@code logits.split(1, dim=-1)} squeezed: start and end logits, {@code (batch, seq)} each.
+     */
+    static final class QuestionAnswering extends Module {
+        private final String className;
+        private final String baseName;
+
+        QuestionAnswering(String className, String baseName, Module base, long hidden) {
+            this.className = className;
+            this.baseName = baseName;
+            add(baseName, base);
+            add("qa_outputs", Layers.linear(hidden, 2));
+        }
+
+        @Override
+        public String className() {
+            return className;
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape logits = call(t, "qa_outputs", lastHiddenState(this, t, baseName, xs.get(0)));
+            long[] dims = java.util.Arrays.copyOf(logits.dims(), logits.rank() - 1);
+            return List.of(Shape.of(dims), Shape.of(dims));
+        }
     }
 }

@@ -54,9 +54,7 @@ public final class Llama implements HfFamily {
         if (architecture.equals("LlamaForCausalLM")) {
             return new LlamaForCausalLM(s, bias);
         }
-        return withHead(architecture, PREFIX, s, () -> decoderModel(s, () -> decoderLayer(s,
-                attention(s, config.bool("attention_bias", false), config.bool("attention_bias", false)),
-                "mlp", mlp(s))));
+        return withHead(architecture, PREFIX, s, () -> new LlamaModel(s, bias));
     }
 
     /**
@@ -76,6 +74,8 @@ public final class Llama implements HfFamily {
         /** {@code _tie_or_clone_weights} clones instead of tying under {@code torchscript}. */
         final boolean torchscript;
         final long numLabels;
+        /** {@code pad_token_id}: None unless set (Gemma's config defaults it to 0). */
+        Long padTokenId;
         /** {@code hidden_act}; Gemma sets its MLP's {@code hidden_activation} here. */
         String hiddenAct;
         /** The class-name prefix hooks report ({@code Llama}, {@code Mistral}, ...). */
@@ -109,6 +109,7 @@ public final class Llama implements HfFamily {
             this.tieWordEmbeddings = c.bool("tie_word_embeddings", tieWordEmbeddings);
             this.torchscript = c.bool("torchscript", false);
             this.numLabels = c.numLabels();
+            this.padTokenId = c.optionalInteger("pad_token_id");
             this.hiddenAct = c.string("hidden_act", "silu");
             this.headDim = this.heads == 0 ? 0 : Math.floorDiv(this.hidden, this.heads);
         }
@@ -216,70 +217,20 @@ public final class Llama implements HfFamily {
                 // under torchscript, tie_weights() clones the weight instead: two tensors
                 Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, lmHead, base.child("embed_tokens"));
             }
+            case "ForSequenceClassification" -> {
+                // 4.40.2: score on every position, then the last non-pad token's logits (batch, num_labels)
+                return new Heads.SequenceClassification(architecture, "model", decoder.get(), s.hidden,
+                        s.numLabels, s.padTokenId);
+            }
+            case "ForQuestionAnswering" -> {
+                return new Heads.QuestionAnswering(architecture, "transformer", decoder.get(), s.hidden);
+            }
             default -> {
                 return Heads.classification(architecture, "model", "transformer", decoder, s.hidden, s.numLabels)
                         .orElseThrow(() -> new IllegalStateException(architecture));
             }
         }
         return model;
-    }
-
-    /** {@code LlamaModel}: {@code embed_tokens}, {@code layers}, {@code norm}. */
-    static Module decoderModel(Sizes s, Supplier<Module> layer) {
-        Module model = new Module();
-        model.add("embed_tokens", Layers.embedding(s.vocab, s.hidden));
-        Sequential layers = model.add("layers", new Sequential());
-        for (long i = 0; i < s.layers; i++) {
-            layers.append(layer.get());
-        }
-        model.add("norm", rmsNorm(s.hidden));
-        return model;
-    }
-
-    /**
-     * {@code LlamaDecoderLayer}: {@code self_attn}, the feed-forward under its name ({@code mlp}, Mixtral's
-     * {@code block_sparse_moe}), {@code input_layernorm}, {@code post_attention_layernorm}.
-     */
-    static Module decoderLayer(Sizes s, Module attention, String feedForwardName, Module feedForward) {
-        Module layer = new Module();
-        layer.add("self_attn", attention);
-        layer.add(feedForwardName, feedForward);
-        layer.add("input_layernorm", rmsNorm(s.hidden));
-        layer.add("post_attention_layernorm", rmsNorm(s.hidden));
-        return layer;
-    }
-
-    /**
-     * {@code LlamaAttention}: {@code q_proj}, {@code k_proj} and {@code v_proj} ({@code num_key_value_heads}
-     * heads each), {@code o_proj} (from {@code num_heads * head_dim}), then {@code rotary_emb}, whose buffers
-     * are all non-persistent.
-     */
-    static Module attention(Sizes s, boolean qkvBias, boolean oBias) {
-        Module attention = new Module();
-        attention.add("q_proj", Layers.linear(s.hidden, Dims.mul(s.heads, s.headDim), qkvBias));
-        attention.add("k_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), qkvBias));
-        attention.add("v_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), qkvBias));
-        attention.add("o_proj", Layers.linear(Dims.mul(s.heads, s.headDim), s.hidden, oBias));
-        attention.add("rotary_emb", Layers.stateless());
-        return attention;
-    }
-
-    /** {@code LlamaMLP}: {@code gate_proj}, {@code up_proj}, {@code down_proj}, no biases. */
-    static Module mlp(Sizes s) {
-        Module mlp = new Module();
-        mlp.add("gate_proj", Layers.linear(s.hidden, s.intermediate, false));
-        mlp.add("up_proj", Layers.linear(s.hidden, s.intermediate, false));
-        mlp.add("down_proj", Layers.linear(s.intermediate, s.hidden, false));
-        return mlp;
-    }
-
-    /** {@code LlamaRMSNorm} (and Gemma's): one {@code weight (hidden,)}. */
-    static Module rmsNorm(long hidden) {
-        return new Module() {
-            {
-                parameter("weight", hidden);
-            }
-        };
     }
 
     /**

@@ -35,7 +35,6 @@ public final class Mistral implements HfFamily {
         if (architecture.equals("MistralForCausalLM")) {
             return new Llama.LlamaForCausalLM(s, false);
         }
-        return Llama.withHead(architecture, PREFIX, s, () -> Llama.decoderModel(s,
-                () -> Llama.decoderLayer(s, Llama.attention(s, false, false), "mlp", Llama.mlp(s))));
+        return Llama.withHead(architecture, PREFIX, s, () -> new Llama.LlamaModel(s, false));
     }
 }

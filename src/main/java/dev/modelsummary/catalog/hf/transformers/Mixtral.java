@@ -46,29 +46,7 @@ public final class Mixtral implements HfFamily {
         if (architecture.equals("MixtralForCausalLM")) {
             return new Llama.LlamaForCausalLM(s, false);
         }
-        return Llama.withHead(architecture, PREFIX, s, () -> Llama.decoderModel(s,
-                () -> Llama.decoderLayer(s, Llama.attention(s, false, false), "block_sparse_moe",
-                        sparseMoeBlock(s, experts))));
-    }
-
-    /** {@code MixtralSparseMoeBlock}: {@code gate} (hidden to experts, no bias), then {@code experts}. */
-    private static Module sparseMoeBlock(Llama.Sizes s, long experts) {
-        Module block = new Module();
-        block.add("gate", Layers.linear(s.hidden, experts, false));
-        Sequential list = block.add("experts", new Sequential());
-        for (long i = 0; i < experts; i++) {
-            list.append(expert(s));
-        }
-        return block;
-    }
-
-    /** {@code MixtralBlockSparseTop2MLP}: {@code w1} and {@code w3} up to {@code intermediate_size}, {@code w2} down. */
-    private static Module expert(Llama.Sizes s) {
-        Module mlp = new Module();
-        mlp.add("w1", Layers.linear(s.hidden, s.intermediate, false));
-        mlp.add("w2", Layers.linear(s.intermediate, s.hidden, false));
-        mlp.add("w3", Layers.linear(s.hidden, s.intermediate, false));
-        return mlp;
+        return Llama.withHead(architecture, PREFIX, s, () -> new Llama.LlamaModel(s, false));
     }
 
     /**

@@ -7,6 +7,11 @@ import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
+import dev.modelsummary.compute.MatMul;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.ShapeException;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.List;
 
 /**
@@ -31,22 +36,16 @@ public final class Phi implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);
-        Module model = new Module();
-        switch (architecture) {
-            case BASE -> {
-                return phiModel(s);
-            }
-            case "PhiForCausalLM" -> {
-                Module phi = model.add("model", phiModel(s));
-                Module lmHead = model.add("lm_head", Layers.linear(s.hidden, s.vocab, true));
-                Heads.tieWeights(s.tieWordEmbeddings, lmHead, phi.child("embed_tokens"));
-            }
-            default -> {
-                return Heads.classification(architecture, "model", "model", () -> phiModel(s),
-                        s.hidden, config.numLabels()).orElseThrow(() -> new IllegalStateException(architecture));
-            }
-        }
-        return model;
+        return switch (architecture) {
+            case BASE -> new PhiModel(s);
+            case "PhiForCausalLM" -> new PhiForCausalLM(s);
+            case "PhiForSequenceClassification" -> new Heads.SequenceClassification(architecture, "model",
+                    new PhiModel(s), s.hidden, config.numLabels(), config.optionalInteger("pad_token_id"));
+            case "PhiForTokenClassification" -> new Heads.TokenClassification(architecture, "model",
+                    new PhiModel(s), s.hidden, config.numLabels());
+            default -> Heads.classification(architecture, "model", "model", () -> new PhiModel(s),
+                    s.hidden, config.numLabels()).orElseThrow(() -> new IllegalStateException(architecture));
+        };
     }
 
     /** The sizes {@code PhiConfig} gives, with its defaults. */
@@ -59,8 +58,14 @@ public final class Phi implements HfFamily {
         final long kvHeads;
         final boolean qkLayernorm;
         final boolean tieWordEmbeddings;
+        final String hiddenAct;
+        final double partialRotaryFactor;
+        /** The rotary class by {@code rope_scaling}'s type: none, linear or dynamic. */
+        final String rotaryClass;
 
         Sizes(HfConfig c) {
+            hiddenAct = c.string("hidden_act", "gelu_new");
+            partialRotaryFactor = c.real("partial_rotary_factor", 0.5);
             vocab = c.integer("vocab_size", 51200);
             hidden = c.integer("hidden_size", 2048);
             intermediate = c.integer("intermediate_size", 8192);
@@ -70,6 +75,13 @@ public final class Phi implements HfFamily {
             qkLayernorm = c.bool("qk_layernorm", false);
             tieWordEmbeddings = c.bool("tie_word_embeddings", false);
             GptNeoX.validateRopeScaling(c);
+            com.fasterxml.jackson.databind.JsonNode scaling = c.node("rope_scaling");
+            String type = scaling == null || scaling.isNull() ? "" : scaling.get("type").textValue();
+            rotaryClass = switch (type) {
+                case "linear" -> "PhiLinearScalingRotaryEmbedding";
+                case "dynamic" -> "PhiDynamicNTKScalingRotaryEmbedding";
+                default -> "PhiRotaryEmbedding";
+            };
             if (heads == 0) {
                 throw new ConfigException("integer division or modulo by zero"); // hidden_size // heads
             }
@@ -85,41 +97,160 @@ public final class Phi implements HfFamily {
         }
     }
 
-    /** {@code PhiModel}: embed_tokens, the layers, final_layernorm. */
-    static Module phiModel(Sizes s) {
-        Module model = new Module();
-        model.add("embed_tokens", Layers.embedding(s.vocab, s.hidden));
-        Sequential layers = model.add("layers", new Sequential());
-        for (long i = 0; i < s.layers; i++) {
-            layers.append(decoderLayer(s));
+    /**
+     * {@code PhiModel} with its forward (4.40.2, eager, {@code use_cache=False}): embed_tokens, embed_dropout,
+     * each decoder layer (an iterated {@code nn.ModuleList}), final_layernorm; the last hidden state alone.
+     */
+    static final class PhiModel extends Module {
+        PhiModel(Sizes s) {
+            add("embed_tokens", Layers.embeddingForward(s.vocab, s.hidden));
+            add("embed_dropout", Layers.dropout(0.0));
+            Sequential layers = add("layers", new Sequential());
+            for (long i = 0; i < s.layers; i++) {
+                layers.append(new PhiDecoderLayer(s));
+            }
+            add("final_layernorm", Layers.layerNormForward(s.hidden));
         }
-        model.add("final_layernorm", Layers.layerNorm(s.hidden));
-        return model;
+
+        @Override
+        public Shape forward(Trace t, Shape inputIds) {
+            if (inputIds.rank() != 2) {
+                throw new ShapeException("not enough values to unpack (expected 2, got " + inputIds.rank() + ")");
+            }
+            Shape hiddenStates = call(t, "embed_dropout", call(t, "embed_tokens", inputIds));
+            for (String i : child("layers").namedChildren().keySet()) {
+                hiddenStates = call(t, "layers", i, hiddenStates);
+            }
+            return call(t, "final_layernorm", hiddenStates);
+        }
     }
 
-    /** {@code PhiDecoderLayer}: self_attn, mlp, then its one LayerNorm (attention and MLP run in parallel). */
-    private static Module decoderLayer(Sizes s) {
-        Module layer = new Module();
-        layer.add("self_attn", attention(s));
-        Module mlp = layer.add("mlp", new Module());
-        mlp.add("fc1", Layers.linear(s.hidden, s.intermediate));
-        mlp.add("fc2", Layers.linear(s.intermediate, s.hidden));
-        layer.add("input_layernorm", Layers.layerNorm(s.hidden));
-        return layer;
+    /**
+     * {@code PhiDecoderLayer}: self_attn, mlp, input_layernorm, resid_dropout; attention and MLP both read the
+     * normed input: {@code resid_dropout(attn) + resid_dropout(mlp(h)) + residual}.
+     */
+    static final class PhiDecoderLayer extends Module {
+        PhiDecoderLayer(Sizes s) {
+            add("self_attn", new PhiAttention(s));
+            add("mlp", new PhiMLP(s));
+            add("input_layernorm", Layers.layerNormForward(s.hidden));
+            add("resid_dropout", Layers.dropout(0.0));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenStates) {
+            Shape residual = hiddenStates;
+            hiddenStates = call(t, "input_layernorm", hiddenStates);
+            Shape attnOutputs = call(t, "resid_dropout", call(t, "self_attn", hiddenStates));
+            Shape feedForward = call(t, "resid_dropout", call(t, "mlp", hiddenStates));
+            return Reshape.broadcast(Reshape.broadcast(attnOutputs, feedForward), residual);
+        }
     }
 
-    /** {@code PhiAttention}: q, k, v and dense projections with biases, per-head LayerNorms when configured. */
-    private static Module attention(Sizes s) {
-        Module attention = new Module();
-        long headDim = s.headDim();
-        attention.add("q_proj", Layers.linear(s.hidden, Dims.mul(s.heads, headDim)));
-        attention.add("k_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, headDim)));
-        attention.add("v_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, headDim)));
-        attention.add("dense", Layers.linear(Dims.mul(s.heads, headDim), s.hidden));
-        if (s.qkLayernorm) {
-            attention.add("q_layernorm", Layers.layerNorm(headDim));
-            attention.add("k_layernorm", Layers.layerNorm(headDim));
+    /**
+     * {@code PhiAttention} (eager): q/k/v projections, {@code q_layernorm}/{@code k_layernorm} on the projections
+     * as they come out ({@code (batch, seq, heads * head_dim)}: a LayerNorm over {@code head_dim} refuses that
+     * unless there is one head, as torch does), {@code rotary_emb(value_states, seq_len)} (4.40.2's cached cos/sin,
+     * {@code (seq, rotary_dim)} each, no matmul) on the first {@code int(partial_rotary_factor * head_dim)} dims,
+     * {@code repeat_kv}, {@code matmul(q, k^T)} (fp32), softmax, functional dropout, {@code matmul(w, v)}, dense.
+     */
+    static final class PhiAttention extends Module {
+        private final long heads;
+        private final long kvHeads;
+        private final long headDim;
+        private final boolean qkLayernorm;
+
+        PhiAttention(Sizes s) {
+            heads = s.heads;
+            kvHeads = s.kvHeads;
+            headDim = s.headDim();
+            qkLayernorm = s.qkLayernorm;
+            add("q_proj", Layers.linear(s.hidden, Dims.mul(s.heads, headDim)));
+            add("k_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, headDim)));
+            add("v_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, headDim)));
+            add("dense", Layers.linear(Dims.mul(s.heads, headDim), s.hidden));
+            if (s.qkLayernorm) {
+                add("q_layernorm", Layers.layerNormForward(headDim));
+                add("k_layernorm", Layers.layerNormForward(headDim));
+            }
+            add("rotary_emb", new PhiRotaryEmbedding(s.rotaryClass, (long) (s.partialRotaryFactor * headDim)));
         }
-        return attention;
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenStates) {
+            long bsz = hiddenStates.dim(0);
+            long qLen = hiddenStates.dim(1);
+            Shape query = call(t, "q_proj", hiddenStates);
+            Shape key = call(t, "k_proj", hiddenStates);
+            call(t, "v_proj", hiddenStates);
+            if (qkLayernorm) {
+                call(t, "q_layernorm", query);
+                call(t, "k_layernorm", key);
+            }
+            Shape valueStates = Shape.of(bsz, kvHeads, qLen, headDim);
+            callOutputs(t, "rotary_emb", List.of(valueStates));
+            Shape queryStates = Shape.of(bsz, heads, qLen, headDim);
+            Shape keyT = Shape.of(bsz, heads, headDim, qLen);
+            Shape weights = MatMul.matmul(queryStates, keyT);
+            t.flops(MatMul.matmulFlops(queryStates, keyT));
+            Shape valueRepeated = Shape.of(bsz, heads, qLen, headDim);
+            MatMul.matmul(weights, valueRepeated);
+            t.flops(MatMul.matmulFlops(weights, valueRepeated));
+            return call(t, "dense", Shape.of(bsz, qLen, Dims.mul(heads, headDim)));
+        }
+    }
+
+    /**
+     * {@code PhiRotaryEmbedding(x, seq_len)} (and its linear / dynamic NTK scaling subclasses): the cached cos and
+     * sin sliced to {@code seq_len}, {@code (seq, dim)} each; a longer sequence re-caches with
+     * {@code torch.outer} (a multiply, no FLOPs).
+     */
+    static final class PhiRotaryEmbedding extends Module {
+        private final String torchClass;
+        private final long dim;
+
+        PhiRotaryEmbedding(String torchClass, long dim) {
+            this.torchClass = torchClass;
+            this.dim = dim;
+        }
+
+        @Override
+        public String className() {
+            return torchClass;
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape cs = Shape.of(xs.get(0).dim(2), dim);
+            return List.of(cs, cs);
+        }
+    }
+
+    /** {@code PhiMLP}: fc1, activation_fn ({@code ACT2FN[hidden_act]}), fc2. */
+    static final class PhiMLP extends Module {
+        PhiMLP(Sizes s) {
+            add("fc1", Layers.linear(s.hidden, s.intermediate));
+            add("fc2", Layers.linear(s.intermediate, s.hidden));
+            add("activation_fn", Bert.act(s.hiddenAct));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            return call(t, "fc2", call(t, "activation_fn", call(t, "fc1", x)));
+        }
+    }
+
+    /** {@code PhiForCausalLM}: model, lm_head (with a bias) on every position; the logits alone. */
+    static final class PhiForCausalLM extends Module {
+        PhiForCausalLM(Sizes s) {
+            Module phi = add("model", new PhiModel(s));
+            Module lmHead = add("lm_head", Layers.linear(s.hidden, s.vocab, true));
+            Heads.tieWeights(s.tieWordEmbeddings, lmHead, phi.child("embed_tokens"));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape inputIds) {
+            return call(t, "lm_head", Heads.lastHiddenState(this, t, "model", inputIds));
+        }
     }
 }

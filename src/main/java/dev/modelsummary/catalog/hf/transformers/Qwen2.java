@@ -38,7 +38,6 @@ public final class Qwen2 implements HfFamily {
         if (architecture.equals("Qwen2ForCausalLM")) {
             return new Llama.LlamaForCausalLM(s, false);
         }
-        return Llama.withHead(architecture, PREFIX, s, () -> Llama.decoderModel(s,
-                () -> Llama.decoderLayer(s, Llama.attention(s, true, false), "mlp", Llama.mlp(s))));
+        return Llama.withHead(architecture, PREFIX, s, () -> new Llama.LlamaModel(s, false));
     }
 }
