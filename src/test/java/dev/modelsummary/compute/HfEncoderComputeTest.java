@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.hf.transformers.Albert;
 import dev.modelsummary.catalog.hf.transformers.Bert;
 import dev.modelsummary.catalog.hf.transformers.Roberta;
 import dev.modelsummary.catalog.nn.Module;
@@ -204,5 +205,102 @@ class HfEncoderComputeTest {
         // padding_idx 0: all-zero input_ids are padding, every position id is 0
         Module padZero = build(new Roberta(), BERT + ", \"pad_token_id\": 0", "RobertaModel");
         assertThat(padZero.trace(Shape.of(1, 66)).totalFlops()).isPositive();
+    }
+
+    /** ALBERT: vocab 100, embedding 16, hidden 64, 3 layers sharing 1 group of 1 layer, 4 heads, intermediate 128. */
+    private static final String ALBERT = "\"vocab_size\": 100, \"embedding_size\": 16, \"hidden_size\": 64, "
+            + "\"num_hidden_layers\": 3, \"num_attention_heads\": 4, \"intermediate_size\": 128, "
+            + "\"max_position_embeddings\": 64, \"num_labels\": 3";
+
+    @ParameterizedTest
+    @CsvSource({"1, 16", "2, 7", "3, 33"})
+    void albertCallsItsSharedGroupOncePerLayer(long b, long n) {
+        long mapping = 2 * b * n * 16 * 64;
+        long encoder = mapping + 3 * bertLayer(b, n, 64, 128);
+        long pooler = 2 * b * 64 * 64;
+        long mlm = 2 * b * n * 64 * 16 + 2 * b * n * 16 * 100;
+
+        Trace model = build(new Albert(), ALBERT, "AlbertModel").trace(Shape.of(b, n));
+        assertThat(model.totalFlops()).isEqualTo(encoder + pooler);
+        assertThat(model.calls().get(0).out()).containsExactly(Shape.of(b, n, 64), Shape.of(b, 64));
+        assertThat(names(model, 0, 17)).containsExactly(" AlbertModel", "embeddings AlbertEmbeddings",
+                "embeddings.word_embeddings Embedding", "embeddings.token_type_embeddings Embedding",
+                "embeddings.position_embeddings Embedding", "embeddings.LayerNorm LayerNorm",
+                "embeddings.dropout Dropout", "encoder AlbertTransformer",
+                "encoder.embedding_hidden_mapping_in Linear", "encoder.albert_layer_groups.0 AlbertLayerGroup",
+                "encoder.albert_layer_groups.0.albert_layers.0 AlbertLayer",
+                "encoder.albert_layer_groups.0.albert_layers.0.attention AlbertAttention",
+                "encoder.albert_layer_groups.0.albert_layers.0.attention.query Linear",
+                "encoder.albert_layer_groups.0.albert_layers.0.attention.key Linear",
+                "encoder.albert_layer_groups.0.albert_layers.0.attention.value Linear",
+                "encoder.albert_layer_groups.0.albert_layers.0.attention.attention_dropout Dropout",
+                "encoder.albert_layer_groups.0.albert_layers.0.attention.dense Linear");
+        assertThat(first(model, "embeddings.word_embeddings").out()).containsExactly(Shape.of(b, n, 16));
+        assertThat(first(model, "encoder.embedding_hidden_mapping_in").out()).containsExactly(Shape.of(b, n, 64));
+        // the one shared group and its one layer: three calls each, under the same path
+        assertThat(count(model, "encoder.albert_layer_groups.0")).isEqualTo(3);
+        assertThat(count(model, "encoder.albert_layer_groups.0.albert_layers.0.ffn")).isEqualTo(3);
+        assertThat(count(model, "encoder.albert_layer_groups.0.albert_layers.0.dropout")).isZero();
+        assertThat(first(model, "encoder.albert_layer_groups.0.albert_layers.0.activation").className())
+                .isEqualTo("NewGELUActivation");
+        assertThat(model.flopsByModule()).containsEntry("encoder.albert_layer_groups.0", 3 * bertLayer(b, n, 64, 128));
+        int end = model.calls().size();
+        assertThat(names(model, end - 2, end)).containsExactly("pooler Linear", "pooler_activation Tanh");
+
+        Trace pretraining = build(new Albert(), ALBERT, "AlbertForPreTraining").trace(Shape.of(b, n));
+        assertThat(pretraining.totalFlops()).isEqualTo(encoder + pooler + mlm + 2 * b * 64 * 3);
+        assertThat(pretraining.calls().get(0).out()).containsExactly(Shape.of(b, n, 100), Shape.of(b, 3));
+        end = pretraining.calls().size();
+        assertThat(names(pretraining, end - 8, end)).containsExactly("predictions AlbertMLMHead",
+                "predictions.dense Linear", "predictions.activation NewGELUActivation",
+                "predictions.LayerNorm LayerNorm", "predictions.decoder Linear", "sop_classifier AlbertSOPHead",
+                "sop_classifier.dropout Dropout", "sop_classifier.classifier Linear");
+
+        Trace mlmTrace = build(new Albert(), ALBERT, "AlbertForMaskedLM").trace(Shape.of(b, n));
+        assertThat(mlmTrace.totalFlops()).isEqualTo(encoder + mlm);
+        assertThat(mlmTrace.calls().get(0).out()).containsExactly(Shape.of(b, n, 100));
+
+        Trace sequence = build(new Albert(), ALBERT, "AlbertForSequenceClassification").trace(Shape.of(b, n));
+        assertThat(sequence.totalFlops()).isEqualTo(encoder + pooler + 2 * b * 64 * 3);
+        assertThat(sequence.calls().get(0).out()).containsExactly(Shape.of(b, 3));
+        Trace token = build(new Albert(), ALBERT, "AlbertForTokenClassification").trace(Shape.of(b, n));
+        assertThat(token.totalFlops()).isEqualTo(encoder + 2 * b * n * 64 * 3);
+        assertThat(token.calls().get(0).out()).containsExactly(Shape.of(b, n, 3));
+        Trace qa = build(new Albert(), ALBERT.replace("\"num_labels\": 3", "\"num_labels\": 2"),
+                "AlbertForQuestionAnswering").trace(Shape.of(b, n));
+        assertThat(qa.totalFlops()).isEqualTo(encoder + 2 * b * n * 64 * 2);
+        assertThat(qa.calls().get(0).out()).containsExactly(Shape.of(b, n), Shape.of(b, n));
+        Module choice = build(new Albert(), ALBERT, "AlbertForMultipleChoice");
+        if (b % n == 0) {
+            assertThat(choice.trace(Shape.of(b, n)).calls().get(0).out()).containsExactly(Shape.of(b / n, n));
+        } else {
+            assertThatThrownBy(() -> choice.trace(Shape.of(b, n))).isInstanceOf(ShapeException.class)
+                    .hasMessage("shape '[-1, " + n + "]' is invalid for input of size " + b);
+        }
+    }
+
+    /**
+     * 4 layers over 2 groups of 2 inner layers: group int(i / 2.0) for pass i, so groups 0, 0, 1, 1, each running
+     * both its layers; inner_group_num past the head-mask slice is Python's IndexError.
+     */
+    @Test
+    void albertGroupsFollowTheFloatDivisionAndTheHeadMaskSlices() {
+        String config = ALBERT.replace("\"num_hidden_layers\": 3", "\"num_hidden_layers\": 4")
+                + ", \"num_hidden_groups\": 2, \"inner_group_num\": 2";
+        Trace trace = build(new Albert(), config, "AlbertModel").trace(Shape.of(2, 5));
+        assertThat(trace.calls().stream().map(Trace.Call::name)
+                .filter(name -> name.matches("encoder\\.albert_layer_groups\\.\\d(\\.albert_layers\\.\\d)?")).toList())
+                .containsExactly("encoder.albert_layer_groups.0", "encoder.albert_layer_groups.0.albert_layers.0",
+                        "encoder.albert_layer_groups.0.albert_layers.1", "encoder.albert_layer_groups.0",
+                        "encoder.albert_layer_groups.0.albert_layers.0", "encoder.albert_layer_groups.0.albert_layers.1",
+                        "encoder.albert_layer_groups.1", "encoder.albert_layer_groups.1.albert_layers.0",
+                        "encoder.albert_layer_groups.1.albert_layers.1", "encoder.albert_layer_groups.1",
+                        "encoder.albert_layer_groups.1.albert_layers.0", "encoder.albert_layer_groups.1.albert_layers.1");
+        assertThat(trace.totalFlops()).isEqualTo(2 * 2 * 5 * 16 * 64 + 8 * bertLayer(2, 5, 64, 128) + 2 * 2 * 64 * 64);
+
+        String tooDeep = ALBERT.replace("\"num_hidden_layers\": 3", "\"num_hidden_layers\": 1")
+                + ", \"inner_group_num\": 2";
+        assertThatThrownBy(() -> build(new Albert(), tooDeep, "AlbertModel").trace(Shape.of(1, 4)))
+                .isInstanceOf(ShapeException.class).hasMessage("list index out of range");
     }
 }

@@ -103,6 +103,8 @@ public final class Bert implements HfFamily {
     enum Kind {
         /** {@code cls(sequence_output, pooled_output)}: prediction logits and the next-sentence/order logits. */
         PRETRAINING,
+        /** ALBERT's pretraining: {@code predictions(sequence_output)}, {@code sop_classifier(pooled_output)}. */
+        PREDICTIONS_AND_SOP,
         /** the sequence output through the head named {@code head} (MLM/LM heads; RoBERTa's classifier). */
         SEQUENCE_TO_HEAD,
         /** the pooled output through {@code cls} (next sentence prediction). */
@@ -151,6 +153,12 @@ public final class Bert implements HfFamily {
                 case PRETRAINING -> {
                     List<Shape> outputs = callOutputs(t, base, inputIds);
                     return callOutputs(t, head, List.of(outputs.get(0), outputs.get(1)));
+                }
+                case PREDICTIONS_AND_SOP -> {
+                    List<Shape> outputs = callOutputs(t, base, inputIds);
+                    Shape predictionScores = call(t, "predictions", outputs.get(0));
+                    Shape sopScores = call(t, "sop_classifier", outputs.get(1));
+                    return List.of(predictionScores, sopScores);
                 }
                 case SEQUENCE_TO_HEAD -> {
                     return List.of(call(t, head, callOutputs(t, base, inputIds).get(0)));
