@@ -8,6 +8,7 @@ import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.hf.transformers.Albert;
 import dev.modelsummary.catalog.hf.transformers.Bert;
 import dev.modelsummary.catalog.hf.transformers.Roberta;
+import dev.modelsummary.catalog.hf.transformers.T5;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.Shape;
 import java.nio.charset.StandardCharsets;
@@ -302,5 +303,90 @@ class HfEncoderComputeTest {
                 + ", \"inner_group_num\": 2";
         assertThatThrownBy(() -> build(new Albert(), tooDeep, "AlbertModel").trace(Shape.of(1, 4)))
                 .isInstanceOf(ShapeException.class).hasMessage("list index out of range");
+    }
+
+    /** T5: vocab 100, d_model 32, 4 heads of d_kv 8, d_ff 64, 2 encoder and 3 decoder blocks, 8 buckets. */
+    private static final String T5_CONFIG = "\"vocab_size\": 100, \"d_model\": 32, \"d_kv\": 8, \"num_heads\": 4, "
+            + "\"d_ff\": 64, \"num_layers\": 2, \"num_decoder_layers\": 3, \"relative_attention_num_buckets\": 8";
+
+    /** One T5 attention at q_len = k_len = n: q, k, v, o 2*b*n*32*32 each, QK^T and AV 2*b*4*n*n*8 each. */
+    static long t5Attention(long b, long n) {
+        return 4 * (2 * b * n * 32 * 32) + 2 * (2 * b * 4 * n * n * 8);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 16", "2, 7", "3, 33"})
+    void t5EncoderAndDecoderStacksFollowTheFormulas(long b, long n) {
+        for (boolean gated : List.of(false, true)) {
+            String config = T5_CONFIG + (gated ? ", \"feed_forward_proj\": \"gated-gelu\"" : "");
+            long ff = (gated ? 3 : 2) * (2 * b * n * 32 * 64);
+            long encoder = 2 * (t5Attention(b, n) + ff);
+            long decoder = 3 * (2 * t5Attention(b, n) + ff);
+
+            Trace model = build(new T5(), config, "T5Model").trace(Shape.of(b, n));
+            assertThat(model.totalFlops()).isEqualTo(encoder + decoder);
+            assertThat(model.calls().get(0).out()).containsExactly(Shape.of(b, n, 32), Shape.of(b, n, 32));
+            assertThat(model.flopsByModule()).containsEntry("encoder", encoder).containsEntry("decoder", decoder);
+
+            Trace lm = build(new T5(), config, "T5ForConditionalGeneration").trace(Shape.of(b, n));
+            assertThat(lm.totalFlops()).isEqualTo(encoder + decoder + 2 * b * n * 32 * 100);
+            assertThat(lm.calls().get(0).out()).containsExactly(Shape.of(b, n, 100), Shape.of(b, n, 32));
+            assertThat(names(lm, 0, 16)).containsExactly(" T5ForConditionalGeneration", "encoder T5Stack",
+                    "encoder.embed_tokens Embedding", "encoder.dropout Dropout", "encoder.block.0 T5Block",
+                    "encoder.block.0.layer.0 T5LayerSelfAttention", "encoder.block.0.layer.0.layer_norm T5LayerNorm",
+                    "encoder.block.0.layer.0.SelfAttention T5Attention", "encoder.block.0.layer.0.SelfAttention.q Linear",
+                    "encoder.block.0.layer.0.SelfAttention.k Linear", "encoder.block.0.layer.0.SelfAttention.v Linear",
+                    "encoder.block.0.layer.0.SelfAttention.relative_attention_bias Embedding",
+                    "encoder.block.0.layer.0.SelfAttention.o Linear", "encoder.block.0.layer.0.dropout Dropout",
+                    "encoder.block.0.layer.1 T5LayerFF", "encoder.block.0.layer.1.layer_norm T5LayerNorm");
+            String dense = gated ? "T5DenseGatedActDense" : "T5DenseActDense";
+            assertThat(first(lm, "encoder.block.0.layer.1.DenseReluDense").className()).isEqualTo(dense);
+            assertThat(first(lm, "encoder.block.0.layer.1.DenseReluDense.act").className())
+                    .isEqualTo(gated ? "NewGELUActivation" : "ReLU");
+            assertThat(first(lm, "encoder.block.0.layer.0.SelfAttention.relative_attention_bias").out())
+                    .containsExactly(Shape.of(n, n, 4));
+            assertThat(first(lm, "encoder.block.0.layer.0.SelfAttention.relative_attention_bias").flops()).isZero();
+            assertThat(first(lm, "encoder.block.1").out()).containsExactly(Shape.of(b, n, 32), Shape.of(b, 4, n, n));
+            assertThat(first(lm, "decoder.block.2").out())
+                    .containsExactly(Shape.of(b, n, 32), Shape.of(b, 4, n, n), Shape.of(b, 4, n, n));
+            assertThat(first(lm, "decoder.block.0.layer.1").className()).isEqualTo("T5LayerCrossAttention");
+            assertThat(first(lm, "decoder.block.0.layer.1.EncDecAttention").flops()).isEqualTo(t5Attention(b, n));
+            assertThat(count(lm, "decoder.block.1.layer.0.SelfAttention.relative_attention_bias")).isZero();
+            assertThat(count(lm, "decoder.block.0.layer.0.SelfAttention.relative_attention_bias")).isOne();
+            assertThat(count(lm, "decoder.embed_tokens")).isOne();
+            int end = lm.calls().size();
+            assertThat(names(lm, end - 3, end)).containsExactly("decoder.final_layer_norm T5LayerNorm",
+                    "decoder.dropout Dropout", "lm_head Linear");
+
+            Trace encoderOnly = build(new T5(), config, "T5EncoderModel").trace(Shape.of(b, n));
+            assertThat(encoderOnly.totalFlops()).isEqualTo(encoder);
+            assertThat(encoderOnly.calls().get(0).out()).containsExactly(Shape.of(b, n, 32));
+
+            Trace qa = build(new T5(), config, "T5ForQuestionAnswering").trace(Shape.of(b, n));
+            assertThat(qa.totalFlops()).isEqualTo(encoder + decoder + 2 * b * n * 32 * 2);
+            assertThat(qa.calls().get(0).out()).containsExactly(Shape.of(b, n), Shape.of(b, n), Shape.of(b, n, 32));
+
+            Trace token = build(new T5(), config + ", \"num_labels\": 5", "T5ForTokenClassification")
+                    .trace(Shape.of(b, n));
+            assertThat(token.totalFlops()).isEqualTo(encoder + 2 * b * n * 32 * 5);
+            assertThat(token.calls().get(0).out()).containsExactly(Shape.of(b, n, 5));
+            assertThat(names(token, 0, 3)).containsExactly(" T5ForTokenClassification", "transformer T5EncoderModel",
+                    "transformer.encoder T5Stack");
+
+            // eos_token_id 0: every all-zero token is <eos>, the last one's state is classified
+            Trace sequence = build(new T5(), config + ", \"num_labels\": 5, \"eos_token_id\": 0",
+                    "T5ForSequenceClassification").trace(Shape.of(b, n));
+            assertThat(sequence.totalFlops()).isEqualTo(encoder + decoder + 2 * b * 32 * 32 + 2 * b * 32 * 5);
+            assertThat(sequence.calls().get(0).out()).containsExactly(Shape.of(b, 5), Shape.of(b, n, 32));
+        }
+    }
+
+    /** The default eos_token_id 1 never occurs in all-zero input_ids: view(batch, -1, hidden) of 0 elements. */
+    @Test
+    void t5SequenceClassificationFindsNoEosInZeroInputIds() {
+        Module model = build(new T5(), T5_CONFIG, "T5ForSequenceClassification");
+        assertThatThrownBy(() -> model.trace(Shape.of(2, 5))).isInstanceOf(ShapeException.class)
+                .hasMessage("cannot reshape tensor of 0 elements into shape [2, -1, 32] because the unspecified "
+                        + "dimension size -1 can be any value and is ambiguous");
     }
 }
