@@ -9,6 +9,7 @@ import dev.modelsummary.catalog.hf.transformers.Albert;
 import dev.modelsummary.catalog.hf.transformers.Bert;
 import dev.modelsummary.catalog.hf.transformers.Roberta;
 import dev.modelsummary.catalog.hf.transformers.T5;
+import dev.modelsummary.catalog.hf.transformers.XLNet;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.Shape;
 import java.nio.charset.StandardCharsets;
@@ -388,5 +389,98 @@ class HfEncoderComputeTest {
         assertThatThrownBy(() -> model.trace(Shape.of(2, 5))).isInstanceOf(ShapeException.class)
                 .hasMessage("cannot reshape tensor of 0 elements into shape [2, -1, 32] because the unspecified "
                         + "dimension size -1 can be any value and is ambiguous");
+    }
+
+    /** XLNet: vocab 100, d_model 32, 4 heads of 8, d_inner 64, 2 layers, 3 labels; mem_len 512 (the default). */
+    private static final String XLNET = "\"vocab_size\": 100, \"d_model\": 32, \"n_head\": 4, \"d_inner\": 64, "
+            + "\"n_layer\": 2, \"num_labels\": 3, \"start_n_top\": 2, \"end_n_top\": 3";
+
+    /**
+     * One XLNet layer, content stream only: the q, k, v and o einsums 2*s*b*d*d each, k_head_r on the 2s relative
+     * positions 2*2s*b*d*d, ac and attn_vec 2*b*s*s*d each, bd 2*b*s*2s*d; the feed-forward 2*b*s*d*64 twice.
+     */
+    static long xlnetLayer(long b, long s) {
+        long d = 32;
+        return 4 * (2 * s * b * d * d) + 2 * (2 * s) * b * d * d + 2 * (2 * b * s * s * d) + 2 * b * s * (2 * s) * d
+                + 2 * (2 * b * s * d * 64);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 16", "2, 7", "3, 33"})
+    void xlnetRunsTheContentStreamWithRelativePositions(long b, long n) {
+        long model = 2 * xlnetLayer(b, n);
+        Shape mem = Shape.of(n, b, 32);
+
+        Trace base = build(new XLNet(), XLNET, "XLNetModel").trace(Shape.of(b, n));
+        assertThat(base.totalFlops()).isEqualTo(model);
+        // last_hidden_state, then mems: the input of each layer, (seq, batch, d_model)
+        assertThat(base.calls().get(0).out()).containsExactly(Shape.of(b, n, 32), mem, mem);
+        assertThat(names(base, 0, 16)).containsExactly(" XLNetModel", "word_embedding Embedding", "dropout Dropout",
+                "dropout Dropout", "layer.0 XLNetLayer", "layer.0.rel_attn XLNetRelativeAttention",
+                "layer.0.rel_attn.dropout Dropout", "layer.0.rel_attn.dropout Dropout",
+                "layer.0.rel_attn.layer_norm LayerNorm", "layer.0.ff XLNetFeedForward", "layer.0.ff.layer_1 Linear",
+                "layer.0.ff.activation_function GELUActivation", "layer.0.ff.dropout Dropout",
+                "layer.0.ff.layer_2 Linear", "layer.0.ff.dropout Dropout", "layer.0.ff.layer_norm LayerNorm");
+        assertThat(base.calls().get(1).out()).containsExactly(Shape.of(n, b, 32));
+        assertThat(base.calls().get(3).out()).containsExactly(Shape.of(2 * n, b, 32));
+        assertThat(base.calls().get(6).out()).containsExactly(Shape.of(b, 4, n, n));
+        assertThat(base.flopsByModule()).containsEntry("layer.1.rel_attn", xlnetLayer(b, n) - 2 * (2 * b * n * 32 * 64));
+
+        Trace lm = build(new XLNet(), XLNET, "XLNetLMHeadModel").trace(Shape.of(b, n));
+        assertThat(lm.totalFlops()).isEqualTo(model + 2 * b * n * 32 * 100);
+        assertThat(lm.calls().get(0).out()).containsExactly(Shape.of(b, n, 100), mem, mem);
+
+        Trace sequence = build(new XLNet(), XLNET, "XLNetForSequenceClassification").trace(Shape.of(b, n));
+        assertThat(sequence.totalFlops()).isEqualTo(model + 2 * b * 32 * 32 + 2 * b * 32 * 3);
+        assertThat(sequence.calls().get(0).out()).containsExactly(Shape.of(b, 3), mem, mem);
+        int end = sequence.calls().size();
+        assertThat(names(sequence, end - 6, end)).containsExactly("sequence_summary SequenceSummary",
+                "sequence_summary.first_dropout Identity", "sequence_summary.summary Linear",
+                "sequence_summary.activation Tanh", "sequence_summary.last_dropout Dropout", "logits_proj Linear");
+
+        Trace token = build(new XLNet(), XLNET, "XLNetForTokenClassification").trace(Shape.of(b, n));
+        assertThat(token.totalFlops()).isEqualTo(model + 2 * b * n * 32 * 3);
+        assertThat(token.calls().get(0).out()).containsExactly(Shape.of(b, n, 3), mem, mem);
+
+        Trace simple = build(new XLNet(), XLNET.replace("\"num_labels\": 3", "\"num_labels\": 2"),
+                "XLNetForQuestionAnsweringSimple").trace(Shape.of(b, n));
+        assertThat(simple.totalFlops()).isEqualTo(model + 2 * b * n * 32 * 2);
+        assertThat(simple.calls().get(0).out()).containsExactly(Shape.of(b, n), Shape.of(b, n), mem, mem);
+
+        // beam search: start top 2, end top 3
+        Trace qa = build(new XLNet(), XLNET, "XLNetForQuestionAnswering").trace(Shape.of(b, n));
+        long start = 2 * b * n * 32;
+        long endLogits = 2 * b * n * 2 * 64 * 32 + 2 * b * n * 2 * 32;
+        long einsum = 2 * b * n * 32;
+        long answer = 2 * b * 64 * 32 + 2 * b * 32;
+        assertThat(qa.totalFlops()).isEqualTo(model + start + endLogits + einsum + answer);
+        assertThat(qa.calls().get(0).out()).containsExactly(Shape.of(b, 2), Shape.of(b, 2), Shape.of(b, 6),
+                Shape.of(b, 6), Shape.of(b), mem, mem);
+        assertThat(first(qa, "end_logits").out()).containsExactly(Shape.of(b, n, 2));
+        assertThat(first(qa, "end_logits").className()).isEqualTo("PoolerEndLogits");
+        assertThat(qa.flopsByModule()).containsEntry("", model + start + endLogits + einsum + answer);
+
+        Module choice = build(new XLNet(), XLNET, "XLNetForMultipleChoice");
+        if (b % n == 0) {
+            assertThat(choice.trace(Shape.of(b, n)).calls().get(0).out()).containsExactly(Shape.of(b / n, n), mem, mem);
+        } else {
+            assertThatThrownBy(() -> choice.trace(Shape.of(b, n))).isInstanceOf(ShapeException.class)
+                    .hasMessage("shape '[-1, " + n + "]' is invalid for input of size " + b);
+        }
+    }
+
+    @Test
+    void xlnetMemsFollowMemLenAndUseMemsEval() {
+        Trace cut = build(new XLNet(), XLNET + ", \"mem_len\": 3", "XLNetModel").trace(Shape.of(2, 7));
+        assertThat(cut.calls().get(0).out()).containsExactly(Shape.of(2, 7, 32), Shape.of(3, 2, 32), Shape.of(3, 2, 32));
+        Trace none = build(new XLNet(), XLNET + ", \"use_mems_eval\": false", "XLNetModel").trace(Shape.of(2, 7));
+        assertThat(none.calls().get(0).out()).containsExactly(Shape.of(2, 7, 32));
+        // attn_type uni: klen + 1 relative positions
+        Trace uni = build(new XLNet(), XLNET + ", \"attn_type\": \"uni\"", "XLNetModel").trace(Shape.of(2, 7));
+        assertThat(uni.calls().get(3).out()).containsExactly(Shape.of(8, 2, 32));
+        assertThat(uni.totalFlops()).isEqualTo(2 * (xlnetLayer(2, 7) - 2 * 14 * 2 * 32 * 32 + 2 * 8 * 2 * 32 * 32
+                - 2 * 2 * 7 * 14 * 32 + 2 * 2 * 7 * 8 * 32));
+        assertThatThrownBy(() -> build(new XLNet(), XLNET, "XLNetForQuestionAnswering").trace(Shape.of(1, 1)))
+                .isInstanceOf(ShapeException.class).hasMessage("selected index k out of range");
     }
 }
