@@ -483,4 +483,26 @@ class HfEncoderComputeTest {
         assertThatThrownBy(() -> build(new XLNet(), XLNET, "XLNetForQuestionAnswering").trace(Shape.of(1, 1)))
                 .isInstanceOf(ShapeException.class).hasMessage("selected index k out of range");
     }
+
+    /** relative_key(_query): distance_embedding of (n, n), then one (two) bhld,lrd->bhlr einsums of 2*b*n*n*64. */
+    @ParameterizedTest
+    @CsvSource({"1, 16", "2, 7"})
+    void relativePositionTypesAddTheirEinsums(long b, long n) {
+        Trace keyQuery = build(new Bert(), BERT + ", \"position_embedding_type\": \"relative_key_query\"",
+                "BertModel").trace(Shape.of(b, n));
+        assertThat(keyQuery.totalFlops()).isEqualTo(2 * (bertLayer(b, n, 64, 128) + 2 * (2 * b * n * n * 64))
+                + 2 * b * 64 * 64);
+        assertThat(count(keyQuery, "embeddings.position_embeddings")).isZero();
+        assertThat(names(keyQuery, 10, 15)).containsExactly("encoder.layer.0.attention.self.query Linear",
+                "encoder.layer.0.attention.self.key Linear", "encoder.layer.0.attention.self.value Linear",
+                "encoder.layer.0.attention.self.distance_embedding Embedding",
+                "encoder.layer.0.attention.self.dropout Dropout");
+        assertThat(first(keyQuery, "encoder.layer.0.attention.self.distance_embedding").out())
+                .containsExactly(Shape.of(n, n, 16));
+
+        Trace albert = build(new Albert(), ALBERT + ", \"position_embedding_type\": \"relative_key\"",
+                "AlbertModel").trace(Shape.of(b, n));
+        assertThat(albert.totalFlops()).isEqualTo(2 * b * n * 16 * 64
+                + 3 * (bertLayer(b, n, 64, 128) + 2 * b * n * n * 64) + 2 * b * 64 * 64);
+    }
 }

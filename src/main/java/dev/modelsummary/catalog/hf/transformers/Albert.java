@@ -322,16 +322,13 @@ public final class Albert implements HfFamily {
 
         @Override
         public Shape forward(Trace t, Shape hiddenStates) {
-            if (!positionEmbeddingType.equals("absolute")) {
-                throw new UnsupportedOperationException("AlbertAttention with position_embedding_type "
-                        + positionEmbeddingType + " has no forward pass yet");
-            }
             Shape queryLayer = transposeForScores(call(t, "query", hiddenStates));
             Shape keyLayer = transposeForScores(call(t, "key", hiddenStates));
             Shape valueLayer = transposeForScores(call(t, "value", hiddenStates));
             Shape keyT = Shape.of(keyLayer.dim(0), heads, headSize, keyLayer.dim(2));
             Shape attentionScores = MatMul.matmul(queryLayer, keyT);
             t.flops(MatMul.matmulFlops(queryLayer, keyT));
+            Bert.relativePositionScores(this, t, positionEmbeddingType, queryLayer, keyLayer);
             Shape attentionProbs = call(t, "attention_dropout", attentionScores);
             Shape contextLayer = MatMul.matmul(attentionProbs, valueLayer);
             t.flops(MatMul.matmulFlops(attentionProbs, valueLayer));

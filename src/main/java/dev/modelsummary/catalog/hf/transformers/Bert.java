@@ -547,10 +547,6 @@ public final class Bert implements HfFamily {
         @Override
         public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
             Shape hiddenStates = xs.get(0);
-            if (!positionEmbeddingType.equals("absolute")) {
-                throw new UnsupportedOperationException(className() + " with position_embedding_type "
-                        + positionEmbeddingType + " has no forward pass yet");
-            }
             Shape mixedQueryLayer = call(t, "query", hiddenStates);
             Shape keyLayer = transposeForScores(call(t, "key", hiddenStates));
             Shape valueLayer = transposeForScores(call(t, "value", hiddenStates));
@@ -558,11 +554,37 @@ public final class Bert implements HfFamily {
             Shape keyT = Shape.of(keyLayer.dim(0), heads, headSize, keyLayer.dim(2));
             Shape attentionScores = MatMul.matmul(queryLayer, keyT);
             t.flops(MatMul.matmulFlops(queryLayer, keyT));
+            relativePositionScores(this, t, positionEmbeddingType, queryLayer, keyLayer);
             Shape attentionProbs = call(t, "dropout", attentionScores);
             Shape contextLayer = MatMul.matmul(attentionProbs, valueLayer);
             t.flops(MatMul.matmulFlops(attentionProbs, valueLayer));
             Shape context = Shape.of(contextLayer.dim(0), contextLayer.dim(2), Dims.mul(heads, headSize));
             return isDecoder ? List.of(context, keyLayer, valueLayer) : List.of(context);
+        }
+    }
+
+    /**
+     * The relative position scores of {@code position_embedding_type} relative_key / relative_key_query
+     * (BertSelfAttention, copied by ALBERT): {@code distance_embedding} of the (q_len, k_len) distances, then the
+     * einsum {@code bhld,lrd->bhlr} with the query (and {@code bhrd,lrd->bhlr} with the key for
+     * relative_key_query), each one bmm of {@code 2 * b * heads * q_len * k_len * head_size}. Nothing for absolute;
+     * any other type adds nothing either (upstream only tests for these two).
+     */
+    static void relativePositionScores(Module attention, Trace t, String positionEmbeddingType, Shape queryLayer,
+                                       Shape keyLayer) {
+        boolean key = positionEmbeddingType.equals("relative_key");
+        boolean keyQuery = positionEmbeddingType.equals("relative_key_query");
+        if (!key && !keyQuery) {
+            return;
+        }
+        long queryLength = queryLayer.dim(2);
+        long keyLength = keyLayer.dim(2);
+        Shape positionalEmbedding = attention.call(t, "distance_embedding", Shape.of(queryLength, keyLength));
+        long flops = dev.modelsummary.compute.Exact.product(2, queryLayer.dim(0), queryLayer.dim(1), queryLength,
+                keyLength, positionalEmbedding.dim(2));
+        t.flops(flops);
+        if (keyQuery) {
+            t.flops(flops);
         }
     }
 
