@@ -505,4 +505,18 @@ class HfEncoderComputeTest {
         assertThat(albert.totalFlops()).isEqualTo(2 * b * n * 16 * 64
                 + 3 * (bertLayer(b, n, 64, 128) + 2 * b * n * n * 64) + 2 * b * 64 * 64);
     }
+
+    /** Every class of the five families, from its config class's defaults, traces at (8, 8) (T5 seq-cls with eos 0). */
+    @Test
+    void everyArchitectureTracesFromTheDefaultConfig() {
+        for (HfFamily family : List.of(new Bert(), new Roberta(), new Albert(), new T5(), new XLNet())) {
+            for (String architecture : family.architectures()) {
+                String json = architecture.equals("T5ForSequenceClassification") ? "\"eos_token_id\": 0" : "";
+                Trace trace = build(family, json, architecture).trace(Shape.of(8, 8));
+                assertThat(trace.calls().get(0).className()).as(architecture).isEqualTo(architecture);
+                assertThat(trace.totalFlops()).as(architecture).isPositive();
+                assertThat(trace.calls().get(0).out()).as(architecture).isNotEmpty();
+            }
+        }
+    }
 }
