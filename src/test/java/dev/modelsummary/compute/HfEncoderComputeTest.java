@@ -519,4 +519,17 @@ class HfEncoderComputeTest {
             }
         }
     }
+
+    /** More groups than layers: int(L / G) = 0 layers per group, an empty head-mask slice; bi_data needs an even batch. */
+    @Test
+    void albertAndXlnetRefuseWhatPythonRefuses() {
+        String groups = ALBERT.replace("\"num_hidden_layers\": 3", "\"num_hidden_layers\": 1")
+                + ", \"num_hidden_groups\": 2";
+        assertThatThrownBy(() -> build(new Albert(), groups, "AlbertModel").trace(Shape.of(1, 4)))
+                .isInstanceOf(ShapeException.class).hasMessage("list index out of range");
+        Module biData = build(new XLNet(), XLNET + ", \"bi_data\": true", "XLNetModel");
+        assertThat(biData.trace(Shape.of(2, 5)).totalFlops()).isEqualTo(2 * xlnetLayer(2, 5));
+        assertThatThrownBy(() -> biData.trace(Shape.of(3, 5))).isInstanceOf(ShapeException.class)
+                .hasMessage("With bi_data, the batch size 3 should be divisible by 2");
+    }
 }
