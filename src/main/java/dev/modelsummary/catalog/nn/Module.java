@@ -326,6 +326,20 @@ public class Module {
         return child(name).invokeOutputs(trace, name, xs, () -> child(name).forwardOutputs(trace, xs));
     }
 
+    /**
+     * {@code self.list[name](x0, x1, ...)} for an iterated {@code nn.ModuleList} whose item returns several tensors
+     * (a transformers layer returning a tuple): all outputs, in order, under the path {@code list.name}.
+     */
+    public final List<Shape> callOutputs(Trace trace, String list, String name, List<Shape> xs) {
+        Module module = child(list).child(name);
+        return module.invokeOutputs(trace, list + "." + name, xs, () -> module.forwardOutputs(trace, xs));
+    }
+
+    /** {@code self.list[name](x)} returning several tensors: {@link #callOutputs(Trace, String, String, List)}. */
+    public final List<Shape> callOutputs(Trace trace, String list, String name, Shape x) {
+        return callOutputs(trace, list, name, List.of(x));
+    }
+
     private Shape invoke(Trace trace, String name, List<Shape> in, Supplier<Shape> run) {
         return invokeOutputs(trace, name, in, () -> List.of(run.get())).get(0);
     }

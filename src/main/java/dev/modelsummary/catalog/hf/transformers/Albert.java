@@ -7,6 +7,11 @@ import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
+import dev.modelsummary.compute.MatMul;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.ShapeException;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.List;
 
 /**
@@ -33,45 +38,56 @@ public final class Albert implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);
-        Module model = new Module();
+        long labels = config.numLabels();
         switch (architecture) {
             case BASE -> {
-                return albertModel(s, true);
+                return new AlbertModel(s, true);
             }
             case "AlbertForPreTraining" -> {
-                Module albert = model.add("albert", albertModel(s, true));
-                Module predictions = model.add("predictions", mlmHead(s));
-                Module sop = model.add("sop_classifier", new Module());
-                sop.add("dropout", new Module());
-                sop.add("classifier", Layers.linear(s.hidden, config.numLabels()));
+                Module model = new Bert.EncoderHead(architecture, "albert", Bert.Kind.PREDICTIONS_AND_SOP);
+                Module albert = model.add("albert", new AlbertModel(s, true));
+                Module predictions = model.add("predictions", new AlbertMLMHead(s));
+                Module sop = model.add("sop_classifier", new AlbertSOPHead());
+                sop.add("dropout", Layers.dropout(0.0));
+                sop.add("classifier", Layers.linear(s.hidden, labels));
                 tieDecoder(s, predictions, albert);
+                return model;
             }
             case "AlbertForMaskedLM" -> {
-                Module albert = model.add("albert", albertModel(s, false));
-                tieDecoder(s, model.add("predictions", mlmHead(s)), albert);
+                Module model = new Bert.EncoderHead(architecture, "albert", Bert.Kind.SEQUENCE_TO_HEAD, "predictions");
+                Module albert = model.add("albert", new AlbertModel(s, false));
+                tieDecoder(s, model.add("predictions", new AlbertMLMHead(s)), albert);
+                return model;
             }
             case "AlbertForSequenceClassification" -> {
-                model.add("albert", albertModel(s, true));
-                model.add("dropout", new Module());
-                model.add("classifier", Layers.linear(s.hidden, config.numLabels()));
+                Module model = new Bert.EncoderHead(architecture, "albert", Bert.Kind.POOLED_CLASSIFIER);
+                model.add("albert", new AlbertModel(s, true));
+                model.add("dropout", Layers.dropout(0.0));
+                model.add("classifier", Layers.linear(s.hidden, labels));
+                return model;
             }
             case "AlbertForTokenClassification" -> {
-                model.add("albert", albertModel(s, false));
-                model.add("dropout", new Module());
-                model.add("classifier", Layers.linear(s.hidden, config.numLabels()));
+                Module model = new Bert.EncoderHead(architecture, "albert", Bert.Kind.TOKEN_CLASSIFIER);
+                model.add("albert", new AlbertModel(s, false));
+                model.add("dropout", Layers.dropout(0.0));
+                model.add("classifier", Layers.linear(s.hidden, labels));
+                return model;
             }
             case "AlbertForQuestionAnswering" -> {
-                model.add("albert", albertModel(s, false));
-                model.add("qa_outputs", Layers.linear(s.hidden, config.numLabels()));
+                Module model = new Bert.EncoderHead(architecture, "albert", Bert.Kind.QUESTION_ANSWERING);
+                model.add("albert", new AlbertModel(s, false));
+                model.add("qa_outputs", Layers.linear(s.hidden, labels));
+                return model;
             }
             case "AlbertForMultipleChoice" -> {
-                model.add("albert", albertModel(s, true));
-                model.add("dropout", new Module());
+                Module model = new Bert.EncoderHead(architecture, "albert", Bert.Kind.MULTIPLE_CHOICE);
+                model.add("albert", new AlbertModel(s, true));
+                model.add("dropout", Layers.dropout(0.0));
                 model.add("classifier", Layers.linear(s.hidden, 1));
+                return model;
             }
             default -> throw new IllegalStateException(architecture);
         }
-        return model;
     }
 
     /** The sizes {@code AlbertConfig} gives, with its defaults (those of albert-xxlarge). */
@@ -87,12 +103,15 @@ public final class Albert implements HfFamily {
         final long typeVocab;
         final String positionEmbeddingType;
         final boolean tieWordEmbeddings;
+        final long numHiddenLayers;
+        final String hiddenAct;
 
         Sizes(HfConfig c) {
             vocab = c.integer("vocab_size", 30000);
             embedding = c.integer("embedding_size", 128);
             hidden = c.integer("hidden_size", 4096);
-            c.integer("num_hidden_layers", 12); // type-checked; the groups hold the parameters
+            numHiddenLayers = c.integer("num_hidden_layers", 12); // the groups hold the parameters
+            hiddenAct = c.string("hidden_act", "gelu_new");
             hiddenGroups = c.integer("num_hidden_groups", 1);
             heads = c.integer("num_attention_heads", 64);
             intermediate = c.integer("intermediate_size", 16384);
@@ -114,83 +133,243 @@ public final class Albert implements HfFamily {
         }
     }
 
-    /** {@code AlbertModel(config, add_pooling_layer)}: embeddings, encoder, pooler (a bare Linear). */
-    private static Module albertModel(Sizes s, boolean pooling) {
-        Module model = new Module();
-        model.add("embeddings", embeddings(s));
-        model.add("encoder", transformer(s));
-        if (pooling) {
-            model.add("pooler", Layers.linear(s.hidden, s.hidden));
-        }
-        return model;
-    }
+    /**
+     * {@code AlbertModel(config, add_pooling_layer)}: embeddings, encoder, pooler (a bare Linear) and
+     * pooler_activation (Tanh). Forward (4.40.2, no mask): BERT's input checks, embeddings, encoder, then
+     * {@code pooler_activation(pooler(sequence_output[:, 0]))}; returns (last_hidden_state[, pooler_output]).
+     */
+    static final class AlbertModel extends Module {
+        private final long maxPositions;
 
-    /** {@code AlbertEmbeddings}: word, position and token-type tables of {@code embedding_size}, LayerNorm. */
-    private static Module embeddings(Sizes s) {
-        Module embeddings = new Module();
-        embeddings.add("word_embeddings", Layers.embedding(s.vocab, s.embedding));
-        embeddings.add("position_embeddings", Layers.embedding(s.maxPositions, s.embedding));
-        embeddings.add("token_type_embeddings", Layers.embedding(s.typeVocab, s.embedding));
-        embeddings.add("LayerNorm", Layers.layerNorm(s.embedding));
-        return embeddings;
-    }
-
-    /** {@code AlbertTransformer}: the mapping up to {@code hidden_size}, then the layer groups. */
-    private static Module transformer(Sizes s) {
-        Module transformer = new Module();
-        transformer.add("embedding_hidden_mapping_in", Layers.linear(s.embedding, s.hidden));
-        Sequential groups = transformer.add("albert_layer_groups", new Sequential());
-        for (long g = 0; g < s.hiddenGroups; g++) {
-            Module group = new Module(); // AlbertLayerGroup
-            Sequential layers = group.add("albert_layers", new Sequential());
-            for (long i = 0; i < s.innerGroups; i++) {
-                layers.append(albertLayer(s));
+        AlbertModel(Sizes s, boolean pooling) {
+            maxPositions = s.maxPositions;
+            add("embeddings", new AlbertEmbeddings(s));
+            add("encoder", new AlbertTransformer(s));
+            if (pooling) {
+                add("pooler", Layers.linear(s.hidden, s.hidden));
+                add("pooler_activation", Layers.tanh());
             }
-            groups.append(group);
         }
-        return transformer;
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape inputIds = xs.get(0);
+            Bert.checkInputIds(inputIds, maxPositions);
+            Shape embeddingOutput = call(t, "embeddings", inputIds);
+            Shape sequenceOutput = call(t, "encoder", embeddingOutput);
+            if (namedChildren().get("pooler") == null) {
+                return List.of(sequenceOutput);
+            }
+            Shape first = Shape.of(sequenceOutput.dim(0), sequenceOutput.dim(2));
+            Shape pooledOutput = call(t, "pooler_activation", call(t, "pooler", first));
+            return List.of(sequenceOutput, pooledOutput);
+        }
     }
 
-    /** {@code AlbertLayer}: full_layer_layer_norm, attention, ffn, ffn_output. */
-    private static Module albertLayer(Sizes s) {
-        Module layer = new Module();
-        layer.add("full_layer_layer_norm", Layers.layerNorm(s.hidden));
-        layer.add("attention", attention(s));
-        layer.add("ffn", Layers.linear(s.hidden, s.intermediate));
-        layer.add("ffn_output", Layers.linear(s.intermediate, s.hidden));
-        return layer;
+    /**
+     * {@code AlbertEmbeddings}: word, position and token-type tables of {@code embedding_size}, LayerNorm, dropout;
+     * forward as BERT's (position ids the buffer's (1, seq), token types (batch, seq)).
+     */
+    static final class AlbertEmbeddings extends Module {
+        private final String positionEmbeddingType;
+
+        AlbertEmbeddings(Sizes s) {
+            positionEmbeddingType = s.positionEmbeddingType;
+            add("word_embeddings", Layers.embeddingForward(s.vocab, s.embedding));
+            add("position_embeddings", Layers.embeddingForward(s.maxPositions, s.embedding));
+            add("token_type_embeddings", Layers.embeddingForward(s.typeVocab, s.embedding));
+            add("LayerNorm", Layers.layerNormForward(s.embedding));
+            add("dropout", Layers.dropout(0.0));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape inputIds) {
+            Shape inputsEmbeds = call(t, "word_embeddings", inputIds);
+            Shape tokenTypeEmbeddings = call(t, "token_type_embeddings", Shape.of(inputIds.dim(0), inputIds.dim(1)));
+            Shape embeddings = Reshape.broadcast(inputsEmbeds, tokenTypeEmbeddings);
+            if (positionEmbeddingType.equals("absolute")) {
+                embeddings = Reshape.broadcast(embeddings, call(t, "position_embeddings", Shape.of(1, inputIds.dim(1))));
+            }
+            return call(t, "dropout", call(t, "LayerNorm", embeddings));
+        }
     }
 
-    /** {@code AlbertAttention}: query, key, value, dense, LayerNorm, and a distance table for relative types. */
-    private static Module attention(Sizes s) {
-        Module attention = new Module();
-        long allHeads = Dims.mul(s.heads, s.headSize());
-        attention.add("query", Layers.linear(s.hidden, allHeads));
-        attention.add("key", Layers.linear(s.hidden, allHeads));
-        attention.add("value", Layers.linear(s.hidden, allHeads));
-        attention.add("dense", Layers.linear(s.hidden, s.hidden));
-        attention.add("LayerNorm", Layers.layerNorm(s.hidden));
-        if (s.positionEmbeddingType.equals("relative_key") || s.positionEmbeddingType.equals("relative_key_query")) {
-            attention.add("distance_embedding", Layers.embedding(Dims.span(s.maxPositions), s.headSize()));
+    /**
+     * {@code AlbertTransformer}: the mapping up to {@code hidden_size}, then the layer groups. Forward: the
+     * mapping, then for each of the {@code num_hidden_layers} passes the group
+     * {@code int(i / (num_hidden_layers / num_hidden_groups))} (Python's float division), each given its slice
+     * {@code head_mask[g * lpg:(g + 1) * lpg]} of the {@code [None] * num_hidden_layers} head mask, with
+     * {@code lpg = int(num_hidden_layers / num_hidden_groups)}. A shared group is called once per pass.
+     */
+    static final class AlbertTransformer extends Module {
+        private final long layers;
+        private final long groups;
+
+        AlbertTransformer(Sizes s) {
+            layers = s.numHiddenLayers;
+            groups = s.hiddenGroups;
+            add("embedding_hidden_mapping_in", Layers.linear(s.embedding, s.hidden));
+            Sequential albertLayerGroups = add("albert_layer_groups", new Sequential());
+            for (long g = 0; g < s.hiddenGroups; g++) {
+                albertLayerGroups.append(new AlbertLayerGroup(s));
+            }
         }
-        return attention;
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenStates) {
+            hiddenStates = call(t, "embedding_hidden_mapping_in", hiddenStates);
+            for (long i = 0; i < layers; i++) {
+                if (groups == 0) {
+                    throw new ShapeException("division by zero");
+                }
+                long layersPerGroup = (long) ((double) layers / groups);
+                long groupIdx = (long) (i / ((double) layers / groups));
+                long from = Math.min(groupIdx * layersPerGroup, layers);
+                long headMasks = Math.max(0, Math.min((groupIdx + 1) * layersPerGroup, layers) - from);
+                Module group = child("albert_layer_groups").namedChildren().get(String.valueOf(groupIdx));
+                if (group == null) {
+                    throw new ShapeException("index " + groupIdx + " is out of range");
+                }
+                ((AlbertLayerGroup) group).headMasks = headMasks;
+                hiddenStates = call(t, "albert_layer_groups", String.valueOf(groupIdx), hiddenStates);
+            }
+            return hiddenStates;
+        }
+    }
+
+    /**
+     * {@code AlbertLayerGroup}: its {@code inner_group_num} layers in turn, layer {@code k} given
+     * {@code head_mask[k]} of the group's slice (an IndexError past its end).
+     */
+    static final class AlbertLayerGroup extends Module {
+        private long headMasks;
+
+        AlbertLayerGroup(Sizes s) {
+            Sequential albertLayers = add("albert_layers", new Sequential());
+            for (long i = 0; i < s.innerGroups; i++) {
+                albertLayers.append(new AlbertLayer(s));
+            }
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenStates) {
+            long layerIndex = 0;
+            for (String i : child("albert_layers").namedChildren().keySet()) {
+                if (layerIndex++ >= headMasks) {
+                    throw new ShapeException("list index out of range");
+                }
+                hiddenStates = call(t, "albert_layers", i, hiddenStates);
+            }
+            return hiddenStates;
+        }
+    }
+
+    /**
+     * {@code AlbertLayer}: full_layer_layer_norm, attention, ffn, ffn_output, activation, dropout (never called).
+     * Forward: attention, then ffn, activation, ffn_output, and full_layer_layer_norm of the residual sum.
+     */
+    static final class AlbertLayer extends Module {
+        AlbertLayer(Sizes s) {
+            add("full_layer_layer_norm", Layers.layerNormForward(s.hidden));
+            add("attention", new AlbertAttention(s));
+            add("ffn", Layers.linear(s.hidden, s.intermediate));
+            add("ffn_output", Layers.linear(s.intermediate, s.hidden));
+            add("activation", Bert.act(s.hiddenAct));
+            add("dropout", Layers.dropout(0.0));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenStates) {
+            Shape attentionOutput = call(t, "attention", hiddenStates);
+            Shape ffnOutput = call(t, "ffn", attentionOutput);
+            ffnOutput = call(t, "activation", ffnOutput);
+            ffnOutput = call(t, "ffn_output", ffnOutput);
+            return call(t, "full_layer_layer_norm", Reshape.broadcast(ffnOutput, attentionOutput));
+        }
+    }
+
+    /**
+     * {@code AlbertAttention} (eager): query, key, value, attention_dropout, output_dropout, dense, LayerNorm, and
+     * a distance table for relative types. Forward: q, k, v, {@code QK^T}, softmax, attention_dropout,
+     * {@code AV}, dense, output_dropout, LayerNorm of the residual sum.
+     */
+    static final class AlbertAttention extends Module {
+        private final long heads;
+        private final long headSize;
+        private final String positionEmbeddingType;
+
+        AlbertAttention(Sizes s) {
+            heads = s.heads;
+            headSize = s.headSize();
+            positionEmbeddingType = s.positionEmbeddingType;
+            long allHeads = Dims.mul(s.heads, s.headSize());
+            add("query", Layers.linear(s.hidden, allHeads));
+            add("key", Layers.linear(s.hidden, allHeads));
+            add("value", Layers.linear(s.hidden, allHeads));
+            add("attention_dropout", Layers.dropout(0.0));
+            add("output_dropout", Layers.dropout(0.0));
+            add("dense", Layers.linear(s.hidden, s.hidden));
+            add("LayerNorm", Layers.layerNormForward(s.hidden));
+            if (s.positionEmbeddingType.equals("relative_key")
+                    || s.positionEmbeddingType.equals("relative_key_query")) {
+                add("distance_embedding", Layers.embeddingForward(Dims.span(s.maxPositions), s.headSize()));
+            }
+        }
+
+        private Shape transposeForScores(Shape x) {
+            return Shape.of(x.dim(0), heads, x.dim(1), headSize);
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenStates) {
+            Shape queryLayer = transposeForScores(call(t, "query", hiddenStates));
+            Shape keyLayer = transposeForScores(call(t, "key", hiddenStates));
+            Shape valueLayer = transposeForScores(call(t, "value", hiddenStates));
+            Shape keyT = Shape.of(keyLayer.dim(0), heads, headSize, keyLayer.dim(2));
+            Shape attentionScores = MatMul.matmul(queryLayer, keyT);
+            t.flops(MatMul.matmulFlops(queryLayer, keyT));
+            Bert.relativePositionScores(this, t, positionEmbeddingType, queryLayer, keyLayer);
+            Shape attentionProbs = call(t, "attention_dropout", attentionScores);
+            Shape contextLayer = MatMul.matmul(attentionProbs, valueLayer);
+            t.flops(MatMul.matmulFlops(attentionProbs, valueLayer));
+            // context_layer.transpose(2, 1).flatten(2)
+            Shape flat = Shape.of(contextLayer.dim(0), contextLayer.dim(2), Dims.mul(heads, headSize));
+            Shape projected = call(t, "dense", flat);
+            projected = call(t, "output_dropout", projected);
+            return call(t, "LayerNorm", Reshape.broadcast(hiddenStates, projected));
+        }
     }
 
     /**
      * {@code AlbertMLMHead}: its own {@code bias} first (a parameter of the head), then LayerNorm, dense and
-     * decoder, whose bias is that bias ({@code self.decoder.bias = self.bias}).
+     * decoder, whose bias is that bias ({@code self.decoder.bias = self.bias}), and the activation. Forward:
+     * dense, activation, LayerNorm, decoder.
      */
-    private static Module mlmHead(Sizes s) {
-        Module head = new Module() {
-            {
-                parameter("bias", s.vocab);
-            }
-        };
-        head.add("LayerNorm", Layers.layerNorm(s.embedding));
-        head.add("dense", Layers.linear(s.hidden, s.embedding));
-        Module decoder = head.add("decoder", Layers.linear(s.embedding, s.vocab));
-        decoder.tie("bias", head, "bias");
-        return head;
+    static final class AlbertMLMHead extends Module {
+        AlbertMLMHead(Sizes s) {
+            parameter("bias", s.vocab);
+            add("LayerNorm", Layers.layerNormForward(s.embedding));
+            add("dense", Layers.linear(s.hidden, s.embedding));
+            Module decoder = add("decoder", Layers.linear(s.embedding, s.vocab));
+            decoder.tie("bias", this, "bias");
+            add("activation", Bert.act(s.hiddenAct));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenStates) {
+            hiddenStates = call(t, "dense", hiddenStates);
+            hiddenStates = call(t, "activation", hiddenStates);
+            hiddenStates = call(t, "LayerNorm", hiddenStates);
+            return call(t, "decoder", hiddenStates);
+        }
+    }
+
+    /** {@code AlbertSOPHead(pooled_output)}: dropout, classifier. */
+    static final class AlbertSOPHead extends Module {
+        @Override
+        public Shape forward(Trace t, Shape pooledOutput) {
+            return call(t, "classifier", call(t, "dropout", pooledOutput));
+        }
     }
 
     /** {@code tie_weights()}: the output embeddings are the decoder. */

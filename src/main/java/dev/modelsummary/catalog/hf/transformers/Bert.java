@@ -36,49 +36,216 @@ public final class Bert implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);
-        Module model = new Module();
+        long labels = config.numLabels();
         switch (architecture) {
             case BASE -> {
                 return bertModel(s, true);
             }
             case "BertForPreTraining" -> {
+                EncoderHead model = new EncoderHead(architecture, "bert", Kind.PRETRAINING);
                 Module bert = model.add("bert", bertModel(s, true));
-                Module cls = model.add("cls", new Module());
-                Module predictions = cls.add("predictions", lmPredictionHead(s));
+                Module cls = model.add("cls", new BertPreTrainingHeads());
+                Module predictions = cls.add("predictions", new BertLMPredictionHead(s));
                 cls.add("seq_relationship", Layers.linear(s.hidden, 2));
                 tieDecoder(s, predictions, bert);
+                return model;
             }
             case "BertLMHeadModel", "BertForMaskedLM" -> {
+                EncoderHead model = new EncoderHead(architecture, "bert", Kind.SEQUENCE_TO_HEAD);
                 Module bert = model.add("bert", bertModel(s, false));
-                Module cls = model.add("cls", new Module());
-                tieDecoder(s, cls.add("predictions", lmPredictionHead(s)), bert);
+                Module cls = model.add("cls", new BertOnlyHead("BertOnlyMLMHead", "predictions"));
+                tieDecoder(s, cls.add("predictions", new BertLMPredictionHead(s)), bert);
+                return model;
             }
             case "BertForNextSentencePrediction" -> {
+                EncoderHead model = new EncoderHead(architecture, "bert", Kind.POOLED_TO_HEAD);
                 model.add("bert", bertModel(s, true));
-                model.add("cls", new Module()).add("seq_relationship", Layers.linear(s.hidden, 2));
+                model.add("cls", new BertOnlyHead("BertOnlyNSPHead", "seq_relationship"))
+                        .add("seq_relationship", Layers.linear(s.hidden, 2));
+                return model;
             }
             case "BertForSequenceClassification" -> {
+                EncoderHead model = new EncoderHead(architecture, "bert", Kind.POOLED_CLASSIFIER);
                 model.add("bert", bertModel(s, true));
-                model.add("dropout", new Module());
-                model.add("classifier", Layers.linear(s.hidden, config.numLabels()));
+                model.add("dropout", Layers.dropout(0.0));
+                model.add("classifier", Layers.linear(s.hidden, labels));
+                return model;
             }
             case "BertForMultipleChoice" -> {
+                EncoderHead model = new EncoderHead(architecture, "bert", Kind.MULTIPLE_CHOICE);
                 model.add("bert", bertModel(s, true));
-                model.add("dropout", new Module());
+                model.add("dropout", Layers.dropout(0.0));
                 model.add("classifier", Layers.linear(s.hidden, 1));
+                return model;
             }
             case "BertForTokenClassification" -> {
+                EncoderHead model = new EncoderHead(architecture, "bert", Kind.TOKEN_CLASSIFIER);
                 model.add("bert", bertModel(s, false));
-                model.add("dropout", new Module());
-                model.add("classifier", Layers.linear(s.hidden, config.numLabels()));
+                model.add("dropout", Layers.dropout(0.0));
+                model.add("classifier", Layers.linear(s.hidden, labels));
+                return model;
             }
             case "BertForQuestionAnswering" -> {
+                EncoderHead model = new EncoderHead(architecture, "bert", Kind.QUESTION_ANSWERING);
                 model.add("bert", bertModel(s, false));
-                model.add("qa_outputs", Layers.linear(s.hidden, config.numLabels()));
+                model.add("qa_outputs", Layers.linear(s.hidden, labels));
+                return model;
             }
             default -> throw new IllegalStateException(architecture);
         }
-        return model;
+    }
+
+    /**
+     * What an encoder head class's {@code forward(input_ids)} does with its base model's outputs (modeling_bert.py
+     * 4.40.2; RoBERTa's and ALBERT's heads copy it with their own attribute names). The dropouts are called
+     * modules; no loss (no labels).
+     */
+    enum Kind {
+        /** {@code cls(sequence_output, pooled_output)}: prediction logits and the next-sentence/order logits. */
+        PRETRAINING,
+        /** ALBERT's pretraining: {@code predictions(sequence_output)}, {@code sop_classifier(pooled_output)}. */
+        PREDICTIONS_AND_SOP,
+        /** the sequence output through the head named {@code head} (MLM/LM heads; RoBERTa's classifier). */
+        SEQUENCE_TO_HEAD,
+        /** the pooled output through {@code cls} (next sentence prediction). */
+        POOLED_TO_HEAD,
+        /** pooled output, {@code dropout}, {@code classifier}. */
+        POOLED_CLASSIFIER,
+        /** input_ids viewed as {@code (-1, size(-1))}, pooled, dropout, classifier, {@code view(-1, num_choices)}. */
+        MULTIPLE_CHOICE,
+        /** sequence output, {@code dropout}, {@code classifier}. */
+        TOKEN_CLASSIFIER,
+        /** {@code qa_outputs}, then {@code split(1, dim=-1)} into start and end logits, each squeezed. */
+        QUESTION_ANSWERING
+    }
+
+    /**
+     * A head class ({@code BertForMaskedLM}, {@code RobertaForQuestionAnswering}, {@code AlbertForPreTraining}
+     * ...) with its forward: the base model registered under {@code base}, then what {@link Kind} says.
+     */
+    static final class EncoderHead extends Module {
+        private final String torchClass;
+        private final String base;
+        private final Kind kind;
+        private final String head;
+
+        EncoderHead(String torchClass, String base, Kind kind) {
+            this(torchClass, base, kind, "cls");
+        }
+
+        /** @param head the head module {@link Kind#SEQUENCE_TO_HEAD} and {@link Kind#PRETRAINING} call */
+        EncoderHead(String torchClass, String base, Kind kind, String head) {
+            this.torchClass = torchClass;
+            this.base = base;
+            this.kind = kind;
+            this.head = head;
+        }
+
+        @Override
+        public String className() {
+            return torchClass;
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape inputIds = xs.get(0);
+            switch (kind) {
+                case PRETRAINING -> {
+                    List<Shape> outputs = callOutputs(t, base, inputIds);
+                    return callOutputs(t, head, List.of(outputs.get(0), outputs.get(1)));
+                }
+                case PREDICTIONS_AND_SOP -> {
+                    List<Shape> outputs = callOutputs(t, base, inputIds);
+                    Shape predictionScores = call(t, "predictions", outputs.get(0));
+                    Shape sopScores = call(t, "sop_classifier", outputs.get(1));
+                    return List.of(predictionScores, sopScores);
+                }
+                case SEQUENCE_TO_HEAD -> {
+                    return List.of(call(t, head, callOutputs(t, base, inputIds).get(0)));
+                }
+                case POOLED_TO_HEAD -> {
+                    return List.of(call(t, head, callOutputs(t, base, inputIds).get(1)));
+                }
+                case POOLED_CLASSIFIER -> {
+                    Shape pooledOutput = call(t, "dropout", callOutputs(t, base, inputIds).get(1));
+                    return List.of(call(t, "classifier", pooledOutput));
+                }
+                case TOKEN_CLASSIFIER -> {
+                    Shape sequenceOutput = call(t, "dropout", callOutputs(t, base, inputIds).get(0));
+                    return List.of(call(t, "classifier", sequenceOutput));
+                }
+                case QUESTION_ANSWERING -> {
+                    Shape logits = call(t, "qa_outputs", callOutputs(t, base, inputIds).get(0));
+                    // start_logits, end_logits = logits.split(1, dim=-1): one piece per label (one when empty)
+                    long pieces = Math.max(1, logits.dim(logits.rank() - 1));
+                    if (pieces < 2) {
+                        throw new ShapeException("not enough values to unpack (expected 2, got " + pieces + ")");
+                    }
+                    if (pieces > 2) {
+                        throw new ShapeException("too many values to unpack (expected 2)");
+                    }
+                    Shape squeezed = Shape.of(java.util.Arrays.copyOf(logits.dims(), logits.rank() - 1));
+                    return List.of(squeezed, squeezed);
+                }
+                case MULTIPLE_CHOICE -> {
+                    if (inputIds.rank() < 2) {
+                        throw new ShapeException("tuple index out of range");
+                    }
+                    long numChoices = inputIds.dim(1);
+                    long last = inputIds.dim(inputIds.rank() - 1);
+                    long numel = dev.modelsummary.compute.Exact.numel(inputIds);
+                    Shape flat = Shape.of(view(numel, last, inputIds), last);
+                    Shape pooledOutput = call(t, "dropout", callOutputs(t, base, flat).get(1));
+                    Shape logits = call(t, "classifier", pooledOutput);
+                    long rows = view(dev.modelsummary.compute.Exact.numel(logits), numChoices, logits);
+                    return List.of(Shape.of(rows, numChoices));
+                }
+                default -> throw new IllegalStateException(kind.name());
+            }
+        }
+
+        /** The {@code -1} of {@code x.view(-1, cols)} for {@code numel} elements, or torch's refusal. */
+        private static long view(long numel, long cols, Shape x) {
+            if (cols == 0) {
+                throw new ShapeException("cannot reshape tensor of " + numel + " elements into shape [-1, 0] because "
+                        + "the unspecified dimension size -1 can be any value and is ambiguous");
+            }
+            if (numel % cols != 0) {
+                throw new ShapeException("shape '[-1, " + cols + "]' is invalid for input of size " + numel);
+            }
+            return numel / cols;
+        }
+    }
+
+    /** {@code BertPreTrainingHeads(sequence_output, pooled_output)}: predictions, seq_relationship. */
+    static final class BertPreTrainingHeads extends Module {
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape predictionScores = call(t, "predictions", xs.get(0));
+            Shape seqRelationshipScore = call(t, "seq_relationship", xs.get(1));
+            return List.of(predictionScores, seqRelationshipScore);
+        }
+    }
+
+    /** {@code BertOnlyMLMHead} / {@code BertOnlyNSPHead}: one child called on the input. */
+    static final class BertOnlyHead extends Module {
+        private final String torchClass;
+        private final String only;
+
+        BertOnlyHead(String torchClass, String only) {
+            this.torchClass = torchClass;
+            this.only = only;
+        }
+
+        @Override
+        public String className() {
+            return torchClass;
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            return call(t, only, x);
+        }
     }
 
     /** The sizes {@code BertConfig} gives, with its defaults. */
@@ -94,8 +261,23 @@ public final class Bert implements HfFamily {
         final boolean crossAttention;
         final boolean tieWordEmbeddings;
         final String hiddenAct;
+        final boolean isDecoder;
+        /** The class-name prefix hooks see: {@code Bert}, {@code Roberta}. */
+        final String prefix;
+        /**
+         * RoBERTa's {@code padding_idx} ({@code pad_token_id}), from which its embeddings create the position ids;
+         * null for BERT, whose position ids are the buffer's.
+         */
+        final Long paddingIdx;
 
         Sizes(HfConfig c) {
+            this(c, "Bert", null);
+        }
+
+        Sizes(HfConfig c, String prefix, Long paddingIdx) {
+            this.prefix = prefix;
+            this.paddingIdx = paddingIdx;
+            isDecoder = c.bool("is_decoder", false);
             vocab = c.integer("vocab_size", 30522);
             hidden = c.integer("hidden_size", 768);
             layers = c.integer("num_hidden_layers", 12);
@@ -129,7 +311,12 @@ public final class Bert implements HfFamily {
      * {@code (last_hidden_state, pooler_output)}.
      */
     static final class BertModel extends Module {
+        private final String prefix;
+        private final long maxPositions;
+
         BertModel(Sizes s, boolean pooling) {
+            prefix = s.prefix;
+            maxPositions = s.maxPositions;
             add("embeddings", new BertEmbeddings(s));
             add("encoder", new BertEncoder(s));
             if (pooling) {
@@ -138,11 +325,14 @@ public final class Bert implements HfFamily {
         }
 
         @Override
+        public String className() {
+            return prefix + "Model";
+        }
+
+        @Override
         public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
             Shape inputIds = xs.get(0);
-            if (inputIds.rank() != 2) {
-                throw new ShapeException("not enough values to unpack (expected 2, got " + inputIds.rank() + ")");
-            }
+            checkInputIds(inputIds, maxPositions);
             Shape embeddingOutput = call(t, "embeddings", inputIds);
             Shape sequenceOutput = call(t, "encoder", embeddingOutput);
             if (namedChildren().get("pooler") == null) {
@@ -153,12 +343,44 @@ public final class Bert implements HfFamily {
         }
     }
 
-    /** {@code BertEmbeddings}: word, position and token-type tables, then LayerNorm and dropout. */
+    /**
+     * {@code BertModel.forward}'s checks of {@code input_ids} before any call: {@code batch_size, seq_length =
+     * input_shape}, then the token-type buffer {@code (1, max_position_embeddings)} sliced to the length and
+     * expanded to {@code (batch, seq_length)} (RoBERTa's and ALBERT's models copy both).
+     */
+    static void checkInputIds(Shape inputIds, long maxPositions) {
+        if (inputIds.rank() < 2) {
+            throw new ShapeException("not enough values to unpack (expected 2, got " + inputIds.rank() + ")");
+        }
+        if (inputIds.rank() > 2) {
+            throw new ShapeException("too many values to unpack (expected 2)");
+        }
+        long batch = inputIds.dim(0);
+        long seqLength = inputIds.dim(1);
+        long buffered = Math.min(seqLength, maxPositions);
+        if (buffered != seqLength) {
+            throw new ShapeException("The expanded size of the tensor (" + seqLength + ") must match the existing "
+                    + "size (" + buffered + ") at non-singleton dimension 1.  Target sizes: [" + batch + ", "
+                    + seqLength + "].  Tensor sizes: [1, " + buffered + "]");
+        }
+    }
+
+    /**
+     * {@code BertEmbeddings}: word, position and token-type tables, then LayerNorm and dropout. RoBERTa's
+     * ({@link Sizes#paddingIdx} set) creates its position ids from {@code input_ids}: with all-zero ids they are
+     * {@code padding_idx + 1 .. padding_idx + seq} (all {@code padding_idx} when it is 0), of shape (batch, seq).
+     */
     static final class BertEmbeddings extends Module {
         private final String positionEmbeddingType;
+        private final String prefix;
+        private final Long paddingIdx;
+        private final long maxPositions;
 
         BertEmbeddings(Sizes s) {
             positionEmbeddingType = s.positionEmbeddingType;
+            prefix = s.prefix;
+            paddingIdx = s.paddingIdx;
+            maxPositions = s.maxPositions;
             add("word_embeddings", Layers.embeddingForward(s.vocab, s.hidden));
             add("position_embeddings", Layers.embeddingForward(s.maxPositions, s.hidden));
             add("token_type_embeddings", Layers.embeddingForward(s.typeVocab, s.hidden));
@@ -167,11 +389,26 @@ public final class Bert implements HfFamily {
         }
 
         @Override
+        public String className() {
+            return prefix + "Embeddings";
+        }
+
+        @Override
         public Shape forward(Trace t, Shape inputIds) {
             long batch = inputIds.dim(0);
             long seqLength = inputIds.dim(1);
             // position_ids = self.position_ids[:, 0:seq_length]; token_type_ids = buffered.expand(batch, seq)
             Shape positionIds = Shape.of(1, seqLength);
+            if (paddingIdx != null) {
+                // create_position_ids_from_input_ids(input_ids, padding_idx): (b, s), of all-zero input_ids
+                positionIds = Shape.of(batch, seqLength);
+                long first = paddingIdx == 0 ? 0 : paddingIdx + 1;
+                long last = paddingIdx == 0 ? 0 : paddingIdx + seqLength;
+                if (seqLength > 0 && positionEmbeddingType.equals("absolute")
+                        && (first < 0 || last >= maxPositions)) {
+                    throw new ShapeException("index out of range in self");
+                }
+            }
             Shape tokenTypeIds = Shape.of(batch, seqLength);
             Shape inputsEmbeds = call(t, "word_embeddings", inputIds);
             Shape tokenTypeEmbeddings = call(t, "token_type_embeddings", tokenTypeIds);
@@ -187,7 +424,10 @@ public final class Bert implements HfFamily {
 
     /** {@code BertEncoder}: the layers in turn (an iterated {@code nn.ModuleList}). */
     static final class BertEncoder extends Module {
+        private final String prefix;
+
         BertEncoder(Sizes s) {
+            prefix = s.prefix;
             Sequential layer = add("layer", new Sequential());
             for (long i = 0; i < s.layers; i++) {
                 layer.append(new BertLayer(s));
@@ -195,17 +435,44 @@ public final class Bert implements HfFamily {
         }
 
         @Override
+        public String className() {
+            return prefix + "Encoder";
+        }
+
+        @Override
         public Shape forward(Trace t, Shape hiddenStates) {
             for (String i : child("layer").namedChildren().keySet()) {
-                hiddenStates = call(t, "layer", i, hiddenStates);
+                hiddenStates = callOutputs(t, "layer", i, hiddenStates).get(0);
             }
             return hiddenStates;
         }
     }
 
-    /** {@code BertLayer}: attention, cross-attention when configured, intermediate, output. */
-    static final class BertLayer extends Module {
+    /** A module of BERT's encoder whose class name hooks see as the family's prefix and a suffix. */
+    abstract static class Part extends Module {
+        private final String name;
+
+        Part(Sizes s, String suffix) {
+            name = s.prefix + suffix;
+        }
+
+        @Override
+        public String className() {
+            return name;
+        }
+    }
+
+    /**
+     * {@code BertLayer}: attention, cross-attention when configured (never called without encoder states),
+     * intermediate, output. As a decoder ({@code is_decoder}) it also returns the self-attention's
+     * {@code present_key_value} (key, value), which the encoder drops when {@code use_cache} is off.
+     */
+    static final class BertLayer extends Part {
+        private final boolean isDecoder;
+
         BertLayer(Sizes s) {
+            super(s, "Layer");
+            isDecoder = s.isDecoder;
             add("attention", new BertAttention(s, s.positionEmbeddingType));
             if (s.crossAttention) {
                 add("crossattention", new BertAttention(s, "absolute"));
@@ -215,37 +482,53 @@ public final class Bert implements HfFamily {
         }
 
         @Override
-        public Shape forward(Trace t, Shape hiddenStates) {
-            Shape attentionOutput = call(t, "attention", hiddenStates);
-            // not a decoder: crossattention is never called; apply_chunking_to_forward(feed_forward_chunk)
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            List<Shape> selfAttentionOutputs = callOutputs(t, "attention", xs.get(0));
+            Shape attentionOutput = selfAttentionOutputs.get(0);
+            // apply_chunking_to_forward(feed_forward_chunk)
             Shape intermediateOutput = call(t, "intermediate", attentionOutput);
-            return call(t, "output", List.of(intermediateOutput, attentionOutput));
+            Shape layerOutput = call(t, "output", List.of(intermediateOutput, attentionOutput));
+            if (isDecoder) {
+                return List.of(layerOutput, selfAttentionOutputs.get(1), selfAttentionOutputs.get(2));
+            }
+            return List.of(layerOutput);
         }
     }
 
     /** {@code BertAttention}: {@code BertSelfAttention} and {@code BertSelfOutput}. */
-    static final class BertAttention extends Module {
+    static final class BertAttention extends Part {
         BertAttention(Sizes s, String positionEmbeddingType) {
+            super(s, "Attention");
             add("self", new BertSelfAttention(s, positionEmbeddingType));
             add("output", new BertSelfOutput(s));
         }
 
         @Override
-        public Shape forward(Trace t, Shape hiddenStates) {
-            Shape selfOutputs = call(t, "self", hiddenStates);
-            return call(t, "output", List.of(selfOutputs, hiddenStates));
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape hiddenStates = xs.get(0);
+            List<Shape> selfOutputs = callOutputs(t, "self", hiddenStates);
+            Shape attentionOutput = call(t, "output", List.of(selfOutputs.get(0), hiddenStates));
+            List<Shape> outputs = new java.util.ArrayList<>(selfOutputs);
+            outputs.set(0, attentionOutput);
+            return outputs;
         }
     }
 
-    /** {@code BertSelfAttention} (eager): q, k, v projections, {@code QK^T}, softmax, dropout, {@code AV}. */
-    static final class BertSelfAttention extends Module {
+    /**
+     * {@code BertSelfAttention} (eager): q, k, v projections, {@code QK^T}, softmax, dropout, {@code AV}; as a
+     * decoder its outputs add {@code past_key_value = (key_layer, value_layer)}.
+     */
+    static final class BertSelfAttention extends Part {
         private final long heads;
         private final long headSize;
         private final String positionEmbeddingType;
+        private final boolean isDecoder;
 
         BertSelfAttention(Sizes s, String positionEmbeddingType) {
+            super(s, "SelfAttention");
             heads = s.heads;
             headSize = s.headSize();
+            isDecoder = s.isDecoder;
             this.positionEmbeddingType = positionEmbeddingType;
             long allHeads = Dims.mul(s.heads, s.headSize());
             add("query", Layers.linear(s.hidden, allHeads));
@@ -262,11 +545,8 @@ public final class Bert implements HfFamily {
         }
 
         @Override
-        public Shape forward(Trace t, Shape hiddenStates) {
-            if (!positionEmbeddingType.equals("absolute")) {
-                throw new UnsupportedOperationException("BertSelfAttention with position_embedding_type "
-                        + positionEmbeddingType + " has no forward pass yet");
-            }
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape hiddenStates = xs.get(0);
             Shape mixedQueryLayer = call(t, "query", hiddenStates);
             Shape keyLayer = transposeForScores(call(t, "key", hiddenStates));
             Shape valueLayer = transposeForScores(call(t, "value", hiddenStates));
@@ -274,16 +554,44 @@ public final class Bert implements HfFamily {
             Shape keyT = Shape.of(keyLayer.dim(0), heads, headSize, keyLayer.dim(2));
             Shape attentionScores = MatMul.matmul(queryLayer, keyT);
             t.flops(MatMul.matmulFlops(queryLayer, keyT));
+            relativePositionScores(this, t, positionEmbeddingType, queryLayer, keyLayer);
             Shape attentionProbs = call(t, "dropout", attentionScores);
             Shape contextLayer = MatMul.matmul(attentionProbs, valueLayer);
             t.flops(MatMul.matmulFlops(attentionProbs, valueLayer));
-            return Shape.of(contextLayer.dim(0), contextLayer.dim(2), Dims.mul(heads, headSize));
+            Shape context = Shape.of(contextLayer.dim(0), contextLayer.dim(2), Dims.mul(heads, headSize));
+            return isDecoder ? List.of(context, keyLayer, valueLayer) : List.of(context);
+        }
+    }
+
+    /**
+     * The relative position scores of {@code position_embedding_type} relative_key / relative_key_query
+     * (BertSelfAttention, copied by ALBERT): {@code distance_embedding} of the (q_len, k_len) distances, then the
+     * einsum {@code bhld,lrd->bhlr} with the query (and {@code bhrd,lrd->bhlr} with the key for
+     * relative_key_query), each one bmm of {@code 2 * b * heads * q_len * k_len * head_size}. Nothing for absolute;
+     * any other type adds nothing either (upstream only tests for these two).
+     */
+    static void relativePositionScores(Module attention, Trace t, String positionEmbeddingType, Shape queryLayer,
+                                       Shape keyLayer) {
+        boolean key = positionEmbeddingType.equals("relative_key");
+        boolean keyQuery = positionEmbeddingType.equals("relative_key_query");
+        if (!key && !keyQuery) {
+            return;
+        }
+        long queryLength = queryLayer.dim(2);
+        long keyLength = keyLayer.dim(2);
+        Shape positionalEmbedding = attention.call(t, "distance_embedding", Shape.of(queryLength, keyLength));
+        long flops = dev.modelsummary.compute.Exact.product(2, queryLayer.dim(0), queryLayer.dim(1), queryLength,
+                keyLength, positionalEmbedding.dim(2));
+        t.flops(flops);
+        if (keyQuery) {
+            t.flops(flops);
         }
     }
 
     /** {@code BertSelfOutput(hidden_states, input_tensor)}: dense, dropout, LayerNorm of the residual sum. */
-    static final class BertSelfOutput extends Module {
+    static final class BertSelfOutput extends Part {
         BertSelfOutput(Sizes s) {
+            super(s, "SelfOutput");
             add("dense", Layers.linear(s.hidden, s.hidden));
             add("LayerNorm", Layers.layerNormForward(s.hidden));
             add("dropout", Layers.dropout(0.0));
@@ -298,8 +606,9 @@ public final class Bert implements HfFamily {
     }
 
     /** {@code BertIntermediate}: dense, then the {@code hidden_act} module. */
-    static final class BertIntermediate extends Module {
+    static final class BertIntermediate extends Part {
         BertIntermediate(Sizes s) {
+            super(s, "Intermediate");
             add("dense", Layers.linear(s.hidden, s.intermediate));
             add("intermediate_act_fn", act(s.hiddenAct));
         }
@@ -311,8 +620,9 @@ public final class Bert implements HfFamily {
     }
 
     /** {@code BertOutput(hidden_states, input_tensor)}: dense, dropout, LayerNorm of the residual sum. */
-    static final class BertOutput extends Module {
+    static final class BertOutput extends Part {
         BertOutput(Sizes s) {
+            super(s, "Output");
             add("dense", Layers.linear(s.intermediate, s.hidden));
             add("LayerNorm", Layers.layerNormForward(s.hidden));
             add("dropout", Layers.dropout(0.0));
@@ -327,8 +637,9 @@ public final class Bert implements HfFamily {
     }
 
     /** {@code BertPooler}: the first token through dense and Tanh. */
-    static final class BertPooler extends Module {
+    static final class BertPooler extends Part {
         BertPooler(Sizes s) {
+            super(s, "Pooler");
             add("dense", Layers.linear(s.hidden, s.hidden));
             add("activation", Layers.tanh());
         }
@@ -361,20 +672,36 @@ public final class Bert implements HfFamily {
 
     /**
      * {@code BertLMPredictionHead}: its own {@code bias} first, then transform and decoder; the decoder's bias
-     * is that bias ({@code self.decoder.bias = self.bias}).
+     * is that bias ({@code self.decoder.bias = self.bias}). Forward: transform, decoder.
      */
-    private static Module lmPredictionHead(Sizes s) {
-        Module head = new Module() {
-            {
-                parameter("bias", s.vocab);
-            }
-        };
-        Module transform = head.add("transform", new Module());
-        transform.add("dense", Layers.linear(s.hidden, s.hidden));
-        transform.add("LayerNorm", Layers.layerNorm(s.hidden));
-        Module decoder = head.add("decoder", Layers.linear(s.hidden, s.vocab, false));
-        decoder.tie("bias", head, "bias");
-        return head;
+    static final class BertLMPredictionHead extends Module {
+        BertLMPredictionHead(Sizes s) {
+            parameter("bias", s.vocab);
+            add("transform", new BertPredictionHeadTransform(s));
+            Module decoder = add("decoder", Layers.linear(s.hidden, s.vocab, false));
+            decoder.tie("bias", this, "bias");
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenStates) {
+            return call(t, "decoder", call(t, "transform", hiddenStates));
+        }
+    }
+
+    /** {@code BertPredictionHeadTransform}: dense, {@code transform_act_fn} (ACT2FN's module), LayerNorm. */
+    static final class BertPredictionHeadTransform extends Module {
+        BertPredictionHeadTransform(Sizes s) {
+            add("dense", Layers.linear(s.hidden, s.hidden));
+            add("transform_act_fn", act(s.hiddenAct));
+            add("LayerNorm", Layers.layerNormForward(s.hidden));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenStates) {
+            hiddenStates = call(t, "dense", hiddenStates);
+            hiddenStates = call(t, "transform_act_fn", hiddenStates);
+            return call(t, "LayerNorm", hiddenStates);
+        }
     }
 
     /** {@code tie_weights()}: the output embeddings are the decoder. */

@@ -5,6 +5,8 @@ import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.List;
 
 /**
@@ -31,69 +33,96 @@ public final class Roberta implements HfFamily {
 
     @Override
     public Module build(HfConfig config, String architecture) {
-        Bert.Sizes s = new Bert.Sizes(config);
+        Bert.Sizes s = new Bert.Sizes(config, "Roberta", config.integer("pad_token_id", 1));
         if (s.crossAttention && !config.bool("is_decoder", false)) {
             // RobertaLayer.__init__'s ValueError (upstream it starts with the layer's repr)
             throw new ConfigException("RobertaLayer should be used as a decoder model if cross attention is added");
         }
-        Module model = new Module();
+        long labels = config.numLabels();
         switch (architecture) {
             case BASE -> {
                 return Bert.bertModel(s, true);
             }
             case "RobertaForCausalLM", "RobertaForMaskedLM" -> {
+                Module model = new Bert.EncoderHead(architecture, "roberta", Bert.Kind.SEQUENCE_TO_HEAD, "lm_head");
                 Module roberta = model.add("roberta", Bert.bertModel(s, false));
-                Module lmHead = model.add("lm_head", lmHead(s));
+                Module lmHead = model.add("lm_head", new RobertaLMHead(s));
                 // tie_weights(): get_output_embeddings() is lm_head.decoder
                 Heads.tieWeights(s.tieWordEmbeddings, lmHead.child("decoder"),
                         roberta.child("embeddings").child("word_embeddings"));
+                return model;
             }
             case "RobertaForSequenceClassification" -> {
+                Module model = new Bert.EncoderHead(architecture, "roberta", Bert.Kind.SEQUENCE_TO_HEAD,
+                        "classifier");
                 model.add("roberta", Bert.bertModel(s, false));
-                model.add("classifier", classificationHead(s, config.numLabels()));
+                model.add("classifier", new RobertaClassificationHead(s, labels));
+                return model;
             }
             case "RobertaForMultipleChoice" -> {
+                Module model = new Bert.EncoderHead(architecture, "roberta", Bert.Kind.MULTIPLE_CHOICE);
                 model.add("roberta", Bert.bertModel(s, true));
-                model.add("dropout", new Module());
+                model.add("dropout", Layers.dropout(0.0));
                 model.add("classifier", Layers.linear(s.hidden, 1));
+                return model;
             }
             case "RobertaForTokenClassification" -> {
+                Module model = new Bert.EncoderHead(architecture, "roberta", Bert.Kind.TOKEN_CLASSIFIER);
                 model.add("roberta", Bert.bertModel(s, false));
-                model.add("dropout", new Module());
-                model.add("classifier", Layers.linear(s.hidden, config.numLabels()));
+                model.add("dropout", Layers.dropout(0.0));
+                model.add("classifier", Layers.linear(s.hidden, labels));
+                return model;
             }
             case "RobertaForQuestionAnswering" -> {
+                Module model = new Bert.EncoderHead(architecture, "roberta", Bert.Kind.QUESTION_ANSWERING);
                 model.add("roberta", Bert.bertModel(s, false));
-                model.add("qa_outputs", Layers.linear(s.hidden, config.numLabels()));
+                model.add("qa_outputs", Layers.linear(s.hidden, labels));
+                return model;
             }
             default -> throw new IllegalStateException(architecture);
         }
-        return model;
     }
 
     /**
      * {@code RobertaLMHead}: dense, layer_norm, decoder, then its own {@code bias} (a parameter of the head, so
      * listed before the children), which becomes the decoder's bias ({@code self.decoder.bias = self.bias}).
+     * Forward: dense, the functional {@code gelu} (no module), layer_norm, decoder.
      */
-    private static Module lmHead(Bert.Sizes s) {
-        Module head = new Module() {
-            {
-                parameter("bias", s.vocab);
-            }
-        };
-        head.add("dense", Layers.linear(s.hidden, s.hidden));
-        head.add("layer_norm", Layers.layerNorm(s.hidden));
-        Module decoder = head.add("decoder", Layers.linear(s.hidden, s.vocab));
-        decoder.tie("bias", head, "bias");
-        return head;
+    static final class RobertaLMHead extends Module {
+        RobertaLMHead(Bert.Sizes s) {
+            parameter("bias", s.vocab);
+            add("dense", Layers.linear(s.hidden, s.hidden));
+            add("layer_norm", Layers.layerNormForward(s.hidden));
+            Module decoder = add("decoder", Layers.linear(s.hidden, s.vocab));
+            decoder.tie("bias", this, "bias");
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape features) {
+            Shape x = call(t, "dense", features);
+            x = call(t, "layer_norm", x);
+            return call(t, "decoder", x);
+        }
     }
 
-    /** {@code RobertaClassificationHead}: dense, dropout, out_proj. */
-    private static Module classificationHead(Bert.Sizes s, long labels) {
-        Module head = new Module();
-        head.add("dense", Layers.linear(s.hidden, s.hidden));
-        head.add("dropout", new Module());
-        head.add("out_proj", Layers.linear(s.hidden, labels));
-        return head;
+    /**
+     * {@code RobertaClassificationHead}: dense, dropout, out_proj. Forward: the first token ({@code <s>}), dropout,
+     * dense, {@code torch.tanh} (no module), dropout again, out_proj.
+     */
+    static final class RobertaClassificationHead extends Module {
+        RobertaClassificationHead(Bert.Sizes s, long labels) {
+            add("dense", Layers.linear(s.hidden, s.hidden));
+            add("dropout", Layers.dropout(0.0));
+            add("out_proj", Layers.linear(s.hidden, labels));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape features) {
+            Shape x = Shape.of(features.dim(0), features.dim(2));
+            x = call(t, "dropout", x);
+            x = call(t, "dense", x);
+            x = call(t, "dropout", x);
+            return call(t, "out_proj", x);
+        }
     }
 }
