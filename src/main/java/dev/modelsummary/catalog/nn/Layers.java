@@ -241,7 +241,9 @@ public final class Layers {
                 buffer("running_mean", DType.FLOAT32, n);
                 buffer("running_var", DType.FLOAT32, n);
             }
-        };
+        }.forwardAs("FrozenBatchNorm2d", (trace, x) ->
+                // x * scale.reshape(1, -1, 1, 1) + bias: elementwise, 0 FLOPs, refused as broadcasting refuses
+                dev.modelsummary.compute.Reshape.broadcast(x, Shape.of(1, n, 1, 1)));
     }
 
     /**

@@ -59,7 +59,7 @@ public final class FCOS extends Module {
         BackboneWithFPN backbone = BackboneUtils.resnetFpnExtractor(
                 BackboneUtils.resnet50(BackboneUtils.frozenIfTrained(isTrained)), ResNet.RESNET50, trainable,
                 new int[] {2, 3, 4}, FeaturePyramidNetwork.lastLevelP6P7(256, 256), null);
-        return new FCOS(backbone, numClasses);
+        return new FCOS(backbone, numClasses, kwargs);
     }
 
     /**
@@ -67,13 +67,13 @@ public final class FCOS extends Module {
      * (sizes 8 to 128, aspect ratio 1), so FCOS's check for exactly one always holds; {@code head};
      * {@code transform}.
      */
-    private FCOS(BackboneWithFPN backbone, long numClasses) {
+    private FCOS(BackboneWithFPN backbone, long numClasses, Kwargs kwargs) {
         add("backbone", backbone);
         long[][] sizes = {{8}, {16}, {32}, {64}, {128}};
         AnchorGenerator anchorGenerator = add("anchor_generator",
                 new AnchorGenerator(sizes, AnchorUtils.repeat(sizes.length, 1.0)));
         add("head", fcosHead(backbone.outChannels(), anchorGenerator.numAnchorsPerLocation()[0], numClasses));
-        add("transform", Transform.generalizedRCNNTransform());
+        add("transform", Transform.generalizedRCNNTransform(kwargs));
     }
 
     /** {@code FCOSHead(in_channels, num_anchors, num_classes)}: its box coder is a plain object. */

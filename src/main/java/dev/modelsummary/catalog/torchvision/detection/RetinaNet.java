@@ -80,7 +80,7 @@ public final class RetinaNet extends Module {
         long numClasses = DetectionUtils.numClasses(kwargs, kwargs.weights("weights"), 91);
         boolean isTrained = BackboneUtils.isTrained(kwargs);
         long trainable = BackboneUtils.validateTrainableLayers(kwargs, isTrained, 5, 3);
-        BackboneWithFPN backbone = BackboneUtils.resnetFpnExtractor(BackboneUtils.resnet50(Misc.BATCH_NORM),
+        BackboneWithFPN backbone = BackboneUtils.resnetFpnExtractor(BackboneUtils.resnet50(Layers::batchNorm2d),
                 ResNet.RESNET50, trainable, RETURNED_LAYERS,
                 FeaturePyramidNetwork.lastLevelP6P7(2048, 256), null);
         AnchorGenerator anchorGenerator = defaultAnchorgen();
@@ -116,7 +116,7 @@ public final class RetinaNet extends Module {
         add("head", head != null ? head
                 : retinaNetHead(backbone.outChannels(), generator.numAnchorsPerLocation()[0], numClasses, null));
         DetectionUtils.matcher(kwargs, "fg_iou_thresh", "bg_iou_thresh");
-        add("transform", Transform.generalizedRCNNTransform());
+        add("transform", Transform.generalizedRCNNTransform(kwargs));
     }
 
     /** {@code RetinaNetHead(in_channels, num_anchors, num_classes, norm_layer)}. */
