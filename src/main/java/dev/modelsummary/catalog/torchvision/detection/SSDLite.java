@@ -138,12 +138,11 @@ public final class SSDLite {
         for (int i = 0; i < FEATURE_MAPS; i++) {
             numAnchors.add(2L + 2L * ASPECT_RATIOS_PER_MAP);
         }
-        Module model = new Module();
-        model.add("backbone", backbone);
-        model.add("anchor_generator", stateless());
-        model.add("head", ssdliteHead(outChannels, numAnchors, numClasses));
-        model.add("transform", stateless());
-        return model;
+        long[][] ratios = new long[FEATURE_MAPS][];
+        for (int i = 0; i < FEATURE_MAPS; i++) {
+            ratios[i] = new long[] {2, 3};
+        }
+        return new SSD(backbone, ssdliteHead(outChannels, numAnchors, numClasses), ratios, 320);
     }
 
     /**
@@ -253,7 +252,7 @@ public final class SSDLite {
      * prediction block per feature map instead of a plain 3x3 conv.
      */
     private static Module ssdliteHead(List<Long> inChannels, List<Long> numAnchors, long numClasses) {
-        return SSD.scoringHeads(inChannels, numAnchors, numClasses, (in, out) -> predictionBlock(in, out, 3));
+        return SSD.scoringHeads("SSDLite", inChannels, numAnchors, numClasses, (in, out) -> predictionBlock(in, out, 3));
     }
 
     /**
