@@ -44,7 +44,7 @@ class DetectionComputeTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"fasterrcnn_resnet50_fpn", "fasterrcnn_resnet50_fpn_v2", "fasterrcnn_mobilenet_v3_large_fpn",
-        "fasterrcnn_mobilenet_v3_large_320_fpn", "retinanet_resnet50_fpn", "retinanet_resnet50_fpn_v2", "fcos_resnet50_fpn", "ssd300_vgg16", "maskrcnn_resnet50_fpn"})
+        "fasterrcnn_mobilenet_v3_large_320_fpn", "retinanet_resnet50_fpn", "retinanet_resnet50_fpn_v2", "fcos_resnet50_fpn", "ssd300_vgg16", "maskrcnn_resnet50_fpn", "keypointrcnn_resnet50_fpn", "maskrcnn_resnet50_fpn_v2", "ssdlite320_mobilenet_v3_large"})
     void matchesTorchUpToTheDataDependentStep(String builder) throws IOException {
         JsonNode truth = GoldenTrace.read("tv-det-" + builder + ".json");
         Module model = build(builder, Map.of());
