@@ -148,4 +148,13 @@ class DetectionComputeTest {
         }
         assertThat(actual).containsExactlyElementsOf(expected);
     }
+
+    /** RAFT traces fully: 12 flow updates of fixed shapes, the correlation volume's matmul counted at the root. */
+    @ParameterizedTest
+    @ValueSource(strings = {"raft_small", "raft_large"})
+    void raftMatchesTorchCallByCall(String builder) throws IOException {
+        JsonNode truth = GoldenTrace.read("tv-det-" + builder + ".json");
+        Module model = build(builder, Map.of());
+        GoldenTrace.assertMatches(truth, model, model.trace(GoldenTrace.inputShape(truth)));
+    }
 }
