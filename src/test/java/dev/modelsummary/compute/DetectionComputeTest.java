@@ -157,4 +157,26 @@ class DetectionComputeTest {
         Module model = build(builder, Map.of());
         GoldenTrace.assertMatches(truth, model, model.trace(GoldenTrace.inputShape(truth)));
     }
+
+    /** Torch's refusals (checked with torch 1.13), naming the module whose call failed. */
+    @Test
+    void refusesAsTorchDoes() {
+        ShapeException channels = catchThrowableOfType(() -> build("fasterrcnn_mobilenet_v3_large_320_fpn", Map.of())
+                .trace(Shape.of(1, 4, 64, 64)), ShapeException.class);
+        assertThat(channels.path()).isEqualTo("transform");
+        assertThat(channels.getMessage()).isEqualTo(
+                "The size of tensor a (4) must match the size of tensor b (3) at non-singleton dimension 0");
+        // one channel broadcasts against the 3-entry mean: a 3-channel batch
+        PartialTraceException gray = partial(build("fasterrcnn_mobilenet_v3_large_320_fpn", Map.of()),
+                Shape.of(1, 1, 64, 64));
+        assertThat(gray.calls().get(1).out()).containsExactly(Shape.of(1, 3, 320, 320));
+
+        Module raft = build("raft_small", Map.of());
+        assertThat(catchThrowableOfType(() -> raft.trace(Shape.of(1, 3, 100, 100)), ShapeException.class))
+                .hasMessage("The feature encoder should downsample H and W by 8");
+        assertThat(catchThrowableOfType(() -> raft.trace(Shape.of(1, 3, 100, 96)), ShapeException.class))
+                .hasMessage("input image H and W should be divisible by 8, insted got 100 (h) and 96 (w)");
+        assertThat(catchThrowableOfType(() -> raft.trace(Shape.of(1, 3, 96, 100)), ShapeException.class))
+                .hasMessage("The feature encoder should downsample H and W by 8");
+    }
 }
