@@ -38,6 +38,10 @@ public final class CdsTraining {
                 {"vit_l_16"},
                 {"vit_l_16", "--format", "text"},
                 {"vit_l_16", "--format", "json"},
+                // the forward passes on shapes: a convolutional net and a transformer, in the formats with tables
+                {"resnet50", "--compute", "--format", "json"},
+                {"resnet50", "--compute", "--format", "text"},
+                {"gpt2", "--compute"},
                 {safetensors.toString()},
                 {pth.toString()},
                 {"--help"},

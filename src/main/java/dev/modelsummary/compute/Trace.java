@@ -44,6 +44,7 @@ public final class Trace {
     private final List<Call> calls = new ArrayList<>();
     private final Map<Object, Long> memo = new IdentityHashMap<>();
     private final Deque<Open> open = new ArrayDeque<>();
+    private String lastFinished;
 
     /**
      * A call of the child {@code childName} of the innermost open call starts (the root's name is empty).
@@ -74,6 +75,7 @@ public final class Trace {
         Open call = open.pop();
         calls.set(call.index, new Call(call.name, call.className, call.in, List.copyOf(out), call.parameters,
                 call.flops, call.leaf));
+        lastFinished = call.name;
     }
 
     /** An op ran {@code n} FLOPs inside every open call. */
@@ -124,5 +126,29 @@ public final class Trace {
             }
         }
         return sum;
+    }
+
+    /**
+     * The calls so far, in call order, also while some are still open (a trace stopped by a
+     * {@link PartialTraceException}): a finished call as {@link #calls()} gives it, an open one with the FLOPs
+     * it has run so far and no outputs.
+     */
+    public List<Call> partialCalls() {
+        List<Call> out = new ArrayList<>(calls);
+        for (Open call : open) {
+            out.set(call.index, new Call(call.name, call.className, call.in, List.of(), call.parameters, call.flops,
+                    call.leaf));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The paths of the calls still open, innermost first (empty once the root has returned). */
+    public List<String> openPaths() {
+        return open.stream().map(call -> call.name).toList();
+    }
+
+    /** The path of the call that finished last (null before any). */
+    public String lastFinished() {
+        return lastFinished;
     }
 }

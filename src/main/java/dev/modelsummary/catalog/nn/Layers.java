@@ -241,7 +241,9 @@ public final class Layers {
                 buffer("running_mean", DType.FLOAT32, n);
                 buffer("running_var", DType.FLOAT32, n);
             }
-        };
+        }.forwardAs("FrozenBatchNorm2d", (trace, x) ->
+                // x * scale.reshape(1, -1, 1, 1) + bias: elementwise, 0 FLOPs, refused as broadcasting refuses
+                dev.modelsummary.compute.Reshape.broadcast(x, Shape.of(1, n, 1, 1)));
     }
 
     /**
@@ -399,5 +401,24 @@ public final class Layers {
     /** An activation module with no tensors whose forward keeps the shape, hooked as {@code torchClass}. */
     public static Module activation(String torchClass) {
         return stateless().forwardAs(torchClass, (trace, x) -> x);
+    }
+
+    /**
+     * {@code nn.GroupNorm(groups, channels)} with its forward: {@link #groupNorm}'s tensors; the input
+     * {@code (N, C, *)} keeps its shape; a channel count other than {@code channels} is refused as torch's
+     * affine broadcast refuses it. 0 FLOPs.
+     */
+    public static Module groupNormForward(long groups, long channels) {
+        return groupNorm(groups, channels).forwardAs("GroupNorm", (trace, x) -> {
+            if (x.rank() < 2 || x.dim(1) % groups != 0) {
+                throw new ShapeException("Expected number of channels in input to be divisible by num_groups, but "
+                        + "got input of shape " + java.util.Arrays.toString(x.dims()) + " and num_groups=" + groups);
+            }
+            if (x.dim(1) != channels) {
+                throw new ShapeException("The size of tensor a (" + x.dim(1) + ") must match the size of tensor b ("
+                        + channels + ") at non-singleton dimension 1");
+            }
+            return x;
+        });
     }
 }

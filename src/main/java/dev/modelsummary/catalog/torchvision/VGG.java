@@ -116,9 +116,17 @@ public final class VGG extends Module {
      * pooling layers of VGG's features as torchvision does, with {@code isinstance(layer, nn.MaxPool2d)}.
      */
     public static final class MaxPool2d extends Module {
+        private boolean ceilMode;
+
         @Override
         public Shape forward(Trace t, Shape x) {
-            return Pool.output(x, new long[] {2, 2}, new long[] {2}, new long[] {0}, new long[] {1}, false);
+            return Pool.output(x, new long[] {2, 2}, new long[] {2}, new long[] {0}, new long[] {1}, ceilMode);
+        }
+
+        /** {@code pool.ceil_mode = value} (SSD patches maxpool3 so); returns this pool. */
+        public MaxPool2d ceilMode(boolean value) {
+            this.ceilMode = value;
+            return this;
         }
     }
 

@@ -4,6 +4,7 @@ import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Weights;
 import dev.modelsummary.catalog.nn.Dims;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.MobileNetV3;
@@ -11,6 +12,8 @@ import dev.modelsummary.catalog.torchvision.ModelUtils;
 import dev.modelsummary.catalog.torchvision.ResNet;
 import dev.modelsummary.catalog.torchvision.ops.FeaturePyramidNetwork;
 import dev.modelsummary.catalog.torchvision.ops.Misc;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -93,6 +96,12 @@ public final class BackboneUtils {
             add("fpn", new FeaturePyramidNetwork(inChannelsList, outChannels,
                     extraBlocks == null ? FeaturePyramidNetwork.lastLevelMaxPool() : extraBlocks, norm));
             this.outChannels = outChannels;
+        }
+
+        /** {@code forward(x)}: {@code fpn(body(x))}, the FPN's levels in order. */
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            return callOutputs(t, "fpn", callOutputs(t, "body", xs));
         }
 
         /** {@code backbone.out_channels}: the width of every FPN level. */
@@ -179,6 +188,6 @@ public final class BackboneUtils {
 
     /** The norm layer of a pretrained-capable backbone: FrozenBatchNorm2d when trained, else BatchNorm2d. */
     static LongFunction<Module> frozenIfTrained(boolean isTrained) {
-        return isTrained ? Misc.FROZEN_BATCH_NORM : Misc.BATCH_NORM;
+        return isTrained ? Misc.FROZEN_BATCH_NORM : Layers::batchNorm2d;
     }
 }

@@ -6,6 +6,12 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.compute.Exact;
+import dev.modelsummary.compute.PartialTraceException;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.ShapeException;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -74,5 +80,32 @@ final class DetectionUtils {
                 throw kwargs.refuse(e.getMessage());
             }
         });
+    }
+
+    /**
+     * A one-stage head's per-level output {@code (N, A * K, H, W)} after {@code view(N, -1, K, H, W)},
+     * {@code permute(0, 3, 4, 1, 2)}, {@code reshape(N, -1, K)}: {@code (N, H * W * A, K)}; then
+     * {@code torch.cat(levels, dim=1)}. Reshapes only.
+     */
+    static Shape catLevels(List<Shape> levels, long k) {
+        List<Shape> flat = new ArrayList<>();
+        for (Shape level : levels) {
+            if (level.dim(1) % k != 0) {
+                throw new ShapeException("shape '[" + level.dim(0) + ", -1, " + k + ", " + level.dim(2) + ", "
+                        + level.dim(3) + "]' is invalid for input of size " + Exact.numel(level));
+            }
+            flat.add(Shape.of(level.dim(0), Exact.product(level.dim(1) / k, level.dim(2), level.dim(3)), k));
+        }
+        return Reshape.cat(flat, 1);
+    }
+
+    /**
+     * The end of every detector's eval forward: after the head and the anchors, {@code postprocess_detections}
+     * keeps the boxes above a score threshold, at most {@code topk_candidates} per level, through NMS: how
+     * many depends on the image. Every module call is known by then.
+     */
+    static PartialTraceException postprocess(Trace t) {
+        return new PartialTraceException(t, "postprocess_detections", "the number of detections kept by the "
+                + "score threshold and NMS depends on the image (every module call is traced)");
     }
 }

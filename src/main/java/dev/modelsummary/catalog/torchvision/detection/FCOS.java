@@ -1,8 +1,6 @@
 package dev.modelsummary.catalog.torchvision.detection;
 
 import static dev.modelsummary.catalog.nn.Layers.conv2d;
-import static dev.modelsummary.catalog.nn.Layers.groupNorm;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
 import static dev.modelsummary.catalog.torchvision.detection.BackboneUtils.RESNET50_WEIGHTS;
 import static dev.modelsummary.catalog.torchvision.detection.DetectionUtils.builder;
 import static dev.modelsummary.catalog.torchvision.detection.DetectionUtils.concat;
@@ -11,6 +9,7 @@ import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.nn.Dims;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
@@ -18,6 +17,9 @@ import dev.modelsummary.catalog.torchvision.ResNet;
 import dev.modelsummary.catalog.torchvision.detection.AnchorUtils.AnchorGenerator;
 import dev.modelsummary.catalog.torchvision.detection.BackboneUtils.BackboneWithFPN;
 import dev.modelsummary.catalog.torchvision.ops.FeaturePyramidNetwork;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -59,7 +61,7 @@ public final class FCOS extends Module {
         BackboneWithFPN backbone = BackboneUtils.resnetFpnExtractor(
                 BackboneUtils.resnet50(BackboneUtils.frozenIfTrained(isTrained)), ResNet.RESNET50, trainable,
                 new int[] {2, 3, 4}, FeaturePyramidNetwork.lastLevelP6P7(256, 256), null);
-        return new FCOS(backbone, numClasses);
+        return new FCOS(backbone, numClasses, kwargs);
     }
 
     /**
@@ -67,50 +69,104 @@ public final class FCOS extends Module {
      * (sizes 8 to 128, aspect ratio 1), so FCOS's check for exactly one always holds; {@code head};
      * {@code transform}.
      */
-    private FCOS(BackboneWithFPN backbone, long numClasses) {
+    private FCOS(BackboneWithFPN backbone, long numClasses, Kwargs kwargs) {
         add("backbone", backbone);
         long[][] sizes = {{8}, {16}, {32}, {64}, {128}};
         AnchorGenerator anchorGenerator = add("anchor_generator",
                 new AnchorGenerator(sizes, AnchorUtils.repeat(sizes.length, 1.0)));
         add("head", fcosHead(backbone.outChannels(), anchorGenerator.numAnchorsPerLocation()[0], numClasses));
-        add("transform", Transform.generalizedRCNNTransform());
+        add("transform", Transform.generalizedRCNNTransform(kwargs));
+    }
+
+    /**
+     * {@code forward(images)} in eval for a batch {@code (N, C, H, W)}: {@code transform},
+     * {@code backbone(images.tensors)}, {@code head(features)}, {@code anchor_generator(images, features)}; then
+     * {@code postprocess_detections}, whose output size depends on the image.
+     */
+    @Override
+    public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+        Shape images = call(t, "transform", xs.get(0));
+        List<Shape> features = callOutputs(t, "backbone", images);
+        callOutputs(t, "head", features);
+        List<Shape> anchorIn = new ArrayList<>();
+        anchorIn.add(images);
+        anchorIn.addAll(features);
+        callOutputs(t, "anchor_generator", anchorIn);
+        throw DetectionUtils.postprocess(t);
     }
 
     /** {@code FCOSHead(in_channels, num_anchors, num_classes)}: its box coder is a plain object. */
     private static Module fcosHead(long inChannels, long numAnchors, long numClasses) {
-        Module head = new Module();
-        head.add("classification_head", classificationHead(inChannels, numAnchors, numClasses));
-        head.add("regression_head", regressionHead(inChannels, numAnchors));
-        return head;
+        return new FCOSHead(inChannels, numAnchors, numClasses);
+    }
+
+    /** {@code FCOSHead}: {@code {"cls_logits", "bbox_regression", "bbox_ctrness"}}. */
+    static final class FCOSHead extends Module {
+        FCOSHead(long inChannels, long numAnchors, long numClasses) {
+            add("classification_head", new FCOSClassificationHead(inChannels, numAnchors, numClasses));
+            add("regression_head", new FCOSRegressionHead(inChannels, numAnchors));
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> x) {
+            List<Shape> out = new ArrayList<>();
+            out.add(call(t, "classification_head", x));
+            out.addAll(callOutputs(t, "regression_head", x));
+            return out;
+        }
     }
 
     /** {@code FCOSClassificationHead}: the tower, then {@code cls_logits} (3x3, A * K outputs). */
-    private static Module classificationHead(long inChannels, long numAnchors, long numClasses) {
-        Module head = new Module();
-        head.add("conv", tower(inChannels));
-        head.add("cls_logits", conv2d(inChannels, Dims.mul(numAnchors, numClasses), 3));
-        return head;
+    static final class FCOSClassificationHead extends Module {
+        private final long numClasses;
+
+        FCOSClassificationHead(long inChannels, long numAnchors, long numClasses) {
+            add("conv", tower(inChannels));
+            add("cls_logits", conv2d(inChannels, Dims.mul(numAnchors, numClasses), 3).padding(1));
+            this.numClasses = numClasses;
+        }
+
+        @Override
+        public Shape forward(Trace t, List<Shape> x) {
+            List<Shape> levels = new ArrayList<>();
+            for (Shape features : x) {
+                levels.add(call(t, "cls_logits", call(t, "conv", features)));
+            }
+            return DetectionUtils.catLevels(levels, numClasses);
+        }
     }
 
     /**
-     * {@code FCOSRegressionHead}: the tower, then {@code bbox_reg} (3x3, A * 4 outputs) and
-     * {@code bbox_ctrness} (3x3, A outputs).
+     * {@code FCOSRegressionHead}: the tower, then {@code bbox_reg} (3x3, A * 4 outputs, functional relu) and
+     * {@code bbox_ctrness} (3x3, A outputs); returns both concatenated over the levels.
      */
-    private static Module regressionHead(long inChannels, long numAnchors) {
-        Module head = new Module();
-        head.add("conv", tower(inChannels));
-        head.add("bbox_reg", conv2d(inChannels, Dims.mul(numAnchors, 4), 3));
-        head.add("bbox_ctrness", conv2d(inChannels, numAnchors, 3));
-        return head;
+    static final class FCOSRegressionHead extends Module {
+        FCOSRegressionHead(long inChannels, long numAnchors) {
+            add("conv", tower(inChannels));
+            add("bbox_reg", conv2d(inChannels, Dims.mul(numAnchors, 4), 3).padding(1));
+            add("bbox_ctrness", conv2d(inChannels, numAnchors, 3).padding(1));
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> x) {
+            List<Shape> regression = new ArrayList<>();
+            List<Shape> ctrness = new ArrayList<>();
+            for (Shape features : x) {
+                Shape feature = call(t, "conv", features);
+                regression.add(call(t, "bbox_reg", feature));
+                ctrness.add(call(t, "bbox_ctrness", feature));
+            }
+            return List.of(DetectionUtils.catLevels(regression, 4), DetectionUtils.catLevels(ctrness, 1));
+        }
     }
 
-    /** Per conv: Conv2d 3x3 (with bias), GroupNorm(32, C), ReLU, each with its own index. */
+    /** Per conv: Conv2d 3x3 padding 1 (with bias), GroupNorm(32, C), ReLU, each with its own index. */
     private static Sequential tower(long channels) {
         Sequential conv = new Sequential();
         for (int i = 0; i < NUM_CONVS; i++) {
-            conv.append(conv2d(channels, channels, 3));
-            conv.append(groupNorm(GROUPS, channels));
-            conv.append(stateless());
+            conv.append(conv2d(channels, channels, 3).padding(1));
+            conv.append(Layers.groupNormForward(GROUPS, channels));
+            conv.append(Layers.relu());
         }
         return conv;
     }

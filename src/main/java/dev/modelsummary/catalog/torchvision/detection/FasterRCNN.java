@@ -13,6 +13,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Weights;
 import dev.modelsummary.catalog.nn.Dims;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
@@ -142,8 +143,8 @@ public class FasterRCNN extends GeneralizedRCNN {
     static BackboneWithFPN resnet50FpnV2(Kwargs kwargs) {
         boolean isTrained = BackboneUtils.isTrained(kwargs);
         long trainable = BackboneUtils.validateTrainableLayers(kwargs, isTrained, 5, 3);
-        return BackboneUtils.resnetFpnExtractor(BackboneUtils.resnet50(Misc.BATCH_NORM), ResNet.RESNET50, trainable,
-                null, null, Misc.BATCH_NORM);
+        return BackboneUtils.resnetFpnExtractor(BackboneUtils.resnet50(Layers::batchNorm2d), ResNet.RESNET50,
+                trainable, null, null, Layers::batchNorm2d);
     }
 
     /** v2: {@code RPNHead(out_channels, num_anchors, conv_depth=2)}. */
@@ -189,7 +190,7 @@ public class FasterRCNN extends GeneralizedRCNN {
     FasterRCNN(BackboneWithFPN backbone, long numClasses, Kwargs kwargs, AnchorGenerator rpnAnchorGenerator,
                Module rpnHead, Module boxHead) {
         super(backbone, rpn(backbone, kwargs, rpnAnchorGenerator, rpnHead),
-                roiHeads(backbone, numClasses, kwargs, boxHead));
+                roiHeads(backbone, numClasses, kwargs, boxHead), kwargs);
     }
 
     /** {@code self.roi_heads}, which Mask and Keypoint R-CNN extend. */

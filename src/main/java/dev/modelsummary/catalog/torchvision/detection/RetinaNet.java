@@ -18,6 +18,9 @@ import dev.modelsummary.catalog.torchvision.detection.AnchorUtils.AnchorGenerato
 import dev.modelsummary.catalog.torchvision.detection.BackboneUtils.BackboneWithFPN;
 import dev.modelsummary.catalog.torchvision.ops.FeaturePyramidNetwork;
 import dev.modelsummary.catalog.torchvision.ops.Misc;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
 
@@ -80,12 +83,12 @@ public final class RetinaNet extends Module {
         long numClasses = DetectionUtils.numClasses(kwargs, kwargs.weights("weights"), 91);
         boolean isTrained = BackboneUtils.isTrained(kwargs);
         long trainable = BackboneUtils.validateTrainableLayers(kwargs, isTrained, 5, 3);
-        BackboneWithFPN backbone = BackboneUtils.resnetFpnExtractor(BackboneUtils.resnet50(Misc.BATCH_NORM),
+        BackboneWithFPN backbone = BackboneUtils.resnetFpnExtractor(BackboneUtils.resnet50(Layers::batchNorm2d),
                 ResNet.RESNET50, trainable, RETURNED_LAYERS,
                 FeaturePyramidNetwork.lastLevelP6P7(2048, 256), null);
         AnchorGenerator anchorGenerator = defaultAnchorgen();
         Module head = retinaNetHead(backbone.outChannels(), anchorGenerator.numAnchorsPerLocation()[0], numClasses,
-                channels -> Layers.groupNorm(32, channels));
+                channels -> Layers.groupNormForward(32, channels));
         return new RetinaNet(backbone, numClasses, kwargs, anchorGenerator, head);
     }
 
@@ -116,40 +119,90 @@ public final class RetinaNet extends Module {
         add("head", head != null ? head
                 : retinaNetHead(backbone.outChannels(), generator.numAnchorsPerLocation()[0], numClasses, null));
         DetectionUtils.matcher(kwargs, "fg_iou_thresh", "bg_iou_thresh");
-        add("transform", Transform.generalizedRCNNTransform());
+        add("transform", Transform.generalizedRCNNTransform(kwargs));
+    }
+
+    /**
+     * {@code forward(images)} in eval for a batch {@code (N, C, H, W)}: {@code transform},
+     * {@code backbone(images.tensors)}, {@code head(features)}, {@code anchor_generator(images, features)}; then
+     * {@code postprocess_detections}, whose output size depends on the image.
+     */
+    @Override
+    public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+        Shape images = call(t, "transform", xs.get(0));
+        List<Shape> features = callOutputs(t, "backbone", images);
+        callOutputs(t, "head", features);
+        List<Shape> anchorIn = new ArrayList<>();
+        anchorIn.add(images);
+        anchorIn.addAll(features);
+        callOutputs(t, "anchor_generator", anchorIn);
+        throw DetectionUtils.postprocess(t);
     }
 
     /** {@code RetinaNetHead(in_channels, num_anchors, num_classes, norm_layer)}. */
     private static Module retinaNetHead(long inChannels, long numAnchors, long numClasses,
                                         LongFunction<Module> norm) {
-        Module head = new Module();
-        head.add("classification_head", classificationHead(inChannels, numAnchors, numClasses, norm));
-        head.add("regression_head", regressionHead(inChannels, numAnchors, norm));
-        return head;
+        return new RetinaNetHead(inChannels, numAnchors, numClasses, norm);
     }
 
-    /** {@code RetinaNetClassificationHead}: the conv tower, then {@code cls_logits} (3x3, A * K outputs). */
-    private static Module classificationHead(long inChannels, long numAnchors, long numClasses,
-                                             LongFunction<Module> norm) {
-        Module head = new Module();
-        head.add("conv", tower(inChannels, norm));
-        head.add("cls_logits", conv2d(inChannels, Dims.mul(numAnchors, numClasses), 3));
-        return head;
+    /** {@code RetinaNetHead}: {@code {"cls_logits": ..., "bbox_regression": ...}}. */
+    static final class RetinaNetHead extends Module {
+        RetinaNetHead(long inChannels, long numAnchors, long numClasses, LongFunction<Module> norm) {
+            add("classification_head", new RetinaNetClassificationHead(inChannels, numAnchors, numClasses, norm));
+            add("regression_head", new RetinaNetRegressionHead(inChannels, numAnchors, norm));
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> x) {
+            return List.of(call(t, "classification_head", x), call(t, "regression_head", x));
+        }
+    }
+
+    /**
+     * {@code RetinaNetClassificationHead}: the conv tower, then {@code cls_logits} (3x3, A * K outputs); per
+     * level {@code (N, H * W * A, K)}, concatenated.
+     */
+    static final class RetinaNetClassificationHead extends Module {
+        private final long numClasses;
+
+        RetinaNetClassificationHead(long inChannels, long numAnchors, long numClasses, LongFunction<Module> norm) {
+            add("conv", tower(inChannels, norm));
+            add("cls_logits", conv2d(inChannels, Dims.mul(numAnchors, numClasses), 3).padding(1));
+            this.numClasses = numClasses;
+        }
+
+        @Override
+        public Shape forward(Trace t, List<Shape> x) {
+            List<Shape> levels = new ArrayList<>();
+            for (Shape features : x) {
+                levels.add(call(t, "cls_logits", call(t, "conv", features)));
+            }
+            return DetectionUtils.catLevels(levels, numClasses);
+        }
     }
 
     /** {@code RetinaNetRegressionHead}: the conv tower, then {@code bbox_reg} (3x3, A * 4 outputs). */
-    private static Module regressionHead(long inChannels, long numAnchors, LongFunction<Module> norm) {
-        Module head = new Module();
-        head.add("conv", tower(inChannels, norm));
-        head.add("bbox_reg", conv2d(inChannels, Dims.mul(numAnchors, 4), 3));
-        return head;
+    static final class RetinaNetRegressionHead extends Module {
+        RetinaNetRegressionHead(long inChannels, long numAnchors, LongFunction<Module> norm) {
+            add("conv", tower(inChannels, norm));
+            add("bbox_reg", conv2d(inChannels, Dims.mul(numAnchors, 4), 3).padding(1));
+        }
+
+        @Override
+        public Shape forward(Trace t, List<Shape> x) {
+            List<Shape> levels = new ArrayList<>();
+            for (Shape features : x) {
+                levels.add(call(t, "bbox_reg", call(t, "conv", features)));
+            }
+            return DetectionUtils.catLevels(levels, 4);
+        }
     }
 
     /** Four 3x3 Conv2dNormActivations with ReLU (bias only without norm), as both heads build them. */
     private static Sequential tower(long channels, LongFunction<Module> norm) {
         Sequential conv = new Sequential();
         for (int i = 0; i < HEAD_CONVS; i++) {
-            conv.append(Misc.conv2dNormActivation(channels, channels, 3, 1, norm, true));
+            conv.append(Misc.conv2dNormActivation(channels, channels, 3, 1, 1, norm, Layers::relu, 1));
         }
         return conv;
     }

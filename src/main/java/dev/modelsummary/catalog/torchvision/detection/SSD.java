@@ -1,7 +1,6 @@
 package dev.modelsummary.catalog.torchvision.detection;
 
 import static dev.modelsummary.catalog.nn.Layers.conv2d;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
 
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
@@ -9,10 +8,16 @@ import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
 import dev.modelsummary.catalog.nn.Dims;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
 import dev.modelsummary.catalog.torchvision.VGG;
+import dev.modelsummary.compute.Exact;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.ShapeException;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,7 +126,8 @@ public final class SSD extends Module {
                     + outChannels.size() + ") do not match the length of the anchor generator aspect ratios ("
                     + ASPECT_RATIOS.length + ")");
         }
-        return new SSD(backbone, ssdHead(outChannels, numAnchorsPerLocation(ASPECT_RATIOS), numClasses));
+        return new SSD(backbone, ssdHead(outChannels, numAnchorsPerLocation(ASPECT_RATIOS), numClasses),
+                ASPECT_RATIOS, 300);
     }
 
     /** {@code DefaultBoxGenerator.num_anchors_per_location()}: 2 default boxes plus 2 per aspect ratio. */
@@ -137,11 +143,60 @@ public final class SSD extends Module {
      * {@code SSD(backbone, anchor_generator, size, num_classes, head=head)}: {@code backbone},
      * {@code anchor_generator}, {@code head}, {@code transform}, in that order.
      */
-    public SSD(Module backbone, Module head) {
+    public SSD(Module backbone, Module head, long[][] aspectRatios, long size) {
         add("backbone", backbone);
-        add("anchor_generator", stateless());
+        add("anchor_generator", new DefaultBoxGenerator(aspectRatios));
         add("head", head);
-        add("transform", stateless());
+        // GeneralizedRCNNTransform(min(size), max(size), ..., size_divisible=1, fixed_size=size)
+        add("transform", new Transform.GeneralizedRCNNTransform(size, size, 1, new long[] {size, size}));
+    }
+
+    /**
+     * {@code forward(images)} in eval for a batch {@code (N, C, H, W)}: {@code transform},
+     * {@code backbone(images.tensors)}, {@code head(features)}, {@code anchor_generator(images, features)}; then
+     * {@code postprocess_detections}, whose output size depends on the image.
+     */
+    @Override
+    public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+        Shape images = call(t, "transform", xs.get(0));
+        List<Shape> features = callOutputs(t, "backbone", images);
+        callOutputs(t, "head", features);
+        List<Shape> anchorIn = new ArrayList<>();
+        anchorIn.add(images);
+        anchorIn.addAll(features);
+        callOutputs(t, "anchor_generator", anchorIn);
+        throw DetectionUtils.postprocess(t);
+    }
+
+    /**
+     * {@code DefaultBoxGenerator(aspect_ratios, ...)}: no tensors; per image one tensor of every level's default
+     * boxes, {@code (sum of (2 + 2 * len(ratios_k)) * H_k * W_k, 4)}.
+     */
+    static final class DefaultBoxGenerator extends Module {
+        private final long[][] aspectRatios;
+
+        DefaultBoxGenerator(long[][] aspectRatios) {
+            this.aspectRatios = aspectRatios;
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            List<Shape> maps = xs.subList(1, xs.size());
+            long boxes = 0;
+            for (int k = 0; k < maps.size(); k++) {
+                if (k >= aspectRatios.length) {
+                    throw new ShapeException("list index out of range"); // self._wh_pairs[k]
+                }
+                Shape map = maps.get(k);
+                boxes = Exact.add(boxes, Exact.product(2 + 2L * aspectRatios[k].length, map.dim(map.rank() - 2),
+                        map.dim(map.rank() - 1)));
+            }
+            List<Shape> out = new ArrayList<>();
+            for (long i = 0; i < xs.get(0).dim(0); i++) {
+                out.add(Shape.of(boxes, 4));
+            }
+            return out;
+        }
     }
 
     /** What an {@code SSDScoringHead} holds per feature map: a module from its channels to the predicted ones. */
@@ -155,7 +210,7 @@ public final class SSD extends Module {
      * {@code regression_head}, each a 3x3 conv per feature map.
      */
     public static Module ssdHead(List<Long> inChannels, List<Long> numAnchors, long numClasses) {
-        return scoringHeads(inChannels, numAnchors, numClasses, (in, out) -> conv2d(in, out, 3));
+        return scoringHeads("SSD", inChannels, numAnchors, numClasses, (in, out) -> conv2d(in, out, 3).padding(1));
     }
 
     /**
@@ -164,23 +219,74 @@ public final class SSD extends Module {
      * holding in {@code module_list} one block per feature map that predicts {@code num_columns * anchors}
      * channels.
      */
-    static Module scoringHeads(List<Long> inChannels, List<Long> numAnchors, long numClasses,
+    static Module scoringHeads(String prefix, List<Long> inChannels, List<Long> numAnchors, long numClasses,
                                PredictionBlock block) {
-        Module head = new Module();
-        head.add("classification_head", scoringHead(inChannels, numAnchors, numClasses, block));
-        head.add("regression_head", scoringHead(inChannels, numAnchors, 4, block));
-        return head;
+        return new Head(prefix + "Head", scoringHead(prefix + "ClassificationHead", inChannels, numAnchors,
+                numClasses, block), scoringHead(prefix + "RegressionHead", inChannels, numAnchors, 4, block));
     }
 
-    private static Module scoringHead(List<Long> inChannels, List<Long> numAnchors, long numColumns,
-                                      PredictionBlock block) {
+    /**
+     * {@code SSDHead} / {@code SSDLiteHead}: {@code {"bbox_regression": regression_head(x), "cls_logits":
+     * classification_head(x)}}, the regression head called first.
+     */
+    static final class Head extends Module {
+        private final String className;
+
+        Head(String className, Module classificationHead, Module regressionHead) {
+            add("classification_head", classificationHead);
+            add("regression_head", regressionHead);
+            this.className = className;
+        }
+
+        @Override
+        public String className() {
+            return className;
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> x) {
+            return List.of(call(t, "regression_head", x), call(t, "classification_head", x));
+        }
+    }
+
+    private static Module scoringHead(String className, List<Long> inChannels, List<Long> numAnchors,
+                                      long numColumns, PredictionBlock block) {
         Sequential moduleList = new Sequential();
         for (int i = 0; i < Math.min(inChannels.size(), numAnchors.size()); i++) {
             moduleList.append(block.create(inChannels.get(i), Dims.mul(numColumns, numAnchors.get(i))));
         }
-        Module head = new Module();
-        head.add("module_list", moduleList);
-        return head;
+        return new ScoringHead(className, moduleList, numColumns);
+    }
+
+    /**
+     * {@code SSDScoringHead(module_list, num_columns)}: per level {@code module_list[i](features)} (the list is
+     * iterated, not called), viewed {@code (N, H * W * A, num_columns)}, concatenated over the levels.
+     */
+    static final class ScoringHead extends Module {
+        private final String className;
+        private final long numColumns;
+
+        ScoringHead(String className, Sequential moduleList, long numColumns) {
+            add("module_list", moduleList);
+            this.className = className;
+            this.numColumns = numColumns;
+        }
+
+        @Override
+        public String className() {
+            return className;
+        }
+
+        @Override
+        public Shape forward(Trace t, List<Shape> x) {
+            int blocks = ((Sequential) child("module_list")).size();
+            List<Shape> levels = new ArrayList<>();
+            for (int i = 0; i < x.size(); i++) {
+                // _get_result_from_module_list: a level past the list's end gets the features unchanged
+                levels.add(i < blocks ? call(t, "module_list", Integer.toString(i), x.get(i)) : x.get(i));
+            }
+            return DetectionUtils.catLevels(levels, numColumns);
+        }
     }
 
     /**
@@ -199,13 +305,15 @@ public final class SSD extends Module {
                 throw new IllegalArgumentException("SSD expects VGG features with 5 max poolings");
             }
             int maxpool4 = pools.get(3);
+            // backbone[maxpool3_pos].ceil_mode = True
+            ((VGG.MaxPool2d) backbone.get(pools.get(2))).ceilMode(true);
             parameter("scale_weight", 512);
             Sequential features = add("features", new Sequential(backbone.subList(0, maxpool4)));
             List<Module> extra = new ArrayList<>(List.of(
-                    extraBlock(1024, 256, 512), // conv8_2
-                    extraBlock(512, 128, 256), // conv9_2
-                    extraBlock(256, 128, 256), // conv10_2
-                    extraBlock(256, 128, 256))); // conv11_2
+                    extraBlock(1024, 256, 512, true), // conv8_2
+                    extraBlock(512, 128, 256, true), // conv9_2
+                    extraBlock(256, 128, 256, false), // conv10_2
+                    extraBlock(256, 128, 256, false))); // conv11_2
             // extra.insert(0, ...): conv5 (skipping maxpool5), then fc, re-indexed from 0.
             List<Module> conv5 = new ArrayList<>(backbone.subList(maxpool4, backbone.size() - 1));
             conv5.add(fc());
@@ -215,15 +323,39 @@ public final class SSD extends Module {
             outputs.addAll(extra);
         }
 
+        @Override
+        public String className() {
+            return "SSDFeatureExtractorVGG";
+        }
+
+        /**
+         * {@code forward(x)}: {@code features(x)}, rescaled by {@code scale_weight * F.normalize(x)} (elementwise,
+         * 0 FLOPs), then each {@code extra} block in turn (a ModuleList, iterated); all six maps.
+         */
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape x = call(t, "features", xs.get(0));
+            List<Shape> out = new ArrayList<>();
+            out.add(Reshape.broadcast(Shape.of(1, 512, 1, 1), x));
+            int blocks = ((Sequential) child("extra")).size();
+            for (int i = 0; i < blocks; i++) {
+                x = call(t, "extra", Integer.toString(i), x);
+                out.add(x);
+            }
+            return out;
+        }
+
         /** Conv 1x1 to the bottleneck, ReLU, 3x3 conv, ReLU. */
-        private static Sequential extraBlock(long in, long bottleneck, long out) {
-            return new Sequential(conv2d(in, bottleneck, 1), stateless(), conv2d(bottleneck, out, 3), stateless());
+        private static Sequential extraBlock(long in, long bottleneck, long out, boolean strided) {
+            return new Sequential(conv2d(in, bottleneck, 1), Layers.relu(),
+                    strided ? conv2d(bottleneck, out, 3).padding(1).stride(2) : conv2d(bottleneck, out, 3),
+                    Layers.relu());
         }
 
         /** The modified maxpool5, FC6 (a dilated 3x3 conv 512 to 1024), ReLU, FC7 (1x1 conv), ReLU. */
         private static Sequential fc() {
-            return new Sequential(stateless(), conv2d(512, 1024, 3), stateless(), conv2d(1024, 1024, 1),
-                    stateless());
+            return new Sequential(Layers.maxPool2d(3, 1, 1), conv2d(512, 1024, 3).padding(6).dilation(6),
+                    Layers.relu(), conv2d(1024, 1024, 1), Layers.relu());
         }
 
         /**

@@ -1,8 +1,6 @@
 package dev.modelsummary.catalog.torchvision.detection;
 
 import static dev.modelsummary.catalog.nn.Layers.conv2d;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
-import static dev.modelsummary.catalog.torchvision.ops.Misc.conv2dNormActivation;
 
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
@@ -10,11 +8,14 @@ import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
 import dev.modelsummary.catalog.nn.Dims;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
 import dev.modelsummary.catalog.torchvision.MobileNetV3;
 import dev.modelsummary.catalog.torchvision.ops.Misc;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,7 @@ public final class SSDLite {
     private static final long MIN_DEPTH = 16;
 
     /** {@code norm_layer = partial(nn.BatchNorm2d, eps=0.001, momentum=0.03)}: eps and momentum leave no trace. */
-    private static final LongFunction<Module> NORM = Misc.BATCH_NORM;
+    private static final LongFunction<Module> NORM = Layers::batchNorm2d;
 
     private SSDLite() {
     }
@@ -138,12 +139,11 @@ public final class SSDLite {
         for (int i = 0; i < FEATURE_MAPS; i++) {
             numAnchors.add(2L + 2L * ASPECT_RATIOS_PER_MAP);
         }
-        Module model = new Module();
-        model.add("backbone", backbone);
-        model.add("anchor_generator", stateless());
-        model.add("head", ssdliteHead(outChannels, numAnchors, numClasses));
-        model.add("transform", stateless());
-        return model;
+        long[][] ratios = new long[FEATURE_MAPS][];
+        for (int i = 0; i < FEATURE_MAPS; i++) {
+            ratios[i] = new long[] {2, 3};
+        }
+        return new SSD(backbone, ssdliteHead(outChannels, numAnchors, numClasses), ratios, 320);
     }
 
     /**
@@ -216,14 +216,36 @@ public final class SSDLite {
         for (int i = c4Pos + 1; i < backbone.size(); i++) {
             fromC4Depthwise.append(backbone.child(Integer.toString(i)));
         }
-        Module extractor = new Module();
-        extractor.add("features", new Sequential(untilC4Expansion, fromC4Depthwise));
-        extractor.add("extra", new Sequential(
-                extraBlock(lastConvChannels(conf), depth(512)),
-                extraBlock(depth(512), depth(256)),
-                extraBlock(depth(256), depth(256)),
-                extraBlock(depth(256), depth(128))));
-        return extractor;
+        return new SSDLiteFeatureExtractorMobileNet(new Sequential(untilC4Expansion, fromC4Depthwise),
+                new Sequential(
+                        extraBlock(lastConvChannels(conf), depth(512)),
+                        extraBlock(depth(512), depth(256)),
+                        extraBlock(depth(256), depth(256)),
+                        extraBlock(depth(256), depth(128))));
+    }
+
+    /**
+     * {@code SSDLiteFeatureExtractorMobileNet}: {@code features} (two Sequentials) and {@code extra} (a
+     * ModuleList of four blocks); its forward runs each in turn, and every result is a feature map.
+     */
+    static final class SSDLiteFeatureExtractorMobileNet extends Module {
+        SSDLiteFeatureExtractorMobileNet(Sequential features, Sequential extra) {
+            add("features", features);
+            add("extra", extra);
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape x = xs.get(0);
+            List<Shape> output = new ArrayList<>();
+            for (String list : List.of("features", "extra")) {
+                for (String block : child(list).namedChildren().keySet()) {
+                    x = call(t, list, block, x);
+                    output.add(x);
+                }
+            }
+            return output;
+        }
     }
 
     /** {@code backbone[-1].out_channels}: MobileNetV3's last 1x1 conv widens the last block six times. */
@@ -243,9 +265,9 @@ public final class SSDLite {
     private static Sequential extraBlock(long inChannels, long outChannels) {
         long intermediate = Math.floorDiv(outChannels, 2);
         return new Sequential(
-                conv2dNormActivation(inChannels, intermediate, 1, 1, NORM, true),
-                conv2dNormActivation(intermediate, intermediate, 3, intermediate, NORM, true),
-                conv2dNormActivation(intermediate, outChannels, 1, 1, NORM, true));
+                Misc.conv2dNormActivation(inChannels, intermediate, 1, 1, 1, NORM, Layers::relu6, 1),
+                Misc.conv2dNormActivation(intermediate, intermediate, 3, 2, intermediate, NORM, Layers::relu6, 1),
+                Misc.conv2dNormActivation(intermediate, outChannels, 1, 1, 1, NORM, Layers::relu6, 1));
     }
 
     /**
@@ -253,7 +275,7 @@ public final class SSDLite {
      * prediction block per feature map instead of a plain 3x3 conv.
      */
     private static Module ssdliteHead(List<Long> inChannels, List<Long> numAnchors, long numClasses) {
-        return SSD.scoringHeads(inChannels, numAnchors, numClasses, (in, out) -> predictionBlock(in, out, 3));
+        return SSD.scoringHeads("SSDLite", inChannels, numAnchors, numClasses, (in, out) -> predictionBlock(in, out, 3));
     }
 
     /**
@@ -262,7 +284,7 @@ public final class SSDLite {
      */
     private static Sequential predictionBlock(long inChannels, long outChannels, long kernel) {
         return new Sequential(
-                conv2dNormActivation(inChannels, inChannels, kernel, inChannels, NORM, true),
+                Misc.conv2dNormActivation(inChannels, inChannels, kernel, 1, inChannels, NORM, Layers::relu6, 1),
                 conv2d(inChannels, outChannels, 1));
     }
 

@@ -160,4 +160,23 @@ public final class Misc {
         layers.append(stateless());
         return layers;
     }
+
+    /**
+     * {@code Conv2dNormActivation(in, out, kernel_size, stride, norm_layer=norm, activation_layer=activation,
+     * bias=bias)} with a forward (padding {@code (kernel - 1) // 2}, groups 1, dilation 1) and an explicit
+     * {@code bias}, as RAFT builds them.
+     */
+    public static Conv2dNormActivation conv2dNormActivation(long in, long out, long kernel, long stride,
+                                                            LongFunction<Module> norm, Supplier<Module> activation,
+                                                            boolean bias) {
+        Conv2dNormActivation block = new Conv2dNormActivation(Layers.conv2d(in, out, kernel, kernel, 1, bias)
+                .stride(stride).padding((kernel - 1) / 2));
+        if (norm != null) {
+            block.append(norm.apply(out));
+        }
+        if (activation != null) {
+            block.append(activation.get());
+        }
+        return block;
+    }
 }

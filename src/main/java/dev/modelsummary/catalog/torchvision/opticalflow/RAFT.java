@@ -7,10 +7,17 @@ import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
 import dev.modelsummary.catalog.torchvision.ops.Misc;
+import dev.modelsummary.compute.Exact;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.ShapeException;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
 
@@ -25,12 +32,12 @@ import java.util.function.LongFunction;
  */
 public final class RAFT extends Module {
     /** {@code nn.InstanceNorm2d(c)}: affine=False and no running stats by default, so no tensors at all. */
-    private static final LongFunction<Module> INSTANCE_NORM = c -> stateless();
+    private static final LongFunction<Module> INSTANCE_NORM = c -> Layers.activation("InstanceNorm2d");
 
     /** The public builders with {@code raft_large}'s and {@code raft_small}'s {@code _raft} arguments. */
     public static List<Builder> builders() {
         Config large = new Config(new long[] {64, 64, 96, 128, 256}, false, INSTANCE_NORM,
-                new long[] {64, 64, 96, 128, 256}, false, Misc.BATCH_NORM,
+                new long[] {64, 64, 96, 128, 256}, false, Layers::batchNorm2d,
                 4, 4, new long[] {256, 192}, new long[] {128, 64}, 128,
                 128, new long[][] {{1, 5}, {5, 1}}, 256, true);
         Config small = new Config(new long[] {32, 32, 64, 96, 128}, true, INSTANCE_NORM,
@@ -81,8 +88,11 @@ public final class RAFT extends Module {
                 c.contextEncoderNorm()));
         add("corr_block", stateless());
         long corrOutChannels = corrBlockOutChannels(c.corrBlockNumLevels(), c.corrBlockRadius());
+        this.corrOutChannels = corrOutChannels;
+        this.corrNumLevels = c.corrBlockNumLevels();
+        this.hiddenStateSize = c.recurrentBlockHiddenStateSize();
 
-        Module updateBlock = add("update_block", new Module());
+        Module updateBlock = add("update_block", new UpdateBlock());
         MotionEncoder motionEncoder = updateBlock.add("motion_encoder", new MotionEncoder(corrOutChannels,
                 c.motionEncoderCorrLayers(), c.motionEncoderFlowLayers(), c.motionEncoderOutChannels()));
         // The context encoder's output is split into the hidden state and the context proper.
@@ -97,6 +107,90 @@ public final class RAFT extends Module {
         }
     }
 
+    private final long corrOutChannels;
+    private final long corrNumLevels;
+    private final long hiddenStateSize;
+
+    /**
+     * {@code forward(image1, image2, num_flow_updates=12)} on {@code [image1]} (image2 of the same shape) or
+     * {@code [image1, image2]}: the feature encoder on both images concatenated, the correlation volume (a
+     * batched matmul counted here, {@code corr_block} is never called as a module), the context encoder on
+     * image1, then 12 updates, each {@code update_block(hidden, context, corr_features, flow)} and, for
+     * raft_large, {@code mask_predictor(hidden)}; the 12 upsampled flows {@code (N, 2, H, W)}.
+     */
+    @Override
+    public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+        Shape image1 = xs.get(0);
+        Shape image2 = xs.size() > 1 ? xs.get(1) : image1;
+        if (image1.rank() != 4) {
+            throw new ShapeException("not enough values to unpack (expected 4, got " + image1.rank() + ")");
+        }
+        long n = image1.dim(0);
+        long h = image1.dim(2);
+        long w = image1.dim(3);
+        if (image2.rank() < 2 || image2.dim(image2.rank() - 2) != h || image2.dim(image2.rank() - 1) != w) {
+            throw new ShapeException("input images should have the same shape, instead got (" + h + ", " + w
+                    + ") != torch.Size([" + image2.dim(image2.rank() - 2) + ", " + image2.dim(image2.rank() - 1) + "])");
+        }
+        // torchvision's own test reads `not (h % 8 == 0) and (w % 8 == 0)`
+        if (h % 8 != 0 && w % 8 == 0) {
+            throw new ShapeException("input image H and W should be divisible by 8, insted got " + h + " (h) and "
+                    + w + " (w)");
+        }
+        Shape fmaps = call(t, "feature_encoder", Reshape.cat(List.of(image1, image2), 0));
+        long half = Math.floorDiv(fmaps.dim(0) + 1, 2); // torch.chunk(fmaps, 2, dim=0)
+        Shape fmap1 = Shape.of(half, fmaps.dim(1), fmaps.dim(2), fmaps.dim(3));
+        long fh = fmap1.dim(2);
+        long fw = fmap1.dim(3);
+        if (fh != h / 8 || fw != w / 8) {
+            throw new ShapeException("The feature encoder should downsample H and W by 8");
+        }
+        // corr_block.build_pyramid: matmul(fmap1^T (N, hw, C), fmap2 (N, C, hw)), then avg pools (no FLOPs)
+        long hw = Exact.mul(fh, fw);
+        t.flops(Exact.product(2, half, hw, fmap1.dim(1), hw));
+        Shape context = call(t, "context_encoder", image1);
+        if (context.dim(2) != h / 8 || context.dim(3) != w / 8) {
+            throw new ShapeException("The context encoder should downsample H and W by 8");
+        }
+        long contextChannels = context.dim(1) - hiddenStateSize;
+        if (contextChannels <= 0) {
+            throw new ShapeException("The context encoder outputs " + context.dim(1) + " channels, but it should "
+                    + "have at strictly more than hidden_state=" + hiddenStateSize + " channels");
+        }
+        Shape hidden = Shape.of(n, hiddenStateSize, fh, fw);
+        Shape ctx = Shape.of(n, contextChannels, fh, fw);
+        Shape corrFeatures = Shape.of(half, corrOutChannels, fh, fw);
+        Shape flow = Shape.of(n, 2, fh, fw);
+        List<Shape> predictions = new ArrayList<>();
+        for (int i = 0; i < NUM_FLOW_UPDATES; i++) {
+            List<Shape> updated = callOutputs(t, "update_block", List.of(hidden, ctx, corrFeatures, flow));
+            hidden = updated.get(0);
+            if (namedChildren().containsKey("mask_predictor")) {
+                call(t, "mask_predictor", hidden);
+            }
+            // upsample_flow: convex upsampling (unfold, softmax, sum) or bilinear interpolate, no FLOPs
+            predictions.add(Shape.of(n, 2, Exact.mul(fh, 8), Exact.mul(fw, 8)));
+        }
+        return predictions;
+    }
+
+    /** {@code num_flow_updates}'s default. */
+    private static final int NUM_FLOW_UPDATES = 12;
+
+    /**
+     * {@code UpdateBlock}: {@code motion_encoder(flow, corr_features)}, {@code cat([context, motion])},
+     * {@code recurrent_block(hidden, x)}, {@code flow_head(hidden)}; returns {@code (hidden, delta_flow)}.
+     */
+    private static final class UpdateBlock extends Module {
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape motion = call(t, "motion_encoder", List.of(xs.get(3), xs.get(2)));
+            Shape x = Reshape.cat(List.of(xs.get(1), motion), 1);
+            Shape hidden = call(t, "recurrent_block", List.of(xs.get(0), x));
+            return List.of(hidden, call(t, "flow_head", hidden));
+        }
+    }
+
     /** {@code CorrBlock.out_channels}: {@code num_levels * (2 * radius + 1) ** 2}. */
     private static long corrBlockOutChannels(long numLevels, long radius) {
         return numLevels * (2 * radius + 1) * (2 * radius + 1);
@@ -105,7 +199,12 @@ public final class RAFT extends Module {
     /** {@code Conv2dNormActivation(in, out, kernel_size=k, norm_layer=norm, bias=True)}, with ReLU or not. */
     private static Sequential convNormRelu(long in, long out, long kernel, LongFunction<Module> norm,
                                            boolean activation) {
-        return Misc.convNormActivation(in, out, new long[] {kernel, kernel}, 1, norm, activation, true);
+        return convNormRelu(in, out, kernel, 1, norm, activation);
+    }
+
+    private static Sequential convNormRelu(long in, long out, long kernel, long stride, LongFunction<Module> norm,
+                                           boolean activation) {
+        return Misc.conv2dNormActivation(in, out, kernel, stride, norm, activation ? Layers::relu : null, true);
     }
 
     /**
@@ -114,12 +213,21 @@ public final class RAFT extends Module {
      */
     private static final class FeatureEncoder extends Module {
         FeatureEncoder(boolean bottleneck, long[] layers, LongFunction<Module> norm) {
-            add("convnormrelu", convNormRelu(3, layers[0], 7, norm, true));
+            add("convnormrelu", convNormRelu(3, layers[0], 7, 2, norm, true));
             long[] strides = {1, 2, 2};
             for (int i = 0; i < 3; i++) {
                 add("layer" + (i + 1), twoBlocks(bottleneck, layers[i], layers[i + 1], norm, strides[i]));
             }
             add("conv", conv2d(layers[3], layers[4], 1));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            x = call(t, "convnormrelu", x);
+            x = call(t, "layer1", x);
+            x = call(t, "layer2", x);
+            x = call(t, "layer3", x);
+            return call(t, "conv", x);
         }
 
         /** {@code _make_2_blocks}: the first block takes the stride, the second keeps the width. */
@@ -138,12 +246,26 @@ public final class RAFT extends Module {
      * {@code nn.Identity} at stride 1, else a 1x1 conv-norm without activation; then relu.
      */
     private static Module residualBlock(long in, long out, LongFunction<Module> norm, long stride) {
-        Module block = new Module();
-        block.add("convnormrelu1", convNormRelu(in, out, 3, norm, true));
-        block.add("convnormrelu2", convNormRelu(out, out, 3, norm, true));
-        block.add("downsample", stride == 1 ? stateless() : convNormRelu(in, out, 1, norm, false));
-        block.add("relu", stateless());
-        return block;
+        return new ResidualBlock(in, out, norm, stride);
+    }
+
+    /** {@code ResidualBlock}: {@code relu(downsample(x) + convnormrelu2(convnormrelu1(x)))}. */
+    private static final class ResidualBlock extends Module {
+        ResidualBlock(long in, long out, LongFunction<Module> norm, long stride) {
+            add("convnormrelu1", convNormRelu(in, out, 3, stride, norm, true));
+            add("convnormrelu2", convNormRelu(out, out, 3, norm, true));
+            add("downsample", stride == 1 ? Layers.activation("Identity") : convNormRelu(in, out, 1, stride, norm,
+                    false));
+            add("relu", Layers.relu());
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            Shape y = call(t, "convnormrelu1", x);
+            y = call(t, "convnormrelu2", y);
+            Shape down = call(t, "downsample", x);
+            return call(t, "relu", Reshape.broadcast(down, y));
+        }
     }
 
     /**
@@ -151,14 +273,29 @@ public final class RAFT extends Module {
      * downsample as in {@link #residualBlock} (registered after relu here).
      */
     private static Module bottleneckBlock(long in, long out, LongFunction<Module> norm, long stride) {
-        long mid = Math.floorDiv(out, 4);
-        Module block = new Module();
-        block.add("convnormrelu1", convNormRelu(in, mid, 1, norm, true));
-        block.add("convnormrelu2", convNormRelu(mid, mid, 3, norm, true));
-        block.add("convnormrelu3", convNormRelu(mid, out, 1, norm, true));
-        block.add("relu", stateless());
-        block.add("downsample", stride == 1 ? stateless() : convNormRelu(in, out, 1, norm, false));
-        return block;
+        return new BottleneckBlock(in, out, norm, stride);
+    }
+
+    /** {@code BottleneckBlock}: {@code relu(downsample(x) + convnormrelu3(convnormrelu2(convnormrelu1(x))))}. */
+    private static final class BottleneckBlock extends Module {
+        BottleneckBlock(long in, long out, LongFunction<Module> norm, long stride) {
+            long mid = Math.floorDiv(out, 4);
+            add("convnormrelu1", convNormRelu(in, mid, 1, norm, true));
+            add("convnormrelu2", convNormRelu(mid, mid, 3, stride, norm, true));
+            add("convnormrelu3", convNormRelu(mid, out, 1, norm, true));
+            add("relu", Layers.relu());
+            add("downsample", stride == 1 ? Layers.activation("Identity") : convNormRelu(in, out, 1, stride, norm,
+                    false));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            Shape y = call(t, "convnormrelu1", x);
+            y = call(t, "convnormrelu2", y);
+            y = call(t, "convnormrelu3", y);
+            Shape down = call(t, "downsample", x);
+            return call(t, "relu", Reshape.broadcast(down, y));
+        }
     }
 
     /**
@@ -172,12 +309,23 @@ public final class RAFT extends Module {
         MotionEncoder(long inChannelsCorr, long[] corrLayers, long[] flowLayers, long outChannels) {
             add("convcorr1", convNormRelu(inChannelsCorr, corrLayers[0], 1, null, true));
             add("convcorr2", corrLayers.length == 2 ? convNormRelu(corrLayers[0], corrLayers[1], 3, null, true)
-                    : stateless());
+                    : Layers.activation("Identity"));
             add("convflow1", convNormRelu(2, flowLayers[0], 7, null, true));
             add("convflow2", convNormRelu(flowLayers[0], flowLayers[1], 3, null, true));
             add("conv", convNormRelu(corrLayers[corrLayers.length - 1] + flowLayers[flowLayers.length - 1],
                     outChannels - 2, 3, null, true));
             this.outChannels = outChannels;
+        }
+
+        /** {@code forward(flow, corr_features)}: {@code cat([conv(cat([corr, flow])), flow_orig])}. */
+        @Override
+        public Shape forward(Trace t, List<Shape> xs) {
+            Shape corr = call(t, "convcorr1", xs.get(1));
+            corr = call(t, "convcorr2", corr);
+            Shape flow = call(t, "convflow1", xs.get(0));
+            flow = call(t, "convflow2", flow);
+            Shape corrFlow = call(t, "conv", Reshape.cat(List.of(corr, flow), 1));
+            return Reshape.cat(List.of(corrFlow, xs.get(0)), 1);
         }
     }
 
@@ -186,29 +334,65 @@ public final class RAFT extends Module {
      * {@code convgru2} is a plain function, not a module).
      */
     private static Module recurrentBlock(long inputSize, long hiddenSize, long[][] kernelSizes) {
-        Module block = new Module();
+        RecurrentBlock block = new RecurrentBlock();
         for (int i = 0; i < kernelSizes.length; i++) {
             block.add("convgru" + (i + 1), convGru(inputSize, hiddenSize, kernelSizes[i]));
         }
         return block;
     }
 
+    /** {@code RecurrentBlock}: {@code convgru2(convgru1(h, x), x)} (the second a pass-through when absent). */
+    private static final class RecurrentBlock extends Module {
+        @Override
+        public Shape forward(Trace t, List<Shape> xs) {
+            Shape h = call(t, "convgru1", xs);
+            if (namedChildren().containsKey("convgru2")) {
+                h = call(t, "convgru2", List.of(h, xs.get(1)));
+            }
+            return h;
+        }
+    }
+
+    /** {@code ConvGRU}: z, r from {@code cat([h, x])}, q from {@code cat([r * h, x])}; {@code (1 - z) * h + z * q}. */
+    private static final class ConvGRU extends Module {
+        @Override
+        public Shape forward(Trace t, List<Shape> xs) {
+            Shape h = xs.get(0);
+            Shape hx = Reshape.cat(List.of(h, xs.get(1)), 1);
+            Shape z = call(t, "convz", hx);
+            Shape r = call(t, "convr", hx);
+            Shape q = call(t, "convq", Reshape.cat(List.of(Reshape.broadcast(r, h), xs.get(1)), 1));
+            return Reshape.broadcast(Reshape.broadcast(z, h), q);
+        }
+    }
+
     /** {@code ConvGRU}: {@code convz}, {@code convr}, {@code convq}, each hidden+input to hidden channels. */
     private static Module convGru(long inputSize, long hiddenSize, long[] kernel) {
-        Module gru = new Module();
+        Module gru = new ConvGRU();
         for (String gate : new String[] {"convz", "convr", "convq"}) {
-            gru.add(gate, conv2d(hiddenSize + inputSize, hiddenSize, kernel[0], kernel[1], 1, true));
+            gru.add(gate, conv2d(hiddenSize + inputSize, hiddenSize, kernel[0], kernel[1], 1, true)
+                    .padding(kernel[0] / 2, kernel[1] / 2));
         }
         return gru;
     }
 
     /** {@code FlowHead}: a 3x3 conv to the hidden size, a 3x3 conv to the 2 flow channels, relu. */
     private static Module flowHead(long inChannels, long hiddenSize) {
-        Module head = new Module();
-        head.add("conv1", conv2d(inChannels, hiddenSize, 3));
-        head.add("conv2", conv2d(hiddenSize, 2, 3));
-        head.add("relu", stateless());
-        return head;
+        return new FlowHead(inChannels, hiddenSize);
+    }
+
+    /** {@code FlowHead}: {@code conv2(relu(conv1(x)))}. */
+    private static final class FlowHead extends Module {
+        FlowHead(long inChannels, long hiddenSize) {
+            add("conv1", conv2d(inChannels, hiddenSize, 3).padding(1));
+            add("conv2", conv2d(hiddenSize, 2, 3).padding(1));
+            add("relu", Layers.relu());
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            return call(t, "conv2", call(t, "relu", call(t, "conv1", x)));
+        }
     }
 
     /**
@@ -216,9 +400,19 @@ public final class RAFT extends Module {
      * upsampled by 8, each pixel from its 9 neighbours).
      */
     private static Module maskPredictor(long inChannels, long hiddenSize) {
-        Module predictor = new Module();
-        predictor.add("convrelu", convNormRelu(inChannels, hiddenSize, 3, null, true));
-        predictor.add("conv", conv2d(hiddenSize, 8 * 8 * 9, 1));
-        return predictor;
+        return new MaskPredictor(inChannels, hiddenSize);
+    }
+
+    /** {@code MaskPredictor}: {@code multiplier * conv(convrelu(x))}. */
+    private static final class MaskPredictor extends Module {
+        MaskPredictor(long inChannels, long hiddenSize) {
+            add("convrelu", convNormRelu(inChannels, hiddenSize, 3, null, true));
+            add("conv", conv2d(hiddenSize, 8 * 8 * 9, 1));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            return call(t, "conv", call(t, "convrelu", x));
+        }
     }
 }
