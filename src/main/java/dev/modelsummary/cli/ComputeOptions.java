@@ -4,6 +4,7 @@ import dev.modelsummary.compute.Architecture;
 import dev.modelsummary.compute.ComputeException;
 import dev.modelsummary.compute.ComputeOverflowException;
 import dev.modelsummary.compute.ModelInput;
+import dev.modelsummary.compute.PartialTraceException;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Shape;
@@ -94,6 +95,9 @@ public final class ComputeOptions {
         try {
             Trace trace = architecture.trace(input);
             return summary.withCompute(ComputeSummary.of(summary, input, trace));
+        } catch (PartialTraceException e) {
+            // a detector: exact up to the step whose size the image decides; the reports say where it stopped
+            return summary.withCompute(ComputeSummary.partial(summary, input, e));
         } catch (ComputeOverflowException e) {
             throw new CliException(ExitCode.INPUT, subject + ": " + where(e) + e.getMessage(), e);
         } catch (ComputeException e) {
@@ -109,13 +113,24 @@ public final class ComputeOptions {
      */
     Summary applyOrWarn(Summary summary, Model model, String subject, java.io.PrintWriter err) {
         try {
-            return apply(summary, model, subject);
+            Summary computed = apply(summary, model, subject);
+            warnIfPartial(computed, subject, err);
+            return computed;
         } catch (CliException e) {
             synchronized (err) {
                 Main.printWarnings(err, subject, List.of(e.getMessage().substring(subject.length() + 2)
                         + " (listed without compute)"));
             }
             return summary;
+        }
+    }
+
+    /** One warning line when the forward pass stopped where the data decides (the reports say it too). */
+    static void warnIfPartial(Summary summary, String subject, java.io.PrintWriter err) {
+        if (summary.compute() != null && summary.compute().partial() != null) {
+            synchronized (err) {
+                Main.printWarnings(err, subject, List.of("compute is partial: " + summary.compute().partial()));
+            }
         }
     }
 

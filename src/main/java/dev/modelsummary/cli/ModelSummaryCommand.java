@@ -221,6 +221,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             throw new CliException(ExitCode.INPUT, model + ": " + e.getMessage(), e);
         }
         summary = withDepth(computeOptions.apply(summary, loaded, subject()));
+        ComputeOptions.warnIfPartial(summary, subject(), spec.commandLine().getErr());
         if (out == null) {
             write(summary, stdout);
             stdout.flush();

@@ -59,6 +59,11 @@ final class ComputeText {
             writeRow(out, widths, row);
         }
         out.write(rule);
+        if (compute.partial() != null) {
+            out.write("Partial: " + Quote.escaped(compute.partial()) + "\n");
+            out.write("(calls still open at the stop show no output; FLOPs and sizes count what ran before it)\n");
+            out.write(rule);
+        }
         long total = summary.parameters().count();
         long trainable = summary.parameters().trainable();
         out.write("Total params: " + TextReport.grouped(total) + "\n");

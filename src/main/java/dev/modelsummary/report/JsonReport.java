@@ -139,6 +139,12 @@ public final class JsonReport {
         writeShape(json, "shape", compute.input().shape());
         json.writeNumberField("bytes", compute.inputBytes());
         json.writeEndObject();
+        json.writeFieldName("partial");
+        if (compute.partial() == null) {
+            json.writeNull();
+        } else {
+            json.writeString(compute.partial());
+        }
         json.writeNumberField("flops", compute.flops());
         json.writeNumberField("macs", compute.macs());
         json.writeNumberField("activations", compute.activations());

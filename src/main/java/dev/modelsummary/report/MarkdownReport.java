@@ -102,6 +102,10 @@ public final class MarkdownReport {
      */
     private static void writeCompute(ComputeSummary compute, Writer out) throws IOException {
         out.write("\n**Compute** (one forward pass on " + cell(ComputeText.inputLabel(compute.input())) + ")\n\n");
+        if (compute.partial() != null) {
+            out.write("**Partial:** " + cell(compute.partial()) + " (calls still open at the stop show no output; "
+                    + "the figures count what ran before it)\n\n");
+        }
         out.write("| Total | Value |\n| --- | --- |\n");
         out.write("| FLOPs | " + compute.flops() + " |\n");
         out.write("| MACs (FLOPs / 2: torchvision's GFLOPS x 10^9) | " + compute.macs() + " |\n");

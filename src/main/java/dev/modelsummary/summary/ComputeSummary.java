@@ -2,6 +2,7 @@ package dev.modelsummary.summary;
 
 import dev.modelsummary.compute.Exact;
 import dev.modelsummary.compute.ModelInput;
+import dev.modelsummary.compute.PartialTraceException;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.DType;
 import java.util.ArrayList;
@@ -22,10 +23,13 @@ import java.util.Map;
  * @param activationBytes {@code activations} in the model's dtype
  * @param parameterBytes  the parameters' stored bytes (tied weights once)
  * @param depth           how deep the per-module tables of text, Markdown and HTML go (JSON lists every call)
+ * @param partial         null for a whole forward pass; else where and why it stopped (the part that depends on
+ *                        the data, a detector's NMS): the calls still open then have no outputs, and every
+ *                        figure counts what ran before the stop
  */
 public record ComputeSummary(ModelInput input, List<Trace.Call> calls, long flops, long activations,
                              int elementBytes, long inputBytes, long activationBytes, long parameterBytes,
-                             int depth) {
+                             int depth, String partial) {
 
     /** torchinfo's default {@code depth}. */
     public static final int DEFAULT_DEPTH = 3;
@@ -51,17 +55,33 @@ public record ComputeSummary(ModelInput input, List<Trace.Call> calls, long flop
      * @throws dev.modelsummary.compute.ComputeOverflowException when a byte total passes 2^63-1
      */
     public static ComputeSummary of(Summary summary, ModelInput input, Trace trace) {
+        return of(summary, input, trace.calls(), null);
+    }
+
+    /** What ran before a forward pass stopped where the data decides ({@link PartialTraceException}). */
+    public static ComputeSummary partial(Summary summary, ModelInput input, PartialTraceException stop) {
+        return of(summary, input, stop.calls(), stop.getMessage());
+    }
+
+    private static ComputeSummary of(Summary summary, ModelInput input, List<Trace.Call> calls, String partial) {
         int elementBytes = modelElementBytes(summary);
-        long activations = trace.activations();
-        return new ComputeSummary(input, trace.calls(), trace.totalFlops(), activations, elementBytes,
-                input.bytes(elementBytes), Exact.mul(activations, elementBytes), summary.parameters().bytes(),
-                DEFAULT_DEPTH);
+        long activations = 0;
+        for (Trace.Call call : calls) {
+            if (call.leaf()) {
+                for (var shape : call.out()) {
+                    activations = Exact.add(activations, Exact.numel(shape));
+                }
+            }
+        }
+        long flops = calls.isEmpty() ? 0 : calls.get(0).flops();
+        return new ComputeSummary(input, calls, flops, activations, elementBytes, input.bytes(elementBytes),
+                Exact.mul(activations, elementBytes), summary.parameters().bytes(), DEFAULT_DEPTH, partial);
     }
 
     /** This summary with its tables going {@code newDepth} deep. */
     public ComputeSummary withDepth(int newDepth) {
         return new ComputeSummary(input, calls, flops, activations, elementBytes, inputBytes, activationBytes,
-                parameterBytes, newDepth);
+                parameterBytes, newDepth, partial);
     }
 
     /** Multiply-accumulates: torchvision's published "GFLOPS" ({@code _ops}) are these in billions. */
