@@ -400,4 +400,19 @@ public final class Layers {
     public static Module activation(String torchClass) {
         return stateless().forwardAs(torchClass, (trace, x) -> x);
     }
+
+    /**
+     * {@code nn.MaxPool3d(kernel, stride, padding)}: no tensors; ATen's pooling output size per dim (one value or
+     * one per dim of {@code (T, H, W)}).
+     */
+    public static Module maxPool3d(long[] kernel, long[] stride, long[] padding) {
+        return stateless().forwardAs("MaxPool3d", (trace, x) -> Pool.output(x, kernel, stride, padding,
+                new long[] {1, 1, 1}, false));
+    }
+
+    /** {@code nn.AvgPool3d(kernel, stride, padding)}: no tensors; as {@link #maxPool3d}. */
+    public static Module avgPool3d(long[] kernel, long[] stride, long[] padding) {
+        return stateless().forwardAs("AvgPool3d", (trace, x) -> Pool.output(x, kernel, stride, padding,
+                new long[] {1, 1, 1}, false));
+    }
 }
