@@ -100,6 +100,28 @@ class VideoComputeTest {
                 .hasMessageContaining("shape '[1, 96, 8, 56, 56]' is invalid for input of size 1204224");
     }
 
+    @Test
+    void s3dMatchesTorchCallByCall() throws IOException {
+        new MobileComputeTest().matchesGolden("tv14-s3d.json");
+    }
+
+    @Test
+    void s3dPublishedOpsAtSixteenFramesOf224() {
+        Trace trace = MobileComputeTest.build("s3d").trace(Shape.of(1, 3, 16, 224, 224));
+        assertThat(String.format(Locale.ROOT, "%.3f", trace.totalFlops() / 2e9)).isEqualTo("17.979");
+        assertThat(trace.calls().get(0).out()).containsExactly(Shape.of(1, 400));
+    }
+
+    @Test
+    void s3dRefusesAClipTooShortForItsAvgPool() {
+        // 8 frames: 4 after the stem, 2 after the (3, 3, 3) pool, 1 after the (2, 2, 2) pool; AvgPool3d((2, 7, 7)).
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> MobileComputeTest.build("s3d").trace(Shape.of(1, 3, 8, 224, 224)))
+                .isInstanceOf(ShapeException.class)
+                .hasMessageContaining("Given input size: (1024x1x7x7). Calculated output size: (1024x0x1x1)."
+                        + " Output size is too small");
+    }
+
     private static Trace.Call last(Trace trace, String name) {
         return trace.calls().stream().filter(c -> c.name().equals(name)).reduce((a, b) -> b).orElseThrow();
     }

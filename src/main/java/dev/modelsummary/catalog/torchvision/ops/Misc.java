@@ -160,4 +160,23 @@ public final class Misc {
         layers.append(stateless());
         return layers;
     }
+
+    /**
+     * {@code Conv3dNormActivation(in, out, kernel_size, stride, padding, bias=False, norm_layer=norm)} with a
+     * forward: Conv3d, the norm as BatchNorm3d, ReLU (the default activation). The same tensors as
+     * {@link #conv3dNormActivation(long, long, long, long, long, long, LongFunction, boolean)} with a norm.
+     */
+    public static Conv3dNormActivation conv3dNormActivation(long in, long out, long[] kernel, long[] stride,
+                                                            long[] padding) {
+        Module conv = Layers.conv3d(in, out, kernel[0], kernel[1], kernel[2], 1, false).stride(stride)
+                .padding(padding);
+        return new Conv3dNormActivation(conv, Layers.batchNorm3d(out), Layers.relu());
+    }
+
+    /** {@code Conv3dNormActivation}: a Sequential under torch's class name. */
+    public static final class Conv3dNormActivation extends Sequential {
+        Conv3dNormActivation(Module... layers) {
+            super(layers);
+        }
+    }
 }
