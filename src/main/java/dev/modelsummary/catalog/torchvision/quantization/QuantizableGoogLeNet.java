@@ -16,6 +16,6 @@ public final class QuantizableGoogLeNet {
 
     public static List<Builder> builders() {
         return List.of(Quantize.wrap("quantized_googlenet",
-                Quantize.floatBuilder(GoogLeNet.builders(), "googlenet")));
+                Quantize.floatBuilder(GoogLeNet.builders(), "googlenet"), m -> m));
     }
 }

@@ -15,9 +15,9 @@ public final class QuantizableShuffleNetV2 {
     public static List<Builder> builders() {
         List<Builder> family = ShuffleNetV2.builders();
         return List.of(
-                Quantize.wrap("quantized_shufflenet_v2_x0_5", Quantize.floatBuilder(family, "shufflenet_v2_x0_5")),
-                Quantize.wrap("quantized_shufflenet_v2_x1_0", Quantize.floatBuilder(family, "shufflenet_v2_x1_0")),
-                Quantize.wrap("quantized_shufflenet_v2_x1_5", Quantize.floatBuilder(family, "shufflenet_v2_x1_5")),
-                Quantize.wrap("quantized_shufflenet_v2_x2_0", Quantize.floatBuilder(family, "shufflenet_v2_x2_0")));
+                Quantize.wrap("quantized_shufflenet_v2_x0_5", Quantize.floatBuilder(family, "shufflenet_v2_x0_5"), m -> m),
+                Quantize.wrap("quantized_shufflenet_v2_x1_0", Quantize.floatBuilder(family, "shufflenet_v2_x1_0"), m -> m),
+                Quantize.wrap("quantized_shufflenet_v2_x1_5", Quantize.floatBuilder(family, "shufflenet_v2_x1_5"), m -> m),
+                Quantize.wrap("quantized_shufflenet_v2_x2_0", Quantize.floatBuilder(family, "shufflenet_v2_x2_0"), m -> m));
     }
 }

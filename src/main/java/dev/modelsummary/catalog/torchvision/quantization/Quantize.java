@@ -4,8 +4,10 @@ import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
+import dev.modelsummary.catalog.nn.Module;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * What the quantization builders share. Each {@code quantized_X} builder takes the float builder's arguments
@@ -18,14 +20,18 @@ final class Quantize {
     private Quantize() {
     }
 
-    /** The quantizable form of {@code floatBuilder} under {@code name}. */
-    static Builder wrap(String name, Builder floatBuilder) {
+    /**
+     * The quantizable form of {@code floatBuilder} under {@code name}: the float model turned by
+     * {@code quantizable} into torchvision's Quantizable class (QuantStub/DeQuantStub calls, FloatFunctional
+     * adds, renamed blocks; no tensor added).
+     */
+    static Builder wrap(String name, Builder floatBuilder, UnaryOperator<Module> quantizable) {
         List<Arg> args = new ArrayList<>(floatBuilder.args());
         // torchvision's signature: (*, weights, progress, quantize, **kwargs).
         args.add(Math.min(2, args.size()), arg());
         return Builder.of(name, Task.QUANTIZABLE_IMAGE_CLASSIFICATION, args, kwargs -> {
             requireFloat(kwargs);
-            return floatBuilder.factory().build(kwargs);
+            return quantizable.apply(floatBuilder.factory().build(kwargs));
         });
     }
 
