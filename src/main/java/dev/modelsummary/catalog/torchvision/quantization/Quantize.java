@@ -4,6 +4,7 @@ import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,5 +52,23 @@ final class Quantize {
             throw kwargs.refuse("quantize=True converts the model to int8 packed parameters, which is not built "
                     + "in; the float, quantizable form (quantize=False) is.");
         }
+    }
+
+    /**
+     * {@code _replace_relu(model)}: every ReLU and ReLU6 becomes {@code nn.ReLU(inplace=False)} (no tensors, so
+     * only the class hooks report changes: ReLU6 becomes ReLU).
+     */
+    static Module replaceRelu(Module model) {
+        for (var child : model.namedChildren().entrySet()) {
+            if (child.getValue() == null) {
+                continue;
+            }
+            if (child.getValue().className().equals("ReLU6")) {
+                model.replace(child.getKey(), Layers.relu());
+            } else {
+                replaceRelu(child.getValue());
+            }
+        }
+        return model;
     }
 }
