@@ -122,6 +122,18 @@ class VideoComputeTest {
                         + " Output size is too small");
     }
 
+    @Test
+    void mvitV1BWithRelativePositionsAndProjectionAfterAttentionMatchesTorch() throws IOException {
+        // mvit_v1_b's blocks without q pooling (empty stride_q) keep the q grid for the rel-pos products.
+        com.fasterxml.jackson.databind.JsonNode truth =
+                GoldenTrace.read("tv14-mvit_v1_b-rel_pos_embed-proj_after_attn.json");
+        dev.modelsummary.catalog.Builder builder =
+                dev.modelsummary.catalog.Catalog.standard().builder("mvit_v1_b").orElseThrow();
+        dev.modelsummary.catalog.nn.Module model = builder.factory().build(dev.modelsummary.catalog.Kwargs.parse(
+                "mvit_v1_b", builder.args(), java.util.Map.of("rel_pos_embed", "True", "proj_after_attn", "True")));
+        GoldenTrace.assertMatches(truth, model, model.trace(GoldenTrace.inputShape(truth)));
+    }
+
     private static Trace.Call last(Trace trace, String name) {
         return trace.calls().stream().filter(c -> c.name().equals(name)).reduce((a, b) -> b).orElseThrow();
     }
