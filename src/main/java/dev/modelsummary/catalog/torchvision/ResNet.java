@@ -300,7 +300,10 @@ public final class ResNet extends Module {
             return out;
         }
 
-        /** {@code QuantizableBasicBlock}: adds {@code add_relu}, a FloatFunctional, used instead of relu after the add. */
+        /**
+         * {@code QuantizableBasicBlock}: adds {@code add_relu}, a FloatFunctional, used instead of relu after the
+         * add.
+         */
         void quantizable() {
             quantizable = true;
             add("add_relu", Layers.floatFunctional());

@@ -18,12 +18,17 @@ public final class QuantizableResNet {
         return ((ResNet) model).quantizable();
     }
 
+    /** {@code quantized_NAME}: the float builder NAME, made quantizable. */
+    private static Builder wrap(List<Builder> family, String name) {
+        return Quantize.wrap("quantized_" + name, Quantize.floatBuilder(family, name), QuantizableResNet::quantizable);
+    }
+
     public static List<Builder> builders() {
         List<Builder> family = ResNet.builders();
         return List.of(
-                Quantize.wrap("quantized_resnet18", Quantize.floatBuilder(family, "resnet18"), QuantizableResNet::quantizable),
-                Quantize.wrap("quantized_resnet50", Quantize.floatBuilder(family, "resnet50"), QuantizableResNet::quantizable),
-                Quantize.wrap("quantized_resnext101_32x8d", Quantize.floatBuilder(family, "resnext101_32x8d"), QuantizableResNet::quantizable),
-                Quantize.wrap("quantized_resnext101_64x4d", Quantize.floatBuilder(family, "resnext101_64x4d"), QuantizableResNet::quantizable));
+                wrap(family, "resnet18"),
+                wrap(family, "resnet50"),
+                wrap(family, "resnext101_32x8d"),
+                wrap(family, "resnext101_64x4d"));
     }
 }

@@ -18,12 +18,18 @@ public final class QuantizableShuffleNetV2 {
         return ((ShuffleNetV2) model).quantizable();
     }
 
+    /** {@code quantized_NAME}: the float builder NAME, made quantizable. */
+    private static Builder wrap(List<Builder> family, String name) {
+        return Quantize.wrap("quantized_" + name, Quantize.floatBuilder(family, name),
+                QuantizableShuffleNetV2::quantizable);
+    }
+
     public static List<Builder> builders() {
         List<Builder> family = ShuffleNetV2.builders();
         return List.of(
-                Quantize.wrap("quantized_shufflenet_v2_x0_5", Quantize.floatBuilder(family, "shufflenet_v2_x0_5"), QuantizableShuffleNetV2::quantizable),
-                Quantize.wrap("quantized_shufflenet_v2_x1_0", Quantize.floatBuilder(family, "shufflenet_v2_x1_0"), QuantizableShuffleNetV2::quantizable),
-                Quantize.wrap("quantized_shufflenet_v2_x1_5", Quantize.floatBuilder(family, "shufflenet_v2_x1_5"), QuantizableShuffleNetV2::quantizable),
-                Quantize.wrap("quantized_shufflenet_v2_x2_0", Quantize.floatBuilder(family, "shufflenet_v2_x2_0"), QuantizableShuffleNetV2::quantizable));
+                wrap(family, "shufflenet_v2_x0_5"),
+                wrap(family, "shufflenet_v2_x1_0"),
+                wrap(family, "shufflenet_v2_x1_5"),
+                wrap(family, "shufflenet_v2_x2_0"));
     }
 }
