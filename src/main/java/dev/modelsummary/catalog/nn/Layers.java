@@ -421,4 +421,43 @@ public final class Layers {
             return x;
         });
     }
+
+    /**
+     * {@code nn.MaxPool3d(kernel, stride, padding)}: no tensors; ATen's pooling output size per dim (one value or
+     * one per dim of {@code (T, H, W)}).
+     */
+    public static Module maxPool3d(long[] kernel, long[] stride, long[] padding) {
+        return stateless().forwardAs("MaxPool3d", (trace, x) -> Pool.output(x, kernel, stride, padding,
+                new long[] {1, 1, 1}, false));
+    }
+
+    /** {@code nn.AvgPool3d(kernel, stride, padding)}: no tensors; as {@link #maxPool3d}. */
+    public static Module avgPool3d(long[] kernel, long[] stride, long[] padding) {
+        return stateless().forwardAs("AvgPool3d", (trace, x) -> Pool.output(x, kernel, stride, padding,
+                new long[] {1, 1, 1}, false));
+    }
+
+    /** {@code torch.ao.quantization.QuantStub()} before conversion: no tensors, the identity. */
+    public static Module quantStub() {
+        return stateless().forwardAs("QuantStub", (trace, x) -> x);
+    }
+
+    /** {@code torch.ao.quantization.DeQuantStub()} before conversion: no tensors, the identity. */
+    public static Module deQuantStub() {
+        return stateless().forwardAs("DeQuantStub", (trace, x) -> x);
+    }
+
+    /**
+     * {@code nn.quantized.FloatFunctional()}: no tensors; its child {@code activation_post_process}, an
+     * {@code nn.Identity}, is what hooks see: {@code add}, {@code add_relu}, {@code mul}, {@code cat} are methods,
+     * not forward, and each ends with one call of {@code activation_post_process} on its result. Call it as
+     * {@code call(t, "skip_add", "activation_post_process", result)}.
+     */
+    public static Module floatFunctional() {
+        Module functional = new Module().forwardAs("FloatFunctional", (trace, x) -> {
+            throw new UnsupportedOperationException("FloatFunctional.forward: use its add/mul/cat methods");
+        });
+        functional.add("activation_post_process", stateless().forwardAs("Identity", (trace, x) -> x));
+        return functional;
+    }
 }

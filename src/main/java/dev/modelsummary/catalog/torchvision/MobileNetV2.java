@@ -40,6 +40,7 @@ public class MobileNetV2 extends Module {
     };
     private static final long INPUT_CHANNEL = 32;
     private static final long LAST_CHANNEL = 1280;
+    private boolean quantizable;
 
     /** The {@code block} argument: a constructor with {@code InvertedResidual}'s signature. */
     @FunctionalInterface
@@ -127,9 +128,40 @@ public class MobileNetV2 extends Module {
         add("classifier", new Sequential(Layers.dropout(options.dropout()), linear(lastChannel, options.numClasses())));
     }
 
-    /** {@code _forward_impl}: features, functional adaptive average pool to 1x1, flatten, classifier. */
+    /**
+     * This model as torchvision's {@code QuantizableMobileNetV2} ({@code models/quantization/mobilenetv2.py},
+     * {@code quantize=False}): {@code quant}/{@code dequant} around {@code _forward_impl}, each block a
+     * {@code QuantizableInvertedResidual} (residual add through {@code skip_add}), and {@code _replace_relu}'s
+     * ReLU in place of every ReLU6. No tensor is added; returns this model.
+     */
+    public MobileNetV2 quantizable() {
+        quantizable = true;
+        add("quant", Layers.quantStub());
+        add("dequant", Layers.deQuantStub());
+        for (Module block : child("features").namedChildren().values()) {
+            if (block instanceof InvertedResidual residual) {
+                residual.quantizable();
+            }
+        }
+        return this;
+    }
+
+    @Override
+    public String className() {
+        return quantizable ? "QuantizableMobileNetV2" : super.className();
+    }
+
+    /** {@code forward}: {@code _forward_impl}; the quantizable model calls quant before and dequant after. */
     @Override
     public Shape forward(Trace t, Shape x) {
+        if (quantizable) {
+            return call(t, "dequant", forwardImpl(t, call(t, "quant", x)));
+        }
+        return forwardImpl(t, x);
+    }
+
+    /** {@code _forward_impl}: features, functional adaptive average pool to 1x1, flatten, classifier. */
+    private Shape forwardImpl(Trace t, Shape x) {
         x = call(t, "features", x);
         x = Pool.adaptive(x, 1, 1);
         x = Reshape.flatten(x, 1, -1);
@@ -161,12 +193,30 @@ public class MobileNetV2 extends Module {
         }
 
         private final boolean useResConnect;
+        private boolean quantizable;
 
-        /** {@code x + self.conv(x)} when the block keeps stride 1 and width, else {@code self.conv(x)}. */
+        /**
+         * {@code x + self.conv(x)} when the block keeps stride 1 and width, else {@code self.conv(x)}; the
+         * quantizable block adds through {@code self.skip_add.add(x, self.conv(x))}.
+         */
         @Override
         public Shape forward(Trace t, Shape x) {
             Shape y = call(t, "conv", x);
+            if (quantizable && useResConnect) {
+                return call(t, "skip_add", "activation_post_process", Reshape.broadcast(x, y));
+            }
             return useResConnect ? Reshape.broadcast(x, y) : y;
+        }
+
+        /** {@code QuantizableInvertedResidual}: adds {@code skip_add}, a FloatFunctional. */
+        void quantizable() {
+            quantizable = true;
+            add("skip_add", Layers.floatFunctional());
+        }
+
+        @Override
+        public String className() {
+            return quantizable ? "QuantizableInvertedResidual" : super.className();
         }
     }
 }

@@ -25,6 +25,7 @@ import java.util.function.LongFunction;
  * segmentation and quantization build theirs from {@link #conf} and {@link #MobileNetV3}.
  */
 public final class MobileNetV3 extends Module {
+    private boolean quantizable;
 
     /**
      * {@code InvertedResidualConfig} after {@code adjust_channels}; {@code useHs} (activation "HS": Hardswish,
@@ -155,9 +156,40 @@ public final class MobileNetV3 extends Module {
                 Layers.dropout(dropout), linear(conf.lastChannel(), numClasses)));
     }
 
-    /** {@code _forward_impl}: features, avgpool, flatten, classifier. */
+    /**
+     * This model as torchvision's {@code QuantizableMobileNetV3} ({@code models/quantization/mobilenetv3.py},
+     * {@code quantize=False}): {@code quant}/{@code dequant} around {@code _forward_impl}, each block a
+     * {@code QuantizableInvertedResidual} (residual add through {@code skip_add}) and each SE a
+     * {@code QuantizableSqueezeExcitation}. No tensor is added; returns this model.
+     */
+    public MobileNetV3 quantizable() {
+        quantizable = true;
+        add("quant", Layers.quantStub());
+        add("dequant", Layers.deQuantStub());
+        for (Module block : child("features").namedChildren().values()) {
+            if (block instanceof InvertedResidual residual) {
+                residual.quantizable();
+            }
+        }
+        return this;
+    }
+
+    @Override
+    public String className() {
+        return quantizable ? "QuantizableMobileNetV3" : "MobileNetV3";
+    }
+
+    /** {@code forward}: {@code _forward_impl}; the quantizable model calls quant before and dequant after. */
     @Override
     public Shape forward(Trace t, Shape x) {
+        if (quantizable) {
+            return call(t, "dequant", forwardImpl(t, call(t, "quant", x)));
+        }
+        return forwardImpl(t, x);
+    }
+
+    /** {@code _forward_impl}: features, avgpool, flatten, classifier. */
+    private Shape forwardImpl(Trace t, Shape x) {
         x = call(t, "features", x);
         x = call(t, "avgpool", x);
         x = Reshape.flatten(x, 1, -1);
@@ -188,6 +220,7 @@ public final class MobileNetV3 extends Module {
      */
     static final class InvertedResidual extends Module {
         private final boolean useResConnect;
+        private boolean quantizable;
 
         InvertedResidual(BlockConfig cnf, LongFunction<Module> norm) {
             if (cnf.stride() < 1 || cnf.stride() > 2) {
@@ -215,8 +248,32 @@ public final class MobileNetV3 extends Module {
         /** {@code result = self.block(input)}, plus the input when stride 1 keeps the width. */
         @Override
         public Shape forward(Trace t, Shape x) {
+            if (quantizable && useResConnect) {
+                // self.skip_add.add(x, self.block(x))
+                Shape result = call(t, "block", x);
+                return call(t, "skip_add", "activation_post_process", Reshape.broadcast(x, result));
+            }
             Shape result = call(t, "block", x);
             return useResConnect ? Reshape.broadcast(result, x) : result;
+        }
+
+        /**
+         * {@code QuantizableInvertedResidual}: adds {@code skip_add} (a FloatFunctional, called only with the
+         * residual) and makes its SE a {@code QuantizableSqueezeExcitation}.
+         */
+        void quantizable() {
+            quantizable = true;
+            add("skip_add", Layers.floatFunctional());
+            for (Module layer : child("block").namedChildren().values()) {
+                if (layer instanceof Misc.SqueezeExcitation se) {
+                    se.quantizable();
+                }
+            }
+        }
+
+        @Override
+        public String className() {
+            return quantizable ? "QuantizableInvertedResidual" : "InvertedResidual";
         }
     }
 }

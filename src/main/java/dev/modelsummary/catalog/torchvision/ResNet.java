@@ -80,6 +80,7 @@ public final class ResNet extends Module {
 
     private long inplanes = 64;
     private long dilation = 1;
+    private boolean quantizable;
 
     /** The ten public builders. */
     public static List<Builder> builders() {
@@ -154,9 +155,46 @@ public final class ResNet extends Module {
         add("fc", linear(Dims.mul(512, variant.block().expansion()), numClasses));
     }
 
-    /** {@code _forward_impl}. */
+    /**
+     * This model as torchvision's {@code QuantizableResNet} ({@code models/quantization/resnet.py}, built with
+     * {@code quantize=False}): {@code quant} (QuantStub) and {@code dequant} (DeQuantStub) around
+     * {@code _forward_impl}, and every block a {@code QuantizableBasicBlock} / {@code QuantizableBottleneck}. No
+     * tensor is added; returns this model.
+     */
+    public ResNet quantizable() {
+        quantizable = true;
+        add("quant", Layers.quantStub());
+        add("dequant", Layers.deQuantStub());
+        for (int i = 1; i <= 4; i++) {
+            for (Module block : child("layer" + i).namedChildren().values()) {
+                if (block instanceof BasicBlock basic) {
+                    basic.quantizable();
+                } else {
+                    ((Bottleneck) block).quantizable();
+                }
+            }
+        }
+        return this;
+    }
+
+    @Override
+    public String className() {
+        return quantizable ? "QuantizableResNet" : "ResNet";
+    }
+
+    /** {@code forward}: {@code _forward_impl}; the quantizable model calls quant before and dequant after. */
     @Override
     public Shape forward(Trace t, Shape x) {
+        if (quantizable) {
+            x = call(t, "quant", x);
+            x = forwardImpl(t, x);
+            return call(t, "dequant", x);
+        }
+        return forwardImpl(t, x);
+    }
+
+    /** {@code _forward_impl}. */
+    private Shape forwardImpl(Trace t, Shape x) {
         x = call(t, "conv1", x);
         x = call(t, "bn1", x);
         x = call(t, "relu", x);
@@ -217,6 +255,8 @@ public final class ResNet extends Module {
 
     /** {@code BasicBlock}: two 3x3 convolutions; the downsample branch, when there is one, comes last. */
     static final class BasicBlock extends Module {
+        private boolean quantizable;
+
         BasicBlock(long inplanes, long planes, long stride, Module downsample, long groups, long baseWidth,
                    long dilation, LongFunction<Module> norm) {
             if (groups != 1 || baseWidth != 64) {
@@ -250,10 +290,28 @@ public final class ResNet extends Module {
                 identity = call(t, "downsample", x);
             }
 
+            if (quantizable) {
+                // self.add_relu.add_relu(out, identity): torch.add then relu, one activation_post_process call.
+                return call(t, "add_relu", "activation_post_process", Reshape.broadcast(out, identity));
+            }
             out = addInPlace(out, identity);
             out = call(t, "relu", out);
 
             return out;
+        }
+
+        /**
+         * {@code QuantizableBasicBlock}: adds {@code add_relu}, a FloatFunctional, used instead of relu after the
+         * add.
+         */
+        void quantizable() {
+            quantizable = true;
+            add("add_relu", Layers.floatFunctional());
+        }
+
+        @Override
+        public String className() {
+            return quantizable ? "QuantizableBasicBlock" : "BasicBlock";
         }
     }
 
@@ -262,6 +320,8 @@ public final class ResNet extends Module {
      * carrying the stride, and 1x1 up to {@code planes * 4}.
      */
     static final class Bottleneck extends Module {
+        private boolean quantizable;
+
         Bottleneck(long inplanes, long planes, long stride, Module downsample, long groups, long baseWidth,
                    long dilation, LongFunction<Module> norm) {
             long width = Dims.mul(Dims.trunc(planes * (baseWidth / 64.0)), groups);
@@ -284,11 +344,11 @@ public final class ResNet extends Module {
 
             Shape out = call(t, "conv1", x);
             out = call(t, "bn1", out);
-            out = call(t, "relu", out);
+            out = call(t, quantizable ? "relu1" : "relu", out);
 
             out = call(t, "conv2", out);
             out = call(t, "bn2", out);
-            out = call(t, "relu", out);
+            out = call(t, quantizable ? "relu2" : "relu", out);
 
             out = call(t, "conv3", out);
             out = call(t, "bn3", out);
@@ -296,11 +356,30 @@ public final class ResNet extends Module {
             if (namedChildren().get("downsample") != null) {
                 identity = call(t, "downsample", x);
             }
+            if (quantizable) {
+                return call(t, "skip_add_relu", "activation_post_process", Reshape.broadcast(out, identity));
+            }
 
             out = addInPlace(out, identity);
             out = call(t, "relu", out);
 
             return out;
+        }
+
+        /**
+         * {@code QuantizableBottleneck}: adds {@code skip_add_relu} (a FloatFunctional), {@code relu1} and
+         * {@code relu2}, called instead of relu.
+         */
+        void quantizable() {
+            quantizable = true;
+            add("skip_add_relu", Layers.floatFunctional());
+            add("relu1", relu());
+            add("relu2", relu());
+        }
+
+        @Override
+        public String className() {
+            return quantizable ? "QuantizableBottleneck" : "Bottleneck";
         }
     }
 

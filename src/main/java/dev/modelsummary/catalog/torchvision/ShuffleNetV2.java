@@ -10,6 +10,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Kwargs;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.Weights;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.compute.Reshape;
@@ -26,6 +27,7 @@ import java.util.List;
 public class ShuffleNetV2 extends Module {
     /** {@code stages_repeats}: the same for every builder. */
     private static final long[] STAGES_REPEATS = {4, 8, 4};
+    private boolean quantizable;
 
     /** The {@code inverted_residual} argument: a constructor with {@code InvertedResidual}'s signature. */
     @FunctionalInterface
@@ -87,9 +89,40 @@ public class ShuffleNetV2 extends Module {
         add("fc", linear(outputChannels, numClasses));
     }
 
-    /** {@code _forward_impl}: conv1, maxpool, stage2..4, conv5, {@code x.mean([2, 3])}, fc. */
+    /**
+     * This model as torchvision's {@code QuantizableShuffleNetV2} ({@code models/quantization/shufflenetv2.py},
+     * {@code quantize=False}): {@code quant}/{@code dequant} around {@code _forward_impl}, each block a
+     * {@code QuantizableInvertedResidual} concatenating through its FloatFunctional {@code cat}. No tensor is
+     * added; returns this model.
+     */
+    public ShuffleNetV2 quantizable() {
+        quantizable = true;
+        add("quant", Layers.quantStub());
+        add("dequant", Layers.deQuantStub());
+        for (String stage : List.of("stage2", "stage3", "stage4")) {
+            for (Module block : child(stage).namedChildren().values()) {
+                ((InvertedResidual) block).quantizable();
+            }
+        }
+        return this;
+    }
+
+    @Override
+    public String className() {
+        return quantizable ? "QuantizableShuffleNetV2" : super.className();
+    }
+
+    /** {@code forward}: {@code _forward_impl}; the quantizable model calls quant before and dequant after. */
     @Override
     public Shape forward(Trace t, Shape x) {
+        if (quantizable) {
+            return call(t, "dequant", forwardImpl(t, call(t, "quant", x)));
+        }
+        return forwardImpl(t, x);
+    }
+
+    /** {@code _forward_impl}: conv1, maxpool, stage2..4, conv5, {@code x.mean([2, 3])}, fc. */
+    private Shape forwardImpl(Trace t, Shape x) {
         Shape y = call(t, "maxpool", call(t, "conv1", x));
         y = call(t, "conv5", call(t, "stage4", call(t, "stage3", call(t, "stage2", y))));
         return call(t, "fc", Shape.of(y.dim(0), y.dim(1)));
@@ -108,6 +141,18 @@ public class ShuffleNetV2 extends Module {
      */
     public static class InvertedResidual extends Module {
         private final long stride;
+        private boolean quantizable;
+
+        /** {@code QuantizableInvertedResidual}: adds {@code cat}, a FloatFunctional whose cat replaces torch.cat. */
+        void quantizable() {
+            quantizable = true;
+            add("cat", Layers.floatFunctional());
+        }
+
+        @Override
+        public String className() {
+            return quantizable ? "QuantizableInvertedResidual" : super.className();
+        }
 
         public InvertedResidual(long inp, long oup, long stride) {
             this.stride = stride;
@@ -162,6 +207,9 @@ public class ShuffleNetV2 extends Module {
                 out = Reshape.cat(List.of(x1, call(t, "branch2", Shape.of(dims))), 1);
             } else {
                 out = Reshape.cat(List.of(call(t, "branch1", x), call(t, "branch2", x)), 1);
+            }
+            if (quantizable) {
+                out = call(t, "cat", "activation_post_process", out);
             }
             if (out.dim(1) % 2 != 0) {
                 throw new ShapeException("shape '" + java.util.Arrays.toString(new long[] {out.dim(0), 2,

@@ -101,6 +101,8 @@ public final class Misc {
 
     /** {@code SqueezeExcitation}: {@code scale = sigma(fc2(delta(fc1(avgpool(x)))))}, then {@code scale * x}. */
     public static final class SqueezeExcitation extends Module {
+        private boolean quantizable;
+
         SqueezeExcitation(long inputChannels, long squeezeChannels, Module activation, Module scaleActivation) {
             add("avgpool", Layers.adaptiveAvgPool2d(1, 1));
             add("fc1", conv2d(inputChannels, squeezeChannels, 1));
@@ -116,7 +118,26 @@ public final class Misc {
             scale = call(t, "activation", scale);
             scale = call(t, "fc2", scale);
             scale = call(t, "scale_activation", scale);
+            if (quantizable) {
+                // self.skip_mul.mul(self._scale(input), input): one activation_post_process call.
+                return call(t, "skip_mul", "activation_post_process",
+                        dev.modelsummary.compute.Reshape.broadcast(scale, x));
+            }
             return dev.modelsummary.compute.Reshape.broadcast(scale, x);
+        }
+
+        /**
+         * This block as torchvision's {@code QuantizableSqueezeExcitation} (quantization/mobilenetv3.py): adds
+         * {@code skip_mul}, a FloatFunctional whose {@code mul} replaces {@code scale * input}; no tensor added.
+         */
+        public void quantizable() {
+            quantizable = true;
+            add("skip_mul", Layers.floatFunctional());
+        }
+
+        @Override
+        public String className() {
+            return quantizable ? "QuantizableSqueezeExcitation" : "SqueezeExcitation";
         }
     }
 
@@ -178,5 +199,24 @@ public final class Misc {
             block.append(activation.get());
         }
         return block;
+    }
+
+    /**
+     * {@code Conv3dNormActivation(in, out, kernel_size, stride, padding, bias=False, norm_layer=norm)} with a
+     * forward: Conv3d, the norm as BatchNorm3d, ReLU (the default activation). The same tensors as
+     * {@link #conv3dNormActivation(long, long, long, long, long, long, LongFunction, boolean)} with a norm.
+     */
+    public static Conv3dNormActivation conv3dNormActivation(long in, long out, long[] kernel, long[] stride,
+                                                            long[] padding) {
+        Module conv = Layers.conv3d(in, out, kernel[0], kernel[1], kernel[2], 1, false).stride(stride)
+                .padding(padding);
+        return new Conv3dNormActivation(conv, Layers.batchNorm3d(out), Layers.relu());
+    }
+
+    /** {@code Conv3dNormActivation}: a Sequential under torch's class name. */
+    public static final class Conv3dNormActivation extends Sequential {
+        Conv3dNormActivation(Module... layers) {
+            super(layers);
+        }
     }
 }

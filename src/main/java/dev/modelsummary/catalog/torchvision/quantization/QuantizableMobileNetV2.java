@@ -15,6 +15,7 @@ public final class QuantizableMobileNetV2 {
     public static List<Builder> builders() {
         List<Builder> family = MobileNetV2.builders();
         return List.of(
-                Quantize.wrap("quantized_mobilenet_v2", Quantize.floatBuilder(family, "mobilenet_v2")));
+                Quantize.wrap("quantized_mobilenet_v2", Quantize.floatBuilder(family, "mobilenet_v2"),
+                        m -> Quantize.replaceRelu(((MobileNetV2) m).quantizable())));
     }
 }

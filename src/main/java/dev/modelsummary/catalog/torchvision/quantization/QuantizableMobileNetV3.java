@@ -15,6 +15,7 @@ public final class QuantizableMobileNetV3 {
     public static List<Builder> builders() {
         List<Builder> family = MobileNetV3.builders();
         return List.of(
-                Quantize.wrap("quantized_mobilenet_v3_large", Quantize.floatBuilder(family, "mobilenet_v3_large")));
+                Quantize.wrap("quantized_mobilenet_v3_large", Quantize.floatBuilder(family, "mobilenet_v3_large"),
+                        m -> ((MobileNetV3) m).quantizable()));
     }
 }

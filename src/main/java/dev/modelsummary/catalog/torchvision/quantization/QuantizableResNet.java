@@ -1,6 +1,7 @@
 package dev.modelsummary.catalog.torchvision.quantization;
 
 import dev.modelsummary.catalog.Builder;
+import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.torchvision.ResNet;
 import java.util.List;
 
@@ -12,12 +13,22 @@ public final class QuantizableResNet {
     private QuantizableResNet() {
     }
 
+    /** {@code QuantizableResNet}: see {@link ResNet#quantizable()}. */
+    private static Module quantizable(Module model) {
+        return ((ResNet) model).quantizable();
+    }
+
+    /** {@code quantized_NAME}: the float builder NAME, made quantizable. */
+    private static Builder wrap(List<Builder> family, String name) {
+        return Quantize.wrap("quantized_" + name, Quantize.floatBuilder(family, name), QuantizableResNet::quantizable);
+    }
+
     public static List<Builder> builders() {
         List<Builder> family = ResNet.builders();
         return List.of(
-                Quantize.wrap("quantized_resnet18", Quantize.floatBuilder(family, "resnet18")),
-                Quantize.wrap("quantized_resnet50", Quantize.floatBuilder(family, "resnet50")),
-                Quantize.wrap("quantized_resnext101_32x8d", Quantize.floatBuilder(family, "resnext101_32x8d")),
-                Quantize.wrap("quantized_resnext101_64x4d", Quantize.floatBuilder(family, "resnext101_64x4d")));
+                wrap(family, "resnet18"),
+                wrap(family, "resnet50"),
+                wrap(family, "resnext101_32x8d"),
+                wrap(family, "resnext101_64x4d"));
     }
 }

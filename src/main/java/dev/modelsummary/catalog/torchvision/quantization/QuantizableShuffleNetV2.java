@@ -1,6 +1,7 @@
 package dev.modelsummary.catalog.torchvision.quantization;
 
 import dev.modelsummary.catalog.Builder;
+import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.torchvision.ShuffleNetV2;
 import java.util.List;
 
@@ -12,12 +13,23 @@ public final class QuantizableShuffleNetV2 {
     private QuantizableShuffleNetV2() {
     }
 
+    /** {@code QuantizableShuffleNetV2}: see {@link ShuffleNetV2#quantizable()}. */
+    private static Module quantizable(Module model) {
+        return ((ShuffleNetV2) model).quantizable();
+    }
+
+    /** {@code quantized_NAME}: the float builder NAME, made quantizable. */
+    private static Builder wrap(List<Builder> family, String name) {
+        return Quantize.wrap("quantized_" + name, Quantize.floatBuilder(family, name),
+                QuantizableShuffleNetV2::quantizable);
+    }
+
     public static List<Builder> builders() {
         List<Builder> family = ShuffleNetV2.builders();
         return List.of(
-                Quantize.wrap("quantized_shufflenet_v2_x0_5", Quantize.floatBuilder(family, "shufflenet_v2_x0_5")),
-                Quantize.wrap("quantized_shufflenet_v2_x1_0", Quantize.floatBuilder(family, "shufflenet_v2_x1_0")),
-                Quantize.wrap("quantized_shufflenet_v2_x1_5", Quantize.floatBuilder(family, "shufflenet_v2_x1_5")),
-                Quantize.wrap("quantized_shufflenet_v2_x2_0", Quantize.floatBuilder(family, "shufflenet_v2_x2_0")));
+                wrap(family, "shufflenet_v2_x0_5"),
+                wrap(family, "shufflenet_v2_x1_0"),
+                wrap(family, "shufflenet_v2_x1_5"),
+                wrap(family, "shufflenet_v2_x2_0"));
     }
 }

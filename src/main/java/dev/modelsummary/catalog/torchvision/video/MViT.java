@@ -1,9 +1,12 @@
 package dev.modelsummary.catalog.torchvision.video;
 
 import static dev.modelsummary.catalog.nn.Layers.conv3d;
-import static dev.modelsummary.catalog.nn.Layers.layerNorm;
+import static dev.modelsummary.catalog.nn.Layers.dropout;
+import static dev.modelsummary.catalog.nn.Layers.gelu;
+import static dev.modelsummary.catalog.nn.Layers.layerNormForward;
 import static dev.modelsummary.catalog.nn.Layers.linear;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
+import static dev.modelsummary.catalog.nn.Layers.maxPool3d;
+import static dev.modelsummary.catalog.nn.Layers.stochasticDepth;
 
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
@@ -15,10 +18,16 @@ import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
-import dev.modelsummary.catalog.torchvision.ops.Misc;
+import dev.modelsummary.compute.Exact;
+import dev.modelsummary.compute.MatMul;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.ShapeException;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * torchvision {@code models/video/mvit.py} (0.14.1): {@code mvit_v1_b} and {@code mvit_v2_s}.
@@ -134,34 +143,44 @@ public final class MViT extends Module {
     private static Module mvit(List<BlockConfig> blockSetting, boolean residualPool, boolean residualWithClsEmbed,
                                boolean relPosEmbed, boolean projAfterAttn, Kwargs kwargs) {
         kwargs.weights("weights").ifPresent(w -> kwargs.overwrite("num_classes", w.categories()));
-        Layers.dropout(kwargs.real("attention_dropout"));
-        Layers.dropout(kwargs.real("dropout"));
-        return new MViT(new long[] {SPATIAL_SIZE, SPATIAL_SIZE}, TEMPORAL_SIZE, blockSetting, relPosEmbed,
-                projAfterAttn, kwargs.integer("num_classes"));
+        double attentionDropout = kwargs.real("attention_dropout");
+        double dropout = kwargs.real("dropout");
+        Layers.dropout(attentionDropout);
+        Layers.dropout(dropout);
+        return new MViT(new long[] {SPATIAL_SIZE, SPATIAL_SIZE}, TEMPORAL_SIZE, blockSetting,
+                new Switches(residualPool, residualWithClsEmbed, relPosEmbed, projAfterAttn), dropout,
+                attentionDropout, kwargs.integer("num_classes"));
+    }
+
+    /** {@code MViT}'s four switches, passed to every block. */
+    private record Switches(boolean residualPool, boolean residualWithClsEmbed, boolean relPosEmbed,
+                            boolean projAfterAttn) {
     }
 
     /**
      * {@code MViT(spatial_size, temporal_size, block_setting, ..., num_classes)} with the default patch
-     * embedding (kernel (3, 7, 7), stride (2, 4, 4)) and norm layer (LayerNorm). {@code residual_pool} and
-     * {@code residual_with_cls_embed} only change the forward pass, so they are not parameters here.
+     * embedding (kernel (3, 7, 7), stride (2, 4, 4), padding (1, 3, 3)) and norm layer (LayerNorm).
      */
-    private MViT(long[] spatialSize, long temporalSize, List<BlockConfig> blockSetting, boolean relPosEmbed,
-                 boolean projAfterAttn, long numClasses) {
+    private MViT(long[] spatialSize, long temporalSize, List<BlockConfig> blockSetting, Switches switches,
+                 double dropout, double attentionDropout, long numClasses) {
         long[] patchEmbedKernel = {3, 7, 7};
         long[] patchEmbedStride = {2, 4, 4};
+        long[] patchEmbedPadding = {1, 3, 3};
         long embed = blockSetting.get(0).inputChannels();
-        add("conv_proj", conv3d(3, embed, patchEmbedKernel[0], patchEmbedKernel[1], patchEmbedKernel[2], 1, true));
+        add("conv_proj", conv3d(3, embed, patchEmbedKernel[0], patchEmbedKernel[1], patchEmbedKernel[2], 1, true)
+                .stride(patchEmbedStride).padding(patchEmbedPadding));
 
         // (T, H, W) of the patch grid: the input sizes floor-divided by the patch stride.
         long[] inputSize = {
             Math.floorDiv(temporalSize, patchEmbedStride[0]),
             Math.floorDiv(spatialSize[0], patchEmbedStride[1]),
             Math.floorDiv(spatialSize[1], patchEmbedStride[2])};
-        add("pos_encoding", positionalEncoding(embed, inputSize[1], inputSize[2], inputSize[0], relPosEmbed));
+        add("pos_encoding", new PositionalEncoding(embed, inputSize[1], inputSize[2], inputSize[0],
+                switches.relPosEmbed()));
 
         Sequential blocks = add("blocks", new Sequential());
         for (BlockConfig cnf : blockSetting) {
-            blocks.append(new MultiscaleBlock(inputSize, cnf, relPosEmbed, projAfterAttn));
+            blocks.append(new MultiscaleBlock(inputSize, cnf, switches, attentionDropout));
             // The next block sees the q-pooled grid; an empty stride_q leaves it alone.
             if (cnf.strideQ().length > 0) {
                 for (int i = 0; i < inputSize.length; i++) {
@@ -170,26 +189,75 @@ public final class MViT extends Module {
             }
         }
         long lastOutput = blockSetting.get(blockSetting.size() - 1).outputChannels();
-        add("norm", layerNorm(lastOutput));
-        add("head", new Sequential(stateless(), linear(lastOutput, numClasses)));
+        add("norm", layerNormForward(lastOutput));
+        add("head", new Sequential(dropout(dropout), linear(lastOutput, numClasses)));
+    }
+
+    /**
+     * {@code forward}: {@code _unsqueeze(x, 5, 2)} (an image becomes a one-frame clip), conv_proj, flatten(2) and
+     * transpose to {@code (B, THW, C)}, pos_encoding, the blocks (a ModuleList, iterated) each taking and giving
+     * {@code (x, thw)} from the grid fixed at construction, norm, the class token {@code x[:, 0]}, head.
+     */
+    @Override
+    public Shape forward(Trace t, Shape x) {
+        x = unsqueeze(x, 5, 2);
+        x = call(t, "conv_proj", x);
+        x = transpose(Reshape.flatten(x, 2, -1), 1, 2);
+        x = call(t, "pos_encoding", x);
+        PositionalEncoding pos = (PositionalEncoding) child("pos_encoding");
+        long[] thw = {pos.temporalSize, pos.spatialH, pos.spatialW};
+        for (Map.Entry<String, Module> block : child("blocks").namedChildren().entrySet()) {
+            MultiscaleBlock b = (MultiscaleBlock) block.getValue();
+            b.thw = thw;
+            x = call(t, "blocks", block.getKey(), x);
+            thw = b.thwOut;
+        }
+        x = call(t, "norm", x);
+        x = Shape.of(x.dim(0), x.dim(2));
+        return call(t, "head", x);
     }
 
     /**
      * {@code PositionalEncoding}: {@code class_token}, and unless relative positions are used,
      * {@code spatial_pos (H * W, embed)}, {@code temporal_pos (T, embed)} and {@code class_pos (embed,)}.
      */
-    private static Module positionalEncoding(long embedSize, long spatialH, long spatialW, long temporalSize,
-                                             boolean relPosEmbed) {
-        return new Module() {
-            {
-                parameter("class_token", embedSize);
-                if (!relPosEmbed) {
-                    parameter("spatial_pos", Dims.mul(spatialH, spatialW), embedSize);
-                    parameter("temporal_pos", temporalSize, embedSize);
-                    parameter("class_pos", embedSize);
-                }
+    private static final class PositionalEncoding extends Module {
+        final long spatialH;
+        final long spatialW;
+        final long temporalSize;
+        private final long embedSize;
+        private final boolean absolute;
+
+        PositionalEncoding(long embedSize, long spatialH, long spatialW, long temporalSize, boolean relPosEmbed) {
+            this.spatialH = spatialH;
+            this.spatialW = spatialW;
+            this.temporalSize = temporalSize;
+            this.embedSize = embedSize;
+            this.absolute = !relPosEmbed;
+            parameter("class_token", embedSize);
+            if (!relPosEmbed) {
+                parameter("spatial_pos", Dims.mul(spatialH, spatialW), embedSize);
+                parameter("temporal_pos", temporalSize, embedSize);
+                parameter("class_pos", embedSize);
             }
-        };
+        }
+
+        /**
+         * The class token expanded to {@code (B, 1, C)} and concatenated in front; then, with absolute positions,
+         * the in-place add of the {@code (1, 1 + T*H*W, C)} embedding (the grid fixed at construction).
+         */
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            if (x.rank() < 1) {
+                throw new ShapeException("dimension specified as 0 but tensor has no dimensions");
+            }
+            x = Reshape.cat(List.of(Shape.of(x.dim(0), 1, embedSize), x), 1);
+            if (absolute) {
+                Shape pos = Shape.of(1, Exact.add(1, Exact.product(temporalSize, spatialH, spatialW)), embedSize);
+                inPlace(x, pos);
+            }
+            return x;
+        }
     }
 
     /**
@@ -197,40 +265,107 @@ public final class MViT extends Module {
      * stochastic_depth, and a Linear {@code project} when the width changes.
      */
     private static final class MultiscaleBlock extends Module {
-        MultiscaleBlock(long[] inputSize, BlockConfig cnf, boolean relPosEmbed, boolean projAfterAttn) {
+        private final boolean projAfterAttn;
+        /** The {@code thw} argument of the running call, and the {@code thw_new} it returns (ints, not hooked). */
+        long[] thw;
+        long[] thwOut;
+
+        MultiscaleBlock(long[] inputSize, BlockConfig cnf, Switches switches, double attentionDropout) {
+            this.projAfterAttn = switches.projAfterAttn();
             if (prod(cnf.strideQ()) > 1) {
-                add("pool_skip", pool(stateless(), null));
+                long[] kernelSkip = new long[cnf.strideQ().length];
+                long[] paddingSkip = new long[kernelSkip.length];
+                for (int i = 0; i < kernelSkip.length; i++) {
+                    long s = cnf.strideQ()[i];
+                    kernelSkip[i] = s > 1 ? s + 1 : s;
+                    paddingSkip[i] = kernelSkip[i] / 2;
+                }
+                add("pool_skip", new Pool(maxPool3d(kernelSkip, cnf.strideQ(), paddingSkip), null));
             }
             long attnDim = projAfterAttn ? cnf.outputChannels() : cnf.inputChannels();
-            add("norm1", layerNorm(cnf.inputChannels()));
-            add("norm2", layerNorm(attnDim));
-            add("attn", new MultiscaleAttention(inputSize, cnf.inputChannels(), attnDim, cnf, relPosEmbed));
-            add("mlp", Misc.mlp(attnDim, new long[] {Dims.mul(4, attnDim), cnf.outputChannels()}, null, true));
-            add("stochastic_depth", stateless());
+            add("norm1", layerNormForward(cnf.inputChannels()));
+            add("norm2", layerNormForward(attnDim));
+            add("attn", new MultiscaleAttention(inputSize, cnf.inputChannels(), attnDim, cnf, switches,
+                    attentionDropout));
+            add("mlp", new MLP(attnDim, Dims.mul(4, attnDim), cnf.outputChannels(), attentionDropout));
+            add("stochastic_depth", stochasticDepth());
             if (cnf.inputChannels() != cnf.outputChannels()) {
                 add("project", linear(cnf.inputChannels(), cnf.outputChannels()));
             }
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            Shape xNorm1 = call(t, "norm1", x);
+            MultiscaleAttention attn = (MultiscaleAttention) child("attn");
+            attn.thw = thw;
+            Shape xAttn = call(t, "attn", xNorm1);
+            long[] thwNew = attn.thwOut;
+            boolean project = namedChildren().containsKey("project");
+            if (project && projAfterAttn) {
+                x = call(t, "project", xNorm1);
+            }
+            Shape xSkip = x;
+            if (namedChildren().containsKey("pool_skip")) {
+                Pool pool = (Pool) child("pool_skip");
+                pool.thw = thw;
+                xSkip = call(t, "pool_skip", x);
+            }
+            x = Reshape.broadcast(xSkip, call(t, "stochastic_depth", xAttn));
+
+            Shape xNorm2 = call(t, "norm2", x);
+            Shape xProj = project && !projAfterAttn ? call(t, "project", xNorm2) : x;
+            Shape mlp = call(t, "mlp", xNorm2);
+            thwOut = thwNew;
+            return Reshape.broadcast(xProj, call(t, "stochastic_depth", mlp));
+        }
+    }
+
+    /** torchvision's {@code MLP(in, [hidden, out], activation_layer=nn.GELU, dropout=dropout)}. */
+    private static final class MLP extends Sequential {
+        MLP(long in, long hidden, long out, double dropout) {
+            super(linear(in, hidden), gelu(), dropout(dropout), linear(hidden, out), dropout(dropout));
         }
     }
 
     /**
      * {@code MultiscaleAttention}: the relative position tables (own parameters, so first in the state_dict),
-     * {@code qkv}, {@code project} (a Linear, plus a Dropout when attention_dropout &gt; 0, which holds
-     * nothing), then the q and k/v pooling when a kernel or stride is larger than 1.
+     * {@code qkv}, {@code project} (a Linear, plus a Dropout when attention_dropout &gt; 0), then the q and k/v
+     * pooling when a kernel or stride is larger than 1.
      */
     private static final class MultiscaleAttention extends Module {
-        MultiscaleAttention(long[] inputSize, long embedDim, long outputDim, BlockConfig cnf, boolean relPosEmbed) {
-            long headDim = Math.floorDiv(outputDim, cnf.numHeads());
+        private final long numHeads;
+        private final long headDim;
+        private final long outputDim;
+        private final boolean residualPool;
+        private final boolean residualWithClsEmbed;
+        private final boolean relPos;
+        long[] thw;
+        long[] thwOut;
+
+        MultiscaleAttention(long[] inputSize, long embedDim, long outputDim, BlockConfig cnf, Switches switches,
+                            double attentionDropout) {
+            this.numHeads = cnf.numHeads();
+            this.headDim = Math.floorDiv(outputDim, cnf.numHeads());
+            this.outputDim = outputDim;
+            this.residualPool = switches.residualPool();
+            this.residualWithClsEmbed = switches.residualWithClsEmbed();
+            this.relPos = switches.relPosEmbed();
             add("qkv", linear(embedDim, Dims.mul(3, outputDim)));
-            add("project", new Sequential(linear(outputDim, outputDim)));
+            Sequential project = add("project", new Sequential(linear(outputDim, outputDim)));
+            if (attentionDropout > 0.0) {
+                project.append(dropout(attentionDropout));
+            }
             if (prod(cnf.kernelQ()) > 1 || prod(cnf.strideQ()) > 1) {
-                add("pool_q", pool(poolConv(headDim, cnf.kernelQ()), layerNorm(headDim)));
+                add("pool_q", new Pool(poolConv(headDim, cnf.kernelQ(), cnf.strideQ()), layerNormForward(headDim)));
             }
             if (prod(cnf.kernelKv()) > 1 || prod(cnf.strideKv()) > 1) {
-                add("pool_k", pool(poolConv(headDim, cnf.kernelKv()), layerNorm(headDim)));
-                add("pool_v", pool(poolConv(headDim, cnf.kernelKv()), layerNorm(headDim)));
+                add("pool_k", new Pool(poolConv(headDim, cnf.kernelKv(), cnf.strideKv()),
+                        layerNormForward(headDim)));
+                add("pool_v", new Pool(poolConv(headDim, cnf.kernelKv(), cnf.strideKv()),
+                        layerNormForward(headDim)));
             }
-            if (relPosEmbed) {
+            if (relPos) {
                 long size = Math.max(inputSize[1], inputSize[2]);
                 long qSize = cnf.strideQ().length > 0 ? Math.floorDiv(size, cnf.strideQ()[1]) : size;
                 long kvSize = cnf.strideKv().length > 0 ? Math.floorDiv(size, cnf.strideKv()[1]) : size;
@@ -242,20 +377,162 @@ public final class MViT extends Module {
             }
         }
 
-        /** The depthwise pooling conv: {@code Conv3d(head_dim, head_dim, kernel, groups=head_dim, bias=False)}. */
-        private static Module poolConv(long headDim, long[] kernel) {
-            return conv3d(headDim, headDim, kernel[0], kernel[1], kernel[2], headDim, false);
+        /**
+         * The depthwise pooling conv: {@code Conv3d(head_dim, head_dim, kernel, stride, padding=kernel // 2,
+         * groups=head_dim, bias=False)}.
+         */
+        private static Module poolConv(long headDim, long[] kernel, long[] stride) {
+            long[] padding = new long[kernel.length];
+            for (int i = 0; i < kernel.length; i++) {
+                padding[i] = kernel[i] / 2;
+            }
+            return conv3d(headDim, headDim, kernel[0], kernel[1], kernel[2], headDim, false)
+                    .stride(stride.length == 0 ? new long[] {1} : stride).padding(padding);
+        }
+
+        /**
+         * {@code qkv(x)} reshaped to {@code (B, N, 3, heads, head_dim)}, transposed and unbound into q, k, v of
+         * {@code (B, heads, N, head_dim)}; pool_k, pool_v, pool_q (in that order); {@code (scaler * q) @ k^T}; the
+         * relative positions (two einsums and a matmul, each a bmm); softmax; {@code attn @ v}; the residual
+         * pooling add; transpose and reshape to {@code (B, N_q, out)}; project.
+         */
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            if (x.rank() != 3) {
+                throw new ShapeException(x.rank() < 3 ? "not enough values to unpack (expected 3, got "
+                        + x.rank() + ")" : "too many values to unpack (expected 3)");
+            }
+            long b = x.dim(0);
+            long n = x.dim(1);
+            Shape qkv = call(t, "qkv", x);
+            if (Exact.product(numHeads, headDim) != outputDim) {
+                throw new ShapeException("shape '[" + b + ", " + n + ", 3, " + numHeads + ", " + headDim
+                        + "]' is invalid for input of size " + Exact.numel(qkv));
+            }
+            Shape q = Shape.of(b, numHeads, n, headDim);
+            Shape k = q;
+            Shape v = q;
+            long[] qThw = thw;
+            long[] kThw = thw;
+            if (namedChildren().containsKey("pool_k")) {
+                Pool pool = (Pool) child("pool_k");
+                pool.thw = thw;
+                k = call(t, "pool_k", k);
+                kThw = pool.thwOut;
+            }
+            if (namedChildren().containsKey("pool_v")) {
+                ((Pool) child("pool_v")).thw = thw;
+                v = call(t, "pool_v", v);
+            }
+            if (namedChildren().containsKey("pool_q")) {
+                Pool pool = (Pool) child("pool_q");
+                pool.thw = thw;
+                q = call(t, "pool_q", q);
+                qThw = pool.thwOut;
+            }
+            Shape kT = transpose(k, 2, 3);
+            Shape attn = MatMul.matmul(q, kT);
+            t.flops(MatMul.matmulFlops(q, kT));
+            if (relPos) {
+                // einsum bythwc,hkc->bythwk for h and w: bmm's of (q_h, B*H*q_t*q_w, c) @ (q_h, c, k_h) and the
+                // w analogue; matmul (q_t, B*H*q_h*q_w, c) @ (q_t, c, k_t).
+                long rows = Exact.product(b, numHeads, qThw[0], qThw[1], qThw[2]);
+                if (Exact.add(1, Exact.product(qThw[0], qThw[1], qThw[2])) != q.dim(2)) {
+                    throw new ShapeException("shape '[" + b + ", " + numHeads + ", " + qThw[0] + ", " + qThw[1]
+                            + ", " + qThw[2] + ", " + headDim + "]' is invalid for input of size "
+                            + Exact.product(b, numHeads, q.dim(2) - 1, headDim));
+                }
+                t.flops(Exact.product(2, rows, headDim, kThw[1]));
+                t.flops(Exact.product(2, rows, headDim, kThw[2]));
+                t.flops(Exact.product(2, rows, headDim, kThw[0]));
+            }
+            Shape out = MatMul.matmul(attn, v);
+            t.flops(MatMul.matmulFlops(attn, v));
+            if (residualPool) {
+                // x.add_(q) or x[:, :, 1:, :] += q[:, :, 1:, :]: in place, so the broadcast must keep x's shape.
+                Shape qPart = residualWithClsEmbed ? q : Shape.of(q.dim(0), q.dim(1), q.dim(2) - 1, q.dim(3));
+                Shape xPart = residualWithClsEmbed ? out
+                        : Shape.of(out.dim(0), out.dim(1), out.dim(2) - 1, out.dim(3));
+                inPlace(xPart, qPart);
+            }
+            thwOut = qThw;
+            out = Shape.of(b, out.dim(2), outputDim);
+            return call(t, "project", out);
         }
     }
 
-    /** {@code Pool(pool, norm)}: the pooling layer, then {@code norm_act}, a Sequential of the norm or None. */
-    private static Module pool(Module pool, Module norm) {
-        Module module = new Module();
-        module.add("pool", pool);
-        if (norm != null) {
-            module.add("norm_act", new Sequential(norm));
+    /**
+     * {@code Pool(pool, norm)}: the pooling layer, then {@code norm_act}, a Sequential of the norm or None. Its
+     * forward takes {@code (x, thw)} and gives {@code (x, (T, H, W))}: the class token split off, the rest
+     * reshaped to {@code (B * N, C, T, H, W)}, pooled, reshaped back, the token put back in front, then norm_act.
+     */
+    private static final class Pool extends Module {
+        long[] thw;
+        long[] thwOut;
+
+        Pool(Module pool, Module norm) {
+            add("pool", pool);
+            if (norm != null) {
+                add("norm_act", new Sequential(norm));
+            }
         }
-        return module;
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            int tensorDim = x.rank();
+            x = unsqueeze(x, 4, 1);
+            long b = x.dim(0);
+            long n = x.dim(1);
+            long tokens = x.dim(2);
+            long c = x.dim(3);
+            long rest = Math.max(0, tokens - 1);
+            long size = Exact.product(b, n, rest, c);
+            long[] target = {Exact.mul(b, n), c, thw[0], thw[1], thw[2]};
+            if (Exact.product(target) != size) {
+                throw new ShapeException("shape '" + Arrays.toString(target).replace(" ", "").replace(",", ", ")
+                        + "' is invalid for input of size " + size);
+            }
+            Shape pooled = call(t, "pool", Shape.of(target));
+            thwOut = new long[] {pooled.dim(2), pooled.dim(3), pooled.dim(4)};
+            Shape y = Shape.of(b, n, Exact.add(1, Exact.product(thwOut)), pooled.dim(1));
+            if (namedChildren().containsKey("norm_act")) {
+                y = call(t, "norm_act", y);
+            }
+            return tensorDim == 3 ? Shape.of(y.dim(0), y.dim(2), y.dim(3)) : y;
+        }
+    }
+
+    /** {@code _unsqueeze(x, target_dim, expand_dim)}: one dim short gets a 1 at {@code expand_dim}. */
+    private static Shape unsqueeze(Shape x, int targetDim, int expandDim) {
+        if (x.rank() == targetDim - 1) {
+            long[] d = new long[targetDim];
+            for (int i = 0, j = 0; i < targetDim; i++) {
+                d[i] = i == expandDim ? 1 : x.dim(j++);
+            }
+            return Shape.of(d);
+        }
+        if (x.rank() != targetDim) {
+            throw new ShapeException("Unsupported input dimension torch.Size("
+                    + Arrays.toString(x.dims()) + ")");
+        }
+        return x;
+    }
+
+    private static Shape transpose(Shape x, int a, int b) {
+        long[] d = x.dims().clone();
+        long tmp = d[a];
+        d[a] = d[b];
+        d[b] = tmp;
+        return Shape.of(d);
+    }
+
+    /** {@code x.add_(y)}: y broadcasts to x's shape, which the in-place op cannot change. */
+    private static void inPlace(Shape x, Shape y) {
+        Shape out = Reshape.broadcast(x, y);
+        if (!out.equals(x)) {
+            throw new ShapeException("output with shape " + Arrays.toString(x.dims()) + " doesn't match the"
+                    + " broadcast shape " + Arrays.toString(out.dims()));
+        }
     }
 
     /** {@code _prod}: the product of a list, 1 for an empty one. */

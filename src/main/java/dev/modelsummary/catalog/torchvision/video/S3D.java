@@ -1,7 +1,8 @@
 package dev.modelsummary.catalog.torchvision.video;
 
+import static dev.modelsummary.catalog.nn.Layers.avgPool3d;
 import static dev.modelsummary.catalog.nn.Layers.conv3d;
-import static dev.modelsummary.catalog.nn.Layers.stateless;
+import static dev.modelsummary.catalog.nn.Layers.maxPool3d;
 
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
@@ -13,6 +14,9 @@ import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.torchvision.Args;
 import dev.modelsummary.catalog.torchvision.ops.Misc;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.List;
 
 /** torchvision {@code models/video/s3d.py} (0.14.1): the {@code s3d} builder. */
@@ -35,62 +39,90 @@ public final class S3D extends Module {
      */
     private static Module s3d(Kwargs kwargs) {
         kwargs.weights("weights").ifPresent(w -> kwargs.overwrite("num_classes", w.categories()));
-        Layers.dropout(kwargs.real("dropout"));
-        return new S3D(kwargs.integer("num_classes"));
+        double dropout = kwargs.real("dropout");
+        Layers.dropout(dropout);
+        return new S3D(kwargs.integer("num_classes"), dropout);
     }
 
     /**
      * {@code S3D(num_classes)} with its default norm layer, BatchNorm3d (eps and momentum leave no trace):
-     * {@code features} (stem, max pools and the inception blocks), {@code avgpool}, {@code classifier}
-     * (Dropout, then a 1x1x1 Conv3d with bias).
+     * {@code features} (stem, max pools and the inception blocks), {@code avgpool} (AvgPool3d((2, 7, 7),
+     * stride=1)), {@code classifier} (Dropout, then a 1x1x1 Conv3d with bias).
      */
-    private S3D(long numClasses) {
+    private S3D(long numClasses, double dropout) {
         Sequential features = add("features", new Sequential());
-        features.append(temporalSeparableConv(3, 64, 7));
-        features.append(stateless());
+        features.append(new TemporalSeparableConv(3, 64, 7, 2, 3));
+        features.append(maxPool3d(new long[] {1, 3, 3}, new long[] {1, 2, 2}, new long[] {0, 1, 1}));
         features.append(unitConv(64, 64));
-        features.append(temporalSeparableConv(64, 192, 3));
-        features.append(stateless());
+        features.append(new TemporalSeparableConv(64, 192, 3, 1, 1));
+        features.append(maxPool3d(new long[] {1, 3, 3}, new long[] {1, 2, 2}, new long[] {0, 1, 1}));
         features.append(new SepInceptionBlock3D(192, 64, 96, 128, 16, 32, 32));
         features.append(new SepInceptionBlock3D(256, 128, 128, 192, 32, 96, 64));
-        features.append(stateless());
+        features.append(maxPool3d(new long[] {3, 3, 3}, new long[] {2, 2, 2}, new long[] {1, 1, 1}));
         features.append(new SepInceptionBlock3D(480, 192, 96, 208, 16, 48, 64));
         features.append(new SepInceptionBlock3D(512, 160, 112, 224, 24, 64, 64));
         features.append(new SepInceptionBlock3D(512, 128, 128, 256, 24, 64, 64));
         features.append(new SepInceptionBlock3D(512, 112, 144, 288, 32, 64, 64));
         features.append(new SepInceptionBlock3D(528, 256, 160, 320, 32, 128, 128));
-        features.append(stateless());
+        features.append(maxPool3d(new long[] {2, 2, 2}, new long[] {2, 2, 2}, new long[] {0, 0, 0}));
         features.append(new SepInceptionBlock3D(832, 256, 160, 320, 32, 128, 128));
         features.append(new SepInceptionBlock3D(832, 384, 192, 384, 48, 128, 128));
-        add("avgpool", stateless());
-        add("classifier", new Sequential(stateless(), conv3d(1024, numClasses, 1, 1, 1, 1, true)));
+        add("avgpool", avgPool3d(new long[] {2, 7, 7}, new long[] {1}, new long[] {0}));
+        add("classifier", new Sequential(Layers.dropout(dropout),
+                conv3d(1024, numClasses, 1, 1, 1, 1, true)));
+    }
+
+    /** {@code features}, {@code avgpool}, {@code classifier}, then {@code torch.mean(x, dim=(2, 3, 4))}. */
+    @Override
+    public Shape forward(Trace t, Shape x) {
+        x = call(t, "features", x);
+        x = call(t, "avgpool", x);
+        x = call(t, "classifier", x);
+        if (x.rank() != 5) {
+            throw new dev.modelsummary.compute.ShapeException("Dimension out of range (expected to be in range of ["
+                    + -x.rank() + ", " + (x.rank() - 1) + "], but got 4)");
+        }
+        return Shape.of(x.dim(0), x.dim(1));
     }
 
     /**
-     * {@code TemporalSeparableConv(in, out, k)}: a Sequential of two Conv3dNormActivation, a (1, k, k) spatial
-     * conv then a (k, 1, 1) temporal one, both without bias, with BN and ReLU.
+     * {@code TemporalSeparableConv(in, out, k, stride, padding)}: a Sequential of two Conv3dNormActivation,
+     * a (1, k, k) spatial conv then a (k, 1, 1) temporal one, both without bias, with BatchNorm3d and ReLU.
      */
-    private static Sequential temporalSeparableConv(long in, long out, long kernel) {
-        return new Sequential(
-                Misc.conv3dNormActivation(in, out, 1, kernel, kernel, 1, Misc.BATCH_NORM, true),
-                Misc.conv3dNormActivation(out, out, kernel, 1, 1, 1, Misc.BATCH_NORM, true));
+    static final class TemporalSeparableConv extends Sequential {
+        TemporalSeparableConv(long in, long out, long kernel, long stride, long padding) {
+            super(Misc.conv3dNormActivation(in, out, new long[] {1, kernel, kernel}, new long[] {1, stride, stride},
+                            new long[] {0, padding, padding}),
+                    Misc.conv3dNormActivation(out, out, new long[] {kernel, 1, 1}, new long[] {stride, 1, 1},
+                            new long[] {padding, 0, 0}));
+        }
     }
 
-    /** {@code Conv3dNormActivation(in, out, kernel_size=1, norm_layer=norm_layer)}: conv, BN, ReLU. */
+    /** {@code Conv3dNormActivation(in, out, kernel_size=1, stride=1, norm_layer=norm_layer)}: conv, BN, ReLU. */
     private static Sequential unitConv(long in, long out) {
-        return Misc.conv3dNormActivation(in, out, 1, 1, 1, 1, Misc.BATCH_NORM, true);
+        return Misc.conv3dNormActivation(in, out, new long[] {1, 1, 1}, new long[] {1}, new long[] {0});
     }
 
     /**
-     * {@code SepInceptionBlock3D}: four branches concatenated: a 1x1x1 conv; 1x1x1 then separable 3x3x3 (twice,
-     * with their own widths); a max pool then a 1x1x1 conv.
+     * {@code SepInceptionBlock3D}: four branches concatenated along the channels: a 1x1x1 conv; 1x1x1 then
+     * separable 3x3x3 (twice, with their own widths); a 3x3x3 max pool (stride 1, padding 1) then a 1x1x1 conv.
      */
-    private static final class SepInceptionBlock3D extends Module {
+    static final class SepInceptionBlock3D extends Module {
         SepInceptionBlock3D(long in, long b0Out, long b1Mid, long b1Out, long b2Mid, long b2Out, long b3Out) {
             add("branch0", unitConv(in, b0Out));
-            add("branch1", new Sequential(unitConv(in, b1Mid), temporalSeparableConv(b1Mid, b1Out, 3)));
-            add("branch2", new Sequential(unitConv(in, b2Mid), temporalSeparableConv(b2Mid, b2Out, 3)));
-            add("branch3", new Sequential(stateless(), unitConv(in, b3Out)));
+            add("branch1", new Sequential(unitConv(in, b1Mid), new TemporalSeparableConv(b1Mid, b1Out, 3, 1, 1)));
+            add("branch2", new Sequential(unitConv(in, b2Mid), new TemporalSeparableConv(b2Mid, b2Out, 3, 1, 1)));
+            add("branch3", new Sequential(maxPool3d(new long[] {3, 3, 3}, new long[] {1}, new long[] {1}),
+                    unitConv(in, b3Out)));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            Shape x0 = call(t, "branch0", x);
+            Shape x1 = call(t, "branch1", x);
+            Shape x2 = call(t, "branch2", x);
+            Shape x3 = call(t, "branch3", x);
+            return Reshape.cat(List.of(x0, x1, x2, x3), 1);
         }
     }
 }
