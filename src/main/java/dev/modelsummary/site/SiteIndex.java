@@ -44,7 +44,9 @@ public final class SiteIndex {
                 + "<th>Model</th><th>Group</th><th class=\"num\" data-type=\"number\">Parameters</th>"
                 + "<th class=\"num\" data-type=\"number\">Trainable</th>"
                 + "<th class=\"num\" data-type=\"number\">Bytes</th>"
-                + "<th class=\"num\" data-type=\"number\">Tensors</th>");
+                + "<th class=\"num\" data-type=\"number\">Tensors</th>"
+                + "<th class=\"num\" data-type=\"number\" title=\"One forward pass at the model's default input, "
+                + "as torch's FlopCounterMode counts it\">GFLOPs</th>");
         for (Form form : forms) {
             // "Rank 4 %" keeps the columns narrow; the full name is the header's tooltip
             String label = form.rank() == 1 || form.rank() == 2 ? form.label() : "Rank " + form.rank();
@@ -70,6 +72,9 @@ public final class SiteIndex {
         out.write(number(entry.trainable(), PythonNumbers.humanCount(entry.trainable())));
         out.write(number(entry.bytes(), TextReport.humanBytes(entry.bytes())));
         out.write(number(entry.tensors(), Integer.toString(entry.tensors())));
+        out.write(entry.flops() == null ? "<td class=\"num\" data-value=\"-1\">" + RankingPage.NONE + "</td>"
+                : "<td class=\"num\" data-value=\"" + entry.flops() + "\" title=\"" + entry.input() + "\">"
+                + RankingPage.gflops(entry.flops()) + "</td>");
         Map<String, Long> byForm = entry.forms().stream()
                 .collect(Collectors.toMap(FormShare::form, FormShare::parameters, Long::sum));
         for (Form form : forms) {
