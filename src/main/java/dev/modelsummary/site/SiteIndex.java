@@ -36,7 +36,8 @@ public final class SiteIndex {
         out.write("<p class=\"muted\">" + RankingPage.count(models) + " in " + groups.size()
                 + (groups.size() == 1 ? " group" : " groups") + " (<a href=\"README.md\">README.md</a>). "
                 + "Click a heading to sort, a row to open the model's page. Form columns: the share of the "
-                + "parameters in tensors of that form, in %.</p>\n");
+                + "parameters in tensors of that form, in %. GFLOPs: one forward pass at the model's default input "
+                + "(hover for it), " + RankingPage.NONE + " without one.</p>\n");
         out.write("<p><input type=\"search\" id=\"filter\" placeholder=\"Filter models and groups\" "
                 + "aria-label=\"Filter models and groups\"> <span id=\"count\">" + models
                 + "</span> shown</p>\n");
