@@ -12,6 +12,7 @@ import dev.modelsummary.report.DiffMarkdownReport;
 import dev.modelsummary.report.DiffTextReport;
 import dev.modelsummary.source.ModelLoader;
 import dev.modelsummary.summary.ModelDiff;
+import dev.modelsummary.summary.Summary;
 import dev.modelsummary.summary.TotalsOverflowException;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
@@ -70,6 +71,12 @@ import picocli.CommandLine.Spec;
             "  3  A or B cannot be read",
             "  5  A and B differ (the report is written too)",
             "",
+            "--compute adds FLOPs, MACs and activations of A and",
+            "B side by side (each on its default input, or the",
+            "one --input-size/--batch/--seq-len give); both must",
+            "be built-ins or config.json (else exit 2). They do",
+            "not change the exit code: 5 means tensors differ.",
+            "",
             "--values refuses (exit 2) a built-in, a config.json, a",
             "remote model and formats other than safetensors and",
             "torch.save ZIP."})
@@ -90,6 +97,9 @@ public final class DiffCommand implements Callable<Integer> {
 
     @Mixin
     private ModelOptions modelOptions = new ModelOptions();
+
+    @Mixin
+    private ComputeOptions computeOptions = new ComputeOptions();
 
     @Option(names = "--arg-a", paramLabel = "KEY=VALUE", mapFallbackValue = "",
             description = "A builder argument for A only, over --arg. Repeatable.")
@@ -125,7 +135,8 @@ public final class DiffCommand implements Callable<Integer> {
         if (maxRows != null && maxRows < 0) {
             throw new CliException(ExitCode.USAGE, "--max-rows takes a number of rows, 0 or more.");
         }
-        ModelDiff diff = compare();
+        computeOptions.check();
+        ModelDiff diff = withCompute(compare());
         PrintWriter stdout = spec.commandLine().getOut();
         int rows = maxRows == null ? Integer.MAX_VALUE : maxRows;
         switch (format) {
@@ -156,6 +167,24 @@ public final class DiffCommand implements Callable<Integer> {
                     + ": Out of memory reading or comparing them; raise the JVM heap (JAVA_OPTS / -Xmx) or lower "
                     + "a --limit.", e);
         }
+    }
+
+    /**
+     * {@code --compute}: each side's forward pass on shapes, beside the comparison (which it does not change). A
+     * side without one (a weight file) is refused before either is run.
+     */
+    private ModelDiff withCompute(ModelDiff diff) {
+        if (!computeOptions.requested()) {
+            return diff;
+        }
+        String subjectA = "A (" + Quote.of(modelA) + ")";
+        String subjectB = "B (" + Quote.of(modelB) + ")";
+        if (diff.b().model().architecture() == null && diff.a().model().architecture() != null) {
+            computeOptions.apply(diff.b(), diff.b().model(), subjectB); // refuses B before A runs
+        }
+        Summary a = computeOptions.apply(diff.a(), diff.a().model(), subjectA);
+        Summary b = computeOptions.apply(diff.b(), diff.b().model(), subjectB);
+        return new ModelDiff(a, b, diff.onlyInA(), diff.onlyInB(), diff.changed(), diff.same(), diff.values());
     }
 
     /** One side for {@code --values}: a local file, loaded while its readers note where each tensor's data is. */

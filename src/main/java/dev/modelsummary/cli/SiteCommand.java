@@ -1,7 +1,11 @@
 package dev.modelsummary.cli;
 
 import dev.modelsummary.catalog.Builder;
+import dev.modelsummary.compute.Architecture;
+import dev.modelsummary.compute.ComputeException;
+import dev.modelsummary.compute.ModelInput;
 import dev.modelsummary.model.Model;
+import dev.modelsummary.model.Shape;
 import dev.modelsummary.report.DetailLines;
 import dev.modelsummary.report.PieChart;
 import dev.modelsummary.report.SiteRank;
@@ -16,6 +20,7 @@ import dev.modelsummary.site.SiteIndex;
 import dev.modelsummary.site.SiteJson;
 import dev.modelsummary.site.SiteReadme;
 import dev.modelsummary.source.ModelLoader;
+import dev.modelsummary.summary.ComputeSummary;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.summary.TotalsOverflowException;
 import dev.modelsummary.text.Quote;
@@ -68,11 +73,14 @@ import picocli.CommandLine.TypeConversionException;
         description = {
             "Layout under DIR: <modality>/<task>/NAME.md (the page) and",
             "<modality>/<task>/figs/NAME_pie_chart.png, <modality>/<task>/README.md (the",
-            "group's ranking by parameters), json/<modality>/<task>/data.json (each",
-            "model's totals), README.md (the groups) and index.html (every model,",
-            "sortable and filterable). Files given as MODEL go to files/. A later run",
-            "into the same DIR merges its models into the groups' data.json and redoes",
-            "the rankings and the index; pages written earlier stay.",
+            "group's ranking by parameters, then by FLOPs), json/<modality>/<task>/data.json",
+            "(each model's totals), README.md (the groups) and index.html (every model,",
+            "sortable and filterable). Built-ins and config.json models are also run on",
+            "shapes at their default input (as --compute does) for their FLOPs; a model",
+            "whose forward cannot be counted gets a warning and a dash, as files do.",
+            "Files given as MODEL go to files/. A later run into the same DIR merges its",
+            "models into the groups' data.json and redoes the rankings and the index;",
+            "pages written earlier stay.",
             ""},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -122,12 +130,19 @@ public final class SiteCommand implements Callable<Integer> {
         this.loader = loader;
     }
 
-    /** One model, built and summarized, with where its page goes. */
+    /**
+     * One model, built and summarized, with where its page goes and what one forward pass at its default input
+     * costs ({@code input} and {@code flops} null without one; {@code computeWarning} says why, when it failed).
+     */
     private record Built(String argument, String name, SiteGroup group, String source, Summary summary,
-                         byte[] chart) {
+                         byte[] chart, Shape input, Long flops, String computeWarning) {
         SiteEntry entry(PageFormat format) {
-            return SiteEntry.of(name, format.page(name), summary, source);
+            return SiteEntry.of(name, format.page(name), summary, source, input, flops);
         }
+    }
+
+    /** FLOPs of a model at its default input, or why there are none. */
+    private record Counted(ComputeSummary compute, String warning) {
     }
 
     /** A model's result: built, or the failure to report. */
@@ -229,7 +244,30 @@ public final class SiteCommand implements Callable<Integer> {
                 .orElse(SiteGroup.FILES);
         String source = builder.map(Builder::source).orElse(SiteEntry.FILE_SOURCE);
         byte[] chart = format.pngChart() ? PieChart.png(summary) : null;
-        return new Built(argument, model.name(), group, source, summary, chart);
+        Counted counted = count(summary);
+        ComputeSummary compute = counted.compute();
+        // the Markdown page is the published one and stays as it is; an HTML page shows the compute cards
+        Summary page = compute != null && format == PageFormat.HTML ? summary.withCompute(compute) : summary;
+        return new Built(argument, model.name(), group, source, page, chart,
+                compute == null ? null : compute.input().shape(), compute == null ? null : compute.flops(),
+                counted.warning());
+    }
+
+    /**
+     * One forward pass on shapes at the model's default input. A weight file has none (no warning: it never
+     * does); a built-in or config.json whose forward refuses or is not written yet gets none, and a warning.
+     */
+    private static Counted count(Summary summary) {
+        Architecture architecture = summary.model().architecture();
+        if (architecture == null) {
+            return new Counted(null, null);
+        }
+        try {
+            ModelInput input = architecture.defaultInput();
+            return new Counted(ComputeSummary.of(summary, input, architecture.trace(input)), null);
+        } catch (ComputeException | UnsupportedOperationException e) {
+            return new Counted(null, "no FLOPs in the site: " + e.getMessage());
+        }
     }
 
     private boolean takesBuilderArguments(String argument) {
@@ -316,6 +354,9 @@ public final class SiteCommand implements Callable<Integer> {
         PrintWriter stderr = spec.commandLine().getErr();
         for (Built b : built) {
             Main.printWarnings(stderr, Quote.bare(b.argument()), DetailLines.warnings(b.summary().model(), true));
+            if (b.computeWarning() != null) {
+                Main.printWarnings(stderr, Quote.bare(b.argument()), List.of(b.computeWarning()));
+            }
         }
     }
 

@@ -92,6 +92,15 @@ final class ComputeText {
         };
     }
 
+    /** {@code images (N, C, H, W)}: what the input holds and its layout. */
+    static String inputKind(ModelInput input) {
+        return switch (input.kind()) {
+            case IMAGE -> "images (N, C, H, W)";
+            case VIDEO -> "video clips (N, C, T, H, W)";
+            case TEXT -> "token ids (batch, seq_len)";
+        };
+    }
+
     /** Billions with two decimals, Python's rounding. */
     static String giga(long n) {
         return PythonNumbers.fixed2(n / 1e9);

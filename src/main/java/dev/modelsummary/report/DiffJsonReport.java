@@ -3,17 +3,20 @@ package dev.modelsummary.report;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.summary.ComputeSummary;
 import dev.modelsummary.summary.FormStat;
 import dev.modelsummary.summary.ModelDiff;
 import dev.modelsummary.summary.Summary;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code model-summary diff A B -f json}: {@code {"a": {...}, "b": {...}, "onlyInA": [...], "onlyInB": [...],
  * "changed": [...], "same": N, "sameStructure": bool, "valuesCompared": bool, "differ": bool}} (with
- * {@code --values}, also {@code "valuesComparedTensors": N, "valuesDiffer": [...]}), streamed with {@link JsonReport}'s generator (same layout,
+ * {@code --values}, also {@code "valuesComparedTensors": N, "valuesDiffer": [...]}; with {@code --compute},
+ * {@code "compute": {"a": {...}, "b": {...}, "bMinusA": {...}}} after {@code "b"}), streamed with {@link JsonReport}'s generator (same layout,
  * same escapes). Every list is whole: {@code --max-rows} cuts the text and Markdown reports only.
  */
 public final class DiffJsonReport {
@@ -25,6 +28,9 @@ public final class DiffJsonReport {
             json.writeStartObject();
             writeSide(json, "a", diff.a());
             writeSide(json, "b", diff.b());
+            if (diff.a().compute() != null && diff.b().compute() != null) {
+                writeCompute(json, diff.a().compute(), diff.b().compute());
+            }
             writeTensors(json, "onlyInA", diff.onlyInA());
             writeTensors(json, "onlyInB", diff.onlyInB());
             json.writeArrayFieldStart("changed");
@@ -74,6 +80,40 @@ public final class DiffJsonReport {
             json.writeEndObject();
         }
         json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    /**
+     * {@code diff --compute}: {@code "compute": {"a": {...}, "b": {...}, "bMinusA": {...}}}, each side with the
+     * input it ran on and its totals; not part of {@code "differ"}.
+     */
+    private static void writeCompute(JsonGenerator json, ComputeSummary a, ComputeSummary b) throws IOException {
+        json.writeObjectFieldStart("compute");
+        writeComputeSide(json, "a", a);
+        writeComputeSide(json, "b", b);
+        json.writeObjectFieldStart("bMinusA");
+        json.writeNumberField("flops", b.flops() - a.flops());
+        json.writeNumberField("macs", b.macs() - a.macs());
+        json.writeNumberField("activations", b.activations() - a.activations());
+        json.writeNumberField("activationBytes", b.activationBytes() - a.activationBytes());
+        json.writeEndObject();
+        json.writeEndObject();
+    }
+
+    private static void writeComputeSide(JsonGenerator json, String field, ComputeSummary compute)
+            throws IOException {
+        json.writeObjectFieldStart(field);
+        json.writeObjectFieldStart("input");
+        json.writeStringField("kind", compute.input().kind().name().toLowerCase(Locale.ROOT));
+        JsonReport.writeShape(json, "shape", compute.input().shape());
+        json.writeNumberField("bytes", compute.inputBytes());
+        json.writeEndObject();
+        json.writeNumberField("flops", compute.flops());
+        json.writeNumberField("macs", compute.macs());
+        json.writeNumberField("activations", compute.activations());
+        json.writeNumberField("activationBytes", compute.activationBytes());
+        json.writeNumberField("parameterBytes", compute.parameterBytes());
+        json.writeNumberField("totalBytes", compute.totalBytes());
         json.writeEndObject();
     }
 

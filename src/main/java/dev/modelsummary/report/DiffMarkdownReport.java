@@ -23,6 +23,7 @@ public final class DiffMarkdownReport {
         out.write("- **B:** " + origin(diff.b()) + "\n\n");
         if (diff.noDifference()) {
             out.write("**" + DiffRows.noDifference(diff) + "**\n");
+            writeCompute(diff, out);
             return;
         }
         out.write("**Differ: " + DiffRows.counts(diff) + ".**\n");
@@ -43,6 +44,22 @@ public final class DiffMarkdownReport {
         out.write("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (ModelDiff.FormRow row : diff.forms()) {
             writeRow(out, DiffRows.form(row));
+        }
+        writeCompute(diff, out);
+    }
+
+    /** {@code --compute}: FLOPs, MACs and activations side by side, with each side's input. */
+    private static void writeCompute(ModelDiff diff, Writer out) throws IOException {
+        if (!DiffRows.hasCompute(diff)) {
+            return;
+        }
+        out.write("\n**" + DiffRows.COMPUTE_HEADING + "**\n\n");
+        out.write("- **A** on " + MarkdownReport.cell(ComputeText.inputLabel(diff.a().compute().input())) + "\n");
+        out.write("- **B** on " + MarkdownReport.cell(ComputeText.inputLabel(diff.b().compute().input())) + "\n\n");
+        writeRow(out, DiffRows.TOTALS_HEADER);
+        out.write("| --- | ---: | ---: | ---: |\n");
+        for (String[] row : DiffRows.compute(diff)) {
+            writeRow(out, row);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.modelsummary.report;
 
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.summary.ComputeSummary;
 import dev.modelsummary.summary.ModelDiff;
 import dev.modelsummary.summary.Summary;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.stream.Collectors;
 final class DiffRows {
     /** The header of the totals table; the first cell is the row label. */
     static final String[] TOTALS_HEADER = {"", "A", "B", "B - A"};
+    /** The heading of the compute table, which the tensor comparison (and the exit code) leaves out. */
+    static final String COMPUTE_HEADING = "Compute (one forward pass, on shapes; not part of the tensor comparison)";
     static final String[] FORMS_HEADER = {"Form", "Tensors A", "Tensors B", "B - A", "Parameters A",
         "Parameters B", "B - A"};
 
@@ -87,6 +90,27 @@ final class DiffRows {
                 row("Bytes", a.storedBytes(), b.storedBytes()));
     }
 
+    /** Whether both sides were computed ({@code diff --compute}). */
+    static boolean hasCompute(ModelDiff diff) {
+        return diff.a().compute() != null && diff.b().compute() != null;
+    }
+
+    /**
+     * {@code diff --compute}: the input each side ran on, then FLOPs, MACs and activations of A and B and
+     * {@code B - A} (the input's last cell says whether the two inputs are the same).
+     */
+    static List<String[]> compute(ModelDiff diff) {
+        ComputeSummary a = diff.a().compute();
+        ComputeSummary b = diff.b().compute();
+        return List.of(
+                new String[] {"Input", ComputeText.shape(a.input().shape()), ComputeText.shape(b.input().shape()),
+                    a.input().equals(b.input()) ? "same" : "other"},
+                row("FLOPs", a.flops(), b.flops()),
+                row("MACs (FLOPs / 2)", a.macs(), b.macs()),
+                row("Activations", a.activations(), b.activations()),
+                row("Activation bytes", a.activationBytes(), b.activationBytes()));
+    }
+
     /** Form, tensors in A, B and B - A, parameters in A, B and B - A. */
     static String[] form(ModelDiff.FormRow row) {
         return new String[] {row.form().label(), TextReport.grouped(row.tensorsA()),
@@ -104,7 +128,7 @@ final class DiffRows {
         return new String[] {label, TextReport.grouped(a), TextReport.grouped(b), signedDifference(a, b)};
     }
 
-    /** {@code b - a}, signed; counts are never negative, so the difference always fits. */
+    /** {@code b - a}, signed; counts (FLOPs too) are never negative, so the difference always fits. */
     private static String signedDifference(long a, long b) {
         return signed(b - a);
     }

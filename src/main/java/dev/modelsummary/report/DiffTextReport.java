@@ -24,6 +24,7 @@ public final class DiffTextReport {
         out.write("+++ " + title(diff.b()) + "\n\n");
         if (diff.noDifference()) {
             out.write(DiffRows.noDifference(diff) + "\n");
+            writeCompute(diff, out);
             return;
         }
         out.write("Differ: " + DiffRows.counts(diff) + ".\n");
@@ -45,6 +46,21 @@ public final class DiffTextReport {
         TextTable formsTable = new TextTable(DiffRows.FORMS_HEADER);
         formsTable.rightAlign(1, 2, 3, 4, 5, 6);
         formsTable.write(out, forms.size(), i -> DiffRows.form(forms.get(i)));
+        writeCompute(diff, out);
+    }
+
+    /** {@code --compute}: FLOPs, MACs and activations side by side, with each side's input. */
+    private static void writeCompute(ModelDiff diff, Writer out) throws IOException {
+        if (!DiffRows.hasCompute(diff)) {
+            return;
+        }
+        out.write("\n" + DiffRows.COMPUTE_HEADING + ":\n");
+        out.write("A on " + ComputeText.inputLabel(diff.a().compute().input()) + "\n");
+        out.write("B on " + ComputeText.inputLabel(diff.b().compute().input()) + "\n");
+        List<String[]> rows = DiffRows.compute(diff);
+        TextTable table = new TextTable(DiffRows.TOTALS_HEADER);
+        table.rightAlign(1, 2, 3);
+        table.write(out, rows.size(), rows::get);
     }
 
     /** {@code resnet50  (builtin: resnet50)}: the name, and where the model came from. */

@@ -6,6 +6,9 @@ import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.compute.Exact;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.summary.ComputeSummary;
 import dev.modelsummary.summary.DTypeStat;
 import dev.modelsummary.summary.FormStat;
 import dev.modelsummary.summary.ModuleTree;
@@ -14,7 +17,9 @@ import dev.modelsummary.summary.Summary;
 import dev.modelsummary.summary.Totals;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.StringJoiner;
 
 /**
@@ -110,7 +115,26 @@ public final class HtmlReport {
         card(out, "bytes", "Stored bytes", TextReport.humanBytes(summary.storedBytes()), bytesByDtype(summary.dtypes()));
         card(out, "bits", "Bits / parameter",
                 summary.bitsPerParameter().map(b -> b.toPlainString()).orElse("\u2013"), "as stored");
+        if (summary.compute() != null) {
+            writeComputeCards(summary.compute(), out);
+        }
         out.write("</section>\n");
+    }
+
+    /**
+     * {@code --compute}: what one forward pass costs, as cards after the parameter cards (the same figures as the
+     * text and Markdown totals).
+     */
+    private static void writeComputeCards(ComputeSummary compute, Writer out) throws IOException {
+        card(out, "gflops", "GFLOPs", ComputeText.giga(compute.flops()), grouped(compute.flops()) + " FLOPs");
+        card(out, "gmacs", "GMACs", ComputeText.giga(compute.macs()), "FLOPs / 2 (torchvision's GFLOPS)");
+        card(out, "activations", "Activations", grouped(compute.activations()),
+                TextReport.humanBytes(compute.activationBytes()) + " (leaf-module outputs)");
+        card(out, "input", "Input shape", ComputeText.shape(compute.input().shape()),
+                Html.escape(ComputeText.inputKind(compute.input())) + " &middot; "
+                        + TextReport.humanBytes(compute.inputBytes()));
+        card(out, "memory", "Estimated memory", TextReport.humanBytes(compute.totalBytes()),
+                "input + activations + parameters");
     }
 
     /**
@@ -206,14 +230,16 @@ public final class HtmlReport {
         ModuleTree tree = ModuleTree.of(summary);
         out.write("<section id=\"modules\">\n<h2>Modules</h2>\n");
         out.write("<p class=\"muted\">Parameters rolled up per module; box areas are parameter counts. "
-                + "Click a module to zoom in, a name in the path to zoom out.</p>\n");
+                + "Click a module to zoom in, a name in the path to zoom out."
+                + (summary.compute() == null ? "" : " The table's FLOPs are each module's calls summed (a module "
+                + "whose parent uses its weights directly has none: its FLOPs are the parent's).") + "</p>\n");
         out.write("<nav class=\"crumbs\" id=\"treemap-path\" aria-label=\"Module path\"></nav>\n");
         out.write("<div class=\"treemap\" id=\"treemap\" data-root=\"" + Html.escape(summary.name())
                 + "\"></div>\n");
         out.write("<script type=\"application/json\" id=\"tree\">");
         ModuleTreeJson.write(tree, ModuleTreeJson.DEFAULT_MAX_NODES, out);
         out.write("</script>\n");
-        writeModuleTable(tree, summary.parameters().count(), out);
+        writeModuleTable(tree, summary.parameters().count(), flopsByModule(summary.compute()), out);
         out.write("</section>\n");
     }
 
@@ -221,26 +247,51 @@ public final class HtmlReport {
      * The rollup to depth 2, for readers without scripts (and for copying numbers). A module path is cut as the
      * treemap cuts it: the tensor table below shows every name whole, once.
      */
-    private static void writeModuleTable(ModuleTree tree, long total, Writer out) throws IOException {
+    private static void writeModuleTable(ModuleTree tree, long total, Map<String, Long> flops, Writer out)
+            throws IOException {
         List<ModuleTree.Node> rows = tree.rollup(MODULE_TABLE_DEPTH);
         out.write("<details class=\"rollup\">\n<summary>Modules to depth " + MODULE_TABLE_DEPTH
                 + " as a table</summary>\n<table class=\"sortable\" id=\"module-table\">\n<thead><tr>"
                 + "<th>Module</th><th class=\"num\" data-type=\"number\">Tensors</th>"
                 + "<th class=\"num\" data-type=\"number\">Parameters</th>"
-                + "<th class=\"num\" data-type=\"number\">% of model</th></tr></thead>\n<tbody>\n");
+                + "<th class=\"num\" data-type=\"number\">% of model</th>"
+                + (flops == null ? "" : "<th class=\"num\" data-type=\"number\">FLOPs</th>")
+                + "</tr></thead>\n<tbody>\n");
         int shown = Math.min(rows.size(), MAX_MODULE_ROWS);
         for (ModuleTree.Node node : rows.subList(0, shown)) {
             String path = node.depth() == 0 ? "(model)" : Html.escape(ModuleTreeJson.cut(node.path()));
             out.write("<tr><td class=\"name depth" + node.depth() + "\">" + path + "</td><td class=\"num\">"
                     + grouped(node.tensors()) + "</td><td class=\"num\" data-value=\"" + node.parameters() + "\">"
                     + grouped(node.parameters()) + "</td><td class=\"num\">"
-                    + PythonNumbers.percent(node.parameters(), total) + "</td></tr>\n");
+                    + PythonNumbers.percent(node.parameters(), total) + "</td>"
+                    + (flops == null ? "" : flopsCell(flops.get(node.path()))) + "</tr>\n");
         }
         out.write("</tbody>\n</table>\n");
         if (rows.size() > shown) {
             out.write("<p class=\"muted\">and " + grouped(rows.size() - shown) + " more modules.</p>\n");
         }
         out.write("</details>\n");
+    }
+
+    /**
+     * {@code --compute}: FLOPs of each module path, summed over its calls (a module called twice, such as a shared
+     * activation or ALBERT's shared layer group, counts both calls). Null without {@code --compute}.
+     */
+    static Map<String, Long> flopsByModule(ComputeSummary compute) {
+        if (compute == null) {
+            return null;
+        }
+        Map<String, Long> flops = new HashMap<>();
+        for (Trace.Call call : compute.calls()) {
+            flops.merge(call.name(), call.flops(), Exact::add);
+        }
+        return flops;
+    }
+
+    /** A module's FLOPs; a module with parameters but no call of its own (its parent uses its weights): a dash. */
+    private static String flopsCell(Long flops) {
+        return flops == null ? "<td class=\"num\" data-value=\"-1\">\u2013</td>"
+                : "<td class=\"num\" data-value=\"" + flops + "\">" + grouped(flops) + "</td>";
     }
 
     /**

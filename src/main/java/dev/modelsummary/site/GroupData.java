@@ -17,6 +17,10 @@ public record GroupData(SiteGroup group, List<SiteEntry> models) {
     /** The ranking's order: most parameters first, ties by name. */
     private static final Comparator<SiteEntry> RANKING = Comparator.comparingLong(SiteEntry::parameters).reversed()
             .thenComparing(SiteEntry::name);
+    private static final Comparator<SiteEntry> BY_FLOPS = Comparator
+            .comparing((SiteEntry e) -> e.flops() == null)
+            .thenComparing(e -> e.flops() == null ? 0L : e.flops(), Comparator.reverseOrder())
+            .thenComparing(SiteEntry::name);
     /** The ranking page's file name in the group's folder; pages link it as it is. */
     public static final String RANKING_PAGE = "README.md";
 
@@ -38,6 +42,14 @@ public record GroupData(SiteGroup group, List<SiteEntry> models) {
     /** The models by rank: most parameters first, ties by name. */
     public List<SiteEntry> ranked() {
         return models.stream().sorted(RANKING).toList();
+    }
+
+    /**
+     * The models with FLOPs by FLOPs, most first, ties by name; then the models without (weight files, models
+     * whose forward could not be counted), by name.
+     */
+    public List<SiteEntry> rankedByFlops() {
+        return models.stream().sorted(BY_FLOPS).toList();
     }
 
     /** Each model's place in the group, by name. */

@@ -1,5 +1,6 @@
 package dev.modelsummary.site;
 
+import dev.modelsummary.model.Shape;
 import dev.modelsummary.summary.Summary;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -17,23 +18,52 @@ import java.util.regex.Pattern;
  * @param tensors    parameter tensors (the page's "Number of layers")
  * @param forms      parameter tensors by form, in the page's order
  * @param source     {@code torchvision}, {@code timm}, {@code transformers} or {@code file}
+ * @param input      the input one forward pass was counted on ({@code 1x3x224x224}), or null without one (a
+ *                   weight file, a model whose forward could not be counted, a site written before FLOPs were)
+ * @param flops      FLOPs of that forward pass as torch's FlopCounterMode counts them, or null with no input
  */
 public record SiteEntry(String name, String page, long parameters, long trainable, long buffers, long bytes,
-                        int tensors, List<FormShare> forms, String source) {
+                        int tensors, List<FormShare> forms, String source, String input, Long flops) {
     /** The characters a page name may have: it names files and goes into links unescaped. */
     public static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]{0,199}");
     /** The source of a model read from a file. */
     public static final String FILE_SOURCE = "file";
 
+    /** How {@link #input} is written: the dimensions joined by {@code x}. */
+    public static final Pattern INPUT = Pattern.compile("[0-9]{1,10}(x[0-9]{1,10}){0,7}");
+
     public SiteEntry {
         forms = List.copyOf(forms);
+        if ((input == null) != (flops == null)) {
+            throw new IllegalArgumentException("FLOPs go with the input they were counted on");
+        }
+    }
+
+    /** An entry without FLOPs. */
+    public SiteEntry(String name, String page, long parameters, long trainable, long buffers, long bytes,
+                     int tensors, List<FormShare> forms, String source) {
+        this(name, page, parameters, trainable, buffers, bytes, tensors, forms, source, null, null);
     }
 
     public static SiteEntry of(String name, String page, Summary summary, String source) {
+        return of(name, page, summary, source, null, null);
+    }
+
+    /** @param input the forward pass's input shape, or null without FLOPs */
+    public static SiteEntry of(String name, String page, Summary summary, String source, Shape input, Long flops) {
         List<FormShare> forms = summary.forms().stream()
                 .map(f -> new FormShare(f.form().label(), f.tensors(), f.count())).toList();
         return new SiteEntry(name, page, summary.parameters().count(), summary.parameters().trainable(),
                 summary.buffers().count(), summary.storedBytes(), summary.parameters().tensors(), forms,
-                source);
+                source, input == null ? null : inputText(input), input == null ? null : flops);
+    }
+
+    /** {@code 1x3x224x224}. */
+    public static String inputText(Shape input) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < input.rank(); i++) {
+            text.append(i == 0 ? "" : "x").append(input.dim(i));
+        }
+        return text.toString();
     }
 }

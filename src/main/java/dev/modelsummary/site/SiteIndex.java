@@ -36,7 +36,8 @@ public final class SiteIndex {
         out.write("<p class=\"muted\">" + RankingPage.count(models) + " in " + groups.size()
                 + (groups.size() == 1 ? " group" : " groups") + " (<a href=\"README.md\">README.md</a>). "
                 + "Click a heading to sort, a row to open the model's page. Form columns: the share of the "
-                + "parameters in tensors of that form, in %.</p>\n");
+                + "parameters in tensors of that form, in %. GFLOPs: one forward pass at the model's default input "
+                + "(hover for it), " + RankingPage.NONE + " without one.</p>\n");
         out.write("<p><input type=\"search\" id=\"filter\" placeholder=\"Filter models and groups\" "
                 + "aria-label=\"Filter models and groups\"> <span id=\"count\">" + models
                 + "</span> shown</p>\n");
@@ -44,7 +45,9 @@ public final class SiteIndex {
                 + "<th>Model</th><th>Group</th><th class=\"num\" data-type=\"number\">Parameters</th>"
                 + "<th class=\"num\" data-type=\"number\">Trainable</th>"
                 + "<th class=\"num\" data-type=\"number\">Bytes</th>"
-                + "<th class=\"num\" data-type=\"number\">Tensors</th>");
+                + "<th class=\"num\" data-type=\"number\">Tensors</th>"
+                + "<th class=\"num\" data-type=\"number\" title=\"One forward pass at the model's default input, "
+                + "as torch's FlopCounterMode counts it\">GFLOPs</th>");
         for (Form form : forms) {
             // "Rank 4 %" keeps the columns narrow; the full name is the header's tooltip
             String label = form.rank() == 1 || form.rank() == 2 ? form.label() : "Rank " + form.rank();
@@ -70,6 +73,9 @@ public final class SiteIndex {
         out.write(number(entry.trainable(), PythonNumbers.humanCount(entry.trainable())));
         out.write(number(entry.bytes(), TextReport.humanBytes(entry.bytes())));
         out.write(number(entry.tensors(), Integer.toString(entry.tensors())));
+        out.write(entry.flops() == null ? "<td class=\"num\" data-value=\"-1\">" + RankingPage.NONE + "</td>"
+                : "<td class=\"num\" data-value=\"" + entry.flops() + "\" title=\"" + entry.input() + "\">"
+                + RankingPage.gflops(entry.flops()) + "</td>");
         Map<String, Long> byForm = entry.forms().stream()
                 .collect(Collectors.toMap(FormShare::form, FormShare::parameters, Long::sum));
         for (Form form : forms) {

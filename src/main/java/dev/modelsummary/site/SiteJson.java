@@ -65,6 +65,13 @@ public final class SiteJson {
         json.writeNumberField("buffers", entry.buffers());
         json.writeNumberField("bytes", entry.bytes());
         json.writeNumberField("tensors", entry.tensors());
+        if (entry.flops() != null) {
+            json.writeStringField("input", entry.input());
+            json.writeNumberField("flops", entry.flops());
+        } else {
+            json.writeNullField("input");
+            json.writeNullField("flops");
+        }
         json.writeArrayFieldStart("forms");
         for (FormShare form : entry.forms()) {
             json.writeStartObject();
@@ -124,6 +131,16 @@ public final class SiteJson {
         String name = text(model, "name", SiteEntry.SAFE_NAME, "a model's name");
         String page = text(model, "page", Pattern.compile(Pattern.quote(name) + "\\.(md|html)"),
                 "the page of " + name);
+        String input = null;
+        Long flops = null;
+        if (absent(model, "input") != absent(model, "flops")) {
+            throw new SiteDataException("the FLOPs of " + name + " come without their input, or the input "
+                    + "without them");
+        }
+        if (!absent(model, "flops")) {
+            input = text(model, "input", SiteEntry.INPUT, "the input of " + name);
+            flops = count(model, "flops", name, Long.MAX_VALUE);
+        }
         List<FormShare> forms = new ArrayList<>();
         JsonNode formNodes = model.get("forms");
         if (formNodes == null || !formNodes.isArray()) {
@@ -141,7 +158,13 @@ public final class SiteJson {
                 count(model, "trainable", name, Long.MAX_VALUE), count(model, "buffers", name, Long.MAX_VALUE),
                 count(model, "bytes", name, Long.MAX_VALUE),
                 Math.toIntExact(count(model, "tensors", name, Integer.MAX_VALUE)), forms,
-                text(model, "source", SOURCE, "the source of " + name));
+                text(model, "source", SOURCE, "the source of " + name), input, flops);
+    }
+
+    /** A field a site written before FLOPs lacks, and writes null for a model without them. */
+    private static boolean absent(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull();
     }
 
     private static String text(JsonNode node, String field, Pattern allowed, String what) {

@@ -14,7 +14,7 @@ public final class SiteReadme {
         int models = groups.stream().mapToInt(g -> g.models().size()).sum();
         out.write("# Model summaries\n\n");
         out.write(RankingPage.count(models) + " in " + groups.size() + (groups.size() == 1 ? " group" : " groups")
-                + ". Each group's page ranks its models by parameters; [index.html](index.html) lists them all, "
+                + ". Each group's page ranks its models by parameters and by FLOPs; [index.html](index.html) lists them all, "
                 + "sortable and filterable.\n\n");
         out.write("| Group | Models | What |\n");
         out.write("| --- | --- | --- |\n");

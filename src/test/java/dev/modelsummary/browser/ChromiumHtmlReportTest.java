@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelsummary.catalog.Catalog;
+import dev.modelsummary.compute.ModelInput;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.report.HtmlReport;
+import dev.modelsummary.summary.ComputeSummary;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.testutil.HeadlessChromium;
 import java.io.IOException;
@@ -278,6 +280,34 @@ class ChromiumHtmlReportTest {
         assertThat(biases).hasSize(1_000);
         assertThat(biases.get(0).get(0).asText()).isEqualTo("layers.49.bias"); // 50 x 8, the first odd row of 50
         assertThat(cleared).isEqualTo(rows);
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void aComputedPageShowsItsCardsAndSortsTheModuleTableByFlops() throws IOException {
+        Model model = Catalog.standard().build(MODEL).orElseThrow();
+        ModelInput input = model.architecture().defaultInput();
+        Summary computed = summary.withCompute(ComputeSummary.of(summary, input, model.architecture().trace(input)));
+        Path computedPage = dir.resolve(MODEL + "-compute.html");
+        try (Writer out = Files.newBufferedWriter(computedPage, StandardCharsets.UTF_8)) {
+            HtmlReport.write(computed, out);
+        }
+        browser.open(computedPage);
+
+        String sort = "Array.from(document.querySelectorAll('#module-table thead th'))"
+                + ".find(th => th.textContent === 'FLOPs').click();";
+        browser.evaluate(sort);
+        browser.evaluate(sort);
+        JsonNode flops = browser.evaluate("Array.from(document.querySelectorAll('#module-table tbody tr'))"
+                + ".map(r => Number(r.cells[4].getAttribute('data-value')))");
+
+        // resnet18: torchvision's _ops 1.814 GMACs
+        assertThat(browser.evaluate("document.querySelector('#card-gflops .value').textContent").asText())
+                .isEqualTo("3.63");
+        List<Long> column = new ArrayList<>();
+        flops.forEach(v -> column.add(v.asLong()));
+        assertThat(column).hasSizeGreaterThan(10).isSortedAccordingTo((a, b) -> Long.compare(b, a));
+        assertThat(column.get(0)).isEqualTo(3_628_146_688L);
         assertThat(browser.consoleErrors()).isEmpty();
     }
 

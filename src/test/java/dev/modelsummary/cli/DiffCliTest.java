@@ -190,4 +190,72 @@ class DiffCliTest {
                 "  5  A and B differ");
         assertThat(help.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
     }
+
+    /** resnet50's FLOPs (torchvision's _ops 4.089 GMACs), and what a 10-class head saves: 2 x 2048 x 990. */
+    private static final long RESNET50_FLOPS = 8_178_368_512L;
+    private static final long HEAD_SAVING = 2L * 2048 * 990;
+
+    @Test
+    void computeShowsFlopsAndActivationsSideBySideWithoutChangingTheExitCode() {
+        CliRun run = diff("--compute");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.DIFFERENT);
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).startsWith(diff().out());
+        String compute = run.out().substring(diff().out().length());
+        assertThat(compute).startsWith("\nCompute (one forward pass, on shapes; not part of the tensor comparison):\n"
+                + "A on images [1, 3, 224, 224] (N, C, H, W)\nB on images [1, 3, 224, 224] (N, C, H, W)\n");
+        assertThat(compute).containsPattern("Input +\\[1, 3, 224, 224\\] +\\[1, 3, 224, 224\\] +same\n");
+        assertThat(compute).containsPattern("FLOPs +8,178,368,512 +8,174,313,472 +-4,055,040\n");
+        assertThat(compute).containsPattern("MACs \\(FLOPs / 2\\) +4,089,184,256 +4,087,156,736 +-2,027,520\n");
+        // the head's output: 1000 logits against 10
+        assertThat(compute).containsPattern("Activations +[\\d,]+ +[\\d,]+ +-990\n");
+    }
+
+    @Test
+    void computeAsMarkdownAndJson() throws Exception {
+        CliRun md = diff("--compute", "-f", "md");
+        assertThat(md.exitCode()).isEqualTo(ExitCode.DIFFERENT);
+        assertThat(md.out()).contains("\n**Compute (one forward pass, on shapes; not part of the tensor comparison)**"
+                + "\n\n- **A** on images [1, 3, 224, 224] (N, C, H, W)\n",
+                "| FLOPs | 8,178,368,512 | 8,174,313,472 | -4,055,040 |\n");
+
+        CliRun run = diff("--compute", "-f", "json");
+        assertThat(run.exitCode()).isEqualTo(ExitCode.DIFFERENT);
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        JsonNode compute = json.get("compute");
+        assertThat(compute.get("a").get("flops").asLong()).isEqualTo(RESNET50_FLOPS);
+        assertThat(compute.get("b").get("flops").asLong()).isEqualTo(RESNET50_FLOPS - HEAD_SAVING);
+        assertThat(compute.get("b").get("macs").asLong()).isEqualTo((RESNET50_FLOPS - HEAD_SAVING) / 2);
+        assertThat(compute.get("bMinusA").get("flops").asLong()).isEqualTo(-HEAD_SAVING);
+        assertThat(compute.get("bMinusA").get("activations").asLong()).isEqualTo(-990);
+        assertThat(compute.get("a").get("input").get("shape").toString()).isEqualTo("[1,3,224,224]");
+        assertThat(compute.get("a").get("input").get("kind").asText()).isEqualTo("image");
+        assertThat(json.get("differ").asBoolean()).isTrue();
+        // without --compute there is no such object
+        assertThat(new ObjectMapper().readTree(diff("-f", "json").out()).has("compute")).isFalse();
+    }
+
+    @Test
+    void computeWithTheSameStructureStillExitsZeroAndUsesTheInputGiven() {
+        CliRun run = CliRun.of("diff", "resnet18", "resnet18", "--compute", "--input-size", "2,3,128,128");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.OK);
+        assertThat(run.out()).contains("Same structure", "A on images [2, 3, 128, 128] (N, C, H, W)\n");
+        assertThat(run.out()).containsPattern("FLOPs +([\\d,]+) +\\1 +0\n");
+    }
+
+    @Test
+    void computeOfAWeightFileIsAOneLineUsageError() {
+        CliRun run = CliRun.of("diff", "resnet18", FIXTURES + "pytorch/resnet18.pth", "--compute");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines()).singleElement().asString().contains("B (", "resnet18.pth",
+                "a weight file has no forward pass");
+
+        CliRun noCompute = CliRun.of("diff", "resnet18", "resnet18", "--batch", "2");
+        assertThat(noCompute.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(noCompute.err().lines()).singleElement().asString().contains("apply with --compute");
+    }
 }

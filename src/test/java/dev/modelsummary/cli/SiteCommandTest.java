@@ -39,7 +39,10 @@ class SiteCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(again.exitCode()).as(again.err()).isZero();
-        assertThat(run.err()).isEmpty(); // no progress bar where stderr is no terminal
+        // no progress bar where stderr is no terminal; only a line for each built-in whose forward is not counted
+        assertThat(run.err().lines()).allMatch(line -> line.matches(
+                "model-summary: warning: [^ ]+: no FLOPs in the site: .+"), "a no-FLOPs warning");
+        assertThat(again.err()).isEqualTo(run.err());
         int models = Catalog.standard().names().size();
         // the groups the original had, and the zoo's
         for (String page : List.of("image/classification/resnet50.md",
@@ -63,6 +66,67 @@ class SiteCommandTest {
         }
         assertThat(listed).isEqualTo(models);
         assertThat(run.out().lines().count()).isEqualTo(tree(first).size());
+        // FLOPs: resnet50's are torchvision's _ops (4.089 GMACs) doubled; a model without them shows a dash
+        assertThat(index).contains("GFLOPs</th>", "<td class=\"num\" data-value=\"8178368512\" "
+                + "title=\"1x3x224x224\">8.18</td>");
+        assertThat(count(index, "<td class=\"num\" data-value=\"-1\">\u2014</td>"))
+                .isEqualTo(run.err().lines().count());
+        JsonNode resnet50 = model(first.resolve("json/image/classification/data.json"), "resnet50");
+        assertThat(resnet50.get("flops").asLong()).isEqualTo(8_178_368_512L);
+        assertThat(resnet50.get("input").asText()).isEqualTo("1x3x224x224");
+        assertThat(Files.readString(first.resolve("image/classification/README.md"))).containsSubsequence(
+                "# Top parameter models\n", "| Rank | Model | Parameters |", "\n## By FLOPs\n",
+                "| [resnet50](resnet50.md) | 8.18 | 8178368512 | 1x3x224x224 | 25.56M |\n");
+    }
+
+    @Test
+    void weightFilesHaveNoFlopsAndHtmlPagesShowTheComputeCards() throws IOException {
+        Path site = tmp.resolve("site");
+        Path file = copy("fixtures/safetensors/tiny_model.safetensors", tmp.resolve("tiny_model.safetensors"));
+
+        CliRun run = CliRun.of("site", "--out", site.toString(), "--format", "html", "resnet18", file.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).isEmpty(); // a weight file never has a forward pass: no warning for it
+        JsonNode tiny = model(site.resolve("json/files/data.json"), "tiny_model");
+        assertThat(tiny.get("flops").isNull()).isTrue();
+        assertThat(tiny.get("input").isNull()).isTrue();
+        // resnet18: torchvision's _ops 1.814 GMACs
+        assertThat(model(site.resolve("json/image/classification/data.json"), "resnet18").get("flops").asLong())
+                .isEqualTo(3_628_146_688L);
+        String index = SiteLinks.withoutScripts(Files.readString(site.resolve("index.html")));
+        assertThat(index).containsPattern("tiny_model</a>.*<td class=\"num\" data-value=\"-1\">\u2014</td>");
+        assertThat(Files.readString(site.resolve("files/README.md"))).doesNotContain("FLOPs");
+        assertThat(Files.readString(site.resolve("image/classification/resnet18.html")))
+                .contains("id=\"card-gflops\"", ">3.63<", "<th class=\"num\" data-type=\"number\">FLOPs</th>");
+        assertThat(Files.readString(site.resolve("files/tiny_model.html"))).doesNotContain("card-gflops");
+    }
+
+    @Test
+    void aSiteWrittenBeforeFlopsGetsThemForTheModelsARunWritesAgain() throws IOException {
+        Path site = tmp.resolve("site");
+        assertThat(CliRun.of("site", "--out", site.toString(), "resnet18", "alexnet").exitCode()).isZero();
+        Path data = site.resolve("json/image/classification/data.json");
+        // as an earlier version wrote it: no "input" and "flops"
+        Files.writeString(data, Files.readString(data).replaceAll("\n *\"input\": [^\n]*\n *\"flops\": [^\n]*", ""));
+        assertThat(Files.readString(data)).doesNotContain("flops");
+
+        CliRun run = CliRun.of("site", "--out", site.toString(), "resnet18");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(model(data, "resnet18").get("flops").asLong()).isEqualTo(3_628_146_688L);
+        assertThat(model(data, "alexnet").get("flops").isNull()).isTrue();
+        assertThat(Files.readString(site.resolve("image/classification/README.md"))).containsSubsequence(
+                "## By FLOPs", "| 1 | [resnet18](resnet18.md) | 3.63 |", "| \u2014 | [alexnet](alexnet.md) | \u2014 |");
+    }
+
+    private static JsonNode model(Path dataJson, String name) throws IOException {
+        for (JsonNode m : JSON.readTree(dataJson.toFile()).get("models")) {
+            if (m.get("name").asText().equals(name)) {
+                return m;
+            }
+        }
+        throw new AssertionError(name + " not in " + dataJson);
     }
 
     @Test

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelsummary.catalog.Catalog;
+import dev.modelsummary.compute.ModelInput;
+import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Fact;
 import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.summary.ComputeSummary;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.testutil.Resources;
 import java.io.IOException;
@@ -273,6 +276,69 @@ class HtmlReportTest {
     }
 
     /** Remembers the largest single write: the page must be streamed, not assembled and written at once. */
+    private static Summary computed(String name) {
+        Model model = Catalog.standard().build(name).orElseThrow();
+        Summary summary = Summary.of(model);
+        ModelInput input = model.architecture().defaultInput();
+        return summary.withCompute(ComputeSummary.of(summary, input, model.architecture().trace(input)));
+    }
+
+    @Test
+    void computeAddsCardsAndAFlopsColumnToTheModuleTable() {
+        String page = HtmlReport.render(computed("resnet50"));
+        // torchvision's published _ops for resnet50: 4.089 GMACs
+        assertThat(between(page, "id=\"card-gflops\">", "</div></div>")).contains(">8.18<", "8,178,368,512 FLOPs");
+        assertThat(between(page, "id=\"card-gmacs\">", "</div></div>")).contains(">4.09<");
+        assertThat(between(page, "id=\"card-input\">", "</div></div>")).contains(">[1, 3, 224, 224]<",
+                "images (N, C, H, W)", "588.00 KiB");
+        assertThat(page).contains("id=\"card-activations\"", "id=\"card-memory\"");
+        assertThat(page.indexOf("id=\"card-gflops\"")).isBetween(page.indexOf("id=\"card-bits\""),
+                page.indexOf("id=\"form-split\""));
+
+        String table = between(page, "<table class=\"sortable\" id=\"module-table\">", "</table>");
+        assertThat(table).contains("<th class=\"num\" data-type=\"number\">FLOPs</th>");
+        Matcher row = Pattern.compile("<tr><td class=\"name depth(\\d)\">([^<]*)</td>.*?"
+                + "<td class=\"num\" data-value=\"(-?\\d+)\">[^<]*</td></tr>").matcher(table);
+        long root = -1;
+        long depthOne = 0;
+        long fc = -1;
+        int rows = 0;
+        while (row.find()) {
+            rows++;
+            long flops = Long.parseLong(row.group(3));
+            if (row.group(1).equals("0")) {
+                root = flops;
+            } else if (row.group(1).equals("1")) {
+                depthOne += flops;
+            }
+            if (row.group(2).equals("fc")) {
+                fc = flops;
+            }
+        }
+        assertThat(rows).isEqualTo(count(table, "<tr><td"));
+        assertThat(root).isEqualTo(8_178_368_512L);
+        assertThat(depthOne).as("pooling and activations count nothing").isEqualTo(root);
+        assertThat(fc).isEqualTo(2L * 2048 * 1000);
+    }
+
+    @Test
+    void aModuleCalledTwiceCountsBothCalls() {
+        Trace.Call root = new Trace.Call("", "M", List.of(), List.of(), 0, 10, false);
+        Trace.Call shared = new Trace.Call("shared", "L", List.of(), List.of(), 0, 3, true);
+        Trace.Call block = new Trace.Call("block", "B", List.of(), List.of(), 0, 4, false);
+        ComputeSummary compute = new ComputeSummary(ModelInput.text(1, 4), List.of(root, shared, block, shared),
+                10, 0, 4, 32, 0, 0, 3);
+        assertThat(HtmlReport.flopsByModule(compute)).containsExactlyInAnyOrderEntriesOf(
+                java.util.Map.of("", 10L, "shared", 6L, "block", 4L));
+        assertThat(HtmlReport.flopsByModule(null)).isNull();
+    }
+
+    @Test
+    void withoutComputeThePageHasNoComputeParts() {
+        String page = HtmlReport.render(builtin("resnet18"));
+        assertThat(page).doesNotContain("card-gflops", "FLOPs", "GMACs");
+    }
+
     private static final class StringBuilderWriter extends Writer {
         private final StringBuilder text = new StringBuilder();
         private int largestWrite;
