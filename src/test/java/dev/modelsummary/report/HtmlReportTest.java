@@ -327,7 +327,7 @@ class HtmlReportTest {
         Trace.Call shared = new Trace.Call("shared", "L", List.of(), List.of(), 0, 3, true);
         Trace.Call block = new Trace.Call("block", "B", List.of(), List.of(), 0, 4, false);
         ComputeSummary compute = new ComputeSummary(ModelInput.text(1, 4), List.of(root, shared, block, shared),
-                10, 0, 4, 32, 0, 0, 3);
+                10, 0, 4, 32, 0, 0, 3, null);
         assertThat(HtmlReport.flopsByModule(compute)).containsExactlyInAnyOrderEntriesOf(
                 java.util.Map.of("", 10L, "shared", 6L, "block", 4L));
         assertThat(HtmlReport.flopsByModule(null)).isNull();
