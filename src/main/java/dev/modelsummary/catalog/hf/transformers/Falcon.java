@@ -241,7 +241,7 @@ public final class Falcon implements HfFamily {
             alibi = s.alibi;
             kvHeads = s.newDecoderArchitecture || !s.multiQuery ? s.kvHeads : 1;
             if (!s.alibi) {
-                add("rotary_emb", new FalconRotaryEmbedding(s.rotaryClass, headDim));
+                add("rotary_emb", new DecoderParts.CachedRotaryEmbedding(s.rotaryClass, headDim));
             }
             long qkvOut;
             if (s.newDecoderArchitecture) {
@@ -299,43 +299,13 @@ public final class Falcon implements HfFamily {
         }
     }
 
-    /**
-     * {@code FalconRotaryEmbedding(x, seq_len)} (and its linear / dynamic NTK scaling subclasses): the cached cos
-     * and sin sliced to {@code seq_len}, {@code (seq, head_dim)} each; a longer sequence re-caches with
-     * {@code torch.outer} (a multiply, no FLOPs).
-     */
-    static final class FalconRotaryEmbedding extends Module {
-        private final String torchClass;
-        private final long dim;
-
-        FalconRotaryEmbedding(String torchClass, long dim) {
-            this.torchClass = torchClass;
-            this.dim = dim;
-        }
-
-        @Override
-        public String className() {
-            return torchClass;
-        }
-
-        @Override
-        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
-            Shape cs = Shape.of(xs.get(0).dim(2), dim);
-            return List.of(cs, cs);
-        }
-    }
-
     /** {@code FalconMLP}: dense_h_to_4h, act ({@code nn.GELU}), dense_4h_to_h. */
-    static final class FalconMLP extends Module {
+    static final class FalconMLP extends DecoderParts.TwoLayerMlp {
         FalconMLP(Sizes s) {
+            super("dense_h_to_4h", "act", "dense_4h_to_h");
             add("dense_h_to_4h", falconLinear(s.hidden, Dims.mul(4, s.hidden), s.bias));
             add("act", Layers.gelu());
             add("dense_4h_to_h", falconLinear(Dims.mul(4, s.hidden), s.hidden, s.bias));
-        }
-
-        @Override
-        public Shape forward(Trace t, Shape x) {
-            return call(t, "dense_4h_to_h", call(t, "act", call(t, "dense_h_to_4h", x)));
         }
     }
 

@@ -173,7 +173,7 @@ public final class GptNeoX implements HfFamily {
         GPTNeoXAttention(Sizes s) {
             heads = s.heads;
             headSize = s.hidden / s.heads;
-            add("rotary_emb", new GPTNeoXRotaryEmbedding(s.rotaryClass, (long) (headSize * s.rotaryPct)));
+            add("rotary_emb", new DecoderParts.CachedRotaryEmbedding(s.rotaryClass, (long) (headSize * s.rotaryPct)));
             add("query_key_value", Layers.linear(s.hidden, Dims.mul(3, s.hidden), s.attentionBias));
             add("dense", Layers.linear(s.hidden, s.hidden, s.attentionBias));
             add("attention_dropout", Layers.dropout(0.0));
@@ -198,43 +198,13 @@ public final class GptNeoX implements HfFamily {
         }
     }
 
-    /**
-     * {@code GPTNeoXRotaryEmbedding(x, seq_len)} (and its linear / dynamic NTK scaling subclasses): the cached cos
-     * and sin sliced to {@code seq_len}, {@code (seq, dim)} each; a longer sequence re-caches with
-     * {@code torch.outer} (a multiply, no FLOPs).
-     */
-    static final class GPTNeoXRotaryEmbedding extends Module {
-        private final String torchClass;
-        private final long dim;
-
-        GPTNeoXRotaryEmbedding(String torchClass, long dim) {
-            this.torchClass = torchClass;
-            this.dim = dim;
-        }
-
-        @Override
-        public String className() {
-            return torchClass;
-        }
-
-        @Override
-        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
-            Shape cs = Shape.of(xs.get(0).dim(2), dim);
-            return List.of(cs, cs);
-        }
-    }
-
     /** {@code GPTNeoXMLP}: dense_h_to_4h, act ({@code ACT2FN[hidden_act]}), dense_4h_to_h. */
-    static final class GPTNeoXMLP extends Module {
+    static final class GPTNeoXMLP extends DecoderParts.TwoLayerMlp {
         GPTNeoXMLP(Sizes s) {
+            super("dense_h_to_4h", "act", "dense_4h_to_h");
             add("dense_h_to_4h", Layers.linear(s.hidden, s.intermediate));
             add("dense_4h_to_h", Layers.linear(s.intermediate, s.hidden));
             add("act", Bert.act(s.hiddenAct));
-        }
-
-        @Override
-        public Shape forward(Trace t, Shape x) {
-            return call(t, "dense_4h_to_h", call(t, "act", call(t, "dense_h_to_4h", x)));
         }
     }
 

@@ -173,7 +173,7 @@ public final class Phi implements HfFamily {
                 add("q_layernorm", Layers.layerNormForward(headDim));
                 add("k_layernorm", Layers.layerNormForward(headDim));
             }
-            add("rotary_emb", new PhiRotaryEmbedding(s.rotaryClass, (long) (s.partialRotaryFactor * headDim)));
+            add("rotary_emb", new DecoderParts.CachedRotaryEmbedding(s.rotaryClass, (long) (s.partialRotaryFactor * headDim)));
         }
 
         @Override
@@ -200,43 +200,13 @@ public final class Phi implements HfFamily {
         }
     }
 
-    /**
-     * {@code PhiRotaryEmbedding(x, seq_len)} (and its linear / dynamic NTK scaling subclasses): the cached cos and
-     * sin sliced to {@code seq_len}, {@code (seq, dim)} each; a longer sequence re-caches with
-     * {@code torch.outer} (a multiply, no FLOPs).
-     */
-    static final class PhiRotaryEmbedding extends Module {
-        private final String torchClass;
-        private final long dim;
-
-        PhiRotaryEmbedding(String torchClass, long dim) {
-            this.torchClass = torchClass;
-            this.dim = dim;
-        }
-
-        @Override
-        public String className() {
-            return torchClass;
-        }
-
-        @Override
-        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
-            Shape cs = Shape.of(xs.get(0).dim(2), dim);
-            return List.of(cs, cs);
-        }
-    }
-
     /** {@code PhiMLP}: fc1, activation_fn ({@code ACT2FN[hidden_act]}), fc2. */
-    static final class PhiMLP extends Module {
+    static final class PhiMLP extends DecoderParts.TwoLayerMlp {
         PhiMLP(Sizes s) {
+            super("fc1", "activation_fn", "fc2");
             add("fc1", Layers.linear(s.hidden, s.intermediate));
             add("fc2", Layers.linear(s.intermediate, s.hidden));
             add("activation_fn", Bert.act(s.hiddenAct));
-        }
-
-        @Override
-        public Shape forward(Trace t, Shape x) {
-            return call(t, "fc2", call(t, "activation_fn", call(t, "fc1", x)));
         }
     }
 
