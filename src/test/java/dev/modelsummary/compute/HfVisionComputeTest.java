@@ -56,7 +56,7 @@ class HfVisionComputeTest {
         HfConfig config = goldenConfig("microsoft-resnet-50.json");
         HfFamily family = new ResNet();
         Shape input = ResNet.defaultInput(config, 1);
-        assertThat(input).isEqualTo(Shape.of(1, 3, 224, 224));
+        assertThat(input).isEqualTo(Shape.of(1, 3, 224, 224)).isEqualTo(family.imageInput(config, 1));
 
         Trace head = family.build(config, "ResNetForImageClassification").trace(input);
         // torchvision resnet50: 8,178,368,512 FLOPs (_ops 4.089); the same convolutions, fc 2048 -> 1000
@@ -114,6 +114,27 @@ class HfVisionComputeTest {
                 "resnet.encoder.stages.0.layers.0.shortcut Identity",
                 "resnet.encoder.stages.0.layers.0.activation GELUActivation")
                 .endsWith("classifier.0 Flatten", "classifier.1 Identity");
+    }
+
+    @Test
+    void outputHiddenStatesFromTheConfigAddTheHiddenStates() {
+        // ResNet: the encoder's input and every stage's output follow the logits
+        Trace resnet = new ResNet().build(config("{\"model_type\": \"resnet\", \"layer_type\": \"basic\","
+                + " \"embedding_size\": 8, \"hidden_sizes\": [8, 16], \"depths\": [1, 2], \"num_labels\": 3,"
+                + " \"output_hidden_states\": true}"), "ResNetForImageClassification").trace(Shape.of(2, 3, 64, 64));
+        assertThat(resnet.calls().get(0).out()).containsExactly(Shape.of(2, 3), Shape.of(2, 8, 16, 16),
+                Shape.of(2, 8, 16, 16), Shape.of(2, 16, 8, 8));
+        assertThat(call(resnet, "resnet.encoder").out()).hasSize(4);
+        // MobileNetV1: the 26 layers' outputs
+        Trace v1 = new MobileNetV1().build(config("{\"model_type\": \"mobilenet_v1\", \"output_hidden_states\":"
+                + " true}"), "MobileNetV1Model").trace(Shape.of(1, 3, 224, 224));
+        assertThat(v1.calls().get(0).out()).hasSize(28).startsWith(Shape.of(1, 1024, 7, 7), Shape.of(1, 1024),
+                Shape.of(1, 32, 112, 112));
+        // MobileNetV2 segmentation: the logits, then the 16 hidden states
+        Trace seg = new MobileNetV2().build(config("{\"model_type\": \"mobilenet_v2\", \"output_hidden_states\":"
+                + " true}"), "MobileNetV2ForSemanticSegmentation").trace(Shape.of(1, 3, 224, 224));
+        assertThat(seg.calls().get(0).out()).hasSize(17).startsWith(Shape.of(1, 2, 7, 7), Shape.of(1, 24, 56, 56))
+                .endsWith(Shape.of(1, 320, 7, 7));
     }
 
     @Test

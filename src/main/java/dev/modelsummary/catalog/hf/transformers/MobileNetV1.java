@@ -12,6 +12,7 @@ import dev.modelsummary.compute.Reshape;
 import dev.modelsummary.compute.ShapeException;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -49,6 +50,11 @@ public final class MobileNetV1 implements HfFamily {
         };
     }
 
+    @Override
+    public Shape imageInput(HfConfig config, long batch) {
+        return defaultInput(config, batch);
+    }
+
     /**
      * The input a model of this config takes: {@code pixel_values} {@code (batch, num_channels, image_size,
      * image_size)} from {@code MobileNetV1Config} (defaults 3 and 224).
@@ -65,6 +71,8 @@ public final class MobileNetV1 implements HfFamily {
         final long minDepth;
         final String hiddenAct;
         final boolean tfPadding;
+        /** {@code config.output_hidden_states}: the models then also return every layer's output. */
+        final boolean outputHiddenStates;
 
         Sizes(HfConfig c) {
             numChannels = c.integer("num_channels", 3);
@@ -72,6 +80,7 @@ public final class MobileNetV1 implements HfFamily {
             minDepth = c.integer("min_depth", 8);
             hiddenAct = c.string("hidden_act", "relu6");
             tfPadding = c.bool("tf_padding", true);
+            outputHiddenStates = c.bool("output_hidden_states", false);
             if (depthMultiplier <= 0) {
                 throw new ConfigException("depth_multiplier must be greater than zero.");
             }
@@ -92,22 +101,34 @@ public final class MobileNetV1 implements HfFamily {
             add("classifier", labels > 0 ? Layers.linear(lastHiddenSize, labels) : Layers.activation("Identity"));
         }
 
+        /** {@code classifier(dropout(pooler_output))}, then the hidden states when the config asks for them. */
         @Override
-        public Shape forward(Trace t, Shape pixelValues) {
-            Shape pooledOutput = callOutputs(t, "mobilenet_v1", pixelValues).get(1);
-            return call(t, "classifier", call(t, "dropout", pooledOutput));
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            List<Shape> outputs = callOutputs(t, "mobilenet_v1", xs.get(0));
+            List<Shape> result = new ArrayList<>();
+            result.add(call(t, "classifier", call(t, "dropout", outputs.get(1))));
+            result.addAll(outputs.subList(2, outputs.size()));
+            return result;
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            return forwardOutputs(t, List.of(x)).get(0);
         }
     }
 
     /**
      * {@code MobileNetV1Model}: the stem (3x3, stride 2), then 13 pairs of depthwise 3x3 (stride from the table)
      * and pointwise 1x1 convolutions (the {@code layer} ModuleList, iterated), then {@code pooler}; outputs
-     * (last_hidden_state, pooler_output flattened to (batch, C)).
+     * (last_hidden_state, pooler_output flattened to (batch, C), then the 26 layers' outputs when
+     * {@code output_hidden_states}).
      */
     static final class MobileNetV1Model extends Module {
         private final int layers;
+        private final boolean outputHiddenStates;
 
         MobileNetV1Model(Sizes s) {
+            outputHiddenStates = s.outputHiddenStates;
             long depth = 32;
             long out = Math.max(Dims.trunc(depth * s.depthMultiplier), s.minDepth);
             add("conv_stem", new MobileNetV1ConvLayer(s, s.numChannels, out, 3, 2, 1));
@@ -128,12 +149,18 @@ public final class MobileNetV1 implements HfFamily {
         @Override
         public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
             Shape hiddenStates = call(t, "conv_stem", xs.get(0));
+            List<Shape> allHiddenStates = new ArrayList<>();
             for (int i = 0; i < layers; i++) {
                 hiddenStates = call(t, "layer", Integer.toString(i), hiddenStates);
+                allHiddenStates.add(hiddenStates);
             }
             // torch.flatten(self.pooler(last_hidden_state), start_dim=1)
             Shape pooledOutput = Reshape.flatten(call(t, "pooler", hiddenStates), 1, -1);
-            return List.of(hiddenStates, pooledOutput);
+            List<Shape> outputs = new ArrayList<>(List.of(hiddenStates, pooledOutput));
+            if (outputHiddenStates) {
+                outputs.addAll(allHiddenStates);
+            }
+            return outputs;
         }
 
         @Override

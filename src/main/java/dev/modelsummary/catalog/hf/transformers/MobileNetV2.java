@@ -52,6 +52,11 @@ public final class MobileNetV2 implements HfFamily {
         };
     }
 
+    @Override
+    public Shape imageInput(HfConfig config, long batch) {
+        return defaultInput(config, batch);
+    }
+
     /**
      * The input a model of this config takes: {@code pixel_values} {@code (batch, num_channels, image_size,
      * image_size)} from {@code MobileNetV2Config} (defaults 3 and 224).
@@ -72,6 +77,8 @@ public final class MobileNetV2 implements HfFamily {
         final long outputStride;
         final String hiddenAct;
         final boolean tfPadding;
+        /** {@code config.output_hidden_states}: the models then also return every layer's output. */
+        final boolean outputHiddenStates;
 
         Sizes(HfConfig c) {
             numChannels = c.integer("num_channels", 3);
@@ -84,6 +91,7 @@ public final class MobileNetV2 implements HfFamily {
             outputStride = c.integer("output_stride", 32);
             hiddenAct = c.string("hidden_act", "relu6");
             tfPadding = c.bool("tf_padding", true);
+            outputHiddenStates = c.bool("output_hidden_states", false);
             if (depthMultiplier <= 0) {
                 throw new ConfigException("depth_multiplier must be greater than zero.");
             }
@@ -131,10 +139,19 @@ public final class MobileNetV2 implements HfFamily {
             add("classifier", labels > 0 ? Layers.linear(s.outputChannels(), labels) : Layers.activation("Identity"));
         }
 
+        /** {@code classifier(dropout(pooler_output))}, then the hidden states when the config asks for them. */
         @Override
-        public Shape forward(Trace t, Shape pixelValues) {
-            Shape pooledOutput = callOutputs(t, "mobilenet_v2", pixelValues).get(1);
-            return call(t, "classifier", call(t, "dropout", pooledOutput));
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            List<Shape> outputs = callOutputs(t, "mobilenet_v2", xs.get(0));
+            List<Shape> result = new ArrayList<>();
+            result.add(call(t, "classifier", call(t, "dropout", outputs.get(1))));
+            result.addAll(outputs.subList(2, outputs.size()));
+            return result;
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            return forwardOutputs(t, List.of(x)).get(0);
         }
     }
 
@@ -146,29 +163,45 @@ public final class MobileNetV2 implements HfFamily {
      * {@code output_stride} reached.
      */
     static final class MobileNetV2ForSemanticSegmentation extends Module {
+        private final boolean outputHiddenStates;
+
         MobileNetV2ForSemanticSegmentation(Sizes s, HfConfig config) {
+            outputHiddenStates = s.outputHiddenStates;
             add("mobilenet_v2", new MobileNetV2Model(s, false));
             add("segmentation_head", new MobileNetV2DeepLabV3Plus(s, config));
         }
 
+        /** The logits, then the 16 hidden states when the config asks for them. */
         @Override
-        public Shape forward(Trace t, Shape pixelValues) {
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
             MobileNetV2Model model = (MobileNetV2Model) child("mobilenet_v2");
-            model.outputHiddenStates = true;
+            boolean asked = model.outputHiddenStates;
+            model.outputHiddenStates = true; // output_hidden_states=True: we need the intermediate hidden states
             List<Shape> outputs;
             try {
-                outputs = callOutputs(t, "mobilenet_v2", pixelValues);
+                outputs = callOutputs(t, "mobilenet_v2", xs.get(0));
             } finally {
-                model.outputHiddenStates = false;
+                model.outputHiddenStates = asked;
             }
-            return call(t, "segmentation_head", outputs.get(outputs.size() - 1));
+            List<Shape> result = new ArrayList<>();
+            result.add(call(t, "segmentation_head", outputs.get(outputs.size() - 1)));
+            if (outputHiddenStates) {
+                result.addAll(outputs.subList(1, outputs.size()));
+            }
+            return result;
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            return forwardOutputs(t, List.of(x)).get(0);
         }
     }
 
     /**
      * {@code MobileNetV2Model(config, add_pooling_layer)}: the stem, 16 inverted residual blocks (the
      * {@code layer} ModuleList, iterated), the 1x1 convolution, then {@code pooler}; outputs (last_hidden_state,
-     * pooler_output flattened to (batch, C), the hidden states when asked). Past {@code output_stride} the
+     * pooler_output flattened to (batch, C) when pooling, the 16 layers' outputs when {@code output_hidden_states}).
+     * Past {@code output_stride} the
      * depthwise layers keep stride 1 and dilate instead.
      */
     static final class MobileNetV2Model extends Module {
@@ -176,6 +209,7 @@ public final class MobileNetV2 implements HfFamily {
         private final boolean pooling;
 
         MobileNetV2Model(Sizes s, boolean addPoolingLayer) {
+            outputHiddenStates = s.outputHiddenStates;
             long[] channels = new long[CHANNELS.length];
             for (int i = 0; i < channels.length; i++) {
                 channels[i] = s.applyDepthMultiplier(CHANNELS[i]);

@@ -48,6 +48,11 @@ public final class ResNet implements HfFamily {
         };
     }
 
+    @Override
+    public Shape imageInput(HfConfig config, long batch) {
+        return defaultInput(config, batch);
+    }
+
     /**
      * The input a model of this config takes: {@code pixel_values} {@code (batch, num_channels, 224, 224)}
      * ({@code ResNetConfig} has no {@code image_size}; 224 is the size its image processor crops to).
@@ -68,15 +73,29 @@ public final class ResNet implements HfFamily {
                     : Layers.activation("Identity"));
         }
 
-        /** {@code logits = classifier(outputs.pooler_output)}; labels None: the output is the logits alone. */
+        /**
+         * {@code logits = classifier(outputs.pooler_output)}; labels None: the output is the logits (and the
+         * hidden states when the config asks for them).
+         */
         @Override
-        public Shape forward(Trace t, Shape pixelValues) {
-            List<Shape> outputs = callOutputs(t, "resnet", pixelValues);
-            return call(t, "classifier", outputs.get(1));
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            List<Shape> outputs = callOutputs(t, "resnet", xs.get(0));
+            List<Shape> result = new ArrayList<>();
+            result.add(call(t, "classifier", outputs.get(1)));
+            result.addAll(outputs.subList(2, outputs.size()));
+            return result;
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            return forwardOutputs(t, List.of(x)).get(0);
         }
     }
 
-    /** {@code ResNetModel}: embedder, encoder, pooler; outputs (last_hidden_state, pooler_output). */
+    /**
+     * {@code ResNetModel}: embedder, encoder, pooler; outputs (last_hidden_state, pooler_output, then the
+     * encoder's hidden states when {@code output_hidden_states}).
+     */
     static final class ResNetModel extends Module {
         ResNetModel(Sizes s) {
             add("embedder", new ResNetEmbeddings(s));
@@ -87,9 +106,12 @@ public final class ResNet implements HfFamily {
         @Override
         public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
             Shape embeddingOutput = call(t, "embedder", xs.get(0));
-            Shape lastHiddenState = call(t, "encoder", embeddingOutput);
+            List<Shape> encoderOutputs = callOutputs(t, "encoder", embeddingOutput);
+            Shape lastHiddenState = encoderOutputs.get(0);
             Shape pooledOutput = call(t, "pooler", lastHiddenState);
-            return List.of(lastHiddenState, pooledOutput);
+            List<Shape> outputs = new ArrayList<>(List.of(lastHiddenState, pooledOutput));
+            outputs.addAll(encoderOutputs.subList(1, encoderOutputs.size()));
+            return outputs;
         }
 
         @Override
@@ -122,9 +144,13 @@ public final class ResNet implements HfFamily {
         }
     }
 
-    /** {@code ResNetEncoder}: the stages (an iterated {@code nn.ModuleList}), one after the other. */
+    /**
+     * {@code ResNetEncoder}: the stages (an iterated {@code nn.ModuleList}), one after the other; outputs
+     * (last_hidden_state, then with {@code output_hidden_states} the input and every stage's output).
+     */
     static final class ResNetEncoder extends Module {
         private final int stages;
+        private final boolean outputHiddenStates;
 
         ResNetEncoder(Sizes s) {
             Sequential list = add("stages", new Sequential());
@@ -137,14 +163,28 @@ public final class ResNet implements HfFamily {
                         s.depths.get(i + 1)));
             }
             stages = pairs + 1;
+            outputHiddenStates = s.outputHiddenStates;
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape x = xs.get(0);
+            List<Shape> hiddenStates = new ArrayList<>();
+            for (int i = 0; i < stages; i++) {
+                hiddenStates.add(x);
+                x = call(t, "stages", Integer.toString(i), x);
+            }
+            hiddenStates.add(x);
+            List<Shape> outputs = new ArrayList<>(List.of(x));
+            if (outputHiddenStates) {
+                outputs.addAll(hiddenStates);
+            }
+            return outputs;
         }
 
         @Override
         public Shape forward(Trace t, Shape x) {
-            for (int i = 0; i < stages; i++) {
-                x = call(t, "stages", Integer.toString(i), x);
-            }
-            return x;
+            return forwardOutputs(t, List.of(x)).get(0);
         }
     }
 
@@ -276,6 +316,8 @@ public final class ResNet implements HfFamily {
         final boolean bottleneck;
         final boolean downsampleInFirstStage;
         final String hiddenAct;
+        /** {@code config.output_hidden_states}: the models then also return every stage's input and output. */
+        final boolean outputHiddenStates;
 
         Sizes(HfConfig c) {
             numChannels = c.integer("num_channels", 3);
@@ -289,6 +331,7 @@ public final class ResNet implements HfFamily {
             bottleneck = layerType.equals("bottleneck");
             downsampleInFirstStage = c.bool("downsample_in_first_stage", false);
             hiddenAct = c.string("hidden_act", "relu");
+            outputHiddenStates = c.bool("output_hidden_states", false);
             if (hiddenSizes.isEmpty() || depths.isEmpty()) {
                 // ResNetEncoder indexes hidden_sizes[0] and depths[0]
                 throw new ConfigException("list index out of range");
