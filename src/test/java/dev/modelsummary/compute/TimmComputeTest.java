@@ -164,4 +164,19 @@ class TimmComputeTest {
                 .isInstanceOf(ShapeException.class)
                 .hasMessageContaining("mat1 and mat2 shapes cannot be multiplied (8960x7 and 1280x1000)");
     }
+
+    /** Every builder Timm registers traces at 224 with 1000 classes and without a classifier. */
+    @Test
+    void everyRegisteredTimmBuilderTracesWithAndWithoutItsClassifier() {
+        List<Builder> builders = dev.modelsummary.catalog.timm.Timm.builders();
+        assertThat(builders).hasSize(17);
+        for (Builder builder : builders) {
+            String name = builder.name().substring("timm/".length());
+            Trace a = build(name).trace(Shape.of(1, 3, 224, 224));
+            Trace b = build(name, "num_classes", 0L).trace(Shape.of(1, 3, 224, 224));
+            long features = b.calls().get(0).out().get(0).dim(1);
+            assertThat(a.calls().get(0).out()).as(name).containsExactly(Shape.of(1, 1000));
+            assertThat(a.totalFlops() - b.totalFlops()).as(name).isEqualTo(2L * features * 1000);
+        }
+    }
 }
