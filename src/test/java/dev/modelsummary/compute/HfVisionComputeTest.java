@@ -49,6 +49,28 @@ class HfVisionComputeTest {
         return trace.calls().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
+    /**
+     * Goldens made by tools/fixtures/compute/hf_vision_golden.py: the upstream modeling files' forward classes
+     * (stored copy, excerpted) run on torch 1.13 with transformers' infrastructure stubbed; equal call by call.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "hf-resnet-ResNetForImageClassification-1x3x224x224.json", "hf-resnet-ResNetModel-2x3x64x48.json",
+        "hf-mobilenet_v1-MobileNetV1ForImageClassification-2x3x225x199.json",
+        "hf-mobilenet_v2-MobileNetV2ForImageClassification-1x3x224x224.json",
+        "hf-mobilenet_v2-MobileNetV2ForSemanticSegmentation-1x3x257x257.json"})
+    void matchesTheUpstreamForwardCallByCall(String file) throws IOException {
+        JsonNode truth = GoldenTrace.read(file);
+        HfConfig config = HfConfig.parse(MAPPER.writeValueAsBytes(truth.get("args")));
+        HfFamily family = switch (truth.at("/args/model_type").asText()) {
+            case "resnet" -> new ResNet();
+            case "mobilenet_v1" -> new MobileNetV1();
+            default -> new MobileNetV2();
+        };
+        Module model = family.build(config, truth.get("builder").asText());
+        GoldenTrace.assertMatches(truth, model, model.trace(GoldenTrace.inputShape(truth)));
+    }
+
     // ResNet
 
     @Test
