@@ -3,6 +3,7 @@ package dev.modelsummary.catalog.hf;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.DType;
+import dev.modelsummary.model.Shape;
 import java.util.List;
 
 /**
@@ -73,5 +74,14 @@ public interface HfFamily {
      */
     default void toDType(Module model, DType dtype) {
         model.toDType(dtype);
+    }
+
+    /**
+     * The shape of the input {@code Module.trace} takes for a vision family: {@code pixel_values}
+     * {@code (batch, num_channels, image_size, image_size)} from the config; null for a text family, whose
+     * input is {@code input_ids} {@code (batch, seq_len)}.
+     */
+    default Shape imageInput(HfConfig config, long batch) {
+        return null;
     }
 }

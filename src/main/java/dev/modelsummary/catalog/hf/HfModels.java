@@ -21,7 +21,9 @@ import dev.modelsummary.catalog.hf.transformers.T5;
 import dev.modelsummary.catalog.hf.transformers.XLNet;
 import dev.modelsummary.catalog.nn.BuildBudget;
 import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.compute.ModelInput;
 import dev.modelsummary.model.DType;
+import dev.modelsummary.model.Shape;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.io.InputStream;
@@ -125,7 +127,18 @@ public final class HfModels {
             }
             family.toDType(model, dtype(kwargs.string("torch_dtype")));
             return model;
-        }).withTasks(arguments -> family.task(arguments.getOrDefault("architecture", defaultArchitecture)));
+        }).withTasks(arguments -> family.task(arguments.getOrDefault("architecture", defaultArchitecture)))
+                .withInput(kwargs -> defaultInput(family, config.withOverrides(kwargs.extra())));
+    }
+
+    /**
+     * A vision family's {@code pixel_values} of one image at the config's size and channels; else
+     * {@code input_ids} of batch 1 at {@link ModelInput#DEFAULT_SEQ_LEN}.
+     */
+    private static ModelInput defaultInput(HfFamily family, HfConfig config) {
+        Shape image = family.imageInput(config, 1);
+        return image == null ? ModelInput.text(1, ModelInput.DEFAULT_SEQ_LEN)
+                : new ModelInput(ModelInput.Kind.IMAGE, image);
     }
 
     /** {@code architectures[0]} when the family builds it, else the base model. */

@@ -42,7 +42,7 @@ public final class EfficientNet extends Module {
         add("conv_head", TimmLayers.createConv2d(headChs, numFeatures, 1, 1, 1, 1, false));
         add("bn2", TimmLayers.batchNormAct2d(numFeatures, actLayer));
         Module classifier = TimmLayers.createClassifier(numFeatures, numClasses, globalPool);
-        add("global_pool", new TimmLayers.SelectAdaptivePool2d(globalPool, true));
+        add("global_pool", new TimmLayers.SelectAdaptivePool2d(globalPool, !globalPool.isEmpty())); // _create_pool
         add("classifier", classifier);
     }
 

@@ -55,17 +55,34 @@ final class EfficientNetBlocks {
      * over H and W, {@code conv_reduce}, {@code act1}, {@code conv_expand}, then {@code x * gate(x_se)}.
      */
     static final class SqueezeExcite extends Module {
+        /** {@code force_act_layer}: when set, {@code act1} is it whatever the block's activation. */
+        private final boolean forcedAct;
+
         SqueezeExcite(long inChs, double rdRatio, RoundFn rdRoundFn) {
-            long rdChannels = rdRoundFn.apply(inChs * rdRatio);
-            add("conv_reduce", Layers.conv2d(inChs, rdChannels, 1, 1, true));
-            add("act1", Layers.activation("ReLU"));
-            add("conv_expand", Layers.conv2d(rdChannels, inChs, 1, 1, true));
-            add("gate", Layers.activation("Sigmoid"));
+            this(inChs, rdRatio, rdRoundFn, "Sigmoid", null);
         }
 
-        /** The block's {@code se_layer(chs, act_layer=act_layer)}: {@code act1} becomes the block's activation. */
+        /**
+         * {@code SqueezeExcite(in_chs, rd_ratio, rd_round_fn, gate_layer=gateClass, force_act_layer=forceAct)}
+         * ({@code forceAct} null: none); the torch classes of the gate and the forced activation.
+         */
+        SqueezeExcite(long inChs, double rdRatio, RoundFn rdRoundFn, String gateClass, String forceAct) {
+            long rdChannels = rdRoundFn.apply(inChs * rdRatio);
+            forcedAct = forceAct != null;
+            add("conv_reduce", Layers.conv2d(inChs, rdChannels, 1, 1, true));
+            add("act1", Layers.activation(forcedAct ? forceAct : "ReLU"));
+            add("conv_expand", Layers.conv2d(rdChannels, inChs, 1, 1, true));
+            add("gate", Layers.activation(gateClass));
+        }
+
+        /**
+         * The block's {@code se_layer(chs, act_layer=act_layer)}: {@code act1} becomes the block's activation,
+         * unless {@code force_act_layer} overrides it.
+         */
         Module withAct(String actClass) {
-            replace("act1", Layers.activation(actClass));
+            if (!forcedAct) {
+                replace("act1", Layers.activation(actClass));
+            }
             return this;
         }
 

@@ -7,6 +7,8 @@ import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.catalog.timm.EfficientNetBuilder.BlockArgs;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleFunction;
@@ -22,27 +24,56 @@ public final class MobileNetV3 extends Module {
 
     /**
      * {@code MobileNetV3(block_args, num_classes, in_chans, stem_size=16, fix_stem, num_features=1280,
-     * head_bias=True, se_layer, se_from_exp=True, round_chs_fn, global_pool)}.
+     * head_bias=True, act_layer, se_layer, se_from_exp=True, round_chs_fn, global_pool)}; {@code actLayer} the
+     * torch class of {@code act_layer}.
      */
     MobileNetV3(List<List<BlockArgs>> blockArgs, long numClasses, long inChans, long stemSize, boolean fixStem,
                 long numFeatures, boolean headBias, DoubleFunction<EfficientNetBlocks.SeLayer> seLayer,
-                LongUnaryOperator roundChsFn, String globalPool) {
+                LongUnaryOperator roundChsFn, String globalPool, String actLayer) {
         if (!fixStem) {
             stemSize = roundChsFn.applyAsLong(stemSize);
         }
-        add("conv_stem", TimmLayers.createConv2d(inChans, stemSize, 3));
-        add("bn1", TimmLayers.batchNormAct2d(stemSize));
+        add("conv_stem", TimmLayers.createConv2d(inChans, stemSize, 3, 2, 1, 1, false));
+        add("bn1", TimmLayers.batchNormAct2d(stemSize, actLayer));
 
-        EfficientNetBuilder builder = new EfficientNetBuilder(roundChsFn, true, seLayer);
+        EfficientNetBuilder builder = new EfficientNetBuilder(roundChsFn, true, seLayer, actLayer);
         add("blocks", new Sequential(builder.build(stemSize, blockArgs)));
         long headChs = builder.inChs;
 
-        add("global_pool", Layers.stateless());
+        // SelectAdaptivePool2d(pool_type=global_pool): flatten=False, the head conv runs on (N, C, 1, 1)
+        add("global_pool", new TimmLayers.SelectAdaptivePool2d(globalPool, false));
         long numPooledChs = Dims.mul(headChs, TimmLayers.poolFeatMult(globalPool));
-        add("conv_head", TimmLayers.createConv2d(numPooledChs, numFeatures, 1, 1, headBias));
-        add("act2", Layers.stateless());
-        add("flatten", Layers.stateless());
-        add("classifier", numClasses > 0 ? Layers.linear(numFeatures, numClasses, true) : Layers.stateless());
+        add("conv_head", TimmLayers.createConv2d(numPooledChs, numFeatures, 1, 1, 1, 1, headBias));
+        add("act2", Layers.activation(actLayer));
+        // don't flatten if pooling disabled
+        add("flatten", globalPool.isEmpty() ? Layers.activation("Identity") : Layers.flatten(1));
+        add("classifier", numClasses > 0 ? Layers.linear(numFeatures, numClasses, true)
+                : Layers.activation("Identity"));
+    }
+
+    /** {@code forward}: {@code forward_features} then {@code forward_head}. */
+    @Override
+    public Shape forward(Trace t, Shape x) {
+        return forwardHead(t, forwardFeatures(t, x));
+    }
+
+    /** {@code forward_features}: stem conv and norm, the blocks. */
+    Shape forwardFeatures(Trace t, Shape x) {
+        x = call(t, "conv_stem", x);
+        x = call(t, "bn1", x);
+        return call(t, "blocks", x);
+    }
+
+    /**
+     * {@code forward_head}: the "efficient head": global_pool, conv_head, act2, flatten, the functional dropout
+     * (no call), classifier.
+     */
+    Shape forwardHead(Trace t, Shape x) {
+        x = call(t, "global_pool", x);
+        x = call(t, "conv_head", x);
+        x = call(t, "act2", x);
+        x = call(t, "flatten", x);
+        return call(t, "classifier", x);
     }
 
     static List<Builder> builders() {
@@ -60,8 +91,9 @@ public final class MobileNetV3 extends Module {
     private static Module create(Kwargs kwargs, List<List<BlockArgs>> blockArgs, long stemSize, boolean fixStem,
                                  long numFeatures, boolean headBias, DoubleFunction<EfficientNetBlocks.SeLayer> se,
                                  LongUnaryOperator roundChsFn) {
+        // act_layer: resolve_act_layer(kwargs, 'hard_swish') in both generators (the minimal variants are not built)
         return new MobileNetV3(blockArgs, kwargs.integer("num_classes"), kwargs.integer("in_chans"), stemSize,
-                fixStem, numFeatures, headBias, se, roundChsFn, kwargs.string("global_pool"));
+                fixStem, numFeatures, headBias, se, roundChsFn, kwargs.string("global_pool"), "Hardswish");
     }
 
     /**
@@ -79,7 +111,8 @@ public final class MobileNetV3 extends Module {
             {"cn_r1_k1_s1_c960"},
         };
         DoubleFunction<EfficientNetBlocks.SeLayer> se =
-                ratio -> chs -> EfficientNetBlocks.squeezeExcite(chs, ratio, EfficientNetBlocks.PYTHON_ROUND);
+                ratio -> chs -> new EfficientNetBlocks.SqueezeExcite(chs, ratio, EfficientNetBlocks.PYTHON_ROUND,
+                        "Hardsigmoid", null);
         return create(kwargs, EfficientNetBuilder.decodeArchDef(archDef, 1.0, false), 16, false, 1280, false, se,
                 c -> EfficientNetBuilder.roundChannels(c, channelMultiplier));
     }
@@ -114,8 +147,9 @@ public final class MobileNetV3 extends Module {
                 {"cn_r1_k1_s1_c960"},
             };
         }
-        DoubleFunction<EfficientNetBlocks.SeLayer> se = ratio -> chs -> EfficientNetBlocks.squeezeExcite(chs, ratio,
-                v -> TimmLayers.makeDivisible(v * 1.0, 8, null, 0.9)); // round_channels(v): multiplier 1.0
+        DoubleFunction<EfficientNetBlocks.SeLayer> se = ratio -> chs -> new EfficientNetBlocks.SqueezeExcite(chs,
+                ratio, v -> TimmLayers.makeDivisible(v * 1.0, 8, null, 0.9), // round_channels(v): multiplier 1.0
+                "Hardsigmoid", "ReLU"); // gate_layer='hard_sigmoid', force_act_layer=nn.ReLU
         return create(kwargs, EfficientNetBuilder.decodeArchDef(archDef, 1.0, false), 16, channelMultiplier < 0.75,
                 numFeatures, true, se, c -> EfficientNetBuilder.roundChannels(c, channelMultiplier));
     }

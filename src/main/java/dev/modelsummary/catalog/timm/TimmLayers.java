@@ -3,10 +3,13 @@ package dev.modelsummary.catalog.timm;
 import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.compute.Pool;
+import dev.modelsummary.compute.Reshape;
 import dev.modelsummary.compute.ShapeException;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Shape;
+import java.util.List;
 
 /**
  * The parts of timm 0.9.7's {@code timm/layers} package these models use, each named after its upstream file:
@@ -111,23 +114,71 @@ final class TimmLayers {
     }
 
     /**
-     * {@code adaptive_avgmax_pool.SelectAdaptivePool2d(pool_type='avg', flatten=True)}: {@code pool} an
-     * {@code nn.AdaptiveAvgPool2d(1)}, {@code flatten} an {@code nn.Flatten(1)}; with {@code pool_type=''} both are
-     * {@code nn.Identity}.
+     * {@code adaptive_avgmax_pool.SelectAdaptivePool2d(output_size=1, pool_type, flatten)} as 0.9.7 builds it:
+     * {@code ''} passes through ({@code pool} an {@code nn.Identity}, {@code flatten} an {@code nn.Flatten(1)} when
+     * asked); a type starting with {@code fast} is one {@code FastAdaptive*Pool} leaf (a {@code mean}/{@code amax}
+     * over H and W, kept as 1x1 unless flattening) and an Identity {@code flatten}, chosen by the name's end tested
+     * in 0.9.7's order {@code avgmax}, {@code catavgmax}, {@code max}, else avg (so {@code fastcatavgmax} builds
+     * the avg+max sum, C channels, while {@code feat_mult} says 2, as upstream); otherwise {@code avgmax}
+     * ({@code AdaptiveAvgMaxPool2d}), {@code catavgmax} ({@code AdaptiveCatAvgMaxPool2d}, avg and max concatenated
+     * on the channels: 2C), {@code max} ({@code nn.AdaptiveMaxPool2d}) or anything else
+     * ({@code nn.AdaptiveAvgPool2d}), then {@code nn.Flatten(1)} or Identity.
      */
     static final class SelectAdaptivePool2d extends Module {
         SelectAdaptivePool2d(String poolType, boolean flatten) {
+            Module identity = Layers.activation("Identity");
             if (poolType.isEmpty()) {
                 add("pool", Layers.activation("Identity"));
-                add("flatten", Layers.activation("Identity"));
-            } else if (poolType.equals("avg")) {
-                add("pool", Layers.adaptiveAvgPool2d(1, 1));
-                add("flatten", flatten ? Layers.flatten(1) : Layers.activation("Identity"));
+                add("flatten", flatten ? Layers.flatten(1) : identity);
+            } else if (poolType.startsWith("fast")) {
+                // 0.9.7 tests endswith('avgmax') before 'catavgmax', so a FastAdaptiveCatAvgMaxPool is never made
+                if (poolType.endsWith("avgmax")) {
+                    add("pool", fastPool("FastAdaptiveAvgMaxPool", flatten));
+                } else if (poolType.endsWith("max")) {
+                    add("pool", fastPool("FastAdaptiveMaxPool", flatten));
+                } else {
+                    add("pool", fastPool("FastAdaptiveAvgPool", flatten));
+                }
+                add("flatten", identity);
             } else {
-                // max, avgmax, catavgmax: no forward yet (tracing them says so)
-                add("pool", Layers.stateless());
-                add("flatten", Layers.activation("Identity"));
+                Module pool = switch (poolType) {
+                    case "avgmax" -> Layers.stateless().forwardAs("AdaptiveAvgMaxPool2d",
+                            (t, x) -> Pool.adaptive(x, 1, 1)); // 0.5 * (avg + max)
+                    case "catavgmax" -> Layers.stateless().forwardAs("AdaptiveCatAvgMaxPool2d", (t, x) -> {
+                        Shape p = Pool.adaptive(x, 1, 1);
+                        return Reshape.cat(List.of(p, p), 1); // torch.cat((x_avg, x_max), 1)
+                    });
+                    case "max" -> Layers.stateless().forwardAs("AdaptiveMaxPool2d",
+                            (t, x) -> Pool.adaptive(x, 1, 1));
+                    default -> Layers.adaptiveAvgPool2d(1, 1);
+                };
+                add("pool", pool);
+                add("flatten", flatten ? Layers.flatten(1) : identity);
             }
+        }
+
+        /**
+         * A {@code FastAdaptive*Pool(flatten)} for NCHW: {@code x.mean((2, 3), keepdim=not flatten)} (and/or
+         * {@code amax}): H and W become 1, or are dropped when flattening.
+         */
+        private static Module fastPool(String torchClass, boolean flatten) {
+            return Layers.stateless().forwardAs(torchClass, (t, x) -> {
+                if (x.rank() < 4) {
+                    throw new ShapeException("Dimension out of range (expected to be in range of [-" + x.rank()
+                            + ", " + (x.rank() - 1) + "], but got 3)");
+                }
+                long[] d = x.dims().clone();
+                if (!flatten) {
+                    d[2] = 1;
+                    d[3] = 1;
+                    return Shape.of(d);
+                }
+                long[] r = new long[d.length - 2];
+                r[0] = d[0];
+                r[1] = d[1];
+                System.arraycopy(d, 4, r, 2, d.length - 4);
+                return Shape.of(r);
+            });
         }
 
         @Override

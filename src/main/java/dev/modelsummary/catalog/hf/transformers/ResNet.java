@@ -8,6 +8,10 @@ import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.ShapeException;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,23 +41,269 @@ public final class ResNet implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);
-        switch (architecture) {
-            case BASE -> {
-                return resNetModel(s);
-            }
-            case IMAGE_CLASSIFICATION -> {
-                Module model = new Module();
-                model.add("resnet", resNetModel(s));
-                // nn.Sequential(nn.Flatten(), nn.Linear(hidden_sizes[-1], num_labels) or nn.Identity())
-                long labels = config.numLabels();
-                Sequential classifier = model.add("classifier", new Sequential());
-                classifier.append(Layers.stateless());
-                classifier.append(labels > 0
-                        ? Layers.linear(s.hiddenSizes.get(s.hiddenSizes.size() - 1), labels)
-                        : Layers.stateless());
-                return model;
-            }
+        return switch (architecture) {
+            case BASE -> new ResNetModel(s);
+            case IMAGE_CLASSIFICATION -> new ResNetForImageClassification(s, config.numLabels());
             default -> throw new IllegalStateException(architecture);
+        };
+    }
+
+    @Override
+    public Shape imageInput(HfConfig config, long batch) {
+        return defaultInput(config, batch);
+    }
+
+    /**
+     * The input a model of this config takes: {@code pixel_values} {@code (batch, num_channels, 224, 224)}
+     * ({@code ResNetConfig} has no {@code image_size}; 224 is the size its image processor crops to).
+     */
+    public static Shape defaultInput(HfConfig config, long batch) {
+        return Shape.of(batch, new Sizes(config).numChannels, 224, 224);
+    }
+
+    /** {@code ResNetForImageClassification}: the model, then {@code classifier} on the pooled output. */
+    static final class ResNetForImageClassification extends Module {
+        ResNetForImageClassification(Sizes s, long labels) {
+            add("resnet", new ResNetModel(s));
+            // nn.Sequential(nn.Flatten(), nn.Linear(hidden_sizes[-1], num_labels) or nn.Identity())
+            Sequential classifier = add("classifier", new Sequential());
+            classifier.append(Layers.flatten(1));
+            classifier.append(labels > 0
+                    ? Layers.linear(s.hiddenSizes.get(s.hiddenSizes.size() - 1), labels)
+                    : Layers.activation("Identity"));
+        }
+
+        /**
+         * {@code logits = classifier(outputs.pooler_output)}; labels None: the output is the logits (and the
+         * hidden states when the config asks for them).
+         */
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            List<Shape> outputs = callOutputs(t, "resnet", xs.get(0));
+            List<Shape> result = new ArrayList<>();
+            result.add(call(t, "classifier", outputs.get(1)));
+            result.addAll(outputs.subList(2, outputs.size()));
+            return result;
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            return forwardOutputs(t, List.of(x)).get(0);
+        }
+    }
+
+    /**
+     * {@code ResNetModel}: embedder, encoder, pooler; outputs (last_hidden_state, pooler_output, then the
+     * encoder's hidden states when {@code output_hidden_states}).
+     */
+    static final class ResNetModel extends Module {
+        ResNetModel(Sizes s) {
+            add("embedder", new ResNetEmbeddings(s));
+            add("encoder", new ResNetEncoder(s));
+            add("pooler", Layers.adaptiveAvgPool2d(1, 1));
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape embeddingOutput = call(t, "embedder", xs.get(0));
+            List<Shape> encoderOutputs = callOutputs(t, "encoder", embeddingOutput);
+            Shape lastHiddenState = encoderOutputs.get(0);
+            Shape pooledOutput = call(t, "pooler", lastHiddenState);
+            List<Shape> outputs = new ArrayList<>(List.of(lastHiddenState, pooledOutput));
+            outputs.addAll(encoderOutputs.subList(1, encoderOutputs.size()));
+            return outputs;
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            return forwardOutputs(t, List.of(x)).get(0);
+        }
+    }
+
+    /** {@code ResNetEmbeddings}: the channel check, the 7x7/2 conv layer, {@code MaxPool2d(3, 2, 1)}. */
+    static final class ResNetEmbeddings extends Module {
+        private final long numChannels;
+
+        ResNetEmbeddings(Sizes s) {
+            numChannels = s.numChannels;
+            add("embedder", new ResNetConvLayer(s.numChannels, s.embeddingSize, 7, 2, s.hiddenAct));
+            add("pooler", Layers.maxPool2d(3, 2, 1));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape pixelValues) {
+            if (pixelValues.rank() < 2) {
+                throw new ShapeException("tuple index out of range");
+            }
+            if (pixelValues.dim(1) != numChannels) {
+                throw new ShapeException("Make sure that the channel dimension of the pixel values match with the "
+                        + "one set in the configuration.");
+            }
+            Shape embedding = call(t, "embedder", pixelValues);
+            return call(t, "pooler", embedding);
+        }
+    }
+
+    /**
+     * {@code ResNetEncoder}: the stages (an iterated {@code nn.ModuleList}), one after the other; outputs
+     * (last_hidden_state, then with {@code output_hidden_states} the input and every stage's output).
+     */
+    static final class ResNetEncoder extends Module {
+        private final int stages;
+        private final boolean outputHiddenStates;
+
+        ResNetEncoder(Sizes s) {
+            Sequential list = add("stages", new Sequential());
+            // downsample_in_first_stage: the first layer's stride, which decides whether it needs a shortcut
+            list.append(new ResNetStage(s, s.embeddingSize, s.hiddenSizes.get(0), s.downsampleInFirstStage ? 2 : 1,
+                    s.depths.get(0)));
+            int pairs = Math.min(s.hiddenSizes.size() - 1, s.depths.size() - 1);
+            for (int i = 0; i < pairs; i++) {
+                list.append(new ResNetStage(s, s.hiddenSizes.get(i), s.hiddenSizes.get(i + 1), 2,
+                        s.depths.get(i + 1)));
+            }
+            stages = pairs + 1;
+            outputHiddenStates = s.outputHiddenStates;
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape x = xs.get(0);
+            List<Shape> hiddenStates = new ArrayList<>();
+            for (int i = 0; i < stages; i++) {
+                hiddenStates.add(x);
+                x = call(t, "stages", Integer.toString(i), x);
+            }
+            hiddenStates.add(x);
+            List<Shape> outputs = new ArrayList<>(List.of(x));
+            if (outputHiddenStates) {
+                outputs.addAll(hiddenStates);
+            }
+            return outputs;
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            return forwardOutputs(t, List.of(x)).get(0);
+        }
+    }
+
+    /**
+     * {@code ResNetStage}: the first layer maps in to out (with the stride), depth - 1 more out to out; forward
+     * iterates {@code self.layers} (the Sequential itself is never called).
+     */
+    static final class ResNetStage extends Module {
+        private final long depth;
+
+        ResNetStage(Sizes s, long in, long out, long stride, long depth) {
+            Sequential layers = add("layers", new Sequential());
+            layers.append(layer(s, in, out, stride));
+            for (long i = 0; i < depth - 1; i++) {
+                layers.append(layer(s, out, out, 1));
+            }
+            this.depth = Math.max(depth, 1);
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            for (long i = 0; i < depth; i++) {
+                x = call(t, "layers", Long.toString(i), x);
+            }
+            return x;
+        }
+    }
+
+    /** {@code ResNetBottleNeckLayer} or {@code ResNetBasicLayer}. */
+    private static Module layer(Sizes s, long in, long out, long stride) {
+        return s.bottleneck ? new ResNetBottleNeckLayer(s, in, out, stride) : new ResNetBasicLayer(s, in, out, stride);
+    }
+
+    /**
+     * A residual layer: shortcut (a {@code ResNetShortCut} when channels or stride change, else an
+     * {@code nn.Identity}), the {@code layer} Sequential, then {@code layer(x) + shortcut(x)} and the activation.
+     */
+    abstract static class ResidualLayer extends Module {
+        ResidualLayer(long in, long out, long stride) {
+            if (in != out || stride != 1) {
+                add("shortcut", new ResNetShortCut(in, out, stride));
+            } else {
+                add("shortcut", Layers.activation("Identity"));
+            }
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenState) {
+            Shape residual = hiddenState;
+            hiddenState = call(t, "layer", hiddenState);
+            residual = call(t, "shortcut", residual);
+            hiddenState = inPlaceAdd(hiddenState, residual); // hidden_state += residual
+            return call(t, "activation", hiddenState);
+        }
+    }
+
+    /** {@code a += b}: b broadcasts to a's shape, which stays. */
+    static Shape inPlaceAdd(Shape a, Shape b) {
+        Shape sum = Reshape.broadcast(a, b);
+        if (!sum.equals(a)) {
+            throw new ShapeException("output with shape " + a + " doesn't match the broadcast shape " + sum);
+        }
+        return a;
+    }
+
+    /** {@code ResNetBottleNeckLayer}: 1x1 to out // 4, 3x3 with the stride, 1x1 to out without activation. */
+    static final class ResNetBottleNeckLayer extends ResidualLayer {
+        ResNetBottleNeckLayer(Sizes s, long in, long out, long stride) {
+            super(in, out, stride);
+            long reduced = Math.floorDiv(out, 4);
+            Sequential convs = add("layer", new Sequential());
+            convs.append(new ResNetConvLayer(in, reduced, 1, 1, "relu"));
+            convs.append(new ResNetConvLayer(reduced, reduced, 3, stride, "relu"));
+            convs.append(new ResNetConvLayer(reduced, out, 1, 1, null));
+            add("activation", Bert.act(s.hiddenAct));
+        }
+    }
+
+    /** {@code ResNetBasicLayer}: 3x3 with the stride, 3x3 without activation. */
+    static final class ResNetBasicLayer extends ResidualLayer {
+        ResNetBasicLayer(Sizes s, long in, long out, long stride) {
+            super(in, out, stride);
+            Sequential convs = add("layer", new Sequential());
+            convs.append(new ResNetConvLayer(in, out, 3, stride, "relu"));
+            convs.append(new ResNetConvLayer(out, out, 3, 1, null));
+            add("activation", Bert.act(s.hiddenAct));
+        }
+    }
+
+    /** {@code ResNetShortCut}: a 1x1 bias-free convolution with the stride and its batch norm. */
+    static final class ResNetShortCut extends Module {
+        ResNetShortCut(long in, long out, long stride) {
+            add("convolution", Layers.conv2d(in, out, 1, 1, false).stride(stride));
+            add("normalization", Layers.batchNorm2d(out));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            x = call(t, "convolution", x);
+            return call(t, "normalization", x);
+        }
+    }
+
+    /**
+     * {@code ResNetConvLayer(in, out, kernel_size, stride, activation)}: a bias-free convolution with padding
+     * {@code kernel_size // 2}, its batch norm, then {@code ACT2FN[activation]} or {@code nn.Identity} for None.
+     */
+    static final class ResNetConvLayer extends Module {
+        ResNetConvLayer(long in, long out, long kernel, long stride, String activation) {
+            add("convolution", Layers.conv2d(in, out, kernel, 1, false).stride(stride).padding(kernel / 2));
+            add("normalization", Layers.batchNorm2d(out));
+            add("activation", activation != null ? Bert.act(activation) : Layers.activation("Identity"));
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            x = call(t, "convolution", x);
+            x = call(t, "normalization", x);
+            return call(t, "activation", x);
         }
     }
 
@@ -65,6 +315,9 @@ public final class ResNet implements HfFamily {
         final List<Long> depths;
         final boolean bottleneck;
         final boolean downsampleInFirstStage;
+        final String hiddenAct;
+        /** {@code config.output_hidden_states}: the models then also return every stage's input and output. */
+        final boolean outputHiddenStates;
 
         Sizes(HfConfig c) {
             numChannels = c.integer("num_channels", 3);
@@ -77,6 +330,8 @@ public final class ResNet implements HfFamily {
             }
             bottleneck = layerType.equals("bottleneck");
             downsampleInFirstStage = c.bool("downsample_in_first_stage", false);
+            hiddenAct = c.string("hidden_act", "relu");
+            outputHiddenStates = c.bool("output_hidden_states", false);
             if (hiddenSizes.isEmpty() || depths.isEmpty()) {
                 // ResNetEncoder indexes hidden_sizes[0] and depths[0]
                 throw new ConfigException("list index out of range");
@@ -107,71 +362,5 @@ public final class ResNet implements HfFamily {
             throw new ConfigException("Config key '" + key + "' must be a list of integers; got " + node + ".");
         }
         return values;
-    }
-
-    /** {@code ResNetModel}: embedder, encoder (the poolers hold no tensors). */
-    private static Module resNetModel(Sizes s) {
-        Module model = new Module();
-        Module embedder = model.add("embedder", new Module());
-        embedder.add("embedder", convLayer(s.numChannels, s.embeddingSize, 7));
-        model.add("encoder", encoder(s));
-        return model;
-    }
-
-    /** {@code ResNetEncoder}: one {@code ResNetStage} per depth, channels from hidden_sizes. */
-    private static Module encoder(Sizes s) {
-        Module encoder = new Module();
-        Sequential stages = encoder.add("stages", new Sequential());
-        // downsample_in_first_stage: the first layer's stride, which decides whether it needs a shortcut
-        stages.append(stage(s, s.embeddingSize, s.hiddenSizes.get(0), s.downsampleInFirstStage ? 2 : 1,
-                s.depths.get(0)));
-        int pairs = Math.min(s.hiddenSizes.size() - 1, s.depths.size() - 1);
-        for (int i = 0; i < pairs; i++) {
-            stages.append(stage(s, s.hiddenSizes.get(i), s.hiddenSizes.get(i + 1), 2, s.depths.get(i + 1)));
-        }
-        return encoder;
-    }
-
-    /** {@code ResNetStage}: the first layer maps in to out (with the stride), depth - 1 more out to out. */
-    private static Module stage(Sizes s, long in, long out, long stride, long depth) {
-        Module stage = new Module();
-        Sequential layers = stage.add("layers", new Sequential());
-        layers.append(layer(s, in, out, stride));
-        for (long i = 0; i < depth - 1; i++) {
-            layers.append(layer(s, out, out, 1));
-        }
-        return stage;
-    }
-
-    /** {@code ResNetBottleNeckLayer} or {@code ResNetBasicLayer}: shortcut (when needed) first, then layer. */
-    private static Module layer(Sizes s, long in, long out, long stride) {
-        Module layer = new Module();
-        boolean shortcut = in != out || stride != 1;
-        if (shortcut) {
-            Module cut = layer.add("shortcut", new Module());
-            cut.add("convolution", Layers.conv2d(in, out, 1, 1, false));
-            cut.add("normalization", Layers.batchNorm(out));
-        } else {
-            layer.add("shortcut", Layers.stateless());
-        }
-        Sequential convs = layer.add("layer", new Sequential());
-        if (s.bottleneck) {
-            long reduced = Math.floorDiv(out, 4);
-            convs.append(convLayer(in, reduced, 1));
-            convs.append(convLayer(reduced, reduced, 3));
-            convs.append(convLayer(reduced, out, 1));
-        } else {
-            convs.append(convLayer(in, out, 3));
-            convs.append(convLayer(out, out, 3));
-        }
-        return layer;
-    }
-
-    /** {@code ResNetConvLayer}: a bias-free convolution and its batch norm. */
-    private static Module convLayer(long in, long out, long kernel) {
-        Module conv = new Module();
-        conv.add("convolution", Layers.conv2d(in, out, kernel, 1, false));
-        conv.add("normalization", Layers.batchNorm(out));
-        return conv;
     }
 }
