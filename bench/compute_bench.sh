@@ -3,7 +3,7 @@
 # --compute, and PyTorch's own answer side by side (bench/compute_python.py, Debian's /usr/bin/python3).
 # usage: bench/compute_bench.sh [RUNS]   (from the project root; builds the jar first)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 runs=${1:-10}
 ./model-summary resnet50 >/dev/null 2>&1 # builds the jar (and the AOT cache) once
 
@@ -25,7 +25,7 @@ for model in resnet50 vit_l_16 meta-llama/Llama-2-7b-hf; do
     plain=$(median_ms ./model-summary "$model" -f json)
     computed=$(median_ms ./model-summary "$model" -f json --compute)
     echo "| $model -f json | $plain |"
-    echo "| $model -f json --compute | $computed (+$((computed - plain))) |"
+    printf "| %s -f json --compute | %s (%+d) |\n" "$model" "$computed" "$((computed - plain))"
 done
 out=$(mktemp -d)
 all=$(runs=3 median_ms ./model-summary --all --compute -f json --out "$out/all")
