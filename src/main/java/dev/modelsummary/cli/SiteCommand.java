@@ -4,6 +4,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.compute.Architecture;
 import dev.modelsummary.compute.ComputeException;
 import dev.modelsummary.compute.ModelInput;
+import dev.modelsummary.compute.PartialTraceException;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.report.DetailLines;
@@ -255,7 +256,8 @@ public final class SiteCommand implements Callable<Integer> {
 
     /**
      * One forward pass on shapes at the model's default input. A weight file has none (no warning: it never
-     * does); a built-in or config.json whose forward refuses or is not written yet gets none, and a warning.
+     * does), nor a detector, whose cost after NMS depends on the image; a built-in or config.json whose forward
+     * refuses or is not written yet gets none, and a warning.
      */
     private static Counted count(Summary summary) {
         Architecture architecture = summary.model().architecture();
@@ -265,6 +267,10 @@ public final class SiteCommand implements Callable<Integer> {
         try {
             ModelInput input = architecture.defaultInput();
             return new Counted(ComputeSummary.of(summary, input, architecture.trace(input)), null);
+        } catch (PartialTraceException e) {
+            // a detector: what runs after NMS depends on the image, so it has no one figure to rank by; by
+            // design, not a problem to warn of (--compute shows the part before the stop)
+            return new Counted(null, null);
         } catch (ComputeException | UnsupportedOperationException e) {
             return new Counted(null, "no FLOPs in the site: " + e.getMessage());
         }
