@@ -8,6 +8,7 @@ import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.TensorEntry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 /**
  * A listing the real library made of a model ({@code hf-golden/}: transformers and timm), and the check that a
@@ -26,16 +28,18 @@ public final class GoldenListing {
     private GoldenListing() {
     }
 
-    /** The listing files of one folder under the test resources, sorted. */
+    /** The listing files of one folder under the test resources ({@code .json}, or gzipped when large), sorted. */
     public static Stream<Path> files(String folder) throws IOException {
         try (Stream<Path> files = Files.list(Resources.path(folder))) {
-            return files.filter(f -> f.toString().endsWith(".json")).sorted().collect(Collectors.toList()).stream();
+            return files.filter(f -> f.toString().endsWith(".json") || f.toString().endsWith(".json.gz")).sorted()
+                    .collect(Collectors.toList()).stream();
         }
     }
 
     public static JsonNode read(Path file) {
-        try {
-            return new ObjectMapper().readTree(file.toFile());
+        try (InputStream raw = Files.newInputStream(file);
+             InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
+            return new ObjectMapper().readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
