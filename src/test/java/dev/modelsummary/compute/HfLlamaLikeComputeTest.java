@@ -1,0 +1,88 @@
+package dev.modelsummary.compute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.hf.transformers.Qwen3;
+import dev.modelsummary.catalog.nn.Module;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The forward on shapes of the Llama-like decoder families of transformers 4.57.6 against goldens made by the real
+ * library with FlopCounterMode ({@code tools/fixtures/hf17/llama_like_goldens.py}): model-level rotary embedding,
+ * eager attention returning its weights, 4.57's generic heads. Dense families match call by call; MoE families
+ * match every call outside the experts and the totals (which expert gets which token depends on the router, so
+ * the per-expert calls are model-summary's deterministic share-out, not torch's).
+ */
+class HfLlamaLikeComputeTest {
+
+    static void matches(HfFamily family, String file) throws IOException {
+        JsonNode truth = GoldenTrace.read(file);
+        Module model = HfComputeTest.build(family, truth);
+        GoldenTrace.assertMatches(truth, model, model.trace(HfComputeTest.input(truth)));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "hf17-qwen3-Qwen3ForCausalLM-b2-s5.json",
+            "hf17-qwen3-Qwen3ForSequenceClassification-b2-s5.json",
+            "hf17-qwen3-Qwen3ForTokenClassification-b1-s4.json",
+            "hf17-qwen3-Qwen3ForQuestionAnswering-b1-s4.json"})
+    void qwen3MatchesTorchCallByCall(String file) throws IOException {
+        matches(new Qwen3(), file);
+    }
+
+    /**
+     * MoE: every call whose path is not under {@code .experts.} in order with its shapes and FLOPs, the totals,
+     * FLOPs by module outside the experts, and the parameters. Activations differ only by how expert rows are
+     * split, which does not change their sum (each row of each expert is one row of the same widths).
+     */
+    static void matchesOutsideExperts(HfFamily family, String file) throws IOException {
+        JsonNode truth = GoldenTrace.read(file);
+        Module model = HfComputeTest.build(family, truth);
+        Trace trace = model.trace(HfComputeTest.input(truth));
+        Predicate<String> expert = name -> name.contains(".experts.");
+        List<String> expected = new ArrayList<>();
+        List<Long> expectedFlops = new ArrayList<>();
+        JsonNode calls = truth.get("modules");
+        for (int i = 0; i < calls.size(); i++) {
+            JsonNode m = calls.get(i);
+            if (!expert.test(m.get("name").asText())) {
+                expected.add(m.get("name").asText() + " " + m.get("class").asText() + " " + m.get("out"));
+                expectedFlops.add(truth.at("/extra/call_flops/" + i).asLong());
+            }
+        }
+        List<String> actual = new ArrayList<>();
+        List<Long> actualFlops = new ArrayList<>();
+        for (Trace.Call c : trace.calls()) {
+            if (!expert.test(c.name())) {
+                actual.add(c.name() + " " + c.className() + " " + c.out().stream()
+                        .map(s -> java.util.Arrays.toString(s.dims()).replace(" ", "")).toList()
+                        .toString().replace(" ", ""));
+                actualFlops.add(c.flops());
+            }
+        }
+        assertThat(actual).containsExactlyElementsOf(expected);
+        assertThat(actualFlops).containsExactlyElementsOf(expectedFlops);
+        Map<String, Long> byModule = new LinkedHashMap<>();
+        truth.get("flops_by_module").fields().forEachRemaining(e -> {
+            if (!expert.test(e.getKey())) {
+                byModule.put(e.getKey(), e.getValue().asLong());
+            }
+        });
+        Map<String, Long> actualByModule = new LinkedHashMap<>(trace.flopsByModule());
+        actualByModule.keySet().removeIf(expert);
+        assertThat(actualByModule).isEqualTo(byModule);
+        assertThat(trace.totalFlops()).isEqualTo(truth.get("flops").asLong());
+        assertThat(trace.activations()).isEqualTo(truth.get("activations").asLong());
+        assertThat(model.parameterCount()).isEqualTo(truth.get("parameters").asLong());
+    }
+}
