@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.hf.transformers.Qwen2Moe;
 import dev.modelsummary.catalog.hf.transformers.Qwen3;
+import dev.modelsummary.catalog.hf.transformers.Qwen3Moe;
+import org.junit.jupiter.api.Test;
 import dev.modelsummary.catalog.nn.Module;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -38,6 +41,16 @@ class HfLlamaLikeComputeTest {
             "hf17-qwen3-Qwen3ForQuestionAnswering-b1-s4.json"})
     void qwen3MatchesTorchCallByCall(String file) throws IOException {
         matches(new Qwen3(), file);
+    }
+
+    @Test
+    void qwen3MoeMatchesTorchOutsideTheExperts() throws IOException {
+        matchesOutsideExperts(new Qwen3Moe(), "hf17-qwen3_moe-Qwen3MoeForCausalLM-b2-s5.json");
+    }
+
+    @Test
+    void qwen2MoeMatchesTorchOutsideTheExperts() throws IOException {
+        matchesOutsideExperts(new Qwen2Moe(), "hf17-qwen2_moe-Qwen2MoeForCausalLM-b2-s5.json");
     }
 
     /**
