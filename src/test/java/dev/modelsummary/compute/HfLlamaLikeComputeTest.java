@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.hf.transformers.Granite;
+import dev.modelsummary.catalog.hf.transformers.Olmo2;
 import dev.modelsummary.catalog.hf.transformers.Qwen2Moe;
 import dev.modelsummary.catalog.hf.transformers.Qwen3;
 import dev.modelsummary.catalog.hf.transformers.Qwen3Moe;
+import dev.modelsummary.catalog.hf.transformers.SmolLM3;
+import dev.modelsummary.catalog.hf.transformers.Starcoder2;
 import org.junit.jupiter.api.Test;
 import dev.modelsummary.catalog.nn.Module;
 import java.io.IOException;
@@ -41,6 +45,26 @@ class HfLlamaLikeComputeTest {
             "hf17-qwen3-Qwen3ForQuestionAnswering-b1-s4.json"})
     void qwen3MatchesTorchCallByCall(String file) throws IOException {
         matches(new Qwen3(), file);
+    }
+
+    @Test
+    void olmo2MatchesTorchCallByCall() throws IOException {
+        matches(new Olmo2(), "hf17-olmo2-Olmo2ForCausalLM-b2-s5.json");
+    }
+
+    @Test
+    void graniteMatchesTorchCallByCall() throws IOException {
+        matches(new Granite(), "hf17-granite-GraniteForCausalLM-b2-s5.json");
+    }
+
+    @Test
+    void smolLm3MatchesTorchCallByCall() throws IOException {
+        matches(new SmolLM3(), "hf17-smollm3-SmolLM3ForCausalLM-b2-s5.json");
+    }
+
+    @Test
+    void starcoder2MatchesTorchCallByCall() throws IOException {
+        matches(new Starcoder2(), "hf17-starcoder2-Starcoder2ForCausalLM-b2-s5.json");
     }
 
     @Test
