@@ -70,12 +70,27 @@ final class LlamaBlocks {
         Long explicit = config.optionalInteger("head_dim");
         if (explicit != null) {
             s.headDim = explicit;
-        } else if (defaultHeadDim != null && !config.has("head_dim")) {
+        } else if (defaultHeadDim != null && config.node("head_dim") == null) {
             s.headDim = defaultHeadDim;
         } else if (s.heads == 0) {
             throw new ConfigException("integer division or modulo by zero (num_attention_heads is 0)");
         }
         s.checkKvHeads();
+    }
+
+    /**
+     * The config class's default for {@code num_key_value_heads}, or null (the head count) when the config sets
+     * it to null explicitly: the config classes' {@code if num_key_value_heads is None}.
+     */
+    static Long kvHeadsDefault(HfConfig config, long classDefault) {
+        return config.node("num_key_value_heads") != null ? null : classDefault;
+    }
+
+    /** {@code nn.Embedding(vocab, hidden, padding_idx=pad_token_id)}'s check. */
+    static void checkPaddingIdx(Llama.Sizes s) {
+        if (s.padTokenId != null && (s.padTokenId >= s.vocab || s.padTokenId < -s.vocab)) {
+            throw new ConfigException("Padding_idx must be within num_embeddings");
+        }
     }
 
     /** ACT2FN of 4.57.6: the class names its hooks report. */
@@ -177,6 +192,7 @@ final class LlamaBlocks {
         DecoderModel(Options o) {
             prefix = o.prefix;
             Llama.Sizes s = o.s;
+            checkPaddingIdx(s);
             add("embed_tokens", Layers.embeddingForward(s.vocab, s.hidden));
             Sequential layers = add("layers", new Sequential());
             for (long i = 0; i < s.layers; i++) {

@@ -30,7 +30,8 @@ public final class Qwen2Moe implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         // Qwen2MoeConfig.__init__: num_key_value_heads=16
-        Llama.Sizes s = new Llama.Sizes(config, 151936, 2048, 5632, 24, 16, 16L, false);
+        Llama.Sizes s = new Llama.Sizes(config, 151936, 2048, 5632, 24, 16,
+                LlamaBlocks.kvHeadsDefault(config, 16L), false);
         LlamaBlocks.headDim(s, config, null);
         if (Math.multiplyExact(s.headDim, s.heads) != s.hidden) {
             throw new ConfigException("hidden_size must be divisible by num_heads (got `hidden_size`: " + s.hidden

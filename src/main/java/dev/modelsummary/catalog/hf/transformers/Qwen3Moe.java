@@ -29,7 +29,8 @@ public final class Qwen3Moe implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         // Qwen3MoeConfig.__init__: num_key_value_heads=4
-        Llama.Sizes s = new Llama.Sizes(config, 151936, 2048, 6144, 24, 32, 4L, false);
+        Llama.Sizes s = new Llama.Sizes(config, 151936, 2048, 6144, 24, 32,
+                LlamaBlocks.kvHeadsDefault(config, 4L), false);
         LlamaBlocks.headDim(s, config, null);
         LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX);
         boolean bias = config.bool("attention_bias", false);

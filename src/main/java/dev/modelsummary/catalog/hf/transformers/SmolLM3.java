@@ -29,8 +29,9 @@ public final class SmolLM3 implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         // SmolLM3Config.__init__: num_key_value_heads=4 (None gives num_attention_heads), pad_token_id=128004
-        Llama.Sizes s = new Llama.Sizes(config, 128256, 2048, 11008, 36, 16, 4L, true);
-        if (!config.has("pad_token_id")) {
+        Llama.Sizes s = new Llama.Sizes(config, 128256, 2048, 11008, 36, 16,
+                LlamaBlocks.kvHeadsDefault(config, 4L), true);
+        if (config.node("pad_token_id") == null) {
             s.padTokenId = 128004L;
         }
         LlamaBlocks.headDim(s, config, null);

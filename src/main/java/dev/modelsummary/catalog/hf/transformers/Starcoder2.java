@@ -32,7 +32,8 @@ public final class Starcoder2 implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         // Starcoder2Config.__init__: num_key_value_heads=2
-        Llama.Sizes s = new Llama.Sizes(config, 49152, 3072, 12288, 30, 24, 2L, true);
+        Llama.Sizes s = new Llama.Sizes(config, 49152, 3072, 12288, 30, 24,
+                LlamaBlocks.kvHeadsDefault(config, 2L), true);
         s.hiddenAct = config.string("hidden_act", "gelu_pytorch_tanh");
         LlamaBlocks.headDim(s, config, null);
         LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX);
