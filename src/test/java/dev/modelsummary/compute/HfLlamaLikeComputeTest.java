@@ -13,6 +13,7 @@ import dev.modelsummary.catalog.hf.transformers.SmolLM3;
 import dev.modelsummary.catalog.hf.transformers.Starcoder2;
 import org.junit.jupiter.api.Test;
 import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.model.Shape;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,6 +76,32 @@ class HfLlamaLikeComputeTest {
     @Test
     void qwen2MoeMatchesTorchOutsideTheExperts() throws IOException {
         matchesOutsideExperts(new Qwen2Moe(), "hf17-qwen2_moe-Qwen2MoeForCausalLM-b2-s5.json");
+    }
+
+    /**
+     * The MoE totals do not depend on the routing: at any batch b and length n, the golden's Qwen3-MoE (hidden 32,
+     * 4 heads of 8, 2 kv heads, 4 experts of 24, top 2, layer 0 sparse, layer 1 dense at 48, vocab 96) costs
+     * the projections and attention of both layers, the router, tokens * top_k rows through one expert's three
+     * linears, the dense MLP, the rotary matmul (once) and the LM head; Qwen2-MoE adds its shared expert and gate
+     * on every token.
+     */
+    @ParameterizedTest
+    @CsvSource({"1, 1", "2, 5", "3, 17", "1, 128"})
+    void moeTotalsFollowTheFormulas(long b, long n) throws IOException {
+        long t = b * n;
+        long attention = 2 * t * 32 * (32 + 16 + 16 + 32) + 2 * (2 * b * 4 * n * n * 8);
+        long dense = 3 * (2 * t * 32 * 48);
+        long lmHead = 2 * t * 32 * 96;
+        Trace qwen3 = HfComputeTest.build(new Qwen3Moe(),
+                GoldenTrace.read("hf17-qwen3_moe-Qwen3MoeForCausalLM-b2-s5.json")).trace(Shape.of(b, n));
+        long sparse = 2 * t * 32 * 4 + t * 2 * 3 * (2 * 32 * 24);
+        assertThat(qwen3.totalFlops()).isEqualTo(2 * attention + sparse + dense + 8 * n + lmHead);
+
+        // Qwen2-MoE: 4 heads of 8 as well; layer 0 dense (mlp_only_layers), layer 1 sparse with a shared expert of 40
+        Trace qwen2 = HfComputeTest.build(new Qwen2Moe(),
+                GoldenTrace.read("hf17-qwen2_moe-Qwen2MoeForCausalLM-b2-s5.json")).trace(Shape.of(b, n));
+        long shared = 3 * (2 * t * 32 * 40) + 2 * t * 32;
+        assertThat(qwen2.totalFlops()).isEqualTo(2 * attention + dense + sparse + shared + 8 * n + lmHead);
     }
 
     /**

@@ -49,9 +49,14 @@ final class LlamaBlocks {
         /** The question-answering class's base attribute ({@code transformer} "for BC" in most families). */
         String qaBase = "transformer";
 
-        Options(Llama.Sizes s, String prefix) {
+        /** {@code GenericForTokenClassification}'s dropout: classifier_dropout, else hidden_dropout, else 0.1. */
+        final double classifierDropout;
+
+        Options(Llama.Sizes s, String prefix, HfConfig config) {
             this.s = s;
             this.prefix = prefix;
+            classifierDropout = config.has("classifier_dropout") ? config.real("classifier_dropout", 0.1)
+                    : config.real("hidden_dropout", 0.1);
             s.prefix = prefix;
             feedForward = i -> new GatedMlp(this, s.intermediate);
         }
@@ -131,7 +136,7 @@ final class LlamaBlocks {
             // GenericForSequenceClassification: score (no bias), the last non-pad token's logits
             case "ForSequenceClassification" -> new Heads.SequenceClassification(architecture, "model",
                     new DecoderModel(o), s.hidden, s.numLabels, s.padTokenId);
-            case "ForTokenClassification" -> new TokenClassification(architecture, new DecoderModel(o), s);
+            case "ForTokenClassification" -> new TokenClassification(architecture, new DecoderModel(o), o);
             case "ForQuestionAnswering" -> new Heads.QuestionAnswering(architecture, o.qaBase, new DecoderModel(o),
                     s.hidden);
             default -> throw new IllegalStateException(architecture);
@@ -167,11 +172,15 @@ final class LlamaBlocks {
     static final class TokenClassification extends Module {
         private final String className;
 
-        TokenClassification(String className, Module base, Llama.Sizes s) {
+        TokenClassification(String className, Module base, Options o) {
             this.className = className;
+            if (o.classifierDropout < 0 || o.classifierDropout > 1) {
+                throw new ConfigException("dropout probability has to be between 0 and 1, but got "
+                        + dev.modelsummary.summary.PythonNumbers.repr(o.classifierDropout));
+            }
             add("model", base);
-            add("dropout", Layers.dropout(0.1));
-            add("score", Layers.linear(s.hidden, s.numLabels));
+            add("dropout", Layers.dropout(o.classifierDropout));
+            add("score", Layers.linear(o.s.hidden, o.s.numLabels));
         }
 
         @Override

@@ -30,7 +30,7 @@ public final class Olmo2 implements HfFamily {
         // Olmo2Config.__init__: num_key_value_heads None gives num_attention_heads; pad_token_id=1
         Llama.Sizes s = new Llama.Sizes(config, 50304, 4096, 11008, 32, 32, false);
         LlamaBlocks.headDim(s, config, null);
-        LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX);
+        LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX, config);
         boolean bias = config.bool("attention_bias", false);
         o.qkvBias = bias;
         o.oBias = bias;

@@ -37,7 +37,7 @@ public final class Qwen2Moe implements HfFamily {
             throw new ConfigException("hidden_size must be divisible by num_heads (got `hidden_size`: " + s.hidden
                     + " and `num_heads`: " + s.heads + ").");
         }
-        LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX);
+        LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX, config);
         o.qkvBias = config.bool("qkv_bias", true);
         o.legacyAttention = true;
         o.qaBase = "model";

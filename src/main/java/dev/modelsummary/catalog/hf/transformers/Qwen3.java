@@ -31,7 +31,7 @@ public final class Qwen3 implements HfFamily {
         Llama.Sizes s = new Llama.Sizes(config, 151936, 4096, 22016, 32, 32,
                 LlamaBlocks.kvHeadsDefault(config, 32L), false);
         LlamaBlocks.headDim(s, config, 128L);
-        LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX);
+        LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX, config);
         boolean bias = config.bool("attention_bias", false);
         o.qkvBias = bias;
         o.oBias = bias;

@@ -32,7 +32,7 @@ public final class Qwen3Moe implements HfFamily {
         Llama.Sizes s = new Llama.Sizes(config, 151936, 2048, 6144, 24, 32,
                 LlamaBlocks.kvHeadsDefault(config, 4L), false);
         LlamaBlocks.headDim(s, config, null);
-        LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX);
+        LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX, config);
         boolean bias = config.bool("attention_bias", false);
         o.qkvBias = bias;
         o.oBias = bias;

@@ -35,7 +35,7 @@ public final class SmolLM3 implements HfFamily {
             s.padTokenId = 128004L;
         }
         LlamaBlocks.headDim(s, config, null);
-        LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX);
+        LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX, config);
         boolean bias = config.bool("attention_bias", false);
         o.qkvBias = bias;
         o.oBias = bias;

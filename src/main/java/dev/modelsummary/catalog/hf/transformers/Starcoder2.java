@@ -36,7 +36,7 @@ public final class Starcoder2 implements HfFamily {
                 LlamaBlocks.kvHeadsDefault(config, 2L), true);
         s.hiddenAct = config.string("hidden_act", "gelu_pytorch_tanh");
         LlamaBlocks.headDim(s, config, null);
-        LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX);
+        LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX, config);
         boolean bias = config.bool("use_bias", true);
         o.qkvBias = bias;
         o.oBias = bias;
