@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Catalog;
 import dev.modelsummary.catalog.Kwargs;
+import dev.modelsummary.catalog.hf.transformers.Qwen3;
 import dev.modelsummary.catalog.hf.transformers.SmolLM3;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.testutil.GoldenListing;
@@ -51,6 +52,20 @@ class HfLlamaLikeListingTest {
                 .getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> new SmolLM3().build(config, "SmolLM3ForCausalLM"))
                 .isInstanceOf(ConfigException.class).hasMessage("Padding_idx must be within num_embeddings");
+    }
+
+    @Test
+    void layerTypesAreValidatedAsTheConfigClassesDo() {
+        String base = "{\"model_type\": \"qwen3\", \"vocab_size\": 101, \"hidden_size\": 32, "
+                + "\"num_attention_heads\": 4, \"num_key_value_heads\": 2, \"num_hidden_layers\": 2, ";
+        HfConfig wrongCount = HfConfig.parse((base + "\"layer_types\": [\"full_attention\"]}")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> new Qwen3().build(wrongCount, "Qwen3Model")).isInstanceOf(ConfigException.class)
+                .hasMessage("`num_hidden_layers` (2) must be equal to the number of layer types (1)");
+        HfConfig wrongType = HfConfig.parse((base + "\"layer_types\": [\"full_attention\", \"local\"]}")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> new Qwen3().build(wrongType, "Qwen3Model")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("The `layer_types` entries must be in (");
     }
 
     private static byte[] bytes(JsonNode node) {

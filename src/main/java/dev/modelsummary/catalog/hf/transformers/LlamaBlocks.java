@@ -91,6 +91,31 @@ final class LlamaBlocks {
         return config.node("num_key_value_heads") != null ? null : classDefault;
     }
 
+    /**
+     * {@code layer_type_validation(layer_types, num_hidden_layers)} (Qwen3, SmolLM3 configs): each entry one of
+     * the allowed attention types, one per layer. A null or missing {@code layer_types} is derived, so valid.
+     */
+    static void layerTypeValidation(HfConfig config, Llama.Sizes s) {
+        com.fasterxml.jackson.databind.JsonNode types = config.node("layer_types");
+        if (types == null || types.isNull()) {
+            return;
+        }
+        List<String> allowed = List.of("full_attention", "sliding_attention", "chunked_attention",
+                "linear_attention");
+        boolean ok = types.isArray();
+        for (int i = 0; ok && i < types.size(); i++) {
+            ok = types.get(i).isTextual() && allowed.contains(types.get(i).textValue());
+        }
+        if (!ok) {
+            throw new ConfigException("The `layer_types` entries must be in ('full_attention', "
+                    + "'sliding_attention', 'chunked_attention', 'linear_attention')");
+        }
+        if (types.size() != s.layers) {
+            throw new ConfigException("`num_hidden_layers` (" + s.layers + ") must be equal to the number of layer "
+                    + "types (" + types.size() + ")");
+        }
+    }
+
     /** {@code nn.Embedding(vocab, hidden, padding_idx=pad_token_id)}'s check. */
     static void checkPaddingIdx(Llama.Sizes s) {
         if (s.padTokenId != null && (s.padTokenId >= s.vocab || s.padTokenId < -s.vocab)) {

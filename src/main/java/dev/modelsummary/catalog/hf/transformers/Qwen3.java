@@ -30,6 +30,7 @@ public final class Qwen3 implements HfFamily {
         // Qwen3Config.__init__: num_key_value_heads=32 (None: num_attention_heads), head_dim=128
         Llama.Sizes s = new Llama.Sizes(config, 151936, 4096, 22016, 32, 32,
                 LlamaBlocks.kvHeadsDefault(config, 32L), false);
+        LlamaBlocks.layerTypeValidation(config, s);
         LlamaBlocks.headDim(s, config, 128L);
         LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX, config);
         boolean bias = config.bool("attention_bias", false);

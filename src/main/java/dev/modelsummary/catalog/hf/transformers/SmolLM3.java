@@ -34,6 +34,7 @@ public final class SmolLM3 implements HfFamily {
         if (config.node("pad_token_id") == null) {
             s.padTokenId = 128004L;
         }
+        LlamaBlocks.layerTypeValidation(config, s);
         LlamaBlocks.headDim(s, config, null);
         LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX, config);
         boolean bias = config.bool("attention_bias", false);
