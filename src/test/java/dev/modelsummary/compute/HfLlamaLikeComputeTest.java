@@ -14,7 +14,14 @@ import dev.modelsummary.catalog.hf.transformers.Starcoder2;
 import org.junit.jupiter.api.Test;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.Shape;
+import dev.modelsummary.catalog.hf.HfConfig;
+import dev.modelsummary.catalog.hf.HfModels;
+import dev.modelsummary.testutil.Resources;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.MethodSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,6 +83,41 @@ class HfLlamaLikeComputeTest {
     @Test
     void qwen2MoeMatchesTorchOutsideTheExperts() throws IOException {
         matchesOutsideExperts(new Qwen2Moe(), "hf17-qwen2_moe-Qwen2MoeForCausalLM-b2-s5.json");
+    }
+
+    static Stream<String> randomGoldens() throws IOException {
+        try (Stream<Path> files = Files.list(Resources.path("golden/compute"))) {
+            return files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("hf17-fz")).sorted()
+                    .toList().stream();
+        }
+    }
+
+    /**
+     * Random small configs of every family and head class at random batch/length
+     * ({@code llama_like_random_goldens.py}): dense ones call by call, MoE ones outside the experts and in total.
+     */
+    @ParameterizedTest
+    @MethodSource("randomGoldens")
+    void randomConfigsMatchTorch(String file) throws IOException {
+        JsonNode truth = GoldenTrace.read(file);
+        HfFamily family = HfModels.families().stream()
+                .filter(f -> f.modelType().equals(truth.at("/args/model_type").asText())).findFirst().orElseThrow();
+        if (family.modelType().endsWith("_moe")) {
+            matchesOutsideExperts(family, file);
+        } else {
+            matches(family, file);
+        }
+    }
+
+    @Test
+    void moreExpertsPerTokenThanExpertsIsRefusedAsTorchTopkRefusesIt() {
+        HfConfig config = HfConfig.parse(("{\"model_type\": \"qwen3_moe\", \"vocab_size\": 50, \"hidden_size\": 16, "
+                + "\"num_attention_heads\": 2, \"num_key_value_heads\": 1, \"num_hidden_layers\": 1, "
+                + "\"num_experts\": 2, \"num_experts_per_tok\": 3, \"moe_intermediate_size\": 4}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Module model = new Qwen3Moe().build(config, "Qwen3MoeForCausalLM");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.trace(Shape.of(1, 4)))
+                .isInstanceOf(ComputeException.class).hasMessageContaining("selected index k out of range");
     }
 
     /**

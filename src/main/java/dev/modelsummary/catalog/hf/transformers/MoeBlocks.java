@@ -93,7 +93,11 @@ final class MoeBlocks {
             long hidden = x.dim(2);
             Shape flat = Shape.of(tokens, hidden);
             Shape routerLogits = call(t, "gate", flat);
-            long rows = Dims.mul(tokens, Math.min(topK, experts));
+            if (topK > experts) {
+                // torch.topk(routing_weights, top_k)
+                throw new dev.modelsummary.compute.ShapeException("selected index k out of range");
+            }
+            long rows = Dims.mul(tokens, topK);
             long e = 0;
             for (String i : child("experts").namedChildren().keySet()) {
                 long share = rows / experts + (e < rows % experts ? 1 : 0);
