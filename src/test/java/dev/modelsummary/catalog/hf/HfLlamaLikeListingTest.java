@@ -48,7 +48,8 @@ class HfLlamaLikeListingTest {
     @Test
     void aPadTokenPastTheVocabularyIsRefusedAsNnEmbeddingRefusesIt() {
         // SmolLM3Config's pad_token_id defaults to 128004
-        HfConfig config = HfConfig.parse("{\"model_type\": \"smollm3\", \"vocab_size\": 101, \"hidden_size\": 32, \"num_attention_heads\": 4, \"num_key_value_heads\": 2, \"num_hidden_layers\": 1}"
+        HfConfig config = HfConfig.parse(("{\"model_type\": \"smollm3\", \"vocab_size\": 101, \"hidden_size\": 32, "
+                + "\"num_attention_heads\": 4, \"num_key_value_heads\": 2, \"num_hidden_layers\": 1}")
                 .getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> new SmolLM3().build(config, "SmolLM3ForCausalLM"))
                 .isInstanceOf(ConfigException.class).hasMessage("Padding_idx must be within num_embeddings");
