@@ -15,6 +15,13 @@ import dev.modelsummary.catalog.hf.transformers.MobileNetV1;
 import dev.modelsummary.catalog.hf.transformers.MobileNetV2;
 import dev.modelsummary.catalog.hf.transformers.Phi;
 import dev.modelsummary.catalog.hf.transformers.Qwen2;
+import dev.modelsummary.catalog.hf.transformers.Qwen3;
+import dev.modelsummary.catalog.hf.transformers.Qwen3Moe;
+import dev.modelsummary.catalog.hf.transformers.Qwen2Moe;
+import dev.modelsummary.catalog.hf.transformers.Olmo2;
+import dev.modelsummary.catalog.hf.transformers.Granite;
+import dev.modelsummary.catalog.hf.transformers.SmolLM3;
+import dev.modelsummary.catalog.hf.transformers.Starcoder2;
 import dev.modelsummary.catalog.hf.transformers.ResNet;
 import dev.modelsummary.catalog.hf.transformers.Roberta;
 import dev.modelsummary.catalog.hf.transformers.T5;
@@ -49,7 +56,8 @@ public final class HfModels {
     public static final String CONFIG_FORMAT = "config";
     private static final List<HfFamily> FAMILIES = List.of(new Bert(), new Albert(), new Roberta(), new XLNet(),
             new T5(), new ResNet(), new MobileNetV1(), new MobileNetV2(), new Llama(), new Mistral(), new Mixtral(),
-            new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon());
+            new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon(),
+            new Qwen3(), new Qwen3Moe(), new Qwen2Moe(), new Olmo2(), new Granite(), new SmolLM3(), new Starcoder2());
     /**
      * Modules and tensors one config may make: a config is input, and {@code num_hidden_layers: 10**9} would
      * otherwise build until memory runs out. The largest real models register a few thousand.

@@ -1,0 +1,408 @@
+package dev.modelsummary.catalog.hf.transformers;
+
+import dev.modelsummary.catalog.hf.ConfigException;
+import dev.modelsummary.catalog.hf.HfConfig;
+import dev.modelsummary.catalog.nn.Dims;
+import dev.modelsummary.catalog.nn.Layers;
+import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.catalog.nn.Sequential;
+import dev.modelsummary.compute.MatMul;
+import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * transformers 4.57.6's Llama decoder ({@code models/llama/modeling_llama.py}) as blocks with the options the
+ * families built on it change (their {@code modular_*.py}): Qwen3, Qwen3-MoE, Qwen2-MoE, OLMo 2, Granite, SmolLM3,
+ * StarCoder2. Unlike 4.40 (see {@link Llama}), the rotary embedding is one module of the model
+ * ({@code model.rotary_emb}, registered after {@code norm}), called once after {@code embed_tokens} on
+ * {@code position_ids} (1, seq); its {@code (cos, sin)} are passed to every layer. Eager attention is a function
+ * ({@code eager_attention_forward}), so its two matmuls count in the attention module, which returns
+ * {@code (attn_output, attn_weights)}. Heads are 4.57's {@code GenericFor*} classes. The non-persistent
+ * {@code inv_freq} buffer is not listed (not in {@code state_dict()}).
+ */
+final class LlamaBlocks {
+    private LlamaBlocks() {
+    }
+
+    /** Where q/k norms sit: none, per head over {@code head_dim} (Qwen3), over the whole projection (OLMo 2). */
+    enum QkNorm { NONE, PER_HEAD, WHOLE }
+
+    /** What a family changes in the Llama decoder; the defaults are 4.57.6's Llama with {@code attention_bias}. */
+    static final class Options {
+        final Llama.Sizes s;
+        final String prefix;
+        boolean qkvBias;
+        boolean oBias;
+        boolean mlpBias;
+        QkNorm qkNorm = QkNorm.NONE;
+        /** OLMo 2: {@code post_attention_layernorm} and {@code post_feedforward_layernorm} after each block. */
+        boolean postNorms;
+        /** StarCoder2: {@code nn.LayerNorm} (weight and bias) instead of RMSNorm. */
+        boolean layerNorm;
+        /** Qwen2-MoE's own older attention: returns no weights, holds an unused {@code rotary_emb}. */
+        boolean legacyAttention;
+        /** The feed-forward {@code mlp} of layer i; Llama's gated MLP unless a family sets it. */
+        IntFunction<Module> feedForward;
+        /** The question-answering class's base attribute ({@code transformer} "for BC" in most families). */
+        String qaBase = "transformer";
+
+        /** {@code GenericForTokenClassification}'s dropout: classifier_dropout, else hidden_dropout, else 0.1. */
+        final double classifierDropout;
+
+        Options(Llama.Sizes s, String prefix, HfConfig config) {
+            this.s = s;
+            this.prefix = prefix;
+            classifierDropout = config.has("classifier_dropout") ? config.real("classifier_dropout", 0.1)
+                    : config.real("hidden_dropout", 0.1);
+            s.prefix = prefix;
+            feedForward = i -> new GatedMlp(this, s.intermediate);
+        }
+
+        Module norm(long dim) {
+            return layerNorm ? Layers.layerNormForward(dim) : new Llama.LlamaRMSNorm(dim, prefix);
+        }
+    }
+
+    /**
+     * {@code head_dim}: the config's when it sets one (an explicit null derives it), else
+     * {@code hidden_size // num_attention_heads} ({@code getattr(config, "head_dim", ...)}); Qwen3's config
+     * class defaults it to {@code defaultHeadDim}.
+     */
+    static void headDim(Llama.Sizes s, HfConfig config, Long defaultHeadDim) {
+        Long explicit = config.optionalInteger("head_dim");
+        if (explicit != null) {
+            s.headDim = explicit;
+        } else if (defaultHeadDim != null && config.node("head_dim") == null) {
+            s.headDim = defaultHeadDim;
+        } else if (s.heads == 0) {
+            throw new ConfigException("integer division or modulo by zero (num_attention_heads is 0)");
+        }
+        s.checkKvHeads();
+    }
+
+    /**
+     * The config class's default for {@code num_key_value_heads}, or null (the head count) when the config sets
+     * it to null explicitly: the config classes' {@code if num_key_value_heads is None}.
+     */
+    static Long kvHeadsDefault(HfConfig config, long classDefault) {
+        return config.node("num_key_value_heads") != null ? null : classDefault;
+    }
+
+    /**
+     * {@code layer_type_validation(layer_types, num_hidden_layers)} (Qwen3, SmolLM3 configs): each entry one of
+     * the allowed attention types, one per layer. A null or missing {@code layer_types} is derived, so valid.
+     */
+    static void layerTypeValidation(HfConfig config, Llama.Sizes s) {
+        com.fasterxml.jackson.databind.JsonNode types = config.node("layer_types");
+        if (types == null || types.isNull()) {
+            return;
+        }
+        List<String> allowed = List.of("full_attention", "sliding_attention", "chunked_attention",
+                "linear_attention");
+        boolean ok = types.isArray();
+        for (int i = 0; ok && i < types.size(); i++) {
+            ok = types.get(i).isTextual() && allowed.contains(types.get(i).textValue());
+        }
+        if (!ok) {
+            throw new ConfigException("The `layer_types` entries must be in ('full_attention', "
+                    + "'sliding_attention', 'chunked_attention', 'linear_attention')");
+        }
+        if (types.size() != s.layers) {
+            throw new ConfigException("`num_hidden_layers` (" + s.layers + ") must be equal to the number of layer "
+                    + "types (" + types.size() + ")");
+        }
+    }
+
+    /** {@code nn.Embedding(vocab, hidden, padding_idx=pad_token_id)}'s check. */
+    static void checkPaddingIdx(Llama.Sizes s) {
+        if (s.padTokenId != null && (s.padTokenId >= s.vocab || s.padTokenId < -s.vocab)) {
+            throw new ConfigException("Padding_idx must be within num_embeddings");
+        }
+    }
+
+    /** ACT2FN of 4.57.6: the class names its hooks report. */
+    static Module act(String hiddenAct) {
+        return Layers.activation(switch (hiddenAct) {
+            case "gelu", "gelu_python" -> "GELUActivation";
+            case "gelu_new" -> "NewGELUActivation";
+            case "gelu_fast" -> "FastGELUActivation";
+            case "gelu_pytorch_tanh", "gelu_python_tanh" -> "GELUTanh";
+            case "gelu_accurate" -> "AccurateGELUActivation";
+            case "gelu_10" -> "ClippedGELUActivation";
+            case "quick_gelu" -> "QuickGELUActivation";
+            case "relu" -> "ReLU";
+            case "relu2" -> "ReLUSquaredActivation";
+            case "relu6" -> "ReLU6";
+            case "leaky_relu" -> "LeakyReLU";
+            case "silu" -> "SiLUActivation";
+            case "swish" -> "SiLU";
+            case "tanh" -> "Tanh";
+            case "sigmoid" -> "Sigmoid";
+            case "mish" -> "MishActivation";
+            case "laplace" -> "LaplaceActivation";
+            case "linear" -> "LinearActivation";
+            default -> throw new ConfigException("function " + hiddenAct + " not found in ACT2FN mapping "
+                    + "['gelu', 'gelu_10', 'gelu_fast', 'gelu_new', 'gelu_python', 'gelu_pytorch_tanh', "
+                    + "'gelu_python_tanh', 'gelu_accurate', 'laplace', 'leaky_relu', 'linear', 'mish', "
+                    + "'quick_gelu', 'relu', 'relu2', 'relu6', 'sigmoid', 'silu', 'swish', 'tanh', 'prelu', 'xielu']");
+        });
+    }
+
+    /** The model classes of a family by suffix: {@code XModel}, {@code XForCausalLM} and the generic heads. */
+    static Module build(Options o, String architecture) {
+        String head = architecture.substring(o.prefix.length());
+        Llama.Sizes s = o.s;
+        return switch (head) {
+            case "Model" -> new DecoderModel(o);
+            case "ForCausalLM" -> new ForCausalLM(o);
+            // GenericForSequenceClassification: score (no bias), the last non-pad token's logits
+            case "ForSequenceClassification" -> new Heads.SequenceClassification(architecture, "model",
+                    new DecoderModel(o), s.hidden, s.numLabels, s.padTokenId);
+            case "ForTokenClassification" -> new TokenClassification(architecture, new DecoderModel(o), o);
+            case "ForQuestionAnswering" -> new Heads.QuestionAnswering(architecture, o.qaBase, new DecoderModel(o),
+                    s.hidden);
+            default -> throw new IllegalStateException(architecture);
+        };
+    }
+
+    /** {@code XForCausalLM}: {@code model}, {@code lm_head} (no bias) on every position ({@code logits_to_keep=0}). */
+    static final class ForCausalLM extends Module {
+        private final String prefix;
+
+        ForCausalLM(Options o) {
+            prefix = o.prefix;
+            Module base = add("model", new DecoderModel(o));
+            Module lmHead = add("lm_head", Layers.linear(o.s.hidden, o.s.vocab, false));
+            Heads.tieWeights(o.s.tieWordEmbeddings && !o.s.torchscript, lmHead, base.child("embed_tokens"));
+        }
+
+        @Override
+        public String className() {
+            return prefix + "ForCausalLM";
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape inputIds) {
+            return call(t, "lm_head", call(t, "model", inputIds));
+        }
+    }
+
+    /**
+     * {@code GenericForTokenClassification}: {@code model}, {@code dropout} ({@code classifier_dropout}, else
+     * {@code hidden_dropout}, else 0.1), {@code score} (with bias) on every position.
+     */
+    static final class TokenClassification extends Module {
+        private final String className;
+
+        TokenClassification(String className, Module base, Options o) {
+            this.className = className;
+            if (o.classifierDropout < 0 || o.classifierDropout > 1) {
+                throw new ConfigException("dropout probability has to be between 0 and 1, but got "
+                        + dev.modelsummary.summary.PythonNumbers.repr(o.classifierDropout));
+            }
+            add("model", base);
+            add("dropout", Layers.dropout(o.classifierDropout));
+            add("score", Layers.linear(o.s.hidden, o.s.numLabels));
+        }
+
+        @Override
+        public String className() {
+            return className;
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape inputIds) {
+            return call(t, "score", call(t, "dropout", Heads.lastHiddenState(this, t, "model", inputIds)));
+        }
+    }
+
+    /** {@code XModel}: {@code embed_tokens}, the layers, {@code norm}, {@code rotary_emb}. */
+    static final class DecoderModel extends Module {
+        private final String prefix;
+
+        DecoderModel(Options o) {
+            prefix = o.prefix;
+            Llama.Sizes s = o.s;
+            checkPaddingIdx(s);
+            add("embed_tokens", Layers.embeddingForward(s.vocab, s.hidden));
+            Sequential layers = add("layers", new Sequential());
+            for (long i = 0; i < s.layers; i++) {
+                layers.append(new DecoderLayer(o, Math.toIntExact(i)));
+            }
+            add("norm", o.norm(s.hidden));
+            add("rotary_emb", new Llama.LlamaRotaryEmbedding(s.headDim, prefix, false));
+        }
+
+        @Override
+        public String className() {
+            return prefix + "Model";
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape inputIds) {
+            if (inputIds.rank() != 2) {
+                throw new dev.modelsummary.compute.ShapeException("not enough values to unpack (expected 2, got "
+                        + inputIds.rank() + ")");
+            }
+            Shape hiddenStates = call(t, "embed_tokens", inputIds);
+            // position_ids = cache_position.unsqueeze(0): (1, seq); (cos, sin) once for every layer
+            callOutputs(t, "rotary_emb", List.of(hiddenStates, Shape.of(1, inputIds.dim(1))));
+            for (String i : child("layers").namedChildren().keySet()) {
+                hiddenStates = call(t, "layers", i, hiddenStates);
+            }
+            return call(t, "norm", hiddenStates);
+        }
+    }
+
+    /**
+     * {@code XDecoderLayer}: pre-norm attention and feed-forward, each with its residual add (Granite scales the
+     * residual by {@code residual_multiplier}, no FLOPs); OLMo 2 normalises each block's output instead.
+     */
+    static final class DecoderLayer extends Module {
+        private final String prefix;
+        private final boolean postNorms;
+
+        DecoderLayer(Options o, int index) {
+            prefix = o.prefix;
+            postNorms = o.postNorms;
+            add("self_attn", new Attention(o));
+            add("mlp", o.feedForward.apply(index));
+            if (!postNorms) {
+                add("input_layernorm", o.norm(o.s.hidden));
+            }
+            add("post_attention_layernorm", o.norm(o.s.hidden));
+            if (postNorms) {
+                add("post_feedforward_layernorm", o.norm(o.s.hidden));
+            }
+        }
+
+        @Override
+        public String className() {
+            return prefix + "DecoderLayer";
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape hiddenStates) {
+            Shape residual = hiddenStates;
+            if (postNorms) {
+                Shape attn = callOutputs(t, "self_attn", List.of(hiddenStates)).get(0);
+                hiddenStates = Reshape.broadcast(residual, call(t, "post_attention_layernorm", attn));
+                residual = hiddenStates;
+                Shape mlp = callOutputs(t, "mlp", List.of(hiddenStates)).get(0);
+                return Reshape.broadcast(residual, call(t, "post_feedforward_layernorm", mlp));
+            }
+            hiddenStates = call(t, "input_layernorm", hiddenStates);
+            hiddenStates = Reshape.broadcast(residual, callOutputs(t, "self_attn", List.of(hiddenStates)).get(0));
+            residual = hiddenStates;
+            hiddenStates = call(t, "post_attention_layernorm", hiddenStates);
+            // a sparse MoE block returns (hidden_states, router_logits)
+            return Reshape.broadcast(residual, callOutputs(t, "mlp", List.of(hiddenStates)).get(0));
+        }
+    }
+
+    /**
+     * {@code XAttention} (eager): {@code q_proj} (then {@code q_norm}), {@code k_proj} (then {@code k_norm}),
+     * {@code v_proj}, rotary on q and k (elementwise), {@code repeat_kv}, {@code matmul(q, k^T)}, softmax,
+     * {@code matmul(w, v)}, {@code o_proj}. Outputs {@code attn_output} and {@code attn_weights}
+     * {@code (batch, heads, seq, seq)}.
+     */
+    static final class Attention extends Module {
+        private final String prefix;
+        private final long heads;
+        private final long kvHeads;
+        private final long headDim;
+        private final QkNorm qkNorm;
+        private final boolean returnsWeights;
+
+        Attention(Options o) {
+            Llama.Sizes s = o.s;
+            prefix = o.prefix;
+            heads = s.heads;
+            kvHeads = s.kvHeads;
+            headDim = s.headDim;
+            qkNorm = o.qkNorm;
+            returnsWeights = !o.legacyAttention;
+            long q = Dims.mul(s.heads, s.headDim);
+            long kv = Dims.mul(s.kvHeads, s.headDim);
+            add("q_proj", Layers.linear(s.hidden, q, o.qkvBias));
+            add("k_proj", Layers.linear(s.hidden, kv, o.qkvBias));
+            add("v_proj", Layers.linear(s.hidden, kv, o.qkvBias));
+            add("o_proj", Layers.linear(q, s.hidden, o.oBias));
+            if (qkNorm == QkNorm.PER_HEAD) {
+                add("q_norm", new Llama.LlamaRMSNorm(s.headDim, prefix));
+                add("k_norm", new Llama.LlamaRMSNorm(s.headDim, prefix));
+            } else if (qkNorm == QkNorm.WHOLE) {
+                add("q_norm", new Llama.LlamaRMSNorm(q, prefix));
+                add("k_norm", new Llama.LlamaRMSNorm(kv, prefix));
+            }
+            if (o.legacyAttention) {
+                // registered, never called: the layers get (cos, sin) from model.rotary_emb
+                add("rotary_emb", new Llama.LlamaRotaryEmbedding(s.headDim, prefix, false));
+            }
+        }
+
+        @Override
+        public String className() {
+            return prefix + "Attention";
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape hiddenStates = xs.get(0);
+            long bsz = hiddenStates.dim(0);
+            long qLen = hiddenStates.dim(1);
+            Shape query = call(t, "q_proj", hiddenStates);
+            normed(t, "q_norm", query, heads);
+            Shape key = call(t, "k_proj", hiddenStates);
+            normed(t, "k_norm", key, kvHeads);
+            call(t, "v_proj", hiddenStates);
+            Shape queryStates = Shape.of(bsz, heads, qLen, headDim);
+            Shape keyT = Shape.of(bsz, heads, headDim, qLen);
+            Shape attnWeights = MatMul.matmul(queryStates, keyT);
+            t.flops(MatMul.matmulFlops(queryStates, keyT));
+            Shape valueStates = Shape.of(bsz, heads, qLen, headDim);
+            MatMul.matmul(attnWeights, valueStates);
+            t.flops(MatMul.matmulFlops(attnWeights, valueStates));
+            Shape out = call(t, "o_proj", Shape.of(bsz, qLen, Dims.mul(heads, headDim)));
+            return returnsWeights ? List.of(out, attnWeights) : List.of(out);
+        }
+
+        private void normed(Trace t, String norm, Shape projected, long n) {
+            if (qkNorm == QkNorm.PER_HEAD) {
+                // .view(*input_shape, -1, head_dim)
+                call(t, norm, Shape.of(projected.dim(0), projected.dim(1), n, headDim));
+            } else if (qkNorm == QkNorm.WHOLE) {
+                call(t, norm, projected);
+            }
+        }
+    }
+
+    /** The gated MLP ({@code LlamaMLP}, Gemma's, Qwen's experts): {@code down(act(gate(x)) * up(x))}. */
+    static final class GatedMlp extends Module {
+        private final String prefix;
+
+        GatedMlp(Options o, long intermediate) {
+            prefix = o.prefix;
+            Llama.Sizes s = o.s;
+            add("gate_proj", Layers.linear(s.hidden, intermediate, o.mlpBias));
+            add("up_proj", Layers.linear(s.hidden, intermediate, o.mlpBias));
+            add("down_proj", Layers.linear(intermediate, s.hidden, o.mlpBias));
+            add("act_fn", act(s.hiddenAct));
+        }
+
+        @Override
+        public String className() {
+            return prefix + "MLP";
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            Shape gate = call(t, "act_fn", call(t, "gate_proj", x));
+            Shape up = call(t, "up_proj", x);
+            return call(t, "down_proj", Reshape.broadcast(gate, up));
+        }
+    }
+}
