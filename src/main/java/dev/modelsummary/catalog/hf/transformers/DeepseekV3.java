@@ -53,7 +53,9 @@ public final class DeepseekV3 implements HfFamily {
         final boolean attentionBias;
 
         Sizes(HfConfig c) {
-            base = new Llama.Sizes(c, 129280, 7168, 18432, 61, 128, 128L, false);
+            // num_key_value_heads: 128 by default, an explicit None gives num_attention_heads
+            base = new Llama.Sizes(c, 129280, 7168, 18432, 61, 128,
+                    c.node("num_key_value_heads") == null ? Long.valueOf(128) : null, false);
             moeIntermediate = c.integer("moe_intermediate_size", 2048);
             sharedExperts = c.integer("n_shared_experts", 1);
             routedExperts = c.integer("n_routed_experts", 256);

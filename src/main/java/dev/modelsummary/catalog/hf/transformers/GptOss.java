@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * transformers 4.57.6 {@code models/gpt_oss/modular_gpt_oss.py} with {@code GptOssConfig}'s defaults: the 4.57
- * Llama decoder ({@link Decoder457}) whose attention has biases everywhere ({@code attention_bias} is always
+ * Llama decoder ({@link Decoder457}) whose attention has biases everywhere ({@code attention_bias} defaults to
  * True) and a learned {@code sinks} logit per head (its own parameter, so listed before {@code q_proj}), whose
  * feed-forward {@code mlp} is a router with bias and the experts packed into four 3-D parameters
  * ({@code gate_up_proj [E, hidden, 2 * intermediate]}, {@code gate_up_proj_bias}, {@code down_proj
@@ -38,7 +38,9 @@ public final class GptOss implements HfFamily {
 
     @Override
     public Module build(HfConfig config, String architecture) {
-        Llama.Sizes s = new Llama.Sizes(config, 201088, 2880, 2880, 36, 64, 8L, false);
+        // num_key_value_heads: 8 by default, an explicit None gives num_attention_heads
+        Long kvDefault = config.node("num_key_value_heads") == null ? Long.valueOf(8) : null;
+        Llama.Sizes s = new Llama.Sizes(config, 201088, 2880, 2880, 36, 64, kvDefault, false);
         // head_dim: 64 by default, None gives hidden_size // num_attention_heads
         JsonNode headDim = config.node("head_dim");
         s.headDim = headDim == null ? 64 : config.integer("head_dim", s.headDim);
@@ -46,11 +48,14 @@ public final class GptOss implements HfFamily {
             throw new ConfigException("integer division or modulo by zero (num_attention_heads is 0)");
         }
         s.checkKvHeads();
+        // GptOssConfig sets attention_bias = True before super().__init__(**kwargs), which sets a config's own
+        // attention_bias over it
+        boolean bias = config.bool("attention_bias", true);
         long experts = config.integer("num_local_experts", 128);
         long topK = config.integer("num_experts_per_tok", 4);
         checkLayerTypes(config, s.layers);
         java.util.function.Supplier<Module> model = () -> new Decoder457.DecoderModel(PREFIX, s.vocab, s.hidden,
-                s.layers, i -> new Decoder457.DecoderLayer(PREFIX, new Attention(s),
+                s.layers, i -> new Decoder457.DecoderLayer(PREFIX, new Attention(s, bias),
                         new Mlp(s.hidden, s.intermediate, experts, topK),
                         new Llama.LlamaRMSNorm(s.hidden, PREFIX), new Llama.LlamaRMSNorm(s.hidden, PREFIX)),
                 new Llama.LlamaRMSNorm(s.hidden, PREFIX),
@@ -80,7 +85,8 @@ public final class GptOss implements HfFamily {
     }
 
     /**
-     * {@code GptOssAttention} (eager): {@code sinks (heads,)}, then q/k/v/o projections with biases; rotary on
+     * {@code GptOssAttention} (eager): {@code sinks (heads,)}, then q/k/v/o projections (biases unless the config sets
+     * {@code attention_bias: false}); rotary on
      * q and k, {@code repeat_kv}, {@code Q K^T}, the sinks concatenated as one more logit, softmax, the sink
      * dropped, {@code weights V}, {@code o_proj}. Outputs: (batch, seq, hidden) and the weights.
      */
@@ -88,14 +94,14 @@ public final class GptOss implements HfFamily {
         private final long heads;
         private final long headDim;
 
-        Attention(Llama.Sizes s) {
+        Attention(Llama.Sizes s, boolean bias) {
             heads = s.heads;
             headDim = s.headDim;
             parameter("sinks", s.heads);
-            add("q_proj", Layers.linear(s.hidden, Dims.mul(s.heads, s.headDim), true));
-            add("k_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), true));
-            add("v_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), true));
-            add("o_proj", Layers.linear(Dims.mul(s.heads, s.headDim), s.hidden, true));
+            add("q_proj", Layers.linear(s.hidden, Dims.mul(s.heads, s.headDim), bias));
+            add("k_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), bias));
+            add("v_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), bias));
+            add("o_proj", Layers.linear(Dims.mul(s.heads, s.headDim), s.hidden, bias));
         }
 
         @Override
