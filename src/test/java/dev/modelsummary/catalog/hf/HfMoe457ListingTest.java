@@ -12,6 +12,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -46,5 +50,23 @@ class HfMoe457ListingTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void gptOssRefusesWhatLayerTypeValidationRefuses() {
+        String base = "{\"model_type\": \"gpt_oss\", \"num_hidden_layers\": 3, \"hidden_size\": 32, "
+                + "\"num_attention_heads\": 4, \"num_local_experts\": 2, \"vocab_size\": 10, \"layer_types\": ";
+        assertThatThrownBy(() -> build(base + "[\"full_attention\", \"sliding_attention\"]}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("`num_hidden_layers` (3) must be equal to the number of layer types (2)");
+        assertThatThrownBy(() -> build(base + "[\"full_attention\", \"sliding\", \"full_attention\"]}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("The `layer_types` entries must be in ('full_attention'");
+    }
+
+    private static void build(String json) {
+        HfConfig config = HfConfig.parse(json.getBytes(StandardCharsets.UTF_8));
+        Builder builder = HfModels.builder("test", config);
+        Catalog.build(builder, Kwargs.parse("test", builder.args(), Map.of(), true));
     }
 }

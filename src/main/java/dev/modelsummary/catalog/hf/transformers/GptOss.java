@@ -78,9 +78,17 @@ public final class GptOss implements HfFamily {
         if (types == null || types.isNull()) {
             return;
         }
+        java.util.Set<String> allowed = java.util.Set.of("full_attention", "sliding_attention",
+                "chunked_attention", "linear_attention");
+        for (JsonNode type : types) {
+            if (!type.isTextual() || !allowed.contains(type.textValue())) {
+                throw new ConfigException("The `layer_types` entries must be in ('full_attention', "
+                        + "'sliding_attention', 'chunked_attention', 'linear_attention')");
+            }
+        }
         if (!types.isArray() || types.size() != layers) {
             throw new ConfigException("`num_hidden_layers` (" + layers + ") must be equal to the number of layer "
-                    + "types (" + (types.isArray() ? types.size() : "?") + ")");
+                    + "types (" + types.size() + ")");
         }
     }
 
