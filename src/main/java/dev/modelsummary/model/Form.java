@@ -23,7 +23,7 @@ public record Form(int rank) {
     }
 
     public static Form of(Shape shape) {
-        return new Form(shape.squeezed().rank());
+        return new Form(shape.squeezedRank());
     }
 
     public String label() {

@@ -62,8 +62,29 @@ public final class Shape {
 
     /** The shape with every dimension of size 1 removed, as {@code torch.Tensor.squeeze()} returns it. */
     public Shape squeezed() {
-        long[] kept = Arrays.stream(dims).filter(d -> d != 1).toArray();
-        return kept.length == dims.length ? this : of(kept);
+        int rank = squeezedRank();
+        if (rank == dims.length) {
+            return this; // a loop, not a stream: called per tensor, 45k times for DeepSeek-V3
+        }
+        long[] kept = new long[rank];
+        int k = 0;
+        for (long d : dims) {
+            if (d != 1) {
+                kept[k++] = d;
+            }
+        }
+        return of(kept);
+    }
+
+    /** {@code squeezed().rank()} without making the shape. */
+    public int squeezedRank() {
+        int rank = 0;
+        for (long d : dims) {
+            if (d != 1) {
+                rank++;
+            }
+        }
+        return rank;
     }
 
     /** Python's {@code str(tuple(shape))}: {@code ()}, {@code (1024,)}, {@code (1, 1, 1024)}. */

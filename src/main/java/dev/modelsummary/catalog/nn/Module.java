@@ -35,11 +35,14 @@ import java.util.function.Supplier;
  * calling its children with {@link #call} so the {@link Trace} sees each call as a forward hook would.
  */
 public class Module {
-    private final Map<String, Slot> parameters = new LinkedHashMap<>();
-    private final Map<String, Slot> buffers = new LinkedHashMap<>();
-    private final Map<String, Module> children = new LinkedHashMap<>();
+    // small tables: most modules hold a few tensors and children (DeepSeek-V3 builds ~120k modules)
+    private final Map<String, Slot> parameters = new LinkedHashMap<>(4);
+    private final Map<String, Slot> buffers = new LinkedHashMap<>(2);
+    private final Map<String, Module> children = new LinkedHashMap<>(4);
     private String torchClass;
     private Forward rule;
+    /** How many times this module was set as a child: past one, its tensors are reached under several names. */
+    private int registrations;
 
     /**
      * One registered tensor. The slot, not its entry, is the tensor's identity: a tied weight is one slot under
@@ -47,6 +50,8 @@ public class Module {
      */
     private static final class Slot {
         private TensorEntry entry;
+        /** Held under a second name ({@link #tie}, or a module registered twice): aliases are looked up. */
+        private boolean shared;
 
         Slot(TensorEntry entry) {
             this.entry = entry;
@@ -76,6 +81,7 @@ public class Module {
         if (shared == null) {
             throw new IllegalStateException("no parameter '" + sourceName + "' to tie to");
         }
+        shared.shared = true;
         parameters.put(name, shared);
     }
 
@@ -84,6 +90,9 @@ public class Module {
         BuildBudget.spend();
         checkFree(name);
         children.put(name, child);
+        if (child != null) {
+            ((Module) child).registrations++;
+        }
         return child;
     }
 
@@ -96,6 +105,9 @@ public class Module {
             throw new IllegalStateException("no child module '" + name + "' to replace");
         }
         children.put(name, child);
+        if (child != null) {
+            ((Module) child).registrations++;
+        }
         return child;
     }
 
@@ -145,13 +157,18 @@ public class Module {
      * tensor is one slot, so it changes once.
      */
     public final void toDType(DType dtype) {
-        parameters.values().forEach(slot -> convert(slot, dtype));
-        buffers.values().forEach(slot -> convert(slot, dtype));
-        children.values().forEach(child -> {
+        // plain loops: this runs once per module, 120k times for DeepSeek-V3
+        for (Slot slot : parameters.values()) {
+            convert(slot, dtype);
+        }
+        for (Slot slot : buffers.values()) {
+            convert(slot, dtype);
+        }
+        for (Module child : children.values()) {
             if (child != null) {
                 child.toDType(dtype);
             }
-        });
+        }
     }
 
     private static void convert(Slot slot, DType dtype) {
@@ -185,7 +202,7 @@ public class Module {
      */
     public final List<TensorEntry> tensors() {
         List<TensorEntry> out = new ArrayList<>();
-        collect("", out, new IdentityHashMap<>());
+        collect("", out, new IdentityHashMap<>(), false);
         return out;
     }
 
@@ -209,18 +226,28 @@ public class Module {
         return sum;
     }
 
-    private void collect(String prefix, List<TensorEntry> out, Map<Slot, String> firstNames) {
-        parameters.forEach((name, slot) -> out.add(named(prefix + name, slot, firstNames)));
-        buffers.forEach((name, slot) -> out.add(named(prefix + name, slot, firstNames)));
-        children.forEach((name, child) -> {
+    private void collect(String prefix, List<TensorEntry> out, Map<Slot, String> firstNames, boolean track) {
+        boolean tracked = track || registrations > 1;
+        // plain loops, no lambda per module: DeepSeek-V3 walks 120k modules here
+        for (Map.Entry<String, Slot> e : parameters.entrySet()) {
+            out.add(named(prefix + e.getKey(), e.getValue(), firstNames, tracked));
+        }
+        for (Map.Entry<String, Slot> e : buffers.entrySet()) {
+            out.add(named(prefix + e.getKey(), e.getValue(), firstNames, tracked));
+        }
+        for (Map.Entry<String, Module> e : children.entrySet()) {
+            Module child = e.getValue();
             if (child != null) {
-                child.collect(prefix + name + ".", out, firstNames);
+                child.collect(prefix + e.getKey() + ".", out, firstNames, tracked);
             }
-        });
+        }
     }
 
-    private static TensorEntry named(String name, Slot slot, Map<Slot, String> firstNames) {
+    private static TensorEntry named(String name, Slot slot, Map<Slot, String> firstNames, boolean tracked) {
         TensorEntry entry = slot.entry.withName(name);
+        if (!tracked && !slot.shared) {
+            return entry; // held once: no alias to find
+        }
         String first = firstNames.putIfAbsent(slot, name);
         return first == null ? entry : entry.withAliasOf(first);
     }
