@@ -182,6 +182,7 @@ final class Decoder457 {
         Model(Spec s, List<Boolean> sliding) {
             this.s = s;
             this.sliding = sliding;
+            checkPaddingIdx(s);
             Module embed = Layers.embedding(s.vocab, s.hidden);
             long hidden = s.hidden;
             embed.forwardAs(s.embeddingClass, (trace, x) -> {
@@ -450,7 +451,33 @@ final class Decoder457 {
         }
     }
 
-    /** {@code layer_types}: given (validated against the layer count), else every layer full attention. */
+    /** Every layer full attention (Phi-3: its {@code sliding_window} is a mask, the same on every layer). */
+    static List<Boolean> allFull() {
+        return new java.util.AbstractList<>() {
+            @Override
+            public Boolean get(int index) {
+                return false;
+            }
+
+            @Override
+            public int size() {
+                return Integer.MAX_VALUE;
+            }
+        };
+    }
+
+    /**
+     * {@code nn.Embedding(vocab, hidden, padding_idx=pad_token_id)}: torch asserts the index is within the
+     * table ({@code -vocab <= padding_idx < vocab}).
+     */
+    static void checkPaddingIdx(Spec s) {
+        if (s.padTokenId != null && (s.padTokenId >= s.vocab || s.padTokenId < -s.vocab)) {
+            throw new ConfigException("Padding_idx must be within num_embeddings (pad_token_id " + s.padTokenId
+                    + ", vocab_size " + s.vocab + ")");
+        }
+    }
+
+    /** {@code layer_types}: given (validated as {@code layer_type_validation} does), else the family's default. */
     static List<Boolean> slidingLayers(HfConfig config, long layers, java.util.function.LongPredicate byDefault) {
         JsonNode types = config.node("layer_types");
         List<Boolean> out = new ArrayList<>();
