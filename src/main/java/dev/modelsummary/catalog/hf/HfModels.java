@@ -53,7 +53,7 @@ public final class HfModels {
     private static final List<HfFamily> FAMILIES = List.of(new Bert(), new Albert(), new Roberta(), new XLNet(),
             new T5(), new ResNet(), new MobileNetV1(), new MobileNetV2(), new Llama(), new Mistral(), new Mixtral(),
             new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon(),
-            new Gemma2(), new Gemma3.Text(), new Phi3());
+            new Gemma2(), new Gemma3.Text(), new Phi3(), new Gemma3());
     /**
      * Modules and tensors one config may make: a config is input, and {@code num_hidden_layers: 10**9} would
      * otherwise build until memory runs out. The largest real models register a few thousand.

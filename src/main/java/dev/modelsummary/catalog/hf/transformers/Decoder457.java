@@ -126,10 +126,16 @@ final class Decoder457 {
         private final String className;
 
         ForCausalLM(String className, Spec s, Module base) {
+            this(className, s, base, null);
+        }
+
+        /** @param inputEmbeddings the embeddings {@code lm_head} ties to; null: {@code base.embed_tokens} */
+        ForCausalLM(String className, Spec s, Module base, Module inputEmbeddings) {
             this.className = className;
             add("model", base);
             Module lmHead = add("lm_head", Layers.linear(s.hidden, s.vocab, false));
-            Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, lmHead, base.child("embed_tokens"));
+            Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, lmHead,
+                    inputEmbeddings != null ? inputEmbeddings : base.child("embed_tokens"));
         }
 
         @Override

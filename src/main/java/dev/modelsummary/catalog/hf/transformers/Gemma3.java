@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import java.util.List;
 
@@ -57,6 +58,7 @@ public final class Gemma3 implements HfFamily {
         return Decoder457.slidingLayers(config, s.layers, i -> Math.floorMod(i + 1, pattern) != 0);
     }
 
+    /** The text model's input: {@code input_ids} (no {@code pixel_values}). */
     @Override
     public String modelType() {
         return "gemma3";
@@ -67,9 +69,79 @@ public final class Gemma3 implements HfFamily {
         return List.of("Gemma3ForConditionalGeneration", "Gemma3Model", "Gemma3ForSequenceClassification");
     }
 
+    /**
+     * {@code Gemma3ForConditionalGeneration} ({@code model}, then {@code lm_head} tied to the language model's
+     * embeddings by {@code text_config.tie_word_embeddings}), {@code Gemma3Model} ({@code vision_tower}: SigLIP's
+     * vision model, {@code multi_modal_projector}, {@code language_model}: a {@code Gemma3TextModel}) and
+     * {@code Gemma3ForSequenceClassification} ({@code model}, {@code score} without bias).
+     */
     @Override
     public Module build(HfConfig config, String architecture) {
-        throw new ConfigException("not yet");
+        HfConfig text = sub(config, "text_config");
+        HfConfig vision = sub(config, "vision_config");
+        Decoder457.Spec s = textSpec(text);
+        // _tie_or_clone_weights reads the top-level config's torchscript
+        s.torchscript = config.bool("torchscript", false);
+        List<Boolean> sliding = textSliding(text, s);
+        long visionHidden = vision.integer("hidden_size", 768);
+        java.util.function.Supplier<Module> base = () -> new Gemma3Model(Siglip.visionModel(vision),
+                new MultiModalProjector(visionHidden, s.hidden), new Decoder457.Model(s, sliding));
+        return switch (architecture) {
+            case "Gemma3Model" -> base.get();
+            case "Gemma3ForSequenceClassification" -> new Heads.SequenceClassification(architecture, "model",
+                    base.get(), s.hidden, config.numLabels(), s.padTokenId);
+            default -> {
+                Module model = base.get();
+                yield new Decoder457.ForCausalLM(architecture, s, model,
+                        model.child("language_model").child("embed_tokens"));
+            }
+        };
+    }
+
+    /**
+     * {@code Gemma3Model.forward(input_ids)} without {@code pixel_values}: {@code language_model.embed_tokens}
+     * called from here, then the language model on {@code inputs_embeds}; the vision tower and projector are not
+     * called. Its {@code embed_tokens} is the language model's, so {@code XForCausalLM}'s tie finds it.
+     */
+    static final class Gemma3Model extends Module {
+        Gemma3Model(Module visionTower, Module projector, Module languageModel) {
+            add("vision_tower", visionTower);
+            add("multi_modal_projector", projector);
+            add("language_model", languageModel);
+        }
+
+        @Override
+        public String className() {
+            return "Gemma3Model";
+        }
+
+        @Override
+        public dev.modelsummary.model.Shape forward(dev.modelsummary.compute.Trace t,
+                                                    dev.modelsummary.model.Shape inputIds) {
+            if (inputIds.rank() != 2) {
+                throw new dev.modelsummary.compute.ShapeException("input_ids must be (batch, seq_len), got rank "
+                        + inputIds.rank());
+            }
+            dev.modelsummary.model.Shape embeds = call(t, "language_model", "embed_tokens", inputIds);
+            return call(t, "language_model", embeds);
+        }
+    }
+
+    /**
+     * {@code Gemma3MultiModalProjector}: {@code mm_input_projection_weight (vision hidden, text hidden)}, then
+     * {@code mm_soft_emb_norm} (Gemma3RMSNorm over the vision hidden size); its {@code avg_pool} has no tensors.
+     */
+    static final class MultiModalProjector extends Module {
+        MultiModalProjector(long visionHidden, long textHidden) {
+            parameter("mm_input_projection_weight", visionHidden, textHidden);
+            add("mm_soft_emb_norm", new Decoder457.RMSNorm(visionHidden, PREFIX));
+            add("avg_pool", Layers.stateless());
+        }
+
+        @Override
+        public String className() {
+            return "Gemma3MultiModalProjector";
+        }
     }
 
     static HfConfig sub(HfConfig config, String key) {
