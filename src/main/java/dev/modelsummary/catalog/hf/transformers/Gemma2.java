@@ -55,9 +55,12 @@ public final class Gemma2 implements HfFamily {
         s.kvHeads = config.integer("num_key_value_heads", kvHeads);
         s.headDim = config.integer("head_dim", 256);
         s.attentionBias = config.bool("attention_bias", false);
+        // Gemma2MLP: ACT2FN[config.hidden_activation] (no fallback for None, unlike Gemma 1's)
         JsonNode activation = config.node("hidden_activation");
-        s.act = activation == null || activation.isNull() ? "gelu_pytorch_tanh" : config.string("hidden_activation",
-                "gelu_pytorch_tanh");
+        if (activation != null && activation.isNull()) {
+            throw new ConfigException("function None not found in ACT2FN mapping (hidden_activation is None)");
+        }
+        s.act = config.string("hidden_activation", "gelu_pytorch_tanh");
         s.padTokenId = config.node("pad_token_id") == null ? Long.valueOf(0) : config.optionalInteger("pad_token_id");
         s.numLabels = config.numLabels();
         s.tieWordEmbeddings = config.bool("tie_word_embeddings", true);

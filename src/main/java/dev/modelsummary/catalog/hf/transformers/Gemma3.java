@@ -58,7 +58,13 @@ public final class Gemma3 implements HfFamily {
         return Decoder457.slidingLayers(config, s.layers, i -> Math.floorMod(i + 1, pattern) != 0);
     }
 
-    /** The text model's input: {@code input_ids} (no {@code pixel_values}). */
+    /** An image-text-to-text causal LM: its generating class generates text, not seq2seq. */
+    @Override
+    public dev.modelsummary.catalog.Task task(String architecture) {
+        return architecture.equals("Gemma3ForConditionalGeneration") ? dev.modelsummary.catalog.Task.TEXT_GENERATION
+                : HfFamily.taskBySuffix(architecture);
+    }
+
     @Override
     public String modelType() {
         return "gemma3";
