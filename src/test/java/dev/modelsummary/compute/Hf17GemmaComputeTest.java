@@ -34,6 +34,8 @@ class Hf17GemmaComputeTest {
         "hf17-phi3-Phi3ForSequenceClassification-b3-s5.json",
         "hf17-gemma3-Gemma3ForConditionalGeneration-b2-s7.json",
         "hf17-gemma3-Gemma3ForSequenceClassification-b1-s6.json",
+        "hf17-gemma2-options-Gemma2Model-b2-s9.json",
+        "hf17-phi3-head_dim-Phi3ForCausalLM-b1-s4.json",
     })
     void matchesTorchCallByCall(String file) throws IOException {
         JsonNode truth = GoldenTrace.read(file);
