@@ -32,6 +32,8 @@ public final class Phi3 implements HfFamily {
 
     @Override
     public Module build(HfConfig config, String architecture) {
+        // head_dim: None reaches num_heads * None, as in Python
+        Decoder457.refuseNull(config, "head_dim", "num_attention_heads", "hidden_size");
         Decoder457.Spec s = new Decoder457.Spec();
         s.prefix = PREFIX;
         s.modelClass = "Phi3Model";
