@@ -48,4 +48,21 @@ class Hf17GemmaComputeTest {
         Shape input = Shape.of(truth.at("/input/batch").asLong(), truth.at("/input/seq_len").asLong());
         GoldenTrace.assertMatches(truth, model, model.trace(input));
     }
+
+    /**
+     * Gemma 3's image path ({@code get_image_features}), piece by piece as the real 4.57.6 runs it: the SigLIP
+     * vision tower on {@code pixel_values (2, 3, 28, 28)}, then the projector on its last hidden state.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"vision_tower", "multi_modal_projector"})
+    void gemma3ImagePathMatchesTorch(String piece) throws IOException {
+        JsonNode truth = GoldenTrace.read("hf17-gemma3-" + piece + ".json");
+        HfConfig config = HfConfig.parse(MAPPER.writeValueAsBytes(truth.get("args")));
+        Optional<HfFamily> family = HfModels.families().stream().filter(f -> f.modelType().equals("gemma3"))
+                .findFirst();
+        assumeThat(family).isPresent();
+        Module model = family.get().build(config, "Gemma3Model").child(piece);
+        JsonNode input = truth.get("input").elements().next();
+        GoldenTrace.assertMatches(truth, model, model.trace(Shape.of(MAPPER.convertValue(input, long[].class))));
+    }
 }

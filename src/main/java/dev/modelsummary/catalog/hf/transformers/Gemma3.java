@@ -6,6 +6,8 @@ import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.Shape;
 import java.util.List;
 
 /**
@@ -90,8 +92,15 @@ public final class Gemma3 implements HfFamily {
         s.torchscript = config.bool("torchscript", false);
         List<Boolean> sliding = textSliding(text, s);
         long visionHidden = vision.integer("hidden_size", 768);
+        long patch = vision.integer("patch_size", 16);
+        if (patch == 0) {
+            throw new ConfigException("integer division or modulo by zero (patch_size is 0)");
+        }
+        long patchesPerImage = Math.floorDiv(vision.integer("image_size", 224), patch);
+        long tokensPerSide = (long) Math.floor(Math.sqrt(config.integer("mm_tokens_per_image", 256)));
         java.util.function.Supplier<Module> base = () -> new Gemma3Model(Siglip.visionModel(vision),
-                new MultiModalProjector(visionHidden, s.hidden), new Decoder457.Model(s, sliding));
+                new MultiModalProjector(visionHidden, s.hidden, patchesPerImage, tokensPerSide),
+                new Decoder457.Model(s, sliding));
         return switch (architecture) {
             case "Gemma3Model" -> base.get();
             case "Gemma3ForSequenceClassification" -> new Heads.SequenceClassification(architecture, "model",
@@ -138,15 +147,46 @@ public final class Gemma3 implements HfFamily {
      * {@code mm_soft_emb_norm} (Gemma3RMSNorm over the vision hidden size); its {@code avg_pool} has no tensors.
      */
     static final class MultiModalProjector extends Module {
-        MultiModalProjector(long visionHidden, long textHidden) {
+        private final long patchesPerImage;
+        private final long textHidden;
+
+        MultiModalProjector(long visionHidden, long textHidden, long patchesPerImage, long tokensPerSide) {
+            this.patchesPerImage = patchesPerImage;
+            this.textHidden = textHidden;
             parameter("mm_input_projection_weight", visionHidden, textHidden);
             add("mm_soft_emb_norm", new Decoder457.RMSNorm(visionHidden, PREFIX));
-            add("avg_pool", Layers.stateless());
+            if (tokensPerSide == 0) {
+                throw new ConfigException("integer division or modulo by zero (int(mm_tokens_per_image ** 0.5) is 0)");
+            }
+            long kernel = Math.floorDiv(patchesPerImage, tokensPerSide);
+            add("avg_pool", Layers.avgPool2d(kernel, kernel));
         }
 
         @Override
         public String className() {
             return "Gemma3MultiModalProjector";
+        }
+
+        /**
+         * {@code forward(vision_outputs (batch, patches, vision hidden))}: transposed and reshaped to a
+         * {@code patches_per_image} square, {@code avg_pool}, flattened back, {@code mm_soft_emb_norm}, then
+         * {@code matmul} with the projection weight (counted here).
+         */
+        @Override
+        public Shape forward(Trace t, Shape visionOutputs) {
+            long b = visionOutputs.dim(0);
+            long v = visionOutputs.dim(2);
+            if (patchesPerImage * patchesPerImage != visionOutputs.dim(1)) {
+                throw new dev.modelsummary.compute.ShapeException("shape '[" + b + ", " + v + ", "
+                        + patchesPerImage + ", " + patchesPerImage + "]' is invalid for input of size "
+                        + visionOutputs.numel());
+            }
+            Shape pooled = call(t, "avg_pool", Shape.of(b, v, patchesPerImage, patchesPerImage));
+            Shape normed = call(t, "mm_soft_emb_norm", Shape.of(b, pooled.dim(2) * pooled.dim(3), v));
+            Shape weight = Shape.of(v, textHidden);
+            Shape out = dev.modelsummary.compute.MatMul.matmul(normed, weight);
+            t.flops(dev.modelsummary.compute.MatMul.matmulFlops(normed, weight));
+            return out;
         }
     }
 
