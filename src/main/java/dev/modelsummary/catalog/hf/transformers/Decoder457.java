@@ -177,13 +177,15 @@ final class Decoder457 {
 
     /**
      * The base decoder: {@code embed_tokens}, the layers, {@code norm}, {@code rotary_emb} (and Gemma 3's
-     * {@code rotary_emb_local}), registered in that order. Forward: the embeddings (unless given: a rank-3 input
-     * is {@code inputs_embeds}, as Gemma 3's multimodal model passes them), each rotary on
+     * {@code rotary_emb_local}), registered in that order. Forward: the embeddings (unless the caller passes
+     * {@code inputs_embeds}, as Gemma 3's multimodal model does), each rotary on
      * {@code (hidden_states, position_ids (1, seq))}, the layers, {@code norm}.
      */
     static final class Model extends Module {
         private final Spec s;
         private final List<Boolean> sliding;
+        /** Called with {@code inputs_embeds} (Gemma 3's multimodal model embeds the ids itself). */
+        boolean inputsEmbeds;
 
         Model(Spec s, List<Boolean> sliding) {
             this.s = s;
@@ -216,12 +218,12 @@ final class Decoder457 {
         @Override
         public Shape forward(Trace t, Shape input) {
             Shape hiddenStates;
-            if (input.rank() == 3) {
+            if (inputsEmbeds) {
                 hiddenStates = input;
             } else if (input.rank() == 2) {
                 hiddenStates = call(t, "embed_tokens", input);
             } else {
-                throw new ShapeException("not enough values to unpack (expected 2, got " + input.rank() + ")");
+                throw new ShapeException("input_ids must be (batch, seq_len), got rank " + input.rank());
             }
             Shape positionIds = Shape.of(1, hiddenStates.dim(1));
             List<Shape> global = callOutputs(t, "rotary_emb", List.of(hiddenStates, positionIds));

@@ -119,9 +119,10 @@ public final class Gemma3 implements HfFamily {
      * called. Its {@code embed_tokens} is the language model's, so {@code XForCausalLM}'s tie finds it.
      */
     static final class Gemma3Model extends Module {
-        Gemma3Model(Module visionTower, Module projector, Module languageModel) {
+        Gemma3Model(Module visionTower, Module projector, Decoder457.Model languageModel) {
             add("vision_tower", visionTower);
             add("multi_modal_projector", projector);
+            languageModel.inputsEmbeds = true;
             add("language_model", languageModel);
         }
 
