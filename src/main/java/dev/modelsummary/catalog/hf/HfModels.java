@@ -7,6 +7,8 @@ import dev.modelsummary.catalog.hf.transformers.Bert;
 import dev.modelsummary.catalog.hf.transformers.DeepseekV3;
 import dev.modelsummary.catalog.hf.transformers.Falcon;
 import dev.modelsummary.catalog.hf.transformers.Gemma;
+import dev.modelsummary.catalog.hf.transformers.Gemma2;
+import dev.modelsummary.catalog.hf.transformers.Gemma3;
 import dev.modelsummary.catalog.hf.transformers.Gpt2;
 import dev.modelsummary.catalog.hf.transformers.GptNeoX;
 import dev.modelsummary.catalog.hf.transformers.GptOss;
@@ -16,6 +18,7 @@ import dev.modelsummary.catalog.hf.transformers.Mixtral;
 import dev.modelsummary.catalog.hf.transformers.MobileNetV1;
 import dev.modelsummary.catalog.hf.transformers.MobileNetV2;
 import dev.modelsummary.catalog.hf.transformers.Phi;
+import dev.modelsummary.catalog.hf.transformers.Phi3;
 import dev.modelsummary.catalog.hf.transformers.Qwen2;
 import dev.modelsummary.catalog.hf.transformers.Qwen3;
 import dev.modelsummary.catalog.hf.transformers.Qwen3Moe;
@@ -60,7 +63,7 @@ public final class HfModels {
             new T5(), new ResNet(), new MobileNetV1(), new MobileNetV2(), new Llama(), new Mistral(), new Mixtral(),
             new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon(),
             new Qwen3(), new Qwen3Moe(), new Qwen2Moe(), new Olmo2(), new Granite(), new SmolLM3(), new Starcoder2(),
-            new DeepseekV3(), new GptOss());
+            new DeepseekV3(), new GptOss(), new Gemma2(), new Gemma3.Text(), new Phi3(), new Gemma3());
     /**
      * Modules and tensors one config may make: a config is input, and {@code num_hidden_layers: 10**9} would
      * otherwise build until memory runs out. The largest real models register a few thousand.

@@ -1,5 +1,8 @@
 package dev.modelsummary.catalog.hf.transformers;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelsummary.catalog.hf.ConfigException;
+import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
@@ -9,84 +12,130 @@ import dev.modelsummary.compute.Reshape;
 import dev.modelsummary.compute.ShapeException;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongFunction;
 
 /**
- * The decoder skeleton transformers 4.57.6's Llama-like modeling files share (DeepSeek-V3, gpt-oss): the model
- * holds {@code embed_tokens}, {@code layers}, {@code norm} and {@code rotary_emb}, calls {@code rotary_emb} once
- * and passes its {@code (cos, sin)} to every layer; attention returns {@code (attn_output, attn_weights)}; the
- * generic heads of {@code modeling_layers.py}. Each piece is hooked under its family's class name.
+ * The Llama-style decoder as transformers 4.57.6 writes it (the modular files' shared base, used by Gemma 2,
+ * Gemma 3 and Phi-3 here): unlike 4.40, the rotary embedding is ONE module of the model ({@code model.rotary_emb},
+ * its {@code inv_freq} a non-persistent float32 buffer, so in no listing) called once per forward, and its
+ * {@code (cos, sin)}, each {@code (1, seq, rotary_dim)}, passed to every layer; eager attention is a function
+ * ({@code eager_attention_forward}) whose two matmuls count in the attention module, and the attention returns
+ * {@code (attn_output, attn_weights)}, the weights {@code (batch, heads, seq, seq)}.
+ *
+ * <p>A family is a {@link Spec}: its class-name prefix, sizes and the few options its modular file changes
+ * (Gemma 2's four norms per layer, Gemma 3's q/k norms and local rotary, Phi-3's fused projections and residual
+ * dropouts).
  */
 final class Decoder457 {
     private Decoder457() {
     }
 
-    /** 4.57's {@code ACT2FN[name]} class: {@code silu} is transformers' own {@code SiLUActivation} now. */
-    static Module act(String hiddenAct) {
-        return switch (hiddenAct) {
-            case "silu" -> Layers.activation("SiLUActivation");
-            case "gelu_pytorch_tanh" -> Layers.activation("GELUTanh");
-            case "relu2" -> Layers.activation("ReLUSquaredActivation");
-            case "gelu_accurate" -> Layers.activation("AccurateGELUActivation");
-            case "laplace" -> Layers.activation("LaplaceActivation");
-            case "leaky_relu" -> Layers.activation("LeakyReLU");
-            case "gelu_10" -> Layers.activation("ClippedGELUActivation");
-            default -> Bert.act(hiddenAct);
+    /** What a 4.57 decoder family changes; the defaults are Llama's. */
+    static final class Spec {
+        String prefix;
+        /** The base model's class ({@code Gemma2Model}, {@code Gemma3TextModel}). */
+        String modelClass;
+        long vocab;
+        long hidden;
+        long intermediate;
+        long layers;
+        long heads;
+        long kvHeads;
+        long headDim;
+        /** {@code len(inv_freq) * 2}: the last dim of cos and sin. */
+        long rotaryDim;
+        boolean attentionBias;
+        String act = "silu";
+        Long padTokenId;
+        long numLabels = 2;
+        boolean tieWordEmbeddings;
+        boolean torchscript;
+        /** Gemma 2/3: post-attention, pre- and post-feedforward norms around the attention and MLP. */
+        boolean sandwichNorms;
+        /** Gemma 3: {@code q_norm}/{@code k_norm} over {@code head_dim} after the projections. */
+        boolean qkNorm;
+        /** Gemma 3: a second model-level rotary, {@code rotary_emb_local}, for the sliding layers. */
+        boolean localRotary;
+        /** Gemma 3: {@code Gemma3TextScaledWordEmbedding} instead of {@code nn.Embedding}. */
+        String embeddingClass = "Embedding";
+        /** Phi-3: {@code qkv_proj} and {@code gate_up_proj}, dropouts on the residual branches. */
+        boolean phi3;
+        /** Gemma 2/3 layers return {@code (hidden_states,)}; Phi-3's return the tensor: one shape either way. */
+
+        String className(String suffix) {
+            return prefix + suffix;
+        }
+    }
+
+    /**
+     * The {@code head_dim} the rotary init functions read ({@code getattr(config, "head_dim", None) or
+     * hidden // heads}) times {@code partial_rotary_factor}, rounded up to even as {@code arange(0, dim, 2)} is.
+     */
+    static long rotaryDim(long headDim, double partialRotaryFactor) {
+        long dim = (long) (headDim * partialRotaryFactor);
+        return (dim + 1) / 2 * 2;
+    }
+
+    /** A key the config class keeps as given: an explicit null breaks the arithmetic, as in Python. */
+    static void refuseNull(HfConfig config, String... keys) {
+        for (String key : keys) {
+            JsonNode value = config.node(key);
+            if (value != null && value.isNull()) {
+                throw new ConfigException("unsupported operand type(s): 'NoneType' (" + key + " is None)");
+            }
+        }
+    }
+
+    /** {@code num_attention_heads // num_key_value_heads} in each attention's constructor. */
+    static void checkHeads(Spec s) {
+        if (s.kvHeads == 0) {
+            throw new ConfigException("integer division or modulo by zero (num_key_value_heads is 0)");
+        }
+    }
+
+    /** transformers 4.57.6's {@code ACT2FN}: the class each name makes (hooks report it). */
+    static Module act(String name) {
+        String cls = switch (name) {
+            case "gelu", "gelu_python" -> "GELUActivation";
+            case "gelu_10" -> "ClippedGELUActivation";
+            case "gelu_fast" -> "FastGELUActivation";
+            case "gelu_new" -> "NewGELUActivation";
+            case "gelu_pytorch_tanh", "gelu_python_tanh" -> "GELUTanh";
+            case "gelu_accurate" -> "AccurateGELUActivation";
+            case "laplace" -> "LaplaceActivation";
+            case "leaky_relu" -> "LeakyReLU";
+            case "linear" -> "LinearActivation";
+            case "mish" -> "MishActivation";
+            case "quick_gelu" -> "QuickGELUActivation";
+            case "relu" -> "ReLU";
+            case "relu2" -> "ReLUSquaredActivation";
+            case "relu6" -> "ReLU6";
+            case "sigmoid" -> "Sigmoid";
+            case "silu" -> "SiLUActivation";
+            case "swish" -> "SiLU";
+            case "tanh" -> "Tanh";
+            default -> throw new ConfigException("function " + name + " not found in ACT2FN mapping "
+                    + "(model-summary builds the parameter-free ones; prelu and xielu are not built).");
         };
+        return Layers.activation(cls);
     }
 
-    /**
-     * {@code XRotaryEmbedding(x, position_ids)}: {@code inv_freq[None, :, None] @ position_ids[:, None, :]} (a
-     * counted bmm of {@code dim / 2} frequencies), then {@code cat((freqs, freqs))} (Llama, DeepSeek-V3) or the
-     * freqs alone (gpt-oss): cos and sin of {@code (position batch, seq, dim)} each. {@code inv_freq} is a
-     * non-persistent buffer, listed by {@code named_buffers()} only.
-     */
-    static final class RotaryEmbedding extends Module {
+    /** {@code XForCausalLM}: {@code model}, then {@code lm_head} (tied to the embeddings unless untied). */
+    static final class ForCausalLM extends Module {
         private final String className;
-        private final long halfDim;
-        private final boolean cat;
 
-        RotaryEmbedding(String className, long dim, boolean cat) {
+        ForCausalLM(String className, Spec s, Module base) {
+            this(className, s, base, null);
+        }
+
+        /** @param inputEmbeddings the embeddings {@code lm_head} ties to; null: {@code base.embed_tokens} */
+        ForCausalLM(String className, Spec s, Module base, Module inputEmbeddings) {
             this.className = className;
-            this.halfDim = dim / 2;
-            this.cat = cat;
-        }
-
-        @Override
-        public String className() {
-            return className;
-        }
-
-        @Override
-        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
-            Shape positionIds = xs.get(1);
-            Shape invFreq = Shape.of(positionIds.dim(0), halfDim, 1);
-            Shape positions = Shape.of(positionIds.dim(0), 1, positionIds.dim(1));
-            Shape freqs = MatMul.matmul(invFreq, positions);
-            t.flops(MatMul.matmulFlops(invFreq, positions));
-            Shape emb = Shape.of(freqs.dim(0), freqs.dim(2), cat ? Dims.mul(halfDim, 2) : halfDim);
-            return List.of(emb, emb);
-        }
-    }
-
-    /**
-     * {@code XModel.forward(input_ids)}: {@code embed_tokens}, {@code rotary_emb(hidden_states, position_ids)}
-     * with {@code position_ids} (1, seq), each layer, {@code norm}. Masks run no module.
-     */
-    static final class DecoderModel extends Module {
-        private final String className;
-
-        DecoderModel(String prefix, long vocab, long hidden, long layers, LongFunction<Module> layer,
-                     Module norm, Module rotary) {
-            this.className = prefix + "Model";
-            add("embed_tokens", Layers.embeddingForward(vocab, hidden));
-            Sequential list = add("layers", new Sequential());
-            for (long i = 0; i < layers; i++) {
-                list.append(layer.apply(i));
-            }
-            add("norm", norm);
-            add("rotary_emb", rotary);
+            add("model", base);
+            Module lmHead = add("lm_head", Layers.linear(s.hidden, s.vocab, false));
+            Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, lmHead,
+                    inputEmbeddings != null ? inputEmbeddings : base.child("embed_tokens"));
         }
 
         @Override
@@ -96,95 +145,22 @@ final class Decoder457 {
 
         @Override
         public Shape forward(Trace t, Shape inputIds) {
-            if (inputIds.rank() != 2) {
-                throw new ShapeException("not enough values to unpack (expected 2, got " + inputIds.rank() + ")");
-            }
-            Shape hiddenStates = call(t, "embed_tokens", inputIds);
-            callOutputs(t, "rotary_emb", List.of(hiddenStates, Shape.of(1, inputIds.dim(1))));
-            for (String i : child("layers").namedChildren().keySet()) {
-                hiddenStates = call(t, "layers", i, hiddenStates);
-            }
-            return call(t, "norm", hiddenStates);
-        }
-    }
-
-    /**
-     * {@code XDecoderLayer}: {@code self_attn}, the feed-forward {@code mlp}, {@code input_layernorm},
-     * {@code post_attention_layernorm} registered in that order; forward pre-norm attention and feed-forward,
-     * each with its residual add (the attention's weights and a router's scores dropped).
-     */
-    static final class DecoderLayer extends Module {
-        private final String className;
-
-        DecoderLayer(String prefix, Module attention, Module mlp, Module inputNorm, Module postNorm) {
-            this.className = prefix + "DecoderLayer";
-            add("self_attn", attention);
-            add("mlp", mlp);
-            add("input_layernorm", inputNorm);
-            add("post_attention_layernorm", postNorm);
-        }
-
-        @Override
-        public String className() {
-            return className;
-        }
-
-        @Override
-        public Shape forward(Trace t, Shape hiddenStates) {
-            Shape residual = hiddenStates;
-            hiddenStates = call(t, "input_layernorm", hiddenStates);
-            hiddenStates = Reshape.broadcast(residual, callOutputs(t, "self_attn", hiddenStates).get(0));
-            residual = hiddenStates;
-            hiddenStates = call(t, "post_attention_layernorm", hiddenStates);
-            return Reshape.broadcast(residual, callOutputs(t, "mlp", hiddenStates).get(0));
-        }
-    }
-
-    /** {@code eager_attention_forward}'s two matmuls, {@code Q K^T} and {@code weights V}: their FLOPs. */
-    static Shape eagerAttention(Trace t, long batch, long heads, long seq, long qkDim, long vDim) {
-        Shape q = Shape.of(batch, heads, seq, qkDim);
-        Shape kT = Shape.of(batch, heads, qkDim, seq);
-        Shape weights = MatMul.matmul(q, kT);
-        t.flops(MatMul.matmulFlops(q, kT));
-        Shape v = Shape.of(batch, heads, seq, vDim);
-        MatMul.matmul(weights, v);
-        t.flops(MatMul.matmulFlops(weights, v));
-        return weights;
-    }
-
-    /** {@code XForCausalLM}: {@code model}, then {@code lm_head} (tied to the input embeddings when asked). */
-    static final class CausalLM extends Module {
-        private final String className;
-
-        CausalLM(String prefix, Module model, long hidden, long vocab, boolean tie) {
-            this.className = prefix + "ForCausalLM";
-            Module base = add("model", model);
-            Module lmHead = add("lm_head", Layers.linear(hidden, vocab, false));
-            Heads.tieWeights(tie, lmHead, base.child("embed_tokens"));
-        }
-
-        @Override
-        public String className() {
-            return className;
-        }
-
-        @Override
-        public Shape forward(Trace t, Shape inputIds) {
+            // logits = lm_head(hidden_states[:, slice(-0, None), :]); softcapping is elementwise
             return call(t, "lm_head", Heads.lastHiddenState(this, t, "model", inputIds));
         }
     }
 
     /**
-     * {@code GenericForTokenClassification}: {@code model}, {@code dropout}, {@code score} (with bias); forward:
-     * the base, dropout, score on every position.
+     * {@code GenericForTokenClassification} (4.57's {@code modeling_layers}): the base ({@code model}),
+     * {@code dropout}, then {@code score} (with a bias) on every position.
      */
     static final class TokenClassification extends Module {
         private final String className;
 
-        TokenClassification(String className, Module model, long hidden, long numLabels) {
+        TokenClassification(String className, Module base, long hidden, long numLabels) {
             this.className = className;
-            add("model", model);
-            add("dropout", Layers.dropout(0.1));
+            add("model", base);
+            add("dropout", Layers.dropout(0.0));
             add("score", Layers.linear(hidden, numLabels));
         }
 
@@ -197,5 +173,343 @@ final class Decoder457 {
         public Shape forward(Trace t, Shape inputIds) {
             return call(t, "score", call(t, "dropout", Heads.lastHiddenState(this, t, "model", inputIds)));
         }
+    }
+
+    /**
+     * The base decoder: {@code embed_tokens}, the layers, {@code norm}, {@code rotary_emb} (and Gemma 3's
+     * {@code rotary_emb_local}), registered in that order. Forward: the embeddings (unless the caller passes
+     * {@code inputs_embeds}, as Gemma 3's multimodal model does), each rotary on
+     * {@code (hidden_states, position_ids (1, seq))}, the layers, {@code norm}.
+     */
+    static final class Model extends Module {
+        private final Spec s;
+        private final List<Boolean> sliding;
+        /** Called with {@code inputs_embeds} (Gemma 3's multimodal model embeds the ids itself). */
+        boolean inputsEmbeds;
+
+        Model(Spec s, List<Boolean> sliding) {
+            this.s = s;
+            this.sliding = sliding;
+            checkPaddingIdx(s);
+            Module embed = Layers.embedding(s.vocab, s.hidden);
+            long hidden = s.hidden;
+            embed.forwardAs(s.embeddingClass, (trace, x) -> {
+                long[] out = java.util.Arrays.copyOf(x.dims(), x.rank() + 1);
+                out[x.rank()] = hidden;
+                return Shape.of(out);
+            });
+            add("embed_tokens", embed);
+            Sequential layers = add("layers", new Sequential());
+            for (long i = 0; i < s.layers; i++) {
+                layers.append(new DecoderLayer(s, sliding.get((int) i)));
+            }
+            add("norm", new RMSNorm(s.hidden, s.prefix));
+            add("rotary_emb", new RotaryEmbedding(s.rotaryDim, s.prefix));
+            if (s.localRotary) {
+                add("rotary_emb_local", new RotaryEmbedding(s.rotaryDim, s.prefix));
+            }
+        }
+
+        @Override
+        public String className() {
+            return s.modelClass;
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape input) {
+            Shape hiddenStates;
+            if (inputsEmbeds) {
+                hiddenStates = input;
+            } else if (input.rank() == 2) {
+                hiddenStates = call(t, "embed_tokens", input);
+            } else {
+                throw new ShapeException("input_ids must be (batch, seq_len), got rank " + input.rank());
+            }
+            Shape positionIds = Shape.of(1, hiddenStates.dim(1));
+            List<Shape> global = callOutputs(t, "rotary_emb", List.of(hiddenStates, positionIds));
+            List<Shape> local = s.localRotary
+                    ? callOutputs(t, "rotary_emb_local", List.of(hiddenStates, positionIds)) : global;
+            int i = 0;
+            for (String name : child("layers").namedChildren().keySet()) {
+                List<Shape> cs = sliding.get(i++) ? local : global;
+                hiddenStates = callOutputs(t, "layers", name, List.of(hiddenStates, cs.get(0), cs.get(1))).get(0);
+            }
+            return call(t, "norm", hiddenStates);
+        }
+    }
+
+    /**
+     * The decoder layer: Llama's pre-norm residual blocks; Gemma 2/3 also norm each branch's output
+     * ({@code post_attention_layernorm} after the attention, {@code pre_feedforward_layernorm} and
+     * {@code post_feedforward_layernorm} around the MLP); Phi-3 passes each branch through a dropout.
+     */
+    static final class DecoderLayer extends Module {
+        private final Spec s;
+
+        DecoderLayer(Spec s, boolean sliding) {
+            this.s = s;
+            add("self_attn", new Attention(s));
+            add("mlp", s.phi3 ? new FusedMLP(s) : new MLP(s));
+            add("input_layernorm", new RMSNorm(s.hidden, s.prefix));
+            add("post_attention_layernorm", new RMSNorm(s.hidden, s.prefix));
+            if (s.sandwichNorms) {
+                add("pre_feedforward_layernorm", new RMSNorm(s.hidden, s.prefix));
+                add("post_feedforward_layernorm", new RMSNorm(s.hidden, s.prefix));
+            }
+            if (s.phi3) {
+                add("resid_attn_dropout", Layers.dropout(0.0));
+                add("resid_mlp_dropout", Layers.dropout(0.0));
+            }
+        }
+
+        @Override
+        public String className() {
+            return s.className("DecoderLayer");
+        }
+
+        @Override
+        public Shape forward(Trace t, List<Shape> xs) {
+            Shape residual = xs.get(0);
+            Shape h = call(t, "input_layernorm", residual);
+            h = callOutputs(t, "self_attn", List.of(h, xs.get(1), xs.get(2))).get(0);
+            if (s.sandwichNorms) {
+                h = call(t, "post_attention_layernorm", h);
+                h = Reshape.broadcast(residual, h);
+                residual = h;
+                h = call(t, "pre_feedforward_layernorm", h);
+                h = call(t, "post_feedforward_layernorm", call(t, "mlp", h));
+                return Reshape.broadcast(residual, h);
+            }
+            if (s.phi3) {
+                h = Reshape.broadcast(residual, call(t, "resid_attn_dropout", h));
+                residual = h;
+                h = call(t, "mlp", call(t, "post_attention_layernorm", h));
+                return Reshape.broadcast(residual, call(t, "resid_mlp_dropout", h));
+            }
+            h = Reshape.broadcast(residual, h);
+            residual = h;
+            h = call(t, "mlp", call(t, "post_attention_layernorm", h));
+            return Reshape.broadcast(residual, h);
+        }
+    }
+
+    /**
+     * The attention: q/k/v projections (Phi-3: one {@code qkv_proj}, registered after {@code o_proj}), Gemma 3's
+     * q/k norms, the rotary applied (elementwise), {@code repeat_kv}, {@code matmul(q, k^T)} and
+     * {@code matmul(weights, v)}, {@code o_proj}. Returns the output and the attention weights.
+     */
+    static final class Attention extends Module {
+        private final Spec s;
+
+        Attention(Spec s) {
+            this.s = s;
+            long q = Dims.mul(s.heads, s.headDim);
+            long kv = Dims.mul(s.kvHeads, s.headDim);
+            if (s.phi3) {
+                add("o_proj", Layers.linear(q, s.hidden, false));
+                add("qkv_proj", Layers.linear(s.hidden, Dims.add(q, Dims.mul(2, kv)), false));
+                return;
+            }
+            add("q_proj", Layers.linear(s.hidden, q, s.attentionBias));
+            add("k_proj", Layers.linear(s.hidden, kv, s.attentionBias));
+            add("v_proj", Layers.linear(s.hidden, kv, s.attentionBias));
+            add("o_proj", Layers.linear(q, s.hidden, s.attentionBias));
+            if (s.qkNorm) {
+                add("q_norm", new RMSNorm(s.headDim, s.prefix));
+                add("k_norm", new RMSNorm(s.headDim, s.prefix));
+            }
+        }
+
+        @Override
+        public String className() {
+            return s.className("Attention");
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape hiddenStates = xs.get(0);
+            long bsz = hiddenStates.dim(0);
+            long qLen = hiddenStates.dim(1);
+            if (s.phi3) {
+                call(t, "qkv_proj", hiddenStates);
+            } else {
+                call(t, "q_proj", hiddenStates);
+                call(t, "k_proj", hiddenStates);
+                call(t, "v_proj", hiddenStates);
+            }
+            Shape query = Shape.of(bsz, s.heads, qLen, s.headDim);
+            if (s.qkNorm) {
+                call(t, "q_norm", query);
+                call(t, "k_norm", Shape.of(bsz, s.kvHeads, qLen, s.headDim));
+            }
+            Shape keyT = Shape.of(bsz, s.heads, s.headDim, qLen);
+            Shape weights = MatMul.matmul(query, keyT);
+            t.flops(MatMul.matmulFlops(query, keyT));
+            Shape value = Shape.of(bsz, s.heads, qLen, s.headDim);
+            MatMul.matmul(weights, value);
+            t.flops(MatMul.matmulFlops(weights, value));
+            Shape out = call(t, "o_proj", Shape.of(bsz, qLen, Dims.mul(s.heads, s.headDim)));
+            return List.of(out, weights);
+        }
+    }
+
+    /**
+     * The model-level rotary embedding, {@code forward(x, position_ids)}:
+     * {@code inv_freq[None, :, None] @ position_ids[:, None, :]} (a counted matmul), {@code cat((freqs, freqs))},
+     * cos and sin, each {@code (position batch, seq, rotary_dim)}.
+     */
+    static final class RotaryEmbedding extends Module {
+        private final long dim;
+        private final String prefix;
+
+        RotaryEmbedding(long dim, String prefix) {
+            this.dim = dim;
+            this.prefix = prefix;
+        }
+
+        @Override
+        public String className() {
+            return prefix + "RotaryEmbedding";
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape positionIds = xs.get(1);
+            Shape invFreq = Shape.of(positionIds.dim(0), dim / 2, 1);
+            Shape positions = Shape.of(positionIds.dim(0), 1, positionIds.dim(1));
+            Shape freqs = MatMul.matmul(invFreq, positions);
+            t.flops(MatMul.matmulFlops(invFreq, positions));
+            Shape emb = Shape.of(freqs.dim(0), freqs.dim(2), Dims.mul(freqs.dim(1), 2));
+            return List.of(emb, emb);
+        }
+    }
+
+    /** {@code XMLP}: {@code down_proj(act_fn(gate_proj(x)) * up_proj(x))}, registered gate, up, down, act. */
+    static final class MLP extends Module {
+        private final String prefix;
+
+        MLP(Spec s) {
+            prefix = s.prefix;
+            add("gate_proj", Layers.linear(s.hidden, s.intermediate, false));
+            add("up_proj", Layers.linear(s.hidden, s.intermediate, false));
+            add("down_proj", Layers.linear(s.intermediate, s.hidden, false));
+            add("act_fn", act(s.act));
+        }
+
+        @Override
+        public String className() {
+            return prefix + "MLP";
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            Shape gate = call(t, "act_fn", call(t, "gate_proj", x));
+            Shape up = call(t, "up_proj", x);
+            return call(t, "down_proj", Reshape.broadcast(gate, up));
+        }
+    }
+
+    /** Phi-3's MLP: {@code gate_up_proj} (hidden to 2 x intermediate), chunked; {@code down_proj(up * act(gate))}. */
+    static final class FusedMLP extends Module {
+        private final String prefix;
+        private final long intermediate;
+
+        FusedMLP(Spec s) {
+            prefix = s.prefix;
+            intermediate = s.intermediate;
+            add("gate_up_proj", Layers.linear(s.hidden, Dims.mul(2, s.intermediate), false));
+            add("down_proj", Layers.linear(s.intermediate, s.hidden, false));
+            add("activation_fn", act(s.act));
+        }
+
+        @Override
+        public String className() {
+            return prefix + "MLP";
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            Shape upStates = call(t, "gate_up_proj", x);
+            long[] half = upStates.dims().clone();
+            half[half.length - 1] = intermediate;
+            Shape gate = call(t, "activation_fn", Shape.of(half));
+            return call(t, "down_proj", gate);
+        }
+    }
+
+    /** The family's RMSNorm: one {@code weight (dim,)} (Gemma's scales by {@code 1 + weight}); the shape is kept. */
+    static final class RMSNorm extends Module {
+        private final String prefix;
+        private final long dim;
+
+        RMSNorm(long dim, String prefix) {
+            this.prefix = prefix;
+            this.dim = dim;
+            parameter("weight", dim);
+        }
+
+        @Override
+        public String className() {
+            return prefix + "RMSNorm";
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            return Reshape.broadcast(x, Shape.of(dim));
+        }
+    }
+
+    /** Every layer full attention (Phi-3: its {@code sliding_window} is a mask, the same on every layer). */
+    static List<Boolean> allFull() {
+        return new java.util.AbstractList<>() {
+            @Override
+            public Boolean get(int index) {
+                return false;
+            }
+
+            @Override
+            public int size() {
+                return Integer.MAX_VALUE;
+            }
+        };
+    }
+
+    /**
+     * {@code nn.Embedding(vocab, hidden, padding_idx=pad_token_id)}: torch asserts the index is within the
+     * table ({@code -vocab <= padding_idx < vocab}).
+     */
+    static void checkPaddingIdx(Spec s) {
+        if (s.padTokenId != null && (s.padTokenId >= s.vocab || s.padTokenId < -s.vocab)) {
+            throw new ConfigException("Padding_idx must be within num_embeddings (pad_token_id " + s.padTokenId
+                    + ", vocab_size " + s.vocab + ")");
+        }
+    }
+
+    /** {@code layer_types}: given (validated as {@code layer_type_validation} does), else the family's default. */
+    static List<Boolean> slidingLayers(HfConfig config, long layers, java.util.function.LongPredicate byDefault) {
+        JsonNode types = config.node("layer_types");
+        List<Boolean> out = new ArrayList<>();
+        if (types == null || types.isNull()) {
+            for (long i = 0; i < layers; i++) {
+                out.add(byDefault.test(i));
+            }
+            return out;
+        }
+        if (!types.isArray()) {
+            throw new ConfigException("`layer_types` must be a list, got " + Llama.pythonRepr(types));
+        }
+        for (JsonNode type : types) {
+            if (!type.isTextual() || !List.of("full_attention", "sliding_attention", "chunked_attention",
+                    "linear_attention").contains(type.textValue())) {
+                throw new ConfigException("The `layer_types` entries must be in ('full_attention', "
+                        + "'sliding_attention', 'chunked_attention', 'linear_attention')");
+            }
+            out.add(type.textValue().equals("sliding_attention"));
+        }
+        if (types.size() != layers) {
+            throw new ConfigException("`num_hidden_layers` (" + layers + ") must be equal to the number of layer "
+                    + "types (" + types.size() + ")");
+        }
+        return out;
     }
 }

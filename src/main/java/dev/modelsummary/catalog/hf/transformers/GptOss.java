@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * transformers 4.57.6 {@code models/gpt_oss/modular_gpt_oss.py} with {@code GptOssConfig}'s defaults: the 4.57
- * Llama decoder ({@link Decoder457}) whose attention has biases everywhere ({@code attention_bias} defaults to
+ * Llama decoder ({@link MoeDecoder}) whose attention has biases everywhere ({@code attention_bias} defaults to
  * True) and a learned {@code sinks} logit per head (its own parameter, so listed before {@code q_proj}), whose
  * feed-forward {@code mlp} is a router with bias and the experts packed into four 3-D parameters
  * ({@code gate_up_proj [E, hidden, 2 * intermediate]}, {@code gate_up_proj_bias}, {@code down_proj
@@ -54,19 +54,19 @@ public final class GptOss implements HfFamily {
         long experts = config.integer("num_local_experts", 128);
         long topK = config.integer("num_experts_per_tok", 4);
         checkLayerTypes(config, s.layers);
-        java.util.function.Supplier<Module> model = () -> new Decoder457.DecoderModel(PREFIX, s.vocab, s.hidden,
-                s.layers, i -> new Decoder457.DecoderLayer(PREFIX, new Attention(s, bias),
+        java.util.function.Supplier<Module> model = () -> new MoeDecoder.DecoderModel(PREFIX, s.vocab, s.hidden,
+                s.layers, i -> new MoeDecoder.DecoderLayer(PREFIX, new Attention(s, bias),
                         new Mlp(s.hidden, s.intermediate, experts, topK),
                         new Llama.LlamaRMSNorm(s.hidden, PREFIX), new Llama.LlamaRMSNorm(s.hidden, PREFIX)),
                 new Llama.LlamaRMSNorm(s.hidden, PREFIX),
-                new Decoder457.RotaryEmbedding(PREFIX + "RotaryEmbedding", s.headDim, false));
+                new MoeDecoder.RotaryEmbedding(PREFIX + "RotaryEmbedding", s.headDim, false));
         return switch (architecture.substring(PREFIX.length())) {
             case "Model" -> model.get();
-            case "ForCausalLM" -> new Decoder457.CausalLM(PREFIX, model.get(), s.hidden, s.vocab,
+            case "ForCausalLM" -> new MoeDecoder.CausalLM(PREFIX, model.get(), s.hidden, s.vocab,
                     s.tieWordEmbeddings && !s.torchscript);
             case "ForSequenceClassification" -> new Heads.SequenceClassification(architecture, "model",
                     model.get(), s.hidden, s.numLabels, s.padTokenId);
-            case "ForTokenClassification" -> new Decoder457.TokenClassification(architecture, model.get(),
+            case "ForTokenClassification" -> new MoeDecoder.TokenClassification(architecture, model.get(),
                     s.hidden, s.numLabels);
             default -> throw new IllegalStateException(architecture);
         };
@@ -125,7 +125,7 @@ public final class GptOss implements HfFamily {
             call(t, "q_proj", x);
             call(t, "k_proj", x);
             call(t, "v_proj", x);
-            Shape weights = Decoder457.eagerAttention(t, batch, heads, seq, headDim, headDim);
+            Shape weights = MoeDecoder.eagerAttention(t, batch, heads, seq, headDim, headDim);
             Shape out = call(t, "o_proj", Shape.of(batch, seq, Dims.mul(heads, headDim)));
             return List.of(out, weights);
         }
