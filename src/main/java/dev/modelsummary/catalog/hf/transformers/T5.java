@@ -81,7 +81,7 @@ public final class T5 implements HfFamily {
                 T5Root model = new T5Root(architecture);
                 Module shared = encoderDecoder(s, model);
                 Module lmHead = model.add("lm_head", Layers.linear(s.dModel, s.vocab, false));
-                Heads.tieWeights(s.tieWordEmbeddings, lmHead, shared);
+                Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, lmHead, shared);
                 return model;
             }
             case ENCODER -> {
@@ -127,6 +127,8 @@ public final class T5 implements HfFamily {
         final long heads;
         final long buckets;
         final boolean gated;
+        /** {@code _tie_or_clone_weights} clones instead of tying under {@code torchscript}. */
+        final boolean torchscript;
         final boolean tieWordEmbeddings;
         final double classifierDropout;
         /** {@code dense_act_fn}: the part after {@code gated-}; {@code gated-gelu} means {@code gelu_new}. */
@@ -153,6 +155,7 @@ public final class T5 implements HfFamily {
             }
             denseActFn = feedForwardProj.equals("gated-gelu") ? "gelu_new" : actInfo[actInfo.length - 1];
             tieWordEmbeddings = c.bool("tie_word_embeddings", true);
+            torchscript = c.bool("torchscript", false);
             classifierDropout = c.real("classifier_dropout", 0.0);
             dropout(c.real("dropout_rate", 0.1)); // every T5Stack's nn.Dropout(config.dropout_rate)
         }
