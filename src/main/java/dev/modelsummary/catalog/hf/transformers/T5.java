@@ -73,6 +73,25 @@ public final class T5 implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);
+        if (!PrunedHeads.of(config).isEmpty()) {
+            // every T5 class builds a T5Stack, a PreTrainedModel whose post_init() prunes config.pruned_heads
+            // through its base_model, itself, which has no _prune_heads (T5Model's own looks for encoder.layer)
+            throw new ConfigException("'T5Stack' object has no attribute '_prune_heads' (pruned_heads: T5 cannot "
+                    + "prune heads)");
+        }
+        Module model = buildClass(config, architecture, s);
+        // tie_weights(): with is_encoder_decoder and tie_encoder_decoder, the base model's encoder takes the
+        // decoder's weights (T5EncoderModel and the token classifier set is_encoder_decoder to False)
+        if (config.bool("is_encoder_decoder", true) && config.bool("tie_encoder_decoder", false)) {
+            Module base = model.namedChildren().get("transformer") != null ? model.child("transformer") : model;
+            if (base.namedChildren().containsKey("decoder")) {
+                EncoderDecoderTie.tie(base.child("encoder"), base.child("decoder"));
+            }
+        }
+        return model;
+    }
+
+    private Module buildClass(HfConfig config, String architecture, Sizes s) {
         switch (architecture) {
             case BASE -> {
                 return t5Model(s);
