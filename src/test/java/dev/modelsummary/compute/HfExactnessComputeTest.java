@@ -13,6 +13,11 @@ import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.Shape;
 import java.io.IOException;
 import java.util.Map;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,5 +44,33 @@ class HfExactnessComputeTest {
                 ? Shape.of(truth.at("/input/batch").asLong(), truth.at("/input/seq_len").asLong())
                 : GoldenTrace.inputShape(truth);
         GoldenTrace.assertMatches(truth, model, model.trace(input));
+    }
+
+    private static Module build(HfFamily family, String json, String architecture) {
+        return family.build(HfConfig.parse(json.getBytes(StandardCharsets.UTF_8)), architecture);
+    }
+
+    /**
+     * embedding_size lets BERT build with hidden 30 and 4 heads (head size 7, 28 query rows), as 4.40 does; its
+     * forward then fails where torch fails: the attention output's dense takes 30 features, not 28.
+     */
+    @Test
+    void embeddingSizeBuildsAModelWhoseForwardTorchRefuses() {
+        Module model = build(new Bert(), "{\"vocab_size\": 99, \"hidden_size\": 30, \"num_hidden_layers\": 1, "
+                + "\"num_attention_heads\": 4, \"intermediate_size\": 37, \"embedding_size\": 30}", "BertModel");
+        assertThatThrownBy(() -> model.trace(Shape.of(2, 7))).isInstanceOf(ShapeException.class)
+                .hasMessageContaining("mat1 and mat2 shapes cannot be multiplied (14x28 and 30x30)");
+    }
+
+    /** Pruning every head of a layer leaves a zero-width attention, which runs (0 FLOPs in its matmuls). */
+    @Test
+    void everyHeadPrunedRuns() {
+        Module model = build(new Bert(), "{\"vocab_size\": 99, \"hidden_size\": 32, \"num_hidden_layers\": 1, "
+                + "\"num_attention_heads\": 4, \"intermediate_size\": 37, \"pruned_heads\": {\"0\": [0, 1, 2, 3]}}",
+                "BertModel");
+        Trace trace = model.trace(Shape.of(2, 7));
+        assertThat(trace.flopsByModule()).doesNotContainKey("encoder.layer.0.attention.self");
+        assertThat(trace.calls().stream().filter(c -> c.name().equals("encoder.layer.0.attention.self.query"))
+                .findFirst().orElseThrow().out()).containsExactly(Shape.of(2, 7, 0));
     }
 }
