@@ -206,7 +206,7 @@ public final class Gpt2 implements HfFamily {
         }
 
         /**
-         * {@code GPT2Attention.prune_heads(heads)} (no early return on an empty list): c_attn keeps the q, k and v
+         * {@code GPT2Attention.prune_heads(heads)} (nothing for an empty list): c_attn keeps the q, k and v
          * columns of the heads left ({@code prune_conv1d_layer(dim=1)}, bias too), c_proj the matching input rows
          * ({@code dim=0}, bias whole); {@code split_size} and {@code num_heads} shrink.
          */
@@ -214,7 +214,9 @@ public final class Gpt2 implements HfFamily {
             if (pruning == null) {
                 pruning = new PrunedHeads.Attention(heads, headDim);
             }
-            pruning.prune(list, false);
+            if (!pruning.prune(list, true)) {
+                return;
+            }
             replace("c_attn", new Conv1D(Dims.mul(3, pruning.kept), s.hidden));
             replace("c_proj", new Conv1D(s.hidden, pruning.kept));
             splitSize = Math.floorDiv(splitSize, heads) * pruning.heads;
@@ -229,8 +231,9 @@ public final class Gpt2 implements HfFamily {
             // query, key, value = c_attn(x).split(split_size, dim=2); _split_heads views each as heads x head_dim
             long width = qkv.dim(qkv.rank() - 1);
             if (width != Dims.mul(3, splitSize)) {
-                throw new ShapeException("not enough values to unpack (expected 3, got "
-                        + (splitSize == 0 ? 1 : (width + splitSize - 1) / splitSize) + ")");
+                long pieces = splitSize == 0 ? 1 : Math.max(1, (width + splitSize - 1) / splitSize);
+                throw new ShapeException(pieces > 3 ? "too many values to unpack (expected 3)"
+                        : "not enough values to unpack (expected 3, got " + pieces + ")");
             }
             TorchChecks.view(Shape.of(batch, seq, splitSize), batch, seq, heads, headDim);
             Shape query = Shape.of(batch, heads, seq, headDim);

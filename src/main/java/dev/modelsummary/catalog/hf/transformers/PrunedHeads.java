@@ -105,8 +105,8 @@ final class PrunedHeads {
          * update: the heads not pruned yet are masked (shifted down by the pruned heads before them; an index out
          * of {@code [-n_heads, n_heads)} is torch's IndexError) and {@code num_heads -= len(heads)}.
          *
-         * @param skipEmpty whether the attention returns early on an empty list (BERT's, ALBERT's; not GPT-2's,
-         *                  whose pruning with an empty list keeps every row)
+         * @param skipEmpty whether the attention returns early on an empty list (every attention ported here
+         *                  does; without it, an empty list would replace the layers with the same rows)
          * @return whether the layers are pruned (replaced)
          */
         boolean prune(List<Long> list, boolean skipEmpty) {
