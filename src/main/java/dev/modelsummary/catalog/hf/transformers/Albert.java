@@ -35,6 +35,12 @@ public final class Albert implements HfFamily {
                 "AlbertForTokenClassification", "AlbertForQuestionAnswering", "AlbertForMultipleChoice");
     }
 
+
+    /** {@code pruned_heads} is applied (or, for T5, refused) while building. */
+    @Override
+    public void checkPrunedHeads(HfConfig config) {
+    }
+
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);

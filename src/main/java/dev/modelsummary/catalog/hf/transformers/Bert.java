@@ -33,6 +33,12 @@ public final class Bert implements HfFamily {
                 "BertForTokenClassification", "BertForQuestionAnswering");
     }
 
+
+    /** {@code pruned_heads} is applied (or, for T5, refused) while building. */
+    @Override
+    public void checkPrunedHeads(HfConfig config) {
+    }
+
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);

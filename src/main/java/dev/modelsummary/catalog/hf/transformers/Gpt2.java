@@ -34,6 +34,12 @@ public final class Gpt2 implements HfFamily {
                 "GPT2ForTokenClassification", "GPT2ForQuestionAnswering");
     }
 
+
+    /** {@code pruned_heads} is applied (or, for T5, refused) while building. */
+    @Override
+    public void checkPrunedHeads(HfConfig config) {
+    }
+
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);

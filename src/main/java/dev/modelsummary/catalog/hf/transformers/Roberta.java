@@ -30,6 +30,12 @@ public final class Roberta implements HfFamily {
                 "RobertaForMultipleChoice", "RobertaForTokenClassification", "RobertaForQuestionAnswering");
     }
 
+
+    /** {@code pruned_heads} is applied (or, for T5, refused) while building. */
+    @Override
+    public void checkPrunedHeads(HfConfig config) {
+    }
+
     @Override
     public Module build(HfConfig config, String architecture) {
         Bert.Sizes s = new Bert.Sizes(config, "Roberta", config.integer("pad_token_id", 1));

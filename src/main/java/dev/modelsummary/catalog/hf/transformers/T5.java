@@ -70,6 +70,12 @@ public final class T5 implements HfFamily {
         });
     }
 
+
+    /** {@code pruned_heads} is applied (or, for T5, refused) while building. */
+    @Override
+    public void checkPrunedHeads(HfConfig config) {
+    }
+
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);

@@ -51,6 +51,16 @@ public final class XLNet implements HfFamily {
         model.toDType(dtype, name -> !FLOAT_TENSORS.contains(name.substring(name.lastIndexOf('.') + 1)));
     }
 
+
+    /** Its base model's {@code _prune_heads} raises NotImplementedError (no message). */
+    @Override
+    public void checkPrunedHeads(HfConfig config) {
+        if (HfFamily.hasPrunedHeads(config)) {
+            throw new ConfigException("NotImplementedError (pruned_heads: " + modelType()
+                    + " models cannot prune heads)");
+        }
+    }
+
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);
