@@ -303,7 +303,7 @@ public final class Bert implements HfFamily {
             torchscript = c.bool("torchscript", false);
             // nn.Embedding(vocab_size, hidden_size, padding_idx=pad_token_id) comes first (RoBERTa's default 1)
             TorchChecks.paddingIdx(paddingIdx != null ? paddingIdx : c.integer("pad_token_id", 0), vocab);
-            if (paddingIdx != null && positionEmbeddingType.equals("absolute")) {
+            if (paddingIdx != null) {
                 // RobertaEmbeddings' position table: nn.Embedding(max_position_embeddings, hidden, padding_idx)
                 TorchChecks.paddingIdx(paddingIdx, maxPositions);
             }
