@@ -77,6 +77,27 @@ public interface HfFamily {
     }
 
     /**
+     * {@code PreTrainedModel.init_weights()}: a non-empty {@code pruned_heads} makes the model call its base model's
+     * {@code _prune_heads}, which most families do not define: the base model's construction fails with
+     * {@code AttributeError: '<BaseModel>' object has no attribute '_prune_heads'} (4.40 and 4.57 alike). A family
+     * that prunes (BERT, GPT-2 ...) or refuses in other words overrides this.
+     *
+     * @throws ConfigException when the config has heads to prune and the family cannot prune them
+     */
+    default void checkPrunedHeads(HfConfig config) {
+        if (hasPrunedHeads(config)) {
+            throw new ConfigException("'" + architectures().get(0) + "' object has no attribute '_prune_heads' "
+                    + "(pruned_heads: " + modelType() + " models cannot prune heads)");
+        }
+    }
+
+    /** Whether {@code pruned_heads} is a non-empty dict (what {@code if self.config.pruned_heads:} tests). */
+    static boolean hasPrunedHeads(HfConfig config) {
+        com.fasterxml.jackson.databind.JsonNode node = config.node("pruned_heads");
+        return node != null && !node.isNull() && (node.isObject() || node.isArray()) && node.size() > 0;
+    }
+
+    /**
      * The shape of the input {@code Module.trace} takes for a vision family: {@code pixel_values}
      * {@code (batch, num_channels, image_size, image_size)} from the config; null for a text family, whose
      * input is {@code input_ids} {@code (batch, seq_len)}.

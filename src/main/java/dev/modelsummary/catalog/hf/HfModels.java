@@ -127,6 +127,7 @@ public final class HfModels {
                         family.architectures()) + ".");
             }
             HfConfig resolved = config.withOverrides(kwargs.extra());
+            family.checkPrunedHeads(resolved);
             Module model;
             try {
                 model = BuildBudget.within(MAX_REGISTRATIONS, () -> family.build(resolved, architecture));

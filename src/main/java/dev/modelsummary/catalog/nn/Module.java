@@ -171,6 +171,33 @@ public class Module {
         }
     }
 
+    /**
+     * {@code module.to(dtype)} restricted to the tensors under this module whose dotted name (relative to this
+     * module) matches {@code names}: what a family does when some tensors are created in a fixed dtype
+     * ({@code torch.FloatTensor}) that the default dtype a model is built in does not reach.
+     */
+    public final void toDType(DType dtype, Predicate<String> names) {
+        toDType("", dtype, names);
+    }
+
+    private void toDType(String prefix, DType dtype, Predicate<String> names) {
+        parameters.forEach((name, slot) -> {
+            if (names.test(prefix + name)) {
+                convert(slot, dtype);
+            }
+        });
+        buffers.forEach((name, slot) -> {
+            if (names.test(prefix + name)) {
+                convert(slot, dtype);
+            }
+        });
+        children.forEach((name, child) -> {
+            if (child != null) {
+                child.toDType(prefix + name + ".", dtype, names);
+            }
+        });
+    }
+
     private static void convert(Slot slot, DType dtype) {
         TensorEntry t = slot.entry;
         if (t.dtype() == DType.FLOAT32) {

@@ -35,6 +35,12 @@ public final class Albert implements HfFamily {
                 "AlbertForTokenClassification", "AlbertForQuestionAnswering", "AlbertForMultipleChoice");
     }
 
+
+    /** {@code pruned_heads} is applied (or, for T5, refused) while building. */
+    @Override
+    public void checkPrunedHeads(HfConfig config) {
+    }
+
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);
@@ -105,6 +111,10 @@ public final class Albert implements HfFamily {
         final boolean tieWordEmbeddings;
         final long numHiddenLayers;
         final String hiddenAct;
+        /** {@code pruned_heads}: applied by {@link AlbertModel} as {@code init_weights()} does. */
+        final PrunedHeads prunedHeads;
+        /** {@code _tie_or_clone_weights} clones instead of tying under {@code torchscript}. */
+        final boolean torchscript;
 
         Sizes(HfConfig c) {
             vocab = c.integer("vocab_size", 30000);
@@ -120,6 +130,10 @@ public final class Albert implements HfFamily {
             typeVocab = c.integer("type_vocab_size", 2);
             positionEmbeddingType = c.string("position_embedding_type", "absolute");
             tieWordEmbeddings = c.bool("tie_word_embeddings", true);
+            prunedHeads = PrunedHeads.of(c);
+            torchscript = c.bool("torchscript", false);
+            // AlbertEmbeddings' nn.Embedding(vocab_size, embedding_size, padding_idx=pad_token_id) comes first
+            TorchChecks.paddingIdx(c.integer("pad_token_id", 0), vocab);
             if (heads == 0) {
                 // AlbertAttention computes hidden_size % num_attention_heads; its ValueError for a remainder
                 // never fires, as an AlbertConfig always has embedding_size
@@ -148,6 +162,23 @@ public final class Albert implements HfFamily {
             if (pooling) {
                 add("pooler", Layers.linear(s.hidden, s.hidden));
                 add("pooler_activation", Layers.tanh());
+            }
+            // init_weights(): prune_heads(config.pruned_heads) -> AlbertModel._prune_heads: layer l is
+            // albert_layer_groups[int(l / inner_group_num)].albert_layers[int(l - group_idx * inner_group_num)]
+            Module groups = child("encoder").child("albert_layer_groups");
+            for (var entry : s.prunedHeads.entries()) {
+                long layer = entry.getKey();
+                if (s.innerGroups == 0) {
+                    throw new ConfigException("division by zero (inner_group_num is 0, pruned_heads)");
+                }
+                long groupIdx = (long) ((double) layer / s.innerGroups);
+                long innerIdx = layer - groupIdx * s.innerGroups;
+                Module group = groups.child(String.valueOf(
+                        PrunedHeads.moduleListIndex(groupIdx, groups.namedChildren().size())));
+                Module layers = group.child("albert_layers");
+                Module albertLayer = layers.child(String.valueOf(
+                        PrunedHeads.moduleListIndex(innerIdx, layers.namedChildren().size())));
+                ((AlbertAttention) albertLayer.child("attention")).prune(s, entry.getValue());
             }
         }
 
@@ -294,7 +325,8 @@ public final class Albert implements HfFamily {
      * {@code AV}, dense, output_dropout, LayerNorm of the residual sum.
      */
     static final class AlbertAttention extends Module {
-        private final long heads;
+        private long heads;
+        private PrunedHeads.Attention pruning;
         private final long headSize;
         private final String positionEmbeddingType;
 
@@ -316,8 +348,28 @@ public final class Albert implements HfFamily {
             }
         }
 
+        /** {@code x.view(b, s, num_attention_heads, attention_head_size).permute(0, 2, 1, 3)}. */
         private Shape transposeForScores(Shape x) {
+            TorchChecks.view(x, x.dim(0), x.dim(1), heads, headSize);
             return Shape.of(x.dim(0), heads, x.dim(1), headSize);
+        }
+
+        /**
+         * {@code AlbertAttention.prune_heads(heads)}: query/key/value keep the rows of the heads left, dense the
+         * matching input columns (new Linear layers in the old places), and fewer heads are counted.
+         */
+        void prune(Sizes s, List<Long> list) {
+            if (pruning == null) {
+                pruning = new PrunedHeads.Attention(heads, headSize);
+            }
+            if (!pruning.prune(list, true)) {
+                return;
+            }
+            heads = pruning.heads;
+            for (String name : List.of("query", "key", "value")) {
+                replace(name, Layers.linear(s.hidden, pruning.kept));
+            }
+            replace("dense", Layers.linear(pruning.kept, s.hidden));
         }
 
         @Override
@@ -374,7 +426,7 @@ public final class Albert implements HfFamily {
 
     /** {@code tie_weights()}: the output embeddings are the decoder. */
     private static void tieDecoder(Sizes s, Module predictions, Module albert) {
-        Heads.tieWeights(s.tieWordEmbeddings, predictions.child("decoder"),
+        Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, predictions.child("decoder"),
                 albert.child("embeddings").child("word_embeddings"));
     }
 }

@@ -33,6 +33,12 @@ public final class Bert implements HfFamily {
                 "BertForTokenClassification", "BertForQuestionAnswering");
     }
 
+
+    /** {@code pruned_heads} is applied (or, for T5, refused) while building. */
+    @Override
+    public void checkPrunedHeads(HfConfig config) {
+    }
+
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);
@@ -269,6 +275,10 @@ public final class Bert implements HfFamily {
          * null for BERT, whose position ids are the buffer's.
          */
         final Long paddingIdx;
+        /** {@code pruned_heads}: applied by {@link BertModel} as {@code init_weights()} does. */
+        final PrunedHeads prunedHeads;
+        /** {@code _tie_or_clone_weights} clones instead of tying under {@code torchscript}. */
+        final boolean torchscript;
 
         Sizes(HfConfig c) {
             this(c, "Bert", null);
@@ -289,15 +299,25 @@ public final class Bert implements HfFamily {
             crossAttention = c.bool("add_cross_attention", false);
             tieWordEmbeddings = c.bool("tie_word_embeddings", true);
             hiddenAct = c.string("hidden_act", "gelu");
-            if (heads <= 0 || hidden % heads != 0) {
-                // BertSelfAttention's ValueError (BertConfig has no embedding_size)
+            prunedHeads = PrunedHeads.of(c);
+            torchscript = c.bool("torchscript", false);
+            // nn.Embedding(vocab_size, hidden_size, padding_idx=pad_token_id) comes first (RoBERTa's default 1)
+            TorchChecks.paddingIdx(paddingIdx != null ? paddingIdx : c.integer("pad_token_id", 0), vocab);
+            if (paddingIdx != null) {
+                // RobertaEmbeddings' position table: nn.Embedding(max_position_embeddings, hidden, padding_idx)
+                TorchChecks.paddingIdx(paddingIdx, maxPositions);
+            }
+            // BertSelfAttention's ValueError, lifted by any embedding_size attribute (even None), as 4.40 does
+            boolean embeddingSize = c.node("embedding_size") != null;
+            if (heads <= 0 || (hidden % heads != 0 && !embeddingSize)) {
                 throw new ConfigException("The hidden size (" + hidden + ") is not a multiple of the number of "
                         + "attention heads (" + heads + ")");
             }
         }
 
+        /** {@code int(hidden_size / num_attention_heads)}. */
         long headSize() {
-            return hidden / heads;
+            return Math.floorDiv(hidden, heads);
         }
     }
 
@@ -321,6 +341,12 @@ public final class Bert implements HfFamily {
             add("encoder", new BertEncoder(s));
             if (pooling) {
                 add("pooler", new BertPooler(s));
+            }
+            // init_weights(): prune_heads(config.pruned_heads) -> _prune_heads: encoder.layer[l].attention
+            Module layers = child("encoder").child("layer");
+            for (var entry : s.prunedHeads.entries()) {
+                int i = PrunedHeads.moduleListIndex(entry.getKey(), layers.namedChildren().size());
+                ((BertAttention) layers.child(String.valueOf(i)).child("attention")).prune(s, entry.getValue());
             }
         }
 
@@ -474,6 +500,11 @@ public final class Bert implements HfFamily {
             super(s, "Layer");
             isDecoder = s.isDecoder;
             add("attention", new BertAttention(s, s.positionEmbeddingType));
+            if (s.crossAttention && !s.isDecoder) {
+                // BertLayer.__init__'s ValueError (upstream it starts with the layer's repr)
+                throw new ConfigException(s.prefix + "Layer should be used as a decoder model if cross attention "
+                        + "is added");
+            }
             if (s.crossAttention) {
                 add("crossattention", new BertAttention(s, "absolute"));
             }
@@ -497,10 +528,33 @@ public final class Bert implements HfFamily {
 
     /** {@code BertAttention}: {@code BertSelfAttention} and {@code BertSelfOutput}. */
     static final class BertAttention extends Part {
+        private PrunedHeads.Attention pruning;
+
         BertAttention(Sizes s, String positionEmbeddingType) {
             super(s, "Attention");
             add("self", new BertSelfAttention(s, positionEmbeddingType));
             add("output", new BertSelfOutput(s));
+        }
+
+        /**
+         * {@code BertAttention.prune_heads(heads)}: query/key/value keep the rows of the heads left,
+         * {@code output.dense} the matching input columns (new Linear layers in the old places), and the
+         * self-attention counts fewer heads.
+         */
+        void prune(Sizes s, List<Long> heads) {
+            BertSelfAttention self = (BertSelfAttention) child("self");
+            if (pruning == null) {
+                pruning = new PrunedHeads.Attention(self.heads, self.headSize);
+            }
+            if (!pruning.prune(heads, true)) {
+                return;
+            }
+            self.heads = pruning.heads;
+            self.outDim = pruning.kept;
+            for (String name : List.of("query", "key", "value")) {
+                self.replace(name, Layers.linear(s.hidden, pruning.kept));
+            }
+            child("output").replace("dense", Layers.linear(pruning.kept, s.hidden));
         }
 
         @Override
@@ -519,8 +573,10 @@ public final class Bert implements HfFamily {
      * decoder its outputs add {@code past_key_value = (key_layer, value_layer)}.
      */
     static final class BertSelfAttention extends Part {
-        private final long heads;
+        private long heads;
         private final long headSize;
+        /** The query/key/value output size: {@code all_head_size}, or fewer rows once heads are pruned. */
+        private long outDim;
         private final String positionEmbeddingType;
         private final boolean isDecoder;
 
@@ -531,6 +587,7 @@ public final class Bert implements HfFamily {
             isDecoder = s.isDecoder;
             this.positionEmbeddingType = positionEmbeddingType;
             long allHeads = Dims.mul(s.heads, s.headSize());
+            outDim = allHeads;
             add("query", Layers.linear(s.hidden, allHeads));
             add("key", Layers.linear(s.hidden, allHeads));
             add("value", Layers.linear(s.hidden, allHeads));
@@ -540,7 +597,9 @@ public final class Bert implements HfFamily {
             }
         }
 
+        /** {@code x.view(b, s, num_attention_heads, attention_head_size).permute(0, 2, 1, 3)}. */
         private Shape transposeForScores(Shape x) {
+            TorchChecks.view(x, x.dim(0), x.dim(1), heads, headSize);
             return Shape.of(x.dim(0), heads, x.dim(1), headSize);
         }
 
@@ -706,7 +765,7 @@ public final class Bert implements HfFamily {
 
     /** {@code tie_weights()}: the output embeddings are the decoder. */
     private static void tieDecoder(Sizes s, Module predictions, Module bert) {
-        Heads.tieWeights(s.tieWordEmbeddings, predictions.child("decoder"),
+        Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, predictions.child("decoder"),
                 bert.child("embeddings").child("word_embeddings"));
     }
 }

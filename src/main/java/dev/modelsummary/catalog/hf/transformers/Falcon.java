@@ -65,6 +65,14 @@ public final class Falcon implements HfFamily {
         final boolean parallelAttn;
         final boolean bias;
         final boolean tieWordEmbeddings;
+        /** {@code _tie_or_clone_weights} clones instead of tying under {@code torchscript}. */
+        final boolean torchscript;
+        /**
+         * {@code ffn_hidden_size}, the MLP's width: as given, else {@code 4 * hidden_size} where hidden_size is the
+         * argument (default 4544), not an {@code n_embed} that replaced it: FalconConfig computes it from the
+         * argument, so an old config spelling {@code n_embed} gets {@code 4 * 4544} whatever its width.
+         */
+        final long ffnHidden;
         /** The rotary class by {@code rope_scaling}'s type (none, linear, dynamic); unused with ALiBi. */
         final String rotaryClass;
 
@@ -81,6 +89,9 @@ public final class Falcon implements HfFamily {
             parallelAttn = c.bool("parallel_attn", true);
             bias = c.bool("bias", false);
             tieWordEmbeddings = c.bool("tie_word_embeddings", true);
+            torchscript = c.bool("torchscript", false);
+            Long ffn = c.optionalInteger("ffn_hidden_size");
+            ffnHidden = ffn != null ? ffn : Dims.mul(4, c.integer("hidden_size", 4544));
             validateRopeScaling(c, alibi);
             JsonNode scaling = c.node("rope_scaling");
             String type = scaling == null || scaling.isNull() ? "" : scaling.get("type").textValue();
@@ -303,9 +314,9 @@ public final class Falcon implements HfFamily {
     static final class FalconMLP extends DecoderParts.TwoLayerMlp {
         FalconMLP(Sizes s) {
             super("dense_h_to_4h", "act", "dense_4h_to_h");
-            add("dense_h_to_4h", falconLinear(s.hidden, Dims.mul(4, s.hidden), s.bias));
+            add("dense_h_to_4h", falconLinear(s.hidden, s.ffnHidden, s.bias));
             add("act", Layers.gelu());
-            add("dense_4h_to_h", falconLinear(Dims.mul(4, s.hidden), s.hidden, s.bias));
+            add("dense_4h_to_h", falconLinear(s.ffnHidden, s.hidden, s.bias));
         }
     }
 
@@ -327,7 +338,7 @@ public final class Falcon implements HfFamily {
         FalconForCausalLM(Sizes s) {
             Module transformer = add("transformer", new FalconModel(s));
             Module lmHead = add("lm_head", Layers.linear(s.hidden, s.vocab, false));
-            Heads.tieWeights(s.tieWordEmbeddings, lmHead, transformer.child("word_embeddings"));
+            Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, lmHead, transformer.child("word_embeddings"));
         }
 
         @Override

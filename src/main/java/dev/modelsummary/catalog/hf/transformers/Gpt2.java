@@ -34,6 +34,12 @@ public final class Gpt2 implements HfFamily {
                 "GPT2ForTokenClassification", "GPT2ForQuestionAnswering");
     }
 
+
+    /** {@code pruned_heads} is applied (or, for T5, refused) while building. */
+    @Override
+    public void checkPrunedHeads(HfConfig config) {
+    }
+
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);
@@ -64,6 +70,10 @@ public final class Gpt2 implements HfFamily {
         final boolean tieWordEmbeddings;
         /** {@code activation_function} (the MLP's {@code act}). */
         final String activation;
+        /** {@code pruned_heads}: applied by {@link GPT2Model} as {@code init_weights()} does. */
+        final PrunedHeads prunedHeads;
+        /** {@code _tie_or_clone_weights} clones instead of tying under {@code torchscript}. */
+        final boolean torchscript;
 
         Sizes(HfConfig c) {
             activation = c.string("activation_function", "gelu_new");
@@ -75,6 +85,8 @@ public final class Gpt2 implements HfFamily {
             inner = c.optionalInteger("n_inner");
             crossAttention = c.bool("add_cross_attention", false);
             tieWordEmbeddings = c.bool("tie_word_embeddings", true);
+            prunedHeads = PrunedHeads.of(c);
+            torchscript = c.bool("torchscript", false);
             if (heads == 0) {
                 throw new ConfigException("integer division or modulo by zero"); // embed_dim // num_heads
             }
@@ -112,6 +124,11 @@ public final class Gpt2 implements HfFamily {
                 h.append(new GPT2Block(s));
             }
             add("ln_f", Layers.layerNormForward(s.hidden));
+            // init_weights(): prune_heads(config.pruned_heads) -> GPT2Model._prune_heads: h[layer].attn
+            for (var entry : s.prunedHeads.entries()) {
+                int i = PrunedHeads.moduleListIndex(entry.getKey(), h.namedChildren().size());
+                ((GPT2Attention) h.child(String.valueOf(i)).child("attn")).prune(s, entry.getValue());
+            }
         }
 
         @Override
@@ -173,12 +190,16 @@ public final class Gpt2 implements HfFamily {
      * {@code resid_dropout}. Both matmuls count in this call.
      */
     static final class GPT2Attention extends Module {
-        private final long heads;
+        private long heads;
         private final long headDim;
+        /** {@code split_size}, the width of each of q, k, v: {@code embed_dim}, less once heads are pruned. */
+        private long splitSize;
+        private PrunedHeads.Attention pruning;
 
         GPT2Attention(Sizes s, boolean crossAttention) {
             heads = s.heads;
             headDim = s.hidden / s.heads;
+            splitSize = s.hidden;
             if (crossAttention) {
                 add("c_attn", new Conv1D(Dims.mul(2, s.hidden), s.hidden));
                 add("q_attn", new Conv1D(s.hidden, s.hidden));
@@ -190,11 +211,37 @@ public final class Gpt2 implements HfFamily {
             add("resid_dropout", Layers.dropout(0.0));
         }
 
+        /**
+         * {@code GPT2Attention.prune_heads(heads)} (nothing for an empty list): c_attn keeps the q, k and v
+         * columns of the heads left ({@code prune_conv1d_layer(dim=1)}, bias too), c_proj the matching input rows
+         * ({@code dim=0}, bias whole); {@code split_size} and {@code num_heads} shrink.
+         */
+        void prune(Sizes s, List<Long> list) {
+            if (pruning == null) {
+                pruning = new PrunedHeads.Attention(heads, headDim);
+            }
+            if (!pruning.prune(list, true)) {
+                return;
+            }
+            replace("c_attn", new Conv1D(Dims.mul(3, pruning.kept), s.hidden));
+            replace("c_proj", new Conv1D(s.hidden, pruning.kept));
+            splitSize = Math.floorDiv(splitSize, heads) * pruning.heads;
+            heads = pruning.heads;
+        }
+
         @Override
         public Shape forward(Trace t, Shape hiddenStates) {
             Shape qkv = call(t, "c_attn", hiddenStates);
             long batch = qkv.dim(0);
             long seq = qkv.dim(1);
+            // query, key, value = c_attn(x).split(split_size, dim=2); _split_heads views each as heads x head_dim
+            long width = qkv.dim(qkv.rank() - 1);
+            if (width != Dims.mul(3, splitSize)) {
+                long pieces = splitSize == 0 ? 1 : Math.max(1, (width + splitSize - 1) / splitSize);
+                throw new ShapeException(pieces > 3 ? "too many values to unpack (expected 3)"
+                        : "not enough values to unpack (expected 3, got " + pieces + ")");
+            }
+            TorchChecks.view(Shape.of(batch, seq, splitSize), batch, seq, heads, headDim);
             Shape query = Shape.of(batch, heads, seq, headDim);
             Shape keyT = Shape.of(batch, heads, headDim, seq);
             Shape weights = MatMul.matmul(query, keyT);
@@ -333,6 +380,6 @@ public final class Gpt2 implements HfFamily {
 
     /** {@code tie_weights()}: the output embeddings are lm_head. */
     private static void tieLmHead(Sizes s, Module lmHead, Module transformer) {
-        Heads.tieWeights(s.tieWordEmbeddings, lmHead, transformer.child("wte"));
+        Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, lmHead, transformer.child("wte"));
     }
 }

@@ -61,6 +61,8 @@ public final class GptNeoX implements HfFamily {
         final long heads;
         final long intermediate;
         final boolean attentionBias;
+        /** {@code _tie_or_clone_weights} clones instead of tying under {@code torchscript}. */
+        final boolean torchscript;
         final boolean tieWordEmbeddings;
         final String hiddenAct;
         final double rotaryPct;
@@ -79,6 +81,7 @@ public final class GptNeoX implements HfFamily {
             intermediate = c.integer("intermediate_size", 24576);
             attentionBias = c.bool("attention_bias", true);
             tieWordEmbeddings = c.bool("tie_word_embeddings", false);
+            torchscript = c.bool("torchscript", false);
             validateRopeScaling(c);
             JsonNode scaling = c.node("rope_scaling");
             String type = scaling == null || scaling.isNull() ? "" : scaling.get("type").textValue();
@@ -213,7 +216,7 @@ public final class GptNeoX implements HfFamily {
         GPTNeoXForCausalLM(Sizes s) {
             Module gptNeoX = add("gpt_neox", new GPTNeoXModel(s));
             Module embedOut = add("embed_out", Layers.linear(s.hidden, s.vocab, false));
-            Heads.tieWeights(s.tieWordEmbeddings, embedOut, gptNeoX.child("embed_in"));
+            Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, embedOut, gptNeoX.child("embed_in"));
         }
 
         @Override

@@ -104,12 +104,17 @@ public final class Llama implements HfFamily {
             this.intermediate = c.integer("intermediate_size", intermediate);
             this.layers = c.integer("num_hidden_layers", layers);
             this.heads = c.integer("num_attention_heads", heads);
+            // an explicit None is the config class's fallback to num_attention_heads; only a missing key takes
+            // the class default (Mistral's 8, Qwen2's 32)
             Long kv = c.optionalInteger("num_key_value_heads");
-            this.kvHeads = kv != null ? kv : kvHeads != null ? kvHeads : this.heads;
+            boolean explicitNone = c.node("num_key_value_heads") != null;
+            this.kvHeads = kv != null ? kv : kvHeads != null && !explicitNone ? kvHeads : this.heads;
             this.tieWordEmbeddings = c.bool("tie_word_embeddings", tieWordEmbeddings);
             this.torchscript = c.bool("torchscript", false);
             this.numLabels = c.numLabels();
             this.padTokenId = c.optionalInteger("pad_token_id");
+            // nn.Embedding(vocab_size, hidden_size, padding_idx=pad_token_id), the first module built
+            TorchChecks.paddingIdx(this.padTokenId, this.vocab);
             this.hiddenAct = c.string("hidden_act", "silu");
             this.headDim = this.heads == 0 ? 0 : Math.floorDiv(this.hidden, this.heads);
         }

@@ -40,6 +40,16 @@ public final class MobileNetV1 implements HfFamily {
         return Heads.visionTask(architecture);
     }
 
+
+    /** Its base model's {@code _prune_heads} raises NotImplementedError (no message). */
+    @Override
+    public void checkPrunedHeads(HfConfig config) {
+        if (HfFamily.hasPrunedHeads(config)) {
+            throw new ConfigException("NotImplementedError (pruned_heads: " + modelType()
+                    + " models cannot prune heads)");
+        }
+    }
+
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);

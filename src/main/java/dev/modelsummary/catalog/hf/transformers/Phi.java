@@ -57,6 +57,8 @@ public final class Phi implements HfFamily {
         final long heads;
         final long kvHeads;
         final boolean qkLayernorm;
+        /** {@code _tie_or_clone_weights} clones instead of tying under {@code torchscript}. */
+        final boolean torchscript;
         final boolean tieWordEmbeddings;
         final String hiddenAct;
         final double partialRotaryFactor;
@@ -74,6 +76,9 @@ public final class Phi implements HfFamily {
             kvHeads = c.integer("num_key_value_heads", heads);
             qkLayernorm = c.bool("qk_layernorm", false);
             tieWordEmbeddings = c.bool("tie_word_embeddings", false);
+            torchscript = c.bool("torchscript", false);
+            // PhiModel's nn.Embedding(vocab_size, hidden_size, padding_idx=pad_token_id)
+            TorchChecks.paddingIdx(c.optionalInteger("pad_token_id"), vocab);
             GptNeoX.validateRopeScaling(c);
             com.fasterxml.jackson.databind.JsonNode scaling = c.node("rope_scaling");
             String type = scaling == null || scaling.isNull() ? "" : scaling.get("type").textValue();
@@ -215,7 +220,7 @@ public final class Phi implements HfFamily {
         PhiForCausalLM(Sizes s) {
             Module phi = add("model", new PhiModel(s));
             Module lmHead = add("lm_head", Layers.linear(s.hidden, s.vocab, true));
-            Heads.tieWeights(s.tieWordEmbeddings, lmHead, phi.child("embed_tokens"));
+            Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, lmHead, phi.child("embed_tokens"));
         }
 
         @Override

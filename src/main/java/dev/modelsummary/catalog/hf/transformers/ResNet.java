@@ -22,6 +22,7 @@ import java.util.List;
 public final class ResNet implements HfFamily {
     static final String BASE = "ResNetModel";
     static final String IMAGE_CLASSIFICATION = "ResNetForImageClassification";
+    static final String BACKBONE = "ResNetBackbone";
 
     @Override
     public String modelType() {
@@ -30,7 +31,7 @@ public final class ResNet implements HfFamily {
 
     @Override
     public List<String> architectures() {
-        return List.of(BASE, IMAGE_CLASSIFICATION);
+        return List.of(BASE, IMAGE_CLASSIFICATION, BACKBONE);
     }
 
     @Override
@@ -44,6 +45,7 @@ public final class ResNet implements HfFamily {
         return switch (architecture) {
             case BASE -> new ResNetModel(s);
             case IMAGE_CLASSIFICATION -> new ResNetForImageClassification(s, config.numLabels());
+            case BACKBONE -> new ResNetBackbone(s);
             default -> throw new IllegalStateException(architecture);
         };
     }
@@ -84,6 +86,48 @@ public final class ResNet implements HfFamily {
             result.add(call(t, "classifier", outputs.get(1)));
             result.addAll(outputs.subList(2, outputs.size()));
             return result;
+        }
+
+        @Override
+        public Shape forward(Trace t, Shape x) {
+            return forwardOutputs(t, List.of(x)).get(0);
+        }
+    }
+
+    /**
+     * {@code ResNetBackbone} (a {@code BackboneMixin}): embedder and encoder, no pooler. Forward: the embedder,
+     * the encoder with {@code output_hidden_states=True} (so its call returns the last hidden state and every
+     * stage's input and the last output), then the feature maps: {@code hidden_states[idx]} for each stage name
+     * ({@code stem}, {@code stage1} ...) in {@code out_features}; the output is those maps, then the hidden
+     * states when the config asks for them.
+     */
+    static final class ResNetBackbone extends Module {
+        private final List<Integer> outIndices;
+        private final boolean outputHiddenStates;
+
+        ResNetBackbone(Sizes s) {
+            outIndices = s.outIndices;
+            outputHiddenStates = s.outputHiddenStates;
+            add("embedder", new ResNetEmbeddings(s));
+            add("encoder", new ResNetEncoder(s, true));
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape embeddingOutput = call(t, "embedder", xs.get(0));
+            List<Shape> encoderOutputs = callOutputs(t, "encoder", embeddingOutput);
+            List<Shape> hiddenStates = encoderOutputs.subList(1, encoderOutputs.size());
+            List<Shape> outputs = new ArrayList<>();
+            for (int idx : outIndices) {
+                if (idx >= hiddenStates.size()) {
+                    throw new ShapeException("tuple index out of range");
+                }
+                outputs.add(hiddenStates.get(idx));
+            }
+            if (outputHiddenStates) {
+                outputs.addAll(hiddenStates);
+            }
+            return outputs;
         }
 
         @Override
@@ -153,6 +197,11 @@ public final class ResNet implements HfFamily {
         private final boolean outputHiddenStates;
 
         ResNetEncoder(Sizes s) {
+            this(s, s.outputHiddenStates);
+        }
+
+        /** @param outputHiddenStates the call's {@code output_hidden_states} (the backbone's is always True) */
+        ResNetEncoder(Sizes s, boolean outputHiddenStates) {
             Sequential list = add("stages", new Sequential());
             // downsample_in_first_stage: the first layer's stride, which decides whether it needs a shortcut
             list.append(new ResNetStage(s, s.embeddingSize, s.hiddenSizes.get(0), s.downsampleInFirstStage ? 2 : 1,
@@ -163,7 +212,7 @@ public final class ResNet implements HfFamily {
                         s.depths.get(i + 1)));
             }
             stages = pairs + 1;
-            outputHiddenStates = s.outputHiddenStates;
+            this.outputHiddenStates = outputHiddenStates;
         }
 
         @Override
@@ -318,6 +367,10 @@ public final class ResNet implements HfFamily {
         final String hiddenAct;
         /** {@code config.output_hidden_states}: the models then also return every stage's input and output. */
         final boolean outputHiddenStates;
+        /** {@code stem}, {@code stage1} ... one per depth: {@code ResNetConfig.stage_names}. */
+        final List<String> stageNames = new ArrayList<>();
+        /** The aligned {@code out_indices} ({@code out_features}' places in the stage names). */
+        final List<Integer> outIndices;
 
         Sizes(HfConfig c) {
             numChannels = c.integer("num_channels", 3);
@@ -336,6 +389,11 @@ public final class ResNet implements HfFamily {
                 // ResNetEncoder indexes hidden_sizes[0] and depths[0]
                 throw new ConfigException("list index out of range");
             }
+            stageNames.add("stem");
+            for (int i = 1; i <= depths.size(); i++) {
+                stageNames.add("stage" + i);
+            }
+            outIndices = BackboneOutputs.aligned(c, stageNames);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.modelsummary.catalog.hf.transformers;
 
-import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Layers;
@@ -31,13 +30,16 @@ public final class Roberta implements HfFamily {
                 "RobertaForMultipleChoice", "RobertaForTokenClassification", "RobertaForQuestionAnswering");
     }
 
+
+    /** {@code pruned_heads} is applied (or, for T5, refused) while building. */
+    @Override
+    public void checkPrunedHeads(HfConfig config) {
+    }
+
     @Override
     public Module build(HfConfig config, String architecture) {
         Bert.Sizes s = new Bert.Sizes(config, "Roberta", config.integer("pad_token_id", 1));
-        if (s.crossAttention && !config.bool("is_decoder", false)) {
-            // RobertaLayer.__init__'s ValueError (upstream it starts with the layer's repr)
-            throw new ConfigException("RobertaLayer should be used as a decoder model if cross attention is added");
-        }
+        // RobertaLayer.__init__ refuses cross attention without is_decoder (Bert.BertLayer, once a layer is built)
         long labels = config.numLabels();
         switch (architecture) {
             case BASE -> {
@@ -48,7 +50,7 @@ public final class Roberta implements HfFamily {
                 Module roberta = model.add("roberta", Bert.bertModel(s, false));
                 Module lmHead = model.add("lm_head", new RobertaLMHead(s));
                 // tie_weights(): get_output_embeddings() is lm_head.decoder
-                Heads.tieWeights(s.tieWordEmbeddings, lmHead.child("decoder"),
+                Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, lmHead.child("decoder"),
                         roberta.child("embeddings").child("word_embeddings"));
                 return model;
             }

@@ -70,9 +70,34 @@ public final class T5 implements HfFamily {
         });
     }
 
+
+    /** {@code pruned_heads} is applied (or, for T5, refused) while building. */
+    @Override
+    public void checkPrunedHeads(HfConfig config) {
+    }
+
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);
+        if (!PrunedHeads.of(config).isEmpty()) {
+            // every T5 class builds a T5Stack, a PreTrainedModel whose post_init() prunes config.pruned_heads
+            // through its base_model, itself, which has no _prune_heads (T5Model's own looks for encoder.layer)
+            throw new ConfigException("'T5Stack' object has no attribute '_prune_heads' (pruned_heads: T5 cannot "
+                    + "prune heads)");
+        }
+        Module model = buildClass(config, architecture, s);
+        // tie_weights(): with is_encoder_decoder and tie_encoder_decoder, the base model's encoder takes the
+        // decoder's weights (T5EncoderModel and the token classifier set is_encoder_decoder to False)
+        if (config.bool("is_encoder_decoder", true) && config.bool("tie_encoder_decoder", false)) {
+            Module base = model.namedChildren().get("transformer") != null ? model.child("transformer") : model;
+            if (base.namedChildren().containsKey("decoder")) {
+                EncoderDecoderTie.tie(base.child("encoder"), base.child("decoder"));
+            }
+        }
+        return model;
+    }
+
+    private Module buildClass(HfConfig config, String architecture, Sizes s) {
         switch (architecture) {
             case BASE -> {
                 return t5Model(s);
@@ -81,7 +106,7 @@ public final class T5 implements HfFamily {
                 T5Root model = new T5Root(architecture);
                 Module shared = encoderDecoder(s, model);
                 Module lmHead = model.add("lm_head", Layers.linear(s.dModel, s.vocab, false));
-                Heads.tieWeights(s.tieWordEmbeddings, lmHead, shared);
+                Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, lmHead, shared);
                 return model;
             }
             case ENCODER -> {
@@ -127,6 +152,8 @@ public final class T5 implements HfFamily {
         final long heads;
         final long buckets;
         final boolean gated;
+        /** {@code _tie_or_clone_weights} clones instead of tying under {@code torchscript}. */
+        final boolean torchscript;
         final boolean tieWordEmbeddings;
         final double classifierDropout;
         /** {@code dense_act_fn}: the part after {@code gated-}; {@code gated-gelu} means {@code gelu_new}. */
@@ -153,6 +180,7 @@ public final class T5 implements HfFamily {
             }
             denseActFn = feedForwardProj.equals("gated-gelu") ? "gelu_new" : actInfo[actInfo.length - 1];
             tieWordEmbeddings = c.bool("tie_word_embeddings", true);
+            torchscript = c.bool("torchscript", false);
             classifierDropout = c.real("classifier_dropout", 0.0);
             dropout(c.real("dropout_rate", 0.1)); // every T5Stack's nn.Dropout(config.dropout_rate)
         }

@@ -12,8 +12,10 @@ import dev.modelsummary.compute.Exact;
 import dev.modelsummary.compute.Reshape;
 import dev.modelsummary.compute.ShapeException;
 import dev.modelsummary.compute.Trace;
+import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Shape;
 import java.util.List;
+import java.util.Set;
 
 /**
  * transformers 4.40 {@code models/xlnet/modeling_xlnet.py} with {@code XLNetConfig}'s defaults (those of
@@ -36,6 +38,29 @@ public final class XLNet implements HfFamily {
                 "XLNetForMultipleChoice", "XLNetForQuestionAnsweringSimple", "XLNetForQuestionAnswering");
     }
 
+    /**
+     * The parameters XLNet creates as {@code nn.Parameter(torch.FloatTensor(...))}: mask_emb and the relative
+     * attention's q, k, v, o, r, r_r_bias, r_s_bias, r_w_bias and seg_embed. A FloatTensor is float32 whatever
+     * the default dtype a model is built in, so under any torch_dtype they stay float32 (4.40 and 4.57 alike).
+     */
+    static final Set<String> FLOAT_TENSORS = Set.of("mask_emb", "q", "k", "v", "o", "r", "r_r_bias", "r_s_bias",
+            "r_w_bias", "seg_embed");
+
+    @Override
+    public void toDType(Module model, DType dtype) {
+        model.toDType(dtype, name -> !FLOAT_TENSORS.contains(name.substring(name.lastIndexOf('.') + 1)));
+    }
+
+
+    /** Its base model's {@code _prune_heads} raises NotImplementedError (no message). */
+    @Override
+    public void checkPrunedHeads(HfConfig config) {
+        if (HfFamily.hasPrunedHeads(config)) {
+            throw new ConfigException("NotImplementedError (pruned_heads: " + modelType()
+                    + " models cannot prune heads)");
+        }
+    }
+
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);
@@ -49,7 +74,7 @@ public final class XLNet implements HfFamily {
                 Module transformer = model.add("transformer", new XLNetModel(s));
                 Module lmLoss = model.add("lm_loss", Layers.linear(s.dModel, s.vocab));
                 // tie_weights(): get_output_embeddings() is lm_loss
-                Heads.tieWeights(s.tieWordEmbeddings, lmLoss, transformer.child("word_embedding"));
+                Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, lmLoss, transformer.child("word_embedding"));
             }
             case "XLNetForSequenceClassification" -> {
                 model.add("transformer", new XLNetModel(s));
@@ -101,6 +126,8 @@ public final class XLNet implements HfFamily {
         final long heads;
         final long dHead;
         final long dInner;
+        /** {@code _tie_or_clone_weights} clones instead of tying under {@code torchscript}. */
+        final boolean torchscript;
         final boolean tieWordEmbeddings;
         final String attnType;
         final boolean biData;
@@ -151,6 +178,7 @@ public final class XLNet implements HfFamily {
             this.layers = c.integer("num_hidden_layers", c.integer("n_layer", 24));
             this.dInner = c.integer("d_inner", 4096);
             this.tieWordEmbeddings = c.bool("tie_word_embeddings", true);
+            torchscript = c.bool("torchscript", false);
         }
     }
 
