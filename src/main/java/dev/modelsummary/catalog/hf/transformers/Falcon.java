@@ -81,14 +81,10 @@ public final class Falcon implements HfFamily {
             parallelAttn = c.bool("parallel_attn", true);
             bias = c.bool("bias", false);
             tieWordEmbeddings = c.bool("tie_word_embeddings", true);
-            validateRopeScaling(c, alibi);
-            JsonNode scaling = c.node("rope_scaling");
-            String type = scaling == null || scaling.isNull() ? "" : scaling.get("type").textValue();
-            rotaryClass = switch (type) {
-                case "linear" -> "FalconLinearScalingRotaryEmbedding";
-                case "dynamic" -> "FalconDynamicNTKScalingRotaryEmbedding";
-                default -> "FalconRotaryEmbedding";
-            };
+            // 4.57's FalconConfig validates nothing; its rotary embedding looks the type up (see Rope)
+            Rope.validate(c, config -> validateRopeScaling(config, alibi), false,
+                    heads == 0 ? 0 : hidden / heads);
+            rotaryClass = "Falcon" + Rope.legacyClass(c) + "RotaryEmbedding";
             if (heads == 0) {
                 throw new ConfigException("integer division or modulo by zero"); // hidden_size // heads
             }

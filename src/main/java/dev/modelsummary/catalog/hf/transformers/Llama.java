@@ -45,7 +45,8 @@ public final class Llama implements HfFamily {
     public Module build(HfConfig config, String architecture) {
         // LlamaConfig.__init__
         Sizes s = new Sizes(config, 32000, 4096, 11008, 32, 32, false);
-        ropeScalingValidation(config);
+        // 4.57's LlamaConfig: rope_config_validation; 4.40's: _rope_scaling_validation (see Rope)
+        Rope.validate(config, Llama::ropeScalingValidation, true, s.headDim);
         s.checkHeadDim();
         boolean bias = config.bool("attention_bias", false);
         if (architecture.equals("LlamaModel")) {
@@ -70,6 +71,11 @@ public final class Llama implements HfFamily {
         final long heads;
         final long kvHeads;
         long headDim;
+        /**
+         * An explicit {@code head_dim} (4.57's Llama, Mistral, Mixtral, Qwen2 read it): the projections are
+         * {@code heads * head_dim} wide and {@code hidden_size} need not divide by the heads.
+         */
+        boolean explicitHeadDim;
         final boolean tieWordEmbeddings;
         /** {@code _tie_or_clone_weights} clones instead of tying under {@code torchscript}. */
         final boolean torchscript;
@@ -112,6 +118,13 @@ public final class Llama implements HfFamily {
             this.padTokenId = c.optionalInteger("pad_token_id");
             this.hiddenAct = c.string("hidden_act", "silu");
             this.headDim = this.heads == 0 ? 0 : Math.floorDiv(this.hidden, this.heads);
+            // head_dim if head_dim is not None else hidden_size // num_attention_heads (Mistral, Mixtral: `or`,
+            // so 0 derives too)
+            Long explicit = c.optionalInteger("head_dim");
+            if (explicit != null && explicit != 0) {
+                this.headDim = explicit;
+                this.explicitHeadDim = true;
+            }
         }
 
         /**
@@ -119,6 +132,10 @@ public final class Llama implements HfFamily {
          * must give back {@code hidden_size}. Python divides by zero heads; that is refused with the same message.
          */
         void checkHeadDim() {
+            if (explicitHeadDim && heads != 0) {
+                checkKvHeads(); // 4.57 builds heads * head_dim wide projections, with no divisibility check
+                return;
+            }
             if (heads == 0 || headDim * heads != hidden) {
                 throw new ConfigException("hidden_size must be divisible by num_heads (got `hidden_size`: " + hidden
                         + " and `num_heads`: " + heads + ").");

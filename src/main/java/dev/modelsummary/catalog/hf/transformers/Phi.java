@@ -74,14 +74,8 @@ public final class Phi implements HfFamily {
             kvHeads = c.integer("num_key_value_heads", heads);
             qkLayernorm = c.bool("qk_layernorm", false);
             tieWordEmbeddings = c.bool("tie_word_embeddings", false);
-            GptNeoX.validateRopeScaling(c);
-            com.fasterxml.jackson.databind.JsonNode scaling = c.node("rope_scaling");
-            String type = scaling == null || scaling.isNull() ? "" : scaling.get("type").textValue();
-            rotaryClass = switch (type) {
-                case "linear" -> "PhiLinearScalingRotaryEmbedding";
-                case "dynamic" -> "PhiDynamicNTKScalingRotaryEmbedding";
-                default -> "PhiRotaryEmbedding";
-            };
+            Rope.validate(c, GptNeoX::validateRopeScaling, true, heads == 0 ? 0 : hidden / heads);
+            rotaryClass = "Phi" + Rope.legacyClass(c) + "RotaryEmbedding";
             if (heads == 0) {
                 throw new ConfigException("integer division or modulo by zero"); // hidden_size // heads
             }
