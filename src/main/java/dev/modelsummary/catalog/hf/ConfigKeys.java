@@ -2,6 +2,7 @@ package dev.modelsummary.catalog.hf;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,15 +24,26 @@ public final class ConfigKeys {
             "num_experts_per_tok", "max_window_layers", "sliding_window_size", "attention_chunk_size",
             "n_positions_extrapolation", "num_logits_to_keep", "max_batch_size", "block_size");
 
+    /**
+     * Per {@code model_type}: keys its config class keeps, whose names look like sizes, that its modeling code
+     * never sizes a tensor with (ALBERT's {@code gap_size} and {@code num_memory_blocks}, GPT-2's {@code n_ctx},
+     * T5's {@code n_positions}). A family whose config class has such keys lists them here.
+     */
+    private static final Map<String, Set<String>> KEPT_UNUSED = Map.of(
+            "albert", Set.of("gap_size", "num_memory_blocks"),
+            "gpt2", Set.of("n_ctx"),
+            "t5", Set.of("n_positions"));
+
     private ConfigKeys() {
     }
 
     /** The shape-like keys of the config that the build never read, in the config's order. */
     public static List<String> notUnderstood(HfConfig config) {
         Set<String> read = config.readKeys();
+        Set<String> keptUnused = KEPT_UNUSED.getOrDefault(config.modelType().orElse(""), Set.of());
         List<String> keys = new ArrayList<>();
         for (String key : config.keys()) {
-            if (!read.contains(key) && shapeLike(key) && config.node(key) != null && !config.node(key).isNull()) {
+            if (!read.contains(key) && !keptUnused.contains(key) && shapeLike(key) && config.node(key) != null && !config.node(key).isNull()) {
                 keys.add(key);
             }
         }

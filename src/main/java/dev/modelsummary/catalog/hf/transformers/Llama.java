@@ -111,7 +111,9 @@ public final class Llama implements HfFamily {
             this.layers = c.integer("num_hidden_layers", layers);
             this.heads = c.integer("num_attention_heads", heads);
             Long kv = c.optionalInteger("num_key_value_heads");
-            this.kvHeads = kv != null ? kv : kvHeads != null ? kvHeads : this.heads;
+            // an explicit null is the config classes' "if num_key_value_heads is None: = num_attention_heads"
+            this.kvHeads = kv != null ? kv : kvHeads != null && !c.contains("num_key_value_heads") ? kvHeads
+                    : this.heads;
             this.tieWordEmbeddings = c.bool("tie_word_embeddings", tieWordEmbeddings);
             this.torchscript = c.bool("torchscript", false);
             this.numLabels = c.numLabels();

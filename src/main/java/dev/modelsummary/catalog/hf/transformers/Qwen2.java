@@ -33,6 +33,8 @@ public final class Qwen2 implements HfFamily {
         }
         Llama.Sizes s = new Llama.Sizes(config, 151936, 4096, 22016, 32, 32, 32L, false);
         Rope.validate(config, null, true, s.headDim);
+        // 4.57's Qwen2Config: layer_types (derived from use_sliding_window and max_window_layers when None)
+        LayerTypes.validate(config, s.layers);
         s.checkHeadDim();
         // 4.40.2's Qwen2RotaryEmbedding is Mistral's (cached cos/sin sliced to seq_len)
         s.prefix = PREFIX;

@@ -39,6 +39,26 @@ public final class Rope {
             "yarn", Set.of("factor"),
             "longrope", Set.of("short_factor", "long_factor"),
             "llama3", Set.of("factor", "original_max_position_embeddings", "low_freq_factor", "high_freq_factor"));
+    /**
+     * 5.x: the keys still missing after {@code standardize_rope_params} (which fills {@code rope_theta}, and
+     * {@code original_max_position_embeddings} from {@code max_position_embeddings} for llama3, yarn and longrope),
+     * and the {@code proportional} type 5.x added.
+     */
+    private static final Map<String, Set<String>> REQUIRED_V5 = Map.of(
+            "default", Set.of(),
+            "linear", Set.of("factor"),
+            "dynamic", Set.of("factor"),
+            "yarn", Set.of("factor"),
+            "longrope", Set.of("short_factor", "long_factor"),
+            "llama3", Set.of("factor", "low_freq_factor", "high_freq_factor"),
+            "proportional", Set.of());
+    /** 5.x's {@code optional_keys} (beside {@code rope_theta}, {@code partial_rotary_factor} and the filled ones). */
+    private static final Map<String, Set<String>> OPTIONAL_V5 = Map.of(
+            "yarn", Set.of("attention_factor", "beta_fast", "beta_slow", "mscale", "mscale_all_dim", "truncate",
+                    "original_max_position_embeddings"),
+            "longrope", Set.of("attention_factor", "factor", "original_max_position_embeddings"),
+            "llama3", Set.of("original_max_position_embeddings"));
+
     /** {@code optional_keys} of each {@code _validate_*} function; null: every other key is unrecognized. */
     private static final Map<String, Set<String>> OPTIONAL = Map.of(
             "dynamic", Set.of("original_max_position_embeddings"),
@@ -85,11 +105,15 @@ public final class Rope {
 
     /** The rope settings a config holds: {@code rope_parameters} (5.x), else {@code rope_scaling}; null for none. */
     public static JsonNode settings(HfConfig config) {
+        // 5.x: self.rope_parameters = rope_scaling or self.rope_parameters (a non-empty rope_scaling wins)
+        JsonNode scaling = config.node("rope_scaling");
+        if (scaling != null && !scaling.isNull() && !(scaling.isContainerNode() && scaling.size() == 0)) {
+            return scaling;
+        }
         JsonNode parameters = config.node("rope_parameters");
-        if (parameters != null && !parameters.isNull()) {
+        if (parameters != null && !parameters.isNull() && !(parameters.isObject() && parameters.size() == 0)) {
             return parameters;
         }
-        JsonNode scaling = config.node("rope_scaling");
         return scaling == null || scaling.isNull() ? null : scaling;
     }
 
@@ -124,7 +148,7 @@ public final class Rope {
             return;
         }
         Writer writer = writer(config);
-        String name = writer == Writer.V5 && config.has("rope_parameters") ? "rope_parameters" : "rope_scaling";
+        String name = writer == Writer.V5 ? "rope_parameters" : "rope_scaling";
         // 4.43 and later write rope_type beside type (the config class copies it in place), so a dict that spells
         // type alone was written by 4.42 or earlier, or by hand for them
         boolean legacySpelling = settings.isObject() && settings.has("type") && !settings.has("rope_type");
@@ -150,13 +174,14 @@ public final class Rope {
             }
             return; // the rotary embedding reads only a dict
         }
+        boolean v5 = writer == Writer.V5;
         if (isPerLayerType(settings)) {
             for (Iterator<JsonNode> it = settings.elements(); it.hasNext(); ) {
-                validateOne(config, it.next(), name, true, headDim);
+                validateOne(config, it.next(), name, true, v5, headDim);
             }
             return;
         }
-        validateOne(config, settings, name, validates || writer == Writer.V5, headDim);
+        validateOne(config, settings, name, validates || v5, v5, headDim);
     }
 
     /** 5.x's {@code rope_parameters} per layer type: every value a dict, every key a layer type. */
@@ -174,15 +199,18 @@ public final class Rope {
     }
 
     private static void validateOne(HfConfig config, JsonNode settings, String name, boolean validates,
-                                    long headDim) {
+                                    boolean v5, long headDim) {
         JsonNode typeNode = settings.has("rope_type") ? settings.get("rope_type") : settings.get("type");
         String type = typeNode == null || typeNode.isNull() ? "default" : Llama.pythonRepr(typeNode);
         if (typeNode != null && typeNode.isTextual()) {
             type = typeNode.textValue();
         }
-        Set<String> required = REQUIRED.get(type);
+        Set<String> required = (v5 ? REQUIRED_V5 : REQUIRED).get(type);
         if (required == null) {
-            if (validates) {
+            if (v5) {
+                config.warn("Missing validation function in 'RotaryEmbeddingConfigMixin' for 'rope_type'='" + type
+                        + "'");
+            } else if (validates) {
                 config.warn("Missing validation function mapping in `ROPE_VALIDATION_FUNCTIONS` for 'rope_type'='"
                         + type + "'");
             }
@@ -198,10 +226,16 @@ public final class Rope {
         if (received.remove("type")) {
             received.add("rope_type"); // the config class copies type into rope_type
         }
-        received.remove("rope_theta"); // 5.x keeps rope_theta in rope_parameters
-        received.remove("partial_rotary_factor");
+        if (v5) {
+            received.add("rope_type"); // standardize_rope_params: setdefault("rope_type", ... "default")
+            received.remove("rope_theta"); // 5.x keeps rope_theta in rope_parameters
+            received.remove("partial_rotary_factor");
+        }
         Set<String> missing = new TreeSet<>(requiredKeys);
         missing.removeAll(received);
+        if (v5) {
+            checkEvenRotaryDim(config, settings, headDim);
+        }
         if (!missing.isEmpty()) {
             if (validates) {
                 throw new ConfigException("Missing required keys in `" + name + "` for 'rope_type'='" + type + "': "
@@ -214,22 +248,44 @@ public final class Rope {
         if (!validates) {
             return;
         }
-        Set<String> optional = OPTIONAL.getOrDefault(type, Set.of());
+        Set<String> optional = (v5 ? OPTIONAL_V5 : OPTIONAL).getOrDefault(type, Set.of());
         Set<String> unused = new TreeSet<>(received);
         unused.removeAll(requiredKeys);
         unused.removeAll(optional);
         if (!unused.isEmpty()) {
             config.warn("Unrecognized keys in `" + name + "` for 'rope_type'='" + type + "': " + pythonSet(unused));
         }
-        checkValues(config, settings, type, name, headDim);
+        checkValues(config, settings, type, name, v5, headDim);
+    }
+
+    /**
+     * 5.x's {@code validate_rope}: a fully rotated odd {@code head_dim} above 4 is a ValueError (the config's
+     * {@code head_dim}, which 5.x writes for every Llama-like model).
+     */
+    private static void checkEvenRotaryDim(HfConfig config, JsonNode settings, long headDim) {
+        Long configured = config.optionalInteger("head_dim");
+        if (configured == null) {
+            return;
+        }
+        JsonNode factorNode = settings.get("partial_rotary_factor");
+        double factor = factorNode != null && factorNode.isNumber() ? factorNode.doubleValue()
+                : config.real("partial_rotary_factor", 1.0);
+        if (configured > 4 && configured % 2 != 0 && (long) (configured * factor) == configured) {
+            throw new ConfigException("RoPE requires an even rotary dimension, but got `head_dim`=" + configured
+                    + " with `partial_rotary_factor`=" + Llama.pythonRepr(com.fasterxml.jackson.databind.node
+                    .DoubleNode.valueOf(factor)) + " for `full_attention`.");
+        }
     }
 
     /** The warnings and the Python errors (comparisons of None) of each {@code _validate_*} function. */
-    private static void checkValues(HfConfig config, JsonNode s, String type, String name, long headDim) {
+    private static void checkValues(HfConfig config, JsonNode s, String type, String name, boolean v5,
+                                    long headDim) {
         if (type.equals("linear") || type.equals("dynamic") || type.equals("yarn") || type.equals("llama3")) {
             JsonNode factor = s.get("factor");
-            if (!isFloat(factor) || factor.doubleValue() < 1.0) {
-                config.warn("`" + name + "`'s factor field must be a float >= 1, got " + str(factor));
+            if (!(v5 ? factor != null && factor.isNumber() && !factor.isBoolean() : isFloat(factor))
+                    || factor.doubleValue() < 1.0) {
+                config.warn("`" + name + "`'s factor field must be a " + (v5 ? "float or int" : "float")
+                        + " >= 1, got " + str(factor));
             }
         }
         if (type.equals("yarn")) {
@@ -283,6 +339,9 @@ public final class Rope {
                         + "high_freq_factor=" + str(high) + " and low_freq_factor=" + str(low));
             }
             JsonNode original = s.get("original_max_position_embeddings");
+            if (v5 && original == null) {
+                return; // standardize_rope_params fills it with max_position_embeddings
+            }
             if (original == null || !original.isIntegralNumber()) {
                 config.warn("`" + name + "`'s original_max_position_embeddings field must be an integer, got "
                         + str(original));
