@@ -10,7 +10,8 @@ import java.util.Set;
  * ({@link HfConfig} records each key asked for, given or not); a key nobody read changes nothing the listing shows,
  * unless the config was written for a newer release or another variant of the family, whose code reads it. Such a
  * key is told apart by its name: sizes and counts ({@code *_size}, {@code *_dim}, {@code *_dims}, {@code num_*},
- * {@code n_*}, {@code *_layers}, {@code *_heads}, {@code *_experts}) and per-layer lists ({@code layer_types}). Those
+ * {@code n_*}, {@code *_layers}, {@code *_heads}, {@code *_experts}), biases switched on or off ({@code *_bias}) and
+ * per-layer lists ({@code layer_types}). Those
  * are named in a model warning ({@code config key 'X' is not understood; the listing ignores it}); every other
  * unknown key ({@code rope_theta}, {@code bos_token_id}, {@code use_cache} ...) is ignored as the library ignores it.
  */
@@ -57,6 +58,6 @@ public final class ConfigKeys {
         }
         return key.endsWith("_size") || key.endsWith("_dim") || key.endsWith("_dims") || key.startsWith("num_")
                 || key.startsWith("n_") || key.endsWith("_layers") || key.endsWith("_heads")
-                || key.endsWith("_experts") || key.equals("layer_types");
+                || key.endsWith("_experts") || key.endsWith("_bias") || key.equals("layer_types");
     }
 }

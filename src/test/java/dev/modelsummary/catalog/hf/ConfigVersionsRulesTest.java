@@ -156,6 +156,10 @@ class ConfigVersionsRulesTest {
         assertThat(model.warnings()).containsExactly(
                 "config key 'moe_intermediate_size' is not understood; the listing ignores it",
                 "config key 'num_experts' is not understood; the listing ignores it");
+        // a bias switch is shape-like too; Llama reads mlp_bias (4.41+) and lists the biases
+        assertThat(build("{\"model_type\": \"mistral\", " + SMALL + ", \"mlp_bias\": true}", Map.of()).warnings())
+                .containsExactly("config key 'mlp_bias' is not understood; the listing ignores it");
+        assertThat(shape(llama(", \"mlp_bias\": true"), "layers.0.mlp.down_proj.bias")).containsExactly(32);
         // a key a family reads is understood; a --arg override is checked the same way
         assertThat(llama(", \"head_dim\": 8").warnings()).isEmpty();
         assertThat(build("{\"model_type\": \"llama\", " + SMALL + "}", Map.of("n_inner", "12")).warnings())

@@ -49,6 +49,7 @@ public final class Llama implements HfFamily {
         Rope.validate(config, Llama::ropeScalingValidation, true, s.headDim);
         s.checkHeadDim();
         boolean bias = config.bool("attention_bias", false);
+        s.mlpBias = config.bool("mlp_bias", false); // 4.41+: gate/up/down_proj biases
         if (architecture.equals("LlamaModel")) {
             return new LlamaModel(s, bias);
         }
@@ -91,6 +92,8 @@ public final class Llama implements HfFamily {
          * runs no matmul; Llama's computes {@code inv_freq @ position_ids}.
          */
         boolean cachedRotary;
+        /** {@code mlp_bias} (Llama 4.41 and later): {@code LlamaMLP}'s three projections have biases. */
+        boolean mlpBias;
         /** Qwen2: q/k/v have biases, o_proj none, whatever the attention's {@code bias} argument. */
         boolean qkvBias;
         /** The decoder layer's feed-forward: {@code mlp} ({@code LlamaMLP}), Mixtral's {@code block_sparse_moe}. */
@@ -448,9 +451,9 @@ public final class Llama implements HfFamily {
 
         LlamaMLP(Sizes s) {
             prefix = s.prefix;
-            add("gate_proj", Layers.linear(s.hidden, s.intermediate, false));
-            add("up_proj", Layers.linear(s.hidden, s.intermediate, false));
-            add("down_proj", Layers.linear(s.intermediate, s.hidden, false));
+            add("gate_proj", Layers.linear(s.hidden, s.intermediate, s.mlpBias));
+            add("up_proj", Layers.linear(s.hidden, s.intermediate, s.mlpBias));
+            add("down_proj", Layers.linear(s.intermediate, s.hidden, s.mlpBias));
             add("act_fn", Bert.act(s.hiddenAct));
         }
 
