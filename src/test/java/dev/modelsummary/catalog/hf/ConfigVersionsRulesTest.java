@@ -136,6 +136,10 @@ class ConfigVersionsRulesTest {
         Model kv = build("{\"model_type\": \"mistral\", " + SMALL.replace("\"num_key_value_heads\": 2",
                 "\"num_key_value_heads\": null") + "}", Map.of());
         assertThat(shape(kv, "layers.0.self_attn.k_proj.weight")).containsExactly(32, 32);
+        // a null the config class does not derive reaches the model as None: Python's TypeError
+        assertThatThrownBy(() -> build("{\"model_type\": \"llama\", " + SMALL.replace("\"intermediate_size\": 64",
+                "\"intermediate_size\": null") + "}", Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("intermediate_size is None");
     }
 
     @Test

@@ -108,6 +108,14 @@ public final class Llama implements HfFamily {
         /** @param kvHeads the config class's default for {@code num_key_value_heads}; null: the head count */
         Sizes(HfConfig c, long vocab, long hidden, long intermediate, long layers, long heads, Long kvHeads,
               boolean tieWordEmbeddings) {
+            for (String key : List.of("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
+                    "num_attention_heads")) {
+                if (c.contains(key) && !c.has(key)) {
+                    // the config classes keep these as given: None reaches nn.Linear / range() / // as in Python
+                    throw new ConfigException("TypeError: a size is None (" + key + " is None; the config class "
+                            + "derives no value for it)");
+                }
+            }
             this.vocab = c.integer("vocab_size", vocab);
             this.hidden = c.integer("hidden_size", hidden);
             this.intermediate = c.integer("intermediate_size", intermediate);
