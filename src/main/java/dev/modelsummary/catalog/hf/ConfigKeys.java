@@ -23,7 +23,12 @@ public final class ConfigKeys {
     private static final Set<String> NOT_SHAPES = Set.of("num_beams", "num_beam_groups", "num_return_sequences",
             "no_repeat_ngram_size", "encoder_no_repeat_ngram_size", "chunk_size_feed_forward", "num_labels",
             "num_experts_per_tok", "max_window_layers", "sliding_window_size", "attention_chunk_size",
-            "n_positions_extrapolation", "num_logits_to_keep", "max_batch_size", "block_size");
+            "n_positions_extrapolation", "num_logits_to_keep", "max_batch_size", "block_size",
+            // expert parallelism and group routing (DeepSeek-V3), which layers skip rope or attend globally
+            // (SmolLM3, ModernBERT), GPT-Neo's local window: none sizes a tensor
+            "ep_size", "n_group", "topk_group", "no_rope_layers", "global_attn_every_n_layers", "window_size",
+            // DeepSeek-V3's multi-token-prediction layers, which transformers does not build
+            "num_nextn_predict_layers");
 
     /**
      * Per {@code model_type}: keys its config class keeps, whose names look like sizes, that its modeling code
@@ -33,7 +38,8 @@ public final class ConfigKeys {
     private static final Map<String, Set<String>> KEPT_UNUSED = Map.of(
             "albert", Set.of("gap_size", "num_memory_blocks"),
             "gpt2", Set.of("n_ctx"),
-            "t5", Set.of("n_positions"));
+            "t5", Set.of("n_positions"),
+            "gptj", Set.of("n_positions"));
 
     private ConfigKeys() {
     }
