@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.modelsummary.text.Quote;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +43,7 @@ public final class HfConfig {
 
     private final Map<String, JsonNode> values;
     /** The keys a family has asked for, to tell which shape-like keys it did not understand. */
-    private final Set<String> read = new HashSet<>();
+    private final Set<String> read = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** What the library would log while reading this config ({@code logger.warning}), in order. */
     private final List<String> warnings = new ArrayList<>();
 
@@ -288,13 +287,13 @@ public final class HfConfig {
     }
 
     /** Records what the library logs as a warning while reading or building this config. */
-    public void warn(String message) {
+    public synchronized void warn(String message) {
         if (!warnings.contains(message)) {
             warnings.add(message);
         }
     }
 
-    public List<String> warnings() {
+    public synchronized List<String> warnings() {
         return List.copyOf(warnings);
     }
 
