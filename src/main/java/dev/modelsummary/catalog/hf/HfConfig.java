@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A Hugging Face {@code config.json}: its top-level keys, overridden by {@code --arg KEY=VALUE} as
@@ -38,7 +39,13 @@ public final class HfConfig {
             .build())
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
+    private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("^(\\d{1,4})\\.(\\d{1,4})");
+
     private final Map<String, JsonNode> values;
+    /** The keys a family has asked for, to tell which shape-like keys it did not understand. */
+    private final Set<String> read = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** What the library would log while reading this config ({@code logger.warning}), in order. */
+    private final List<String> warnings = new ArrayList<>();
 
     private HfConfig(Map<String, JsonNode> values) {
         this.values = values;
@@ -122,6 +129,7 @@ public final class HfConfig {
 
     /** Whether the key is set to something other than null. */
     public boolean has(String key) {
+        read.add(key);
         JsonNode value = values.get(key);
         return value != null && !value.isNull();
     }
@@ -209,6 +217,8 @@ public final class HfConfig {
      * else 2.
      */
     public long numLabels() {
+        read.add("num_labels");
+        read.add("id2label");
         if (values.containsKey("num_labels") && !values.containsKey("id2label")) {
             return integer("num_labels", 2);
         }
@@ -242,7 +252,54 @@ public final class HfConfig {
 
     /** The raw value, for families with structured settings ({@code rope_scaling}); null when missing. */
     public JsonNode node(String key) {
+        read.add(key);
         return values.get(key);
+    }
+
+    /** Whether the key is in the config at all, null or not (an explicit null may mean "derive it"). */
+    public boolean contains(String key) {
+        read.add(key);
+        return values.containsKey(key);
+    }
+
+    /**
+     * The dtype the model is built in, as 4.57's {@code _from_config} reads it: {@code dtype} (the spelling of
+     * configs written by 4.56 and later) wins over {@code torch_dtype}; float32 when neither is given.
+     */
+    public String dtype() {
+        if (has("dtype")) {
+            return string("dtype", "float32");
+        }
+        return string("torch_dtype", "float32");
+    }
+
+    /**
+     * {@code transformers_version} as {major, minor} ({@code "4.43.0.dev0"} gives {4, 43}); null when missing or
+     * not a version.
+     */
+    public int[] transformersVersion() {
+        JsonNode value = values.get("transformers_version");
+        if (value == null || !value.isTextual()) {
+            return null;
+        }
+        java.util.regex.Matcher m = VERSION.matcher(value.textValue());
+        return m.find() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : null;
+    }
+
+    /** Records what the library logs as a warning while reading or building this config. */
+    public synchronized void warn(String message) {
+        if (!warnings.contains(message)) {
+            warnings.add(message);
+        }
+    }
+
+    public synchronized List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    /** The keys read so far ({@link #has}, {@link #integer}, {@link #node} ... of any key, given or not). */
+    public Set<String> readKeys() {
+        return Set.copyOf(read);
     }
 
     /** Every key, in the file's order, overrides last. */

@@ -113,12 +113,13 @@ public final class HfModels {
         HfFamily family = family(modelType).orElseThrow(() -> new ConfigException("model_type "
                 + Quote.of(modelType) + " is not supported; supported: " + supported() + "."));
         String defaultArchitecture = defaultArchitecture(family, config);
-        String dtype = config.string("torch_dtype", "float32");
+        String dtype = config.dtype();
         List<Arg> args = List.of(
                 Arg.string("architecture", defaultArchitecture, "the model class to build: "
                         + String.join(", ", family.architectures())),
                 Arg.string("torch_dtype", dtype, "the dtype from_pretrained loads the weights in: float32, "
-                        + "float16, bfloat16 or float64"));
+                        + "float16, bfloat16 or float64 (the config's dtype, else its torch_dtype; --arg dtype=X "
+                        + "is the same and wins, as in transformers 4.56+)"));
         return Builder.anyKey(SOURCE, name, family.task(defaultArchitecture), args, kwargs -> {
             String architecture = kwargs.string("architecture");
             if (!family.architectures().contains(architecture)) {
@@ -140,7 +141,13 @@ public final class HfModels {
                         .map(key -> " (its largest integer is " + Quote.of(key) + ": " + resolved.integer(key, 0)
                                 + ")").orElse("") + ".");
             }
-            family.toDType(model, dtype(kwargs.string("torch_dtype")));
+            resolved.warnings().forEach(kwargs::warn);
+            ConfigKeys.notUnderstood(resolved).forEach(key -> kwargs.warn("config key " + Quote.of(key)
+                    + " is not understood; the listing ignores it"));
+            // from_pretrained(dtype=...) wins over torch_dtype=..., as a config's dtype wins over its torch_dtype
+            String chosen = kwargs.extra().containsKey("dtype")
+                    ? resolved.string("dtype", "float32") : kwargs.string("torch_dtype");
+            family.toDType(model, dtype(chosen));
             return model;
         }).withTasks(arguments -> family.task(arguments.getOrDefault("architecture", defaultArchitecture)))
                 .withInput(kwargs -> defaultInput(family, config.withOverrides(kwargs.extra())));
@@ -174,7 +181,7 @@ public final class HfModels {
         String name = torchDtype == null ? "float32" : torchDtype.replace("torch.", "");
         DType dtype = DTYPES.get(name);
         if (dtype == null) {
-            throw new ConfigException("torch_dtype " + Quote.of(torchDtype) + " is not one of float32, float16, "
+            throw new ConfigException("dtype " + Quote.of(torchDtype) + " is not one of float32, float16, "
                     + "bfloat16, float64.");
         }
         return dtype;

@@ -92,14 +92,10 @@ public final class Falcon implements HfFamily {
             torchscript = c.bool("torchscript", false);
             Long ffn = c.optionalInteger("ffn_hidden_size");
             ffnHidden = ffn != null ? ffn : Dims.mul(4, c.integer("hidden_size", 4544));
-            validateRopeScaling(c, alibi);
-            JsonNode scaling = c.node("rope_scaling");
-            String type = scaling == null || scaling.isNull() ? "" : scaling.get("type").textValue();
-            rotaryClass = switch (type) {
-                case "linear" -> "FalconLinearScalingRotaryEmbedding";
-                case "dynamic" -> "FalconDynamicNTKScalingRotaryEmbedding";
-                default -> "FalconRotaryEmbedding";
-            };
+            // 4.57's FalconConfig validates nothing; its rotary embedding looks the type up (see Rope)
+            Rope.validate(c, config -> validateRopeScaling(config, alibi), false,
+                    heads == 0 ? 0 : hidden / heads);
+            rotaryClass = "Falcon" + Rope.legacyClass(c) + "RotaryEmbedding";
             if (heads == 0) {
                 throw new ConfigException("integer division or modulo by zero"); // hidden_size // heads
             }

@@ -44,6 +44,8 @@ public final class Gemma implements HfFamily {
                     + " and `num_heads`: " + s.heads + ").");
         }
         s.checkKvHeads();
+        // GemmaConfig has no rope_scaling in 4.40; 4.57's rotary embedding reads one given as a config attribute
+        Rope.validate(config, null, false, s.headDim);
         boolean bias = config.bool("attention_bias", false);
         // GemmaMLP: ACT2FN[config.hidden_activation], gelu_pytorch_tanh when None; the rotary is Llama's
         // (inv_freq @ position_ids); GemmaModel scales the embeddings by an elementwise multiply (0 FLOPs)

@@ -82,14 +82,8 @@ public final class GptNeoX implements HfFamily {
             attentionBias = c.bool("attention_bias", true);
             tieWordEmbeddings = c.bool("tie_word_embeddings", false);
             torchscript = c.bool("torchscript", false);
-            validateRopeScaling(c);
-            JsonNode scaling = c.node("rope_scaling");
-            String type = scaling == null || scaling.isNull() ? "" : scaling.get("type").textValue();
-            rotaryClass = switch (type) {
-                case "linear" -> "GPTNeoXLinearScalingRotaryEmbedding";
-                case "dynamic" -> "GPTNeoXDynamicNTKScalingRotaryEmbedding";
-                default -> "GPTNeoXRotaryEmbedding";
-            };
+            Rope.validate(c, GptNeoX::validateRopeScaling, true, heads == 0 ? 0 : hidden / heads);
+            rotaryClass = "GPTNeoX" + Rope.legacyClass(c) + "RotaryEmbedding";
             if (heads == 0) {
                 throw new ConfigException("integer division or modulo by zero"); // hidden_size % heads
             }

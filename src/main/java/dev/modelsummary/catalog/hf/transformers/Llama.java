@@ -45,9 +45,11 @@ public final class Llama implements HfFamily {
     public Module build(HfConfig config, String architecture) {
         // LlamaConfig.__init__
         Sizes s = new Sizes(config, 32000, 4096, 11008, 32, 32, false);
-        ropeScalingValidation(config);
+        // 4.57's LlamaConfig: rope_config_validation; 4.40's: _rope_scaling_validation (see Rope)
+        Rope.validate(config, Llama::ropeScalingValidation, true, s.headDim);
         s.checkHeadDim();
         boolean bias = config.bool("attention_bias", false);
+        s.mlpBias = config.bool("mlp_bias", false); // 4.41+: gate/up/down_proj biases
         if (architecture.equals("LlamaModel")) {
             return new LlamaModel(s, bias);
         }
@@ -70,6 +72,11 @@ public final class Llama implements HfFamily {
         final long heads;
         final long kvHeads;
         long headDim;
+        /**
+         * An explicit {@code head_dim} (4.57's Llama, Mistral, Mixtral, Qwen2 read it): the projections are
+         * {@code heads * head_dim} wide and {@code hidden_size} need not divide by the heads.
+         */
+        boolean explicitHeadDim;
         final boolean tieWordEmbeddings;
         /** {@code _tie_or_clone_weights} clones instead of tying under {@code torchscript}. */
         final boolean torchscript;
@@ -85,6 +92,8 @@ public final class Llama implements HfFamily {
          * runs no matmul; Llama's computes {@code inv_freq @ position_ids}.
          */
         boolean cachedRotary;
+        /** {@code mlp_bias} (Llama 4.41 and later): {@code LlamaMLP}'s three projections have biases. */
+        boolean mlpBias;
         /** Qwen2: q/k/v have biases, o_proj none, whatever the attention's {@code bias} argument. */
         boolean qkvBias;
         /** The decoder layer's feed-forward: {@code mlp} ({@code LlamaMLP}), Mixtral's {@code block_sparse_moe}. */
@@ -99,6 +108,14 @@ public final class Llama implements HfFamily {
         /** @param kvHeads the config class's default for {@code num_key_value_heads}; null: the head count */
         Sizes(HfConfig c, long vocab, long hidden, long intermediate, long layers, long heads, Long kvHeads,
               boolean tieWordEmbeddings) {
+            for (String key : List.of("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
+                    "num_attention_heads")) {
+                if (c.contains(key) && !c.has(key)) {
+                    // the config classes keep these as given: None reaches nn.Linear / range() / // as in Python
+                    throw new ConfigException("TypeError: a size is None (" + key + " is None; the config class "
+                            + "derives no value for it)");
+                }
+            }
             this.vocab = c.integer("vocab_size", vocab);
             this.hidden = c.integer("hidden_size", hidden);
             this.intermediate = c.integer("intermediate_size", intermediate);
@@ -107,8 +124,9 @@ public final class Llama implements HfFamily {
             // an explicit None is the config class's fallback to num_attention_heads; only a missing key takes
             // the class default (Mistral's 8, Qwen2's 32)
             Long kv = c.optionalInteger("num_key_value_heads");
-            boolean explicitNone = c.node("num_key_value_heads") != null;
-            this.kvHeads = kv != null ? kv : kvHeads != null && !explicitNone ? kvHeads : this.heads;
+            // an explicit null is the config classes' "if num_key_value_heads is None: = num_attention_heads"
+            this.kvHeads = kv != null ? kv : kvHeads != null && !c.contains("num_key_value_heads") ? kvHeads
+                    : this.heads;
             this.tieWordEmbeddings = c.bool("tie_word_embeddings", tieWordEmbeddings);
             this.torchscript = c.bool("torchscript", false);
             this.numLabels = c.numLabels();
@@ -117,6 +135,13 @@ public final class Llama implements HfFamily {
             TorchChecks.paddingIdx(this.padTokenId, this.vocab);
             this.hiddenAct = c.string("hidden_act", "silu");
             this.headDim = this.heads == 0 ? 0 : Math.floorDiv(this.hidden, this.heads);
+            // head_dim if head_dim is not None else hidden_size // num_attention_heads (Mistral, Mixtral: `or`,
+            // so 0 derives too)
+            Long explicit = c.optionalInteger("head_dim");
+            if (explicit != null && explicit != 0) {
+                this.headDim = explicit;
+                this.explicitHeadDim = true;
+            }
         }
 
         /**
@@ -124,6 +149,10 @@ public final class Llama implements HfFamily {
          * must give back {@code hidden_size}. Python divides by zero heads; that is refused with the same message.
          */
         void checkHeadDim() {
+            if (explicitHeadDim && heads != 0) {
+                checkKvHeads(); // 4.57 builds heads * head_dim wide projections, with no divisibility check
+                return;
+            }
             if (heads == 0 || headDim * heads != hidden) {
                 throw new ConfigException("hidden_size must be divisible by num_heads (got `hidden_size`: " + hidden
                         + " and `num_heads`: " + heads + ").");
@@ -434,9 +463,9 @@ public final class Llama implements HfFamily {
 
         LlamaMLP(Sizes s) {
             prefix = s.prefix;
-            add("gate_proj", Layers.linear(s.hidden, s.intermediate, false));
-            add("up_proj", Layers.linear(s.hidden, s.intermediate, false));
-            add("down_proj", Layers.linear(s.intermediate, s.hidden, false));
+            add("gate_proj", Layers.linear(s.hidden, s.intermediate, s.mlpBias));
+            add("up_proj", Layers.linear(s.hidden, s.intermediate, s.mlpBias));
+            add("down_proj", Layers.linear(s.intermediate, s.hidden, s.mlpBias));
             add("act_fn", Bert.act(s.hiddenAct));
         }
 

@@ -26,6 +26,12 @@ public final class Mistral implements HfFamily {
     public Module build(HfConfig config, String architecture) {
         // MistralConfig.__init__: num_key_value_heads=8, None gives num_attention_heads
         Llama.Sizes s = new Llama.Sizes(config, 32000, 4096, 14336, 32, 32, 8L, false);
+        Rope.validate(config, null, false, s.headDim);
+        if (config.contains("layer_types")) {
+            // 4.57's MistralConfig keeps it and warns; its decoder has one attention for every layer
+            config.warn("Detected Mistral model with layer_types. Consider using AutoModel or Ministral classes "
+                    + "instead to enable alternating attention compatibility.");
+        }
         s.checkHeadDim();
         s.prefix = PREFIX;
         s.cachedRotary = true;

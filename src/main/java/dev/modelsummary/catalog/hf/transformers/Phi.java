@@ -79,14 +79,8 @@ public final class Phi implements HfFamily {
             torchscript = c.bool("torchscript", false);
             // PhiModel's nn.Embedding(vocab_size, hidden_size, padding_idx=pad_token_id)
             TorchChecks.paddingIdx(c.optionalInteger("pad_token_id"), vocab);
-            GptNeoX.validateRopeScaling(c);
-            com.fasterxml.jackson.databind.JsonNode scaling = c.node("rope_scaling");
-            String type = scaling == null || scaling.isNull() ? "" : scaling.get("type").textValue();
-            rotaryClass = switch (type) {
-                case "linear" -> "PhiLinearScalingRotaryEmbedding";
-                case "dynamic" -> "PhiDynamicNTKScalingRotaryEmbedding";
-                default -> "PhiRotaryEmbedding";
-            };
+            Rope.validate(c, GptNeoX::validateRopeScaling, true, heads == 0 ? 0 : hidden / heads);
+            rotaryClass = "Phi" + Rope.legacyClass(c) + "RotaryEmbedding";
             if (heads == 0) {
                 throw new ConfigException("integer division or modulo by zero"); // hidden_size // heads
             }

@@ -1,5 +1,6 @@
 package dev.modelsummary.catalog.hf.transformers;
 
+import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Module;
@@ -26,7 +27,14 @@ public final class Qwen2 implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         // Qwen2Config.__init__: num_key_value_heads=32, None gives num_attention_heads
+        if (config.contains("head_dim") && !config.has("head_dim")) {
+            // Qwen2Config has no head_dim argument: a null one is set as is and read by getattr
+            throw new ConfigException("unsupported operand type(s) for *: 'int' and 'NoneType' (head_dim is None)");
+        }
         Llama.Sizes s = new Llama.Sizes(config, 151936, 4096, 22016, 32, 32, 32L, false);
+        Rope.validate(config, null, true, s.headDim);
+        // 4.57's Qwen2Config: layer_types (derived from use_sliding_window and max_window_layers when None)
+        LayerTypes.validate(config, s.layers);
         s.checkHeadDim();
         // 4.40.2's Qwen2RotaryEmbedding is Mistral's (cached cos/sin sliced to seq_len)
         s.prefix = PREFIX;
