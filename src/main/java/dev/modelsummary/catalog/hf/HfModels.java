@@ -13,6 +13,7 @@ import dev.modelsummary.catalog.hf.transformers.Llama;
 import dev.modelsummary.catalog.hf.transformers.Mistral;
 import dev.modelsummary.catalog.hf.transformers.Mixtral;
 import dev.modelsummary.catalog.hf.transformers.MobileNetV1;
+import dev.modelsummary.catalog.hf.transformers.ModernBert;
 import dev.modelsummary.catalog.hf.transformers.MobileNetV2;
 import dev.modelsummary.catalog.hf.transformers.Phi;
 import dev.modelsummary.catalog.hf.transformers.Qwen2;
@@ -52,7 +53,7 @@ public final class HfModels {
     private static final List<HfFamily> FAMILIES = List.of(new Bert(), new Albert(), new Roberta(), new XLNet(),
             new T5(), new ResNet(), new MobileNetV1(), new MobileNetV2(), new Llama(), new Mistral(), new Mixtral(),
             new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon(),
-            new XlmRoberta(), new DistilBert());
+            new XlmRoberta(), new DistilBert(), new ModernBert());
     /**
      * Modules and tensors one config may make: a config is input, and {@code num_hidden_layers: 10**9} would
      * otherwise build until memory runs out. The largest real models register a few thousand.
