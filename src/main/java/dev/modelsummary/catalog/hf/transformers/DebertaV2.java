@@ -100,11 +100,20 @@ public final class DebertaV2 implements HfFamily {
             poolerHiddenSize = c.integer("pooler_hidden_size", hidden);
             legacy = c.bool("legacy", true);
             tieWordEmbeddings = c.bool("tie_word_embeddings", true);
-            if (heads <= 0 || hidden % heads != 0) {
+            long pad = c.integer("pad_token_id", 0);
+            if (pad >= vocab || pad < -vocab) {
+                // nn.Embedding(vocab_size, embedding_size, padding_idx=pad_token_id)
+                throw new ConfigException("Padding_idx must be within num_embeddings");
+            }
+            if (layers > 0 && heads == 0) {
+                throw new ConfigException("integer modulo by zero");
+            }
+            if (layers > 0 && hidden % heads != 0) {
+                // DisentangledSelfAttention.__init__'s ValueError (only built with a layer)
                 throw new ConfigException("The hidden size (" + hidden + ") is not a multiple of the number of "
                         + "attention heads (" + heads + ")");
             }
-            headSize = c.integer("attention_head_size", hidden / heads);
+            headSize = c.integer("attention_head_size", heads == 0 ? 0 : hidden / heads);
         }
 
         /** {@code pos_att_type}: a list, or a {@code "p2c|c2p"} string the config splits; None is empty. */

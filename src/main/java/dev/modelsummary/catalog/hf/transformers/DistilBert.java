@@ -59,8 +59,16 @@ public final class DistilBert implements HfFamily {
             sinusoidal = c.bool("sinusoidal_pos_embds", false);
             activation = c.string("activation", "gelu");
             tieWordEmbeddings = c.bool("tie_word_embeddings", true);
-            if (heads <= 0 || dim % heads != 0) {
-                // MultiHeadSelfAttention.__init__'s ValueError (TransformerBlock checks the same first)
+            long pad = c.integer("pad_token_id", 0);
+            if (pad >= vocab || pad < -vocab) {
+                // nn.Embedding(vocab_size, dim, padding_idx=pad_token_id)
+                throw new ConfigException("Padding_idx must be within num_embeddings");
+            }
+            if (layers > 0 && heads == 0) {
+                throw new ConfigException("integer modulo by zero");
+            }
+            if (layers > 0 && dim % heads != 0) {
+                // TransformerBlock.__init__'s ValueError (only built with a layer)
                 throw new ConfigException("config.n_heads " + heads + " must divide config.dim " + dim + " evenly");
             }
         }

@@ -87,12 +87,21 @@ public final class ModernBert implements HfFamily {
             if (pad >= vocab || pad < -vocab) {
                 throw new ConfigException("Padding_idx must be within num_embeddings");
             }
-            if (heads <= 0 || hidden % heads != 0) {
+            if (layers > 0 && heads == 0) {
+                throw new ConfigException("integer modulo by zero");
+            }
+            if (layers > 0 && hidden % heads != 0) {
+                // ModernBertAttention.__init__'s ValueError (only built with a layer)
                 throw new ConfigException("The hidden size (" + hidden + ") is not a multiple of the number of "
                         + "attention heads (" + heads + ")");
             }
-            if (layers > 1 && globalAttnEveryNLayers == 0) {
+            if (layers > 0 && globalAttnEveryNLayers == 0) {
+                // layer_id % config.global_attn_every_n_layers
                 throw new ConfigException("integer modulo by zero");
+            }
+            if (layers == 0) {
+                // _init_weights: init_std / math.sqrt(2.0 * num_hidden_layers)
+                throw new ConfigException("float division by zero");
             }
         }
 
