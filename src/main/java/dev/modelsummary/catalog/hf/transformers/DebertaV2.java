@@ -149,6 +149,10 @@ public final class DebertaV2 implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);
+        if (config.has("pruned_heads") && config.node("pruned_heads").size() > 0) {
+            // init_weights(): self.prune_heads(config.pruned_heads) -> base_model._prune_heads
+            throw new ConfigException("The prune function is not implemented in DeBERTa model.");
+        }
         long labels = config.numLabels();
         if (architecture.equals(BASE)) {
             return new DebertaV2Model(s);

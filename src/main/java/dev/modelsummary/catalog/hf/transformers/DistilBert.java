@@ -48,6 +48,8 @@ public final class DistilBert implements HfFamily {
         final boolean sinusoidal;
         final String activation;
         final boolean tieWordEmbeddings;
+        /** {@code pruned_heads}: per layer index, the distinct heads {@code prune_heads} removes. */
+        final java.util.Map<Long, java.util.Set<Long>> prunedHeads = new java.util.HashMap<>();
 
         Sizes(HfConfig c) {
             vocab = c.integer("vocab_size", 30522);
@@ -71,6 +73,34 @@ public final class DistilBert implements HfFamily {
                 // TransformerBlock.__init__'s ValueError (only built with a layer)
                 throw new ConfigException("config.n_heads " + heads + " must divide config.dim " + dim + " evenly");
             }
+            readPrunedHeads(c);
+        }
+
+        /**
+         * {@code config.pruned_heads} ({@code from_dict} makes its keys ints), applied by {@code init_weights()}:
+         * {@code transformer.layer[layer].attention.prune_heads(heads)} for each entry.
+         */
+        private void readPrunedHeads(HfConfig c) {
+            com.fasterxml.jackson.databind.JsonNode node = c.node("pruned_heads");
+            if (node == null || !node.isObject()) {
+                return;
+            }
+            node.fields().forEachRemaining(e -> {
+                long layer = Long.parseLong(e.getKey().strip());
+                if (layer >= layers || layer < -layers) {
+                    throw new ConfigException("index " + layer + " is out of range");
+                }
+                long index = layer < 0 ? layer + layers : layer;
+                java.util.Set<Long> set = prunedHeads.computeIfAbsent(index, k -> new java.util.TreeSet<>());
+                for (com.fasterxml.jackson.databind.JsonNode h : e.getValue()) {
+                    long head = h.asLong();
+                    if (head >= heads || head < -heads) {
+                        throw new ConfigException("index " + head + " is out of bounds for dimension 0 with size "
+                                + heads);
+                    }
+                    set.add(head < 0 ? head + heads : head);
+                }
+            });
         }
     }
 
@@ -241,7 +271,7 @@ public final class DistilBert implements HfFamily {
         Transformer(Sizes s) {
             Sequential layer = add("layer", new Sequential());
             for (long i = 0; i < s.layers; i++) {
-                layer.append(new TransformerBlock(s));
+                layer.append(new TransformerBlock(s, s.prunedHeads.getOrDefault(i, java.util.Set.of()).size()));
             }
         }
 
@@ -256,8 +286,8 @@ public final class DistilBert implements HfFamily {
 
     /** {@code TransformerBlock}: attention, sa_layer_norm of the residual sum, ffn, output_layer_norm. */
     static final class TransformerBlock extends Module {
-        TransformerBlock(Sizes s) {
-            add("attention", new MultiHeadSelfAttention(s));
+        TransformerBlock(Sizes s, long prunedHeads) {
+            add("attention", new MultiHeadSelfAttention(s, prunedHeads));
             add("sa_layer_norm", Layers.layerNormForward(s.dim));
             add("ffn", new Ffn(s));
             add("output_layer_norm", Layers.layerNormForward(s.dim));
@@ -275,26 +305,31 @@ public final class DistilBert implements HfFamily {
 
     /**
      * {@code MultiHeadSelfAttention} (eager): q_lin, k_lin, v_lin, {@code QK^T}, softmax, dropout, {@code AV},
-     * out_lin; returns {@code (context,)}.
+     * out_lin; returns {@code (context,)}. {@code prune_heads} leaves {@code n_heads - pruned} heads of the same
+     * size: q/k/v_lin give, and out_lin takes, {@code head_size * n_heads}.
      */
     static final class MultiHeadSelfAttention extends Module {
         private final long heads;
         private final long dim;
 
-        MultiHeadSelfAttention(Sizes s) {
-            heads = s.heads;
-            dim = s.dim;
+        MultiHeadSelfAttention(Sizes s, long prunedHeads) {
+            heads = s.heads - prunedHeads;
+            dim = Exact.mul(s.dim / s.heads, heads);
             add("dropout", Layers.dropout(0.0));
-            add("q_lin", Layers.linear(s.dim, s.dim));
-            add("k_lin", Layers.linear(s.dim, s.dim));
-            add("v_lin", Layers.linear(s.dim, s.dim));
-            add("out_lin", Layers.linear(s.dim, s.dim));
+            add("q_lin", Layers.linear(s.dim, dim));
+            add("k_lin", Layers.linear(s.dim, dim));
+            add("v_lin", Layers.linear(s.dim, dim));
+            add("out_lin", Layers.linear(dim, s.dim));
         }
 
         @Override
         public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
             Shape x = xs.get(0);
             long bs = x.dim(0);
+            if (heads == 0) {
+                // dim_per_head = self.dim // self.n_heads with every head pruned
+                throw new ShapeException("integer division or modulo by zero");
+            }
             long headDim = dim / heads;
             Shape q = heads(call(t, "q_lin", x), bs, headDim);
             Shape k = heads(call(t, "k_lin", x), bs, headDim);

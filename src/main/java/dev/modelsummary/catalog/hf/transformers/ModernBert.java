@@ -113,6 +113,10 @@ public final class ModernBert implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);
+        if (config.has("pruned_heads") && config.node("pruned_heads").size() > 0) {
+            // init_weights(): self.prune_heads(config.pruned_heads) -> base_model._prune_heads
+            throw new ConfigException("'ModernBertModel' object has no attribute '_prune_heads'");
+        }
         long labels = config.numLabels();
         if (architecture.equals(BASE)) {
             return new ModernBertModel(s);

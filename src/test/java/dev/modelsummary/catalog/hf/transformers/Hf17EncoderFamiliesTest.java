@@ -43,7 +43,14 @@ class Hf17EncoderFamiliesTest {
         "deberta-v2|\"hidden_size\": 32, \"num_attention_heads\": 5, \"num_hidden_layers\": 1, \"vocab_size\": 100"
             + "|The hidden size (32) is not a multiple of the number of attention heads (5)",
         "deberta-v2|\"hidden_size\": 32, \"num_attention_heads\": 4, \"num_hidden_layers\": 1, \"vocab_size\": 100, "
-            + "\"pad_token_id\": 100|Padding_idx must be within num_embeddings"})
+            + "\"pad_token_id\": 100|Padding_idx must be within num_embeddings",
+        "deberta-v2|\"hidden_size\": 32, \"num_attention_heads\": 4, \"num_hidden_layers\": 1, \"vocab_size\": 100, "
+            + "\"pruned_heads\": {\"0\": [1]}|The prune function is not implemented in DeBERTa model.",
+        "modernbert|\"hidden_size\": 32, \"num_attention_heads\": 4, \"num_hidden_layers\": 1, \"vocab_size\": 100, "
+            + "\"pad_token_id\": 0, \"pruned_heads\": {\"0\": [1]}|'ModernBertModel' object has no attribute "
+            + "'_prune_heads'",
+        "distilbert|\"dim\": 32, \"n_heads\": 4, \"n_layers\": 2, \"vocab_size\": 100, "
+            + "\"pruned_heads\": {\"2\": [1]}|index 2 is out of range"})
     void refusesWhatTransformersRefuses(String modelType, String json, String message) {
         HfFamily family = switch (modelType) {
             case "distilbert" -> new DistilBert();
