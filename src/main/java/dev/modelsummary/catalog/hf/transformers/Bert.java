@@ -276,6 +276,8 @@ public final class Bert implements HfFamily {
          * object). False keeps the 4.40 trace of BERT, RoBERTa and ALBERT.
          */
         boolean attentionProbsOutput;
+        /** {@code ACT2FN}: 4.40's ({@link Bert#act}) unless a 4.57 family sets {@link Act457#act}. */
+        java.util.function.Function<String, Module> activations = Bert::act;
 
         Sizes(HfConfig c) {
             this(c, "Bert", null);
@@ -630,7 +632,7 @@ public final class Bert implements HfFamily {
         BertIntermediate(Sizes s) {
             super(s, "Intermediate");
             add("dense", Layers.linear(s.hidden, s.intermediate));
-            add("intermediate_act_fn", act(s.hiddenAct));
+            add("intermediate_act_fn", s.activations.apply(s.hiddenAct));
         }
 
         @Override

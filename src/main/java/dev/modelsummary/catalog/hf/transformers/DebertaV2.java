@@ -292,7 +292,7 @@ public final class DebertaV2 implements HfFamily {
                 }
             });
             transform.add("dense", Layers.linear(s.hidden, s.embeddingSize));
-            transform.add("transform_act_fn", Bert.act(s.hiddenAct));
+            transform.add("transform_act_fn", Act457.act(s.hiddenAct));
             transform.add("LayerNorm", Layers.layerNormForward(s.embeddingSize));
             Module decoder = add("decoder", Layers.linear(s.embeddingSize, s.vocab, false));
             parameter("bias", s.vocab);
@@ -324,7 +324,7 @@ public final class DebertaV2 implements HfFamily {
             vocab = s.vocab;
             add("dense", s.tieWordEmbeddings ? Layers.linear(s.embeddingSize, s.vocab)
                     : Layers.linear(s.hidden, s.hidden));
-            add("transform_act_fn", Bert.act(s.hiddenAct));
+            add("transform_act_fn", Act457.act(s.hiddenAct));
             add("LayerNorm", Layers.layerNormForward(s.hidden));
             parameter("bias", s.vocab);
         }
@@ -569,7 +569,7 @@ public final class DebertaV2 implements HfFamily {
             this.intermediate = intermediate;
             if (intermediate) {
                 add("dense", Layers.linear(s.hidden, s.intermediate));
-                add("intermediate_act_fn", Bert.act(s.hiddenAct));
+                add("intermediate_act_fn", Act457.act(s.hiddenAct));
             } else {
                 add("dense", Layers.linear(s.intermediate, s.hidden));
                 add("LayerNorm", Layers.layerNormForward(s.hidden));

@@ -114,7 +114,7 @@ public final class DistilBert implements HfFamily {
                 return new DistilBertModel(s);
             }
             case "DistilBertForMaskedLM" -> {
-                model.add("activation", Bert.act(s.activation));
+                model.add("activation", Act457.act(s.activation));
                 Module distilbert = model.add("distilbert", new DistilBertModel(s));
                 model.add("vocab_transform", Layers.linear(s.dim, s.dim));
                 model.add("vocab_layer_norm", Layers.layerNormForward(s.dim));
@@ -356,7 +356,7 @@ public final class DistilBert implements HfFamily {
             add("dropout", Layers.dropout(0.0));
             add("lin1", Layers.linear(s.dim, s.hiddenDim));
             add("lin2", Layers.linear(s.hiddenDim, s.dim));
-            add("activation", Bert.act(s.activation));
+            add("activation", Act457.act(s.activation));
         }
 
         @Override

@@ -233,7 +233,7 @@ public final class ModernBert implements HfFamily {
     static final class ModernBertPredictionHead extends Module {
         ModernBertPredictionHead(Sizes s) {
             add("dense", Layers.linear(s.hidden, s.hidden, s.classifierBias));
-            add("act", Bert.act(s.classifierActivation));
+            add("act", Act457.act(s.classifierActivation));
             add("norm", layerNorm(s.hidden, s.normBias));
         }
 
@@ -347,7 +347,7 @@ public final class ModernBert implements HfFamily {
         ModernBertMLP(Sizes s) {
             intermediate = s.intermediate;
             add("Wi", Layers.linear(s.hidden, Dims.mul(2, s.intermediate), s.mlpBias));
-            add("act", Bert.act(s.hiddenActivation));
+            add("act", Act457.act(s.hiddenActivation));
             add("drop", Layers.dropout(0.0));
             add("Wo", Layers.linear(s.intermediate, s.hidden, s.mlpBias));
         }

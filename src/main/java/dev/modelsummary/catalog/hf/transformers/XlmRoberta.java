@@ -32,6 +32,7 @@ public final class XlmRoberta implements HfFamily {
     public Module build(HfConfig config, String architecture) {
         Bert.Sizes s = new Bert.Sizes(config, PREFIX, config.integer("pad_token_id", 1));
         s.attentionProbsOutput = true;
+        s.activations = Act457::act;
         return Roberta.build(s, config, architecture);
     }
 }
