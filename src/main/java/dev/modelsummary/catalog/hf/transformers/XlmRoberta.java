@@ -1,5 +1,6 @@
 package dev.modelsummary.catalog.hf.transformers;
 
+import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Module;
@@ -30,6 +31,13 @@ public final class XlmRoberta implements HfFamily {
 
     @Override
     public Module build(HfConfig config, String architecture) {
+        // XLMRobertaEmbeddings first: word and position tables both take padding_idx=pad_token_id
+        long pad = config.integer("pad_token_id", 1);
+        long vocab = config.integer("vocab_size", 30522);
+        long maxPositions = config.integer("max_position_embeddings", 512);
+        if (pad >= vocab || pad < -vocab || pad >= maxPositions || pad < -maxPositions) {
+            throw new ConfigException("Padding_idx must be within num_embeddings");
+        }
         Bert.Sizes s = new Bert.Sizes(config, PREFIX, config.integer("pad_token_id", 1));
         s.attentionProbsOutput = true;
         s.activations = Act457::act;

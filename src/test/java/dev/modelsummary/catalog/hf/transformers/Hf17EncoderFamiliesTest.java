@@ -49,12 +49,17 @@ class Hf17EncoderFamiliesTest {
         "modernbert|\"hidden_size\": 32, \"num_attention_heads\": 4, \"num_hidden_layers\": 1, \"vocab_size\": 100, "
             + "\"pad_token_id\": 0, \"pruned_heads\": {\"0\": [1]}|'ModernBertModel' object has no attribute "
             + "'_prune_heads'",
+        "xlm-roberta|\"hidden_size\": 32, \"num_attention_heads\": 5, \"num_hidden_layers\": 1, \"vocab_size\": "
+            + "100, \"pad_token_id\": 50, \"max_position_embeddings\": 40|Padding_idx must be within num_embeddings",
+        "xlm-roberta|\"hidden_size\": 32, \"num_attention_heads\": 4, \"num_hidden_layers\": 1, \"vocab_size\": "
+            + "100, \"pad_token_id\": 100|Padding_idx must be within num_embeddings",
         "distilbert|\"dim\": 32, \"n_heads\": 4, \"n_layers\": 2, \"vocab_size\": 100, "
             + "\"pruned_heads\": {\"2\": [1]}|index 2 is out of range"})
     void refusesWhatTransformersRefuses(String modelType, String json, String message) {
         HfFamily family = switch (modelType) {
             case "distilbert" -> new DistilBert();
             case "modernbert" -> new ModernBert();
+            case "xlm-roberta" -> new XlmRoberta();
             default -> new DebertaV2();
         };
         assertThatThrownBy(() -> build(family, json, family.architectures().get(0)))
