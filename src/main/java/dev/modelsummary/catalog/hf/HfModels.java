@@ -5,6 +5,8 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.hf.transformers.Albert;
 import dev.modelsummary.catalog.hf.transformers.Bert;
 import dev.modelsummary.catalog.hf.transformers.DeepseekV3;
+import dev.modelsummary.catalog.hf.transformers.DebertaV2;
+import dev.modelsummary.catalog.hf.transformers.DistilBert;
 import dev.modelsummary.catalog.hf.transformers.Falcon;
 import dev.modelsummary.catalog.hf.transformers.Gemma;
 import dev.modelsummary.catalog.hf.transformers.Gemma2;
@@ -16,6 +18,7 @@ import dev.modelsummary.catalog.hf.transformers.Llama;
 import dev.modelsummary.catalog.hf.transformers.Mistral;
 import dev.modelsummary.catalog.hf.transformers.Mixtral;
 import dev.modelsummary.catalog.hf.transformers.MobileNetV1;
+import dev.modelsummary.catalog.hf.transformers.ModernBert;
 import dev.modelsummary.catalog.hf.transformers.MobileNetV2;
 import dev.modelsummary.catalog.hf.transformers.Phi;
 import dev.modelsummary.catalog.hf.transformers.Phi3;
@@ -31,6 +34,7 @@ import dev.modelsummary.catalog.hf.transformers.ResNet;
 import dev.modelsummary.catalog.hf.transformers.Roberta;
 import dev.modelsummary.catalog.hf.transformers.T5;
 import dev.modelsummary.catalog.hf.transformers.XLNet;
+import dev.modelsummary.catalog.hf.transformers.XlmRoberta;
 import dev.modelsummary.catalog.nn.BuildBudget;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.compute.ModelInput;
@@ -63,7 +67,8 @@ public final class HfModels {
             new T5(), new ResNet(), new MobileNetV1(), new MobileNetV2(), new Llama(), new Mistral(), new Mixtral(),
             new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon(),
             new Qwen3(), new Qwen3Moe(), new Qwen2Moe(), new Olmo2(), new Granite(), new SmolLM3(), new Starcoder2(),
-            new DeepseekV3(), new GptOss(), new Gemma2(), new Gemma3.Text(), new Phi3(), new Gemma3());
+            new DeepseekV3(), new GptOss(), new Gemma2(), new Gemma3.Text(), new Phi3(), new Gemma3(),
+            new XlmRoberta(), new DistilBert(), new ModernBert(), new DebertaV2());
     /**
      * Modules and tensors one config may make: a config is input, and {@code num_hidden_layers: 10**9} would
      * otherwise build until memory runs out. The largest real models register a few thousand.

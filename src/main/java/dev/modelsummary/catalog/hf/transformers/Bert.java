@@ -279,6 +279,15 @@ public final class Bert implements HfFamily {
         final PrunedHeads prunedHeads;
         /** {@code _tie_or_clone_weights} clones instead of tying under {@code torchscript}. */
         final boolean torchscript;
+        /**
+         * transformers 4.57's eager self-attention (XLM-RoBERTa and the other families ported from 4.57.6): it
+         * returns {@code (context_layer, attention_probs)} whatever {@code output_attentions} says, each layer
+         * passes the probabilities on after its output, and a decoder returns no (key, value) (the cache is an
+         * object). False keeps the 4.40 trace of BERT, RoBERTa and ALBERT.
+         */
+        boolean attentionProbsOutput;
+        /** {@code ACT2FN}: 4.40's ({@link Bert#act}) unless a 4.57 family sets {@link Act457#act}. */
+        java.util.function.Function<String, Module> activations = Bert::act;
 
         Sizes(HfConfig c) {
             this(c, "Bert", null);
@@ -495,10 +504,12 @@ public final class Bert implements HfFamily {
      */
     static final class BertLayer extends Part {
         private final boolean isDecoder;
+        private final boolean attentionProbsOutput;
 
         BertLayer(Sizes s) {
             super(s, "Layer");
             isDecoder = s.isDecoder;
+            attentionProbsOutput = s.attentionProbsOutput;
             add("attention", new BertAttention(s, s.positionEmbeddingType));
             if (s.crossAttention && !s.isDecoder) {
                 // BertLayer.__init__'s ValueError (upstream it starts with the layer's repr)
@@ -519,6 +530,12 @@ public final class Bert implements HfFamily {
             // apply_chunking_to_forward(feed_forward_chunk)
             Shape intermediateOutput = call(t, "intermediate", attentionOutput);
             Shape layerOutput = call(t, "output", List.of(intermediateOutput, attentionOutput));
+            if (attentionProbsOutput) {
+                // 4.57: outputs = (layer_output,) + self_attention_outputs[1:]
+                List<Shape> outputs = new java.util.ArrayList<>(selfAttentionOutputs);
+                outputs.set(0, layerOutput);
+                return outputs;
+            }
             if (isDecoder) {
                 return List.of(layerOutput, selfAttentionOutputs.get(1), selfAttentionOutputs.get(2));
             }
@@ -579,9 +596,11 @@ public final class Bert implements HfFamily {
         private long outDim;
         private final String positionEmbeddingType;
         private final boolean isDecoder;
+        private final boolean attentionProbsOutput;
 
         BertSelfAttention(Sizes s, String positionEmbeddingType) {
             super(s, "SelfAttention");
+            attentionProbsOutput = s.attentionProbsOutput;
             heads = s.heads;
             headSize = s.headSize();
             isDecoder = s.isDecoder;
@@ -618,6 +637,9 @@ public final class Bert implements HfFamily {
             Shape contextLayer = MatMul.matmul(attentionProbs, valueLayer);
             t.flops(MatMul.matmulFlops(attentionProbs, valueLayer));
             Shape context = Shape.of(contextLayer.dim(0), contextLayer.dim(2), Dims.mul(heads, headSize));
+            if (attentionProbsOutput) {
+                return List.of(context, attentionProbs);
+            }
             return isDecoder ? List.of(context, keyLayer, valueLayer) : List.of(context);
         }
     }
@@ -669,7 +691,7 @@ public final class Bert implements HfFamily {
         BertIntermediate(Sizes s) {
             super(s, "Intermediate");
             add("dense", Layers.linear(s.hidden, s.intermediate));
-            add("intermediate_act_fn", act(s.hiddenAct));
+            add("intermediate_act_fn", s.activations.apply(s.hiddenAct));
         }
 
         @Override

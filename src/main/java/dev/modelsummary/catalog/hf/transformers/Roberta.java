@@ -38,10 +38,18 @@ public final class Roberta implements HfFamily {
 
     @Override
     public Module build(HfConfig config, String architecture) {
-        Bert.Sizes s = new Bert.Sizes(config, "Roberta", config.integer("pad_token_id", 1));
-        // RobertaLayer.__init__ refuses cross attention without is_decoder (Bert.BertLayer, once a layer is built)
+        return build(new Bert.Sizes(config, "Roberta", config.integer("pad_token_id", 1)), config, architecture);
+    }
+
+    /**
+     * RoBERTa's model classes under the class-name prefix of {@code s} ({@code Roberta}; {@code XLMRoberta},
+     * whose modeling file copies RoBERTa's with Roberta->XLMRoberta): {@code architecture} is the full class name.
+     * {@code RobertaLayer.__init__} refuses cross attention without is_decoder (Bert.BertLayer, once a layer is
+     * built).
+     */
+    static Module build(Bert.Sizes s, HfConfig config, String architecture) {
         long labels = config.numLabels();
-        switch (architecture) {
+        switch ("Roberta" + architecture.substring(s.prefix.length())) {
             case BASE -> {
                 return Bert.bertModel(s, true);
             }
@@ -91,12 +99,20 @@ public final class Roberta implements HfFamily {
      * Forward: dense, the functional {@code gelu} (no module), layer_norm, decoder.
      */
     static final class RobertaLMHead extends Module {
+        private final String prefix;
+
         RobertaLMHead(Bert.Sizes s) {
+            prefix = s.prefix;
             parameter("bias", s.vocab);
             add("dense", Layers.linear(s.hidden, s.hidden));
             add("layer_norm", Layers.layerNormForward(s.hidden));
             Module decoder = add("decoder", Layers.linear(s.hidden, s.vocab));
             decoder.tie("bias", this, "bias");
+        }
+
+        @Override
+        public String className() {
+            return prefix + "LMHead";
         }
 
         @Override
@@ -112,10 +128,18 @@ public final class Roberta implements HfFamily {
      * dense, {@code torch.tanh} (no module), dropout again, out_proj.
      */
     static final class RobertaClassificationHead extends Module {
+        private final String prefix;
+
         RobertaClassificationHead(Bert.Sizes s, long labels) {
+            prefix = s.prefix;
             add("dense", Layers.linear(s.hidden, s.hidden));
             add("dropout", Layers.dropout(0.0));
             add("out_proj", Layers.linear(s.hidden, labels));
+        }
+
+        @Override
+        public String className() {
+            return prefix + "ClassificationHead";
         }
 
         @Override
