@@ -18,6 +18,7 @@ import dev.modelsummary.catalog.hf.transformers.Qwen2;
 import dev.modelsummary.catalog.hf.transformers.ResNet;
 import dev.modelsummary.catalog.hf.transformers.Roberta;
 import dev.modelsummary.catalog.hf.transformers.T5;
+import dev.modelsummary.catalog.hf.transformers.Vit;
 import dev.modelsummary.catalog.hf.transformers.XLNet;
 import dev.modelsummary.catalog.nn.BuildBudget;
 import dev.modelsummary.catalog.nn.Module;
@@ -49,7 +50,7 @@ public final class HfModels {
     public static final String CONFIG_FORMAT = "config";
     private static final List<HfFamily> FAMILIES = List.of(new Bert(), new Albert(), new Roberta(), new XLNet(),
             new T5(), new ResNet(), new MobileNetV1(), new MobileNetV2(), new Llama(), new Mistral(), new Mixtral(),
-            new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon());
+            new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon(), new Vit());
     /**
      * Modules and tensors one config may make: a config is input, and {@code num_hidden_layers: 10**9} would
      * otherwise build until memory runs out. The largest real models register a few thousand.

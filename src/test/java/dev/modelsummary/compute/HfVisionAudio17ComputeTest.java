@@ -1,0 +1,45 @@
+package dev.modelsummary.compute;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelsummary.catalog.hf.HfConfig;
+import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.hf.HfModels;
+import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.model.Shape;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The forwards on shapes of transformers 4.57.6's ViT, CLIP and Whisper against the real library: goldens made by
+ * tools/fixtures/hf17/vision_audio_goldens.py (transformers 4.57.6, eager attention, FlopCounterMode, hooks on
+ * every module, zeros), equal call by call (class, outputs, per-call FLOPs), per module, in total, in activations
+ * and parameters. A golden's {@code input.tensors} are the forward's keyword inputs in the order the model's
+ * forward reads them.
+ */
+class HfVisionAudio17ComputeTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "hf17-vit-ViTModel-2x3x32x32.json", "hf17-vit-ViTForImageClassification-1x3x32x32.json",
+        "hf17-vit-ViTForMaskedImageModeling-noqkvbias.json", "hf17-vit-ViTModel-pooler16.json"})
+    void vitMatchesTransformersCallByCall(String file) throws IOException {
+        check(file);
+    }
+
+    static void check(String file) throws IOException {
+        JsonNode truth = GoldenTrace.read(file);
+        HfConfig config = HfConfig.parse(MAPPER.writeValueAsBytes(truth.get("args")));
+        String modelType = truth.at("/args/model_type").asText();
+        HfFamily family = HfModels.families().stream().filter(f -> f.modelType().equals(modelType)).findFirst()
+                .orElseThrow();
+        Module model = family.build(config, truth.get("builder").asText());
+        List<Shape> inputs = new ArrayList<>();
+        truth.at("/input/tensors").forEach(s -> inputs.add(Shape.of(MAPPER.convertValue(s, long[].class))));
+        GoldenTrace.assertMatches(truth, model, model.traceAll(inputs));
+    }
+}
