@@ -31,6 +31,17 @@ class HfVisionAudio17ComputeTest {
         check(file);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "hf17-clip-CLIPModel-b2-s7.json", "hf17-clip_text_model-CLIPTextModel-b2-s7.json",
+        "hf17-clip_text_model-CLIPTextModelWithProjection-b1-s9.json",
+        "hf17-clip_vision_model-CLIPVisionModel-2x3x30x30.json",
+        "hf17-clip_vision_model-CLIPVisionModelWithProjection-1x3x30x30.json",
+        "hf17-clip-CLIPForImageClassification-2x3x30x30.json"})
+    void clipMatchesTransformersCallByCall(String file) throws IOException {
+        check(file);
+    }
+
     static void check(String file) throws IOException {
         JsonNode truth = GoldenTrace.read(file);
         HfConfig config = HfConfig.parse(MAPPER.writeValueAsBytes(truth.get("args")));

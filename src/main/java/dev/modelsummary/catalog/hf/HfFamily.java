@@ -84,4 +84,12 @@ public interface HfFamily {
     default Shape imageInput(HfConfig config, long batch) {
         return null;
     }
+
+    /**
+     * The pixel-like input of {@code architecture} (a family whose classes take different inputs, CLIP's text and
+     * vision models, overrides it); by default {@link #imageInput(HfConfig, long)}.
+     */
+    default Shape imageInput(HfConfig config, String architecture, long batch) {
+        return imageInput(config, batch);
+    }
 }

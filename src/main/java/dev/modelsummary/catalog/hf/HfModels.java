@@ -4,6 +4,7 @@ import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.hf.transformers.Albert;
 import dev.modelsummary.catalog.hf.transformers.Bert;
+import dev.modelsummary.catalog.hf.transformers.Clip;
 import dev.modelsummary.catalog.hf.transformers.Falcon;
 import dev.modelsummary.catalog.hf.transformers.Gemma;
 import dev.modelsummary.catalog.hf.transformers.Gpt2;
@@ -50,7 +51,7 @@ public final class HfModels {
     public static final String CONFIG_FORMAT = "config";
     private static final List<HfFamily> FAMILIES = List.of(new Bert(), new Albert(), new Roberta(), new XLNet(),
             new T5(), new ResNet(), new MobileNetV1(), new MobileNetV2(), new Llama(), new Mistral(), new Mixtral(),
-            new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon(), new Vit());
+            new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon(), new Vit(), new Clip(), Clip.text(), Clip.vision());
     /**
      * Modules and tensors one config may make: a config is input, and {@code num_hidden_layers: 10**9} would
      * otherwise build until memory runs out. The largest real models register a few thousand.
@@ -129,15 +130,16 @@ public final class HfModels {
             family.toDType(model, dtype(kwargs.string("torch_dtype")));
             return model;
         }).withTasks(arguments -> family.task(arguments.getOrDefault("architecture", defaultArchitecture)))
-                .withInput(kwargs -> defaultInput(family, config.withOverrides(kwargs.extra())));
+                .withInput(kwargs -> defaultInput(family, config.withOverrides(kwargs.extra()),
+                        kwargs.string("architecture")));
     }
 
     /**
      * A vision family's {@code pixel_values} of one image at the config's size and channels; else
      * {@code input_ids} of batch 1 at {@link ModelInput#DEFAULT_SEQ_LEN}.
      */
-    private static ModelInput defaultInput(HfFamily family, HfConfig config) {
-        Shape image = family.imageInput(config, 1);
+    private static ModelInput defaultInput(HfFamily family, HfConfig config, String architecture) {
+        Shape image = family.imageInput(config, architecture, 1);
         return image == null ? ModelInput.text(1, ModelInput.DEFAULT_SEQ_LEN)
                 : new ModelInput(ModelInput.Kind.IMAGE, image);
     }
