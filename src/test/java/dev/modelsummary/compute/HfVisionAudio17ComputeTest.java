@@ -42,6 +42,14 @@ class HfVisionAudio17ComputeTest {
         check(file);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "hf17-whisper-WhisperModel-b1-d5.json", "hf17-whisper-WhisperForConditionalGeneration-b2-d4.json",
+        "hf17-whisper-WhisperForAudioClassification-b2.json", "hf17-whisper-WhisperForCausalLM-b2-s6.json"})
+    void whisperMatchesTransformersCallByCall(String file) throws IOException {
+        check(file);
+    }
+
     static void check(String file) throws IOException {
         JsonNode truth = GoldenTrace.read(file);
         HfConfig config = HfConfig.parse(MAPPER.writeValueAsBytes(truth.get("args")));

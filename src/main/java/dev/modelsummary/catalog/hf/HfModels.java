@@ -20,6 +20,7 @@ import dev.modelsummary.catalog.hf.transformers.ResNet;
 import dev.modelsummary.catalog.hf.transformers.Roberta;
 import dev.modelsummary.catalog.hf.transformers.T5;
 import dev.modelsummary.catalog.hf.transformers.Vit;
+import dev.modelsummary.catalog.hf.transformers.Whisper;
 import dev.modelsummary.catalog.hf.transformers.XLNet;
 import dev.modelsummary.catalog.nn.BuildBudget;
 import dev.modelsummary.catalog.nn.Module;
@@ -51,7 +52,8 @@ public final class HfModels {
     public static final String CONFIG_FORMAT = "config";
     private static final List<HfFamily> FAMILIES = List.of(new Bert(), new Albert(), new Roberta(), new XLNet(),
             new T5(), new ResNet(), new MobileNetV1(), new MobileNetV2(), new Llama(), new Mistral(), new Mixtral(),
-            new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon(), new Vit(), new Clip(), Clip.text(), Clip.vision());
+            new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon(), new Vit(), new Clip(), Clip.text(), Clip.vision(),
+            new Whisper());
     /**
      * Modules and tensors one config may make: a config is input, and {@code num_hidden_layers: 10**9} would
      * otherwise build until memory runs out. The largest real models register a few thousand.
