@@ -1,5 +1,7 @@
 package dev.modelsummary.compute;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelsummary.catalog.hf.HfConfig;
@@ -26,7 +28,8 @@ class HfVisionAudio17ComputeTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "hf17-vit-ViTModel-2x3x32x32.json", "hf17-vit-ViTForImageClassification-1x3x32x32.json",
-        "hf17-vit-ViTForMaskedImageModeling-noqkvbias.json", "hf17-vit-ViTModel-pooler16.json"})
+        "hf17-vit-ViTForMaskedImageModeling-noqkvbias.json", "hf17-vit-ViTModel-pooler16.json",
+        "hf17-vit-ViTForImageClassification-rect-bf16.json"})
     void vitMatchesTransformersCallByCall(String file) throws IOException {
         check(file);
     }
@@ -37,7 +40,7 @@ class HfVisionAudio17ComputeTest {
         "hf17-clip_text_model-CLIPTextModelWithProjection-b1-s9.json",
         "hf17-clip_vision_model-CLIPVisionModel-2x3x30x30.json",
         "hf17-clip_vision_model-CLIPVisionModelWithProjection-1x3x30x30.json",
-        "hf17-clip-CLIPForImageClassification-2x3x30x30.json"})
+        "hf17-clip-CLIPForImageClassification-2x3x30x30.json", "hf17-clip-CLIPModel-dict-fp16.json"})
     void clipMatchesTransformersCallByCall(String file) throws IOException {
         check(file);
     }
@@ -45,9 +48,38 @@ class HfVisionAudio17ComputeTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "hf17-whisper-WhisperModel-b1-d5.json", "hf17-whisper-WhisperForConditionalGeneration-b2-d4.json",
-        "hf17-whisper-WhisperForAudioClassification-b2.json", "hf17-whisper-WhisperForCausalLM-b2-s6.json"})
+        "hf17-whisper-WhisperForAudioClassification-b2.json", "hf17-whisper-WhisperForCausalLM-b2-s6.json",
+        "hf17-whisper-WhisperForAudioClassification-weighted.json",
+        "hf17-whisper-WhisperForConditionalGeneration-untied-fp16.json"})
     void whisperMatchesTransformersCallByCall(String file) throws IOException {
         check(file);
+    }
+
+    /**
+     * The bundled published configs traced on the one tensor --compute gives them ({@code imageInput}: ViT and
+     * CLIP pixel_values (1, 3, 224, 224), CLIPModel's input_ids then (1, 77); Whisper's input_features
+     * (1, 80, 3000), decoder_input_ids then (1, 1)), against the real library run on those inputs.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "hf17-vit-ViTForImageClassification-published.json", "hf17-clip-CLIPModel-published.json",
+        "hf17-whisper-WhisperForConditionalGeneration-published.json"})
+    void publishedConfigsAtTheDefaultInputMatchTransformers(String file) throws IOException {
+        JsonNode truth = GoldenTrace.read(file);
+        HfConfig config = HfConfig.parse(MAPPER.writeValueAsBytes(truth.get("args")));
+        HfFamily family = family(truth);
+        String architecture = truth.get("builder").asText();
+        Module model = family.build(config, architecture);
+        Shape input = family.imageInput(config, architecture, 1);
+        JsonNode tensors = truth.at("/input/tensors");
+        String main = tensors.has("input_features") ? "input_features" : "pixel_values";
+        assertThat(input).isEqualTo(Shape.of(MAPPER.convertValue(tensors.get(main), long[].class)));
+        GoldenTrace.assertMatches(truth, model, model.trace(input));
+    }
+
+    private static HfFamily family(JsonNode truth) {
+        String modelType = truth.at("/args/model_type").asText();
+        return HfModels.families().stream().filter(f -> f.modelType().equals(modelType)).findFirst().orElseThrow();
     }
 
     static void check(String file) throws IOException {

@@ -35,8 +35,10 @@ class HfVisionAudio17ListingTest {
         String modelType = config.modelType().orElseThrow();
         assumeThat(HfModels.family(modelType)).as("family %s not built yet", modelType).isPresent();
         Builder builder = HfModels.builder("golden", config);
+        String dtype = config.has("dtype") ? config.string("dtype", "float32")
+                : config.string("torch_dtype", "float32");
         Model model = Catalog.build(builder, Kwargs.parse("golden", builder.args(),
-                Map.of("architecture", truth.get("class").asText()), true));
+                Map.of("architecture", truth.get("class").asText(), "torch_dtype", dtype), true));
         GoldenListing.assertMatches(model, truth);
     }
 

@@ -126,18 +126,19 @@ public final class Clip implements HfFamily {
     }
 
     /**
-     * CLIPConfig's {@code text_config} / {@code vision_config} ({@code {}} when missing: the defaults), with the
-     * legacy {@code text_config_dict} / {@code vision_config_dict} values over it, as CLIPConfig merges them.
+     * CLIPConfig's {@code text_config} / {@code vision_config} ({@code {}} when missing: the defaults). The legacy
+     * {@code text_config_dict} / {@code vision_config_dict}, when given, win whole: CLIPConfig updates the sub-config
+     * with {@code CLIPTextConfig(**text_config_dict).to_dict()}, every key filled with its default.
      */
     static HfConfig subConfig(HfConfig config, String key) {
+        String legacy = key + "_dict";
+        String used = config.has(legacy) ? legacy : key;
+        JsonNode node = config.node(used);
         ObjectNode merged = MAPPER.createObjectNode();
-        for (String k : List.of(key, key + "_dict")) {
-            JsonNode node = config.node(k);
-            if (node != null && node.isObject()) {
-                merged.setAll((ObjectNode) node);
-            } else if (node != null && !node.isNull()) {
-                throw new ConfigException("Config key '" + k + "' is not a dict.");
-            }
+        if (node != null && node.isObject()) {
+            merged.setAll((ObjectNode) node);
+        } else if (node != null && !node.isNull()) {
+            throw new ConfigException("Config key '" + used + "' is not a dict.");
         }
         try {
             return HfConfig.parse(MAPPER.writeValueAsBytes(merged));

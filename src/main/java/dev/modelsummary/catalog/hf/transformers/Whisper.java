@@ -186,8 +186,10 @@ public final class Whisper implements HfFamily {
             add("classifier", Layers.linear(projSize, c.numLabels()));
         }
 
+        /** logits, then the encoder's hidden states when the weighted layer sum asked for them. */
         @Override
-        public Shape forward(Trace t, Shape inputFeatures) {
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape inputFeatures = xs.get(0);
             List<Shape> encoderOutputs = callOutputs(t, "encoder", inputFeatures);
             Shape hiddenStates = encoderOutputs.get(0);
             if (weightedLayerSum) {
@@ -200,7 +202,10 @@ public final class Whisper implements HfFamily {
                 }
             }
             Shape projected = call(t, "projector", hiddenStates);
-            return call(t, "classifier", Shape.of(projected.dim(0), projected.dim(2)));
+            List<Shape> outputs = new ArrayList<>();
+            outputs.add(call(t, "classifier", Shape.of(projected.dim(0), projected.dim(2))));
+            outputs.addAll(encoderOutputs.subList(1, encoderOutputs.size()));
+            return outputs;
         }
     }
 
