@@ -116,6 +116,12 @@ public final class Clip implements HfFamily {
         return Shape.of(batch, v.numChannels, v.imageSize, v.imageSize);
     }
 
+    /** CLIP's text classes run at most {@code max_position_embeddings} tokens (77): 128 would be refused. */
+    @Override
+    public long defaultSeqLen(HfConfig config, String architecture) {
+        return Math.min(dev.modelsummary.compute.ModelInput.DEFAULT_SEQ_LEN, textSizes(config).maxPositions);
+    }
+
     /** The text sizes: the config itself for {@code clip_text_model}, else its {@code text_config}. */
     private Sizes textSizes(HfConfig config) {
         return new Sizes(modelType.equals("clip") ? subConfig(config, "text_config") : config, false);
