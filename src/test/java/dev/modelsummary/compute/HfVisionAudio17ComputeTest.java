@@ -77,6 +77,30 @@ class HfVisionAudio17ComputeTest {
         GoldenTrace.assertMatches(truth, model, model.trace(input));
     }
 
+    /** What upstream refuses, in its words: another image size, another mel length, a text past its table. */
+    @org.junit.jupiter.api.Test
+    void refusesWhatTransformersRefuses() {
+        HfConfig empty = HfConfig.parse("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Module vit = byType("vit").build(empty, "ViTModel");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> vit.trace(Shape.of(1, 3, 256, 224)))
+                .hasMessageContaining("Input image size (256*224) doesn't match model (224*224).");
+        Module whisper = byType("whisper").build(empty, "WhisperModel");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> whisper.trace(Shape.of(1, 80, 2000)))
+                .hasMessageContaining("Whisper expects the mel input features to be of length 3000, but found 2000.");
+        Module text = byType("clip_text_model").build(empty, "CLIPTextModel");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> text.trace(Shape.of(1, 78)))
+                .hasMessageContaining("Sequence length must be less than max_position_embeddings (got `sequence "
+                        + "length`: 78 and max_position_embeddings: 77");
+        assertThat(byType("clip").defaultSeqLen(empty, "CLIPTextModel")).isEqualTo(77);
+        assertThat(byType("clip").imageInput(empty, "CLIPTextModel", 1)).isNull();
+        assertThat(byType("clip").imageInput(empty, "CLIPModel", 2)).isEqualTo(Shape.of(2, 3, 224, 224));
+        assertThat(byType("whisper").imageInput(empty, "WhisperForCausalLM", 1)).isNull();
+    }
+
+    private static HfFamily byType(String modelType) {
+        return HfModels.families().stream().filter(f -> f.modelType().equals(modelType)).findFirst().orElseThrow();
+    }
+
     private static HfFamily family(JsonNode truth) {
         String modelType = truth.at("/args/model_type").asText();
         return HfModels.families().stream().filter(f -> f.modelType().equals(modelType)).findFirst().orElseThrow();
