@@ -91,8 +91,8 @@ class HfVisionAudio17ComputeTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> text.trace(Shape.of(1, 78)))
                 .hasMessageContaining("Sequence length must be less than max_position_embeddings (got `sequence "
                         + "length`: 78 and max_position_embeddings: 77");
-        assertThat(byType("clip").defaultSeqLen(empty, "CLIPTextModel")).isEqualTo(77);
-        assertThat(byType("clip").imageInput(empty, "CLIPTextModel", 1)).isNull();
+        assertThat(byType("clip_text_model").defaultSeqLen(empty, "CLIPTextModel")).isEqualTo(77);
+        assertThat(byType("clip_text_model").imageInput(empty, "CLIPTextModel", 1)).isNull();
         assertThat(byType("clip").imageInput(empty, "CLIPModel", 2)).isEqualTo(Shape.of(2, 3, 224, 224));
         assertThat(byType("whisper").imageInput(empty, "WhisperForCausalLM", 1)).isNull();
     }

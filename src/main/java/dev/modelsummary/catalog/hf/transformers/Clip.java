@@ -24,9 +24,10 @@ import java.util.List;
 /**
  * transformers 4.57.6 {@code models/clip/modeling_clip.py} with the defaults of {@code CLIPTextConfig},
  * {@code CLIPVisionConfig} and {@code CLIPConfig} (ViT-B/32). Three model types, as the library has three config
- * classes: {@code clip} (CLIPModel, CLIPForImageClassification; the text and vision classes built from its
- * {@code text_config}/{@code vision_config}, as {@code from_pretrained} extracts them), {@code clip_text_model} and
- * {@code clip_vision_model}. The non-persistent {@code position_ids} buffers are not in {@code state_dict()}, so
+ * classes: {@code clip} (CLIPModel, CLIPForImageClassification), {@code clip_text_model} (CLIPTextModel,
+ * CLIPTextModelWithProjection) and {@code clip_vision_model} (CLIPVisionModel, CLIPVisionModelWithProjection), as
+ * {@code _from_config} builds them ({@code CLIPTextModel._from_config(CLIPConfig(...))} fails upstream: "'CLIPConfig'
+ * object has no attribute 'hidden_size'", so a {@code clip} config does not offer the text and vision classes). The non-persistent {@code position_ids} buffers are not in {@code state_dict()}, so
  * not here.
  *
  * <p>Inputs: the text classes take {@code input_ids} (batch, seq); the vision classes {@code pixel_values}
@@ -76,7 +77,7 @@ public final class Clip implements HfFamily {
         return switch (modelType) {
             case "clip_text_model" -> List.of(TEXT, TEXT_PROJECTION);
             case "clip_vision_model" -> List.of(VISION, VISION_PROJECTION);
-            default -> List.of(MODEL, TEXT, TEXT_PROJECTION, VISION, VISION_PROJECTION, IMAGE_CLASSIFICATION);
+            default -> List.of(MODEL, IMAGE_CLASSIFICATION);
         };
     }
 
@@ -294,6 +295,10 @@ public final class Clip implements HfFamily {
      */
     static final class CLIPForImageClassification extends Module {
         CLIPForImageClassification(Sizes s, long labels) {
+            if (labels <= 0) {
+                // the classifier is nn.Identity, and _init_weights then initializes classifier.weight
+                throw new ConfigException("'Identity' object has no attribute 'weight'");
+            }
             add("vision_model", new CLIPVisionTransformer(s));
             add("classifier", labels > 0 ? Layers.linear(s.hidden, labels) : Layers.activation("Identity"));
         }

@@ -88,8 +88,12 @@ public final class Whisper implements HfFamily {
         final long maxTargetPositions;
         final String activation;
         final boolean tieWordEmbeddings;
+        /** {@code pad_token_id}, the decoder embedding's padding_idx; null when set to null. */
+        final Long padTokenId;
 
         Sizes(HfConfig c) {
+            padTokenId = c.has("pad_token_id") || !c.keys().contains("pad_token_id")
+                    ? Long.valueOf(c.integer("pad_token_id", 50256)) : null;
             vocab = c.integer("vocab_size", 51865);
             numMelBins = c.integer("num_mel_bins", 80);
             // attribute_map: hidden_size -> d_model, num_attention_heads -> encoder_attention_heads (set last)
@@ -301,6 +305,10 @@ public final class Whisper implements HfFamily {
         private final long maxTargetPositions;
 
         WhisperDecoder(Sizes s) {
+            if (s.padTokenId != null && (s.padTokenId >= s.vocab || s.padTokenId < -s.vocab)) {
+                // nn.Embedding(vocab_size, d_model, padding_idx)
+                throw new ConfigException("Padding_idx must be within num_embeddings");
+            }
             maxTargetPositions = s.maxTargetPositions;
             add("embed_tokens", Layers.embeddingForward(s.vocab, s.dModel));
             add("embed_positions", Layers.embedding(s.maxTargetPositions, s.dModel)
