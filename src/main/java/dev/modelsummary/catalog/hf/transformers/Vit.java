@@ -104,7 +104,10 @@ public final class Vit implements HfFamily {
             qkvBias = c.bool("qkv_bias", true);
             poolerOutputSize = c.integer("pooler_output_size", hidden);
             poolerAct = c.string("pooler_act", "tanh");
-            if (heads <= 0 || hidden % heads != 0) {
+            if (heads == 0) {
+                throw new ConfigException("integer modulo by zero");
+            }
+            if (hidden % heads != 0 && !c.keys().contains("embedding_size")) {
                 throw new ConfigException("The hidden size " + hidden + " is not a multiple of the number of "
                         + "attention heads " + heads + ".");
             }

@@ -108,12 +108,6 @@ public final class Whisper implements HfFamily {
             maxTargetPositions = c.integer("max_target_positions", 448);
             activation = c.string("activation_function", "gelu");
             tieWordEmbeddings = c.bool("tie_word_embeddings", true) && !c.bool("torchscript", false);
-            for (long heads : new long[] {encoderHeads, decoderHeads}) {
-                if (heads <= 0 || dModel % heads != 0) {
-                    throw new ConfigException("embed_dim must be divisible by num_heads (got `embed_dim`: " + dModel
-                            + " and `num_heads`: " + heads + ").");
-                }
-            }
         }
     }
 
@@ -391,6 +385,14 @@ public final class Whisper implements HfFamily {
         private final long headDim;
 
         WhisperAttention(long embedDim, long heads, boolean bias) {
+            if (heads == 0) {
+                throw new ConfigException("integer division or modulo by zero");
+            }
+            if (heads < 0 || embedDim % heads != 0) {
+                // the classes build only the attentions they have (audio classification: the encoder's)
+                throw new ConfigException("embed_dim must be divisible by num_heads (got `embed_dim`: " + embedDim
+                        + " and `num_heads`: " + heads + ").");
+            }
             this.heads = heads;
             headDim = embedDim / heads;
             add("k_proj", Layers.linear(embedDim, embedDim, false));
