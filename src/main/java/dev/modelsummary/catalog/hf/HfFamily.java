@@ -105,4 +105,20 @@ public interface HfFamily {
     default Shape imageInput(HfConfig config, long batch) {
         return null;
     }
+
+    /**
+     * The pixel-like input of {@code architecture} (a family whose classes take different inputs, CLIP's text and
+     * vision models, overrides it); by default {@link #imageInput(HfConfig, long)}.
+     */
+    default Shape imageInput(HfConfig config, String architecture, long batch) {
+        return imageInput(config, batch);
+    }
+
+    /**
+     * The sequence length a text class of this family is traced at by default: {@code ModelInput.DEFAULT_SEQ_LEN}
+     * (128) unless the family's position table is shorter (CLIP's 77 tokens).
+     */
+    default long defaultSeqLen(HfConfig config, String architecture) {
+        return dev.modelsummary.compute.ModelInput.DEFAULT_SEQ_LEN;
+    }
 }

@@ -4,8 +4,9 @@ import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.hf.transformers.Albert;
 import dev.modelsummary.catalog.hf.transformers.Bert;
-import dev.modelsummary.catalog.hf.transformers.DeepseekV3;
+import dev.modelsummary.catalog.hf.transformers.Clip;
 import dev.modelsummary.catalog.hf.transformers.DebertaV2;
+import dev.modelsummary.catalog.hf.transformers.DeepseekV3;
 import dev.modelsummary.catalog.hf.transformers.DistilBert;
 import dev.modelsummary.catalog.hf.transformers.Falcon;
 import dev.modelsummary.catalog.hf.transformers.Gemma;
@@ -14,25 +15,27 @@ import dev.modelsummary.catalog.hf.transformers.Gemma3;
 import dev.modelsummary.catalog.hf.transformers.Gpt2;
 import dev.modelsummary.catalog.hf.transformers.GptNeoX;
 import dev.modelsummary.catalog.hf.transformers.GptOss;
+import dev.modelsummary.catalog.hf.transformers.Granite;
 import dev.modelsummary.catalog.hf.transformers.Llama;
 import dev.modelsummary.catalog.hf.transformers.Mistral;
 import dev.modelsummary.catalog.hf.transformers.Mixtral;
 import dev.modelsummary.catalog.hf.transformers.MobileNetV1;
-import dev.modelsummary.catalog.hf.transformers.ModernBert;
 import dev.modelsummary.catalog.hf.transformers.MobileNetV2;
+import dev.modelsummary.catalog.hf.transformers.ModernBert;
+import dev.modelsummary.catalog.hf.transformers.Olmo2;
 import dev.modelsummary.catalog.hf.transformers.Phi;
 import dev.modelsummary.catalog.hf.transformers.Phi3;
 import dev.modelsummary.catalog.hf.transformers.Qwen2;
+import dev.modelsummary.catalog.hf.transformers.Qwen2Moe;
 import dev.modelsummary.catalog.hf.transformers.Qwen3;
 import dev.modelsummary.catalog.hf.transformers.Qwen3Moe;
-import dev.modelsummary.catalog.hf.transformers.Qwen2Moe;
-import dev.modelsummary.catalog.hf.transformers.Olmo2;
-import dev.modelsummary.catalog.hf.transformers.Granite;
-import dev.modelsummary.catalog.hf.transformers.SmolLM3;
-import dev.modelsummary.catalog.hf.transformers.Starcoder2;
 import dev.modelsummary.catalog.hf.transformers.ResNet;
 import dev.modelsummary.catalog.hf.transformers.Roberta;
+import dev.modelsummary.catalog.hf.transformers.SmolLM3;
+import dev.modelsummary.catalog.hf.transformers.Starcoder2;
 import dev.modelsummary.catalog.hf.transformers.T5;
+import dev.modelsummary.catalog.hf.transformers.Vit;
+import dev.modelsummary.catalog.hf.transformers.Whisper;
 import dev.modelsummary.catalog.hf.transformers.XLNet;
 import dev.modelsummary.catalog.hf.transformers.XlmRoberta;
 import dev.modelsummary.catalog.nn.BuildBudget;
@@ -41,6 +44,7 @@ import dev.modelsummary.compute.ModelInput;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.text.Quote;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -68,7 +72,8 @@ public final class HfModels {
             new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon(),
             new Qwen3(), new Qwen3Moe(), new Qwen2Moe(), new Olmo2(), new Granite(), new SmolLM3(), new Starcoder2(),
             new DeepseekV3(), new GptOss(), new Gemma2(), new Gemma3.Text(), new Phi3(), new Gemma3(),
-            new XlmRoberta(), new DistilBert(), new ModernBert(), new DebertaV2());
+            new XlmRoberta(), new DistilBert(), new ModernBert(), new DebertaV2(),
+            new Vit(), new Clip(), Clip.text(), Clip.vision(), new Whisper());
     /**
      * Modules and tensors one config may make: a config is input, and {@code num_hidden_layers: 10**9} would
      * otherwise build until memory runs out. The largest real models register a few thousand.
@@ -155,16 +160,17 @@ public final class HfModels {
             family.toDType(model, dtype(chosen));
             return model;
         }).withTasks(arguments -> family.task(arguments.getOrDefault("architecture", defaultArchitecture)))
-                .withInput(kwargs -> defaultInput(family, config.withOverrides(kwargs.extra())));
+                .withInput(kwargs -> defaultInput(family, config.withOverrides(kwargs.extra()),
+                        kwargs.string("architecture")));
     }
 
     /**
      * A vision family's {@code pixel_values} of one image at the config's size and channels; else
      * {@code input_ids} of batch 1 at {@link ModelInput#DEFAULT_SEQ_LEN}.
      */
-    private static ModelInput defaultInput(HfFamily family, HfConfig config) {
-        Shape image = family.imageInput(config, 1);
-        return image == null ? ModelInput.text(1, ModelInput.DEFAULT_SEQ_LEN)
+    private static ModelInput defaultInput(HfFamily family, HfConfig config, String architecture) {
+        Shape image = family.imageInput(config, architecture, 1);
+        return image == null ? ModelInput.text(1, family.defaultSeqLen(config, architecture))
                 : new ModelInput(ModelInput.Kind.IMAGE, image);
     }
 

@@ -358,6 +358,20 @@ public class Module {
     }
 
     /**
+     * {@code model(x0, x1, ...)} on shapes for a model taking several input tensors (CLIPModel's
+     * {@code input_ids} and {@code pixel_values}, Whisper's {@code input_features} and {@code decoder_input_ids}),
+     * in the order its {@link #forwardOutputs} reads them: as {@link #trace(Shape)} otherwise.
+     *
+     * @throws ComputeException where torch would refuse the inputs, or a count passes 2^63-1, naming the module
+     */
+    public final Trace traceAll(List<Shape> inputs) {
+        Trace trace = new Trace();
+        List<Shape> xs = List.copyOf(inputs);
+        invokeOutputs(trace, "", xs, () -> forwardOutputs(trace, xs));
+        return trace;
+    }
+
+    /**
      * {@code forward(...)} on shapes for a module returning several tensors (a tuple, or a dict by value, in
      * order: torchvision's {@code IntermediateLayerGetter}, the segmentation models); by default the one tensor
      * of {@link #forward(Trace, List)}.
