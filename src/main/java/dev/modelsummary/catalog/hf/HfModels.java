@@ -11,6 +11,7 @@ import dev.modelsummary.catalog.hf.transformers.GptNeoX;
 import dev.modelsummary.catalog.hf.transformers.Llama;
 import dev.modelsummary.catalog.hf.transformers.Mistral;
 import dev.modelsummary.catalog.hf.transformers.Mixtral;
+import dev.modelsummary.catalog.hf.transformers.Opt;
 import dev.modelsummary.catalog.hf.transformers.MobileNetV1;
 import dev.modelsummary.catalog.hf.transformers.MobileNetV2;
 import dev.modelsummary.catalog.hf.transformers.Phi;
@@ -49,7 +50,8 @@ public final class HfModels {
     public static final String CONFIG_FORMAT = "config";
     private static final List<HfFamily> FAMILIES = List.of(new Bert(), new Albert(), new Roberta(), new XLNet(),
             new T5(), new ResNet(), new MobileNetV1(), new MobileNetV2(), new Llama(), new Mistral(), new Mixtral(),
-            new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon());
+            new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon(),
+            new Opt());
     /**
      * Modules and tensors one config may make: a config is input, and {@code num_hidden_layers: 10**9} would
      * otherwise build until memory runs out. The largest real models register a few thousand.

@@ -1,0 +1,33 @@
+package dev.modelsummary.compute;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.hf.transformers.Opt;
+import dev.modelsummary.catalog.nn.Module;
+import java.io.IOException;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The forward on shapes of issue 17's OPT, GPT-Neo, BLOOM, GPT-J, BART and mT5 (transformers 4.57.6, eager
+ * attention, {@code use_cache=False}, zero {@code input_ids}; BART and mT5 also {@code decoder_input_ids} of the same
+ * shape): each golden (made by tools/fixtures/hf17/s2s_compute_golden.py with the real library and FlopCounterMode's
+ * rules) equals the trace call by call.
+ */
+class HfS2sComputeTest {
+    private static final Map<String, HfFamily> FAMILIES = Map.of("opt", new Opt());
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "hf17-opt-OPTForCausalLM-b2-s7.json",
+        "hf17-opt-OPTForSequenceClassification-b2-s5.json",
+        "hf17-opt-OPTForQuestionAnswering-b1-s6.json",
+    })
+    void matchesTorchCallByCall(String file) throws IOException {
+        JsonNode truth = GoldenTrace.read(file);
+        HfFamily family = FAMILIES.get(truth.at("/args/model_type").asText());
+        Module model = HfComputeTest.build(family, truth);
+        GoldenTrace.assertMatches(truth, model, model.trace(HfComputeTest.input(truth)));
+    }
+}
