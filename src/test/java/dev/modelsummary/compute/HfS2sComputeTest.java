@@ -2,6 +2,7 @@ package dev.modelsummary.compute;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.hf.transformers.Bloom;
 import dev.modelsummary.catalog.hf.transformers.GptNeo;
 import dev.modelsummary.catalog.hf.transformers.Opt;
 import dev.modelsummary.catalog.nn.Module;
@@ -17,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * rules) equals the trace call by call.
  */
 class HfS2sComputeTest {
-    private static final Map<String, HfFamily> FAMILIES = Map.of("opt", new Opt(), "gpt_neo", new GptNeo());
+    private static final Map<String, HfFamily> FAMILIES = Map.of("opt", new Opt(), "gpt_neo", new GptNeo(), "bloom", new Bloom());
 
     @ParameterizedTest
     @ValueSource(strings = {
@@ -28,6 +29,10 @@ class HfS2sComputeTest {
         "hf17-gpt_neo-GPTNeoForSequenceClassification-b2-s5.json",
         "hf17-gpt_neo-GPTNeoForTokenClassification-b1-s5.json",
         "hf17-gpt_neo-GPTNeoForQuestionAnswering-b1-s6.json",
+        "hf17-bloom-BloomForCausalLM-b2-s7.json",
+        "hf17-bloom-BloomForSequenceClassification-b2-s5.json",
+        "hf17-bloom-BloomForTokenClassification-b1-s5.json",
+        "hf17-bloom-BloomForQuestionAnswering-b1-s6.json",
     })
     void matchesTorchCallByCall(String file) throws IOException {
         JsonNode truth = GoldenTrace.read(file);
