@@ -3,6 +3,7 @@ package dev.modelsummary.compute;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.hf.transformers.Bloom;
+import dev.modelsummary.catalog.hf.transformers.GptJ;
 import dev.modelsummary.catalog.hf.transformers.GptNeo;
 import dev.modelsummary.catalog.hf.transformers.Opt;
 import dev.modelsummary.catalog.nn.Module;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * rules) equals the trace call by call.
  */
 class HfS2sComputeTest {
-    private static final Map<String, HfFamily> FAMILIES = Map.of("opt", new Opt(), "gpt_neo", new GptNeo(), "bloom", new Bloom());
+    private static final Map<String, HfFamily> FAMILIES = Map.of("opt", new Opt(), "gpt_neo", new GptNeo(), "bloom", new Bloom(), "gptj", new GptJ());
 
     @ParameterizedTest
     @ValueSource(strings = {
@@ -33,6 +34,9 @@ class HfS2sComputeTest {
         "hf17-bloom-BloomForSequenceClassification-b2-s5.json",
         "hf17-bloom-BloomForTokenClassification-b1-s5.json",
         "hf17-bloom-BloomForQuestionAnswering-b1-s6.json",
+        "hf17-gptj-GPTJForCausalLM-b2-s7.json",
+        "hf17-gptj-GPTJForSequenceClassification-b2-s5.json",
+        "hf17-gptj-GPTJForQuestionAnswering-b1-s6.json",
     })
     void matchesTorchCallByCall(String file) throws IOException {
         JsonNode truth = GoldenTrace.read(file);
