@@ -2,6 +2,7 @@ package dev.modelsummary.compute;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelsummary.catalog.hf.HfFamily;
+import dev.modelsummary.catalog.hf.transformers.Bart;
 import dev.modelsummary.catalog.hf.transformers.Bloom;
 import dev.modelsummary.catalog.hf.transformers.GptJ;
 import dev.modelsummary.catalog.hf.transformers.GptNeo;
@@ -19,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * rules) equals the trace call by call.
  */
 class HfS2sComputeTest {
-    private static final Map<String, HfFamily> FAMILIES = Map.of("opt", new Opt(), "gpt_neo", new GptNeo(), "bloom", new Bloom(), "gptj", new GptJ());
+    private static final Map<String, HfFamily> FAMILIES = Map.of("opt", new Opt(), "gpt_neo", new GptNeo(), "bloom", new Bloom(), "gptj", new GptJ(), "bart", new Bart());
 
     @ParameterizedTest
     @ValueSource(strings = {
@@ -37,6 +38,11 @@ class HfS2sComputeTest {
         "hf17-gptj-GPTJForCausalLM-b2-s7.json",
         "hf17-gptj-GPTJForSequenceClassification-b2-s5.json",
         "hf17-gptj-GPTJForQuestionAnswering-b1-s6.json",
+        "hf17-bart-BartForConditionalGeneration-b2-s7.json",
+        "hf17-bart-BartModel-b1-s5.json",
+        "hf17-bart-BartForSequenceClassification-b2-s5.json",
+        "hf17-bart-BartForQuestionAnswering-b1-s6.json",
+        "hf17-bart-BartForCausalLM-b2-s5.json",
     })
     void matchesTorchCallByCall(String file) throws IOException {
         JsonNode truth = GoldenTrace.read(file);

@@ -3,6 +3,7 @@ package dev.modelsummary.catalog.hf;
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.hf.transformers.Albert;
+import dev.modelsummary.catalog.hf.transformers.Bart;
 import dev.modelsummary.catalog.hf.transformers.Bert;
 import dev.modelsummary.catalog.hf.transformers.Bloom;
 import dev.modelsummary.catalog.hf.transformers.Falcon;
@@ -54,7 +55,7 @@ public final class HfModels {
     private static final List<HfFamily> FAMILIES = List.of(new Bert(), new Albert(), new Roberta(), new XLNet(),
             new T5(), new ResNet(), new MobileNetV1(), new MobileNetV2(), new Llama(), new Mistral(), new Mixtral(),
             new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon(),
-            new Opt(), new GptNeo(), new Bloom(), new GptJ());
+            new Opt(), new GptNeo(), new Bloom(), new GptJ(), new Bart());
     /**
      * Modules and tensors one config may make: a config is input, and {@code num_hidden_layers: 10**9} would
      * otherwise build until memory runs out. The largest real models register a few thousand.
