@@ -77,6 +77,11 @@ public final class Opt implements HfFamily {
             activation = c.string("activation_function", "relu");
             tieWordEmbeddings = c.bool("tie_word_embeddings", true);
             torchscript = c.bool("torchscript", false);
+            if (!layerNormAffine) {
+                // OPTPreTrainedModel._init_weights: module.weight.data.fill_(1.0) on a LayerNorm whose weight is None
+                throw new ConfigException("'NoneType' object has no attribute 'data' (OPT's _init_weights fills the "
+                        + "LayerNorm weight that layer_norm_elementwise_affine=False leaves None)");
+            }
             if (layers > 0 && (heads == 0 || (hidden / heads) * heads != hidden)) {
                 if (heads == 0) {
                     throw new ConfigException("integer division or modulo by zero");
