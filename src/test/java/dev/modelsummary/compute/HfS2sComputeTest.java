@@ -6,6 +6,7 @@ import dev.modelsummary.catalog.hf.transformers.Bart;
 import dev.modelsummary.catalog.hf.transformers.Bloom;
 import dev.modelsummary.catalog.hf.transformers.GptJ;
 import dev.modelsummary.catalog.hf.transformers.GptNeo;
+import dev.modelsummary.catalog.hf.transformers.MT5;
 import dev.modelsummary.catalog.hf.transformers.Opt;
 import dev.modelsummary.catalog.nn.Module;
 import java.io.IOException;
@@ -20,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * rules) equals the trace call by call.
  */
 class HfS2sComputeTest {
-    private static final Map<String, HfFamily> FAMILIES = Map.of("opt", new Opt(), "gpt_neo", new GptNeo(), "bloom", new Bloom(), "gptj", new GptJ(), "bart", new Bart());
+    private static final Map<String, HfFamily> FAMILIES = Map.of("opt", new Opt(), "gpt_neo", new GptNeo(), "bloom", new Bloom(), "gptj", new GptJ(), "bart", new Bart(), "mt5", new MT5());
 
     @ParameterizedTest
     @ValueSource(strings = {
@@ -43,6 +44,12 @@ class HfS2sComputeTest {
         "hf17-bart-BartForSequenceClassification-b2-s5.json",
         "hf17-bart-BartForQuestionAnswering-b1-s6.json",
         "hf17-bart-BartForCausalLM-b2-s5.json",
+        "hf17-mt5-MT5ForConditionalGeneration-b2-s7.json",
+        "hf17-mt5-MT5Model-b1-s5.json",
+        "hf17-mt5-MT5EncoderModel-b2-s5.json",
+        "hf17-mt5-MT5ForSequenceClassification-b2-s5.json",
+        "hf17-mt5-MT5ForTokenClassification-b1-s5.json",
+        "hf17-mt5-MT5ForQuestionAnswering-b1-s6.json",
     })
     void matchesTorchCallByCall(String file) throws IOException {
         JsonNode truth = GoldenTrace.read(file);

@@ -14,6 +14,7 @@ import dev.modelsummary.catalog.hf.transformers.GptNeo;
 import dev.modelsummary.catalog.hf.transformers.GptNeoX;
 import dev.modelsummary.catalog.hf.transformers.Llama;
 import dev.modelsummary.catalog.hf.transformers.Mistral;
+import dev.modelsummary.catalog.hf.transformers.MT5;
 import dev.modelsummary.catalog.hf.transformers.Mixtral;
 import dev.modelsummary.catalog.hf.transformers.Opt;
 import dev.modelsummary.catalog.hf.transformers.MobileNetV1;
@@ -55,7 +56,7 @@ public final class HfModels {
     private static final List<HfFamily> FAMILIES = List.of(new Bert(), new Albert(), new Roberta(), new XLNet(),
             new T5(), new ResNet(), new MobileNetV1(), new MobileNetV2(), new Llama(), new Mistral(), new Mixtral(),
             new Qwen2(), new Gemma(), new Gpt2(), new GptNeoX(), new Phi(), new Falcon(),
-            new Opt(), new GptNeo(), new Bloom(), new GptJ(), new Bart());
+            new Opt(), new GptNeo(), new Bloom(), new GptJ(), new Bart(), new MT5());
     /**
      * Modules and tensors one config may make: a config is input, and {@code num_hidden_layers: 10**9} would
      * otherwise build until memory runs out. The largest real models register a few thousand.
