@@ -57,4 +57,21 @@ class HfS2sComputeTest {
         Module model = HfComputeTest.build(family, truth);
         GoldenTrace.assertMatches(truth, model, model.trace(HfComputeTest.input(truth)));
     }
+
+    /**
+     * GPT-J's rotary table is {@code rotary_dim or n_embd} wide: with {@code rotary_dim} None (or over head_dim) its
+     * sin/cos do not broadcast against the head, and 4.57.6 fails the forward with torch's words.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "null|The size of tensor a (8) must match the size of tensor b (32) at non-singleton dimension 3",
+        "16|The size of tensor a (8) must match the size of tensor b (16) at non-singleton dimension 3"})
+    void gptjRefusesARotaryTableWiderThanTheHead(String rotaryDim, String message) {
+        String json = "{\"model_type\": \"gptj\", \"vocab_size\": 100, \"n_embd\": 32, \"n_layer\": 1, "
+                + "\"n_head\": 4, \"n_positions\": 64, \"rotary_dim\": " + rotaryDim + "}";
+        Module model = new GptJ().build(dev.modelsummary.catalog.hf.HfConfig.parse(
+                json.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "GPTJModel");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.trace(dev.modelsummary.model.Shape.of(1, 5)))
+                .hasMessageContaining(message);
+    }
 }

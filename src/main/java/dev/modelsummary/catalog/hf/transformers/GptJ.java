@@ -56,9 +56,12 @@ public final class GptJ implements HfFamily {
         final String activation;
         final boolean tieWordEmbeddings;
         final boolean torchscript;
+        /** {@code rotary_dim}: None rotates the whole head with a table {@code n_embd} wide. */
+        final Long rotaryDim;
 
         Sizes(HfConfig c) {
             vocab = c.integer("vocab_size", 50400);
+            rotaryDim = c.node("rotary_dim") != null ? c.optionalInteger("rotary_dim") : Long.valueOf(64);
             hidden = aliased(c, "hidden_size", "n_embd", 4096);
             layers = aliased(c, "num_hidden_layers", "n_layer", 28);
             heads = aliased(c, "num_attention_heads", "n_head", 16);
@@ -137,10 +140,15 @@ public final class GptJ implements HfFamily {
     static final class GPTJAttention extends Module {
         private final long heads;
         private final long headDim;
+        /** The rotary table's width ({@code rotary_dim or embed_dim}) and the part of each head it rotates. */
+        private final long tableDim;
+        private final long rotated;
 
         GPTJAttention(Sizes s) {
+            tableDim = s.rotaryDim != null ? s.rotaryDim : s.hidden;
             heads = s.heads;
             headDim = s.layers > 0 ? s.hidden / s.heads : 0;
+            rotated = s.rotaryDim != null ? Math.min(s.rotaryDim, headDim) : headDim;
             add("attn_dropout", Layers.dropout(0.0));
             add("resid_dropout", Layers.dropout(0.0));
             add("k_proj", Layers.linear(s.hidden, s.hidden, false));
@@ -157,6 +165,13 @@ public final class GptJ implements HfFamily {
             call(t, "v_proj", hiddenStates);
             long batch = hiddenStates.dim(0);
             long seq = hiddenStates.dim(1);
+            // apply_rotary_pos_emb: the rotated part (head_dim wide at most) times the table's sin/cos, each
+            // repeated to 2 * (table width // 2)
+            long sinCos = 2 * (tableDim / 2);
+            if (rotated != sinCos && rotated != 1 && sinCos != 1) {
+                throw new ShapeException("The size of tensor a (" + rotated + ") must match the size of tensor b ("
+                        + sinCos + ") at non-singleton dimension 3");
+            }
             ClassicParts.eagerAttention(t, batch, heads, seq, seq, headDim);
             Shape weights = call(t, "attn_dropout", Shape.of(batch, heads, seq, seq));
             Shape out = call(t, "out_proj", Shape.of(batch, seq, Dims.mul(heads, headDim)));
