@@ -23,11 +23,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every head class of OPT, GPT-Neo, BLOOM, GPT-J, BART and mT5 on small configs (shape keys, ties, dtypes spelled
  * {@code dtype} and {@code torch_dtype}), listed by the real transformers 4.57.6 (tools/fixtures/hf17/
- * s2s_listing_golden.py) and built here in the config's dtype as 4.57's {@code _from_config} builds.
+ * s2s_listing_golden.py, and 58 seeded random configs from s2s_random_listings.py) and built here in the config's
+ * dtype as 4.57's {@code _from_config} builds.
  */
 class HfS2sListingTest {
     static Stream<Path> cases() throws IOException {
-        return GoldenListing.files("hf-golden/hf17-s2s");
+        return Stream.concat(GoldenListing.files("hf-golden/hf17-s2s"),
+                GoldenListing.files("hf-golden/hf17-s2s-random"));
     }
 
     @ParameterizedTest(name = "{0}")
