@@ -74,4 +74,16 @@ class HfS2sComputeTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.trace(dev.modelsummary.model.Shape.of(1, 5)))
                 .hasMessageContaining(message);
     }
+
+    static java.util.stream.Stream<String> randomCases() throws IOException {
+        return dev.modelsummary.testutil.GoldenListing.files("golden/compute/hf17-random")
+                .map(p -> "hf17-random/" + p.getFileName());
+    }
+
+    /** Seeded random small configs of every head class (tools/fixtures/hf17/s2s_random_compute.py). */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("randomCases")
+    void randomConfigsMatchTorchCallByCall(String file) throws IOException {
+        matchesTorchCallByCall(file);
+    }
 }

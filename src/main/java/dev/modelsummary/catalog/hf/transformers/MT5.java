@@ -55,23 +55,36 @@ public final class MT5 implements HfFamily {
                 missing.put(key, value);
             }
         });
-        Module model = t5.build(config.withOverrides(missing), architecture.substring(1));
-        rename(model);
+        HfConfig resolved = config.withOverrides(missing);
+        Module model = t5.build(resolved, architecture.substring(1));
+        // MT5Config: dense_act_fn is the part after "gated-", and "gated-gelu" means gelu_new
+        String feedForwardProj = resolved.string("feed_forward_proj", "gated-gelu");
+        String[] actInfo = feedForwardProj.split("-", -1);
+        String denseActFn = feedForwardProj.equals("gated-gelu") ? "gelu_new" : actInfo[actInfo.length - 1];
+        rename(model, ClassicParts.act457(denseActFn).className());
         return model;
     }
 
-    /** The T5 modules' hooks report {@code MT5...}: each {@code T5X} class becomes {@code MT5X}. */
-    private static void rename(Module module) {
+    /**
+     * The T5 modules' hooks report {@code MT5...}: each {@code T5X} class becomes {@code MT5X}; the feed-forward's
+     * {@code act} is 4.57's {@code ACT2FN} class ({@code silu} is {@code SiLUActivation} there).
+     */
+    private static void rename(Module module, String actClass) {
         if (module instanceof T5.T5Root root) {
             root.reportedClass = "M" + root.className();
         } else if (module.className().startsWith("T5")) {
             module.forwardAs("M" + module.className(), null);
         }
-        for (Module child : module.namedChildren().values()) {
-            if (child != null && !child.className().startsWith("MT5")) {
-                rename(child);
+        module.namedChildren().forEach((name, child) -> {
+            if (child == null) {
+                return;
             }
-        }
+            if (name.equals("act") && child.namedChildren().isEmpty()) {
+                child.forwardAs(actClass, (t, x) -> x);
+            } else if (!child.className().startsWith("MT5")) {
+                rename(child, actClass);
+            }
+        });
     }
 
     @Override
