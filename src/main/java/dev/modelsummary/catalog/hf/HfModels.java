@@ -3,28 +3,34 @@ package dev.modelsummary.catalog.hf;
 import dev.modelsummary.catalog.Arg;
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.hf.transformers.Albert;
+import dev.modelsummary.catalog.hf.transformers.Bart;
 import dev.modelsummary.catalog.hf.transformers.Bert;
+import dev.modelsummary.catalog.hf.transformers.Bloom;
 import dev.modelsummary.catalog.hf.transformers.Clip;
 import dev.modelsummary.catalog.hf.transformers.DebertaV2;
 import dev.modelsummary.catalog.hf.transformers.DeepseekV3;
 import dev.modelsummary.catalog.hf.transformers.DistilBert;
 import dev.modelsummary.catalog.hf.transformers.Falcon;
-import dev.modelsummary.catalog.hf.transformers.Gemma;
 import dev.modelsummary.catalog.hf.transformers.Gemma2;
 import dev.modelsummary.catalog.hf.transformers.Gemma3;
+import dev.modelsummary.catalog.hf.transformers.Gemma;
 import dev.modelsummary.catalog.hf.transformers.Gpt2;
+import dev.modelsummary.catalog.hf.transformers.GptJ;
+import dev.modelsummary.catalog.hf.transformers.GptNeo;
 import dev.modelsummary.catalog.hf.transformers.GptNeoX;
 import dev.modelsummary.catalog.hf.transformers.GptOss;
 import dev.modelsummary.catalog.hf.transformers.Granite;
 import dev.modelsummary.catalog.hf.transformers.Llama;
+import dev.modelsummary.catalog.hf.transformers.MT5;
 import dev.modelsummary.catalog.hf.transformers.Mistral;
 import dev.modelsummary.catalog.hf.transformers.Mixtral;
 import dev.modelsummary.catalog.hf.transformers.MobileNetV1;
 import dev.modelsummary.catalog.hf.transformers.MobileNetV2;
 import dev.modelsummary.catalog.hf.transformers.ModernBert;
 import dev.modelsummary.catalog.hf.transformers.Olmo2;
-import dev.modelsummary.catalog.hf.transformers.Phi;
+import dev.modelsummary.catalog.hf.transformers.Opt;
 import dev.modelsummary.catalog.hf.transformers.Phi3;
+import dev.modelsummary.catalog.hf.transformers.Phi;
 import dev.modelsummary.catalog.hf.transformers.Qwen2;
 import dev.modelsummary.catalog.hf.transformers.Qwen2Moe;
 import dev.modelsummary.catalog.hf.transformers.Qwen3;
@@ -73,7 +79,8 @@ public final class HfModels {
             new Qwen3(), new Qwen3Moe(), new Qwen2Moe(), new Olmo2(), new Granite(), new SmolLM3(), new Starcoder2(),
             new DeepseekV3(), new GptOss(), new Gemma2(), new Gemma3.Text(), new Phi3(), new Gemma3(),
             new XlmRoberta(), new DistilBert(), new ModernBert(), new DebertaV2(),
-            new Vit(), new Clip(), Clip.text(), Clip.vision(), new Whisper());
+            new Vit(), new Clip(), Clip.text(), Clip.vision(), new Whisper(),
+            new Opt(), new GptNeo(), new Bloom(), new GptJ(), new Bart(), new MT5());
     /**
      * Modules and tensors one config may make: a config is input, and {@code num_hidden_layers: 10**9} would
      * otherwise build until memory runs out. The largest real models register a few thousand.

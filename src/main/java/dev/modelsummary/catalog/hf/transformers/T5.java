@@ -222,6 +222,8 @@ public final class T5 implements HfFamily {
         private final String torchClass;
         /** {@code config.eos_token_id}, for T5ForSequenceClassification. */
         long eosTokenId;
+        /** The class name hooks report when a copy of T5 names it otherwise (mT5's {@code MT5Model}); else null. */
+        String reportedClass;
 
         T5Root(String torchClass) {
             this.torchClass = torchClass;
@@ -229,7 +231,7 @@ public final class T5 implements HfFamily {
 
         @Override
         public String className() {
-            return torchClass;
+            return reportedClass != null ? reportedClass : torchClass;
         }
 
         @Override
