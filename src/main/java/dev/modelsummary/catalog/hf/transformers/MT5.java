@@ -12,8 +12,8 @@ import java.util.Map;
  * transformers 4.57.6 {@code models/mt5/modeling_mt5.py}: T5's code copied under {@code MT5} class names
  * ({@code MT5Stack}, {@code MT5Block}, {@code MT5Attention}, ...), so built here by {@link T5} and renamed, with
  * {@code MT5Config}'s defaults in place of T5Config's: vocab 250112, d_model 512, d_kv 64, d_ff 1024, 8 layers of 6
- * heads, {@code gated-gelu} (gelu_new) feed-forward, an untied lm_head ({@code tie_word_embeddings} False). The
- * same {@code _keep_in_fp32_modules = ["wo"]}: under float16 every {@code wo} stays float32, under bfloat16 not.
+ * heads, {@code gated-gelu} (gelu_new) feed-forward, an untied lm_head ({@code tie_word_embeddings} False).
+ * {@code _keep_in_fp32_modules = ["wo"]} does not act in {@code _from_config} ({@link #toDType}).
  */
 public final class MT5 implements HfFamily {
     /** {@code MT5Config.__init__}'s defaults that differ from {@code T5Config}'s (or that T5's builder reads). */
@@ -87,8 +87,13 @@ public final class MT5 implements HfFamily {
         });
     }
 
+    /**
+     * 4.57's {@code _from_config} builds every tensor in the config's dtype: {@code _keep_in_fp32_modules} acts only
+     * when {@code from_pretrained} loads weights, so a config alone has {@code wo} in float16 too (T5, a 4.40 family,
+     * keeps its {@code from_pretrained} cast).
+     */
     @Override
     public void toDType(Module model, DType dtype) {
-        t5.toDType(model, dtype);
+        model.toDType(dtype);
     }
 }
