@@ -39,7 +39,12 @@ public final class ConfigKeys {
             "albert", Set.of("gap_size", "num_memory_blocks"),
             "gpt2", Set.of("n_ctx"),
             "t5", Set.of("n_positions"),
-            "gptj", Set.of("n_positions"));
+            "gptj", Set.of("n_positions"),
+            // BartConfig and WhisperConfig set num_hidden_layers = encoder_layers whatever the file says
+            "bart", Set.of("num_hidden_layers"),
+            "whisper", Set.of("num_hidden_layers"),
+            // Phi-3's published configs carry attention_bias, which Phi3Config and its modeling never read
+            "phi3", Set.of("attention_bias"));
 
     private ConfigKeys() {
     }

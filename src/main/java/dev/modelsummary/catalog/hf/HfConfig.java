@@ -42,13 +42,21 @@ public final class HfConfig {
     private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("^(\\d{1,4})\\.(\\d{1,4})");
 
     private final Map<String, JsonNode> values;
-    /** The keys a family has asked for, to tell which shape-like keys it did not understand. */
-    private final Set<String> read = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * The keys a family has asked for, to tell which shape-like keys it did not understand; shared with the configs
+     * derived by {@link #withOverrides} (mT5 builds through T5 with its own defaults), whose reads count too.
+     */
+    private final Set<String> read;
     /** What the library would log while reading this config ({@code logger.warning}), in order. */
     private final List<String> warnings = new ArrayList<>();
 
     private HfConfig(Map<String, JsonNode> values) {
+        this(values, java.util.concurrent.ConcurrentHashMap.newKeySet());
+    }
+
+    private HfConfig(Map<String, JsonNode> values, Set<String> read) {
         this.values = values;
+        this.read = read;
     }
 
     /**
@@ -98,7 +106,7 @@ public final class HfConfig {
     public HfConfig withOverrides(Map<String, String> overrides) {
         Map<String, JsonNode> merged = new LinkedHashMap<>(values);
         overrides.forEach((key, text) -> merged.put(key, scalar(text.strip())));
-        return new HfConfig(merged);
+        return new HfConfig(merged, read);
     }
 
     private static JsonNode scalar(String text) {

@@ -40,6 +40,18 @@ import java.util.List;
 public final class DebertaV2 implements HfFamily {
     static final String BASE = "DebertaV2Model";
 
+    /**
+     * Upstream defines {@code _prune_heads} for this family, which this port does not mirror: refused as not
+     * supported, rather than listed unpruned.
+     */
+    @Override
+    public void checkPrunedHeads(HfConfig config) {
+        if (HfFamily.hasPrunedHeads(config)) {
+            throw new ConfigException("pruned_heads is not supported for " + modelType() + " models yet (transformers "
+                    + "prunes their attention heads at construction); remove it to list the unpruned model");
+        }
+    }
+
     @Override
     public String modelType() {
         return "deberta-v2";

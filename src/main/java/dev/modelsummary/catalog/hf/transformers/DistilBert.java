@@ -26,6 +26,11 @@ import java.util.List;
 public final class DistilBert implements HfFamily {
     static final String BASE = "DistilBertModel";
 
+    /** {@code pruned_heads} is applied while building, as {@code init_weights()} does. */
+    @Override
+    public void checkPrunedHeads(HfConfig config) {
+    }
+
     @Override
     public String modelType() {
         return "distilbert";

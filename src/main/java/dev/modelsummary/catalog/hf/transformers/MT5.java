@@ -1,5 +1,6 @@
 package dev.modelsummary.catalog.hf.transformers;
 
+import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Module;
@@ -36,6 +37,18 @@ public final class MT5 implements HfFamily {
     }
 
     private final T5 t5 = new T5();
+
+    /**
+     * Upstream defines {@code _prune_heads} for this family, which this port does not mirror: refused as not
+     * supported, rather than listed unpruned.
+     */
+    @Override
+    public void checkPrunedHeads(HfConfig config) {
+        if (HfFamily.hasPrunedHeads(config)) {
+            throw new ConfigException("pruned_heads is not supported for " + modelType() + " models yet (transformers "
+                    + "prunes their attention heads at construction); remove it to list the unpruned model");
+        }
+    }
 
     @Override
     public String modelType() {

@@ -29,6 +29,18 @@ public final class Vit implements HfFamily {
     static final String IMAGE_CLASSIFICATION = "ViTForImageClassification";
     static final String MASKED_IMAGE_MODELING = "ViTForMaskedImageModeling";
 
+    /**
+     * Upstream defines {@code _prune_heads} for this family, which this port does not mirror: refused as not
+     * supported, rather than listed unpruned.
+     */
+    @Override
+    public void checkPrunedHeads(HfConfig config) {
+        if (HfFamily.hasPrunedHeads(config)) {
+            throw new ConfigException("pruned_heads is not supported for " + modelType() + " models yet (transformers "
+                    + "prunes their attention heads at construction); remove it to list the unpruned model");
+        }
+    }
+
     @Override
     public String modelType() {
         return "vit";

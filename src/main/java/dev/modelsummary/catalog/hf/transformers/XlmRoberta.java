@@ -17,6 +17,11 @@ import java.util.List;
 public final class XlmRoberta implements HfFamily {
     static final String PREFIX = "XLMRoberta";
 
+    /** {@code pruned_heads} is applied while building, as {@code init_weights()} does. */
+    @Override
+    public void checkPrunedHeads(HfConfig config) {
+    }
+
     @Override
     public String modelType() {
         return "xlm-roberta";
