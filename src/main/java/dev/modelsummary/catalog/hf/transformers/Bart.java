@@ -219,7 +219,7 @@ public final class Bart implements HfFamily {
         BartEncoderLayer(Sizes s) {
             add("self_attn", new BartAttention(s.dModel, s.encoderHeads));
             add("self_attn_layer_norm", Layers.layerNormForward(s.dModel));
-            add("activation_fn", ClassicParts.act457(s.activation));
+            add("activation_fn", Act457.act(s.activation));
             add("fc1", Layers.linear(s.dModel, s.encoderFfn));
             add("fc2", Layers.linear(s.encoderFfn, s.dModel));
             add("final_layer_norm", Layers.layerNormForward(s.dModel));
@@ -243,7 +243,7 @@ public final class Bart implements HfFamily {
     static final class BartDecoderLayer extends Module {
         BartDecoderLayer(Sizes s) {
             add("self_attn", new BartAttention(s.dModel, s.decoderHeads));
-            add("activation_fn", ClassicParts.act457(s.activation));
+            add("activation_fn", Act457.act(s.activation));
             add("self_attn_layer_norm", Layers.layerNormForward(s.dModel));
             add("encoder_attn", new BartAttention(s.dModel, s.decoderHeads));
             add("encoder_attn_layer_norm", Layers.layerNormForward(s.dModel));

@@ -32,27 +32,6 @@ final class ClassicParts {
         t.flops(MatMul.matmulFlops(weights, value));
     }
 
-    /**
-     * 4.57.6's {@code ACT2FN[name]}: as 4.40's ({@link Bert#act}) but {@code silu} is transformers'
-     * {@code SiLUActivation} ({@code swish} stays {@code nn.SiLU}), {@code gelu_pytorch_tanh} is {@code GELUTanh},
-     * and a few newer names exist.
-     */
-    static Module act457(String name) {
-        String torchClass = switch (name) {
-            case "silu" -> "SiLUActivation";
-            case "gelu_pytorch_tanh", "gelu_python_tanh" -> "GELUTanh";
-            case "gelu_10" -> "ClippedGELUActivation";
-            case "gelu_python" -> "GELUActivation";
-            case "gelu_accurate" -> "AccurateGELUActivation";
-            case "laplace" -> "LaplaceActivation";
-            case "leaky_relu" -> "LeakyReLU";
-            case "relu2" -> "ReLUSquaredActivation";
-            case "prelu" -> "PReLU";
-            default -> null;
-        };
-        return torchClass == null ? Bert.act(name) : Layers.activation(torchClass);
-    }
-
     /** {@code nn.LayerNorm(hidden, elementwise_affine=affine)}: no tensors without affine; the shape is kept. */
     static Module layerNorm(long hidden, boolean affine) {
         if (affine) {

@@ -94,33 +94,6 @@ final class Decoder457 {
         }
     }
 
-    /** transformers 4.57.6's {@code ACT2FN}: the class each name makes (hooks report it). */
-    static Module act(String name) {
-        String cls = switch (name) {
-            case "gelu", "gelu_python" -> "GELUActivation";
-            case "gelu_10" -> "ClippedGELUActivation";
-            case "gelu_fast" -> "FastGELUActivation";
-            case "gelu_new" -> "NewGELUActivation";
-            case "gelu_pytorch_tanh", "gelu_python_tanh" -> "GELUTanh";
-            case "gelu_accurate" -> "AccurateGELUActivation";
-            case "laplace" -> "LaplaceActivation";
-            case "leaky_relu" -> "LeakyReLU";
-            case "linear" -> "LinearActivation";
-            case "mish" -> "MishActivation";
-            case "quick_gelu" -> "QuickGELUActivation";
-            case "relu" -> "ReLU";
-            case "relu2" -> "ReLUSquaredActivation";
-            case "relu6" -> "ReLU6";
-            case "sigmoid" -> "Sigmoid";
-            case "silu" -> "SiLUActivation";
-            case "swish" -> "SiLU";
-            case "tanh" -> "Tanh";
-            default -> throw new ConfigException("function " + name + " not found in ACT2FN mapping "
-                    + "(model-summary builds the parameter-free ones; prelu and xielu are not built).");
-        };
-        return Layers.activation(cls);
-    }
-
     /** {@code XForCausalLM}: {@code model}, then {@code lm_head} (tied to the embeddings unless untied). */
     static final class ForCausalLM extends Module {
         private final String className;
@@ -393,7 +366,7 @@ final class Decoder457 {
             add("gate_proj", Layers.linear(s.hidden, s.intermediate, false));
             add("up_proj", Layers.linear(s.hidden, s.intermediate, false));
             add("down_proj", Layers.linear(s.intermediate, s.hidden, false));
-            add("act_fn", act(s.act));
+            add("act_fn", Act457.act(s.act));
         }
 
         @Override
@@ -419,7 +392,7 @@ final class Decoder457 {
             intermediate = s.intermediate;
             add("gate_up_proj", Layers.linear(s.hidden, Dims.mul(2, s.intermediate), false));
             add("down_proj", Layers.linear(s.intermediate, s.hidden, false));
-            add("activation_fn", act(s.act));
+            add("activation_fn", Act457.act(s.act));
         }
 
         @Override

@@ -103,7 +103,7 @@ public final class DeepseekV3 implements HfFamily {
             add("gate_proj", Layers.linear(hidden, intermediate, false));
             add("up_proj", Layers.linear(hidden, intermediate, false));
             add("down_proj", Layers.linear(intermediate, hidden, false));
-            add("act_fn", MoeDecoder.act(hiddenAct));
+            add("act_fn", Act457.act(hiddenAct));
         }
 
         @Override

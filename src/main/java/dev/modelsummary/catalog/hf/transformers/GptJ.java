@@ -184,7 +184,7 @@ public final class GptJ implements HfFamily {
         GPTJMLP(Sizes s) {
             add("fc_in", Layers.linear(s.hidden, s.inner));
             add("fc_out", Layers.linear(s.inner, s.hidden));
-            add("act", ClassicParts.act457(s.activation));
+            add("act", Act457.act(s.activation));
             add("dropout", Layers.dropout(0.0));
         }
 

@@ -239,7 +239,7 @@ public final class GptNeo implements HfFamily {
         GPTNeoMLP(Sizes s) {
             add("c_fc", Layers.linear(s.hidden, s.inner));
             add("c_proj", Layers.linear(s.inner, s.hidden));
-            add("act", ClassicParts.act457(s.activation));
+            add("act", Act457.act(s.activation));
             add("dropout", Layers.dropout(0.0));
         }
 

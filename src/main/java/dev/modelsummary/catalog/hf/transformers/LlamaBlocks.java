@@ -123,34 +123,6 @@ final class LlamaBlocks {
         }
     }
 
-    /** ACT2FN of 4.57.6: the class names its hooks report. */
-    static Module act(String hiddenAct) {
-        return Layers.activation(switch (hiddenAct) {
-            case "gelu", "gelu_python" -> "GELUActivation";
-            case "gelu_new" -> "NewGELUActivation";
-            case "gelu_fast" -> "FastGELUActivation";
-            case "gelu_pytorch_tanh", "gelu_python_tanh" -> "GELUTanh";
-            case "gelu_accurate" -> "AccurateGELUActivation";
-            case "gelu_10" -> "ClippedGELUActivation";
-            case "quick_gelu" -> "QuickGELUActivation";
-            case "relu" -> "ReLU";
-            case "relu2" -> "ReLUSquaredActivation";
-            case "relu6" -> "ReLU6";
-            case "leaky_relu" -> "LeakyReLU";
-            case "silu" -> "SiLUActivation";
-            case "swish" -> "SiLU";
-            case "tanh" -> "Tanh";
-            case "sigmoid" -> "Sigmoid";
-            case "mish" -> "MishActivation";
-            case "laplace" -> "LaplaceActivation";
-            case "linear" -> "LinearActivation";
-            default -> throw new ConfigException("function " + hiddenAct + " not found in ACT2FN mapping "
-                    + "['gelu', 'gelu_10', 'gelu_fast', 'gelu_new', 'gelu_python', 'gelu_pytorch_tanh', "
-                    + "'gelu_python_tanh', 'gelu_accurate', 'laplace', 'leaky_relu', 'linear', 'mish', "
-                    + "'quick_gelu', 'relu', 'relu2', 'relu6', 'sigmoid', 'silu', 'swish', 'tanh', 'prelu', 'xielu']");
-        });
-    }
-
     /** The model classes of a family by suffix: {@code XModel}, {@code XForCausalLM} and the generic heads. */
     static Module build(Options o, String architecture) {
         String head = architecture.substring(o.prefix.length());
@@ -390,7 +362,7 @@ final class LlamaBlocks {
             add("gate_proj", Layers.linear(s.hidden, intermediate, o.mlpBias));
             add("up_proj", Layers.linear(s.hidden, intermediate, o.mlpBias));
             add("down_proj", Layers.linear(intermediate, s.hidden, o.mlpBias));
-            add("act_fn", act(s.hiddenAct));
+            add("act_fn", Act457.act(s.hiddenAct));
         }
 
         @Override

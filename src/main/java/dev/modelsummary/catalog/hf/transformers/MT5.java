@@ -74,7 +74,7 @@ public final class MT5 implements HfFamily {
         String feedForwardProj = resolved.string("feed_forward_proj", "gated-gelu");
         String[] actInfo = feedForwardProj.split("-", -1);
         String denseActFn = feedForwardProj.equals("gated-gelu") ? "gelu_new" : actInfo[actInfo.length - 1];
-        rename(model, ClassicParts.act457(denseActFn).className());
+        rename(model, Act457.act(denseActFn).className());
         return model;
     }
 

@@ -24,20 +24,6 @@ final class MoeDecoder {
     private MoeDecoder() {
     }
 
-    /** 4.57's {@code ACT2FN[name]} class: {@code silu} is transformers' own {@code SiLUActivation} now. */
-    static Module act(String hiddenAct) {
-        return switch (hiddenAct) {
-            case "silu" -> Layers.activation("SiLUActivation");
-            case "gelu_pytorch_tanh" -> Layers.activation("GELUTanh");
-            case "relu2" -> Layers.activation("ReLUSquaredActivation");
-            case "gelu_accurate" -> Layers.activation("AccurateGELUActivation");
-            case "laplace" -> Layers.activation("LaplaceActivation");
-            case "leaky_relu" -> Layers.activation("LeakyReLU");
-            case "gelu_10" -> Layers.activation("ClippedGELUActivation");
-            default -> Bert.act(hiddenAct);
-        };
-    }
-
     /**
      * {@code XRotaryEmbedding(x, position_ids)}: {@code inv_freq[None, :, None] @ position_ids[:, None, :]} (a
      * counted bmm of {@code dim / 2} frequencies), then {@code cat((freqs, freqs))} (Llama, DeepSeek-V3) or the

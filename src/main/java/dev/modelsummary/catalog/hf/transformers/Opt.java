@@ -164,7 +164,7 @@ public final class Opt implements HfFamily {
         OPTDecoderLayer(Sizes s) {
             before = s.doLayerNormBefore;
             add("self_attn", new OPTAttention(s));
-            add("activation_fn", ClassicParts.act457(s.activation));
+            add("activation_fn", Act457.act(s.activation));
             add("self_attn_layer_norm", ClassicParts.layerNorm(s.hidden, s.layerNormAffine));
             add("fc1", Layers.linear(s.hidden, s.ffn, s.enableBias));
             add("fc2", Layers.linear(s.ffn, s.hidden, s.enableBias));

@@ -210,7 +210,7 @@ final class Siglip {
     /** {@code SiglipMLP}: {@code activation_fn} (no tensors), {@code fc1}, {@code fc2}; called fc1, act, fc2. */
     static final class Mlp extends Module {
         Mlp(long hidden, long intermediate, String act) {
-            add("activation_fn", Decoder457.act(act));
+            add("activation_fn", Act457.act(act));
             add("fc1", Layers.linear(hidden, intermediate));
             add("fc2", Layers.linear(intermediate, hidden));
         }

@@ -51,7 +51,7 @@ public final class Starcoder2 implements HfFamily {
             super("c_fc", "act", "c_proj");
             add("c_fc", Layers.linear(s.hidden, s.intermediate, bias));
             add("c_proj", Layers.linear(s.intermediate, s.hidden, bias));
-            add("act", LlamaBlocks.act(s.hiddenAct));
+            add("act", Act457.act(s.hiddenAct));
         }
     }
 }
