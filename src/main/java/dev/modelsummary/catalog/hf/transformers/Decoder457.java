@@ -104,11 +104,20 @@ final class Decoder457 {
 
         /** @param inputEmbeddings the embeddings {@code lm_head} ties to; null: {@code base.embed_tokens} */
         ForCausalLM(String className, Spec s, Module base, Module inputEmbeddings) {
+            this(className, base, s.hidden, s.vocab, s.tieWordEmbeddings && !s.torchscript, inputEmbeddings);
+        }
+
+        /** Any 4.57 decoder's: {@code tie} says whether {@code lm_head} is {@code base.embed_tokens}'s weight. */
+        ForCausalLM(String className, Module base, long hidden, long vocab, boolean tie) {
+            this(className, base, hidden, vocab, tie, null);
+        }
+
+        private ForCausalLM(String className, Module base, long hidden, long vocab, boolean tie,
+                            Module inputEmbeddings) {
             this.className = className;
             add("model", base);
-            Module lmHead = add("lm_head", Layers.linear(s.hidden, s.vocab, false));
-            Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, lmHead,
-                    inputEmbeddings != null ? inputEmbeddings : base.child("embed_tokens"));
+            Module lmHead = add("lm_head", Layers.linear(hidden, vocab, false));
+            Heads.tieWeights(tie, lmHead, inputEmbeddings != null ? inputEmbeddings : base.child("embed_tokens"));
         }
 
         @Override
@@ -131,9 +140,21 @@ final class Decoder457 {
         private final String className;
 
         TokenClassification(String className, Module base, long hidden, long numLabels) {
+            this(className, base, hidden, numLabels, 0.0);
+        }
+
+        /**
+         * @param dropout {@code classifier_dropout}, else {@code hidden_dropout}, else 0.1 (no tensor, no FLOP; torch
+         *                refuses a rate outside [0, 1])
+         */
+        TokenClassification(String className, Module base, long hidden, long numLabels, double dropout) {
             this.className = className;
+            if (dropout < 0 || dropout > 1) {
+                throw new ConfigException("dropout probability has to be between 0 and 1, but got "
+                        + dev.modelsummary.summary.PythonNumbers.repr(dropout));
+            }
             add("model", base);
-            add("dropout", Layers.dropout(0.0));
+            add("dropout", Layers.dropout(dropout));
             add("score", Layers.linear(hidden, numLabels));
         }
 

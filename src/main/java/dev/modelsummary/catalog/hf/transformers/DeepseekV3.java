@@ -87,11 +87,11 @@ public final class DeepseekV3 implements HfFamily {
                 new MoeDecoder.RotaryEmbedding(PREFIX + "RotaryEmbedding", s.qkRopeHeadDim, true));
         return switch (architecture.substring(PREFIX.length())) {
             case "Model" -> model.get();
-            case "ForCausalLM" -> new MoeDecoder.CausalLM(PREFIX, model.get(), b.hidden, b.vocab,
+            case "ForCausalLM" -> new Decoder457.ForCausalLM(architecture, model.get(), b.hidden, b.vocab,
                     b.tieWordEmbeddings && !b.torchscript);
             case "ForSequenceClassification" -> new Heads.SequenceClassification(architecture, "model",
                     model.get(), b.hidden, b.numLabels, b.padTokenId);
-            case "ForTokenClassification" -> new MoeDecoder.TokenClassification(architecture, model.get(),
+            case "ForTokenClassification" -> new Decoder457.TokenClassification(architecture, model.get(),
                     b.hidden, b.numLabels);
             default -> throw new IllegalStateException(architecture);
         };

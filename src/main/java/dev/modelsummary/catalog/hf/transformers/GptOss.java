@@ -62,11 +62,11 @@ public final class GptOss implements HfFamily {
                 new MoeDecoder.RotaryEmbedding(PREFIX + "RotaryEmbedding", s.headDim, false));
         return switch (architecture.substring(PREFIX.length())) {
             case "Model" -> model.get();
-            case "ForCausalLM" -> new MoeDecoder.CausalLM(PREFIX, model.get(), s.hidden, s.vocab,
+            case "ForCausalLM" -> new Decoder457.ForCausalLM(architecture, model.get(), s.hidden, s.vocab,
                     s.tieWordEmbeddings && !s.torchscript);
             case "ForSequenceClassification" -> new Heads.SequenceClassification(architecture, "model",
                     model.get(), s.hidden, s.numLabels, s.padTokenId);
-            case "ForTokenClassification" -> new MoeDecoder.TokenClassification(architecture, model.get(),
+            case "ForTokenClassification" -> new Decoder457.TokenClassification(architecture, model.get(),
                     s.hidden, s.numLabels);
             default -> throw new IllegalStateException(architecture);
         };

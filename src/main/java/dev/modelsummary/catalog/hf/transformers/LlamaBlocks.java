@@ -129,66 +129,17 @@ final class LlamaBlocks {
         Llama.Sizes s = o.s;
         return switch (head) {
             case "Model" -> new DecoderModel(o);
-            case "ForCausalLM" -> new ForCausalLM(o);
+            case "ForCausalLM" -> new Decoder457.ForCausalLM(architecture, new DecoderModel(o), s.hidden, s.vocab,
+                    s.tieWordEmbeddings && !s.torchscript);
             // GenericForSequenceClassification: score (no bias), the last non-pad token's logits
             case "ForSequenceClassification" -> new Heads.SequenceClassification(architecture, "model",
                     new DecoderModel(o), s.hidden, s.numLabels, s.padTokenId);
-            case "ForTokenClassification" -> new TokenClassification(architecture, new DecoderModel(o), o);
+            case "ForTokenClassification" -> new Decoder457.TokenClassification(architecture, new DecoderModel(o),
+                    s.hidden, s.numLabels, o.classifierDropout);
             case "ForQuestionAnswering" -> new Heads.QuestionAnswering(architecture, o.qaBase, new DecoderModel(o),
                     s.hidden);
             default -> throw new IllegalStateException(architecture);
         };
-    }
-
-    /** {@code XForCausalLM}: {@code model}, {@code lm_head} (no bias) on every position ({@code logits_to_keep=0}). */
-    static final class ForCausalLM extends Module {
-        private final String prefix;
-
-        ForCausalLM(Options o) {
-            prefix = o.prefix;
-            Module base = add("model", new DecoderModel(o));
-            Module lmHead = add("lm_head", Layers.linear(o.s.hidden, o.s.vocab, false));
-            Heads.tieWeights(o.s.tieWordEmbeddings && !o.s.torchscript, lmHead, base.child("embed_tokens"));
-        }
-
-        @Override
-        public String className() {
-            return prefix + "ForCausalLM";
-        }
-
-        @Override
-        public Shape forward(Trace t, Shape inputIds) {
-            return call(t, "lm_head", call(t, "model", inputIds));
-        }
-    }
-
-    /**
-     * {@code GenericForTokenClassification}: {@code model}, {@code dropout} ({@code classifier_dropout}, else
-     * {@code hidden_dropout}, else 0.1), {@code score} (with bias) on every position.
-     */
-    static final class TokenClassification extends Module {
-        private final String className;
-
-        TokenClassification(String className, Module base, Options o) {
-            this.className = className;
-            if (o.classifierDropout < 0 || o.classifierDropout > 1) {
-                throw new ConfigException("dropout probability has to be between 0 and 1, but got "
-                        + dev.modelsummary.summary.PythonNumbers.repr(o.classifierDropout));
-            }
-            add("model", base);
-            add("dropout", Layers.dropout(o.classifierDropout));
-            add("score", Layers.linear(o.s.hidden, o.s.numLabels));
-        }
-
-        @Override
-        public String className() {
-            return className;
-        }
-
-        @Override
-        public Shape forward(Trace t, Shape inputIds) {
-            return call(t, "score", call(t, "dropout", Heads.lastHiddenState(this, t, "model", inputIds)));
-        }
     }
 
     /** {@code XModel}: {@code embed_tokens}, the layers, {@code norm}, {@code rotary_emb}. */
