@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * transformers 4.57.6 {@code models/deepseek_v3/modular_deepseek_v3.py} with {@code DeepseekV3Config}'s defaults:
- * the 4.57 Llama decoder ({@link MoeDecoder}) with multi-head latent attention (a low-rank query
+ * the 4.57 Llama decoder ({@link LlamaBlocks}) with multi-head latent attention (a low-rank query
  * {@code q_a_proj}/{@code q_a_layernorm}/{@code q_b_proj}, one {@code q_proj} when {@code q_lora_rank} is null;
  * a compressed key/value {@code kv_a_proj_with_mqa}/{@code kv_a_layernorm}/{@code kv_b_proj}), dense MLPs in the
  * first {@code first_k_dense_replace} layers and MoE blocks after: {@code n_routed_experts} expert MLPs, a
@@ -79,12 +79,12 @@ public final class DeepseekV3 implements HfFamily {
     public Module build(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);
         Llama.Sizes b = s.base;
-        java.util.function.Supplier<Module> model = () -> new MoeDecoder.DecoderModel(PREFIX, b.vocab, b.hidden,
-                b.layers, i -> new MoeDecoder.DecoderLayer(PREFIX, new Attention(s),
+        java.util.function.Supplier<Module> model = () -> new LlamaBlocks.DecoderModel(PREFIX, b.vocab, b.hidden,
+                b.layers, i -> new LlamaBlocks.DecoderLayer(PREFIX, new Attention(s),
                         i >= s.firstKDense ? new MoE(s) : new Mlp(b.hidden, b.intermediate, b.hiddenAct),
                         new Llama.LlamaRMSNorm(b.hidden, PREFIX), new Llama.LlamaRMSNorm(b.hidden, PREFIX)),
                 new Llama.LlamaRMSNorm(b.hidden, PREFIX),
-                new MoeDecoder.RotaryEmbedding(PREFIX + "RotaryEmbedding", s.qkRopeHeadDim, true));
+                new LlamaBlocks.RotaryEmbedding(PREFIX + "RotaryEmbedding", s.qkRopeHeadDim, true));
         return switch (architecture.substring(PREFIX.length())) {
             case "Model" -> model.get();
             case "ForCausalLM" -> new Decoder457.ForCausalLM(architecture, model.get(), b.hidden, b.vocab,
@@ -246,7 +246,7 @@ public final class DeepseekV3 implements HfFamily {
             Shape kPass = Shape.of(batch, seq, s.kvLoraRank);
             call(t, "kv_b_proj", call(t, "kv_a_layernorm", kPass));
             long heads = s.base.heads;
-            Shape weights = MoeDecoder.eagerAttention(t, batch, heads, seq, s.qkHeadDim, s.vHeadDim);
+            Shape weights = LlamaBlocks.eagerAttention(t, batch, heads, seq, s.qkHeadDim, s.vHeadDim);
             assert compressed.rank() == 3;
             Shape out = call(t, "o_proj", Shape.of(batch, seq, Dims.mul(heads, s.vHeadDim)));
             return List.of(out, weights);

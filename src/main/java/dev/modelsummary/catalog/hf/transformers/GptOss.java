@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * transformers 4.57.6 {@code models/gpt_oss/modular_gpt_oss.py} with {@code GptOssConfig}'s defaults: the 4.57
- * Llama decoder ({@link MoeDecoder}) whose attention has biases everywhere ({@code attention_bias} defaults to
+ * Llama decoder ({@link LlamaBlocks}) whose attention has biases everywhere ({@code attention_bias} defaults to
  * True) and a learned {@code sinks} logit per head (its own parameter, so listed before {@code q_proj}), whose
  * feed-forward {@code mlp} is a router with bias and the experts packed into four 3-D parameters
  * ({@code gate_up_proj [E, hidden, 2 * intermediate]}, {@code gate_up_proj_bias}, {@code down_proj
@@ -54,12 +54,12 @@ public final class GptOss implements HfFamily {
         long experts = config.integer("num_local_experts", 128);
         long topK = config.integer("num_experts_per_tok", 4);
         checkLayerTypes(config, s.layers);
-        java.util.function.Supplier<Module> model = () -> new MoeDecoder.DecoderModel(PREFIX, s.vocab, s.hidden,
-                s.layers, i -> new MoeDecoder.DecoderLayer(PREFIX, new Attention(s, bias),
+        java.util.function.Supplier<Module> model = () -> new LlamaBlocks.DecoderModel(PREFIX, s.vocab, s.hidden,
+                s.layers, i -> new LlamaBlocks.DecoderLayer(PREFIX, new Attention(s, bias),
                         new Mlp(s.hidden, s.intermediate, experts, topK),
                         new Llama.LlamaRMSNorm(s.hidden, PREFIX), new Llama.LlamaRMSNorm(s.hidden, PREFIX)),
                 new Llama.LlamaRMSNorm(s.hidden, PREFIX),
-                new MoeDecoder.RotaryEmbedding(PREFIX + "RotaryEmbedding", s.headDim, false));
+                new LlamaBlocks.RotaryEmbedding(PREFIX + "RotaryEmbedding", s.headDim, false));
         return switch (architecture.substring(PREFIX.length())) {
             case "Model" -> model.get();
             case "ForCausalLM" -> new Decoder457.ForCausalLM(architecture, model.get(), s.hidden, s.vocab,
@@ -125,7 +125,7 @@ public final class GptOss implements HfFamily {
             call(t, "q_proj", x);
             call(t, "k_proj", x);
             call(t, "v_proj", x);
-            Shape weights = MoeDecoder.eagerAttention(t, batch, heads, seq, headDim, headDim);
+            Shape weights = LlamaBlocks.eagerAttention(t, batch, heads, seq, headDim, headDim);
             Shape out = call(t, "o_proj", Shape.of(batch, seq, Dims.mul(heads, headDim)));
             return List.of(out, weights);
         }

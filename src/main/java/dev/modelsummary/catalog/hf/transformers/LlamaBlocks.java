@@ -8,10 +8,12 @@ import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
 import dev.modelsummary.compute.MatMul;
 import dev.modelsummary.compute.Reshape;
+import dev.modelsummary.compute.ShapeException;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.function.LongFunction;
 
 /**
  * transformers 4.57.6's Llama decoder ({@code models/llama/modeling_llama.py}) as blocks with the options the
@@ -128,50 +130,58 @@ final class LlamaBlocks {
         String head = architecture.substring(o.prefix.length());
         Llama.Sizes s = o.s;
         return switch (head) {
-            case "Model" -> new DecoderModel(o);
-            case "ForCausalLM" -> new Decoder457.ForCausalLM(architecture, new DecoderModel(o), s.hidden, s.vocab,
+            case "Model" -> decoderModel(o);
+            case "ForCausalLM" -> new Decoder457.ForCausalLM(architecture, decoderModel(o), s.hidden, s.vocab,
                     s.tieWordEmbeddings && !s.torchscript);
             // GenericForSequenceClassification: score (no bias), the last non-pad token's logits
             case "ForSequenceClassification" -> new Heads.SequenceClassification(architecture, "model",
-                    new DecoderModel(o), s.hidden, s.numLabels, s.padTokenId);
-            case "ForTokenClassification" -> new Decoder457.TokenClassification(architecture, new DecoderModel(o),
+                    decoderModel(o), s.hidden, s.numLabels, s.padTokenId);
+            case "ForTokenClassification" -> new Decoder457.TokenClassification(architecture, decoderModel(o),
                     s.hidden, s.numLabels, o.classifierDropout);
-            case "ForQuestionAnswering" -> new Heads.QuestionAnswering(architecture, o.qaBase, new DecoderModel(o),
+            case "ForQuestionAnswering" -> new Heads.QuestionAnswering(architecture, o.qaBase, decoderModel(o),
                     s.hidden);
             default -> throw new IllegalStateException(architecture);
         };
     }
 
-    /** {@code XModel}: {@code embed_tokens}, the layers, {@code norm}, {@code rotary_emb}. */
-    static final class DecoderModel extends Module {
-        private final String prefix;
+    /** {@code XModel} of a Llama-like family: its padding check, then the generic {@link DecoderModel}. */
+    static DecoderModel decoderModel(Options o) {
+        Llama.Sizes s = o.s;
+        checkPaddingIdx(s);
+        return new DecoderModel(o.prefix, s.vocab, s.hidden, s.layers, i -> new DecoderLayer(o, Math.toIntExact(i)),
+                o.norm(s.hidden), new Llama.LlamaRotaryEmbedding(s.headDim, o.prefix, false));
+    }
 
-        DecoderModel(Options o) {
-            prefix = o.prefix;
-            Llama.Sizes s = o.s;
-            checkPaddingIdx(s);
-            add("embed_tokens", Layers.embeddingForward(s.vocab, s.hidden));
-            Sequential layers = add("layers", new Sequential());
-            for (long i = 0; i < s.layers; i++) {
-                layers.append(new DecoderLayer(o, Math.toIntExact(i)));
+    /**
+     * {@code XModel.forward(input_ids)}: {@code embed_tokens}, {@code rotary_emb(hidden_states, position_ids)}
+     * with {@code position_ids} (1, seq), each layer, {@code norm}. Masks run no module.
+     */
+    static final class DecoderModel extends Module {
+        private final String className;
+
+        DecoderModel(String prefix, long vocab, long hidden, long layers, LongFunction<Module> layer,
+                     Module norm, Module rotary) {
+            this.className = prefix + "Model";
+            add("embed_tokens", Layers.embeddingForward(vocab, hidden));
+            Sequential list = add("layers", new Sequential());
+            for (long i = 0; i < layers; i++) {
+                list.append(layer.apply(i));
             }
-            add("norm", o.norm(s.hidden));
-            add("rotary_emb", new Llama.LlamaRotaryEmbedding(s.headDim, prefix, false));
+            add("norm", norm);
+            add("rotary_emb", rotary);
         }
 
         @Override
         public String className() {
-            return prefix + "Model";
+            return className;
         }
 
         @Override
         public Shape forward(Trace t, Shape inputIds) {
             if (inputIds.rank() != 2) {
-                throw new dev.modelsummary.compute.ShapeException("not enough values to unpack (expected 2, got "
-                        + inputIds.rank() + ")");
+                throw new ShapeException("not enough values to unpack (expected 2, got " + inputIds.rank() + ")");
             }
             Shape hiddenStates = call(t, "embed_tokens", inputIds);
-            // position_ids = cache_position.unsqueeze(0): (1, seq); (cos, sin) once for every layer
             callOutputs(t, "rotary_emb", List.of(hiddenStates, Shape.of(1, inputIds.dim(1))));
             for (String i : child("layers").namedChildren().keySet()) {
                 hiddenStates = call(t, "layers", i, hiddenStates);
@@ -187,6 +197,16 @@ final class LlamaBlocks {
     static final class DecoderLayer extends Module {
         private final String prefix;
         private final boolean postNorms;
+
+        /** A pre-norm layer of given parts, registered self_attn, mlp, input_layernorm, post_attention_layernorm. */
+        DecoderLayer(String prefix, Module attention, Module mlp, Module inputNorm, Module postNorm) {
+            this.prefix = prefix;
+            this.postNorms = false;
+            add("self_attn", attention);
+            add("mlp", mlp);
+            add("input_layernorm", inputNorm);
+            add("post_attention_layernorm", postNorm);
+        }
 
         DecoderLayer(Options o, int index) {
             prefix = o.prefix;
@@ -327,5 +347,51 @@ final class LlamaBlocks {
             Shape up = call(t, "up_proj", x);
             return call(t, "down_proj", Reshape.broadcast(gate, up));
         }
+    }
+
+    /**
+     * {@code XRotaryEmbedding(x, position_ids)}: {@code inv_freq[None, :, None] @ position_ids[:, None, :]} (a
+     * counted bmm of {@code dim / 2} frequencies), then {@code cat((freqs, freqs))} (Llama, DeepSeek-V3) or the
+     * freqs alone (gpt-oss): cos and sin of {@code (position batch, seq, dim)} each. {@code inv_freq} is a
+     * non-persistent buffer, listed by {@code named_buffers()} only.
+     */
+    static final class RotaryEmbedding extends Module {
+        private final String className;
+        private final long halfDim;
+        private final boolean cat;
+
+        RotaryEmbedding(String className, long dim, boolean cat) {
+            this.className = className;
+            this.halfDim = dim / 2;
+            this.cat = cat;
+        }
+
+        @Override
+        public String className() {
+            return className;
+        }
+
+        @Override
+        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
+            Shape positionIds = xs.get(1);
+            Shape invFreq = Shape.of(positionIds.dim(0), halfDim, 1);
+            Shape positions = Shape.of(positionIds.dim(0), 1, positionIds.dim(1));
+            Shape freqs = MatMul.matmul(invFreq, positions);
+            t.flops(MatMul.matmulFlops(invFreq, positions));
+            Shape emb = Shape.of(freqs.dim(0), freqs.dim(2), cat ? Dims.mul(halfDim, 2) : halfDim);
+            return List.of(emb, emb);
+        }
+    }
+
+    /** {@code eager_attention_forward}'s two matmuls, {@code Q K^T} and {@code weights V}: their FLOPs. */
+    static Shape eagerAttention(Trace t, long batch, long heads, long seq, long qkDim, long vDim) {
+        Shape q = Shape.of(batch, heads, seq, qkDim);
+        Shape kT = Shape.of(batch, heads, qkDim, seq);
+        Shape weights = MatMul.matmul(q, kT);
+        t.flops(MatMul.matmulFlops(q, kT));
+        Shape v = Shape.of(batch, heads, seq, vDim);
+        MatMul.matmul(weights, v);
+        t.flops(MatMul.matmulFlops(weights, v));
+        return weights;
     }
 }
