@@ -165,6 +165,7 @@ public final class ComputeOptions {
         String layout = switch (input.kind()) {
             case IMAGE -> "images (N, C, H, W)";
             case VIDEO -> "video clips (N, C, T, H, W)";
+            case AUDIO -> "audio features (N, mel bins, frames)";
             case TEXT -> "token ids (batch, seq_len)";
         };
         return layout + " such as " + join(input.shape().dims());

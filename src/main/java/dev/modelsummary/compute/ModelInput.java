@@ -18,6 +18,8 @@ public record ModelInput(Kind kind, Shape shape) {
         IMAGE,
         /** Video clips, {@code (N, C, T, H, W)}. */
         VIDEO,
+        /** Audio features, {@code (N, mel bins, frames)} (Whisper's {@code input_features}). */
+        AUDIO,
         /** Token ids, {@code (batch, seq_len)}; the model reads them as integers. */
         TEXT
     }

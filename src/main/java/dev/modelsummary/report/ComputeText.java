@@ -88,6 +88,7 @@ final class ComputeText {
         return switch (input.kind()) {
             case IMAGE -> "images " + shape(s) + " (N, C, H, W)";
             case VIDEO -> "video clips " + shape(s) + " (N, C, T, H, W)";
+            case AUDIO -> "audio features " + shape(s) + " (N, mel bins, frames)";
             case TEXT -> "token ids " + shape(s) + " (batch " + s.dim(0) + ", seq_len " + s.dim(1) + ")";
         };
     }
@@ -97,6 +98,7 @@ final class ComputeText {
         return switch (input.kind()) {
             case IMAGE -> "images (N, C, H, W)";
             case VIDEO -> "video clips (N, C, T, H, W)";
+            case AUDIO -> "audio features (N, mel bins, frames)";
             case TEXT -> "token ids (batch, seq_len)";
         };
     }

@@ -76,6 +76,17 @@ class ComputeCliTest {
                 .at("/compute/input/shape")).hasToString("[1,3,384,384]");
     }
 
+    /** Whisper runs on audio features, named as such when a shape of the wrong rank is refused. */
+    @Test
+    void audioModelsTakeInputFeatures() throws IOException {
+        JsonNode input = json(CliRun.of("openai/whisper-small", "--compute", "-f", "json")).at("/compute/input");
+        assertThat(input.get("kind").asText()).isEqualTo("audio");
+        assertThat(input.get("shape")).hasToString("[1,80,3000]");
+        CliRun rank = CliRun.of("openai/whisper-small", "--compute", "--input-size", "1,80");
+        assertThat(rank.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(rank.err()).hasLineCount(1).contains("audio features (N, mel bins, frames)");
+    }
+
     /** A batch of 8 costs 8 times one image; the batch is the first dimension of every call. */
     @Test
     void inputSizeAndBatchScale() throws IOException {

@@ -121,4 +121,9 @@ public interface HfFamily {
     default long defaultSeqLen(HfConfig config, String architecture) {
         return dev.modelsummary.compute.ModelInput.DEFAULT_SEQ_LEN;
     }
+
+    /** What {@link #imageInput}'s tensor holds: images, unless the family takes audio features (Whisper). */
+    default dev.modelsummary.compute.ModelInput.Kind inputKind() {
+        return dev.modelsummary.compute.ModelInput.Kind.IMAGE;
+    }
 }

@@ -178,7 +178,7 @@ public final class HfModels {
     private static ModelInput defaultInput(HfFamily family, HfConfig config, String architecture) {
         Shape image = family.imageInput(config, architecture, 1);
         return image == null ? ModelInput.text(1, family.defaultSeqLen(config, architecture))
-                : new ModelInput(ModelInput.Kind.IMAGE, image);
+                : new ModelInput(family.inputKind(), image);
     }
 
     /** {@code architectures[0]} when the family builds it, else the base model. */

@@ -8,6 +8,7 @@ import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
+import dev.modelsummary.compute.ModelInput;
 import dev.modelsummary.compute.Reshape;
 import dev.modelsummary.compute.ShapeException;
 import dev.modelsummary.compute.Trace;
@@ -66,6 +67,12 @@ public final class Whisper implements HfFamily {
     public Shape imageInput(HfConfig config, long batch) {
         Sizes s = new Sizes(config);
         return Shape.of(batch, s.numMelBins, Dims.mul(2, s.maxSourcePositions));
+    }
+
+    /** {@code input_features}, not pixels. */
+    @Override
+    public ModelInput.Kind inputKind() {
+        return ModelInput.Kind.AUDIO;
     }
 
     @Override
