@@ -51,7 +51,7 @@ public final class GptOss implements HfFamily {
         // GptOssConfig sets attention_bias = True before super().__init__(**kwargs), which sets a config's own
         // attention_bias over it
         boolean bias = config.bool("attention_bias", true);
-        long experts = config.integer("num_local_experts", 128);
+        long experts = HfConfigs.aliased(config, "num_local_experts", "num_experts", 128);
         long topK = config.integer("num_experts_per_tok", 4);
         checkLayerTypes(config, s.layers);
         java.util.function.Supplier<Module> model = () -> new LlamaBlocks.DecoderModel(PREFIX, s.vocab, s.hidden,

@@ -33,7 +33,7 @@ public final class Mixtral implements HfFamily {
     public Module build(HfConfig config, String architecture) {
         // MixtralConfig.__init__: num_key_value_heads=8, None gives num_attention_heads
         Llama.Sizes s = new Llama.Sizes(config, 32000, 4096, 14336, 32, 32, 8L, false);
-        long experts = config.integer("num_local_experts", 8);
+        long experts = HfConfigs.aliased(config, "num_local_experts", "num_experts", 8);
         Rope.validate(config, null, false, s.headDim);
         s.checkHeadDim();
         long topK = config.integer("num_experts_per_tok", 2);

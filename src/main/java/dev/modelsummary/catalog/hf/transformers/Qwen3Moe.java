@@ -37,7 +37,7 @@ public final class Qwen3Moe implements HfFamily {
         o.qkvBias = bias;
         o.oBias = bias;
         o.qkNorm = LlamaBlocks.QkNorm.PER_HEAD;
-        o.feedForward = MoeBlocks.qwenFeedForward(o, config, config.integer("num_experts", 128),
+        o.feedForward = MoeBlocks.qwenFeedForward(o, config, HfConfigs.aliased(config, "num_experts", "num_local_experts", 128),
                 config.integer("num_experts_per_tok", 8), config.integer("moe_intermediate_size", 768),
                 hidden -> null);
         return LlamaBlocks.build(o, architecture);
