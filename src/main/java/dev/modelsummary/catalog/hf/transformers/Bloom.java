@@ -38,13 +38,9 @@ public final class Bloom implements HfFamily {
         return switch (architecture) {
             case "BloomModel" -> new BloomModel(s);
             case "BloomForCausalLM" -> new BloomForCausalLM(s);
-            case "BloomForSequenceClassification" -> new Heads.SequenceClassification(architecture, "transformer",
-                    new BloomModel(s), s.hidden, config.numLabels(), config.optionalInteger("pad_token_id"));
-            case "BloomForTokenClassification" -> new Heads.TokenClassification(architecture, "transformer",
-                    new BloomModel(s), s.hidden, config.numLabels());
-            case "BloomForQuestionAnswering" -> new Heads.QuestionAnswering(architecture, "transformer",
-                    new BloomModel(s), s.hidden);
-            default -> throw new IllegalStateException(architecture);
+            default -> Heads.generic(architecture, "transformer", "transformer", () -> new BloomModel(s), s.hidden,
+                    config.numLabels(), config.optionalInteger("pad_token_id"))
+                    .orElseThrow(() -> new IllegalStateException(architecture));
         };
     }
 

@@ -42,13 +42,9 @@ public final class Falcon implements HfFamily {
         return switch (architecture) {
             case BASE -> new FalconModel(s);
             case "FalconForCausalLM" -> new FalconForCausalLM(s);
-            case "FalconForSequenceClassification" -> new Heads.SequenceClassification(architecture, "transformer",
-                    new FalconModel(s), s.hidden, config.numLabels(), config.optionalInteger("pad_token_id"));
-            case "FalconForTokenClassification" -> new Heads.TokenClassification(architecture, "transformer",
-                    new FalconModel(s), s.hidden, config.numLabels());
-            case "FalconForQuestionAnswering" -> new Heads.QuestionAnswering(architecture, "transformer",
-                    new FalconModel(s), s.hidden);
-            default -> throw new IllegalStateException(architecture);
+            default -> Heads.generic(architecture, "transformer", "transformer", () -> new FalconModel(s), s.hidden,
+                    config.numLabels(), config.optionalInteger("pad_token_id"))
+                    .orElseThrow(() -> new IllegalStateException(architecture));
         };
     }
 

@@ -48,13 +48,9 @@ public final class Gpt2 implements HfFamily {
             case "GPT2LMHeadModel" -> new GPT2LMHeadModel(s);
             // config.num_labels = 1 before SequenceSummary(config)
             case "GPT2DoubleHeadsModel" -> new GPT2DoubleHeadsModel(config, s);
-            case "GPT2ForSequenceClassification" -> new Heads.SequenceClassification(architecture, "transformer",
-                    new GPT2Model(s), s.hidden, config.numLabels(), config.optionalInteger("pad_token_id"));
-            case "GPT2ForTokenClassification" -> new Heads.TokenClassification(architecture, "transformer",
-                    new GPT2Model(s), s.hidden, config.numLabels());
-            case "GPT2ForQuestionAnswering" -> new Heads.QuestionAnswering(architecture, "transformer",
-                    new GPT2Model(s), s.hidden);
-            default -> throw new IllegalStateException(architecture);
+            default -> Heads.generic(architecture, "transformer", "transformer", () -> new GPT2Model(s), s.hidden,
+                    config.numLabels(), config.optionalInteger("pad_token_id"))
+                    .orElseThrow(() -> new IllegalStateException(architecture));
         };
     }
 

@@ -40,13 +40,9 @@ public final class GptNeo implements HfFamily {
         return switch (architecture) {
             case "GPTNeoModel" -> new GPTNeoModel(s);
             case "GPTNeoForCausalLM" -> new GPTNeoForCausalLM(s);
-            case "GPTNeoForSequenceClassification" -> new Heads.SequenceClassification(architecture, "transformer",
-                    new GPTNeoModel(s), s.hidden, config.numLabels(), config.optionalInteger("pad_token_id"));
-            case "GPTNeoForTokenClassification" -> new Heads.TokenClassification(architecture, "transformer",
-                    new GPTNeoModel(s), s.hidden, config.numLabels());
-            case "GPTNeoForQuestionAnswering" -> new Heads.QuestionAnswering(architecture, "transformer",
-                    new GPTNeoModel(s), s.hidden);
-            default -> throw new IllegalStateException(architecture);
+            default -> Heads.generic(architecture, "transformer", "transformer", () -> new GPTNeoModel(s), s.hidden,
+                    config.numLabels(), config.optionalInteger("pad_token_id"))
+                    .orElseThrow(() -> new IllegalStateException(architecture));
         };
     }
 

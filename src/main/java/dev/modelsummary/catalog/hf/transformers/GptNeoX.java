@@ -43,13 +43,9 @@ public final class GptNeoX implements HfFamily {
         return switch (architecture) {
             case BASE -> new GPTNeoXModel(s);
             case "GPTNeoXForCausalLM" -> new GPTNeoXForCausalLM(s);
-            case "GPTNeoXForSequenceClassification" -> new Heads.SequenceClassification(architecture, "gpt_neox",
-                    new GPTNeoXModel(s), s.hidden, config.numLabels(), config.optionalInteger("pad_token_id"));
-            case "GPTNeoXForTokenClassification" -> new Heads.TokenClassification(architecture, "gpt_neox",
-                    new GPTNeoXModel(s), s.hidden, config.numLabels());
-            case "GPTNeoXForQuestionAnswering" -> new Heads.QuestionAnswering(architecture, "gpt_neox",
-                    new GPTNeoXModel(s), s.hidden);
-            default -> throw new IllegalStateException(architecture);
+            default -> Heads.generic(architecture, "gpt_neox", "gpt_neox", () -> new GPTNeoXModel(s), s.hidden,
+                    config.numLabels(), config.optionalInteger("pad_token_id"))
+                    .orElseThrow(() -> new IllegalStateException(architecture));
         };
     }
 

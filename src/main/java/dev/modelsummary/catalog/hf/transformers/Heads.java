@@ -37,31 +37,27 @@ final class Heads {
     }
 
     /**
-     * The classification heads the decoder families' modeling files copy from one another (transformers'
-     * "Copied from"), by class-name suffix: {@code XForSequenceClassification} (the base, then {@code score},
-     * no bias, over {@code num_labels}), {@code XForTokenClassification} (the base, then {@code classifier})
-     * and {@code XForQuestionAnswering} (the base, then {@code qa_outputs}: start and end logits). Empty for
-     * any other class.
+     * The heads the decoder families' modeling files copy from one another (transformers' "Copied from"), with
+     * their forwards, by class-name suffix: {@code XForSequenceClassification} ({@link SequenceClassification}),
+     * {@code XForTokenClassification} ({@link TokenClassification}) and {@code XForQuestionAnswering}
+     * ({@link QuestionAnswering}). Empty for any other class: the family builds it itself.
      *
      * @param baseName   the attribute the base model is registered under ({@code transformer}, {@code model})
      * @param qaBaseName the same for the question-answering class, which some families name differently
      */
-    static Optional<Module> classification(String architecture, String baseName, String qaBaseName,
-                                           Supplier<Module> base, long hidden, long numLabels) {
-        Module model = new Module();
+    static Optional<Module> generic(String architecture, String baseName, String qaBaseName, Supplier<Module> base,
+                                    long hidden, long numLabels, Long padTokenId) {
         if (architecture.endsWith("ForSequenceClassification")) {
-            model.add(baseName, base.get());
-            model.add("score", Layers.linear(hidden, numLabels, false));
-        } else if (architecture.endsWith("ForTokenClassification")) {
-            model.add(baseName, base.get());
-            model.add("classifier", Layers.linear(hidden, numLabels));
-        } else if (architecture.endsWith("ForQuestionAnswering")) {
-            model.add(qaBaseName, base.get());
-            model.add("qa_outputs", Layers.linear(hidden, 2));
-        } else {
-            return Optional.empty();
+            return Optional.of(new SequenceClassification(architecture, baseName, base.get(), hidden, numLabels,
+                    padTokenId));
         }
-        return Optional.of(model);
+        if (architecture.endsWith("ForTokenClassification")) {
+            return Optional.of(new TokenClassification(architecture, baseName, base.get(), hidden, numLabels));
+        }
+        if (architecture.endsWith("ForQuestionAnswering")) {
+            return Optional.of(new QuestionAnswering(architecture, qaBaseName, base.get(), hidden));
+        }
+        return Optional.empty();
     }
 
     /** The last hidden state of a base model's call (its first output tensor). */

@@ -260,8 +260,8 @@ public final class Llama implements HfFamily {
                 return new Heads.QuestionAnswering(architecture, "transformer", decoder.get(), s.hidden);
             }
             default -> {
-                return Heads.classification(architecture, "model", "transformer", decoder, s.hidden, s.numLabels)
-                        .orElseThrow(() -> new IllegalStateException(architecture));
+                return Heads.generic(architecture, "model", "transformer", decoder, s.hidden, s.numLabels,
+                        s.padTokenId).orElseThrow(() -> new IllegalStateException(architecture));
             }
         }
         return model;

@@ -39,12 +39,9 @@ public final class Phi implements HfFamily {
         return switch (architecture) {
             case BASE -> new PhiModel(s);
             case "PhiForCausalLM" -> new PhiForCausalLM(s);
-            case "PhiForSequenceClassification" -> new Heads.SequenceClassification(architecture, "model",
-                    new PhiModel(s), s.hidden, config.numLabels(), config.optionalInteger("pad_token_id"));
-            case "PhiForTokenClassification" -> new Heads.TokenClassification(architecture, "model",
-                    new PhiModel(s), s.hidden, config.numLabels());
-            default -> Heads.classification(architecture, "model", "model", () -> new PhiModel(s),
-                    s.hidden, config.numLabels()).orElseThrow(() -> new IllegalStateException(architecture));
+            default -> Heads.generic(architecture, "model", "model", () -> new PhiModel(s), s.hidden,
+                    config.numLabels(), config.optionalInteger("pad_token_id"))
+                    .orElseThrow(() -> new IllegalStateException(architecture));
         };
     }
 
