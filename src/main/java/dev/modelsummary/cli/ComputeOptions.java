@@ -162,13 +162,7 @@ public final class ComputeOptions {
 
     /** {@code images (N, C, H, W) such as 1,3,224,224}. */
     static String describe(ModelInput input) {
-        String layout = switch (input.kind()) {
-            case IMAGE -> "images (N, C, H, W)";
-            case VIDEO -> "video clips (N, C, T, H, W)";
-            case AUDIO -> "audio features (N, mel bins, frames)";
-            case TEXT -> "token ids (batch, seq_len)";
-        };
-        return layout + " such as " + join(input.shape().dims());
+        return input.kind().describe() + " such as " + join(input.shape().dims());
     }
 
     private static String join(long[] dims) {

@@ -12,16 +12,39 @@ import java.util.Objects;
  */
 public record ModelInput(Kind kind, Shape shape) {
 
-    /** What an input tensor holds. */
+    /** What an input tensor holds, and its layout as messages and reports name them. */
     public enum Kind {
-        /** Images, {@code (N, C, H, W)}. */
-        IMAGE,
-        /** Video clips, {@code (N, C, T, H, W)}. */
-        VIDEO,
-        /** Audio features, {@code (N, mel bins, frames)} (Whisper's {@code input_features}). */
-        AUDIO,
-        /** Token ids, {@code (batch, seq_len)}; the model reads them as integers. */
-        TEXT
+        /** Images. */
+        IMAGE("images", "(N, C, H, W)"),
+        /** Video clips. */
+        VIDEO("video clips", "(N, C, T, H, W)"),
+        /** Audio features (Whisper's {@code input_features}). */
+        AUDIO("audio features", "(N, mel bins, frames)"),
+        /** Token ids; the model reads them as integers. */
+        TEXT("token ids", "(batch, seq_len)");
+
+        private final String noun;
+        private final String layout;
+
+        Kind(String noun, String layout) {
+            this.noun = noun;
+            this.layout = layout;
+        }
+
+        /** {@code images}. */
+        public String noun() {
+            return noun;
+        }
+
+        /** {@code (N, C, H, W)}. */
+        public String layout() {
+            return layout;
+        }
+
+        /** {@code images (N, C, H, W)}. */
+        public String describe() {
+            return noun + " " + layout;
+        }
     }
 
     /**

@@ -85,22 +85,9 @@ final class ComputeText {
     /** {@code images [1, 3, 224, 224] (N, C, H, W)}, {@code token ids [1, 128] (batch 1, seq_len 128)}. */
     static String inputLabel(ModelInput input) {
         Shape s = input.shape();
-        return switch (input.kind()) {
-            case IMAGE -> "images " + shape(s) + " (N, C, H, W)";
-            case VIDEO -> "video clips " + shape(s) + " (N, C, T, H, W)";
-            case AUDIO -> "audio features " + shape(s) + " (N, mel bins, frames)";
-            case TEXT -> "token ids " + shape(s) + " (batch " + s.dim(0) + ", seq_len " + s.dim(1) + ")";
-        };
-    }
-
-    /** {@code images (N, C, H, W)}: what the input holds and its layout. */
-    static String inputKind(ModelInput input) {
-        return switch (input.kind()) {
-            case IMAGE -> "images (N, C, H, W)";
-            case VIDEO -> "video clips (N, C, T, H, W)";
-            case AUDIO -> "audio features (N, mel bins, frames)";
-            case TEXT -> "token ids (batch, seq_len)";
-        };
+        String layout = input.kind() == ModelInput.Kind.TEXT
+                ? "(batch " + s.dim(0) + ", seq_len " + s.dim(1) + ")" : input.kind().layout();
+        return input.kind().noun() + " " + shape(s) + " " + layout;
     }
 
     /** Billions with two decimals, Python's rounding. */

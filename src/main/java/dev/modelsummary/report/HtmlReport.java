@@ -131,7 +131,7 @@ public final class HtmlReport {
         card(out, "activations", "Activations", grouped(compute.activations()),
                 TextReport.humanBytes(compute.activationBytes()) + " (leaf-module outputs)");
         card(out, "input", "Input shape", ComputeText.shape(compute.input().shape()),
-                Html.escape(ComputeText.inputKind(compute.input())) + " &middot; "
+                Html.escape(compute.input().kind().describe()) + " &middot; "
                         + TextReport.humanBytes(compute.inputBytes()));
         card(out, "memory", "Estimated memory", TextReport.humanBytes(compute.totalBytes()),
                 "input + activations + parameters");
