@@ -85,16 +85,7 @@ public final class DeepseekV3 implements HfFamily {
                         new Llama.LlamaRMSNorm(b.hidden, PREFIX), new Llama.LlamaRMSNorm(b.hidden, PREFIX)),
                 new Llama.LlamaRMSNorm(b.hidden, PREFIX),
                 new LlamaBlocks.RotaryEmbedding(PREFIX + "RotaryEmbedding", s.qkRopeHeadDim, true));
-        return switch (architecture.substring(PREFIX.length())) {
-            case "Model" -> model.get();
-            case "ForCausalLM" -> new Decoder457.ForCausalLM(architecture, model.get(), b.hidden, b.vocab,
-                    b.tieWordEmbeddings && !b.torchscript);
-            case "ForSequenceClassification" -> new Heads.SequenceClassification(architecture, "model",
-                    model.get(), b.hidden, b.numLabels, b.padTokenId);
-            case "ForTokenClassification" -> new Decoder457.TokenClassification(architecture, model.get(),
-                    b.hidden, b.numLabels);
-            default -> throw new IllegalStateException(architecture);
-        };
+        return LlamaBlocks.withHead(architecture, PREFIX, model, b, 0.0, "model");
     }
 
     /** {@code DeepseekV3MLP}: {@code down_proj(act_fn(gate_proj(x)) * up_proj(x))}, no biases. */

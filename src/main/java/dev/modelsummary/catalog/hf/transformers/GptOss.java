@@ -60,16 +60,7 @@ public final class GptOss implements HfFamily {
                         new Llama.LlamaRMSNorm(s.hidden, PREFIX), new Llama.LlamaRMSNorm(s.hidden, PREFIX)),
                 new Llama.LlamaRMSNorm(s.hidden, PREFIX),
                 new LlamaBlocks.RotaryEmbedding(PREFIX + "RotaryEmbedding", s.headDim, false));
-        return switch (architecture.substring(PREFIX.length())) {
-            case "Model" -> model.get();
-            case "ForCausalLM" -> new Decoder457.ForCausalLM(architecture, model.get(), s.hidden, s.vocab,
-                    s.tieWordEmbeddings && !s.torchscript);
-            case "ForSequenceClassification" -> new Heads.SequenceClassification(architecture, "model",
-                    model.get(), s.hidden, s.numLabels, s.padTokenId);
-            case "ForTokenClassification" -> new Decoder457.TokenClassification(architecture, model.get(),
-                    s.hidden, s.numLabels);
-            default -> throw new IllegalStateException(architecture);
-        };
+        return LlamaBlocks.withHead(architecture, PREFIX, model, s, 0.0, "model");
     }
 
     /** {@code layer_type_validation}: one of the two kinds per layer, as many as there are layers. */

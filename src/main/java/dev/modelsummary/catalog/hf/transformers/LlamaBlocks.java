@@ -127,19 +127,28 @@ final class LlamaBlocks {
 
     /** The model classes of a family by suffix: {@code XModel}, {@code XForCausalLM} and the generic heads. */
     static Module build(Options o, String architecture) {
-        String head = architecture.substring(o.prefix.length());
-        Llama.Sizes s = o.s;
-        return switch (head) {
-            case "Model" -> decoderModel(o);
-            case "ForCausalLM" -> new Decoder457.ForCausalLM(architecture, decoderModel(o), s.hidden, s.vocab,
+        return withHead(architecture, o.prefix, () -> decoderModel(o), o.s, o.classifierDropout, o.qaBase);
+    }
+
+    /**
+     * {@code architecture} ({@code prefix} + {@code Model}, {@code ForCausalLM}, or a generic head of 4.57's
+     * {@code modeling_layers}) on the base model {@code base} makes: every Llama-like 4.57 family's dispatch.
+     *
+     * @param classifierDropout the token classifier's dropout (no tensor, no FLOP; checked as torch checks it)
+     * @param qaBase            the attribute the question-answering class holds its base under
+     */
+    static Module withHead(String architecture, String prefix, java.util.function.Supplier<Module> base,
+                           Llama.Sizes s, double classifierDropout, String qaBase) {
+        return switch (architecture.substring(prefix.length())) {
+            case "Model" -> base.get();
+            case "ForCausalLM" -> new Decoder457.ForCausalLM(architecture, base.get(), s.hidden, s.vocab,
                     s.tieWordEmbeddings && !s.torchscript);
             // GenericForSequenceClassification: score (no bias), the last non-pad token's logits
             case "ForSequenceClassification" -> new Heads.SequenceClassification(architecture, "model",
-                    decoderModel(o), s.hidden, s.numLabels, s.padTokenId);
-            case "ForTokenClassification" -> new Decoder457.TokenClassification(architecture, decoderModel(o),
-                    s.hidden, s.numLabels, o.classifierDropout);
-            case "ForQuestionAnswering" -> new Heads.QuestionAnswering(architecture, o.qaBase, decoderModel(o),
-                    s.hidden);
+                    base.get(), s.hidden, s.numLabels, s.padTokenId);
+            case "ForTokenClassification" -> new Decoder457.TokenClassification(architecture, base.get(),
+                    s.hidden, s.numLabels, classifierDropout);
+            case "ForQuestionAnswering" -> new Heads.QuestionAnswering(architecture, qaBase, base.get(), s.hidden);
             default -> throw new IllegalStateException(architecture);
         };
     }
