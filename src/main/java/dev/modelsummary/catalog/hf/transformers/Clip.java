@@ -480,16 +480,12 @@ public final class Clip implements HfFamily {
     }
 
     /** {@code CLIPMLP}: fc1, {@code ACT2FN[hidden_act]}, fc2 (activation registered first). */
-    static final class CLIPMLP extends Module {
+    static final class CLIPMLP extends DecoderParts.TwoLayerMlp {
         CLIPMLP(Sizes s) {
+            super("fc1", "activation_fn", "fc2");
             add("activation_fn", Bert.act(s.hiddenAct));
             add("fc1", Layers.linear(s.hidden, s.intermediate));
             add("fc2", Layers.linear(s.intermediate, s.hidden));
-        }
-
-        @Override
-        public Shape forward(Trace t, Shape hiddenStates) {
-            return call(t, "fc2", call(t, "activation_fn", call(t, "fc1", hiddenStates)));
         }
     }
 }

@@ -40,24 +40,33 @@ final class DecoderParts {
     }
 
     /**
-     * A two-layer MLP, {@code out(act(in(x)))}: GPT-NeoX's {@code dense_h_to_4h}/{@code act}/{@code dense_4h_to_h},
-     * Phi's {@code fc1}/{@code activation_fn}/{@code fc2}, Falcon's. Subclasses register the three children in
-     * their family's order and name them here.
+     * A two-layer MLP, {@code out(act(in(x)))}, then a dropout where the family has one: GPT-NeoX's
+     * {@code dense_h_to_4h}/{@code act}/{@code dense_4h_to_h}, Phi's {@code fc1}/{@code activation_fn}/{@code fc2},
+     * Falcon's, CLIP's and SigLIP's; GPT-2's, GPT-Neo's and GPT-J's with their {@code dropout}. Subclasses register
+     * the children in their family's order and name them here.
      */
     abstract static class TwoLayerMlp extends Module {
         private final String in;
         private final String act;
         private final String out;
+        private final String dropout;
 
         TwoLayerMlp(String in, String act, String out) {
+            this(in, act, out, null);
+        }
+
+        /** @param dropout the dropout called on the output, or null for none */
+        TwoLayerMlp(String in, String act, String out, String dropout) {
             this.in = in;
             this.act = act;
             this.out = out;
+            this.dropout = dropout;
         }
 
         @Override
         public Shape forward(Trace t, Shape x) {
-            return call(t, out, call(t, act, call(t, in, x)));
+            Shape y = call(t, out, call(t, act, call(t, in, x)));
+            return dropout == null ? y : call(t, dropout, y);
         }
     }
 }

@@ -252,17 +252,13 @@ public final class Gpt2 implements HfFamily {
     }
 
     /** {@code GPT2MLP}: c_fc, act ({@code ACT2FN[activation_function]}), c_proj, dropout. */
-    static final class GPT2MLP extends Module {
+    static final class GPT2MLP extends DecoderParts.TwoLayerMlp {
         GPT2MLP(Sizes s, long innerDim) {
+            super("c_fc", "act", "c_proj", "dropout");
             add("c_fc", new Conv1D(innerDim, s.hidden));
             add("c_proj", new Conv1D(s.hidden, innerDim));
             add("act", Bert.act(s.activation));
             add("dropout", Layers.dropout(0.0));
-        }
-
-        @Override
-        public Shape forward(Trace t, Shape x) {
-            return call(t, "dropout", call(t, "c_proj", call(t, "act", call(t, "c_fc", x))));
         }
     }
 

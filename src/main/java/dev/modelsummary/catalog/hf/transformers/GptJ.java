@@ -180,17 +180,13 @@ public final class GptJ implements HfFamily {
     }
 
     /** {@code GPTJMLP}: fc_in, act, fc_out, dropout. */
-    static final class GPTJMLP extends Module {
+    static final class GPTJMLP extends DecoderParts.TwoLayerMlp {
         GPTJMLP(Sizes s) {
+            super("fc_in", "act", "fc_out", "dropout");
             add("fc_in", Layers.linear(s.hidden, s.inner));
             add("fc_out", Layers.linear(s.inner, s.hidden));
             add("act", Act457.act(s.activation));
             add("dropout", Layers.dropout(0.0));
-        }
-
-        @Override
-        public Shape forward(Trace t, Shape x) {
-            return call(t, "dropout", call(t, "fc_out", call(t, "act", call(t, "fc_in", x))));
         }
     }
 

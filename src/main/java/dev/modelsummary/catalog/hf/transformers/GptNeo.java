@@ -231,17 +231,13 @@ public final class GptNeo implements HfFamily {
     }
 
     /** {@code GPTNeoMLP}: c_fc, act, c_proj, dropout. */
-    static final class GPTNeoMLP extends Module {
+    static final class GPTNeoMLP extends DecoderParts.TwoLayerMlp {
         GPTNeoMLP(Sizes s) {
+            super("c_fc", "act", "c_proj", "dropout");
             add("c_fc", Layers.linear(s.hidden, s.inner));
             add("c_proj", Layers.linear(s.inner, s.hidden));
             add("act", Act457.act(s.activation));
             add("dropout", Layers.dropout(0.0));
-        }
-
-        @Override
-        public Shape forward(Trace t, Shape x) {
-            return call(t, "dropout", call(t, "c_proj", call(t, "act", call(t, "c_fc", x))));
         }
     }
 

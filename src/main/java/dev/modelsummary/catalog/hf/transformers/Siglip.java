@@ -208,8 +208,9 @@ final class Siglip {
     }
 
     /** {@code SiglipMLP}: {@code activation_fn} (no tensors), {@code fc1}, {@code fc2}; called fc1, act, fc2. */
-    static final class Mlp extends Module {
+    static final class Mlp extends DecoderParts.TwoLayerMlp {
         Mlp(long hidden, long intermediate, String act) {
+            super("fc1", "activation_fn", "fc2");
             add("activation_fn", Act457.act(act));
             add("fc1", Layers.linear(hidden, intermediate));
             add("fc2", Layers.linear(intermediate, hidden));
@@ -218,11 +219,6 @@ final class Siglip {
         @Override
         public String className() {
             return "SiglipMLP";
-        }
-
-        @Override
-        public Shape forward(Trace t, Shape x) {
-            return call(t, "fc2", call(t, "activation_fn", call(t, "fc1", x)));
         }
     }
 
