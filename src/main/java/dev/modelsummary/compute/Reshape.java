@@ -72,4 +72,21 @@ public final class Reshape {
         }
         return Shape.of(out);
     }
+
+    /**
+     * The {@code -1} of {@code x.view(-1, cols)} for a tensor of {@code numel} elements: its rows, or torch's
+     * refusal.
+     *
+     * @throws ShapeException when {@code cols} is 0 or does not divide {@code numel}
+     */
+    public static long viewRows(long numel, long cols) {
+        if (cols == 0) {
+            throw new ShapeException("cannot reshape tensor of " + numel + " elements into shape [-1, 0] because "
+                    + "the unspecified dimension size -1 can be any value and is ambiguous");
+        }
+        if (numel % cols != 0) {
+            throw new ShapeException("shape '[-1, " + cols + "]' is invalid for input of size " + numel);
+        }
+        return numel / cols;
+    }
 }

@@ -111,4 +111,16 @@ class OpsTest {
         t.flops(Long.MAX_VALUE);
         assertThatThrownBy(() -> t.flops(1)).isInstanceOf(ComputeOverflowException.class);
     }
+
+    /** {@code x.view(-1, cols)}: the rows, or torch's two refusals (a 0 column count, a count that does not divide). */
+    @Test
+    void viewRowsFollowsTorch() {
+        assertThat(Reshape.viewRows(12, 4)).isEqualTo(3);
+        assertThat(Reshape.viewRows(0, 4)).isZero();
+        assertThatThrownBy(() -> Reshape.viewRows(12, 5)).isInstanceOf(ShapeException.class)
+                .hasMessage("shape '[-1, 5]' is invalid for input of size 12");
+        assertThatThrownBy(() -> Reshape.viewRows(12, 0)).isInstanceOf(ShapeException.class)
+                .hasMessage("cannot reshape tensor of 12 elements into shape [-1, 0] because the unspecified "
+                        + "dimension size -1 can be any value and is ambiguous");
+    }
 }

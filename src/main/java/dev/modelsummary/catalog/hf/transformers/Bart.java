@@ -376,12 +376,7 @@ public final class Bart implements HfFamily {
                 }
                 default -> {
                     Shape logits = call(t, "qa_outputs", hiddenStates);
-                    long pieces = logits.dim(logits.rank() - 1);
-                    if (pieces != 2) {
-                        throw new ShapeException(pieces > 2 ? "too many values to unpack (expected 2)"
-                                : "not enough values to unpack (expected 2, got " + pieces + ")");
-                    }
-                    Shape squeezed = Shape.of(java.util.Arrays.copyOf(logits.dims(), logits.rank() - 1));
+                    Shape squeezed = Heads.startEndLogits(logits);
                     return List.of(squeezed, squeezed, outputs.get(1));
                 }
             }

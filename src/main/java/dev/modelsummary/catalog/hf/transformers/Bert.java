@@ -183,14 +183,7 @@ public final class Bert implements HfFamily {
                 case QUESTION_ANSWERING -> {
                     Shape logits = call(t, "qa_outputs", callOutputs(t, base, inputIds).get(0));
                     // start_logits, end_logits = logits.split(1, dim=-1): one piece per label (one when empty)
-                    long pieces = Math.max(1, logits.dim(logits.rank() - 1));
-                    if (pieces < 2) {
-                        throw new ShapeException("not enough values to unpack (expected 2, got " + pieces + ")");
-                    }
-                    if (pieces > 2) {
-                        throw new ShapeException("too many values to unpack (expected 2)");
-                    }
-                    Shape squeezed = Shape.of(java.util.Arrays.copyOf(logits.dims(), logits.rank() - 1));
+                    Shape squeezed = Heads.startEndLogits(logits);
                     return List.of(squeezed, squeezed);
                 }
                 case MULTIPLE_CHOICE -> {
@@ -200,26 +193,14 @@ public final class Bert implements HfFamily {
                     long numChoices = inputIds.dim(1);
                     long last = inputIds.dim(inputIds.rank() - 1);
                     long numel = dev.modelsummary.compute.Exact.numel(inputIds);
-                    Shape flat = Shape.of(view(numel, last, inputIds), last);
+                    Shape flat = Shape.of(Reshape.viewRows(numel, last), last);
                     Shape pooledOutput = call(t, "dropout", callOutputs(t, base, flat).get(1));
                     Shape logits = call(t, "classifier", pooledOutput);
-                    long rows = view(dev.modelsummary.compute.Exact.numel(logits), numChoices, logits);
+                    long rows = Reshape.viewRows(dev.modelsummary.compute.Exact.numel(logits), numChoices);
                     return List.of(Shape.of(rows, numChoices));
                 }
                 default -> throw new IllegalStateException(kind.name());
             }
-        }
-
-        /** The {@code -1} of {@code x.view(-1, cols)} for {@code numel} elements, or torch's refusal. */
-        private static long view(long numel, long cols, Shape x) {
-            if (cols == 0) {
-                throw new ShapeException("cannot reshape tensor of " + numel + " elements into shape [-1, 0] because "
-                        + "the unspecified dimension size -1 can be any value and is ambiguous");
-            }
-            if (numel % cols != 0) {
-                throw new ShapeException("shape '[-1, " + cols + "]' is invalid for input of size " + numel);
-            }
-            return numel / cols;
         }
     }
 

@@ -237,12 +237,7 @@ public final class DebertaV2 implements HfFamily {
                 }
                 case "DebertaV2ForQuestionAnswering" -> {
                     Shape logits = call(t, "qa_outputs", call(t, "deberta", inputIds));
-                    long pieces = Math.max(1, logits.dim(logits.rank() - 1));
-                    if (pieces != 2) {
-                        throw new ShapeException(pieces < 2 ? "not enough values to unpack (expected 2, got "
-                                + pieces + ")" : "too many values to unpack (expected 2)");
-                    }
-                    Shape squeezed = Shape.of(java.util.Arrays.copyOf(logits.dims(), logits.rank() - 1));
+                    Shape squeezed = Heads.startEndLogits(logits);
                     return List.of(squeezed, squeezed);
                 }
                 case "DebertaV2ForMultipleChoice" -> {
@@ -252,17 +247,11 @@ public final class DebertaV2 implements HfFamily {
                     long numChoices = inputIds.dim(1);
                     long last = inputIds.dim(inputIds.rank() - 1);
                     long numel = Exact.numel(inputIds);
-                    if (last == 0 || numel % last != 0) {
-                        throw new ShapeException("shape '[-1, " + last + "]' is invalid for input of size " + numel);
-                    }
-                    Shape encoderLayer = call(t, "deberta", Shape.of(numel / last, last));
+                    long rows = Reshape.viewRows(numel, last);
+                    Shape encoderLayer = call(t, "deberta", Shape.of(rows, last));
                     Shape logits = call(t, "classifier", call(t, "dropout", call(t, "pooler", encoderLayer)));
                     long n = Exact.numel(logits);
-                    if (numChoices == 0 || n % numChoices != 0) {
-                        throw new ShapeException("shape '[-1, " + numChoices + "]' is invalid for input of size "
-                                + n);
-                    }
-                    return List.of(Shape.of(n / numChoices, numChoices));
+                    return List.of(Shape.of(Reshape.viewRows(n, numChoices), numChoices));
                 }
                 default -> throw new IllegalStateException(torchClass);
             }

@@ -190,8 +190,7 @@ public final class DistilBert implements HfFamily {
                 case "DistilBertForQuestionAnswering" -> {
                     Shape hiddenStates = call(t, "dropout", call(t, "distilbert", inputIds));
                     Shape logits = call(t, "qa_outputs", hiddenStates);
-                    // split(1, dim=-1) into start and end logits, each squeeze(-1)
-                    Shape squeezed = Shape.of(java.util.Arrays.copyOf(logits.dims(), logits.rank() - 1));
+                    Shape squeezed = Heads.startEndLogits(logits);
                     return List.of(squeezed, squeezed);
                 }
                 case "DistilBertForTokenClassification" -> {
@@ -204,18 +203,12 @@ public final class DistilBert implements HfFamily {
                     long numChoices = inputIds.dim(1);
                     long last = inputIds.dim(inputIds.rank() - 1);
                     long numel = Exact.numel(inputIds);
-                    if (last == 0 || numel % last != 0) {
-                        throw new ShapeException("shape '[-1, " + last + "]' is invalid for input of size " + numel);
-                    }
-                    Shape flat = Shape.of(numel / last, last);
+                    long rows = Reshape.viewRows(numel, last);
+                    Shape flat = Shape.of(rows, last);
                     Shape pooled = call(t, "pre_classifier", firstToken(call(t, "distilbert", flat)));
                     Shape logits = call(t, "classifier", call(t, "dropout", pooled));
                     long n = Exact.numel(logits);
-                    if (numChoices == 0 || n % numChoices != 0) {
-                        throw new ShapeException("shape '[-1, " + numChoices + "]' is invalid for input of size "
-                                + n);
-                    }
-                    return List.of(Shape.of(n / numChoices, numChoices));
+                    return List.of(Shape.of(Reshape.viewRows(n, numChoices), numChoices));
                 }
                 default -> throw new IllegalStateException(torchClass);
             }

@@ -209,10 +209,7 @@ public final class GptJ implements HfFamily {
      * {@code start, end = logits.split(1, dim=-1)}, which only unpacks when num_labels is 2.
      */
     static final class GPTJForQuestionAnswering extends Module {
-        private final long numLabels;
-
         GPTJForQuestionAnswering(Sizes s, long numLabels) {
-            this.numLabels = numLabels;
             add("transformer", new GPTJModel(s));
             add("qa_outputs", Layers.linear(s.hidden, numLabels));
         }
@@ -220,12 +217,8 @@ public final class GptJ implements HfFamily {
         @Override
         public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
             Shape logits = call(t, "qa_outputs", Heads.lastHiddenState(this, t, "transformer", xs.get(0)));
-            if (numLabels != 2) {
-                throw new ShapeException(numLabels > 2 ? "too many values to unpack (expected 2)"
-                        : "not enough values to unpack (expected 2, got " + numLabels + ")");
-            }
-            long[] dims = java.util.Arrays.copyOf(logits.dims(), logits.rank() - 1);
-            return List.of(Shape.of(dims), Shape.of(dims));
+            Shape squeezed = Heads.startEndLogits(logits);
+            return List.of(squeezed, squeezed);
         }
     }
 }

@@ -60,6 +60,21 @@ final class Heads {
         return Optional.empty();
     }
 
+    /**
+     * {@code start_logits, end_logits = logits.split(1, dim=-1)}, each squeezed: the shape of both, or Python's
+     * refusal to unpack one piece per label (one piece when there are none) into two.
+     */
+    static Shape startEndLogits(Shape logits) {
+        long pieces = Math.max(1, logits.dim(logits.rank() - 1));
+        if (pieces < 2) {
+            throw new ShapeException("not enough values to unpack (expected 2, got " + pieces + ")");
+        }
+        if (pieces > 2) {
+            throw new ShapeException("too many values to unpack (expected 2)");
+        }
+        return Shape.of(java.util.Arrays.copyOf(logits.dims(), logits.rank() - 1));
+    }
+
     /** The last hidden state of a base model's call (its first output tensor). */
     static Shape lastHiddenState(Module parent, Trace t, String baseName, Shape inputIds) {
         return parent.callOutputs(t, baseName, List.of(inputIds)).get(0);
@@ -153,8 +168,8 @@ final class Heads {
         @Override
         public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
             Shape logits = call(t, "qa_outputs", lastHiddenState(this, t, baseName, xs.get(0)));
-            long[] dims = java.util.Arrays.copyOf(logits.dims(), logits.rank() - 1);
-            return List.of(Shape.of(dims), Shape.of(dims));
+            Shape squeezed = startEndLogits(logits);
+            return List.of(squeezed, squeezed);
         }
     }
 }

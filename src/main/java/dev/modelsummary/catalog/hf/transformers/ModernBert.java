@@ -189,12 +189,7 @@ public final class ModernBert implements HfFamily {
                 }
                 case "ModernBertForQuestionAnswering" -> {
                     Shape logits = classify(t, call(t, "model", inputIds));
-                    long pieces = Math.max(1, logits.dim(logits.rank() - 1));
-                    if (pieces != 2) {
-                        throw new ShapeException(pieces < 2 ? "not enough values to unpack (expected 2, got "
-                                + pieces + ")" : "too many values to unpack (expected 2)");
-                    }
-                    Shape squeezed = Shape.of(java.util.Arrays.copyOf(logits.dims(), logits.rank() - 1));
+                    Shape squeezed = Heads.startEndLogits(logits);
                     return List.of(squeezed, squeezed);
                 }
                 case "ModernBertForMultipleChoice" -> {
@@ -204,21 +199,15 @@ public final class ModernBert implements HfFamily {
                     long numChoices = inputIds.dim(1);
                     long last = inputIds.dim(inputIds.rank() - 1);
                     long numel = Exact.numel(inputIds);
-                    if (last == 0 || numel % last != 0) {
-                        throw new ShapeException("shape '[-1, " + last + "]' is invalid for input of size " + numel);
-                    }
-                    Shape hidden = call(t, "model", Shape.of(numel / last, last));
+                    long rows = Reshape.viewRows(numel, last);
+                    Shape hidden = call(t, "model", Shape.of(rows, last));
                     if (pooling.equals("mean")) {
                         // num_non_pad_tokens = attention_mask.sum(...) with no attention mask given
                         throw new ShapeException("'NoneType' object has no attribute 'sum'");
                     }
                     Shape logits = classify(t, Shape.of(hidden.dim(0), hidden.dim(2)));
                     long n = Exact.numel(logits);
-                    if (numChoices == 0 || n % numChoices != 0) {
-                        throw new ShapeException("shape '[-1, " + numChoices + "]' is invalid for input of size "
-                                + n);
-                    }
-                    return List.of(Shape.of(n / numChoices, numChoices));
+                    return List.of(Shape.of(Reshape.viewRows(n, numChoices), numChoices));
                 }
                 default -> throw new IllegalStateException(torchClass);
             }

@@ -280,14 +280,7 @@ public final class T5 implements HfFamily {
                     }
                     default -> {
                         Shape logits = call(t, "qa_outputs", sequenceOutput);
-                        long pieces = Math.max(1, logits.dim(logits.rank() - 1));
-                        if (pieces < 2) {
-                            throw new ShapeException("not enough values to unpack (expected 2, got " + pieces + ")");
-                        }
-                        if (pieces > 2) {
-                            throw new ShapeException("too many values to unpack (expected 2)");
-                        }
-                        Shape squeezed = Shape.of(java.util.Arrays.copyOf(logits.dims(), logits.rank() - 1));
+                        Shape squeezed = Heads.startEndLogits(logits);
                         return List.of(squeezed, squeezed, hiddenStates);
                     }
                 }

@@ -511,30 +511,17 @@ public final class XLNet implements HfFamily {
                     long numChoices = inputIds.dim(1);
                     long last = inputIds.dim(inputIds.rank() - 1);
                     long numel = Exact.numel(inputIds);
-                    if (last == 0 || numel % last != 0) {
-                        throw new ShapeException("shape '[-1, " + last + "]' is invalid for input of size " + numel);
-                    }
-                    transformerOutputs = callOutputs(t, "transformer", Shape.of(numel / last, last));
+                    long rows = Reshape.viewRows(numel, last);
+                    transformerOutputs = callOutputs(t, "transformer", Shape.of(rows, last));
                     Shape output = call(t, "sequence_summary", transformerOutputs.get(0));
                     Shape logits = call(t, "logits_proj", output);
                     long size = Exact.numel(logits);
-                    if (numChoices == 0 || size % numChoices != 0) {
-                        throw new ShapeException("shape '[-1, " + numChoices + "]' is invalid for input of size "
-                                + size);
-                    }
-                    outputs.add(Shape.of(size / numChoices, numChoices));
+                    outputs.add(Shape.of(Reshape.viewRows(size, numChoices), numChoices));
                 }
                 case "XLNetForQuestionAnsweringSimple" -> {
                     transformerOutputs = callOutputs(t, "transformer", inputIds);
                     Shape logits = call(t, "qa_outputs", transformerOutputs.get(0));
-                    long pieces = Math.max(1, logits.dim(logits.rank() - 1));
-                    if (pieces < 2) {
-                        throw new ShapeException("not enough values to unpack (expected 2, got " + pieces + ")");
-                    }
-                    if (pieces > 2) {
-                        throw new ShapeException("too many values to unpack (expected 2)");
-                    }
-                    Shape squeezed = Shape.of(java.util.Arrays.copyOf(logits.dims(), logits.rank() - 1));
+                    Shape squeezed = Heads.startEndLogits(logits);
                     outputs.add(squeezed);
                     outputs.add(squeezed);
                 }
