@@ -108,17 +108,33 @@ final class EfficientNetBlocks {
         return se instanceof SqueezeExcite s && actClass != null ? s.withAct(actClass) : se;
     }
 
-    /** A timm block: {@code has_skip} adds {@code drop_path(x) + shortcut} after the body. */
-    abstract static class Block extends Module {
-        boolean hasSkip;
+    /** A timm block of {@code _efficientnet_blocks.py}: its layers in order, then the residual when {@code has_skip}. */
+    static final class Block extends Module {
+        private final String torchClass;
+        private final boolean hasSkip;
 
-        /** The body of {@code forward} up to the residual. */
-        abstract Shape body(Trace t, Shape x);
+        Block(String torchClass, boolean hasSkip) {
+            this.torchClass = torchClass;
+            this.hasSkip = hasSkip;
+        }
 
+        @Override
+        public String className() {
+            return torchClass;
+        }
+
+        /**
+         * Each block's forward calls its layers in the order they are registered (every one but {@code drop_path}),
+         * then {@code drop_path(x) + shortcut} when it has a skip.
+         */
         @Override
         public Shape forward(Trace t, Shape x) {
             Shape shortcut = x;
-            x = body(t, x);
+            for (String name : namedChildren().keySet()) {
+                if (!name.equals("drop_path")) {
+                    x = call(t, name, x);
+                }
+            }
             if (hasSkip) {
                 x = Reshape.broadcast(call(t, "drop_path", x), shortcut);
             }
@@ -130,19 +146,7 @@ final class EfficientNetBlocks {
     static Module convBnAct(long inChs, long outChs, long kernelSize, long stride, long groupSize, String act,
                             boolean noskip) {
         long groups = numGroups(groupSize, inChs);
-        Block block = new Block() {
-            @Override
-            Shape body(Trace t, Shape x) {
-                x = call(t, "conv", x);
-                return call(t, "bn1", x);
-            }
-
-            @Override
-            public String className() {
-                return "ConvBnAct";
-            }
-        };
-        block.hasSkip = skip(inChs, outChs, stride, noskip);
+        Block block = new Block("ConvBnAct", skip(inChs, outChs, stride, noskip));
         block.add("conv", TimmLayers.createConv2d(inChs, outChs, kernelSize, stride, 1, groups, false));
         block.add("bn1", TimmLayers.batchNormAct2d(outChs, act));
         block.add("drop_path", Layers.activation("Identity"));
@@ -159,22 +163,7 @@ final class EfficientNetBlocks {
                                          long pwKernelSize, SeLayer seLayer, String act, boolean noskip,
                                          boolean pwAct) {
         long groups = numGroups(groupSize, inChs);
-        Block block = new Block() {
-            @Override
-            Shape body(Trace t, Shape x) {
-                x = call(t, "conv_dw", x);
-                x = call(t, "bn1", x);
-                x = call(t, "se", x);
-                x = call(t, "conv_pw", x);
-                return call(t, "bn2", x);
-            }
-
-            @Override
-            public String className() {
-                return "DepthwiseSeparableConv";
-            }
-        };
-        block.hasSkip = skip(inChs, outChs, stride, noskip);
+        Block block = new Block("DepthwiseSeparableConv", skip(inChs, outChs, stride, noskip));
         block.add("conv_dw", TimmLayers.createConv2d(inChs, inChs, dwKernelSize, stride, 1, groups, false));
         block.add("bn1", TimmLayers.batchNormAct2d(inChs, act));
         block.add("se", se(seLayer, inChs, act));
@@ -193,24 +182,7 @@ final class EfficientNetBlocks {
                                    String act, boolean noskip) {
         long midChs = TimmLayers.makeDivisible(inChs * expRatio);
         long groups = numGroups(groupSize, midChs);
-        Block block = new Block() {
-            @Override
-            Shape body(Trace t, Shape x) {
-                x = call(t, "conv_pw", x);
-                x = call(t, "bn1", x);
-                x = call(t, "conv_dw", x);
-                x = call(t, "bn2", x);
-                x = call(t, "se", x);
-                x = call(t, "conv_pwl", x);
-                return call(t, "bn3", x);
-            }
-
-            @Override
-            public String className() {
-                return "InvertedResidual";
-            }
-        };
-        block.hasSkip = skip(inChs, outChs, stride, noskip);
+        Block block = new Block("InvertedResidual", skip(inChs, outChs, stride, noskip));
         block.add("conv_pw", TimmLayers.createConv2d(inChs, midChs, expKernelSize, 1, 1, 1, false));
         block.add("bn1", TimmLayers.batchNormAct2d(midChs, act));
         block.add("conv_dw", TimmLayers.createConv2d(midChs, midChs, dwKernelSize, stride, 1, groups, false));
@@ -231,22 +203,7 @@ final class EfficientNetBlocks {
                                boolean noskip) {
         long midChs = TimmLayers.makeDivisible((forceInChs > 0 ? forceInChs : inChs) * expRatio);
         long groups = numGroups(groupSize, inChs);
-        Block block = new Block() {
-            @Override
-            Shape body(Trace t, Shape x) {
-                x = call(t, "conv_exp", x);
-                x = call(t, "bn1", x);
-                x = call(t, "se", x);
-                x = call(t, "conv_pwl", x);
-                return call(t, "bn2", x);
-            }
-
-            @Override
-            public String className() {
-                return "EdgeResidual";
-            }
-        };
-        block.hasSkip = skip(inChs, outChs, stride, noskip);
+        Block block = new Block("EdgeResidual", skip(inChs, outChs, stride, noskip));
         block.add("conv_exp", TimmLayers.createConv2d(inChs, midChs, expKernelSize, stride, 1, groups, false));
         block.add("bn1", TimmLayers.batchNormAct2d(midChs, act));
         block.add("se", se(seLayer, midChs, act));
