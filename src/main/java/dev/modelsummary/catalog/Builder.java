@@ -2,6 +2,7 @@ package dev.modelsummary.catalog;
 
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.compute.ModelInput;
+import dev.modelsummary.memory.MemoryTraits;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,9 +22,10 @@ import java.util.Objects;
  *                builder's {@code architecture}: {@code BertForSequenceClassification} classifies text, while the
  *                default {@code BertForMaskedLM} fills masks); {@link #task} is the task with the defaults
  * @param input   the input the built model runs on by default, or null for {@link DefaultInputs}' rule
+ * @param memory  what its library says about memory (no-split classes, KV cache, experts), or null for none
  */
 public record Builder(String name, Task task, List<Arg> args, Factory factory, boolean anyKey, String source,
-                      TaskOf tasks, InputRule input) {
+                      TaskOf tasks, InputRule input, MemoryRule memory) {
 
     /** The body of a builder. */
     @FunctionalInterface
@@ -46,6 +48,12 @@ public record Builder(String name, Task task, List<Arg> args, Factory factory, b
         ModelInput of(Kwargs kwargs);
     }
 
+    /** What a build's library says about its memory, from its (settled) arguments. */
+    @FunctionalInterface
+    public interface MemoryRule {
+        MemoryTraits of(Kwargs kwargs);
+    }
+
     /** The source of {@link #of} builders. */
     public static final String TORCHVISION = "torchvision";
 
@@ -63,27 +71,37 @@ public record Builder(String name, Task task, List<Arg> args, Factory factory, b
     }
 
     public static Builder of(String name, Task task, List<Arg> args, Factory factory) {
-        return new Builder(name, task, args, factory, false, TORCHVISION, arguments -> task, null);
+        return new Builder(name, task, args, factory, false, TORCHVISION, arguments -> task, null, null);
     }
 
     /** A builder of another library ({@code timm}) that takes only the keyword arguments it declares. */
     public static Builder of(String source, String name, Task task, List<Arg> args, Factory factory) {
-        return new Builder(name, task, args, factory, false, source, arguments -> task, null);
+        return new Builder(name, task, args, factory, false, source, arguments -> task, null, null);
     }
 
     /** A builder of {@code source} that takes any key besides the ones it declares ({@link Kwargs#extra()}). */
     public static Builder anyKey(String source, String name, Task task, List<Arg> args, Factory factory) {
-        return new Builder(name, task, args, factory, true, source, arguments -> task, null);
+        return new Builder(name, task, args, factory, true, source, arguments -> task, null, null);
     }
 
     /** {@link #anyKey} whose task depends on its arguments. */
     public Builder withTasks(TaskOf taskOf) {
-        return new Builder(name, task, args, factory, anyKey, source, taskOf, input);
+        return new Builder(name, task, args, factory, anyKey, source, taskOf, input, memory);
     }
 
     /** This builder with its own default input ({@code timm}'s {@code pretrained_cfg["input_size"]}, ...). */
     public Builder withInput(InputRule rule) {
-        return new Builder(name, task, args, factory, anyKey, source, tasks, rule);
+        return new Builder(name, task, args, factory, anyKey, source, tasks, rule, memory);
+    }
+
+    /** This builder with what its library says about memory ({@code _no_split_modules}, its KV cache ...). */
+    public Builder withMemory(MemoryRule rule) {
+        return new Builder(name, task, args, factory, anyKey, source, tasks, input, rule);
+    }
+
+    /** What a build with these (settled) arguments keeps in memory besides its tensors; none by default. */
+    public MemoryTraits memoryTraits(Kwargs kwargs) {
+        return memory != null ? memory.of(kwargs) : MemoryTraits.NONE;
     }
 
     /** The input a build with these (settled) arguments runs on by default. */

@@ -102,7 +102,8 @@ public final class Catalog {
         }
         // A Hub id names its page with '-' for '/' (microsoft-resnet-50), as the original project did.
         return new Model(builder.name().replace('/', '-'), Model.BUILTIN_FORMAT, builder.name(), tensors,
-                kwargs.warnings(), FileDetails.NONE, new BuiltArchitecture(root, builder.defaultInput(kwargs)));
+                kwargs.warnings(), FileDetails.NONE, new BuiltArchitecture(root, builder.defaultInput(kwargs),
+                builder.memoryTraits(kwargs)));
     }
 
     /**

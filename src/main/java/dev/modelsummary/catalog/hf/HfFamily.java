@@ -122,6 +122,33 @@ public interface HfFamily {
         return dev.modelsummary.compute.ModelInput.DEFAULT_SEQ_LEN;
     }
 
+    /**
+     * {@code _no_split_modules} of {@code architecture} in transformers 4.57.6 (the class attribute accelerate reads,
+     * {@code getattr(model, "_no_split_modules", None)}): the module classes accelerate's
+     * {@code get_max_layer_size} takes whole. Empty when the class has none (None).
+     */
+    List<String> noSplitModules(String architecture);
+
+    /**
+     * What {@code DynamicCache(config=config)} holds per token after a forward of {@code architecture} with
+     * {@code use_cache=True} (transformers 4.57.6): one layer per caching attention, each family's heads, head
+     * dims and sliding windows; null for a class that keeps no cache (an encoder, a classifier, a vision model).
+     */
+    default dev.modelsummary.memory.KvCache kvCache(HfConfig config, String architecture) {
+        return null;
+    }
+
+    /** How the config routes tokens to experts; null for a dense family. */
+    default dev.modelsummary.memory.MoeRouting moe(HfConfig config) {
+        return null;
+    }
+
+    /** Everything above for one build. */
+    default dev.modelsummary.memory.MemoryTraits memoryTraits(HfConfig config, String architecture) {
+        return new dev.modelsummary.memory.MemoryTraits(noSplitModules(architecture), kvCache(config, architecture),
+                moe(config));
+    }
+
     /** What {@link #imageInput}'s tensor holds: images, unless the family takes audio features (Whisper). */
     default dev.modelsummary.compute.ModelInput.Kind inputKind() {
         return dev.modelsummary.compute.ModelInput.Kind.IMAGE;

@@ -168,6 +168,8 @@ public final class HfModels {
             return model;
         }).withTasks(arguments -> family.task(arguments.getOrDefault("architecture", defaultArchitecture)))
                 .withInput(kwargs -> defaultInput(family, config.withOverrides(kwargs.extra()),
+                        kwargs.string("architecture")))
+                .withMemory(kwargs -> family.memoryTraits(config.withOverrides(kwargs.extra()),
                         kwargs.string("architecture")));
     }
 

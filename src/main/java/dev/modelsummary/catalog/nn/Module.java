@@ -3,6 +3,7 @@ package dev.modelsummary.catalog.nn;
 import dev.modelsummary.compute.ComputeException;
 import dev.modelsummary.compute.Forward;
 import dev.modelsummary.compute.Trace;
+import dev.modelsummary.memory.ModuleNode;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.Shape;
@@ -34,7 +35,7 @@ import java.util.function.Supplier;
  * ({@link #forwardAs}), a composite module overrides {@link #forward} to mirror the upstream {@code forward()},
  * calling its children with {@link #call} so the {@link Trace} sees each call as a forward hook would.
  */
-public class Module {
+public class Module implements ModuleNode {
     // small tables: most modules hold a few tensors and children (DeepSeek-V3 builds ~120k modules)
     private final Map<String, Slot> parameters = new LinkedHashMap<>(4);
     private final Map<String, Slot> buffers = new LinkedHashMap<>(2);
@@ -120,8 +121,29 @@ public class Module {
         return child;
     }
 
+    @Override
+    public final List<Map.Entry<String, ? extends ModuleNode>> namedChildren() {
+        List<Map.Entry<String, ? extends ModuleNode>> out = new ArrayList<>(children.size());
+        for (Map.Entry<String, Module> e : children.entrySet()) {
+            if (e.getValue() != null) {
+                out.add(Map.entry(e.getKey(), e.getValue()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public final List<String> ownParameterNames() {
+        return List.copyOf(parameters.keySet());
+    }
+
+    @Override
+    public final List<String> ownBufferNames() {
+        return List.copyOf(buffers.keySet());
+    }
+
     /** Children in registration order, empty places ({@code None}) included as null values. */
-    public final Map<String, Module> namedChildren() {
+    public final Map<String, Module> childrenWithEmptyPlaces() {
         return Collections.unmodifiableMap(children);
     }
 

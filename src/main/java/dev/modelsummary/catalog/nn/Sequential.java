@@ -38,7 +38,7 @@ public class Sequential extends Module {
     @Override
     public Shape forward(Trace trace, Shape x) {
         Shape out = x;
-        for (Map.Entry<String, Module> child : namedChildren().entrySet()) {
+        for (Map.Entry<String, Module> child : childrenWithEmptyPlaces().entrySet()) {
             if (child.getValue() != null) {
                 out = call(trace, child.getKey(), out);
             }

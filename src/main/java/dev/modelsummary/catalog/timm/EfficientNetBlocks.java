@@ -130,7 +130,7 @@ final class EfficientNetBlocks {
         @Override
         public Shape forward(Trace t, Shape x) {
             Shape shortcut = x;
-            for (String name : namedChildren().keySet()) {
+            for (String name : childrenWithEmptyPlaces().keySet()) {
                 if (!name.equals("drop_path")) {
                     x = call(t, name, x);
                 }

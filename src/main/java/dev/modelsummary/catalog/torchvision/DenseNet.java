@@ -115,7 +115,7 @@ public final class DenseNet extends Module {
         @Override
         public Shape forward(Trace t, Shape initFeatures) {
             List<Shape> features = new ArrayList<>(List.of(initFeatures));
-            for (Map.Entry<String, Module> layer : namedChildren().entrySet()) {
+            for (Map.Entry<String, Module> layer : childrenWithEmptyPlaces().entrySet()) {
                 Shape newFeatures = call(t, layer.getKey(), List.copyOf(features));
                 features.add(newFeatures);
             }

@@ -125,7 +125,7 @@ public final class MaxVit extends Module {
     @Override
     public Shape forward(Trace t, Shape x) {
         x = call(t, "stem", x);
-        for (String name : child("blocks").namedChildren().keySet()) {
+        for (String name : child("blocks").childrenWithEmptyPlaces().keySet()) {
             x = call(t, "blocks", name, x);
         }
         return call(t, "classifier", x);
@@ -171,7 +171,7 @@ public final class MaxVit extends Module {
         /** {@code for layer in self.layers: x = layer(x)}. */
         @Override
         public Shape forward(Trace t, Shape x) {
-            for (String name : child("layers").namedChildren().keySet()) {
+            for (String name : child("layers").childrenWithEmptyPlaces().keySet()) {
                 x = call(t, "layers", name, x);
             }
             return x;

@@ -138,7 +138,7 @@ public class MobileNetV2 extends Module {
         quantizable = true;
         add("quant", Layers.quantStub());
         add("dequant", Layers.deQuantStub());
-        for (Module block : child("features").namedChildren().values()) {
+        for (Module block : child("features").childrenWithEmptyPlaces().values()) {
             if (block instanceof InvertedResidual residual) {
                 residual.quantizable();
             }

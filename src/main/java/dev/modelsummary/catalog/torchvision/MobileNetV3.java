@@ -166,7 +166,7 @@ public final class MobileNetV3 extends Module {
         quantizable = true;
         add("quant", Layers.quantStub());
         add("dequant", Layers.deQuantStub());
-        for (Module block : child("features").namedChildren().values()) {
+        for (Module block : child("features").childrenWithEmptyPlaces().values()) {
             if (block instanceof InvertedResidual residual) {
                 residual.quantizable();
             }
@@ -264,7 +264,7 @@ public final class MobileNetV3 extends Module {
         void quantizable() {
             quantizable = true;
             add("skip_add", Layers.floatFunctional());
-            for (Module layer : child("block").namedChildren().values()) {
+            for (Module layer : child("block").childrenWithEmptyPlaces().values()) {
                 if (layer instanceof Misc.SqueezeExcitation se) {
                     se.quantizable();
                 }

@@ -54,12 +54,12 @@ public final class ModelUtils {
         private final Set<String> returnLayers;
 
         IntermediateLayerGetter(Module model, Set<String> returnLayers) {
-            if (!model.namedChildren().keySet().containsAll(returnLayers)) {
+            if (!model.childrenWithEmptyPlaces().keySet().containsAll(returnLayers)) {
                 throw new IllegalArgumentException("return_layers are not present in model");
             }
             this.returnLayers = Set.copyOf(returnLayers);
             int remaining = returnLayers.size();
-            for (var child : model.namedChildren().entrySet()) {
+            for (var child : model.childrenWithEmptyPlaces().entrySet()) {
                 add(child.getKey(), child.getValue());
                 if (returnLayers.contains(child.getKey())) {
                     remaining--;
@@ -77,7 +77,7 @@ public final class ModelUtils {
             }
             Shape x = xs.get(0);
             List<Shape> out = new ArrayList<>();
-            for (var child : namedChildren().entrySet()) {
+            for (var child : childrenWithEmptyPlaces().entrySet()) {
                 if (child.getValue() == null) {
                     continue;
                 }

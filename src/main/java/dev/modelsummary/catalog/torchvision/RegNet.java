@@ -254,7 +254,7 @@ public final class RegNet extends Module {
         /** {@code proj(x) + f(x)} (or {@code x + f(x)}), then the activation. */
         @Override
         public Shape forward(Trace t, Shape x) {
-            Shape y = namedChildren().get("proj") != null
+            Shape y = childrenWithEmptyPlaces().get("proj") != null
                     ? Reshape.broadcast(call(t, "proj", x), call(t, "f", x))
                     : Reshape.broadcast(x, call(t, "f", x));
             return call(t, "activation", y);

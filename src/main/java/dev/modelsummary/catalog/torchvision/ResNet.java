@@ -166,7 +166,7 @@ public final class ResNet extends Module {
         add("quant", Layers.quantStub());
         add("dequant", Layers.deQuantStub());
         for (int i = 1; i <= 4; i++) {
-            for (Module block : child("layer" + i).namedChildren().values()) {
+            for (Module block : child("layer" + i).childrenWithEmptyPlaces().values()) {
                 if (block instanceof BasicBlock basic) {
                     basic.quantizable();
                 } else {
@@ -286,7 +286,7 @@ public final class ResNet extends Module {
             out = call(t, "conv2", out);
             out = call(t, "bn2", out);
 
-            if (namedChildren().get("downsample") != null) {
+            if (childrenWithEmptyPlaces().get("downsample") != null) {
                 identity = call(t, "downsample", x);
             }
 
@@ -353,7 +353,7 @@ public final class ResNet extends Module {
             out = call(t, "conv3", out);
             out = call(t, "bn3", out);
 
-            if (namedChildren().get("downsample") != null) {
+            if (childrenWithEmptyPlaces().get("downsample") != null) {
                 identity = call(t, "downsample", x);
             }
             if (quantizable) {

@@ -100,7 +100,7 @@ public class ShuffleNetV2 extends Module {
         add("quant", Layers.quantStub());
         add("dequant", Layers.deQuantStub());
         for (String stage : List.of("stage2", "stage3", "stage4")) {
-            for (Module block : child(stage).namedChildren().values()) {
+            for (Module block : child(stage).childrenWithEmptyPlaces().values()) {
                 ((InvertedResidual) block).quantizable();
             }
         }

@@ -174,10 +174,10 @@ public final class Albert implements HfFamily {
                 long groupIdx = (long) ((double) layer / s.innerGroups);
                 long innerIdx = layer - groupIdx * s.innerGroups;
                 Module group = groups.child(String.valueOf(
-                        PrunedHeads.moduleListIndex(groupIdx, groups.namedChildren().size())));
+                        PrunedHeads.moduleListIndex(groupIdx, groups.childrenWithEmptyPlaces().size())));
                 Module layers = group.child("albert_layers");
                 Module albertLayer = layers.child(String.valueOf(
-                        PrunedHeads.moduleListIndex(innerIdx, layers.namedChildren().size())));
+                        PrunedHeads.moduleListIndex(innerIdx, layers.childrenWithEmptyPlaces().size())));
                 ((AlbertAttention) albertLayer.child("attention")).prune(s, entry.getValue());
             }
         }
@@ -188,7 +188,7 @@ public final class Albert implements HfFamily {
             Bert.checkInputIds(inputIds, maxPositions);
             Shape embeddingOutput = call(t, "embeddings", inputIds);
             Shape sequenceOutput = call(t, "encoder", embeddingOutput);
-            if (namedChildren().get("pooler") == null) {
+            if (childrenWithEmptyPlaces().get("pooler") == null) {
                 return List.of(sequenceOutput);
             }
             Shape first = Shape.of(sequenceOutput.dim(0), sequenceOutput.dim(2));
@@ -257,7 +257,7 @@ public final class Albert implements HfFamily {
                 long groupIdx = (long) (i / ((double) layers / groups));
                 long from = Math.min(groupIdx * layersPerGroup, layers);
                 long headMasks = Math.max(0, Math.min((groupIdx + 1) * layersPerGroup, layers) - from);
-                Module group = child("albert_layer_groups").namedChildren().get(String.valueOf(groupIdx));
+                Module group = child("albert_layer_groups").childrenWithEmptyPlaces().get(String.valueOf(groupIdx));
                 if (group == null) {
                     throw new ShapeException("index " + groupIdx + " is out of range");
                 }
@@ -285,7 +285,7 @@ public final class Albert implements HfFamily {
         @Override
         public Shape forward(Trace t, Shape hiddenStates) {
             long layerIndex = 0;
-            for (String i : child("albert_layers").namedChildren().keySet()) {
+            for (String i : child("albert_layers").childrenWithEmptyPlaces().keySet()) {
                 if (layerIndex++ >= headMasks) {
                     throw new ShapeException("list index out of range");
                 }
@@ -428,5 +428,11 @@ public final class Albert implements HfFamily {
     private static void tieDecoder(Sizes s, Module predictions, Module albert) {
         Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, predictions.child("decoder"),
                 albert.child("embeddings").child("word_embeddings"));
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of(); // None
     }
 }

@@ -163,7 +163,7 @@ public final class Bart implements HfFamily {
             Shape inputsEmbeds = call(t, "embed_tokens", ids);
             Shape embedPos = call(t, "embed_positions", inputIds);
             Shape hiddenStates = call(t, "layernorm_embedding", Reshape.broadcast(inputsEmbeds, embedPos));
-            for (String i : child("layers").namedChildren().keySet()) {
+            for (String i : child("layers").childrenWithEmptyPlaces().keySet()) {
                 hiddenStates = callOutputs(t, "layers", i, hiddenStates).get(0);
             }
             return hiddenStates;
@@ -203,7 +203,7 @@ public final class Bart implements HfFamily {
             Shape inputsEmbeds = call(t, "embed_tokens", ids);
             Shape positions = call(t, "embed_positions", Shape.of(1, seq));
             Shape hiddenStates = call(t, "layernorm_embedding", Reshape.broadcast(inputsEmbeds, positions));
-            for (String i : child("layers").namedChildren().keySet()) {
+            for (String i : child("layers").childrenWithEmptyPlaces().keySet()) {
                 List<Shape> in = xs.size() > 1 ? List.of(hiddenStates, xs.get(1)) : List.of(hiddenStates);
                 hiddenStates = callOutputs(t, "layers", i, in).get(0);
             }
@@ -404,5 +404,11 @@ public final class Bart implements HfFamily {
         public Shape forward(Trace t, Shape inputIds) {
             return call(t, "lm_head", call(t, "model", "decoder", inputIds));
         }
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("BartEncoderLayer", "BartDecoderLayer");
     }
 }

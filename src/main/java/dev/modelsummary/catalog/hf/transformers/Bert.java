@@ -335,7 +335,7 @@ public final class Bert implements HfFamily {
             // init_weights(): prune_heads(config.pruned_heads) -> _prune_heads: encoder.layer[l].attention
             Module layers = child("encoder").child("layer");
             for (var entry : s.prunedHeads.entries()) {
-                int i = PrunedHeads.moduleListIndex(entry.getKey(), layers.namedChildren().size());
+                int i = PrunedHeads.moduleListIndex(entry.getKey(), layers.childrenWithEmptyPlaces().size());
                 ((BertAttention) layers.child(String.valueOf(i)).child("attention")).prune(s, entry.getValue());
             }
         }
@@ -351,7 +351,7 @@ public final class Bert implements HfFamily {
             checkInputIds(inputIds, maxPositions);
             Shape embeddingOutput = call(t, "embeddings", inputIds);
             Shape sequenceOutput = call(t, "encoder", embeddingOutput);
-            if (namedChildren().get("pooler") == null) {
+            if (childrenWithEmptyPlaces().get("pooler") == null) {
                 return List.of(sequenceOutput);
             }
             Shape pooledOutput = call(t, "pooler", sequenceOutput);
@@ -457,7 +457,7 @@ public final class Bert implements HfFamily {
 
         @Override
         public Shape forward(Trace t, Shape hiddenStates) {
-            for (String i : child("layer").namedChildren().keySet()) {
+            for (String i : child("layer").childrenWithEmptyPlaces().keySet()) {
                 hiddenStates = callOutputs(t, "layer", i, hiddenStates).get(0);
             }
             return hiddenStates;
@@ -770,5 +770,11 @@ public final class Bert implements HfFamily {
     private static void tieDecoder(Sizes s, Module predictions, Module bert) {
         Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, predictions.child("decoder"),
                 bert.child("embeddings").child("word_embeddings"));
+    }
+
+    /** {@code _no_split_modules} in transformers 4.57.6 of {@code BertModel (its heads have None)}. */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return architecture.equals("BertModel") ? List.of("BertEmbeddings", "BertLayer") : List.of(); // None
     }
 }

@@ -99,7 +99,7 @@ public final class Bloom implements HfFamily {
                 throw new ShapeException("not enough values to unpack (expected 2, got " + inputIds.rank() + ")");
             }
             Shape hiddenStates = call(t, "word_embeddings_layernorm", call(t, "word_embeddings", inputIds));
-            for (String i : child("h").namedChildren().keySet()) {
+            for (String i : child("h").childrenWithEmptyPlaces().keySet()) {
                 hiddenStates = callOutputs(t, "h", i, hiddenStates).get(0);
             }
             return call(t, "ln_f", hiddenStates);
@@ -204,5 +204,11 @@ public final class Bloom implements HfFamily {
         public Shape forward(Trace t, Shape inputIds) {
             return call(t, "lm_head", Heads.lastHiddenState(this, t, "transformer", inputIds));
         }
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("BloomBlock");
     }
 }

@@ -427,7 +427,7 @@ public final class Clip implements HfFamily {
 
         @Override
         public Shape forward(Trace t, Shape hiddenStates) {
-            for (String i : child("layers").namedChildren().keySet()) {
+            for (String i : child("layers").childrenWithEmptyPlaces().keySet()) {
                 hiddenStates = call(t, "layers", i, hiddenStates);
             }
             return hiddenStates;
@@ -486,6 +486,22 @@ public final class Clip implements HfFamily {
             add("activation_fn", Bert.act(s.hiddenAct));
             add("fc1", Layers.linear(s.hidden, s.intermediate));
             add("fc2", Layers.linear(s.intermediate, s.hidden));
+        }
+    }
+
+    /** {@code _no_split_modules} in transformers 4.57.6 of {@code each CLIP class}. */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        switch (architecture) {
+            case "CLIPModel":
+                return List.of("CLIPTextEmbeddings", "CLIPEncoderLayer", "CLIPVisionEmbeddings");
+            case "CLIPTextModel":
+            case "CLIPTextModelWithProjection":
+                return List.of("CLIPTextEmbeddings", "CLIPEncoderLayer");
+            case "CLIPVisionModel":
+                return List.of("CLIPEncoderLayer");
+            default:
+                return List.of(); // CLIPPreTrainedModel's None
         }
     }
 }

@@ -391,17 +391,17 @@ public final class DebertaV2 implements HfFamily {
             long batch = inputIds.dim(0);
             long seqLength = inputIds.dim(1);
             Shape embeddings = call(t, "word_embeddings", inputIds);
-            if (namedChildren().containsKey("position_embeddings")) {
+            if (childrenWithEmptyPlaces().containsKey("position_embeddings")) {
                 // position_ids = self.position_ids[:, :seq_length]
                 Shape positionEmbeddings = call(t, "position_embeddings",
                         Shape.of(1, Math.min(seqLength, maxPositions)));
                 embeddings = Reshape.broadcast(embeddings, positionEmbeddings);
             }
-            if (namedChildren().containsKey("token_type_embeddings")) {
+            if (childrenWithEmptyPlaces().containsKey("token_type_embeddings")) {
                 embeddings = Reshape.broadcast(embeddings, call(t, "token_type_embeddings",
                         Shape.of(batch, seqLength)));
             }
-            if (namedChildren().containsKey("embed_proj")) {
+            if (childrenWithEmptyPlaces().containsKey("embed_proj")) {
                 embeddings = call(t, "embed_proj", embeddings);
             }
             embeddings = call(t, "LayerNorm", embeddings);
@@ -457,10 +457,10 @@ public final class DebertaV2 implements HfFamily {
             }
             Shape outputStates = hiddenStates;
             boolean first = true;
-            for (String i : child("layer").namedChildren().keySet()) {
+            for (String i : child("layer").childrenWithEmptyPlaces().keySet()) {
                 List<Shape> in = relEmbeddings == null ? List.of(outputStates) : List.of(outputStates, relEmbeddings);
                 outputStates = callOutputs(t, "layer", i, in).get(0);
-                if (first && namedChildren().containsKey("conv")) {
+                if (first && childrenWithEmptyPlaces().containsKey("conv")) {
                     outputStates = call(t, "conv", List.of(hiddenStates, outputStates));
                 }
                 first = false;
@@ -687,5 +687,11 @@ public final class DebertaV2 implements HfFamily {
             Shape x = scores(projected);
             return Shape.of(Exact.mul(x.dim(0), n), x.dim(1), x.dim(2));
         }
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of(); // None
     }
 }

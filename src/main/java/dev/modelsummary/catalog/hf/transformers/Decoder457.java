@@ -224,7 +224,7 @@ final class Decoder457 {
             List<Shape> local = s.localRotary
                     ? callOutputs(t, "rotary_emb_local", List.of(hiddenStates, positionIds)) : global;
             int i = 0;
-            for (String name : child("layers").namedChildren().keySet()) {
+            for (String name : child("layers").childrenWithEmptyPlaces().keySet()) {
                 List<Shape> cs = sliding.get(i++) ? local : global;
                 hiddenStates = callOutputs(t, "layers", name, List.of(hiddenStates, cs.get(0), cs.get(1))).get(0);
             }

@@ -179,7 +179,7 @@ public final class DeepseekV3 implements HfFamily {
             long hidden = x.dim(2);
             long rows = Dims.mul(tokens, Math.min(topK, experts));
             long e = 0;
-            for (String i : child("experts").namedChildren().keySet()) {
+            for (String i : child("experts").childrenWithEmptyPlaces().keySet()) {
                 long share = rows / experts + (e < rows % experts ? 1 : 0);
                 e++;
                 if (share > 0) {
@@ -242,5 +242,11 @@ public final class DeepseekV3 implements HfFamily {
             Shape out = call(t, "o_proj", Shape.of(batch, seq, Dims.mul(heads, s.vHeadDim)));
             return List.of(out, weights);
         }
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("DeepseekV3DecoderLayer");
     }
 }

@@ -275,7 +275,7 @@ public final class DistilBert implements HfFamily {
 
         @Override
         public Shape forward(Trace t, Shape hiddenState) {
-            for (String i : child("layer").namedChildren().keySet()) {
+            for (String i : child("layer").childrenWithEmptyPlaces().keySet()) {
                 hiddenState = callOutputs(t, "layer", i, hiddenState).get(0);
             }
             return hiddenState;
@@ -369,5 +369,11 @@ public final class DistilBert implements HfFamily {
             x = call(t, "lin2", x);
             return call(t, "dropout", x);
         }
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of(); // None
     }
 }

@@ -36,8 +36,8 @@ final class EncoderDecoderTie {
             }
             return;
         }
-        Map<String, Module> encoderModules = encoderPointer.namedChildren();
-        Map<String, Module> decoderModules = decoderPointer.namedChildren();
+        Map<String, Module> encoderModules = encoderPointer.childrenWithEmptyPlaces();
+        Map<String, Module> decoderModules = decoderPointer.childrenWithEmptyPlaces();
         if (decoderModules.isEmpty()) {
             return;
         }

@@ -63,4 +63,10 @@ public final class Gemma implements HfFamily {
         }
         return Llama.withHead(architecture, PREFIX, s, () -> new Llama.LlamaModel(s, bias));
     }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("GemmaDecoderLayer");
+    }
 }

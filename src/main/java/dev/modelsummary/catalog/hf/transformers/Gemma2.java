@@ -91,4 +91,10 @@ public final class Gemma2 implements HfFamily {
             default -> throw new IllegalStateException(architecture);
         };
     }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("Gemma2DecoderLayer");
+    }
 }

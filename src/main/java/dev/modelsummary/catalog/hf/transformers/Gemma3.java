@@ -23,6 +23,12 @@ public final class Gemma3 implements HfFamily {
 
     /** {@code model_type} gemma3_text: {@code Gemma3TextModel}, {@code Gemma3ForCausalLM} and its classifier. */
     public static final class Text implements HfFamily {
+
+        /** {@code _no_split_modules} of Gemma3PreTrainedModel in transformers 4.57.6. */
+        @Override
+        public List<String> noSplitModules(String architecture) {
+            return NO_SPLIT;
+        }
         @Override
         public String modelType() {
             return "gemma3_text";
@@ -195,5 +201,14 @@ public final class Gemma3 implements HfFamily {
         JsonNode node = config.node(key);
         return node == null || node.isNull() ? HfConfig.parse("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 : HfConfig.parse(node.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** {@code _no_split_modules} of Gemma3PreTrainedModel in transformers 4.57.6, every class of the family. */
+    static final List<String> NO_SPLIT = List.of("Gemma3DecoderLayer", "SiglipVisionEmbeddings", "SiglipEncoderLayer",
+            "SiglipMultiheadAttentionPoolingHead");
+
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return NO_SPLIT;
     }
 }

@@ -122,7 +122,7 @@ public final class Gpt2 implements HfFamily {
             add("ln_f", Layers.layerNormForward(s.hidden));
             // init_weights(): prune_heads(config.pruned_heads) -> GPT2Model._prune_heads: h[layer].attn
             for (var entry : s.prunedHeads.entries()) {
-                int i = PrunedHeads.moduleListIndex(entry.getKey(), h.namedChildren().size());
+                int i = PrunedHeads.moduleListIndex(entry.getKey(), h.childrenWithEmptyPlaces().size());
                 ((GPT2Attention) h.child(String.valueOf(i)).child("attn")).prune(s, entry.getValue());
             }
         }
@@ -142,7 +142,7 @@ public final class Gpt2 implements HfFamily {
             }
             Shape positionEmbeds = call(t, "wpe", Shape.of(1, seq));
             Shape hiddenStates = call(t, "drop", Reshape.broadcast(inputsEmbeds, positionEmbeds));
-            for (String i : child("h").namedChildren().keySet()) {
+            for (String i : child("h").childrenWithEmptyPlaces().keySet()) {
                 hiddenStates = call(t, "h", i, hiddenStates);
             }
             hiddenStates = call(t, "ln_f", hiddenStates);
@@ -373,5 +373,11 @@ public final class Gpt2 implements HfFamily {
     /** {@code tie_weights()}: the output embeddings are lm_head. */
     private static void tieLmHead(Sizes s, Module lmHead, Module transformer) {
         Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, lmHead, transformer.child("wte"));
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("GPT2Block");
     }
 }

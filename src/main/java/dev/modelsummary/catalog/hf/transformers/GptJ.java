@@ -106,7 +106,7 @@ public final class GptJ implements HfFamily {
                 throw new ShapeException("not enough values to unpack (expected 2, got " + inputIds.rank() + ")");
             }
             Shape hiddenStates = call(t, "drop", call(t, "wte", inputIds));
-            for (String i : child("h").namedChildren().keySet()) {
+            for (String i : child("h").childrenWithEmptyPlaces().keySet()) {
                 hiddenStates = callOutputs(t, "h", i, hiddenStates).get(0);
             }
             return call(t, "ln_f", hiddenStates);
@@ -220,5 +220,11 @@ public final class GptJ implements HfFamily {
             Shape squeezed = Heads.startEndLogits(logits);
             return List.of(squeezed, squeezed);
         }
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("GPTJBlock");
     }
 }

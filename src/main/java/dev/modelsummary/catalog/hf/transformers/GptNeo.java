@@ -157,7 +157,7 @@ public final class GptNeo implements HfFamily {
             }
             Shape positionEmbeds = call(t, "wpe", Shape.of(1, seq));
             Shape hiddenStates = call(t, "drop", Reshape.broadcast(inputsEmbeds, positionEmbeds));
-            for (String i : child("h").namedChildren().keySet()) {
+            for (String i : child("h").childrenWithEmptyPlaces().keySet()) {
                 hiddenStates = callOutputs(t, "h", i, hiddenStates).get(0);
             }
             return call(t, "ln_f", hiddenStates);
@@ -253,5 +253,11 @@ public final class GptNeo implements HfFamily {
         public Shape forward(Trace t, Shape inputIds) {
             return call(t, "lm_head", Heads.lastHiddenState(this, t, "transformer", inputIds));
         }
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("GPTNeoBlock");
     }
 }

@@ -111,7 +111,7 @@ public final class GptNeoX implements HfFamily {
                 throw new ShapeException("not enough values to unpack (expected 2, got " + inputIds.rank() + ")");
             }
             Shape hiddenStates = call(t, "emb_dropout", call(t, "embed_in", inputIds));
-            for (String i : child("layers").namedChildren().keySet()) {
+            for (String i : child("layers").childrenWithEmptyPlaces().keySet()) {
                 hiddenStates = call(t, "layers", i, hiddenStates);
             }
             return call(t, "final_layer_norm", hiddenStates);
@@ -282,5 +282,11 @@ public final class GptNeoX implements HfFamily {
             return d == Math.rint(d) && Math.abs(d) < 1e16 ? String.format("%.1f", d) : Double.toString(d);
         }
         return value.asText();
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("GPTNeoXLayer");
     }
 }

@@ -213,4 +213,10 @@ public final class GptOss implements HfFamily {
             return Shape.of(x.dim(0), x.dim(1), hidden);
         }
     }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("GptOssDecoderLayer");
+    }
 }

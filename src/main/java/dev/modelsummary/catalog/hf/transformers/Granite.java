@@ -37,4 +37,10 @@ public final class Granite implements HfFamily {
         o.mlpBias = config.bool("mlp_bias", false);
         return LlamaBlocks.build(o, architecture);
     }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("GraniteDecoderLayer");
+    }
 }

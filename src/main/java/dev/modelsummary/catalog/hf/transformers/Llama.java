@@ -322,7 +322,7 @@ public final class Llama implements HfFamily {
                 throw new ShapeException("not enough values to unpack (expected 2, got " + inputIds.rank() + ")");
             }
             Shape hiddenStates = call(t, "embed_tokens", inputIds);
-            for (String i : child("layers").namedChildren().keySet()) {
+            for (String i : child("layers").childrenWithEmptyPlaces().keySet()) {
                 hiddenStates = call(t, "layers", i, hiddenStates);
             }
             return call(t, "norm", hiddenStates);
@@ -500,5 +500,11 @@ public final class Llama implements HfFamily {
         public Shape forward(Trace t, Shape x) {
             return Reshape.broadcast(x, Shape.of(((Module) this).tensors().get(0).shape().dims()));
         }
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("LlamaDecoderLayer");
     }
 }

@@ -192,7 +192,7 @@ final class LlamaBlocks {
             }
             Shape hiddenStates = call(t, "embed_tokens", inputIds);
             callOutputs(t, "rotary_emb", List.of(hiddenStates, Shape.of(1, inputIds.dim(1))));
-            for (String i : child("layers").namedChildren().keySet()) {
+            for (String i : child("layers").childrenWithEmptyPlaces().keySet()) {
                 hiddenStates = call(t, "layers", i, hiddenStates);
             }
             return call(t, "norm", hiddenStates);

@@ -88,11 +88,11 @@ public final class MT5 implements HfFamily {
         } else if (module.className().startsWith("T5")) {
             module.forwardAs("M" + module.className(), null);
         }
-        module.namedChildren().forEach((name, child) -> {
+        module.childrenWithEmptyPlaces().forEach((name, child) -> {
             if (child == null) {
                 return;
             }
-            if (name.equals("act") && child.namedChildren().isEmpty()) {
+            if (name.equals("act") && child.childrenWithEmptyPlaces().isEmpty()) {
                 child.forwardAs(actClass, (t, x) -> x);
             } else if (!child.className().startsWith("MT5")) {
                 rename(child, actClass);
@@ -108,5 +108,11 @@ public final class MT5 implements HfFamily {
     @Override
     public void toDType(Module model, DType dtype) {
         model.toDType(dtype);
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("MT5Block");
     }
 }

@@ -43,4 +43,10 @@ public final class Mistral implements HfFamily {
         }
         return Llama.withHead(architecture, PREFIX, s, () -> new Llama.LlamaModel(s, false));
     }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("MistralDecoderLayer");
+    }
 }

@@ -80,7 +80,7 @@ public final class Mixtral implements HfFamily {
             Shape routerLogits = call(t, "gate", Shape.of(tokens, hidden));
             long rows = Dims.mul(tokens, Math.min(topK, experts));
             long e = 0;
-            for (String i : child("experts").namedChildren().keySet()) {
+            for (String i : child("experts").childrenWithEmptyPlaces().keySet()) {
                 long share = rows / experts + (e < rows % experts ? 1 : 0);
                 e++;
                 if (share > 0) {
@@ -106,5 +106,11 @@ public final class Mixtral implements HfFamily {
             Shape up = call(t, "w3", x);
             return call(t, "w2", Reshape.broadcast(gate, up));
         }
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("MixtralDecoderLayer");
     }
 }

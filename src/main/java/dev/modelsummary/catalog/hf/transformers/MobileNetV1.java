@@ -251,4 +251,10 @@ public final class MobileNetV1 implements HfFamily {
             return call(t, "activation", features);
         }
     }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of();
+    }
 }

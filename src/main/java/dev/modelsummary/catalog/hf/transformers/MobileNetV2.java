@@ -297,7 +297,7 @@ public final class MobileNetV2 implements HfFamily {
         @Override
         public Shape forward(Trace t, Shape features) {
             features = call(t, "first_conv", features);
-            if (namedChildren().get("expand_1x1") != null) {
+            if (childrenWithEmptyPlaces().get("expand_1x1") != null) {
                 features = call(t, "expand_1x1", features);
             }
             features = call(t, "conv_3x3", features);
@@ -414,13 +414,19 @@ public final class MobileNetV2 implements HfFamily {
                 features = MobileNetV1.tfPad(features, kernel, stride, dilation);
             }
             features = call(t, "convolution", features);
-            if (namedChildren().get("normalization") != null) {
+            if (childrenWithEmptyPlaces().get("normalization") != null) {
                 features = call(t, "normalization", features);
             }
-            if (namedChildren().get("activation") != null) {
+            if (childrenWithEmptyPlaces().get("activation") != null) {
                 features = call(t, "activation", features);
             }
             return features;
         }
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of();
     }
 }

@@ -251,7 +251,7 @@ public final class ModernBert implements HfFamily {
             // position_ids = torch.arange(seq_len).unsqueeze(0)
             Shape positionIds = Shape.of(1, inputIds.dim(1));
             Shape hiddenStates = call(t, "embeddings", inputIds);
-            for (String i : child("layers").namedChildren().keySet()) {
+            for (String i : child("layers").childrenWithEmptyPlaces().keySet()) {
                 hiddenStates = callOutputs(t, "layers", i, List.of(hiddenStates, positionIds)).get(0);
             }
             return call(t, "final_norm", hiddenStates);
@@ -349,5 +349,11 @@ public final class ModernBert implements HfFamily {
             Shape input = Shape.of(half);
             return call(t, "Wo", call(t, "drop", call(t, "act", input)));
         }
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("ModernBertEmbeddings", "ModernBertEncoderLayer");
     }
 }

@@ -99,7 +99,7 @@ final class MoeBlocks {
             }
             long rows = Dims.mul(tokens, topK);
             long e = 0;
-            for (String i : child("experts").namedChildren().keySet()) {
+            for (String i : child("experts").childrenWithEmptyPlaces().keySet()) {
                 long share = rows / experts + (e < rows % experts ? 1 : 0);
                 e++;
                 if (share > 0) {

@@ -38,4 +38,10 @@ public final class Olmo2 implements HfFamily {
         o.postNorms = true;
         return LlamaBlocks.build(o, architecture);
     }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("Olmo2DecoderLayer");
+    }
 }

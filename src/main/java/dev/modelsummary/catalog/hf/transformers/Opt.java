@@ -136,17 +136,17 @@ public final class Opt implements HfFamily {
             Shape ids = Shape.of(inputIds.numel() / Math.max(seq, 1), seq); // input_ids.view(-1, shape[-1])
             Shape inputsEmbeds = call(t, "embed_tokens", ids);
             Shape posEmbeds = call(t, "embed_positions", ids);
-            if (namedChildren().containsKey("project_in")) {
+            if (childrenWithEmptyPlaces().containsKey("project_in")) {
                 inputsEmbeds = call(t, "project_in", inputsEmbeds);
             }
             Shape hiddenStates = Reshape.broadcast(inputsEmbeds, posEmbeds);
-            for (String i : child("layers").namedChildren().keySet()) {
+            for (String i : child("layers").childrenWithEmptyPlaces().keySet()) {
                 hiddenStates = call(t, "layers", i, hiddenStates);
             }
-            if (namedChildren().containsKey("final_layer_norm")) {
+            if (childrenWithEmptyPlaces().containsKey("final_layer_norm")) {
                 hiddenStates = call(t, "final_layer_norm", hiddenStates);
             }
-            if (namedChildren().containsKey("project_out")) {
+            if (childrenWithEmptyPlaces().containsKey("project_out")) {
                 hiddenStates = call(t, "project_out", hiddenStates);
             }
             return hiddenStates;
@@ -242,5 +242,11 @@ public final class Opt implements HfFamily {
         public Shape forward(Trace t, Shape inputIds) {
             return call(t, "lm_head", call(t, "model", "decoder", inputIds));
         }
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("OPTDecoderLayer");
     }
 }

@@ -114,7 +114,7 @@ public final class Phi implements HfFamily {
                 throw new ShapeException("not enough values to unpack (expected 2, got " + inputIds.rank() + ")");
             }
             Shape hiddenStates = call(t, "embed_dropout", call(t, "embed_tokens", inputIds));
-            for (String i : child("layers").namedChildren().keySet()) {
+            for (String i : child("layers").childrenWithEmptyPlaces().keySet()) {
                 hiddenStates = call(t, "layers", i, hiddenStates);
             }
             return call(t, "final_layernorm", hiddenStates);
@@ -218,5 +218,11 @@ public final class Phi implements HfFamily {
         public Shape forward(Trace t, Shape inputIds) {
             return call(t, "lm_head", Heads.lastHiddenState(this, t, "model", inputIds));
         }
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("PhiDecoderLayer");
     }
 }

@@ -99,4 +99,10 @@ public final class Phi3 implements HfFamily {
             }
         }
     }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("Phi3DecoderLayer");
+    }
 }

@@ -47,4 +47,10 @@ public final class Qwen2Moe implements HfFamily {
                 hidden -> new LlamaBlocks.GatedMlp(o, shared));
         return LlamaBlocks.build(o, architecture);
     }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("Qwen2MoeDecoderLayer");
+    }
 }

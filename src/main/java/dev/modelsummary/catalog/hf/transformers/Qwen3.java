@@ -39,4 +39,10 @@ public final class Qwen3 implements HfFamily {
         o.qkNorm = LlamaBlocks.QkNorm.PER_HEAD;
         return LlamaBlocks.build(o, architecture);
     }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("Qwen3DecoderLayer");
+    }
 }

@@ -42,4 +42,10 @@ public final class Qwen3Moe implements HfFamily {
                 hidden -> null);
         return LlamaBlocks.build(o, architecture);
     }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("Qwen3MoeDecoderLayer");
+    }
 }

@@ -421,4 +421,10 @@ public final class ResNet implements HfFamily {
         }
         return values;
     }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("ResNetConvLayer", "ResNetShortCut");
+    }
 }

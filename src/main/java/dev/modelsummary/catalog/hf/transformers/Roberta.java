@@ -151,4 +151,11 @@ public final class Roberta implements HfFamily {
             return call(t, "out_proj", x);
         }
     }
+
+    /** {@code _no_split_modules} in transformers 4.57.6 of {@code RobertaModel, and RobertaPreTrainedModel for its heads}. */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return architecture.equals("RobertaModel") ? List.of("RobertaEmbeddings", "RobertaLayer")
+                : List.of("RobertaEmbeddings", "RobertaSelfAttention", "RobertaSdpaSelfAttention");
+    }
 }

@@ -135,7 +135,7 @@ final class Siglip {
 
         @Override
         public Shape forward(Trace t, Shape hidden) {
-            for (String name : child("layers").namedChildren().keySet()) {
+            for (String name : child("layers").childrenWithEmptyPlaces().keySet()) {
                 hidden = call(t, "layers", name, hidden);
             }
             return hidden;

@@ -54,4 +54,10 @@ public final class Starcoder2 implements HfFamily {
             add("act", Act457.act(s.hiddenAct));
         }
     }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("Starcoder2DecoderLayer");
+    }
 }

@@ -58,7 +58,7 @@ public final class T5 implements HfFamily {
     }
 
     private static void castLeaves(Module module, DType dtype) {
-        Map<String, Module> children = module.namedChildren();
+        Map<String, Module> children = module.childrenWithEmptyPlaces();
         if (children.isEmpty()) {
             module.toDType(dtype);
             return;
@@ -89,8 +89,8 @@ public final class T5 implements HfFamily {
         // tie_weights(): with is_encoder_decoder and tie_encoder_decoder, the base model's encoder takes the
         // decoder's weights (T5EncoderModel and the token classifier set is_encoder_decoder to False)
         if (config.bool("is_encoder_decoder", true) && config.bool("tie_encoder_decoder", false)) {
-            Module base = model.namedChildren().get("transformer") != null ? model.child("transformer") : model;
-            if (base.namedChildren().containsKey("decoder")) {
+            Module base = model.childrenWithEmptyPlaces().get("transformer") != null ? model.child("transformer") : model;
+            if (base.childrenWithEmptyPlaces().containsKey("decoder")) {
                 EncoderDecoderTie.tie(base.child("encoder"), base.child("decoder"));
             }
         }
@@ -330,7 +330,7 @@ public final class T5 implements HfFamily {
             }
             Shape hiddenStates = call(t, "dropout", inputsEmbeds);
             List<Shape> blockInputs = xs.size() > 1 ? List.of(hiddenStates, xs.get(1)) : List.of(hiddenStates);
-            for (String i : child("block").namedChildren().keySet()) {
+            for (String i : child("block").childrenWithEmptyPlaces().keySet()) {
                 List<Shape> in = new java.util.ArrayList<>(blockInputs);
                 in.set(0, hiddenStates);
                 hiddenStates = callOutputs(t, "block", i, in).get(0);
@@ -370,7 +370,7 @@ public final class T5 implements HfFamily {
                 hiddenStates = crossAttentionOutputs.get(0);
                 crossBias = crossAttentionOutputs.get(1);
             }
-            String ff = String.valueOf(child("layer").namedChildren().size() - 1);
+            String ff = String.valueOf(child("layer").childrenWithEmptyPlaces().size() - 1);
             hiddenStates = call(t, "layer", ff, hiddenStates);
             outputs.add(hiddenStates);
             outputs.add(positionBias);
@@ -523,7 +523,7 @@ public final class T5 implements HfFamily {
             Shape scores = MatMul.matmul(queryStates, keyT);
             t.flops(MatMul.matmulFlops(queryStates, keyT));
             Shape positionBias;
-            if (namedChildren().containsKey("relative_attention_bias")) {
+            if (childrenWithEmptyPlaces().containsKey("relative_attention_bias")) {
                 Shape values = call(t, "relative_attention_bias", Shape.of(realSeqLength, keyLength));
                 positionBias = Shape.of(1, values.dim(2), values.dim(0), values.dim(1));
             } else {
@@ -576,5 +576,11 @@ public final class T5 implements HfFamily {
 
     private static Module dropout(double p) {
         return MobileNetV1.dropout(p);
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("T5Block");
     }
 }

@@ -199,7 +199,7 @@ public final class Vit implements HfFamily {
             Shape embeddingOutput = call(t, "embeddings", xs.get(0));
             Shape sequenceOutput = call(t, "layernorm", call(t, "encoder", embeddingOutput));
             List<Shape> outputs = new ArrayList<>(List.of(sequenceOutput));
-            if (namedChildren().containsKey("pooler")) {
+            if (childrenWithEmptyPlaces().containsKey("pooler")) {
                 outputs.add(call(t, "pooler", sequenceOutput));
             }
             return outputs;
@@ -283,7 +283,7 @@ public final class Vit implements HfFamily {
 
         @Override
         public Shape forward(Trace t, Shape hiddenStates) {
-            for (String i : child("layer").namedChildren().keySet()) {
+            for (String i : child("layer").childrenWithEmptyPlaces().keySet()) {
                 hiddenStates = call(t, "layer", i, hiddenStates);
             }
             return hiddenStates;
@@ -421,5 +421,11 @@ public final class Vit implements HfFamily {
         public Shape forward(Trace t, Shape hiddenStates) {
             return call(t, "activation", call(t, "dense", Shape.of(hiddenStates.dim(0), hiddenStates.dim(2))));
         }
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("ViTEmbeddings", "ViTLayer");
     }
 }

@@ -259,7 +259,7 @@ public final class Whisper implements HfFamily {
             Shape positions = call(t, "embed_positions", Shape.of(maxSourcePositions));
             Shape hidden = Reshape.broadcast(inputsEmbeds, positions);
             List<Shape> states = new ArrayList<>();
-            for (String i : child("layers").namedChildren().keySet()) {
+            for (String i : child("layers").childrenWithEmptyPlaces().keySet()) {
                 states.add(hidden);
                 hidden = callOutputs(t, "layers", i, hidden).get(0);
             }
@@ -336,7 +336,7 @@ public final class Whisper implements HfFamily {
             // position_ids = cache_position.unsqueeze(0).repeat(input_shape[0], 1)
             Shape positions = call(t, "embed_positions", Shape.of(inputIds.rank() == 2 ? inputIds.dim(0) : 1, seq));
             Shape hidden = Reshape.broadcast(inputsEmbeds, positions);
-            for (String i : child("layers").namedChildren().keySet()) {
+            for (String i : child("layers").childrenWithEmptyPlaces().keySet()) {
                 List<Shape> in = encoderHiddenStates == null ? List.of(hidden) : List.of(hidden, encoderHiddenStates);
                 hidden = callOutputs(t, "layers", i, in).get(0);
             }
@@ -421,5 +421,11 @@ public final class Whisper implements HfFamily {
             Shape attnOutput = Vit.eagerAttention(t, batch, heads, queryLength, keyLength, headDim);
             return List.of(call(t, "out_proj", attnOutput), Shape.of(batch, heads, queryLength, keyLength));
         }
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of("WhisperEncoderLayer", "WhisperDecoderLayer");
     }
 }

@@ -240,7 +240,7 @@ public final class XLNet implements HfFamily {
             }
             Shape posEmb = call(t, "dropout", Shape.of(rlen, bsz, s.dModel));
             List<Shape> mems = new java.util.ArrayList<>();
-            for (String i : child("layer").namedChildren().keySet()) {
+            for (String i : child("layer").childrenWithEmptyPlaces().keySet()) {
                 if (s.useMems) {
                     mems.add(cacheMem(outputH));
                 }
@@ -557,5 +557,11 @@ public final class XLNet implements HfFamily {
                 throw new ShapeException("selected index k out of range");
             }
         }
+    }
+
+    /** {@code _no_split_modules} of this family's model classes in transformers 4.57.6 (one value for all). */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return List.of(); // None
     }
 }

@@ -48,4 +48,11 @@ public final class XlmRoberta implements HfFamily {
         s.activations = Act457::act;
         return Roberta.build(s, config, architecture);
     }
+
+    /** {@code _no_split_modules} in transformers 4.57.6 of {@code XLMRobertaModel, and XLMRobertaPreTrainedModel for its heads}. */
+    @Override
+    public List<String> noSplitModules(String architecture) {
+        return architecture.equals("XLMRobertaModel") ? List.of("XLMRobertaEmbeddings", "XLMRobertaLayer")
+                : List.of("XLMRobertaEmbeddings", "XLMRobertaSelfAttention", "XLMRobertaSdpaSelfAttention");
+    }
 }

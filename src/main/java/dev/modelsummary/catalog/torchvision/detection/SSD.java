@@ -94,7 +94,7 @@ public final class SSD extends Module {
      * first trainable stage (stages start at layer 0 and at each max pooling but the last), then wraps them.
      */
     private static FeatureExtractorVGG vggExtractor(Sequential features, int trainableLayers) {
-        List<Module> layers = new ArrayList<>(features.namedChildren().values());
+        List<Module> layers = new ArrayList<>(features.childrenWithEmptyPlaces().values());
         List<Integer> stageIndices = new ArrayList<>(List.of(0));
         List<Integer> pools = maxPoolPositions(layers);
         stageIndices.addAll(pools.subList(0, pools.size() - 1));

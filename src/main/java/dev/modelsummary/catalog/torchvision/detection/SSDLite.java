@@ -198,7 +198,7 @@ public final class SSDLite {
      * strided, so its {@code use_res_connect} is False and the extractor's check passes.
      */
     private static Module featureExtractorMobileNet(MobileNetV3.Conf conf, Sequential backbone, int c4Pos) {
-        Map<String, Module> c4Block = backbone.child(Integer.toString(c4Pos)).child("block").namedChildren();
+        Map<String, Module> c4Block = backbone.child(Integer.toString(c4Pos)).child("block").childrenWithEmptyPlaces();
         Sequential untilC4Expansion = new Sequential();
         for (int i = 0; i < c4Pos; i++) {
             untilC4Expansion.append(backbone.child(Integer.toString(i)));
@@ -239,7 +239,7 @@ public final class SSDLite {
             Shape x = xs.get(0);
             List<Shape> output = new ArrayList<>();
             for (String list : List.of("features", "extra")) {
-                for (String block : child(list).namedChildren().keySet()) {
+                for (String block : child(list).childrenWithEmptyPlaces().keySet()) {
                     x = call(t, list, block, x);
                     output.add(x);
                 }

@@ -59,7 +59,7 @@ public final class FeaturePyramidNetwork extends Module {
             lastInner = Reshape.broadcast(innerLateral, topDown);
             results.add(0, call(t, "layer_blocks", Integer.toString(idx), lastInner));
         }
-        Module extra = namedChildren().get("extra_blocks");
+        Module extra = childrenWithEmptyPlaces().get("extra_blocks");
         if (extra != null) {
             List<Shape> both = new ArrayList<>(results);
             both.addAll(x);

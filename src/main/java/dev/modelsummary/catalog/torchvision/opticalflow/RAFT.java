@@ -165,7 +165,7 @@ public final class RAFT extends Module {
         for (int i = 0; i < NUM_FLOW_UPDATES; i++) {
             List<Shape> updated = callOutputs(t, "update_block", List.of(hidden, ctx, corrFeatures, flow));
             hidden = updated.get(0);
-            if (namedChildren().containsKey("mask_predictor")) {
+            if (childrenWithEmptyPlaces().containsKey("mask_predictor")) {
                 call(t, "mask_predictor", hidden);
             }
             // upsample_flow: convex upsampling (unfold, softmax, sum) or bilinear interpolate, no FLOPs
@@ -346,7 +346,7 @@ public final class RAFT extends Module {
         @Override
         public Shape forward(Trace t, List<Shape> xs) {
             Shape h = call(t, "convgru1", xs);
-            if (namedChildren().containsKey("convgru2")) {
+            if (childrenWithEmptyPlaces().containsKey("convgru2")) {
                 h = call(t, "convgru2", List.of(h, xs.get(1)));
             }
             return h;

@@ -59,7 +59,7 @@ final class Quantize {
      * only the class hooks report changes: ReLU6 becomes ReLU).
      */
     static Module replaceRelu(Module model) {
-        for (var child : model.namedChildren().entrySet()) {
+        for (var child : model.childrenWithEmptyPlaces().entrySet()) {
             if (child.getValue() == null) {
                 continue;
             }

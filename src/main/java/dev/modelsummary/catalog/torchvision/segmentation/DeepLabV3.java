@@ -162,7 +162,7 @@ public final class DeepLabV3 extends SimpleSegmentationModel {
         @Override
         public Shape forward(Trace t, Shape x) {
             List<Shape> res = new ArrayList<>();
-            for (String conv : child("convs").namedChildren().keySet()) {
+            for (String conv : child("convs").childrenWithEmptyPlaces().keySet()) {
                 res.add(call(t, "convs", conv, x));
             }
             Shape cat = Reshape.cat(res, 1);

@@ -50,7 +50,7 @@ class SimpleSegmentationModel extends Module {
         x = interpolate(x, inputShape);
         result.add(x);
 
-        if (namedChildren().get("aux_classifier") != null) {
+        if (childrenWithEmptyPlaces().get("aux_classifier") != null) {
             x = features.get("aux");
             x = call(t, "aux_classifier", x);
             x = interpolate(x, inputShape);

@@ -206,7 +206,7 @@ public final class MViT extends Module {
         x = call(t, "pos_encoding", x);
         PositionalEncoding pos = (PositionalEncoding) child("pos_encoding");
         long[] thw = {pos.temporalSize, pos.spatialH, pos.spatialW};
-        for (Map.Entry<String, Module> block : child("blocks").namedChildren().entrySet()) {
+        for (Map.Entry<String, Module> block : child("blocks").childrenWithEmptyPlaces().entrySet()) {
             MultiscaleBlock b = (MultiscaleBlock) block.getValue();
             b.thw = thw;
             x = call(t, "blocks", block.getKey(), x);
@@ -301,12 +301,12 @@ public final class MViT extends Module {
             attn.thw = thw;
             Shape xAttn = call(t, "attn", xNorm1);
             long[] thwNew = attn.thwOut;
-            boolean project = namedChildren().containsKey("project");
+            boolean project = childrenWithEmptyPlaces().containsKey("project");
             if (project && projAfterAttn) {
                 x = call(t, "project", xNorm1);
             }
             Shape xSkip = x;
-            if (namedChildren().containsKey("pool_skip")) {
+            if (childrenWithEmptyPlaces().containsKey("pool_skip")) {
                 Pool pool = (Pool) child("pool_skip");
                 pool.thw = thw;
                 xSkip = call(t, "pool_skip", x);
@@ -414,17 +414,17 @@ public final class MViT extends Module {
             Shape v = q;
             long[] qThw = thw;
             long[] kThw = thw;
-            if (namedChildren().containsKey("pool_k")) {
+            if (childrenWithEmptyPlaces().containsKey("pool_k")) {
                 Pool pool = (Pool) child("pool_k");
                 pool.thw = thw;
                 k = call(t, "pool_k", k);
                 kThw = pool.thwOut;
             }
-            if (namedChildren().containsKey("pool_v")) {
+            if (childrenWithEmptyPlaces().containsKey("pool_v")) {
                 ((Pool) child("pool_v")).thw = thw;
                 v = call(t, "pool_v", v);
             }
-            if (namedChildren().containsKey("pool_q")) {
+            if (childrenWithEmptyPlaces().containsKey("pool_q")) {
                 Pool pool = (Pool) child("pool_q");
                 pool.thw = thw;
                 q = call(t, "pool_q", q);
@@ -495,7 +495,7 @@ public final class MViT extends Module {
             Shape pooled = call(t, "pool", Shape.of(target));
             thwOut = new long[] {pooled.dim(2), pooled.dim(3), pooled.dim(4)};
             Shape y = Shape.of(b, n, Exact.add(1, Exact.product(thwOut)), pooled.dim(1));
-            if (namedChildren().containsKey("norm_act")) {
+            if (childrenWithEmptyPlaces().containsKey("norm_act")) {
                 y = call(t, "norm_act", y);
             }
             return tensorDim == 3 ? Shape.of(y.dim(0), y.dim(2), y.dim(3)) : y;

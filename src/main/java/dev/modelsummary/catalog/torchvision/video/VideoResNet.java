@@ -237,7 +237,7 @@ public final class VideoResNet extends Module {
 
             Shape out = call(t, "conv1", x);
             out = call(t, "conv2", out);
-            if (namedChildren().get("downsample") != null) {
+            if (childrenWithEmptyPlaces().get("downsample") != null) {
                 residual = call(t, "downsample", x);
             }
 
@@ -275,7 +275,7 @@ public final class VideoResNet extends Module {
             out = call(t, "conv2", out);
             out = call(t, "conv3", out);
 
-            if (namedChildren().get("downsample") != null) {
+            if (childrenWithEmptyPlaces().get("downsample") != null) {
                 residual = call(t, "downsample", x);
             }
 

@@ -1,0 +1,73 @@
+package dev.modelsummary.memory;
+
+import dev.modelsummary.model.TensorEntry;
+import java.math.BigInteger;
+import java.util.List;
+
+/**
+ * A mixture of experts: each token runs through {@code expertsPerToken} of the {@code experts} routed experts of
+ * every sparse block; everything else (attention, router, shared experts, embeddings, head) runs for every token.
+ *
+ * <p>A routed expert's parameters are the ones under a module named {@code experts} (an {@code nn.ModuleList} of
+ * expert MLPs, {@code mlp.experts.3.w1.weight}, or one module holding every expert stacked on the first dimension,
+ * gpt-oss's {@code mlp.experts.gate_up_proj}); shared experts ({@code shared_expert}, {@code shared_experts}) are
+ * other names and count as always active.
+ *
+ * @param experts         routed experts per sparse block ({@code num_local_experts}, {@code num_experts},
+ *                        {@code n_routed_experts})
+ * @param expertsPerToken experts each token is sent to ({@code num_experts_per_tok})
+ */
+public record MoeRouting(long experts, long expertsPerToken) {
+
+    /** The module name routed experts live under, in every family. */
+    public static final String EXPERTS_MODULE = "experts";
+
+    public MoeRouting {
+        if (experts <= 0 || expertsPerToken <= 0 || expertsPerToken > experts) {
+            throw new IllegalArgumentException("top-" + expertsPerToken + " of " + experts + " experts");
+        }
+    }
+
+    /** Whether a parameter belongs to a routed expert: it lives under a module named {@code experts}. */
+    public static boolean isRouted(String parameterName) {
+        int end = parameterName.lastIndexOf('.');
+        int from = 0;
+        while (from < end) {
+            int dot = parameterName.indexOf('.', from);
+            if (dot - from == EXPERTS_MODULE.length() && parameterName.startsWith(EXPERTS_MODULE, from)) {
+                return true;
+            }
+            from = dot + 1;
+        }
+        return false;
+    }
+
+    /**
+     * The parameters one token runs through: all of {@code parameters} but the routed experts', of which it runs
+     * {@code expertsPerToken / experts} (every expert of a block has the same size, so this is
+     * {@code expertsPerToken} experts of every sparse block, exactly).
+     *
+     * @param parameters parameter tensors, tied duplicates left out ({@code named_parameters()})
+     */
+    public Active active(List<TensorEntry> parameters) {
+        long total = 0;
+        long routed = 0;
+        for (TensorEntry t : parameters) {
+            total = Math.addExact(total, t.numel());
+            if (isRouted(t.name())) {
+                routed = Math.addExact(routed, t.numel());
+            }
+        }
+        long activeRouted = BigInteger.valueOf(routed).multiply(BigInteger.valueOf(expertsPerToken))
+                .divide(BigInteger.valueOf(experts)).longValueExact();
+        return new Active(total, routed, total - routed + activeRouted);
+    }
+
+    /**
+     * @param total  every parameter
+     * @param routed the routed experts' parameters
+     * @param active the parameters one token runs through
+     */
+    public record Active(long total, long routed, long active) {
+    }
+}
