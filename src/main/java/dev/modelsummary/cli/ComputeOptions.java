@@ -47,10 +47,11 @@ public final class ComputeOptions {
         return compute;
     }
 
-    /** Refuses input options without {@code --compute}: they would change nothing. */
-    void check() {
-        if (!compute && (inputSize != null || batch != null || seqLen != null)) {
-            throw new CliException(ExitCode.USAGE, "--input-size, --batch and --seq-len apply with --compute.");
+    /** Refuses input options without {@code --compute} or {@code --memory}: they would change nothing. */
+    void check(boolean memory) {
+        if (!compute && !memory && (inputSize != null || batch != null || seqLen != null)) {
+            throw new CliException(ExitCode.USAGE, "--input-size, --batch and --seq-len apply with --compute, "
+                    + "--memory or --fits.");
         }
         if (inputSize != null && (batch != null || seqLen != null)) {
             throw new CliException(ExitCode.USAGE, "--input-size gives the whole shape; do not add --batch or "
@@ -72,6 +73,15 @@ public final class ComputeOptions {
     private static void positive(String option, long value) {
         if (value < 1 || value > MAX_DIMENSION) {
             throw new CliException(ExitCode.USAGE, option + " takes sizes from 1 to " + MAX_DIMENSION + ".");
+        }
+    }
+
+    /** Refuses input options for a model without a forward pass (a weight file alone), which has no input. */
+    void refuseInputWithoutForward(String subject) {
+        if (inputSize != null || batch != null || seqLen != null) {
+            throw new CliException(ExitCode.USAGE, subject + ": a weight file has no forward pass, so --input-size, "
+                    + "--batch and --seq-len change nothing; give a built-in, a config.json, or a Hugging Face "
+                    + "folder or hf:// repository with its config.json.");
         }
     }
 

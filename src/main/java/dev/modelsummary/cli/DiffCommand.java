@@ -135,7 +135,7 @@ public final class DiffCommand implements Callable<Integer> {
         if (maxRows != null && maxRows < 0) {
             throw new CliException(ExitCode.USAGE, "--max-rows takes a number of rows, 0 or more.");
         }
-        computeOptions.check();
+        computeOptions.check(false);
         ModelDiff diff = withCompute(compare());
         PrintWriter stdout = spec.commandLine().getOut();
         int rows = maxRows == null ? Integer.MAX_VALUE : maxRows;

@@ -138,6 +138,9 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     @Mixin
     private ComputeOptions computeOptions = new ComputeOptions();
 
+    @Mixin
+    private MemoryOptions memoryOptions = new MemoryOptions();
+
     @Option(names = "--depth", paramLabel = "N", description = "With -f text or json: also the parameters per "
             + "module down to depth N (0: the model alone; at most " + ModuleTree.DEFAULT_MAX_DEPTH + "), each "
             + "module's own and its subtree's, as torchinfo and fvcore show them. With --compute: how deep the "
@@ -197,7 +200,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         if (noChart && (out == null || format != OutputFormat.MD)) {
             throw new CliException(ExitCode.USAGE, "--no-chart applies to Markdown pages written with --out.");
         }
-        computeOptions.check();
+        computeOptions.check(memoryOptions.requested());
         checkDepth();
         if (all) {
             return writeAll(stdout);
@@ -207,7 +210,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
                     "missing MODEL: name a built-in architecture (see --list) or a weight file (see --help).");
         }
         Model loaded = withOverrides(modelOptions.load(loader, model));
-        if (computeOptions.requested()) {
+        if (computeOptions.requested() || memoryOptions.requested()) {
             loaded = modelOptions.withConfigBeside(loader, model, loaded);
         }
         // Warnings cannot go into the published page; stderr is where every format shows them.
@@ -222,6 +225,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         }
         summary = withDepth(computeOptions.apply(summary, loaded, subject()));
         ComputeOptions.warnIfPartial(summary, subject(), spec.commandLine().getErr());
+        summary = memoryOptions.apply(summary, loaded, subject(), computeOptions);
         if (out == null) {
             write(summary, stdout);
             stdout.flush();

@@ -83,6 +83,9 @@ public final class JsonReport {
                 json.writeNull();
             }
             writeTotals(json, "buffers", summary.buffers(), false);
+            if (summary.experts() != null) {
+                MemoryJson.writeExperts(json, summary.experts());
+            }
             writeForms(json, summary);
             writeDtypes(json, summary);
             writeTensors(json, model);
@@ -92,6 +95,9 @@ public final class JsonReport {
             writeStrings(json, "warnings", model.warnings());
             if (summary.compute() != null) {
                 writeCompute(json, summary.compute());
+            }
+            if (summary.memory() != null) {
+                MemoryJson.write(json, summary.memory());
             }
             if (depth.isPresent()) {
                 writeModules(json, ModuleTree.of(summary).rollup(depth.getAsInt()));

@@ -165,6 +165,14 @@ public final class TextReport {
         if (bytes < 1024) {
             return bytes + " B";
         }
+        return humanBytes((double) bytes);
+    }
+
+    /** {@link #humanBytes(long)} of a size that may hold a fraction (accelerate's int4 eighth of a byte). */
+    public static String humanBytes(double bytes) {
+        if (bytes < 1024) {
+            return PythonNumbers.fixed2(bytes).replaceAll("\\.?0+$", "") + " B";
+        }
         String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
         double value = bytes;
         int unit = -1;

@@ -65,6 +65,18 @@ public record ComputeSummary(ModelInput input, List<Trace.Call> calls, long flop
 
     private static ComputeSummary of(Summary summary, ModelInput input, List<Trace.Call> calls, String partial) {
         int elementBytes = modelElementBytes(summary);
+        long activations = activations(calls);
+        long flops = calls.isEmpty() ? 0 : calls.get(0).flops();
+        return new ComputeSummary(input, calls, flops, activations, elementBytes, input.bytes(elementBytes),
+                Exact.mul(activations, elementBytes), summary.parameters().bytes(), DEFAULT_DEPTH, partial);
+    }
+
+    /**
+     * Output elements of every leaf-module call: torchinfo's forward activations.
+     *
+     * @throws dev.modelsummary.compute.ComputeOverflowException past 2^63-1
+     */
+    public static long activations(List<Trace.Call> calls) {
         long activations = 0;
         for (Trace.Call call : calls) {
             if (call.leaf()) {
@@ -73,9 +85,7 @@ public record ComputeSummary(ModelInput input, List<Trace.Call> calls, long flop
                 }
             }
         }
-        long flops = calls.isEmpty() ? 0 : calls.get(0).flops();
-        return new ComputeSummary(input, calls, flops, activations, elementBytes, input.bytes(elementBytes),
-                Exact.mul(activations, elementBytes), summary.parameters().bytes(), DEFAULT_DEPTH, partial);
+        return activations;
     }
 
     /** This summary with its tables going {@code newDepth} deep. */

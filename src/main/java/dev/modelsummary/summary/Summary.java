@@ -29,9 +29,12 @@ import java.util.TreeMap;
  *                   original report's order
  * @param dtypes     parameters and buffers by dtype, in order of first appearance
  * @param compute    what a forward pass costs ({@code --compute}), or null when not asked for
+ * @param memory     how much memory it takes ({@code --memory}), or null when not asked for
+ * @param experts    the parameters one token runs through, for a mixture of experts; else null
  */
 public record Summary(Model model, List<TensorEntry> layers, Totals parameters, Totals buffers,
-                      List<FormStat> forms, List<DTypeStat> dtypes, ComputeSummary compute) {
+                      List<FormStat> forms, List<DTypeStat> dtypes, ComputeSummary compute, MemorySummary memory,
+                      ExpertSummary experts) {
 
     /**
      * @throws TotalsOverflowException when a tensor's byte size or a total passes 2^63 - 1
@@ -79,13 +82,19 @@ public record Summary(Model model, List<TensorEntry> layers, Totals parameters, 
         forms.forEach((form, v) -> formStats.add(new FormStat(form, (int) v[0], v[1])));
         List<DTypeStat> dtypeStats = new ArrayList<>();
         dtypes.forEach((dtype, v) -> dtypeStats.add(new DTypeStat(dtype, (int) v[0], v[1], v[2])));
-        return new Summary(model, List.copyOf(layers), parameters, buffers, List.copyOf(formStats),
-                List.copyOf(dtypeStats), null);
+        List<TensorEntry> parameterList = List.copyOf(layers);
+        return new Summary(model, parameterList, parameters, buffers, List.copyOf(formStats),
+                List.copyOf(dtypeStats), null, null, ExpertSummary.of(model, parameterList));
     }
 
     /** This summary with what a forward pass costs. */
     public Summary withCompute(ComputeSummary newCompute) {
-        return new Summary(model, layers, parameters, buffers, forms, dtypes, newCompute);
+        return new Summary(model, layers, parameters, buffers, forms, dtypes, newCompute, memory, experts);
+    }
+
+    /** This summary with how much memory the model takes. */
+    public Summary withMemory(MemorySummary newMemory) {
+        return new Summary(model, layers, parameters, buffers, forms, dtypes, compute, newMemory, experts);
     }
 
     public String name() {

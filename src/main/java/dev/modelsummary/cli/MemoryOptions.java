@@ -1,0 +1,99 @@
+package dev.modelsummary.cli;
+
+import dev.modelsummary.compute.Architecture;
+import dev.modelsummary.compute.ComputeException;
+import dev.modelsummary.compute.ComputeOverflowException;
+import dev.modelsummary.compute.ModelInput;
+import dev.modelsummary.compute.PartialTraceException;
+import dev.modelsummary.memory.ByteSize;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.summary.ComputeSummary;
+import dev.modelsummary.summary.MemoryEstimator;
+import dev.modelsummary.summary.MemorySummary;
+import dev.modelsummary.summary.Summary;
+import dev.modelsummary.text.Quote;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code --memory} and {@code --fits}: how much memory the model takes to run and to train, and what fits a
+ * budget. A picocli mixin beside {@link ComputeOptions}, whose {@code --batch}, {@code --seq-len} and
+ * {@code --input-size} choose the input inference is estimated at.
+ */
+public final class MemoryOptions {
+
+    @Option(names = "--memory", description = "Also how much memory it takes: the weights as stored and in "
+            + "float32/float16/int8/int4; accelerate's estimate-memory rows (largest layer, total, training with "
+            + "Adam) by accelerate 1.15's rules for the model as asked for (head included, parameters only, tied "
+            + "weights once); training with AdamW, SGD, 8-bit Adam and Adafactor in float32 and mixed precision "
+            + "(weights + gradients + optimizer states + float32 master weights); inference = weights + forward "
+            + "activations of one batch + the KV cache of decoders, at the input --batch/--seq-len/--input-size "
+            + "choose. Conventions: docs/memory.md.")
+    private boolean memory;
+
+    @Option(names = "--fits", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "With or without --memory: whether each inference and training row fits SIZE (24GiB = "
+                    + "24 x 2^30 bytes, 80GB = 80 x 10^9, 512MiB, or bytes), and the largest batch and sequence "
+                    + "length that do.")
+    private Long fits;
+
+    /** Whether the memory section is asked for ({@code --memory}, or {@code --fits}, which implies it). */
+    public boolean requested() {
+        return memory || fits != null;
+    }
+
+    /** {@code --fits}' bytes, or null. */
+    Long budget() {
+        return fits;
+    }
+
+    /**
+     * The summary with its memory section, or unchanged without {@code --memory}/{@code --fits}.
+     *
+     * @param subject the model as messages name it (escaped)
+     */
+    Summary apply(Summary summary, Model model, String subject, ComputeOptions computeOptions) {
+        if (!requested()) {
+            return summary;
+        }
+        Architecture architecture = model.architecture();
+        ModelInput input = null;
+        if (architecture == null) {
+            computeOptions.refuseInputWithoutForward(subject);
+        } else {
+            input = computeOptions.input(architecture.defaultInput(), subject);
+        }
+        ComputeSummary computed = summary.compute();
+        MemoryEstimator.Probe probe = in -> {
+            if (computed != null && computed.input().equals(in)) {
+                return new MemoryEstimator.Forward(computed.activations(), computed.partial());
+            }
+            try {
+                return new MemoryEstimator.Forward(ComputeSummary.activations(architecture.trace(in).calls()), null);
+            } catch (PartialTraceException e) {
+                return new MemoryEstimator.Forward(ComputeSummary.activations(e.calls()), e.getMessage());
+            }
+        };
+        try {
+            MemorySummary result = MemoryEstimator.of(summary, input, probe, fits);
+            return summary.withMemory(result);
+        } catch (ComputeOverflowException | ArithmeticException e) {
+            throw new CliException(ExitCode.INPUT, subject + ": memory totals pass 2^63-1 bytes.", e);
+        } catch (ComputeException e) {
+            throw new CliException(ExitCode.INPUT, subject + ": " + e.getMessage(), e);
+        } catch (UnsupportedOperationException e) {
+            throw new CliException(ExitCode.INPUT, subject + ": cannot compute: " + e.getMessage() + ".", e);
+        }
+    }
+
+    /** {@code --fits SIZE}: a size or a usage error naming the spellings it takes. */
+    static final class SizeConverter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            return ByteSize.parse(value).filter(b -> b > 0).orElseThrow(() -> new TypeConversionException(
+                    Quote.of(value) + " is not a memory size (expected e.g. 24GiB, 80GB, 512MiB or a byte count, "
+                            + "above 0 and at most 2^63-1 bytes)"));
+        }
+    }
+}
