@@ -45,6 +45,9 @@ public final class TextReport {
         } else if (depth.isPresent()) {
             writeModules(summary, depth.getAsInt(), out);
         }
+        if (summary.memory() != null) {
+            MemoryText.write(summary.memory(), out);
+        }
     }
 
     public static void write(Summary summary, Writer out) throws IOException {
@@ -91,6 +94,9 @@ public final class TextReport {
                 grouped(count), count < 1000 ? "" : " (" + PythonNumbers.humanCount(count) + ")",
                 grouped(summary.parameters().tensors()), grouped(summary.parameters().trainable()),
                 humanBytes(summary.parameters().bytes())));
+        if (summary.experts() != null) {
+            out.write("Active:     " + MemoryTables.experts(summary.experts()) + "\n");
+        }
         out.write(String.format(Locale.ROOT, "Buffers:    %s in %s tensors, %s%n",
                 grouped(summary.buffers().count()), grouped(summary.buffers().tensors()),
                 humanBytes(summary.buffers().bytes())));

@@ -1,0 +1,139 @@
+package dev.modelsummary.report;
+
+import dev.modelsummary.memory.Accelerate;
+import dev.modelsummary.memory.Training;
+import dev.modelsummary.summary.ExpertSummary;
+import dev.modelsummary.summary.MemorySummary;
+import dev.modelsummary.summary.PythonNumbers;
+import dev.modelsummary.summary.Summary;
+import dev.modelsummary.text.Quote;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The memory section's tables as cells, shared by the text, Markdown and HTML reports: one table of inference
+ * and training rows, accelerate's table, and with {@code --fits} what fits. Cells hold no markup.
+ */
+final class MemoryTables {
+    /** A table: its header, its rows, and which columns are numbers (right-aligned). */
+    record Table(String[] header, List<String[]> rows, int[] numeric) {
+    }
+
+    private static final String NONE = "—";
+
+    private MemoryTables() {
+    }
+
+    /** {@code 12,879,925,248 (12.88G) of 46,702,792,704: 2 of 8 routed experts per token}. */
+    static String experts(ExpertSummary experts) {
+        long active = experts.active().active();
+        return grouped(active) + " (" + PythonNumbers.humanCount(active) + ") of " + grouped(experts.active().total())
+                + ": " + experts.routing().expertsPerToken() + " of " + experts.routing().experts()
+                + " routed experts per token";
+    }
+
+    /** What the inference rows ran on: {@code token ids (batch, seq_len) 1,128}, or why nothing ran. */
+    static String inputLabel(MemorySummary.Inference inference) {
+        if (inference.input() == null) {
+            return "a weight file alone has no forward pass: weights only";
+        }
+        return ComputeText.inputLabel(inference.input());
+    }
+
+    /**
+     * Inference rows (weights + activations + KV cache) and training rows (weights + gradients, optimizer states
+     * and master weights + the activations kept for backward).
+     */
+    static Table usage(MemorySummary memory) {
+        MemorySummary.Inference inf = memory.inference();
+        boolean known = inf.input() != null;
+        List<String[]> rows = new ArrayList<>();
+        for (MemorySummary.InferenceRow row : inf.rows()) {
+            String label = row.precision() == MemorySummary.Precision.STORED
+                    ? "as stored (" + storedLabel(memory.weights()) + ")" : row.precision().label();
+            rows.add(new String[] {"inference", label, bytes(row.weights()), NONE,
+                    known ? bytes(row.activationBytes()) : NONE, inf.kvCache() == null ? NONE : bytes(row.kvBytes()),
+                    bytes(row.total())});
+        }
+        for (Training.Row row : memory.training()) {
+            long activations = known ? Math.multiplyExact(Math.max(inf.activations(), 0),
+                    (long) row.precision().elementBytes()) : 0;
+            long state = Math.addExact(Math.addExact(row.gradients(), row.states()), row.master());
+            rows.add(new String[] {"training " + row.optimizer().label(), row.precision().label(),
+                    bytes(row.weights()), bytes(state), known ? bytes(activations) : NONE, NONE,
+                    bytes(Math.addExact(row.total(), activations))});
+        }
+        return new Table(new String[] {"Use", "Precision", "Weights", "Grads+optimizer", "Activations", "KV cache",
+                "Total"}, rows, new int[] {2, 3, 4, 5, 6});
+    }
+
+    /** The dtypes the parameters are stored in: {@code float16}, or {@code q4_k, q6_k, float32}. */
+    static String storedLabel(MemorySummary.Weights weights) {
+        List<String> names = new ArrayList<>();
+        weights.byDtype().forEach(d -> names.add(d.dtype().torchName()));
+        return names.isEmpty() ? "no parameters" : String.join(", ", names.subList(0, Math.min(4, names.size())))
+                + (names.size() > 4 ? ", ..." : "");
+    }
+
+    /** How each training row's optimizer states are counted, one line per optimizer. */
+    static List<String> trainingFormulas(MemorySummary memory) {
+        List<String> lines = new ArrayList<>();
+        for (Training.Row row : memory.training()) {
+            lines.add(row.optimizer().label() + ", " + row.precision().label() + ": " + row.formula());
+        }
+        return lines;
+    }
+
+    /** accelerate's table, by its rules: each size the CLI's division of the float32 bytes. */
+    static Table accelerate(MemorySummary memory) {
+        List<String[]> rows = new ArrayList<>();
+        for (MemorySummary.AccelerateRow row : memory.accelerate().rows()) {
+            Accelerate.TrainingUsage t = row.training();
+            rows.add(new String[] {row.dtype().label(), TextReport.humanBytes(row.largestLayer().doubleValue()),
+                    TextReport.humanBytes(row.total().doubleValue()),
+                    t.peak() < 0 ? "N/A" : TextReport.humanBytes(t.peak())});
+        }
+        return new Table(new String[] {"dtype", "Largest Layer", "Total Size", "Training using Adam"}, rows,
+                new int[] {1, 2, 3});
+    }
+
+    /** {@code model.layers.0 (and 31 more of its size); no-split: LlamaDecoderLayer}. */
+    static String largestLayer(MemorySummary memory) {
+        MemorySummary.AccelerateRows a = memory.accelerate();
+        List<String> names = a.largestLayer().names();
+        String layer = names.isEmpty() ? "none (no parameters)" : Quote.escaped(names.get(0))
+                + (names.size() > 1 ? " (and " + grouped(names.size() - 1) + " more of its size)" : "");
+        String noSplit = a.fromArchitecture()
+                ? (a.noSplitModules().isEmpty() ? "no no-split classes" : "no-split: "
+                + String.join(", ", a.noSplitModules()))
+                : "module tree from the tensor names (no classes known)";
+        return layer + "; " + noSplit;
+    }
+
+    /** {@code --fits}: per row, what it needs at the input asked for and the largest batch and length. */
+    static Table fits(MemorySummary.Fits fits) {
+        List<String[]> rows = new ArrayList<>();
+        for (MemorySummary.FitRow row : fits.rows()) {
+            rows.add(new String[] {row.mode(), row.dtype(), bytes(row.needed()), row.fits() ? "yes" : "no",
+                    maximum(row.maxBatch(), row.capped()), maximum(row.maxSeqLen(), row.capped())});
+        }
+        return new Table(new String[] {"Use", "Precision", "Needed", "Fits", "Max batch", "Max seq_len"}, rows,
+                new int[] {2, 4, 5});
+    }
+
+    private static String maximum(Long value, boolean capped) {
+        if (value == null) {
+            return NONE;
+        }
+        return (capped && value == dev.modelsummary.summary.MemoryEstimator.CEILING ? ">= " : "") + grouped(value);
+    }
+
+    static String bytes(long bytes) {
+        return TextReport.humanBytes(bytes);
+    }
+
+    static String grouped(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+}
