@@ -144,7 +144,7 @@ public final class ComputeOptions {
         }
     }
 
-    private static String where(ComputeException e) {
+    static String where(ComputeException e) {
         String path = e.path();
         return path == null ? "" : (path.isEmpty() ? "the model" : Quote.bare(path)) + ": ";
     }

@@ -81,9 +81,26 @@ public final class MemoryOptions {
         } catch (ComputeOverflowException | ArithmeticException e) {
             throw new CliException(ExitCode.INPUT, subject + ": memory totals pass 2^63-1 bytes.", e);
         } catch (ComputeException e) {
-            throw new CliException(ExitCode.INPUT, subject + ": " + e.getMessage(), e);
+            throw new CliException(ExitCode.INPUT, subject + ": " + ComputeOptions.where(e) + e.getMessage(), e);
         } catch (UnsupportedOperationException e) {
             throw new CliException(ExitCode.INPUT, subject + ": cannot compute: " + e.getMessage() + ".", e);
+        }
+    }
+
+    /**
+     * {@link #apply} for one model of many ({@code --all}): a model whose memory cannot be estimated keeps its
+     * listing without it, and the reason goes to {@code err} as a warning line.
+     */
+    Summary applyOrWarn(Summary summary, Model model, String subject, ComputeOptions computeOptions,
+                        java.io.PrintWriter err) {
+        try {
+            return apply(summary, model, subject, computeOptions);
+        } catch (CliException e) {
+            synchronized (err) {
+                Main.printWarnings(err, subject, java.util.List.of(e.getMessage().substring(subject.length() + 2)
+                        + " (listed without memory)"));
+            }
+            return summary;
         }
     }
 

@@ -287,8 +287,8 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         PrintWriter stderr = spec.commandLine().getErr();
         models.forEach(m -> Main.printWarnings(stderr, m.name(), DetailLines.warnings(m, true)));
         List<AtomicOutput> outputs = models.parallelStream()
-                .map(m -> stage(withDepth(computeOptions.applyOrWarn(Summary.of(m), m, Quote.bare(m.name()),
-                        stderr))))
+                .map(m -> stage(memoryOptions.applyOrWarn(withDepth(computeOptions.applyOrWarn(Summary.of(m), m,
+                        Quote.bare(m.name()), stderr)), m, Quote.bare(m.name()), computeOptions, stderr)))
                 .collect(Collectors.toList());
         AtomicOutput output = new AtomicOutput();
         outputs.forEach(output::addAll);

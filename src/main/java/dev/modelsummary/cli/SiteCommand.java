@@ -5,6 +5,7 @@ import dev.modelsummary.compute.Architecture;
 import dev.modelsummary.compute.ComputeException;
 import dev.modelsummary.compute.ModelInput;
 import dev.modelsummary.compute.PartialTraceException;
+import dev.modelsummary.summary.MemoryEstimator;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.report.DetailLines;
@@ -136,14 +137,14 @@ public final class SiteCommand implements Callable<Integer> {
      * costs ({@code input} and {@code flops} null without one; {@code computeWarning} says why, when it failed).
      */
     private record Built(String argument, String name, SiteGroup group, String source, Summary summary,
-                         byte[] chart, Shape input, Long flops, String computeWarning) {
+                         byte[] chart, Shape input, Long flops, Long inference, String computeWarning) {
         SiteEntry entry(PageFormat format) {
-            return SiteEntry.of(name, format.page(name), summary, source, input, flops);
+            return SiteEntry.of(name, format.page(name), summary, source, input, flops, inference);
         }
     }
 
-    /** FLOPs of a model at its default input, or why there are none. */
-    private record Counted(ComputeSummary compute, String warning) {
+    /** FLOPs and inference bytes of a model at its default input, or why there are none. */
+    private record Counted(ComputeSummary compute, Long inference, String warning) {
     }
 
     /** A model's result: built, or the failure to report. */
@@ -251,7 +252,7 @@ public final class SiteCommand implements Callable<Integer> {
         Summary page = compute != null && format == PageFormat.HTML ? summary.withCompute(compute) : summary;
         return new Built(argument, model.name(), group, source, page, chart,
                 compute == null ? null : compute.input().shape(), compute == null ? null : compute.flops(),
-                counted.warning());
+                counted.inference(), counted.warning());
     }
 
     /**
@@ -262,17 +263,21 @@ public final class SiteCommand implements Callable<Integer> {
     private static Counted count(Summary summary) {
         Architecture architecture = summary.model().architecture();
         if (architecture == null) {
-            return new Counted(null, null);
+            return new Counted(null, null, null);
         }
         try {
             ModelInput input = architecture.defaultInput();
-            return new Counted(ComputeSummary.of(summary, input, architecture.trace(input)), null);
+            ComputeSummary compute = ComputeSummary.of(summary, input, architecture.trace(input));
+            MemoryEstimator.Forward forward = new MemoryEstimator.Forward(compute.activations(), null);
+            long inference = MemoryEstimator.of(summary, input, in -> forward, null).inference().rows().get(0)
+                    .total();
+            return new Counted(compute, inference, null);
         } catch (PartialTraceException e) {
             // a detector: what runs after NMS depends on the image, so it has no one figure to rank by; by
             // design, not a problem to warn of (--compute shows the part before the stop)
-            return new Counted(null, null);
-        } catch (ComputeException | UnsupportedOperationException e) {
-            return new Counted(null, "no FLOPs in the site: " + e.getMessage());
+            return new Counted(null, null, null);
+        } catch (ComputeException | UnsupportedOperationException | ArithmeticException e) {
+            return new Counted(null, null, "no FLOPs in the site: " + e.getMessage());
         }
     }
 

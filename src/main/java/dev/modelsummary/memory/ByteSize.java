@@ -19,6 +19,7 @@ public final class ByteSize {
             Map.entry("", 1L), Map.entry("b", 1L),
             Map.entry("kb", 1_000L), Map.entry("mb", 1_000_000L), Map.entry("gb", 1_000_000_000L),
             Map.entry("tb", 1_000_000_000_000L), Map.entry("pb", 1_000_000_000_000_000L),
+            Map.entry("eb", 1_000_000_000_000_000_000L), Map.entry("eib", 1L << 60),
             Map.entry("kib", 1L << 10), Map.entry("mib", 1L << 20), Map.entry("gib", 1L << 30),
             Map.entry("tib", 1L << 40), Map.entry("pib", 1L << 50));
 

@@ -28,10 +28,11 @@ public final class Training {
 
     /** An optimizer and what its states take per trainable tensor. */
     public enum Optimizer {
-        ADAMW("AdamW", "exp_avg + exp_avg_sq: 8 B/param"),
-        SGD("SGD (momentum)", "momentum_buffer: 4 B/param"),
-        ADAM_8BIT("8-bit Adam", "2 x uint8 + 2 x float32 absmax per 256: ~2.03 B/param (tensors < 4096: 8 B)"),
-        ADAFACTOR("Adafactor", "factored exp_avg_sq: 4 B x (rows + cols) per matrix, 4 B/param for vectors");
+        ADAMW("AdamW", "exp_avg + exp_avg_sq, 8 B/param"),
+        SGD("SGD (momentum)", "momentum_buffer, 4 B/param"),
+        ADAM_8BIT("8-bit Adam", "2 x uint8 + 2 x float32 absmax per 256 elements, ~2.03 B/param "
+                + "(tensors under 4096 elements: 8 B/param)"),
+        ADAFACTOR("Adafactor", "factored exp_avg_sq, 4 B x (rows + cols) per matrix (vectors: 4 B/param)");
 
         private final String label;
         private final String states;
@@ -96,6 +97,12 @@ public final class Training {
             return label;
         }
 
+        /** What a row of this precision holds per parameter besides optimizer states. */
+        public String formula() {
+            return weightBytes + " B weights + " + weightBytes + " B gradients"
+                    + (masterBytes > 0 ? " + " + masterBytes + " B float32 master weights" : "");
+        }
+
         /** Bytes of one weight, gradient or activation element. */
         public int elementBytes() {
             return weightBytes;
@@ -122,11 +129,9 @@ public final class Training {
             return Math.addExact(Math.addExact(weights, gradients), Math.addExact(states, master));
         }
 
-        /** How the row is counted: {@code 4 B weights + 4 B grads + exp_avg + exp_avg_sq: 8 B/param}. */
+        /** How the row is counted: {@code 4 B weights + 4 B gradients + exp_avg + exp_avg_sq: 8 B/param}. */
         public String formula() {
-            int w = precision.weightBytes;
-            return w + " B weights + " + w + " B grads" + (precision.masterBytes > 0
-                    ? " + " + precision.masterBytes + " B float32 master" : "") + " + " + optimizer.statesFormula();
+            return precision.formula() + " + " + optimizer.statesFormula();
         }
     }
 

@@ -71,6 +71,9 @@ public final class HtmlReport {
         writeHeader(summary, out, rank);
         writeCards(summary, out);
         writeForms(summary, out);
+        if (summary.memory() != null) {
+            MemoryHtml.writeSection(summary.memory(), out);
+        }
         writeFileDetails(summary.model(), out);
         writeModules(summary, out);
         writeTensors(summary.model(), out);
@@ -115,8 +118,17 @@ public final class HtmlReport {
         card(out, "bytes", "Stored bytes", TextReport.humanBytes(summary.storedBytes()), bytesByDtype(summary.dtypes()));
         card(out, "bits", "Bits / parameter",
                 summary.bitsPerParameter().map(b -> b.toPlainString()).orElse("\u2013"), "as stored");
+        if (summary.experts() != null) {
+            long active = summary.experts().active().active();
+            card(out, "active", "Active / token", grouped(active), PythonNumbers.humanCount(active) + " of "
+                    + PythonNumbers.humanCount(count) + " (" + summary.experts().routing().expertsPerToken() + " of "
+                    + summary.experts().routing().experts() + " experts)");
+        }
         if (summary.compute() != null) {
             writeComputeCards(summary.compute(), out);
+        }
+        if (summary.memory() != null) {
+            MemoryHtml.writeCards(summary.memory(), out, HtmlReport::card);
         }
         out.write("</section>\n");
     }

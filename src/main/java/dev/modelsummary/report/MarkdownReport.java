@@ -94,6 +94,9 @@ public final class MarkdownReport {
         if (summary.compute() != null) {
             writeCompute(summary.compute(), out);
         }
+        if (summary.memory() != null) {
+            MemoryMarkdown.write(summary.memory(), summary.experts(), out);
+        }
     }
 
     /**

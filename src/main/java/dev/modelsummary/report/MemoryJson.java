@@ -183,6 +183,8 @@ final class MemoryJson {
             writeNullable(json, "maxBatch", row.maxBatch());
             writeNullable(json, "maxSeqLen", row.maxSeqLen());
             json.writeBooleanField("capped", row.capped());
+            json.writeBooleanField("batchLimitedByModel", row.batchLimit());
+            json.writeBooleanField("seqLenLimitedByModel", row.seqLenLimit());
             json.writeEndObject();
         }
         json.writeEndArray();

@@ -76,11 +76,14 @@ final class MemoryTables {
                 + (names.size() > 4 ? ", ..." : "");
     }
 
-    /** How each training row's optimizer states are counted, one line per optimizer. */
-    static List<String> trainingFormulas(MemorySummary memory) {
+    /** How the training rows are counted: one line per precision, then one per optimizer's states. */
+    static List<String> trainingFormulas() {
         List<String> lines = new ArrayList<>();
-        for (Training.Row row : memory.training()) {
-            lines.add(row.optimizer().label() + ", " + row.precision().label() + ": " + row.formula());
+        for (Training.Precision p : Training.Precision.values()) {
+            lines.add(p.label() + ": " + p.formula() + " (trainable parameters only for all but weights)");
+        }
+        for (Training.Optimizer o : Training.Optimizer.values()) {
+            lines.add(o.label() + " states: " + o.statesFormula());
         }
         return lines;
     }
@@ -116,17 +119,20 @@ final class MemoryTables {
         List<String[]> rows = new ArrayList<>();
         for (MemorySummary.FitRow row : fits.rows()) {
             rows.add(new String[] {row.mode(), row.dtype(), bytes(row.needed()), row.fits() ? "yes" : "no",
-                    maximum(row.maxBatch(), row.capped()), maximum(row.maxSeqLen(), row.capped())});
+                    maximum(row.maxBatch(), row.capped(), row.batchLimit()),
+                    maximum(row.maxSeqLen(), row.capped(), row.seqLenLimit())});
         }
         return new Table(new String[] {"Use", "Precision", "Needed", "Fits", "Max batch", "Max seq_len"}, rows,
                 new int[] {2, 4, 5});
     }
 
-    private static String maximum(Long value, boolean capped) {
+    /** {@code 1,024}, {@code >= 2,147,483,648} at the search's ceiling, {@code 1,024 (model limit)}. */
+    private static String maximum(Long value, boolean capped, boolean modelLimit) {
         if (value == null) {
             return NONE;
         }
-        return (capped && value == dev.modelsummary.summary.MemoryEstimator.CEILING ? ">= " : "") + grouped(value);
+        return (capped && value == dev.modelsummary.summary.MemoryEstimator.CEILING ? ">= " : "") + grouped(value)
+                + (modelLimit && value > 0 ? " (model limit)" : "");
     }
 
     static String bytes(long bytes) {

@@ -29,9 +29,9 @@ final class MemoryText {
         }
         out.write('\n');
         table(MemoryTables.usage(memory), out);
-        out.write("  Training adds the forward activations (kept for backward) to weights, gradients, optimizer states "
-                + "and master weights:\n");
-        for (String line : MemoryTables.trainingFormulas(memory)) {
+        out.write("  Training = weights + gradients + optimizer states + master weights, plus the forward activations "
+                + "kept for backward:\n");
+        for (String line : MemoryTables.trainingFormulas()) {
             out.write("    " + line + "\n");
         }
         out.write("\naccelerate estimate-memory, by accelerate 1.15's rules ("

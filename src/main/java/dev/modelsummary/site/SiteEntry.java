@@ -21,9 +21,12 @@ import java.util.regex.Pattern;
  * @param input      the input one forward pass was counted on ({@code 1x3x224x224}), or null without one (a
  *                   weight file, a model whose forward could not be counted, a site written before FLOPs were)
  * @param flops      FLOPs of that forward pass as torch's FlopCounterMode counts them, or null with no input
+ * @param inference  bytes inference takes at that input as stored (weights + activations + KV cache, as
+ *                   {@code --memory} counts them), or null with no input (or a site written before it was)
  */
 public record SiteEntry(String name, String page, long parameters, long trainable, long buffers, long bytes,
-                        int tensors, List<FormShare> forms, String source, String input, Long flops) {
+                        int tensors, List<FormShare> forms, String source, String input, Long flops,
+                        Long inference) {
     /** The characters a page name may have: it names files and goes into links unescaped. */
     public static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]{0,199}");
     /** The source of a model read from a file. */
@@ -34,28 +37,39 @@ public record SiteEntry(String name, String page, long parameters, long trainabl
 
     public SiteEntry {
         forms = List.copyOf(forms);
-        if ((input == null) != (flops == null)) {
-            throw new IllegalArgumentException("FLOPs go with the input they were counted on");
+        if ((input == null) != (flops == null) || (input == null && inference != null)) {
+            throw new IllegalArgumentException("FLOPs and inference memory go with the input they were counted on");
         }
+    }
+
+    /** An entry without inference memory (a site written before it was). */
+    public SiteEntry(String name, String page, long parameters, long trainable, long buffers, long bytes,
+                     int tensors, List<FormShare> forms, String source, String input, Long flops) {
+        this(name, page, parameters, trainable, buffers, bytes, tensors, forms, source, input, flops, null);
     }
 
     /** An entry without FLOPs. */
     public SiteEntry(String name, String page, long parameters, long trainable, long buffers, long bytes,
                      int tensors, List<FormShare> forms, String source) {
-        this(name, page, parameters, trainable, buffers, bytes, tensors, forms, source, null, null);
+        this(name, page, parameters, trainable, buffers, bytes, tensors, forms, source, null, null, null);
     }
 
     public static SiteEntry of(String name, String page, Summary summary, String source) {
-        return of(name, page, summary, source, null, null);
+        return of(name, page, summary, source, null, null, null);
     }
 
-    /** @param input the forward pass's input shape, or null without FLOPs */
-    public static SiteEntry of(String name, String page, Summary summary, String source, Shape input, Long flops) {
+    /**
+     * @param input     the forward pass's input shape, or null without FLOPs
+     * @param inference inference bytes at that input, or null
+     */
+    public static SiteEntry of(String name, String page, Summary summary, String source, Shape input, Long flops,
+                               Long inference) {
         List<FormShare> forms = summary.forms().stream()
                 .map(f -> new FormShare(f.form().label(), f.tensors(), f.count())).toList();
         return new SiteEntry(name, page, summary.parameters().count(), summary.parameters().trainable(),
                 summary.buffers().count(), summary.storedBytes(), summary.parameters().tensors(), forms,
-                source, input == null ? null : inputText(input), input == null ? null : flops);
+                source, input == null ? null : inputText(input), input == null ? null : flops,
+                input == null ? null : inference);
     }
 
     /** {@code 1x3x224x224}. */

@@ -37,7 +37,8 @@ public final class SiteIndex {
                 + (groups.size() == 1 ? " group" : " groups") + " (<a href=\"README.md\">README.md</a>). "
                 + "Click a heading to sort, a row to open the model's page. Form columns: the share of the "
                 + "parameters in tensors of that form, in %. GFLOPs: one forward pass at the model's default input "
-                + "(hover for it), " + RankingPage.NONE + " without one.</p>\n");
+                + "(hover for it), " + RankingPage.NONE + " without one. Inference: the bytes that forward pass takes "
+                + "as stored (weights + activations + KV cache, as --memory counts them).</p>\n");
         out.write("<p><input type=\"search\" id=\"filter\" placeholder=\"Filter models and groups\" "
                 + "aria-label=\"Filter models and groups\"> <span id=\"count\">" + models
                 + "</span> shown</p>\n");
@@ -47,7 +48,9 @@ public final class SiteIndex {
                 + "<th class=\"num\" data-type=\"number\">Bytes</th>"
                 + "<th class=\"num\" data-type=\"number\">Tensors</th>"
                 + "<th class=\"num\" data-type=\"number\" title=\"One forward pass at the model's default input, "
-                + "as torch's FlopCounterMode counts it\">GFLOPs</th>");
+                + "as torch's FlopCounterMode counts it\">GFLOPs</th>"
+                + "<th class=\"num\" data-type=\"number\" title=\"Weights as stored + forward activations + KV "
+                + "cache at the model's default input\">Inference</th>");
         for (Form form : forms) {
             // "Rank 4 %" keeps the columns narrow; the full name is the header's tooltip
             String label = form.rank() == 1 || form.rank() == 2 ? form.label() : "Rank " + form.rank();
@@ -76,6 +79,8 @@ public final class SiteIndex {
         out.write(entry.flops() == null ? "<td class=\"num\" data-value=\"-1\">" + RankingPage.NONE + "</td>"
                 : "<td class=\"num\" data-value=\"" + entry.flops() + "\" title=\"" + entry.input() + "\">"
                 + RankingPage.gflops(entry.flops()) + "</td>");
+        out.write(entry.inference() == null ? "<td class=\"num\" data-value=\"-1\">" + RankingPage.NONE + "</td>"
+                : number(entry.inference(), TextReport.humanBytes(entry.inference())));
         Map<String, Long> byForm = entry.forms().stream()
                 .collect(Collectors.toMap(FormShare::form, FormShare::parameters, Long::sum));
         for (Form form : forms) {

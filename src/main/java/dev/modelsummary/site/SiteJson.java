@@ -72,6 +72,11 @@ public final class SiteJson {
             json.writeNullField("input");
             json.writeNullField("flops");
         }
+        if (entry.inference() != null) {
+            json.writeNumberField("inferenceBytes", entry.inference());
+        } else {
+            json.writeNullField("inferenceBytes");
+        }
         json.writeArrayFieldStart("forms");
         for (FormShare form : entry.forms()) {
             json.writeStartObject();
@@ -141,6 +146,13 @@ public final class SiteJson {
             input = text(model, "input", SiteEntry.INPUT, "the input of " + name);
             flops = count(model, "flops", name, Long.MAX_VALUE);
         }
+        Long inference = null;
+        if (!absent(model, "inferenceBytes")) {
+            if (flops == null) {
+                throw new SiteDataException("the inference memory of " + name + " comes without its input");
+            }
+            inference = count(model, "inferenceBytes", name, Long.MAX_VALUE);
+        }
         List<FormShare> forms = new ArrayList<>();
         JsonNode formNodes = model.get("forms");
         if (formNodes == null || !formNodes.isArray()) {
@@ -158,7 +170,7 @@ public final class SiteJson {
                 count(model, "trainable", name, Long.MAX_VALUE), count(model, "buffers", name, Long.MAX_VALUE),
                 count(model, "bytes", name, Long.MAX_VALUE),
                 Math.toIntExact(count(model, "tensors", name, Integer.MAX_VALUE)), forms,
-                text(model, "source", SOURCE, "the source of " + name), input, flops);
+                text(model, "source", SOURCE, "the source of " + name), input, flops, inference);
     }
 
     /** A field a site written before FLOPs lacks, and writes null for a model without them. */

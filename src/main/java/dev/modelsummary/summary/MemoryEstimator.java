@@ -131,17 +131,20 @@ public final class MemoryEstimator {
         long needed = Exact.add(fixed, Exact.mul(Exact.add(activations, cache), eb));
         boolean fits = needed <= budget;
         if (input == null || probe == null) {
-            return new MemorySummary.FitRow(mode, dtype, needed, fits, null, null, false);
+            return new MemorySummary.FitRow(mode, dtype, needed, fits, null, null, false, false, false);
         }
         LongPredicate batchFits = b -> fitsAt(input.withBatch(b), fixed, eb, withCache, budget);
         long maxBatch = largest(batchFits, batchGuess(input, fixed, eb, withCache, budget));
+        boolean batchLimit = maxBatch < CEILING && activations(input.withBatch(maxBatch + 1)) == null;
         Long maxSeq = null;
+        boolean seqLimit = false;
         if (input.kind() == ModelInput.Kind.TEXT) {
             LongPredicate seqFits = s -> fitsAt(ModelInput.text(input.batch(), s), fixed, eb, withCache, budget);
             maxSeq = largest(seqFits, seqGuess(input, fixed, eb, withCache, budget));
+            seqLimit = maxSeq < CEILING && activations(ModelInput.text(input.batch(), maxSeq + 1)) == null;
         }
         boolean capped = maxBatch == CEILING || (maxSeq != null && maxSeq == CEILING);
-        return new MemorySummary.FitRow(mode, dtype, needed, fits, maxBatch, maxSeq, capped);
+        return new MemorySummary.FitRow(mode, dtype, needed, fits, maxBatch, maxSeq, capped, batchLimit, seqLimit);
     }
 
     /** Whether the row fits at {@code input}: false where the model refuses it or a count overflows. */

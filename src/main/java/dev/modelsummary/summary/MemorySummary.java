@@ -167,9 +167,11 @@ public record MemorySummary(Weights weights, AccelerateRows accelerate, List<Tra
      *                  pass), 0 when not even one fits
      * @param maxSeqLen the largest sequence length that fits at the batch asked for (text models); null otherwise
      * @param capped    whether a maximum is the search's ceiling ({@code 2^31}), not a memory limit
+     * @param batchLimit  whether the model refuses one more in the batch (not memory)
+     * @param seqLenLimit whether the model refuses one more token (its position table, not memory: GPT-2's 1024)
      */
     public record FitRow(String mode, String dtype, long needed, boolean fits, Long maxBatch, Long maxSeqLen,
-                         boolean capped) {
+                         boolean capped, boolean batchLimit, boolean seqLenLimit) {
     }
 
     /** The parameters' figures, from a summary. */

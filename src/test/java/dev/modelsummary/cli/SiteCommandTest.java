@@ -72,7 +72,12 @@ class SiteCommandTest {
         // a detector has no one figure: after its NMS, the cost depends on the image
         long detectors = Catalog.standard().builders().stream().filter(b -> b.task() == Task.OBJECT_DETECTION)
                 .count();
-        assertThat(count(index, "<td class=\"num\" data-value=\"-1\">\u2014</td>")).isEqualTo(detectors);
+        // neither FLOPs nor inference memory
+        assertThat(count(index, "<td class=\"num\" data-value=\"-1\">\u2014</td>")).isEqualTo(2 * detectors);
+        // inference memory: the weights as stored plus the forward activations in float32, as --compute counts them
+        JsonNode computed = JSON.readTree(CliRun.of("resnet50", "--compute", "-f", "json").out()).get("compute");
+        long inference = computed.get("parameterBytes").asLong() + computed.get("activationBytes").asLong();
+        assertThat(index).contains("Inference</th>", "<td class=\"num\" data-value=\"" + inference + "\">");
         JsonNode resnet50 = model(first.resolve("json/image/classification/data.json"), "resnet50");
         assertThat(resnet50.get("flops").asLong()).isEqualTo(8_178_368_512L);
         assertThat(resnet50.get("input").asText()).isEqualTo("1x3x224x224");
@@ -109,15 +114,18 @@ class SiteCommandTest {
         Path site = tmp.resolve("site");
         assertThat(CliRun.of("site", "--out", site.toString(), "resnet18", "alexnet").exitCode()).isZero();
         Path data = site.resolve("json/image/classification/data.json");
-        // as an earlier version wrote it: no "input" and "flops"
-        Files.writeString(data, Files.readString(data).replaceAll("\n *\"input\": [^\n]*\n *\"flops\": [^\n]*", ""));
-        assertThat(Files.readString(data)).doesNotContain("flops");
+        // as an earlier version wrote it: no "input", "flops" and "inferenceBytes"
+        Files.writeString(data, Files.readString(data).replaceAll(
+                "\n *\"input\": [^\n]*\n *\"flops\": [^\n]*\n *\"inferenceBytes\": [^\n]*", ""));
+        assertThat(Files.readString(data)).doesNotContain("flops").doesNotContain("inferenceBytes");
 
         CliRun run = CliRun.of("site", "--out", site.toString(), "resnet18");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(model(data, "resnet18").get("flops").asLong()).isEqualTo(3_628_146_688L);
         assertThat(model(data, "alexnet").get("flops").isNull()).isTrue();
+        assertThat(model(data, "alexnet").get("inferenceBytes").isNull()).isTrue();
+        assertThat(model(data, "resnet18").get("inferenceBytes").asLong()).isPositive();
         assertThat(Files.readString(site.resolve("image/classification/README.md"))).containsSubsequence(
                 "## By FLOPs", "| 1 | [resnet18](resnet18.md) | 3.63 |", "| \u2014 | [alexnet](alexnet.md) | \u2014 |");
     }

@@ -32,20 +32,24 @@ class SiteJsonTest {
     @Test
     void flopsAndTheirInputAreReadBackAndAnEarlierSitesFileHasNone() throws IOException {
         SiteEntry counted = new SiteEntry("counted", "counted.md", 10, 10, 0, 40, 1, List.of(), "torchvision",
-                "1x3x224x224", 8_178_368_512L);
+                "1x3x224x224", 8_178_368_512L, 411_041_792L);
         GroupData data = new GroupData(GROUP, List.of(SMALL, counted));
 
         String json = write(data);
 
         assertThat(SiteJson.read(json.getBytes(StandardCharsets.UTF_8), GROUP)).isEqualTo(data);
-        assertThat(json).contains("\"input\": \"1x3x224x224\",\n      \"flops\": 8178368512,",
-                "\"input\": null,\n      \"flops\": null,");
-        String earlier = json.replace("      \"input\": null,\n      \"flops\": null,\n", "");
+        assertThat(json).contains("\"input\": \"1x3x224x224\",\n      \"flops\": 8178368512,\n"
+                + "      \"inferenceBytes\": 411041792,", "\"input\": null,\n      \"flops\": null,\n"
+                + "      \"inferenceBytes\": null,");
+        String earlier = json.replace("      \"input\": null,\n      \"flops\": null,\n      \"inferenceBytes\": null,\n",
+                "");
         assertThat(earlier).doesNotContain("null");
         assertThat(SiteJson.read(earlier.getBytes(StandardCharsets.UTF_8), GROUP)).isEqualTo(data);
         for (String bad : List.of(json.replace("\"input\": \"1x3x224x224\"", "\"input\": null"),
                 json.replace("\"flops\": 8178368512", "\"flops\": null"),
                 json.replace("\"flops\": 8178368512", "\"flops\": -1"),
+                json.replace("\"inferenceBytes\": 411041792", "\"inferenceBytes\": -1"),
+                json.replace("\"inferenceBytes\": null", "\"inferenceBytes\": 5"),
                 json.replace("1x3x224x224", "<b>"))) {
             assertThatThrownBy(() -> SiteJson.read(bad.getBytes(StandardCharsets.UTF_8), GROUP))
                     .as(bad).isInstanceOf(SiteDataException.class);
