@@ -10,6 +10,8 @@ import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
+import dev.modelsummary.memory.MoeRouting;
 
 /**
  * transformers 4.57.6 {@code models/gpt_oss/modular_gpt_oss.py} with {@code GptOssConfig}'s defaults: the 4.57
@@ -218,5 +220,22 @@ public final class GptOss implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("GptOssDecoderLayer");
+    }
+
+    /** {@inheritDoc} {@code DynamicCache(config=...)}: {@code sliding_window} (128) on the even layers unless {@code layer_types} says otherwise. */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        Long kvDefault = config.node("num_key_value_heads") == null ? Long.valueOf(8) : null;
+        Llama.Sizes s = new Llama.Sizes(config, 201088, 2880, 2880, 36, 64, kvDefault, false);
+        long headDim = config.node("head_dim") == null ? 64 : config.integer("head_dim", s.headDim);
+        return KvCaches.decoder(config, architecture, s.layers, KvCaches.windowOrDefault(config, 128),
+                i -> (i + 1) % 2 != 0, s.kvHeads, headDim, headDim);
+    }
+
+    /** {@code num_experts_per_tok} (4) of {@code num_local_experts} (128), stacked in one {@code mlp.experts} module. */
+    @Override
+    public MoeRouting moe(HfConfig config) {
+        return new MoeRouting(HfConfigs.aliased(config, "num_local_experts", "num_experts", 128),
+                config.integer("num_experts_per_tok", 4));
     }
 }
