@@ -21,12 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@code tools/fixtures/memory/kv_moe_goldens.py}): per layer the key and value widths and tokens, and in total.
  */
 class KvCacheGoldenTest {
-    static List<Arguments> cases() {
-        return MemoryGoldens.cases("kv-cache-4.57.6.json");
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource("dev.modelsummary.memory.MemoryGoldens#kvCases")
     void holdsWhatTheLibraryCaches(String name, JsonNode c) {
         KvCache cache = MemoryGoldens.build(c).architecture().memoryTraits().kvCache();
         long batch = c.get("batch").asLong();

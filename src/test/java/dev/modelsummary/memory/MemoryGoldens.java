@@ -23,8 +23,17 @@ final class MemoryGoldens {
     private MemoryGoldens() {
     }
 
-    /** Each case of a golden file, named. */
-    static List<Arguments> cases(String resource) {
+    /** The KV-cache cases, named. */
+    static List<Arguments> kvCases() {
+        return cases("kv-cache-4.57.6.json");
+    }
+
+    /** The MoE cases, named. */
+    static List<Arguments> moeCases() {
+        return cases("moe-active-4.57.6.json");
+    }
+
+    private static List<Arguments> cases(String resource) {
         try (InputStream in = MemoryGoldens.class.getResourceAsStream("/memory-golden/" + resource)) {
             List<Arguments> out = new ArrayList<>();
             for (JsonNode c : JSON.readTree(in).get("cases")) {

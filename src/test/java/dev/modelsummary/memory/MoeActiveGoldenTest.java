@@ -8,7 +8,6 @@ import dev.modelsummary.model.TensorEntry;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -18,12 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * whole, so its golden is the hooks' count without that module plus {@code k / E} of it.
  */
 class MoeActiveGoldenTest {
-    static List<Arguments> cases() {
-        return MemoryGoldens.cases("moe-active-4.57.6.json");
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource("dev.modelsummary.memory.MemoryGoldens#moeCases")
     void activeParametersAreWhatOneTokenRunsThrough(String name, JsonNode c) {
         Model model = MemoryGoldens.build(c);
         MoeRouting moe = model.architecture().memoryTraits().moe();
@@ -37,7 +32,7 @@ class MoeActiveGoldenTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource("dev.modelsummary.memory.MemoryGoldens#moeCases")
     void routedAreTheExpertsAndNeitherTheRouterNorASharedExpert(String name, JsonNode c) {
         List<TensorEntry> parameters = parameters(MemoryGoldens.build(c));
         long routed = 0;

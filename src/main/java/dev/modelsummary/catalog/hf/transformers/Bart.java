@@ -413,7 +413,10 @@ public final class Bart implements HfFamily {
         return List.of("BartEncoderLayer", "BartDecoderLayer");
     }
 
-    /** {@inheritDoc} {@code DynamicCache(config=...)}: an {@code EncoderDecoderCache}: {@code decoder_attention_heads x d_model / heads} per decoder layer, self-attention, then cross-attention over the encoder output tokens. */
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: an {@code EncoderDecoderCache}: {@code decoder_attention_heads x
+     * d_model / heads} per decoder layer, self-attention, then cross-attention over the encoder output tokens.
+     */
     @Override
     public KvCache kvCache(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);

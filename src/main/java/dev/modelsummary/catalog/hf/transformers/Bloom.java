@@ -213,7 +213,10 @@ public final class Bloom implements HfFamily {
         return List.of("BloomBlock");
     }
 
-    /** {@inheritDoc} {@code DynamicCache(config=...)}: {@code n_head x hidden / n_head} per layer (keys and values as {@code (batch, heads, seq, head_dim)}). */
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: {@code n_head x hidden / n_head} per layer (keys and values as
+     * {@code (batch, heads, seq, head_dim)}).
+     */
     @Override
     public KvCache kvCache(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);

@@ -252,7 +252,10 @@ public final class DeepseekV3 implements HfFamily {
         return List.of("DeepseekV3DecoderLayer");
     }
 
-    /** {@inheritDoc} {@code DynamicCache(config=...)}: per head, {@code qk_nope_head_dim + qk_rope_head_dim} keys and {@code v_head_dim} values per layer. */
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: per head, {@code qk_nope_head_dim + qk_rope_head_dim} keys and
+     * {@code v_head_dim} values per layer.
+     */
     @Override
     public KvCache kvCache(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);
@@ -261,10 +264,13 @@ public final class DeepseekV3 implements HfFamily {
                 s.base.heads, s.qkHeadDim, s.vHeadDim);
     }
 
-    /** {@code num_experts_per_tok} (8) of {@code n_routed_experts} (256) {@code mlp.experts}; the shared experts and the first {@code first_k_dense_replace} dense layers always run. */
+    /**
+     * {@code num_experts_per_tok} (8) of {@code n_routed_experts} (256) {@code mlp.experts}; the shared experts and the
+     * first {@code first_k_dense_replace} dense layers always run.
+     */
     @Override
     public MoeRouting moe(HfConfig config) {
         Sizes s = new Sizes(config);
-        return new MoeRouting(s.routedExperts, s.topK);
+        return MoeBlocks.routing(s.routedExperts, s.topK);
     }
 }

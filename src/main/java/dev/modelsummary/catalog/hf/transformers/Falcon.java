@@ -354,7 +354,10 @@ public final class Falcon implements HfFamily {
         return List.of("FalconDecoderLayer");
     }
 
-    /** {@inheritDoc} {@code DynamicCache(config=...)}: every query head under the new decoder architecture (its kv heads broadcast), else {@code num_kv_heads} without multi-query and one with it, times {@code hidden / heads}. */
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: every query head under the new decoder architecture (its kv heads
+     * broadcast), else {@code num_kv_heads} without multi-query and one with it, times {@code hidden / heads}.
+     */
     @Override
     public KvCache kvCache(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);

@@ -80,7 +80,6 @@ public final class Gemma implements HfFamily {
     /** {@inheritDoc} {@code DynamicCache(config=...)}: {@code num_key_value_heads x head_dim} per layer. */
     @Override
     public KvCache kvCache(HfConfig config, String architecture) {
-        Llama.Sizes s = sizes(config);
-        return KvCaches.decoder(config, architecture, s.layers, s.kvHeads, s.headDim);
+        return KvCaches.llama(config, architecture, sizes(config));
     }
 }

@@ -99,7 +99,10 @@ public final class Gemma2 implements HfFamily {
         return List.of("Gemma2DecoderLayer");
     }
 
-    /** {@inheritDoc} {@code DynamicCache(config=...)}: {@code sliding_window} (4096) on the even layers unless {@code layer_types} says otherwise. */
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: {@code sliding_window} (4096) on the even layers unless {@code
+     * layer_types} says otherwise.
+     */
     @Override
     public KvCache kvCache(HfConfig config, String architecture) {
         Decoder457.Spec s = spec(config, PREFIX, 256000, 2304, 9216, 26, 8, 4);

@@ -262,7 +262,10 @@ public final class GptNeo implements HfFamily {
         return List.of("GPTNeoBlock");
     }
 
-    /** {@inheritDoc} {@code DynamicCache(config=...)}: {@code num_heads x hidden / num_heads} on every layer: the local layers' {@code window_size} is a mask, not a cache window. */
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: {@code num_heads x hidden / num_heads} on every layer: the local
+     * layers' {@code window_size} is a mask, not a cache window.
+     */
     @Override
     public KvCache kvCache(HfConfig config, String architecture) {
         Sizes s = new Sizes(config);

@@ -45,17 +45,26 @@ final class KvCaches {
      * The Qwen configs' {@code sliding_window if use_sliding_window else None} (Qwen2, Qwen2-MoE, Qwen3, Qwen3-MoE;
      * {@code sliding_window} defaults to 4096).
      */
-    static Long qwenWindow(HfConfig config) {
+    private static Long qwenWindow(HfConfig config) {
         return config.bool("use_sliding_window", false) ? windowOrDefault(config, 4096) : null;
     }
 
     /**
-     * The Qwen2 / Qwen3 configs' {@code layer_types} when none is given: sliding from layer
-     * {@code max_window_layers} (default 28) on, when there is a window.
+     * A Qwen family's cache: a window only under {@code use_sliding_window}; Qwen2's and Qwen3's config classes
+     * ({@code byMaxWindowLayers}) derive {@code layer_types} sliding from layer {@code max_window_layers} (28) on,
+     * the MoE ones derive none, so every layer slides.
      */
-    static LongPredicate fromMaxWindowLayers(HfConfig config, Long window) {
+    static KvCache qwen(HfConfig config, String architecture, Llama.Sizes s, boolean byMaxWindowLayers) {
+        Long window = qwenWindow(config);
         long maxWindowLayers = config.integer("max_window_layers", 28);
-        return i -> window != null && i >= maxWindowLayers;
+        return decoder(config, architecture, s.layers, window,
+                byMaxWindowLayers ? i -> window != null && i >= maxWindowLayers : null, s.kvHeads, s.headDim,
+                s.headDim);
+    }
+
+    /** A Llama-like family's cache: {@code num_key_value_heads x head_dim} per layer, the config's window. */
+    static KvCache llama(HfConfig config, String architecture, Llama.Sizes s) {
+        return decoder(config, architecture, s.layers, s.kvHeads, s.headDim);
     }
 
     /** Every layer of a decoder-only class with the config's own window (no derivation by its config class). */
@@ -103,6 +112,9 @@ final class KvCaches {
         // sliding_window or attention_chunk_size: a 0 or None falls through to the next
         Long chunk = config.optionalInteger("attention_chunk_size");
         Long effective = window != null && window != 0 ? window : chunk != null && chunk != 0 ? chunk : null;
+        if (effective != null && effective < 0) {
+            effective = null; // a negative window slices from the front in Python; not a window: every token kept
+        }
         JsonNode types = config.node("layer_types");
         boolean given = types != null && types.isArray();
         long keyWidth = Exact.mul(kvHeads, keyDim);

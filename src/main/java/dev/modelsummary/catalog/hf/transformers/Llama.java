@@ -514,10 +514,12 @@ public final class Llama implements HfFamily {
         return new Sizes(config, 32000, 4096, 11008, 32, 32, false);
     }
 
-    /** {@inheritDoc} {@code DynamicCache(config=...)}: {@code num_key_value_heads x head_dim} per layer, the window of a config that sets one. */
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: {@code num_key_value_heads x head_dim} per layer, the window of a
+     * config that sets one.
+     */
     @Override
     public KvCache kvCache(HfConfig config, String architecture) {
-        Sizes s = sizes(config);
-        return KvCaches.decoder(config, architecture, s.layers, s.kvHeads, s.headDim);
+        return KvCaches.llama(config, architecture, sizes(config));
     }
 }

@@ -56,7 +56,10 @@ public final class Mistral implements HfFamily {
         return new Llama.Sizes(config, 32000, 4096, 14336, 32, 32, 8L, false);
     }
 
-    /** {@inheritDoc} {@code DynamicCache(config=...)}: {@code sliding_window} (4096 by default, as v0.1 has it) on every layer unless {@code layer_types} (kept from the kwargs) says otherwise. */
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: {@code sliding_window} (4096 by default, as v0.1 has it) on every
+     * layer unless {@code layer_types} (kept from the kwargs) says otherwise.
+     */
     @Override
     public KvCache kvCache(HfConfig config, String architecture) {
         Llama.Sizes s = sizes(config);

@@ -116,17 +116,19 @@ public final class Mixtral implements HfFamily {
         return List.of("MixtralDecoderLayer");
     }
 
-    /** {@inheritDoc} {@code DynamicCache(config=...)}: every layer sliding when {@code sliding_window} (None by default) is set. */
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: every layer sliding when {@code sliding_window} (None by default)
+     * is set.
+     */
     @Override
     public KvCache kvCache(HfConfig config, String architecture) {
-        Llama.Sizes s = Mistral.sizes(config);
-        return KvCaches.decoder(config, architecture, s.layers, s.kvHeads, s.headDim);
+        return KvCaches.llama(config, architecture, Mistral.sizes(config));
     }
 
     /** {@code num_experts_per_tok} (2) of {@code num_local_experts} (8) {@code block_sparse_moe.experts}. */
     @Override
     public MoeRouting moe(HfConfig config) {
-        return new MoeRouting(HfConfigs.aliased(config, "num_local_experts", "num_experts", 8),
+        return MoeBlocks.routing(HfConfigs.aliased(config, "num_local_experts", "num_experts", 8),
                 config.integer("num_experts_per_tok", 2));
     }
 }

@@ -47,15 +47,12 @@ public final class Olmo2 implements HfFamily {
 
     /** {@code Olmo2Config.__init__}'s sizes. */
     private static Llama.Sizes sizes(HfConfig config) {
-        Llama.Sizes s = new Llama.Sizes(config, 50304, 4096, 11008, 32, 32, false);
-        LlamaBlocks.headDim(s, config, null);
-        return s;
+        return LlamaBlocks.sizes(config, 50304, 4096, 11008, 32, 32, null, false);
     }
 
     /** {@inheritDoc} {@code DynamicCache(config=...)}: {@code num_key_value_heads x head_dim} per layer. */
     @Override
     public KvCache kvCache(HfConfig config, String architecture) {
-        Llama.Sizes s = sizes(config);
-        return KvCaches.decoder(config, architecture, s.layers, s.kvHeads, s.headDim);
+        return KvCaches.llama(config, architecture, sizes(config));
     }
 }

@@ -113,7 +113,10 @@ public final class Phi3 implements HfFamily {
         return s;
     }
 
-    /** {@inheritDoc} {@code DynamicCache(config=...)}: every layer sliding when {@code sliding_window} (None by default) is set. */
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: every layer sliding when {@code sliding_window} (None by default)
+     * is set.
+     */
     @Override
     public KvCache kvCache(HfConfig config, String architecture) {
         Decoder457.Spec s = spec(config);

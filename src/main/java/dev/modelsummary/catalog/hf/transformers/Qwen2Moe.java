@@ -56,23 +56,24 @@ public final class Qwen2Moe implements HfFamily {
 
     /** {@code Qwen2MoeConfig.__init__}'s sizes. */
     private static Llama.Sizes sizes(HfConfig config) {
-        Llama.Sizes s = new Llama.Sizes(config, 151936, 2048, 5632, 24, 16,
-                LlamaBlocks.kvHeadsDefault(config, 16L), false);
-        LlamaBlocks.headDim(s, config, null);
-        return s;
+        return LlamaBlocks.sizes(config, 151936, 2048, 5632, 24, 16, LlamaBlocks.kvHeadsDefault(config, 16L), false);
     }
 
-    /** {@inheritDoc} {@code DynamicCache(config=...)}: a window only under {@code use_sliding_window}, then on every layer. */
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: a window only under {@code use_sliding_window}, then on every
+     * layer.
+     */
     @Override
     public KvCache kvCache(HfConfig config, String architecture) {
-        Llama.Sizes s = sizes(config);
-        return KvCaches.decoder(config, architecture, s.layers, KvCaches.qwenWindow(config), null, s.kvHeads,
-                s.headDim, s.headDim);
+        return KvCaches.qwen(config, architecture, sizes(config), false);
     }
 
-    /** {@code num_experts_per_tok} (4) of {@code num_experts} (60) {@code mlp.experts}; the {@code shared_expert} always runs. */
+    /**
+     * {@code num_experts_per_tok} (4) of {@code num_experts} (60) {@code mlp.experts}; the {@code shared_expert} always
+     * runs.
+     */
     @Override
     public MoeRouting moe(HfConfig config) {
-        return new MoeRouting(config.integer("num_experts", 60), config.integer("num_experts_per_tok", 4));
+        return MoeBlocks.routing(config.integer("num_experts", 60), config.integer("num_experts_per_tok", 4));
     }
 }

@@ -53,12 +53,12 @@ public final class Qwen3 implements HfFamily {
         return s;
     }
 
-    /** {@inheritDoc} {@code DynamicCache(config=...)}: a window only under {@code use_sliding_window}, on the layers from {@code max_window_layers} on. */
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: a window only under {@code use_sliding_window}, on the layers
+     * from {@code max_window_layers} on.
+     */
     @Override
     public KvCache kvCache(HfConfig config, String architecture) {
-        Llama.Sizes s = sizes(config);
-        Long window = KvCaches.qwenWindow(config);
-        return KvCaches.decoder(config, architecture, s.layers, window, KvCaches.fromMaxWindowLayers(config, window),
-                s.kvHeads, s.headDim, s.headDim);
+        return KvCaches.qwen(config, architecture, sizes(config), true);
     }
 }

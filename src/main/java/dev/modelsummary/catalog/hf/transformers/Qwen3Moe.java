@@ -51,24 +51,22 @@ public final class Qwen3Moe implements HfFamily {
 
     /** {@code Qwen3MoeConfig.__init__}'s sizes. */
     private static Llama.Sizes sizes(HfConfig config) {
-        Llama.Sizes s = new Llama.Sizes(config, 151936, 2048, 6144, 24, 32,
-                LlamaBlocks.kvHeadsDefault(config, 4L), false);
-        LlamaBlocks.headDim(s, config, null);
-        return s;
-    }
-
-    /** {@inheritDoc} {@code DynamicCache(config=...)}: a window only under {@code use_sliding_window}, then on every layer. */
-    @Override
-    public KvCache kvCache(HfConfig config, String architecture) {
-        Llama.Sizes s = sizes(config);
-        return KvCaches.decoder(config, architecture, s.layers, KvCaches.qwenWindow(config), null, s.kvHeads,
-                s.headDim, s.headDim);
+        return LlamaBlocks.sizes(config, 151936, 2048, 6144, 24, 32, LlamaBlocks.kvHeadsDefault(config, 4L), false);
     }
 
     /** {@code num_experts_per_tok} (8) of {@code num_experts} (128) {@code mlp.experts} on the sparse layers. */
     @Override
     public MoeRouting moe(HfConfig config) {
-        return new MoeRouting(HfConfigs.aliased(config, "num_experts", "num_local_experts", 128),
+        return MoeBlocks.routing(HfConfigs.aliased(config, "num_experts", "num_local_experts", 128),
                 config.integer("num_experts_per_tok", 8));
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: a window only under {@code use_sliding_window}, then on every
+     * layer.
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        return KvCaches.qwen(config, architecture, sizes(config), false);
     }
 }

@@ -57,7 +57,10 @@ public final class SmolLM3 implements HfFamily {
         return s;
     }
 
-    /** {@inheritDoc} {@code DynamicCache(config=...)}: under {@code use_sliding_window}, the window on the layers without rotary ({@code no_rope_layers} 0). */
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: under {@code use_sliding_window}, the window on the layers
+     * without rotary ({@code no_rope_layers} 0).
+     */
     @Override
     public KvCache kvCache(HfConfig config, String architecture) {
         Llama.Sizes s = sizes(config);

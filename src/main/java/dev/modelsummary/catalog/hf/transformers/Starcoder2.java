@@ -68,10 +68,12 @@ public final class Starcoder2 implements HfFamily {
         return s;
     }
 
-    /** {@inheritDoc} {@code DynamicCache(config=...)}: every layer sliding when {@code sliding_window} (None by default) is set. */
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: every layer sliding when {@code sliding_window} (None by default)
+     * is set.
+     */
     @Override
     public KvCache kvCache(HfConfig config, String architecture) {
-        Llama.Sizes s = sizes(config);
-        return KvCaches.decoder(config, architecture, s.layers, s.kvHeads, s.headDim);
+        return KvCaches.llama(config, architecture, sizes(config));
     }
 }

@@ -585,7 +585,10 @@ public final class T5 implements HfFamily {
         return List.of("T5Block");
     }
 
-    /** {@inheritDoc} {@code DynamicCache(config=...)}: an {@code EncoderDecoderCache}: {@code num_heads x d_kv} per decoder layer, self-attention over the decoded tokens and cross-attention over the encoder output. */
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: an {@code EncoderDecoderCache}: {@code num_heads x d_kv} per
+     * decoder layer, self-attention over the decoded tokens and cross-attention over the encoder output.
+     */
     @Override
     public KvCache kvCache(HfConfig config, String architecture) {
         if (architecture.equals(ENCODER) || architecture.equals(TOKEN_CLASSIFICATION)) {

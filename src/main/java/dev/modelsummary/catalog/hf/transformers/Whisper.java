@@ -430,7 +430,11 @@ public final class Whisper implements HfFamily {
         return List.of("WhisperEncoderLayer", "WhisperDecoderLayer");
     }
 
-    /** {@inheritDoc} {@code DynamicCache(config=...)}: an {@code EncoderDecoderCache}: {@code decoder_attention_heads x d_model / heads} per decoder layer, self-attention, then cross-attention over the encoder output of the default input. */
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: an {@code EncoderDecoderCache}: {@code decoder_attention_heads x
+     * d_model / heads} per decoder layer, self-attention, then cross-attention over the encoder output of the default
+     * input.
+     */
     @Override
     public KvCache kvCache(HfConfig config, String architecture) {
         if (architecture.equals(AUDIO_CLASSIFICATION)) {
