@@ -12,6 +12,7 @@ import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Shape;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.57.6 {@code models/bart/modeling_bart.py} with {@code BartConfig}'s defaults and its
@@ -410,5 +411,17 @@ public final class Bart implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("BartEncoderLayer", "BartDecoderLayer");
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: an {@code EncoderDecoderCache}: {@code decoder_attention_heads x
+     * d_model / heads} per decoder layer, self-attention, then cross-attention over the encoder output tokens.
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        Sizes s = new Sizes(config);
+        // BartForCausalLM runs the decoder alone: its cross-attention cache stays empty
+        return KvCaches.encoderDecoder(config, s.decoderLayers, s.decoderHeads, Math.floorDiv(s.dModel,
+                s.decoderHeads), architecture.equals("BartForCausalLM") ? 0 : KvCache.ENCODER_SEQ_LEN);
     }
 }

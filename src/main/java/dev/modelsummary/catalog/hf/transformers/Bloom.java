@@ -12,6 +12,7 @@ import dev.modelsummary.compute.ShapeException;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.57.6 {@code models/bloom/modeling_bloom.py} with {@code BloomConfig}'s defaults and its
@@ -210,5 +211,15 @@ public final class Bloom implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("BloomBlock");
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: {@code n_head x hidden / n_head} per layer (keys and values as
+     * {@code (batch, heads, seq, head_dim)}).
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        Sizes s = new Sizes(config);
+        return KvCaches.decoder(config, architecture, s.layers, s.heads, Math.floorDiv(s.hidden, s.heads));
     }
 }

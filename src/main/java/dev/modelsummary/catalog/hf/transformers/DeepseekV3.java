@@ -12,6 +12,8 @@ import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Shape;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
+import dev.modelsummary.memory.MoeRouting;
 
 /**
  * transformers 4.57.6 {@code models/deepseek_v3/modular_deepseek_v3.py} with {@code DeepseekV3Config}'s defaults:
@@ -248,5 +250,27 @@ public final class DeepseekV3 implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("DeepseekV3DecoderLayer");
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: per head, {@code qk_nope_head_dim + qk_rope_head_dim} keys and
+     * {@code v_head_dim} values per layer.
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        Sizes s = new Sizes(config);
+        // MLA caches full per-head keys (nope + rope) and values, num_attention_heads of each
+        return KvCaches.decoder(config, architecture, s.base.layers, KvCaches.configWindow(config), null,
+                s.base.heads, s.qkHeadDim, s.vHeadDim);
+    }
+
+    /**
+     * {@code num_experts_per_tok} (8) of {@code n_routed_experts} (256) {@code mlp.experts}; the shared experts and the
+     * first {@code first_k_dense_replace} dense layers always run.
+     */
+    @Override
+    public MoeRouting moe(HfConfig config) {
+        Sizes s = new Sizes(config);
+        return MoeBlocks.routing(s.routedExperts, s.topK);
     }
 }

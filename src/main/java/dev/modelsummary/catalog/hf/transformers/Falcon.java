@@ -14,6 +14,7 @@ import dev.modelsummary.compute.ShapeException;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.40 {@code models/falcon/modeling_falcon.py} with {@code FalconConfig}'s defaults (those of
@@ -104,6 +105,14 @@ public final class Falcon implements HfFamily {
 
         long headDim() {
             return hidden / heads;
+        }
+
+        /**
+         * {@code FalconAttention.num_kv_heads}: {@code num_kv_heads} under the new architecture or without
+         * multi-query, else 1.
+         */
+        long attentionKvHeads() {
+            return newDecoderArchitecture || !multiQuery ? kvHeads : 1;
         }
     }
 
@@ -242,7 +251,7 @@ public final class Falcon implements HfFamily {
             newDecoderArchitecture = s.newDecoderArchitecture;
             multiQuery = s.multiQuery;
             alibi = s.alibi;
-            kvHeads = s.newDecoderArchitecture || !s.multiQuery ? s.kvHeads : 1;
+            kvHeads = s.attentionKvHeads();
             if (!s.alibi) {
                 add("rotary_emb", new DecoderParts.CachedRotaryEmbedding(s.rotaryClass, headDim));
             }
@@ -343,5 +352,17 @@ public final class Falcon implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("FalconDecoderLayer");
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: every query head under the new decoder architecture (its kv heads
+     * broadcast), else {@code num_kv_heads} without multi-query and one with it, times {@code hidden / heads}.
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        Sizes s = new Sizes(config);
+        // the new architecture broadcasts its kv heads to every query head before caching them
+        return KvCaches.decoder(config, architecture, s.layers, s.newDecoderArchitecture ? s.heads
+                : s.attentionKvHeads(), Math.floorDiv(s.hidden, s.heads));
     }
 }

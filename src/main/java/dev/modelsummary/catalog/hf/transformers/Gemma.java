@@ -6,6 +6,7 @@ import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Module;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.40 {@code models/gemma/modeling_gemma.py} with {@code GemmaConfig}'s defaults: Llama's decoder
@@ -36,8 +37,7 @@ public final class Gemma implements HfFamily {
                         + " is None)");
             }
         }
-        Llama.Sizes s = new Llama.Sizes(config, 256000, 3072, 24576, 28, 16, 16L, true);
-        s.headDim = config.integer("head_dim", 256);
+        Llama.Sizes s = sizes(config);
         // GemmaAttention's check
         if (s.heads == 0 || Math.floorMod(s.hidden, s.heads) != 0) {
             throw new ConfigException("hidden_size must be divisible by num_heads (got `hidden_size`: " + s.hidden
@@ -68,5 +68,18 @@ public final class Gemma implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("GemmaDecoderLayer");
+    }
+
+    /** {@code GemmaConfig.__init__}'s sizes: {@code num_key_value_heads=16}, {@code head_dim=256}. */
+    private static Llama.Sizes sizes(HfConfig config) {
+        Llama.Sizes s = new Llama.Sizes(config, 256000, 3072, 24576, 28, 16, 16L, true);
+        s.headDim = config.integer("head_dim", 256);
+        return s;
+    }
+
+    /** {@inheritDoc} {@code DynamicCache(config=...)}: {@code num_key_value_heads x head_dim} per layer. */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        return KvCaches.llama(config, architecture, sizes(config));
     }
 }

@@ -6,6 +6,7 @@ import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Module;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.57.6 {@code models/gemma2/modular_gemma2.py} with {@code Gemma2Config}'s defaults: Gemma's
@@ -96,5 +97,16 @@ public final class Gemma2 implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("Gemma2DecoderLayer");
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: {@code sliding_window} (4096) on the even layers unless {@code
+     * layer_types} says otherwise.
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        Decoder457.Spec s = spec(config, PREFIX, 256000, 2304, 9216, 26, 8, 4);
+        return KvCaches.decoder(config, architecture, s.layers, KvCaches.windowOrDefault(config, 4096),
+                i -> (i + 1) % 2 != 0, s.kvHeads, s.headDim, s.headDim);
     }
 }

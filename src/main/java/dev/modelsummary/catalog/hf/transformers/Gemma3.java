@@ -9,6 +9,7 @@ import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.57.6 {@code models/gemma3/modular_gemma3.py}. The text model ({@code gemma3_text},
@@ -28,6 +29,12 @@ public final class Gemma3 implements HfFamily {
         @Override
         public List<String> noSplitModules(String architecture) {
             return NO_SPLIT;
+        }
+
+        /** {@link Gemma3#textCache}. */
+        @Override
+        public KvCache kvCache(HfConfig config, String architecture) {
+            return textCache(config, architecture);
         }
         @Override
         public String modelType() {
@@ -210,5 +217,27 @@ public final class Gemma3 implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return NO_SPLIT;
+    }
+
+    /**
+     * {@code DynamicCache(config=...)} of a {@code Gemma3TextConfig}: {@code sliding_window} (4096; halved plus
+     * one under {@code use_bidirectional_attention}) on every layer but each {@code sliding_window_pattern}-th
+     * (6), unless {@code layer_types} says otherwise.
+     */
+    static KvCache textCache(HfConfig config, String architecture) {
+        Decoder457.Spec s = textSpec(config);
+        List<Boolean> sliding = textSliding(config, s);
+        Long window = KvCaches.windowOrDefault(config, 4096);
+        if (window != null && config.bool("use_bidirectional_attention", false)) {
+            window = Math.floorDiv(window, 2) + 1;
+        }
+        return KvCaches.decoder(config, architecture, s.layers, window, i -> sliding.get((int) i), s.kvHeads,
+                s.headDim, s.headDim);
+    }
+
+    /** The language model's cache: {@code get_text_config(decoder=True)} is {@code text_config}. */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        return textCache(sub(config, "text_config"), architecture);
     }
 }

@@ -13,6 +13,7 @@ import dev.modelsummary.compute.ShapeException;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.40 {@code models/gpt2/modeling_gpt2.py} with {@code GPT2Config}'s defaults and its
@@ -379,5 +380,12 @@ public final class Gpt2 implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("GPT2Block");
+    }
+
+    /** {@inheritDoc} {@code DynamicCache(config=...)}: {@code n_head x hidden / n_head} per layer, every layer full. */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        Sizes s = new Sizes(config);
+        return KvCaches.decoder(config, architecture, s.layers, s.heads, Math.floorDiv(s.hidden, s.heads));
     }
 }

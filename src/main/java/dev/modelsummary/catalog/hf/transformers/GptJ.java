@@ -12,6 +12,7 @@ import dev.modelsummary.compute.ShapeException;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.57.6 {@code models/gptj/modeling_gptj.py} with {@code GPTJConfig}'s defaults and its
@@ -226,5 +227,12 @@ public final class GptJ implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("GPTJBlock");
+    }
+
+    /** {@inheritDoc} {@code DynamicCache(config=...)}: {@code n_head x hidden / n_head} per layer, every layer full. */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        Sizes s = new Sizes(config);
+        return KvCaches.decoder(config, architecture, s.layers, s.heads, Math.floorDiv(s.hidden, s.heads));
     }
 }

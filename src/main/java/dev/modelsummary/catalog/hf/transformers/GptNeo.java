@@ -14,6 +14,7 @@ import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.57.6 {@code models/gpt_neo/modeling_gpt_neo.py} with {@code GPTNeoConfig}'s defaults: GPT-2's
@@ -259,5 +260,15 @@ public final class GptNeo implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("GPTNeoBlock");
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: {@code num_heads x hidden / num_heads} on every layer: the local
+     * layers' {@code window_size} is a mask, not a cache window.
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        Sizes s = new Sizes(config);
+        return KvCaches.decoder(config, architecture, s.layers, s.heads, Math.floorDiv(s.hidden, s.heads));
     }
 }

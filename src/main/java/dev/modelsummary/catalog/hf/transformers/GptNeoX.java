@@ -16,6 +16,7 @@ import dev.modelsummary.model.Shape;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.40 {@code models/gpt_neox/modeling_gpt_neox.py} (Pythia) with {@code GPTNeoXConfig}'s defaults.
@@ -288,5 +289,12 @@ public final class GptNeoX implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("GPTNeoXLayer");
+    }
+
+    /** {@inheritDoc} {@code DynamicCache(config=...)}: {@code n_head x hidden / n_head} per layer, every layer full. */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        Sizes s = new Sizes(config);
+        return KvCaches.decoder(config, architecture, s.layers, s.heads, Math.floorDiv(s.hidden, s.heads));
     }
 }

@@ -10,6 +10,8 @@ import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
+import dev.modelsummary.memory.MoeRouting;
 
 /**
  * transformers 4.57.6 {@code models/gpt_oss/modular_gpt_oss.py} with {@code GptOssConfig}'s defaults: the 4.57
@@ -38,16 +40,7 @@ public final class GptOss implements HfFamily {
 
     @Override
     public Module build(HfConfig config, String architecture) {
-        // num_key_value_heads: 8 by default, an explicit None gives num_attention_heads
-        Long kvDefault = config.node("num_key_value_heads") == null ? Long.valueOf(8) : null;
-        Llama.Sizes s = new Llama.Sizes(config, 201088, 2880, 2880, 36, 64, kvDefault, false);
-        // head_dim: 64 by default, None gives hidden_size // num_attention_heads
-        JsonNode headDim = config.node("head_dim");
-        s.headDim = headDim == null ? 64 : config.integer("head_dim", s.headDim);
-        if (headDim != null && headDim.isNull() && s.heads == 0) {
-            throw new ConfigException("integer division or modulo by zero (num_attention_heads is 0)");
-        }
-        s.checkKvHeads();
+        Llama.Sizes s = sizes(config);
         // GptOssConfig sets attention_bias = True before super().__init__(**kwargs), which sets a config's own
         // attention_bias over it
         boolean bias = config.bool("attention_bias", true);
@@ -218,5 +211,40 @@ public final class GptOss implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("GptOssDecoderLayer");
+    }
+
+    /** {@code GptOssConfig.__init__}'s sizes. */
+    private static Llama.Sizes sizes(HfConfig config) {
+        // num_key_value_heads: 8 by default, an explicit None gives num_attention_heads
+        Long kvDefault = config.node("num_key_value_heads") == null ? Long.valueOf(8) : null;
+        Llama.Sizes s = new Llama.Sizes(config, 201088, 2880, 2880, 36, 64, kvDefault, false);
+        // head_dim: 64 by default, None gives hidden_size // num_attention_heads
+        JsonNode headDim = config.node("head_dim");
+        s.headDim = headDim == null ? 64 : config.integer("head_dim", s.headDim);
+        if (headDim != null && headDim.isNull() && s.heads == 0) {
+            throw new ConfigException("integer division or modulo by zero (num_attention_heads is 0)");
+        }
+        s.checkKvHeads();
+        return s;
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: {@code sliding_window} (128) on the even layers unless {@code
+     * layer_types} says otherwise.
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        Llama.Sizes s = sizes(config);
+        return KvCaches.decoder(config, architecture, s.layers, KvCaches.windowOrDefault(config, 128),
+                i -> (i + 1) % 2 != 0, s.kvHeads, s.headDim, s.headDim);
+    }
+
+    /**
+     * {@code num_experts_per_tok} (4) of {@code num_local_experts} (128), stacked in one {@code mlp.experts} module.
+     */
+    @Override
+    public MoeRouting moe(HfConfig config) {
+        return MoeBlocks.routing(HfConfigs.aliased(config, "num_local_experts", "num_experts", 128),
+                config.integer("num_experts_per_tok", 4));
     }
 }

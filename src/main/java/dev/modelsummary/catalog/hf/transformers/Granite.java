@@ -4,6 +4,7 @@ import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Module;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.57.6 {@code models/granite} ({@code modular_granite.py}): Llama's decoder with scalar multipliers
@@ -28,8 +29,7 @@ public final class Granite implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         // GraniteConfig.__init__: num_key_value_heads None gives num_attention_heads
-        Llama.Sizes s = new Llama.Sizes(config, 32000, 4096, 11008, 32, 32, false);
-        LlamaBlocks.headDim(s, config, null);
+        Llama.Sizes s = sizes(config);
         LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX, config);
         boolean bias = config.bool("attention_bias", false);
         o.qkvBias = bias;
@@ -42,5 +42,16 @@ public final class Granite implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("GraniteDecoderLayer");
+    }
+
+    /** {@code GraniteConfig.__init__}'s sizes. */
+    private static Llama.Sizes sizes(HfConfig config) {
+        return LlamaBlocks.sizes(config, 32000, 4096, 11008, 32, 32, null, false);
+    }
+
+    /** {@inheritDoc} {@code DynamicCache(config=...)}: {@code num_key_value_heads x head_dim} per layer. */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        return KvCaches.llama(config, architecture, sizes(config));
     }
 }

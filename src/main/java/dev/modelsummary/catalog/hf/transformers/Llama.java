@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.40 {@code models/llama/modeling_llama.py} with {@code LlamaConfig}'s defaults. The rotary
@@ -44,7 +45,7 @@ public final class Llama implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         // LlamaConfig.__init__
-        Sizes s = new Sizes(config, 32000, 4096, 11008, 32, 32, false);
+        Sizes s = sizes(config);
         // 4.57's LlamaConfig: rope_config_validation; 4.40's: _rope_scaling_validation (see Rope)
         Rope.validate(config, Llama::ropeScalingValidation, true, s.headDim);
         s.checkHeadDim();
@@ -506,5 +507,19 @@ public final class Llama implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("LlamaDecoderLayer");
+    }
+
+    /** {@code LlamaConfig.__init__}'s sizes. */
+    static Sizes sizes(HfConfig config) {
+        return new Sizes(config, 32000, 4096, 11008, 32, 32, false);
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: {@code num_key_value_heads x head_dim} per layer, the window of a
+     * config that sets one.
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        return KvCaches.llama(config, architecture, sizes(config));
     }
 }

@@ -86,6 +86,19 @@ final class LlamaBlocks {
     }
 
     /**
+     * A 4.57 Llama-like config class's sizes with {@code head_dim} from the config, else hidden / heads.
+     *
+     * @param kvHeads the class's default for {@code num_key_value_heads} (null: the head count)
+     */
+    static Llama.Sizes sizes(HfConfig config, long vocab, long hidden, long intermediate, long layers, long heads,
+                             Long kvHeads, boolean tieWordEmbeddings) {
+        Llama.Sizes s = new Llama.Sizes(config, vocab, hidden, intermediate, layers, heads, kvHeads,
+                tieWordEmbeddings);
+        headDim(s, config, null);
+        return s;
+    }
+
+    /**
      * The config class's default for {@code num_key_value_heads}, or null (the head count) when the config sets
      * it to null explicitly: the config classes' {@code if num_key_value_heads is None}.
      */

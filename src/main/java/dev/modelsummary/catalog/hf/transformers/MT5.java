@@ -8,6 +8,7 @@ import dev.modelsummary.model.DType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.57.6 {@code models/mt5/modeling_mt5.py}: T5's code copied under {@code MT5} class names
@@ -62,13 +63,7 @@ public final class MT5 implements HfFamily {
 
     @Override
     public Module build(HfConfig config, String architecture) {
-        Map<String, String> missing = new LinkedHashMap<>();
-        DEFAULTS.forEach((key, value) -> {
-            if (!config.has(key)) {
-                missing.put(key, value);
-            }
-        });
-        HfConfig resolved = config.withOverrides(missing);
+        HfConfig resolved = resolved(config);
         Module model = t5.build(resolved, architecture.substring(1));
         // MT5Config: dense_act_fn is the part after "gated-", and "gated-gelu" means gelu_new
         String feedForwardProj = resolved.string("feed_forward_proj", "gated-gelu");
@@ -114,5 +109,22 @@ public final class MT5 implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("MT5Block");
+    }
+
+    /** The config with {@code MT5Config}'s defaults where T5's differ. */
+    private static HfConfig resolved(HfConfig config) {
+        Map<String, String> missing = new LinkedHashMap<>();
+        DEFAULTS.forEach((key, value) -> {
+            if (!config.has(key)) {
+                missing.put(key, value);
+            }
+        });
+        return config.withOverrides(missing);
+    }
+
+    /** T5's cache of the config with {@code MT5Config}'s defaults. */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        return t5.kvCache(resolved(config), architecture.substring(1));
     }
 }

@@ -4,6 +4,7 @@ import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Module;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.40 {@code models/mistral/modeling_mistral.py} with {@code MistralConfig}'s defaults: Llama's
@@ -25,7 +26,7 @@ public final class Mistral implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         // MistralConfig.__init__: num_key_value_heads=8, None gives num_attention_heads
-        Llama.Sizes s = new Llama.Sizes(config, 32000, 4096, 14336, 32, 32, 8L, false);
+        Llama.Sizes s = sizes(config);
         Rope.validate(config, null, false, s.headDim);
         if (config.contains("layer_types")) {
             // 4.57's MistralConfig keeps it and warns; its decoder has one attention for every layer
@@ -48,5 +49,21 @@ public final class Mistral implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("MistralDecoderLayer");
+    }
+
+    /** {@code MistralConfig.__init__}'s sizes (Mixtral's too): {@code num_key_value_heads=8}. */
+    static Llama.Sizes sizes(HfConfig config) {
+        return new Llama.Sizes(config, 32000, 4096, 14336, 32, 32, 8L, false);
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: {@code sliding_window} (4096 by default, as v0.1 has it) on every
+     * layer unless {@code layer_types} (kept from the kwargs) says otherwise.
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        Llama.Sizes s = sizes(config);
+        return KvCaches.decoder(config, architecture, s.layers, KvCaches.windowOrDefault(config, 4096), null,
+                s.kvHeads, s.headDim, s.headDim);
     }
 }

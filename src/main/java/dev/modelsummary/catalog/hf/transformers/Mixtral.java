@@ -10,6 +10,8 @@ import dev.modelsummary.compute.Reshape;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
+import dev.modelsummary.memory.MoeRouting;
 
 /**
  * transformers 4.40 {@code models/mixtral/modeling_mixtral.py} with {@code MixtralConfig}'s defaults: Mistral's
@@ -32,7 +34,7 @@ public final class Mixtral implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         // MixtralConfig.__init__: num_key_value_heads=8, None gives num_attention_heads
-        Llama.Sizes s = new Llama.Sizes(config, 32000, 4096, 14336, 32, 32, 8L, false);
+        Llama.Sizes s = Mistral.sizes(config);
         long experts = HfConfigs.aliased(config, "num_local_experts", "num_experts", 8);
         Rope.validate(config, null, false, s.headDim);
         s.checkHeadDim();
@@ -112,5 +114,21 @@ public final class Mixtral implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("MixtralDecoderLayer");
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: every layer sliding when {@code sliding_window} (None by default)
+     * is set.
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        return KvCaches.llama(config, architecture, Mistral.sizes(config));
+    }
+
+    /** {@code num_experts_per_tok} (2) of {@code num_local_experts} (8) {@code block_sparse_moe.experts}. */
+    @Override
+    public MoeRouting moe(HfConfig config) {
+        return MoeBlocks.routing(HfConfigs.aliased(config, "num_local_experts", "num_experts", 8),
+                config.integer("num_experts_per_tok", 2));
     }
 }

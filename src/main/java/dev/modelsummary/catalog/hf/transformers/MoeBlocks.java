@@ -124,4 +124,13 @@ final class MoeBlocks {
                         () -> new LlamaBlocks.GatedMlp(o, moeIntermediate), sharedExpert.apply(o.s.hidden))
                 : new LlamaBlocks.GatedMlp(o, o.s.intermediate);
     }
+
+    /**
+     * The routing a config asks for: {@code topK} of {@code experts}; null when no token can be routed so
+     * ({@code torch.topk} refuses a k past the experts at the first forward, which the listing never runs).
+     */
+    static dev.modelsummary.memory.MoeRouting routing(long experts, long topK) {
+        return experts > 0 && topK > 0 && topK <= experts ? new dev.modelsummary.memory.MoeRouting(experts, topK)
+                : null;
+    }
 }

@@ -4,6 +4,7 @@ import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Module;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.57.6 {@code models/olmo2} ({@code modular_olmo2.py}): OLMo's (Llama's) decoder with
@@ -28,8 +29,7 @@ public final class Olmo2 implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         // Olmo2Config.__init__: num_key_value_heads None gives num_attention_heads; pad_token_id=1
-        Llama.Sizes s = new Llama.Sizes(config, 50304, 4096, 11008, 32, 32, false);
-        LlamaBlocks.headDim(s, config, null);
+        Llama.Sizes s = sizes(config);
         LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX, config);
         boolean bias = config.bool("attention_bias", false);
         o.qkvBias = bias;
@@ -43,5 +43,16 @@ public final class Olmo2 implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("Olmo2DecoderLayer");
+    }
+
+    /** {@code Olmo2Config.__init__}'s sizes. */
+    private static Llama.Sizes sizes(HfConfig config) {
+        return LlamaBlocks.sizes(config, 50304, 4096, 11008, 32, 32, null, false);
+    }
+
+    /** {@inheritDoc} {@code DynamicCache(config=...)}: {@code num_key_value_heads x head_dim} per layer. */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        return KvCaches.llama(config, architecture, sizes(config));
     }
 }

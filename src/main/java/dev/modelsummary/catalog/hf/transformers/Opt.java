@@ -12,6 +12,7 @@ import dev.modelsummary.compute.ShapeException;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.57.6 {@code models/opt/modeling_opt.py} with {@code OPTConfig}'s defaults: a decoder with learned
@@ -248,5 +249,12 @@ public final class Opt implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("OPTDecoderLayer");
+    }
+
+    /** {@inheritDoc} {@code DynamicCache(config=...)}: {@code num_attention_heads x hidden / heads} per layer. */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        Sizes s = new Sizes(config);
+        return KvCaches.decoder(config, architecture, s.layers, s.heads, Math.floorDiv(s.hidden, s.heads));
     }
 }

@@ -13,6 +13,7 @@ import dev.modelsummary.compute.ShapeException;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.40 {@code models/phi/modeling_phi.py} (phi-1, phi-1.5, phi-2) with {@code PhiConfig}'s
@@ -224,5 +225,12 @@ public final class Phi implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("PhiDecoderLayer");
+    }
+
+    /** {@inheritDoc} {@code DynamicCache(config=...)}: {@code num_key_value_heads x hidden / heads} per layer. */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        Sizes s = new Sizes(config);
+        return KvCaches.decoder(config, architecture, s.layers, s.kvHeads, s.headDim());
     }
 }

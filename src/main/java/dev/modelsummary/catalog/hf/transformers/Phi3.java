@@ -6,6 +6,7 @@ import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Module;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.57.6 {@code models/phi3/modular_phi3.py} with {@code Phi3Config}'s defaults (Phi-3 and phi-4):
@@ -32,36 +33,7 @@ public final class Phi3 implements HfFamily {
 
     @Override
     public Module build(HfConfig config, String architecture) {
-        // head_dim: None reaches num_heads * None, as in Python
-        Decoder457.refuseNull(config, "head_dim", "num_attention_heads", "hidden_size");
-        Decoder457.Spec s = new Decoder457.Spec();
-        s.prefix = PREFIX;
-        s.modelClass = "Phi3Model";
-        s.vocab = config.integer("vocab_size", 32064);
-        s.hidden = config.integer("hidden_size", 3072);
-        s.intermediate = config.integer("intermediate_size", 8192);
-        s.layers = config.integer("num_hidden_layers", 32);
-        s.heads = config.integer("num_attention_heads", 32);
-        Long kv = config.optionalInteger("num_key_value_heads");
-        s.kvHeads = kv != null ? kv : s.heads;
-        s.act = config.string("hidden_act", "silu");
-        s.padTokenId = config.node("pad_token_id") == null ? Long.valueOf(32000)
-                : config.optionalInteger("pad_token_id");
-        s.numLabels = config.numLabels();
-        s.tieWordEmbeddings = config.bool("tie_word_embeddings", false);
-        s.torchscript = config.bool("torchscript", false);
-        s.phi3 = true;
-        if (s.heads == 0) {
-            throw new ConfigException("integer division or modulo by zero (num_attention_heads is 0)");
-        }
-        long defaultHeadDim = Math.floorDiv(s.hidden, s.heads);
-        double partial = config.real("partial_rotary_factor", 1.0);
-        ropeScalingValidation(config, (long) (defaultHeadDim * partial));
-        // Phi3Attention: getattr(config, "head_dim", hidden // heads); the rope init: head_dim or hidden // heads
-        s.headDim = config.node("head_dim") == null ? defaultHeadDim : config.integer("head_dim", defaultHeadDim);
-        s.rotaryDim = Decoder457.rotaryDim(config.has("head_dim") && s.headDim != 0 ? s.headDim : defaultHeadDim,
-                partial);
-        Decoder457.checkHeads(s);
+        Decoder457.Spec s = spec(config);
         return Gemma2.withHead(architecture, s, () -> new Decoder457.Model(s, Decoder457.allFull()));
     }
 
@@ -104,5 +76,50 @@ public final class Phi3 implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("Phi3DecoderLayer");
+    }
+
+    /** {@code Phi3Config.__init__}'s sizes, checked as the attention checks them. */
+    static Decoder457.Spec spec(HfConfig config) {
+        // head_dim: None reaches num_heads * None, as in Python
+        Decoder457.refuseNull(config, "head_dim", "num_attention_heads", "hidden_size");
+        Decoder457.Spec s = new Decoder457.Spec();
+        s.prefix = PREFIX;
+        s.modelClass = "Phi3Model";
+        s.vocab = config.integer("vocab_size", 32064);
+        s.hidden = config.integer("hidden_size", 3072);
+        s.intermediate = config.integer("intermediate_size", 8192);
+        s.layers = config.integer("num_hidden_layers", 32);
+        s.heads = config.integer("num_attention_heads", 32);
+        Long kv = config.optionalInteger("num_key_value_heads");
+        s.kvHeads = kv != null ? kv : s.heads;
+        s.act = config.string("hidden_act", "silu");
+        s.padTokenId = config.node("pad_token_id") == null ? Long.valueOf(32000)
+                : config.optionalInteger("pad_token_id");
+        s.numLabels = config.numLabels();
+        s.tieWordEmbeddings = config.bool("tie_word_embeddings", false);
+        s.torchscript = config.bool("torchscript", false);
+        s.phi3 = true;
+        if (s.heads == 0) {
+            throw new ConfigException("integer division or modulo by zero (num_attention_heads is 0)");
+        }
+        long defaultHeadDim = Math.floorDiv(s.hidden, s.heads);
+        double partial = config.real("partial_rotary_factor", 1.0);
+        ropeScalingValidation(config, (long) (defaultHeadDim * partial));
+        // Phi3Attention: getattr(config, "head_dim", hidden // heads); the rope init: head_dim or hidden // heads
+        s.headDim = config.node("head_dim") == null ? defaultHeadDim : config.integer("head_dim", defaultHeadDim);
+        s.rotaryDim = Decoder457.rotaryDim(config.has("head_dim") && s.headDim != 0 ? s.headDim : defaultHeadDim,
+                partial);
+        Decoder457.checkHeads(s);
+        return s;
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: every layer sliding when {@code sliding_window} (None by default)
+     * is set.
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        Decoder457.Spec s = spec(config);
+        return KvCaches.decoder(config, architecture, s.layers, s.kvHeads, s.headDim);
     }
 }

@@ -5,6 +5,7 @@ import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Module;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.40 {@code models/qwen2/modeling_qwen2.py} with {@code Qwen2Config}'s defaults: Llama's decoder
@@ -31,7 +32,7 @@ public final class Qwen2 implements HfFamily {
             // Qwen2Config has no head_dim argument: a null one is set as is and read by getattr
             throw new ConfigException("unsupported operand type(s) for *: 'int' and 'NoneType' (head_dim is None)");
         }
-        Llama.Sizes s = new Llama.Sizes(config, 151936, 4096, 22016, 32, 32, 32L, false);
+        Llama.Sizes s = sizes(config);
         Rope.validate(config, null, true, s.headDim);
         // 4.57's Qwen2Config: layer_types (derived from use_sliding_window and max_window_layers when None)
         LayerTypes.validate(config, s.layers);
@@ -53,5 +54,19 @@ public final class Qwen2 implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("Qwen2DecoderLayer");
+    }
+
+    /** {@code Qwen2Config.__init__}'s sizes: {@code num_key_value_heads=32}. */
+    private static Llama.Sizes sizes(HfConfig config) {
+        return new Llama.Sizes(config, 151936, 4096, 22016, 32, 32, 32L, false);
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: a window only under {@code use_sliding_window}, on the layers
+     * from {@code max_window_layers} on.
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        return KvCaches.qwen(config, architecture, sizes(config), true);
     }
 }

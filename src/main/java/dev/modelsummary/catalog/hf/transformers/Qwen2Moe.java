@@ -5,6 +5,8 @@ import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Module;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
+import dev.modelsummary.memory.MoeRouting;
 
 /**
  * transformers 4.57.6 {@code models/qwen2_moe/modeling_qwen2_moe.py} (no modular file): Qwen2's older attention
@@ -30,9 +32,7 @@ public final class Qwen2Moe implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         // Qwen2MoeConfig.__init__: num_key_value_heads=16
-        Llama.Sizes s = new Llama.Sizes(config, 151936, 2048, 5632, 24, 16,
-                LlamaBlocks.kvHeadsDefault(config, 16L), false);
-        LlamaBlocks.headDim(s, config, null);
+        Llama.Sizes s = sizes(config);
         if (Math.multiplyExact(s.headDim, s.heads) != s.hidden) {
             throw new ConfigException("hidden_size must be divisible by num_heads (got `hidden_size`: " + s.hidden
                     + " and `num_heads`: " + s.heads + ").");
@@ -52,5 +52,28 @@ public final class Qwen2Moe implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("Qwen2MoeDecoderLayer");
+    }
+
+    /** {@code Qwen2MoeConfig.__init__}'s sizes. */
+    private static Llama.Sizes sizes(HfConfig config) {
+        return LlamaBlocks.sizes(config, 151936, 2048, 5632, 24, 16, LlamaBlocks.kvHeadsDefault(config, 16L), false);
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: a window only under {@code use_sliding_window}, then on every
+     * layer.
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        return KvCaches.qwen(config, architecture, sizes(config), false);
+    }
+
+    /**
+     * {@code num_experts_per_tok} (4) of {@code num_experts} (60) {@code mlp.experts}; the {@code shared_expert} always
+     * runs.
+     */
+    @Override
+    public MoeRouting moe(HfConfig config) {
+        return MoeBlocks.routing(config.integer("num_experts", 60), config.integer("num_experts_per_tok", 4));
     }
 }

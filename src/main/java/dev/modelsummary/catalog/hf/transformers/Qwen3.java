@@ -4,6 +4,7 @@ import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Module;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.57.6 {@code models/qwen3} ({@code modular_qwen3.py}): Qwen2's decoder whose attention is Llama's
@@ -28,10 +29,7 @@ public final class Qwen3 implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         // Qwen3Config.__init__: num_key_value_heads=32 (None: num_attention_heads), head_dim=128
-        Llama.Sizes s = new Llama.Sizes(config, 151936, 4096, 22016, 32, 32,
-                LlamaBlocks.kvHeadsDefault(config, 32L), false);
-        LlamaBlocks.layerTypeValidation(config, s);
-        LlamaBlocks.headDim(s, config, 128L);
+        Llama.Sizes s = sizes(config);
         LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX, config);
         boolean bias = config.bool("attention_bias", false);
         o.qkvBias = bias;
@@ -44,5 +42,23 @@ public final class Qwen3 implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("Qwen3DecoderLayer");
+    }
+
+    /** {@code Qwen3Config.__init__}'s sizes. */
+    private static Llama.Sizes sizes(HfConfig config) {
+        Llama.Sizes s = new Llama.Sizes(config, 151936, 4096, 22016, 32, 32,
+                LlamaBlocks.kvHeadsDefault(config, 32L), false);
+        LlamaBlocks.layerTypeValidation(config, s);
+        LlamaBlocks.headDim(s, config, 128L);
+        return s;
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: a window only under {@code use_sliding_window}, on the layers
+     * from {@code max_window_layers} on.
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        return KvCaches.qwen(config, architecture, sizes(config), true);
     }
 }

@@ -4,6 +4,8 @@ import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Module;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
+import dev.modelsummary.memory.MoeRouting;
 
 /**
  * transformers 4.57.6 {@code models/qwen3_moe} ({@code modular_qwen3_moe.py}): Qwen3's attention (per-head
@@ -29,9 +31,7 @@ public final class Qwen3Moe implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         // Qwen3MoeConfig.__init__: num_key_value_heads=4
-        Llama.Sizes s = new Llama.Sizes(config, 151936, 2048, 6144, 24, 32,
-                LlamaBlocks.kvHeadsDefault(config, 4L), false);
-        LlamaBlocks.headDim(s, config, null);
+        Llama.Sizes s = sizes(config);
         LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX, config);
         boolean bias = config.bool("attention_bias", false);
         o.qkvBias = bias;
@@ -47,5 +47,26 @@ public final class Qwen3Moe implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("Qwen3MoeDecoderLayer");
+    }
+
+    /** {@code Qwen3MoeConfig.__init__}'s sizes. */
+    private static Llama.Sizes sizes(HfConfig config) {
+        return LlamaBlocks.sizes(config, 151936, 2048, 6144, 24, 32, LlamaBlocks.kvHeadsDefault(config, 4L), false);
+    }
+
+    /** {@code num_experts_per_tok} (8) of {@code num_experts} (128) {@code mlp.experts} on the sparse layers. */
+    @Override
+    public MoeRouting moe(HfConfig config) {
+        return MoeBlocks.routing(HfConfigs.aliased(config, "num_experts", "num_local_experts", 128),
+                config.integer("num_experts_per_tok", 8));
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: a window only under {@code use_sliding_window}, then on every
+     * layer.
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        return KvCaches.qwen(config, architecture, sizes(config), false);
     }
 }

@@ -4,6 +4,7 @@ import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Module;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.57.6 {@code models/smollm3} ({@code modular_smollm3.py}): Llama's decoder where the layers of
@@ -29,13 +30,7 @@ public final class SmolLM3 implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         // SmolLM3Config.__init__: num_key_value_heads=4 (None gives num_attention_heads), pad_token_id=128004
-        Llama.Sizes s = new Llama.Sizes(config, 128256, 2048, 11008, 36, 16,
-                LlamaBlocks.kvHeadsDefault(config, 4L), true);
-        if (config.node("pad_token_id") == null) {
-            s.padTokenId = 128004L;
-        }
-        LlamaBlocks.layerTypeValidation(config, s);
-        LlamaBlocks.headDim(s, config, null);
+        Llama.Sizes s = sizes(config);
         LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX, config);
         boolean bias = config.bool("attention_bias", false);
         o.qkvBias = bias;
@@ -48,5 +43,35 @@ public final class SmolLM3 implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("SmolLM3DecoderLayer");
+    }
+
+    /** {@code SmolLM3Config.__init__}'s sizes. */
+    private static Llama.Sizes sizes(HfConfig config) {
+        Llama.Sizes s = new Llama.Sizes(config, 128256, 2048, 11008, 36, 16,
+                LlamaBlocks.kvHeadsDefault(config, 4L), true);
+        if (config.node("pad_token_id") == null) {
+            s.padTokenId = 128004L;
+        }
+        LlamaBlocks.layerTypeValidation(config, s);
+        LlamaBlocks.headDim(s, config, null);
+        return s;
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: under {@code use_sliding_window}, the window on the layers
+     * without rotary ({@code no_rope_layers} 0).
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        Llama.Sizes s = sizes(config);
+        Long window = KvCaches.configWindow(config);
+        boolean slide = config.bool("use_sliding_window", false) && window != null;
+        // no_rope_layers: given, else int((i + 1) % no_rope_layer_interval != 0) (interval 4)
+        com.fasterxml.jackson.databind.JsonNode noRope = config.node("no_rope_layers");
+        long interval = config.integer("no_rope_layer_interval", 4);
+        java.util.function.LongPredicate hasRope = noRope != null && noRope.isArray()
+                ? i -> i < noRope.size() && noRope.get((int) i).asLong() != 0 : i -> (i + 1) % interval != 0;
+        return KvCaches.decoder(config, architecture, s.layers, window, i -> slide && !hasRope.test(i), s.kvHeads,
+                s.headDim, s.headDim);
     }
 }

@@ -7,6 +7,7 @@ import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.57.6 {@code models/starcoder2} ({@code modular_starcoder2.py}): Mistral's decoder with
@@ -32,10 +33,7 @@ public final class Starcoder2 implements HfFamily {
     @Override
     public Module build(HfConfig config, String architecture) {
         // Starcoder2Config.__init__: num_key_value_heads=2
-        Llama.Sizes s = new Llama.Sizes(config, 49152, 3072, 12288, 30, 24,
-                LlamaBlocks.kvHeadsDefault(config, 2L), true);
-        s.hiddenAct = config.string("hidden_act", "gelu_pytorch_tanh");
-        LlamaBlocks.headDim(s, config, null);
+        Llama.Sizes s = sizes(config);
         LlamaBlocks.Options o = new LlamaBlocks.Options(s, PREFIX, config);
         boolean bias = config.bool("use_bias", true);
         o.qkvBias = bias;
@@ -59,5 +57,23 @@ public final class Starcoder2 implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("Starcoder2DecoderLayer");
+    }
+
+    /** {@code Starcoder2Config.__init__}'s sizes. */
+    private static Llama.Sizes sizes(HfConfig config) {
+        Llama.Sizes s = new Llama.Sizes(config, 49152, 3072, 12288, 30, 24,
+                LlamaBlocks.kvHeadsDefault(config, 2L), true);
+        s.hiddenAct = config.string("hidden_act", "gelu_pytorch_tanh");
+        LlamaBlocks.headDim(s, config, null);
+        return s;
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: every layer sliding when {@code sliding_window} (None by default)
+     * is set.
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        return KvCaches.llama(config, architecture, sizes(config));
     }
 }

@@ -16,6 +16,7 @@ import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
 import java.util.List;
 import java.util.Map;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.40 {@code models/t5/modeling_t5.py} with {@code T5Config}'s defaults (t5-small). The encoder's
@@ -582,5 +583,18 @@ public final class T5 implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("T5Block");
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: an {@code EncoderDecoderCache}: {@code num_heads x d_kv} per
+     * decoder layer, self-attention over the decoded tokens and cross-attention over the encoder output.
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        if (architecture.equals(ENCODER) || architecture.equals(TOKEN_CLASSIFICATION)) {
+            return null; // encoder only
+        }
+        Sizes s = new Sizes(config);
+        return KvCaches.encoderDecoder(config, s.decoderLayers, s.heads, s.dKv, KvCache.ENCODER_SEQ_LEN);
     }
 }

@@ -15,6 +15,7 @@ import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import dev.modelsummary.memory.KvCache;
 
 /**
  * transformers 4.57.6 {@code models/whisper/modeling_whisper.py} with {@code WhisperConfig}'s defaults
@@ -427,5 +428,22 @@ public final class Whisper implements HfFamily {
     @Override
     public List<String> noSplitModules(String architecture) {
         return List.of("WhisperEncoderLayer", "WhisperDecoderLayer");
+    }
+
+    /**
+     * {@inheritDoc} {@code DynamicCache(config=...)}: an {@code EncoderDecoderCache}: {@code decoder_attention_heads x
+     * d_model / heads} per decoder layer, self-attention, then cross-attention over the encoder output of the default
+     * input.
+     */
+    @Override
+    public KvCache kvCache(HfConfig config, String architecture) {
+        if (architecture.equals(AUDIO_CLASSIFICATION)) {
+            return null; // the encoder alone
+        }
+        Sizes s = new Sizes(config);
+        // the encoder's conv2 (kernel 3, stride 2, padding 1) halves the default input's frames: 3000 -> 1500
+        long encoderTokens = Math.floorDiv(imageInput(config, 1).dim(2) - 1, 2) + 1;
+        return KvCaches.encoderDecoder(config, s.decoderLayers, s.decoderHeads, Math.floorDiv(s.dModel,
+                s.decoderHeads), architecture.equals(CAUSAL_LM) ? 0 : encoderTokens);
     }
 }
