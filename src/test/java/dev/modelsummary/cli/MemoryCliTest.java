@@ -100,13 +100,39 @@ class MemoryCliTest {
         assertThat(row.get("maxSeqLen").isNull()).isTrue();
     }
 
+    /** A GGUF file: its own mix of block types as stored, leaves of its name tree as accelerate's layers. */
     @Test
     void aWeightFileHasWeightsAndAccelerateRowsButNoForwardPass() throws IOException {
-        JsonNode m = memory(dev.modelsummary.testutil.Resources.path("fixtures/safetensors/tiny.safetensors")
-                .toString(), "--memory", "-f", "json");
+        CliRun run = CliRun.of(dev.modelsummary.testutil.Resources.path("fixtures/gguf/tiny_llama.gguf").toString(),
+                "--memory", "-f", "json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode json = MAPPER.readTree(run.out());
+        JsonNode m = json.get("memory");
         assertThat(m.at("/inference/input").isNull()).isTrue();
         assertThat(m.at("/accelerate/convention").asText()).contains("tensor names");
         assertThat(m.at("/inference/rows/1/totalBytes").asLong()).isEqualTo(m.at("/weights/float32Bytes").asLong());
+        long sum = 0;
+        long parameters = 0;
+        long largestLeaf = 0;
+        java.util.Map<String, Long> leaves = new java.util.HashMap<>();
+        for (JsonNode d : json.get("dtypes")) {
+            sum += d.get("bytes").asLong(); // this file has no buffers
+        }
+        for (JsonNode t : json.get("tensors")) {
+            long numel = t.get("count").asLong();
+            parameters += numel;
+            String name = t.get("name").asText();
+            String module = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
+            leaves.merge(module, 4 * numel, Long::sum); // float32 bytes; its one int32 tensor is 4 B too
+        }
+        for (long size : leaves.values()) {
+            largestLeaf = Math.max(largestLeaf, size);
+        }
+        assertThat(m.at("/weights/storedBytes").asLong()).isEqualTo(sum);
+        assertThat(m.at("/weights/parameters").asLong()).isEqualTo(parameters);
+        assertThat(m.at("/weights/storedByDtype").toString()).contains("\"dtype\":\"q4_k\"", "\"dtype\":\"q6_k\"");
+        // every name is module.weight here: the largest layer is the largest module, in float32 bytes
+        assertThat(m.at("/accelerate/rows/0/largestLayerBytes").asLong()).isEqualTo(largestLeaf);
     }
 
     @Test
