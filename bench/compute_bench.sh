@@ -7,17 +7,8 @@ cd "$(dirname "$0")/.."
 runs=${1:-10}
 ./model-summary resnet50 >/dev/null 2>&1 # builds the jar (and the AOT cache) once
 
-median_ms() { # median wall time of $runs runs of the command, in ms
-    local times=()
-    for _ in $(seq "$runs"); do
-        local start end
-        start=$(date +%s%N)
-        "$@" >/dev/null 2>&1
-        end=$(date +%s%N)
-        times+=($(( (end - start) / 1000000 )))
-    done
-    printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
+# shellcheck source=lib.sh
+. bench/lib.sh
 
 echo "| run | median ms ($runs runs) |"
 echo "| --- | --- |"

@@ -1,8 +1,21 @@
-# Shared helpers of the bench scripts: median, maximum, and run (N timed runs of one command).
+# Shared helpers of the bench scripts: median, median_ms, maximum, and run (N timed runs of one command).
 # Needs: N (runs), TIME (GNU time), WORK (a scratch folder).
 
 median() {
     printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# median_ms CMD...: the median wall time of $runs runs of CMD (output discarded), in ms
+median_ms() {
+    local times=()
+    for _ in $(seq "$runs"); do
+        local start end
+        start=$(date +%s%N)
+        "$@" >/dev/null 2>&1
+        end=$(date +%s%N)
+        times+=($(( (end - start) / 1000000 )))
+    done
+    median "${times[@]}"
 }
 
 maximum() {

@@ -42,6 +42,9 @@ public final class CdsTraining {
                 {"resnet50", "--compute", "--format", "json"},
                 {"resnet50", "--compute", "--format", "text"},
                 {"gpt2", "--compute"},
+                // the memory tables and a --fits search (accelerate's walk, the optimizers, the estimator)
+                {"gpt2", "--memory", "--format", "text"},
+                {"resnet50", "--fits", "24GiB", "--format", "json"},
                 {safetensors.toString()},
                 {pth.toString()},
                 {"--help"},
