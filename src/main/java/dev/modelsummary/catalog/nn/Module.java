@@ -319,9 +319,16 @@ public class Module implements ModuleNode {
         if (torchClass != null) {
             return torchClass;
         }
-        Class<?> c = getClass();
-        return c.isAnonymousClass() ? "Module" : c.getSimpleName();
+        return JAVA_CLASS_NAMES.get(getClass());
     }
+
+    /** A Java class's name as {@link #className} gives it, worked out once per class (reflection is slow). */
+    private static final ClassValue<String> JAVA_CLASS_NAMES = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> c) {
+            return c.isAnonymousClass() ? "Module" : c.getSimpleName();
+        }
+    };
 
     /**
      * {@code forward(x)} on shapes: the layer rule set by {@link #forwardAs}; composite modules override it.
@@ -435,7 +442,13 @@ public class Module implements ModuleNode {
     }
 
     private List<Shape> invokeOutputs(Trace trace, String name, List<Shape> in, Supplier<List<Shape>> run) {
-        boolean leaf = children.values().stream().noneMatch(Objects::nonNull);
+        boolean leaf = true;
+        for (Module child : children.values()) { // a loop, not a stream: this runs for every call of a trace
+            if (child != null) {
+                leaf = false;
+                break;
+            }
+        }
         // counted once per module and trace: a model of thousands of calls would otherwise walk its tree each time
         trace.enter(name, className(), trace.memo(this, this::parameterCount), leaf, in);
         List<Shape> out;
