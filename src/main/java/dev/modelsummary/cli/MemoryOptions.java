@@ -66,7 +66,9 @@ public final class MemoryOptions {
         }
         ComputeSummary computed = summary.compute();
         MemoryEstimator.Probe probe = in -> {
-            if (computed != null && computed.input().equals(in)) {
+            // shapes compared, not the records: a record's equals is an invokedynamic bootstrap on its first call
+            if (computed != null && computed.input().kind() == in.kind()
+                    && computed.input().shape().equals(in.shape())) {
                 return new MemoryEstimator.Forward(computed.activations(), computed.partial());
             }
             try {

@@ -5,6 +5,7 @@ import dev.modelsummary.compute.Exact;
 import dev.modelsummary.compute.ModelInput;
 import dev.modelsummary.memory.KvCache;
 import dev.modelsummary.memory.Training;
+import dev.modelsummary.model.Shape;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,7 +45,9 @@ public final class MemoryEstimator {
     private final Summary summary;
     private final Probe probe;
     private final KvCache kvCache;
-    private final Map<ModelInput, Long> seen = new HashMap<>();
+    /** Activations by input shape (the kind never changes within a model); records' own hashCode is an
+     * invokedynamic bootstrap on its first call, too slow for a run this short. */
+    private final Map<Shape, Long> seen = new HashMap<>();
 
     private MemoryEstimator(Summary summary, Probe probe, KvCache kvCache) {
         this.summary = summary;
@@ -82,7 +85,7 @@ public final class MemoryEstimator {
             Forward forward = probe.run(input);
             activations = forward.activations();
             partial = forward.partial();
-            seen.put(input, activations);
+            seen.put(input.shape(), activations);
         }
         long tokens = input == null || kvCache == null ? 0 : decoderTokens(input);
         long kvElements = tokens == 0 ? 0 : kvCache.elements(input.batch(), tokens);
@@ -169,8 +172,8 @@ public final class MemoryEstimator {
 
     /** Activations at {@code input}, or null where the model refuses it. */
     private Long activations(ModelInput input) {
-        if (seen.containsKey(input)) {
-            return seen.get(input);
+        if (seen.containsKey(input.shape())) {
+            return seen.get(input.shape());
         }
         Long value;
         try {
@@ -178,7 +181,7 @@ public final class MemoryEstimator {
         } catch (ComputeException | ArithmeticException e) {
             value = null;
         }
-        seen.put(input, value);
+        seen.put(input.shape(), value);
         return value;
     }
 
