@@ -1,5 +1,7 @@
 package dev.modelsummary.memory;
 
+import dev.modelsummary.model.MoeRouting;
+
 import java.util.List;
 import java.util.Objects;
 

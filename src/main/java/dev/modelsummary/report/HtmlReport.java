@@ -120,9 +120,10 @@ public final class HtmlReport {
                 summary.bitsPerParameter().map(b -> b.toPlainString()).orElse("\u2013"), "as stored");
         if (summary.experts() != null) {
             long active = summary.experts().active().active();
-            card(out, "active", "Active / token", grouped(active), PythonNumbers.humanCount(active) + " of "
+            // the short count as the value: a card of the usual width would wrap "12,879,925,248"
+            card(out, "active", "Active / token", PythonNumbers.humanCount(active), grouped(active) + " of "
                     + PythonNumbers.humanCount(count) + " (" + summary.experts().routing().expertsPerToken() + " of "
-                    + summary.experts().routing().experts() + " experts)");
+                    + summary.experts().routing().experts() + " routed experts)");
         }
         if (summary.compute() != null) {
             writeComputeCards(summary.compute(), out);

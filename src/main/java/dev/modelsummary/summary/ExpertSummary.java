@@ -1,7 +1,8 @@
 package dev.modelsummary.summary;
 
-import dev.modelsummary.memory.MoeRouting;
+import dev.modelsummary.model.MoeRouting;
 import dev.modelsummary.model.Model;
+import dev.modelsummary.model.MoeRouting;
 import dev.modelsummary.model.TensorEntry;
 import java.util.List;
 
@@ -15,12 +16,17 @@ import java.util.List;
  */
 public record ExpertSummary(MoeRouting routing, MoeRouting.Active active) {
 
-    /** The experts of a model whose architecture routes tokens; null for a dense model or a weight file alone. */
+    /**
+     * The experts of a model whose architecture (or, for a weight file alone, whose header: GGUF's
+     * {@code expert_count}) routes tokens and that has routed experts' tensors; null for a dense model.
+     */
     static ExpertSummary of(Model model, List<TensorEntry> parameters) {
-        if (model.architecture() == null || model.architecture().memoryTraits().moe() == null) {
+        MoeRouting routing = model.architecture() != null ? model.architecture().memoryTraits().moe()
+                : model.details().experts();
+        if (routing == null) {
             return null;
         }
-        MoeRouting routing = model.architecture().memoryTraits().moe();
-        return new ExpertSummary(routing, routing.active(parameters));
+        MoeRouting.Active active = routing.active(parameters);
+        return active.routed() == 0 ? null : new ExpertSummary(routing, active);
     }
 }

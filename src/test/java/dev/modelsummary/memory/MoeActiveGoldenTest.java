@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelsummary.model.Model;
+import dev.modelsummary.model.MoeRouting;
 import dev.modelsummary.model.TensorEntry;
 import java.util.List;
 import org.junit.jupiter.api.Test;

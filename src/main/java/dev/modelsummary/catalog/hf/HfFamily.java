@@ -139,7 +139,7 @@ public interface HfFamily {
     }
 
     /** How the config routes tokens to experts; null for a dense family. */
-    default dev.modelsummary.memory.MoeRouting moe(HfConfig config) {
+    default dev.modelsummary.model.MoeRouting moe(HfConfig config) {
         return null;
     }
 

@@ -35,8 +35,14 @@ final class GgufHeader {
     static final int MAX_DIMS = 4;
     /** Kept string values ({@code general.name} ...) longer than this are skipped, not kept. */
     private static final int MAX_KEPT_STRING_BYTES = 1024;
-    /** At most this many {@code *.context_length} candidates are kept until the architecture is known. */
-    private static final int MAX_CONTEXT_LENGTH_KEYS = 16;
+    /**
+     * At most this many {@code *.context_length}, {@code *.expert_count} and {@code *.expert_used_count}
+     * candidates are kept until the architecture is known.
+     */
+    private static final int MAX_ARCHITECTURE_KEYS = 48;
+    /** The {@code <architecture>.*} integers kept. */
+    private static final List<String> ARCHITECTURE_KEYS = List.of(".context_length", ".expert_count",
+            ".expert_used_count");
 
     // gguf_type: the metadata value types.
     static final int UINT8 = 0;
@@ -83,7 +89,7 @@ final class GgufHeader {
     private Long splitCount;
     private Long splitTensors;
     private Long quantizationVersion;
-    private final Map<String, Long> contextLengths = new HashMap<>();
+    private final Map<String, Long> architectureIntegers = new HashMap<>();
     private final List<String> warnings = new ArrayList<>();
 
     private GgufHeader(GgufCursor in) {
@@ -126,9 +132,15 @@ final class GgufHeader {
         readMetadata(kvCount);
         long align = alignment == null ? DEFAULT_ALIGNMENT : alignment;
         List<Tensor> infos = readTensorInfos((int) tensorCount, align);
-        Long contextLength = architecture == null ? null : contextLengths.get(architecture + ".context_length");
-        return new File(new GgufMetadata(version, align, architecture, generalName, fileType, contextLength,
-                splitNo, splitCount, splitTensors, quantizationVersion), infos, List.copyOf(warnings));
+        return new File(new GgufMetadata(version, align, architecture, generalName, fileType,
+                architectureInteger(".context_length"), splitNo, splitCount, splitTensors, quantizationVersion,
+                architectureInteger(".expert_count"), architectureInteger(".expert_used_count")), infos,
+                List.copyOf(warnings));
+    }
+
+    /** {@code <architecture><suffix>}, or null. */
+    private Long architectureInteger(String suffix) {
+        return architecture == null ? null : architectureIntegers.get(architecture + suffix);
     }
 
     private long count(String what) throws IOException {
@@ -242,7 +254,7 @@ final class GgufHeader {
         }
         boolean keepInteger = key.equals("general.file_type") || key.equals("general.quantization_version")
                 || key.startsWith("split.")
-                || key.endsWith(".context_length") && contextLengths.size() < MAX_CONTEXT_LENGTH_KEYS;
+                || isArchitectureKey(key) && architectureIntegers.size() < MAX_ARCHITECTURE_KEYS;
         if (keepInteger && isInteger(type)) {
             long value = integer(type, what);
             switch (key) {
@@ -251,15 +263,20 @@ final class GgufHeader {
                 case "split.no" -> splitNo = value;
                 case "split.count" -> splitCount = value;
                 case "split.tensors.count" -> splitTensors = value;
-                default -> {
-                    if (key.endsWith(".context_length")) {
-                        contextLengths.put(key, value);
-                    }
-                }
+                default -> architectureIntegers.put(key, value);
             }
             return;
         }
         skipValue(type, what);
+    }
+
+    private static boolean isArchitectureKey(String key) {
+        for (String suffix : ARCHITECTURE_KEYS) {
+            if (key.endsWith(suffix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isInteger(long type) {

@@ -14,8 +14,18 @@ package dev.modelsummary.format.gguf;
  * @param splitCount    {@code split.count}
  * @param splitTensors  {@code split.tensors.count}: tensors in all splits together
  * @param quantizationVersion {@code general.quantization_version}: the version of ggml's quantized formats
+ * @param expertCount     {@code <architecture>.expert_count}: routed experts per sparse block
+ * @param expertUsedCount {@code <architecture>.expert_used_count}: experts each token runs through
  */
 public record GgufMetadata(int version, long alignment, String architecture, String name, Long fileType,
                            Long contextLength, Long splitNo, Long splitCount, Long splitTensors,
-                           Long quantizationVersion) {
+                           Long quantizationVersion, Long expertCount, Long expertUsedCount) {
+
+    /** Metadata of a dense model (no expert keys). */
+    public GgufMetadata(int version, long alignment, String architecture, String name, Long fileType,
+                        Long contextLength, Long splitNo, Long splitCount, Long splitTensors,
+                        Long quantizationVersion) {
+        this(version, alignment, architecture, name, fileType, contextLength, splitNo, splitCount, splitTensors,
+                quantizationVersion, null, null);
+    }
 }

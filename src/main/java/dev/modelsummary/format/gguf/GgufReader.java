@@ -10,6 +10,7 @@ import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.model.Fact;
 import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
+import dev.modelsummary.model.MoeRouting;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
@@ -164,7 +165,20 @@ public final class GgufReader implements WeightReader {
     private static Model model(String name, Path source, List<TensorEntry> tensors, List<String> warnings,
                                GgufMetadata metadata, int files) {
         return new Model(name, FORMAT, source.toString(), tensors, warnings)
-                .withDetails(FileDetails.NONE.withFacts(facts(metadata, files)));
+                .withDetails(FileDetails.NONE.withFacts(facts(metadata, files)).withExperts(experts(metadata)));
+    }
+
+    /**
+     * The routing {@code expert_count} and {@code expert_used_count} declare, or null for a dense model (no keys,
+     * or 0 experts as some converters write) or values llama.cpp refuses (more used than there are).
+     */
+    static MoeRouting experts(GgufMetadata m) {
+        Long experts = m.expertCount();
+        Long used = m.expertUsedCount();
+        if (experts == null || used == null || experts <= 0 || used <= 0 || used > experts) {
+            return null;
+        }
+        return new MoeRouting(experts, used);
     }
 
     /**
@@ -189,6 +203,10 @@ public final class GgufReader implements WeightReader {
         }
         if (m.contextLength() != null) {
             facts.add(new Fact("context length", Long.toString(m.contextLength())));
+        }
+        MoeRouting experts = experts(m);
+        if (experts != null) {
+            facts.add(new Fact("experts", experts.expertsPerToken() + " of " + experts.experts() + " per token"));
         }
         facts.add(new Fact("GGUF version", Integer.toString(m.version())));
         if (files > 1) {

@@ -54,7 +54,8 @@ class GgufFixtureTest {
     private static GgufMetadata metadata(JsonNode m) {
         return new GgufMetadata(m.get("version").asInt(), m.get("alignment").asLong(), text(m, "architecture"),
                 text(m, "name"), number(m, "file_type"), number(m, "context_length"), number(m, "split_no"),
-                number(m, "split_count"), number(m, "split_tensors"), number(m, "quantization_version"));
+                number(m, "split_count"), number(m, "split_tensors"), number(m, "quantization_version"),
+                number(m, "expert_count"), number(m, "expert_used_count"));
     }
 
     private static String text(JsonNode m, String key) {
@@ -66,7 +67,8 @@ class GgufFixtureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tiny_llama.gguf", "tiny_llama_v2.gguf", "tiny_llama_v1.gguf", "written_by_gguf_py.gguf"})
+    @ValueSource(strings = {"tiny_llama.gguf", "tiny_llama_v2.gguf", "tiny_llama_v1.gguf", "written_by_gguf_py.gguf",
+        "tiny_moe.gguf"})
     void everyFileReadsAsExpected(String file) throws IOException {
         Path path = Resources.path(DIR + file);
         GgufReader.Read read = new GgufReader().readWithMetadata(path, ChannelOpener.FILES);

@@ -13,7 +13,7 @@ import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Shape;
 import java.util.List;
 import dev.modelsummary.memory.KvCache;
-import dev.modelsummary.memory.MoeRouting;
+import dev.modelsummary.model.MoeRouting;
 
 /**
  * transformers 4.57.6 {@code models/deepseek_v3/modular_deepseek_v3.py} with {@code DeepseekV3Config}'s defaults:

@@ -11,7 +11,7 @@ import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
 import java.util.List;
 import dev.modelsummary.memory.KvCache;
-import dev.modelsummary.memory.MoeRouting;
+import dev.modelsummary.model.MoeRouting;
 
 /**
  * transformers 4.57.6 {@code models/gpt_oss/modular_gpt_oss.py} with {@code GptOssConfig}'s defaults: the 4.57

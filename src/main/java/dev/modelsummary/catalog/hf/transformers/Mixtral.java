@@ -11,7 +11,7 @@ import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
 import java.util.List;
 import dev.modelsummary.memory.KvCache;
-import dev.modelsummary.memory.MoeRouting;
+import dev.modelsummary.model.MoeRouting;
 
 /**
  * transformers 4.40 {@code models/mixtral/modeling_mixtral.py} with {@code MixtralConfig}'s defaults: Mistral's

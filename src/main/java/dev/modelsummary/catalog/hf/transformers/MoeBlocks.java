@@ -129,8 +129,8 @@ final class MoeBlocks {
      * The routing a config asks for: {@code topK} of {@code experts}; null when no token can be routed so
      * ({@code torch.topk} refuses a k past the experts at the first forward, which the listing never runs).
      */
-    static dev.modelsummary.memory.MoeRouting routing(long experts, long topK) {
-        return experts > 0 && topK > 0 && topK <= experts ? new dev.modelsummary.memory.MoeRouting(experts, topK)
+    static dev.modelsummary.model.MoeRouting routing(long experts, long topK) {
+        return experts > 0 && topK > 0 && topK <= experts ? new dev.modelsummary.model.MoeRouting(experts, topK)
                 : null;
     }
 }

@@ -6,7 +6,7 @@ import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Module;
 import java.util.List;
 import dev.modelsummary.memory.KvCache;
-import dev.modelsummary.memory.MoeRouting;
+import dev.modelsummary.model.MoeRouting;
 
 /**
  * transformers 4.57.6 {@code models/qwen2_moe/modeling_qwen2_moe.py} (no modular file): Qwen2's older attention

@@ -5,7 +5,7 @@ import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Module;
 import java.util.List;
 import dev.modelsummary.memory.KvCache;
-import dev.modelsummary.memory.MoeRouting;
+import dev.modelsummary.model.MoeRouting;
 
 /**
  * transformers 4.57.6 {@code models/qwen3_moe} ({@code modular_qwen3_moe.py}): Qwen3's attention (per-head

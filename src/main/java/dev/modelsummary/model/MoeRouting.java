@@ -1,6 +1,5 @@
-package dev.modelsummary.memory;
+package dev.modelsummary.model;
 
-import dev.modelsummary.model.TensorEntry;
 import java.math.BigInteger;
 import java.util.List;
 
@@ -21,6 +20,10 @@ public record MoeRouting(long experts, long expertsPerToken) {
 
     /** The module name routed experts live under, in every family. */
     public static final String EXPERTS_MODULE = "experts";
+    /** llama.cpp's stacked expert tensors: {@code ffn_gate_exps}, {@code ffn_up_exps}, {@code ffn_down_exps}. */
+    private static final String GGUF_STACKED_SUFFIX = "_exps";
+    /** llama.cpp's older per-expert tensors, {@code blk.N.ffn_gate.E.weight}: these names then the expert. */
+    private static final java.util.Set<String> GGUF_PER_EXPERT = java.util.Set.of("ffn_gate", "ffn_up", "ffn_down");
 
     public MoeRouting {
         if (experts <= 0 || expertsPerToken <= 0 || expertsPerToken > experts) {
@@ -28,18 +31,38 @@ public record MoeRouting(long experts, long expertsPerToken) {
         }
     }
 
-    /** Whether a parameter belongs to a routed expert: it lives under a module named {@code experts}. */
+    /**
+     * Whether a parameter belongs to a routed expert: it lives under a module named {@code experts}
+     * (transformers), or it is one of GGUF's stacked expert tensors ({@code blk.N.ffn_gate_exps.weight}, any
+     * {@code *_exps}) or llama.cpp's older one-tensor-per-expert names ({@code blk.N.ffn_gate.E.weight}).
+     */
     public static boolean isRouted(String parameterName) {
         int end = parameterName.lastIndexOf('.');
         int from = 0;
+        String previous = null;
         while (from < end) {
             int dot = parameterName.indexOf('.', from);
-            if (dot - from == EXPERTS_MODULE.length() && parameterName.startsWith(EXPERTS_MODULE, from)) {
+            String part = parameterName.substring(from, dot);
+            if (part.equals(EXPERTS_MODULE) || part.endsWith(GGUF_STACKED_SUFFIX)
+                    || previous != null && isDigits(part) && GGUF_PER_EXPERT.contains(previous)) {
                 return true;
             }
+            previous = part;
             from = dot + 1;
         }
         return false;
+    }
+
+    private static boolean isDigits(String part) {
+        if (part.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < part.length(); i++) {
+            if (part.charAt(i) < '0' || part.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
