@@ -30,15 +30,17 @@ public final class ComputeOptions {
     private boolean compute;
 
     @Option(names = "--input-size", paramLabel = "N,C,H,W", split = ",", hideParamSyntax = true,
-            description = "With --compute: the input shape, torchinfo's spelling (8,3,320,320; video N,C,T,H,W; "
+            description = "With --compute, --memory or --fits: the input shape, torchinfo's spelling (8,3,320,320; video N,C,T,H,W; "
                     + "text batch,seq_len). Default: batch 1 at the crop size of the weights (224, inception_v3 "
                     + "299, video 16x112x112), text 1,128.")
     private long[] inputSize;
 
-    @Option(names = "--batch", paramLabel = "N", description = "With --compute: the batch size (default 1).")
+    @Option(names = "--batch", paramLabel = "N", description = "With --compute, --memory or --fits: the batch "
+            + "size (default 1).")
     private Long batch;
 
-    @Option(names = "--seq-len", paramLabel = "N", description = "With --compute and a transformers text model: "
+    @Option(names = "--seq-len", paramLabel = "N", description = "With --compute, --memory or --fits and a "
+            + "transformers text model: "
             + "the sequence length (default " + ModelInput.DEFAULT_SEQ_LEN + ").")
     private Long seqLen;
 
