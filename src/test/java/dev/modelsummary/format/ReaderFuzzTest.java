@@ -16,6 +16,7 @@ import dev.modelsummary.format.tfjs.TfjsReader;
 import dev.modelsummary.format.zip.ZipDirectory;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.summary.TotalsOverflowException;
+import dev.modelsummary.testutil.Fuzzing;
 import dev.modelsummary.testutil.MemoryOpener;
 import dev.modelsummary.testutil.ZipBuilder;
 import java.io.IOException;
@@ -52,34 +53,34 @@ class ReaderFuzzTest {
     /** torch.save's legacy stream starts with its magic number, pickled with protocol 2. */
     private static final byte[] LEGACY_MAGIC = HexFormat.of().parseHex("80028a0a6cfc9c46f9206aa850192e");
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void safetensors(byte[] data) throws IOException {
         readExpectingOnlyFormatErrors(new SafetensorsReader(), "fuzz.safetensors", data);
     }
 
     /** .npy files and .npz archives: the reader picks the form by the first bytes, as it does for real files. */
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void numpy(byte[] data) throws IOException {
         readExpectingOnlyFormatErrors(new NumpyReader(), "fuzz.npz", data);
     }
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void gguf(byte[] data) throws IOException {
         readExpectingOnlyFormatErrors(new GgufReader(), "fuzz.gguf", data);
     }
 
     /** HDF5 through jhdf (legacy .h5, Keras 3 .weights.h5) and, for ZIP bytes, a .keras archive. */
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void keras(byte[] data) throws IOException {
         readExpectingOnlyFormatErrors(new KerasReader(), "fuzz.h5", data);
     }
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void onnx(byte[] data) throws IOException {
         readExpectingOnlyFormatErrors(new OnnxReader(), "fuzz.onnx", data);
     }
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void pytorch(byte[] data) throws IOException {
         readExpectingOnlyFormatErrors(new TorchReader(), "fuzz.pth", data);
     }
@@ -88,7 +89,7 @@ class ReaderFuzzTest {
      * The unpickler on any bytes: alone, its value then hashed, compared and printed (all bounded whatever the
      * pickle built); and as the data.pkl of a torch.save archive, through all the torch reader does with it.
      */
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void pickle(byte[] data) throws IOException {
         try {
             Object value = new Unpickler(PickleInput.of(data), PYTHON, null).load();
@@ -107,7 +108,7 @@ class ReaderFuzzTest {
      * {@code data/0..63} and {@code constants/0..63} of 512 bytes each are there for the pickles to name. The
      * seeds are the fixtures custom.pt, frozen.pt and empty.pt in this form.
      */
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void torchscript(byte[] data) throws IOException {
         List<byte[]> parts = split(data, RECORD_SEPARATOR);
         ZipBuilder zip = new ZipBuilder();
@@ -136,13 +137,13 @@ class ReaderFuzzTest {
      * A raw pickle file (.pkl): the unpickler, the safety scan of every global it names, and NumPy arrays read
      * as tensors, then summarised.
      */
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void rawPickle(byte[] data) throws IOException {
         readExpectingOnlyFormatErrors(new PickleFileReader(), "fuzz.pkl", data);
     }
 
     /** The legacy stream form after its magic number: version, sys_info, the object, storage keys, storages. */
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void pytorchLegacy(byte[] data) throws IOException {
         byte[] file = Arrays.copyOf(LEGACY_MAGIC, LEGACY_MAGIC.length + data.length);
         System.arraycopy(data, 0, file, LEGACY_MAGIC.length, data.length);
@@ -153,21 +154,21 @@ class ReaderFuzzTest {
      * A shard index with its shards: the input is the index, then each shard, separated by
      * {@link #SHARD_SEPARATOR}; shards are handed out in the order the reader first opens them.
      */
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void safetensorsIndex(byte[] data) throws IOException {
         readExpectingOnlyFormatErrors(new SafetensorsReader(), "fuzz-no-such-folder/model.safetensors.index.json",
                 new PartsOpener(split(data, SHARD_SEPARATOR)));
     }
 
     /** A sharded torch checkpoint: the index, then each torch.save shard, split as for {@link #safetensorsIndex}. */
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void pytorchIndex(byte[] data) throws IOException {
         readExpectingOnlyFormatErrors(new TorchShardsReader(), "fuzz-no-such-folder/pytorch_model.bin.index.json",
                 new PartsOpener(split(data, SHARD_SEPARATOR)));
     }
 
     /** A TF.js model.json (its shards are never opened; beside a path that does not exist, they are missing). */
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void tfjs(byte[] data) throws IOException {
         TfjsReader reader = new TfjsReader();
         reader.sniff(Arrays.copyOf(data, Math.min(data.length, WeightReaders.HEAD_BYTES)), data.length);
@@ -178,7 +179,7 @@ class ReaderFuzzTest {
      * The ZIP central directory alone, and then every record's bytes: records the directory accepted must read
      * as they declare (a stored one exactly its size, a deflated one never more), or fail as a FormatException.
      */
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void zip(byte[] data) throws IOException {
         try (SeekableByteChannel channel = new MemoryOpener(data).open(Path.of("fuzz.zip"))) {
             ZipDirectory directory = ZipDirectory.read(channel);

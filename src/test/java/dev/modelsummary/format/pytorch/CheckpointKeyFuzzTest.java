@@ -5,6 +5,7 @@ import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.ReadOptions;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.summary.TotalsOverflowException;
+import dev.modelsummary.testutil.Fuzzing;
 import dev.modelsummary.testutil.MemoryOpener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ import java.util.Arrays;
  */
 class CheckpointKeyFuzzTest {
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void checkpointKey(byte[] data) throws IOException {
         int newline = indexOf(data, (byte) '\n');
         String key = newline < 0 ? null : new String(data, 0, newline, StandardCharsets.UTF_8);
