@@ -160,9 +160,11 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             + "can run code (os.system, builtins.eval, ...), after writing the report: for scripts and CI that vet "
             + "downloads. Without it such a file gets a warning on stderr.")
     private boolean strict;
-    @Option(names = {"-l", "--list"},
-            description = "List the built-in architectures by task and exit; with --verbose, each one's arguments.")
-    private boolean list;
+    @Option(names = {"-l", "--list"}, paramLabel = "PATTERN", arity = "0..1", fallbackValue = "",
+            description = "List the built-in architectures by task, with their parameters, and exit; only the names "
+                    + "that contain PATTERN (any case), or match it as a glob ('bert*'); with --verbose, each "
+                    + "one's arguments.")
+    private String list;
 
     @Option(names = "--no-chart", description = "With --out and the md format: write the pages without their "
             + "PNG charts (the page still links where the chart would be).")
@@ -196,8 +198,9 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             stdout.flush();
             return ExitCode.OK;
         }
-        if (list) {
-            CatalogListing.print(loader.catalog(), verbose, stdout);
+        if (list != null) {
+            // 'model-summary resnet --list' filters like 'model-summary --list resnet'
+            CatalogListing.print(loader.catalog(), list.isEmpty() ? model : list, verbose, stdout);
             stdout.flush();
             return ExitCode.OK;
         }
