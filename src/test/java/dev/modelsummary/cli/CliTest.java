@@ -317,7 +317,7 @@ class CliTest {
 
         assertThat(lowered.exitCode()).isEqualTo(ExitCode.INPUT);
         assertThat(lowered.err()).isEqualTo("model-summary: " + resnet18
-                + ": Checkpoint holds more than '5' tensors, the limit.\n");
+                + ": Checkpoint holds more than '5' tensors, the limit (raise with --limit tensors=N).\n");
         assertThat(raised.exitCode()).isZero();
         // The limit was for that run only: the next run reads under the defaults again.
         assertThat(CliRun.of(resnet18).exitCode()).isZero();
