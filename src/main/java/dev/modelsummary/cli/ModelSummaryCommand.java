@@ -179,6 +179,10 @@ public final class ModelSummaryCommand implements Callable<Integer> {
                     + "it through bashcompinit). Install: see the README.")
     private CompletionShell completion;
 
+    @Option(names = "--help-limits", description = "Print the reader limits (--limit NAME=N) with their "
+            + "defaults and exit.")
+    private boolean helpLimits;
+
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
             description = "With --list: each builder's arguments. With an error: its stack trace.")
     boolean verbose;
@@ -195,6 +199,11 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         if (completion != null) {
             // generated from this command's own model, so it always names the options the jar has
             stdout.print(AutoComplete.bash(spec.name(), spec.commandLine()));
+            stdout.flush();
+            return ExitCode.OK;
+        }
+        if (helpLimits) {
+            LimitsHelp.print(stdout);
             stdout.flush();
             return ExitCode.OK;
         }

@@ -2,9 +2,11 @@ package dev.modelsummary.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelsummary.format.Limits;
 import dev.modelsummary.source.ModelLoader;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,7 +37,6 @@ class HelpAndCompletionTest {
     @ParameterizedTest
     @ValueSource(ints = {55, 60, 72})
     void footerIsNotWrappedAtNarrowTerminalWidths(int width) {
-        CliRun.of("--version"); // sets the system property the usage text reads
         for (Object command : List.of(new ModelSummaryCommand(ModelLoader.standard()),
                 new DiffCommand(ModelLoader.standard()))) {
             String[] footer = command.getClass().getAnnotation(CommandLine.Command.class).footer();
@@ -46,6 +47,37 @@ class HelpAndCompletionTest {
             assertThat(lines).containsSubsequence(Arrays.stream(footer).filter(line -> !line.isEmpty()).toList());
             assertThat(lines).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(width));
         }
+    }
+
+    @Test
+    void helpLeavesTheReaderLimitsToHelpLimits() {
+        String help = CliRun.of("--help").out();
+
+        // the 28 names and defaults took 14 lines of --help at 80 columns
+        assertThat(help).contains("--help-limits").doesNotContain("pickle-values", "safetensors-header-bytes");
+    }
+
+    @Test
+    void helpLimitsListsEveryLimitWithItsDefaultAndHowToRaiseIt() {
+        CliRun run = CliRun.of("--help-limits");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).contains("--limit NAME=N").containsPattern("\n  tensors +1,000,000\n")
+                .containsPattern("\n  safetensors-header-bytes +100,000,000  \\(95.37 MiB\\)\n");
+        Limits.DEFAULT.byName().forEach((name, value) -> assertThat(run.out())
+                .containsPattern("\n  " + name + " +" + String.format(Locale.ROOT, "%,d", value) + "(  \\(.*\\))?\n"));
+        assertThat(run.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"diff", "site"})
+    void subcommandHelpOffersNoOptionTheSubcommandLacks(String subcommand) {
+        String help = CliRun.of(subcommand, "--help").out();
+
+        // --list is the top command's: a subcommand's help may point to it only by its full name
+        assertThat(help.replace("model-summary --list", "")).doesNotContain("--list");
+        assertThat(help).containsPattern("-v, --verbose +With an error: its stack trace\\.\n");
     }
 
     @ParameterizedTest
