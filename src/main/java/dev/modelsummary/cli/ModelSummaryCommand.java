@@ -29,7 +29,6 @@ import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -116,7 +115,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "MODEL",
+    @Parameters(arity = "0..1", paramLabel = "MODEL", completionCandidates = CompletionScript.BuiltinNames.class,
             description = "A built-in architecture (see --list), a weight file or folder, an http(s) URL of a "
                     + "weight file (read with range requests), or hf://REPO[@REVISION][/FILE] (a Hugging Face Hub "
                     + "repository: its model.safetensors.index.json, else model.safetensors, else config.json).")
@@ -161,6 +160,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             + "downloads. Without it such a file gets a warning on stderr.")
     private boolean strict;
     @Option(names = {"-l", "--list"}, paramLabel = "PATTERN", arity = "0..1", fallbackValue = "",
+            completionCandidates = CompletionScript.BuiltinNames.class,
             description = "List the built-in architectures by task, with their parameters, and exit; only the names "
                     + "that contain PATTERN (any case), or match it as a glob ('bert*'); with --verbose, each "
                     + "one's arguments.")
@@ -198,7 +198,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         if (completion != null) {
             // generated from this command's own model, so it always names the options the jar has
-            stdout.print(AutoComplete.bash(spec.name(), spec.commandLine()));
+            stdout.print(CompletionScript.bash(spec.name(), spec.commandLine()));
             stdout.flush();
             return ExitCode.OK;
         }
