@@ -196,7 +196,18 @@ class CliTest {
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).isEqualTo("model-summary: --list: no built-in model matches 'resnt50'; nearest: "
-                + "resnet50 (--list alone shows all "
+                + "resnet50, fcn_resnet50, wide_resnet50_2, fcos_resnet50_fpn, deeplabv3_resnet50 "
+                + "(--list alone shows all "
+                + Catalog.standard().names().size() + ").\n");
+    }
+
+    @Test
+    void listWithoutAMatchOffersTheNamesHoldingSomethingNearThePattern() {
+        CliRun run = CliRun.of("--list", "resnt");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).isEqualTo("model-summary: --list: no built-in model matches 'resnt'; nearest: "
+                + "resnet18, resnet34, resnet50, resnet101, resnet152 (--list alone shows all "
                 + Catalog.standard().names().size() + ").\n");
     }
 
