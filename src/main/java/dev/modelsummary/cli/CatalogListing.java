@@ -136,8 +136,8 @@ final class CatalogListing {
         int tolerance = Math.max(1, part.length() / 4);
         catalog.names().stream()
                 .filter(key -> !keys.contains(key) && !part.isEmpty() && part.length() <= 100
-                        && partDistance(part, key) <= tolerance)
-                .sorted(Comparator.comparingInt((String key) -> partDistance(part, key))
+                        && Catalog.partDistance(part, key) <= tolerance)
+                .sorted(Comparator.comparingInt((String key) -> Catalog.partDistance(part, key))
                         .thenComparingInt(String::length).thenComparing(Comparator.naturalOrder()))
                 .limit(Math.max(0, SUGGESTIONS - keys.size())).forEach(keys::add);
         List<String> nearest = keys.stream().map(key -> catalog.builder(key).orElseThrow().name())
@@ -145,27 +145,6 @@ final class CatalogListing {
         return "--list: no built-in model matches " + Quote.of(pattern)
                 + (nearest.isEmpty() ? "" : "; nearest: " + String.join(", ", nearest))
                 + " (--list alone shows all " + catalog.names().size() + ").";
-    }
-
-    /** The fewest edits that make {@code part} a substring of {@code name} (Sellers' approximate matching). */
-    static int partDistance(String part, String name) {
-        int[] previous = new int[name.length() + 1]; // row 0: the part may start anywhere, at no cost
-        int[] current = new int[name.length() + 1];
-        for (int i = 1; i <= part.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= name.length(); j++) {
-                int substitution = previous[j - 1] + (part.charAt(i - 1) == name.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        int best = Integer.MAX_VALUE;
-        for (int cost : previous) {
-            best = Math.min(best, cost); // and it may end anywhere
-        }
-        return best;
     }
 
     static String grouped(long n) {

@@ -189,26 +189,18 @@ class CliTest {
                 .containsPattern("\n  resnet50 +25,557,032   25.56M\n").doesNotContain("resnet18");
     }
 
-    @Test
-    void listWithoutAMatchSaysSoAndNamesTheNearest() {
-        CliRun run = CliRun.of("--list", "resnt50");
+    /** The nearest names by edit distance first, then those that hold something near the pattern. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "resnt50|resnet50, fcn_resnet50, wide_resnet50_2, fcos_resnet50_fpn, deeplabv3_resnet50",
+            "resnt|resnet18, resnet34, resnet50, resnet101, resnet152"})
+    void listWithoutAMatchSaysSoAndNamesTheNearest(String pattern, String nearest) {
+        CliRun run = CliRun.of("--list", pattern);
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.out()).isEmpty();
-        assertThat(run.err()).isEqualTo("model-summary: --list: no built-in model matches 'resnt50'; nearest: "
-                + "resnet50, fcn_resnet50, wide_resnet50_2, fcos_resnet50_fpn, deeplabv3_resnet50 "
-                + "(--list alone shows all "
-                + Catalog.standard().names().size() + ").\n");
-    }
-
-    @Test
-    void listWithoutAMatchOffersTheNamesHoldingSomethingNearThePattern() {
-        CliRun run = CliRun.of("--list", "resnt");
-
-        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(run.err()).isEqualTo("model-summary: --list: no built-in model matches 'resnt'; nearest: "
-                + "resnet18, resnet34, resnet50, resnet101, resnet152 (--list alone shows all "
-                + Catalog.standard().names().size() + ").\n");
+        assertThat(run.err()).isEqualTo("model-summary: --list: no built-in model matches '" + pattern + "'; nearest: "
+                + nearest + " (--list alone shows all " + Catalog.standard().names().size() + ").\n");
     }
 
     @Test
