@@ -9,6 +9,7 @@ import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -132,10 +133,20 @@ public final class Catalog {
     }
 
     static int editDistance(String a, String b) {
+        return distance(a, b, false);
+    }
+
+    /** The fewest edits that make {@code part} a substring of {@code name} (Sellers' approximate matching). */
+    public static int partDistance(String part, String name) {
+        return distance(part, name, true);
+    }
+
+    /** Levenshtein distance from {@code a} to {@code b}, or, {@code inside}, to the nearest substring of b. */
+    private static int distance(String a, String b, boolean inside) {
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
+            previous[j] = inside ? 0 : j; // inside, a may start anywhere in b at no cost
         }
         for (int i = 1; i <= a.length(); i++) {
             current[0] = i;
@@ -147,6 +158,6 @@ public final class Catalog {
             previous = current;
             current = swap;
         }
-        return previous[b.length()];
+        return inside ? Arrays.stream(previous).min().orElseThrow() : previous[b.length()]; // and end anywhere
     }
 }

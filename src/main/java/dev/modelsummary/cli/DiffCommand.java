@@ -84,10 +84,12 @@ public final class DiffCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "A", description = "The first model (shown as ---, -).")
+    @Parameters(index = "0", paramLabel = "A", completionCandidates = CompletionScript.BuiltinNames.class,
+            description = "The first model (shown as ---, -).")
     private String modelA;
 
-    @Parameters(index = "1", paramLabel = "B", description = "The second model (shown as +++, +).")
+    @Parameters(index = "1", paramLabel = "B", completionCandidates = CompletionScript.BuiltinNames.class,
+            description = "The second model (shown as +++, +).")
     private String modelB;
 
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", converter = ModelSummaryCommand.FormatConverter.class,

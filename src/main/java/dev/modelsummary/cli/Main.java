@@ -1,6 +1,5 @@
 package dev.modelsummary.cli;
 
-import dev.modelsummary.format.Limits;
 import dev.modelsummary.remote.RemoteSettings;
 import dev.modelsummary.source.ModelLoader;
 import dev.modelsummary.text.Quote;
@@ -12,8 +11,9 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
 /** Entry point: {@code System.exit(execute(args))}, with every failure mapped to one stderr line and an exit code. */
@@ -37,9 +37,6 @@ public final class Main {
 
     /** With the environment that remote reading takes {@code HF_ENDPOINT} and {@code HF_TOKEN} from. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
-        // --help lists the limits with their defaults; picocli reads ${sys:...} when it renders the usage.
-        System.setProperty("model-summary.limits", Limits.DEFAULT.byName().entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
         ModelLoader loader = ModelLoader.standard().withRemote(RemoteSettings.fromEnvironment(environment));
         ModelSummaryCommand command = new ModelSummaryCommand(loader);
         CommandLine cli = new CommandLine(command)
@@ -50,6 +47,7 @@ public final class Main {
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setParameterExceptionHandler(Main::handleParameterException)
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, command.verbose, err));
+        cli.getSubcommands().values().forEach(Main::describeInheritedVerbose);
         try {
             return cli.execute(args);
         } catch (OutOfMemoryError e) {
@@ -63,6 +61,17 @@ public final class Main {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * {@code -v} is inherited by {@code diff} and {@code site}, which have no {@code --list}: their help says
+     * only what it does there. The option is the same (it sets the top command's field), only its text changes.
+     */
+    private static void describeInheritedVerbose(CommandLine subcommand) {
+        CommandSpec spec = subcommand.getCommandSpec();
+        OptionSpec verbose = spec.findOption("--verbose");
+        spec.remove(verbose);
+        spec.addOption(verbose.toBuilder().description("With an error: its stack trace.").build());
     }
 
     /**

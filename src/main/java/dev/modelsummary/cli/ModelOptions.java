@@ -33,8 +33,8 @@ import picocli.CommandLine.Option;
 public final class ModelOptions {
     @Option(names = {"-a", "--arg"}, paramLabel = "KEY=VALUE", mapFallbackValue = "",
             description = "A keyword argument of a built-in builder, with torchvision's name: an integer, true/false, "
-                    + "a number, or a weights member (IMAGENET1K_V1, DEFAULT). Repeatable. --list --verbose shows "
-                    + "what each builder takes.")
+                    + "a number, or a weights member (IMAGENET1K_V1, DEFAULT). Repeatable. 'model-summary --list "
+                    + "--verbose' shows what each builder takes.")
     private Map<String, String> builderArgs = new LinkedHashMap<>();
 
     @Option(names = "--num-classes", paramLabel = "N", description = "Shorthand for --arg num_classes=N.")
@@ -45,7 +45,7 @@ public final class ModelOptions {
 
     @Option(names = "--limit", paramLabel = "NAME=N",
             description = "Raise (or lower) one of the bounds a reader puts on what a file declares, for this run. "
-                    + "Repeatable. Names and defaults: ${sys:model-summary.limits}.")
+                    + "Repeatable. The names and defaults: model-summary --help-limits.")
     private Map<String, Long> limitOverrides = new LinkedHashMap<>();
 
     @Option(names = "--key", paramLabel = "PATH",

@@ -29,7 +29,6 @@ import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -116,7 +115,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "MODEL",
+    @Parameters(arity = "0..1", paramLabel = "MODEL", completionCandidates = CompletionScript.BuiltinNames.class,
             description = "A built-in architecture (see --list), a weight file or folder, an http(s) URL of a "
                     + "weight file (read with range requests), or hf://REPO[@REVISION][/FILE] (a Hugging Face Hub "
                     + "repository: its model.safetensors.index.json, else model.safetensors, else config.json).")
@@ -160,9 +159,12 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             + "can run code (os.system, builtins.eval, ...), after writing the report: for scripts and CI that vet "
             + "downloads. Without it such a file gets a warning on stderr.")
     private boolean strict;
-    @Option(names = {"-l", "--list"},
-            description = "List the built-in architectures by task and exit; with --verbose, each one's arguments.")
-    private boolean list;
+    @Option(names = {"-l", "--list"}, paramLabel = "PATTERN", arity = "0..1", fallbackValue = "",
+            completionCandidates = CompletionScript.BuiltinNames.class,
+            description = "List the built-in architectures by task, with their parameters, and exit; only the names "
+                    + "that contain PATTERN (any case), or match it as a glob ('bert*'); with --verbose, each "
+                    + "one's arguments.")
+    private String list;
 
     @Option(names = "--no-chart", description = "With --out and the md format: write the pages without their "
             + "PNG charts (the page still links where the chart would be).")
@@ -176,6 +178,10 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             description = "Print the shell completion script for bash or zsh and exit (the same script: zsh runs "
                     + "it through bashcompinit). Install: see the README.")
     private CompletionShell completion;
+
+    @Option(names = "--help-limits", description = "Print the reader limits (--limit NAME=N) with their "
+            + "defaults and exit.")
+    private boolean helpLimits;
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
             description = "With --list: each builder's arguments. With an error: its stack trace.")
@@ -192,12 +198,18 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         if (completion != null) {
             // generated from this command's own model, so it always names the options the jar has
-            stdout.print(AutoComplete.bash(spec.name(), spec.commandLine()));
+            stdout.print(CompletionScript.bash(spec.name(), spec.commandLine()));
             stdout.flush();
             return ExitCode.OK;
         }
-        if (list) {
-            CatalogListing.print(loader.catalog(), verbose, stdout);
+        if (helpLimits) {
+            LimitsHelp.print(stdout);
+            stdout.flush();
+            return ExitCode.OK;
+        }
+        if (list != null) {
+            // 'model-summary resnet --list' filters like 'model-summary --list resnet'
+            CatalogListing.print(loader.catalog(), list.isEmpty() ? model : list, verbose, stdout);
             stdout.flush();
             return ExitCode.OK;
         }

@@ -100,8 +100,8 @@ public final class SiteCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(arity = "0..*", paramLabel = "MODEL",
-            description = "A built-in architecture (see --list), a weight file or folder, a URL or hf://REPO, "
+    @Parameters(arity = "0..*", paramLabel = "MODEL", completionCandidates = CompletionScript.BuiltinNames.class,
+            description = "A built-in architecture (see model-summary --list), a weight file or folder, a URL or hf://REPO, "
                     + "as the summary command takes them. Files go to the group 'files'.")
     private List<String> models = new ArrayList<>();
 

@@ -22,6 +22,8 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class CliTest {
     @TempDir
@@ -133,7 +135,7 @@ class CliTest {
         CliRun run = CliRun.of("--list");
 
         assertThat(run.exitCode()).isZero();
-        List<String> names = run.out().lines().filter(l -> l.startsWith("  ")).map(String::strip)
+        List<String> names = run.out().lines().filter(l -> l.startsWith("  ")).map(l -> l.strip().split(" +")[0])
                 .collect(Collectors.toList());
         // names() are the lookup keys (lower case); --list shows each builder's own name (a Hub id's case)
         assertThat(names).containsExactlyInAnyOrderElementsOf(Catalog.standard().builders().stream()
@@ -153,8 +155,60 @@ class CliTest {
             }
         }
         assertThat(headings).isGreaterThanOrEqualTo(1);
-        assertThat(run.out()).contains("Image classification (").endsWith(names.size() + " built-in models. "
-                + "Arguments: --arg KEY=VALUE (see --list --verbose).\n");
+        assertThat(run.out()).contains("Image classification (").endsWith(names.size() + " built-in models "
+                + "(parameters with default arguments).\nArguments: --arg KEY=VALUE (see --list --verbose).\n");
+        // each name's parameters, exact and as the Hub writes them, in aligned columns
+        assertThat(run.out()).containsPattern("\n  resnet50 +25,557,032   25.56M\n")
+                .containsPattern("\n  deepseek-ai/DeepSeek-V3 +671,026,404,352  671.03B\n");
+        assertThat(run.out().lines().filter(line -> line.startsWith("  ")))
+                .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"RESNET-, microsoft/resnet-101 microsoft/resnet-152 microsoft/resnet-18 microsoft/resnet-26 "
+                    + "microsoft/resnet-34 microsoft/resnet-50",
+            "'BERT*', bert-base-cased bert-base-uncased bert-large-uncased",
+            "'modernbert*', answerdotai/ModernBERT-base",
+            "'vit_?_16', vit_b_16 vit_l_16",
+            "'resnet[13]?', resnet18 resnet34"})
+    void listKeepsTheNamesMatchingASubstringOrGlob(String pattern, String expected) {
+        CliRun run = CliRun.of("--list", pattern);
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out().lines().filter(l -> l.startsWith("  ")).map(l -> l.strip().split(" +")[0]))
+                .containsExactlyInAnyOrder(expected.split(" "));
+        int kept = expected.split(" ").length;
+        assertThat(run.out()).contains("\n" + kept + " of " + Catalog.standard().names().size()
+                + " built-in models match '" + pattern + "' (parameters with default arguments).\n");
+    }
+
+    @Test
+    void listTakesThePatternAfterTheModelPositionToo() {
+        assertThat(CliRun.of("resnet50", "--list").out()).isEqualTo(CliRun.of("--list", "resnet50").out())
+                .containsPattern("\n  resnet50 +25,557,032   25.56M\n").doesNotContain("resnet18");
+    }
+
+    /** The nearest names by edit distance first, then those that hold something near the pattern. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "resnt50|resnet50, fcn_resnet50, wide_resnet50_2, fcos_resnet50_fpn, deeplabv3_resnet50",
+            "resnt|resnet18, resnet34, resnet50, resnet101, resnet152"})
+    void listWithoutAMatchSaysSoAndNamesTheNearest(String pattern, String nearest) {
+        CliRun run = CliRun.of("--list", pattern);
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("model-summary: --list: no built-in model matches '" + pattern + "'; nearest: "
+                + nearest + " (--list alone shows all " + Catalog.standard().names().size() + ").\n");
+    }
+
+    @Test
+    void listRefusesAGlobThatIsNoPattern() {
+        CliRun run = CliRun.of("--list", "resnet[9-1]");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(run.err()).startsWith("model-summary: --list: 'resnet[9-1]' is not a glob").doesNotContain("\tat ");
     }
 
     @Test
@@ -162,10 +216,10 @@ class CliTest {
         CliRun run = CliRun.of("--list", "--verbose");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).containsPattern("\n  vit_b_16\n(      .*\n)*      image_size=224 +int +input image size")
+        assertThat(run.out()).containsPattern("\n  vit_b_16 .*\n(      .*\n)*      image_size=224 +int +input image size")
                 .containsPattern("      weights=None +weights +pretrained weights \\(ViT_B_16_Weights\\)"
                         + ".*IMAGENET1K_SWAG_E2E_V1.*DEFAULT \\(= IMAGENET1K_V1\\)")
-                .containsPattern("\n  resnet50\n(      .*\n)*      num_classes=1000 +int +number of output classes");
+                .containsPattern("\n  resnet50 .*\n(      .*\n)*      num_classes=1000 +int +number of output classes");
     }
 
     @Test
@@ -266,7 +320,7 @@ class CliTest {
 
         assertThat(lowered.exitCode()).isEqualTo(ExitCode.INPUT);
         assertThat(lowered.err()).isEqualTo("model-summary: " + resnet18
-                + ": Checkpoint holds more than '5' tensors, the limit.\n");
+                + ": Checkpoint holds more than '5' tensors, the limit (raise with --limit tensors=N).\n");
         assertThat(raised.exitCode()).isZero();
         // The limit was for that run only: the next run reads under the defaults again.
         assertThat(CliRun.of(resnet18).exitCode()).isZero();

@@ -117,6 +117,6 @@ class HfCliTest {
         CliRun run = CliRun.of("--list");
 
         assertThat(run.out()).contains("torchvision: Image classification (", "transformers: ", "timm: ",
-                "  meta-llama/Llama-2-7b-hf\n", "  timm/efficientnet_b0\n");
+                "  meta-llama/Llama-2-7b-hf ", "  timm/efficientnet_b0 ");
     }
 }

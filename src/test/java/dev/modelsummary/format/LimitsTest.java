@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelsummary.testutil.Resources;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -51,6 +57,64 @@ class LimitsTest {
                 .using(() -> WeightReaders.standard().read(file))).isInstanceOf(FormatException.class);
         if (message != null) {
             refused.hasMessage(message);
+        }
+    }
+
+    /**
+     * Every limit lowered to 1 against every reader's fixtures (86 real files, each reader family): whatever is
+     * refused is refused with a message naming the {@code --limit NAME=N} that raises it, so the user who meets
+     * a limit with a real file knows the one option that reads it.
+     */
+    @Test
+    void everyRefusalAtALimitNamesTheLimitThatRaisesIt() throws IOException {
+        List<Path> fixtures = new ArrayList<>();
+        List<Path> expectations;
+        try (Stream<Path> files = Files.walk(Resources.path("fixtures"))) {
+            expectations = files.filter(f -> f.toString().endsWith(".expected.json")).sorted()
+                    .collect(Collectors.toList());
+        }
+        for (Path expected : expectations) {
+            String stem = expected.getFileName().toString().replace(".expected.json", "");
+            // model.expected.json describes model.json, quantized.expected.json quantized.pt
+            try (Stream<Path> siblings = Files.list(expected.getParent())) {
+                siblings.filter(f -> f.getFileName().toString().equals(stem)
+                                || f.getFileName().toString().startsWith(stem + ".") && !f.equals(expected))
+                        .filter(LimitsTest::readsUnderTheDefaults).findFirst().ifPresent(fixtures::add);
+            }
+        }
+        assertThat(fixtures).hasSizeGreaterThan(70);
+        List<String> unnamed = new ArrayList<>();
+        int refused = 0;
+        for (String limit : Limits.DEFAULT.byName().keySet()) {
+            if (limit.equals("pickle-kept-text-bytes")) {
+                // not a refusal: longer strings are skipped, and a pickle whose storage keys are skipped fails
+                // later as malformed (TensorWalk names the limit where it can tell)
+                continue;
+            }
+            Limits lowered = Limits.DEFAULT.with(limit, 1);
+            for (Path fixture : fixtures) {
+                try {
+                    lowered.using(() -> WeightReaders.standard().read(fixture));
+                } catch (Exception e) {
+                    refused++;
+                    String message = String.valueOf(e.getMessage());
+                    if (!(e instanceof FormatException) || !message.contains("--limit " + limit + "=N")) {
+                        unnamed.add(limit + "=1 " + fixture.getParent().getFileName() + "/" + fixture.getFileName()
+                                + ": " + e.getClass().getSimpleName() + ": " + message);
+                    }
+                }
+            }
+        }
+        assertThat(refused).isGreaterThan(100);
+        assertThat(unnamed).as("refusals that do not name their --limit").isEmpty();
+    }
+
+    private static boolean readsUnderTheDefaults(Path file) {
+        try {
+            WeightReaders.standard().read(file);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 }

@@ -126,7 +126,7 @@ public final class GgufReader implements WeightReader {
                 }
                 if (tensors.size() == Limits.current().tensors()) {
                     throw new FormatException("Splits list more than '" + Limits.current().tensors()
-                            + "' tensors, the limit.");
+                            + "' tensors, the limit (raise with --limit tensors=N).");
                 }
                 tensors.add(entry(t));
             }

@@ -36,7 +36,7 @@ public record ShardIndex(Map<String, String> weightMap) {
             long size = channel.size();
             if (size > Limits.current().indexJsonBytes()) {
                 throw new FormatException("Index is '" + size + "' bytes, over the limit of '"
-                        + Limits.current().indexJsonBytes() + "' bytes.");
+                        + Limits.current().indexJsonBytes() + "' bytes (raise with --limit index-json-bytes=N).");
             }
             try (InputStream in = new BufferedInputStream(new RegionInputStream(channel, 0, size), 1 << 16)) {
                 return read(in, size);
@@ -79,7 +79,8 @@ public record ShardIndex(Map<String, String> weightMap) {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String tensor = StrictJson.wellFormed(p.currentName(), "Index has the tensor name");
             if (weightMap.size() == Limits.current().tensors()) {
-                throw new FormatException("Index lists more than '" + Limits.current().tensors() + "' tensors, the limit.");
+                throw new FormatException("Index lists more than '" + Limits.current().tensors()
+                        + "' tensors, the limit (raise with --limit tensors=N).");
             }
             if (p.nextToken() != JsonToken.VALUE_STRING) {
                 throw new FormatException("Index maps tensor " + Quote.of(tensor) + " to " + Quote.of(p.getText())

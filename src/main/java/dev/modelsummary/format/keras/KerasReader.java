@@ -497,7 +497,7 @@ public final class KerasReader implements WeightReader {
         private void add(TensorEntry entry) {
             if (tensors.size() == Limits.current().tensors()) {
                 throw new FormatException("HDF5 file holds more than '" + Limits.current().tensors()
-                        + "' datasets, the limit.");
+                        + "' datasets, the limit (raise with --limit tensors=N).");
             }
             try {
                 entry.bytes();
@@ -532,7 +532,8 @@ public final class KerasReader implements WeightReader {
             long[] dims = dataset.isScalar() ? new long[0] : dataset.getDimensionsAsLong();
             if (dims.length > Limits.current().rank()) {
                 throw new FormatException("Dataset " + Quote.of(name) + " has " + dims.length
-                        + " dimensions, over the limit of " + Limits.current().rank() + ".");
+                        + " dimensions, over the limit of " + Limits.current().rank()
+                        + " (raise with --limit rank=N).");
             }
             for (long d : dims) {
                 if (d < 0) {
@@ -559,7 +560,7 @@ public final class KerasReader implements WeightReader {
                 names.addAll(strings(part, name + i));
                 if (names.size() > Limits.current().tensors()) {
                     throw new FormatException("Attribute " + Quote.of(name) + " lists more than '"
-                            + Limits.current().tensors() + "' names, the limit.");
+                            + Limits.current().tensors() + "' names, the limit (raise with --limit tensors=N).");
                 }
             }
             return names;
@@ -572,7 +573,8 @@ public final class KerasReader implements WeightReader {
             }
             if (attribute.getSize() > Limits.current().tensors()) {
                 throw new FormatException("Attribute " + Quote.of(name) + " lists " + attribute.getSize()
-                        + " names, over the limit of '" + Limits.current().tensors() + "'.");
+                        + " names, over the limit of '" + Limits.current().tensors()
+                        + "' (raise with --limit tensors=N).");
             }
             Object data = attribute.getData();
             if (data instanceof String s) {

@@ -287,7 +287,7 @@ record NpyHeader(NpyDType type, List<Field> fields, long itemBytes, boolean fort
         List<Object> items = tuple.items();
         if (items.size() > Limits.current().rank()) {
             throw new FormatException("Header's shape has " + items.size() + " dimensions, over the limit of "
-                    + Limits.current().rank() + ".");
+                    + Limits.current().rank() + " (raise with --limit rank=N).");
         }
         long[] dims = new long[items.size()];
         for (int i = 0; i < dims.length; i++) {

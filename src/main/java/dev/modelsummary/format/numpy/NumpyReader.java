@@ -100,7 +100,7 @@ public final class NumpyReader implements WeightReader {
             }
             if (tensors.size() == Limits.current().tensors()) {
                 throw new FormatException("Archive holds more than '" + Limits.current().tensors()
-                        + "' arrays, the limit.");
+                        + "' arrays, the limit (raise with --limit tensors=N).");
             }
             String name = member.name().substring(0, member.name().length() - MEMBER_SUFFIX.length());
             try {

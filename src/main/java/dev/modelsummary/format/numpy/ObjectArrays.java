@@ -36,7 +36,8 @@ final class ObjectArrays {
     void scan(String name, String where, InputStream data, long length) throws IOException {
         if (length > Limits.current().pickleBytes()) {
             throw new FormatException("Object array " + Quote.of(name) + " is a pickle of " + length
-                    + " bytes, over the limit of " + Limits.current().pickleBytes() + ".");
+                    + " bytes, over the limit of " + Limits.current().pickleBytes()
+                    + " (raise with --limit pickle-bytes=N).");
         }
         try (InputStream in = data) {
             Unpickler unpickler = new Unpickler(new PickleInput(in, length), PLAIN, null);

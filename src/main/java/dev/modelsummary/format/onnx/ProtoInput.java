@@ -79,14 +79,15 @@ final class ProtoInput {
     }
 
     /**
-     * A UTF-8 string of at most {@code maxBytes} bytes.
+     * A UTF-8 string (a name) of at most {@code maxBytes} bytes, the bound the tensor-name-chars limit sets.
      *
      * @throws FormatException when it is longer
      */
     String string(String what, int maxBytes) throws IOException {
         int n = length(what);
         if (n > maxBytes) {
-            throw new FormatException(what + " is '" + n + "' bytes long, over the limit of '" + maxBytes + "'.");
+            throw new FormatException(what + " is '" + n + "' bytes long, over the limit of '" + maxBytes
+                    + "' (raise with --limit tensor-name-chars=N).");
         }
         return new String(in.readRawBytes(n), StandardCharsets.UTF_8);
     }

@@ -261,7 +261,7 @@ public final class Unpickler implements Budget {
         spent += values;
         if (spent > maxValues) {
             throw fail("Pickle builds more than " + maxValues + " values (at byte " + opcodeAt
-                    + "), over the limit.");
+                    + "), over the limit (raise with --limit pickle-values=N).");
         }
     }
 
@@ -368,7 +368,8 @@ public final class Unpickler implements Budget {
     private void push(Object value) {
         int depth = Hashing.depth(value);
         if (depth > maxDepth) {
-            throw fail("Pickle nests tuples deeper than " + maxDepth + " levels at byte " + opcodeAt + ".");
+            throw fail("Pickle nests tuples deeper than " + maxDepth + " levels at byte " + opcodeAt
+                    + " (raise with --limit pickle-depth=N).");
         }
         spend(1);
         stack.add(value);
@@ -378,7 +379,8 @@ public final class Unpickler implements Budget {
     private Object integer(int n) throws IOException {
         if (n < 0 || n > Limits.current().pickleIntBytes()) {
             throw fail("Pickle integer of " + (n & 0xFFFF_FFFFL) + " bytes at byte " + opcodeAt
-                    + " is over the limit of " + Limits.current().pickleIntBytes() + " bytes.");
+                    + " is over the limit of " + Limits.current().pickleIntBytes()
+                    + " bytes (raise with --limit pickle-int-bytes=N).");
         }
         in.requireDeclared(n);
         if (n == 0) {
@@ -401,7 +403,7 @@ public final class Unpickler implements Budget {
             int n = big.bitLength() / Byte.SIZE + 1;
             if (n > Limits.current().pickleIntBytes()) {
                 throw fail("Pickle integer of " + n + " bytes at byte " + opcodeAt + " is over the limit of "
-                        + Limits.current().pickleIntBytes() + " bytes.");
+                        + Limits.current().pickleIntBytes() + " bytes (raise with --limit pickle-int-bytes=N).");
             }
             spend(n / TEXT_BYTES_PER_VALUE);
         }

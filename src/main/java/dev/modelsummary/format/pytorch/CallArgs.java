@@ -71,8 +71,13 @@ final class CallArgs {
     long[] dims(int i) {
         Object value = args.get(i);
         List<?> items = value instanceof PyTuple t ? t.items() : value instanceof List<?> l ? l : null;
-        if (items == null || items.size() > Limits.current().rank()) {
+        if (items == null) {
             throw wrongType(i, "a tuple of at most " + Limits.current().rank() + " ints");
+        }
+        if (items.size() > Limits.current().rank()) {
+            throw new FormatException("Pickle calls " + Quote.of(callee) + " with a size of " + items.size()
+                    + " dimensions (argument " + (i + 1) + "), over the limit of " + Limits.current().rank()
+                    + " (raise with --limit rank=N).");
         }
         budget.spend(arrayCost(items.size()));
         long[] dims = new long[items.size()];

@@ -230,7 +230,8 @@ public final class DcpReader implements WeightReader {
      */
     private static FormatException valuesLimit(FormatException e) {
         String message = e.getMessage();
-        String trimmed = message.endsWith(", over the limit.") ? message.substring(0, message.length() - 1) : message;
+        String raise = " (raise with --limit pickle-values=N).";
+        String trimmed = message.endsWith(raise) ? message.substring(0, message.length() - raise.length()) : message;
         return new FormatException(trimmed + " (a DCP .metadata builds about 200 per tensor chunk; raise with "
                 + "--limit pickle-values=N).", e);
     }

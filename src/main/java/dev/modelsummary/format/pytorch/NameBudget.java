@@ -30,7 +30,7 @@ final class NameBudget {
         spent += units;
         if (spent > maxValues) {
             throw new FormatException("Pickle builds more than " + maxValues + " values once its tensors are named, "
-                    + "over the limit.");
+                    + "over the limit (raise with --limit pickle-values=N).");
         }
     }
 }

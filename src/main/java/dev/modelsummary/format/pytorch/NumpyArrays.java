@@ -199,7 +199,7 @@ final class NumpyArrays {
     private static long[] shape(PyTuple dims) {
         if (dims.size() > Limits.current().rank()) {
             throw new FormatException("Pickled NumPy array has " + dims.size() + " dimensions, over the limit of "
-                    + Limits.current().rank() + ".");
+                    + Limits.current().rank() + " (raise with --limit rank=N).");
         }
         long[] size = new long[dims.size()];
         for (int i = 0; i < size.length; i++) {

@@ -66,7 +66,7 @@ public final class PickleZipReader implements WeightReader {
                 }
                 if (scanned++ == Limits.current().tensors()) {
                     throw new FormatException("ZIP archive holds more than '" + Limits.current().tensors()
-                            + "' pickle members, the limit.");
+                            + "' pickle members, the limit (raise with --limit tensors=N).");
                 }
                 scanMember(channel, zip, member, scan);
             }

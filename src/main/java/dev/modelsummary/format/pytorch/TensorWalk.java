@@ -301,10 +301,11 @@ final class TensorWalk {
         Path path = join(visit.parent(), visit.key());
         if (path.tooLong()) {
             throw new FormatException("Tensor " + Quote.of(path.text()) + " has a name longer than "
-                    + maxNameChars() + " characters.");
+                    + maxNameChars() + " characters (raise with --limit tensor-name-chars=N).");
         }
         if (found.size() == maxTensors) {
-            throw new FormatException("Checkpoint holds more than '" + maxTensors + "' tensors, the limit.");
+            throw new FormatException("Checkpoint holds more than '" + maxTensors
+                    + "' tensors, the limit (raise with --limit tensors=N).");
         }
         budget.spend(FOUND_COST + tensor.size().length / 2);
         found.add(new Found(path.text().isEmpty() ? ROOT_TENSOR_NAME : path.text(), tensor, visit.buffer()));

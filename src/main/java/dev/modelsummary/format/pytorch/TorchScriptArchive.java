@@ -192,7 +192,8 @@ final class TorchScriptArchive {
             addTensors(found, visit, decl, state, false);
             addTensors(found, visit, decl, state, true);
             if (found.size() > maxTensors) {
-                throw new FormatException("Archive holds more than '" + maxTensors + "' tensors, the limit.");
+                throw new FormatException("Archive holds more than '" + maxTensors
+                        + "' tensors, the limit (raise with --limit tensors=N).");
             }
             List<Pending> children = new ArrayList<>();
             for (String attribute : decl.attributes()) {
@@ -312,7 +313,7 @@ final class TorchScriptArchive {
         budget.spendName(name);
         if (name.length() > maxNameChars) {
             throw new FormatException("Tensor " + Quote.of(name) + " has a name longer than " + maxNameChars
-                    + " characters.");
+                    + " characters (raise with --limit tensor-name-chars=N).");
         }
         return name;
     }
@@ -374,7 +375,7 @@ final class TorchScriptArchive {
         ZipDirectory.Entry pickle = directory.find(prefix + "constants.pkl").orElseThrow();
         if (pickle.size() > Limits.current().pickleBytes()) {
             throw new FormatException("Constants.pkl is " + pickle.size() + " bytes, over the limit of "
-                    + Limits.current().pickleBytes() + ".");
+                    + Limits.current().pickleBytes() + " (raise with --limit pickle-bytes=N).");
         }
         Storages storages = new Storages(directory, prefix + "constants/");
         Object root;

@@ -293,7 +293,7 @@ final class TorchScriptCode {
     private void checkName(String name) {
         if (name.length() > maxNameChars) {
             throw fail("line " + (lineNumber + 1) + ": declares an attribute name longer than " + maxNameChars
-                    + " characters.");
+                    + " characters (raise with --limit tensor-name-chars=N).");
         }
     }
 
@@ -347,7 +347,7 @@ final class TorchScriptCode {
                 }
                 if (out.length() > maxNameChars) {
                     throw fail("line " + (lineNumber + 1) + ": declares an attribute name longer than "
-                            + maxNameChars + " characters.");
+                            + maxNameChars + " characters (raise with --limit tensor-name-chars=N).");
                 }
             }
             throw unreadable(what);

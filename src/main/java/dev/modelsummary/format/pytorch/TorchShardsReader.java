@@ -130,7 +130,8 @@ public final class TorchShardsReader implements WeightReader {
 
     private static void add(List<TensorEntry> tensors, TensorEntry t) {
         if (tensors.size() == Limits.current().tensors()) {
-            throw new FormatException("Shards list more than '" + Limits.current().tensors() + "' tensors, the limit.");
+            throw new FormatException("Shards list more than '" + Limits.current().tensors()
+                    + "' tensors, the limit (raise with --limit tensors=N).");
         }
         tensors.add(t);
     }

@@ -52,7 +52,7 @@ final class TorchZip {
                 "ZIP archive has no record " + Quote.of(prefix + "data.pkl") + ", so it is not a torch.save file."));
         if (pickle.size() > Limits.current().pickleBytes()) {
             throw new FormatException("Data.pkl is " + pickle.size() + " bytes, over the limit of "
-                    + Limits.current().pickleBytes() + ".");
+                    + Limits.current().pickleBytes() + " (raise with --limit pickle-bytes=N).");
         }
         TorchZip zip = new TorchZip(directory, prefix);
         try (InputStream in = directory.open(channel, pickle)) {

@@ -75,7 +75,8 @@ final class SafetensorsHeader {
         // 2. HeaderTooLarge; a u64 over Long.MAX_VALUE reads as negative and is over the limit too.
         if (n < 0 || n > Limits.current().safetensorsHeaderBytes()) {
             throw new FormatException("Header length '" + Long.toUnsignedString(n) + "' is over the limit of '"
-                    + Limits.current().safetensorsHeaderBytes() + "' bytes.");
+                    + Limits.current().safetensorsHeaderBytes()
+                    + "' bytes (raise with --limit safetensors-header-bytes=N).");
         }
         // 3. InvalidHeaderLength: checked before anything is allocated from n.
         if (n > fileSize - LENGTH_BYTES) {
@@ -123,7 +124,7 @@ final class SafetensorsHeader {
             } else {
                 if (tensors.size() == Limits.current().tensors()) {
                     throw new FormatException("Header lists more than '" + Limits.current().tensors()
-                            + "' tensors, the limit.");
+                            + "' tensors, the limit (raise with --limit tensors=N).");
                 }
                 tensors.add(readTensor(name, p));
             }
@@ -222,7 +223,7 @@ final class SafetensorsHeader {
         while (p.nextToken() != JsonToken.END_ARRAY) {
             if (rank == Limits.current().rank()) {
                 throw new FormatException(subject(name) + " has more than '" + Limits.current().rank()
-                        + "' dimensions, the limit.");
+                        + "' dimensions, the limit (raise with --limit rank=N).");
             }
             if (rank == dims.length) {
                 dims = Arrays.copyOf(dims, rank * 2);

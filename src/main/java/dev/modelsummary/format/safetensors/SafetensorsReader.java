@@ -135,7 +135,8 @@ public final class SafetensorsReader implements WeightReader {
             for (HeaderTensor t : readShard(directory, file, shard, opener)) {
                 names.add(t.name(), shard);
                 if (tensors.size() == Limits.current().tensors()) {
-                    throw new FormatException("Shards list more than '" + Limits.current().tensors() + "' tensors, the limit.");
+                    throw new FormatException("Shards list more than '" + Limits.current().tensors()
+                            + "' tensors, the limit (raise with --limit tensors=N).");
                 }
                 tensors.add(entry(t));
             }

@@ -1,11 +1,13 @@
 package dev.modelsummary.format.tfjs;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.json.StrictJson;
@@ -77,6 +79,17 @@ record ModelJson(boolean graphModel, List<Group> groups) {
                         + Quote.of(p.getText()) + ".");
             }
             return result;
+        } catch (StreamConstraintsException e) {
+            // Jackson's own words name its API (StreamReadConstraints.getMaxNestingDepth()): say which limit it is
+            Limits limits = Limits.current();
+            boolean depth = String.valueOf(e.getOriginalMessage()).contains("nesting depth");
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            throw new FormatException(depth
+                    ? "model.json nests deeper than " + limits.tfjsJsonDepth() + " levels" + where
+                            + " (raise with --limit tfjs-json-depth=N)."
+                    : "model.json holds a string or key longer than " + limits.tfjsStringChars() + " characters"
+                            + where + " (raise with --limit tfjs-string-chars=N).", e);
         } catch (JsonProcessingException e) {
             throw StrictJson.syntaxError("model.json", e);
         } catch (CharConversionException e) {
@@ -132,7 +145,7 @@ record ModelJson(boolean graphModel, List<Group> groups) {
             }
             if (index == Limits.current().tensors()) {
                 throw new FormatException("Manifest has more than '" + Limits.current().tensors()
-                        + "' groups, the tensors limit.");
+                        + "' groups, the tensors limit (raise with --limit tensors=N).");
             }
             groups.add(readGroup(p, index, names, count));
         }
@@ -155,7 +168,7 @@ record ModelJson(boolean graphModel, List<Group> groups) {
                 while (p.nextToken() != JsonToken.END_ARRAY) {
                     if (count[0] == Limits.current().tensors()) {
                         throw new FormatException("Manifest lists more than '" + Limits.current().tensors()
-                                + "' weights, the limit.");
+                                + "' weights, the limit (raise with --limit tensors=N).");
                     }
                     count[0]++;
                     Weight w = readWeight(p, index);
@@ -202,7 +215,7 @@ record ModelJson(boolean graphModel, List<Group> groups) {
             }
             if (paths.size() == Limits.current().tensors()) {
                 throw new FormatException("Manifest group '" + index + "' lists more than '"
-                        + Limits.current().tensors() + "' paths, the tensors limit.");
+                        + Limits.current().tensors() + "' paths, the tensors limit (raise with --limit tensors=N).");
             }
             paths.add(p.getText());
         }
@@ -341,7 +354,8 @@ record ModelJson(boolean graphModel, List<Group> groups) {
                 continue;
             }
             if (rank == Limits.current().rank()) {
-                problems.add("more than '" + Limits.current().rank() + "' dimensions, the rank limit");
+                problems.add("more than '" + Limits.current().rank()
+                        + "' dimensions, the rank limit (raise with --limit rank=N)");
                 p.skipChildren();
                 continue;
             }

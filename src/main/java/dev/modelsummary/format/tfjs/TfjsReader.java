@@ -124,7 +124,7 @@ public final class TfjsReader implements WeightReader {
             long size = channel.size();
             if (size > Limits.current().indexJsonBytes()) {
                 throw new FormatException("model.json is '" + size + "' bytes, over the limit of '"
-                        + Limits.current().indexJsonBytes() + "' bytes (index-json-bytes).");
+                        + Limits.current().indexJsonBytes() + "' bytes (raise with --limit index-json-bytes=N).");
             }
             try (InputStream in = new BufferedInputStream(new RegionInputStream(channel, 0, size), 1 << 16)) {
                 json = ModelJson.read(in);

@@ -271,11 +271,13 @@ public final class ZipDirectory {
         }
         if (d.entries() < 0 || d.entries() > Limits.current().zipEntries()) {
             throw new FormatException("ZIP archive declares " + Long.toUnsignedString(d.entries())
-                    + " records, over the limit of " + Limits.current().zipEntries() + ".");
+                    + " records, over the limit of " + Limits.current().zipEntries()
+                    + " (raise with --limit zip-entries=N).");
         }
         if (d.size() > Limits.current().zipCentralDirectoryBytes()) {
             throw new FormatException("ZIP central directory is " + d.size() + " bytes, over the limit of "
-                    + Limits.current().zipCentralDirectoryBytes() + ".");
+                    + Limits.current().zipCentralDirectoryBytes()
+                    + " (raise with --limit zip-central-directory-bytes=N).");
         }
         if (d.entries() * CENTRAL_HEADER_BYTES > d.size()) {
             throw new FormatException("ZIP archive declares " + d.entries() + " records, more than its "

@@ -89,7 +89,7 @@ class KerasValidationTest {
     void theTensorsLimitBoundsTheDatasets() {
         assertThatThrownBy(() -> Limits.DEFAULT.with("tensors", 3).using(
                 () -> reader.read(Path.of("m.weights.h5"), new MemoryOpener(WEIGHTS))))
-                .isInstanceOf(FormatException.class).hasMessage("HDF5 file holds more than '3' datasets, the limit.");
+                .isInstanceOf(FormatException.class).hasMessage("HDF5 file holds more than '3' datasets, the limit (raise with --limit tensors=N).");
     }
 
     @Test

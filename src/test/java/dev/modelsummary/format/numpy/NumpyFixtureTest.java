@@ -106,7 +106,7 @@ class NumpyFixtureTest {
     void theTensorLimitHolds() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.modelsummary.format.Limits.DEFAULT
                         .with("tensors", 6).using(() -> read("stored.npz")))
-                .hasMessage("Archive holds more than '6' arrays, the limit.");
+                .hasMessage("Archive holds more than '6' arrays, the limit (raise with --limit tensors=N).");
     }
 
     @Test

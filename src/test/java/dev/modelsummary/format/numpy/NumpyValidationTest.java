@@ -146,7 +146,7 @@ class NumpyValidationTest {
         refusesNpy(header("<f4", "(1, True)"), 4, "Header's shape holds 'true', not an integer.");
         refusesNpy(header("<f4", "(-1,)"), 4, "Header's shape holds the negative dimension '-1'.");
         refusesNpy(header("<f4", "(" + "1, ".repeat(65) + ")"), 4,
-                "Header's shape has 65 dimensions, over the limit of 64.");
+                "Header's shape has 65 dimensions, over the limit of 64 (raise with --limit rank=N).");
         refusesNpy("{'descr': 4, 'fortran_order': False, 'shape': (1,)}", 4, "Header's descr is not a string.");
     }
 

@@ -160,7 +160,7 @@ class OnnxValidationTest {
         refused(oneInitializer(tensor("t", 1, 4, dims)), "A tensor has more than '64' dims, the limit (raise "
                 + "with --limit rank=N).");
         refused(oneInitializer(of().bytes(8, new byte[Limits.current().tensorNameChars() * 3 + 1])),
-                "A tensor name is '12289' bytes long, over the limit of '12288'.");
+                "A tensor name is '12289' bytes long, over the limit of '12288' (raise with --limit tensor-name-chars=N).");
     }
 
     private static Pb entry(String key, String value) {

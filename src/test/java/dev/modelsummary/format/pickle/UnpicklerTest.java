@@ -341,7 +341,7 @@ class UnpicklerTest {
             assertThatThrownBy(() -> loadText("I" + digits + "\n."))
                     .hasMessage("Pickle has an INT longer than 3136 bytes at byte 0.");
             assertThatThrownBy(() -> loadText("L" + "9".repeat(2500) + "\n."))
-                    .hasMessage("Pickle integer of 1039 bytes at byte 0 is over the limit of 1024 bytes.");
+                    .hasMessage("Pickle integer of 1039 bytes at byte 0 is over the limit of 1024 bytes (raise with --limit pickle-int-bytes=N).");
         }
 
         @Test
@@ -501,9 +501,9 @@ class UnpicklerTest {
         @Test
         void hugeIntegers() {
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op(0x8b).le(Integer.MAX_VALUE, 4).stop().build()))
-                    .hasMessage("Pickle integer of 2147483647 bytes at byte 2 is over the limit of 1024 bytes.");
+                    .hasMessage("Pickle integer of 2147483647 bytes at byte 2 is over the limit of 1024 bytes (raise with --limit pickle-int-bytes=N).");
             assertThatThrownBy(() -> load(PickleBuilder.protocol(2).op(0x8b).le(-1, 4).stop().build()))
-                    .hasMessage("Pickle integer of 4294967295 bytes at byte 2 is over the limit of 1024 bytes.");
+                    .hasMessage("Pickle integer of 4294967295 bytes at byte 2 is over the limit of 1024 bytes (raise with --limit pickle-int-bytes=N).");
         }
 
         @Test
@@ -514,7 +514,7 @@ class UnpicklerTest {
             }
 
             assertThatThrownBy(() -> load(b.stop().build()))
-                    .hasMessage("Pickle nests tuples deeper than 1000 levels at byte 1003.");
+                    .hasMessage("Pickle nests tuples deeper than 1000 levels at byte 1003 (raise with --limit pickle-depth=N).");
         }
 
         @Test
@@ -540,7 +540,7 @@ class UnpicklerTest {
             Unpickler unpickler = new Unpickler(PickleInput.of(b.stop().build()), PYTHON, null, 50, 1000);
 
             // EMPTY_LIST 1 + 2, memo entry 3, then 1 per push: the 45th BINGET (at byte 5 + 2 * 44) is one too many
-            assertThatThrownBy(unpickler::load).hasMessage("Pickle builds more than 50 values (at byte 93), over the limit.");
+            assertThatThrownBy(unpickler::load).hasMessage("Pickle builds more than 50 values (at byte 93), over the limit (raise with --limit pickle-values=N).");
         }
 
         @Test
@@ -551,7 +551,7 @@ class UnpicklerTest {
                     PYTHON, null, 60, 1000);
 
             // each EMPTY_DICT costs 6: the 11th (at byte 12) is over 60
-            assertThatThrownBy(unpickler::load).hasMessage("Pickle builds more than 60 values (at byte 12), over the limit.");
+            assertThatThrownBy(unpickler::load).hasMessage("Pickle builds more than 60 values (at byte 12), over the limit (raise with --limit pickle-values=N).");
         }
 
         @Test

@@ -188,7 +188,7 @@ class TorchReaderErrorsTest {
                 .op('s').stop().build();
         Limits small = Limits.DEFAULT.with("pickle-kept-text-bytes", 20).with("tensor-name-chars", 30);
         assertThat(small.using(() -> errorFor(torchZip(pickle, 24))))
-                .isEqualTo("Tensor '<40-byte key>' has a name longer than 30 characters.");
+                .isEqualTo("Tensor '<40-byte key>' has a name longer than 30 characters (raise with --limit tensor-name-chars=N).");
         assertThat(small.with("tensor-name-chars", 50).using(() -> errorFor(torchZip(pickle, 24))))
                 .isEqualTo("A checkpoint key of 40 bytes is longer than the 20 bytes of text a pickle may keep, so what"
                         + " it holds cannot be named (raise with --limit pickle-kept-text-bytes=N).");

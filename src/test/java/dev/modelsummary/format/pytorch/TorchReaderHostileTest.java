@@ -61,7 +61,7 @@ class TorchReaderHostileTest {
         byte[] pickle = PickleBuilder.protocol(2).op('}').str(key).bytes(tensors(1)).op('s').stop().build();
 
         assertThat(errorFor(torchZip(pickle, 24)))
-                .isEqualTo("Tensor '" + "k".repeat(200) + "...' has a name longer than 4096 characters.");
+                .isEqualTo("Tensor '" + "k".repeat(200) + "...' has a name longer than 4096 characters (raise with --limit tensor-name-chars=N).");
     }
 
     @Test
@@ -76,7 +76,7 @@ class TorchReaderHostileTest {
         String message = assertTimeoutPreemptively(FAST, () -> errorFor(torchZip(pickle, 24)));
 
         assertThat(message).matches("Tensor '\\({60}None, None\\), \\(None, None\\)\\).*\\.\\.\\.' has a name longer "
-                + "than 4096 characters\\.");
+                + "than 4096 characters \\(raise with --limit tensor-name-chars=N\\)\\.");
     }
 
     @Test
@@ -90,7 +90,7 @@ class TorchReaderHostileTest {
 
         assertThatThrownBy(() -> Limits.DEFAULT.with("pickle-values", 5000).using(() -> read(zip)))
                 .isInstanceOf(FormatException.class)
-                .hasMessage("Pickle builds more than 5000 values once its tensors are named, over the limit.");
+                .hasMessage("Pickle builds more than 5000 values once its tensors are named, over the limit (raise with --limit pickle-values=N).");
     }
 
     @Test
@@ -104,7 +104,7 @@ class TorchReaderHostileTest {
 
         assertThatThrownBy(() -> Limits.DEFAULT.with("pickle-values", 200_000).using(() -> read(zip)))
                 .isInstanceOf(FormatException.class)
-                .hasMessage("Pickle builds more than 200000 values once its tensors are named, over the limit.");
+                .hasMessage("Pickle builds more than 200000 values once its tensors are named, over the limit (raise with --limit pickle-values=N).");
     }
 
     @Test
@@ -113,7 +113,7 @@ class TorchReaderHostileTest {
 
         assertThatThrownBy(() -> Limits.DEFAULT.with("tensors", 3).using(() -> read(torchZip(pickle, 24))))
                 .isInstanceOf(FormatException.class)
-                .hasMessage("Checkpoint holds more than '3' tensors, the limit.");
+                .hasMessage("Checkpoint holds more than '3' tensors, the limit (raise with --limit tensors=N).");
     }
 
     @Test

@@ -84,7 +84,7 @@ class TorchScriptCodeTest {
         String name = "n".repeat(5000);
         assertThatThrownBy(() -> parse("class M(Module):\n  " + name + " : Tensor\n"))
                 .isInstanceOf(FormatException.class)
-                .hasMessage("Code file 'f.py' line 2: declares an attribute name longer than 4096 characters.");
+                .hasMessage("Code file 'f.py' line 2: declares an attribute name longer than 4096 characters (raise with --limit tensor-name-chars=N).");
     }
 
     @Test

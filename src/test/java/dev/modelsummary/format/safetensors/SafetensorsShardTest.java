@@ -205,7 +205,7 @@ class SafetensorsShardTest {
         }
         CountingOpener opener = new CountingOpener();
         assertThatThrownBy(() -> reader.read(index, opener)).isInstanceOf(FormatException.class)
-                .hasMessage("Index is '100000001' bytes, over the limit of '100000000' bytes.");
+                .hasMessage("Index is '100000001' bytes, over the limit of '100000000' bytes (raise with --limit index-json-bytes=N).");
         assertThat(opener.totalBytes()).isZero();
     }
 

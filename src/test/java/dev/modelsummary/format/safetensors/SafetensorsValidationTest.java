@@ -55,13 +55,13 @@ class SafetensorsValidationTest {
         @Test
         void aLengthOverTheLimitIsRefusedBeforeAnythingIsAllocated() {
             assertFails(StFiles.withLength(100_000_001L, ascii("{}"), 0),
-                    "Header length '100000001' is over the limit of '100000000' bytes.");
+                    "Header length '100000001' is over the limit of '100000000' bytes (raise with --limit safetensors-header-bytes=N).");
         }
 
         @Test
         void aLengthOverLongMaxValueIsPrintedUnsigned() {
             assertFails(StFiles.withLength(-1L, ascii("{}"), 0),
-                    "Header length '18446744073709551615' is over the limit of '100000000' bytes.");
+                    "Header length '18446744073709551615' is over the limit of '100000000' bytes (raise with --limit safetensors-header-bytes=N).");
         }
 
         @Test
@@ -82,7 +82,7 @@ class SafetensorsValidationTest {
         void theLimitIsCheckedBeforeTheFileSize() {
             // Both wrong: the reference reports HeaderTooLarge first.
             assertFails(StFiles.withLength(Long.MAX_VALUE, ascii("{}"), 0),
-                    "Header length '9223372036854775807' is over the limit of '100000000' bytes.");
+                    "Header length '9223372036854775807' is over the limit of '100000000' bytes (raise with --limit safetensors-header-bytes=N).");
         }
     }
 
@@ -311,7 +311,7 @@ class SafetensorsValidationTest {
         void aShapeHasAtMost64Dimensions() throws IOException {
             String ones = "[" + "1,".repeat(64) + "1]";
             assertFails(file(header(tensor("a", "F32", ones, 0, 4)), 4),
-                    "Tensor 'a' has more than '64' dimensions, the limit.");
+                    "Tensor 'a' has more than '64' dimensions, the limit (raise with --limit rank=N).");
             String sixtyFour = "[" + "1,".repeat(63) + "1]";
             assertThat(read(file(header(tensor("a", "F32", sixtyFour, 0, 4)), 4)).tensors().get(0).shape().rank())
                     .isEqualTo(64);

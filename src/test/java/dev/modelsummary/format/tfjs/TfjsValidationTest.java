@@ -118,7 +118,7 @@ class TfjsValidationTest {
         String deep = "[".repeat(300) + "]".repeat(300);
         assertThatThrownBy(() -> read("{\"modelTopology\": " + deep + ", \"weightsManifest\": []}"))
                 .isInstanceOf(FormatException.class)
-                .hasMessageStartingWith("model.json is not valid JSON: Document nesting depth (201) exceeds the maximum allowed (200");
+                .hasMessage("model.json nests deeper than 200 levels (raise with --limit tfjs-json-depth=N).");
     }
 
     @Test
@@ -126,7 +126,7 @@ class TfjsValidationTest {
         Limits small = Limits.DEFAULT.with("rank", 2);
         assertThatThrownBy(() -> small.using(() -> read(manifest(w("a", "[1, 1, 1]", "float32")))))
                 .isInstanceOf(FormatException.class)
-                .hasMessage("Weight 'a' has more than '2' dimensions, the rank limit.");
+                .hasMessage("Weight 'a' has more than '2' dimensions, the rank limit (raise with --limit rank=N).");
     }
 
     @Test
@@ -134,14 +134,14 @@ class TfjsValidationTest {
         Limits small = Limits.DEFAULT.with("rank", 1);
         assertThatThrownBy(() -> small.using(() -> read(manifest(w("a", "[1, [2]]", "float32")))))
                 .isInstanceOf(FormatException.class)
-                .hasMessage("Weight 'a' has more than '1' dimensions, the rank limit.");
+                .hasMessage("Weight 'a' has more than '1' dimensions, the rank limit (raise with --limit rank=N).");
     }
 
     @Test
     void theWeightCountIsBounded() {
         Limits small = Limits.DEFAULT.with("tensors", 1);
         assertThatThrownBy(() -> small.using(() -> read(manifest(w("a", "[1]", "float32") + "," + w("b", "[1]", "float32")))))
-                .isInstanceOf(FormatException.class).hasMessage("Manifest lists more than '1' weights, the limit.");
+                .isInstanceOf(FormatException.class).hasMessage("Manifest lists more than '1' weights, the limit (raise with --limit tensors=N).");
     }
 
     @Test
@@ -149,7 +149,7 @@ class TfjsValidationTest {
         Limits small = Limits.DEFAULT.with("index-json-bytes", 10);
         assertThatThrownBy(() -> small.using(() -> read(manifest(""))))
                 .isInstanceOf(FormatException.class)
-                .hasMessage("model.json is '58' bytes, over the limit of '10' bytes (index-json-bytes).");
+                .hasMessage("model.json is '58' bytes, over the limit of '10' bytes (raise with --limit index-json-bytes=N).");
     }
 
     @Test

@@ -168,7 +168,7 @@ class ZipDirectoryTest {
         ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN).putLong(record + 32, 1L << 40);
 
         assertThatThrownBy(() -> read(zip))
-                .hasMessage("ZIP archive declares 1099511627776 records, over the limit of 2000000.");
+                .hasMessage("ZIP archive declares 1099511627776 records, over the limit of 2000000 (raise with --limit zip-entries=N).");
     }
 
     @Test
