@@ -152,7 +152,8 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     private Integer depth;
 
     @Option(names = "--include-buffers",
-            description = "Count buffers (running statistics, index tables) as layers in md and text reports. "
+            description = "Count buffers (running statistics, index tables) as parameter tensors (the md page's "
+                    + "\"layers\") in md, text and html reports. "
                     + "JSON always lists them, with \"role\": \"buffer\".")
     private boolean includeBuffers;
 
