@@ -41,10 +41,11 @@ import java.util.stream.Collectors;
  * main graph's Constant nodes; each kind followed by the same kind from the subgraphs (graph attributes of nodes:
  * If/Loop/Scan bodies), depth first in node order, up to {@link #MAX_GRAPH_DEPTH} deep. Functions and
  * training_info are not read, and a warning says when a model has them. STRING tensors are left out with a
- * warning. Integer and bool Constant outputs of rank 0 or 1 are left out too, counted in a "Constant nodes" fact:
- * an exporter writes every shape, axis and index argument as one (247 of vit_b_32's 327 tensors from
- * torch.onnx), and they are no weights; a floating-point Constant, or an integer one of rank 2 or more (a folded
- * or quantized weight), is listed.
+ * warning. Constant outputs that are scalars, or integer or bool vectors, are left out too, counted in a
+ * "Constant nodes" fact: an exporter writes every shape, axis and index argument and every arithmetic scalar as
+ * one (247 of the 327 tensors torch 1.13's export of vit_b_32 holds: 149 integer shapes and indices, 98 float
+ * scalars), and they are no weights; a Constant that is a floating-point vector or larger, or an integer one of rank 2 or more (a folded or
+ * quantized weight), is listed.
  *
  * <p>Bounds: the nesting walked is fixed (ModelProto, GraphProto, NodeProto, AttributeProto, SparseTensorProto,
  * TensorProto, StringStringEntryProto; every other message is skipped whole by its length), every length is
@@ -253,7 +254,7 @@ public final class OnnxReader implements WeightReader {
         final List<String> stringTensors = new ArrayList<>();
         int listed;
         int stringCount;
-        /** Integer and bool Constant outputs of rank 0 or 1 (shape, axis and index arguments): not listed. */
+        /** Scalar Constant outputs and integer or bool vectors (shapes, axes, indices, scalars): not listed. */
         int shapeConstants;
         int externalTensors;
         int sparseTensors;
@@ -651,8 +652,9 @@ public final class OnnxReader implements WeightReader {
                 return false;
             }
             DType dtype = OnnxDataType.of(dataType).flatMap(OnnxDataType::dtype).orElseThrow();
-            if (kind == Kind.CONSTANT && dtype.isIntegerOrBool() && dims.length <= 1) {
-                // a shape, axis or index argument, not a weight: counted in a fact, its name still unique
+            if (kind == Kind.CONSTANT && (dims.length == 0 || dims.length == 1 && dtype.isIntegerOrBool())) {
+                // a shape, axis or index argument or an arithmetic scalar, not a weight: counted in a fact, its
+                // name still unique
                 shapeConstants++;
                 g.leftOutSubjects.add(subject);
                 g.leftOutNames.add(name);
@@ -751,9 +753,9 @@ public final class OnnxReader implements WeightReader {
         List<Fact> facts() {
             List<Fact> all = new ArrayList<>(facts.facts());
             if (shapeConstants > 0) {
-                all.add(new Fact("Constant nodes", shapeConstants + " integer or bool "
-                        + (shapeConstants == 1 ? "output" : "outputs") + " of rank 0 or 1 (shape, axis and index "
-                        + "arguments), not listed: weights are initializers"));
+                all.add(new Fact("Constant nodes", shapeConstants + (shapeConstants == 1 ? " argument" : " arguments")
+                        + " not listed (scalars and integer vectors: shapes, axes, indices, arithmetic constants); "
+                        + "weights are initializers"));
             }
             return all;
         }

@@ -59,10 +59,10 @@ class OnnxFixtureTest {
         return out;
     }
 
-    /** An integer or bool Constant of rank 0 or 1: a shape, axis or index argument, counted in a fact. */
+    /** A scalar Constant or an integer or bool vector: an argument, counted in a fact, not listed. */
     private static boolean shapeArgument(JsonNode t) {
-        return t.get("kind").asText().equals("constant") && t.get("shape").size() <= 1
-                && DType.byTorchName(t.get("dtype").asText()).orElseThrow().isIntegerOrBool();
+        return t.get("kind").asText().equals("constant") && (t.get("shape").isEmpty() || t.get("shape").size() == 1
+                && DType.byTorchName(t.get("dtype").asText()).orElseThrow().isIntegerOrBool());
     }
 
     /** What {@code onnx.load} (onnx 1.12) reports of each file's ir_version, producer and opset_import. */
@@ -104,8 +104,8 @@ class OnnxFixtureTest {
         assertThat(model.warnings()).isEmpty();
         // The reshape's target shape, an int64 Constant, is an argument, not a weight: counted, not listed.
         assertThat(model.details().facts()).extracting(f -> f.label() + ": " + f.value()).contains(
-                "Constant nodes: 1 integer or bool output of rank 0 or 1 (shape, axis and index arguments), "
-                        + "not listed: weights are initializers");
+                "Constant nodes: 1 argument not listed (scalars and integer vectors: shapes, axes, indices, "
+                        + "arithmetic constants); weights are initializers");
         // conv 4*3*3*3 + 4, bn 4 + 4, fc 2*4 + 2, as torch counts them.
         assertThat(Summary.of(model).parameters().count()).isEqualTo(108 + 4 + 4 + 4 + 8 + 2);
     }
@@ -113,12 +113,12 @@ class OnnxFixtureTest {
     @Test
     void floatingPointAndHigherRankConstantsAreListedShapeArgumentsCounted() throws IOException {
         Model model = read("constants.onnx");
-        // c_int (int64 scalar) and c_ints (int64, (4,)) are arguments; c_ai_onnx is int8 (2,): an argument too
+        // c_float and c_int are scalars, c_ints (int64, (4,)) and c_ai_onnx (int8, (2,)) integer vectors
         assertThat(model.tensors()).extracting(TensorEntry::name)
-                .containsExactly("w", "c_tensor", "c_float", "c_floats", "c_sparse");
+                .containsExactly("w", "c_tensor", "c_floats", "c_sparse");
         assertThat(model.details().facts()).extracting(f -> f.label() + ": " + f.value()).endsWith(
-                "Constant nodes: 3 integer or bool outputs of rank 0 or 1 (shape, axis and index arguments), "
-                        + "not listed: weights are initializers");
+                "Constant nodes: 4 arguments not listed (scalars and integer vectors: shapes, axes, indices, "
+                        + "arithmetic constants); weights are initializers");
         assertThat(read("all_dtypes.onnx").details().facts()).noneMatch(f -> f.label().equals("Constant nodes"));
     }
 

@@ -120,8 +120,8 @@ class OnnxValidationTest {
                 .containsExactly(tuple("floats", Shape.of(3), DType.FLOAT32), tuple("t", Shape.of(2, 2), DType.FLOAT16),
                         tuple("int_matrix", Shape.of(2, 2), DType.INT64));
         assertThat(model.details().facts()).extracting(f -> f.label() + ": " + f.value()).contains("Constant nodes: "
-                + "2 integer or bool outputs of rank 0 or 1 (shape, axis and index arguments), not listed: weights "
-                + "are initializers");
+                + "2 arguments not listed (scalars and integer vectors: shapes, axes, indices, arithmetic constants); "
+                + "weights are initializers");
     }
 
     @Test
