@@ -7,6 +7,7 @@ import dev.modelsummary.format.TensorDigest;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.report.DetailLines;
+import dev.modelsummary.report.DiffHtmlReport;
 import dev.modelsummary.report.DiffJsonReport;
 import dev.modelsummary.report.DiffMarkdownReport;
 import dev.modelsummary.report.DiffTextReport;
@@ -93,8 +94,8 @@ public final class DiffCommand implements Callable<Integer> {
     private String modelB;
 
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", converter = ModelSummaryCommand.FormatConverter.class,
-            defaultValue = "text", description = "Output format: text (aligned, like diff), md (tables), json. "
-                    + "Default: ${DEFAULT-VALUE}.")
+            defaultValue = "text", description = "Output format: text (aligned, like diff), md (tables), json, "
+                    + "html (a self-contained page). Default: ${DEFAULT-VALUE}.")
     private OutputFormat format;
 
     @Mixin
@@ -122,7 +123,7 @@ public final class DiffCommand implements Callable<Integer> {
             + "torch.save ZIP archives). Without it, values are not read.")
     private boolean values;
 
-    @Option(names = "--max-rows", paramLabel = "N", description = "text and md: list at most N tensors per "
+    @Option(names = "--max-rows", paramLabel = "N", description = "text, md and html: list at most N tensors per "
             + "section, then say how many more (default: all). JSON always lists all.")
     private Integer maxRows;
 
@@ -145,6 +146,7 @@ public final class DiffCommand implements Callable<Integer> {
             case TEXT -> DiffTextReport.write(diff, rows, stdout);
             case MD -> DiffMarkdownReport.write(diff, rows, stdout);
             case JSON -> DiffJsonReport.write(diff, stdout);
+            case HTML -> DiffHtmlReport.write(diff, rows, stdout);
         }
         stdout.flush();
         return diff.noDifference() ? ExitCode.OK : ExitCode.DIFFERENT;

@@ -127,8 +127,8 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     private OutputFormat format;
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR",
-            description = "Write files under DIR instead of printing: md writes DIR/image_model_info/NAME.md and "
-                    + "DIR/figs/NAME_pie_chart.png; json writes DIR/json/NAME.json; text writes DIR/text/NAME.txt; html writes DIR/html/NAME.html.")
+            description = "Write files under DIR instead of printing: md writes DIR/image_model_info/NAME.md "
+                    + "(built-in image models; others: DIR/model_info/NAME.md) and DIR/figs/NAME_pie_chart.png; json writes DIR/json/NAME.json; text writes DIR/text/NAME.txt; html writes DIR/html/NAME.html.")
     private Path out;
 
     @Option(names = {"-n", "--name"}, paramLabel = "NAME",
@@ -151,7 +151,8 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     private Integer depth;
 
     @Option(names = "--include-buffers",
-            description = "Count buffers (running statistics, index tables) as layers in md and text reports. "
+            description = "Count buffers (running statistics, index tables) as parameter tensors (the md page's "
+                    + "\"layers\") in md, text and html reports. "
                     + "JSON always lists them, with \"role\": \"buffer\".")
     private boolean includeBuffers;
 
@@ -366,7 +367,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         AtomicOutput output = new AtomicOutput();
         switch (format) {
             case MD -> {
-                output.add(out.resolve("image_model_info").resolve(fileName + ".md"), report(summary));
+                output.add(out.resolve(pageFolder(summary.model())).resolve(fileName + ".md"), report(summary));
                 if (!noChart) {
                     output.add(out.resolve("figs").resolve(fileName + "_pie_chart.png"),
                             file -> file.write(PieChart.png(summary)));
@@ -377,6 +378,18 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             case HTML -> output.add(out.resolve("html").resolve(fileName + ".html"), report(summary));
         }
         return output;
+    }
+
+    /**
+     * Where {@code --out} puts a Markdown page: {@code image_model_info/} for a built-in image model, the folder
+     * the original project published its (image) pages in, and {@code model_info/} for every other model
+     * (language and video built-ins, files, configs). Both are siblings of {@code figs/}, so the page's
+     * {@code ../figs/} link resolves from either.
+     */
+    private String pageFolder(Model model) {
+        boolean image = model.isBuiltin() && loader.catalog().builder(model.source())
+                .map(b -> "image".equals(b.task().modality())).orElse(false);
+        return image ? "image_model_info" : "model_info";
     }
 
     /** Writes {@code output} (all or nothing) and lists the files on stdout; a failure names {@code out}. */

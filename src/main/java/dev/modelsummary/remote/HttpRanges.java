@@ -1,6 +1,7 @@
 package dev.modelsummary.remote;
 
 import dev.modelsummary.format.Limits;
+import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -122,7 +123,7 @@ final class HttpRanges {
                 // the client's own bound (connect or headers) fired before ours: the same failure
                 throw timedOut(file, cause);
             }
-            throw new RemoteIOException(file.display() + ": request failed (" + describe(cause) + ").", 0, cause);
+            throw new RemoteIOException(file.display() + ": request failed (" + describe(cause, uri) + ").", 0, cause);
         } finally {
             file.waited(System.nanoTime() - began);
         }
@@ -201,12 +202,18 @@ final class HttpRanges {
         return millis % 1000 == 0 ? Long.toString(millis / 1000) : Double.toString(millis / 1000.0);
     }
 
-    /** What went wrong, in words: the most telling cause in the chain, never an exception's class name. */
-    static String describe(Throwable failure) {
+    /**
+     * What went wrong, in words: the most telling cause in the chain, never an exception's class name. Each
+     * exception java.net.http and the sockets under it raise for a failed request is named by what it means
+     * ({@code could not connect to huggingface.co: connection refused}); anything else gives its own message,
+     * without a class name in front.
+     */
+    static String describe(Throwable failure, URI uri) {
         List<Throwable> chain = new ArrayList<>();
         for (Throwable t = failure; t != null && chain.size() < 16 && !chain.contains(t); t = t.getCause()) {
             chain.add(t);
         }
+        String host = uri == null || uri.getHost() == null ? "the server" : hostAndPort(uri);
         for (Throwable t : chain) {
             if (t instanceof LimitedBody.CutShort) {
                 return t.getMessage();
@@ -214,26 +221,80 @@ final class HttpRanges {
         }
         if (chain.stream().anyMatch(t -> t instanceof java.net.UnknownHostException
                 || t instanceof java.nio.channels.UnresolvedAddressException)) {
-            return "the host name could not be resolved";
+            return "could not resolve the host name " + host + " (offline, or no such host)";
         }
         for (Throwable t : chain) {
             if (t instanceof javax.net.ssl.SSLException) {
-                return "the TLS handshake or session failed" + (t.getMessage() == null ? "" : ": " + t.getMessage());
+                return "the TLS handshake or session with " + host + " failed" + detail(t);
             }
         }
-        if (chain.stream().anyMatch(t -> t instanceof java.net.ConnectException)) {
-            return "the connection was refused";
+        for (Throwable t : chain) {
+            if (t instanceof java.net.http.HttpConnectTimeoutException || t instanceof java.net.SocketTimeoutException) {
+                return "could not connect to " + host + ": timed out";
+            }
+            if (t instanceof java.net.NoRouteToHostException) {
+                return "could not connect to " + host + ": no route to host (offline?)";
+            }
+            if (t instanceof java.net.PortUnreachableException) {
+                return "could not connect to " + host + ": port unreachable";
+            }
+            if (t instanceof java.net.ConnectException) {
+                String own = plain(t.getMessage());
+                return "could not connect to " + host
+                        + (own.isEmpty() || own.toLowerCase(Locale.ROOT).contains("refused") ? ": connection refused"
+                        : detail(t));
+            }
         }
         for (Throwable t : chain) {
             String own = t.getMessage() == null ? "" : t.getMessage();
             if (t instanceof java.io.EOFException || own.contains("received no bytes")
                     || own.toLowerCase(Locale.ROOT).contains("closed")) {
-                return "the server closed the connection before answering";
+                return host + " closed the connection before answering";
+            }
+        }
+        for (Throwable t : chain) {
+            if (t instanceof java.net.ProtocolException) {
+                return host + " answered something that is not HTTP" + detail(t);
+            }
+            if (t instanceof java.net.SocketException) {
+                // "Connection reset", "Network is unreachable", "Broken pipe"
+                return "the connection to " + host + " failed" + detail(t);
             }
         }
         return chain.stream().filter(t -> !(t instanceof java.util.concurrent.CompletionException))
-                .map(Throwable::getMessage).filter(m -> m != null && !m.isBlank()).findFirst()
-                .orElse("the connection failed");
+                .map(Throwable::getMessage).filter(m -> m != null && !m.isBlank()).map(HttpRanges::plain).findFirst()
+                .filter(m -> !m.isEmpty()).orElse("the connection to " + host + " failed");
+    }
+
+    /** {@code : message}, its first word in lower case, without a class name; empty when there is none. */
+    private static String detail(Throwable t) {
+        String own = plain(t.getMessage());
+        if (own.isEmpty()) {
+            return "";
+        }
+        // "Connection reset" reads on in lower case; an acronym ("PKIX path ...") keeps its capitals
+        boolean word = own.length() > 1 && Character.isLowerCase(own.charAt(1));
+        return ": " + (word ? own.substring(0, 1).toLowerCase(Locale.ROOT) + own.substring(1) : own);
+    }
+
+    /**
+     * A message without the {@code java.net.ConnectException: } a wrapping exception puts in front of its cause's
+     * (an ExecutionException's message is its cause's toString).
+     */
+    static String plain(String message) {
+        if (message == null) {
+            return "";
+        }
+        return message.replaceAll("(?:\\b[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)(?::\\s*|$)", "")
+                .strip();
+    }
+
+    /** {@code huggingface.co}, with the port when it is not the scheme's default. */
+    private static String hostAndPort(URI uri) {
+        String scheme = Objects.toString(uri.getScheme(), "").toLowerCase(Locale.ROOT);
+        int port = uri.getPort();
+        boolean usual = port == -1 || scheme.equals("https") && port == 443 || scheme.equals("http") && port == 80;
+        return Quote.bare(uri.getHost()) + (usual ? "" : ":" + port);
     }
 
     /** scheme://host:port with the default port filled in, lower case: what "the same host" means for a token. */

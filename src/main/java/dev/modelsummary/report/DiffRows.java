@@ -5,6 +5,7 @@ import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.summary.ComputeSummary;
 import dev.modelsummary.summary.ModelDiff;
 import dev.modelsummary.summary.Summary;
+import dev.modelsummary.text.Counts;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -42,7 +43,7 @@ final class DiffRows {
      * {@code --values} the stored values were not read, and the sentence says so.
      */
     static String noDifference(ModelDiff diff) {
-        String structure = TextReport.grouped(diff.same()) + " tensors with the same names, shapes, dtypes, roles "
+        String structure = Counts.tensors(diff.same()) + " with the same names, shapes, dtypes, roles "
                 + "and ties (" + TextReport.grouped(diff.a().parameters().count()) + " parameters)";
         if (diff.values() == null) {
             return "Same structure: " + structure + "; values not compared"

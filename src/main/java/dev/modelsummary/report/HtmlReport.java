@@ -15,6 +15,7 @@ import dev.modelsummary.summary.ModuleTree;
 import dev.modelsummary.summary.PythonNumbers;
 import dev.modelsummary.summary.Summary;
 import dev.modelsummary.summary.Totals;
+import dev.modelsummary.text.Counts;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.HashMap;
@@ -107,22 +108,23 @@ public final class HtmlReport {
         Totals buffers = summary.buffers();
         long count = parameters.count();
         out.write("<section class=\"cards\" id=\"totals\">\n");
-        card(out, "layers", "Layers", grouped(parameters.tensors()), "parameter tensors");
-        card(out, "parameters", "Parameters", grouped(count), PythonNumbers.humanCount(count));
+        // the published page's "Number of layers" counts parameter tensors: here they are called so
+        card(out, "layers", "Tensors", grouped(parameters.tensors()), "holding parameters");
+        card(out, "parameters", "Parameters", grouped(count), Counts.hub(count));
         card(out, "trainable", "Trainable", grouped(parameters.trainable()),
                 PythonNumbers.percent(parameters.trainable(), count) + " %");
         long frozen = count - parameters.trainable();
         card(out, "frozen", "Frozen", grouped(frozen), PythonNumbers.percent(frozen, count) + " %");
         card(out, "buffers", "Buffers", grouped(buffers.count()),
-                grouped(buffers.tensors()) + (buffers.tensors() == 1 ? " tensor" : " tensors"));
+                Counts.tensors(buffers.tensors()));
         card(out, "bytes", "Stored bytes", TextReport.humanBytes(summary.storedBytes()), bytesByDtype(summary.dtypes()));
         card(out, "bits", "Bits / parameter",
                 summary.bitsPerParameter().map(b -> b.toPlainString()).orElse("\u2013"), "as stored");
         if (summary.experts() != null) {
             long active = summary.experts().active().active();
             // the short count as the value: a card of the usual width would wrap "12,879,925,248"
-            card(out, "active", "Active / token", PythonNumbers.humanCount(active), grouped(active) + " of "
-                    + PythonNumbers.humanCount(count) + " (" + summary.experts().routing().expertsPerToken() + " of "
+            card(out, "active", "Active / token", Counts.hub(active), grouped(active) + " of "
+                    + Counts.hub(count) + " (" + summary.experts().routing().expertsPerToken() + " of "
                     + summary.experts().routing().experts() + " routed experts)");
         }
         if (summary.compute() != null) {
@@ -156,7 +158,7 @@ public final class HtmlReport {
      */
     private static void writeForms(Summary summary, Writer out) throws IOException {
         Totals parameters = summary.parameters();
-        out.write("<section id=\"form-split\">\n<h2>Forms</h2>\n<div class=\"split\">\n"
+        out.write("<section id=\"form-split\">\n<h2>Share of each form</h2>\n<div class=\"split\">\n"
                 + "<div class=\"cards forms\" id=\"forms\">\n");
         for (FormStat form : summary.forms()) {
             out.write("<div class=\"card form\"><div class=\"label\"><span class=\"swatch\" style=\"background:"
@@ -281,7 +283,8 @@ public final class HtmlReport {
         }
         out.write("</tbody>\n</table>\n");
         if (rows.size() > shown) {
-            out.write("<p class=\"muted\">and " + grouped(rows.size() - shown) + " more modules.</p>\n");
+            out.write("<p class=\"muted\">and " + Counts.of(rows.size() - shown, "more module", "more modules")
+                    + ".</p>\n");
         }
         out.write("</details>\n");
     }
@@ -317,7 +320,7 @@ public final class HtmlReport {
         out.write("<section id=\"tensors\">\n<h2>Tensors</h2>\n<p class=\"filter\">"
                 + "<input type=\"search\" id=\"tensor-filter\" placeholder=\"Filter by name, shape, form, dtype\" "
                 + "aria-label=\"Filter tensors\"> <span class=\"muted\"><span id=\"tensor-count\">" + total
-                + "</span> of " + grouped(total) + (limited ? " tensors match" : " tensors shown") + "</span></p>\n");
+                + "</span> of " + Counts.tensors(total) + (limited ? " match" : " shown") + "</span></p>\n");
         out.write("<table class=\"sortable\" id=\"tensor-table\" data-filter=\"tensor-filter\" "
                 + "data-count=\"tensor-count\"" + (limited ? " data-limit=\"" + TENSOR_ROW_LIMIT
                 + "\" data-more=\"tensor-more\"" : "") + ">\n<thead><tr><th>Name</th><th>Shape</th>"

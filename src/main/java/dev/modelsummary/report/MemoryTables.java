@@ -4,8 +4,8 @@ import dev.modelsummary.memory.Accelerate;
 import dev.modelsummary.memory.Training;
 import dev.modelsummary.summary.ExpertSummary;
 import dev.modelsummary.summary.MemorySummary;
-import dev.modelsummary.summary.PythonNumbers;
 import dev.modelsummary.summary.Summary;
+import dev.modelsummary.text.Counts;
 import dev.modelsummary.text.Quote;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +28,7 @@ final class MemoryTables {
     /** {@code 12,879,925,248 (12.88G) of 46,702,792,704: 2 of 8 routed experts per token}. */
     static String experts(ExpertSummary experts) {
         long active = experts.active().active();
-        return grouped(active) + " (" + PythonNumbers.humanCount(active) + ") of " + grouped(experts.active().total())
+        return grouped(active) + " (" + Counts.hub(active) + ") of " + grouped(experts.active().total())
                 + ": " + experts.routing().expertsPerToken() + " of " + experts.routing().experts()
                 + " routed experts per token";
     }

@@ -10,6 +10,7 @@ import dev.modelsummary.summary.FormStat;
 import dev.modelsummary.summary.ModuleTree;
 import dev.modelsummary.summary.PythonNumbers;
 import dev.modelsummary.summary.Summary;
+import dev.modelsummary.text.Counts;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.io.Writer;
@@ -90,15 +91,15 @@ public final class TextReport {
 
         out.write('\n');
         long count = summary.parameters().count();
-        out.write(String.format(Locale.ROOT, "Parameters: %s%s in %s tensors, %s trainable, %s%n",
-                grouped(count), count < 1000 ? "" : " (" + PythonNumbers.humanCount(count) + ")",
-                grouped(summary.parameters().tensors()), grouped(summary.parameters().trainable()),
+        out.write(String.format(Locale.ROOT, "Parameters: %s%s in %s, %s trainable, %s%n",
+                grouped(count), count < 1000 ? "" : " (" + Counts.hub(count) + ")",
+                Counts.tensors(summary.parameters().tensors()), grouped(summary.parameters().trainable()),
                 humanBytes(summary.parameters().bytes())));
         if (summary.experts() != null) {
             out.write("Active:     " + MemoryTables.experts(summary.experts()) + "\n");
         }
-        out.write(String.format(Locale.ROOT, "Buffers:    %s in %s tensors, %s%n",
-                grouped(summary.buffers().count()), grouped(summary.buffers().tensors()),
+        out.write(String.format(Locale.ROOT, "Buffers:    %s in %s, %s%n",
+                grouped(summary.buffers().count()), Counts.tensors(summary.buffers().tensors()),
                 humanBytes(summary.buffers().bytes())));
         long totalBytes = summary.storedBytes();
         String exact = totalBytes < 1024 ? "" : " (" + grouped(totalBytes) + " B)";

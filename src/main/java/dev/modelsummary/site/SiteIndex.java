@@ -5,6 +5,7 @@ import dev.modelsummary.report.Html;
 import dev.modelsummary.report.HtmlReport;
 import dev.modelsummary.report.TextReport;
 import dev.modelsummary.summary.PythonNumbers;
+import dev.modelsummary.text.Counts;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.Collection;
@@ -72,8 +73,8 @@ public final class SiteIndex {
         out.write("<tr data-href=\"" + page + "\"><td class=\"model\"><a href=\"" + page + "\">"
                 + Html.escape(entry.name()) + "</a></td><td><a href=\"" + ranking + "\">"
                 + Html.escape(group.path()).replace("/", "/<wbr>") + "</a></td>");
-        out.write(number(entry.parameters(), PythonNumbers.humanCount(entry.parameters())));
-        out.write(number(entry.trainable(), PythonNumbers.humanCount(entry.trainable())));
+        out.write(number(entry.parameters(), Counts.hub(entry.parameters())));
+        out.write(number(entry.trainable(), Counts.hub(entry.trainable())));
         out.write(number(entry.bytes(), TextReport.humanBytes(entry.bytes())));
         out.write(number(entry.tensors(), Integer.toString(entry.tensors())));
         out.write(entry.flops() == null ? "<td class=\"num\" data-value=\"-1\">" + RankingPage.NONE + "</td>"

@@ -105,7 +105,7 @@ class CliTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).startsWith("vit_b_16  (builtin: vit_b_16)\n");
-        assertThat(run.out()).contains("Parameters: 86,567,656 (86.57M) in 152 tensors, 86,567,656 trainable");
+        assertThat(run.out()).contains("Parameters: 86,567,656 (86.6M) in 152 tensors, 86,567,656 trainable");
         String[] lines = run.out().split("\n");
         // Header and rule of the first table have the same width per column.
         assertThat(lines[2]).startsWith("  #  Name");

@@ -147,7 +147,7 @@ class RemoteBoundsTest {
         Run run = run(server.url("big/model.safetensors"), "--timeout", "5");
 
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.err()).contains("the server closed the connection").doesNotContain("Exception");
+        assertThat(run.err()).contains("closed the connection").doesNotContain("Exception");
     }
 
     @Test
@@ -167,7 +167,7 @@ class RemoteBoundsTest {
         Run refused = run("http://127.0.0.1:1/model.safetensors", "--timeout", "5");
 
         assertThat(refused.exitCode()).isEqualTo(3);
-        assertThat(refused.err()).contains("request failed (the connection was refused)").doesNotContain("Exception");
+        assertThat(refused.err()).contains("request failed (could not connect to 127.0.0.1:1: connection refused)").doesNotContain("Exception");
     }
 
     /** Many files read one after the other (shards) keep at most KEPT_BYTES of blocks, not all they fetched. */

@@ -99,7 +99,7 @@ class HtmlReportTest {
                 "id=\"tensor-table\"", "<script>", "<script>", "</body>");
         // torchvision's documentation lists resnet18 with 11,689,512 parameters
         assertThat(between(page, "id=\"card-parameters\">", "</div></div>"))
-                .contains("<div class=\"value\">11,689,512</div><div class=\"detail\">11.69M");
+                .contains("<div class=\"value\">11,689,512</div><div class=\"detail\">11.7M");
         assertThat(between(page, "id=\"card-layers\">", "</div></div>")).contains(">62<");
         String tensors = between(page, "id=\"tensor-table\"", "</table>");
         assertThat(count(tensors, "<tr")).isEqualTo(1 + summary.model().tensors().size());

@@ -20,6 +20,7 @@ import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.text.Counts;
 import dev.modelsummary.text.Quote;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -236,7 +237,7 @@ public final class Pt2Reader implements WeightReader {
                     + (layouts.contains(true) ? ", older layout (whole-dict torch.save records)" : "")));
             List<String> notes = new ArrayList<>();
             if (constants > 0) {
-                facts.add(new Fact("constants", constants + " tensors"));
+                facts.add(new Fact("constants", Counts.tensors(constants)));
                 notes.add("ExportedProgram.constants (non-persistent buffers and lifted tensor constants) are listed "
                         + "as buffers after its state_dict.");
             }

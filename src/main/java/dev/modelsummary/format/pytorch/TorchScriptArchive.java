@@ -17,6 +17,7 @@ import dev.modelsummary.model.Fact;
 import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.text.Counts;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
 import java.io.InputStream;
@@ -153,7 +154,7 @@ final class TorchScriptArchive {
         facts.add(new Fact("TorchScript module", listing.topClass()));
         List<String> notes = new ArrayList<>();
         if (listing.constants() > 0) {
-            String counted = listing.constants() + " tensors, " + listing.constantsBytes() + " bytes";
+            String counted = Counts.tensors(listing.constants()) + ", " + listing.constantsBytes() + " bytes";
             facts.add(new Fact("constants", counted));
             notes.add(anyParameter
                     ? "The archive also holds constant tensors (" + counted + ") that are neither parameters nor "

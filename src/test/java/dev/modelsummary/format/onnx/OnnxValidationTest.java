@@ -109,12 +109,28 @@ class OnnxValidationTest {
                 .message(1, constant("packed_ints", of().string(1, "value_ints")
                         .bytes(8, new byte[] {1, (byte) 0x80, 1, 3}).varint(20, 7)))
                 .message(1, constant("t", of().string(1, "value").message(5, tensor("", 10, 8, 2, 2)).varint(20, 4)))
+                .message(1, constant("int_matrix", of().string(1, "value").message(5, tensor("", 7, 32, 2, 2))
+                        .varint(20, 4)))
                 .message(1, of().string(2, "other").string(4, "Constant").string(7, "com.example")
                         .message(5, of().string(1, "value_int").varint(3, 1).varint(20, 2)));
-        assertThat(read(model(graph)).tensors())
+        Model model = read(model(graph));
+        // ints and packed_ints (int64 of rank 1) are shape arguments: counted in a fact, not listed
+        assertThat(model.tensors())
                 .extracting(TensorEntry::name, TensorEntry::shape, TensorEntry::dtype)
-                .containsExactly(tuple("floats", Shape.of(3), DType.FLOAT32), tuple("ints", Shape.of(2), DType.INT64),
-                        tuple("packed_ints", Shape.of(3), DType.INT64), tuple("t", Shape.of(2, 2), DType.FLOAT16));
+                .containsExactly(tuple("floats", Shape.of(3), DType.FLOAT32), tuple("t", Shape.of(2, 2), DType.FLOAT16),
+                        tuple("int_matrix", Shape.of(2, 2), DType.INT64));
+        assertThat(model.details().facts()).extracting(f -> f.label() + ": " + f.value()).contains("Constant nodes: "
+                + "2 arguments not listed (scalars and integer vectors: shapes, axes, indices, arithmetic constants); "
+                + "weights are initializers");
+    }
+
+    @Test
+    void aShapeArgumentStillTakesItsNameInTheGraph() {
+        Pb graph = of()
+                .message(1, constant("x", of().string(1, "value_ints").varint(8, 1).varint(20, 7)))
+                .message(1, constant("x", of().string(1, "value_floats").bytes(7, new byte[4]).varint(20, 6)));
+        assertThatThrownBy(() -> read(model(graph))).isInstanceOf(FormatException.class)
+                .hasMessageContaining("'x' has the name of an earlier tensor");
     }
 
     @Test
