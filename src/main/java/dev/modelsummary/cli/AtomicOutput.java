@@ -20,10 +20,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -68,6 +70,11 @@ final class AtomicOutput {
 
     void add(Path path, Content content) {
         files.put(path, content);
+    }
+
+    /** The files added so far, as added (not a copy: it sees later additions). */
+    Set<Path> paths() {
+        return Collections.unmodifiableSet(files.keySet());
     }
 
     void addAll(AtomicOutput other) {

@@ -73,13 +73,15 @@ import picocli.CommandLine.TypeConversionException;
             ""},
         descriptionHeading = "%n",
         description = {
-            "Layout under DIR: <modality>/<task>/NAME.md (the page) and",
+            "Layout under DIR: <modality>/<task>/NAME.md (the page), NAME.html (the same",
+            "model as an HTML page, which index.html opens) and",
             "<modality>/<task>/figs/NAME_pie_chart.png, <modality>/<task>/README.md (the",
             "group's ranking by parameters, then by FLOPs), json/<modality>/<task>/data.json",
             "(each model's totals), README.md (the groups) and index.html (every model,",
-            "sortable and filterable). Built-ins and config.json models are also run on",
-            "shapes at their default input (as --compute does) for their FLOPs; a model",
-            "whose forward cannot be counted gets a warning and a dash, as files do.",
+            "largest first, sortable and filterable). Built-ins and config.json models",
+            "are also run on shapes at their default input (as --compute does) for their",
+            "FLOPs; a model whose forward cannot be counted gets a warning and a dash, as",
+            "files do.",
             "Files given as MODEL go to files/. A later run into the same DIR merges its",
             "models into the groups' data.json and redoes the rankings and the index;",
             "pages written earlier stay.",
@@ -137,7 +139,8 @@ public final class SiteCommand implements Callable<Integer> {
      * costs ({@code input} and {@code flops} null without one; {@code computeWarning} says why, when it failed).
      */
     private record Built(String argument, String name, SiteGroup group, String source, Summary summary,
-                         byte[] chart, Shape input, Long flops, Long inference, String computeWarning) {
+                         Summary htmlSummary, byte[] chart, Shape input, Long flops, Long inference,
+                         String computeWarning) {
         SiteEntry entry(PageFormat format) {
             return SiteEntry.of(name, format.page(name), summary, source, input, flops, inference);
         }
@@ -249,8 +252,9 @@ public final class SiteCommand implements Callable<Integer> {
         Counted counted = count(summary);
         ComputeSummary compute = counted.compute();
         // the Markdown page is the published one and stays as it is; an HTML page shows the compute cards
-        Summary page = compute != null && format == PageFormat.HTML ? summary.withCompute(compute) : summary;
-        return new Built(argument, model.name(), group, source, page, chart,
+        Summary html = compute != null ? summary.withCompute(compute) : summary;
+        Summary page = format == PageFormat.HTML ? html : summary;
+        return new Built(argument, model.name(), group, source, page, html, chart,
                 compute == null ? null : compute.input().shape(), compute == null ? null : compute.flops(),
                 counted.inference(), counted.warning());
     }
@@ -386,7 +390,12 @@ public final class SiteCommand implements Callable<Integer> {
                 before.get(group.path()), output));
         List<GroupData> groups = List.copyOf(after.values());
         output.add(out.resolve("README.md"), AtomicOutput.utf8(w -> SiteReadme.write(groups, w)));
-        output.add(out.resolve("index.html"), AtomicOutput.utf8(w -> SiteIndex.write(groups, w)));
+        // a row opens the model's HTML page: this run's, or one an earlier run wrote (a site written before
+        // Markdown pages had one links the Markdown page)
+        Set<Path> written = output.paths();
+        output.add(out.resolve("index.html"), AtomicOutput.utf8(w -> SiteIndex.write(groups,
+                page -> written.contains(out.resolve(page)) || Files.isRegularFile(out.resolve(page),
+                        LinkOption.NOFOLLOW_LINKS), w)));
         return output;
     }
 
@@ -397,6 +406,8 @@ public final class SiteCommand implements Callable<Integer> {
         for (Built b : models) {
             SiteRank rank = ranks.get(b.name());
             output.add(folder.resolve(format.page(b.name())), AtomicOutput.utf8(w -> format.write(b.summary(), w, rank)));
+            format.companion().ifPresent(companion -> output.add(folder.resolve(companion.page(b.name())),
+                    AtomicOutput.utf8(w -> companion.write(b.htmlSummary(), w, rank))));
             if (format.pngChart()) {
                 output.add(folder.resolve(PageFormat.chart(b.name())), file -> file.write(b.chart()));
             }
@@ -421,16 +432,24 @@ public final class SiteCommand implements Callable<Integer> {
             if (written.contains(entry.name()) || pageFormat.isEmpty()) {
                 continue;
             }
-            String oldText = pageFormat.get().rankText(was.get(entry.name()));
-            String newText = pageFormat.get().rankText(ranks.get(entry.name()));
-            Path page = folder.resolve(entry.page());
-            insideOut(page);
-            try {
-                PageRankUpdate.find(page, oldText, newText)
-                        .ifPresent(update -> output.add(page, update::writeTo));
-            } catch (IOException e) {
-                throw new CliException(ExitCode.INPUT, Quote.bare(page) + ": cannot read: " + e.getMessage() + ".", e);
+            updateRank(pageFormat.get(), folder.resolve(entry.page()), was.get(entry.name()),
+                    ranks.get(entry.name()), output);
+            // its HTML page beside it, where an earlier run wrote one
+            Optional<PageFormat> companion = pageFormat.get().companion();
+            if (companion.isPresent()) {
+                updateRank(companion.get(), folder.resolve(companion.get().page(entry.name())),
+                        was.get(entry.name()), ranks.get(entry.name()), output);
             }
+        }
+    }
+
+    private void updateRank(PageFormat pageFormat, Path page, SiteRank was, SiteRank now, AtomicOutput output) {
+        insideOut(page);
+        try {
+            PageRankUpdate.find(page, pageFormat.rankText(was), pageFormat.rankText(now))
+                    .ifPresent(update -> output.add(page, update::writeTo));
+        } catch (IOException e) {
+            throw new CliException(ExitCode.INPUT, Quote.bare(page) + ": cannot read: " + e.getMessage() + ".", e);
         }
     }
 

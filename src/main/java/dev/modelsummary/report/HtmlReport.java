@@ -109,14 +109,13 @@ public final class HtmlReport {
         long count = parameters.count();
         out.write("<section class=\"cards\" id=\"totals\">\n");
         // the published page's "Number of layers" counts parameter tensors: here they are called so
-        card(out, "layers", "Tensors", grouped(parameters.tensors()), "holding parameters");
-        card(out, "parameters", "Parameters", grouped(count), Counts.hub(count));
-        card(out, "trainable", "Trainable", grouped(parameters.trainable()),
+        countCard(out, "layers", "Tensors", parameters.tensors(), "holding parameters");
+        countCard(out, "parameters", "Parameters", count, Counts.hub(count));
+        countCard(out, "trainable", "Trainable", parameters.trainable(),
                 PythonNumbers.percent(parameters.trainable(), count) + " %");
         long frozen = count - parameters.trainable();
-        card(out, "frozen", "Frozen", grouped(frozen), PythonNumbers.percent(frozen, count) + " %");
-        card(out, "buffers", "Buffers", grouped(buffers.count()),
-                Counts.tensors(buffers.tensors()));
+        countCard(out, "frozen", "Frozen", frozen, PythonNumbers.percent(frozen, count) + " %");
+        countCard(out, "buffers", "Buffers", buffers.count(), Counts.tensors(buffers.tensors()));
         card(out, "bytes", "Stored bytes", TextReport.humanBytes(summary.storedBytes()), bytesByDtype(summary.dtypes()));
         card(out, "bits", "Bits / parameter",
                 summary.bitsPerParameter().map(b -> b.toPlainString()).orElse("\u2013"), "as stored");
@@ -143,7 +142,7 @@ public final class HtmlReport {
     private static void writeComputeCards(ComputeSummary compute, Writer out) throws IOException {
         card(out, "gflops", "GFLOPs", ComputeText.giga(compute.flops()), grouped(compute.flops()) + " FLOPs");
         card(out, "gmacs", "GMACs", ComputeText.giga(compute.macs()), "FLOPs / 2 (torchvision's GFLOPS)");
-        card(out, "activations", "Activations", grouped(compute.activations()),
+        countCard(out, "activations", "Activations", compute.activations(),
                 TextReport.humanBytes(compute.activationBytes()) + " (leaf-module outputs)");
         card(out, "input", "Input shape", ComputeText.shape(compute.input().shape()),
                 Html.escape(compute.input().kind().describe()) + " &middot; "
@@ -174,8 +173,28 @@ public final class HtmlReport {
         out.write("</div>\n</div>\n</section>\n");
     }
 
-    /** Characters past which a card's value is set smaller. */
+    /**
+     * Characters past which a card's value is set smaller; a count this long ("46,702,792,704") shows its short
+     * form instead ({@link #countCard}).
+     */
     private static final int LONG_CARD_VALUE = 11;
+
+    /**
+     * A card of a count: the count with thousands separators, or, when that is too long for a card of the usual
+     * width ({@link #LONG_CARD_VALUE}), its short form ({@code 46.70G}) with the exact count on the first detail
+     * line; a value never wraps (base.css), so no number is split across lines. A detail that only repeated the
+     * short form is then left out.
+     */
+    private static void countCard(Writer out, String id, String label, long count, String detail) throws IOException {
+        String exact = grouped(count);
+        if (exact.length() <= LONG_CARD_VALUE) {
+            card(out, id, label, exact, detail);
+            return;
+        }
+        String shortForm = Counts.hub(count);
+        card(out, id, label, shortForm, "<span class=\"exact\">" + exact + "</span>"
+                + (detail.equals(shortForm) ? "" : "<br>" + detail));
+    }
 
     private static void card(Writer out, String id, String label, String value, String detail) throws IOException {
         // a billion-parameter count ("6,738,415,616") would wrap in a card of the usual width: a smaller size keeps it on one line

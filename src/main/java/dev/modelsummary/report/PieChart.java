@@ -33,6 +33,13 @@ public final class PieChart {
     public static final int WIDTH = 800;
     public static final int HEIGHT = 600;
 
+    private static final int TITLE_SIZE = 22;
+    private static final int MIN_TITLE_SIZE = 12;
+    private static final int CHART_PADDING = 16;
+    private static final int TITLE_PADDING = 14;
+    /** Room left on each side of the title: the chart's padding and a little more. */
+    private static final int TITLE_MARGIN = 24;
+
     private static final Color TEXT = new Color(0x222222);
     private static final Color MUTED = new Color(0x777777);
     private static final Color LEGEND_BORDER = new Color(0xCCCCCC);
@@ -69,7 +76,8 @@ public final class PieChart {
     /** The chart as an image of {@link #WIDTH} x {@link #HEIGHT}, opaque RGB. */
     public static BufferedImage image(Summary summary) {
         List<PieSlices.Slice> slices = PieSlices.of(summary);
-        org.knowm.xchart.PieChart chart = newChart(PieSlices.title(summary));
+        Title title = fitTitle(PieSlices.title(summary));
+        org.knowm.xchart.PieChart chart = newChart(title);
         for (PieSlices.Slice slice : slices) {
             PieSeries series = chart.addSeries(slice.label(), slice.count());
             series.setFillColor(FormPalette.color(slice.form()));
@@ -79,6 +87,7 @@ public final class PieChart {
         try {
             hints(g);
             chart.paint(g, WIDTH, HEIGHT);
+            paintTitle(g, title);
             if (slices.isEmpty()) {
                 paintEmptyMessage(g);
             }
@@ -88,19 +97,24 @@ public final class PieChart {
         return image;
     }
 
-    private static org.knowm.xchart.PieChart newChart(String title) {
+    /**
+     * XChart centres its title over the plot, left of the legend, and cuts what passes the image's edges
+     * ("stralai-Mixtral-8x7B-v0.1 parameters by fo"): it gets a blank title in the title's font, which keeps the
+     * room, and {@link #paintTitle} draws the title centred on the whole image.
+     */
+    private static org.knowm.xchart.PieChart newChart(Title fitted) {
         org.knowm.xchart.PieChart chart = new org.knowm.xchart.PieChart(WIDTH, HEIGHT);
-        chart.setTitle(title);
+        chart.setTitle(" ");
         PieStyler styler = chart.getStyler();
         styler.setAntiAlias(true);
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setPlotBackgroundColor(Color.WHITE);
         styler.setPlotBorderVisible(false);
         styler.setChartFontColor(TEXT);
-        styler.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 22));
+        styler.setChartTitleFont(fitted.font());
         styler.setChartTitleBoxVisible(false);
-        styler.setChartTitlePadding(14);
-        styler.setChartPadding(16);
+        styler.setChartTitlePadding(TITLE_PADDING);
+        styler.setChartPadding(CHART_PADDING);
         styler.setLegendVisible(true);
         styler.setLegendPosition(Styler.LegendPosition.OutsideE);
         styler.setLegendLayout(Styler.LegendLayout.Vertical);
@@ -121,6 +135,50 @@ public final class PieChart {
         styler.setSliceBorderWidth(1.0);
         styler.setDefaultSeriesRenderStyle(PieSeries.PieSeriesRenderStyle.Pie);
         return chart;
+    }
+
+    private static void paintTitle(Graphics2D g, Title title) {
+        g.setColor(TEXT);
+        g.setFont(title.font());
+        FontMetrics metrics = g.getFontMetrics();
+        double width = title.font().getStringBounds(title.text(), g.getFontRenderContext()).getWidth();
+        g.drawString(title.text(), (float) ((WIDTH - width) / 2), CHART_PADDING + TITLE_PADDING + metrics.getAscent());
+    }
+
+    /** The title as drawn: its text and font. */
+    record Title(String text, Font font) {
+    }
+
+    /**
+     * The title in the largest size from {@link #TITLE_SIZE} down to {@link #MIN_TITLE_SIZE} that fits the image's
+     * width; a title too long even at the smallest size keeps its start and end around an ellipsis.
+     */
+    static Title fitTitle(String title) {
+        BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = scratch.createGraphics();
+        try {
+            hints(g);
+            for (int size = TITLE_SIZE; size >= MIN_TITLE_SIZE; size--) {
+                Font font = new Font(Font.SANS_SERIF, Font.BOLD, size);
+                if (fits(g, font, title)) {
+                    return new Title(title, font);
+                }
+            }
+            Font font = new Font(Font.SANS_SERIF, Font.BOLD, MIN_TITLE_SIZE);
+            int keep = title.length();
+            String cut = title;
+            while (keep > 2 && !fits(g, font, cut)) {
+                keep--;
+                cut = title.substring(0, (keep + 1) / 2) + "\u2026" + title.substring(title.length() - keep / 2);
+            }
+            return new Title(cut, font);
+        } finally {
+            g.dispose();
+        }
+    }
+
+    private static boolean fits(Graphics2D g, Font font, String text) {
+        return font.getStringBounds(text, g.getFontRenderContext()).getWidth() <= WIDTH - 2 * TITLE_MARGIN;
     }
 
     private static void hints(Graphics2D g) {

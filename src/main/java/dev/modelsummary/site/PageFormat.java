@@ -71,6 +71,15 @@ public enum PageFormat {
         return name + "." + extension;
     }
 
+    /**
+     * The format of the page a site writes beside each page of this format, for a browser: a Markdown page gets
+     * its HTML page (a browser shows Markdown as raw text, so {@code index.html} opens the HTML one); an HTML page
+     * needs none.
+     */
+    public Optional<PageFormat> companion() {
+        return this == MD ? Optional.of(HTML) : Optional.empty();
+    }
+
     /** The chart of a model, relative to its group's folder. */
     public static String chart(String name) {
         return MarkdownReport.siteChartLink(name);

@@ -102,11 +102,42 @@ class SiteCommandTest {
         assertThat(model(site.resolve("json/image/classification/data.json"), "resnet18").get("flops").asLong())
                 .isEqualTo(3_628_146_688L);
         String index = SiteLinks.withoutScripts(Files.readString(site.resolve("index.html")));
-        assertThat(index).containsPattern("tiny_model</a>.*<td class=\"num\" data-value=\"-1\">\u2014</td>");
+        assertThat(index).containsPattern("tiny_<wbr>model</a>.*<td class=\"num\" data-value=\"-1\">\u2014</td>");
         assertThat(Files.readString(site.resolve("files/README.md"))).doesNotContain("FLOPs");
         assertThat(Files.readString(site.resolve("image/classification/resnet18.html")))
                 .contains("id=\"card-gflops\"", ">3.63<", "<th class=\"num\" data-type=\"number\">FLOPs</th>");
         assertThat(Files.readString(site.resolve("files/tiny_model.html"))).doesNotContain("card-gflops");
+    }
+
+    @Test
+    void aMarkdownSiteWritesAnHtmlPageBesideEachAndItsIndexOpensThemLargestFirst() throws IOException {
+        Path site = tmp.resolve("site");
+
+        CliRun run = CliRun.of("site", "--out", site.toString(), "resnet18", "gpt2");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        // a browser shows Markdown as raw text: the rows open the HTML page beside each Markdown page
+        String index = SiteLinks.withoutScripts(Files.readString(site.resolve("index.html")));
+        assertThat(index).containsSubsequence("<tr data-href=\"language/causal_lm/gpt2.html\">",
+                "<tr data-href=\"image/classification/resnet18.html\">"); // by parameters across the groups
+        assertThat(index).contains("aria-sort=\"descending\">Parameters</th>",
+                "<td class=\"group\"><a href=\"image/classification/README.md\">image/classification</a></td>");
+        String html = Files.readString(site.resolve("image/classification/resnet18.html"));
+        assertThat(html).startsWith("<!doctype html>").contains(">rank 1 of 1 in image/classification</a>",
+                "id=\"card-gflops\"");
+        assertThat(Files.readString(site.resolve("image/classification/resnet18.md"))).startsWith("# resnet18");
+        assertThat(SiteLinks.broken(site)).isEmpty();
+
+        // a later run updates the HTML page's rank as it does the Markdown page's
+        assertThat(CliRun.of("site", "--out", site.toString(), "alexnet").exitCode()).isZero();
+        assertThat(Files.readString(site.resolve("image/classification/resnet18.html")))
+                .isEqualTo(html.replace(">rank 1 of 1 in", ">rank 2 of 2 in"));
+
+        // a page of a site written before Markdown pages had an HTML page beside them: the row opens the Markdown
+        Files.delete(site.resolve("language/causal_lm/gpt2.html"));
+        assertThat(CliRun.of("site", "--out", site.toString(), "vgg11").exitCode()).isZero();
+        assertThat(Files.readString(site.resolve("index.html"))).contains("data-href=\"language/causal_lm/gpt2.md\"",
+                "data-href=\"image/classification/vgg11.html\"");
     }
 
     @Test

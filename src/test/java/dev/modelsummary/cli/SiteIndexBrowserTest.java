@@ -49,6 +49,44 @@ class SiteIndexBrowserTest {
         }
     }
 
+    @Test
+    void aMarkdownSitesIndexFitsAt1280PxListsTheLargestFirstAndOpensHtmlPages()
+            throws IOException, InterruptedException {
+        HeadlessChromium.assumeInstalled();
+        Path site = tmp.resolve("site");
+        // the longest group (image/quantizable_classification) and model name of the built-ins
+        CliRun run = CliRun.of("site", "--out", site.toString(), "resnet18", "gpt2", "quantized_mobilenet_v2",
+                "fasterrcnn_mobilenet_v3_large_320_fpn", "bert-base-uncased");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        try (HeadlessChromium browser = HeadlessChromium.start(1280, 900)) {
+            browser.open(site.resolve("index.html"));
+            // by parameters across the groups, not group by group
+            assertThat(names(browser)).containsExactly("gpt2", "bert-base-uncased",
+                    "fasterrcnn_mobilenet_v3_large_320_fpn", "resnet18", "quantized_mobilenet_v2");
+            // each group on one line, and the table within the window
+            assertThat(browser.evaluate("[...document.querySelectorAll('td.group a')]"
+                    + ".filter(a => a.getClientRects().length !== 1).length").asInt()).isZero();
+            assertThat(browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth").asBoolean())
+                    .isTrue();
+            // the page says how it is sorted; the first click on that heading reverses it, on another sorts ascending
+            assertThat(browser.evaluate("document.querySelectorAll('thead th')[2].getAttribute('aria-sort')")
+                    .asText()).isEqualTo("descending");
+            browser.evaluate("document.querySelectorAll('thead th')[2].click()");
+            assertThat(names(browser).get(0)).isEqualTo("quantized_mobilenet_v2");
+            browser.evaluate("document.querySelectorAll('thead th')[5].click()"); // Tensors
+            assertThat(browser.evaluate("document.querySelectorAll('thead th')[5].getAttribute('aria-sort')")
+                    .asText()).isEqualTo("ascending");
+            browser.screenshot(Path.of("target/screenshots/site-index-md.png"));
+            assertThat(browser.consoleErrors()).isEmpty();
+
+            // a row opens the HTML page beside the Markdown one, not raw Markdown
+            browser.evaluate("[...document.querySelectorAll('tbody tr')].find(r => r.cells[0].textContent === "
+                    + "'gpt2').cells[2].click()");
+            assertThat(pathAfterNavigation(browser)).endsWith("/language/causal_lm/gpt2.html");
+        }
+    }
+
     private static List<String> names(HeadlessChromium browser) throws IOException {
         List<String> names = new ArrayList<>();
         browser.evaluate(VISIBLE_NAMES).forEach(n -> names.add(n.asText()));

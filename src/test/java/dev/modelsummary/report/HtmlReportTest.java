@@ -68,6 +68,19 @@ class HtmlReportTest {
     }
 
     @Test
+    void aCountTooLongForACardShowsItsShortFormWithTheExactCountBeneath() {
+        // Mixtral's 46,702,792,704 wrapped mid-number in a card of the usual width
+        String page = HtmlReport.render(ChartModels.of("big", Shape.of(266_240), Shape.of(4096, 11_401_984)));
+
+        assertThat(between(page, "id=\"card-parameters\">", "</div></div>")).contains(
+                "<div class=\"value\">46.70G</div><div class=\"detail\"><span class=\"exact\">46,702,792,704</span>");
+        assertThat(between(page, "id=\"card-trainable\">", "</div></div>")).contains(
+                ">46.70G<", "<span class=\"exact\">46,702,792,704</span><br>100.00 %");
+        assertThat(between(page, "id=\"card-layers\">", "</div></div>")).contains("<div class=\"value\">2</div>");
+        assertThat(page).contains(".card .value { white-space: nowrap;");
+    }
+
+    @Test
     void alexnetMatchesTheGoldenPage() throws IOException {
         String page = withoutAssets(HtmlReport.render(builtin("alexnet")));
         assertThat(page).contains("/* base.css */", "/* report.css */", "// table.js", "// treemap.js");

@@ -86,6 +86,20 @@ class PieChartSvgTest {
     }
 
     @Test
+    void aSliceWhoseRestIsTooThinToSeeIsAFullCircle() throws Exception {
+        // Mixtral-8x7B: 46,702,526,464 matrix elements and 266,240 in vectors (0.0006 %): the matrix arc's end
+        // points rounded to one point, and the arc from a point to itself drew nothing
+        Document doc = parse(PieChartSvg.svg(ChartModels.of("mixtral_like", Shape.of(266_240),
+                Shape.of(4096, 11_401_984))));
+
+        List<Element> slices = slices(doc);
+        assertThat(slices).extracting(Element::getLocalName).containsExactly("path", "circle");
+        assertThat(slices.get(1).getAttribute("fill")).isEqualTo(FormPalette.hex(Form.MATRIX));
+        assertThat(slices.get(1).getAttribute("r")).isEqualTo("130");
+        assertThat(PieChartSvg.coversThePie(999, 1000)).isFalse(); // 0.1 %: an arc of 0.8 px, drawn as a slice
+    }
+
+    @Test
     void aTinySliceIsStillAWellFormedPath() throws Exception {
         // One scalar next to a billion matrix elements: an angle of about 3.6e-7 degrees.
         Summary summary = ChartModels.of("tiny", Shape.of(1000, 1000, 1000), Shape.of(100_000, 10_000),

@@ -103,6 +103,30 @@ class PieChartTest {
         assertThat(Files.readAllBytes(file)).isEqualTo(PieChart.png(vit));
     }
 
+    @Test
+    void aLongTitleIsCentredOnTheImageOrSetSmallerNotClipped() throws IOException {
+        String name = "mistralai-Mixtral-8x7B-v0.1";
+        BufferedImage image = decode(PieChart.png(ChartModels.of(name, Shape.of(266_240), Shape.of(4096, 4096))));
+
+        // XChart centres its title: one wider than the chart lost its first and last letters at both edges
+        assertThat(countNonWhite(image, 0, 12, 0, 60)).isZero();
+        assertThat(countNonWhite(image, PieChart.WIDTH - 12, PieChart.WIDTH, 0, 60)).isZero();
+        PieChart.Title title = PieChart.fitTitle(name + " parameters by form");
+        assertThat(title.text()).isEqualTo(name + " parameters by form");
+        assertThat(title.font().getSize()).isEqualTo(22); // centred on the image, not on the plot left of the legend
+        assertThat(PieChart.fitTitle("m".repeat(60) + " parameters by form").font().getSize()).isBetween(12, 21);
+    }
+
+    @Test
+    void aTitleTooLongForTheSmallestSizeKeepsItsEnds() {
+        String long200 = "m".repeat(200) + " parameters by form";
+
+        PieChart.Title title = PieChart.fitTitle(long200);
+
+        assertThat(title.font().getSize()).isEqualTo(12);
+        assertThat(title.text()).startsWith("mmm").endsWith("by form").contains("\u2026").hasSizeLessThan(130);
+    }
+
     private static BufferedImage decode(byte[] png) throws IOException {
         assertThat(png).startsWith(0x89, 'P', 'N', 'G');
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));

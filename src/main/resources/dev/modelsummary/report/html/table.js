@@ -1,6 +1,7 @@
 // Sortable, filterable tables for model-summary's self-contained pages. No dependencies, no network.
 //  <table class="sortable" data-filter="ID" data-count="ID2">: a click (or Enter) on a header sorts by that
-//  column, again reverses; <th data-type="number"> sorts numerically by each cell's data-value (else its text).
+//  column ascending, again reverses; <th aria-sort="descending"> (or "ascending") says how the page's rows
+//  come, so that its first click reverses them; <th data-type="number"> sorts numerically by each cell's data-value (else its text).
 //  The <input id="ID"> hides the rows whose text does not contain what is typed (any case); the element
 //  ID2, if any, shows how many rows match. A <tr data-href="URL"> opens URL when clicked.
 //  <table data-limit="N" data-more="ID3">: a table too long to lay out at once (100,000 rows take a browser
@@ -116,7 +117,9 @@
     };
     Array.prototype.forEach.call(headers, function (th, column) {
       th.setAttribute('tabindex', '0');
-      th.setAttribute('aria-sort', 'none');
+      if (!th.hasAttribute('aria-sort')) {
+        th.setAttribute('aria-sort', 'none');
+      }
       th.addEventListener('click', function () { sortBy(th, column); });
       th.addEventListener('keydown', function (event) {
         if (event.key === 'Enter' || event.key === ' ') {

@@ -27,19 +27,21 @@
     (node.c || []).forEach(function (child) { link(child, node); });
   })(root, null);
 
-  // The boxes inside a node: its sub-modules and, when it has tensors of its own besides, one box for those.
+  // The boxes inside a node, largest first (ties in module order): its sub-modules and, when it has tensors
+  // of its own besides, one box for those.
   function parts(node) {
     var children = (node.c || []).filter(function (child) { return child.v > 0; });
     var inside = children.reduce(function (sum, child) { return sum + child.v; }, 0);
     if (children.length > 0 && node.v - inside > 0) {
       children = children.concat([{ n: '(own tensors)', v: node.v - inside, own: true, parent: node }]);
-      children.sort(function (a, b) { return b.v - a.v; });
     }
-    return children;
+    return children.slice().sort(function (a, b) { return b.v - a.v; }); // stable: ties keep module order
   }
 
-  // Squarified treemap (Bruls, Huizing, van Wijk 2000): rows along the shorter side, each row grown while
-  // that keeps its worst aspect ratio down.
+  // A squarified treemap (Bruls, Huizing, van Wijk 2000) laid out in reading order: rows across the whole
+  // width, top to bottom, each filled left to right with the next items (largest first) while that keeps the
+  // row's worst aspect ratio down. (Rows along the shorter side, as the paper lays them, put a wide box's
+  // items in columns: 0 1 2 3 down the first, 4 5 6 7 down the next.)
   function squarify(items, x, y, w, h) {
     var rects = [];
     var sum = items.reduce(function (s, item) { return s + item.v; }, 0);
@@ -49,7 +51,6 @@
     var scale = w * h / sum;
     var i = 0;
     while (i < items.length) {
-      var side = Math.min(w, h);
       var row = [];
       var rowArea = 0;
       var best = Infinity;
@@ -60,7 +61,7 @@
         var nextArea = rowArea + area;
         var lo = Math.min(smallest, area);
         var hi = Math.max(largest, area);
-        var worst = Math.max(side * side * hi / (nextArea * nextArea), nextArea * nextArea / (side * side * lo));
+        var worst = Math.max(w * w * hi / (nextArea * nextArea), nextArea * nextArea / (w * w * lo));
         if (row.length > 0 && worst > best) {
           break;
         }
@@ -71,21 +72,15 @@
         largest = hi;
         i++;
       }
-      var thickness = rowArea / side;
+      var thickness = i < items.length ? rowArea / w : h; // the last row takes what rounding left
       var offset = 0;
       row.forEach(function (item) {
-        var length = item.v * scale / thickness;
-        rects.push(w >= h ? { item: item, x: x, y: y + offset, w: thickness, h: length }
-          : { item: item, x: x + offset, y: y, w: length, h: thickness });
+        var length = item.v * scale / (rowArea / w);
+        rects.push({ item: item, x: x + offset, y: y, w: length, h: thickness });
         offset += length;
       });
-      if (w >= h) {
-        x += thickness;
-        w -= thickness;
-      } else {
-        y += thickness;
-        h -= thickness;
-      }
+      y += thickness;
+      h -= thickness;
     }
     return rects;
   }
@@ -107,14 +102,62 @@
     return where + '\n' + node.v.toLocaleString('en-US') + ' parameters, ' + share(node.v) + ' of the model';
   }
 
-  function label(node) {
+  // Labels fit their box: a name too long keeps its start and end around an ellipsis (the box's tooltip has
+  // the whole path), the share shows only where it fits too, and a box too small for a few letters has none.
+  var ELLIPSIS = '\u2026';
+  var measure = document.createElement('canvas').getContext('2d');
+  var family = window.getComputedStyle(view).fontFamily || 'sans-serif';
+
+  function textWidth(text, size) {
+    if (!measure) {
+      return text.length * size * 0.6;
+    }
+    measure.font = size + 'px ' + family;
+    return measure.measureText(text).width;
+  }
+
+  function middle(text, width, size) {
+    if (textWidth(text, size) <= width) {
+      return text;
+    }
+    var lo = 0;
+    var hi = text.length - 1;
+    while (lo < hi) { // the most characters kept that fit
+      var mid = Math.ceil((lo + hi) / 2);
+      if (textWidth(cut(text, mid), size) <= width) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo < 2 ? '' : cut(text, lo);
+  }
+
+  function cut(text, keep) {
+    var head = Math.ceil(keep / 2);
+    return text.slice(0, head) + ELLIPSIS + text.slice(text.length - (keep - head));
+  }
+
+  function label(node, w, h, inner) {
+    var size = inner ? 11 : 12;
+    var room = w - (inner ? 8 : 12) - 2;
+    if (h < (inner ? 14 : 16) || room < 3 * size) {
+      return null;
+    }
+    var name = middle(node.n, room, size);
+    if (name === '') {
+      return null;
+    }
     var text = document.createElement('div');
     text.className = 'tm-label';
-    text.textContent = node.n;
-    var percent = document.createElement('span');
-    percent.className = 'share';
-    percent.textContent = share(node.v);
-    text.appendChild(percent);
+    text.textContent = name;
+    var percent = share(node.v);
+    if (textWidth(name, size) + 6 + textWidth(percent, size) <= room) {
+      var span = document.createElement('span');
+      span.className = 'share';
+      span.textContent = percent;
+      text.appendChild(span);
+    }
     return text;
   }
 
@@ -136,7 +179,10 @@
     box.style.background = node.own || node.k ? OWN : colour;
     box.title = describe(node);
     place(box, rect);
-    box.appendChild(label(node));
+    var text = label(node, rect.w, rect.h, false);
+    if (text) {
+      box.appendChild(text);
+    }
     if (zoomable(node)) {
       box.classList.add('zoomable');
       box.setAttribute('role', 'button');
@@ -168,8 +214,9 @@
       cell.className = 'tm-inner';
       cell.title = describe(inner.item);
       place(cell, inner);
-      if (inner.w > 40 && inner.h > 14) {
-        cell.appendChild(label(inner.item));
+      var text = label(inner.item, inner.w, inner.h, true);
+      if (text) {
+        cell.appendChild(text);
         if (!inner.item.own) {
           drawInside(cell, inner.item, inner.w, inner.h, INNER_HEADER, level + 1);
         }
