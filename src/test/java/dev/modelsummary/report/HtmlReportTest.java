@@ -73,9 +73,9 @@ class HtmlReportTest {
         String page = HtmlReport.render(ChartModels.of("big", Shape.of(266_240), Shape.of(4096, 11_401_984)));
 
         assertThat(between(page, "id=\"card-parameters\">", "</div></div>")).contains(
-                "<div class=\"value\">46.70G</div><div class=\"detail\"><span class=\"exact\">46,702,792,704</span>");
+                "<div class=\"value\">46.7B</div><div class=\"detail\"><span class=\"exact\">46,702,792,704</span>");
         assertThat(between(page, "id=\"card-trainable\">", "</div></div>")).contains(
-                ">46.70G<", "<span class=\"exact\">46,702,792,704</span><br>100.00 %");
+                ">46.7B<", "<span class=\"exact\">46,702,792,704</span><br>100.00 %");
         assertThat(between(page, "id=\"card-layers\">", "</div></div>")).contains("<div class=\"value\">2</div>");
         assertThat(page).contains(".card .value { white-space: nowrap;");
     }
