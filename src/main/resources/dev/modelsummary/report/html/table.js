@@ -1,7 +1,8 @@
 // Sortable, filterable tables for model-summary's self-contained pages. No dependencies, no network.
 //  <table class="sortable" data-filter="ID" data-count="ID2">: a click (or Enter) on a header sorts by that
-//  column ascending, again reverses; <th aria-sort="descending"> (or "ascending") says how the page's rows
-//  come, so that its first click reverses them; <th data-type="number"> sorts numerically by each cell's data-value (else its text).
+//  column, numbers largest first (as people rank models) and text A to Z, again reverses;
+//  <th aria-sort="descending"> (or "ascending") says how the page's rows come, so that its first click
+//  reverses them; <th data-type="number"> sorts numerically by each cell's data-value (else its text).
 //  The <input id="ID"> hides the rows whose text does not contain what is typed (any case); the element
 //  ID2, if any, shows how many rows match. A <tr data-href="URL"> opens URL when clicked.
 //  <table data-limit="N" data-more="ID3">: a table too long to lay out at once (100,000 rows take a browser
@@ -108,8 +109,10 @@
   function attachSorting(table, rows) {
     var headers = table.tHead.rows[0].cells;
     var sortBy = function (th, column) {
-      var ascending = th.getAttribute('aria-sort') !== 'ascending';
-      rows.sort(column, th.getAttribute('data-type') === 'number', ascending);
+      var numeric = th.getAttribute('data-type') === 'number';
+      var current = th.getAttribute('aria-sort');
+      var ascending = current === 'ascending' || current === 'descending' ? current === 'descending' : !numeric;
+      rows.sort(column, numeric, ascending);
       Array.prototype.forEach.call(headers, function (other) {
         other.setAttribute('aria-sort', 'none');
       });
