@@ -77,9 +77,35 @@ public final class Catalog {
      * Runs a builder.
      *
      * @throws ArgumentException for arguments the architecture refuses, including sizes whose element counts
-     *                           do not fit 63 bits
+     *                           do not fit 63 bits; for a Hugging Face config, a {@link ConfigArgumentException}
+     *                           when the config builds without the arguments
+     * @throws ConfigException   for a Hugging Face config that fails with its own values
      */
     public static Model build(Builder builder, Kwargs kwargs) {
+        try {
+            return buildOnce(builder, kwargs);
+        } catch (ConfigException e) {
+            // Where the refused value came from decides the exit code: a config that builds with its own values
+            // and fails with the command line's (--arg) is refused for those, a usage error like a torchvision
+            // builder's ValueError; a config that fails on its own is input (a bundled one never does).
+            if (kwargs.anyGiven() && buildsWithDefaults(builder)) {
+                throw new ConfigArgumentException(e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    /** Whether {@code builder} builds with no argument given (its config's own values). */
+    private static boolean buildsWithDefaults(Builder builder) {
+        try {
+            buildOnce(builder, Kwargs.defaults(builder.name(), builder.args()));
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Model buildOnce(Builder builder, Kwargs kwargs) {
         List<TensorEntry> tensors;
         Module root;
         try {
@@ -108,7 +134,8 @@ public final class Catalog {
 
     /**
      * A refusal: the user's arguments' fault (exit 2), or, for a builder that takes any key (a Hugging Face
-     * config's), the config's, which is input like a file (exit 3).
+     * config's), the config's, which is input like a file (exit 3), unless {@link #build(Builder, Kwargs)} finds
+     * the command line's arguments at fault.
      */
     private static RuntimeException refusal(Builder builder, Kwargs kwargs, String message) {
         return builder.anyKey() ? new ConfigException(message + ".") : kwargs.refuse(message);
