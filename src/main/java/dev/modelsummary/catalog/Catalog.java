@@ -141,24 +141,54 @@ public final class Catalog {
         return builder.anyKey() ? new ConfigException(message + ".") : kwargs.refuse(message);
     }
 
-    /** Up to {@code max} known names closest to {@code name} by edit distance, nearest first; only plausible ones. */
+    /**
+     * Up to {@code max} built-in names closest to {@code name}, nearest first, as the catalog spells them; only
+     * plausible ones. A Hub id is matched on its name as well as whole, so an id that differs from a bundled
+     * one by its organization ({@code openai-community/gpt2}: {@code gpt2}) or by a suffix
+     * ({@code meta-llama/Llama-2-7b}: {@code meta-llama/Llama-2-7b-hf}; {@code bert-base}:
+     * {@code bert-base-uncased}) finds it. Ranked: the same name under another organization, then a name that
+     * extends the given one (or that it extends), then the rest by edit distance.
+     */
     public List<String> suggestions(String name, int max) {
         if (name.length() > 100) {
             return List.of(); // no builder name is that long; and edit distance is quadratic
         }
         String key = name.toLowerCase(Locale.ROOT);
+        String keyName = afterOrganization(key);
         List<String> candidates = new ArrayList<>();
+        Map<String, Integer> tiers = new java.util.HashMap<>();
+        Map<String, Integer> distances = new java.util.HashMap<>();
         for (String known : builders.keySet()) {
-            int distance = editDistance(key, known);
-            if (distance <= Math.max(2, key.length() / 3) || known.startsWith(key) || known.contains(key)) {
-                candidates.add(known);
+            String knownName = afterOrganization(known);
+            int distance = Math.min(editDistance(key, known), editDistance(keyName, knownName));
+            int tier;
+            if (knownName.equals(keyName)) {
+                tier = 0;
+            } else if (known.startsWith(key) || knownName.startsWith(keyName)
+                    || knownName.length() >= 4 && keyName.startsWith(knownName)) {
+                tier = 1;
+            } else if (distance <= Math.max(2, keyName.length() / 3) || known.contains(key)) {
+                tier = 2;
+            } else {
+                continue;
             }
+            candidates.add(known);
+            tiers.put(known, tier);
+            distances.put(known, distance);
         }
-        candidates.sort(Comparator.comparingInt((String k) -> editDistance(key, k)).thenComparing(k -> k));
-        return candidates.subList(0, Math.min(max, candidates.size()));
+        candidates.sort(Comparator.comparingInt((String k) -> tiers.get(k)).thenComparingInt(distances::get)
+                .thenComparing(k -> k));
+        return candidates.subList(0, Math.min(max, candidates.size())).stream()
+                .map(k -> builders.get(k).name()).toList();
     }
 
-    static int editDistance(String a, String b) {
+    /** {@code name} of {@code org/name}; the whole text when it has no organization. */
+    private static String afterOrganization(String id) {
+        return id.substring(id.lastIndexOf('/') + 1);
+    }
+
+    /** Levenshtein distance: inserts, deletes and substitutions of one character each cost 1. */
+    public static int editDistance(String a, String b) {
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
