@@ -159,8 +159,13 @@ public final class HfModels {
                                 + ")").orElse("") + ".");
             }
             resolved.warnings().forEach(kwargs::warn);
-            ConfigKeys.notUnderstood(resolved).forEach(key -> kwargs.warn("config key " + Quote.of(key)
-                    + " is not understood; the listing ignores it"));
+            Map<String, String> unknown = ConfigKeys.unknownArguments(resolved, config.keys(),
+                    kwargs.extra().keySet(), args.stream().map(Arg::name).toList());
+            unknown.values().forEach(kwargs::warn);
+            ConfigKeys.notUnderstood(resolved).stream().filter(key -> !unknown.containsKey(key))
+                    .forEach(key -> kwargs.warn("config key " + Quote.of(key)
+                            + " is not understood; the listing ignores it"));
+            kwargs.extra().forEach((key, value) -> warnIfNegative(kwargs, resolved, key, value));
             // from_pretrained(dtype=...) wins over torch_dtype=..., as a config's dtype wins over its torch_dtype
             String chosen = kwargs.extra().containsKey("dtype")
                     ? resolved.string("dtype", "float32") : kwargs.string("torch_dtype");
@@ -171,6 +176,27 @@ public final class HfModels {
                         kwargs.string("architecture")))
                 .withMemory(kwargs -> family.memoryTraits(config.withOverrides(kwargs.extra()),
                         kwargs.string("architecture")));
+    }
+
+    /**
+     * A warning for {@code --arg KEY=N} with a negative count or size that the family builds anyway, as the
+     * library does: {@code GPT2Config(n_layer=-1)} gives {@code GPT2LMHeadModel} no block at all
+     * ({@code range(-1)} is empty) and no error. A negative size the library refuses (a tensor dimension) is
+     * refused while building, before this.
+     */
+    private static void warnIfNegative(dev.modelsummary.catalog.Kwargs kwargs, HfConfig resolved, String key,
+                                       String value) {
+        long number;
+        try {
+            number = Long.parseLong(value.strip().replace("_", ""));
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (number < 0 && ConfigKeys.shapeLike(key) && resolved.readKeys().contains(key)) {
+            kwargs.warn("--arg " + Quote.of(key) + "=" + number + " is negative: transformers builds it without "
+                    + "an error, as here, but a negative count makes nothing (range(" + number + ") is empty): the "
+                    + "model is degenerate");
+        }
     }
 
     /**
