@@ -1,5 +1,6 @@
 package dev.modelsummary.cli;
 
+import dev.modelsummary.catalog.Catalog;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.remote.RemoteSettings;
 import dev.modelsummary.source.ModelLoader;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** Entry point: {@code System.exit(execute(args))}, with every failure mapped to one stderr line and an exit code. */
 public final class Main {
@@ -85,8 +87,38 @@ public final class Main {
         PrintWriter err = e.getCommandLine().getErr();
         String message = String.valueOf(e.getMessage());
         String command = e.getCommandLine().getCommandSpec().qualifiedName(); // "model-summary diff" for diff
-        err.println(line(message + (message.endsWith(".") ? "" : ".") + " See '" + command + " --help'."));
+        String suggestion = e instanceof UnmatchedArgumentException unmatched ? nearestOption(unmatched) : null;
+        if (suggestion != null) {
+            message = (message.endsWith(".") ? message.substring(0, message.length() - 1) : message)
+                    + "; did you mean " + suggestion + "?";
+        }
+        err.println(line(message + (message.endsWith(".") || message.endsWith("?") ? "" : ".") + " See '"
+                + command + " --help'."));
         return ExitCode.USAGE;
+    }
+
+    /**
+     * For a mistyped option ({@code --depht}), the command's option nearest its name by edit distance, when
+     * near enough to be a typo; else null. The first unmatched argument that looks like an option is the one.
+     */
+    static String nearestOption(UnmatchedArgumentException e) {
+        String typed = e.getUnmatched().stream().filter(a -> a.startsWith("-")).findFirst().orElse(null);
+        if (typed == null || typed.length() > 100) {
+            return null;
+        }
+        String name = typed.contains("=") ? typed.substring(0, typed.indexOf('=')) : typed;
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (CommandLine.Model.OptionSpec option : e.getCommandLine().getCommandSpec().options()) {
+            for (String candidate : option.names()) {
+                int distance = Catalog.editDistance(name, candidate);
+                if (candidate.startsWith("--") && distance < bestDistance) {
+                    best = candidate;
+                    bestDistance = distance;
+                }
+            }
+        }
+        return best != null && bestDistance > 0 && bestDistance <= Math.max(2, name.length() / 3) ? best : null;
     }
 
     private static int handle(Throwable e, boolean verbose, PrintWriter err) {

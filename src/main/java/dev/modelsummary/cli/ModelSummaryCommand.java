@@ -255,8 +255,8 @@ public final class ModelSummaryCommand implements Callable<Integer> {
                     + ModuleTree.DEFAULT_MAX_DEPTH + ".");
         }
         if (format == OutputFormat.MD && !computeOptions.requested()) {
-            throw new CliException(ExitCode.USAGE, "--depth applies to -f text and -f json, and with --compute to "
-                    + "md; the md page is the published one and has no module table.");
+            throw new CliException(ExitCode.USAGE, "--depth needs -f text or -f json (add -f text), or --compute: "
+                    + "the md page is the published one and has no module table.");
         }
         if (format == OutputFormat.HTML && !computeOptions.requested()) {
             throw new CliException(ExitCode.USAGE, "--depth applies to -f text and -f json; the html page shows "
