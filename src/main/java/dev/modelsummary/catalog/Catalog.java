@@ -8,6 +8,7 @@ import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.text.Spelling;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -160,14 +161,14 @@ public final class Catalog {
         Map<String, Integer> distances = new java.util.HashMap<>();
         for (String known : builders.keySet()) {
             String knownName = afterOrganization(known);
-            int distance = Math.min(editDistance(key, known), editDistance(keyName, knownName));
+            int distance = Math.min(Spelling.distance(key, known), Spelling.distance(keyName, knownName));
             int tier;
             if (knownName.equals(keyName)) {
                 tier = 0;
             } else if (known.startsWith(key) || knownName.startsWith(keyName)
                     || knownName.length() >= 4 && keyName.startsWith(knownName)) {
                 tier = 1;
-            } else if (distance <= Math.max(2, keyName.length() / 3) || known.contains(key)) {
+            } else if (Spelling.near(keyName, distance) || known.contains(key)) {
                 tier = 2;
             } else {
                 continue;
@@ -185,25 +186,5 @@ public final class Catalog {
     /** {@code name} of {@code org/name}; the whole text when it has no organization. */
     private static String afterOrganization(String id) {
         return id.substring(id.lastIndexOf('/') + 1);
-    }
-
-    /** Levenshtein distance: inserts, deletes and substitutions of one character each cost 1. */
-    public static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 }

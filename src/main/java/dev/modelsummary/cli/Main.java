@@ -1,13 +1,14 @@
 package dev.modelsummary.cli;
 
-import dev.modelsummary.catalog.Catalog;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.remote.RemoteSettings;
 import dev.modelsummary.source.ModelLoader;
 import dev.modelsummary.text.Quote;
+import dev.modelsummary.text.Spelling;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -103,22 +104,13 @@ public final class Main {
      */
     static String nearestOption(UnmatchedArgumentException e) {
         String typed = e.getUnmatched().stream().filter(a -> a.startsWith("-")).findFirst().orElse(null);
-        if (typed == null || typed.length() > 100) {
+        if (typed == null) {
             return null;
         }
         String name = typed.contains("=") ? typed.substring(0, typed.indexOf('=')) : typed;
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (CommandLine.Model.OptionSpec option : e.getCommandLine().getCommandSpec().options()) {
-            for (String candidate : option.names()) {
-                int distance = Catalog.editDistance(name, candidate);
-                if (candidate.startsWith("--") && distance < bestDistance) {
-                    best = candidate;
-                    bestDistance = distance;
-                }
-            }
-        }
-        return best != null && bestDistance > 0 && bestDistance <= Math.max(2, name.length() / 3) ? best : null;
+        List<String> options = e.getCommandLine().getCommandSpec().options().stream()
+                .flatMap(option -> Arrays.stream(option.names())).filter(n -> n.startsWith("--")).toList();
+        return Spelling.nearest(name, options);
     }
 
     private static int handle(Throwable e, boolean verbose, PrintWriter err) {

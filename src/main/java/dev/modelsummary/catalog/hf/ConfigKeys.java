@@ -1,5 +1,7 @@
 package dev.modelsummary.catalog.hf;
 
+import dev.modelsummary.text.Quote;
+import dev.modelsummary.text.Spelling;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,10 +91,10 @@ public final class ConfigKeys {
             if (known.contains(key)) {
                 continue;
             }
-            String nearest = nearest(key, known);
-            warnings.put(key, "--arg " + dev.modelsummary.text.Quote.of(key) + " is not a key of the "
+            String nearest = Spelling.nearest(key, known);
+            warnings.put(key, "--arg " + Quote.of(key) + " is not a key of the "
                     + resolved.modelType().orElse("") + " config, so it changes nothing"
-                    + (nearest == null ? "" : "; did you mean " + dev.modelsummary.text.Quote.of(nearest) + "?"));
+                    + (nearest == null ? "" : "; did you mean " + Quote.of(nearest) + "?"));
         }
         return warnings;
     }
@@ -130,23 +132,6 @@ public final class ConfigKeys {
     /** The keys {@code model_type}'s config class defines beyond {@code PretrainedConfig}'s; empty when unknown. */
     static Set<String> classKeys(String modelType) {
         return ClassKeys.BY_MODEL_TYPE.getOrDefault(modelType, Set.of());
-    }
-
-    /** The known key nearest {@code key} by edit distance, when near enough to be a typo; else null. */
-    private static String nearest(String key, Set<String> known) {
-        if (key.length() > 100) {
-            return null;
-        }
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : known) {
-            int distance = dev.modelsummary.catalog.Catalog.editDistance(key, candidate);
-            if (distance < bestDistance) {
-                best = candidate;
-                bestDistance = distance;
-            }
-        }
-        return bestDistance <= Math.max(2, key.length() / 3) ? best : null;
     }
 
     /** The shape-like keys of the config that the build never read, in the config's order. */
