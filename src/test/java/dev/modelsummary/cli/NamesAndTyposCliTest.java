@@ -3,7 +3,11 @@ package dev.modelsummary.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelsummary.testutil.Resources;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 19's "names that resolve, typos caught, one exit-code rule": Hub ids that are not bundled, near
@@ -108,6 +112,23 @@ class NamesAndTyposCliTest {
             assertThat(run.out()).isEmpty();
             assertThat(run.err()).hasLineCount(1);
         }
+    }
+
+    @Test
+    void aConfigNamingAClassNotBuiltIsRefusedUnlessArgNamesOne(@TempDir Path tmp) throws IOException {
+        Path config = Files.writeString(tmp.resolve("config.json"), "{\"model_type\": \"bert\", \"architectures\": "
+                + "[\"BertFoo\"], \"hidden_size\": 8, \"num_attention_heads\": 2, \"num_hidden_layers\": 1, "
+                + "\"intermediate_size\": 16, \"vocab_size\": 50, \"max_position_embeddings\": 32}");
+
+        CliRun own = CliRun.of(config.toString());
+        CliRun chosen = CliRun.of(config.toString(), "--arg", "architecture=BertModel", "-f", "json");
+
+        // the file's value: input, exit 3; the message's advice works
+        assertThat(own.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(own.err()).startsWith("model-summary: " + config + ": Config names architecture 'BertFoo', "
+                + "which is not a bert model class model-summary builds; pass --arg architecture=CLASS");
+        assertThat(chosen.exitCode()).isZero();
+        assertThat(chosen.out()).contains("\"embeddings.word_embeddings.weight\"");
     }
 
     @Test

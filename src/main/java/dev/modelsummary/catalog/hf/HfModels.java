@@ -139,6 +139,13 @@ public final class HfModels {
                         + "is the same and wins, as in transformers 4.56+)"));
         return Builder.anyKey(SOURCE, name, family.task(defaultArchitecture), args, kwargs -> {
             String architecture = kwargs.string("architecture");
+            if (!family.architectures().contains(architecture) && !kwargs.isGiven("architecture")) {
+                // the config's own architectures[0]: refused when built, so that --arg architecture=CLASS can
+                // name another class, as the message says
+                throw new ConfigException("Config names architecture " + Quote.of(architecture) + ", which is not "
+                        + "a " + modelType + " model class model-summary builds; pass --arg architecture=CLASS, "
+                        + "one of " + String.join(", ", family.architectures()) + ".");
+            }
             if (!family.architectures().contains(architecture)) {
                 throw new ConfigException("architecture " + Quote.of(architecture) + " is not a " + modelType
                         + " model class model-summary builds; it builds " + String.join(", ",
@@ -209,18 +216,13 @@ public final class HfModels {
                 : new ModelInput(family.inputKind(), image);
     }
 
-    /** {@code architectures[0]} when the family builds it, else the base model. */
+    /**
+     * {@code architectures[0]}, else the base model. A class the family does not build is refused when the
+     * builder runs without {@code --arg architecture=CLASS}, not here: that argument is how to build such a config.
+     */
     private static String defaultArchitecture(HfFamily family, HfConfig config) {
         List<String> named = config.architectures();
-        if (named.isEmpty()) {
-            return family.architectures().get(0);
-        }
-        if (!family.architectures().contains(named.get(0))) {
-            throw new ConfigException("Config names architecture " + Quote.of(named.get(0)) + ", which is not a "
-                    + family.modelType() + " model class model-summary builds; pass --arg architecture=CLASS, "
-                    + "one of " + String.join(", ", family.architectures()) + ".");
-        }
-        return named.get(0);
+        return named.isEmpty() ? family.architectures().get(0) : named.get(0);
     }
 
     private static DType dtype(String torchDtype) {
