@@ -41,9 +41,9 @@ public final class ModelLoader {
     /**
      * What a Hugging Face Hub id looks like ({@code ORG/NAME}, as the Hub spells repositories): one separator,
      * each side starting with a letter or digit, and no file extension at the end ({@code org/model.onnx} is a
-     * path). Such an argument that is neither an existing path nor a built-in is an unknown name (a usage
-     * error, with the nearest built-ins and the {@code hf://} reference that reads the repository), not a
-     * missing file.
+     * path). Such an argument that is neither an existing path nor a built-in, and whose ORG is not a folder
+     * here, is an unknown name (a usage error, with the nearest built-ins and the {@code hf://} reference that
+     * reads the repository), not a missing file.
      */
     private static final Pattern HUB_ID = Pattern.compile(
             "(?![^/]*/.*\\.[A-Za-z][A-Za-z0-9]*$)[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}");
@@ -161,7 +161,7 @@ public final class ModelLoader {
             }
             return readers.read(path, readOptions);
         }
-        if (HUB_ID.matcher(argument).matches()) {
+        if (HUB_ID.matcher(argument).matches() && !Files.isDirectory(path.getParent())) {
             throw new UnknownModelException(argument, catalog.get().suggestions(argument, 3), "hf://" + argument);
         }
         if (PATH_LIKE.matcher(argument).matches()) {

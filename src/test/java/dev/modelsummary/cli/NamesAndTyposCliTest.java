@@ -49,11 +49,14 @@ class NamesAndTyposCliTest {
     void aMissingPathIsStillAMissingFile() {
         CliRun withExtension = CliRun.of("no-such-dir/model.safetensors");
         CliRun deeper = CliRun.of("no/such/dir");
+        CliRun inAFolder = CliRun.of("src/no-such-model"); // ORG is a folder here: a path, not a Hub id
 
         assertThat(withExtension.exitCode()).isEqualTo(ExitCode.INPUT);
         assertThat(withExtension.err()).isEqualTo("model-summary: no-such-dir/model.safetensors: No such file or "
                 + "directory.\n");
         assertThat(deeper.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(inAFolder.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(inAFolder.err()).isEqualTo("model-summary: src/no-such-model: No such file or directory.\n");
     }
 
     @Test
