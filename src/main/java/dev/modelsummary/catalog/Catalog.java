@@ -8,6 +8,7 @@ import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.model.FileDetails;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
+import dev.modelsummary.text.Spelling;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -78,9 +79,35 @@ public final class Catalog {
      * Runs a builder.
      *
      * @throws ArgumentException for arguments the architecture refuses, including sizes whose element counts
-     *                           do not fit 63 bits
+     *                           do not fit 63 bits; for a Hugging Face config, a {@link ConfigArgumentException}
+     *                           when the config builds without the arguments
+     * @throws ConfigException   for a Hugging Face config that fails with its own values
      */
     public static Model build(Builder builder, Kwargs kwargs) {
+        try {
+            return buildOnce(builder, kwargs);
+        } catch (ConfigException e) {
+            // Where the refused value came from decides the exit code: a config that builds with its own values
+            // and fails with the command line's (--arg) is refused for those, a usage error like a torchvision
+            // builder's ValueError; a config that fails on its own is input (a bundled one never does).
+            if (kwargs.anyGiven() && buildsWithDefaults(builder)) {
+                throw new ConfigArgumentException(e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    /** Whether {@code builder} builds with no argument given (its config's own values). */
+    private static boolean buildsWithDefaults(Builder builder) {
+        try {
+            buildOnce(builder, Kwargs.defaults(builder.name(), builder.args()));
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Model buildOnce(Builder builder, Kwargs kwargs) {
         List<TensorEntry> tensors;
         Module root;
         try {
@@ -109,55 +136,56 @@ public final class Catalog {
 
     /**
      * A refusal: the user's arguments' fault (exit 2), or, for a builder that takes any key (a Hugging Face
-     * config's), the config's, which is input like a file (exit 3).
+     * config's), the config's, which is input like a file (exit 3), unless {@link #build(Builder, Kwargs)} finds
+     * the command line's arguments at fault.
      */
     private static RuntimeException refusal(Builder builder, Kwargs kwargs, String message) {
         return builder.anyKey() ? new ConfigException(message + ".") : kwargs.refuse(message);
     }
 
-    /** Up to {@code max} known names closest to {@code name} by edit distance, nearest first; only plausible ones. */
+    /**
+     * Up to {@code max} built-in names closest to {@code name}, nearest first, as the catalog spells them; only
+     * plausible ones. A Hub id is matched on its name as well as whole, so an id that differs from a bundled
+     * one by its organization ({@code openai-community/gpt2}: {@code gpt2}) or by a suffix
+     * ({@code meta-llama/Llama-2-7b}: {@code meta-llama/Llama-2-7b-hf}; {@code bert-base}:
+     * {@code bert-base-uncased}) finds it. Ranked: the same name under another organization, then a name that
+     * extends the given one (or that it extends), then the rest by edit distance.
+     */
     public List<String> suggestions(String name, int max) {
         if (name.length() > 100) {
             return List.of(); // no builder name is that long; and edit distance is quadratic
         }
         String key = name.toLowerCase(Locale.ROOT);
+        String keyName = afterOrganization(key);
         List<String> candidates = new ArrayList<>();
+        Map<String, Integer> tiers = new java.util.HashMap<>();
+        Map<String, Integer> distances = new java.util.HashMap<>();
         for (String known : builders.keySet()) {
-            int distance = editDistance(key, known);
-            if (distance <= Math.max(2, key.length() / 3) || known.startsWith(key) || known.contains(key)) {
-                candidates.add(known);
+            String knownName = afterOrganization(known);
+            int distance = Math.min(Spelling.distance(key, known), Spelling.distance(keyName, knownName));
+            int tier;
+            if (knownName.equals(keyName)) {
+                tier = 0;
+            } else if (known.startsWith(key) || knownName.startsWith(keyName)
+                    || knownName.length() >= 4 && keyName.startsWith(knownName)) {
+                tier = 1;
+            } else if (Spelling.near(keyName, distance) || known.contains(key)) {
+                tier = 2;
+            } else {
+                continue;
             }
+            candidates.add(known);
+            tiers.put(known, tier);
+            distances.put(known, distance);
         }
-        candidates.sort(Comparator.comparingInt((String k) -> editDistance(key, k)).thenComparing(k -> k));
-        return candidates.subList(0, Math.min(max, candidates.size()));
+        candidates.sort(Comparator.comparingInt((String k) -> tiers.get(k)).thenComparingInt(distances::get)
+                .thenComparing(k -> k));
+        return candidates.subList(0, Math.min(max, candidates.size())).stream()
+                .map(k -> builders.get(k).name()).toList();
     }
 
-    static int editDistance(String a, String b) {
-        return distance(a, b, false);
-    }
-
-    /** The fewest edits that make {@code part} a substring of {@code name} (Sellers' approximate matching). */
-    public static int partDistance(String part, String name) {
-        return distance(part, name, true);
-    }
-
-    /** Levenshtein distance from {@code a} to {@code b}, or, {@code inside}, to the nearest substring of b. */
-    private static int distance(String a, String b, boolean inside) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = inside ? 0 : j; // inside, a may start anywhere in b at no cost
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return inside ? Arrays.stream(previous).min().orElseThrow() : previous[b.length()]; // and end anywhere
+    /** {@code name} of {@code org/name}; the whole text when it has no organization. */
+    private static String afterOrganization(String id) {
+        return id.substring(id.lastIndexOf('/') + 1);
     }
 }

@@ -158,6 +158,11 @@ public final class Kwargs {
         return (String) value(name, ArgType.STRING);
     }
 
+    /** Whether any argument was given, declared or not. */
+    public boolean anyGiven() {
+        return !values.isEmpty() || !extra.isEmpty();
+    }
+
     /** The undeclared keys given to a builder that takes any key, in the order given. */
     public Map<String, String> extra() {
         return java.util.Collections.unmodifiableMap(extra);

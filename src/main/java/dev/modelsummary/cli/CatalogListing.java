@@ -136,8 +136,8 @@ final class CatalogListing {
         int tolerance = Math.max(1, part.length() / 4);
         catalog.names().stream()
                 .filter(key -> !keys.contains(key) && !part.isEmpty() && part.length() <= 100
-                        && Catalog.partDistance(part, key) <= tolerance)
-                .sorted(Comparator.comparingInt((String key) -> Catalog.partDistance(part, key))
+                        && dev.modelsummary.text.Spelling.partDistance(part, key) <= tolerance)
+                .sorted(Comparator.comparingInt((String key) -> dev.modelsummary.text.Spelling.partDistance(part, key))
                         .thenComparingInt(String::length).thenComparing(Comparator.naturalOrder()))
                 .limit(Math.max(0, SUGGESTIONS - keys.size())).forEach(keys::add);
         List<String> nearest = keys.stream().map(key -> catalog.builder(key).orElseThrow().name())

@@ -3,9 +3,11 @@ package dev.modelsummary.cli;
 import dev.modelsummary.remote.RemoteSettings;
 import dev.modelsummary.source.ModelLoader;
 import dev.modelsummary.text.Quote;
+import dev.modelsummary.text.Spelling;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -15,6 +17,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** Entry point: {@code System.exit(execute(args))}, with every failure mapped to one stderr line and an exit code. */
 public final class Main {
@@ -94,8 +97,29 @@ public final class Main {
         PrintWriter err = e.getCommandLine().getErr();
         String message = String.valueOf(e.getMessage());
         String command = e.getCommandLine().getCommandSpec().qualifiedName(); // "model-summary diff" for diff
-        err.println(line(message + (message.endsWith(".") ? "" : ".") + " See '" + command + " --help'."));
+        String suggestion = e instanceof UnmatchedArgumentException unmatched ? nearestOption(unmatched) : null;
+        if (suggestion != null) {
+            message = (message.endsWith(".") ? message.substring(0, message.length() - 1) : message)
+                    + "; did you mean " + suggestion + "?";
+        }
+        err.println(line(message + (message.endsWith(".") || message.endsWith("?") ? "" : ".") + " See '"
+                + command + " --help'."));
         return ExitCode.USAGE;
+    }
+
+    /**
+     * For a mistyped option ({@code --depht}), the command's option nearest its name by edit distance, when
+     * near enough to be a typo; else null. The first unmatched argument that looks like an option is the one.
+     */
+    static String nearestOption(UnmatchedArgumentException e) {
+        String typed = e.getUnmatched().stream().filter(a -> a.startsWith("-")).findFirst().orElse(null);
+        if (typed == null) {
+            return null;
+        }
+        String name = typed.contains("=") ? typed.substring(0, typed.indexOf('=')) : typed;
+        List<String> options = e.getCommandLine().getCommandSpec().options().stream()
+                .flatMap(option -> Arrays.stream(option.names())).filter(n -> n.startsWith("--")).toList();
+        return Spelling.nearest(name, options);
     }
 
     private static int handle(Throwable e, boolean verbose, PrintWriter err) {

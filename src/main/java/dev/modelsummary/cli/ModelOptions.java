@@ -1,8 +1,10 @@
 package dev.modelsummary.cli;
 
 import dev.modelsummary.catalog.ArgumentException;
+import dev.modelsummary.catalog.ConfigArgumentException;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.KeyNotFoundException;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.ReadOptions;
 import dev.modelsummary.format.UnsupportedOptionException;
@@ -105,15 +107,20 @@ public final class ModelOptions {
                         + " is read from a file.");
             }
             return limits.using(() -> loader.load(model, options, new ReadOptions(key)));
+        } catch (ConfigArgumentException e) {
+            throw new CliException(ExitCode.USAGE, subject + ": " + e.getMessage(), e);
         } catch (ArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         } catch (UnknownModelException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         } catch (ConfigException e) {
-            // the config (bundled or given) or an override is what the library would refuse: the input's fault
+            // a config file's own values the library would refuse: the input's fault (a refusal of --arg values
+            // is an ArgumentException, above: Catalog.build tells the two apart)
             throw new CliException(ExitCode.INPUT, subject + ": " + e.getMessage(), e);
         } catch (UnsupportedOptionException e) {
             throw new CliException(ExitCode.USAGE, subject + ": " + e.getMessage(), e);
+        } catch (KeyNotFoundException e) {
+            throw new CliException(ExitCode.USAGE, subject + ": " + e.getMessage(), e); // --key is the command line's
         } catch (FormatException e) {
             throw new CliException(ExitCode.INPUT, subject + ": " + e.getMessage(), e);
         } catch (RemoteIOException e) {
@@ -165,6 +172,8 @@ public final class ModelOptions {
                     + inFile + ": compute follows config.json");
             return new Model(model.name(), model.format(), model.source(), model.tensors(), warnings,
                     model.details(), withForward.architecture());
+        } catch (ConfigArgumentException e) {
+            throw new CliException(ExitCode.USAGE, subject + ": config.json beside it: " + e.getMessage(), e);
         } catch (ConfigException e) {
             throw new CliException(ExitCode.INPUT, subject + ": config.json beside it: " + e.getMessage(), e);
         } catch (RemoteIOException e) {

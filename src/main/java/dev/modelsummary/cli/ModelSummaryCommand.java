@@ -97,12 +97,15 @@ import picocli.CommandLine.Spec;
             "  0  success",
             "  1  internal error (a bug: please report it with",
             "     the --verbose output)",
-            "  2  usage error: bad option, missing argument,",
-            "     unknown model name, or a builder argument the",
-            "     builder does not take or refuses",
+            "  2  usage error, the command line's fault: bad",
+            "     option, missing argument, unknown model name",
+            "     (ORG/NAME too: read a Hub id as hf://ORG/NAME),",
+            "     a builder argument (--arg) the builder does",
+            "     not take or refuses, a --key not in the file",
             "  3  input that cannot be read (missing, truncated,",
             "     corrupt, unsupported, over a limit, out of",
-            "     memory, a network failure or timeout), or",
+            "     memory, a network failure or timeout), a",
+            "     config.json whose own values are refused, or",
             "     output that cannot be written",
             "  4  with --strict: a pickle in the file imports",
             "     something that can run code (the report is",
@@ -265,8 +268,8 @@ public final class ModelSummaryCommand implements Callable<Integer> {
                     + ModuleTree.DEFAULT_MAX_DEPTH + ".");
         }
         if (format == OutputFormat.MD && !computeOptions.requested()) {
-            throw new CliException(ExitCode.USAGE, "--depth applies to -f text and -f json, and with --compute to "
-                    + "md; the md page is the published one and has no module table.");
+            throw new CliException(ExitCode.USAGE, "--depth needs -f text or -f json (add -f text), or --compute: "
+                    + "the md page is the published one and has no module table.");
         }
         if (format == OutputFormat.HTML && !computeOptions.requested()) {
             throw new CliException(ExitCode.USAGE, "--depth applies to -f text and -f json; the html page shows "

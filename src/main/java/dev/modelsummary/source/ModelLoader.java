@@ -39,6 +39,16 @@ public final class ModelLoader {
             Pattern.DOTALL);
 
     /**
+     * What a Hugging Face Hub id looks like ({@code ORG/NAME}, as the Hub spells repositories): one separator,
+     * each side starting with a letter or digit, and no file extension at the end ({@code org/model.onnx} is a
+     * path). Such an argument that is neither an existing path nor a built-in, and whose ORG is not a folder
+     * here, is an unknown name (a usage error, with the nearest built-ins and the {@code hf://} reference that
+     * reads the repository), not a missing file.
+     */
+    private static final Pattern HUB_ID = Pattern.compile(
+            "(?![^/]*/.*\\.[A-Za-z][A-Za-z0-9]*$)[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}");
+
+    /**
      * Built on first use: the catalog's builders and bundled Hugging Face configs are a few hundred classes
      * (Jackson's databind among them) that a run reading a file never needs, and loading them was a large part
      * of such a run's start-up.
@@ -100,7 +110,8 @@ public final class ModelLoader {
             // decided once the server says what is there; a weight file then refuses them in loadRemote
             return HubPath.isHub(argument) || argument.toLowerCase(java.util.Locale.ROOT).endsWith(".json");
         }
-        return isBuiltin(argument) || exists(argument) && ConfigFiles.configOf(Path.of(argument)).isPresent();
+        // nothing there: load says so (an unknown name, a missing file), not that a file takes no arguments
+        return isBuiltin(argument) || !exists(argument) || ConfigFiles.configOf(Path.of(argument)).isPresent();
     }
 
     private static boolean exists(String argument) {
@@ -149,6 +160,9 @@ public final class ModelLoader {
                 return configModel(config.get(), builderArguments);
             }
             return readers.read(path, readOptions);
+        }
+        if (HUB_ID.matcher(argument).matches() && !Files.isDirectory(path.getParent())) {
+            throw new UnknownModelException(argument, catalog.get().suggestions(argument, 3), "hf://" + argument);
         }
         if (PATH_LIKE.matcher(argument).matches()) {
             throw new NoSuchFileException(argument);

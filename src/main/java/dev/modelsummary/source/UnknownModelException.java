@@ -9,7 +9,16 @@ public final class UnknownModelException extends RuntimeException {
     private final List<String> suggestions;
 
     public UnknownModelException(String name, List<String> suggestions) {
-        super(message(name, suggestions));
+        this(name, suggestions, null);
+    }
+
+    /**
+     * @param hubReference for a name shaped like a Hub id, the {@code hf://} reference that reads it from the
+     *                     Hub; null otherwise
+     */
+    public UnknownModelException(String name, List<String> suggestions, String hubReference) {
+        super(message(name, suggestions) + (hubReference == null ? ""
+                : " To read the Hugging Face Hub repository, give " + Quote.bare(hubReference) + "."));
         this.name = name;
         this.suggestions = List.copyOf(suggestions);
     }

@@ -28,10 +28,11 @@ class CheckpointKeyCliTest {
     }
 
     @Test
-    void aMissingKeyIsAnInputErrorListingTheTopLevelKeys() {
+    void aMissingKeyIsAUsageErrorListingTheTopLevelKeys() {
         CliRun run = CliRun.of(TIMM, "--key", "ema");
 
-        assertThat(run.exitCode()).isEqualTo(ExitCode.INPUT);
+        // --key comes from the command line: a key the file lacks is the command's mistake, exit 2
+        assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).isEqualTo("model-summary: " + TIMM + ": Checkpoint has no entry 'ema'; its "
                 + "top-level keys are 'state_dict', 'state_dict_ema', 'optimizer', 'epoch', 'metric'.\n");

@@ -76,21 +76,30 @@ class HfCliTest {
     }
 
     @Test
-    void refusedValuesAndUnknownFamiliesAreInputErrors() throws IOException {
+    void valuesRefusedFromArgAreUsageErrorsAndFromTheFileInputErrors() throws IOException {
         Path config = Files.writeString(tmp.resolve("config.json"), TINY_BERT);
         Path other = Files.writeString(tmp.resolve("other.json"), "{\"model_type\": \"no_such_family\"}");
+        Path badHeads = Files.createDirectories(tmp.resolve("bad")).resolve("config.json");
+        Files.writeString(badHeads, TINY_BERT.replace("\"num_attention_heads\": 2", "\"num_attention_heads\": 3"));
 
         CliRun heads = CliRun.of(config.toString(), "--arg", "num_attention_heads=3");
+        CliRun headsInFile = CliRun.of(badHeads.toString());
+        CliRun headsInFileWithArg = CliRun.of(badHeads.toString(), "--arg", "num_hidden_layers=1");
         CliRun family = CliRun.of(other.toString());
         CliRun architecture = CliRun.of("bert-base-uncased", "--arg", "architecture=GPT2Model");
 
-        assertThat(heads.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(headsInFile.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(headsInFile.err()).isEqualTo("model-summary: " + badHeads + ": The hidden size (8) is not a "
+                + "multiple of the number of attention heads (3)\n");
+        // the file fails on its own: still the input's fault, whatever --arg adds
+        assertThat(headsInFileWithArg.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(heads.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(heads.err()).isEqualTo("model-summary: " + config + ": The hidden size (8) is not a multiple of "
                 + "the number of attention heads (3)\n");
         assertThat(family.exitCode()).isEqualTo(ExitCode.INPUT);
         assertThat(family.err()).startsWith("model-summary: " + other + ": model_type 'no_such_family' is not "
                 + "supported; supported: ").contains("bert", "llama", "t5");
-        assertThat(architecture.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(architecture.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(architecture.err()).startsWith("model-summary: bert-base-uncased: architecture 'GPT2Model' is "
                 + "not a bert model class");
     }
@@ -103,11 +112,11 @@ class HfCliTest {
         CliRun overflow = CliRun.of(config.toString(), "--arg", "vocab_size=1000000000000000000", "--arg",
                 "hidden_size=1000000000000", "--arg", "num_attention_heads=1");
 
-        assertThat(layers.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(layers.exitCode()).isEqualTo(ExitCode.USAGE); // the values came from --arg
         assertThat(layers.err()).isEqualTo("model-summary: " + config + ": Config makes a model too large to list: "
                 + "the model would register more than 1000000 modules and tensors (check num_hidden_layers and the "
                 + "like).\n");
-        assertThat(overflow.exitCode()).isEqualTo(ExitCode.INPUT);
+        assertThat(overflow.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(overflow.err()).isEqualTo("model-summary: " + config + ": Config makes a size, or a model, of "
                 + "more than 2^63 - 1 elements or bytes.\n");
     }

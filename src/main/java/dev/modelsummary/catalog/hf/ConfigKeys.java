@@ -1,5 +1,7 @@
 package dev.modelsummary.catalog.hf;
 
+import dev.modelsummary.text.Quote;
+import dev.modelsummary.text.Spelling;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +48,90 @@ public final class ConfigKeys {
             // Phi-3's published configs carry attention_bias, which Phi3Config and its modeling never read
             "phi3", Set.of("attention_bias"));
 
+    /**
+     * {@code PretrainedConfig}'s own attributes (transformers 4.57.6, {@code PretrainedConfig().to_dict()}), which
+     * every family's config class keeps: a {@code --arg} of one of these is never an unknown key.
+     */
+    private static final Set<String> PRETRAINED = Set.of("_name_or_path", "add_cross_attention", "architectures",
+            "bad_words_ids", "begin_suppress_tokens", "bos_token_id", "chunk_size_feed_forward",
+            "cross_attention_hidden_size", "decoder_start_token_id", "diversity_penalty", "do_sample", "dtype",
+            "early_stopping", "encoder_no_repeat_ngram_size", "eos_token_id", "exponential_decay_length_penalty",
+            "finetuning_task", "forced_bos_token_id", "forced_eos_token_id", "id2label", "is_decoder",
+            "is_encoder_decoder", "label2id", "length_penalty", "max_length", "min_length", "model_type",
+            "no_repeat_ngram_size", "num_beam_groups", "num_beams", "num_return_sequences", "output_attentions",
+            "output_hidden_states", "output_scores", "pad_token_id", "prefix", "problem_type", "pruned_heads",
+            "remove_invalid_values", "repetition_penalty", "return_dict", "return_dict_in_generate", "sep_token_id",
+            "suppress_tokens", "task_specific_params", "temperature", "tf_legacy_loss", "tie_encoder_decoder",
+            "tie_word_embeddings", "tokenizer_class", "top_k", "top_p", "torchscript", "transformers_version",
+            "typical_p", "use_bfloat16", "torch_dtype", "num_labels", "attn_implementation", "use_cache");
+
     private ConfigKeys() {
+    }
+
+    /**
+     * The {@code --arg} keys ({@code given}) the family's config does not define, each to a warning that names
+     * the nearest known key. A key is known when the family's config class defines it in transformers 4.57.6
+     * ({@code hf-config-keys.txt}, written by {@code tools/hf_config_keys.py}), when the family's build reads it
+     * (any of its builds so far, attribute map aliases included), when the config file or bundled config carries
+     * it ({@code base}), when {@code PretrainedConfig} defines it, or when the family's config class keeps it
+     * unused. The library
+     * accepts any key ({@code from_config(config, **kwargs)} sets it as an attribute) and ignores it, so a typo
+     * ({@code torch_dtyp}, {@code num_hidden_layer}) silently changes nothing: hence the warning.
+     */
+    public static Map<String, String> unknownArguments(HfConfig resolved, List<String> base, Set<String> given,
+                                                       List<String> declared) {
+        Set<String> known = new java.util.TreeSet<>(resolved.readKeys());
+        known.addAll(base);
+        known.addAll(PRETRAINED);
+        known.addAll(declared);
+        known.addAll(KEPT_UNUSED.getOrDefault(resolved.modelType().orElse(""), Set.of()));
+        known.addAll(classKeys(resolved.modelType().orElse("")));
+        Map<String, String> warnings = new java.util.LinkedHashMap<>();
+        for (String key : given) {
+            if (known.contains(key)) {
+                continue;
+            }
+            String nearest = Spelling.nearest(key, known);
+            warnings.put(key, "--arg " + Quote.of(key) + " is not a key of the "
+                    + resolved.modelType().orElse("") + " config, so it changes nothing"
+                    + (nearest == null ? "" : "; did you mean " + Quote.of(nearest) + "?"));
+        }
+        return warnings;
+    }
+
+    /**
+     * Per {@code model_type}, the keys its config class defines beyond {@code PretrainedConfig}'s; read on first use
+     * (a run without {@code --arg} never reads it).
+     */
+    private static final class ClassKeys {
+        static final Map<String, Set<String>> BY_MODEL_TYPE = read();
+
+        private static Map<String, Set<String>> read() {
+            Map<String, Set<String>> byType = new java.util.HashMap<>();
+            String resource = "/dev/modelsummary/hf-config-keys.txt";
+            try (java.io.InputStream in = ConfigKeys.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing resource " + resource);
+                }
+                String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                for (String line : text.split("\n")) {
+                    if (line.isBlank() || line.startsWith("#")) {
+                        continue;
+                    }
+                    String[] words = line.strip().split(" ");
+                    byType.put(words[0], java.util.Arrays.stream(words).skip(1)
+                            .collect(java.util.stream.Collectors.toUnmodifiableSet()));
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return byType;
+        }
+    }
+
+    /** The keys {@code model_type}'s config class defines beyond {@code PretrainedConfig}'s; empty when unknown. */
+    static Set<String> classKeys(String modelType) {
+        return ClassKeys.BY_MODEL_TYPE.getOrDefault(modelType, Set.of());
     }
 
     /** The shape-like keys of the config that the build never read, in the config's order. */

@@ -139,6 +139,13 @@ public final class HfModels {
                         + "is the same and wins, as in transformers 4.56+)"));
         return Builder.anyKey(SOURCE, name, family.task(defaultArchitecture), args, kwargs -> {
             String architecture = kwargs.string("architecture");
+            if (!family.architectures().contains(architecture) && !kwargs.isGiven("architecture")) {
+                // the config's own architectures[0]: refused when built, so that --arg architecture=CLASS can
+                // name another class, as the message says
+                throw new ConfigException("Config names architecture " + Quote.of(architecture) + ", which is not "
+                        + "a " + modelType + " model class model-summary builds; pass --arg architecture=CLASS, "
+                        + "one of " + String.join(", ", family.architectures()) + ".");
+            }
             if (!family.architectures().contains(architecture)) {
                 throw new ConfigException("architecture " + Quote.of(architecture) + " is not a " + modelType
                         + " model class model-summary builds; it builds " + String.join(", ",
@@ -159,8 +166,13 @@ public final class HfModels {
                                 + ")").orElse("") + ".");
             }
             resolved.warnings().forEach(kwargs::warn);
-            ConfigKeys.notUnderstood(resolved).forEach(key -> kwargs.warn("config key " + Quote.of(key)
-                    + " is not understood; the listing ignores it"));
+            Map<String, String> unknown = ConfigKeys.unknownArguments(resolved, config.keys(),
+                    kwargs.extra().keySet(), args.stream().map(Arg::name).toList());
+            unknown.values().forEach(kwargs::warn);
+            ConfigKeys.notUnderstood(resolved).stream().filter(key -> !unknown.containsKey(key))
+                    .forEach(key -> kwargs.warn("config key " + Quote.of(key)
+                            + " is not understood; the listing ignores it"));
+            kwargs.extra().forEach((key, value) -> warnIfNegative(kwargs, resolved, key, value));
             // from_pretrained(dtype=...) wins over torch_dtype=..., as a config's dtype wins over its torch_dtype
             String chosen = kwargs.extra().containsKey("dtype")
                     ? resolved.string("dtype", "float32") : kwargs.string("torch_dtype");
@@ -174,6 +186,27 @@ public final class HfModels {
     }
 
     /**
+     * A warning for {@code --arg KEY=N} with a negative count or size that the family builds anyway, as the
+     * library does: {@code GPT2Config(n_layer=-1)} gives {@code GPT2LMHeadModel} no block at all
+     * ({@code range(-1)} is empty) and no error. A negative size the library refuses (a tensor dimension) is
+     * refused while building, before this.
+     */
+    private static void warnIfNegative(dev.modelsummary.catalog.Kwargs kwargs, HfConfig resolved, String key,
+                                       String value) {
+        long number;
+        try {
+            number = Long.parseLong(value.strip().replace("_", ""));
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (number < 0 && ConfigKeys.shapeLike(key) && resolved.readKeys().contains(key)) {
+            kwargs.warn("--arg " + Quote.of(key) + "=" + number + " is negative: transformers builds it without "
+                    + "an error, as here, but a negative count makes nothing (range(" + number + ") is empty): the "
+                    + "model is degenerate");
+        }
+    }
+
+    /**
      * A vision family's {@code pixel_values} of one image at the config's size and channels; else
      * {@code input_ids} of batch 1 at {@link ModelInput#DEFAULT_SEQ_LEN}.
      */
@@ -183,18 +216,13 @@ public final class HfModels {
                 : new ModelInput(family.inputKind(), image);
     }
 
-    /** {@code architectures[0]} when the family builds it, else the base model. */
+    /**
+     * {@code architectures[0]}, else the base model. A class the family does not build is refused when the
+     * builder runs without {@code --arg architecture=CLASS}, not here: that argument is how to build such a config.
+     */
     private static String defaultArchitecture(HfFamily family, HfConfig config) {
         List<String> named = config.architectures();
-        if (named.isEmpty()) {
-            return family.architectures().get(0);
-        }
-        if (!family.architectures().contains(named.get(0))) {
-            throw new ConfigException("Config names architecture " + Quote.of(named.get(0)) + ", which is not a "
-                    + family.modelType() + " model class model-summary builds; pass --arg architecture=CLASS, "
-                    + "one of " + String.join(", ", family.architectures()) + ".");
-        }
-        return named.get(0);
+        return named.isEmpty() ? family.architectures().get(0) : named.get(0);
     }
 
     private static DType dtype(String torchDtype) {

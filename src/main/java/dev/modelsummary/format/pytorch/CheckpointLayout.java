@@ -1,6 +1,7 @@
 package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.KeyNotFoundException;
 import dev.modelsummary.format.pickle.PyGlobal;
 import dev.modelsummary.format.pickle.PyObject;
 import dev.modelsummary.format.pickle.PyTuple;
@@ -170,7 +171,7 @@ final class CheckpointLayout {
      * by a dot is taken: {@code {'model.ema': ..., 'model': {'ema': ...}}} resolves {@code model.ema} to the
      * first.
      *
-     * @throws FormatException when a step names nothing, or a value on the way holds no entries
+     * @throws KeyNotFoundException when a step names nothing, or a value on the way holds no entries
      */
     static Located byKey(Object root, String path) {
         Object current = root;
@@ -179,13 +180,13 @@ final class CheckpointLayout {
         while (true) {
             List<Map.Entry<String, Object>> entries = entriesOf(current);
             if (entries == null) {
-                throw new FormatException((resolved.isEmpty() ? "Checkpoint" : "Checkpoint entry "
+                throw new KeyNotFoundException((resolved.isEmpty() ? "Checkpoint" : "Checkpoint entry "
                         + Quote.of(resolved)) + " is " + typeOf(current) + ", which has no entries: it has no entry "
                         + Quote.of(path) + ".");
             }
             Map.Entry<String, Object> match = longestKey(entries, rest);
             if (match == null) {
-                throw new FormatException("Checkpoint has no entry " + Quote.of(path) + "; "
+                throw new KeyNotFoundException("Checkpoint has no entry " + Quote.of(path) + "; "
                         + (resolved.isEmpty() ? "its top-level keys are " : "the keys of " + Quote.of(resolved)
                         + " are ") + listKeys(entries) + ".");
             }

@@ -1,5 +1,6 @@
 package dev.modelsummary.catalog.hf;
 
+import dev.modelsummary.catalog.ConfigArgumentException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -87,14 +88,14 @@ class GptFamiliesTest {
     @Test
     void gpt2RefusesHeadsThatDoNotDivide() {
         assertThatThrownBy(() -> build("gpt2", Map.of("n_head", "7")))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(ConfigArgumentException.class)
                 .hasMessage("`embed_dim` must be divisible by num_heads (got `embed_dim`: 768 and "
                         + "`num_heads`: 7).");
         // embed_dim // num_heads in Python
         assertThatThrownBy(() -> build("gpt2", Map.of("n_head", "0")))
-                .isInstanceOf(ConfigException.class).hasMessage("integer division or modulo by zero");
+                .isInstanceOf(ConfigArgumentException.class).hasMessage("integer division or modulo by zero");
         assertThatThrownBy(() -> build("tiiuae/falcon-7b", Map.of("num_attention_heads", "0")))
-                .isInstanceOf(ConfigException.class).hasMessage("integer division or modulo by zero");
+                .isInstanceOf(ConfigArgumentException.class).hasMessage("integer division or modulo by zero");
     }
 
     @Test
@@ -105,7 +106,7 @@ class GptFamiliesTest {
         assertThat(tensor(model, "embed_out.weight").orElseThrow().aliasOf()).isEqualTo("gpt_neox.embed_in.weight");
         assertThat(tensor(model, "gpt_neox.layers.0.attention.query_key_value.bias")).isEmpty();
         assertThatThrownBy(() -> build("EleutherAI/pythia-160m", Map.of("num_attention_heads", "7")))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(ConfigArgumentException.class)
                 .hasMessage("The hidden size is not divisble by the number of attention heads! Make sure "
                         + "to update them!");
     }
@@ -139,7 +140,7 @@ class GptFamiliesTest {
         assertThat(tensor(model, "lm_head.weight").orElseThrow().aliasOf()).isEqualTo("model.embed_tokens.weight");
         assertThat(shape(model, "lm_head.bias")).containsExactly(51200);
         assertThatThrownBy(() -> build("microsoft/phi-2", Map.of("num_attention_heads", "30")))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(ConfigArgumentException.class)
                 .hasMessage("hidden_size must be divisible by num_heads (got `hidden_size`: 2560 and "
                         + "`num_heads`: 30).");
     }
@@ -170,7 +171,7 @@ class GptFamiliesTest {
                 "transformer.h.0.post_attention_layernorm.weight");
 
         assertThatThrownBy(() -> build("tiiuae/falcon-7b", Map.of("num_attention_heads", "7")))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(ConfigArgumentException.class)
                 .hasMessage("`hidden_size` must be divisible by num_heads (got `hidden_size`: 4544 and "
                         + "`num_heads`: 7).");
     }

@@ -1,5 +1,6 @@
 package dev.modelsummary.catalog.hf;
 
+import dev.modelsummary.catalog.ConfigArgumentException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,12 +52,12 @@ class SizeOverflowTest {
                 + "\"intermediate_size\":8,\"vocab_size\":10}";
         assertThat(build(phi, Map.of()).tensors()).isNotEmpty();
         assertThatThrownBy(() -> build(phi, Map.of("num_key_value_heads", BIG)))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("2^63 - 1");
+                .isInstanceOf(ConfigArgumentException.class).hasMessageContaining("2^63 - 1");
         // 4 heads of head_dim 2^62 + 1 through --arg, as from_config(config, head_dim=...) sets it
         String gemma = "{\"model_type\":\"gemma\",\"hidden_size\":4,\"num_attention_heads\":4,"
                 + "\"num_key_value_heads\":4,\"num_hidden_layers\":1,\"intermediate_size\":8,\"vocab_size\":10}";
         assertThat(build(gemma, Map.of("head_dim", "2")).tensors().get(1).shape().dims()).containsExactly(8, 4);
-        assertThatThrownBy(() -> build(gemma, Map.of("head_dim", BIG))).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> build(gemma, Map.of("head_dim", BIG))).isInstanceOf(ConfigArgumentException.class)
                 .hasMessageContaining("'head_dim': " + BIG);
     }
 

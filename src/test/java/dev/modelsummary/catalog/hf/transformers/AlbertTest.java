@@ -1,5 +1,6 @@
 package dev.modelsummary.catalog.hf.transformers;
 
+import dev.modelsummary.catalog.ConfigArgumentException;
 import static dev.modelsummary.catalog.hf.transformers.EncoderFamiliesSupport.aliasOf;
 import static dev.modelsummary.catalog.hf.transformers.EncoderFamiliesSupport.build;
 import static dev.modelsummary.catalog.hf.transformers.EncoderFamiliesSupport.has;
@@ -82,6 +83,6 @@ class AlbertTest {
         assertThat(shape(model, "albert.encoder.albert_layer_groups.0.albert_layers.0.attention.query.weight"))
                 .isEqualTo("[763, 768]");
         assertThatThrownBy(() -> build("albert-base-v2", "num_attention_heads", "0"))
-                .isInstanceOf(ConfigException.class).hasMessage("integer division or modulo by zero");
+                .isInstanceOf(ConfigArgumentException.class).hasMessage("integer division or modulo by zero");
     }
 }

@@ -1,5 +1,6 @@
 package dev.modelsummary.catalog.hf.transformers;
 
+import dev.modelsummary.catalog.ConfigArgumentException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -89,14 +90,14 @@ class LlamaFamiliesTest {
     @Test
     void headCountsThatDoNotDivideTheHiddenSizeAreRefused() {
         assertThatThrownBy(() -> build("meta-llama/Llama-2-7b-hf", Map.of("num_attention_heads", "30")))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(ConfigArgumentException.class)
                 .hasMessage("hidden_size must be divisible by num_heads (got `hidden_size`: 4096 and `num_heads`: "
                         + "30).");
         assertThatThrownBy(() -> build("google/gemma-2b", Map.of("num_attention_heads", "3")))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(ConfigArgumentException.class)
                 .hasMessageStartingWith("hidden_size must be divisible by num_heads");
         assertThatThrownBy(() -> build("Qwen/Qwen2-7B", Map.of("hidden_size", "3000")))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(ConfigArgumentException.class)
                 .hasMessage("hidden_size must be divisible by num_heads (got `hidden_size`: 3000 and `num_heads`: "
                         + "28).");
     }

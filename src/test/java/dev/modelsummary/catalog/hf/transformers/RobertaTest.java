@@ -1,5 +1,6 @@
 package dev.modelsummary.catalog.hf.transformers;
 
+import dev.modelsummary.catalog.ConfigArgumentException;
 import static dev.modelsummary.catalog.hf.transformers.EncoderFamiliesSupport.aliasOf;
 import static dev.modelsummary.catalog.hf.transformers.EncoderFamiliesSupport.build;
 import static dev.modelsummary.catalog.hf.transformers.EncoderFamiliesSupport.has;
@@ -61,10 +62,10 @@ class RobertaTest {
     @Test
     void refusesWhatTheLibraryRefuses() {
         assertThatThrownBy(() -> build("roberta-base", "num_attention_heads", "7"))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(ConfigArgumentException.class)
                 .hasMessage("The hidden size (768) is not a multiple of the number of attention heads (7)");
         assertThatThrownBy(() -> build("roberta-base", "add_cross_attention", "true"))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(ConfigArgumentException.class)
                 .hasMessageContaining("should be used as a decoder model if cross attention is added");
     }
 }

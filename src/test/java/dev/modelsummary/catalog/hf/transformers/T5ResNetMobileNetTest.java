@@ -1,5 +1,6 @@
 package dev.modelsummary.catalog.hf.transformers;
 
+import dev.modelsummary.catalog.ConfigArgumentException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -111,12 +112,12 @@ class T5ResNetMobileNetTest {
         assertThat(tensor(gated, "encoder.block.0.layer.1.DenseReluDense.wi.weight")).isEmpty();
 
         assertThatThrownBy(() -> build("t5-small", Map.of("feed_forward_proj", "fast-gelu")))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(ConfigArgumentException.class)
                 .hasMessage("`feed_forward_proj`: fast-gelu is not a valid activation function of the dense "
                         + "layer. Please make sure `feed_forward_proj` is of the format `gated-{ACT_FN}` or "
                         + "`{ACT_FN}`, e.g. 'gated-gelu' or 'relu'");
         assertThatThrownBy(() -> build("t5-small", Map.of("dropout_rate", "1.5")))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(ConfigArgumentException.class)
                 .hasMessage("dropout probability has to be between 0 and 1, but got 1.5");
     }
 
@@ -164,7 +165,7 @@ class T5ResNetMobileNetTest {
         assertThat(shape(wide, "resnet.embedder.embedder.convolution.weight")).containsExactly(32L, 3L, 7L, 7L);
 
         assertThatThrownBy(() -> build("microsoft/resnet-18", Map.of("layer_type", "preactivation")))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(ConfigArgumentException.class)
                 .hasMessage("layer_type=preactivation is not one of basic,bottleneck");
     }
 
@@ -175,7 +176,7 @@ class T5ResNetMobileNetTest {
         assertThat(shape(half, "layer.25.convolution.weight")).containsExactly(512L, 512L, 1L, 1L);
         assertThat(shape(half, "layer.0.convolution.weight")).containsExactly(16L, 1L, 3L, 3L);
         assertThatThrownBy(() -> build("default-mobilenet_v1", Map.of("depth_multiplier", "0")))
-                .isInstanceOf(ConfigException.class).hasMessage("depth_multiplier must be greater than zero.");
+                .isInstanceOf(ConfigArgumentException.class).hasMessage("depth_multiplier must be greater than zero.");
 
         // make_divisible: 0.35 x 32 = 11.2 -> 16; the 1280 output stays (finegrained_output)
         Model small = build("default-mobilenet_v2", Map.of("depth_multiplier", "0.35"));
@@ -193,7 +194,7 @@ class T5ResNetMobileNetTest {
         assertThat(tensor(segmentation, "segmentation_head.classifier.convolution.bias")).isPresent();
         assertThatThrownBy(() -> build("default-mobilenet_v2", Map.of("classifier_dropout_prob", "1.5",
                 "architecture", "MobileNetV2ForImageClassification")))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(ConfigArgumentException.class)
                 .hasMessage("dropout probability has to be between 0 and 1, but got 1.5");
     }
 }

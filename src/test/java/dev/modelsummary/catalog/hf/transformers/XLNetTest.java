@@ -1,5 +1,6 @@
 package dev.modelsummary.catalog.hf.transformers;
 
+import dev.modelsummary.catalog.ConfigArgumentException;
 import static dev.modelsummary.catalog.hf.transformers.EncoderFamiliesSupport.aliasOf;
 import static dev.modelsummary.catalog.hf.transformers.EncoderFamiliesSupport.build;
 import static dev.modelsummary.catalog.hf.transformers.EncoderFamiliesSupport.has;
@@ -73,11 +74,11 @@ class XLNetTest {
     @Test
     void refusesWhatXLNetConfigRefuses() {
         assertThatThrownBy(() -> build("xlnet-base-cased", "n_head", "7"))
-                .isInstanceOf(ConfigException.class).hasMessage("'d_model % n_head' (5) should be equal to 0");
+                .isInstanceOf(ConfigArgumentException.class).hasMessage("'d_model % n_head' (5) should be equal to 0");
         assertThatThrownBy(() -> build("xlnet-base-cased", "n_head", "6"))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(ConfigArgumentException.class)
                 .hasMessage("`d_head` (64) should be equal to `d_model // n_head` (128)");
         assertThatThrownBy(() -> build("xlnet-base-cased", "architecture", "XLNetForMultipleChoice",
-                "summary_type", "attn")).isInstanceOf(ConfigException.class);
+                "summary_type", "attn")).isInstanceOf(ConfigArgumentException.class);
     }
 }
