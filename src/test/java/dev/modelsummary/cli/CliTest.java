@@ -192,7 +192,7 @@ class CliTest {
     /** The nearest names by edit distance first, then those that hold something near the pattern. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "resnt50|resnet50, fcn_resnet50, wide_resnet50_2, fcos_resnet50_fpn, deeplabv3_resnet50",
+            "resnt50|resnet50, microsoft/resnet-50, fcn_resnet50, wide_resnet50_2, fcos_resnet50_fpn",
             "resnt|resnet18, resnet34, resnet50, resnet101, resnet152"})
     void listWithoutAMatchSaysSoAndNamesTheNearest(String pattern, String nearest) {
         CliRun run = CliRun.of("--list", pattern);
