@@ -153,6 +153,11 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             + "text and md call tables go (default 3; JSON lists every call).")
     private Integer depth;
 
+    @Option(names = {"--summary", "--no-tensors"}, description = "Leave out the per-tensor table (text, md, "
+            + "html; JSON's \"tensors\"): the totals, dtypes, forms and what the file says, and the --memory and "
+            + "--compute sections asked for. Text puts them first anyway; this drops the rest.")
+    private boolean summaryOnly;
+
     @Option(names = "--include-buffers",
             description = "Count buffers (running statistics, index tables) as parameter tensors (the md page's "
                     + "\"layers\") in md, text and html reports. "
@@ -246,6 +251,9 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         summary = withDepth(computeOptions.apply(summary, loaded, subject()));
         ComputeOptions.warnIfPartial(summary, subject(), spec.commandLine().getErr());
         summary = memoryOptions.apply(summary, loaded, subject(), computeOptions);
+        if (summaryOnly) {
+            summary = summary.withoutTensorTable();
+        }
         if (out == null) {
             write(summary, stdout);
             stdout.flush();

@@ -77,7 +77,9 @@ public final class HtmlReport {
         }
         writeFileDetails(summary.model(), out);
         writeModules(summary, out);
-        writeTensors(summary.model(), out);
+        if (summary.tensorTable()) {
+            writeTensors(summary.model(), out);
+        }
         out.write("<script>\n" + Html.tableScript() + "</script>\n");
         out.write("<script>\n" + Html.treemapScript() + "</script>\n");
         out.write("</body>\n</html>\n");

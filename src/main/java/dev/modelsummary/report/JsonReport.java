@@ -88,7 +88,9 @@ public final class JsonReport {
             }
             writeForms(json, summary);
             writeDtypes(json, summary);
-            writeTensors(json, model);
+            if (summary.tensorTable()) {
+                writeTensors(json, model); // left out with --summary: the totals above say the rest
+            }
             writeCheckpoint(json, model.details().checkpoint());
             writePickle(json, model.details().pickle());
             writeStrings(json, "notes", model.details().notes());

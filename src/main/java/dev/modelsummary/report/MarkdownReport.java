@@ -75,6 +75,22 @@ public final class MarkdownReport {
         writeFormTable(out, summary.forms(), FormStat::count, summary.parameters().count());
         String chart = rank == null ? chartLink(name) : siteChartLink(name);
         out.write("\n\n<img src=\"" + chart + "\" alt=\"pie_chart\" width=\"500\"/>\n\n");
+        if (summary.tensorTable()) {
+            writeLayerTable(summary, out);
+        }
+        if (saysMore(summary.model().details())) {
+            writeFileSections(summary, out);
+        }
+        if (summary.compute() != null) {
+            writeCompute(summary.compute(), out);
+        }
+        if (summary.memory() != null) {
+            MemoryMarkdown.write(summary.memory(), summary.experts(), out);
+        }
+    }
+
+    /** The published page's "Layer information": every parameter tensor. */
+    private static void writeLayerTable(Summary summary, Writer out) throws IOException {
         out.write("**Layer information**\n\n\n");
         out.write("| Name | Shape | Squeezed shape | Number of parameters | Form |\n");
         out.write("| --- | --- | --- | --- | --- |\n");
@@ -88,15 +104,6 @@ public final class MarkdownReport {
                     + " |\n");
         }
         out.write('\n');
-        if (saysMore(summary.model().details())) {
-            writeFileSections(summary, out);
-        }
-        if (summary.compute() != null) {
-            writeCompute(summary.compute(), out);
-        }
-        if (summary.memory() != null) {
-            MemoryMarkdown.write(summary.memory(), summary.experts(), out);
-        }
     }
 
     /**

@@ -38,57 +38,38 @@ public final class TextReport {
         return Renderer.toText(TextReport::write, summary);
     }
 
-    /** The report, then with a depth the parameters per module down to that depth ({@code --depth N}). */
+    /**
+     * The report: the totals and what the file says first (the first screen answers what it holds), then the
+     * memory, compute or module tables asked for, then every parameter tensor (unless {@code --summary}), so a
+     * model of a thousand tensors does not push its totals off the screen.
+     */
     public static void write(Summary summary, Writer out, OptionalInt depth) throws IOException {
-        write(summary, out);
+        writeTotals(summary, out);
+        if (summary.memory() != null) {
+            MemoryText.write(summary.memory(), out);
+        }
         if (summary.compute() != null) {
             ComputeText.write(summary, out); // its module table is the one --depth limits
         } else if (depth.isPresent()) {
             writeModules(summary, depth.getAsInt(), out);
         }
-        if (summary.memory() != null) {
-            MemoryText.write(summary.memory(), out);
+        if (summary.tensorTable()) {
+            out.write('\n');
+            writeTensors(summary, out);
         }
     }
 
+    /** The report without module, compute or memory tables. */
     public static void write(Summary summary, Writer out) throws IOException {
+        write(summary, out, OptionalInt.empty());
+    }
+
+    /** The title, the file's facts, the totals, dtypes and forms, and what the file says besides its tensors. */
+    private static void writeTotals(Summary summary, Writer out) throws IOException {
         Model model = summary.model();
         out.write(Quote.escaped(model.name()) + "  (" + model.format() + ": " + Quote.escaped(model.source())
                 + ")\n");
         writeFacts(out, model.details().facts());
-        out.write('\n');
-
-        List<TensorEntry> layers = summary.layers();
-        TextTable layerTable = new TextTable("#", "Name", "Shape", "Squeezed", "Parameters", "Form", "DType");
-        layerTable.rightAlign(0, 4);
-        layerTable.write(out, layers.size(), i -> {
-            TensorEntry t = layers.get(i);
-            return new String[] {Integer.toString(i + 1), Quote.escaped(t.name()), t.shape().toPythonTuple(),
-                    t.shape().squeezed().toPythonTuple(), grouped(t.numel()), t.form().label(),
-                    t.dtype().torchName()};
-        });
-
-        out.write('\n');
-        List<FormStat> formStats = summary.forms();
-        TextTable forms = new TextTable("Form", "Tensors", "%", "Parameters", "%");
-        forms.rightAlign(1, 2, 3, 4);
-        forms.write(out, formStats.size(), i -> {
-            FormStat f = formStats.get(i);
-            return new String[] {f.form().label(), grouped(f.tensors()),
-                    PythonNumbers.percent(f.tensors(), summary.parameters().tensors()), grouped(f.count()),
-                    PythonNumbers.percent(f.count(), summary.parameters().count())};
-        });
-
-        out.write('\n');
-        List<DTypeStat> dtypeStats = summary.dtypes();
-        TextTable dtypes = new TextTable("DType", "Tensors", "Elements", "Bytes");
-        dtypes.rightAlign(1, 2, 3);
-        dtypes.write(out, dtypeStats.size(), i -> {
-            DTypeStat d = dtypeStats.get(i);
-            return new String[] {d.dtype().torchName(), grouped(d.tensors()), grouped(d.count()),
-                    humanBytes(d.bytes())};
-        });
-
         out.write('\n');
         long count = summary.parameters().count();
         out.write(String.format(Locale.ROOT, "Parameters: %s%s in %s, %s trainable, %s%n",
@@ -106,6 +87,27 @@ public final class TextReport {
         String bits = summary.bitsPerParameter().map(b -> ", " + b.toPlainString() + " bits per parameter")
                 .orElse("");
         out.write("Stored:     " + humanBytes(totalBytes) + exact + bits + "\n");
+        out.write('\n');
+        List<DTypeStat> dtypeStats = summary.dtypes();
+        TextTable dtypes = new TextTable("DType", "Tensors", "Elements", "Bytes");
+        dtypes.rightAlign(1, 2, 3);
+        dtypes.write(out, dtypeStats.size(), i -> {
+            DTypeStat d = dtypeStats.get(i);
+            return new String[] {d.dtype().torchName(), grouped(d.tensors()), grouped(d.count()),
+                    humanBytes(d.bytes())};
+        });
+
+        out.write('\n');
+        List<FormStat> formStats = summary.forms();
+        TextTable forms = new TextTable("Form", "Tensors", "%", "Parameters", "%");
+        forms.rightAlign(1, 2, 3, 4);
+        forms.write(out, formStats.size(), i -> {
+            FormStat f = formStats.get(i);
+            return new String[] {f.form().label(), grouped(f.tensors()),
+                    PythonNumbers.percent(f.tensors(), summary.parameters().tensors()), grouped(f.count()),
+                    PythonNumbers.percent(f.count(), summary.parameters().count())};
+        });
+
         FileDetails details = model.details();
         if (details.checkpoint() != null) {
             writeCheckpoint(out, details.checkpoint());
@@ -122,6 +124,19 @@ public final class TextReport {
         for (String warning : model.warnings()) {
             out.write("Warning: " + Quote.escaped(warning) + "\n");
         }
+    }
+
+    /** Every parameter tensor, in the source's order. */
+    private static void writeTensors(Summary summary, Writer out) throws IOException {
+        List<TensorEntry> layers = summary.layers();
+        TextTable layerTable = new TextTable("#", "Name", "Shape", "Squeezed", "Parameters", "Form", "DType");
+        layerTable.rightAlign(0, 4);
+        layerTable.write(out, layers.size(), i -> {
+            TensorEntry t = layers.get(i);
+            return new String[] {Integer.toString(i + 1), Quote.escaped(t.name()), t.shape().toPythonTuple(),
+                    t.shape().squeezed().toPythonTuple(), grouped(t.numel()), t.form().label(),
+                    t.dtype().torchName()};
+        });
     }
 
     /**

@@ -31,10 +31,11 @@ import java.util.TreeMap;
  * @param compute    what a forward pass costs ({@code --compute}), or null when not asked for
  * @param memory     how much memory it takes ({@code --memory}), or null when not asked for
  * @param experts    the parameters one token runs through, for a mixture of experts; else null
+ * @param tensorTable whether reports list every tensor (the default), or give the totals alone ({@code --summary})
  */
 public record Summary(Model model, List<TensorEntry> layers, Totals parameters, Totals buffers,
                       List<FormStat> forms, List<DTypeStat> dtypes, ComputeSummary compute, MemorySummary memory,
-                      ExpertSummary experts) {
+                      ExpertSummary experts, boolean tensorTable) {
 
     /**
      * @throws TotalsOverflowException when a tensor's byte size or a total passes 2^63 - 1
@@ -84,17 +85,24 @@ public record Summary(Model model, List<TensorEntry> layers, Totals parameters, 
         dtypes.forEach((dtype, v) -> dtypeStats.add(new DTypeStat(dtype, (int) v[0], v[1], v[2])));
         List<TensorEntry> parameterList = List.copyOf(layers);
         return new Summary(model, parameterList, parameters, buffers, List.copyOf(formStats),
-                List.copyOf(dtypeStats), null, null, ExpertSummary.of(model, parameterList));
+                List.copyOf(dtypeStats), null, null, ExpertSummary.of(model, parameterList), true);
     }
 
     /** This summary with what a forward pass costs. */
     public Summary withCompute(ComputeSummary newCompute) {
-        return new Summary(model, layers, parameters, buffers, forms, dtypes, newCompute, memory, experts);
+        return new Summary(model, layers, parameters, buffers, forms, dtypes, newCompute, memory, experts,
+                tensorTable);
     }
 
     /** This summary with how much memory the model takes. */
     public Summary withMemory(MemorySummary newMemory) {
-        return new Summary(model, layers, parameters, buffers, forms, dtypes, compute, newMemory, experts);
+        return new Summary(model, layers, parameters, buffers, forms, dtypes, compute, newMemory, experts,
+                tensorTable);
+    }
+
+    /** This summary as its totals alone: reports leave out the per-tensor table ({@code --summary}). */
+    public Summary withoutTensorTable() {
+        return new Summary(model, layers, parameters, buffers, forms, dtypes, compute, memory, experts, false);
     }
 
     public String name() {

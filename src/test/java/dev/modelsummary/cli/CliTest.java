@@ -107,9 +107,27 @@ class CliTest {
         assertThat(run.out()).startsWith("vit_b_16  (builtin: vit_b_16)\n");
         assertThat(run.out()).contains("Parameters: 86,567,656 (86.6M) in 152 tensors, 86,567,656 trainable");
         String[] lines = run.out().split("\n");
-        // Header and rule of the first table have the same width per column.
-        assertThat(lines[2]).startsWith("  #  Name");
-        assertThat(lines[3]).matches("-+(  -+)+");
+        // the totals come first (the first screen), the tensor table last; header and rule have the same widths
+        assertThat(lines[2]).startsWith("Parameters: ");
+        int header = java.util.Arrays.asList(lines).indexOf(
+                java.util.Arrays.stream(lines).filter(l -> l.matches(" *#  Name.*")).findFirst().orElseThrow());
+        assertThat(lines[header + 1]).matches("-+(  -+)+");
+        assertThat(lines.length - header - 2).isEqualTo(152);
+    }
+
+    @Test
+    void summaryLeavesOutTheTensorTableInEveryFormat() throws Exception {
+        CliRun text = CliRun.of("vit_b_16", "-f", "text", "--summary");
+        assertThat(text.exitCode()).isZero();
+        assertThat(text.out()).contains("Parameters: 86,567,656").doesNotContain("  #  Name");
+        assertThat(CliRun.of("vit_b_16", "--no-tensors").out()).contains("**Number of parameters: [ 86.57M ]**")
+                .doesNotContain("**Layer information**");
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(CliRun.of("vit_b_16", "-f", "json", "--summary").out());
+        assertThat(json.has("tensors")).isFalse();
+        assertThat(json.at("/parameters/count").asLong()).isEqualTo(86_567_656L);
+        assertThat(CliRun.of("vit_b_16", "-f", "html", "--summary").out()).doesNotContain("id=\"tensor-table\"");
+        assertThat(CliRun.of("vit_b_16", "-f", "html").out()).contains("id=\"tensor-table\"");
     }
 
     @Test

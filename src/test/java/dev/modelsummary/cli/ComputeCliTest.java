@@ -106,7 +106,7 @@ class ComputeCliTest {
     void textTableFitsAndStopsAtDepth() {
         CliRun run = CliRun.of("vit_b_16", "--compute", "--depth", "2", "-f", "text");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        String table = run.out().substring(run.out().indexOf("\nCompute: "));
+        String table = run.out().substring(run.out().indexOf("\nCompute: "), run.out().lastIndexOf("\n\n", run.out().indexOf("#  Name")));
         assertThat(table).contains("Layer (type:depth-idx)", "Input Shape", "Output Shape", "Param #", "FLOPs",
                 "├─Conv2d: 1-1", "│    └─Sequential: 2-2", "Total MACs: ");
         assertThat(table).doesNotContain("3-1", "EncoderBlock");

@@ -50,7 +50,7 @@ class HostileNamesReportTest {
         assertThat(text).contains("\n#  Name                       Shape   Squeezed  Parameters  Form    DType\n"
                 + "-  -------------------------  ------  --------  ----------  ------  -------\n"
                 + "1  a.weight                   (2, 3)  (2, 3)             6  Matrix  float32\n"
-                + "2  a.much.longer.name.weight  (2, 3)  (2, 3)             6  Matrix  float32\n\n");
+                + "2  a.much.longer.name.weight  (2, 3)  (2, 3)             6  Matrix  float32\n");
     }
 
     @Test
