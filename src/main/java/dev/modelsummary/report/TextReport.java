@@ -126,16 +126,30 @@ public final class TextReport {
         }
     }
 
-    /** Every parameter tensor, in the source's order. */
+    /**
+     * Every parameter tensor, in the source's order. On a terminal the table keeps to its width: names are cut
+     * in the middle, never numbers, and the Squeezed column, which mostly repeats Shape, is left out when it
+     * repeats it on every row.
+     */
     private static void writeTensors(Summary summary, Writer out) throws IOException {
         List<TensorEntry> layers = summary.layers();
-        TextTable layerTable = new TextTable("#", "Name", "Shape", "Squeezed", "Parameters", "Form", "DType");
-        layerTable.rightAlign(0, 4);
+        int columns = TerminalWidth.columns();
+        boolean squeezed = columns == 0
+                || layers.stream().anyMatch(t -> t.shape().squeezed().rank() != t.shape().rank());
+        TextTable layerTable = squeezed
+                ? new TextTable("#", "Name", "Shape", "Squeezed", "Parameters", "Form", "DType")
+                : new TextTable("#", "Name", "Shape", "Parameters", "Form", "DType");
+        layerTable.rightAlign(0, squeezed ? 4 : 3);
+        layerTable.fitTo(columns, 1);
         layerTable.write(out, layers.size(), i -> {
             TensorEntry t = layers.get(i);
-            return new String[] {Integer.toString(i + 1), Quote.escaped(t.name()), t.shape().toPythonTuple(),
-                    t.shape().squeezed().toPythonTuple(), grouped(t.numel()), t.form().label(),
-                    t.dtype().torchName()};
+            String name = Quote.escaped(t.name());
+            return squeezed
+                    ? new String[] {Integer.toString(i + 1), name, t.shape().toPythonTuple(),
+                            t.shape().squeezed().toPythonTuple(), grouped(t.numel()), t.form().label(),
+                            t.dtype().torchName()}
+                    : new String[] {Integer.toString(i + 1), name, t.shape().toPythonTuple(), grouped(t.numel()),
+                            t.form().label(), t.dtype().torchName()};
         });
     }
 
