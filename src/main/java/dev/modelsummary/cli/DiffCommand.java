@@ -7,10 +7,6 @@ import dev.modelsummary.format.TensorDigest;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.report.DetailLines;
-import dev.modelsummary.report.DiffHtmlReport;
-import dev.modelsummary.report.DiffJsonReport;
-import dev.modelsummary.report.DiffMarkdownReport;
-import dev.modelsummary.report.DiffTextReport;
 import dev.modelsummary.source.ModelLoader;
 import dev.modelsummary.summary.ModelDiff;
 import dev.modelsummary.summary.Summary;
@@ -142,12 +138,7 @@ public final class DiffCommand implements Callable<Integer> {
         ModelDiff diff = withCompute(compare());
         PrintWriter stdout = spec.commandLine().getOut();
         int rows = maxRows == null ? Integer.MAX_VALUE : maxRows;
-        switch (format) {
-            case TEXT -> DiffTextReport.write(diff, rows, stdout);
-            case MD -> DiffMarkdownReport.write(diff, rows, stdout);
-            case JSON -> DiffJsonReport.write(diff, stdout);
-            case HTML -> DiffHtmlReport.write(diff, rows, stdout);
-        }
+        format.writeDiff(diff, rows, stdout);
         stdout.flush();
         return diff.noDifference() ? ExitCode.OK : ExitCode.DIFFERENT;
     }

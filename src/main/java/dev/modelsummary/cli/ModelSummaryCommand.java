@@ -5,11 +5,7 @@ import dev.modelsummary.model.PickleScan;
 import dev.modelsummary.model.Role;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.report.DetailLines;
-import dev.modelsummary.report.HtmlReport;
-import dev.modelsummary.report.JsonReport;
-import dev.modelsummary.report.MarkdownReport;
 import dev.modelsummary.report.PieChart;
-import dev.modelsummary.report.TextReport;
 import dev.modelsummary.source.ModelLoader;
 import dev.modelsummary.summary.ModuleTree;
 import dev.modelsummary.summary.Summary;
@@ -346,12 +342,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
 
     /** The report, streamed: never held whole, since a file may list millions of tensors. */
     private void write(Summary summary, Writer writer) throws IOException {
-        switch (format) {
-            case MD -> MarkdownReport.write(summary, writer);
-            case JSON -> JsonReport.write(summary, writer, moduleDepth());
-            case TEXT -> TextReport.write(summary, writer, moduleDepth());
-            case HTML -> HtmlReport.write(summary, writer);
-        }
+        format.write(summary, writer, moduleDepth());
     }
 
     private OptionalInt moduleDepth() {
@@ -376,17 +367,11 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     private AtomicOutput stage(Summary summary) {
         String fileName = summary.name();
         AtomicOutput output = new AtomicOutput();
-        switch (format) {
-            case MD -> {
-                output.add(out.resolve(pageFolder(summary.model())).resolve(fileName + ".md"), report(summary));
-                if (!noChart) {
-                    output.add(out.resolve("figs").resolve(fileName + "_pie_chart.png"),
-                            file -> file.write(PieChart.png(summary)));
-                }
-            }
-            case JSON -> output.add(out.resolve("json").resolve(fileName + ".json"), report(summary));
-            case TEXT -> output.add(out.resolve("text").resolve(fileName + ".txt"), report(summary));
-            case HTML -> output.add(out.resolve("html").resolve(fileName + ".html"), report(summary));
+        String folder = format == OutputFormat.MD ? pageFolder(summary.model()) : format.folder();
+        output.add(out.resolve(folder).resolve(fileName + "." + format.extension()), report(summary));
+        if (format == OutputFormat.MD && !noChart) {
+            output.add(out.resolve("figs").resolve(fileName + "_pie_chart.png"),
+                    file -> file.write(PieChart.png(summary)));
         }
         return output;
     }
