@@ -127,16 +127,6 @@ public record ComputeSummary(ModelInput input, List<Trace.Call> calls, long flop
 
     /** Bytes per element of the floating dtype holding most bytes (4 for a model without one). */
     private static int modelElementBytes(Summary summary) {
-        DType best = null;
-        long bestBytes = -1;
-        for (DTypeStat stat : summary.dtypes()) {
-            DType d = stat.dtype();
-            boolean wholeElements = d.blockSize() == 1 && !d.isIntegerOrBool() && !d.isQuantized();
-            if (wholeElements && stat.bytes() > bestBytes) {
-                best = stat.dtype();
-                bestBytes = stat.bytes();
-            }
-        }
-        return best == null ? Float.BYTES : best.blockBytes();
+        return DTypeStat.mainFloating(summary.dtypes()).map(DType::blockBytes).orElse(Float.BYTES);
     }
 }

@@ -190,18 +190,9 @@ public record MemorySummary(Weights weights, AccelerateRows accelerate, List<Tra
                 storedElementBytes(stats));
     }
 
+    /** The parameters' main floating dtype's size, at least 2 (float8 and quantized weights run in 16 bits). */
     private static int storedElementBytes(List<DTypeStat> stats) {
-        DType best = null;
-        long bestBytes = -1;
-        for (DTypeStat stat : stats) {
-            DType d = stat.dtype();
-            boolean floating = d.blockSize() == 1 && !d.isIntegerOrBool() && !d.isQuantized();
-            if (floating && stat.bytes() > bestBytes) {
-                best = d;
-                bestBytes = stat.bytes();
-            }
-        }
-        return best == null || best.blockBytes() < 2 ? 2 : best.blockBytes();
+        return Math.max(2, DTypeStat.mainFloating(stats).map(DType::blockBytes).orElse(2));
     }
 
     /** accelerate's rows for a model: its architecture's tree and no-split classes, else its tensor names'. */
