@@ -129,10 +129,7 @@ public final class ComputeOptions {
             warnIfPartial(computed, subject, err);
             return computed;
         } catch (CliException e) {
-            synchronized (err) {
-                Main.printWarnings(err, subject, List.of(e.getMessage().substring(subject.length() + 2)
-                        + " (listed without compute)"));
-            }
+            Main.warnListedWithout(err, subject, e, "compute");
             return summary;
         }
     }

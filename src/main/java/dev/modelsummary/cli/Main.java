@@ -88,6 +88,17 @@ public final class Main {
     }
 
     /** Each warning as one line on stderr: {@code model-summary: warning: SUBJECT: ...}. */
+    /**
+     * For one model of many ({@code --all}): {@code refusal}, a one-line error about {@code subject}, as a warning
+     * that the model is listed without {@code what} (its compute, its memory); safe from parallel models.
+     */
+    static void warnListedWithout(PrintWriter err, String subject, CliException refusal, String what) {
+        synchronized (err) {
+            printWarnings(err, subject, List.of(refusal.getMessage().substring(subject.length() + 2)
+                    + " (listed without " + what + ")"));
+        }
+    }
+
     static void printWarnings(PrintWriter err, String subject, List<String> warnings) {
         warnings.forEach(w -> err.println(line("warning: " + subject + ": " + w)));
         err.flush();

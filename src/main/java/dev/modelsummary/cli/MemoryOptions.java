@@ -98,10 +98,7 @@ public final class MemoryOptions {
         try {
             return apply(summary, model, subject, computeOptions);
         } catch (CliException e) {
-            synchronized (err) {
-                Main.printWarnings(err, subject, java.util.List.of(e.getMessage().substring(subject.length() + 2)
-                        + " (listed without memory)"));
-            }
+            Main.warnListedWithout(err, subject, e, "memory");
             return summary;
         }
     }
