@@ -7,6 +7,7 @@ import dev.modelsummary.compute.MatMul;
 import dev.modelsummary.compute.ShapeException;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
+import java.util.List;
 
 /**
  * Pieces the older transformers decoders and seq2seq models of issue 17 share (BART, OPT, GPT-Neo, GPT-J, BLOOM,
@@ -30,6 +31,18 @@ final class ClassicParts {
         Shape value = Shape.of(batch, heads, kvLen, headDim);
         MatMul.matmul(weights, value);
         t.flops(MatMul.matmulFlops(weights, value));
+    }
+
+    /**
+     * The end of GPT-Neo's and GPT-J's {@code _attn} and {@code forward}: {@link #eagerAttention}, dropout on the
+     * weights ({@code attn_dropout}), {@code out_proj} on the merged heads, {@code resid_dropout}; returns the
+     * output and the attention weights, as both modules do.
+     */
+    static List<Shape> attentionOutput(Module attention, Trace t, long batch, long heads, long seq, long headDim) {
+        eagerAttention(t, batch, heads, seq, seq, headDim);
+        Shape weights = attention.call(t, "attn_dropout", Shape.of(batch, heads, seq, seq));
+        Shape out = attention.call(t, "out_proj", Shape.of(batch, seq, Dims.mul(heads, headDim)));
+        return List.of(attention.call(t, "resid_dropout", out), weights);
     }
 
     /** {@code nn.LayerNorm(hidden, elementwise_affine=affine)}: no tensors without affine; the shape is kept. */

@@ -173,10 +173,7 @@ public final class GptJ implements HfFamily {
                 throw new ShapeException("The size of tensor a (" + rotated + ") must match the size of tensor b ("
                         + sinCos + ") at non-singleton dimension 3");
             }
-            ClassicParts.eagerAttention(t, batch, heads, seq, seq, headDim);
-            Shape weights = call(t, "attn_dropout", Shape.of(batch, heads, seq, seq));
-            Shape out = call(t, "out_proj", Shape.of(batch, seq, Dims.mul(heads, headDim)));
-            return List.of(call(t, "resid_dropout", out), weights);
+            return ClassicParts.attentionOutput(this, t, batch, heads, seq, headDim);
         }
     }
 

@@ -224,10 +224,7 @@ public final class GptNeo implements HfFamily {
             call(t, "v_proj", hiddenStates);
             long batch = hiddenStates.dim(0);
             long seq = hiddenStates.dim(1);
-            ClassicParts.eagerAttention(t, batch, heads, seq, seq, headDim);
-            Shape weights = call(t, "attn_dropout", Shape.of(batch, heads, seq, seq));
-            Shape out = call(t, "out_proj", Shape.of(batch, seq, Dims.mul(heads, headDim)));
-            return List.of(call(t, "resid_dropout", out), weights);
+            return ClassicParts.attentionOutput(this, t, batch, heads, seq, headDim);
         }
     }
 
