@@ -6,6 +6,7 @@ import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Catalog;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.summary.PythonNumbers;
+import dev.modelsummary.text.Counts;
 import dev.modelsummary.text.Quote;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ final class CatalogListing {
                     .computeIfAbsent(builder.task(), t -> new ArrayList<>()).add(builder);
         }
         int nameWidth = kept.stream().mapToInt(b -> b.name().length()).max().orElse(0);
-        int countWidth = parameters.values().stream().mapToInt(n -> grouped(n).length()).max().orElse(0);
+        int countWidth = parameters.values().stream().mapToInt(n -> Counts.grouped(n).length()).max().orElse(0);
         boolean first = true;
         for (Map.Entry<String, Map<Task, List<Builder>>> source : bySource.entrySet()) {
             for (Map.Entry<Task, List<Builder>> group : source.getValue().entrySet()) {
@@ -69,7 +70,7 @@ final class CatalogListing {
                 for (Builder builder : group.getValue()) {
                     long count = parameters.get(builder.name().toLowerCase(Locale.ROOT));
                     out.println("  " + pad(builder.name(), nameWidth) + "  "
-                            + padLeft(grouped(count), countWidth) + "  " + padLeft(shortCount(count), 7));
+                            + padLeft(Counts.grouped(count), countWidth) + "  " + padLeft(shortCount(count), 7));
                     if (verbose) {
                         printArgs(builder, out);
                     }
@@ -147,9 +148,6 @@ final class CatalogListing {
                 + " (--list alone shows all " + catalog.names().size() + ").";
     }
 
-    static String grouped(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
-    }
 
     /** A count as the Hugging Face Hub writes it: {@code 25.56M}, {@code 6.74B}; exact below 1000. */
     static String shortCount(long n) {

@@ -12,16 +12,16 @@ final class MemoryHtml {
     /** Cards: weights in float16 and int4, inference in the stored dtype, AdamW training, accelerate's layer. */
     static void writeCards(MemorySummary memory, Writer out, HtmlCards cards) throws IOException {
         MemorySummary.Weights w = memory.weights();
-        cards.card(out, "weights-fp16", "Weights float16", MemoryTables.bytes(w.float16()),
-                "int8 " + MemoryTables.bytes(w.int8()) + " &middot; int4 " + MemoryTables.bytes(w.int4()));
+        cards.card(out, "weights-fp16", "Weights float16", TextReport.humanBytes(w.float16()),
+                "int8 " + TextReport.humanBytes(w.int8()) + " &middot; int4 " + TextReport.humanBytes(w.int4()));
         MemorySummary.InferenceRow stored = memory.inference().rows().get(0);
-        cards.card(out, "inference", "Inference", MemoryTables.bytes(stored.total()),
+        cards.card(out, "inference", "Inference", TextReport.humanBytes(stored.total()),
                 memory.inference().input() == null ? "weights only (no forward pass)"
                         : "as stored, " + Html.escape(MemoryTables.inputLabel(memory.inference())));
         long adam = memory.training().get(1).total();
-        cards.card(out, "training", "Training (AdamW)", MemoryTables.bytes(adam),
+        cards.card(out, "training", "Training (AdamW)", TextReport.humanBytes(adam),
                 "mixed precision, before activations");
-        cards.card(out, "largest-layer", "Largest layer", MemoryTables.bytes(memory.accelerate().largestLayer()
+        cards.card(out, "largest-layer", "Largest layer", TextReport.humanBytes(memory.accelerate().largestLayer()
                 .bytes()), "float32, as accelerate finds it");
     }
 
@@ -29,7 +29,7 @@ final class MemoryHtml {
     static void writeSection(MemorySummary memory, Writer out) throws IOException {
         out.write("<section id=\"memory\">\n<h2>Memory</h2>\n");
         out.write("<p class=\"muted\">Parameters only, tied weights once; buffers apart ("
-                + MemoryTables.bytes(memory.weights().bufferBytes()) + "). Input: "
+                + TextReport.humanBytes(memory.weights().bufferBytes()) + "). Input: "
                 + Html.escape(MemoryTables.inputLabel(memory.inference())) + ". Training = weights + gradients + "
                 + "optimizer states + master weights, plus the forward activations kept for backward.</p>\n");
         table(MemoryTables.usage(memory), "memory-table", out);
@@ -40,7 +40,7 @@ final class MemoryHtml {
                 + Html.escape(MemoryTables.largestLayer(memory)) + ".</p>\n");
         table(MemoryTables.accelerate(memory), "accelerate-table", out);
         if (memory.fits() != null) {
-            out.write("<h3>Fits " + MemoryTables.bytes(memory.fits().budget()) + "?</h3>\n");
+            out.write("<h3>Fits " + TextReport.humanBytes(memory.fits().budget()) + "?</h3>\n");
             table(MemoryTables.fits(memory.fits()), "fits-table", out);
         }
         out.write("</section>\n");

@@ -13,19 +13,19 @@ final class MemoryMarkdown {
     static void write(MemorySummary memory, ExpertSummary experts, Writer out) throws IOException {
         MemorySummary.Weights w = memory.weights();
         out.write("\n**Memory** (parameters only, tied weights once; buffers apart: "
-                + MemoryTables.bytes(w.bufferBytes()) + ")\n\n");
+                + TextReport.humanBytes(w.bufferBytes()) + ")\n\n");
         if (experts != null) {
             out.write("Active parameters: " + MarkdownReport.cell(MemoryTables.experts(experts)) + "\n\n");
         }
-        out.write("Weights: as stored " + MemoryTables.bytes(w.storedBytes()) + " ("
-                + MarkdownReport.cell(MemoryTables.storedLabel(w)) + "), float32 " + MemoryTables.bytes(w.float32())
-                + ", float16/bfloat16 " + MemoryTables.bytes(w.float16()) + ", int8 " + MemoryTables.bytes(w.int8())
-                + ", int4 " + MemoryTables.bytes(w.int4()) + "\n\n");
+        out.write("Weights: as stored " + TextReport.humanBytes(w.storedBytes()) + " ("
+                + MarkdownReport.cell(MemoryTables.storedLabel(w)) + "), float32 " + TextReport.humanBytes(w.float32())
+                + ", float16/bfloat16 " + TextReport.humanBytes(w.float16()) + ", int8 " + TextReport.humanBytes(w.int8())
+                + ", int4 " + TextReport.humanBytes(w.int4()) + "\n\n");
         MemorySummary.Inference inf = memory.inference();
         out.write("Input: " + MarkdownReport.cell(MemoryTables.inputLabel(inf)));
         if (inf.kvCache() != null) {
-            out.write("; KV cache " + MemoryTables.grouped(inf.kvCache().elementsPerToken())
-                    + " elements per token, " + MemoryTables.grouped(inf.kvElements()) + " in all");
+            out.write("; KV cache " + TextReport.grouped(inf.kvCache().elementsPerToken())
+                    + " elements per token, " + TextReport.grouped(inf.kvElements()) + " in all");
         }
         out.write("\n\n");
         table(MemoryTables.usage(memory), out);
@@ -38,7 +38,7 @@ final class MemoryMarkdown {
         table(MemoryTables.accelerate(memory), out);
         out.write("\nLargest layer: " + MarkdownReport.cell(MemoryTables.largestLayer(memory)) + "\n");
         if (memory.fits() != null) {
-            out.write("\n**Fits " + MemoryTables.bytes(memory.fits().budget()) + "?**\n\n");
+            out.write("\n**Fits " + TextReport.humanBytes(memory.fits().budget()) + "?**\n\n");
             table(MemoryTables.fits(memory.fits()), out);
         }
     }

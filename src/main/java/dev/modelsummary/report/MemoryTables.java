@@ -9,7 +9,6 @@ import dev.modelsummary.text.Counts;
 import dev.modelsummary.text.Quote;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The memory section's tables as cells, shared by the text, Markdown and HTML reports: one table of inference
@@ -28,7 +27,7 @@ final class MemoryTables {
     /** {@code 12,879,925,248 (12.88G) of 46,702,792,704: 2 of 8 routed experts per token}. */
     static String experts(ExpertSummary experts) {
         long active = experts.active().active();
-        return grouped(active) + " (" + Counts.hub(active) + ") of " + grouped(experts.active().total())
+        return TextReport.grouped(active) + " (" + Counts.hub(active) + ") of " + TextReport.grouped(experts.active().total())
                 + ": " + experts.routing().expertsPerToken() + " of " + experts.routing().experts()
                 + " routed experts per token";
     }
@@ -52,17 +51,17 @@ final class MemoryTables {
         for (MemorySummary.InferenceRow row : inf.rows()) {
             String label = row.precision() == MemorySummary.Precision.STORED
                     ? "as stored (" + storedLabel(memory.weights()) + ")" : row.precision().label();
-            rows.add(new String[] {"inference", label, bytes(row.weights()), NONE,
-                    known ? bytes(row.activationBytes()) : NONE, inf.kvCache() == null ? NONE : bytes(row.kvBytes()),
-                    bytes(row.total())});
+            rows.add(new String[] {"inference", label, TextReport.humanBytes(row.weights()), NONE,
+                    known ? TextReport.humanBytes(row.activationBytes()) : NONE, inf.kvCache() == null ? NONE : TextReport.humanBytes(row.kvBytes()),
+                    TextReport.humanBytes(row.total())});
         }
         for (Training.Row row : memory.training()) {
             long activations = known ? Math.multiplyExact(Math.max(inf.activations(), 0),
                     (long) row.precision().elementBytes()) : 0;
             long state = Math.addExact(Math.addExact(row.gradients(), row.states()), row.master());
             rows.add(new String[] {"training " + row.optimizer().label(), row.precision().label(),
-                    bytes(row.weights()), bytes(state), known ? bytes(activations) : NONE, NONE,
-                    bytes(Math.addExact(row.total(), activations))});
+                    TextReport.humanBytes(row.weights()), TextReport.humanBytes(state), known ? TextReport.humanBytes(activations) : NONE, NONE,
+                    TextReport.humanBytes(Math.addExact(row.total(), activations))});
         }
         return new Table(new String[] {"Use", "Precision", "Weights", "Grads+optimizer", "Activations", "KV cache",
                 "Total"}, rows, new int[] {2, 3, 4, 5, 6});
@@ -106,7 +105,7 @@ final class MemoryTables {
         MemorySummary.AccelerateRows a = memory.accelerate();
         List<String> names = a.largestLayer().names();
         String layer = names.isEmpty() ? "none (no parameters)" : Quote.escaped(names.get(0))
-                + (names.size() > 1 ? " (and " + grouped(names.size() - 1) + " more of its size)" : "");
+                + (names.size() > 1 ? " (and " + TextReport.grouped(names.size() - 1) + " more of its size)" : "");
         String noSplit = a.fromArchitecture()
                 ? (a.noSplitModules().isEmpty() ? "no no-split classes" : "no-split: "
                 + String.join(", ", a.noSplitModules()))
@@ -118,7 +117,7 @@ final class MemoryTables {
     static Table fits(MemorySummary.Fits fits) {
         List<String[]> rows = new ArrayList<>();
         for (MemorySummary.FitRow row : fits.rows()) {
-            rows.add(new String[] {row.mode(), row.dtype(), bytes(row.needed()), row.fits() ? "yes" : "no",
+            rows.add(new String[] {row.mode(), row.dtype(), TextReport.humanBytes(row.needed()), row.fits() ? "yes" : "no",
                     maximum(row.maxBatch(), row.capped(), row.batchLimit()),
                     maximum(row.maxSeqLen(), row.capped(), row.seqLenLimit())});
         }
@@ -131,15 +130,7 @@ final class MemoryTables {
         if (value == null) {
             return NONE;
         }
-        return (capped && value == dev.modelsummary.summary.MemoryEstimator.CEILING ? ">= " : "") + grouped(value)
+        return (capped && value == dev.modelsummary.summary.MemoryEstimator.CEILING ? ">= " : "") + TextReport.grouped(value)
                 + (modelLimit && value > 0 ? " (model limit)" : "");
-    }
-
-    static String bytes(long bytes) {
-        return TextReport.humanBytes(bytes);
-    }
-
-    static String grouped(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
     }
 }

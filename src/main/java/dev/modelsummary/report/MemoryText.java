@@ -11,17 +11,17 @@ final class MemoryText {
 
     static void write(MemorySummary memory, Writer out) throws IOException {
         MemorySummary.Weights w = memory.weights();
-        out.write("\nMemory (parameters only, tied weights once; buffers apart: " + MemoryTables.bytes(w.bufferBytes())
+        out.write("\nMemory (parameters only, tied weights once; buffers apart: " + TextReport.humanBytes(w.bufferBytes())
                 + ")\n");
-        out.write("  Weights: as stored " + MemoryTables.bytes(w.storedBytes()) + " ("
-                + MemoryTables.storedLabel(w) + "), float32 " + MemoryTables.bytes(w.float32()) + ", float16/bfloat16 "
-                + MemoryTables.bytes(w.float16()) + ", int8 " + MemoryTables.bytes(w.int8()) + ", int4 "
-                + MemoryTables.bytes(w.int4()) + "\n");
+        out.write("  Weights: as stored " + TextReport.humanBytes(w.storedBytes()) + " ("
+                + MemoryTables.storedLabel(w) + "), float32 " + TextReport.humanBytes(w.float32()) + ", float16/bfloat16 "
+                + TextReport.humanBytes(w.float16()) + ", int8 " + TextReport.humanBytes(w.int8()) + ", int4 "
+                + TextReport.humanBytes(w.int4()) + "\n");
         MemorySummary.Inference inf = memory.inference();
         out.write("  Input: " + MemoryTables.inputLabel(inf) + "\n");
         if (inf.kvCache() != null) {
-            out.write("  KV cache: " + MemoryTables.grouped(inf.kvCache().elementsPerToken()) + " elements per token, "
-                    + MemoryTables.grouped(inf.kvElements()) + " for " + MemoryTables.grouped(inf.kvTokens())
+            out.write("  KV cache: " + TextReport.grouped(inf.kvCache().elementsPerToken()) + " elements per token, "
+                    + TextReport.grouped(inf.kvElements()) + " for " + TextReport.grouped(inf.kvTokens())
                     + " tokens x batch " + inf.input().batch() + "\n");
         }
         if (inf.partial() != null) {
@@ -40,8 +40,8 @@ final class MemoryText {
         table(MemoryTables.accelerate(memory), out);
         out.write("  Largest layer: " + MemoryTables.largestLayer(memory) + "\n");
         if (memory.fits() != null) {
-            out.write("\nFits " + MemoryTables.bytes(memory.fits().budget()) + " ("
-                    + MemoryTables.grouped(memory.fits().budget()) + " B)?\n");
+            out.write("\nFits " + TextReport.humanBytes(memory.fits().budget()) + " ("
+                    + TextReport.grouped(memory.fits().budget()) + " B)?\n");
             table(MemoryTables.fits(memory.fits()), out);
         }
     }

@@ -193,7 +193,7 @@ public final class TextReport {
     }
 
     static String grouped(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
+        return Counts.grouped(n);
     }
 
     /** Bytes in binary units with two decimals: {@code 1.13 GiB}; exact below 1 KiB. */

@@ -24,6 +24,11 @@ public final class Counts {
         return String.format(Locale.ROOT, "%,d", count) + " " + (count == 1 ? singular : plural);
     }
 
+    /** {@code 11,689,512}: thousands grouped, as a person reads a count. */
+    public static String grouped(long count) {
+        return String.format(Locale.ROOT, "%,d", count);
+    }
+
     /** {@code 1 tensor}, {@code 1,234 tensors}. */
     public static String tensors(long count) {
         return of(count, "tensor", "tensors");
