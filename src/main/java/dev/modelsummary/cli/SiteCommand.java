@@ -272,9 +272,7 @@ public final class SiteCommand implements Callable<Integer> {
         try {
             ModelInput input = architecture.defaultInput();
             ComputeSummary compute = ComputeSummary.of(summary, input, architecture.trace(input));
-            MemoryEstimator.Forward forward = new MemoryEstimator.Forward(compute.activations(), null);
-            long inference = MemoryEstimator.of(summary, input, in -> forward, null).inference().rows().get(0)
-                    .total();
+            long inference = MemoryEstimator.storedInference(summary, input, compute.activations());
             return new Counted(compute, inference, null);
         } catch (PartialTraceException e) {
             // a detector: what runs after NMS depends on the image, so it has no one figure to rank by; by

@@ -70,6 +70,19 @@ public final class MemoryEstimator {
         return new MemoryEstimator(summary, input == null ? null : probe, kv).estimate(input, budget);
     }
 
+    /**
+     * Inference as stored at {@code input}, given that input's forward {@code activations}: the site's Inference
+     * column, without the training and accelerate tables it does not show.
+     *
+     * @throws dev.modelsummary.compute.ComputeOverflowException when a total passes 2^63-1
+     */
+    public static long storedInference(Summary summary, ModelInput input, long activations) {
+        var architecture = summary.model().architecture();
+        KvCache kv = architecture == null ? null : architecture.memoryTraits().kvCache();
+        MemoryEstimator estimator = new MemoryEstimator(summary, in -> new Forward(activations, null), kv);
+        return estimator.inference(MemorySummary.weights(summary), input).rows().get(0).total();
+    }
+
     private MemorySummary estimate(ModelInput input, Long budget) {
         MemorySummary.Weights weights = MemorySummary.weights(summary);
         List<Training.Row> training = Training.rows(summary.layers());
