@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,19 +41,27 @@ public final class Main {
 
     /** With the environment that remote reading takes {@code HF_ENDPOINT} and {@code HF_TOKEN} from. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment) {
+        return execute(args, out, err, environment, true);
+    }
+
+    /**
+     * {@code plain}: whether the command lines {@link PlainInvocation} knows skip picocli (tests turn it off to
+     * compare both ways).
+     */
+    static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment,
+            boolean plain) {
         ModelLoader loader = ModelLoader.standard().withRemote(RemoteSettings.fromEnvironment(environment));
-        ModelSummaryCommand command = new ModelSummaryCommand(loader);
-        CommandLine cli = new CommandLine(command)
-                .addSubcommand("diff", new DiffCommand(loader))
-                .addSubcommand("site", new SiteCommand(loader))
-                .setOut(out)
-                .setErr(err)
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .setParameterExceptionHandler(Main::handleParameterException)
-                .setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, command.verbose, err));
-        cli.getSubcommands().values().forEach(Main::describeInheritedVerbose);
+        ModelSummaryCommand command = new ModelSummaryCommand(loader, out, err);
         try {
-            return cli.execute(args);
+            if (plain && PlainInvocation.isVersion(args)) {
+                Arrays.stream(new VersionProvider().getVersion()).forEach(out::println);
+                return ExitCode.OK;
+            }
+            Optional<PlainInvocation> invocation = plain ? PlainInvocation.parse(args) : Optional.empty();
+            if (invocation.isPresent()) {
+                return callPlain(command, invocation.get(), err);
+            }
+            return commandLine(command, loader, out, err).execute(args);
         } catch (OutOfMemoryError e) {
             // Readers bound every size a file declares, but a file within every bound can still need more heap
             // than this JVM has (a million tensors under -Xmx64m). Whatever held the memory is unreachable now.
@@ -63,6 +72,30 @@ public final class Main {
         } finally {
             out.flush();
             err.flush();
+        }
+    }
+
+    /** picocli's command line: every option, the subcommands, help and usage errors. */
+    private static CommandLine commandLine(ModelSummaryCommand command, ModelLoader loader, PrintWriter out,
+            PrintWriter err) {
+        CommandLine cli = new CommandLine(command)
+                .addSubcommand("diff", new DiffCommand(loader))
+                .addSubcommand("site", new SiteCommand(loader))
+                .setOut(out)
+                .setErr(err)
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(Main::handleParameterException)
+                .setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, command.verbose, err));
+        cli.getSubcommands().values().forEach(Main::describeInheritedVerbose);
+        return cli;
+    }
+
+    /** A plain command line, run as picocli runs it: an exception from the command becomes one line. */
+    private static int callPlain(ModelSummaryCommand command, PlainInvocation invocation, PrintWriter err) {
+        try {
+            return command.call(invocation);
+        } catch (Exception e) {
+            return handle(e, command.verbose, err);
         }
     }
 

@@ -193,14 +193,26 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     boolean verbose;
 
     private final ModelLoader loader;
+    private final PrintWriter stdout;
+    private final PrintWriter stderr;
 
-    public ModelSummaryCommand(ModelLoader loader) {
+    /** {@code stdout} and {@code stderr}: the streams picocli is given too (its help, its usage errors). */
+    public ModelSummaryCommand(ModelLoader loader, PrintWriter stdout, PrintWriter stderr) {
         this.loader = loader;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /** A run {@link PlainInvocation} recognised: what picocli would have set, then the same {@link #call}. */
+    int call(PlainInvocation plain) throws IOException {
+        model = plain.model();
+        format = plain.format();
+        summaryOnly = plain.summaryOnly();
+        return call();
     }
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter stdout = spec.commandLine().getOut();
         if (completion != null) {
             // generated from this command's own model, so it always names the options the jar has
             stdout.print(CompletionScript.bash(spec.name(), spec.commandLine()));
@@ -224,7 +236,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         computeOptions.check(memoryOptions.requested());
         checkDepth();
         if (all) {
-            return writeAll(stdout);
+            return writeAll();
         }
         if (model == null) {
             throw new CliException(ExitCode.USAGE,
@@ -235,7 +247,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             loaded = modelOptions.withConfigBeside(loader, model, loaded);
         }
         // Warnings cannot go into the published page; stderr is where every format shows them.
-        Main.printWarnings(spec.commandLine().getErr(), subject(), DetailLines.warnings(loaded, !strict));
+        Main.printWarnings(stderr, subject(), DetailLines.warnings(loaded, !strict));
         PickleScan scan = loaded.details().pickle();
         boolean dangerous = scan != null && scan.dangerous();
         Summary summary;
@@ -245,7 +257,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             throw new CliException(ExitCode.INPUT, model + ": " + e.getMessage(), e);
         }
         summary = withDepth(computeOptions.apply(summary, loaded, subject()));
-        ComputeOptions.warnIfPartial(summary, subject(), spec.commandLine().getErr());
+        ComputeOptions.warnIfPartial(summary, subject(), stderr);
         summary = memoryOptions.apply(summary, loaded, subject(), computeOptions);
         if (summaryOnly) {
             summary = summary.withoutTensorTable();
@@ -254,7 +266,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
             write(summary, stdout);
             stdout.flush();
         } else {
-            writeFiles(summary, stdout);
+            writeFiles(summary);
         }
         if (dangerous && strict) {
             throw new CliException(ExitCode.DANGEROUS_PICKLE, subject() + ": " + DetailLines.dangerWarning(scan));
@@ -297,7 +309,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
      * {@code --all --out DIR}: every built-in with default arguments, built and rendered in parallel, then
      * written all or nothing.
      */
-    private int writeAll(PrintWriter stdout) throws IOException {
+    private int writeAll() throws IOException {
         if (out == null) {
             throw new CliException(ExitCode.USAGE, "--all writes files: give --out DIR.");
         }
@@ -308,7 +320,6 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         List<Model> models = loader.catalog().names().parallelStream()
                 .map(n -> withOverrides(loader.catalog().build(n).orElseThrow()))
                 .collect(Collectors.toList());
-        PrintWriter stderr = spec.commandLine().getErr();
         models.forEach(m -> Main.printWarnings(stderr, m.name(), DetailLines.warnings(m, true)));
         List<AtomicOutput> outputs = models.parallelStream()
                 .map(m -> stage(memoryOptions.applyOrWarn(withDepth(computeOptions.applyOrWarn(Summary.of(m), m,
@@ -354,7 +365,7 @@ public final class ModelSummaryCommand implements Callable<Integer> {
         return AtomicOutput.utf8(writer -> write(summary, writer));
     }
 
-    private void writeFiles(Summary summary, PrintWriter stdout) throws IOException {
+    private void writeFiles(Summary summary) throws IOException {
         String fileName = summary.name();
         if (!SAFE_FILE_NAME.matcher(fileName).matches()) {
             throw new CliException(ExitCode.USAGE, Quote.of(fileName) + " cannot name an output file; "

@@ -43,7 +43,7 @@ class HelpAndCompletionTest {
     @ParameterizedTest
     @ValueSource(ints = {55, 60, 72})
     void footerIsNotWrappedAtNarrowTerminalWidths(int width) {
-        for (Object command : List.of(new ModelSummaryCommand(ModelLoader.standard()),
+        for (Object command : List.of(new ModelSummaryCommand(ModelLoader.standard(), new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter())),
                 new DiffCommand(ModelLoader.standard()))) {
             String[] footer = command.getClass().getAnnotation(CommandLine.Command.class).footer();
             CommandLine cli = new CommandLine(command).setUsageHelpAutoWidth(false).setUsageHelpWidth(width);
