@@ -1,7 +1,5 @@
 package dev.modelsummary.format;
 
-import java.security.SecureRandom;
-
 /**
  * A 61-bit fingerprint of a name, for uniqueness checks over millions of names without keeping a set of them:
  * a polynomial hash modulo the prime 2^61 - 1 at a base drawn at random for each check. Two different names of n
@@ -19,7 +17,7 @@ public final class Fingerprint {
 
     /** A fingerprint with a fresh random base. */
     public static Fingerprint random() {
-        return new Fingerprint(256 + new SecureRandom().nextLong(MERSENNE_61 - 512));
+        return new Fingerprint(256 + Long.remainderUnsigned(KernelRandom.longs(1)[0], MERSENNE_61 - 512));
     }
 
     /** The fingerprint of these bytes and their length. */

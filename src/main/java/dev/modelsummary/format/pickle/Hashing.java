@@ -1,7 +1,7 @@
 package dev.modelsummary.format.pickle;
 
+import dev.modelsummary.format.KernelRandom;
 import java.math.BigInteger;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,9 +29,9 @@ final class Hashing {
     private static final long POINT;
 
     static {
-        SecureRandom random = new SecureRandom();
-        KEY = random.nextLong();
-        POINT = 2 + Long.remainderUnsigned(random.nextLong(), PRIME - 3);
+        long[] secret = KernelRandom.longs(2);
+        KEY = secret[0];
+        POINT = 2 + Long.remainderUnsigned(secret[1], PRIME - 3);
     }
 
     private static final long NONE = 0x4e4f4e45L;
