@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,23 +28,34 @@ import java.util.function.Supplier;
  */
 public final class Catalog {
     private final Map<String, Builder> builders = new TreeMap<>();
-    /** Builders not registered yet: registered when a name is not found without them, or all names are asked for. */
-    private Supplier<List<Builder>> deferred;
+    /**
+     * Builders made on first use, by lower-case name: each is registered when its name is looked up, and all of
+     * them when every name is asked for.
+     */
+    private final Map<String, Supplier<Optional<Builder>>> deferred = new LinkedHashMap<>();
 
     /** Every built-in architecture. */
     public static Catalog standard() {
         Catalog catalog = new Catalog();
         Torchvision.builders().forEach(catalog::register);
         Timm.builders().forEach(catalog::register);
-        // The bundled Hugging Face configs are parsed only when needed: parsing them loads Jackson's databind,
-        // about 60 ms of a run that builds vit_l_16 in 40.
-        catalog.deferred = HfModels::bundled;
+        // A bundled Hugging Face config is parsed when its name is asked for: parsing all 67 took about 50 ms of
+        // every built-in run, and more before the first (Jackson's set-up).
+        HfModels.bundledIds().forEach(id -> catalog.defer(id, () -> HfModels.bundled(id)));
         return catalog;
     }
 
     public synchronized void register(Builder builder) {
         String key = builder.name().toLowerCase(Locale.ROOT);
         if (builders.putIfAbsent(key, builder) != null) {
+            throw new IllegalStateException("An entry is already registered under the name '" + key + "'.");
+        }
+    }
+
+    /** A builder named {@code name} made when first needed (none, when {@code builder} gives none). */
+    public synchronized void defer(String name, Supplier<Optional<Builder>> builder) {
+        String key = name.toLowerCase(Locale.ROOT);
+        if (builders.containsKey(key) || deferred.putIfAbsent(key, builder) != null) {
             throw new IllegalStateException("An entry is already registered under the name '" + key + "'.");
         }
     }
@@ -62,24 +74,19 @@ public final class Catalog {
         return builder(name).isPresent();
     }
 
-    public Optional<Builder> builder(String name) {
+    public synchronized Optional<Builder> builder(String name) {
         String key = name.toLowerCase(Locale.ROOT);
-        synchronized (this) {
-            Builder registered = builders.get(key);
-            if (registered != null || deferred == null) {
-                return Optional.ofNullable(registered);
-            }
+        Supplier<Optional<Builder>> pending = deferred.remove(key);
+        if (pending != null) {
+            pending.get().ifPresent(this::register);
         }
-        return Optional.ofNullable(all().get(key));
+        return Optional.ofNullable(builders.get(key));
     }
 
-    /** Every builder by name, the deferred ones registered first. */
+    /** Every builder by name, the deferred ones made first. */
     private synchronized Map<String, Builder> all() {
-        if (deferred != null) {
-            Supplier<List<Builder>> pending = deferred;
-            deferred = null;
-            pending.get().forEach(this::register);
-        }
+        deferred.values().forEach(pending -> pending.get().ifPresent(this::register));
+        deferred.clear();
         return builders;
     }
 

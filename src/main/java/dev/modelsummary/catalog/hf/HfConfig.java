@@ -1,16 +1,12 @@
 package dev.modelsummary.catalog.hf;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.modelsummary.text.Quote;
 import java.util.ArrayList;
@@ -32,12 +28,7 @@ public final class HfConfig {
     /** Real configs are a few kilobytes; an ImageNet {@code id2label} makes about 40 KB. */
     public static final int MAX_BYTES = 4 << 20;
     private static final int MAX_DEPTH = 64;
-    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
-                    .maxStringLength(MAX_BYTES).maxNumberLength(1000).build())
-            .build())
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+    private static final ConfigJson JSON = new ConfigJson(MAX_DEPTH, MAX_BYTES);
 
     private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("^(\\d{1,4})\\.(\\d{1,4})");
 
@@ -68,7 +59,9 @@ public final class HfConfig {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(json);
+            root = JSON.read(json);
+        } catch (ConfigJson.DuplicateKeyException e) {
+            throw new ConfigException(e.getMessage());
         } catch (JsonProcessingException e) {
             throw new ConfigException(syntaxMessage(e.getOriginalMessage()));
         } catch (java.io.IOException e) {
@@ -77,22 +70,22 @@ public final class HfConfig {
         if (root == null || !root.isObject()) {
             throw new ConfigException("Config is not a JSON object.");
         }
+        return of((ObjectNode) root);
+    }
+
+    /** The config a JSON object is (a parsed one, or a sub-config such as CLIP's {@code text_config}). */
+    public static HfConfig of(ObjectNode object) {
         Map<String, JsonNode> values = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             values.put(field.getKey(), field.getValue());
         }
         return new HfConfig(values);
     }
 
-    /** Jackson's message in the project's words, for the two limits a hostile config meets first. */
+    /** Jackson's message in the project's words, for the limit a hostile config meets first. */
     private static String syntaxMessage(String jackson) {
         String text = String.valueOf(jackson);
-        if (text.startsWith("Duplicate field '")) {
-            int end = text.indexOf('\'', "Duplicate field '".length());
-            String key = end < 0 ? "?" : text.substring("Duplicate field '".length(), end);
-            return "Config has the key " + Quote.of(key) + " twice.";
-        }
         if (text.startsWith("Document nesting depth")) {
             return "Config nests deeper than " + MAX_DEPTH + " levels.";
         }

@@ -102,19 +102,16 @@ public final class HfModels {
         return FAMILIES.stream().map(HfFamily::modelType).sorted().collect(Collectors.toList());
     }
 
-    /** Builders for the bundled Hub checkpoints whose family is supported. */
-    public static List<Builder> bundled() {
-        List<Builder> builders = new ArrayList<>();
-        for (String hubId : resourceText(BUNDLED + "index.txt").split("\n")) {
-            if (hubId.isBlank()) {
-                continue;
-            }
-            HfConfig config = HfConfig.parse(resourceBytes(BUNDLED + hubId.strip() + "/config.json"));
-            if (config.modelType().flatMap(HfModels::family).isPresent()) {
-                builders.add(builder(hubId.strip(), config));
-            }
-        }
-        return builders;
+    /** The Hub ids of the bundled configs, in their index's order. */
+    public static List<String> bundledIds() {
+        return resourceText(BUNDLED + "index.txt").lines().map(String::strip).filter(id -> !id.isEmpty())
+                .toList();
+    }
+
+    /** The builder of one bundled config ({@link #bundledIds}), when its family is supported. */
+    public static Optional<Builder> bundled(String hubId) {
+        HfConfig config = HfConfig.parse(resourceBytes(BUNDLED + hubId + "/config.json"));
+        return config.modelType().flatMap(HfModels::family).map(family -> builder(hubId, config));
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.modelsummary.catalog.hf.transformers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.hf.ConfigException;
@@ -16,8 +16,6 @@ import dev.modelsummary.compute.Reshape;
 import dev.modelsummary.compute.ShapeException;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,7 +41,6 @@ public final class Clip implements HfFamily {
     static final String VISION = "CLIPVisionModel";
     static final String VISION_PROJECTION = "CLIPVisionModelWithProjection";
     static final String IMAGE_CLASSIFICATION = "CLIPForImageClassification";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String modelType;
 
@@ -141,17 +138,13 @@ public final class Clip implements HfFamily {
         String legacy = key + "_dict";
         String used = config.has(legacy) ? legacy : key;
         JsonNode node = config.node(used);
-        ObjectNode merged = MAPPER.createObjectNode();
+        ObjectNode merged = JsonNodeFactory.instance.objectNode();
         if (node != null && node.isObject()) {
             merged.setAll((ObjectNode) node);
         } else if (node != null && !node.isNull()) {
             throw new ConfigException("Config key '" + used + "' is not a dict.");
         }
-        try {
-            return HfConfig.parse(MAPPER.writeValueAsBytes(merged));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return HfConfig.of(merged);
     }
 
     /** The sizes of CLIPTextConfig or CLIPVisionConfig. */
