@@ -50,8 +50,9 @@ run() {
         "$(echo "$(maximum "${rss[@]}") / 1024" | bc -l)"
 }
 
-# the launcher's own JVM options (see ./model-summary)
-JVM=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss4m -Djava.awt.headless=true)
+# the launcher's own JVM options, read from it (its line `jvm=(...)`), so that the two never differ
+eval "$(grep -m 1 '^jvm=(' model-summary)"
+JVM=(java "${jvm[@]}")
 NO_CDS=("${JVM[@]}" -jar "$JAR")
 CDS=("${JVM[@]}" -XX:SharedArchiveFile="$JSA" -Xshare:auto -jar "$JAR")
 

@@ -22,7 +22,8 @@ maximum() {
     printf '%s\n' "$@" | sort -g | tail -n 1
 }
 
-# run LABEL CMD...: N timed runs; prints a table row with the median wall time and the peak RSS
+# run LABEL CMD...: N timed runs; prints a table row with the median wall time and the peak RSS, and leaves
+# the median in LAST_MEDIAN
 run() {
     local label="$1"
     shift
@@ -40,6 +41,7 @@ run() {
     done
     local t m
     t=$(median "${times[@]}")
+    LAST_MEDIAN=$t
     m=$(maximum "${rss[@]}")
     printf '| %s | %s | %.0f |\n' "$label" "$t" "$(echo "$m / 1024" | bc -l)"
 }

@@ -50,13 +50,14 @@ public final class Main {
      */
     static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> environment,
             boolean plain) {
+        if (plain && PlainInvocation.isVersion(args)) {
+            Arrays.stream(new VersionProvider().getVersion()).forEach(out::println);
+            out.flush();
+            return ExitCode.OK;
+        }
         ModelLoader loader = ModelLoader.standard().withRemote(RemoteSettings.fromEnvironment(environment));
         ModelSummaryCommand command = new ModelSummaryCommand(loader, out, err);
         try {
-            if (plain && PlainInvocation.isVersion(args)) {
-                Arrays.stream(new VersionProvider().getVersion()).forEach(out::println);
-                return ExitCode.OK;
-            }
             Optional<PlainInvocation> invocation = plain ? PlainInvocation.parse(args) : Optional.empty();
             if (invocation.isPresent()) {
                 return callPlain(command, invocation.get(), err);
