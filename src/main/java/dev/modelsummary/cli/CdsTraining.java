@@ -54,6 +54,9 @@ public final class CdsTraining {
                 {"t5-small", "--memory", "--format", "json"},
                 {safetensors.toString()},
                 {pth.toString()},
+                {pth.toString(), "--format", "text", "--summary"},
+                // a Hugging Face page: the streaming config reader and a transformer's module tree
+                {"gpt2"},
                 {"--help"},
             };
             for (String[] run : runs) {
