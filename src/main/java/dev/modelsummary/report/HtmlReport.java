@@ -340,7 +340,8 @@ public final class HtmlReport {
         boolean limited = total > TENSOR_ROW_LIMIT;
         out.write("<section id=\"tensors\">\n<h2>Tensors</h2>\n<p class=\"filter\">"
                 + "<input type=\"search\" id=\"tensor-filter\" placeholder=\"Filter by name, shape, form, dtype\" "
-                + "aria-label=\"Filter tensors\"> <span class=\"muted\"><span id=\"tensor-count\">" + total
+                + "aria-label=\"Filter tensors\"> <span class=\"muted\"><span id=\"tensor-count\">"
+                + Counts.grouped(total)
                 + "</span> of " + Counts.tensors(total) + (limited ? " match" : " shown") + "</span></p>\n");
         out.write("<table class=\"sortable\" id=\"tensor-table\" data-filter=\"tensor-filter\" "
                 + "data-count=\"tensor-count\"" + (limited ? " data-limit=\"" + TENSOR_ROW_LIMIT

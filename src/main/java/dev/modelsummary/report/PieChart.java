@@ -23,7 +23,7 @@ import org.knowm.xchart.style.Styler;
  *
  * <p>Slices carry no text: XChart formats its slice labels with a {@code DecimalFormat} of the default locale
  * ({@code 99,6} in a German JVM) and only hides, never moves, labels that collide. Every number is in the
- * legend instead, built by {@link PieSlices#label}, with the report's own two-decimal rounding.
+ * legend instead, built by {@link PieSlices#of}, with the report's own two-decimal rounding.
  *
  * <p>Output is a pure function of the summary on a given machine: fixed size, fixed colours
  * ({@link FormPalette}), fixed fonts, and ImageIO's PNG writer adds no timestamp. (Glyph shapes come from the

@@ -40,7 +40,7 @@ public final class PieChartSvg {
 
     /** The SVG document, without an XML declaration so that it can be pasted into HTML as is. */
     public static String svg(Summary summary) {
-        List<PieSlices.Slice> slices = PieSlices.of(summary);
+        List<PieSlices.Slice> slices = PieSlices.withHubCounts(summary);
         String title = PieSlices.title(summary);
         int legendWidth = 0;
         for (PieSlices.Slice slice : slices) {

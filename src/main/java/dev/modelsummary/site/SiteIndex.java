@@ -60,7 +60,7 @@ public final class SiteIndex {
                 + "(hover for it), " + RankingPage.NONE + " without one. Inference: the bytes that forward pass takes "
                 + "as stored (weights + activations + KV cache, as --memory counts them).</p>\n");
         out.write("<p><input type=\"search\" id=\"filter\" placeholder=\"Filter models and groups\" "
-                + "aria-label=\"Filter models and groups\"> <span id=\"count\">" + models
+                + "aria-label=\"Filter models and groups\"> <span id=\"count\">" + Counts.grouped(models)
                 + "</span> shown</p>\n");
         out.write("<table class=\"sortable\" data-filter=\"filter\" data-count=\"count\">\n<thead><tr>"
                 + "<th>Model</th><th>Group</th>"

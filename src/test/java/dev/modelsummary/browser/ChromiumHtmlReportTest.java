@@ -221,7 +221,7 @@ class ChromiumHtmlReportTest {
         assertThat(rows.get(999).get(0).asText()).isEqualTo("layers.999.bias");
         assertThat(browser.evaluate("document.querySelectorAll('#tensor-table tbody tr').length").asInt())
                 .isEqualTo(3_000);
-        assertThat(text("tensor-count")).isEqualTo("3000");
+        assertThat(text("tensor-count")).isEqualTo("3,000");
         assertThat(text("tensor-more")).startsWith("Showing 1,000 of 3,000 rows;")
                 .endsWith("Show 1,000 more Show all 3,000");
 
@@ -255,7 +255,7 @@ class ChromiumHtmlReportTest {
         assertThat(few.get(110).get(0).asText()).isEqualTo("layers.2599.bias");
         assertThat(fewCount).isEqualTo("111");
         assertThat(weights).hasSize(1_000);
-        assertThat(weightCount).isEqualTo("1500");
+        assertThat(weightCount).isEqualTo("1,500");
         assertThat(more).startsWith("Showing 1,000 of 1,500 matching rows;").endsWith("Show 500 more");
         assertThat(allWeights).hasSize(1_500);
         allWeights.forEach(row -> assertThat(row.get(0).asText()).endsWith(".weight"));

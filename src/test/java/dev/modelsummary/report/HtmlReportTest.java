@@ -256,7 +256,7 @@ class HtmlReportTest {
         assertThat(table).contains("<tr hidden><td class=\"name\">blocks.<wbr>1000.<wbr>weight</td>")
                 .endsWith("</table>\n<p class=\"muted\" id=\"tensor-more\">Showing the first 1,000 of 1,001 "
                         + "tensors; the filter and sorting search all of them.</p>\n");
-        assertThat(page).contains("<span id=\"tensor-count\">1001</span> of 1,001 tensors match</span>");
+        assertThat(page).contains("<span id=\"tensor-count\">1,001</span> of 1,001 tensors match</span>");
     }
 
     @Test
@@ -265,7 +265,7 @@ class HtmlReportTest {
 
         assertThat(between(page, "<section id=\"tensors\">", "</section>"))
                 .doesNotContain("hidden", "data-limit", "tensor-more")
-                .contains("<span id=\"tensor-count\">1000</span> of 1,000 tensors shown</span>");
+                .contains("<span id=\"tensor-count\">1,000</span> of 1,000 tensors shown</span>");
     }
 
     /** {@code count} tensors named blocks.0.weight, blocks.1.weight, ... */

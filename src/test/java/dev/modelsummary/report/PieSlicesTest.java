@@ -35,6 +35,16 @@ class PieSlicesTest {
     }
 
     @Test
+    void hubCountsChangeOnlyTheCount() {
+        Summary summary = ChartModels.vitL16();
+
+        assertThat(PieSlices.withHubCounts(summary)).extracting(PieSlices.Slice::label).containsExactly(
+                "Vector 0.11% (325K)", "Matrix 99.63% (303M)", "Tensor rank 4 0.26% (786K)");
+        assertThat(PieSlices.withHubCounts(summary)).extracting(PieSlices.Slice::count)
+                .containsExactlyElementsOf(PieSlices.of(summary).stream().map(PieSlices.Slice::count).toList());
+    }
+
+    @Test
     void slicesFollowTheReportOrderAndSkipEmptyForms() {
         // The summary always lists Vector and Matrix; with neither present they must not become slices.
         Summary summary = ChartModels.of("convs", Shape.of(8, 3, 3, 3), Shape.of(4, 4, 4), Shape.of(2, 2, 2, 2, 2,

@@ -140,7 +140,7 @@
     }
     var counter = document.getElementById(table.getAttribute('data-count') || '');
     if (counter) {
-      rows.listeners.push(function () { counter.textContent = String(rows.matches); });
+      rows.listeners.push(function () { counter.textContent = grouped(rows.matches); });
     }
     input.addEventListener('input', function () { rows.filter(input.value.trim().toLowerCase()); });
     rows.query = input.value.trim().toLowerCase(); // a browser may restore what was typed before a reload
