@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The compute benchmark of the README ("Compute: speed"): the launcher with and without --compute, --all
+# The compute benchmark of docs/benchmarks.md ("Compute"): the launcher with and without --compute, --all
 # --compute, and PyTorch's own answer side by side (bench/compute_python.py, Debian's /usr/bin/python3).
 # usage: bench/compute_bench.sh [RUNS]   (from the project root; builds the jar first)
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The memory benchmark of the README ("Memory: speed"): the launcher with and without --memory (the table adds
+# The memory benchmark of docs/benchmarks.md ("Memory"): the launcher with and without --memory (the table adds
 # one forward pass on shapes for the activations, and accelerate's walk), and with --fits (its searches). The
 # three runs of a model alternate, so drift on a busy machine hits them alike.
 # usage: bench/memory_bench.sh [RUNS]   (from the project root; builds the jar first)

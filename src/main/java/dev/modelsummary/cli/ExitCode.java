@@ -1,6 +1,6 @@
 package dev.modelsummary.cli;
 
-/** The exit-code table (README, "Exit codes"). */
+/** The exit-code table (README and docs/usage.md, "Exit codes"). */
 public final class ExitCode {
     /** Success. */
     public static final int OK = 0;

@@ -29,7 +29,7 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * The summary as JSON (schema in the README, "JSON output"). Streamed with Jackson's generator so a model
+ * The summary as JSON (schema in docs/usage.md, "JSON"). Streamed with Jackson's generator so a model
  * with millions of tensors is never held twice. Percentages are the same two-decimal values the Markdown
  * page prints, written as JSON numbers.
  */
@@ -137,7 +137,7 @@ public final class JsonReport {
     }
 
     /**
-     * {@code "compute"}: what one forward pass costs (README, "Compute"): the input, the totals, then every module
+     * {@code "compute"}: what one forward pass costs (docs/usage.md and docs/compute.md): the input, the totals, then every module
      * call in the order calls start, with each tensor of its inputs and outputs.
      */
     private static void writeCompute(JsonGenerator json, ComputeSummary compute) throws IOException {
