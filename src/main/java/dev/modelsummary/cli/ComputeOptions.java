@@ -23,25 +23,21 @@ public final class ComputeOptions {
     /** Far beyond any real input, far below where a shape's element count overflows. */
     private static final long MAX_DIMENSION = 1L << 31;
 
-    @Option(names = "--compute", description = "Built-ins and config.json: also what one forward pass costs, "
-            + "computed on shapes (nothing runs): every module call with its input and output shapes, parameters "
-            + "and FLOPs as torch's FlopCounterMode counts them, MACs (= FLOPs / 2, torchvision's \"GFLOPS\"), "
-            + "activations and the memory they take.")
+    @Option(names = "--compute", description = "Also what one forward pass costs, on shapes: each module "
+            + "call's shapes, FLOPs (torch's FlopCounterMode) and activations. Built-ins and config.json.")
     private boolean compute;
 
     @Option(names = "--input-size", paramLabel = "N,C,H,W", split = ",", hideParamSyntax = true,
-            description = "With --compute, --memory or --fits: the input shape, torchinfo's spelling (8,3,320,320; video N,C,T,H,W; "
-                    + "text batch,seq_len). Default: batch 1 at the crop size of the weights (224, inception_v3 "
-                    + "299, video 16x112x112), text 1,128.")
+            description = "The input shape for --compute, --memory, --fits (8,3,320,320; text batch,seq_len). "
+                    + "Default: 1 image at the weights' crop size, text 1,128.")
     private long[] inputSize;
 
-    @Option(names = "--batch", paramLabel = "N", description = "With --compute, --memory or --fits: the batch "
-            + "size (default 1).")
+    @Option(names = "--batch", paramLabel = "N", description = "The batch size for --compute, --memory, --fits "
+            + "(default 1).")
     private Long batch;
 
-    @Option(names = "--seq-len", paramLabel = "N", description = "With --compute, --memory or --fits and a "
-            + "transformers text model: "
-            + "the sequence length (default " + ModelInput.DEFAULT_SEQ_LEN + ").")
+    @Option(names = "--seq-len", paramLabel = "N", description = "A text model's sequence length for --compute, "
+            + "--memory, --fits (default " + ModelInput.DEFAULT_SEQ_LEN + ").")
     private Long seqLen;
 
     /** Whether {@code --compute} was given. */

@@ -23,18 +23,12 @@ import picocli.CommandLine.TypeConversionException;
  */
 public final class MemoryOptions {
 
-    @Option(names = "--memory", description = "Also how much memory it takes: the weights as stored and in "
-            + "float32/float16/int8/int4; accelerate's estimate-memory rows (largest layer, total, training with "
-            + "Adam) by accelerate 1.15's rules for the model as asked for (head included, parameters only, tied "
-            + "weights once); training with AdamW, SGD, 8-bit Adam and Adafactor in float32 and mixed precision "
-            + "(weights + gradients + optimizer states + float32 master weights); inference = weights + forward "
-            + "activations of one batch + the KV cache of decoders, at the input --batch/--seq-len/--input-size "
-            + "choose. Conventions: docs/memory.md.")
+    @Option(names = "--memory", description = "Also the memory it takes (docs/memory.md): weights per dtype, "
+            + "inference with the KV cache, training per optimizer, accelerate's estimate.")
     private boolean memory;
 
     @Option(names = "--fits", paramLabel = "SIZE", converter = SizeConverter.class,
-            description = "With or without --memory: whether each inference and training row fits SIZE (24GiB = "
-                    + "24 x 2^30 bytes, 80GB = 80 x 10^9, 512MiB, or bytes), and the largest batch and sequence "
+            description = "Whether each memory row fits SIZE (24GiB, 80GB, bytes), and the largest batch and "
                     + "length that do.")
     private Long fits;
 

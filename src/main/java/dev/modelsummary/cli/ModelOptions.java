@@ -34,9 +34,8 @@ import picocli.CommandLine.Option;
  */
 public final class ModelOptions {
     @Option(names = {"-a", "--arg"}, paramLabel = "KEY=VALUE", mapFallbackValue = "",
-            description = "A keyword argument of a built-in builder, with torchvision's name: an integer, true/false, "
-                    + "a number, or a weights member (IMAGENET1K_V1, DEFAULT). Repeatable. 'model-summary --list "
-                    + "--verbose' shows what each builder takes.")
+            description = "A built-in's keyword argument (num_classes=10, a config key), repeatable; "
+                    + "'model-summary --list --verbose' shows what each takes.")
     private Map<String, String> builderArgs = new LinkedHashMap<>();
 
     @Option(names = "--num-classes", paramLabel = "N", description = "Shorthand for --arg num_classes=N.")
@@ -51,13 +50,12 @@ public final class ModelOptions {
     private Map<String, Long> limitOverrides = new LinkedHashMap<>();
 
     @Option(names = "--key", paramLabel = "PATH",
-            description = "PyTorch checkpoints: read this entry as the model (a dotted path: state_dict_ema, "
-                    + "model.ema) instead of the one found by name (state_dict, model_state_dict, model, ...).")
+            description = "A PyTorch checkpoint's entry to read as the model (model.ema), instead of the one "
+                    + "found by name.")
     private String key;
 
     @Option(names = "--timeout", paramLabel = "SECONDS",
-            description = "URLs and hf://: give up on a file after SECONDS of waiting for the server, all its "
-                    + "requests and redirects together (default 30).")
+            description = "URLs and hf://: give up on a file after SECONDS in all (default 30).")
     private Double timeoutSeconds;
 
     /**

@@ -41,73 +41,47 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true,
         usageHelpWidth = 80,
         header = {
-            "What is inside this model? Lists every parameter tensor of a built-in",
-            "architecture or a weight file and reports counts, forms (rank of the",
-            "squeezed shape) and bytes by dtype.",
+            "What is inside this model, and what does it cost to run? Lists the",
+            "parameter tensors of a built-in architecture, a config.json or a weight",
+            "file: counts, forms (rank of the squeezed shape), bytes by dtype.",
             ""},
         descriptionHeading = "%n",
         description = {
-            "Weight files are read header-only: no tensor data is loaded and nothing",
-            "in a file is executed. Formats: safetensors (a file, a folder of shards,",
-            "or *.safetensors.index.json), PyTorch torch.save and TorchScript archives",
-            "(.pth .pt .bin .ckpt, a folder of pytorch_model-*.bin shards or",
-            "pytorch_model.bin.index.json), GGUF (.gguf, split files too), NumPy (.npy .npz),",
-            "Keras (.keras, .weights.h5, legacy .h5), TensorFlow.js (model.json)",
-            "and ONNX (.onnx).",
+            "Weight files are read header-only; nothing in a file is executed.",
+            "Formats: safetensors, PyTorch and TorchScript (.pth .pt .bin .ckpt),",
+            "GGUF, ONNX, NumPy, Keras, TF.js; shards and folders: docs/formats.md.",
             ""},
         footerHeading = "%nExamples:%n",
         // Every footer line fits 55 columns, picocli's narrowest automatic width: picocli wraps a footer line
         // that is too long at any space, which split an example from its comment (or a path in two). Each
-        // example's comment is on a line of its own for the same reason.
+        // example's comment is on a line of its own for the same reason. More in docs/usage.md.
         footer = {
             "  model-summary vit_l_16",
             "      the published page, on stdout",
-            "  model-summary vit_l_16 --out docs",
-            "      docs/image_model_info/vit_l_16.md and",
-            "      docs/figs/vit_l_16_pie_chart.png",
-            "  model-summary resnet50 --arg num_classes=10",
-            "  model-summary --list --verbose",
-            "      the builders and their arguments",
-            "  model-summary --all --out docs",
-            "      every built-in, pages and charts",
+            "  model-summary model.safetensors -f text --summary",
+            "      totals, dtypes and forms, no tensor table",
+            "  model-summary --list bert",
+            "      built-ins whose name has 'bert', with sizes",
+            "  model-summary gpt2 --memory --fits 24GiB",
+            "      memory to run and train; what fits 24 GiB",
             "  model-summary resnet50 --compute -f text",
-            "      FLOPs, shapes and activations per module call",
-            "  model-summary gpt2 --memory -f text",
-            "      weights per dtype, inference and training memory",
-            "  model-summary gpt2 --fits 24GiB --seq-len 1024",
-            "      what fits 24 GiB; the largest batch and length",
-            "  model-summary model.safetensors -f text",
-            "      an aligned table",
-            "  model-summary ckpt.pth --format json",
-            "      the same facts as JSON",
-            "  model-summary --completion bash",
-            "      the bash/zsh completion script (see README)",
-            "  model-summary https://host/m.safetensors",
-            "      remote: header bytes only",
+            "      FLOPs, shapes and activations per module",
             "  model-summary hf://openai-community/gpt2",
-            "      a Hub repository (HF_TOKEN, HF_ENDPOINT)",
+            "      a Hub repository, header bytes only",
             "  model-summary diff resnet50 finetuned.pth",
-            "      tensors only in one, or changed (diff --help)",
+            "      what differs, tensor by tensor",
             "",
-            "Exit codes:",
+            "Exit codes (docs/usage.md):",
             "  0  success",
-            "  1  internal error (a bug: please report it with",
-            "     the --verbose output)",
-            "  2  usage error, the command line's fault: bad",
-            "     option, missing argument, unknown model name",
-            "     (ORG/NAME too: read a Hub id as hf://ORG/NAME),",
-            "     a builder argument (--arg) the builder does",
-            "     not take or refuses, a --key not in the file",
-            "  3  input that cannot be read (missing, truncated,",
-            "     corrupt, unsupported, over a limit, out of",
-            "     memory, a network failure or timeout), a",
-            "     config.json whose own values are refused, or",
-            "     output that cannot be written",
-            "  4  with --strict: a pickle in the file imports",
-            "     something that can run code (the report is",
-            "     still written; nothing was executed)",
-            "  5  diff: the two models differ (the report is",
-            "     still written)"})
+            "  1  internal error: a bug (report it with -v)",
+            "  2  the command line's fault: an option, an --arg",
+            "     or --key value, an unknown model name",
+            "  3  the input's fault: a file or config.json that",
+            "     cannot be read or is refused, a network",
+            "     failure; or output that cannot be written",
+            "  4  --strict: a pickle imports something that can",
+            "     run code (the report is written)",
+            "  5  diff: the two models differ"})
 public final class ModelSummaryCommand implements Callable<Integer> {
     private static final Pattern SAFE_FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+-]*");
 
@@ -115,23 +89,21 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Parameters(arity = "0..1", paramLabel = "MODEL", completionCandidates = CompletionScript.BuiltinNames.class,
-            description = "A built-in architecture (see --list), a weight file or folder, an http(s) URL of a "
-                    + "weight file (read with range requests), or hf://REPO[@REVISION][/FILE] (a Hugging Face Hub "
-                    + "repository: its model.safetensors.index.json, else model.safetensors, else config.json).")
+            description = "A built-in (see --list), a weight file or folder, a config.json, an http(s) URL, or "
+                    + "hf://REPO[@REVISION][/FILE].")
     private String model;
 
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", converter = FormatConverter.class,
-            defaultValue = "md", description = "Output format: md (the published page), json, text, html (a self-contained page: cards, "
-                    + "pie, module treemap, sortable tensor table). Default: ${DEFAULT-VALUE}.")
+            defaultValue = "md", description = "md (the published page, the default), text, json or html (a "
+                    + "self-contained page).")
     private OutputFormat format;
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR",
-            description = "Write files under DIR instead of printing: md writes DIR/image_model_info/NAME.md "
-                    + "(built-in image models; others: DIR/model_info/NAME.md) and DIR/figs/NAME_pie_chart.png; json writes DIR/json/NAME.json; text writes DIR/text/NAME.txt; html writes DIR/html/NAME.html.")
+            description = "Write files under DIR instead of printing (the layout: docs/usage.md).")
     private Path out;
 
     @Option(names = {"-n", "--name"}, paramLabel = "NAME",
-            description = "The model's name in the report (default: the built-in name or the file's stem).")
+            description = "The model's name in the report (default: the built-in's, or the file's stem).")
     private String name;
 
     @Mixin
@@ -143,49 +115,38 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     @Mixin
     private MemoryOptions memoryOptions = new MemoryOptions();
 
-    @Option(names = "--depth", paramLabel = "N", description = "With -f text or json: also the parameters per "
-            + "module down to depth N (0: the model alone; at most " + ModuleTree.DEFAULT_MAX_DEPTH + "), each "
-            + "module's own and its subtree's, as torchinfo and fvcore show them. With --compute: how deep the "
-            + "text and md call tables go (default 3; JSON lists every call).")
+    @Option(names = "--depth", paramLabel = "N", description = "With -f text or json: the parameters per module "
+            + "to depth N (0 to " + ModuleTree.DEFAULT_MAX_DEPTH + "). With --compute: the call tables' depth "
+            + "(default 3).")
     private Integer depth;
 
-    @Option(names = {"--summary", "--no-tensors"}, description = "Leave out the per-tensor table (text, md, "
-            + "html; JSON's \"tensors\"): the totals, dtypes, forms and what the file says, and the --memory and "
-            + "--compute sections asked for. Text puts them first anyway; this drops the rest.")
+    @Option(names = {"--summary", "--no-tensors"}, description = "Leave out the per-tensor table: totals, dtypes, "
+            + "forms, file facts and the sections asked for.")
     private boolean summaryOnly;
 
     @Option(names = "--include-buffers",
-            description = "Count buffers (running statistics, index tables) as parameter tensors (the md page's "
-                    + "\"layers\") in md, text and html reports. "
-                    + "JSON always lists them, with \"role\": \"buffer\".")
+            description = "Count buffers as parameter tensors in md, text and html (JSON marks their role).")
     private boolean includeBuffers;
 
-    @Option(names = "--strict", description = "Exit with code 4 when a pickle in the file imports a global that "
-            + "can run code (os.system, builtins.eval, ...), after writing the report: for scripts and CI that vet "
-            + "downloads. Without it such a file gets a warning on stderr.")
+    @Option(names = "--strict", description = "Exit 4, after the report, when a pickle imports something that can "
+            + "run code (else a warning).")
     private boolean strict;
     @Option(names = {"-l", "--list"}, paramLabel = "PATTERN", arity = "0..1", fallbackValue = "",
             completionCandidates = CompletionScript.BuiltinNames.class,
-            description = "List the built-in architectures by task, with their parameters, and exit; only the names "
-                    + "that contain PATTERN (any case), or match it as a glob ('bert*'); with --verbose, each "
-                    + "one's arguments.")
+            description = "List the built-ins with their sizes and exit; a PATTERN (text or glob) filters them.")
     private String list;
 
-    @Option(names = "--no-chart", description = "With --out and the md format: write the pages without their "
-            + "PNG charts (the page still links where the chart would be).")
+    @Option(names = "--no-chart", description = "With --out and md: the pages without their PNG charts.")
     private boolean noChart;
 
-    @Option(names = "--all", description = "Every built-in architecture with default arguments, written under "
-            + "--out DIR (in parallel, all files or none).")
+    @Option(names = "--all", description = "Every built-in with default arguments, under --out DIR.")
     private boolean all;
 
     @Option(names = "--completion", paramLabel = "SHELL",
-            description = "Print the shell completion script for bash or zsh and exit (the same script: zsh runs "
-                    + "it through bashcompinit). Install: see the README.")
+            description = "Print the bash or zsh completion script and exit (install: docs/usage.md).")
     private CompletionShell completion;
 
-    @Option(names = "--help-limits", description = "Print the reader limits (--limit NAME=N) with their "
-            + "defaults and exit.")
+    @Option(names = "--help-limits", description = "Print the reader limits and their defaults and exit.")
     private boolean helpLimits;
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,

@@ -577,6 +577,6 @@ class CliTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("Usage: model-summary", "--format", "--out", "--include-buffers",
-                "Exit codes:", "  3  input that cannot be read");
+                "Exit codes", "  3  the input's fault");
     }
 }

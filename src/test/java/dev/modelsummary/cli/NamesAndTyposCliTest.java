@@ -164,7 +164,8 @@ class NamesAndTyposCliTest {
     void helpStatesTheExitCodeRule() {
         CliRun run = CliRun.of("--help");
 
-        assertThat(run.out()).contains("  2  usage error, the command line's fault: bad")
-                .contains("a --key not in the file").contains("config.json whose own values are refused");
+        assertThat(run.out()).contains("  2  the command line's fault: an option, an --arg\n"
+                + "     or --key value, an unknown model name")
+                .contains("  3  the input's fault: a file or config.json that\n     cannot be read or is refused");
     }
 }
