@@ -5,6 +5,7 @@ import dev.modelsummary.catalog.ConfigArgumentException;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.format.FormatException;
 import dev.modelsummary.format.KeyNotFoundException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.ReadOptions;
 import dev.modelsummary.format.UnsupportedOptionException;
@@ -47,7 +48,7 @@ public final class ModelOptions {
     @Option(names = "--limit", paramLabel = "NAME=N",
             description = "Raise (or lower) one of the bounds a reader puts on what a file declares, for this run. "
                     + "Repeatable. The names and defaults: model-summary --help-limits.")
-    private Map<String, Long> limitOverrides = new LinkedHashMap<>();
+    private Map<String, String> limitOverrides = new LinkedHashMap<>();
 
     @Option(names = "--key", paramLabel = "PATH",
             description = "A PyTorch checkpoint's entry to read as the model (model.ema), instead of the one "
@@ -194,12 +195,13 @@ public final class ModelOptions {
         return loader.withRemote(loader.remote().withTimeout(timeout));
     }
 
-    /** The default limits with {@code --limit} applied. */
+    /** The default limits with {@code --limit} applied; names and values are checked against the declarations. */
     Limits limits() {
         Limits limits = Limits.DEFAULT;
-        for (Map.Entry<String, Long> override : limitOverrides.entrySet()) {
+        for (Map.Entry<String, String> override : limitOverrides.entrySet()) {
             try {
-                limits = limits.with(override.getKey(), override.getValue());
+                Limit limit = Limit.named(override.getKey());
+                limits = limits.with(limit, limit.parse(override.getValue()));
             } catch (IllegalArgumentException e) {
                 throw new CliException(ExitCode.USAGE, "--limit " + Quote.of(override.getKey()) + ": "
                         + e.getMessage() + ".", e);

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  *       refused, naming the link and where it leads; a link that stays inside is read like any file, and so is a
  *       link into the Hugging Face cache's {@code models--*}{@code /blobs/} (how the cache lays out every
  *       snapshot). The named file or folder itself may be a link: the user chose it;</li>
- *   <li>one manifest or folder makes a reader open at most {@link Limits#shardFiles()} distinct files.</li>
+ *   <li>one manifest or folder makes a reader open at most {@link Limit#SHARD_FILES} distinct files.</li>
  * </ul>
  */
 public final class SiblingFiles {
@@ -116,15 +116,15 @@ public final class SiblingFiles {
     }
 
     /**
-     * Refuses a manifest or folder that would make a reader open more than {@link Limits#shardFiles()} files.
+     * Refuses a manifest or folder that would make a reader open more than {@link Limit#SHARD_FILES} files.
      *
      * @param what what holds them ({@code "Index"}, {@code "model.json"})
      */
     public static void checkCount(long files, String what) {
-        int limit = Limits.current().shardFiles();
+        int limit = Limits.current().getInt(Limit.SHARD_FILES);
         if (files > limit) {
             throw new FormatException(what + " names '" + files + "' files to read beside it, over the limit of '"
-                    + limit + "' (raise with --limit shard-files=N).");
+                    + limit + "' (" + Limit.SHARD_FILES.raise() + ").");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.modelsummary.remote;
 
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
@@ -84,10 +85,10 @@ final class HttpRanges {
 
     private HttpResponse<LimitedBody.Result> send(RemoteFile file, URI uri, long start, int length)
             throws IOException {
-        long limit = Limits.current().remoteBytes();
+        long limit = Limits.current().get(Limit.REMOTE_BYTES);
         if (bytes.get() + length > limit) {
             throw new RemoteIOException(file.display() + ": reading it would take more than '" + limit
-                    + "' bytes from the server for this input, the limit (raise with --limit remote-bytes=N).");
+                    + "' bytes from the server for this input, the limit (" + Limit.REMOTE_BYTES.raise() + ").");
         }
         long left = settings.timeout().toNanos() - file.waitedNanos();
         if (left <= 0) {

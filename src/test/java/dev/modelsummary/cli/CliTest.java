@@ -343,8 +343,8 @@ class CliTest {
         // The limit was for that run only: the next run reads under the defaults again.
         assertThat(CliRun.of(resnet18).exitCode()).isZero();
         assertThat(unknown.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(unknown.err()).startsWith("model-summary: --limit 'tensorz': no limit 'tensorz'; the limits are "
-                + "safetensors-header-bytes, tensors, rank,");
+        assertThat(unknown.err()).isEqualTo("model-summary: --limit 'tensorz': no limit 'tensorz'; did you mean "
+                + "'tensors'? (model-summary --help-limits lists them).\n");
         assertThat(zero.err()).isEqualTo("model-summary: --limit 'rank': limit rank must be at least 1.\n");
     }
 

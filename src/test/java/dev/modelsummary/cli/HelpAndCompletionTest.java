@@ -3,7 +3,7 @@ package dev.modelsummary.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.modelsummary.format.Limits;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.source.ModelLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,8 +72,11 @@ class HelpAndCompletionTest {
         assertThat(run.err()).isEmpty();
         assertThat(run.out()).contains("--limit NAME=N").containsPattern("\n  tensors +1,000,000\n")
                 .containsPattern("\n  safetensors-header-bytes +100,000,000  \\(95.37 MiB\\)\n");
-        Limits.DEFAULT.byName().forEach((name, value) -> assertThat(run.out())
-                .containsPattern("\n  " + name + " +" + String.format(Locale.ROOT, "%,d", value) + "(  \\(.*\\))?\n"));
+        for (Limit limit : Limit.values()) {
+            assertThat(run.out()).contains("\n  " + limit.optionName() + " ").containsPattern("\n  "
+                    + limit.optionName() + " +" + String.format(Locale.ROOT, "%,d", limit.defaultValue())
+                    + "(  \\(.*\\))?\n      " + Pattern.quote(limit.help()) + "\n");
+        }
         assertThat(run.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
     }
 

@@ -124,7 +124,7 @@ class SiblingFilesTest {
     void aFolderWithMoreShardsThanTheLimitIsRefusedBeforeAnyIsOpened() throws Exception {
         Path folder = copy("safetensors/sharded");
         Files.delete(folder.resolve("model.safetensors.index.json"));
-        Limits two = Limits.DEFAULT.with("shard-files", 2);
+        Limits two = Limits.DEFAULT.with(Limit.SHARD_FILES, 2);
         assertThatThrownBy(() -> two.using(() -> readers.read(folder))).isInstanceOf(FormatException.class)
                 .hasMessage("Directory names '3' files to read beside it, over the limit of '2' "
                         + "(raise with --limit shard-files=N).");
@@ -137,9 +137,9 @@ class SiblingFilesTest {
         String text = Files.readString(json, StandardCharsets.UTF_8);
         Files.writeString(json, text.replace("\"paths\": [\"group1-shard1of2.bin\", \"group1-shard2of2.bin\"]",
                 "\"paths\": [\"group1-shard1of2.bin\", \"./group1-shard2of2.bin\"]"));
-        Limits two = Limits.DEFAULT.with("shard-files", 2);
+        Limits two = Limits.DEFAULT.with(Limit.SHARD_FILES, 2);
         assertThat(two.using(() -> readers.read(json)).tensors()).isNotEmpty();
-        Limits one = Limits.DEFAULT.with("shard-files", 1);
+        Limits one = Limits.DEFAULT.with(Limit.SHARD_FILES, 1);
         assertThatThrownBy(() -> one.using(() -> readers.read(json))).isInstanceOf(FormatException.class)
                 .hasMessageContaining("model.json names '2' files").hasMessageContaining("--limit shard-files=N");
     }

@@ -2,6 +2,7 @@ package dev.modelsummary.format.gguf;
 
 import dev.modelsummary.format.Fingerprint;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Shape;
@@ -121,13 +122,13 @@ final class GgufHeader {
         // u64 tensor_count; u64 metadata_kv_count (v1: u32 each), read as int64 as ggml does
         long tensorCount = count("the tensor count");
         long kvCount = count("the metadata key/value count");
-        if (tensorCount > Limits.current().tensors()) {
+        if (tensorCount > Limits.current().getInt(Limit.TENSORS)) {
             throw new FormatException("Header declares '" + tensorCount + "' tensors, over the limit of '"
-                    + Limits.current().tensors() + "' (raise with --limit tensors=N).");
+                    + Limits.current().getInt(Limit.TENSORS) + "' (" + Limit.TENSORS.raise() + ").");
         }
-        if (kvCount > Limits.current().ggufMetadataKeys()) {
+        if (kvCount > Limits.current().get(Limit.GGUF_METADATA_KEYS)) {
             throw new FormatException("Header declares '" + kvCount + "' metadata keys, over the limit of '"
-                    + Limits.current().ggufMetadataKeys() + "' (raise with --limit gguf-metadata-keys=N).");
+                    + Limits.current().get(Limit.GGUF_METADATA_KEYS) + "' (" + Limit.GGUF_METADATA_KEYS.raise() + ").");
         }
         readMetadata(kvCount);
         long align = alignment == null ? DEFAULT_ALIGNMENT : alignment;
@@ -161,7 +162,7 @@ final class GgufHeader {
      * cannot force that slow pass).
      */
     private void readMetadata(long kvCount) throws IOException {
-        long maxKeyBytes = Limits.current().ggufMetadataKeyBytes();
+        long maxKeyBytes = Limits.current().get(Limit.GGUF_METADATA_KEY_BYTES);
         long start = in.position();
         Fingerprint fingerprint = Fingerprint.random();
         long[] fingerprints = new long[(int) Math.min(kvCount, 1024)];
@@ -175,7 +176,7 @@ final class GgufHeader {
             keyBytes += length;
             if (keyBytes > maxKeyBytes) {
                 throw new FormatException("Metadata keys take more than '" + maxKeyBytes
-                        + "' bytes, the limit (raise with --limit gguf-metadata-key-bytes=N).");
+                        + "' bytes, the limit (" + Limit.GGUF_METADATA_KEY_BYTES.raise() + ").");
             }
             byte[] raw = in.bytes((int) length, what);
             if (i == fingerprints.length) {

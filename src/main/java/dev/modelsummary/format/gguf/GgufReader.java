@@ -4,6 +4,7 @@ import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.Facts;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.SiblingFiles;
 import dev.modelsummary.format.WeightReader;
@@ -124,9 +125,9 @@ public final class GgufReader implements WeightReader {
                     throw new FormatException("Tensor " + Quote.of(t.name()) + " is in both " + Quote.of(earlier)
                             + " and " + Quote.of(name) + ".");
                 }
-                if (tensors.size() == Limits.current().tensors()) {
-                    throw new FormatException("Splits list more than '" + Limits.current().tensors()
-                            + "' tensors, the limit (raise with --limit tensors=N).");
+                if (tensors.size() == Limits.current().getInt(Limit.TENSORS)) {
+                    throw new FormatException("Splits list more than '" + Limits.current().getInt(Limit.TENSORS)
+                            + "' tensors, the limit (" + Limit.TENSORS.raise() + ").");
                 }
                 tensors.add(entry(t));
             }

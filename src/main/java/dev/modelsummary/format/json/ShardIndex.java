@@ -4,6 +4,7 @@ import dev.modelsummary.text.Quote;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.SiblingFiles;
@@ -34,9 +35,10 @@ public record ShardIndex(Map<String, String> weightMap) {
     public static ShardIndex read(Path indexFile, ChannelOpener opener) throws IOException {
         try (SeekableByteChannel channel = opener.open(indexFile)) {
             long size = channel.size();
-            if (size > Limits.current().indexJsonBytes()) {
+            if (size > Limits.current().get(Limit.INDEX_JSON_BYTES)) {
                 throw new FormatException("Index is '" + size + "' bytes, over the limit of '"
-                        + Limits.current().indexJsonBytes() + "' bytes (raise with --limit index-json-bytes=N).");
+                        + Limits.current().get(Limit.INDEX_JSON_BYTES) + "' bytes ("
+                        + Limit.INDEX_JSON_BYTES.raise() + ").");
             }
             try (InputStream in = new BufferedInputStream(new RegionInputStream(channel, 0, size), 1 << 16)) {
                 return read(in, size);
@@ -78,9 +80,9 @@ public record ShardIndex(Map<String, String> weightMap) {
         Map<String, String> weightMap = new LinkedHashMap<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String tensor = StrictJson.wellFormed(p.currentName(), "Index has the tensor name");
-            if (weightMap.size() == Limits.current().tensors()) {
-                throw new FormatException("Index lists more than '" + Limits.current().tensors()
-                        + "' tensors, the limit (raise with --limit tensors=N).");
+            if (weightMap.size() == Limits.current().getInt(Limit.TENSORS)) {
+                throw new FormatException("Index lists more than '" + Limits.current().getInt(Limit.TENSORS)
+                        + "' tensors, the limit (" + Limit.TENSORS.raise() + ").");
             }
             if (p.nextToken() != JsonToken.VALUE_STRING) {
                 throw new FormatException("Index maps tensor " + Quote.of(tensor) + " to " + Quote.of(p.getText())

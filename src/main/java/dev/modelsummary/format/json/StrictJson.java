@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,11 +31,12 @@ import java.util.function.Supplier;
 public final class StrictJson {
     /**
      * Jackson's default caps (50,000-character names, 20,000,000-character strings) are tighter than the
-     * reference; the header itself is bounded by {@link Limits#SAFETENSORS_MAX_HEADER_BYTES}, so let names and
+     * reference; the header itself is bounded by {@link Limit#SAFETENSORS_HEADER_BYTES}, so let names and
      * strings be as long as that.
      */
     private static final int MAX_TEXT =
-            (int) Math.max(Limits.current().safetensorsHeaderBytes(), Limits.current().indexJsonBytes());
+            (int) Math.max(Limits.current().get(Limit.SAFETENSORS_HEADER_BYTES),
+                    Limits.current().get(Limit.INDEX_JSON_BYTES));
 
     /**
      * Field names are tensor names, nearly all distinct: interning or canonicalising them (Jackson's defaults,
@@ -226,7 +228,7 @@ public final class StrictJson {
         private boolean inString;
         private boolean escaped;
         private long stringBytes;
-        private final long maxStringBytes = Limits.current().jsonStringBytes();
+        private final long maxStringBytes = Limits.current().getInt(Limit.JSON_STRING_BYTES);
         /** A string over {@code maxStringBytes}, refused once (the rest of the text is still checked). */
         private boolean tooLong;
         /** That refusal, thrown once the bytes of the read that found it are checked. */
@@ -281,7 +283,7 @@ public final class StrictJson {
 
         /**
          * Follows JSON's strings byte by byte (a quote opens or closes one, a backslash escapes the next byte) and
-         * refuses one longer than {@link Limits#jsonStringBytes()} before the parser has buffered more of it
+         * refuses one longer than {@link Limit#JSON_STRING_BYTES} before the parser has buffered more of it
          * (Jackson holds a name whole, as bytes, then chars, then a String); the read that finds it throws.
          */
         private void countString(byte c, long at) {
@@ -303,8 +305,8 @@ public final class StrictJson {
             if (++stringBytes > maxStringBytes && !tooLong) {
                 tooLong = true;
                 overLimit = new FormatException(what + " holds a string longer than " + maxStringBytes
-                        + " bytes, at byte '" + (fileOffset + at) + "' of the file (raise with --limit"
-                        + " json-string-bytes=N).");
+                        + " bytes, at byte '" + (fileOffset + at) + "' of the file ("
+                        + Limit.JSON_STRING_BYTES.raise() + ").");
             }
         }
 

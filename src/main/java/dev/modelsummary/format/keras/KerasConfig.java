@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,8 +120,8 @@ final class KerasConfig {
     }
 
     private static Parsed read(JsonParser parser, String what) throws IOException {
-        long maxLayers = Limits.current().hdf5Groups();
-        int maxDepth = Limits.current().hdf5GroupDepth() * 4; // a layer nests in a few objects and arrays
+        long maxLayers = Limits.current().getInt(Limit.HDF5_GROUPS);
+        int maxDepth = Limits.current().getInt(Limit.HDF5_GROUP_DEPTH) * 4; // a layer nests in a few objects and arrays
         Deque<Frame> open = new ArrayDeque<>();
         Frame root = new Frame(false, false);
         String rootClass = "";
@@ -133,7 +134,7 @@ final class KerasConfig {
                 case START_OBJECT, START_ARRAY -> {
                     if (open.size() >= maxDepth) {
                         throw new FormatException(what + " nests deeper than " + maxDepth
-                                + " (raise with --limit hdf5-group-depth=N).");
+                                + " (" + Limit.HDF5_GROUP_DEPTH.raise() + ").");
                     }
                     boolean config = token == JsonToken.START_OBJECT && top.object && "config".equals(top.field);
                     Frame frame = new Frame(token == JsonToken.START_OBJECT, config);
@@ -153,7 +154,7 @@ final class KerasConfig {
                     } else if (done.object && done.className != null && done.name != null) {
                         if (++layerCount > maxLayers) {
                             throw new FormatException(what + " declares more than " + maxLayers
-                                    + " layers (raise with --limit hdf5-groups=N).");
+                                    + " layers (" + Limit.HDF5_GROUPS.raise() + ").");
                         }
                         Draft layer = new Draft(interned.computeIfAbsent(done.className, k -> k), done.name,
                                 done.trainable == null || done.trainable, done.center == null || done.center,

@@ -7,6 +7,7 @@ import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.Facts;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.io.ChannelWindow;
 import dev.modelsummary.format.WeightReader;
@@ -160,10 +161,10 @@ public final class KerasReader implements WeightReader {
     /** A JSON member of the archive, streamed (never read whole), within {@code keras-config-bytes}. */
     private static InputStream jsonMember(ZipDirectory zip, ZipDirectory.Entry entry, SeekableByteChannel channel)
             throws IOException {
-        long maxBytes = Limits.current().kerasConfigBytes();
+        long maxBytes = Limits.current().get(Limit.KERAS_CONFIG_BYTES);
         if (entry.size() > maxBytes) {
             throw new FormatException("Keras archive's " + Quote.of(entry.name()) + " is " + entry.size()
-                    + " bytes, over the limit of " + maxBytes + " (raise with --limit keras-config-bytes=N).");
+                    + " bytes, over the limit of " + maxBytes + " (" + Limit.KERAS_CONFIG_BYTES.raise() + ").");
         }
         return zip.open(channel, entry);
     }
@@ -198,8 +199,8 @@ public final class KerasReader implements WeightReader {
      */
     private static List<TensorEntry> readHdf5(ChannelWindow window, KerasConfig.Parsed layers,
                                               List<String> warnings, List<Fact> facts) {
-        try (HdfFile file = H5Storage.open(window, Limits.current().hdf5NodeRereads(),
-                Limits.current().hdf5RereadBytes())) {
+        try (HdfFile file = H5Storage.open(window, Limits.current().get(Limit.HDF5_NODE_REREADS),
+                Limits.current().get(Limit.HDF5_REREAD_BYTES))) {
             Walk walk = new Walk(layers, warnings);
             List<TensorEntry> tensors = walk.read(file);
             facts.addAll(legacyFacts(file));
@@ -211,13 +212,13 @@ public final class KerasReader implements WeightReader {
                 if (cause instanceof H5Storage.RereadException reread) {
                     throw new FormatException("HDF5 tree nodes are reached again and again (the node at address "
                             + reread.address + " is shared along many paths): more than " + reread.limit
-                            + " re-read (raise with --limit hdf5-node-rereads=N).", e);
+                            + " re-read (" + Limit.HDF5_NODE_REREADS.raise() + ").", e);
                 }
                 if (cause instanceof H5Storage.RereadBytesException reread) {
                     throw new FormatException("HDF5 structures are read again and again (the one at address "
                             + reread.address + " among them, as through many links to one object): more than "
                             + reread.limit + " bytes re-read, four times the file's size plus hdf5-reread-bytes "
-                            + "(raise with --limit hdf5-reread-bytes=N).", e);
+                            + "(" + Limit.HDF5_REREAD_BYTES.raise() + ").", e);
                 }
             }
             throw new FormatException("Not a readable HDF5 file: " + Quote.of(describe(e)) + ".", e);
@@ -375,10 +376,10 @@ public final class KerasReader implements WeightReader {
                     || !(attribute.getData() instanceof String json)) {
                 return Map.of();
             }
-            if (json.length() > Limits.current().kerasConfigBytes()) {
+            if (json.length() > Limits.current().get(Limit.KERAS_CONFIG_BYTES)) {
                 throw new FormatException("Attribute 'model_config' is " + json.length() + " characters, over the "
-                        + "limit of " + Limits.current().kerasConfigBytes() + " (raise with --limit "
-                        + "keras-config-bytes=N).");
+                        + "limit of " + Limits.current().get(Limit.KERAS_CONFIG_BYTES) + " ("
+                        + Limit.KERAS_CONFIG_BYTES.raise() + ").");
             }
             try {
                 return KerasConfig.read(json, "Attribute 'model_config'").layers();
@@ -419,16 +420,17 @@ public final class KerasReader implements WeightReader {
 
         /** Keras 3 layout: every dataset, groups in name order, a {@code vars} group's datasets by index. */
         private void walkGroup(Group group, int depth) {
-            if (depth > Limits.current().hdf5GroupDepth()) {
-                throw new FormatException("HDF5 groups nest deeper than " + Limits.current().hdf5GroupDepth()
-                        + " (raise with --limit hdf5-group-depth=N).");
+            if (depth > Limits.current().getInt(Limit.HDF5_GROUP_DEPTH)) {
+                throw new FormatException("HDF5 groups nest deeper than "
+                        + Limits.current().getInt(Limit.HDF5_GROUP_DEPTH) + " ("
+                        + Limit.HDF5_GROUP_DEPTH.raise() + ").");
             }
             if (!visited.add(group.getAddress())) {
                 return; // a second hard link to a group already walked
             }
-            if (visited.size() > Limits.current().hdf5Groups()) {
-                throw new FormatException("HDF5 file holds more than " + Limits.current().hdf5Groups()
-                        + " groups (raise with --limit hdf5-groups=N).");
+            if (visited.size() > Limits.current().getInt(Limit.HDF5_GROUPS)) {
+                throw new FormatException("HDF5 file holds more than " + Limits.current().getInt(Limit.HDF5_GROUPS)
+                        + " groups (" + Limit.HDF5_GROUPS.raise() + ").");
             }
             List<Node> children = new ArrayList<>(group.getChildren().values());
             boolean vars = group.getName().equals("vars");
@@ -495,9 +497,9 @@ public final class KerasReader implements WeightReader {
         }
 
         private void add(TensorEntry entry) {
-            if (tensors.size() == Limits.current().tensors()) {
-                throw new FormatException("HDF5 file holds more than '" + Limits.current().tensors()
-                        + "' datasets, the limit (raise with --limit tensors=N).");
+            if (tensors.size() == Limits.current().getInt(Limit.TENSORS)) {
+                throw new FormatException("HDF5 file holds more than '" + Limits.current().getInt(Limit.TENSORS)
+                        + "' datasets, the limit (" + Limit.TENSORS.raise() + ").");
             }
             try {
                 entry.bytes();
@@ -530,10 +532,10 @@ public final class KerasReader implements WeightReader {
                 unwritten++;
             }
             long[] dims = dataset.isScalar() ? new long[0] : dataset.getDimensionsAsLong();
-            if (dims.length > Limits.current().rank()) {
+            if (dims.length > Limits.current().getInt(Limit.RANK)) {
                 throw new FormatException("Dataset " + Quote.of(name) + " has " + dims.length
-                        + " dimensions, over the limit of " + Limits.current().rank()
-                        + " (raise with --limit rank=N).");
+                        + " dimensions, over the limit of " + Limits.current().getInt(Limit.RANK)
+                        + " (" + Limit.RANK.raise() + ").");
             }
             for (long d : dims) {
                 if (d < 0) {
@@ -558,9 +560,10 @@ public final class KerasReader implements WeightReader {
             for (int i = 0; node.getAttribute(name + i) != null; i++) {
                 Attribute part = node.getAttribute(name + i);
                 names.addAll(strings(part, name + i));
-                if (names.size() > Limits.current().tensors()) {
+                if (names.size() > Limits.current().getInt(Limit.TENSORS)) {
                     throw new FormatException("Attribute " + Quote.of(name) + " lists more than '"
-                            + Limits.current().tensors() + "' names, the limit (raise with --limit tensors=N).");
+                            + Limits.current().getInt(Limit.TENSORS) + "' names, the limit ("
+                            + Limit.TENSORS.raise() + ").");
                 }
             }
             return names;
@@ -571,10 +574,10 @@ public final class KerasReader implements WeightReader {
             if (attribute.isEmpty() || attribute.getSize() == 0) {
                 return List.of();
             }
-            if (attribute.getSize() > Limits.current().tensors()) {
+            if (attribute.getSize() > Limits.current().getInt(Limit.TENSORS)) {
                 throw new FormatException("Attribute " + Quote.of(name) + " lists " + attribute.getSize()
-                        + " names, over the limit of '" + Limits.current().tensors()
-                        + "' (raise with --limit tensors=N).");
+                        + " names, over the limit of '" + Limits.current().getInt(Limit.TENSORS)
+                        + "' (" + Limit.TENSORS.raise() + ").");
             }
             Object data = attribute.getData();
             if (data instanceof String s) {

@@ -1,6 +1,7 @@
 package dev.modelsummary.format.numpy;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.text.Quote;
@@ -86,9 +87,9 @@ record NpyHeader(NpyDType type, List<Field> fields, long itemBytes, boolean fort
         ByteBuffer field = ByteBuffer.wrap(source.next(lengthBytes)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         long headerLength = major == 1 ? field.getShort() & 0xffffL : field.getInt() & 0xffff_ffffL;
         boolean utf8 = major == 3;
-        if (headerLength > (long) Limits.current().npyHeaderChars() * (utf8 ? 4 : 1)) {
+        if (headerLength > (long) Limits.current().getInt(Limit.NPY_HEADER_CHARS) * (utf8 ? 4 : 1)) {
             throw new FormatException("Header is " + headerLength + " bytes, over the limit of "
-                    + Limits.current().npyHeaderChars() + " characters" + headerLimitAdvice());
+                    + Limits.current().getInt(Limit.NPY_HEADER_CHARS) + " characters" + headerLimitAdvice());
         }
         long headerBytes = 8 + lengthBytes + headerLength;
         if (headerBytes > available) {
@@ -96,9 +97,9 @@ record NpyHeader(NpyDType type, List<Field> fields, long itemBytes, boolean fort
                     + available + "-byte array.");
         }
         String text = decode(source.next((int) headerLength), utf8);
-        if (text.length() > Limits.current().npyHeaderChars()) {
+        if (text.length() > Limits.current().getInt(Limit.NPY_HEADER_CHARS)) {
             throw new FormatException("Header is " + text.length() + " characters, over the limit of "
-                    + Limits.current().npyHeaderChars() + headerLimitAdvice());
+                    + Limits.current().getInt(Limit.NPY_HEADER_CHARS) + headerLimitAdvice());
         }
         Object literal = PyLiteral.parse(text, major < 3);
         if (!(literal instanceof Map<?, ?> dict)) {
@@ -144,9 +145,9 @@ record NpyHeader(NpyDType type, List<Field> fields, long itemBytes, boolean fort
     }
 
     private static String headerLimitAdvice() {
-        return Limits.current().npyHeaderChars() == NUMPY_MAX_HEADER_SIZE
-                ? " (numpy's own default max_header_size; raise with --limit npy-header-chars=N)."
-                : " (raise with --limit npy-header-chars=N).";
+        return Limits.current().getInt(Limit.NPY_HEADER_CHARS) == NUMPY_MAX_HEADER_SIZE
+                ? " (numpy's own default max_header_size; " + Limit.NPY_HEADER_CHARS.raise() + ")."
+                : " (" + Limit.NPY_HEADER_CHARS.raise() + ").";
     }
 
     /** Whether the array holds Python objects: its data is a pickle. */
@@ -215,9 +216,9 @@ record NpyHeader(NpyDType type, List<Field> fields, long itemBytes, boolean fort
                     throw new FormatException("Header's structured descr names the field " + Quote.of(full)
                             + " twice, which numpy refuses.");
                 }
-                if (out.size() == Limits.current().tensors()) {
+                if (out.size() == Limits.current().getInt(Limit.TENSORS)) {
                     throw new FormatException("Header's structured descr has more than '"
-                            + Limits.current().tensors() + "' fields (raise with --limit tensors=N).");
+                            + Limits.current().getInt(Limit.TENSORS) + "' fields (" + Limit.TENSORS.raise() + ").");
                 }
                 out.add(new Field(full, type, shape));
                 bytes = type.bytes();
@@ -241,9 +242,10 @@ record NpyHeader(NpyDType type, List<Field> fields, long itemBytes, boolean fort
     }
 
     private static long[] concat(long[] a, long[] b) {
-        if (a.length + b.length > Limits.current().rank()) {
+        if (a.length + b.length > Limits.current().getInt(Limit.RANK)) {
             throw new FormatException("A structured field's shape has " + (a.length + b.length)
-                    + " dimensions, over the limit of " + Limits.current().rank() + " (raise with --limit rank=N).");
+                    + " dimensions, over the limit of " + Limits.current().getInt(Limit.RANK) + " ("
+                    + Limit.RANK.raise() + ").");
         }
         long[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
@@ -285,9 +287,9 @@ record NpyHeader(NpyDType type, List<Field> fields, long itemBytes, boolean fort
             throw new FormatException("Header's shape is not a tuple.");
         }
         List<Object> items = tuple.items();
-        if (items.size() > Limits.current().rank()) {
+        if (items.size() > Limits.current().getInt(Limit.RANK)) {
             throw new FormatException("Header's shape has " + items.size() + " dimensions, over the limit of "
-                    + Limits.current().rank() + " (raise with --limit rank=N).");
+                    + Limits.current().getInt(Limit.RANK) + " (" + Limit.RANK.raise() + ").");
         }
         long[] dims = new long[items.size()];
         for (int i = 0; i < dims.length; i++) {

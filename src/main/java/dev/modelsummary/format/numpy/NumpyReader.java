@@ -3,6 +3,7 @@ package dev.modelsummary.format.numpy;
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.StateDictRoles;
 import dev.modelsummary.format.WeightReader;
@@ -98,9 +99,9 @@ public final class NumpyReader implements WeightReader {
                 skipped++;
                 continue;
             }
-            if (tensors.size() == Limits.current().tensors()) {
-                throw new FormatException("Archive holds more than '" + Limits.current().tensors()
-                        + "' arrays, the limit (raise with --limit tensors=N).");
+            if (tensors.size() == Limits.current().getInt(Limit.TENSORS)) {
+                throw new FormatException("Archive holds more than '" + Limits.current().getInt(Limit.TENSORS)
+                        + "' arrays, the limit (" + Limit.TENSORS.raise() + ").");
             }
             String name = member.name().substring(0, member.name().length() - MEMBER_SUFFIX.length());
             try {
@@ -246,9 +247,9 @@ public final class NumpyReader implements WeightReader {
         }
         long fieldBytes = 0;
         for (NpyHeader.Field f : header.fields()) {
-            if (tensors.size() == Limits.current().tensors()) {
-                throw new FormatException("Arrays and fields number more than '" + Limits.current().tensors()
-                        + "' (raise with --limit tensors=N).");
+            if (tensors.size() == Limits.current().getInt(Limit.TENSORS)) {
+                throw new FormatException("Arrays and fields number more than '"
+                        + Limits.current().getInt(Limit.TENSORS) + "' (" + Limit.TENSORS.raise() + ").");
             }
             long[] dims = Arrays.copyOf(header.shape().dims(), header.shape().rank() + f.subShape().length);
             System.arraycopy(f.subShape(), 0, dims, header.shape().rank(), f.subShape().length);

@@ -1,6 +1,7 @@
 package dev.modelsummary.format.numpy;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.pickle.Allowlist;
 import dev.modelsummary.format.pickle.PickleInput;
@@ -34,10 +35,10 @@ final class ObjectArrays {
      * @param data  its bytes after the .npy header; closed here
      */
     void scan(String name, String where, InputStream data, long length) throws IOException {
-        if (length > Limits.current().pickleBytes()) {
+        if (length > Limits.current().get(Limit.PICKLE_BYTES)) {
             throw new FormatException("Object array " + Quote.of(name) + " is a pickle of " + length
-                    + " bytes, over the limit of " + Limits.current().pickleBytes()
-                    + " (raise with --limit pickle-bytes=N).");
+                    + " bytes, over the limit of " + Limits.current().get(Limit.PICKLE_BYTES)
+                    + " (" + Limit.PICKLE_BYTES.raise() + ").");
         }
         try (InputStream in = data) {
             Unpickler unpickler = new Unpickler(new PickleInput(in, length), PLAIN, null);

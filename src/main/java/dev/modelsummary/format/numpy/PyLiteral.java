@@ -1,6 +1,7 @@
 package dev.modelsummary.format.numpy;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.text.Quote;
 import java.util.ArrayList;
@@ -32,8 +33,8 @@ final class PyLiteral {
     }
 
     private final String text;
-    /** Nesting of brackets ({@link Limits#npyHeaderDepth()}); a real header nests 2 deep. */
-    private final int maxDepth = Limits.current().npyHeaderDepth();
+    /** Nesting of brackets ({@link Limit#NPY_HEADER_DEPTH}); a real header nests 2 deep. */
+    private final int maxDepth = Limits.current().getInt(Limit.NPY_HEADER_DEPTH);
     private final boolean longSuffix;
     private int at;
 
@@ -69,7 +70,7 @@ final class PyLiteral {
 
     private Object value(int depth) {
         if (depth > maxDepth) {
-            throw error("brackets nested more than " + maxDepth + " deep; raise with --limit npy-header-depth=N");
+            throw error("brackets nested more than " + maxDepth + " deep; " + Limit.NPY_HEADER_DEPTH.raise());
         }
         if (at >= text.length()) {
             throw error("the header ends where a value should be");

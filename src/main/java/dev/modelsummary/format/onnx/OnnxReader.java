@@ -5,6 +5,7 @@ import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.Fingerprint;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.SiblingFiles;
 import dev.modelsummary.format.StateDictRoles;
@@ -49,8 +50,8 @@ import java.util.stream.Collectors;
  *
  * <p>Bounds: the nesting walked is fixed (ModelProto, GraphProto, NodeProto, AttributeProto, SparseTensorProto,
  * TensorProto, StringStringEntryProto; every other message is skipped whole by its length), every length is
- * checked against what remains of its enclosing message, tensors by {@code Limits.tensors()}, dims by
- * {@code Limits.rank()}, names by {@code Limits.tensorNameChars()}.
+ * checked against what remains of its enclosing message, tensors by {@link Limit#TENSORS}, dims by
+ * {@link Limit#RANK}, names by {@link Limit#TENSOR_NAME_CHARS}.
  */
 public final class OnnxReader implements WeightReader {
     public static final String FORMAT = "onnx";
@@ -249,7 +250,8 @@ public final class OnnxReader implements WeightReader {
         final List<TensorEntry> entries = new ArrayList<>();
         final OnnxFacts facts = new OnnxFacts();
         /** UTF-8 takes at most 3 bytes per UTF-16 char; capped where a raised limit would pass an int. */
-        final int maxNameBytes = (int) Math.min(3L * Limits.current().tensorNameChars(), Integer.MAX_VALUE - 8);
+        final int maxNameBytes = (int) Math.min(3L * Limits.current().getInt(Limit.TENSOR_NAME_CHARS),
+                Integer.MAX_VALUE - 8);
         final Set<String> externalFiles = new LinkedHashSet<>();
         final List<String> stringTensors = new ArrayList<>();
         int listed;
@@ -634,9 +636,9 @@ public final class OnnxReader implements WeightReader {
                             OnnxTensor data) {
             String subject = OnnxTensor.subject(kind.label, name);
             long bytes = checkedBytes(subject, dims, dataType, data);
-            if (listed == Limits.current().tensors()) {
-                throw new FormatException("Model lists more than '" + Limits.current().tensors()
-                        + "' tensors, the limit (raise with --limit tensors=N).");
+            if (listed == Limits.current().getInt(Limit.TENSORS)) {
+                throw new FormatException("Model lists more than '" + Limits.current().getInt(Limit.TENSORS)
+                        + "' tensors, the limit (" + Limit.TENSORS.raise() + ").");
             }
             listed++;
             if (g.parent != null) {

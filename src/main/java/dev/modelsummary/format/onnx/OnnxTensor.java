@@ -1,6 +1,7 @@
 package dev.modelsummary.format.onnx;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.text.Quote;
 import java.io.IOException;
@@ -63,10 +64,10 @@ final class OnnxTensor {
     }
 
     void addDim(long dim) {
-        int maxRank = Limits.current().rank();
+        int maxRank = Limits.current().getInt(Limit.RANK);
         if (rank == maxRank) {
-            throw new FormatException("A tensor has more than '" + maxRank + "' dims, the limit (raise with "
-                    + "--limit rank=N).");
+            throw new FormatException("A tensor has more than '" + maxRank + "' dims, the limit ("
+                    + Limit.RANK.raise() + ").");
         }
         if (rank == dims.length) {
             dims = Arrays.copyOf(dims, Math.min(maxRank, Math.max(4, rank * 2)));

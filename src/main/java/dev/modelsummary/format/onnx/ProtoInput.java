@@ -3,6 +3,7 @@ package dev.modelsummary.format.onnx;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +88,7 @@ final class ProtoInput {
         int n = length(what);
         if (n > maxBytes) {
             throw new FormatException(what + " is '" + n + "' bytes long, over the limit of '" + maxBytes
-                    + "' (raise with --limit tensor-name-chars=N).");
+                    + "' (" + Limit.TENSOR_NAME_CHARS.raise() + ").");
         }
         return new String(in.readRawBytes(n), StandardCharsets.UTF_8);
     }

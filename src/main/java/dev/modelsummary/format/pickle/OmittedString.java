@@ -1,7 +1,7 @@
 package dev.modelsummary.format.pickle;
 
 /**
- * A Python {@code str} too long to keep ({@code Limits.current().pickleKeptTextBytes()}): its UTF-8 bytes were
+ * A Python {@code str} too long to keep (over {@code --limit pickle-kept-text-bytes}): its UTF-8 bytes were
  * skipped. Compares by identity. Tensor names and dict keys are never this long in real files.
  */
 public final class OmittedString {

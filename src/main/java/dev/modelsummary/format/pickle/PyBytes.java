@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * A Python {@code bytes} (or {@code bytearray}) value. Long ones are not kept: only their length is
- * ({@code Limits.current().pickleKeptTextBytes()}), and they compare by identity.
+ * (over {@code --limit pickle-kept-text-bytes}), and they compare by identity.
  */
 public final class PyBytes {
     private static final long BYTES = 0x42595445L;

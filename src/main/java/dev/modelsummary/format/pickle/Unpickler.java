@@ -1,6 +1,7 @@
 package dev.modelsummary.format.pickle;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.model.PickleScan.Verdict;
 import dev.modelsummary.text.Quote;
@@ -153,7 +154,8 @@ public final class Unpickler implements Budget {
 
     /** @param persistentLoader resolves BINPERSID ids, or null when the format has none */
     public Unpickler(PickleInput in, Allowlist allowlist, PersistentLoader persistentLoader) {
-        this(in, allowlist, persistentLoader, Limits.current().pickleValues(), Limits.current().pickleDepth());
+        this(in, allowlist, persistentLoader, Limits.current().get(Limit.PICKLE_VALUES),
+                Limits.current().getInt(Limit.PICKLE_DEPTH));
     }
 
     public Unpickler(PickleInput in, Allowlist allowlist, PersistentLoader persistentLoader, long maxValues,
@@ -208,7 +210,7 @@ public final class Unpickler implements Budget {
 
     /**
      * One line per unknown global, in order of first appearance; past
-     * {@link Limits#PICKLE_MAX_GLOBAL_WARNINGS} the rest are counted in a last line.
+     * {@link Limit#PICKLE_GLOBAL_WARNINGS} the rest are counted in a last line.
      */
     public List<String> warnings() {
         return warnings(name -> false);
@@ -222,7 +224,7 @@ public final class Unpickler implements Budget {
         List<String> lines = new ArrayList<>();
         List<String> named = unknownGlobals.stream().filter(quiet.negate()).toList();
         for (String name : named) {
-            if (lines.size() == Limits.current().pickleGlobalWarnings()) {
+            if (lines.size() == Limits.current().getInt(Limit.PICKLE_GLOBAL_WARNINGS)) {
                 lines.add((named.size() - lines.size()) + " more unknown pickle globals read as inert "
                         + "placeholders.");
                 break;
@@ -261,7 +263,7 @@ public final class Unpickler implements Budget {
         spent += values;
         if (spent > maxValues) {
             throw fail("Pickle builds more than " + maxValues + " values (at byte " + opcodeAt
-                    + "), over the limit (raise with --limit pickle-values=N).");
+                    + "), over the limit (" + Limit.PICKLE_VALUES.raise() + ").");
         }
     }
 
@@ -369,7 +371,7 @@ public final class Unpickler implements Budget {
         int depth = Hashing.depth(value);
         if (depth > maxDepth) {
             throw fail("Pickle nests tuples deeper than " + maxDepth + " levels at byte " + opcodeAt
-                    + " (raise with --limit pickle-depth=N).");
+                    + " (" + Limit.PICKLE_DEPTH.raise() + ").");
         }
         spend(1);
         stack.add(value);
@@ -377,10 +379,10 @@ public final class Unpickler implements Budget {
 
     /** LONG1/LONG4: n bytes of little-endian two's complement. */
     private Object integer(int n) throws IOException {
-        if (n < 0 || n > Limits.current().pickleIntBytes()) {
+        if (n < 0 || n > Limits.current().getInt(Limit.PICKLE_INT_BYTES)) {
             throw fail("Pickle integer of " + (n & 0xFFFF_FFFFL) + " bytes at byte " + opcodeAt
-                    + " is over the limit of " + Limits.current().pickleIntBytes()
-                    + " bytes (raise with --limit pickle-int-bytes=N).");
+                    + " is over the limit of " + Limits.current().getInt(Limit.PICKLE_INT_BYTES)
+                    + " bytes (" + Limit.PICKLE_INT_BYTES.raise() + ").");
         }
         in.requireDeclared(n);
         if (n == 0) {
@@ -401,9 +403,10 @@ public final class Unpickler implements Budget {
     private Object checkedInt(Object value) {
         if (value instanceof BigInteger big) {
             int n = big.bitLength() / Byte.SIZE + 1;
-            if (n > Limits.current().pickleIntBytes()) {
+            if (n > Limits.current().getInt(Limit.PICKLE_INT_BYTES)) {
                 throw fail("Pickle integer of " + n + " bytes at byte " + opcodeAt + " is over the limit of "
-                        + Limits.current().pickleIntBytes() + " bytes (raise with --limit pickle-int-bytes=N).");
+                        + Limits.current().getInt(Limit.PICKLE_INT_BYTES) + " bytes ("
+                        + Limit.PICKLE_INT_BYTES.raise() + ").");
             }
             spend(n / TEXT_BYTES_PER_VALUE);
         }
@@ -448,10 +451,10 @@ public final class Unpickler implements Budget {
 
     /**
      * A text line of a number, bounded so that no parse takes long: enough digits for any int within
-     * {@code Limits.pickleIntBytes} in base 8 or more.
+     * {@link Limit#PICKLE_INT_BYTES} in base 8 or more.
      */
     private String numberLine(String opcode) throws IOException {
-        int max = 3 * Limits.current().pickleIntBytes() + 64;
+        int max = 3 * Limits.current().getInt(Limit.PICKLE_INT_BYTES) + 64;
         byte[] line = line(max, opcode);
         if (line.length == 0) {
             throw fail("Pickle has an empty " + opcode + " at byte " + opcodeAt + ".");
@@ -481,7 +484,7 @@ public final class Unpickler implements Budget {
     /** STRING: a quoted Python 2 string with escapes, decoded as UTF-8 as torch.load decodes it. */
     private Object quotedString() throws IOException {
         long start = in.position();
-        byte[] line = in.lineOrSkip(Limits.current().pickleKeptTextBytes());
+        byte[] line = in.lineOrSkip(Limits.current().getInt(Limit.PICKLE_KEPT_TEXT_BYTES));
         if (line == null) {
             return new OmittedString(in.position() - start - 1);
         }
@@ -500,7 +503,7 @@ public final class Unpickler implements Budget {
     /** UNICODE: raw-unicode-escape text. */
     private Object rawUnicode() throws IOException {
         long start = in.position();
-        byte[] line = in.lineOrSkip(Limits.current().pickleKeptTextBytes());
+        byte[] line = in.lineOrSkip(Limits.current().getInt(Limit.PICKLE_KEPT_TEXT_BYTES));
         if (line == null) {
             return new OmittedString(in.position() - start - 1);
         }
@@ -539,7 +542,7 @@ public final class Unpickler implements Budget {
 
     private Object text(long n) throws IOException {
         in.requireDeclared(n);
-        if (n > Limits.current().pickleKeptTextBytes()) {
+        if (n > Limits.current().getInt(Limit.PICKLE_KEPT_TEXT_BYTES)) {
             in.skip(n);
             return new OmittedString(n);
         }
@@ -550,7 +553,7 @@ public final class Unpickler implements Budget {
 
     private Object bytes(long n) throws IOException {
         in.requireDeclared(n);
-        if (n > Limits.current().pickleKeptTextBytes()) {
+        if (n > Limits.current().getInt(Limit.PICKLE_KEPT_TEXT_BYTES)) {
             in.skip(n);
             return PyBytes.omitted(n);
         }

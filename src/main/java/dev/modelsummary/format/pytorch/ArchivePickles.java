@@ -1,6 +1,7 @@
 package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.pickle.Allowlist;
 import dev.modelsummary.format.pickle.PickleInput;
@@ -35,11 +36,11 @@ final class ArchivePickles {
      *
      * @return a warning for each record that is not a pickle the unpickler reads to its STOP (torch never reads
      *         such a record, so it does not make the file unreadable, but it was not scanned)
-     * @throws FormatException when they add up past {@link Limits#pickleBytes()}
+     * @throws FormatException when they add up past {@link Limit#PICKLE_BYTES}
      */
     static List<String> scanOthers(SeekableByteChannel channel, ZipDirectory directory, Set<String> alreadyRead,
                            Allowlist allowlist, PickleScanBuilder scan) throws IOException {
-        long limit = Limits.current().pickleBytes();
+        long limit = Limits.current().get(Limit.PICKLE_BYTES);
         long read = 0;
         List<String> warnings = new ArrayList<>();
         for (ZipDirectory.Entry entry : directory.entries()) {
@@ -49,7 +50,7 @@ final class ArchivePickles {
             if (entry.size() > limit - read) {
                 throw new FormatException("The archive's other pickles (" + Quote.of(entry.name())
                         + " and those before it) add up to more than " + limit + " bytes, over the pickle-bytes limit "
-                        + "(raise with --limit pickle-bytes=N).");
+                        + "(" + Limit.PICKLE_BYTES.raise() + ").");
             }
             read += entry.size();
             try (InputStream in = directory.open(channel, entry)) {

@@ -1,6 +1,7 @@
 package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.pickle.Budget;
 import dev.modelsummary.format.pickle.PyGlobal;
@@ -72,12 +73,12 @@ final class CallArgs {
         Object value = args.get(i);
         List<?> items = value instanceof PyTuple t ? t.items() : value instanceof List<?> l ? l : null;
         if (items == null) {
-            throw wrongType(i, "a tuple of at most " + Limits.current().rank() + " ints");
+            throw wrongType(i, "a tuple of at most " + Limits.current().getInt(Limit.RANK) + " ints");
         }
-        if (items.size() > Limits.current().rank()) {
+        if (items.size() > Limits.current().getInt(Limit.RANK)) {
             throw new FormatException("Pickle calls " + Quote.of(callee) + " with a size of " + items.size()
-                    + " dimensions (argument " + (i + 1) + "), over the limit of " + Limits.current().rank()
-                    + " (raise with --limit rank=N).");
+                    + " dimensions (argument " + (i + 1) + "), over the limit of " + Limits.current().getInt(Limit.RANK)
+                    + " (" + Limit.RANK.raise() + ").");
         }
         budget.spend(arrayCost(items.size()));
         long[] dims = new long[items.size()];

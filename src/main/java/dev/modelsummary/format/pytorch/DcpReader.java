@@ -2,6 +2,7 @@ package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.StateDictRoles;
 import dev.modelsummary.format.WeightReader;
@@ -146,7 +147,7 @@ public final class DcpReader implements WeightReader {
         List<Object> roots = new ArrayList<>();
         List<Unpickler> unpicklers = new ArrayList<>();
         List<Long> sizes = new ArrayList<>();
-        long limit = Limits.current().pickleBytes();
+        long limit = Limits.current().get(Limit.PICKLE_BYTES);
         long total = 0;
         long spent = 0;
         for (Path metadata : metadataFiles) {
@@ -156,7 +157,7 @@ public final class DcpReader implements WeightReader {
                 if (size > limit - total) {
                     throw new FormatException("DCP " + Quote.of(file) + " is " + size + " bytes, which takes the "
                             + "checkpoint's metadata over the pickle-bytes limit of " + limit
-                            + " (raise with --limit pickle-bytes=N).");
+                            + " (" + Limit.PICKLE_BYTES.raise() + ").");
                 }
                 total += size;
                 Unpickler unpickler = new Unpickler(new PickleInput(new RegionInputStream(channel, 0, size), size),
@@ -167,7 +168,7 @@ public final class DcpReader implements WeightReader {
                 try {
                     roots.add(unpickler.load());
                 } catch (FormatException e) {
-                    throw unpickler.spent() > Limits.current().pickleValues() ? valuesLimit(e) : e;
+                    throw unpickler.spent() > Limits.current().get(Limit.PICKLE_VALUES) ? valuesLimit(e) : e;
                 }
                 unpicklers.add(unpickler);
                 sizes.add(size);
@@ -230,10 +231,10 @@ public final class DcpReader implements WeightReader {
      */
     private static FormatException valuesLimit(FormatException e) {
         String message = e.getMessage();
-        String raise = " (raise with --limit pickle-values=N).";
+        String raise = " (" + Limit.PICKLE_VALUES.raise() + ").";
         String trimmed = message.endsWith(raise) ? message.substring(0, message.length() - raise.length()) : message;
-        return new FormatException(trimmed + " (a DCP .metadata builds about 200 per tensor chunk; raise with "
-                + "--limit pickle-values=N).", e);
+        return new FormatException(trimmed + " (a DCP .metadata builds about 200 per tensor chunk; "
+                + Limit.PICKLE_VALUES.raise() + ").", e);
     }
 
     private static String nameOf(Path path) {
@@ -304,9 +305,9 @@ public final class DcpReader implements WeightReader {
     private static final class Listing {
         private final NameBudget budget;
         private final Path folder;
-        private final int maxNameChars = Limits.current().tensorNameChars();
-        private final int maxRank = Limits.current().rank();
-        private final int maxTensors = Limits.current().tensors();
+        private final int maxNameChars = Limits.current().getInt(Limit.TENSOR_NAME_CHARS);
+        private final int maxRank = Limits.current().getInt(Limit.RANK);
+        private final int maxTensors = Limits.current().getInt(Limit.TENSORS);
         private final List<TensorEntry> entries = new ArrayList<>();
         private final Map<String, Tensor> tensors = new java.util.LinkedHashMap<>();
         private final List<String> warnings = new ArrayList<>();
@@ -363,7 +364,7 @@ public final class DcpReader implements WeightReader {
                     }
                     if (tensors.size() > maxTensors) {
                         throw new FormatException("DCP checkpoint lists more than " + maxTensors + " tensors, the "
-                                + "limit (raise with --limit tensors=N).");
+                                + "limit (" + Limit.TENSORS.raise() + ").");
                     }
                 } else if ("BytesStorageMetadata".equals(type)) {
                     if (nonTensorNames.add(fqn)) {
@@ -430,7 +431,7 @@ public final class DcpReader implements WeightReader {
             budget.spendName(fqn);
             if (fqn.length() > maxNameChars) {
                 throw new FormatException("Tensor " + Quote.of(fqn) + " has a name longer than " + maxNameChars
-                        + " characters (raise with --limit tensor-name-chars=N).");
+                        + " characters (" + Limit.TENSOR_NAME_CHARS.raise() + ").");
             }
             return fqn;
         }
@@ -534,7 +535,7 @@ public final class DcpReader implements WeightReader {
             }
             if (items.size() > maxRank) {
                 throw new FormatException("Tensor " + Quote.of(fqn) + " has " + items.size() + " dimensions, over "
-                        + "the limit of " + maxRank + " (raise with --limit rank=N).");
+                        + "the limit of " + maxRank + " (" + Limit.RANK.raise() + ").");
             }
             long[] dims = new long[items.size()];
             for (int i = 0; i < dims.length; i++) {
@@ -588,7 +589,7 @@ public final class DcpReader implements WeightReader {
             if ((objects.isEmpty() && transformed == 0) || folder == null) {
                 return;
             }
-            long limit = Limits.current().pickleBytes();
+            long limit = Limits.current().get(Limit.PICKLE_BYTES);
             long read = 0;
             long failed = 0;
             String firstFailure = null;
@@ -602,7 +603,7 @@ public final class DcpReader implements WeightReader {
                     if (o.length() > limit - read) {
                         throw new FormatException("The non-tensor entries of the DCP checkpoint (" + Quote.of(o.fqn())
                                 + " and those before it) add up to more than " + limit + " bytes, over the "
-                                + "pickle-bytes limit (raise with --limit pickle-bytes=N).");
+                                + "pickle-bytes limit (" + Limit.PICKLE_BYTES.raise() + ").");
                     }
                     read += o.length();
                     if (!o.file().equals(open)) {

@@ -1,10 +1,11 @@
 package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 
 /**
- * What remains of a pickle's value budget ({@code Limits.pickleValues}) once it is unpickled, for the names made
+ * What remains of a pickle's value budget ({@link Limit#PICKLE_VALUES}) once it is unpickled, for the names made
  * from it: a pickle references a long key or a tensor for a few bytes, but every name (and every alias that
  * repeats one) is spelled out in the model and its reports, so each is charged by its length.
  */
@@ -12,7 +13,7 @@ final class NameBudget {
     /** Characters of a name per budget unit: a name is kept about twice (found, then as an entry). */
     private static final int NAME_CHARS_PER_UNIT = 8;
 
-    private final long maxValues = Limits.current().pickleValues();
+    private final long maxValues = Limits.current().get(Limit.PICKLE_VALUES);
     private long spent;
 
     /** @param spentByPickle budget units the unpickler spent; names spend what remains */
@@ -30,7 +31,7 @@ final class NameBudget {
         spent += units;
         if (spent > maxValues) {
             throw new FormatException("Pickle builds more than " + maxValues + " values once its tensors are named, "
-                    + "over the limit (raise with --limit pickle-values=N).");
+                    + "over the limit (" + Limit.PICKLE_VALUES.raise() + ").");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.numpy.NpyDType;
 import dev.modelsummary.format.pickle.OmittedString;
@@ -197,9 +198,9 @@ final class NumpyArrays {
     }
 
     private static long[] shape(PyTuple dims) {
-        if (dims.size() > Limits.current().rank()) {
+        if (dims.size() > Limits.current().getInt(Limit.RANK)) {
             throw new FormatException("Pickled NumPy array has " + dims.size() + " dimensions, over the limit of "
-                    + Limits.current().rank() + " (raise with --limit rank=N).");
+                    + Limits.current().getInt(Limit.RANK) + " (" + Limit.RANK.raise() + ").");
         }
         long[] size = new long[dims.size()];
         for (int i = 0; i < size.length; i++) {

@@ -3,6 +3,7 @@ package dev.modelsummary.format.pytorch;
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.pickle.PickleInput;
@@ -64,9 +65,9 @@ public final class PickleZipReader implements WeightReader {
                 if (!isPickle(member.name())) {
                     continue;
                 }
-                if (scanned++ == Limits.current().tensors()) {
-                    throw new FormatException("ZIP archive holds more than '" + Limits.current().tensors()
-                            + "' pickle members, the limit (raise with --limit tensors=N).");
+                if (scanned++ == Limits.current().getInt(Limit.TENSORS)) {
+                    throw new FormatException("ZIP archive holds more than '" + Limits.current().getInt(Limit.TENSORS)
+                            + "' pickle members, the limit (" + Limit.TENSORS.raise() + ").");
                 }
                 scanMember(channel, zip, member, scan);
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.WeightReader;
 import dev.modelsummary.format.io.ChannelWindow;
@@ -134,7 +135,7 @@ public final class Pt2Reader implements WeightReader {
         private final String root;
         private final PickleScanBuilder scan = new PickleScanBuilder(TorchPickleSafety.STANDARD);
         private final List<String> warnings = new ArrayList<>();
-        private final int maxNameChars = Limits.current().tensorNameChars();
+        private final int maxNameChars = Limits.current().getInt(Limit.TENSOR_NAME_CHARS);
         /** Empty raw records (meta or fake tensors): the bytes of the zeros torch.export.load makes for them. */
         private final Map<String, Long> zeroFilled = new LinkedHashMap<>();
         private final List<String> zeroNames = new ArrayList<>();
@@ -225,9 +226,9 @@ public final class Pt2Reader implements WeightReader {
                 if (sample != null) {
                     scanPickled(sample);
                 }
-                if (entries.size() > Limits.current().tensors()) {
-                    throw new FormatException("PT2 archive lists more than " + Limits.current().tensors()
-                            + " tensors, the limit (raise with --limit tensors=N).");
+                if (entries.size() > Limits.current().getInt(Limit.TENSORS)) {
+                    throw new FormatException("PT2 archive lists more than " + Limits.current().getInt(Limit.TENSORS)
+                            + " tensors, the limit (" + Limit.TENSORS.raise() + ").");
                 }
             }
             List<Fact> facts = new ArrayList<>();
@@ -367,10 +368,10 @@ public final class Pt2Reader implements WeightReader {
                 throw new FormatException("PT2 archive has no " + Quote.of(folder + config) + " for program "
                         + Quote.of(model) + ".");
             }
-            long limit = Limits.current().indexJsonBytes();
+            long limit = Limits.current().get(Limit.INDEX_JSON_BYTES);
             if (e.size() > limit) {
                 throw new FormatException("PT2 record " + Quote.of(e.name()) + " is " + e.size() + " bytes, over the "
-                        + "limit of " + limit + " (raise with --limit index-json-bytes=N).");
+                        + "limit of " + limit + " (" + Limit.INDEX_JSON_BYTES.raise() + ").");
             }
             String what = "PT2 " + folder + config;
             List<Payload> payloads;
@@ -403,11 +404,12 @@ public final class Pt2Reader implements WeightReader {
                         }
                         if (fqn.length() > maxNameChars) {
                             throw new FormatException("Tensor " + Quote.of(fqn) + " has a name longer than "
-                                    + maxNameChars + " characters (raise with --limit tensor-name-chars=N).");
+                                    + maxNameChars + " characters (" + Limit.TENSOR_NAME_CHARS.raise() + ").");
                         }
-                        if (payloads.size() >= Limits.current().tensors()) {
-                            throw new FormatException("PT2 config lists more than " + Limits.current().tensors()
-                                    + " entries, the limit (raise with --limit tensors=N).");
+                        if (payloads.size() >= Limits.current().getInt(Limit.TENSORS)) {
+                            throw new FormatException("PT2 config lists more than "
+                                    + Limits.current().getInt(Limit.TENSORS) + " entries, the limit ("
+                                    + Limit.TENSORS.raise() + ").");
                         }
                         p.nextToken();
                         payloads.add(payload(fqn, p));
@@ -508,9 +510,10 @@ public final class Pt2Reader implements WeightReader {
             expect(p, JsonToken.START_ARRAY, fqn, "a " + what + " list");
             List<Long> values = new ArrayList<>();
             while (p.nextToken() != JsonToken.END_ARRAY) {
-                if (values.size() >= Limits.current().rank()) {
-                    throw new FormatException("Tensor " + Quote.of(fqn) + " has more than " + Limits.current().rank()
-                            + " dimensions, the limit (raise with --limit rank=N).");
+                if (values.size() >= Limits.current().getInt(Limit.RANK)) {
+                    throw new FormatException("Tensor " + Quote.of(fqn) + " has more than "
+                            + Limits.current().getInt(Limit.RANK) + " dimensions, the limit ("
+                            + Limit.RANK.raise() + ").");
                 }
                 values.add(symIntHere(fqn, p, what));
             }

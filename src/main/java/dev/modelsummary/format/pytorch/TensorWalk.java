@@ -1,6 +1,7 @@
 package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.pickle.OmittedString;
 import dev.modelsummary.format.pickle.PyDict;
@@ -32,16 +33,16 @@ import java.util.Set;
  *
  * <p>Names are what a pickle can amplify: one long key, or one tensor, referenced from thousands of places costs
  * the pickle a few bytes per reference but a name per use. So the walk is iterative (no stack to overflow), each
- * path is joined only for containers and tensors and only up to {@link Limits#tensorNameChars()} (a tensor under a longer
- * path is refused), and every joined path and found tensor is charged, by its size, to a {@link NameBudget}; the
- * tensors found are capped at {@code Limits.tensors}.
+ * path is joined only for containers and tensors and only up to {@link Limit#TENSOR_NAME_CHARS} (a tensor under
+ * a longer path is refused), and every joined path and found tensor is charged, by its size, to a
+ * {@link NameBudget}; the tensors found are capped at {@link Limit#TENSORS}.
  */
 final class TensorWalk {
     static final String NO_STATE_DICT_WARNING =
             "no state dict found; every tensor in the checkpoint is listed under its path.";
     /** The longest tensor name read; real ones are a few hundred characters at most. */
     private static int maxNameChars() {
-        return Limits.current().tensorNameChars();
+        return Limits.current().getInt(Limit.TENSOR_NAME_CHARS);
     }
 
     /** The name of a tensor that is the whole pickle ({@code torch.save(tensor)}). */
@@ -66,7 +67,7 @@ final class TensorWalk {
     record Result(List<Found> tensors, List<String> warnings, CheckpointContents checkpoint) {
     }
 
-    /** A dotted path, or (when {@code tooLong}) the start of one longer than {@link Limits#tensorNameChars()}. */
+    /** A dotted path, or (when {@code tooLong}) the start of one longer than {@link Limit#TENSOR_NAME_CHARS}. */
     private record Path(String text, boolean tooLong) {
         static final Path ROOT = new Path("", false);
     }
@@ -82,8 +83,8 @@ final class TensorWalk {
     private final IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
     /** {@link Visit}s and {@link Cursor}s still to visit, the next on top. */
     private final Deque<Object> pending = new ArrayDeque<>();
-    private final int maxDepth = Limits.current().pickleDepth();
-    private final int maxTensors = Limits.current().tensors();
+    private final int maxDepth = Limits.current().getInt(Limit.PICKLE_DEPTH);
+    private final int maxTensors = Limits.current().getInt(Limit.TENSORS);
     private final NameBudget budget;
 
     private TensorWalk(NameBudget budget) {
@@ -301,11 +302,11 @@ final class TensorWalk {
         Path path = join(visit.parent(), visit.key());
         if (path.tooLong()) {
             throw new FormatException("Tensor " + Quote.of(path.text()) + " has a name longer than "
-                    + maxNameChars() + " characters (raise with --limit tensor-name-chars=N).");
+                    + maxNameChars() + " characters (" + Limit.TENSOR_NAME_CHARS.raise() + ").");
         }
         if (found.size() == maxTensors) {
             throw new FormatException("Checkpoint holds more than '" + maxTensors
-                    + "' tensors, the limit (raise with --limit tensors=N).");
+                    + "' tensors, the limit (" + Limit.TENSORS.raise() + ").");
         }
         budget.spend(FOUND_COST + tensor.size().length / 2);
         found.add(new Found(path.text().isEmpty() ? ROOT_TENSOR_NAME : path.text(), tensor, visit.buffer()));
@@ -336,8 +337,9 @@ final class TensorWalk {
     private Path omittedKey(Path parent, OmittedString omitted) {
         if (omitted.utf8Length() <= maxNameChars()) {
             throw new FormatException("A checkpoint key of " + omitted.utf8Length() + " bytes is longer than the "
-                    + Limits.current().pickleKeptTextBytes() + " bytes of text a pickle may keep, so what it holds "
-                    + "cannot be named (raise with --limit pickle-kept-text-bytes=N).");
+                    + Limits.current().getInt(Limit.PICKLE_KEPT_TEXT_BYTES)
+                    + " bytes of text a pickle may keep, so what it holds cannot be named ("
+                    + Limit.PICKLE_KEPT_TEXT_BYTES.raise() + ").");
         }
         String text = (parent.text().isEmpty() ? "" : parent.text() + ".") + "<" + omitted.utf8Length()
                 + "-byte key>";

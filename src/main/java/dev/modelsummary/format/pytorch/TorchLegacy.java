@@ -1,6 +1,7 @@
 package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.format.io.RegionInputStream;
@@ -106,8 +107,9 @@ final class TorchLegacy {
         Object root = unpickler.load();
         scan.add(unpickler);
         // The key list is read while the object is still held: together they stay within one budget.
-        Unpickler keyList = new Unpickler(in, PLAIN, null, Limits.current().pickleValues() - unpickler.spent(),
-                Limits.current().pickleDepth());
+        Unpickler keyList = new Unpickler(in, PLAIN, null,
+                Limits.current().get(Limit.PICKLE_VALUES) - unpickler.spent(),
+                Limits.current().getInt(Limit.PICKLE_DEPTH));
         Object keys = keyList.load();
         scan.add(keyList);
         String unchecked = legacy.checkStorages(channel, keys, in.position(), size);

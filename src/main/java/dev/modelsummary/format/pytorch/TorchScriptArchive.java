@@ -2,6 +2,7 @@ package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.pickle.Allowlist;
 import dev.modelsummary.format.pickle.PickleInput;
@@ -93,7 +94,7 @@ final class TorchScriptArchive {
     private final String prefix;
     private final NameBudget budget;
     private final Map<String, Map<String, TorchScriptCode.ClassDecl>> codeFiles = new HashMap<>();
-    private final int maxNameChars = Limits.current().tensorNameChars();
+    private final int maxNameChars = Limits.current().getInt(Limit.TENSOR_NAME_CHARS);
     /** Modules pickled through __setstate__ that hold tensors, the first described, and their tensors. */
     private long opaqueModules;
     private String firstOpaque;
@@ -109,7 +110,7 @@ final class TorchScriptArchive {
 
     /**
      * @param root        data.pkl, unpickled with {@link #ALLOWLIST}
-     * @param valuesSpent what unpickling it spent of {@code Limits.pickleValues}; the walk spends the rest
+     * @param valuesSpent what unpickling it spent of {@link Limit#PICKLE_VALUES}; the walk spends the rest
      * @param scan        the file's pickle scan, which constants.pkl joins
      */
     static Listing list(SeekableByteChannel channel, ZipDirectory directory, String prefix, Object root,
@@ -174,8 +175,8 @@ final class TorchScriptArchive {
         IdentityHashMap<PyObject, Boolean> seen = new IdentityHashMap<>();
         Deque<Pending> pending = new ArrayDeque<>();
         pending.push(new Pending(top, "", 0));
-        int maxDepth = Limits.current().pickleDepth();
-        int maxTensors = Limits.current().tensors();
+        int maxDepth = Limits.current().getInt(Limit.PICKLE_DEPTH);
+        int maxTensors = Limits.current().getInt(Limit.TENSORS);
         while (!pending.isEmpty()) {
             Pending visit = pending.pop();
             if (seen.put(visit.module(), Boolean.TRUE) != null) {
@@ -194,7 +195,7 @@ final class TorchScriptArchive {
             addTensors(found, visit, decl, state, true);
             if (found.size() > maxTensors) {
                 throw new FormatException("Archive holds more than '" + maxTensors
-                        + "' tensors, the limit (raise with --limit tensors=N).");
+                        + "' tensors, the limit (" + Limit.TENSORS.raise() + ").");
             }
             List<Pending> children = new ArrayList<>();
             for (String attribute : decl.attributes()) {
@@ -257,7 +258,7 @@ final class TorchScriptArchive {
         Deque<Integer> depths = new ArrayDeque<>();
         values.push(visit.module().state());
         depths.push(0);
-        int maxDepth = Limits.current().pickleDepth();
+        int maxDepth = Limits.current().getInt(Limit.PICKLE_DEPTH);
         while (!values.isEmpty()) {
             Object value = values.pop();
             int depth = depths.pop();
@@ -314,7 +315,7 @@ final class TorchScriptArchive {
         budget.spendName(name);
         if (name.length() > maxNameChars) {
             throw new FormatException("Tensor " + Quote.of(name) + " has a name longer than " + maxNameChars
-                    + " characters (raise with --limit tensor-name-chars=N).");
+                    + " characters (" + Limit.TENSOR_NAME_CHARS.raise() + ").");
         }
         return name;
     }
@@ -356,11 +357,11 @@ final class TorchScriptArchive {
         String name = codeFileName(type);
         ZipDirectory.Entry entry = directory.find(name).orElseThrow(() -> new FormatException("Class "
                 + Quote.of(type) + " has no code file " + Quote.of(name) + " in the archive."));
-        long limit = Limits.current().torchscriptCodeBytes();
+        long limit = Limits.current().get(Limit.TORCHSCRIPT_CODE_BYTES);
         if (entry.size() > limit - codeBytesRead) {
             throw new FormatException("Code files add up to more than " + limit + " bytes (at "
-                    + Quote.of(name) + "), over the torchscript-code-bytes limit (raise with --limit "
-                    + "torchscript-code-bytes=N).");
+                    + Quote.of(name) + "), over the torchscript-code-bytes limit ("
+                    + Limit.TORCHSCRIPT_CODE_BYTES.raise() + ").");
         }
         codeBytesRead += entry.size();
         Map<String, TorchScriptCode.ClassDecl> classes;
@@ -374,9 +375,9 @@ final class TorchScriptArchive {
     /** {@code constants.pkl}: a tuple of constants, its tensors stored under {@code constants/<key>}. */
     private Constants constants(PickleScanBuilder scan) throws IOException {
         ZipDirectory.Entry pickle = directory.find(prefix + "constants.pkl").orElseThrow();
-        if (pickle.size() > Limits.current().pickleBytes()) {
+        if (pickle.size() > Limits.current().get(Limit.PICKLE_BYTES)) {
             throw new FormatException("Constants.pkl is " + pickle.size() + " bytes, over the limit of "
-                    + Limits.current().pickleBytes() + " (raise with --limit pickle-bytes=N).");
+                    + Limits.current().get(Limit.PICKLE_BYTES) + " (" + Limit.PICKLE_BYTES.raise() + ").");
         }
         Storages storages = new Storages(directory, prefix + "constants/");
         Object root;

@@ -1,6 +1,7 @@
 package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.text.Quote;
 import java.io.ByteArrayOutputStream;
@@ -69,7 +70,7 @@ final class TorchScriptCode {
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
-    private final int maxNameChars = Limits.current().tensorNameChars();
+    private final int maxNameChars = Limits.current().getInt(Limit.TENSOR_NAME_CHARS);
     private int lineNumber;
     private String className;
     private boolean classIsModule;
@@ -293,7 +294,7 @@ final class TorchScriptCode {
     private void checkName(String name) {
         if (name.length() > maxNameChars) {
             throw fail("line " + (lineNumber + 1) + ": declares an attribute name longer than " + maxNameChars
-                    + " characters (raise with --limit tensor-name-chars=N).");
+                    + " characters (" + Limit.TENSOR_NAME_CHARS.raise() + ").");
         }
     }
 
@@ -347,7 +348,7 @@ final class TorchScriptCode {
                 }
                 if (out.length() > maxNameChars) {
                     throw fail("line " + (lineNumber + 1) + ": declares an attribute name longer than "
-                            + maxNameChars + " characters (raise with --limit tensor-name-chars=N).");
+                            + maxNameChars + " characters (" + Limit.TENSOR_NAME_CHARS.raise() + ").");
                 }
             }
             throw unreadable(what);

@@ -2,6 +2,7 @@ package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.ReadOptions;
 import dev.modelsummary.format.SiblingFiles;
@@ -129,9 +130,9 @@ public final class TorchShardsReader implements WeightReader {
     }
 
     private static void add(List<TensorEntry> tensors, TensorEntry t) {
-        if (tensors.size() == Limits.current().tensors()) {
-            throw new FormatException("Shards list more than '" + Limits.current().tensors()
-                    + "' tensors, the limit (raise with --limit tensors=N).");
+        if (tensors.size() == Limits.current().getInt(Limit.TENSORS)) {
+            throw new FormatException("Shards list more than '" + Limits.current().getInt(Limit.TENSORS)
+                    + "' tensors, the limit (" + Limit.TENSORS.raise() + ").");
         }
         tensors.add(t);
     }

@@ -1,6 +1,7 @@
 package dev.modelsummary.format.pytorch;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.TensorData;
 import dev.modelsummary.format.pickle.PickleInput;
@@ -50,9 +51,9 @@ final class TorchZip {
         boolean script = directory.find(prefix + "constants.pkl").isPresent(); // torch.jit.save
         ZipDirectory.Entry pickle = directory.find(prefix + "data.pkl").orElseThrow(() -> new FormatException(
                 "ZIP archive has no record " + Quote.of(prefix + "data.pkl") + ", so it is not a torch.save file."));
-        if (pickle.size() > Limits.current().pickleBytes()) {
+        if (pickle.size() > Limits.current().get(Limit.PICKLE_BYTES)) {
             throw new FormatException("Data.pkl is " + pickle.size() + " bytes, over the limit of "
-                    + Limits.current().pickleBytes() + " (raise with --limit pickle-bytes=N).");
+                    + Limits.current().get(Limit.PICKLE_BYTES) + " (" + Limit.PICKLE_BYTES.raise() + ").");
         }
         TorchZip zip = new TorchZip(directory, prefix);
         try (InputStream in = directory.open(channel, pickle)) {

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param root        the pickled object
  * @param warnings    the unpickler's warnings (unknown globals)
- * @param valuesSpent the budget units ({@code Limits.pickleValues}) the unpickler spent building {@code root};
+ * @param valuesSpent the budget units ({@code pickle-values}) the unpickler spent building {@code root};
  *                    what is done with it later (naming its tensors) spends the rest
  * @param scan        the safety scan of every pickle the file holds
  */

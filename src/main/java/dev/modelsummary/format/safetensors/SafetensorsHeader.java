@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.modelsummary.format.Facts;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.format.json.StrictJson;
@@ -73,10 +74,10 @@ final class SafetensorsHeader {
         }
         long n = readFully(channel, LENGTH_BYTES).order(ByteOrder.LITTLE_ENDIAN).getLong();
         // 2. HeaderTooLarge; a u64 over Long.MAX_VALUE reads as negative and is over the limit too.
-        if (n < 0 || n > Limits.current().safetensorsHeaderBytes()) {
+        if (n < 0 || n > Limits.current().get(Limit.SAFETENSORS_HEADER_BYTES)) {
             throw new FormatException("Header length '" + Long.toUnsignedString(n) + "' is over the limit of '"
-                    + Limits.current().safetensorsHeaderBytes()
-                    + "' bytes (raise with --limit safetensors-header-bytes=N).");
+                    + Limits.current().get(Limit.SAFETENSORS_HEADER_BYTES)
+                    + "' bytes (" + Limit.SAFETENSORS_HEADER_BYTES.raise() + ").");
         }
         // 3. InvalidHeaderLength: checked before anything is allocated from n.
         if (n > fileSize - LENGTH_BYTES) {
@@ -122,9 +123,9 @@ final class SafetensorsHeader {
             if (name.equals(METADATA_KEY)) {
                 metadata = readMetadata(p);
             } else {
-                if (tensors.size() == Limits.current().tensors()) {
-                    throw new FormatException("Header lists more than '" + Limits.current().tensors()
-                            + "' tensors, the limit (raise with --limit tensors=N).");
+                if (tensors.size() == Limits.current().getInt(Limit.TENSORS)) {
+                    throw new FormatException("Header lists more than '" + Limits.current().getInt(Limit.TENSORS)
+                            + "' tensors, the limit (" + Limit.TENSORS.raise() + ").");
                 }
                 tensors.add(readTensor(name, p));
             }
@@ -221,9 +222,9 @@ final class SafetensorsHeader {
         long[] dims = new long[4];
         int rank = 0;
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            if (rank == Limits.current().rank()) {
-                throw new FormatException(subject(name) + " has more than '" + Limits.current().rank()
-                        + "' dimensions, the limit (raise with --limit rank=N).");
+            if (rank == Limits.current().getInt(Limit.RANK)) {
+                throw new FormatException(subject(name) + " has more than '" + Limits.current().getInt(Limit.RANK)
+                        + "' dimensions, the limit (" + Limit.RANK.raise() + ").");
             }
             if (rank == dims.length) {
                 dims = Arrays.copyOf(dims, rank * 2);

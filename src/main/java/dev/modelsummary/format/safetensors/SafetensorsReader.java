@@ -3,6 +3,7 @@ package dev.modelsummary.format.safetensors;
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.SiblingFiles;
 import dev.modelsummary.format.StateDictRoles;
@@ -68,7 +69,7 @@ public final class SafetensorsReader implements WeightReader {
             return false;
         }
         long n = ByteBuffer.wrap(head, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        if (n < 2 || n > Limits.current().safetensorsHeaderBytes() || n > fileSize - 8) {
+        if (n < 2 || n > Limits.current().get(Limit.SAFETENSORS_HEADER_BYTES) || n > fileSize - 8) {
             return false;
         }
         long end = Math.min(head.length, 8 + n);
@@ -134,9 +135,9 @@ public final class SafetensorsReader implements WeightReader {
             String shard = file.getFileName().toString();
             for (HeaderTensor t : readShard(directory, file, shard, opener)) {
                 names.add(t.name(), shard);
-                if (tensors.size() == Limits.current().tensors()) {
-                    throw new FormatException("Shards list more than '" + Limits.current().tensors()
-                            + "' tensors, the limit (raise with --limit tensors=N).");
+                if (tensors.size() == Limits.current().getInt(Limit.TENSORS)) {
+                    throw new FormatException("Shards list more than '" + Limits.current().getInt(Limit.TENSORS)
+                            + "' tensors, the limit (" + Limit.TENSORS.raise() + ").");
                 }
                 tensors.add(entry(t));
             }

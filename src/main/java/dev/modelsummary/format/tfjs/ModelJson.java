@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.json.StrictJson;
 import dev.modelsummary.model.Shape;
@@ -44,8 +45,8 @@ import java.util.Set;
  */
 record ModelJson(boolean graphModel, List<Group> groups) {
     /**
-     * A parser factory under the current limits: nesting of arrays and objects ({@link Limits#tfjsJsonDepth()};
-     * real topologies nest a few dozen levels) and the longest string or key ({@link Limits#tfjsStringChars()}).
+     * A parser factory under the current limits: nesting of arrays and objects ({@link Limit#TFJS_JSON_DEPTH};
+     * real topologies nest a few dozen levels) and the longest string or key ({@link Limit#TFJS_STRING_CHARS}).
      * Made per read, since limits are per run.
      */
     private static JsonFactory factory() {
@@ -54,8 +55,10 @@ record ModelJson(boolean graphModel, List<Group> groups) {
                 .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
                 .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(limits.tfjsJsonDepth())
-                        .maxNameLength(limits.tfjsStringChars()).maxStringLength(limits.tfjsStringChars()).build())
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.getInt(Limit.TFJS_JSON_DEPTH))
+                        .maxNameLength(limits.getInt(Limit.TFJS_STRING_CHARS))
+                        .maxStringLength(limits.getInt(Limit.TFJS_STRING_CHARS)).build())
                 .build();
     }
 
@@ -86,10 +89,10 @@ record ModelJson(boolean graphModel, List<Group> groups) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
             throw new FormatException(depth
-                    ? "model.json nests deeper than " + limits.tfjsJsonDepth() + " levels" + where
-                            + " (raise with --limit tfjs-json-depth=N)."
-                    : "model.json holds a string or key longer than " + limits.tfjsStringChars() + " characters"
-                            + where + " (raise with --limit tfjs-string-chars=N).", e);
+                    ? "model.json nests deeper than " + limits.getInt(Limit.TFJS_JSON_DEPTH) + " levels" + where
+                            + " (" + Limit.TFJS_JSON_DEPTH.raise() + ")."
+                    : "model.json holds a string or key longer than " + limits.getInt(Limit.TFJS_STRING_CHARS)
+                            + " characters" + where + " (" + Limit.TFJS_STRING_CHARS.raise() + ").", e);
         } catch (JsonProcessingException e) {
             throw StrictJson.syntaxError("model.json", e);
         } catch (CharConversionException e) {
@@ -143,9 +146,9 @@ record ModelJson(boolean graphModel, List<Group> groups) {
             if (p.currentToken() != JsonToken.START_OBJECT) {
                 throw new FormatException("Manifest group '" + index + "' is not an object.");
             }
-            if (index == Limits.current().tensors()) {
-                throw new FormatException("Manifest has more than '" + Limits.current().tensors()
-                        + "' groups, the tensors limit (raise with --limit tensors=N).");
+            if (index == Limits.current().getInt(Limit.TENSORS)) {
+                throw new FormatException("Manifest has more than '" + Limits.current().getInt(Limit.TENSORS)
+                        + "' groups, the tensors limit (" + Limit.TENSORS.raise() + ").");
             }
             groups.add(readGroup(p, index, names, count));
         }
@@ -166,9 +169,9 @@ record ModelJson(boolean graphModel, List<Group> groups) {
                 }
                 weights = new ArrayList<>();
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    if (count[0] == Limits.current().tensors()) {
-                        throw new FormatException("Manifest lists more than '" + Limits.current().tensors()
-                                + "' weights, the limit (raise with --limit tensors=N).");
+                    if (count[0] == Limits.current().getInt(Limit.TENSORS)) {
+                        throw new FormatException("Manifest lists more than '" + Limits.current().getInt(Limit.TENSORS)
+                                + "' weights, the limit (" + Limit.TENSORS.raise() + ").");
                     }
                     count[0]++;
                     Weight w = readWeight(p, index);
@@ -213,9 +216,10 @@ record ModelJson(boolean graphModel, List<Group> groups) {
                 throw new FormatException("Manifest group '" + index + "' has the path " + Quote.of(p.getText())
                         + ", which is not a string.");
             }
-            if (paths.size() == Limits.current().tensors()) {
+            if (paths.size() == Limits.current().getInt(Limit.TENSORS)) {
                 throw new FormatException("Manifest group '" + index + "' lists more than '"
-                        + Limits.current().tensors() + "' paths, the tensors limit (raise with --limit tensors=N).");
+                        + Limits.current().getInt(Limit.TENSORS) + "' paths, the tensors limit ("
+                        + Limit.TENSORS.raise() + ").");
             }
             paths.add(p.getText());
         }
@@ -353,9 +357,9 @@ record ModelJson(boolean graphModel, List<Group> groups) {
                 p.skipChildren();
                 continue;
             }
-            if (rank == Limits.current().rank()) {
-                problems.add("more than '" + Limits.current().rank()
-                        + "' dimensions, the rank limit (raise with --limit rank=N)");
+            if (rank == Limits.current().getInt(Limit.RANK)) {
+                problems.add("more than '" + Limits.current().getInt(Limit.RANK)
+                        + "' dimensions, the rank limit (" + Limit.RANK.raise() + ")");
                 p.skipChildren();
                 continue;
             }
@@ -374,7 +378,7 @@ record ModelJson(boolean graphModel, List<Group> groups) {
                 continue;
             }
             if (rank == dims.length) {
-                dims = java.util.Arrays.copyOf(dims, Math.min(dims.length * 2, Limits.current().rank()));
+                dims = java.util.Arrays.copyOf(dims, Math.min(dims.length * 2, Limits.current().getInt(Limit.RANK)));
             }
             dims[rank++] = d;
         }

@@ -3,6 +3,7 @@ package dev.modelsummary.format.tfjs;
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FileNames;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.SiblingFiles;
 import dev.modelsummary.format.WeightReader;
@@ -122,9 +123,10 @@ public final class TfjsReader implements WeightReader {
         ModelJson json;
         try (SeekableByteChannel channel = opener.open(path)) {
             long size = channel.size();
-            if (size > Limits.current().indexJsonBytes()) {
+            if (size > Limits.current().get(Limit.INDEX_JSON_BYTES)) {
                 throw new FormatException("model.json is '" + size + "' bytes, over the limit of '"
-                        + Limits.current().indexJsonBytes() + "' bytes (raise with --limit index-json-bytes=N).");
+                        + Limits.current().get(Limit.INDEX_JSON_BYTES) + "' bytes ("
+                        + Limit.INDEX_JSON_BYTES.raise() + ").");
             }
             try (InputStream in = new BufferedInputStream(new RegionInputStream(channel, 0, size), 1 << 16)) {
                 json = ModelJson.read(in);

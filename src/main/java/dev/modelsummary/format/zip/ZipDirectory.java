@@ -1,6 +1,7 @@
 package dev.modelsummary.format.zip;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.io.Channels;
 import dev.modelsummary.format.io.RegionInputStream;
@@ -269,15 +270,15 @@ public final class ZipDirectory {
             throw new FormatException("ZIP central directory (" + Long.toUnsignedString(d.size()) + " bytes at byte "
                     + Long.toUnsignedString(d.offset()) + ") lies outside the file.");
         }
-        if (d.entries() < 0 || d.entries() > Limits.current().zipEntries()) {
+        if (d.entries() < 0 || d.entries() > Limits.current().getInt(Limit.ZIP_ENTRIES)) {
             throw new FormatException("ZIP archive declares " + Long.toUnsignedString(d.entries())
-                    + " records, over the limit of " + Limits.current().zipEntries()
-                    + " (raise with --limit zip-entries=N).");
+                    + " records, over the limit of " + Limits.current().getInt(Limit.ZIP_ENTRIES)
+                    + " (" + Limit.ZIP_ENTRIES.raise() + ").");
         }
-        if (d.size() > Limits.current().zipCentralDirectoryBytes()) {
+        if (d.size() > Limits.current().get(Limit.ZIP_CENTRAL_DIRECTORY_BYTES)) {
             throw new FormatException("ZIP central directory is " + d.size() + " bytes, over the limit of "
-                    + Limits.current().zipCentralDirectoryBytes()
-                    + " (raise with --limit zip-central-directory-bytes=N).");
+                    + Limits.current().get(Limit.ZIP_CENTRAL_DIRECTORY_BYTES)
+                    + " (" + Limit.ZIP_CENTRAL_DIRECTORY_BYTES.raise() + ").");
         }
         if (d.entries() * CENTRAL_HEADER_BYTES > d.size()) {
             throw new FormatException("ZIP archive declares " + d.entries() + " records, more than its "

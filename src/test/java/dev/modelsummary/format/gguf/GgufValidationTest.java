@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelsummary.format.Facts;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Fact;
@@ -107,7 +108,7 @@ class GgufValidationTest {
 
     @Test
     void tensorCountIsBoundedByTheLimit() throws Exception {
-        Limits low = Limits.DEFAULT.with("tensors", 2);
+        Limits low = Limits.DEFAULT.with(Limit.TENSORS, 2);
         assertThatThrownBy(() -> low.using(() -> read(header(3, 3, 0).build())))
                 .hasMessage("Header declares '3' tensors, over the limit of '2' (raise with --limit tensors=N).");
     }
@@ -161,7 +162,7 @@ class GgufValidationTest {
 
     @Test
     void keyBytesAreBoundedAndTheLineNamesTheLimit() throws Exception {
-        Limits low = Limits.DEFAULT.with("gguf-metadata-key-bytes", 5);
+        Limits low = Limits.DEFAULT.with(Limit.GGUF_METADATA_KEY_BYTES, 5);
         assertThatThrownBy(() -> low.using(() -> read(header(3, 0, 2).kvU32("abc", 1).kvU32("def", 2).build())))
                 .hasMessage("Metadata keys take more than '5' bytes, the limit (raise with --limit "
                         + "gguf-metadata-key-bytes=N).");

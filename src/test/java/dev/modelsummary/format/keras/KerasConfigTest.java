@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -71,7 +72,7 @@ class KerasConfigTest {
     @Test
     void theLayerCountIsBoundedByHdf5Groups() {
         String json = "[" + "{\"class_name\": \"D\", \"config\": {\"name\": \"x\"}},".repeat(5) + "{}]";
-        assertThatThrownBy(() -> Limits.DEFAULT.with("hdf5-groups", 3).using(() -> parse(json)))
+        assertThatThrownBy(() -> Limits.DEFAULT.with(Limit.HDF5_GROUPS, 3).using(() -> parse(json)))
                 .isInstanceOf(FormatException.class)
                 .hasMessage("config declares more than 3 layers (raise with --limit hdf5-groups=N).");
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
@@ -37,7 +38,8 @@ class KerasHostileTest {
 
     @Test
     void theRereadBudgetIsTheLimit() {
-        assertThatThrownBy(() -> Limits.DEFAULT.with("hdf5-node-rereads", 5).using(() -> read("btree_dag.weights.h5")))
+        assertThatThrownBy(() -> Limits.DEFAULT.with(Limit.HDF5_NODE_REREADS, 5)
+                .using(() -> read("btree_dag.weights.h5")))
                 .isInstanceOf(FormatException.class).hasMessageContaining("more than 5 re-read");
     }
 
@@ -61,7 +63,7 @@ class KerasHostileTest {
     void manyLinksToOneLargeObjectHeaderAreBoundedByTheRereadBytes() throws IOException {
         // valid HDF5: 11 links to one dataset whose object header is about 60 KB
         assertThat(read("links.weights.h5").tensors()).hasSize(11);
-        assertThatThrownBy(() -> Limits.DEFAULT.with("hdf5-reread-bytes", 1).using(() -> read("links.weights.h5")))
+        assertThatThrownBy(() -> Limits.DEFAULT.with(Limit.HDF5_REREAD_BYTES, 1).using(() -> read("links.weights.h5")))
                 .isInstanceOf(FormatException.class)
                 .hasMessageStartingWith("HDF5 structures are read again and again (the one at address ")
                 .hasMessageEndingWith("four times the file's size plus hdf5-reread-bytes (raise with --limit "
@@ -71,7 +73,7 @@ class KerasHostileTest {
     @Test
     void realFilesReadNoTreeNodeTwice() throws IOException {
         for (String file : new String[] {"keras3.weights.h5", "legacy_full.h5", "bf16_legacy.h5"}) {
-            assertThat(Limits.DEFAULT.with("hdf5-node-rereads", 1)
+            assertThat(Limits.DEFAULT.with(Limit.HDF5_NODE_REREADS, 1)
                     .using(() -> reader.read(Resources.path("fixtures/keras/" + file), ChannelOpener.FILES))
                     .tensors()).as(file).isNotEmpty();
         }

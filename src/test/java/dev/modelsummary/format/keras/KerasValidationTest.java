@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.testutil.MemoryOpener;
@@ -87,7 +88,7 @@ class KerasValidationTest {
 
     @Test
     void theTensorsLimitBoundsTheDatasets() {
-        assertThatThrownBy(() -> Limits.DEFAULT.with("tensors", 3).using(
+        assertThatThrownBy(() -> Limits.DEFAULT.with(Limit.TENSORS, 3).using(
                 () -> reader.read(Path.of("m.weights.h5"), new MemoryOpener(WEIGHTS))))
                 .isInstanceOf(FormatException.class).hasMessage("HDF5 file holds more than '3' datasets, the limit (raise with --limit tensors=N).");
     }

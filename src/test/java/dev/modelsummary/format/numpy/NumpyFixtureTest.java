@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelsummary.format.ChannelOpener;
+import dev.modelsummary.format.Limit;
+import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.WeightReaders;
 import dev.modelsummary.format.pytorch.TorchReader;
 import dev.modelsummary.model.DType;
@@ -104,8 +106,8 @@ class NumpyFixtureTest {
 
     @Test
     void theTensorLimitHolds() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.modelsummary.format.Limits.DEFAULT
-                        .with("tensors", 6).using(() -> read("stored.npz")))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Limits.DEFAULT
+                        .with(Limit.TENSORS, 6).using(() -> read("stored.npz")))
                 .hasMessage("Archive holds more than '6' arrays, the limit (raise with --limit tensors=N).");
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Model;
@@ -152,7 +153,7 @@ class NumpyValidationTest {
 
     @Test
     void theRankLimitCanBeRaised() throws IOException {
-        Limits raised = Limits.DEFAULT.with("rank", 70);
+        Limits raised = Limits.DEFAULT.with(Limit.RANK, 70);
         Model model = raised.using(() -> readNpy(header("<f4", "(" + "1, ".repeat(65) + ")"), 4));
         assertThat(model.tensors().get(0).shape().rank()).isEqualTo(65);
     }
@@ -227,7 +228,7 @@ class NumpyValidationTest {
 
     @Test
     void noRaisedDepthLimitEndsInACrash() throws Exception {
-        Limits deep = Limits.DEFAULT.with("npy-header-depth", 1_000_000).with("npy-header-chars", 3_000_000);
+        Limits deep = Limits.DEFAULT.with(Limit.NPY_HEADER_DEPTH, 1_000_000).with(Limit.NPY_HEADER_CHARS, 3_000_000);
         String header = "[".repeat(1_000_000) + "]".repeat(1_000_000);
         assertThatThrownBy(() -> deep.using(() -> read("x.npy", npy(3, header.getBytes(StandardCharsets.UTF_8), 0))))
                 .isInstanceOf(FormatException.class).hasMessageStartingWith("Header is not a valid Python literal: "

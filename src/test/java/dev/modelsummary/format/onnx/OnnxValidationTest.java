@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Model;
@@ -171,11 +172,11 @@ class OnnxValidationTest {
                 "Initializer 't' has the name of an earlier tensor.");
         refused(oneInitializer(tensor("t", 1, -1, 1).varint(14, 2)),
                 "Initializer 't' has the data_location '2', neither DEFAULT ('0') nor EXTERNAL ('1').");
-        long[] dims = new long[Limits.current().rank() + 1];
+        long[] dims = new long[Limits.current().getInt(Limit.RANK) + 1];
         Arrays.fill(dims, 1);
         refused(oneInitializer(tensor("t", 1, 4, dims)), "A tensor has more than '64' dims, the limit (raise "
                 + "with --limit rank=N).");
-        refused(oneInitializer(of().bytes(8, new byte[Limits.current().tensorNameChars() * 3 + 1])),
+        refused(oneInitializer(of().bytes(8, new byte[Limits.current().getInt(Limit.TENSOR_NAME_CHARS) * 3 + 1])),
                 "A tensor name is '12289' bytes long, over the limit of '12288' (raise with --limit tensor-name-chars=N).");
     }
 
@@ -275,13 +276,13 @@ class OnnxValidationTest {
 
     @Test
     void aRaisedNameLimitIsNoCrash() throws IOException {
-        Limits huge = Limits.DEFAULT.with("tensor-name-chars", Integer.MAX_VALUE - 8);
+        Limits huge = Limits.DEFAULT.with(Limit.TENSOR_NAME_CHARS, Integer.MAX_VALUE - 8);
         assertThat(huge.using(() -> read(oneInitializer(tensor("t", 1, 4, 1)))).tensors()).hasSize(1);
     }
 
     @Test
     void theTensorLimitIsEnforced() throws IOException {
-        Limits two = Limits.DEFAULT.with("tensors", 2);
+        Limits two = Limits.DEFAULT.with(Limit.TENSORS, 2);
         byte[] file = model(of().message(5, tensor("a", 1, 4)).message(5, tensor("b", 1, 4))
                 .message(5, tensor("c", 1, 4)));
         assertThatThrownBy(() -> two.using(() -> read(file))).isInstanceOf(FormatException.class)

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.testutil.PickleBuilder;
 import java.io.IOException;
@@ -196,7 +197,7 @@ class UnpicklerTest {
 
         @Test
         void longTextIsSkippedNotKept() throws IOException {
-            int n = Limits.current().pickleKeptTextBytes() + 1;
+            int n = Limits.current().getInt(Limit.PICKLE_KEPT_TEXT_BYTES) + 1;
             byte[] pickle = PickleBuilder.protocol(2).op('X').le(n, 4).bytes(new byte[n])
                     .op('B').le(n, 4).bytes(new byte[n]).op(0x86).stop().build();
 
@@ -336,7 +337,7 @@ class UnpicklerTest {
 
         @Test
         void numberLinesAreBoundedBeforeTheyAreParsed() {
-            String digits = "9".repeat(3 * Limits.current().pickleIntBytes() + 65);
+            String digits = "9".repeat(3 * Limits.current().getInt(Limit.PICKLE_INT_BYTES) + 65);
 
             assertThatThrownBy(() -> loadText("I" + digits + "\n."))
                     .hasMessage("Pickle has an INT longer than 3136 bytes at byte 0.");
@@ -346,7 +347,7 @@ class UnpicklerTest {
 
         @Test
         void longTextLinesAreSkippedNotKept() throws IOException {
-            int n = Limits.current().pickleKeptTextBytes() + 1;
+            int n = Limits.current().getInt(Limit.PICKLE_KEPT_TEXT_BYTES) + 1;
 
             assertThat(loadText("V" + "x".repeat(n) + "\n.")).isInstanceOf(OmittedString.class);
             assertThat(loadText("S'" + "x".repeat(n) + "'\n.")).isInstanceOf(OmittedString.class);
@@ -413,16 +414,32 @@ class UnpicklerTest {
         @Test
         void manyUnknownGlobalsAreCountedPastTheLimit() throws IOException {
             PickleBuilder b = PickleBuilder.protocol(2).mark();
-            for (int i = 0; i < Limits.current().pickleGlobalWarnings() + 5; i++) {
+            for (int i = 0; i < Limits.current().getInt(Limit.PICKLE_GLOBAL_WARNINGS) + 5; i++) {
                 b.global("evil", "f" + i);
             }
             Unpickler unpickler = unpickler(b.tuple().stop().build());
             unpickler.load();
 
-            assertThat(unpickler.warnings()).hasSize(Limits.current().pickleGlobalWarnings() + 1);
+            assertThat(unpickler.warnings()).hasSize(Limits.current().getInt(Limit.PICKLE_GLOBAL_WARNINGS) + 1);
             assertThat(unpickler.warnings().get(0)).isEqualTo("unknown pickle global 'evil.f0' read as an inert placeholder.");
-            assertThat(unpickler.warnings().get(Limits.current().pickleGlobalWarnings()))
+            assertThat(unpickler.warnings().get(Limits.current().getInt(Limit.PICKLE_GLOBAL_WARNINGS)))
                     .isEqualTo("5 more unknown pickle globals read as inert placeholders.");
+        }
+
+        @Test
+        void aLoweredGlobalWarningsLimitCountsTheRestSooner() throws Exception {
+            PickleBuilder b = PickleBuilder.protocol(2).mark();
+            for (int i = 0; i < 5; i++) {
+                b.global("evil", "f" + i);
+            }
+            byte[] pickle = b.tuple().stop().build();
+
+            List<String> warnings = Limits.DEFAULT.with(Limit.PICKLE_GLOBAL_WARNINGS, 2).using(() -> {
+                Unpickler unpickler = unpickler(pickle);
+                unpickler.load();
+                return unpickler.warnings();
+            });
+            assertThat(warnings).hasSize(3).last().isEqualTo("3 more unknown pickle globals read as inert placeholders.");
         }
 
         @Test
@@ -509,7 +526,7 @@ class UnpicklerTest {
         @Test
         void deeplyNestedTuples() {
             PickleBuilder b = PickleBuilder.protocol(2).none();
-            for (int i = 0; i < Limits.current().pickleDepth() + 1; i++) {
+            for (int i = 0; i < Limits.current().getInt(Limit.PICKLE_DEPTH) + 1; i++) {
                 b.op(0x85);
             }
 

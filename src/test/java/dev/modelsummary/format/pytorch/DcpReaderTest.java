@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
+import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.WeightReaders;
 import dev.modelsummary.model.Fact;
 import dev.modelsummary.model.Model;
@@ -266,7 +268,7 @@ class DcpReaderTest {
     @Test
     void theValueBudgetRefusalNamesItsOption() throws IOException {
         Path folder = checkpoint(p -> p.none());
-        dev.modelsummary.format.Limits low = dev.modelsummary.format.Limits.DEFAULT.with("pickle-values", 40);
+        Limits low = Limits.DEFAULT.with(Limit.PICKLE_VALUES, 40);
         assertThatThrownBy(() -> low.using(() -> new DcpReader().read(folder, ChannelOpener.FILES)))
                 .isInstanceOf(FormatException.class)
                 .hasMessageContaining("--limit pickle-values=N");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
+import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.WeightReaders;
 import dev.modelsummary.model.DType;
 import dev.modelsummary.model.Model;
@@ -76,7 +78,7 @@ class PickleFileReaderTest {
         for (int keptTextBytes : new int[] {1 << 20, 16}) {
             PickleBuilder b = array(PickleBuilder.protocol(2).op('}').str("w"), "f4", new long[] {8}, -1);
             byte[] pickle = b.op('T').le(32, 4).bytes(new byte[32]).tuple().op('b').op('s').stop().build();
-            Model model = dev.modelsummary.format.Limits.DEFAULT.with("pickle-kept-text-bytes", keptTextBytes)
+            Model model = Limits.DEFAULT.with(Limit.PICKLE_KEPT_TEXT_BYTES, keptTextBytes)
                     .using(() -> read(pickle));
             assertThat(model.tensors()).singleElement().satisfies(t -> assertThat(t.shape().numel()).isEqualTo(8));
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.format.zip.ZipDirectory;
 import dev.modelsummary.model.Model;
@@ -186,10 +187,10 @@ class TorchReaderErrorsTest {
         byte[] pickle = PickleBuilder.protocol(2).op('}').str("k".repeat(40))
                 .tensorV2("FloatStorage", "0", 6, 0, new long[] {2, 3}, new long[] {3, 1})
                 .op('s').stop().build();
-        Limits small = Limits.DEFAULT.with("pickle-kept-text-bytes", 20).with("tensor-name-chars", 30);
+        Limits small = Limits.DEFAULT.with(Limit.PICKLE_KEPT_TEXT_BYTES, 20).with(Limit.TENSOR_NAME_CHARS, 30);
         assertThat(small.using(() -> errorFor(torchZip(pickle, 24))))
                 .isEqualTo("Tensor '<40-byte key>' has a name longer than 30 characters (raise with --limit tensor-name-chars=N).");
-        assertThat(small.with("tensor-name-chars", 50).using(() -> errorFor(torchZip(pickle, 24))))
+        assertThat(small.with(Limit.TENSOR_NAME_CHARS, 50).using(() -> errorFor(torchZip(pickle, 24))))
                 .isEqualTo("A checkpoint key of 40 bytes is longer than the 20 bytes of text a pickle may keep, so what"
                         + " it holds cannot be named (raise with --limit pickle-kept-text-bytes=N).");
     }

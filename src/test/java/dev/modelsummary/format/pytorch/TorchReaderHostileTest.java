@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.TensorEntry;
@@ -88,7 +89,7 @@ class TorchReaderHostileTest {
         }
         byte[] zip = torchZip(b.op('e').stop().build(), 24);
 
-        assertThatThrownBy(() -> Limits.DEFAULT.with("pickle-values", 5000).using(() -> read(zip)))
+        assertThatThrownBy(() -> Limits.DEFAULT.with(Limit.PICKLE_VALUES, 5000).using(() -> read(zip)))
                 .isInstanceOf(FormatException.class)
                 .hasMessage("Pickle builds more than 5000 values once its tensors are named, over the limit (raise with --limit pickle-values=N).");
     }
@@ -102,7 +103,7 @@ class TorchReaderHostileTest {
         }
         byte[] zip = torchZip(b.op('u').stop().build(), 24);
 
-        assertThatThrownBy(() -> Limits.DEFAULT.with("pickle-values", 200_000).using(() -> read(zip)))
+        assertThatThrownBy(() -> Limits.DEFAULT.with(Limit.PICKLE_VALUES, 200_000).using(() -> read(zip)))
                 .isInstanceOf(FormatException.class)
                 .hasMessage("Pickle builds more than 200000 values once its tensors are named, over the limit (raise with --limit pickle-values=N).");
     }
@@ -111,7 +112,7 @@ class TorchReaderHostileTest {
     void theTensorLimitAppliesToPickles() {
         byte[] pickle = PickleBuilder.protocol(2).op(']').mark().bytes(tensors(4)).op('e').stop().build();
 
-        assertThatThrownBy(() -> Limits.DEFAULT.with("tensors", 3).using(() -> read(torchZip(pickle, 24))))
+        assertThatThrownBy(() -> Limits.DEFAULT.with(Limit.TENSORS, 3).using(() -> read(torchZip(pickle, 24))))
                 .isInstanceOf(FormatException.class)
                 .hasMessage("Checkpoint holds more than '3' tensors, the limit (raise with --limit tensors=N).");
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelsummary.format.ChannelOpener;
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.PickleScan;
@@ -109,7 +110,7 @@ class TorchScriptArchiveTest {
         Path file = write(records);
         assertThat(new TorchReader().read(file, ChannelOpener.FILES).format()).isEqualTo("torchscript");
 
-        Limits low = Limits.DEFAULT.with("torchscript-code-bytes", padded.length - 1);
+        Limits low = Limits.DEFAULT.with(Limit.TORCHSCRIPT_CODE_BYTES, padded.length - 1);
         assertThatThrownBy(() -> low.using(() -> new TorchReader().read(file, ChannelOpener.FILES)))
                 .isInstanceOf(FormatException.class)
                 .hasMessageContaining("--limit torchscript-code-bytes=");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelsummary.format.FormatException;
+import dev.modelsummary.format.Limit;
 import dev.modelsummary.format.Limits;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.testutil.CountingOpener;
@@ -123,7 +124,7 @@ class TfjsValidationTest {
 
     @Test
     void theRankIsBounded() {
-        Limits small = Limits.DEFAULT.with("rank", 2);
+        Limits small = Limits.DEFAULT.with(Limit.RANK, 2);
         assertThatThrownBy(() -> small.using(() -> read(manifest(w("a", "[1, 1, 1]", "float32")))))
                 .isInstanceOf(FormatException.class)
                 .hasMessage("Weight 'a' has more than '2' dimensions, the rank limit (raise with --limit rank=N).");
@@ -131,7 +132,7 @@ class TfjsValidationTest {
 
     @Test
     void aNestedArrayPastTheRankLimitIsSkippedWhole() {
-        Limits small = Limits.DEFAULT.with("rank", 1);
+        Limits small = Limits.DEFAULT.with(Limit.RANK, 1);
         assertThatThrownBy(() -> small.using(() -> read(manifest(w("a", "[1, [2]]", "float32")))))
                 .isInstanceOf(FormatException.class)
                 .hasMessage("Weight 'a' has more than '1' dimensions, the rank limit (raise with --limit rank=N).");
@@ -139,14 +140,14 @@ class TfjsValidationTest {
 
     @Test
     void theWeightCountIsBounded() {
-        Limits small = Limits.DEFAULT.with("tensors", 1);
+        Limits small = Limits.DEFAULT.with(Limit.TENSORS, 1);
         assertThatThrownBy(() -> small.using(() -> read(manifest(w("a", "[1]", "float32") + "," + w("b", "[1]", "float32")))))
                 .isInstanceOf(FormatException.class).hasMessage("Manifest lists more than '1' weights, the limit (raise with --limit tensors=N).");
     }
 
     @Test
     void theDocumentSizeIsBoundedBeforeReading() {
-        Limits small = Limits.DEFAULT.with("index-json-bytes", 10);
+        Limits small = Limits.DEFAULT.with(Limit.INDEX_JSON_BYTES, 10);
         assertThatThrownBy(() -> small.using(() -> read(manifest(""))))
                 .isInstanceOf(FormatException.class)
                 .hasMessage("model.json is '58' bytes, over the limit of '10' bytes (raise with --limit index-json-bytes=N).");
