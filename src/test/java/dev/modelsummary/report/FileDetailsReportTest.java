@@ -14,6 +14,7 @@ import dev.modelsummary.model.PickleScan.Verdict;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.summary.Summary;
+import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -113,5 +114,25 @@ class FileDetailsReportTest {
                 .contains("**Note:** 2 tensors hold packed 4-bit weights.")
                 .endsWith("\n\n");
         assertThat(detailed).endsWith("| fc.bias | (10,) | (10,) | 10 | Vector |\n\n");
+    }
+
+    @Test
+    void aSitePageGivesStorageInItsSizeLineAndTheFileSectionOnlyWhenTheFileSaysMore() throws Exception {
+        SiteRank rank = new SiteRank(1, 1, "files", "README.md");
+        String half = sitePage(summary(FileDetails.NONE), rank);
+        String checkpoint = sitePage(summary(DETAILS), rank);
+
+        assertThat(MarkdownReport.render(summary(FileDetails.NONE))).contains("**Stored:** 208 B, 17.78 bits");
+        assertThat(half).contains("**Size: [ 208 B ]** (float16: 160 B, float32: 40 B, int64: 8 B)")
+                .doesNotContain("**Stored:**");
+        assertThat(checkpoint).contains("**Stored:** 208 B, 17.78 bits per parameter\n")
+                .contains("**Checkpoint contents**");
+        assertThat(checkpoint.indexOf("**Checkpoint contents**")).isLessThan(checkpoint.indexOf("**Layer information**"));
+    }
+
+    private static String sitePage(Summary summary, SiteRank rank) throws Exception {
+        StringWriter out = new StringWriter();
+        MarkdownReport.write(summary, out, rank);
+        return out.toString();
     }
 }
