@@ -4,6 +4,9 @@ import dev.modelsummary.model.CheckpointContents;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.PickleScan;
 import dev.modelsummary.model.PickleScan.Verdict;
+import dev.modelsummary.summary.DTypeStat;
+import dev.modelsummary.summary.Summary;
+import dev.modelsummary.text.Counts;
 import dev.modelsummary.text.Quote;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +21,39 @@ public final class DetailLines {
     /** How many global names a sentence spells out before "and N more". */
     static final int NAMES_SHOWN = 5;
 
+    /** The bytes-by-dtype table's columns ({@link #dtypeRow}). */
+    static final List<String> DTYPE_COLUMNS = List.of("DType", "Tensors", "Elements", "Bytes");
+    /** The checkpoint-contents table's columns ({@link #checkpointRow}). */
+    static final List<String> CHECKPOINT_COLUMNS = List.of("Entry", "Kind", "Tensors", "Elements", "Bytes");
+
     private DetailLines() {
+    }
+
+    /**
+     * {@code 53.44 KiB (54,718 B), 5.72 bits per parameter}: parameters and buffers as stored, the exact count
+     * beside the binary units from 1 KiB on, and the stored bits per parameter when there are parameters.
+     */
+    public static String stored(Summary summary) {
+        long bytes = summary.storedBytes();
+        String exact = bytes < 1024 ? "" : " (" + Counts.grouped(bytes) + " B)";
+        return TextReport.humanBytes(bytes) + exact
+                + summary.bitsPerParameter().map(b -> ", " + b.toPlainString() + " bits per parameter").orElse("");
+    }
+
+    /**
+     * One dtype's row under {@link #DTYPE_COLUMNS}. A block type (GGUF's q4_k: 144 bytes per 256 elements)
+     * counts the elements it encodes and the bytes of its whole blocks, so its bytes over its elements are its
+     * bits per element.
+     */
+    static String[] dtypeRow(DTypeStat d) {
+        return new String[] {d.dtype().torchName(), Counts.grouped(d.tensors()), Counts.grouped(d.count()),
+                TextReport.humanBytes(d.bytes())};
+    }
+
+    /** One checkpoint entry's row under {@link #CHECKPOINT_COLUMNS}, its name and kind as the file spells them. */
+    static String[] checkpointRow(CheckpointContents.Entry e) {
+        return new String[] {e.name(), e.kind(), Counts.grouped(e.tensors()), Counts.grouped(e.elements()),
+                TextReport.humanBytes(e.bytes())};
     }
 
     /**

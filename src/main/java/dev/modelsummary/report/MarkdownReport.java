@@ -1,12 +1,13 @@
 package dev.modelsummary.report;
 
 import dev.modelsummary.model.CheckpointContents;
-import dev.modelsummary.model.Fact;
+import dev.modelsummary.model.DType;
 import dev.modelsummary.model.FileDetails;
+import dev.modelsummary.model.Model;
+import dev.modelsummary.model.Role;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.summary.ComputeSummary;
-import dev.modelsummary.summary.DTypeStat;
 import dev.modelsummary.summary.FormStat;
 import dev.modelsummary.summary.PythonNumbers;
 import dev.modelsummary.summary.Summary;
@@ -57,6 +58,9 @@ public final class MarkdownReport {
      * A site's page: the published page with the chart in {@code figs/} beside it and, after the "Number of
      * parameters" line, the trainable parameters, the size by dtype and the rank in the group
      * ({@link SiteLines}), in the same bold style. With {@code rank} null, the published page itself.
+     *
+     * <p>Between the chart and the tensor table, the {@linkplain #writeFileSection file section} when the
+     * model {@linkplain #showsFile shows one}: what a reader asks first about a file comes before its tensors.
      */
     public static void write(Summary summary, Writer out, SiteRank rank) throws IOException {
         String name = Quote.escaped(summary.name());
@@ -75,11 +79,11 @@ public final class MarkdownReport {
         writeFormTable(out, summary.forms(), FormStat::count, summary.parameters().count());
         String chart = rank == null ? chartLink(name) : siteChartLink(name);
         out.write("\n\n<img src=\"" + chart + "\" alt=\"pie_chart\" width=\"500\"/>\n\n");
+        if (showsFile(summary, rank != null)) {
+            writeFileSection(summary, out);
+        }
         if (summary.tensorTable()) {
             writeLayerTable(summary, out);
-        }
-        if (saysMore(summary.model().details())) {
-            writeFileSections(summary, out);
         }
         if (summary.compute() != null) {
             writeCompute(summary.compute(), out);
@@ -137,6 +141,16 @@ public final class MarkdownReport {
     }
 
     /**
+     * Whether the page gets its file section: when the file says more than the published page can show
+     * ({@link #saysMore}), or when its storage is not the float32 the published page was written for
+     * ({@link #storedAsFloat32}; a site page's Size line already gives that, so there only a file that says more
+     * gets the section). The published page of a float32 model, built-in or a plain state dict, is unchanged.
+     */
+    static boolean showsFile(Summary summary, boolean sitePage) {
+        return saysMore(summary.model().details()) || !sitePage && !storedAsFloat32(summary.model());
+    }
+
+    /**
      * Whether a file says more than the published page can show: its own metadata, checkpoint entries besides
      * the model, a pickle that imports more than tensors and containers (or hides bytes after its STOP), or
      * packed weights. A plain state dict or safetensors file gives exactly the built-in's page.
@@ -147,44 +161,63 @@ public final class MarkdownReport {
     }
 
     /**
-     * What a weight file adds to the page, when it {@linkplain #saysMore says more}: its own facts, bytes by
-     * stored dtype, the checkpoint's entries, the pickle verdict and notes.
+     * Whether every tensor is stored as the published pages' models are: float32 parameters and buffers, or
+     * integer and bool buffers (BatchNorm's {@code num_batches_tracked}, position ids), which a float32
+     * torchvision state dict holds too.
      */
-    private static void writeFileSections(Summary summary, Writer out) throws IOException {
+    private static boolean storedAsFloat32(Model model) {
+        for (TensorEntry t : model.tensors()) {
+            boolean counter = t.role() == Role.BUFFER && t.dtype().isIntegerOrBool();
+            if (t.dtype() != DType.FLOAT32 && !counter) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * What the file stores and says, in the order and words of the text report's totals ({@link DetailLines}):
+     * its own facts, the stored size and bits per parameter, bytes by stored dtype (GGUF's block types by name),
+     * the checkpoint's entries, the pickle verdict and notes. Each part ends with a blank line.
+     */
+    private static void writeFileSection(Summary summary, Writer out) throws IOException {
         FileDetails details = summary.model().details();
         if (!details.facts().isEmpty()) {
-            out.write("\n**File metadata**\n\n| Key | Value |\n| --- | --- |\n");
-            for (Fact fact : details.facts()) {
-                out.write("| " + cell(fact.label()) + " | " + cell(fact.value()) + " |\n");
-            }
+            out.write("**File metadata**\n\n");
+            writeTable(out, List.of("Key", "Value"), details.facts().stream()
+                    .map(fact -> new String[] {fact.label(), fact.value()}).toList());
         }
-        out.write("\n**Bytes by dtype**\n\n| DType | Tensors | Elements | Bytes |\n| --- | --- | --- | --- |\n");
-        for (DTypeStat d : summary.dtypes()) {
-            out.write("| " + d.dtype().torchName() + " | " + d.tensors() + " | " + d.count() + " | " + d.bytes()
-                    + " |\n");
-        }
-        long total = summary.storedBytes();
-        out.write("\n**Stored bytes: [ " + total + " ]**"
-                + summary.bitsPerParameter().map(b -> " (" + b.toPlainString() + " bits per parameter)").orElse("")
-                + "\n");
+        out.write("**Stored:** " + cell(DetailLines.stored(summary)) + "\n\n");
+        out.write("**Bytes by dtype**\n\n");
+        writeTable(out, DetailLines.DTYPE_COLUMNS, summary.dtypes().stream().map(DetailLines::dtypeRow).toList());
         if (details.checkpoint() != null) {
             CheckpointContents checkpoint = details.checkpoint();
-            out.write("\n**Checkpoint contents** (" + cell(DetailLines.checkpointKey(checkpoint)) + ")\n\n"
-                    + "| Entry | Kind | Tensors | Elements | Bytes |\n| --- | --- | --- | --- | --- |\n");
-            for (CheckpointContents.Entry e : checkpoint.entries()) {
-                out.write("| " + cell(e.name()) + " | " + cell(e.kind()) + " | " + e.tensors() + " | "
-                        + e.elements() + " | " + e.bytes() + " |\n");
-            }
+            out.write("**Checkpoint contents** (" + cell(DetailLines.checkpointKey(checkpoint)) + ")\n\n");
+            writeTable(out, DetailLines.CHECKPOINT_COLUMNS,
+                    checkpoint.entries().stream().map(DetailLines::checkpointRow).toList());
         }
         if (details.pickle() != null) {
-            out.write("\n**Pickle scan:** " + cell(DetailLines.pickleVerdict(details.pickle())) + "\n");
+            out.write("**Pickle scan:** " + cell(DetailLines.pickleVerdict(details.pickle())) + "\n\n");
             for (String line : DetailLines.afterStop(details.pickle())) {
-                out.write("\n**Warning:** " + cell(line) + "\n");
+                out.write("**Warning:** " + cell(line) + "\n\n");
             }
         }
         for (String note : details.notes()) {
-            out.write("\n**Note:** " + cell(note) + "\n");
+            out.write("**Note:** " + cell(note) + "\n\n");
         }
+    }
+
+    /** A table of a few rows and a blank line after it, every cell {@linkplain #cell escaped}. */
+    private static void writeTable(Writer out, List<String> header, List<String[]> rows) throws IOException {
+        out.write("| " + String.join(" | ", header) + " |\n|" + " --- |".repeat(header.size()) + "\n");
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder("|");
+            for (String value : row) {
+                line.append(' ').append(cell(value)).append(" |");
+            }
+            out.write(line.append('\n').toString());
+        }
+        out.write('\n');
     }
 
     /**

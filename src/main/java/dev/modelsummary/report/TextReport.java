@@ -82,20 +82,12 @@ public final class TextReport {
         out.write(String.format(Locale.ROOT, "Buffers:    %s in %s, %s%n",
                 grouped(summary.buffers().count()), Counts.tensors(summary.buffers().tensors()),
                 humanBytes(summary.buffers().bytes())));
-        long totalBytes = summary.storedBytes();
-        String exact = totalBytes < 1024 ? "" : " (" + grouped(totalBytes) + " B)";
-        String bits = summary.bitsPerParameter().map(b -> ", " + b.toPlainString() + " bits per parameter")
-                .orElse("");
-        out.write("Stored:     " + humanBytes(totalBytes) + exact + bits + "\n");
+        out.write("Stored:     " + DetailLines.stored(summary) + "\n");
         out.write('\n');
         List<DTypeStat> dtypeStats = summary.dtypes();
-        TextTable dtypes = new TextTable("DType", "Tensors", "Elements", "Bytes");
+        TextTable dtypes = new TextTable(DetailLines.DTYPE_COLUMNS.toArray(String[]::new));
         dtypes.rightAlign(1, 2, 3);
-        dtypes.write(out, dtypeStats.size(), i -> {
-            DTypeStat d = dtypeStats.get(i);
-            return new String[] {d.dtype().torchName(), grouped(d.tensors()), grouped(d.count()),
-                    humanBytes(d.bytes())};
-        });
+        dtypes.write(out, dtypeStats.size(), i -> DetailLines.dtypeRow(dtypeStats.get(i)));
 
         out.write('\n');
         List<FormStat> formStats = summary.forms();
@@ -183,12 +175,13 @@ public final class TextReport {
     private static void writeCheckpoint(Writer out, CheckpointContents checkpoint) throws IOException {
         out.write("\nCheckpoint contents (" + DetailLines.checkpointKey(checkpoint) + "):\n");
         List<CheckpointContents.Entry> entries = checkpoint.entries();
-        TextTable table = new TextTable("Entry", "Kind", "Tensors", "Elements", "Bytes");
+        TextTable table = new TextTable(DetailLines.CHECKPOINT_COLUMNS.toArray(String[]::new));
         table.rightAlign(2, 3, 4);
         table.write(out, entries.size(), i -> {
-            CheckpointContents.Entry e = entries.get(i);
-            return new String[] {Quote.escaped(e.name()), Quote.escaped(e.kind()), grouped(e.tensors()),
-                    grouped(e.elements()), humanBytes(e.bytes())};
+            String[] row = DetailLines.checkpointRow(entries.get(i));
+            row[0] = Quote.escaped(row[0]);
+            row[1] = Quote.escaped(row[1]);
+            return row;
         });
     }
 

@@ -14,6 +14,7 @@ import dev.modelsummary.model.PickleScan.Verdict;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.summary.Summary;
+import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -88,19 +89,50 @@ class FileDetailsReportTest {
     }
 
     @Test
-    void markdownAddsAFileSectionOnlyWhenTheFileSaysMore() {
-        String plain = MarkdownReport.render(summary(new FileDetails(List.of(), null,
-                new PickleScan(1, List.of(new PickleScan.Import("collections.OrderedDict", Verdict.ALLOWED)),
-                        List.of()), List.of())));
-        String detailed = MarkdownReport.render(summary(DETAILS));
+    void markdownAddsAFileSectionBeforeTheTensorTableOnlyWhenTheFileSaysMore() {
+        List<TensorEntry> float32 = List.of(
+                TensorEntry.parameter("fc.weight", Shape.of(10, 8), DType.FLOAT32, true),
+                TensorEntry.parameter("fc.bias", Shape.of(10), DType.FLOAT32, true),
+                TensorEntry.buffer("bn.num_batches_tracked", Shape.of(), DType.INT64));
+        String plain = MarkdownReport.render(Summary.of(new Model("ckpt", "pytorch", "ckpt.pth", float32,
+                List.of(), new FileDetails(List.of(), null, new PickleScan(1, List.of(
+                        new PickleScan.Import("collections.OrderedDict", Verdict.ALLOWED)), List.of()), List.of()))));
+        String detailed = MarkdownReport.render(Summary.of(new Model("ckpt", "pytorch", "ckpt.pth", float32,
+                List.of(), DETAILS)));
 
-        assertThat(plain).endsWith("| fc.bias | (10,) | (10,) | 10 | Vector |\n\n");
-        assertThat(detailed).startsWith(plain)
-                .contains("| name | evil\\|\\u001b[2J |")
-                .contains("| float16 | 1 | 80 | 160 |")
-                .contains("**Stored bytes: [ 208 ]** (17.78 bits per parameter)")
-                .contains("| optimizer | optimizer | 2 | 90 | 360 |")
+        assertThat(plain).doesNotContain("**Stored:**")
+                .contains("width=\"500\"/>\n\n**Layer information**")
+                .endsWith("| fc.bias | (10,) | (10,) | 10 | Vector |\n\n");
+        String section = detailed.substring(detailed.indexOf("width=\"500\"/>\n\n"),
+                detailed.indexOf("**Layer information**"));
+        assertThat(section).contains("| name | evil\\|\\u001b[2J |")
+                .contains("| float32 | 2 | 90 | 360 B |")
+                .contains("**Stored:** 368 B, 32.00 bits per parameter\n")
+                .contains("| optimizer | optimizer | 2 | 90 | 360 B |")
                 .contains("**Pickle scan:** 1 pickle, 3 globals imported")
-                .contains("**Note:** 2 tensors hold packed 4-bit weights.");
+                .contains("**Warning:** pickle 'archive/data.pkl' has 27 bytes after its STOP opcode")
+                .contains("**Note:** 2 tensors hold packed 4-bit weights.")
+                .endsWith("\n\n");
+        assertThat(detailed).endsWith("| fc.bias | (10,) | (10,) | 10 | Vector |\n\n");
+    }
+
+    @Test
+    void aSitePageGivesStorageInItsSizeLineAndTheFileSectionOnlyWhenTheFileSaysMore() throws Exception {
+        SiteRank rank = new SiteRank(1, 1, "files", "README.md");
+        String half = sitePage(summary(FileDetails.NONE), rank);
+        String checkpoint = sitePage(summary(DETAILS), rank);
+
+        assertThat(MarkdownReport.render(summary(FileDetails.NONE))).contains("**Stored:** 208 B, 17.78 bits");
+        assertThat(half).contains("**Size: [ 208 B ]** (float16: 160 B, float32: 40 B, int64: 8 B)")
+                .doesNotContain("**Stored:**");
+        assertThat(checkpoint).contains("**Stored:** 208 B, 17.78 bits per parameter\n")
+                .contains("**Checkpoint contents**");
+        assertThat(checkpoint.indexOf("**Checkpoint contents**")).isLessThan(checkpoint.indexOf("**Layer information**"));
+    }
+
+    private static String sitePage(Summary summary, SiteRank rank) throws Exception {
+        StringWriter out = new StringWriter();
+        MarkdownReport.write(summary, out, rank);
+        return out.toString();
     }
 }
