@@ -3,6 +3,9 @@ package dev.modelsummary.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelsummary.report.TerminalWidth;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -12,6 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -73,6 +77,16 @@ class TerminalWidthCliTest {
                 .contains("Use                      Precision              Weights  Grads+optimizer  Activations")
                 .contains("Parameters: 6,738,415,616 (6.74B) in 291 tensors, 6,738,415,616 trainable, 12.55 GiB\n");
         assertThat(piped.lines().mapToInt(String::length).max().orElse(0)).isGreaterThan(120);
+    }
+
+    @Test
+    void aFileWrittenFromATerminalIsNotFittedToIt(@TempDir Path dir) throws IOException {
+        String piped = CliRun.of("vit_l_16", "-f", "text").out();
+        System.setProperty(TerminalWidth.PROPERTY, "80");
+        CliRun run = CliRun.of("vit_l_16", "-f", "text", "--out", dir.toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(Files.readString(dir.resolve("text/vit_l_16.txt"))).isEqualTo(piped);
     }
 
     @Test
