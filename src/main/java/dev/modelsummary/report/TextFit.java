@@ -115,10 +115,10 @@ final class TextFit {
     }
 
     /**
-     * {@code line} in lines of at most {@code width} columns (0: as it is). It breaks at a space, after a comma,
-     * semicolon or colon within {@link #NEAR_END} columns of the end, else not between a number and its unit; the continuation is
-     * indented under the value of a {@code Label: value} line, else four columns past the line's own indent. Only
-     * a word longer than a whole line (a path) is broken inside.
+     * {@code line} in lines of at most {@code width} columns (0: as it is). It breaks at a space: after a comma,
+     * semicolon or colon within {@link #NEAR_END} columns of the end, else not between a number and its unit. The
+     * continuation is indented under the value of a {@code Label: value} line, else four columns past the line's
+     * own indent. Only a word longer than a whole line (a path) is broken inside.
      */
     static List<String> wrap(String line, int width) {
         if (width <= 0 || line.length() <= width) {
