@@ -1,5 +1,6 @@
 package dev.modelsummary.cli;
 
+import dev.modelsummary.report.TerminalWidth;
 import dev.modelsummary.text.Quote;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -61,7 +62,7 @@ final class AtomicOutput {
     static Content utf8(TextContent text) {
         return file -> {
             Writer writer = new OutputStreamWriter(file, StandardCharsets.UTF_8);
-            text.writeTo(writer);
+            TerminalWidth.unfitted(() -> text.writeTo(writer)); // a file is not the terminal's width
             writer.flush();
         };
     }

@@ -15,14 +15,17 @@ import java.util.Set;
 
 /**
  * What a forward pass costs, in torchinfo's layout: {@code Layer (type:depth-idx)} rows with the tree drawn
- * as torchinfo draws it, then the totals under a rule. Fits {@link #WIDTH} columns: a long name is cut, numbers
- * never are (a call with many outputs shows its first and how many more).
+ * as torchinfo draws it, then the totals under a rule. Fits {@link #WIDTH} columns, or a terminal's width by
+ * {@link TextFit}'s rule (the name narrows, then Input Shape goes, then Output Shape): a long name is cut,
+ * numbers never are (a call with many outputs shows its first and how many more).
  */
 final class ComputeText {
     static final int WIDTH = 120;
     private static final int SHAPE_WIDTH = 26;
     private static final int MIN_NAME_WIDTH = 24;
-    private static final String GAP = "  ";
+    private static final String GAP = " ".repeat(TextFit.GAP);
+    /** What goes, in this order, when a terminal is too narrow: each call's input is mostly the one before's output. */
+    private static final int[] DROP_ORDER = {1, 2};
 
     private ComputeText() {
     }
@@ -45,10 +48,14 @@ final class ComputeText {
                 widths[c] = Math.max(widths[c], cells[i][c].length());
             }
         }
-        int numbers = widths[1] + widths[2] + widths[3] + widths[4] + 4 * GAP.length();
-        widths[0] = Math.max(MIN_NAME_WIDTH, WIDTH - numbers);
-        int width = widths[0] + numbers;
-        String rule = "=".repeat(width) + "\n";
+        int columns = TerminalWidth.columns();
+        if (columns > 0) {
+            widths = fitTerminal(widths, cells, rows, columns);
+        } else {
+            int numbers = widths[1] + widths[2] + widths[3] + widths[4] + 4 * GAP.length();
+            widths[0] = Math.max(MIN_NAME_WIDTH, WIDTH - numbers);
+        }
+        String rule = "=".repeat(TextFit.lineWidth(widths)) + "\n";
 
         out.write("\nCompute: one forward pass on " + inputLabel(compute.input()) + "\n");
         out.write(rule);
@@ -82,6 +89,32 @@ final class ComputeText {
         out.write(rule);
     }
 
+    /**
+     * The widths on a terminal of {@code columns}, by {@link TextFit}'s rule, the name filling what is left. When
+     * names would be cut, the tree is first drawn narrower ({@code │ └─}), which keeps more of each name.
+     */
+    private static int[] fitTerminal(int[] widths, String[][] cells, List<ComputeSummary.Row> rows, int columns) {
+        widths[0] = nameWidth(cells);
+        int[] fitted = TextFit.widths(widths, columns, 0, DROP_ORDER);
+        if (fitted[0] < widths[0]) {
+            for (int i = 0; i < rows.size(); i++) {
+                cells[i][0] = compactTreePrefix(rows.get(i).depth()) + Quote.escaped(rows.get(i).label());
+            }
+            widths[0] = nameWidth(cells);
+            fitted = TextFit.widths(widths, columns, 0, DROP_ORDER);
+        }
+        fitted[0] = Math.max(fitted[0], columns - (TextFit.lineWidth(fitted) - fitted[0]));
+        return fitted;
+    }
+
+    private static int nameWidth(String[][] cells) {
+        int width = "Layer (type:depth-idx)".length();
+        for (String[] row : cells) {
+            width = Math.max(width, row[0].length());
+        }
+        return width;
+    }
+
     /** {@code images [1, 3, 224, 224] (N, C, H, W)}, {@code token ids [1, 128] (batch 1, seq_len 128)}. */
     static String inputLabel(ModelInput input) {
         Shape s = input.shape();
@@ -101,6 +134,14 @@ final class ComputeText {
             return "";
         }
         return depth == 1 ? "├─" : "│    ".repeat(depth - 1) + "└─";
+    }
+
+    /** {@link #treePrefix} two columns a level: {@code │ │ └─}. */
+    private static String compactTreePrefix(int depth) {
+        if (depth == 0) {
+            return "";
+        }
+        return depth == 1 ? "├─" : "│ ".repeat(depth - 1) + "└─";
     }
 
     /** {@code [1, 64, 56, 56]}; several tensors comma-separated, or the first and how many more when too long. */
@@ -126,11 +167,15 @@ final class ComputeText {
     private static void writeRow(Writer out, int[] widths, String[] cells) throws IOException {
         StringBuilder line = new StringBuilder();
         String name = cells[0];
-        if (name.length() > widths[0]) {
-            name = name.substring(0, widths[0] - 3) + "...";
+        if (name.length() > widths[0]) { // on a terminal, in the middle: the end says which call it is
+            name = TerminalWidth.columns() > 0 ? TextTable.middleCut(name, widths[0])
+                    : name.substring(0, widths[0] - 3) + "...";
         }
         line.append(name).append(" ".repeat(widths[0] - name.length()));
         for (int c = 1; c < cells.length; c++) {
+            if (widths[c] < 0) {
+                continue; // left out to fit the terminal
+            }
             line.append(GAP);
             boolean number = c >= 3;
             String pad = " ".repeat(widths[c] - cells[c].length());

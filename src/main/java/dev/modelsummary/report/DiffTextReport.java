@@ -19,7 +19,12 @@ public final class DiffTextReport {
     private DiffTextReport() {
     }
 
+    /** The diff; on a terminal its lines and tables keep to its width. */
     public static void write(ModelDiff diff, int maxRows, Writer out) throws IOException {
+        WrappingWriter.fitted(out, fitted -> writeDiff(diff, maxRows, fitted));
+    }
+
+    private static void writeDiff(ModelDiff diff, int maxRows, Writer out) throws IOException {
         out.write("--- " + title(diff.a()) + "\n");
         out.write("+++ " + title(diff.b()) + "\n\n");
         if (diff.noDifference()) {
@@ -77,6 +82,7 @@ public final class DiffTextReport {
         out.write("\n" + heading + " (" + TextReport.grouped(tensors.size()) + "):\n");
         int shown = Math.min(tensors.size(), maxRows);
         TextTable table = TextTable.headless(2);
+        table.nameColumn(0);
         table.write(out, shown, i -> new String[] {prefix + Quote.escaped(tensors.get(i).name()),
             Quote.escaped(DiffRows.describe(tensors.get(i)))});
         writeMore(out, tensors.size(), shown);
@@ -89,6 +95,7 @@ public final class DiffTextReport {
         out.write("\nChanged (" + TextReport.grouped(changed.size()) + "):\n");
         int shown = Math.min(changed.size(), maxRows);
         TextTable table = TextTable.headless(5);
+        table.nameColumn(0);
         table.write(out, shown, i -> {
             ModelDiff.Change change = changed.get(i);
             return new String[] {"~ " + Quote.escaped(change.name()), Quote.escaped(DiffRows.describe(change.a())),

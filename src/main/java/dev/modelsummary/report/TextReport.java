@@ -44,6 +44,11 @@ public final class TextReport {
      * model of a thousand tensors does not push its totals off the screen.
      */
     public static void write(Summary summary, Writer out, OptionalInt depth) throws IOException {
+        WrappingWriter.fitted(out, fitted -> writeSections(summary, fitted, depth));
+    }
+
+    /** The report's sections, in order; on a terminal {@code out} wraps what tables do not fit themselves. */
+    private static void writeSections(Summary summary, Writer out, OptionalInt depth) throws IOException {
         writeTotals(summary, out);
         if (summary.memory() != null) {
             MemoryText.write(summary.memory(), out);
@@ -121,7 +126,7 @@ public final class TextReport {
     /**
      * Every parameter tensor, in the source's order. On a terminal the table keeps to its width: names are cut
      * in the middle, never numbers, and the Squeezed column, which mostly repeats Shape, is left out when it
-     * repeats it on every row.
+     * repeats it on every row, or when the table is too wide with it.
      */
     private static void writeTensors(Summary summary, Writer out) throws IOException {
         List<TensorEntry> layers = summary.layers();
@@ -132,7 +137,10 @@ public final class TextReport {
                 ? new TextTable("#", "Name", "Shape", "Squeezed", "Parameters", "Form", "DType")
                 : new TextTable("#", "Name", "Shape", "Parameters", "Form", "DType");
         layerTable.rightAlign(0, squeezed ? 4 : 3);
-        layerTable.fitTo(columns, 1);
+        layerTable.nameColumn(1);
+        if (squeezed) {
+            layerTable.dropWhenNarrow(3);
+        }
         layerTable.write(out, layers.size(), i -> {
             TensorEntry t = layers.get(i);
             String name = Quote.escaped(t.name());
@@ -156,6 +164,7 @@ public final class TextReport {
         out.write("\nModules (depth " + depth + "):\n");
         TextTable table = new TextTable("Module", "Own parameters", "Parameters", "%", "Tensors");
         table.rightAlign(1, 2, 3, 4);
+        table.nameColumn(0);
         table.write(out, modules.size(), i -> {
             ModuleTree.Node m = modules.get(i);
             String label = m.depth() == 0 ? summary.name() : m.path();
@@ -177,6 +186,7 @@ public final class TextReport {
         List<CheckpointContents.Entry> entries = checkpoint.entries();
         TextTable table = new TextTable(DetailLines.CHECKPOINT_COLUMNS.toArray(String[]::new));
         table.rightAlign(2, 3, 4);
+        table.nameColumn(0);
         table.write(out, entries.size(), i -> {
             String[] row = DetailLines.checkpointRow(entries.get(i));
             row[0] = Quote.escaped(row[0]);

@@ -3,6 +3,7 @@ package dev.modelsummary.report;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.IntFunction;
 
 /**
@@ -10,6 +11,9 @@ import java.util.function.IntFunction;
  * {@code diff}'s). Each row is made twice, once to measure and once to write, so that no row outlives its line
  * and a table of millions of rows is never held. A cell wider than {@link TextReport#MAX_COLUMN_WIDTH} does not
  * widen its column: it overflows and pushes the rest of its own row.
+ *
+ * <p>On a terminal ({@link TerminalWidth}) every table keeps to its width by {@link TextFit}'s rule: its name
+ * column narrows, its least useful columns go, what is left is split into blocks. Piped output is untouched.
  */
 final class TextTable {
     private static final String SPACES = " ".repeat(TextReport.MAX_COLUMN_WIDTH);
@@ -17,11 +21,12 @@ final class TextTable {
     private final String[] header;
     private final boolean[] right;
     private final boolean showHeader;
-    /** Lines are kept to this many columns by narrowing {@link #shrinkColumn} (0: no limit). */
-    private int maxLineWidth;
-    private int shrinkColumn = -1;
-    /** The narrowest {@link #shrinkColumn} gets: a name cut shorter says nothing. */
-    private static final int MIN_SHRUNK_WIDTH = 16;
+    /** Lines are kept to this many columns (0: no limit). */
+    private int maxLineWidth = TerminalWidth.columns();
+    /** The column whose longer cells are cut in the middle to fit (-1: none). */
+    private int nameColumn = -1;
+    /** The columns that go, first first, when the name alone cannot make room. */
+    private int[] dropOrder = {};
 
     private TextTable(boolean showHeader, String... header) {
         this.header = header;
@@ -47,65 +52,90 @@ final class TextTable {
     }
 
     /**
-     * Keeps lines within {@code columns} (a terminal's width; 0 for none) by narrowing {@code column}, whose
-     * longer cells are then cut in the middle ({@code layer1.0.…conv2.weight}); numbers are never cut.
+     * Declares {@code column} the row's name: on a terminal its longer cells are cut in the middle
+     * ({@code layer1.0.…conv2.weight}), and it and the columns before it repeat in each block of a split table.
      */
-    void fitTo(int columns, int column) {
+    void nameColumn(int column) {
+        this.nameColumn = column;
+    }
+
+    /** The columns left out, in this order, when the table is too wide even with its name column narrowed. */
+    void dropWhenNarrow(int... columns) {
+        this.dropOrder = columns;
+    }
+
+    /** Keeps lines within {@code columns} (0 for no limit) instead of the terminal's width: for tests. */
+    void fitTo(int columns) {
         this.maxLineWidth = columns;
-        this.shrinkColumn = column;
     }
 
     void write(Writer out, int rows, IntFunction<String[]> row) throws IOException {
-        int[] width = new int[header.length];
+        int[] natural = new int[header.length];
         for (int c = 0; c < header.length; c++) {
-            width[c] = header[c].length();
+            natural[c] = header[c].length();
         }
         for (int r = 0; r < rows; r++) {
             String[] cells = row.apply(r);
             for (int c = 0; c < cells.length; c++) {
-                width[c] = Math.max(width[c], Math.min(cells[c].length(), TextReport.MAX_COLUMN_WIDTH));
+                natural[c] = Math.max(natural[c], Math.min(cells[c].length(), TextReport.MAX_COLUMN_WIDTH));
             }
         }
-        if (maxLineWidth > 0 && shrinkColumn >= 0) {
-            int total = 2 * (header.length - 1);
-            for (int w : width) {
-                total += w;
+        int[] width = TextFit.widths(natural, maxLineWidth, nameColumn, dropOrder);
+        List<int[]> blocks = TextFit.blocks(width, maxLineWidth, keyColumns());
+        for (int b = 0; b < blocks.size(); b++) {
+            if (b > 0) {
+                out.write('\n');
             }
-            if (total > maxLineWidth) {
-                width[shrinkColumn] = Math.max(Math.min(MIN_SHRUNK_WIDTH, width[shrinkColumn]),
-                        width[shrinkColumn] - (total - maxLineWidth));
-            }
+            writeBlock(out, rows, row, width, blocks.get(b));
         }
+    }
+
+    /**
+     * The columns that name a row and repeat in each block of a split table: up to the name column, else the
+     * text columns before the first number (a memory table's use and precision), at least one.
+     */
+    private int keyColumns() {
+        if (nameColumn >= 0) {
+            return nameColumn + 1;
+        }
+        int key = 0;
+        while (key < right.length && !right[key]) {
+            key++;
+        }
+        return Math.max(1, key);
+    }
+
+    /** The table's {@code columns}, header and rows. */
+    private void writeBlock(Writer out, int rows, IntFunction<String[]> row, int[] width, int[] columns)
+            throws IOException {
         if (showHeader) {
-            line(out, header, width);
+            line(out, header, width, columns);
             String[] rule = new String[header.length];
             for (int c = 0; c < header.length; c++) {
-                rule[c] = "-".repeat(width[c]);
+                rule[c] = "-".repeat(Math.max(0, width[c]));
             }
-            line(out, rule, width);
+            line(out, rule, width, columns);
         }
         for (int r = 0; r < rows; r++) {
-            line(out, row.apply(r), width);
+            line(out, row.apply(r), width, columns);
         }
     }
 
     /** One row; the last cell is not padded, so no line ends in spaces. */
-    private void line(Writer out, String[] row, int[] width) throws IOException {
-        if (maxLineWidth > 0 && shrinkColumn >= 0 && row[shrinkColumn].length() > width[shrinkColumn]) {
-            row = row.clone();
-            row[shrinkColumn] = middleCut(row[shrinkColumn], width[shrinkColumn]);
-        }
-        for (int c = 0; c < row.length; c++) {
-            if (c > 0) {
-                out.write("  ");
+    private void line(Writer out, String[] row, int[] width, int[] columns) throws IOException {
+        for (int i = 0; i < columns.length; i++) {
+            int c = columns[i];
+            String cell = c == nameColumn && maxLineWidth > 0 ? middleCut(row[c], width[c]) : row[c];
+            if (i > 0) {
+                out.write(SPACES, 0, TextFit.GAP);
             }
-            int pad = Math.max(0, width[c] - row[c].length());
+            int pad = Math.max(0, width[c] - cell.length());
             if (right[c]) {
                 out.write(SPACES, 0, pad);
-                out.write(row[c]);
+                out.write(cell);
             } else {
-                out.write(row[c]);
-                if (c < row.length - 1) {
+                out.write(cell);
+                if (i < columns.length - 1) {
                     out.write(SPACES, 0, pad);
                 }
             }

@@ -7,6 +7,9 @@ import dev.modelsummary.model.Model;
 import dev.modelsummary.model.Shape;
 import dev.modelsummary.model.TensorEntry;
 import dev.modelsummary.summary.Summary;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -62,6 +65,70 @@ class TerminalFitTest {
         assertThat(TextTable.middleCut("model.layers.0.mlp.down_proj.weight", 20)).hasSize(20)
                 .isEqualTo("model.lay\u2026roj.weight");
         assertThat(TextTable.middleCut("short", 20)).isEqualTo("short");
+    }
+
+    @Test
+    void aLongLineWrapsAtACommaNearTheEndAndContinuesUnderItsValue() {
+        assertThat(TextFit.wrap("Parameters: 6,738,415,616 (6.74B) in 291 tensors, 6,738,415,616 trainable, "
+                + "12.55 GiB", 80)).containsExactly(
+                "Parameters: 6,738,415,616 (6.74B) in 291 tensors, 6,738,415,616 trainable,",
+                "            12.55 GiB");
+        assertThat(TextFit.wrap("short", 80)).containsExactly("short");
+        assertThat(TextFit.wrap("x".repeat(100), 0)).containsExactly("x".repeat(100));
+    }
+
+    @Test
+    void aWrappedLineKeepsANumberWithItsUnitAndBreaksOnlyAWordLongerThanALine() {
+        List<String> lines = TextFit.wrap("  Weights: as stored 474.70 MiB (float32), float32 474.70 MiB, "
+                + "float16/bfloat16 237.35 MiB", 60);
+        assertThat(lines).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(60));
+        assertThat(lines).containsExactly("  Weights: as stored 474.70 MiB (float32),",
+                "           float32 474.70 MiB, float16/bfloat16 237.35 MiB");
+        assertThat(String.join(" ", lines)).contains("474.70 MiB", "237.35 MiB");
+
+        List<String> path = TextFit.wrap("m  (pytorch: /" + "a".repeat(120) + ".pth)", 80);
+        assertThat(path).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
+        assertThat(String.join("", path).replace(" ", "")).isEqualTo("m(pytorch:/" + "a".repeat(120) + ".pth)");
+    }
+
+    @Test
+    void aTooWideTableNarrowsItsNameThenDropsColumnsInOrderGivingTheRoomBackToTheName() {
+        int[] natural = {3, 40, 20, 20, 10};
+        // 101 columns: the name narrows to 23
+        assertThat(TextFit.widths(natural, 84, 1, new int[] {3})).containsExactly(3, 23, 20, 20, 10);
+        // at 70 the name alone cannot make room: column 3 goes and the name gets back what it can
+        assertThat(TextFit.widths(natural, 70, 1, new int[] {3})).containsExactly(3, 31, 20, -1, 10);
+        assertThat(TextFit.widths(natural, 0, 1, new int[] {3})).containsExactly(natural);
+    }
+
+    @Test
+    void aTableThatStillDoesNotFitIsSplitIntoBlocksRepeatingItsKeyColumns() {
+        StringWriter out = new StringWriter();
+        TextTable table = new TextTable("Use", "Weights", "Activations", "Total");
+        table.rightAlign(1, 2, 3);
+        table.fitTo(40);
+        try {
+            table.write(out, 2, i -> new String[] {"training SGD (momentum)", "25.10 GiB", "987.62 MiB",
+                    "101.37 GiB"});
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertThat(out.toString()).isEqualTo("""
+                Use                        Weights
+                -----------------------  ---------
+                training SGD (momentum)  25.10 GiB
+                training SGD (momentum)  25.10 GiB
+
+                Use                      Activations
+                -----------------------  -----------
+                training SGD (momentum)   987.62 MiB
+                training SGD (momentum)   987.62 MiB
+
+                Use                           Total
+                -----------------------  ----------
+                training SGD (momentum)  101.37 GiB
+                training SGD (momentum)  101.37 GiB
+                """);
     }
 
     @Test
