@@ -61,9 +61,24 @@ echo
 echo "| Command (median of $N runs) | Wall time (s) | CPU time (s) | Peak RSS (MiB) |"
 echo "|---|---:|---:|---:|"
 run "java -version (the floor)" "${JVM[@]}" -version
+run "--version, ./model-summary" ./model-summary --version
 for target in vit_l_16 "$PTH" "$SAFE"; do
     label="$(basename "$target")"
     run "$label, no archive" "${NO_CDS[@]}" "$target"
     run "$label, archive" "${CDS[@]}" "$target"
     run "$label, ./model-summary" ./model-summary "$target"
 done
+# a Hugging Face page, and commands that go through picocli's parser (every option but -f and --summary)
+run "gpt2, ./model-summary" ./model-summary gpt2
+run "gpt2 --memory -f text, ./model-summary" ./model-summary gpt2 --memory -f text
+run "resnet50 --compute -f json, ./model-summary" ./model-summary resnet50 --compute -f json
+
+# JDK 25's AOT cache (JEP 483/514/515), when a JDK 25 is installed (JAVA25=/path/to/java, else Temurin's usual
+# place): trained on the same CdsTraining run, then the .pth page with it, for the comparison the launcher's
+# choice of JDK 17 with a static CDS archive rests on.
+JAVA25="${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
+if [ -x "$JAVA25" ]; then
+    "$JAVA25" "${jvm[@]}" -XX:AOTCacheOutput="$WORK/app.aot" -cp "$JAR" dev.modelsummary.cli.CdsTraining \
+        > /dev/null 2>&1
+    run "$(basename "$PTH"), JDK 25 AOT cache" "$JAVA25" "${jvm[@]}" -XX:AOTCache="$WORK/app.aot" -jar "$JAR" "$PTH"
+fi
