@@ -211,13 +211,9 @@ public final class DebertaV2 implements HfFamily {
         private final boolean legacy;
 
         Head(String torchClass, boolean legacy) {
+            className(torchClass);
             this.torchClass = torchClass;
             this.legacy = legacy;
-        }
-
-        @Override
-        public String className() {
-            return torchClass;
         }
 
         @Override
@@ -281,28 +277,19 @@ public final class DebertaV2 implements HfFamily {
      */
     static final class LegacyPredictionHead extends Module {
         LegacyPredictionHead(Sizes s) {
+            className("LegacyDebertaV2LMPredictionHead");
             Module transform = add("transform", new Module() {
-                @Override
-                public String className() {
-                    return "LegacyDebertaV2PredictionHeadTransform";
-                }
-
                 @Override
                 public Shape forward(Trace t, Shape x) {
                     return call(t, "LayerNorm", call(t, "transform_act_fn", call(t, "dense", x)));
                 }
-            });
+            }.className("LegacyDebertaV2PredictionHeadTransform"));
             transform.add("dense", Layers.linear(s.hidden, s.embeddingSize));
             transform.add("transform_act_fn", Act457.act(s.hiddenAct));
             transform.add("LayerNorm", Layers.layerNormForward(s.embeddingSize));
             Module decoder = add("decoder", Layers.linear(s.embeddingSize, s.vocab, false));
             parameter("bias", s.vocab);
             decoder.tie("bias", this, "bias");
-        }
-
-        @Override
-        public String className() {
-            return "LegacyDebertaV2LMPredictionHead";
         }
 
         @Override
@@ -321,6 +308,7 @@ public final class DebertaV2 implements HfFamily {
         private final long vocab;
 
         LMPredictionHead(Sizes s) {
+            className("DebertaV2LMPredictionHead");
             embeddingSize = s.embeddingSize;
             vocab = s.vocab;
             add("dense", s.tieWordEmbeddings ? Layers.linear(s.embeddingSize, s.vocab)
@@ -333,11 +321,6 @@ public final class DebertaV2 implements HfFamily {
         /** Ties {@code dense.weight} to the word embeddings, as {@code _tie_or_clone_weights} does. */
         void tie(Module wordEmbeddings) {
             child("dense").tie("weight", wordEmbeddings, "weight");
-        }
-
-        @Override
-        public String className() {
-            return "DebertaV2LMPredictionHead";
         }
 
         @Override
@@ -421,6 +404,7 @@ public final class DebertaV2 implements HfFamily {
         private final boolean normRelEbd;
 
         DebertaV2Encoder(Sizes s) {
+            className("DebertaV2Encoder");
             relativeAttention = s.relativeAttention;
             normRelEbd = s.normRelEbdLayerNorm;
             Sequential layer = add("layer", new Sequential());
@@ -436,11 +420,6 @@ public final class DebertaV2 implements HfFamily {
             if (s.convKernelSize > 0) {
                 add("conv", new ConvLayer(s));
             }
-        }
-
-        @Override
-        public String className() {
-            return "DebertaV2Encoder";
         }
 
         @Override
@@ -540,14 +519,10 @@ public final class DebertaV2 implements HfFamily {
     /** {@code DebertaV2SelfOutput}: dense, dropout, LayerNorm of the residual sum. */
     static final class SelfOutput extends Module {
         SelfOutput(Sizes s) {
+            className("DebertaV2SelfOutput");
             add("dense", Layers.linear(s.hidden, s.hidden));
             add("LayerNorm", Layers.layerNormForward(s.hidden));
             add("dropout", Layers.dropout(0.0));
-        }
-
-        @Override
-        public String className() {
-            return "DebertaV2SelfOutput";
         }
 
         @Override
@@ -562,11 +537,10 @@ public final class DebertaV2 implements HfFamily {
      * dropout; forward dense, dropout, LayerNorm of the residual sum).
      */
     static final class Part extends Module {
-        private final String torchClass;
         private final boolean intermediate;
 
         Part(String torchClass, Sizes s, boolean intermediate) {
-            this.torchClass = torchClass;
+            className(torchClass);
             this.intermediate = intermediate;
             if (intermediate) {
                 add("dense", Layers.linear(s.hidden, s.intermediate));
@@ -576,11 +550,6 @@ public final class DebertaV2 implements HfFamily {
                 add("LayerNorm", Layers.layerNormForward(s.hidden));
                 add("dropout", Layers.dropout(0.0));
             }
-        }
-
-        @Override
-        public String className() {
-            return torchClass;
         }
 
         @Override

@@ -96,33 +96,26 @@ final class Decoder457 {
 
     /** {@code XForCausalLM}: {@code model}, then {@code lm_head} (tied to the embeddings unless untied). */
     static final class ForCausalLM extends Module {
-        private final String className;
-
-        ForCausalLM(String className, Spec s, Module base) {
-            this(className, s, base, null);
+        ForCausalLM(String torchClass, Spec s, Module base) {
+            this(torchClass, s, base, null);
         }
 
         /** @param inputEmbeddings the embeddings {@code lm_head} ties to; null: {@code base.embed_tokens} */
-        ForCausalLM(String className, Spec s, Module base, Module inputEmbeddings) {
-            this(className, base, s.hidden, s.vocab, s.tieWordEmbeddings && !s.torchscript, inputEmbeddings);
+        ForCausalLM(String torchClass, Spec s, Module base, Module inputEmbeddings) {
+            this(torchClass, base, s.hidden, s.vocab, s.tieWordEmbeddings && !s.torchscript, inputEmbeddings);
         }
 
         /** Any 4.57 decoder's: {@code tie} says whether {@code lm_head} is {@code base.embed_tokens}'s weight. */
-        ForCausalLM(String className, Module base, long hidden, long vocab, boolean tie) {
-            this(className, base, hidden, vocab, tie, null);
+        ForCausalLM(String torchClass, Module base, long hidden, long vocab, boolean tie) {
+            this(torchClass, base, hidden, vocab, tie, null);
         }
 
-        private ForCausalLM(String className, Module base, long hidden, long vocab, boolean tie,
+        private ForCausalLM(String torchClass, Module base, long hidden, long vocab, boolean tie,
                             Module inputEmbeddings) {
-            this.className = className;
+            className(torchClass);
             add("model", base);
             Module lmHead = add("lm_head", Layers.linear(hidden, vocab, false));
             Heads.tieWeights(tie, lmHead, inputEmbeddings != null ? inputEmbeddings : base.child("embed_tokens"));
-        }
-
-        @Override
-        public String className() {
-            return className;
         }
 
         @Override
@@ -137,18 +130,16 @@ final class Decoder457 {
      * {@code dropout}, then {@code score} (with a bias) on every position.
      */
     static final class TokenClassification extends Module {
-        private final String className;
-
-        TokenClassification(String className, Module base, long hidden, long numLabels) {
-            this(className, base, hidden, numLabels, 0.0);
+        TokenClassification(String torchClass, Module base, long hidden, long numLabels) {
+            this(torchClass, base, hidden, numLabels, 0.0);
         }
 
         /**
          * @param dropout {@code classifier_dropout}, else {@code hidden_dropout}, else 0.1 (no tensor, no FLOP; torch
          *                refuses a rate outside [0, 1])
          */
-        TokenClassification(String className, Module base, long hidden, long numLabels, double dropout) {
-            this.className = className;
+        TokenClassification(String torchClass, Module base, long hidden, long numLabels, double dropout) {
+            className(torchClass);
             if (dropout < 0 || dropout > 1) {
                 throw new ConfigException("dropout probability has to be between 0 and 1, but got "
                         + dev.modelsummary.summary.PythonNumbers.repr(dropout));
@@ -156,11 +147,6 @@ final class Decoder457 {
             add("model", base);
             add("dropout", Layers.dropout(dropout));
             add("score", Layers.linear(hidden, numLabels));
-        }
-
-        @Override
-        public String className() {
-            return className;
         }
 
         @Override
@@ -182,6 +168,7 @@ final class Decoder457 {
         boolean inputsEmbeds;
 
         Model(Spec s, List<Boolean> sliding) {
+            className(s.modelClass);
             this.s = s;
             this.sliding = sliding;
             checkPaddingIdx(s);
@@ -202,11 +189,6 @@ final class Decoder457 {
             if (s.localRotary) {
                 add("rotary_emb_local", new RotaryEmbedding(s.rotaryDim, s.prefix));
             }
-        }
-
-        @Override
-        public String className() {
-            return s.modelClass;
         }
 
         @Override
@@ -241,6 +223,7 @@ final class Decoder457 {
         private final Spec s;
 
         DecoderLayer(Spec s, boolean sliding) {
+            className(s.className("DecoderLayer"));
             this.s = s;
             add("self_attn", new Attention(s));
             add("mlp", s.phi3 ? new FusedMLP(s) : new MLP(s));
@@ -254,11 +237,6 @@ final class Decoder457 {
                 add("resid_attn_dropout", Layers.dropout(0.0));
                 add("resid_mlp_dropout", Layers.dropout(0.0));
             }
-        }
-
-        @Override
-        public String className() {
-            return s.className("DecoderLayer");
         }
 
         @Override
@@ -296,6 +274,7 @@ final class Decoder457 {
         private final Spec s;
 
         Attention(Spec s) {
+            className(s.className("Attention"));
             this.s = s;
             long q = Dims.mul(s.heads, s.headDim);
             long kv = Dims.mul(s.kvHeads, s.headDim);
@@ -312,11 +291,6 @@ final class Decoder457 {
                 add("q_norm", new RMSNorm(s.headDim, s.prefix));
                 add("k_norm", new RMSNorm(s.headDim, s.prefix));
             }
-        }
-
-        @Override
-        public String className() {
-            return s.className("Attention");
         }
 
         @Override
@@ -354,16 +328,10 @@ final class Decoder457 {
      */
     static final class RotaryEmbedding extends Module {
         private final long dim;
-        private final String prefix;
 
         RotaryEmbedding(long dim, String prefix) {
+            className(prefix + "RotaryEmbedding");
             this.dim = dim;
-            this.prefix = prefix;
-        }
-
-        @Override
-        public String className() {
-            return prefix + "RotaryEmbedding";
         }
 
         @Override
@@ -380,19 +348,12 @@ final class Decoder457 {
 
     /** {@code XMLP}: {@code down_proj(act_fn(gate_proj(x)) * up_proj(x))}, registered gate, up, down, act. */
     static final class MLP extends Module {
-        private final String prefix;
-
         MLP(Spec s) {
-            prefix = s.prefix;
+            className(s.prefix + "MLP");
             add("gate_proj", Layers.linear(s.hidden, s.intermediate, false));
             add("up_proj", Layers.linear(s.hidden, s.intermediate, false));
             add("down_proj", Layers.linear(s.intermediate, s.hidden, false));
             add("act_fn", Act457.act(s.act));
-        }
-
-        @Override
-        public String className() {
-            return prefix + "MLP";
         }
 
         @Override
@@ -405,20 +366,14 @@ final class Decoder457 {
 
     /** Phi-3's MLP: {@code gate_up_proj} (hidden to 2 x intermediate), chunked; {@code down_proj(up * act(gate))}. */
     static final class FusedMLP extends Module {
-        private final String prefix;
         private final long intermediate;
 
         FusedMLP(Spec s) {
-            prefix = s.prefix;
+            className(s.prefix + "MLP");
             intermediate = s.intermediate;
             add("gate_up_proj", Layers.linear(s.hidden, Dims.mul(2, s.intermediate), false));
             add("down_proj", Layers.linear(s.intermediate, s.hidden, false));
             add("activation_fn", Act457.act(s.act));
-        }
-
-        @Override
-        public String className() {
-            return prefix + "MLP";
         }
 
         @Override
@@ -433,18 +388,12 @@ final class Decoder457 {
 
     /** The family's RMSNorm: one {@code weight (dim,)} (Gemma's scales by {@code 1 + weight}); the shape is kept. */
     static final class RMSNorm extends Module {
-        private final String prefix;
         private final long dim;
 
         RMSNorm(long dim, String prefix) {
-            this.prefix = prefix;
+            className(prefix + "RMSNorm");
             this.dim = dim;
             parameter("weight", dim);
-        }
-
-        @Override
-        public String className() {
-            return prefix + "RMSNorm";
         }
 
         @Override

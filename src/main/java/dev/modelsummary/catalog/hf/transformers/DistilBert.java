@@ -165,12 +165,8 @@ public final class DistilBert implements HfFamily {
         private final String torchClass;
 
         Head(String torchClass) {
+            className(torchClass);
             this.torchClass = torchClass;
-        }
-
-        @Override
-        public String className() {
-            return torchClass;
         }
 
         @Override
@@ -351,15 +347,11 @@ public final class DistilBert implements HfFamily {
     /** {@code FFN}: lin1, the activation module, lin2, dropout. */
     static final class Ffn extends Module {
         Ffn(Sizes s) {
+            className("FFN");
             add("dropout", Layers.dropout(0.0));
             add("lin1", Layers.linear(s.dim, s.hiddenDim));
             add("lin2", Layers.linear(s.hiddenDim, s.dim));
             add("activation", Act457.act(s.activation));
-        }
-
-        @Override
-        public String className() {
-            return "FFN";
         }
 
         @Override

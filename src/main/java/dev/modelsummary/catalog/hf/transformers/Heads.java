@@ -88,22 +88,16 @@ final class Heads {
      * {@code pad_token_id} a batch over 1 is refused as upstream refuses it.
      */
     static final class SequenceClassification extends Module {
-        private final String className;
         private final String baseName;
         private final Long padTokenId;
 
-        SequenceClassification(String className, String baseName, Module base, long hidden, long numLabels,
+        SequenceClassification(String torchClass, String baseName, Module base, long hidden, long numLabels,
                                Long padTokenId) {
-            this.className = className;
+            className(torchClass);
             this.baseName = baseName;
             this.padTokenId = padTokenId;
             add(baseName, base);
             add("score", Layers.linear(hidden, numLabels, false));
-        }
-
-        @Override
-        public String className() {
-            return className;
         }
 
         @Override
@@ -122,20 +116,14 @@ final class Heads {
      * every position: {@code (batch, seq, num_labels)}.
      */
     static final class TokenClassification extends Module {
-        private final String className;
         private final String baseName;
 
-        TokenClassification(String className, String baseName, Module base, long hidden, long numLabels) {
-            this.className = className;
+        TokenClassification(String torchClass, String baseName, Module base, long hidden, long numLabels) {
+            className(torchClass);
             this.baseName = baseName;
             add(baseName, base);
             add("dropout", Layers.dropout(0.0));
             add("classifier", Layers.linear(hidden, numLabels));
-        }
-
-        @Override
-        public String className() {
-            return className;
         }
 
         @Override
@@ -150,19 +138,13 @@ final class Heads {
      * {@code logits.split(1, dim=-1)} squeezed: start and end logits, {@code (batch, seq)} each.
      */
     static final class QuestionAnswering extends Module {
-        private final String className;
         private final String baseName;
 
-        QuestionAnswering(String className, String baseName, Module base, long hidden) {
-            this.className = className;
+        QuestionAnswering(String torchClass, String baseName, Module base, long hidden) {
+            className(torchClass);
             this.baseName = baseName;
             add(baseName, base);
             add("qa_outputs", Layers.linear(hidden, 2));
-        }
-
-        @Override
-        public String className() {
-            return className;
         }
 
         @Override

@@ -163,13 +163,9 @@ public final class ModernBert implements HfFamily {
         private final String pooling;
 
         Head(String torchClass, String pooling) {
+            className(torchClass);
             this.torchClass = torchClass;
             this.pooling = pooling;
-        }
-
-        @Override
-        public String className() {
-            return torchClass;
         }
 
         @Override
