@@ -25,7 +25,7 @@ import java.util.List;
  *
  * <p>A family is a {@link Spec}: its class-name prefix, sizes and the few options its modular file changes
  * (Gemma 2's four norms per layer, Gemma 3's q/k norms and local rotary, Phi-3's fused projections and residual
- * dropouts).
+ * dropouts). Its norms and rotary embedding are Llama's classes under the family's prefix.
  */
 final class Decoder457 {
     private Decoder457() {
@@ -184,10 +184,10 @@ final class Decoder457 {
             for (long i = 0; i < s.layers; i++) {
                 layers.append(new DecoderLayer(s, sliding.get((int) i)));
             }
-            add("norm", new RMSNorm(s.hidden, s.prefix));
-            add("rotary_emb", new RotaryEmbedding(s.rotaryDim, s.prefix));
+            add("norm", new Llama.LlamaRMSNorm(s.hidden, s.prefix));
+            add("rotary_emb", new Llama.LlamaRotaryEmbedding(s.rotaryDim, s.prefix, false));
             if (s.localRotary) {
-                add("rotary_emb_local", new RotaryEmbedding(s.rotaryDim, s.prefix));
+                add("rotary_emb_local", new Llama.LlamaRotaryEmbedding(s.rotaryDim, s.prefix, false));
             }
         }
 
@@ -227,11 +227,11 @@ final class Decoder457 {
             this.s = s;
             add("self_attn", new Attention(s));
             add("mlp", s.phi3 ? new FusedMLP(s) : new MLP(s));
-            add("input_layernorm", new RMSNorm(s.hidden, s.prefix));
-            add("post_attention_layernorm", new RMSNorm(s.hidden, s.prefix));
+            add("input_layernorm", new Llama.LlamaRMSNorm(s.hidden, s.prefix));
+            add("post_attention_layernorm", new Llama.LlamaRMSNorm(s.hidden, s.prefix));
             if (s.sandwichNorms) {
-                add("pre_feedforward_layernorm", new RMSNorm(s.hidden, s.prefix));
-                add("post_feedforward_layernorm", new RMSNorm(s.hidden, s.prefix));
+                add("pre_feedforward_layernorm", new Llama.LlamaRMSNorm(s.hidden, s.prefix));
+                add("post_feedforward_layernorm", new Llama.LlamaRMSNorm(s.hidden, s.prefix));
             }
             if (s.phi3) {
                 add("resid_attn_dropout", Layers.dropout(0.0));
@@ -288,8 +288,8 @@ final class Decoder457 {
             add("v_proj", Layers.linear(s.hidden, kv, s.attentionBias));
             add("o_proj", Layers.linear(q, s.hidden, s.attentionBias));
             if (s.qkNorm) {
-                add("q_norm", new RMSNorm(s.headDim, s.prefix));
-                add("k_norm", new RMSNorm(s.headDim, s.prefix));
+                add("q_norm", new Llama.LlamaRMSNorm(s.headDim, s.prefix));
+                add("k_norm", new Llama.LlamaRMSNorm(s.headDim, s.prefix));
             }
         }
 
@@ -318,31 +318,6 @@ final class Decoder457 {
             t.flops(MatMul.matmulFlops(weights, value));
             Shape out = call(t, "o_proj", Shape.of(bsz, qLen, Dims.mul(s.heads, s.headDim)));
             return List.of(out, weights);
-        }
-    }
-
-    /**
-     * The model-level rotary embedding, {@code forward(x, position_ids)}:
-     * {@code inv_freq[None, :, None] @ position_ids[:, None, :]} (a counted matmul), {@code cat((freqs, freqs))},
-     * cos and sin, each {@code (position batch, seq, rotary_dim)}.
-     */
-    static final class RotaryEmbedding extends Module {
-        private final long dim;
-
-        RotaryEmbedding(long dim, String prefix) {
-            className(prefix + "RotaryEmbedding");
-            this.dim = dim;
-        }
-
-        @Override
-        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
-            Shape positionIds = xs.get(1);
-            Shape invFreq = Shape.of(positionIds.dim(0), dim / 2, 1);
-            Shape positions = Shape.of(positionIds.dim(0), 1, positionIds.dim(1));
-            Shape freqs = MatMul.matmul(invFreq, positions);
-            t.flops(MatMul.matmulFlops(invFreq, positions));
-            Shape emb = Shape.of(freqs.dim(0), freqs.dim(2), Dims.mul(freqs.dim(1), 2));
-            return List.of(emb, emb);
         }
     }
 
@@ -383,22 +358,6 @@ final class Decoder457 {
             half[half.length - 1] = intermediate;
             Shape gate = call(t, "activation_fn", Shape.of(half));
             return call(t, "down_proj", gate);
-        }
-    }
-
-    /** The family's RMSNorm: one {@code weight (dim,)} (Gemma's scales by {@code 1 + weight}); the shape is kept. */
-    static final class RMSNorm extends Module {
-        private final long dim;
-
-        RMSNorm(long dim, String prefix) {
-            className(prefix + "RMSNorm");
-            this.dim = dim;
-            parameter("weight", dim);
-        }
-
-        @Override
-        public Shape forward(Trace t, Shape x) {
-            return Reshape.broadcast(x, Shape.of(dim));
         }
     }
 

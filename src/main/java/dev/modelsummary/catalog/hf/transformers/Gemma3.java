@@ -165,7 +165,7 @@ public final class Gemma3 implements HfFamily {
             this.patchesPerImage = patchesPerImage;
             this.textHidden = textHidden;
             parameter("mm_input_projection_weight", visionHidden, textHidden);
-            add("mm_soft_emb_norm", new Decoder457.RMSNorm(visionHidden, PREFIX));
+            add("mm_soft_emb_norm", new Llama.LlamaRMSNorm(visionHidden, PREFIX));
             if (tokensPerSide == 0) {
                 throw new ConfigException("integer division or modulo by zero (int(mm_tokens_per_image ** 0.5) is 0)");
             }

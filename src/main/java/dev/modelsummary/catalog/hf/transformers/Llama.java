@@ -444,16 +444,22 @@ public final class Llama implements HfFamily {
         }
     }
 
-    /** {@code LlamaRMSNorm}: one {@code weight (hidden,)}; the shape is kept. */
+    /**
+     * {@code LlamaRMSNorm} and every family's copy ({@code prefix + "RMSNorm"}; Gemma's scales by {@code 1 + weight}):
+     * one {@code weight (hidden,)}; the shape is kept.
+     */
     static final class LlamaRMSNorm extends Module {
+        private final long hidden;
+
         LlamaRMSNorm(long hidden, String prefix) {
             className(prefix + "RMSNorm");
+            this.hidden = hidden;
             parameter("weight", hidden);
         }
 
         @Override
         public Shape forward(Trace t, Shape x) {
-            return Reshape.broadcast(x, Shape.of(((Module) this).tensors().get(0).shape().dims()));
+            return Reshape.broadcast(x, Shape.of(hidden));
         }
     }
 
