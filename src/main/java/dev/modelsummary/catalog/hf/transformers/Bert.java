@@ -181,17 +181,8 @@ public final class Bert implements HfFamily {
                     return List.of(squeezed, squeezed);
                 }
                 case MULTIPLE_CHOICE -> {
-                    if (inputIds.rank() < 2) {
-                        throw new ShapeException("tuple index out of range");
-                    }
-                    long numChoices = inputIds.dim(1);
-                    long last = inputIds.dim(inputIds.rank() - 1);
-                    long numel = dev.modelsummary.compute.Exact.numel(inputIds);
-                    Shape flat = Shape.of(Reshape.viewRows(numel, last), last);
-                    Shape pooledOutput = call(t, "dropout", callOutputs(t, base, flat).get(1));
-                    Shape logits = call(t, "classifier", pooledOutput);
-                    long rows = Reshape.viewRows(dev.modelsummary.compute.Exact.numel(logits), numChoices);
-                    return List.of(Shape.of(rows, numChoices));
+                    return List.of(Heads.multipleChoice(inputIds, flat ->
+                            call(t, "classifier", call(t, "dropout", callOutputs(t, base, flat).get(1)))));
                 }
                 default -> throw new IllegalStateException(kind.name());
             }

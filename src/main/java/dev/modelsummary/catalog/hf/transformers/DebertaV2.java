@@ -237,17 +237,8 @@ public final class DebertaV2 implements HfFamily {
                     return List.of(squeezed, squeezed);
                 }
                 case "DebertaV2ForMultipleChoice" -> {
-                    if (inputIds.rank() < 2) {
-                        throw new ShapeException("tuple index out of range");
-                    }
-                    long numChoices = inputIds.dim(1);
-                    long last = inputIds.dim(inputIds.rank() - 1);
-                    long numel = Exact.numel(inputIds);
-                    long rows = Reshape.viewRows(numel, last);
-                    Shape encoderLayer = call(t, "deberta", Shape.of(rows, last));
-                    Shape logits = call(t, "classifier", call(t, "dropout", call(t, "pooler", encoderLayer)));
-                    long n = Exact.numel(logits);
-                    return List.of(Shape.of(Reshape.viewRows(n, numChoices), numChoices));
+                    return List.of(Heads.multipleChoice(inputIds, flat ->
+                            call(t, "classifier", call(t, "dropout", call(t, "pooler", call(t, "deberta", flat))))));
                 }
                 default -> throw new IllegalStateException(torchClass);
             }

@@ -193,18 +193,10 @@ public final class DistilBert implements HfFamily {
                     return List.of(call(t, "classifier", call(t, "dropout", call(t, "distilbert", inputIds))));
                 }
                 case "DistilBertForMultipleChoice" -> {
-                    if (inputIds.rank() < 2) {
-                        throw new ShapeException("tuple index out of range");
-                    }
-                    long numChoices = inputIds.dim(1);
-                    long last = inputIds.dim(inputIds.rank() - 1);
-                    long numel = Exact.numel(inputIds);
-                    long rows = Reshape.viewRows(numel, last);
-                    Shape flat = Shape.of(rows, last);
-                    Shape pooled = call(t, "pre_classifier", firstToken(call(t, "distilbert", flat)));
-                    Shape logits = call(t, "classifier", call(t, "dropout", pooled));
-                    long n = Exact.numel(logits);
-                    return List.of(Shape.of(Reshape.viewRows(n, numChoices), numChoices));
+                    return List.of(Heads.multipleChoice(inputIds, flat -> {
+                        Shape pooled = call(t, "pre_classifier", firstToken(call(t, "distilbert", flat)));
+                        return call(t, "classifier", call(t, "dropout", pooled));
+                    }));
                 }
                 default -> throw new IllegalStateException(torchClass);
             }

@@ -4,12 +4,15 @@ import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.compute.Exact;
+import dev.modelsummary.compute.Reshape;
 import dev.modelsummary.compute.ShapeException;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /** What the transformers families share: the tied LM heads, the classification heads, the vision families' tasks. */
 final class Heads {
@@ -73,6 +76,20 @@ final class Heads {
             throw new ShapeException("too many values to unpack (expected 2)");
         }
         return Shape.of(java.util.Arrays.copyOf(logits.dims(), logits.rank() - 1));
+    }
+
+    /**
+     * {@code XForMultipleChoice}: {@code input_ids.view(-1, input_ids.size(-1))} (refused below two dims, as
+     * {@code input_ids.shape[1]} is), {@code logitsOf} those rows, and the logits viewed {@code (-1, num_choices)}.
+     */
+    static Shape multipleChoice(Shape inputIds, UnaryOperator<Shape> logitsOf) {
+        if (inputIds.rank() < 2) {
+            throw new ShapeException("tuple index out of range");
+        }
+        long numChoices = inputIds.dim(1);
+        long last = inputIds.dim(inputIds.rank() - 1);
+        Shape logits = logitsOf.apply(Shape.of(Reshape.viewRows(Exact.numel(inputIds), last), last));
+        return Shape.of(Reshape.viewRows(Exact.numel(logits), numChoices), numChoices);
     }
 
     /** The last hidden state of a base model's call (its first output tensor). */
