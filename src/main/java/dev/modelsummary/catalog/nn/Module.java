@@ -324,8 +324,9 @@ public class Module implements ModuleNode {
     /**
      * The torch class name hooks report ({@code type(module).__name__}): the one {@link #className(String)} or
      * {@link #forwardAs} set, else this Java class's simple name when it is a named class mirroring the torch one.
+     * Final: a module names itself while it is built, so the name is one field, not a method to override.
      */
-    public String className() {
+    public final String className() {
         if (torchClass != null) {
             return torchClass;
         }
