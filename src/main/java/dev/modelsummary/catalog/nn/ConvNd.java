@@ -8,7 +8,8 @@ import dev.modelsummary.model.Shape;
  * {@code nn.Conv1d/2d/3d} and {@code nn.ConvTranspose2d} ({@code _ConvNd}): {@code weight} and the optional
  * {@code bias}, as PyTorch registers them. Stride, padding and dilation change no tensor, so builders that only
  * describe parameters may leave them at PyTorch's defaults (1, 0, 1); the forward pass needs the real ones:
- * {@code conv2d(...).stride(2).padding(3)}.
+ * {@code conv2d(...).stride(2).padding(3)}. A torch subclass that only fixes the arguments (torchvision's
+ * {@code Conv3DSimple}) is this layer under its own name: {@code conv3d(...).className("Conv3DSimple")}.
  */
 public final class ConvNd extends Module {
     private final long in;
@@ -19,7 +20,6 @@ public final class ConvNd extends Module {
     private long[] stride = {1};
     private long[] padding = {0};
     private long[] dilation = {1};
-    private String subclass;
 
     ConvNd(long in, long out, long groups, boolean bias, boolean transposed, long... kernel) {
         if (groups <= 0) {
@@ -44,6 +44,7 @@ public final class ConvNd extends Module {
         if (bias) {
             parameter("bias", out);
         }
+        className((transposed ? "ConvTranspose" : "Conv") + kernel.length + "d");
     }
 
     /** {@code stride=}: one value for every spatial dim, or one per dim. */
@@ -62,23 +63,6 @@ public final class ConvNd extends Module {
     public ConvNd dilation(long... values) {
         dilation = values.clone();
         return this;
-    }
-
-    /**
-     * This layer is a torch subclass of {@code nn.ConvNd} that only fixes its arguments (torchvision's
-     * {@code Conv3DSimple}): hooks report {@code name}; tensors and forward are unchanged. Returns this layer.
-     */
-    public ConvNd subclass(String name) {
-        subclass = name;
-        return this;
-    }
-
-    @Override
-    public String className() {
-        if (subclass != null) {
-            return subclass;
-        }
-        return (transposed ? "ConvTranspose" : "Conv") + kernel.length + "d";
     }
 
     @Override

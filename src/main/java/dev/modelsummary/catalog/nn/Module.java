@@ -312,10 +312,21 @@ public class Module implements ModuleNode {
     }
 
     /**
-     * The torch class name hooks report ({@code type(module).__name__}): the one {@link #forwardAs} set, else
-     * this Java class's simple name when it is a named class mirroring the torch one.
+     * This module is the torch class {@code torchClass} as hooks report it: for a Java class that stands for
+     * several torch classes (a family's {@code prefix + "MLP"}, a quantizable variant) or one whose name Java
+     * does not spell ({@code _DenseLayer}). Called while the module is built; returns this module.
      */
-    public String className() {
+    public final Module className(String torchClass) {
+        this.torchClass = torchClass;
+        return this;
+    }
+
+    /**
+     * The torch class name hooks report ({@code type(module).__name__}): the one {@link #className(String)} or
+     * {@link #forwardAs} set, else this Java class's simple name when it is a named class mirroring the torch one.
+     * Final: a module names itself while it is built, so the name is one field, not a method to override.
+     */
+    public final String className() {
         if (torchClass != null) {
             return torchClass;
         }

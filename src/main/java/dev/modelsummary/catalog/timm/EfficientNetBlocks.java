@@ -110,17 +110,11 @@ final class EfficientNetBlocks {
 
     /** A timm block of {@code _efficientnet_blocks.py}: its layers in order, then the residual when {@code has_skip}. */
     static final class Block extends Module {
-        private final String torchClass;
         private final boolean hasSkip;
 
         Block(String torchClass, boolean hasSkip) {
-            this.torchClass = torchClass;
+            className(torchClass);
             this.hasSkip = hasSkip;
-        }
-
-        @Override
-        public String className() {
-            return torchClass;
         }
 
         /**

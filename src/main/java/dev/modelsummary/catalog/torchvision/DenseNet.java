@@ -101,15 +101,11 @@ public final class DenseNet extends Module {
     /** {@code _DenseBlock}: each layer sees the block input and every earlier layer's output. */
     static final class DenseBlock extends Module {
         DenseBlock(long numLayers, long numInputFeatures, long bnSize, long growthRate) {
+            className("_DenseBlock");
             for (int i = 0; i < numLayers; i++) {
                 add("denselayer" + (i + 1),
                         denseLayer(Dims.add(numInputFeatures, Dims.mul(i, growthRate)), growthRate, bnSize));
             }
-        }
-
-        @Override
-        public String className() {
-            return "_DenseBlock";
         }
 
         @Override
@@ -131,17 +127,13 @@ public final class DenseNet extends Module {
     /** {@code _DenseLayer}: its forward takes the list of every earlier feature map and concatenates it first. */
     static final class DenseLayer extends Module {
         DenseLayer(long numInputFeatures, long growthRate, long bnSize) {
+            className("_DenseLayer");
             add("norm1", batchNorm2d(numInputFeatures));
             add("relu1", relu());
             add("conv1", conv2d(numInputFeatures, Dims.mul(bnSize, growthRate), 1, 1, false));
             add("norm2", batchNorm2d(Dims.mul(bnSize, growthRate)));
             add("relu2", relu());
             add("conv2", conv2d(Dims.mul(bnSize, growthRate), growthRate, 3, 1, false).padding(1));
-        }
-
-        @Override
-        public String className() {
-            return "_DenseLayer";
         }
 
         /** {@code bn_function}: {@code conv1(relu1(norm1(torch.cat(inputs, 1))))}. */
@@ -171,15 +163,11 @@ public final class DenseNet extends Module {
     /** {@code _Transition(nn.Sequential)}: runs its layers in order. */
     static final class Transition extends Sequential {
         Transition(long numInputFeatures, long numOutputFeatures) {
+            className("_Transition");
             add("norm", batchNorm2d(numInputFeatures));
             add("relu", relu());
             add("conv", conv2d(numInputFeatures, numOutputFeatures, 1, 1, false));
             add("pool", avgPool2d(2, 2));
-        }
-
-        @Override
-        public String className() {
-            return "_Transition";
         }
     }
 }

@@ -142,6 +142,7 @@ public final class MNASNet extends Module {
         private final boolean applyResidual;
 
         InvertedResidual(long inCh, long outCh, long kernelSize, long stride, long expansionFactor) {
+            className("_InvertedResidual");
             long midCh = Dims.mul(inCh, expansionFactor);
             applyResidual = inCh == outCh && stride == 1;
             add("layers", new Sequential(
@@ -160,11 +161,6 @@ public final class MNASNet extends Module {
         public Shape forward(Trace t, Shape input) {
             Shape y = call(t, "layers", input);
             return applyResidual ? Reshape.broadcast(y, input) : y;
-        }
-
-        @Override
-        public String className() {
-            return "_InvertedResidual";
         }
     }
 }

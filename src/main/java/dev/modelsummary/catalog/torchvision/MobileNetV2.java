@@ -136,6 +136,7 @@ public class MobileNetV2 extends Module {
      */
     public MobileNetV2 quantizable() {
         quantizable = true;
+        className("QuantizableMobileNetV2");
         add("quant", Layers.quantStub());
         add("dequant", Layers.deQuantStub());
         for (Module block : child("features").childrenWithEmptyPlaces().values()) {
@@ -144,11 +145,6 @@ public class MobileNetV2 extends Module {
             }
         }
         return this;
-    }
-
-    @Override
-    public String className() {
-        return quantizable ? "QuantizableMobileNetV2" : super.className();
     }
 
     /** {@code forward}: {@code _forward_impl}; the quantizable model calls quant before and dequant after. */
@@ -211,12 +207,8 @@ public class MobileNetV2 extends Module {
         /** {@code QuantizableInvertedResidual}: adds {@code skip_add}, a FloatFunctional. */
         void quantizable() {
             quantizable = true;
+            className("QuantizableInvertedResidual");
             add("skip_add", Layers.floatFunctional());
-        }
-
-        @Override
-        public String className() {
-            return quantizable ? "QuantizableInvertedResidual" : super.className();
         }
     }
 }

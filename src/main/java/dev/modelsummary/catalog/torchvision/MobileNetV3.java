@@ -164,6 +164,7 @@ public final class MobileNetV3 extends Module {
      */
     public MobileNetV3 quantizable() {
         quantizable = true;
+        className("QuantizableMobileNetV3");
         add("quant", Layers.quantStub());
         add("dequant", Layers.deQuantStub());
         for (Module block : child("features").childrenWithEmptyPlaces().values()) {
@@ -172,11 +173,6 @@ public final class MobileNetV3 extends Module {
             }
         }
         return this;
-    }
-
-    @Override
-    public String className() {
-        return quantizable ? "QuantizableMobileNetV3" : "MobileNetV3";
     }
 
     /** {@code forward}: {@code _forward_impl}; the quantizable model calls quant before and dequant after. */
@@ -263,17 +259,13 @@ public final class MobileNetV3 extends Module {
          */
         void quantizable() {
             quantizable = true;
+            className("QuantizableInvertedResidual");
             add("skip_add", Layers.floatFunctional());
             for (Module layer : child("block").childrenWithEmptyPlaces().values()) {
                 if (layer instanceof Misc.SqueezeExcitation se) {
                     se.quantizable();
                 }
             }
-        }
-
-        @Override
-        public String className() {
-            return quantizable ? "QuantizableInvertedResidual" : "InvertedResidual";
         }
     }
 }

@@ -163,6 +163,7 @@ public final class ResNet extends Module {
      */
     public ResNet quantizable() {
         quantizable = true;
+        className("QuantizableResNet");
         add("quant", Layers.quantStub());
         add("dequant", Layers.deQuantStub());
         for (int i = 1; i <= 4; i++) {
@@ -175,11 +176,6 @@ public final class ResNet extends Module {
             }
         }
         return this;
-    }
-
-    @Override
-    public String className() {
-        return quantizable ? "QuantizableResNet" : "ResNet";
     }
 
     /** {@code forward}: {@code _forward_impl}; the quantizable model calls quant before and dequant after. */
@@ -306,12 +302,8 @@ public final class ResNet extends Module {
          */
         void quantizable() {
             quantizable = true;
+            className("QuantizableBasicBlock");
             add("add_relu", Layers.floatFunctional());
-        }
-
-        @Override
-        public String className() {
-            return quantizable ? "QuantizableBasicBlock" : "BasicBlock";
         }
     }
 
@@ -372,14 +364,10 @@ public final class ResNet extends Module {
          */
         void quantizable() {
             quantizable = true;
+            className("QuantizableBottleneck");
             add("skip_add_relu", Layers.floatFunctional());
             add("relu1", relu());
             add("relu2", relu());
-        }
-
-        @Override
-        public String className() {
-            return quantizable ? "QuantizableBottleneck" : "Bottleneck";
         }
     }
 

@@ -97,6 +97,7 @@ public class ShuffleNetV2 extends Module {
      */
     public ShuffleNetV2 quantizable() {
         quantizable = true;
+        className("QuantizableShuffleNetV2");
         add("quant", Layers.quantStub());
         add("dequant", Layers.deQuantStub());
         for (String stage : List.of("stage2", "stage3", "stage4")) {
@@ -105,11 +106,6 @@ public class ShuffleNetV2 extends Module {
             }
         }
         return this;
-    }
-
-    @Override
-    public String className() {
-        return quantizable ? "QuantizableShuffleNetV2" : super.className();
     }
 
     /** {@code forward}: {@code _forward_impl}; the quantizable model calls quant before and dequant after. */
@@ -146,12 +142,8 @@ public class ShuffleNetV2 extends Module {
         /** {@code QuantizableInvertedResidual}: adds {@code cat}, a FloatFunctional whose cat replaces torch.cat. */
         void quantizable() {
             quantizable = true;
+            className("QuantizableInvertedResidual");
             add("cat", Layers.floatFunctional());
-        }
-
-        @Override
-        public String className() {
-            return quantizable ? "QuantizableInvertedResidual" : super.className();
         }
 
         public InvertedResidual(long inp, long oup, long stride) {

@@ -150,14 +150,10 @@ public final class SwinTransformer extends Module {
         private final boolean v2;
 
         PatchMerging(long dim, boolean v2) {
+            className(v2 ? "PatchMergingV2" : "PatchMerging");
             this.v2 = v2;
             add("reduction", linear(Dims.mul(4, dim), Dims.mul(2, dim), false));
             add("norm", layerNormForward(v2 ? Dims.mul(2, dim) : Dims.mul(4, dim)));
-        }
-
-        @Override
-        public String className() {
-            return v2 ? "PatchMergingV2" : "PatchMerging";
         }
 
         /**
@@ -198,6 +194,7 @@ public final class SwinTransformer extends Module {
         private final boolean v2;
 
         SwinTransformerBlock(long dim, long numHeads, long windowSize, double mlpRatio, double dropout, boolean v2) {
+            className(v2 ? "SwinTransformerBlockV2" : "SwinTransformerBlock");
             this.v2 = v2;
             add("norm1", layerNormForward(dim));
             add("attn", v2 ? new ShiftedWindowAttentionV2(dim, windowSize, numHeads)
@@ -207,11 +204,6 @@ public final class SwinTransformer extends Module {
             // int() truncates toward zero, as the cast does.
             long hidden = Dims.trunc(dim * mlpRatio);
             add("mlp", new MLP(dim, hidden, dropout));
-        }
-
-        @Override
-        public String className() {
-            return v2 ? "SwinTransformerBlockV2" : "SwinTransformerBlock";
         }
 
         /**
@@ -304,11 +296,6 @@ public final class SwinTransformer extends Module {
             super(dim, windowSize, numHeads);
             parameter("logit_scale", numHeads, 1, 1);
             add("cpb_mlp", new Sequential(linear(2, 512), relu(), linear(512, numHeads, false)));
-        }
-
-        @Override
-        public String className() {
-            return "ShiftedWindowAttentionV2";
         }
 
         /** {@code cpb_mlp(relative_coords_table)}: a module call; then view, index and 16 sigmoid. */

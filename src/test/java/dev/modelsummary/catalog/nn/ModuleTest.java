@@ -33,6 +33,24 @@ class ModuleTest {
         assertThatThrownBy(() -> net.add("fc", Layers.linear(1, 1))).isInstanceOf(IllegalStateException.class);
     }
 
+    /** A module of its own Java class, named after it as torch names a class after itself. */
+    private static final class Bottleneck extends Module {
+    }
+
+    @Test
+    void classNameIsTheJavaClassUnlessTheModuleIsNamedOtherwise() {
+        assertThat(new Bottleneck().className()).isEqualTo("Bottleneck");
+        assertThat(new Module() { }.className()).isEqualTo("Module");
+        assertThat(new Bottleneck().className("QuantizableBottleneck").className())
+                .isEqualTo("QuantizableBottleneck");
+        assertThat(Layers.conv2d(3, 8, 3).className()).isEqualTo("Conv2d");
+        assertThat(Layers.conv3d(3, 8, 1, 3, 3, 1, false).className("Conv3DNoTemporal").className())
+                .isEqualTo("Conv3DNoTemporal");
+        // the last name set wins, whichever call set it
+        assertThat(new Bottleneck().className("A").forwardAs("B", (t, x) -> x).className()).isEqualTo("B");
+        assertThat(new Bottleneck().forwardAs("B", (t, x) -> x).className("A").className()).isEqualTo("A");
+    }
+
     @Test
     void requiresGradFreezesMatchingParametersOnly() {
         Module net = net();

@@ -335,6 +335,7 @@ public final class Bart implements HfFamily {
         private final long eosTokenId;
 
         BartRoot(String torchClass, Sizes s, HfConfig config) {
+            className(torchClass);
             this.torchClass = torchClass;
             this.eosTokenId = config.integer("eos_token_id", 2);
             Module model = add("model", new BartModel(s));
@@ -349,11 +350,6 @@ public final class Bart implements HfFamily {
                 // BartForQuestionAnswering sets config.num_labels = 2 before building
                 default -> add("qa_outputs", Layers.linear(s.dModel, 2));
             }
-        }
-
-        @Override
-        public String className() {
-            return torchClass;
         }
 
         @Override
@@ -390,12 +386,7 @@ public final class Bart implements HfFamily {
      */
     static final class BartForCausalLM extends Module {
         BartForCausalLM(Sizes s) {
-            Module wrapper = add("model", new Module() {
-                @Override
-                public String className() {
-                    return "BartDecoderWrapper";
-                }
-            });
+            Module wrapper = add("model", new Module().className("BartDecoderWrapper"));
             Module decoder = wrapper.add("decoder", new BartDecoder(s, true));
             Module lmHead = add("lm_head", Layers.linear(s.dModel, s.vocab, false));
             Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, lmHead, decoder.child("embed_tokens"));

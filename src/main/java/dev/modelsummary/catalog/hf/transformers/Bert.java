@@ -130,7 +130,6 @@ public final class Bert implements HfFamily {
      * ...) with its forward: the base model registered under {@code base}, then what {@link Kind} says.
      */
     static final class EncoderHead extends Module {
-        private final String torchClass;
         private final String base;
         private final Kind kind;
         private final String head;
@@ -141,15 +140,10 @@ public final class Bert implements HfFamily {
 
         /** @param head the head module {@link Kind#SEQUENCE_TO_HEAD} and {@link Kind#PRETRAINING} call */
         EncoderHead(String torchClass, String base, Kind kind, String head) {
-            this.torchClass = torchClass;
+            className(torchClass);
             this.base = base;
             this.kind = kind;
             this.head = head;
-        }
-
-        @Override
-        public String className() {
-            return torchClass;
         }
 
         @Override
@@ -187,17 +181,8 @@ public final class Bert implements HfFamily {
                     return List.of(squeezed, squeezed);
                 }
                 case MULTIPLE_CHOICE -> {
-                    if (inputIds.rank() < 2) {
-                        throw new ShapeException("tuple index out of range");
-                    }
-                    long numChoices = inputIds.dim(1);
-                    long last = inputIds.dim(inputIds.rank() - 1);
-                    long numel = dev.modelsummary.compute.Exact.numel(inputIds);
-                    Shape flat = Shape.of(Reshape.viewRows(numel, last), last);
-                    Shape pooledOutput = call(t, "dropout", callOutputs(t, base, flat).get(1));
-                    Shape logits = call(t, "classifier", pooledOutput);
-                    long rows = Reshape.viewRows(dev.modelsummary.compute.Exact.numel(logits), numChoices);
-                    return List.of(Shape.of(rows, numChoices));
+                    return List.of(Heads.multipleChoice(inputIds, flat ->
+                            call(t, "classifier", call(t, "dropout", callOutputs(t, base, flat).get(1)))));
                 }
                 default -> throw new IllegalStateException(kind.name());
             }
@@ -216,17 +201,11 @@ public final class Bert implements HfFamily {
 
     /** {@code BertOnlyMLMHead} / {@code BertOnlyNSPHead}: one child called on the input. */
     static final class BertOnlyHead extends Module {
-        private final String torchClass;
         private final String only;
 
         BertOnlyHead(String torchClass, String only) {
-            this.torchClass = torchClass;
+            className(torchClass);
             this.only = only;
-        }
-
-        @Override
-        public String className() {
-            return torchClass;
         }
 
         @Override
@@ -321,11 +300,10 @@ public final class Bert implements HfFamily {
      * {@code (last_hidden_state, pooler_output)}.
      */
     static final class BertModel extends Module {
-        private final String prefix;
         private final long maxPositions;
 
         BertModel(Sizes s, boolean pooling) {
-            prefix = s.prefix;
+            className(s.prefix + "Model");
             maxPositions = s.maxPositions;
             add("embeddings", new BertEmbeddings(s));
             add("encoder", new BertEncoder(s));
@@ -338,11 +316,6 @@ public final class Bert implements HfFamily {
                 int i = PrunedHeads.moduleListIndex(entry.getKey(), layers.childrenWithEmptyPlaces().size());
                 ((BertAttention) layers.child(String.valueOf(i)).child("attention")).prune(s, entry.getValue());
             }
-        }
-
-        @Override
-        public String className() {
-            return prefix + "Model";
         }
 
         @Override
@@ -388,13 +361,12 @@ public final class Bert implements HfFamily {
      */
     static final class BertEmbeddings extends Module {
         private final String positionEmbeddingType;
-        private final String prefix;
         private final Long paddingIdx;
         private final long maxPositions;
 
         BertEmbeddings(Sizes s) {
+            className(s.prefix + "Embeddings");
             positionEmbeddingType = s.positionEmbeddingType;
-            prefix = s.prefix;
             paddingIdx = s.paddingIdx;
             maxPositions = s.maxPositions;
             add("word_embeddings", Layers.embeddingForward(s.vocab, s.hidden));
@@ -402,11 +374,6 @@ public final class Bert implements HfFamily {
             add("token_type_embeddings", Layers.embeddingForward(s.typeVocab, s.hidden));
             add("LayerNorm", Layers.layerNormForward(s.hidden));
             add("dropout", Layers.dropout(0.0));
-        }
-
-        @Override
-        public String className() {
-            return prefix + "Embeddings";
         }
 
         @Override
@@ -440,19 +407,12 @@ public final class Bert implements HfFamily {
 
     /** {@code BertEncoder}: the layers in turn (an iterated {@code nn.ModuleList}). */
     static final class BertEncoder extends Module {
-        private final String prefix;
-
         BertEncoder(Sizes s) {
-            prefix = s.prefix;
+            className(s.prefix + "Encoder");
             Sequential layer = add("layer", new Sequential());
             for (long i = 0; i < s.layers; i++) {
                 layer.append(new BertLayer(s));
             }
-        }
-
-        @Override
-        public String className() {
-            return prefix + "Encoder";
         }
 
         @Override
@@ -466,15 +426,8 @@ public final class Bert implements HfFamily {
 
     /** A module of BERT's encoder whose class name hooks see as the family's prefix and a suffix. */
     abstract static class Part extends Module {
-        private final String name;
-
         Part(Sizes s, String suffix) {
-            name = s.prefix + suffix;
-        }
-
-        @Override
-        public String className() {
-            return name;
+            className(s.prefix + suffix);
         }
     }
 

@@ -65,20 +65,14 @@ final class ClassicParts {
      * the forward's input is what it is given, the output that shape plus {@code dim}.
      */
     static final class LearnedPositionalEmbedding extends Module {
-        private final String torchClass;
         private final long rows;
         private final long dim;
 
         LearnedPositionalEmbedding(String torchClass, long numEmbeddings, long dim) {
-            this.torchClass = torchClass;
+            className(torchClass);
             this.rows = Dims.add(numEmbeddings, 2);
             this.dim = dim;
             parameter("weight", rows, dim);
-        }
-
-        @Override
-        public String className() {
-            return torchClass;
         }
 
         /** @param positions the shape of the position ids looked up, {@code (rows, seq)} */

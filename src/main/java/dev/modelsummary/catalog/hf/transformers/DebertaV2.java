@@ -211,13 +211,9 @@ public final class DebertaV2 implements HfFamily {
         private final boolean legacy;
 
         Head(String torchClass, boolean legacy) {
+            className(torchClass);
             this.torchClass = torchClass;
             this.legacy = legacy;
-        }
-
-        @Override
-        public String className() {
-            return torchClass;
         }
 
         @Override
@@ -241,17 +237,8 @@ public final class DebertaV2 implements HfFamily {
                     return List.of(squeezed, squeezed);
                 }
                 case "DebertaV2ForMultipleChoice" -> {
-                    if (inputIds.rank() < 2) {
-                        throw new ShapeException("tuple index out of range");
-                    }
-                    long numChoices = inputIds.dim(1);
-                    long last = inputIds.dim(inputIds.rank() - 1);
-                    long numel = Exact.numel(inputIds);
-                    long rows = Reshape.viewRows(numel, last);
-                    Shape encoderLayer = call(t, "deberta", Shape.of(rows, last));
-                    Shape logits = call(t, "classifier", call(t, "dropout", call(t, "pooler", encoderLayer)));
-                    long n = Exact.numel(logits);
-                    return List.of(Shape.of(Reshape.viewRows(n, numChoices), numChoices));
+                    return List.of(Heads.multipleChoice(inputIds, flat ->
+                            call(t, "classifier", call(t, "dropout", call(t, "pooler", call(t, "deberta", flat))))));
                 }
                 default -> throw new IllegalStateException(torchClass);
             }
@@ -281,28 +268,19 @@ public final class DebertaV2 implements HfFamily {
      */
     static final class LegacyPredictionHead extends Module {
         LegacyPredictionHead(Sizes s) {
+            className("LegacyDebertaV2LMPredictionHead");
             Module transform = add("transform", new Module() {
-                @Override
-                public String className() {
-                    return "LegacyDebertaV2PredictionHeadTransform";
-                }
-
                 @Override
                 public Shape forward(Trace t, Shape x) {
                     return call(t, "LayerNorm", call(t, "transform_act_fn", call(t, "dense", x)));
                 }
-            });
+            }.className("LegacyDebertaV2PredictionHeadTransform"));
             transform.add("dense", Layers.linear(s.hidden, s.embeddingSize));
             transform.add("transform_act_fn", Act457.act(s.hiddenAct));
             transform.add("LayerNorm", Layers.layerNormForward(s.embeddingSize));
             Module decoder = add("decoder", Layers.linear(s.embeddingSize, s.vocab, false));
             parameter("bias", s.vocab);
             decoder.tie("bias", this, "bias");
-        }
-
-        @Override
-        public String className() {
-            return "LegacyDebertaV2LMPredictionHead";
         }
 
         @Override
@@ -321,6 +299,7 @@ public final class DebertaV2 implements HfFamily {
         private final long vocab;
 
         LMPredictionHead(Sizes s) {
+            className("DebertaV2LMPredictionHead");
             embeddingSize = s.embeddingSize;
             vocab = s.vocab;
             add("dense", s.tieWordEmbeddings ? Layers.linear(s.embeddingSize, s.vocab)
@@ -333,11 +312,6 @@ public final class DebertaV2 implements HfFamily {
         /** Ties {@code dense.weight} to the word embeddings, as {@code _tie_or_clone_weights} does. */
         void tie(Module wordEmbeddings) {
             child("dense").tie("weight", wordEmbeddings, "weight");
-        }
-
-        @Override
-        public String className() {
-            return "DebertaV2LMPredictionHead";
         }
 
         @Override
@@ -421,6 +395,7 @@ public final class DebertaV2 implements HfFamily {
         private final boolean normRelEbd;
 
         DebertaV2Encoder(Sizes s) {
+            className("DebertaV2Encoder");
             relativeAttention = s.relativeAttention;
             normRelEbd = s.normRelEbdLayerNorm;
             Sequential layer = add("layer", new Sequential());
@@ -436,11 +411,6 @@ public final class DebertaV2 implements HfFamily {
             if (s.convKernelSize > 0) {
                 add("conv", new ConvLayer(s));
             }
-        }
-
-        @Override
-        public String className() {
-            return "DebertaV2Encoder";
         }
 
         @Override
@@ -540,14 +510,10 @@ public final class DebertaV2 implements HfFamily {
     /** {@code DebertaV2SelfOutput}: dense, dropout, LayerNorm of the residual sum. */
     static final class SelfOutput extends Module {
         SelfOutput(Sizes s) {
+            className("DebertaV2SelfOutput");
             add("dense", Layers.linear(s.hidden, s.hidden));
             add("LayerNorm", Layers.layerNormForward(s.hidden));
             add("dropout", Layers.dropout(0.0));
-        }
-
-        @Override
-        public String className() {
-            return "DebertaV2SelfOutput";
         }
 
         @Override
@@ -562,11 +528,10 @@ public final class DebertaV2 implements HfFamily {
      * dropout; forward dense, dropout, LayerNorm of the residual sum).
      */
     static final class Part extends Module {
-        private final String torchClass;
         private final boolean intermediate;
 
         Part(String torchClass, Sizes s, boolean intermediate) {
-            this.torchClass = torchClass;
+            className(torchClass);
             this.intermediate = intermediate;
             if (intermediate) {
                 add("dense", Layers.linear(s.hidden, s.intermediate));
@@ -576,11 +541,6 @@ public final class DebertaV2 implements HfFamily {
                 add("LayerNorm", Layers.layerNormForward(s.hidden));
                 add("dropout", Layers.dropout(0.0));
             }
-        }
-
-        @Override
-        public String className() {
-            return torchClass;
         }
 
         @Override

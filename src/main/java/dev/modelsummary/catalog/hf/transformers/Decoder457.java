@@ -25,7 +25,7 @@ import java.util.List;
  *
  * <p>A family is a {@link Spec}: its class-name prefix, sizes and the few options its modular file changes
  * (Gemma 2's four norms per layer, Gemma 3's q/k norms and local rotary, Phi-3's fused projections and residual
- * dropouts).
+ * dropouts). Its norms and rotary embedding are Llama's classes under the family's prefix.
  */
 final class Decoder457 {
     private Decoder457() {
@@ -96,33 +96,26 @@ final class Decoder457 {
 
     /** {@code XForCausalLM}: {@code model}, then {@code lm_head} (tied to the embeddings unless untied). */
     static final class ForCausalLM extends Module {
-        private final String className;
-
-        ForCausalLM(String className, Spec s, Module base) {
-            this(className, s, base, null);
+        ForCausalLM(String torchClass, Spec s, Module base) {
+            this(torchClass, s, base, null);
         }
 
         /** @param inputEmbeddings the embeddings {@code lm_head} ties to; null: {@code base.embed_tokens} */
-        ForCausalLM(String className, Spec s, Module base, Module inputEmbeddings) {
-            this(className, base, s.hidden, s.vocab, s.tieWordEmbeddings && !s.torchscript, inputEmbeddings);
+        ForCausalLM(String torchClass, Spec s, Module base, Module inputEmbeddings) {
+            this(torchClass, base, s.hidden, s.vocab, s.tieWordEmbeddings && !s.torchscript, inputEmbeddings);
         }
 
         /** Any 4.57 decoder's: {@code tie} says whether {@code lm_head} is {@code base.embed_tokens}'s weight. */
-        ForCausalLM(String className, Module base, long hidden, long vocab, boolean tie) {
-            this(className, base, hidden, vocab, tie, null);
+        ForCausalLM(String torchClass, Module base, long hidden, long vocab, boolean tie) {
+            this(torchClass, base, hidden, vocab, tie, null);
         }
 
-        private ForCausalLM(String className, Module base, long hidden, long vocab, boolean tie,
+        private ForCausalLM(String torchClass, Module base, long hidden, long vocab, boolean tie,
                             Module inputEmbeddings) {
-            this.className = className;
+            className(torchClass);
             add("model", base);
             Module lmHead = add("lm_head", Layers.linear(hidden, vocab, false));
             Heads.tieWeights(tie, lmHead, inputEmbeddings != null ? inputEmbeddings : base.child("embed_tokens"));
-        }
-
-        @Override
-        public String className() {
-            return className;
         }
 
         @Override
@@ -137,18 +130,16 @@ final class Decoder457 {
      * {@code dropout}, then {@code score} (with a bias) on every position.
      */
     static final class TokenClassification extends Module {
-        private final String className;
-
-        TokenClassification(String className, Module base, long hidden, long numLabels) {
-            this(className, base, hidden, numLabels, 0.0);
+        TokenClassification(String torchClass, Module base, long hidden, long numLabels) {
+            this(torchClass, base, hidden, numLabels, 0.0);
         }
 
         /**
          * @param dropout {@code classifier_dropout}, else {@code hidden_dropout}, else 0.1 (no tensor, no FLOP; torch
          *                refuses a rate outside [0, 1])
          */
-        TokenClassification(String className, Module base, long hidden, long numLabels, double dropout) {
-            this.className = className;
+        TokenClassification(String torchClass, Module base, long hidden, long numLabels, double dropout) {
+            className(torchClass);
             if (dropout < 0 || dropout > 1) {
                 throw new ConfigException("dropout probability has to be between 0 and 1, but got "
                         + dev.modelsummary.summary.PythonNumbers.repr(dropout));
@@ -156,11 +147,6 @@ final class Decoder457 {
             add("model", base);
             add("dropout", Layers.dropout(dropout));
             add("score", Layers.linear(hidden, numLabels));
-        }
-
-        @Override
-        public String className() {
-            return className;
         }
 
         @Override
@@ -182,6 +168,7 @@ final class Decoder457 {
         boolean inputsEmbeds;
 
         Model(Spec s, List<Boolean> sliding) {
+            className(s.modelClass);
             this.s = s;
             this.sliding = sliding;
             checkPaddingIdx(s);
@@ -197,16 +184,11 @@ final class Decoder457 {
             for (long i = 0; i < s.layers; i++) {
                 layers.append(new DecoderLayer(s, sliding.get((int) i)));
             }
-            add("norm", new RMSNorm(s.hidden, s.prefix));
-            add("rotary_emb", new RotaryEmbedding(s.rotaryDim, s.prefix));
+            add("norm", new Llama.LlamaRMSNorm(s.hidden, s.prefix));
+            add("rotary_emb", new Llama.LlamaRotaryEmbedding(s.rotaryDim, s.prefix, false));
             if (s.localRotary) {
-                add("rotary_emb_local", new RotaryEmbedding(s.rotaryDim, s.prefix));
+                add("rotary_emb_local", new Llama.LlamaRotaryEmbedding(s.rotaryDim, s.prefix, false));
             }
-        }
-
-        @Override
-        public String className() {
-            return s.modelClass;
         }
 
         @Override
@@ -241,24 +223,20 @@ final class Decoder457 {
         private final Spec s;
 
         DecoderLayer(Spec s, boolean sliding) {
+            className(s.className("DecoderLayer"));
             this.s = s;
             add("self_attn", new Attention(s));
             add("mlp", s.phi3 ? new FusedMLP(s) : new MLP(s));
-            add("input_layernorm", new RMSNorm(s.hidden, s.prefix));
-            add("post_attention_layernorm", new RMSNorm(s.hidden, s.prefix));
+            add("input_layernorm", new Llama.LlamaRMSNorm(s.hidden, s.prefix));
+            add("post_attention_layernorm", new Llama.LlamaRMSNorm(s.hidden, s.prefix));
             if (s.sandwichNorms) {
-                add("pre_feedforward_layernorm", new RMSNorm(s.hidden, s.prefix));
-                add("post_feedforward_layernorm", new RMSNorm(s.hidden, s.prefix));
+                add("pre_feedforward_layernorm", new Llama.LlamaRMSNorm(s.hidden, s.prefix));
+                add("post_feedforward_layernorm", new Llama.LlamaRMSNorm(s.hidden, s.prefix));
             }
             if (s.phi3) {
                 add("resid_attn_dropout", Layers.dropout(0.0));
                 add("resid_mlp_dropout", Layers.dropout(0.0));
             }
-        }
-
-        @Override
-        public String className() {
-            return s.className("DecoderLayer");
         }
 
         @Override
@@ -296,6 +274,7 @@ final class Decoder457 {
         private final Spec s;
 
         Attention(Spec s) {
+            className(s.className("Attention"));
             this.s = s;
             long q = Dims.mul(s.heads, s.headDim);
             long kv = Dims.mul(s.kvHeads, s.headDim);
@@ -309,14 +288,9 @@ final class Decoder457 {
             add("v_proj", Layers.linear(s.hidden, kv, s.attentionBias));
             add("o_proj", Layers.linear(q, s.hidden, s.attentionBias));
             if (s.qkNorm) {
-                add("q_norm", new RMSNorm(s.headDim, s.prefix));
-                add("k_norm", new RMSNorm(s.headDim, s.prefix));
+                add("q_norm", new Llama.LlamaRMSNorm(s.headDim, s.prefix));
+                add("k_norm", new Llama.LlamaRMSNorm(s.headDim, s.prefix));
             }
-        }
-
-        @Override
-        public String className() {
-            return s.className("Attention");
         }
 
         @Override
@@ -347,52 +321,14 @@ final class Decoder457 {
         }
     }
 
-    /**
-     * The model-level rotary embedding, {@code forward(x, position_ids)}:
-     * {@code inv_freq[None, :, None] @ position_ids[:, None, :]} (a counted matmul), {@code cat((freqs, freqs))},
-     * cos and sin, each {@code (position batch, seq, rotary_dim)}.
-     */
-    static final class RotaryEmbedding extends Module {
-        private final long dim;
-        private final String prefix;
-
-        RotaryEmbedding(long dim, String prefix) {
-            this.dim = dim;
-            this.prefix = prefix;
-        }
-
-        @Override
-        public String className() {
-            return prefix + "RotaryEmbedding";
-        }
-
-        @Override
-        public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
-            Shape positionIds = xs.get(1);
-            Shape invFreq = Shape.of(positionIds.dim(0), dim / 2, 1);
-            Shape positions = Shape.of(positionIds.dim(0), 1, positionIds.dim(1));
-            Shape freqs = MatMul.matmul(invFreq, positions);
-            t.flops(MatMul.matmulFlops(invFreq, positions));
-            Shape emb = Shape.of(freqs.dim(0), freqs.dim(2), Dims.mul(freqs.dim(1), 2));
-            return List.of(emb, emb);
-        }
-    }
-
     /** {@code XMLP}: {@code down_proj(act_fn(gate_proj(x)) * up_proj(x))}, registered gate, up, down, act. */
     static final class MLP extends Module {
-        private final String prefix;
-
         MLP(Spec s) {
-            prefix = s.prefix;
+            className(s.prefix + "MLP");
             add("gate_proj", Layers.linear(s.hidden, s.intermediate, false));
             add("up_proj", Layers.linear(s.hidden, s.intermediate, false));
             add("down_proj", Layers.linear(s.intermediate, s.hidden, false));
             add("act_fn", Act457.act(s.act));
-        }
-
-        @Override
-        public String className() {
-            return prefix + "MLP";
         }
 
         @Override
@@ -405,20 +341,14 @@ final class Decoder457 {
 
     /** Phi-3's MLP: {@code gate_up_proj} (hidden to 2 x intermediate), chunked; {@code down_proj(up * act(gate))}. */
     static final class FusedMLP extends Module {
-        private final String prefix;
         private final long intermediate;
 
         FusedMLP(Spec s) {
-            prefix = s.prefix;
+            className(s.prefix + "MLP");
             intermediate = s.intermediate;
             add("gate_up_proj", Layers.linear(s.hidden, Dims.mul(2, s.intermediate), false));
             add("down_proj", Layers.linear(s.intermediate, s.hidden, false));
             add("activation_fn", Act457.act(s.act));
-        }
-
-        @Override
-        public String className() {
-            return prefix + "MLP";
         }
 
         @Override
@@ -428,28 +358,6 @@ final class Decoder457 {
             half[half.length - 1] = intermediate;
             Shape gate = call(t, "activation_fn", Shape.of(half));
             return call(t, "down_proj", gate);
-        }
-    }
-
-    /** The family's RMSNorm: one {@code weight (dim,)} (Gemma's scales by {@code 1 + weight}); the shape is kept. */
-    static final class RMSNorm extends Module {
-        private final String prefix;
-        private final long dim;
-
-        RMSNorm(long dim, String prefix) {
-            this.prefix = prefix;
-            this.dim = dim;
-            parameter("weight", dim);
-        }
-
-        @Override
-        public String className() {
-            return prefix + "RMSNorm";
-        }
-
-        @Override
-        public Shape forward(Trace t, Shape x) {
-            return Reshape.broadcast(x, Shape.of(dim));
         }
     }
 

@@ -19,17 +19,11 @@ final class DecoderParts {
      * matmul runs (a longer sequence re-caches with {@code torch.outer}, a multiply): 0 FLOPs.
      */
     static final class CachedRotaryEmbedding extends Module {
-        private final String torchClass;
         private final long dim;
 
         CachedRotaryEmbedding(String torchClass, long dim) {
-            this.torchClass = torchClass;
+            className(torchClass);
             this.dim = dim;
-        }
-
-        @Override
-        public String className() {
-            return torchClass;
         }
 
         @Override

@@ -93,15 +93,11 @@ public final class DeepseekV3 implements HfFamily {
     /** {@code DeepseekV3MLP}: {@code down_proj(act_fn(gate_proj(x)) * up_proj(x))}, no biases. */
     static final class Mlp extends Module {
         Mlp(long hidden, long intermediate, String hiddenAct) {
+            className(PREFIX + "MLP");
             add("gate_proj", Layers.linear(hidden, intermediate, false));
             add("up_proj", Layers.linear(hidden, intermediate, false));
             add("down_proj", Layers.linear(intermediate, hidden, false));
             add("act_fn", Act457.act(hiddenAct));
-        }
-
-        @Override
-        public String className() {
-            return PREFIX + "MLP";
         }
 
         @Override
@@ -123,15 +119,11 @@ public final class DeepseekV3 implements HfFamily {
         private final long topK;
 
         TopkRouter(long hidden, long experts, long topK) {
+            className(PREFIX + "TopkRouter");
             this.experts = experts;
             this.topK = topK;
             parameter("weight", experts, hidden);
             buffer("e_score_correction_bias", DType.FLOAT32, experts);
-        }
-
-        @Override
-        public String className() {
-            return PREFIX + "TopkRouter";
         }
 
         @Override
@@ -158,6 +150,7 @@ public final class DeepseekV3 implements HfFamily {
         private final long topK;
 
         MoE(Sizes s) {
+            className(PREFIX + "MoE");
             Llama.Sizes b = s.base;
             experts = s.routedExperts;
             topK = s.topK;
@@ -167,11 +160,6 @@ public final class DeepseekV3 implements HfFamily {
             }
             add("gate", new TopkRouter(b.hidden, experts, s.topK));
             add("shared_experts", new Mlp(b.hidden, Dims.mul(s.moeIntermediate, s.sharedExperts), b.hiddenAct));
-        }
-
-        @Override
-        public String className() {
-            return PREFIX + "MoE";
         }
 
         @Override
@@ -203,6 +191,7 @@ public final class DeepseekV3 implements HfFamily {
         private final Sizes s;
 
         Attention(Sizes s) {
+            className(PREFIX + "Attention");
             this.s = s;
             Llama.Sizes b = s.base;
             if (s.qLoraRank == null) {
@@ -218,11 +207,6 @@ public final class DeepseekV3 implements HfFamily {
             add("kv_b_proj", Layers.linear(s.kvLoraRank, Dims.mul(b.heads, Math.addExact(s.qkNopeHeadDim,
                     s.vHeadDim)), false));
             add("o_proj", Layers.linear(Dims.mul(b.heads, s.vHeadDim), b.hidden, s.attentionBias));
-        }
-
-        @Override
-        public String className() {
-            return PREFIX + "Attention";
         }
 
         @Override

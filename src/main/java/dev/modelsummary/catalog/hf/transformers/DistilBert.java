@@ -165,12 +165,8 @@ public final class DistilBert implements HfFamily {
         private final String torchClass;
 
         Head(String torchClass) {
+            className(torchClass);
             this.torchClass = torchClass;
-        }
-
-        @Override
-        public String className() {
-            return torchClass;
         }
 
         @Override
@@ -197,18 +193,10 @@ public final class DistilBert implements HfFamily {
                     return List.of(call(t, "classifier", call(t, "dropout", call(t, "distilbert", inputIds))));
                 }
                 case "DistilBertForMultipleChoice" -> {
-                    if (inputIds.rank() < 2) {
-                        throw new ShapeException("tuple index out of range");
-                    }
-                    long numChoices = inputIds.dim(1);
-                    long last = inputIds.dim(inputIds.rank() - 1);
-                    long numel = Exact.numel(inputIds);
-                    long rows = Reshape.viewRows(numel, last);
-                    Shape flat = Shape.of(rows, last);
-                    Shape pooled = call(t, "pre_classifier", firstToken(call(t, "distilbert", flat)));
-                    Shape logits = call(t, "classifier", call(t, "dropout", pooled));
-                    long n = Exact.numel(logits);
-                    return List.of(Shape.of(Reshape.viewRows(n, numChoices), numChoices));
+                    return List.of(Heads.multipleChoice(inputIds, flat -> {
+                        Shape pooled = call(t, "pre_classifier", firstToken(call(t, "distilbert", flat)));
+                        return call(t, "classifier", call(t, "dropout", pooled));
+                    }));
                 }
                 default -> throw new IllegalStateException(torchClass);
             }
@@ -351,15 +339,11 @@ public final class DistilBert implements HfFamily {
     /** {@code FFN}: lin1, the activation module, lin2, dropout. */
     static final class Ffn extends Module {
         Ffn(Sizes s) {
+            className("FFN");
             add("dropout", Layers.dropout(0.0));
             add("lin1", Layers.linear(s.dim, s.hiddenDim));
             add("lin2", Layers.linear(s.hiddenDim, s.dim));
             add("activation", Act457.act(s.activation));
-        }
-
-        @Override
-        public String className() {
-            return "FFN";
         }
 
         @Override

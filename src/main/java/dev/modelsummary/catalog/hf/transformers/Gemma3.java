@@ -133,15 +133,11 @@ public final class Gemma3 implements HfFamily {
      */
     static final class Gemma3Model extends Module {
         Gemma3Model(Module visionTower, Module projector, Decoder457.Model languageModel) {
+            className("Gemma3Model");
             add("vision_tower", visionTower);
             add("multi_modal_projector", projector);
             languageModel.inputsEmbeds = true;
             add("language_model", languageModel);
-        }
-
-        @Override
-        public String className() {
-            return "Gemma3Model";
         }
 
         @Override
@@ -165,20 +161,16 @@ public final class Gemma3 implements HfFamily {
         private final long textHidden;
 
         MultiModalProjector(long visionHidden, long textHidden, long patchesPerImage, long tokensPerSide) {
+            className("Gemma3MultiModalProjector");
             this.patchesPerImage = patchesPerImage;
             this.textHidden = textHidden;
             parameter("mm_input_projection_weight", visionHidden, textHidden);
-            add("mm_soft_emb_norm", new Decoder457.RMSNorm(visionHidden, PREFIX));
+            add("mm_soft_emb_norm", new Llama.LlamaRMSNorm(visionHidden, PREFIX));
             if (tokensPerSide == 0) {
                 throw new ConfigException("integer division or modulo by zero (int(mm_tokens_per_image ** 0.5) is 0)");
             }
             long kernel = Math.floorDiv(patchesPerImage, tokensPerSide);
             add("avg_pool", Layers.avgPool2d(kernel, kernel));
-        }
-
-        @Override
-        public String className() {
-            return "Gemma3MultiModalProjector";
         }
 
         /**

@@ -87,6 +87,7 @@ public final class GptOss implements HfFamily {
         private final long headDim;
 
         Attention(Llama.Sizes s, boolean bias) {
+            className(PREFIX + "Attention");
             heads = s.heads;
             headDim = s.headDim;
             parameter("sinks", s.heads);
@@ -94,11 +95,6 @@ public final class GptOss implements HfFamily {
             add("k_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), bias));
             add("v_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), bias));
             add("o_proj", Layers.linear(Dims.mul(s.heads, s.headDim), s.hidden, bias));
-        }
-
-        @Override
-        public String className() {
-            return PREFIX + "Attention";
         }
 
         @Override
@@ -121,13 +117,9 @@ public final class GptOss implements HfFamily {
      */
     static final class Mlp extends Module {
         Mlp(long hidden, long intermediate, long experts, long topK) {
+            className(PREFIX + "MLP");
             add("router", new TopKRouter(hidden, experts, topK));
             add("experts", new Experts(hidden, intermediate, experts, topK));
-        }
-
-        @Override
-        public String className() {
-            return PREFIX + "MLP";
         }
 
         @Override
@@ -146,15 +138,11 @@ public final class GptOss implements HfFamily {
         private final long topK;
 
         TopKRouter(long hidden, long experts, long topK) {
+            className(PREFIX + "TopKRouter");
             this.experts = experts;
             this.topK = topK;
             parameter("weight", experts, hidden);
             parameter("bias", experts);
-        }
-
-        @Override
-        public String className() {
-            return PREFIX + "TopKRouter";
         }
 
         @Override
@@ -183,6 +171,7 @@ public final class GptOss implements HfFamily {
         private final long topK;
 
         Experts(long hidden, long intermediate, long experts, long topK) {
+            className(PREFIX + "Experts");
             this.intermediate = intermediate;
             this.experts = experts;
             this.topK = topK;
@@ -190,11 +179,6 @@ public final class GptOss implements HfFamily {
             parameter("gate_up_proj_bias", experts, Dims.mul(2, intermediate));
             parameter("down_proj", experts, intermediate, hidden);
             parameter("down_proj_bias", experts, hidden);
-        }
-
-        @Override
-        public String className() {
-            return PREFIX + "Experts";
         }
 
         @Override

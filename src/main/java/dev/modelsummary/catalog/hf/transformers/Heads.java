@@ -4,12 +4,15 @@ import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
+import dev.modelsummary.compute.Exact;
+import dev.modelsummary.compute.Reshape;
 import dev.modelsummary.compute.ShapeException;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.model.Shape;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /** What the transformers families share: the tied LM heads, the classification heads, the vision families' tasks. */
 final class Heads {
@@ -75,6 +78,20 @@ final class Heads {
         return Shape.of(java.util.Arrays.copyOf(logits.dims(), logits.rank() - 1));
     }
 
+    /**
+     * {@code XForMultipleChoice}: {@code input_ids.view(-1, input_ids.size(-1))} (refused below two dims, as
+     * {@code input_ids.shape[1]} is), {@code logitsOf} those rows, and the logits viewed {@code (-1, num_choices)}.
+     */
+    static Shape multipleChoice(Shape inputIds, UnaryOperator<Shape> logitsOf) {
+        if (inputIds.rank() < 2) {
+            throw new ShapeException("tuple index out of range");
+        }
+        long numChoices = inputIds.dim(1);
+        long last = inputIds.dim(inputIds.rank() - 1);
+        Shape logits = logitsOf.apply(Shape.of(Reshape.viewRows(Exact.numel(inputIds), last), last));
+        return Shape.of(Reshape.viewRows(Exact.numel(logits), numChoices), numChoices);
+    }
+
     /** The last hidden state of a base model's call (its first output tensor). */
     static Shape lastHiddenState(Module parent, Trace t, String baseName, Shape inputIds) {
         return parent.callOutputs(t, baseName, List.of(inputIds)).get(0);
@@ -88,22 +105,16 @@ final class Heads {
      * {@code pad_token_id} a batch over 1 is refused as upstream refuses it.
      */
     static final class SequenceClassification extends Module {
-        private final String className;
         private final String baseName;
         private final Long padTokenId;
 
-        SequenceClassification(String className, String baseName, Module base, long hidden, long numLabels,
+        SequenceClassification(String torchClass, String baseName, Module base, long hidden, long numLabels,
                                Long padTokenId) {
-            this.className = className;
+            className(torchClass);
             this.baseName = baseName;
             this.padTokenId = padTokenId;
             add(baseName, base);
             add("score", Layers.linear(hidden, numLabels, false));
-        }
-
-        @Override
-        public String className() {
-            return className;
         }
 
         @Override
@@ -122,20 +133,14 @@ final class Heads {
      * every position: {@code (batch, seq, num_labels)}.
      */
     static final class TokenClassification extends Module {
-        private final String className;
         private final String baseName;
 
-        TokenClassification(String className, String baseName, Module base, long hidden, long numLabels) {
-            this.className = className;
+        TokenClassification(String torchClass, String baseName, Module base, long hidden, long numLabels) {
+            className(torchClass);
             this.baseName = baseName;
             add(baseName, base);
             add("dropout", Layers.dropout(0.0));
             add("classifier", Layers.linear(hidden, numLabels));
-        }
-
-        @Override
-        public String className() {
-            return className;
         }
 
         @Override
@@ -150,19 +155,13 @@ final class Heads {
      * {@code logits.split(1, dim=-1)} squeezed: start and end logits, {@code (batch, seq)} each.
      */
     static final class QuestionAnswering extends Module {
-        private final String className;
         private final String baseName;
 
-        QuestionAnswering(String className, String baseName, Module base, long hidden) {
-            this.className = className;
+        QuestionAnswering(String torchClass, String baseName, Module base, long hidden) {
+            className(torchClass);
             this.baseName = baseName;
             add(baseName, base);
             add("qa_outputs", Layers.linear(hidden, 2));
-        }
-
-        @Override
-        public String className() {
-            return className;
         }
 
         @Override

@@ -273,18 +273,11 @@ public final class Llama implements HfFamily {
      * then {@code lm_head} on every position; the output is the logits alone (no loss, no cache).
      */
     static final class LlamaForCausalLM extends Module {
-        private final String prefix;
-
         LlamaForCausalLM(Sizes s, boolean bias) {
-            prefix = s.prefix;
+            className(s.prefix + "ForCausalLM");
             Module base = add("model", new LlamaModel(s, bias));
             Module lmHead = add("lm_head", Layers.linear(s.hidden, s.vocab, false));
             Heads.tieWeights(s.tieWordEmbeddings && !s.torchscript, lmHead, base.child("embed_tokens"));
-        }
-
-        @Override
-        public String className() {
-            return prefix + "ForCausalLM";
         }
 
         @Override
@@ -300,21 +293,14 @@ public final class Llama implements HfFamily {
      * {@code norm}. The causal mask runs no module and counts nothing.
      */
     static final class LlamaModel extends Module {
-        private final String prefix;
-
         LlamaModel(Sizes s, boolean bias) {
-            prefix = s.prefix;
+            className(s.prefix + "Model");
             add("embed_tokens", Layers.embeddingForward(s.vocab, s.hidden));
             Sequential layers = add("layers", new Sequential());
             for (long i = 0; i < s.layers; i++) {
                 layers.append(new LlamaDecoderLayer(s, bias));
             }
             add("norm", new LlamaRMSNorm(s.hidden, s.prefix));
-        }
-
-        @Override
-        public String className() {
-            return prefix + "Model";
         }
 
         @Override
@@ -332,21 +318,15 @@ public final class Llama implements HfFamily {
 
     /** {@code LlamaDecoderLayer}: pre-norm attention and MLP, each with its residual add. */
     static final class LlamaDecoderLayer extends Module {
-        private final String prefix;
         private final String feedForwardName;
 
         LlamaDecoderLayer(Sizes s, boolean bias) {
-            prefix = s.prefix;
+            className(s.prefix + "DecoderLayer");
             feedForwardName = s.feedForwardName;
             add("self_attn", new LlamaAttention(s, bias));
             add(s.feedForwardName, s.feedForward.apply(s));
             add("input_layernorm", new LlamaRMSNorm(s.hidden, s.prefix));
             add("post_attention_layernorm", new LlamaRMSNorm(s.hidden, s.prefix));
-        }
-
-        @Override
-        public String className() {
-            return prefix + "DecoderLayer";
         }
 
         @Override
@@ -373,11 +353,10 @@ public final class Llama implements HfFamily {
         private final long heads;
         private final long kvHeads;
         private final long headDim;
-        private final String prefix;
         private final boolean cachedRotary;
 
         LlamaAttention(Sizes s, boolean bias) {
-            prefix = s.prefix;
+            className(s.prefix + "Attention");
             cachedRotary = s.cachedRotary;
             heads = s.heads;
             kvHeads = s.kvHeads;
@@ -387,11 +366,6 @@ public final class Llama implements HfFamily {
             add("v_proj", Layers.linear(s.hidden, Dims.mul(s.kvHeads, s.headDim), bias || s.qkvBias));
             add("o_proj", Layers.linear(Dims.mul(s.heads, s.headDim), s.hidden, bias));
             add("rotary_emb", new LlamaRotaryEmbedding(s.headDim, s.prefix, s.cachedRotary));
-        }
-
-        @Override
-        public String className() {
-            return prefix + "Attention";
         }
 
         @Override
@@ -427,18 +401,12 @@ public final class Llama implements HfFamily {
      */
     static final class LlamaRotaryEmbedding extends Module {
         private final long dim;
-        private final String prefix;
         private final boolean cached;
 
         LlamaRotaryEmbedding(long dim, String prefix, boolean cached) {
+            className(prefix + "RotaryEmbedding");
             this.dim = dim;
-            this.prefix = prefix;
             this.cached = cached;
-        }
-
-        @Override
-        public String className() {
-            return prefix + "RotaryEmbedding";
         }
 
         @Override
@@ -460,19 +428,12 @@ public final class Llama implements HfFamily {
 
     /** {@code LlamaMLP}: {@code down_proj(act_fn(gate_proj(x)) * up_proj(x))}. */
     static final class LlamaMLP extends Module {
-        private final String prefix;
-
         LlamaMLP(Sizes s) {
-            prefix = s.prefix;
+            className(s.prefix + "MLP");
             add("gate_proj", Layers.linear(s.hidden, s.intermediate, s.mlpBias));
             add("up_proj", Layers.linear(s.hidden, s.intermediate, s.mlpBias));
             add("down_proj", Layers.linear(s.intermediate, s.hidden, s.mlpBias));
             add("act_fn", Bert.act(s.hiddenAct));
-        }
-
-        @Override
-        public String className() {
-            return prefix + "MLP";
         }
 
         @Override
@@ -483,23 +444,22 @@ public final class Llama implements HfFamily {
         }
     }
 
-    /** {@code LlamaRMSNorm}: one {@code weight (hidden,)}; the shape is kept. */
+    /**
+     * {@code LlamaRMSNorm} and every family's copy ({@code prefix + "RMSNorm"}; Gemma's scales by {@code 1 + weight}):
+     * one {@code weight (hidden,)}; the shape is kept.
+     */
     static final class LlamaRMSNorm extends Module {
-        private final String prefix;
+        private final long hidden;
 
         LlamaRMSNorm(long hidden, String prefix) {
-            this.prefix = prefix;
+            className(prefix + "RMSNorm");
+            this.hidden = hidden;
             parameter("weight", hidden);
         }
 
         @Override
-        public String className() {
-            return prefix + "RMSNorm";
-        }
-
-        @Override
         public Shape forward(Trace t, Shape x) {
-            return Reshape.broadcast(x, Shape.of(((Module) this).tensors().get(0).shape().dims()));
+            return Reshape.broadcast(x, Shape.of(hidden));
         }
     }
 

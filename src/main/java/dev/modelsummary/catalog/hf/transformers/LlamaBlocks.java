@@ -179,11 +179,9 @@ final class LlamaBlocks {
      * with {@code position_ids} (1, seq), each layer, {@code norm}. Masks run no module.
      */
     static final class DecoderModel extends Module {
-        private final String className;
-
         DecoderModel(String prefix, long vocab, long hidden, long layers, LongFunction<Module> layer,
                      Module norm, Module rotary) {
-            this.className = prefix + "Model";
+            className(prefix + "Model");
             add("embed_tokens", Layers.embeddingForward(vocab, hidden));
             Sequential list = add("layers", new Sequential());
             for (long i = 0; i < layers; i++) {
@@ -191,11 +189,6 @@ final class LlamaBlocks {
             }
             add("norm", norm);
             add("rotary_emb", rotary);
-        }
-
-        @Override
-        public String className() {
-            return className;
         }
 
         @Override
@@ -217,12 +210,11 @@ final class LlamaBlocks {
      * residual by {@code residual_multiplier}, no FLOPs); OLMo 2 normalises each block's output instead.
      */
     static final class DecoderLayer extends Module {
-        private final String prefix;
         private final boolean postNorms;
 
         /** A pre-norm layer of given parts, registered self_attn, mlp, input_layernorm, post_attention_layernorm. */
         DecoderLayer(String prefix, Module attention, Module mlp, Module inputNorm, Module postNorm) {
-            this.prefix = prefix;
+            className(prefix + "DecoderLayer");
             this.postNorms = false;
             add("self_attn", attention);
             add("mlp", mlp);
@@ -231,7 +223,7 @@ final class LlamaBlocks {
         }
 
         DecoderLayer(Options o, int index) {
-            prefix = o.prefix;
+            className(o.prefix + "DecoderLayer");
             postNorms = o.postNorms;
             add("self_attn", new Attention(o));
             add("mlp", o.feedForward.apply(index));
@@ -242,11 +234,6 @@ final class LlamaBlocks {
             if (postNorms) {
                 add("post_feedforward_layernorm", o.norm(o.s.hidden));
             }
-        }
-
-        @Override
-        public String className() {
-            return prefix + "DecoderLayer";
         }
 
         @Override
@@ -275,7 +262,6 @@ final class LlamaBlocks {
      * {@code (batch, heads, seq, seq)}.
      */
     static final class Attention extends Module {
-        private final String prefix;
         private final long heads;
         private final long kvHeads;
         private final long headDim;
@@ -283,8 +269,8 @@ final class LlamaBlocks {
         private final boolean returnsWeights;
 
         Attention(Options o) {
+            className(o.prefix + "Attention");
             Llama.Sizes s = o.s;
-            prefix = o.prefix;
             heads = s.heads;
             kvHeads = s.kvHeads;
             headDim = s.headDim;
@@ -297,21 +283,16 @@ final class LlamaBlocks {
             add("v_proj", Layers.linear(s.hidden, kv, o.qkvBias));
             add("o_proj", Layers.linear(q, s.hidden, o.oBias));
             if (qkNorm == QkNorm.PER_HEAD) {
-                add("q_norm", new Llama.LlamaRMSNorm(s.headDim, prefix));
-                add("k_norm", new Llama.LlamaRMSNorm(s.headDim, prefix));
+                add("q_norm", new Llama.LlamaRMSNorm(s.headDim, o.prefix));
+                add("k_norm", new Llama.LlamaRMSNorm(s.headDim, o.prefix));
             } else if (qkNorm == QkNorm.WHOLE) {
-                add("q_norm", new Llama.LlamaRMSNorm(q, prefix));
-                add("k_norm", new Llama.LlamaRMSNorm(kv, prefix));
+                add("q_norm", new Llama.LlamaRMSNorm(q, o.prefix));
+                add("k_norm", new Llama.LlamaRMSNorm(kv, o.prefix));
             }
             if (o.legacyAttention) {
                 // registered, never called: the layers get (cos, sin) from model.rotary_emb
-                add("rotary_emb", new Llama.LlamaRotaryEmbedding(s.headDim, prefix, false));
+                add("rotary_emb", new Llama.LlamaRotaryEmbedding(s.headDim, o.prefix, false));
             }
-        }
-
-        @Override
-        public String className() {
-            return prefix + "Attention";
         }
 
         @Override
@@ -347,20 +328,13 @@ final class LlamaBlocks {
 
     /** The gated MLP ({@code LlamaMLP}, Gemma's, Qwen's experts): {@code down(act(gate(x)) * up(x))}. */
     static final class GatedMlp extends Module {
-        private final String prefix;
-
         GatedMlp(Options o, long intermediate) {
-            prefix = o.prefix;
+            className(o.prefix + "MLP");
             Llama.Sizes s = o.s;
             add("gate_proj", Layers.linear(s.hidden, intermediate, o.mlpBias));
             add("up_proj", Layers.linear(s.hidden, intermediate, o.mlpBias));
             add("down_proj", Layers.linear(intermediate, s.hidden, o.mlpBias));
             add("act_fn", Act457.act(s.hiddenAct));
-        }
-
-        @Override
-        public String className() {
-            return prefix + "MLP";
         }
 
         @Override
@@ -378,19 +352,13 @@ final class LlamaBlocks {
      * non-persistent buffer, listed by {@code named_buffers()} only.
      */
     static final class RotaryEmbedding extends Module {
-        private final String className;
         private final long halfDim;
         private final boolean cat;
 
-        RotaryEmbedding(String className, long dim, boolean cat) {
-            this.className = className;
+        RotaryEmbedding(String torchClass, long dim, boolean cat) {
+            className(torchClass);
             this.halfDim = dim / 2;
             this.cat = cat;
-        }
-
-        @Override
-        public String className() {
-            return className;
         }
 
         @Override

@@ -78,10 +78,8 @@ public final class MT5 implements HfFamily {
      * {@code act} is 4.57's {@code ACT2FN} class ({@code silu} is {@code SiLUActivation} there).
      */
     private static void rename(Module module, String actClass) {
-        if (module instanceof T5.T5Root root) {
-            root.reportedClass = "M" + root.className();
-        } else if (module.className().startsWith("T5")) {
-            module.forwardAs("M" + module.className(), null);
+        if (module.className().startsWith("T5")) {
+            module.className("M" + module.className());
         }
         module.childrenWithEmptyPlaces().forEach((name, child) -> {
             if (child == null) {

@@ -7,7 +7,6 @@ import dev.modelsummary.catalog.nn.Dims;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.catalog.nn.Sequential;
-import dev.modelsummary.compute.Exact;
 import dev.modelsummary.compute.MatMul;
 import dev.modelsummary.compute.Reshape;
 import dev.modelsummary.compute.ShapeException;
@@ -163,13 +162,9 @@ public final class ModernBert implements HfFamily {
         private final String pooling;
 
         Head(String torchClass, String pooling) {
+            className(torchClass);
             this.torchClass = torchClass;
             this.pooling = pooling;
-        }
-
-        @Override
-        public String className() {
-            return torchClass;
         }
 
         @Override
@@ -193,21 +188,14 @@ public final class ModernBert implements HfFamily {
                     return List.of(squeezed, squeezed);
                 }
                 case "ModernBertForMultipleChoice" -> {
-                    if (inputIds.rank() < 2) {
-                        throw new ShapeException("tuple index out of range");
-                    }
-                    long numChoices = inputIds.dim(1);
-                    long last = inputIds.dim(inputIds.rank() - 1);
-                    long numel = Exact.numel(inputIds);
-                    long rows = Reshape.viewRows(numel, last);
-                    Shape hidden = call(t, "model", Shape.of(rows, last));
-                    if (pooling.equals("mean")) {
-                        // num_non_pad_tokens = attention_mask.sum(...) with no attention mask given
-                        throw new ShapeException("'NoneType' object has no attribute 'sum'");
-                    }
-                    Shape logits = classify(t, Shape.of(hidden.dim(0), hidden.dim(2)));
-                    long n = Exact.numel(logits);
-                    return List.of(Shape.of(Reshape.viewRows(n, numChoices), numChoices));
+                    return List.of(Heads.multipleChoice(inputIds, flat -> {
+                        Shape hidden = call(t, "model", flat);
+                        if (pooling.equals("mean")) {
+                            // num_non_pad_tokens = attention_mask.sum(...) with no attention mask given
+                            throw new ShapeException("'NoneType' object has no attribute 'sum'");
+                        }
+                        return classify(t, Shape.of(hidden.dim(0), hidden.dim(2)));
+                    }));
                 }
                 default -> throw new IllegalStateException(torchClass);
             }

@@ -55,7 +55,6 @@ final class MoeBlocks {
      * logits (tokens, experts).
      */
     static final class SparseMoeBlock extends Module {
-        private final String prefix;
         private final long experts;
         private final long topK;
         private final boolean shared;
@@ -66,7 +65,7 @@ final class MoeBlocks {
          */
         SparseMoeBlock(String prefix, long hidden, long experts, long topK, Supplier<Module> expert,
                        Module sharedExpert) {
-            this.prefix = prefix;
+            className(prefix + "SparseMoeBlock");
             this.experts = experts;
             this.topK = topK;
             this.shared = sharedExpert != null;
@@ -79,11 +78,6 @@ final class MoeBlocks {
                 add("shared_expert", sharedExpert);
                 add("shared_expert_gate", Layers.linear(hidden, 1, false));
             }
-        }
-
-        @Override
-        public String className() {
-            return prefix + "SparseMoeBlock";
         }
 
         @Override

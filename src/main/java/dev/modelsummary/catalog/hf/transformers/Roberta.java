@@ -99,20 +99,13 @@ public final class Roberta implements HfFamily {
      * Forward: dense, the functional {@code gelu} (no module), layer_norm, decoder.
      */
     static final class RobertaLMHead extends Module {
-        private final String prefix;
-
         RobertaLMHead(Bert.Sizes s) {
-            prefix = s.prefix;
+            className(s.prefix + "LMHead");
             parameter("bias", s.vocab);
             add("dense", Layers.linear(s.hidden, s.hidden));
             add("layer_norm", Layers.layerNormForward(s.hidden));
             Module decoder = add("decoder", Layers.linear(s.hidden, s.vocab));
             decoder.tie("bias", this, "bias");
-        }
-
-        @Override
-        public String className() {
-            return prefix + "LMHead";
         }
 
         @Override
@@ -128,18 +121,11 @@ public final class Roberta implements HfFamily {
      * dense, {@code torch.tanh} (no module), dropout again, out_proj.
      */
     static final class RobertaClassificationHead extends Module {
-        private final String prefix;
-
         RobertaClassificationHead(Bert.Sizes s, long labels) {
-            prefix = s.prefix;
+            className(s.prefix + "ClassificationHead");
             add("dense", Layers.linear(s.hidden, s.hidden));
             add("dropout", Layers.dropout(0.0));
             add("out_proj", Layers.linear(s.hidden, labels));
-        }
-
-        @Override
-        public String className() {
-            return prefix + "ClassificationHead";
         }
 
         @Override

@@ -32,12 +32,8 @@ final class Siglip {
 
     static final class VisionModel extends Module {
         VisionModel(HfConfig c) {
+            className("SiglipVisionModel");
             add("vision_model", new VisionTransformer(c));
-        }
-
-        @Override
-        public String className() {
-            return "SiglipVisionModel";
         }
 
         @Override
@@ -50,6 +46,7 @@ final class Siglip {
         private final boolean useHead;
 
         VisionTransformer(HfConfig c) {
+            className("SiglipVisionTransformer");
             long hidden = c.integer("hidden_size", 768);
             long intermediate = c.integer("intermediate_size", 3072);
             long layers = c.integer("num_hidden_layers", 12);
@@ -77,11 +74,6 @@ final class Siglip {
         }
 
         @Override
-        public String className() {
-            return "SiglipVisionTransformer";
-        }
-
-        @Override
         public List<Shape> forwardOutputs(Trace t, List<Shape> xs) {
             Shape hidden = call(t, "embeddings", xs.get(0));
             hidden = call(t, "encoder", hidden);
@@ -99,6 +91,7 @@ final class Siglip {
         private final long numPatches;
 
         Embeddings(HfConfig c, long hidden) {
+            className("SiglipVisionEmbeddings");
             this.hidden = hidden;
             long channels = c.integer("num_channels", 3);
             long imageSize = c.integer("image_size", 224);
@@ -113,11 +106,6 @@ final class Siglip {
         }
 
         @Override
-        public String className() {
-            return "SiglipVisionEmbeddings";
-        }
-
-        @Override
         public Shape forward(Trace t, Shape pixelValues) {
             Shape patches = call(t, "patch_embedding", pixelValues);
             Shape embeddings = Shape.of(patches.dim(0), patches.dim(2) * patches.dim(3), hidden);
@@ -128,9 +116,8 @@ final class Siglip {
 
     /** {@code SiglipEncoder}: its layers, iterated; returns the last hidden state. */
     static final class Encoder extends Module {
-        @Override
-        public String className() {
-            return "SiglipEncoder";
+        Encoder() {
+            className("SiglipEncoder");
         }
 
         @Override
@@ -145,15 +132,11 @@ final class Siglip {
     /** {@code SiglipEncoderLayer}: pre-norm attention and MLP with residuals; returns the tensor. */
     static final class EncoderLayer extends Module {
         EncoderLayer(long hidden, long intermediate, long heads, String act) {
+            className("SiglipEncoderLayer");
             add("layer_norm1", Layers.layerNormForward(hidden));
             add("self_attn", new Attention(hidden, heads));
             add("layer_norm2", Layers.layerNormForward(hidden));
             add("mlp", new Mlp(hidden, intermediate, act));
-        }
-
-        @Override
-        public String className() {
-            return "SiglipEncoderLayer";
         }
 
         @Override
@@ -173,17 +156,13 @@ final class Siglip {
         private final long hidden;
 
         Attention(long hidden, long heads) {
+            className("SiglipAttention");
             this.hidden = hidden;
             this.heads = heads;
             add("k_proj", Layers.linear(hidden, hidden));
             add("v_proj", Layers.linear(hidden, hidden));
             add("q_proj", Layers.linear(hidden, hidden));
             add("out_proj", Layers.linear(hidden, hidden));
-        }
-
-        @Override
-        public String className() {
-            return "SiglipAttention";
         }
 
         @Override
@@ -211,26 +190,18 @@ final class Siglip {
     static final class Mlp extends DecoderParts.TwoLayerMlp {
         Mlp(long hidden, long intermediate, String act) {
             super("fc1", "activation_fn", "fc2");
+            className("SiglipMLP");
             add("activation_fn", Act457.act(act));
             add("fc1", Layers.linear(hidden, intermediate));
             add("fc2", Layers.linear(intermediate, hidden));
-        }
-
-        @Override
-        public String className() {
-            return "SiglipMLP";
         }
     }
 
     /** {@code SiglipMultiheadAttentionPoolingHead}: its {@code probe (1, 1, hidden)} first. */
     private static final class PoolingHead extends Module {
         PoolingHead(long hidden) {
+            className("SiglipMultiheadAttentionPoolingHead");
             parameter("probe", 1, 1, hidden);
-        }
-
-        @Override
-        public String className() {
-            return "SiglipMultiheadAttentionPoolingHead";
         }
     }
 }

@@ -220,19 +220,14 @@ public final class T5 implements HfFamily {
      * {@code (logits, encoder_last_hidden_state)}; T5ForTokenClassification {@code (logits)}.
      */
     static final class T5Root extends Module {
+        /** The architecture built: a copy of T5 may rename the class (mT5's {@code MT5Model}), not change it. */
         private final String torchClass;
         /** {@code config.eos_token_id}, for T5ForSequenceClassification. */
         long eosTokenId;
-        /** The class name hooks report when a copy of T5 names it otherwise (mT5's {@code MT5Model}); else null. */
-        String reportedClass;
 
         T5Root(String torchClass) {
+            className(torchClass);
             this.torchClass = torchClass;
-        }
-
-        @Override
-        public String className() {
-            return reportedClass != null ? reportedClass : torchClass;
         }
 
         @Override

@@ -424,12 +424,8 @@ public final class XLNet implements HfFamily {
         private final String torchClass;
 
         Pooler(String torchClass) {
+            className(torchClass);
             this.torchClass = torchClass;
-        }
-
-        @Override
-        public String className() {
-            return torchClass;
         }
 
         private static Shape squeezeLast(Shape x) {
@@ -476,13 +472,9 @@ public final class XLNet implements HfFamily {
         private final Sizes s;
 
         XLNetHead(String torchClass, Sizes s) {
+            className(torchClass);
             this.torchClass = torchClass;
             this.s = s;
-        }
-
-        @Override
-        public String className() {
-            return torchClass;
         }
 
         @Override

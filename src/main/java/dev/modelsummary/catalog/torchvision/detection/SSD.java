@@ -230,17 +230,10 @@ public final class SSD extends Module {
      * classification_head(x)}}, the regression head called first.
      */
     static final class Head extends Module {
-        private final String className;
-
-        Head(String className, Module classificationHead, Module regressionHead) {
+        Head(String torchClass, Module classificationHead, Module regressionHead) {
+            className(torchClass);
             add("classification_head", classificationHead);
             add("regression_head", regressionHead);
-            this.className = className;
-        }
-
-        @Override
-        public String className() {
-            return className;
         }
 
         @Override
@@ -263,18 +256,12 @@ public final class SSD extends Module {
      * iterated, not called), viewed {@code (N, H * W * A, num_columns)}, concatenated over the levels.
      */
     static final class ScoringHead extends Module {
-        private final String className;
         private final long numColumns;
 
-        ScoringHead(String className, Sequential moduleList, long numColumns) {
+        ScoringHead(String torchClass, Sequential moduleList, long numColumns) {
+            className(torchClass);
             add("module_list", moduleList);
-            this.className = className;
             this.numColumns = numColumns;
-        }
-
-        @Override
-        public String className() {
-            return className;
         }
 
         @Override
@@ -299,6 +286,7 @@ public final class SSD extends Module {
         private final List<Module> outputs = new ArrayList<>();
 
         FeatureExtractorVGG(List<Module> backbone) {
+            className("SSDFeatureExtractorVGG");
             List<Integer> pools = maxPoolPositions(backbone);
             // Python unpacks exactly five max poolings: `_, _, maxpool3_pos, maxpool4_pos, _ = ...`.
             if (pools.size() != 5) {
@@ -321,11 +309,6 @@ public final class SSD extends Module {
             add("extra", new Sequential(extra));
             outputs.add(features);
             outputs.addAll(extra);
-        }
-
-        @Override
-        public String className() {
-            return "SSDFeatureExtractorVGG";
         }
 
         /**

@@ -132,12 +132,8 @@ public final class Misc {
          */
         public void quantizable() {
             quantizable = true;
+            className("QuantizableSqueezeExcitation");
             add("skip_mul", Layers.floatFunctional());
-        }
-
-        @Override
-        public String className() {
-            return quantizable ? "QuantizableSqueezeExcitation" : "SqueezeExcitation";
         }
     }
 

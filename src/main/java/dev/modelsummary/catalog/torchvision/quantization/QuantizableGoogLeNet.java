@@ -60,13 +60,9 @@ public final class QuantizableGoogLeNet {
     static final class Model extends GoogLeNet {
         Model(long numClasses, boolean auxLogits) {
             super(numClasses, auxLogits, BLOCKS);
+            className("QuantizableGoogLeNet");
             add("quant", Layers.quantStub());
             add("dequant", Layers.deQuantStub());
-        }
-
-        @Override
-        public String className() {
-            return "QuantizableGoogLeNet";
         }
 
         @Override

@@ -97,13 +97,9 @@ public final class QuantizableInception {
     static final class Model extends Inception.Inception3 {
         Model(long numClasses, boolean auxLogits) {
             super(numClasses, auxLogits, BLOCKS);
+            className("QuantizableInception3");
             add("quant", Layers.quantStub());
             add("dequant", Layers.deQuantStub());
-        }
-
-        @Override
-        public String className() {
-            return "QuantizableInception3";
         }
 
         @Override

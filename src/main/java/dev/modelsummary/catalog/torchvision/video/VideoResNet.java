@@ -147,7 +147,7 @@ public final class VideoResNet extends Module {
         SIMPLE {
             @Override
             Module make(long in, long out, long midplanes, long stride) {
-                return conv3d(in, out, 3, 3, 3, 1, false).stride(stride).padding(1).subclass("Conv3DSimple");
+                return conv3d(in, out, 3, 3, 3, 1, false).stride(stride).padding(1).className("Conv3DSimple");
             }
 
             @Override
@@ -160,7 +160,7 @@ public final class VideoResNet extends Module {
             @Override
             Module make(long in, long out, long midplanes, long stride) {
                 return conv3d(in, out, 1, 3, 3, 1, false).stride(1, stride, stride).padding(0, 1, 1)
-                        .subclass("Conv3DNoTemporal");
+                        .className("Conv3DNoTemporal");
             }
 
             @Override
