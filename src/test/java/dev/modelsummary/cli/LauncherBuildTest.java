@@ -9,10 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -97,11 +100,44 @@ class LauncherBuildTest {
         assertThat(run.out).isEmpty();
     }
 
+    @ParameterizedTest
+    @CsvSource({"25.0.3, -XX:AOTCache=, model-summary.aot", "17.0.15, -XX:SharedArchiveFile=, model-summary.jsa"})
+    void theJdksOwnCacheIsMadeOnceAndUsed(String version, String flag, String cacheName) throws Exception {
+        maven(false);
+        // a JDK: its release file says its version; its java writes the cache it is asked to write
+        Path jdk = Files.createDirectories(tmp.resolve("jdk/bin"));
+        Files.writeString(jdk.getParent().resolve("release"), "JAVA_VERSION=\"" + version + "\"\n");
+        Path java = jdk.resolve("java");
+        Files.writeString(java, String.join("\n", "#!/bin/sh",
+                "for a in \"$@\"; do case \"$a\" in",
+                "  -XX:AOTCacheOutput=*) echo cache > \"${a#*=}\" ;;",
+                "  -XX:SharedArchiveFile=*) case \"$*\" in *-Xshare:dump*) echo cache > \"${a#*=}\" ;; esac ;;",
+                "esac; done",
+                "echo \"java $*\"", ""));
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Result first = run(false, Map.of("MODEL_SUMMARY_JAVA", java.toString()));
+        Result second = run(false, Map.of("MODEL_SUMMARY_JAVA", java.toString()));
+
+        Path cache = home.resolve("target").resolve(cacheName);
+        assertThat(cache).exists();
+        assertThat(cache.resolveSibling(cacheName + ".size")).hasContent(Long.toString(Files.size(cache)));
+        for (Result run : List.of(first, second)) {
+            assertThat(run.exit).isZero();
+            assertThat(run.out).startsWith("java ").contains(" " + flag + cache + " ")
+                    .endsWith(" -jar " + home.resolve("target/model-summary.jar") + " --version\n");
+        }
+    }
+
     private record Result(int exit, String out, String err) {
     }
 
     /** On a terminal: under script(1), which gives the launcher a pseudo-terminal and copies it to stdout. */
     private Result run(boolean terminal) throws IOException, InterruptedException {
+        return run(terminal, Map.of());
+    }
+
+    private Result run(boolean terminal, Map<String, String> environment) throws IOException, InterruptedException {
         String launcher = home.resolve("model-summary") + " --version";
         List<String> command = List.of("bash", "-c", launcher);
         if (terminal) {
@@ -111,6 +147,9 @@ class LauncherBuildTest {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        // the fake java on PATH, not a JDK 25 the launcher would find installed
+        builder.environment().putIfAbsent("MODEL_SUMMARY_JAVA", "java");
+        builder.environment().putAll(environment);
         Path out = tmp.resolve("out");
         Path err = tmp.resolve("err");
         Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
