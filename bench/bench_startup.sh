@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Start-up: how long one summary takes end to end, with and without the launcher's class-data-sharing
-# archive (target/model-summary.jsa), for the three common kinds of run: a built-in page (vit_l_16), a
-# PyTorch .pth and a safetensors file (the committed fixtures: header-only reading makes their size moot).
+# Start-up: how long one summary takes end to end, on the JDK 17 on PATH without and with the launcher's
+# class-data-sharing archive (target/model-summary.jsa), and through the launcher (which picks a JDK 25 and its
+# AOT cache when one is installed, else the same JDK 17 and archive), for the common kinds of run: a built-in
+# page (vit_l_16), a PyTorch .pth and a safetensors file (the committed fixtures: header-only reading makes
+# their size moot), a Hugging Face page and two commands parsed by picocli.
 # `java -version` is the floor: a JVM that loads none of our classes.
 #
 # Usage: bench/bench_startup.sh            (from anywhere; builds the jar and the archive through the launcher)
@@ -22,7 +24,8 @@ ensure_time
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
-./model-summary --version > /dev/null   # builds the jar and the archive if they are missing or stale
+./model-summary --version > /dev/null   # builds the jar and the launcher's cache if missing or stale
+MODEL_SUMMARY_JAVA=java ./model-summary --version > /dev/null   # and the JDK 17 archive
 if [ ! -f "$JSA" ]; then
     echo "the launcher made no $JSA (is target/ writable?)" >&2
     exit 1
@@ -57,6 +60,11 @@ NO_CDS=("${JVM[@]}" -jar "$JAR")
 CDS=("${JVM[@]}" -XX:SharedArchiveFile="$JSA" -Xshare:auto -jar "$JAR")
 
 echo "$(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg) at the start, $(java -version 2>&1 | head -n 1)"
+if [ -f target/model-summary.aot ]; then
+    echo "The launcher runs a JDK 25+ with its AOT cache (target/model-summary.aot)."
+else
+    echo "The launcher runs the java on PATH with its CDS archive (no JDK 25 found)."
+fi
 echo
 echo "| Command (median of $N runs) | Wall time (s) | CPU time (s) | Peak RSS (MiB) |"
 echo "|---|---:|---:|---:|"
@@ -67,18 +75,11 @@ for target in vit_l_16 "$PTH" "$SAFE"; do
     run "$label, no archive" "${NO_CDS[@]}" "$target"
     run "$label, archive" "${CDS[@]}" "$target"
     run "$label, ./model-summary" ./model-summary "$target"
+    run "$label, ./model-summary on the java on PATH" env MODEL_SUMMARY_JAVA=java ./model-summary "$target"
 done
 # a Hugging Face page, and commands that go through picocli's parser (every option but -f and --summary)
 run "gpt2, ./model-summary" ./model-summary gpt2
 run "gpt2 --memory -f text, ./model-summary" ./model-summary gpt2 --memory -f text
 run "resnet50 --compute -f json, ./model-summary" ./model-summary resnet50 --compute -f json
-
-# JDK 25's AOT cache (JEP 483/514/515), when a JDK 25 is installed (JAVA25=/path/to/java, else Temurin's usual
-# place): trained on the same CdsTraining run, then the .pth page with it, for the comparison the launcher's
-# choice of JDK 17 with a static CDS archive rests on.
-JAVA25="${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
-if [ -x "$JAVA25" ]; then
-    "$JAVA25" "${jvm[@]}" -XX:AOTCacheOutput="$WORK/app.aot" -cp "$JAR" dev.modelsummary.cli.CdsTraining \
-        > /dev/null 2>&1
-    run "$(basename "$PTH"), JDK 25 AOT cache" "$JAVA25" "${jvm[@]}" -XX:AOTCache="$WORK/app.aot" -jar "$JAR" "$PTH"
-fi
+run "gpt2 --memory -f text, ./model-summary on the java on PATH" env MODEL_SUMMARY_JAVA=java ./model-summary gpt2 \
+    --memory -f text
