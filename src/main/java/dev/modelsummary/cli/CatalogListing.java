@@ -70,7 +70,7 @@ final class CatalogListing {
                 for (Builder builder : group.getValue()) {
                     long count = parameters.get(builder.name().toLowerCase(Locale.ROOT));
                     out.println("  " + pad(builder.name(), nameWidth) + "  "
-                            + padLeft(Counts.grouped(count), countWidth) + "  " + padLeft(shortCount(count), 7));
+                            + padLeft(Counts.grouped(count), countWidth) + "  " + padLeft(Counts.hub(count), 7));
                     if (verbose) {
                         printArgs(builder, out);
                     }
@@ -148,12 +148,6 @@ final class CatalogListing {
                 + " (--list alone shows all " + catalog.names().size() + ").";
     }
 
-
-    /** A count as the Hugging Face Hub writes it: {@code 25.56M}, {@code 6.74B}; exact below 1000. */
-    static String shortCount(long n) {
-        String python = PythonNumbers.humanCount(n); // K, M, G, T in base 1000, two decimals
-        return python.endsWith("G") ? python.substring(0, python.length() - 1) + "B" : python;
-    }
 
     private static void printArgs(Builder builder, PrintWriter out) {
         int width = builder.args().stream().mapToInt(a -> (a.name() + "=" + a.defaultText()).length()).max().orElse(0);
