@@ -18,6 +18,7 @@ import dev.modelsummary.summary.Totals;
 import dev.modelsummary.text.Counts;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,8 @@ public final class HtmlReport {
      * reads by scrolling. The script sorts and filters all rows and shows more on request.
      */
     static final int TENSOR_ROW_LIMIT = 1_000;
+    /** The dtypes the Stored bytes card names; more are one "+N more" with the whole list as its tooltip. */
+    static final int CARD_DTYPES = 3;
     private static final String SVG_NAMESPACE = " xmlns=\"http://www.w3.org/2000/svg\"";
 
     private HtmlReport() {
@@ -208,11 +211,27 @@ public final class HtmlReport {
 
     /** {@code float32 44.59 MiB · int64 160 B}: dtype names are the project's own, not the file's. */
     private static String bytesByDtype(List<DTypeStat> dtypes) {
-        StringJoiner parts = new StringJoiner(" &middot; ");
-        for (DTypeStat dtype : dtypes) {
-            parts.add(dtype.dtype().torchName() + " " + TextReport.humanBytes(dtype.bytes()));
+        if (dtypes.isEmpty()) {
+            return "no tensors";
         }
-        return dtypes.isEmpty() ? "no tensors" : parts.toString();
+        // the largest few; a card that listed a test file's 15 GGUF types grew a screen tall, and the File
+        // section and the tensor table have every dtype
+        List<DTypeStat> largest = dtypes.stream().sorted(Comparator.comparingLong(DTypeStat::bytes).reversed())
+                .toList();
+        StringJoiner parts = new StringJoiner(" &middot; ");
+        StringJoiner all = new StringJoiner(", ");
+        for (int i = 0; i < largest.size(); i++) {
+            String part = largest.get(i).dtype().torchName() + " " + TextReport.humanBytes(largest.get(i).bytes());
+            all.add(part);
+            if (i < CARD_DTYPES || largest.size() == CARD_DTYPES + 1) {
+                parts.add(Html.escape(part));
+            }
+        }
+        if (largest.size() > CARD_DTYPES + 1) {
+            parts.add("<span title=\"" + Html.escape(all.toString()) + "\">+" + (largest.size() - CARD_DTYPES)
+                    + " more</span>");
+        }
+        return parts.toString();
     }
 
     /** What a weight file says besides its tensors, and what its reader noticed; nothing for a built-in. */

@@ -111,10 +111,10 @@ public final class SiteIndex {
         out.write(number(entry.parameters(), Counts.hub(entry.parameters())));
         out.write(number(entry.trainable(), Counts.hub(entry.trainable())));
         out.write(number(entry.bytes(), TextReport.humanBytes(entry.bytes())));
-        out.write(number(entry.tensors(), Integer.toString(entry.tensors())));
+        out.write(number(entry.tensors(), Counts.grouped(entry.tensors())));
         out.write(entry.flops() == null ? "<td class=\"num\" data-value=\"-1\">" + RankingPage.NONE + "</td>"
                 : "<td class=\"num\" data-value=\"" + entry.flops() + "\" title=\"" + entry.input() + "\">"
-                + RankingPage.gflops(entry.flops()) + "</td>");
+                + Counts.groupedDecimal(RankingPage.gflops(entry.flops())) + "</td>");
         out.write(entry.inference() == null ? "<td class=\"num\" data-value=\"-1\">" + RankingPage.NONE + "</td>"
                 : number(entry.inference(), TextReport.humanBytes(entry.inference())));
         Map<String, Long> byForm = entry.forms().stream()

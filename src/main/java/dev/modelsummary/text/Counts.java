@@ -29,6 +29,25 @@ public final class Counts {
         return String.format(Locale.ROOT, "%,d", count);
     }
 
+    /**
+     * A plain decimal with its whole part grouped: {@code 3272.23} is {@code 3,272.23}; the digits (and their
+     * rounding) are the caller's.
+     */
+    public static String groupedDecimal(String plain) {
+        int start = plain.startsWith("-") ? 1 : 0;
+        int point = plain.indexOf('.');
+        int end = point < 0 ? plain.length() : point;
+        StringBuilder out = new StringBuilder(plain.length() + plain.length() / 3);
+        out.append(plain, 0, start);
+        for (int i = start; i < end; i++) {
+            if (i > start && (end - i) % 3 == 0) {
+                out.append(',');
+            }
+            out.append(plain.charAt(i));
+        }
+        return out.append(plain, end, plain.length()).toString();
+    }
+
     /** {@code 1 tensor}, {@code 1,234 tensors}. */
     public static String tensors(long count) {
         return of(count, "tensor", "tensors");

@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modelsummary.catalog.Catalog;
 import dev.modelsummary.report.HtmlReport;
 import dev.modelsummary.summary.Summary;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,6 +35,37 @@ class HtmlCliTest {
         assertThat(run.out()).isEqualTo(HtmlReport.render(Summary.of(Catalog.standard().build("resnet18")
                 .orElseThrow())));
         assertThat(synonym.out()).isEqualTo(run.out());
+    }
+
+    @Test
+    void theStoredBytesCardNamesTheThreeLargestDtypesAndTheRestInItsTooltip() {
+        String file = "src/test/resources/fixtures/safetensors/all_torch_dtypes.safetensors";
+        CliRun run = CliRun.of(file, "-f", "html");
+        List<String> byBytes = dtypesByBytes(CliRun.of(file, "-f", "json").out());
+
+        assertThat(run.exitCode()).isZero();
+        Matcher card = Pattern.compile("id=\"card-bytes\">.*?<div class=\"detail\">(.*?)</div>",
+                Pattern.DOTALL).matcher(run.out());
+        assertThat(card.find()).isTrue();
+        String detail = card.group(1);
+        assertThat(byBytes).hasSizeGreaterThan(4);
+        assertThat(detail).startsWith(byBytes.get(0) + " ").contains(" &middot; " + byBytes.get(2) + " ")
+                .doesNotContain(" &middot; " + byBytes.get(3) + " ")
+                .endsWith("\">+" + (byBytes.size() - 3) + " more</span>");
+        byBytes.forEach(dtype -> assertThat(detail).contains("title=\"").contains(dtype + " "));
+    }
+
+    /** The dtypes of a -f json report, largest total bytes first (ties by name). */
+    private static List<String> dtypesByBytes(String json) {
+        try {
+            JsonNode dtypes = new ObjectMapper().readTree(json).get("dtypes");
+            List<JsonNode> rows = new java.util.ArrayList<>();
+            dtypes.forEach(rows::add);
+            return rows.stream().sorted(Comparator.comparingLong((JsonNode d) -> d.get("bytes").asLong()).reversed())
+                    .map(d -> d.get("dtype").asText()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test

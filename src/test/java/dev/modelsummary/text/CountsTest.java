@@ -36,4 +36,11 @@ class CountsTest {
         assertThat(Counts.tensors(1234)).isEqualTo("1,234 tensors");
         assertThat(Counts.of(1, "module", "modules")).isEqualTo("1 module");
     }
+
+    @ParameterizedTest
+    @CsvSource({"3272.23, '3,272.23'", "8.18, 8.18", "999.99, 999.99", "1000, '1,000'", "1234567.5, '1,234,567.5'",
+        "-1234.00, '-1,234.00'", "-0.00, -0.00", "100, 100"})
+    void aDecimalsWholePartIsGrouped(String plain, String shown) {
+        assertThat(Counts.groupedDecimal(plain)).isEqualTo(shown);
+    }
 }
