@@ -45,6 +45,11 @@ public final class ComputeOptions {
         return compute;
     }
 
+    /** {@code --compute} given or not, for a command line parsed without picocli ({@link PlainInvocation}). */
+    void request(boolean given) {
+        compute = given;
+    }
+
     /** Refuses input options without {@code --compute} or {@code --memory}: they would change nothing. */
     void check(boolean memory) {
         if (!compute && !memory && (inputSize != null || batch != null || seqLen != null)) {

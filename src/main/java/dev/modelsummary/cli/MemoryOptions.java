@@ -37,6 +37,11 @@ public final class MemoryOptions {
         return memory || fits != null;
     }
 
+    /** {@code --memory} given or not, for a command line parsed without picocli ({@link PlainInvocation}). */
+    void request(boolean given) {
+        memory = given;
+    }
+
     /** {@code --fits}' bytes, or null. */
     Long budget() {
         return fits;

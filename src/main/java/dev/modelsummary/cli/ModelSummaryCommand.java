@@ -168,7 +168,11 @@ public final class ModelSummaryCommand implements Callable<Integer> {
     int call(PlainInvocation plain) throws IOException {
         model = plain.model();
         format = plain.format();
-        summaryOnly = plain.summaryOnly();
+        summaryOnly = plain.has(PlainInvocation.Flag.SUMMARY);
+        includeBuffers = plain.has(PlainInvocation.Flag.INCLUDE_BUFFERS);
+        strict = plain.has(PlainInvocation.Flag.STRICT);
+        computeOptions.request(plain.has(PlainInvocation.Flag.COMPUTE));
+        memoryOptions.request(plain.has(PlainInvocation.Flag.MEMORY));
         return call();
     }
 

@@ -9,12 +9,15 @@ import java.io.Writer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 
 /**
@@ -36,6 +39,8 @@ class PlainInvocationTest {
             {"resnet18", "--format=txt"},
             {"resnet18", "--summary"},
             {"--no-tensors", "-f", "markdown", GGUF},
+            {"gpt2", "--memory", "-f", "text"},
+            {"--compute", "resnet18", "--memory", "--summary", "--include-buffers", "--strict", "--format=json"},
             {"no/such/file.safetensors"},
             {"meta-llama/Llama-2-7b"},
             {"name=with=equals"},
@@ -53,9 +58,23 @@ class PlainInvocationTest {
         assertThat(parsed.matchedPositionals()).hasSize(1);
         assertThat(parsed.matchedPositionalValue(0, (String) null)).isEqualTo(plain.model());
         assertThat(parsed.matchedOptionValue("--format", OutputFormat.MD)).isEqualTo(plain.format());
-        assertThat(parsed.hasMatchedOption("--summary")).isEqualTo(plain.summaryOnly());
-        long options = (parsed.hasMatchedOption("--format") ? 1 : 0) + (plain.summaryOnly() ? 1 : 0);
+        for (PlainInvocation.Flag flag : PlainInvocation.Flag.values()) {
+            String name = flag.names().iterator().next();
+            assertThat(parsed.hasMatchedOption(name)).as(name).isEqualTo(plain.has(flag));
+        }
+        long options = (parsed.hasMatchedOption("--format") ? 1 : 0) + plain.flags().size();
         assertThat(parsed.matchedOptions()).hasSize((int) options);
+    }
+
+    @Test
+    void everyFlagIsAnOptionOfTheCommandWithNoValueAndTheSameNames() {
+        for (PlainInvocation.Flag flag : PlainInvocation.Flag.values()) {
+            OptionSpec option = picocli().getCommandSpec().findOption(flag.names().iterator().next());
+
+            assertThat(option).as(flag.name()).isNotNull();
+            assertThat(Set.of(option.names())).as(flag.name()).isEqualTo(flag.names());
+            assertThat(option.arity().max()).as(flag.name()).isZero();
+        }
     }
 
     @ParameterizedTest
@@ -63,7 +82,7 @@ class PlainInvocationTest {
         "", "--help", "-h", "--version --verbose", "diff a b", "site", "diff", "-f json diff",
         "resnet18 resnet50", "resnet18 -f", "resnet18 -f json -f text", "resnet18 -fjson", "resnet18 -f=json",
         "resnet18 -f yaml", "resnet18 -f -x", "resnet18 --summary --summary", "-- resnet18", "@args.txt",
-        "resnet18 --compute", "resnet18 -v", "resnet18 --list", "-x", "resnet18 --format", "-f json",
+        "resnet18 --compute --compute", "resnet18 --memory --fits 24GiB", "resnet18 --depth 2", "resnet18 -v", "resnet18 --list", "-x", "resnet18 --format", "-f json",
         "resnet18 --arg num_classes=10"})
     void leavesEveryOtherCommandLineToPicocli(String line) {
         String[] args = line.isEmpty() ? new String[0] : line.split(" ");
@@ -78,6 +97,10 @@ class PlainInvocationTest {
             {PTH, "-f", "text"},
             {GGUF, "--summary", "-f", "json"},
             {"resnet18", "-f", "text", "--no-tensors"},
+            {"gpt2", "--memory", "--compute", "-f", "json"},
+            {"src/test/resources/fixtures/pickle/os_system.pkl", "--strict"},
+            {"resnet18", "--include-buffers", "-f", "text", "--summary"},
+            {"src/test/resources/fixtures/safetensors/tiny_model.safetensors", "--memory"},
             {"no/such/file.safetensors"},
             {"src/test/resources/fixtures/gguf/big_endian.gguf", "-f", "json"},
             {"resnt18"},
