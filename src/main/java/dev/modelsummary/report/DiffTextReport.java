@@ -83,6 +83,7 @@ public final class DiffTextReport {
         int shown = Math.min(tensors.size(), maxRows);
         TextTable table = TextTable.headless(2);
         table.nameColumn(0);
+        table.stackNameWhenCut();
         table.write(out, shown, i -> new String[] {prefix + Quote.escaped(tensors.get(i).name()),
             Quote.escaped(DiffRows.describe(tensors.get(i)))});
         writeMore(out, tensors.size(), shown);
@@ -96,6 +97,7 @@ public final class DiffTextReport {
         int shown = Math.min(changed.size(), maxRows);
         TextTable table = TextTable.headless(5);
         table.nameColumn(0);
+        table.stackNameWhenCut();
         table.write(out, shown, i -> {
             ModelDiff.Change change = changed.get(i);
             return new String[] {"~ " + Quote.escaped(change.name()), Quote.escaped(DiffRows.describe(change.a())),

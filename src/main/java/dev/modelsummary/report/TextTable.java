@@ -27,6 +27,10 @@ final class TextTable {
     private int nameColumn = -1;
     /** The columns that go, first first, when the name alone cannot make room. */
     private int[] dropOrder = {};
+    /** Whether a row whose name would be cut is written as two lines instead: its name whole, then the rest. */
+    private boolean stackName;
+    /** How far a stacked row's rest is indented under its name. */
+    private static final int STACK_INDENT = 4;
 
     private TextTable(boolean showHeader, String... header) {
         this.header = header;
@@ -64,6 +68,16 @@ final class TextTable {
         this.dropOrder = columns;
     }
 
+    /**
+     * On a terminal too narrow for the names: each row on two lines, its name whole (cut only past the width)
+     * and under it, indented, the other columns aligned as a table. For tables whose name is the point of a row
+     * and whose other cells are few (diff's rows: {@code layer1.0.conv1.weight} and {@code layer1.1.conv1.weight}
+     * both cut to {@code layer1…v1.weight} told the reader nothing).
+     */
+    void stackNameWhenCut() {
+        this.stackName = true;
+    }
+
     /** Keeps lines within {@code columns} (0 for no limit) instead of the terminal's width: for tests. */
     void fitTo(int columns) {
         this.maxLineWidth = columns;
@@ -81,6 +95,11 @@ final class TextTable {
             }
         }
         int[] width = TextFit.widths(natural, maxLineWidth, nameColumn, dropOrder);
+        if (stackName && nameColumn >= 0 && width[nameColumn] < natural[nameColumn]
+                && STACK_INDENT + restWidth(natural) <= maxLineWidth) {
+            writeStacked(out, rows, row, natural);
+            return;
+        }
         List<int[]> blocks = TextFit.blocks(width, maxLineWidth, keyColumns());
         for (int b = 0; b < blocks.size(); b++) {
             if (b > 0) {
@@ -103,6 +122,30 @@ final class TextTable {
             key++;
         }
         return Math.max(1, key);
+    }
+
+    /** The width of a row without its name column. */
+    private int restWidth(int[] natural) {
+        int[] rest = natural.clone();
+        rest[nameColumn] = -1;
+        return TextFit.lineWidth(rest);
+    }
+
+    /** {@link #stackNameWhenCut}'s layout: a headless table's rows, each as its name line and its rest line. */
+    private void writeStacked(Writer out, int rows, IntFunction<String[]> row, int[] natural) throws IOException {
+        int[] rest = new int[natural.length - 1];
+        for (int c = 0, i = 0; c < natural.length; c++) {
+            if (c != nameColumn) {
+                rest[i++] = c;
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            String[] cells = row.apply(r);
+            out.write(middleCut(cells[nameColumn], maxLineWidth));
+            out.write('\n');
+            out.write(SPACES, 0, STACK_INDENT);
+            line(out, cells, natural, rest);
+        }
     }
 
     /** The table's {@code columns}, header and rows. */

@@ -132,6 +132,43 @@ class TerminalFitTest {
     }
 
     @Test
+    void aStackedTableKeepsItsNamesWholeOnALineOfTheirOwnWhenTheyWouldBeCut() {
+        String[][] rows = {
+            {"~ layer1.0.conv1.weight", "(64, 64, 1, 1) float32", "->", "(64, 64, 3, 3) float32", "shape"},
+            {"~ layer1.1.conv1.weight", "(64, 256, 1, 1) float32", "->", "(64, 64, 3, 3) float32", "shape"}};
+
+        assertThat(stacked(rows, 70)).isEqualTo("""
+                ~ layer1.0.conv1.weight
+                    (64, 64, 1, 1) float32   ->  (64, 64, 3, 3) float32  shape
+                ~ layer1.1.conv1.weight
+                    (64, 256, 1, 1) float32  ->  (64, 64, 3, 3) float32  shape
+                """);
+        // wide enough for the names: one line a row, as piped output (0: no width) always is
+        String oneLine = """
+                ~ layer1.0.conv1.weight  (64, 64, 1, 1) float32   ->  (64, 64, 3, 3) float32  shape
+                ~ layer1.1.conv1.weight  (64, 256, 1, 1) float32  ->  (64, 64, 3, 3) float32  shape
+                """;
+        assertThat(stacked(rows, 100)).isEqualTo(oneLine);
+        assertThat(stacked(rows, 0)).isEqualTo(oneLine);
+        // too narrow even for the rest: the usual rule (names cut, then blocks)
+        assertThat(stacked(rows, 50)).doesNotContain("\n    (").contains("\u2026");
+    }
+
+    private static String stacked(String[][] rows, int width) {
+        StringWriter out = new StringWriter();
+        TextTable table = TextTable.headless(5);
+        table.nameColumn(0);
+        table.stackNameWhenCut();
+        table.fitTo(width);
+        try {
+            table.write(out, rows.length, i -> rows[i]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    @Test
     void onlyAPlausibleWidthCounts() {
         assertThat(TerminalWidth.parse("120")).isEqualTo(120);
         assertThat(TerminalWidth.parse("10")).isZero();
