@@ -7,7 +7,7 @@ package dev.modelsummary.testutil;
  * run by hand is a change here.
  */
 public final class Fuzzing {
-    /** Short enough that {@code .ci/fuzz} runs all 15 targets in about three minutes on 2 cores. */
+    /** Short enough that {@code .ci/fuzz} runs every target (16) in about three minutes on 2 cores. */
     public static final String MAX_DURATION = "5s";
 
     private Fuzzing() {

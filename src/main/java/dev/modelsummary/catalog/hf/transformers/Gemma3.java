@@ -1,15 +1,18 @@
 package dev.modelsummary.catalog.hf.transformers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
 import dev.modelsummary.catalog.nn.Layers;
 import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.compute.Trace;
-import dev.modelsummary.model.Shape;
-import java.util.List;
 import dev.modelsummary.memory.KvCache;
+import dev.modelsummary.model.Shape;
+import dev.modelsummary.text.Quote;
+import java.util.List;
 
 /**
  * transformers 4.57.6 {@code models/gemma3/modular_gemma3.py}. The text model ({@code gemma3_text},
@@ -196,10 +199,16 @@ public final class Gemma3 implements HfFamily {
         }
     }
 
+    /** A sub-config ({@code text_config}, {@code vision_config}): {@code {}} when missing, the defaults. */
     static HfConfig sub(HfConfig config, String key) {
         JsonNode node = config.node(key);
-        return node == null || node.isNull() ? HfConfig.parse("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                : HfConfig.parse(node.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (node == null || node.isNull()) {
+            return HfConfig.of(JsonNodeFactory.instance.objectNode());
+        }
+        if (!node.isObject()) {
+            throw new ConfigException("Config key " + Quote.of(key) + " is not a dict.");
+        }
+        return HfConfig.of((ObjectNode) node);
     }
 
     /** {@code _no_split_modules} of Gemma3PreTrainedModel in transformers 4.57.6, every class of the family. */
