@@ -121,7 +121,6 @@ public final class Main {
         return PREFIX + Quote.bare(message);
     }
 
-    /** Each warning as one line on stderr: {@code model-summary: warning: SUBJECT: ...}. */
     /**
      * For one model of many ({@code --all}): {@code refusal}, a one-line error about {@code subject}, as a warning
      * that the model is listed without {@code what} (its compute, its memory); safe from parallel models.
@@ -133,6 +132,7 @@ public final class Main {
         }
     }
 
+    /** Each warning as one line on stderr: {@code model-summary: warning: SUBJECT: ...}. */
     static void printWarnings(PrintWriter err, String subject, List<String> warnings) {
         warnings.forEach(w -> err.println(line("warning: " + subject + ": " + w)));
         err.flush();

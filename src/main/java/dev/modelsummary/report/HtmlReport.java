@@ -216,19 +216,13 @@ public final class HtmlReport {
         }
         // the largest few; a card that listed a test file's 15 GGUF types grew a screen tall, and the File
         // section and the tensor table have every dtype
-        List<DTypeStat> largest = dtypes.stream().sorted(Comparator.comparingLong(DTypeStat::bytes).reversed())
-                .toList();
+        List<String> each = dtypes.stream().sorted(Comparator.comparingLong(DTypeStat::bytes).reversed())
+                .map(d -> d.dtype().torchName() + " " + TextReport.humanBytes(d.bytes())).toList();
+        int named = each.size() <= CARD_DTYPES + 1 ? each.size() : CARD_DTYPES; // never "+1 more" for one name
         StringJoiner parts = new StringJoiner(" &middot; ");
-        StringJoiner all = new StringJoiner(", ");
-        for (int i = 0; i < largest.size(); i++) {
-            String part = largest.get(i).dtype().torchName() + " " + TextReport.humanBytes(largest.get(i).bytes());
-            all.add(part);
-            if (i < CARD_DTYPES || largest.size() == CARD_DTYPES + 1) {
-                parts.add(Html.escape(part));
-            }
-        }
-        if (largest.size() > CARD_DTYPES + 1) {
-            parts.add("<span title=\"" + Html.escape(all.toString()) + "\">+" + (largest.size() - CARD_DTYPES)
+        each.subList(0, named).forEach(part -> parts.add(Html.escape(part)));
+        if (named < each.size()) {
+            parts.add("<span title=\"" + Html.escape(String.join(", ", each)) + "\">+" + (each.size() - named)
                     + " more</span>");
         }
         return parts.toString();

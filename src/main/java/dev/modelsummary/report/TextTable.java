@@ -17,6 +17,8 @@ import java.util.function.IntFunction;
  */
 final class TextTable {
     private static final String SPACES = " ".repeat(TextReport.MAX_COLUMN_WIDTH);
+    /** How far a stacked row's rest is indented under its name. */
+    private static final int STACK_INDENT = 4;
 
     private final String[] header;
     private final boolean[] right;
@@ -29,8 +31,6 @@ final class TextTable {
     private int[] dropOrder = {};
     /** Whether a row whose name would be cut is written as two lines instead: its name whole, then the rest. */
     private boolean stackName;
-    /** How far a stacked row's rest is indented under its name. */
-    private static final int STACK_INDENT = 4;
 
     private TextTable(boolean showHeader, String... header) {
         this.header = header;
