@@ -37,28 +37,52 @@ public record MoeRouting(long experts, long expertsPerToken) {
      * {@code *_exps}) or llama.cpp's older one-tensor-per-expert names ({@code blk.N.ffn_gate.E.weight}).
      */
     public static boolean isRouted(String parameterName) {
+        // index-based, no substring per part: this runs for every parameter of every mixture-of-experts model
         int end = parameterName.lastIndexOf('.');
         int from = 0;
-        String previous = null;
+        int previousFrom = -1;
+        int previousEnd = -1;
         while (from < end) {
             int dot = parameterName.indexOf('.', from);
-            String part = parameterName.substring(from, dot);
-            if (part.equals(EXPERTS_MODULE) || part.endsWith(GGUF_STACKED_SUFFIX)
-                    || previous != null && isDigits(part) && GGUF_PER_EXPERT.contains(previous)) {
+            if (isPart(parameterName, from, dot, EXPERTS_MODULE) || isStackedPart(parameterName, from, dot)
+                    || previousFrom >= 0 && isDigits(parameterName, from, dot)
+                    && isPerExpertName(parameterName, previousFrom, previousEnd)) {
                 return true;
             }
-            previous = part;
+            previousFrom = from;
+            previousEnd = dot;
             from = dot + 1;
         }
         return false;
     }
 
-    private static boolean isDigits(String part) {
-        if (part.isEmpty()) {
+    /** Whether the part {@code name[from, to)} is {@code part}. */
+    private static boolean isPart(String name, int from, int to, String part) {
+        return to - from == part.length() && name.startsWith(part, from);
+    }
+
+    /** Whether the part {@code name[from, to)} ends in {@link #GGUF_STACKED_SUFFIX}. */
+    private static boolean isStackedPart(String name, int from, int to) {
+        return to - from >= GGUF_STACKED_SUFFIX.length()
+                && name.startsWith(GGUF_STACKED_SUFFIX, to - GGUF_STACKED_SUFFIX.length());
+    }
+
+    private static boolean isPerExpertName(String name, int from, int to) {
+        for (String perExpert : GGUF_PER_EXPERT) {
+            if (isPart(name, from, to, perExpert)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the part {@code name[from, to)} is a non-empty run of ASCII digits. */
+    private static boolean isDigits(String name, int from, int to) {
+        if (from == to) {
             return false;
         }
-        for (int i = 0; i < part.length(); i++) {
-            if (part.charAt(i) < '0' || part.charAt(i) > '9') {
+        for (int i = from; i < to; i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
                 return false;
             }
         }
