@@ -5,9 +5,9 @@ import dev.modelsummary.catalog.ArgType;
 import dev.modelsummary.catalog.Builder;
 import dev.modelsummary.catalog.Catalog;
 import dev.modelsummary.catalog.Task;
-import dev.modelsummary.summary.PythonNumbers;
 import dev.modelsummary.text.Counts;
 import dev.modelsummary.text.Quote;
+import dev.modelsummary.text.Spelling;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -127,20 +127,26 @@ final class CatalogListing {
         return regex.toString();
     }
 
+    /** A catalog key and its distance to a pattern, worked out once per key. */
+    private record Near(String key, int distance) {
+    }
+
     /** The one line for a pattern that matches nothing, with the nearest names. */
     private static String noMatch(Catalog catalog, String pattern) {
         String plain = pattern.replaceAll("[*?\\[\\]]", "");
-        List<String> keys = plain.isEmpty() ? new ArrayList<>() : new ArrayList<>(catalog.suggestions(plain,
-                SUGGESTIONS));
+        // the catalog's keys are lower case; suggestions come as the catalog spells the names
+        List<String> keys = plain.isEmpty() ? new ArrayList<>() : catalog.suggestions(plain, SUGGESTIONS).stream()
+                .map(name -> name.toLowerCase(Locale.ROOT)).collect(Collectors.toCollection(ArrayList::new));
         // a pattern is a part of a name: also the names holding something near it ('resnt' in resnet18)
         String part = plain.toLowerCase(Locale.ROOT);
         int tolerance = Math.max(1, part.length() / 4);
         catalog.names().stream()
-                .filter(key -> !keys.contains(key) && !part.isEmpty() && part.length() <= 100
-                        && dev.modelsummary.text.Spelling.partDistance(part, key) <= tolerance)
-                .sorted(Comparator.comparingInt((String key) -> dev.modelsummary.text.Spelling.partDistance(part, key))
-                        .thenComparingInt(String::length).thenComparing(Comparator.naturalOrder()))
-                .limit(Math.max(0, SUGGESTIONS - keys.size())).forEach(keys::add);
+                .filter(key -> !keys.contains(key) && !part.isEmpty() && part.length() <= 100)
+                .map(key -> new Near(key, Spelling.partDistance(part, key)))
+                .filter(near -> near.distance() <= tolerance)
+                .sorted(Comparator.comparingInt(Near::distance).thenComparingInt((Near near) -> near.key().length())
+                        .thenComparing(Near::key))
+                .limit(Math.max(0, SUGGESTIONS - keys.size())).forEach(near -> keys.add(near.key()));
         List<String> nearest = keys.stream().map(key -> catalog.builder(key).orElseThrow().name())
                 .collect(Collectors.toList());
         return "--list: no built-in model matches " + Quote.of(pattern)

@@ -211,7 +211,9 @@ class CliTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "resnt50|resnet50, microsoft/resnet-50, fcn_resnet50, wide_resnet50_2, fcos_resnet50_fpn",
-            "resnt|resnet18, resnet34, resnet50, resnet101, resnet152"})
+            "resnt|resnet18, resnet34, resnet50, resnet101, resnet152",
+            // a name with capitals, suggested by both rules: once
+            "Llama-2-7b-hfx|meta-llama/Llama-2-7b-hf"})
     void listWithoutAMatchSaysSoAndNamesTheNearest(String pattern, String nearest) {
         CliRun run = CliRun.of("--list", pattern);
 
