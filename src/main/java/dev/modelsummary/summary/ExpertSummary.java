@@ -1,6 +1,5 @@
 package dev.modelsummary.summary;
 
-import dev.modelsummary.model.MoeRouting;
 import dev.modelsummary.model.Model;
 import dev.modelsummary.model.MoeRouting;
 import dev.modelsummary.model.TensorEntry;

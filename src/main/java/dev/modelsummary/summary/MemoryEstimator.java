@@ -65,9 +65,7 @@ public final class MemoryEstimator {
      * @throws ComputeException where torch refuses the input asked for
      */
     public static MemorySummary of(Summary summary, ModelInput input, Probe probe, Long budget) {
-        var architecture = summary.model().architecture();
-        KvCache kv = architecture == null ? null : architecture.memoryTraits().kvCache();
-        return new MemoryEstimator(summary, input == null ? null : probe, kv).estimate(input, budget);
+        return new MemoryEstimator(summary, input == null ? null : probe, kvCache(summary)).estimate(input, budget);
     }
 
     /**
@@ -77,10 +75,15 @@ public final class MemoryEstimator {
      * @throws dev.modelsummary.compute.ComputeOverflowException when a total passes 2^63-1
      */
     public static long storedInference(Summary summary, ModelInput input, long activations) {
-        var architecture = summary.model().architecture();
-        KvCache kv = architecture == null ? null : architecture.memoryTraits().kvCache();
-        MemoryEstimator estimator = new MemoryEstimator(summary, in -> new Forward(activations, null), kv);
+        MemoryEstimator estimator = new MemoryEstimator(summary, in -> new Forward(activations, null),
+                kvCache(summary));
         return estimator.inference(MemorySummary.weights(summary), input).rows().get(0).total();
+    }
+
+    /** The KV cache the model's library keeps, or null (no architecture, or none kept). */
+    private static KvCache kvCache(Summary summary) {
+        var architecture = summary.model().architecture();
+        return architecture == null ? null : architecture.memoryTraits().kvCache();
     }
 
     private MemorySummary estimate(ModelInput input, Long budget) {

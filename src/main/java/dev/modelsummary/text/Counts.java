@@ -21,7 +21,7 @@ public final class Counts {
 
     /** {@code 1 tensor}, {@code 0 tensors}, {@code 1,234 tensors}: the count grouped, the noun in agreement. */
     public static String of(long count, String singular, String plural) {
-        return String.format(Locale.ROOT, "%,d", count) + " " + (count == 1 ? singular : plural);
+        return grouped(count) + " " + (count == 1 ? singular : plural);
     }
 
     /** {@code 11,689,512}: thousands grouped, as a person reads a count. */

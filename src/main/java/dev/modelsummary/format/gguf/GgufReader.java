@@ -165,8 +165,9 @@ public final class GgufReader implements WeightReader {
 
     private static Model model(String name, Path source, List<TensorEntry> tensors, List<String> warnings,
                                GgufMetadata metadata, int files) {
+        MoeRouting experts = experts(metadata);
         return new Model(name, FORMAT, source.toString(), tensors, warnings)
-                .withDetails(FileDetails.NONE.withFacts(facts(metadata, files)).withExperts(experts(metadata)));
+                .withDetails(FileDetails.NONE.withFacts(facts(metadata, experts, files)).withExperts(experts));
     }
 
     /**
@@ -188,7 +189,8 @@ public final class GgufReader implements WeightReader {
      *
      * @param files how many gguf-split parts were read (1 for a lone file)
      */
-    static List<Fact> facts(GgufMetadata m, int files) {
+    /** {@code experts}: the routing {@link #experts} read from {@code m}, or null. */
+    static List<Fact> facts(GgufMetadata m, MoeRouting experts, int files) {
         List<Fact> facts = new ArrayList<>();
         if (m.architecture() != null) {
             facts.add(Facts.of("architecture", m.architecture()));
@@ -205,7 +207,6 @@ public final class GgufReader implements WeightReader {
         if (m.contextLength() != null) {
             facts.add(new Fact("context length", Long.toString(m.contextLength())));
         }
-        MoeRouting experts = experts(m);
         if (experts != null) {
             facts.add(new Fact("experts", experts.expertsPerToken() + " of " + experts.experts() + " per token"));
         }
