@@ -80,6 +80,9 @@ public final class ConfigKeys {
      */
     public static Map<String, String> unknownArguments(HfConfig resolved, List<String> base, Set<String> given,
                                                        List<String> declared) {
+        if (given.isEmpty()) {
+            return Map.of(); // nothing to check: and the class keys file stays unread, as ClassKeys promises
+        }
         Set<String> known = new java.util.TreeSet<>(resolved.readKeys());
         known.addAll(base);
         known.addAll(PRETRAINED);
@@ -108,22 +111,13 @@ public final class ConfigKeys {
 
         private static Map<String, Set<String>> read() {
             Map<String, Set<String>> byType = new java.util.HashMap<>();
-            String resource = "/dev/modelsummary/hf-config-keys.txt";
-            try (java.io.InputStream in = ConfigKeys.class.getResourceAsStream(resource)) {
-                if (in == null) {
-                    throw new IllegalStateException("missing resource " + resource);
+            for (String line : HfModels.resourceText("/dev/modelsummary/hf-config-keys.txt").split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
                 }
-                String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                for (String line : text.split("\n")) {
-                    if (line.isBlank() || line.startsWith("#")) {
-                        continue;
-                    }
-                    String[] words = line.strip().split(" ");
-                    byType.put(words[0], java.util.Arrays.stream(words).skip(1)
-                            .collect(java.util.stream.Collectors.toUnmodifiableSet()));
-                }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                String[] words = line.strip().split(" ");
+                byType.put(words[0], java.util.Arrays.stream(words).skip(1)
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet()));
             }
             return byType;
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -71,6 +72,23 @@ public final class HfConfig {
             throw new ConfigException("Config is not a JSON object.");
         }
         return of((ObjectNode) root);
+    }
+
+    /**
+     * The sub-config under {@code key} (CLIP's and Gemma 3's {@code text_config}, {@code vision_config}):
+     * {@code {}}, its library's defaults, when the key is missing or null.
+     *
+     * @throws ConfigException when the key holds something other than a dict
+     */
+    public HfConfig subConfig(String key) {
+        JsonNode node = node(key);
+        if (node == null || node.isNull()) {
+            return of(JsonNodeFactory.instance.objectNode());
+        }
+        if (!node.isObject()) {
+            throw new ConfigException("Config key " + Quote.of(key) + " is not a dict.");
+        }
+        return of((ObjectNode) node);
     }
 
     /** The config a JSON object is (a parsed one, or a sub-config such as CLIP's {@code text_config}). */

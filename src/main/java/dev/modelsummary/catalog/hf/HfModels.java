@@ -136,17 +136,16 @@ public final class HfModels {
                         + "is the same and wins, as in transformers 4.56+)"));
         return Builder.anyKey(SOURCE, name, family.task(defaultArchitecture), args, kwargs -> {
             String architecture = kwargs.string("architecture");
-            if (!family.architectures().contains(architecture) && !kwargs.isGiven("architecture")) {
-                // the config's own architectures[0]: refused when built, so that --arg architecture=CLASS can
-                // name another class, as the message says
-                throw new ConfigException("Config names architecture " + Quote.of(architecture) + ", which is not "
-                        + "a " + modelType + " model class model-summary builds; pass --arg architecture=CLASS, "
-                        + "one of " + String.join(", ", family.architectures()) + ".");
-            }
             if (!family.architectures().contains(architecture)) {
-                throw new ConfigException("architecture " + Quote.of(architecture) + " is not a " + modelType
-                        + " model class model-summary builds; it builds " + String.join(", ",
-                        family.architectures()) + ".");
+                String classes = String.join(", ", family.architectures());
+                // the config's own architectures[0] is refused when built, so that --arg architecture=CLASS can
+                // name another class, as the message says
+                throw new ConfigException(kwargs.isGiven("architecture")
+                        ? "architecture " + Quote.of(architecture) + " is not a " + modelType
+                                + " model class model-summary builds; it builds " + classes + "."
+                        : "Config names architecture " + Quote.of(architecture) + ", which is not a " + modelType
+                                + " model class model-summary builds; pass --arg architecture=CLASS, one of "
+                                + classes + ".");
             }
             HfConfig resolved = config.withOverrides(kwargs.extra());
             family.checkPrunedHeads(resolved);
@@ -251,7 +250,8 @@ public final class HfModels {
         }
     }
 
-    private static String resourceText(String path) {
+    /** A bundled text resource (UTF-8); a missing one is a broken jar. */
+    static String resourceText(String path) {
         return new String(resourceBytes(path), StandardCharsets.UTF_8);
     }
 }

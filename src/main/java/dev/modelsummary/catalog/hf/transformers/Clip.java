@@ -1,8 +1,5 @@
 package dev.modelsummary.catalog.hf.transformers;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelsummary.catalog.Task;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
@@ -136,15 +133,7 @@ public final class Clip implements HfFamily {
      */
     static HfConfig subConfig(HfConfig config, String key) {
         String legacy = key + "_dict";
-        String used = config.has(legacy) ? legacy : key;
-        JsonNode node = config.node(used);
-        ObjectNode merged = JsonNodeFactory.instance.objectNode();
-        if (node != null && node.isObject()) {
-            merged.setAll((ObjectNode) node);
-        } else if (node != null && !node.isNull()) {
-            throw new ConfigException("Config key '" + used + "' is not a dict.");
-        }
-        return HfConfig.of(merged);
+        return config.subConfig(config.has(legacy) ? legacy : key);
     }
 
     /** The sizes of CLIPTextConfig or CLIPVisionConfig. */

@@ -1,8 +1,5 @@
 package dev.modelsummary.catalog.hf.transformers;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelsummary.catalog.hf.ConfigException;
 import dev.modelsummary.catalog.hf.HfConfig;
 import dev.modelsummary.catalog.hf.HfFamily;
@@ -11,7 +8,6 @@ import dev.modelsummary.catalog.nn.Module;
 import dev.modelsummary.compute.Trace;
 import dev.modelsummary.memory.KvCache;
 import dev.modelsummary.model.Shape;
-import dev.modelsummary.text.Quote;
 import java.util.List;
 
 /**
@@ -101,8 +97,8 @@ public final class Gemma3 implements HfFamily {
      */
     @Override
     public Module build(HfConfig config, String architecture) {
-        HfConfig text = sub(config, "text_config");
-        HfConfig vision = sub(config, "vision_config");
+        HfConfig text = config.subConfig("text_config");
+        HfConfig vision = config.subConfig("vision_config");
         Decoder457.Spec s = textSpec(text);
         // _tie_or_clone_weights reads the top-level config's torchscript
         s.torchscript = config.bool("torchscript", false);
@@ -199,18 +195,6 @@ public final class Gemma3 implements HfFamily {
         }
     }
 
-    /** A sub-config ({@code text_config}, {@code vision_config}): {@code {}} when missing, the defaults. */
-    static HfConfig sub(HfConfig config, String key) {
-        JsonNode node = config.node(key);
-        if (node == null || node.isNull()) {
-            return HfConfig.of(JsonNodeFactory.instance.objectNode());
-        }
-        if (!node.isObject()) {
-            throw new ConfigException("Config key " + Quote.of(key) + " is not a dict.");
-        }
-        return HfConfig.of((ObjectNode) node);
-    }
-
     /** {@code _no_split_modules} of Gemma3PreTrainedModel in transformers 4.57.6, every class of the family. */
     static final List<String> NO_SPLIT = List.of("Gemma3DecoderLayer", "SiglipVisionEmbeddings", "SiglipEncoderLayer",
             "SiglipMultiheadAttentionPoolingHead");
@@ -239,6 +223,6 @@ public final class Gemma3 implements HfFamily {
     /** The language model's cache: {@code get_text_config(decoder=True)} is {@code text_config}. */
     @Override
     public KvCache kvCache(HfConfig config, String architecture) {
-        return textCache(sub(config, "text_config"), architecture);
+        return textCache(config.subConfig("text_config"), architecture);
     }
 }
