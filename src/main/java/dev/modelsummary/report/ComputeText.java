@@ -59,11 +59,12 @@ final class ComputeText {
 
         out.write("\nCompute: one forward pass on " + inputLabel(compute.input()) + "\n");
         out.write(rule);
-        writeRow(out, widths, new String[] {"Layer (type:depth-idx)", "Input Shape", "Output Shape", "Param #",
-                "FLOPs"});
+        boolean terminal = columns > 0;
+        writeRow(out, widths, terminal, new String[] {"Layer (type:depth-idx)", "Input Shape", "Output Shape",
+                "Param #", "FLOPs"});
         out.write(rule);
         for (String[] row : cells) {
-            writeRow(out, widths, row);
+            writeRow(out, widths, terminal, row);
         }
         out.write(rule);
         if (compute.partial() != null) {
@@ -164,11 +165,12 @@ final class ComputeText {
         return out.append(']').toString();
     }
 
-    private static void writeRow(Writer out, int[] widths, String[] cells) throws IOException {
+    /** {@code terminal}: whether the widths were fitted to a terminal ({@link TerminalWidth}), read once a table. */
+    private static void writeRow(Writer out, int[] widths, boolean terminal, String[] cells) throws IOException {
         StringBuilder line = new StringBuilder();
         String name = cells[0];
         if (name.length() > widths[0]) { // on a terminal, in the middle: the end says which call it is
-            name = TerminalWidth.columns() > 0 ? TextTable.middleCut(name, widths[0])
+            name = terminal ? TextTable.middleCut(name, widths[0])
                     : name.substring(0, widths[0] - 3) + "...";
         }
         line.append(name).append(" ".repeat(widths[0] - name.length()));

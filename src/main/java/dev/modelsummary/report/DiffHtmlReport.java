@@ -20,11 +20,7 @@ public final class DiffHtmlReport {
 
     public static void write(ModelDiff diff, int maxRows, Writer out) throws IOException {
         String title = Html.escape(diff.a().name()) + " vs " + Html.escape(diff.b().name());
-        out.write("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-        out.write("<meta http-equiv=\"Content-Security-Policy\" content=\"" + HtmlReport.CONTENT_SECURITY_POLICY
-                + "\">\n");
-        out.write("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        out.write("<title>" + title + "</title>\n<style>\n" + Html.css() + "</style>\n</head>\n<body>\n");
+        HtmlReport.writeHead(out, title, Html.css());
         out.write("<header>\n<h1>" + title + "</h1>\n<ul class=\"muted\" id=\"sides\">\n<li><strong>A</strong> "
                 + origin(diff.a()) + "</li>\n<li><strong>B</strong> " + origin(diff.b()) + "</li>\n</ul>\n"
                 + "</header>\n");

@@ -64,14 +64,21 @@ public final class HtmlReport {
         write(summary, out, null);
     }
 
-    /** Writes the page; a site page passes its {@code rank} in its group, to show and link it. */
-    public static void write(Summary summary, Writer out, SiteRank rank) throws IOException {
-        String name = Html.escape(summary.name());
+    /**
+     * A self-contained page's head, through {@code <body>}: its content security policy (no request leaves the
+     * page), its {@code escapedTitle} and its style sheet.
+     */
+    static void writeHead(Writer out, String escapedTitle, String css) throws IOException {
         out.write("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         out.write("<meta http-equiv=\"Content-Security-Policy\" content=\"" + CONTENT_SECURITY_POLICY + "\">\n");
         out.write("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        out.write("<title>" + name + " parameter information</title>\n");
-        out.write("<style>\n" + Html.css() + Html.reportCss() + "</style>\n</head>\n<body>\n");
+        out.write("<title>" + escapedTitle + "</title>\n");
+        out.write("<style>\n" + css + "</style>\n</head>\n<body>\n");
+    }
+
+    /** Writes the page; a site page passes its {@code rank} in its group, to show and link it. */
+    public static void write(Summary summary, Writer out, SiteRank rank) throws IOException {
+        writeHead(out, Html.escape(summary.name()) + " parameter information", Html.css() + Html.reportCss());
         writeHeader(summary, out, rank);
         writeCards(summary, out);
         writeForms(summary, out);

@@ -208,7 +208,14 @@ public final class MarkdownReport {
     }
 
     /** A table of a few rows and a blank line after it, every cell {@linkplain #cell escaped}. */
+    /** The file section's tables, each followed by a blank line. */
     private static void writeTable(Writer out, List<String> header, List<String[]> rows) throws IOException {
+        table(out, header, rows);
+        out.write('\n');
+    }
+
+    /** A Markdown table, every cell escaped ({@link #cell}); the line after it is the caller's. */
+    static void table(Writer out, List<String> header, List<String[]> rows) throws IOException {
         out.write("| " + String.join(" | ", header) + " |\n|" + " --- |".repeat(header.size()) + "\n");
         for (String[] row : rows) {
             StringBuilder line = new StringBuilder("|");
@@ -217,7 +224,6 @@ public final class MarkdownReport {
             }
             out.write(line.append('\n').toString());
         }
-        out.write('\n');
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.modelsummary.summary.ExpertSummary;
 import dev.modelsummary.summary.MemorySummary;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.List;
 
 /** The Markdown page's memory section ({@code --memory}), after the published page. */
 final class MemoryMarkdown {
@@ -44,14 +45,6 @@ final class MemoryMarkdown {
     }
 
     private static void table(MemoryTables.Table t, Writer out) throws IOException {
-        out.write("| " + String.join(" | ", t.header()) + " |\n");
-        out.write("|" + " --- |".repeat(t.header().length) + "\n");
-        for (String[] row : t.rows()) {
-            StringBuilder line = new StringBuilder("|");
-            for (String cell : row) {
-                line.append(' ').append(MarkdownReport.cell(cell)).append(" |");
-            }
-            out.write(line.append('\n').toString());
-        }
+        MarkdownReport.table(out, List.of(t.header()), t.rows());
     }
 }
